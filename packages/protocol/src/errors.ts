@@ -1,0 +1,50 @@
+/**
+ * Every error a client can see. HTTP answers `{ error: ErrorBody }` with a 4xx/5xx status;
+ * socket acks answer `{ ok: false, error: ErrorBody }`.
+ */
+export const ERROR_CODES = {
+  /** The input did not match the schema; `details` lists the problems. */
+  invalid_payload: 400,
+  /** No credentials, or credentials that are expired, forged or for another site. */
+  unauthorized: 401,
+  /** The identity hash did not match the site's secret. */
+  identity_invalid: 401,
+  /** Authenticated, but not allowed to do this (wrong site, not an admin, ...). */
+  forbidden: 403,
+  /** The page embedding the widget is not one of the site's allowed origins. */
+  origin_not_allowed: 403,
+  /** No such thing, or not visible to the caller (never says which). */
+  not_found: 404,
+  /** A unique value is taken (e.g. a canned response shortcut, an email). */
+  conflict: 409,
+  /** The thing exists but cannot do that now (e.g. sending into a closed conversation). */
+  invalid_state: 409,
+  /** The body is larger than the server accepts. */
+  payload_too_large: 413,
+  /** Too many requests; retry after a while. */
+  rate_limited: 429,
+  /** A bug on our side. */
+  internal: 500,
+  /** A passing failure (database or network); the same request may be retried as is. */
+  unavailable: 503,
+} as const
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export interface ErrorBody {
+  code: ErrorCode
+  message: string
+  /** Whether sending the same request again may succeed (idempotent requests only). */
+  retryable?: boolean
+  /** For invalid_payload: where the input was wrong. */
+  details?: { path: string; message: string }[]
+}
+
+export interface HttpErrorResponse {
+  error: ErrorBody
+}
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody }
+
+/** The callback a socket command receives as its last argument. */
+export type AckFn<T> = (result: Ack<T>) => void

@@ -1,0 +1,93 @@
+/**
+ * Socket.io event maps. Commands are `domain:verb` and always take an ack; facts are
+ * `domain:past-tense` and flow from the server. The server is typed with these maps as
+ * `Namespace<ClientToServer, ServerToClient>` and the SDK's sockets with the same maps reversed.
+ *
+ * Namespaces: `/visitor` (handshake `auth: { token }`, a visitor session token) and
+ * `/agent` (handshake `auth: { token, siteId }`, an agent access token).
+ */
+import type { AckFn } from './errors.js'
+import type {
+  AgentSendMessage,
+  AssignConversation,
+  ConversationRef,
+  MarkSeq,
+  RateConversation,
+  SendMessage,
+  SetAgentStatus,
+  SetTyping,
+  StartConversation,
+  SyncMessages,
+  UpdateConversation,
+  VisitPage,
+  VisitorFields,
+} from './schemas.js'
+import type {
+  AgentSummary,
+  ConversationSummary,
+  Message,
+  MessagePage,
+  Presence,
+  ReceiptState,
+  TypingState,
+  VisitorConversation,
+  VisitorPresence,
+  VisitorProfile,
+} from './types.js'
+
+export const VISITOR_NAMESPACE = '/visitor'
+export const AGENT_NAMESPACE = '/agent'
+
+export interface StartedConversation {
+  conversation: VisitorConversation
+  /** The messages stored with it (the first message, if one was given). */
+  messages: Message[]
+}
+
+export interface VisitorClientToServer {
+  'conversation:start': (input: StartConversation, ack: AckFn<StartedConversation>) => void
+  'message:send': (input: SendMessage, ack: AckFn<Message>) => void
+  'messages:sync': (input: SyncMessages, ack: AckFn<MessagePage>) => void
+  'typing:set': (input: SetTyping, ack: AckFn<null>) => void
+  'conversation:delivered': (input: MarkSeq, ack: AckFn<null>) => void
+  'conversation:read': (input: MarkSeq, ack: AckFn<null>) => void
+  'conversation:close': (input: ConversationRef, ack: AckFn<VisitorConversation>) => void
+  'conversation:rate': (input: RateConversation, ack: AckFn<VisitorConversation>) => void
+  'visitor:page': (input: VisitPage, ack: AckFn<null>) => void
+  'visitor:update': (input: VisitorFields, ack: AckFn<VisitorProfile>) => void
+}
+
+export interface VisitorServerToClient {
+  'message:created': (message: Message) => void
+  'conversation:updated': (conversation: VisitorConversation) => void
+  'typing:changed': (state: TypingState) => void
+  'receipt:updated': (state: ReceiptState) => void
+  'availability:changed': (state: { online: boolean }) => void
+}
+
+export interface AgentClientToServer {
+  'message:send': (input: AgentSendMessage, ack: AckFn<Message>) => void
+  'messages:sync': (input: SyncMessages, ack: AckFn<MessagePage>) => void
+  'typing:set': (input: SetTyping, ack: AckFn<null>) => void
+  'conversation:delivered': (input: MarkSeq, ack: AckFn<null>) => void
+  'conversation:read': (input: MarkSeq, ack: AckFn<null>) => void
+  'conversation:assign': (input: AssignConversation, ack: AckFn<ConversationSummary>) => void
+  'conversation:resolve': (input: ConversationRef, ack: AckFn<ConversationSummary>) => void
+  'conversation:reopen': (input: ConversationRef, ack: AckFn<ConversationSummary>) => void
+  'conversation:update': (input: UpdateConversation, ack: AckFn<ConversationSummary>) => void
+  'agent:status': (input: SetAgentStatus, ack: AckFn<AgentSummary>) => void
+  'presence:list': (input: Record<string, never> | undefined, ack: AckFn<Presence>) => void
+}
+
+export interface AgentServerToClient {
+  'message:created': (message: Message) => void
+  'conversation:created': (conversation: ConversationSummary) => void
+  'conversation:updated': (conversation: ConversationSummary) => void
+  'typing:changed': (state: TypingState) => void
+  'receipt:updated': (state: ReceiptState) => void
+  'agent:updated': (agent: AgentSummary) => void
+  'visitor:updated': (presence: VisitorPresence) => void
+}
+
+export type VisitorCommand = keyof VisitorClientToServer
+export type AgentCommand = keyof AgentClientToServer

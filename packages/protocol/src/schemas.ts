@@ -1,0 +1,319 @@
+/**
+ * Input schemas: the server parses every socket payload, HTTP body and query string with
+ * these. Clients may use them to validate before sending, but types alone add no bytes.
+ */
+import { z } from 'zod'
+
+export const LIMITS = {
+  messageText: 10_000,
+  clientId: 64,
+  name: 200,
+  email: 320,
+  phone: 50,
+  url: 2_048,
+  title: 300,
+  tag: 50,
+  tags: 20,
+  customFields: 50,
+  customValue: 1_000,
+  feedback: 2_000,
+  cannedContent: 10_000,
+  syncPage: 200,
+  listPage: 100,
+  password: 1_024,
+} as const
+
+const id = z.uuid({ message: 'must be a UUID' })
+const trimmed = (max: number) => z.string().trim().min(1).max(max)
+const optionalText = (max: number) => z.string().trim().max(max).optional()
+
+/** An idempotency key chosen by the client (a UUID is a good choice). */
+export const ClientId = z
+  .string()
+  .min(8)
+  .max(LIMITS.clientId)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
+
+export const ConversationStatusSchema = z.enum(['pending', 'active', 'resolved', 'closed'])
+export const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent'])
+export const AgentStatusSchema = z.enum(['online', 'away', 'busy', 'offline'])
+export const AgentRoleSchema = z.enum(['admin', 'agent'])
+export const Tag = z.string().trim().toLowerCase().min(1).max(LIMITS.tag)
+export const Tags = z.array(Tag).max(LIMITS.tags)
+const Url = z.string().trim().max(LIMITS.url)
+
+export const CustomData = z
+  .record(z.string().min(1).max(100), z.union([z.string().max(LIMITS.customValue), z.number(), z.boolean(), z.null()]))
+  .refine((r) => Object.keys(r).length <= LIMITS.customFields, `at most ${LIMITS.customFields} fields`)
+
+/** Contact details a visitor may give (pre-chat form, later edits). */
+export const VisitorFields = z.object({
+  name: optionalText(LIMITS.name),
+  email: z.email().max(LIMITS.email).optional(),
+  phone: optionalText(LIMITS.phone),
+  custom: CustomData.optional(),
+})
+export type VisitorFields = z.infer<typeof VisitorFields>
+
+// ---------------------------------------------------------------- visitor session (REST)
+
+export const Identity = z.object({
+  /** The host site's own user id. */
+  userId: trimmed(200),
+  /** HMAC-SHA256(site identity secret, userId), hex, computed by the host site's server. */
+  hash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters'),
+  name: optionalText(LIMITS.name),
+  email: z.email().max(LIMITS.email).optional(),
+})
+export type Identity = z.infer<typeof Identity>
+
+export const CreateVisitorSession = z.object({
+  /** A token from an earlier session: the same visitor comes back. */
+  token: z.string().max(4_096).optional(),
+  identity: Identity.optional(),
+  page: z.object({ url: Url, title: optionalText(LIMITS.title), referrer: Url.optional() }).optional(),
+})
+export type CreateVisitorSession = z.infer<typeof CreateVisitorSession>
+
+// ---------------------------------------------------------------- shared socket commands
+
+export const ConversationRef = z.object({ conversationId: id })
+export type ConversationRef = z.infer<typeof ConversationRef>
+
+export const SendMessage = z.object({
+  conversationId: id,
+  clientId: ClientId,
+  text: z.string().max(LIMITS.messageText).refine((t) => t.trim().length > 0, 'must not be empty'),
+})
+export type SendMessage = z.infer<typeof SendMessage>
+
+export const AgentSendMessage = SendMessage.extend({
+  /** A private note: stored and shown to agents only. */
+  private: z.boolean().optional(),
+})
+export type AgentSendMessage = z.infer<typeof AgentSendMessage>
+
+export const SyncMessages = z.object({
+  conversationId: id,
+  /** The last seq the client has; the answer holds the messages after it, oldest first. */
+  afterSeq: z.number().int().min(0),
+  limit: z.number().int().min(1).max(LIMITS.syncPage).optional(),
+})
+export type SyncMessages = z.infer<typeof SyncMessages>
+
+export const SetTyping = z.object({ conversationId: id, typing: z.boolean() })
+export type SetTyping = z.infer<typeof SetTyping>
+
+export const MarkSeq = z.object({ conversationId: id, seq: z.number().int().min(0) })
+export type MarkSeq = z.infer<typeof MarkSeq>
+
+// ---------------------------------------------------------------- visitor commands
+
+export const StartConversation = z.object({
+  /** Idempotency key: starting again with the same key returns the same conversation. */
+  clientKey: ClientId,
+  fields: VisitorFields.optional(),
+  /** The first message, stored with the conversation. */
+  message: z.object({ clientId: ClientId, text: SendMessage.shape.text }).optional(),
+})
+export type StartConversation = z.infer<typeof StartConversation>
+
+export const RateConversation = z.object({
+  conversationId: id,
+  rating: z.number().int().min(1).max(5),
+  feedback: optionalText(LIMITS.feedback),
+})
+export type RateConversation = z.infer<typeof RateConversation>
+
+export const VisitPage = z.object({ url: Url, title: optionalText(LIMITS.title) })
+export type VisitPage = z.infer<typeof VisitPage>
+
+// ---------------------------------------------------------------- agent commands
+
+export const AssignConversation = z.object({
+  conversationId: id,
+  /** The agent to assign or transfer to; null puts the conversation back in the queue. */
+  agentId: id.nullable(),
+})
+export type AssignConversation = z.infer<typeof AssignConversation>
+
+export const UpdateConversation = z
+  .object({
+    conversationId: id,
+    priority: PrioritySchema.optional(),
+    tags: Tags.optional(),
+    subject: optionalText(LIMITS.title),
+  })
+  .refine((v) => v.priority !== undefined || v.tags !== undefined || v.subject !== undefined, 'nothing to update')
+export type UpdateConversation = z.infer<typeof UpdateConversation>
+
+export const SetAgentStatus = z.object({ status: AgentStatusSchema })
+export type SetAgentStatus = z.infer<typeof SetAgentStatus>
+
+export const Empty = z.object({}).optional()
+
+// ---------------------------------------------------------------- REST bodies and queries
+
+export const Login = z.object({
+  email: z.email().max(LIMITS.email),
+  password: z.string().min(1).max(LIMITS.password),
+})
+export type Login = z.infer<typeof Login>
+
+const boolQuery = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+
+export const ListConversationsQuery = z.object({
+  /** One status or a comma-separated list. */
+  status: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(ConversationStatusSchema).min(1))
+    .optional(),
+  mine: boolQuery.optional(),
+  unassigned: boolQuery.optional(),
+  agentId: id.optional(),
+  priority: PrioritySchema.optional(),
+  tag: Tag.optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.listPage).optional(),
+})
+export type ListConversationsQuery = z.input<typeof ListConversationsQuery>
+
+export const MessagesQuery = z
+  .object({
+    /** Messages after this seq, oldest first (catching up). */
+    after: z.coerce.number().int().min(0).optional(),
+    /** Messages before this seq, newest page first but returned oldest first (scrolling back). */
+    before: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(LIMITS.syncPage).optional(),
+  })
+  .refine((q) => q.after === undefined || q.before === undefined, 'give "after" or "before", not both')
+export type MessagesQuery = z.input<typeof MessagesQuery>
+
+export const UpdateConversationBody = z
+  .object({
+    priority: PrioritySchema.optional(),
+    tags: Tags.optional(),
+    subject: optionalText(LIMITS.title),
+  })
+  .refine((v) => v.priority !== undefined || v.tags !== undefined || v.subject !== undefined, 'nothing to update')
+
+export const AssignBody = z.object({ agentId: id.nullable() })
+
+export const PostMessageBody = z.object({
+  clientId: ClientId,
+  text: SendMessage.shape.text,
+  private: z.boolean().optional(),
+})
+
+const Shortcut = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"; no leading "/"')
+
+export const CreateCannedResponse = z.object({
+  title: trimmed(LIMITS.title),
+  shortcut: Shortcut.nullable().optional(),
+  content: trimmed(LIMITS.cannedContent),
+  category: z.string().trim().max(100).nullable().optional(),
+  tags: Tags.optional(),
+  isPersonal: z.boolean().optional(),
+})
+export type CreateCannedResponse = z.infer<typeof CreateCannedResponse>
+
+export const UpdateCannedResponse = CreateCannedResponse.partial().refine(
+  (v) => Object.keys(v).length > 0,
+  'nothing to update',
+)
+export type UpdateCannedResponse = z.infer<typeof UpdateCannedResponse>
+
+export const CannedResponsesQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  category: z.string().trim().max(100).optional(),
+})
+
+export const CreateAgent = z.object({
+  email: z.email().max(LIMITS.email),
+  name: trimmed(LIMITS.name),
+  /** Required when the email has no account yet. */
+  password: z.string().min(8).max(LIMITS.password).optional(),
+  role: AgentRoleSchema.optional(),
+  maxConcurrentChats: z.number().int().min(0).max(100).optional(),
+  title: optionalText(100),
+})
+export type CreateAgent = z.infer<typeof CreateAgent>
+
+export const UpdateAgent = z
+  .object({
+    role: AgentRoleSchema.optional(),
+    maxConcurrentChats: z.number().int().min(0).max(100).optional(),
+    acceptNewChats: z.boolean().optional(),
+    displayName: z.string().trim().max(LIMITS.name).nullable().optional(),
+    title: z.string().trim().max(100).nullable().optional(),
+    departments: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+    status: AgentStatusSchema.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, 'nothing to update')
+export type UpdateAgent = z.infer<typeof UpdateAgent>
+
+const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #0066ff')
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
+const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
+
+export const PreChatFieldSchema = z.object({
+  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,49}$/, 'letters, digits and "_"'),
+  label: trimmed(200),
+  type: z.enum(['text', 'email', 'phone', 'select', 'textarea']),
+  required: z.boolean(),
+  options: z.array(trimmed(200)).max(50).optional(),
+})
+
+export const Origin = z
+  .string()
+  .trim()
+  .regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://example.com (scheme and host, no path)')
+  .transform((o) => o.toLowerCase())
+
+export const UpdateSiteSettings = z
+  .object({
+    name: trimmed(200).optional(),
+    allowedOrigins: z.array(Origin).max(100).optional(),
+    widget: z
+      .object({
+        primaryColor: Color,
+        position: z.enum(['bottom-right', 'bottom-left']),
+        widgetTitle: trimmed(100),
+        welcomeMessage: z.string().trim().max(1_000),
+        offlineMessage: z.string().trim().max(1_000),
+        avatarUrl: Url.nullable(),
+        showAgentAvatar: z.boolean(),
+        autoOpenDelay: z.number().int().min(0).max(3_600).nullable(),
+        showOnMobile: z.boolean(),
+        requireEmail: z.boolean(),
+        preChatEnabled: z.boolean(),
+        preChatFields: z.array(PreChatFieldSchema).max(20),
+        businessHoursEnabled: z.boolean(),
+        businessHours: z.partialRecord(Weekday, z.array(z.object({ start: HHMM, end: HHMM })).max(5)),
+        timezone: z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Paris'),
+        soundEnabled: z.boolean(),
+        notificationSound: z.string().max(50),
+        language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag like en or pt-BR'),
+        customTranslations: z.record(z.string().max(10), z.record(z.string().max(100), z.string().max(1_000))),
+      })
+      .partial()
+      .optional(),
+  })
+  .refine((v) => v.name !== undefined || v.allowedOrigins !== undefined || v.widget !== undefined, 'nothing to update')
+export type UpdateSiteSettings = z.infer<typeof UpdateSiteSettings>
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,257 @@
+/** Wire types: what the server sends. Timestamps are ISO 8601 strings. */
+
+export type ConversationStatus = 'pending' | 'active' | 'resolved' | 'closed'
+export type Priority = 'low' | 'normal' | 'high' | 'urgent'
+export type AgentStatus = 'online' | 'away' | 'busy' | 'offline'
+export type AgentRole = 'admin' | 'agent'
+export type SenderType = 'visitor' | 'agent' | 'system' | 'bot'
+export type MessageType = 'text' | 'image' | 'file' | 'system'
+export type Side = 'visitor' | 'agent'
+
+export interface Attachment {
+  url: string
+  name: string
+  type: string
+  size: number
+}
+
+/** What a system message records, for clients that render it in their own words. */
+export type SystemEvent =
+  | { event: 'assigned'; agentId: string; agentName: string; by: 'auto' | 'agent' }
+  | { event: 'transferred'; fromAgentId: string; toAgentId: string; agentName: string }
+  | { event: 'unassigned'; agentId: string }
+  | { event: 'resolved'; agentId: string | null }
+  | { event: 'reopened'; by: Side }
+  | { event: 'closed'; by: Side }
+
+export interface Message {
+  id: string
+  conversationId: string
+  /** Position in the conversation: 1, 2, 3, ... with no gaps. */
+  seq: number
+  /** The sender's idempotency key, echoed back. */
+  clientId: string | null
+  senderType: SenderType
+  senderId: string | null
+  senderName: string | null
+  type: MessageType
+  text: string | null
+  attachments: Attachment[]
+  /** A private note: only agents ever receive it. */
+  private: boolean
+  /** For system messages: the event they record. */
+  system: SystemEvent | null
+  createdAt: string
+}
+
+/** Read and delivery watermarks: every message with seq ≤ readSeq was read by that side. */
+export interface Receipts {
+  visitorDeliveredSeq: number
+  visitorReadSeq: number
+  agentDeliveredSeq: number
+  agentReadSeq: number
+}
+
+/** An agent as a visitor sees them. */
+export interface AgentPublic {
+  id: string
+  name: string
+  avatarUrl: string | null
+  title: string | null
+}
+
+/** A conversation as its visitor sees it. */
+export interface VisitorConversation extends Receipts {
+  id: string
+  siteId: string
+  status: ConversationStatus
+  agent: AgentPublic | null
+  /** The highest seq the visitor can see. */
+  lastSeq: number
+  rating: number | null
+  ratingFeedback: string | null
+  createdAt: string
+  lastActivityAt: string
+  resolvedAt: string | null
+}
+
+export interface VisitorProfile {
+  id: string
+  siteId: string
+  name: string | null
+  email: string | null
+  phone: string | null
+  verified: boolean
+  externalId: string | null
+  customData: Record<string, unknown>
+}
+
+/** A visitor as agents see them. */
+export interface VisitorDetail extends VisitorProfile {
+  currentUrl: string | null
+  currentTitle: string | null
+  referrerUrl: string | null
+  userAgent: string | null
+  countryCode: string | null
+  city: string | null
+  online: boolean
+  lastSeenAt: string
+  createdAt: string
+}
+
+export interface AgentSummary {
+  id: string
+  userId: string
+  siteId: string
+  name: string
+  email: string
+  avatarUrl: string | null
+  title: string | null
+  role: AgentRole
+  status: AgentStatus
+  /** Has at least one live connection to this site. */
+  online: boolean
+  maxConcurrentChats: number
+  acceptNewChats: boolean
+  departments: string[]
+  /** Conversations assigned and active right now. */
+  activeChats: number
+}
+
+export interface MessagePreview {
+  seq: number
+  senderType: SenderType
+  text: string | null
+  private: boolean
+  createdAt: string
+}
+
+/** A conversation as agents see it. */
+export interface ConversationSummary extends Receipts {
+  id: string
+  siteId: string
+  status: ConversationStatus
+  priority: Priority
+  tags: string[]
+  subject: string | null
+  visitor: VisitorDetail
+  assignedAgentId: string | null
+  lastSeq: number
+  lastPublicSeq: number
+  lastMessage: MessagePreview | null
+  rating: number | null
+  ratingFeedback: string | null
+  queuedAt: string | null
+  createdAt: string
+  lastActivityAt: string
+  firstMessageAt: string | null
+  firstResponseAt: string | null
+  resolvedAt: string | null
+  closedAt: string | null
+}
+
+export interface PreChatField {
+  name: string
+  label: string
+  type: 'text' | 'email' | 'phone' | 'select' | 'textarea'
+  required: boolean
+  options?: string[]
+}
+
+/** Public widget settings, readable by anyone who knows the site id. */
+export interface WidgetConfig {
+  siteId: string
+  primaryColor: string
+  position: 'bottom-right' | 'bottom-left'
+  widgetTitle: string
+  welcomeMessage: string
+  offlineMessage: string
+  avatarUrl: string | null
+  showAgentAvatar: boolean
+  autoOpenDelay: number | null
+  showOnMobile: boolean
+  requireEmail: boolean
+  preChatEnabled: boolean
+  preChatFields: PreChatField[]
+  businessHoursEnabled: boolean
+  businessHours: Record<string, { start: string; end: string }[]>
+  timezone: string
+  soundEnabled: boolean
+  notificationSound: string
+  language: string
+  customTranslations: Record<string, Record<string, string>>
+  /** Whether an agent is online and accepting chats now. */
+  online: boolean
+}
+
+/** Everything an admin can change about a site. */
+export interface SiteSettings {
+  siteId: string
+  name: string
+  allowedOrigins: string[]
+  widget: Omit<WidgetConfig, 'online' | 'siteId'>
+}
+
+export interface CannedResponse {
+  id: string
+  siteId: string
+  title: string
+  shortcut: string | null
+  content: string
+  category: string | null
+  tags: string[]
+  isPersonal: boolean
+  createdById: string | null
+  usageCount: number
+  createdAt: string
+  updatedAt: string
+}
+
+export interface VisitorSession {
+  /** Server-signed token: the only proof of who this visitor is. Send it back on every call. */
+  token: string
+  expiresAt: string
+  visitor: VisitorProfile
+}
+
+export interface AgentSession {
+  token: string
+  expiresAt: string
+  user: { id: string; email: string; name: string; avatarUrl: string | null }
+  sites: { siteId: string; siteName: string; agentId: string; role: AgentRole }[]
+}
+
+export interface Page<T> {
+  items: T[]
+  /** Pass as `cursor` for the next page; null when there is none. */
+  nextCursor: string | null
+}
+
+export interface MessagePage {
+  messages: Message[]
+  /** More messages exist in the direction asked for. */
+  hasMore: boolean
+}
+
+export interface TypingState {
+  conversationId: string
+  side: Side
+  typing: boolean
+  name: string | null
+}
+
+export interface ReceiptState extends Receipts {
+  conversationId: string
+}
+
+export interface VisitorPresence {
+  visitorId: string
+  online: boolean
+  currentUrl: string | null
+  currentTitle: string | null
+}
+
+export interface Presence {
+  agents: AgentSummary[]
+  visitors: VisitorPresence[]
+}

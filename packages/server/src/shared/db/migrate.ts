@@ -1,0 +1,124 @@
+// Prisma migrations without Prisma's engine binaries: the schema engine compiled to
+// WebAssembly (@prisma/schema-engine-wasm), driven through a driver adapter. It reads the
+// same prisma/migrations folder and writes the same _prisma_migrations table (with
+// checksums) as `prisma migrate deploy`, so the stock CLI accepts a database migrated here
+// and the other way round.
+import fs from 'node:fs'
+import path from 'node:path'
+import { createRequire } from 'node:module'
+import * as se from '@prisma/schema-engine-wasm/schema_engine_bg'
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils'
+import type { MigrationFactory } from './adapters.js'
+
+let wasmLoaded = false
+function loadWasm(): void {
+  if (wasmLoaded) return
+  const require = createRequire(import.meta.url)
+  const wasmFile = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm')
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(wasmFile)), {
+    './schema_engine_bg.js': se as unknown as WebAssembly.ModuleImports,
+  })
+  se.__wbg_set_wasm(instance.exports)
+  ;(instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.()
+  wasmLoaded = true
+}
+
+const filters = { externalTables: [] as string[], externalEnums: [] as string[] }
+
+export function listMigrations(baseDir: string): se.MigrationList {
+  const lock = path.join(baseDir, 'migration_lock.toml')
+  const dirs = fs.existsSync(baseDir)
+    ? fs.readdirSync(baseDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    : []
+  return {
+    baseDir,
+    lockfile: { path: 'migration_lock.toml', content: fs.existsSync(lock) ? fs.readFileSync(lock, 'utf8') : null },
+    shadowDbInitScript: '',
+    migrationDirectories: dirs.map((d) => ({
+      path: d,
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok' as const, value: fs.readFileSync(path.join(baseDir, d, 'migration.sql'), 'utf8') },
+      },
+    })),
+  }
+}
+
+export class MigrationError extends Error {
+  override name = 'MigrationError'
+}
+
+async function withEngine<T>(factory: MigrationFactory, fn: (engine: se.SchemaEngine) => Promise<T>): Promise<T> {
+  loadWasm()
+  // The engine never disposes its main connection (free() only drops the wasm object), so
+  // track the connections it opens and dispose them ourselves.
+  const opened: { dispose(): Promise<void> }[] = []
+  const tracking = Object.assign(Object.create(factory) as MigrationFactory, {
+    connect: async () => {
+      const adapter = await factory.connect()
+      opened.push(adapter)
+      return adapter
+    },
+  })
+  const bound = bindMigrationAwareSqlAdapterFactory(tracking)
+  const log = (m: string) => {
+    if (process.env.SCHEMA_ENGINE_DEBUG) process.stderr.write(`[schema-engine] ${m}\n`)
+  }
+  const engine = await se.SchemaEngine.new({ datamodels: undefined }, log, bound)
+  try {
+    return await fn(engine)
+  } catch (e) {
+    // driver errors are kept in the adapter's registry; surface the real cause
+    const registry = (bound as unknown as { errorRegistry?: { consumeError?(id: unknown): { error: unknown } | undefined } }).errorRegistry
+    const rec = registry?.consumeError?.((e as { id?: unknown })?.id)
+    const detail = rec ? JSON.stringify(rec.error) : e instanceof Error ? e.message : String(e)
+    throw new MigrationError(detail, { cause: e })
+  } finally {
+    engine.free()
+    for (const a of opened) await a.dispose().catch(() => undefined)
+  }
+}
+
+/** Applies pending migrations, like `prisma migrate deploy`. Returns the names applied. */
+export async function deployMigrations(factory: MigrationFactory, migrationsDir: string): Promise<string[]> {
+  const out = await withEngine(factory, (e) => e.applyMigrations({ migrationsList: listMigrations(migrationsDir), filters }))
+  return out.appliedMigrationNames
+}
+
+const schemaFiles = (p: string) => ({ files: [{ path: p, content: fs.readFileSync(p, 'utf8') }] })
+
+/** SQL that takes the migrations folder to the schema, like `prisma migrate diff --from-migrations --to-schema --script`. */
+export async function diffMigrations(factory: MigrationFactory, schemaPath: string, migrationsDir: string): Promise<string> {
+  const r = await withEngine(factory, (e) =>
+    e.diff({
+      from: { tag: 'migrations', ...listMigrations(migrationsDir) },
+      to: { tag: 'schemaDatamodel', ...schemaFiles(schemaPath) },
+      script: true,
+      exitCode: null,
+      filters,
+    } as se.DiffParams),
+  )
+  return r.stdout ?? ''
+}
+
+/** Reports the database's migration history against the folder, like `prisma migrate status`. */
+export async function migrationStatus(factory: MigrationFactory, migrationsDir: string) {
+  return withEngine(factory, (e) =>
+    e.diagnoseMigrationHistory({ migrationsList: listMigrations(migrationsDir), optInToShadowDatabase: false, filters }),
+  )
+}
+
+const LOCKFILE = '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n'
+
+/** Writes <dir>/<timestamp>_<name>/migration.sql for the schema's changes, like `prisma migrate dev --create-only`. */
+export async function createMigration(factory: MigrationFactory, schemaPath: string, migrationsDir: string, name: string): Promise<string | null> {
+  fs.mkdirSync(migrationsDir, { recursive: true })
+  const lock = path.join(migrationsDir, 'migration_lock.toml')
+  if (!fs.existsSync(lock)) fs.writeFileSync(lock, LOCKFILE)
+  const script = await diffMigrations(factory, schemaPath, migrationsDir)
+  if (!script.trim() || script.includes('-- This is an empty migration.')) return null
+  const dirName = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${name}`
+  fs.mkdirSync(path.join(migrationsDir, dirName))
+  fs.writeFileSync(path.join(migrationsDir, dirName, 'migration.sql'), script)
+  return dirName
+}
