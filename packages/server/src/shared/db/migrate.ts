@@ -10,15 +10,22 @@ import * as se from '@prisma/schema-engine-wasm/schema_engine_bg'
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils'
 import type { MigrationFactory } from './adapters.js'
 
+// Node has WebAssembly; its types live in lib.dom, which a server should not pull in.
+interface Wasm {
+  Module: new (bytes: Uint8Array) => unknown
+  Instance: new (module: unknown, imports: Record<string, unknown>) => { exports: Record<string, unknown> }
+}
+const WebAssembly = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly
+
 let wasmLoaded = false
 function loadWasm(): void {
   if (wasmLoaded) return
   const require = createRequire(import.meta.url)
   const wasmFile = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm')
   const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(wasmFile)), {
-    './schema_engine_bg.js': se as unknown as WebAssembly.ModuleImports,
+    './schema_engine_bg.js': se,
   })
-  se.__wbg_set_wasm(instance.exports)
+  se.__wbg_set_wasm(instance.exports as never)
   ;(instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.()
   wasmLoaded = true
 }

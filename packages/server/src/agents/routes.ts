@@ -1,0 +1,35 @@
+import { Router } from 'express'
+import { CreateAgent, Login, UpdateAgent } from '@live-chat/protocol'
+import type { Services } from '../services.js'
+import { bearer } from '../shared/auth.js'
+import { agentOf, parse } from '../shared/http.js'
+import { AgentParams } from '../shared/params.js'
+
+export function authRoutes(s: Services): Router {
+  const r = Router()
+  r.post('/login', async (req, res) => {
+    const { email, password } = parse(Login, req.body, 'body')
+    res.json(await s.agents.login(email, password))
+  })
+  r.get('/me', async (req, res) => {
+    const { userId } = await s.tokens.verifyAgent(bearer(req.headers.authorization))
+    res.json(await s.agents.me(userId))
+  })
+  return r
+}
+
+/** Mounted under /api/sites/:siteId after agent authentication. */
+export function agentRoutes(s: Services): Router {
+  const r = Router({ mergeParams: true })
+  r.get('/agents', async (_req, res) => {
+    res.json({ items: await s.agents.list(agentOf(res)) })
+  })
+  r.post('/agents', async (req, res) => {
+    res.status(201).json(await s.agents.create(agentOf(res), parse(CreateAgent, req.body, 'body')))
+  })
+  r.patch('/agents/:agentId', async (req, res) => {
+    const { agentId } = parse(AgentParams, req.params, 'path')
+    res.json(await s.agents.update(agentOf(res), agentId, parse(UpdateAgent, req.body, 'body')))
+  })
+  return r
+}

@@ -1,0 +1,110 @@
+// Configuration from the environment, checked once at start with a clear message per bad value.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const url = (schemes: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return schemes.includes(new URL(v).protocol)
+    } catch {
+      return false
+    }
+  }, `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`)
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
+  PORT: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_APP_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number' }).int().min(1, 'must be at least 1').max(500).default(10),
+  DATA_DIR: z.string().min(1).default('.data'),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -hex 32)').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  DEMO: bool.optional(),
+  TRUST_PROXY: bool.default(false),
+})
+
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  port: number
+  host: string
+  publicUrl: string
+  databaseUrl?: string
+  databaseAppUrl?: string
+  databasePoolSize: number
+  dataDir: string
+  redisUrl?: string
+  secret: string
+  logLevel: string
+  demo: boolean
+  trustProxy: boolean
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/**
+ * Reads and checks the configuration. In development, a missing SECRET is generated once and
+ * kept in DATA_DIR/secret so tokens survive restarts; in production it is required.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty variables count as unset (a common shell and .env habit).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = EnvSchema.safeParse(present)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '?')
+      const got = present[key]
+      const shown = key === 'SECRET' || /URL$/.test(key) ? '' : got !== undefined ? ` (got "${got}")` : ''
+      return `  ${key}: ${i.message}${shown}`
+    })
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  if (e.DATABASE_APP_URL && !e.DATABASE_URL) throw new ConfigError('Invalid configuration:\n  DATABASE_APP_URL: needs DATABASE_URL too (the owner that runs migrations)')
+  const dataDir = path.resolve(e.DATA_DIR)
+  let secret = e.SECRET
+  if (!secret) {
+    if (e.NODE_ENV === 'production') throw new ConfigError('Invalid configuration:\n  SECRET: required in production (at least 32 characters; try: openssl rand -hex 32)')
+    secret = developmentSecret(dataDir)
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    databaseAppUrl: e.DATABASE_APP_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir,
+    redisUrl: e.REDIS_URL,
+    secret,
+    logLevel: e.LOG_LEVEL,
+    demo: e.DEMO ?? e.NODE_ENV !== 'production',
+    trustProxy: e.TRUST_PROXY,
+  }
+}
+
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret')
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim()
+    if (existing.length >= 32) return existing
+  } catch {
+    // not there yet
+  }
+  fs.mkdirSync(dataDir, { recursive: true })
+  const secret = crypto.randomBytes(32).toString('hex')
+  fs.writeFileSync(file, secret, { mode: 0o600 })
+  return secret
+}

@@ -1,0 +1,339 @@
+// Conversations: start, assign and transfer, resolve and reopen, close and rate, tags and
+// priority, and the agents' inbox. Every change happens in one site-scoped transaction and
+// is announced after it commits.
+import type {
+  ConversationSummary,
+  ListConversationsQuery,
+  Message,
+  Page,
+  RateConversation,
+  StartConversation,
+  StartedConversation,
+  UpdateConversation,
+  VisitorConversation,
+} from '@live-chat/protocol'
+import { ListConversationsQuery as ListQuerySchema } from '@live-chat/protocol'
+import type { Prisma } from '../generated/prisma/client.js'
+import type { AgentActor, Context, VisitorActor } from '../shared/context.js'
+import type { Tx } from '../shared/db/index.js'
+import { AppError, fromUnknown, invalidPayload, invalidState, notFound } from '../shared/errors.js'
+import { agentName, agentWithUser, conversationFull, toMessage, toVisitorConversation } from '../shared/map.js'
+import { appendMessage, lockConversation, type LockedConversation, type MessageRow } from '../messages/store.js'
+import type { PresenceService } from '../presence/service.js'
+import type { Routing } from './routing.js'
+import { loadViews, views, type ConversationViews } from './views.js'
+import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
+
+type Change = (tx: Tx, conv: LockedConversation) => Promise<MessageRow[]>
+
+export class ConversationService {
+  constructor(
+    private readonly ctx: Context,
+    private readonly presence: PresenceService,
+    private readonly routing: Routing,
+  ) {}
+
+  // ------------------------------------------------------------------ visitor side
+
+  /** Starts a conversation. Idempotent on clientKey: a retried start returns the same one. */
+  async start(actor: VisitorActor, input: StartConversation): Promise<StartedConversation> {
+    let result
+    try {
+      result = await this.startTx(actor, input)
+    } catch (e) {
+      // Two starts with the same key raced; the loser reads the winner's conversation.
+      if (fromUnknown(e).code !== 'conflict') throw e
+      result = await this.startTx(actor, input)
+    }
+    const { created, views: v, messages } = result
+    if (!created) return { conversation: v.visitorView, messages }
+    this.ctx.publish.conversationCreated(v.summary)
+    for (const m of messages) this.ctx.publish.message(actor.siteId, actor.visitorId, m)
+    const assigned = await this.routing.drain(actor.siteId)
+    if (!assigned.includes(v.summary.id)) return { conversation: v.visitorView, messages }
+    const after = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, v.summary.id))
+    return { conversation: after?.visitorView ?? v.visitorView, messages }
+  }
+
+  private startTx(actor: VisitorActor, input: StartConversation) {
+    return this.ctx.db.inSite(actor.siteId, async (tx) => {
+      const existing = await tx.conversation.findUnique({
+        where: { visitorId_clientKey: { visitorId: actor.visitorId, clientKey: input.clientKey } },
+        select: { id: true },
+      })
+      if (existing) {
+        const v = await loadViews(tx, this.presence, existing.id)
+        const rows = await tx.message.findMany({
+          where: { conversationId: existing.id, isPrivate: false },
+          orderBy: { seq: 'asc' },
+          take: 50,
+        })
+        return { created: false, views: v!, messages: rows.map(toMessage) }
+      }
+      const [site, visitor] = await Promise.all([
+        tx.site.findUniqueOrThrow({ where: { id: actor.siteId }, select: { agencyId: true, widgetSettings: true } }),
+        tx.visitor.findUnique({ where: { id: actor.visitorId } }),
+      ])
+      if (!visitor) throw new AppError('unauthorized', 'unknown visitor')
+      checkPreChat(site.widgetSettings, visitor, input.fields)
+      if (input.fields) await applyVisitorFields(tx, visitor, input.fields)
+      const now = new Date()
+      const created = await tx.conversation.create({
+        data: {
+          siteId: actor.siteId,
+          agencyId: site.agencyId,
+          visitorId: actor.visitorId,
+          clientKey: input.clientKey,
+          status: 'pending',
+          queuedAt: now,
+          lastActivityAt: now,
+          subject: input.message ? input.message.text.trim().slice(0, 120) : null,
+        },
+        select: { id: true },
+      })
+      const messages: Message[] = []
+      if (input.message) {
+        const conv = (await lockConversation(tx, created.id))!
+        const row = await appendMessage(tx, conv, {
+          senderType: 'visitor',
+          senderId: actor.visitorId,
+          senderName: input.fields?.name ?? visitor.name,
+          text: input.message.text,
+          clientId: input.message.clientId,
+        })
+        messages.push(toMessage(row))
+      }
+      const v = await loadViews(tx, this.presence, created.id)
+      return { created: true, views: v!, messages }
+    })
+  }
+
+  async close(actor: VisitorActor, conversationId: string): Promise<VisitorConversation> {
+    const v = await this.change(actor.siteId, conversationId, actor, async (tx, conv) => {
+      if (conv.status === 'closed') return []
+      return [
+        await appendMessage(tx, conv, {
+          senderType: 'system',
+          senderId: null,
+          senderName: null,
+          text: 'The visitor ended the conversation',
+          system: { event: 'closed', by: 'visitor' },
+          conversation: { status: 'closed', closedAt: new Date(), queuedAt: null },
+        }),
+      ]
+    })
+    return v.visitorView
+  }
+
+  async rate(actor: VisitorActor, input: RateConversation): Promise<VisitorConversation> {
+    const v = await this.change(actor.siteId, input.conversationId, actor, async (tx, conv) => {
+      if (conv.status !== 'resolved' && conv.status !== 'closed') throw invalidState('a conversation can be rated once it is resolved or closed')
+      await tx.conversation.update({
+        where: { id: conv.id },
+        data: { rating: input.rating, ratingFeedback: input.feedback ?? null },
+      })
+      return []
+    })
+    return v.visitorView
+  }
+
+  async listForVisitor(actor: VisitorActor): Promise<VisitorConversation[]> {
+    const rows = await this.ctx.db.inSite(actor.siteId, (tx) =>
+      tx.conversation.findMany({
+        where: { visitorId: actor.visitorId },
+        include: { assignedAgent: agentWithUser },
+        orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
+        take: 100,
+      }),
+    )
+    return rows.map(toVisitorConversation)
+  }
+
+  // ------------------------------------------------------------------ agent side
+
+  async get(actor: AgentActor, id: string): Promise<ConversationSummary> {
+    const v = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, id))
+    if (!v) throw notFound('conversation')
+    return v.summary
+  }
+
+  /** The inbox: newest activity first, filtered, paged by an opaque cursor. */
+  async list(actor: AgentActor, rawQuery: unknown): Promise<Page<ConversationSummary>> {
+    const parsed = ListQuerySchema.safeParse(rawQuery)
+    if (!parsed.success) throw invalidPayload(parsed.error, 'query')
+    const q = parsed.data
+    const limit = q.limit ?? 25
+    const and: Prisma.ConversationWhereInput[] = [{ siteId: actor.siteId }]
+    if (q.status) and.push({ status: { in: q.status } })
+    if (q.mine) and.push({ assignedAgentId: actor.agentId })
+    if (q.unassigned) and.push({ assignedAgentId: null })
+    if (q.agentId) and.push({ assignedAgentId: q.agentId })
+    if (q.priority) and.push({ priority: q.priority })
+    if (q.tag) and.push({ tags: { has: q.tag } })
+    if (q.q) {
+      const contains = { contains: q.q, mode: 'insensitive' as const }
+      and.push({
+        OR: [
+          { subject: contains },
+          { visitor: { name: contains } },
+          { visitor: { email: contains } },
+          { messages: { some: { content: contains } } },
+        ],
+      })
+    }
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor)
+      and.push({ OR: [{ lastActivityAt: { lt: c.at } }, { lastActivityAt: c.at, id: { lt: c.id } }] })
+    }
+    const { rows, online } = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      const rows = await tx.conversation.findMany({
+        where: { AND: and },
+        orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
+        take: limit + 1,
+        ...conversationFull,
+      })
+      const online = await this.presence.onlineVisitors(tx, [...new Set(rows.map((r) => r.visitorId))])
+      return { rows, online }
+    })
+    const page = rows.slice(0, limit)
+    const last = page.at(-1)
+    return {
+      items: page.map((r) => views(r, online.has(r.visitorId)).summary),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.lastActivityAt, last.id) : null,
+    }
+  }
+
+  /** Assigns, transfers (to another agent) or unassigns (agentId null: back to the queue). */
+  async assign(actor: AgentActor, conversationId: string, agentId: string | null): Promise<ConversationSummary> {
+    const v = await this.change(actor.siteId, conversationId, actor, async (tx, conv) => {
+      if (conv.status === 'resolved' || conv.status === 'closed') throw invalidState('reopen the conversation before assigning it')
+      if (agentId === conv.assignedAgentId) return []
+      const now = new Date()
+      if (agentId === null) {
+        return [
+          await appendMessage(tx, conv, {
+            senderType: 'system',
+            senderId: actor.agentId,
+            senderName: null,
+            text: 'The conversation went back to the queue',
+            system: { event: 'unassigned', agentId: conv.assignedAgentId! },
+            conversation: { status: 'pending', assignedAgentId: null, queuedAt: now },
+          }),
+        ]
+      }
+      const target = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
+      if (!target) throw notFound('agent')
+      await tx.agent.update({ where: { id: agentId }, data: { lastAssignedAt: now } })
+      const name = agentName(target)
+      const from = conv.assignedAgentId
+      return [
+        await appendMessage(tx, conv, {
+          senderType: 'system',
+          senderId: actor.agentId,
+          senderName: null,
+          text: from ? `The conversation was transferred to ${name}` : `${name} joined the conversation`,
+          system: from
+            ? { event: 'transferred', fromAgentId: from, toAgentId: agentId, agentName: name }
+            : { event: 'assigned', agentId, agentName: name, by: 'agent' },
+          conversation: { status: 'active', assignedAgentId: agentId, queuedAt: null },
+        }),
+      ]
+    })
+    return v.summary
+  }
+
+  async resolve(actor: AgentActor, conversationId: string): Promise<ConversationSummary> {
+    const v = await this.change(actor.siteId, conversationId, actor, async (tx, conv) => {
+      if (conv.status === 'resolved') return []
+      if (conv.status === 'closed') throw invalidState('the visitor closed this conversation; reopen it first')
+      return [
+        await appendMessage(tx, conv, {
+          senderType: 'system',
+          senderId: actor.agentId,
+          senderName: null,
+          text: 'The conversation was resolved',
+          system: { event: 'resolved', agentId: actor.agentId },
+          conversation: { status: 'resolved', resolvedAt: new Date(), queuedAt: null },
+        }),
+      ]
+    })
+    return v.summary
+  }
+
+  async reopen(actor: AgentActor, conversationId: string): Promise<ConversationSummary> {
+    const v = await this.change(actor.siteId, conversationId, actor, async (tx, conv) => {
+      if (conv.status === 'pending' || conv.status === 'active') return []
+      return [await reopenMessage(tx, conv, 'agent')]
+    })
+    return v.summary
+  }
+
+  async update(actor: AgentActor, input: UpdateConversation): Promise<ConversationSummary> {
+    const v = await this.change(actor.siteId, input.conversationId, actor, async (tx, conv) => {
+      await tx.conversation.update({
+        where: { id: conv.id },
+        data: {
+          ...(input.priority !== undefined ? { priority: input.priority } : {}),
+          ...(input.tags !== undefined ? { tags: [...new Set(input.tags)] } : {}),
+          ...(input.subject !== undefined ? { subject: input.subject || null } : {}),
+        },
+      })
+      return []
+    })
+    return v.summary
+  }
+
+  // ------------------------------------------------------------------ shared
+
+  /**
+   * Runs one change on a locked conversation, then announces its messages and the new state,
+   * and lets the queue move (a change may have freed an agent or queued the conversation).
+   */
+  private async change(siteId: string, id: string, actor: AgentActor | VisitorActor, fn: Change): Promise<ConversationViews> {
+    const { v, messages } = await this.ctx.db.inSite(siteId, async (tx) => {
+      const conv = await lockConversation(tx, id)
+      if (!conv || (actor.kind === 'visitor' && conv.visitorId !== actor.visitorId)) throw notFound('conversation')
+      const messages = await fn(tx, conv)
+      const v = await loadViews(tx, this.presence, id)
+      return { v: v!, messages }
+    })
+    for (const m of messages) this.ctx.publish.message(siteId, v.summary.visitor.id, toMessage(m))
+    this.ctx.publish.conversationUpdated(v.summary, v.visitorView)
+    if (messages.length === 0) return v
+    const assigned = await this.routing.drain(siteId)
+    if (!assigned.includes(id)) return v
+    return (await this.ctx.db.inSite(siteId, (tx) => loadViews(tx, this.presence, id))) ?? v
+  }
+}
+
+/** Reopens a resolved or closed conversation: back to its agent, or to the queue. */
+export function reopenMessage(tx: Tx, conv: LockedConversation, by: 'agent' | 'visitor'): Promise<MessageRow> {
+  return appendMessage(tx, conv, {
+    senderType: 'system',
+    senderId: null,
+    senderName: null,
+    text: 'The conversation was reopened',
+    system: { event: 'reopened', by },
+    conversation: {
+      status: conv.assignedAgentId ? 'active' : 'pending',
+      queuedAt: conv.assignedAgentId ? null : new Date(),
+      resolvedAt: null,
+      closedAt: null,
+    },
+  })
+}
+
+function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url')
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string]
+    const date = new Date(at)
+    if (Number.isNaN(date.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad')
+    return { at: date, id }
+  } catch {
+    throw new AppError('invalid_payload', 'invalid query: cursor: not a cursor this server gave out', [{ path: 'cursor', message: 'invalid cursor' }])
+  }
+}

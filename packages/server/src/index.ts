@@ -1,0 +1,6 @@
+export { createApp, type AppOptions, type LiveChatApp } from './app.js'
+export { loadConfig, ConfigError, type Config } from './config.js'
+export { openDatabase, type Database, type DatabaseOptions, type Tx } from './shared/db/index.js'
+export { identityHash } from './shared/auth.js'
+export { seedDemo, DEMO_SITE_ID } from './demo/seed.js'
+export type { Services } from './services.js'

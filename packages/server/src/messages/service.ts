@@ -1,0 +1,152 @@
+// Messages: stored before they are acknowledged, idempotent on the sender's clientId, synced
+// by seq after a reconnect, with typing and read/delivery receipts.
+import type { AgentSendMessage, Message, MessagePage, ReceiptState } from '@live-chat/protocol'
+import { Prisma } from '../generated/prisma/client.js'
+import type { Actor, Context } from '../shared/context.js'
+import type { Tx } from '../shared/db/index.js'
+import { AppError, invalidState, notFound } from '../shared/errors.js'
+import { toMessage } from '../shared/map.js'
+import { reopenMessage } from '../conversations/service.js'
+import type { Routing } from '../conversations/routing.js'
+import { loadViews } from '../conversations/views.js'
+import type { PresenceService } from '../presence/service.js'
+import { appendMessage, lockConversation } from './store.js'
+
+export interface SendResult {
+  message: Message
+  /** False when the clientId was already stored: the earlier message is returned. */
+  created: boolean
+}
+
+export interface PageQuery {
+  after?: number
+  before?: number
+  limit?: number
+}
+
+export class MessageService {
+  constructor(
+    private readonly ctx: Context,
+    private readonly presence: PresenceService,
+    private readonly routing: Routing,
+  ) {}
+
+  async send(actor: Actor, input: AgentSendMessage): Promise<SendResult> {
+    const isPrivate = actor.kind === 'agent' && input.private === true
+    const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      const conv = await lockConversation(tx, input.conversationId)
+      if (!conv || (actor.kind === 'visitor' && conv.visitorId !== actor.visitorId)) throw notFound('conversation')
+      const senderId = actor.kind === 'visitor' ? actor.visitorId : actor.agentId
+      const existing = await tx.message.findUnique({
+        where: { conversationId_clientId: { conversationId: conv.id, clientId: input.clientId } },
+      })
+      if (existing) {
+        if (existing.senderId !== senderId) throw new AppError('conflict', 'this clientId was used by another sender')
+        return { message: existing, created: false, extra: [], statusChanged: false, visitorId: conv.visitorId }
+      }
+      const extra = []
+      let statusChanged = false
+      if (actor.kind === 'visitor') {
+        if (conv.status === 'closed') throw invalidState('this conversation was closed; start a new one')
+        // A visitor writing into a resolved conversation reopens it.
+        if (conv.status === 'resolved') {
+          extra.push(await reopenMessage(tx, conv, 'visitor'))
+          statusChanged = true
+        }
+      } else if (!isPrivate && conv.status === 'closed') {
+        throw invalidState('the visitor closed this conversation')
+      }
+      const message = await appendMessage(tx, conv, {
+        senderType: actor.kind,
+        senderId,
+        senderName: actor.kind === 'agent' ? actor.name : conv.visitorName,
+        text: input.text,
+        clientId: input.clientId,
+        isPrivate,
+      })
+      return { message, created: true, extra, statusChanged, visitorId: conv.visitorId }
+    })
+    const message = toMessage(r.message)
+    // A resend is announced again too: if this process died between storing and announcing
+    // the first time, this is how the other side hears of it. Clients drop repeats by seq.
+    for (const m of r.extra) this.ctx.publish.message(actor.siteId, r.visitorId, toMessage(m))
+    this.ctx.publish.message(actor.siteId, r.visitorId, message)
+    if (r.statusChanged) {
+      const v = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, input.conversationId))
+      if (v) this.ctx.publish.conversationUpdated(v.summary, v.visitorView)
+      await this.routing.drain(actor.siteId)
+    }
+    return { message, created: r.created }
+  }
+
+  /** Everything after `afterSeq`, oldest first: what a client missed while away. */
+  async sync(actor: Actor, conversationId: string, afterSeq: number, limit = 100): Promise<MessagePage> {
+    return this.page(actor, conversationId, { after: afterSeq, limit })
+  }
+
+  /** A page of messages: after a seq (oldest first), before a seq, or the latest. Visitors never see private notes. */
+  async page(actor: Actor, conversationId: string, q: PageQuery): Promise<MessagePage> {
+    const limit = q.limit ?? 50
+    return this.ctx.db.inSite(actor.siteId, async (tx) => {
+      await this.access(tx, actor, conversationId)
+      const where: Prisma.MessageWhereInput = {
+        conversationId,
+        ...(actor.kind === 'visitor' ? { isPrivate: false } : {}),
+        ...(q.after !== undefined ? { seq: { gt: q.after } } : {}),
+        ...(q.before !== undefined ? { seq: { lt: q.before } } : {}),
+      }
+      const forward = q.after !== undefined
+      const rows = await tx.message.findMany({ where, orderBy: { seq: forward ? 'asc' : 'desc' }, take: limit + 1 })
+      const hasMore = rows.length > limit
+      const page = rows.slice(0, limit)
+      if (!forward) page.reverse()
+      return { messages: page.map(toMessage), hasMore }
+    })
+  }
+
+  /** Moves the actor's side's read (and delivered) watermark forward; never back. */
+  async mark(actor: Actor, conversationId: string, seq: number, what: 'read' | 'delivered'): Promise<void> {
+    const side = actor.kind
+    const read = Prisma.raw(`${side}_read_seq`)
+    const delivered = Prisma.raw(`${side}_delivered_seq`)
+    const owner = actor.kind === 'visitor' ? Prisma.sql`AND visitor_id = ${actor.visitorId}::uuid` : Prisma.empty
+    const state = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      const target = Prisma.sql`LEAST(${seq}::int, last_seq)`
+      const set =
+        what === 'read'
+          ? Prisma.sql`${read} = GREATEST(${read}, ${target}), ${delivered} = GREATEST(${delivered}, ${target})`
+          : Prisma.sql`${delivered} = GREATEST(${delivered}, ${target})`
+      const moved = what === 'read' ? Prisma.sql`(${read} < ${target} OR ${delivered} < ${target})` : Prisma.sql`${delivered} < ${target}`
+      const rows = await tx.$queryRaw<(ReceiptState & { visitorId: string })[]>`
+        UPDATE mod_chat_conversations SET ${set}
+        WHERE id = ${conversationId}::uuid ${owner} AND ${moved}
+        RETURNING id AS "conversationId", visitor_id AS "visitorId",
+          visitor_delivered_seq AS "visitorDeliveredSeq", visitor_read_seq AS "visitorReadSeq",
+          agent_delivered_seq AS "agentDeliveredSeq", agent_read_seq AS "agentReadSeq"`
+      if (rows[0]) return rows[0]
+      await this.access(tx, actor, conversationId) // nothing moved: say not_found if it is not theirs
+      return null
+    })
+    if (!state) return
+    const { visitorId, ...receipt } = state
+    this.ctx.publish.receipt(actor.siteId, visitorId, receipt)
+  }
+
+  /** Checks that the actor may see the conversation; returns its visitor. */
+  async access(tx: Tx, actor: Actor, conversationId: string): Promise<{ visitorId: string }> {
+    const c = await tx.conversation.findUnique({ where: { id: conversationId }, select: { visitorId: true } })
+    if (!c || (actor.kind === 'visitor' && c.visitorId !== actor.visitorId)) throw notFound('conversation')
+    return c
+  }
+
+  async typing(actor: Actor, conversationId: string, typing: boolean, socketId: string, knownVisitorId?: string): Promise<string> {
+    const visitorId = knownVisitorId ?? (await this.ctx.db.inSite(actor.siteId, (tx) => this.access(tx, actor, conversationId))).visitorId
+    this.ctx.publish.typing(
+      actor.siteId,
+      visitorId,
+      { conversationId, side: actor.kind, typing, name: actor.kind === 'agent' ? actor.name : null },
+      socketId,
+    )
+    return visitorId
+  }
+}

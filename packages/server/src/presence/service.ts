@@ -1,0 +1,104 @@
+// Presence shared by every server process: each live socket is a row in
+// mod_chat_connections, owned by the process (node) that holds it. A node heartbeats; when
+// one stops (crash, kill -9), the others delete it and, by cascade, its connections.
+import type { Database, Tx } from '../shared/db/index.js'
+import type { Logger } from '../shared/logger.js'
+
+export const HEARTBEAT_MS = 10_000
+/**
+ * A node whose heartbeat is older than this is dead: the next heartbeat of any other node
+ * deletes it and, by cascade, its connections. Heartbeats use the database clock (now()),
+ * so clock skew between machines does not matter.
+ */
+export const NODE_TTL_SECONDS = 30
+
+export interface NewConnection {
+  socketId: string
+  siteId: string
+  kind: 'agent' | 'visitor'
+  agentId?: string
+  visitorId?: string
+}
+
+export class PresenceService {
+  private timer: NodeJS.Timeout | undefined
+  private readonly inflight = new Set<Promise<unknown>>()
+
+  constructor(
+    private readonly db: Database,
+    private readonly nodeId: string,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.db.prisma.$executeRaw`
+      INSERT INTO mod_chat_nodes (id, heartbeat_at, started_at) VALUES (${this.nodeId}::uuid, now(), now())
+      ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()`
+    this.timer = setInterval(() => {
+      this.beat().catch((e: unknown) => this.log.warn({ err: e }, 'presence heartbeat failed'))
+    }, HEARTBEAT_MS)
+    this.timer.unref()
+  }
+
+  /** Refreshes this node and removes nodes (and their connections) that stopped beating. */
+  async beat(): Promise<void> {
+    await this.db.prisma.$executeRaw`UPDATE mod_chat_nodes SET heartbeat_at = now() WHERE id = ${this.nodeId}::uuid`
+    await this.db.prisma.$executeRaw`
+      DELETE FROM mod_chat_nodes WHERE heartbeat_at < now() - make_interval(secs => ${NODE_TTL_SECONDS})`
+  }
+
+  /** Keeps track of a presence update so stop() can wait for it. Never rejects. */
+  track(p: Promise<unknown>): Promise<void> {
+    const safe = p.then(
+      () => undefined,
+      (e: unknown) => this.log.warn({ err: e }, 'presence update failed'),
+    )
+    this.inflight.add(safe)
+    void safe.finally(() => this.inflight.delete(safe))
+    return safe
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
+    await this.db.prisma.$executeRaw`DELETE FROM mod_chat_nodes WHERE id = ${this.nodeId}::uuid`
+  }
+
+  add(tx: Tx, c: NewConnection) {
+    return tx.connection.create({
+      data: { socketId: c.socketId, nodeId: this.nodeId, siteId: c.siteId, kind: c.kind, agentId: c.agentId ?? null, visitorId: c.visitorId ?? null },
+    })
+  }
+
+  async remove(tx: Tx, socketId: string): Promise<void> {
+    await tx.connection.deleteMany({ where: { socketId } })
+  }
+
+  /** Agents of the site (in the transaction's site) with at least one live connection. */
+  async onlineAgents(tx: Tx, agentIds?: string[]): Promise<Set<string>> {
+    const rows = await tx.connection.findMany({
+      where: { kind: 'agent', ...(agentIds ? { agentId: { in: agentIds } } : {}) },
+      select: { agentId: true },
+      distinct: ['agentId'],
+    })
+    return new Set(rows.map((r) => r.agentId!))
+  }
+
+  async onlineVisitors(tx: Tx, visitorIds?: string[]): Promise<Set<string>> {
+    const rows = await tx.connection.findMany({
+      where: { kind: 'visitor', ...(visitorIds ? { visitorId: { in: visitorIds } } : {}) },
+      select: { visitorId: true },
+      distinct: ['visitorId'],
+    })
+    return new Set(rows.map((r) => r.visitorId!))
+  }
+
+  async agentConnectionCount(tx: Tx, agentId: string): Promise<number> {
+    return tx.connection.count({ where: { agentId } })
+  }
+
+  async visitorConnectionCount(tx: Tx, visitorId: string): Promise<number> {
+    return tx.connection.count({ where: { visitorId } })
+  }
+}

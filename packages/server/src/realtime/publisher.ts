@@ -1,0 +1,58 @@
+// The one place facts are broadcast. Services call it after their transaction commits, so
+// the HTTP path and the socket path cannot drift, and nothing is announced that was not
+// stored. With the Redis adapter these reach sockets on every server process.
+import type {
+  AgentSummary,
+  ConversationSummary,
+  Message,
+  ReceiptState,
+  TypingState,
+  VisitorConversation,
+  VisitorPresence,
+} from '@live-chat/protocol'
+import { rooms, type AgentNamespace, type VisitorNamespace } from './types.js'
+
+export class Publisher {
+  constructor(
+    private readonly visitors: VisitorNamespace,
+    private readonly agents: AgentNamespace,
+  ) {}
+
+  /** A stored message: to the site's agents, and (unless it is a private note) to its visitor. */
+  message(siteId: string, visitorId: string, message: Message): void {
+    this.agents.to(rooms.siteAgents(siteId)).emit('message:created', message)
+    if (!message.private) this.visitors.to(rooms.visitor(visitorId)).emit('message:created', message)
+  }
+
+  conversationCreated(summary: ConversationSummary): void {
+    this.agents.to(rooms.siteAgents(summary.siteId)).emit('conversation:created', summary)
+  }
+
+  conversationUpdated(summary: ConversationSummary, visitorView: VisitorConversation): void {
+    this.agents.to(rooms.siteAgents(summary.siteId)).emit('conversation:updated', summary)
+    this.visitors.to(rooms.visitor(summary.visitor.id)).emit('conversation:updated', visitorView)
+  }
+
+  /** Typing goes to the other side, and to the other agents (never back to the typing socket). */
+  typing(siteId: string, visitorId: string, state: TypingState, exceptSocketId: string): void {
+    this.agents.to(rooms.siteAgents(siteId)).except(exceptSocketId).emit('typing:changed', state)
+    if (state.side === 'agent') this.visitors.to(rooms.visitor(visitorId)).emit('typing:changed', state)
+  }
+
+  receipt(siteId: string, visitorId: string, state: ReceiptState): void {
+    this.agents.to(rooms.siteAgents(siteId)).emit('receipt:updated', state)
+    this.visitors.to(rooms.visitor(visitorId)).emit('receipt:updated', state)
+  }
+
+  agentUpdated(agent: AgentSummary): void {
+    this.agents.to(rooms.siteAgents(agent.siteId)).emit('agent:updated', agent)
+  }
+
+  visitorUpdated(siteId: string, presence: VisitorPresence): void {
+    this.agents.to(rooms.siteAgents(siteId)).emit('visitor:updated', presence)
+  }
+
+  availability(siteId: string, online: boolean): void {
+    this.visitors.to(rooms.siteVisitors(siteId)).emit('availability:changed', { online })
+  }
+}

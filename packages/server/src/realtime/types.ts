@@ -1,0 +1,34 @@
+import type { Namespace, Socket } from 'socket.io'
+import type {
+  AgentClientToServer,
+  AgentServerToClient,
+  VisitorClientToServer,
+  VisitorServerToClient,
+} from '@live-chat/protocol'
+import type { AgentActor, VisitorActor } from '../shared/context.js'
+
+export interface VisitorSocketData {
+  actor: VisitorActor
+  /** Conversations this socket was allowed to touch, with their visitor (saves a query per typing event). */
+  conversations: Map<string, string>
+}
+
+export interface AgentSocketData {
+  actor: AgentActor
+  conversations: Map<string, string>
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+type NoInterServer = {}
+
+export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient, NoInterServer, VisitorSocketData>
+export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient, NoInterServer, AgentSocketData>
+export type VisitorSocket = Socket<VisitorClientToServer, VisitorServerToClient, NoInterServer, VisitorSocketData>
+export type AgentSocket = Socket<AgentClientToServer, AgentServerToClient, NoInterServer, AgentSocketData>
+
+/** Rooms. Agents of a site share one room; each visitor (all their tabs) has one. */
+export const rooms = {
+  siteAgents: (siteId: string) => `site:${siteId}`,
+  siteVisitors: (siteId: string) => `site:${siteId}`,
+  visitor: (visitorId: string) => `visitor:${visitorId}`,
+}

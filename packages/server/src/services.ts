@@ -1,0 +1,40 @@
+// The services of one server process, wired together.
+import { AgentService } from './agents/service.js'
+import { CannedResponseService } from './canned-responses/service.js'
+import { ConversationService } from './conversations/service.js'
+import { Routing } from './conversations/routing.js'
+import { MessageService } from './messages/service.js'
+import { PresenceService } from './presence/service.js'
+import type { Context } from './shared/context.js'
+import type { Tokens } from './shared/auth.js'
+import { SiteService } from './sites/service.js'
+import { VisitorService } from './visitors/service.js'
+
+export interface Services {
+  tokens: Tokens
+  presence: PresenceService
+  routing: Routing
+  sites: SiteService
+  visitors: VisitorService
+  conversations: ConversationService
+  messages: MessageService
+  agents: AgentService
+  cannedResponses: CannedResponseService
+}
+
+export function createServices(ctx: Context): Services {
+  const presence = new PresenceService(ctx.db, ctx.nodeId, ctx.log)
+  const routing = new Routing(ctx, presence)
+  const sites = new SiteService(ctx)
+  return {
+    tokens: ctx.tokens,
+    presence,
+    routing,
+    sites,
+    visitors: new VisitorService(ctx, sites, presence),
+    conversations: new ConversationService(ctx, presence, routing),
+    messages: new MessageService(ctx, presence, routing),
+    agents: new AgentService(ctx, presence, routing),
+    cannedResponses: new CannedResponseService(ctx),
+  }
+}

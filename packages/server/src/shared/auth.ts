@@ -1,0 +1,115 @@
+// Tokens and passwords. A visitor proves who they are with a token this server signed (bound
+// to one site), never with an id it chose; an agent with a short-lived access token issued at
+// login.
+import crypto from 'node:crypto'
+import argon2 from 'argon2'
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose'
+import { AppError } from './errors.js'
+
+const ISSUER = 'live-chat'
+const VISITOR_AUDIENCE = 'live-chat:visitor'
+const AGENT_AUDIENCE = 'live-chat:agent'
+export const VISITOR_TOKEN_TTL_S = 90 * 24 * 3600
+export const AGENT_TOKEN_TTL_S = 12 * 3600
+
+export interface VisitorClaims {
+  visitorId: string
+  siteId: string
+}
+
+export interface AgentClaims {
+  userId: string
+}
+
+export interface SignedToken {
+  token: string
+  expiresAt: Date
+}
+
+export class Tokens {
+  private readonly key: Uint8Array
+  constructor(secret: string) {
+    // A key of its own, so the raw secret is never the signing key of anything else.
+    this.key = crypto.createHmac('sha256', secret).update('live-chat/tokens/v1').digest()
+  }
+
+  private async sign(subject: string, audience: string, ttlSeconds: number, claims: Record<string, string>): Promise<SignedToken> {
+    const expiresAt = new Date(Date.now() + ttlSeconds * 1000)
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(audience)
+      .setSubject(subject)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(this.key)
+    return { token, expiresAt }
+  }
+
+  private async verify(token: unknown, audience: string) {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) throw new AppError('unauthorized', 'a token is required')
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience, algorithms: ['HS256'] })
+      return payload
+    } catch (e) {
+      const expired = e instanceof joseErrors.JWTExpired
+      throw new AppError('unauthorized', expired ? 'the token has expired' : 'the token is not valid')
+    }
+  }
+
+  signVisitor(c: VisitorClaims): Promise<SignedToken> {
+    return this.sign(c.visitorId, VISITOR_AUDIENCE, VISITOR_TOKEN_TTL_S, { site: c.siteId })
+  }
+
+  async verifyVisitor(token: unknown): Promise<VisitorClaims> {
+    const p = await this.verify(token, VISITOR_AUDIENCE)
+    if (typeof p.sub !== 'string' || typeof p['site'] !== 'string') throw new AppError('unauthorized', 'the token is not valid')
+    return { visitorId: p.sub, siteId: p['site'] }
+  }
+
+  signAgent(c: AgentClaims): Promise<SignedToken> {
+    return this.sign(c.userId, AGENT_AUDIENCE, AGENT_TOKEN_TTL_S, {})
+  }
+
+  async verifyAgent(token: unknown): Promise<AgentClaims> {
+    const p = await this.verify(token, AGENT_AUDIENCE)
+    if (typeof p.sub !== 'string') throw new AppError('unauthorized', 'the token is not valid')
+    return { userId: p.sub }
+  }
+}
+
+/** HMAC-SHA256(secret, userId) as hex: what a host site's backend computes to vouch for its user. */
+export function identityHash(secret: string, userId: string): string {
+  return crypto.createHmac('sha256', secret).update(userId).digest('hex')
+}
+
+/** Constant-time check of an identity hash. */
+export function verifyIdentityHash(secret: string, userId: string, hash: string): boolean {
+  const expected = Buffer.from(identityHash(secret, userId), 'hex')
+  const given = Buffer.from(hash, 'hex')
+  return given.length === expected.length && crypto.timingSafeEqual(given, expected)
+}
+
+export function newIdentitySecret(): string {
+  return crypto.randomBytes(32).toString('hex')
+}
+
+export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id })
+
+// Verifying against a real hash when the user does not exist keeps login time the same for
+// known and unknown emails.
+let dummyHash: Promise<string> | undefined
+export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
+  if (!hash) {
+    dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'))
+    await argon2.verify(await dummyHash, password).catch(() => false)
+    return false
+  }
+  return argon2.verify(hash, password).catch(() => false)
+}
+
+/** Parses `Authorization: Bearer <token>`. */
+export function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '')
+  return m?.[1]
+}

@@ -1,0 +1,35 @@
+import type { AgentRole } from '@live-chat/protocol'
+import type { Config } from '../config.js'
+import type { Tokens } from './auth.js'
+import type { Database } from './db/index.js'
+import type { Logger } from './logger.js'
+import type { Publisher } from '../realtime/publisher.js'
+
+/** Who is acting: every service call names one, and it always carries the site. */
+export interface VisitorActor {
+  kind: 'visitor'
+  siteId: string
+  visitorId: string
+}
+
+export interface AgentActor {
+  kind: 'agent'
+  siteId: string
+  agentId: string
+  userId: string
+  role: AgentRole
+  name: string
+}
+
+export type Actor = VisitorActor | AgentActor
+
+/** What every service gets. */
+export interface Context {
+  db: Database
+  log: Logger
+  tokens: Tokens
+  publish: Publisher
+  config: Pick<Config, 'publicUrl' | 'env'>
+  /** This process's id in mod_chat_nodes. */
+  nodeId: string
+}

@@ -1,0 +1,75 @@
+// The project's own errors. Services throw AppError; transports turn any error into an
+// ErrorBody with toErrorBody(), so clients only ever see the codes in @live-chat/protocol.
+import { ERROR_CODES, type ErrorBody, type ErrorCode } from '@live-chat/protocol'
+import type { z } from 'zod'
+
+export class AppError extends Error {
+  override name = 'AppError'
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorBody['details'],
+    readonly retryable = code === 'unavailable',
+  ) {
+    super(message)
+  }
+  get status(): number {
+    return ERROR_CODES[this.code]
+  }
+  toBody(): ErrorBody {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.retryable ? { retryable: true } : {}),
+      ...(this.details ? { details: this.details } : {}),
+    }
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`)
+export const forbidden = (message = 'not allowed') => new AppError('forbidden', message)
+export const invalidState = (message: string) => new AppError('invalid_state', message)
+
+export function invalidPayload(error: z.ZodError, where = 'payload'): AppError {
+  const details = error.issues.slice(0, 20).map((i) => ({
+    path: i.path.map(String).join('.') || '(root)',
+    message: i.message,
+  }))
+  const first = details[0]
+  const summary = first ? `${first.path}: ${first.message}` : 'invalid'
+  return new AppError('invalid_payload', `invalid ${where}: ${summary}`, details)
+}
+
+// Postgres and driver failures that are worth retrying as is (connection trouble, a
+// serialization conflict, a transaction that waited too long for a connection).
+const RETRYABLE_SQLSTATE = /^(08|40001|40P01|53|57P0[123])/
+const RETRYABLE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034'])
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'])
+
+interface MaybeDbError {
+  code?: unknown
+  meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } }
+  cause?: unknown
+  message?: unknown
+}
+
+/** Translates database errors into AppErrors; anything unknown becomes `internal`. */
+export function fromUnknown(e: unknown): AppError {
+  if (e instanceof AppError) return e
+  const err = (e ?? {}) as MaybeDbError
+  const code = typeof err.code === 'string' ? err.code : undefined
+  if (code === 'P2002') return new AppError('conflict', 'already exists')
+  if (code === 'P2025') return new AppError('not_found', 'not found')
+  if (code === 'P2039' || code === 'P2003') return new AppError('forbidden', 'not allowed')
+  if (code && RETRYABLE_PRISMA.has(code)) return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
+  const sqlState = String(err.meta?.code ?? err.meta?.driverAdapterError?.cause?.originalCode ?? '')
+  if (RETRYABLE_SQLSTATE.test(sqlState)) return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
+  if (sqlState === '42501') return new AppError('forbidden', 'not allowed')
+  const kind = err.meta?.driverAdapterError?.cause?.kind
+  if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout' || kind === 'TooManyConnections')
+    return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
+  if (code && NETWORK_CODES.has(code)) return new AppError('unavailable', 'a service is unavailable; retry', undefined, true)
+  if (/Can't reach database|Connection terminated|connect ECONNREFUSED|Transaction already closed|Unable to start a transaction/i.test(String(err.message ?? '')))
+    return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
+  return new AppError('internal', 'internal error')
+}

@@ -1,0 +1,165 @@
+// Rows to wire types. Services map every row they return, so a migration never silently
+// changes what clients receive.
+import type {
+  AgentPublic,
+  AgentSummary,
+  Attachment,
+  ConversationSummary,
+  Message,
+  Receipts,
+  SystemEvent,
+  VisitorConversation,
+  VisitorDetail,
+  VisitorProfile,
+  AgentRole,
+  AgentStatus,
+  ConversationStatus,
+  Priority,
+  SenderType,
+  MessageType,
+} from '@live-chat/protocol'
+import type { Prisma } from '../generated/prisma/client.js'
+
+export const agentWithUser = { include: { user: true } } satisfies Prisma.AgentDefaultArgs
+export type AgentWithUser = Prisma.AgentGetPayload<typeof agentWithUser>
+
+export const conversationFull = {
+  include: {
+    visitor: true,
+    assignedAgent: { include: { user: true } },
+    messages: { orderBy: { seq: 'desc' }, take: 1 },
+  },
+} satisfies Prisma.ConversationDefaultArgs
+export type ConversationFull = Prisma.ConversationGetPayload<typeof conversationFull>
+
+type MessageRow = Prisma.MessageGetPayload<object>
+type VisitorRow = Prisma.VisitorGetPayload<object>
+type ConversationRow = Prisma.ConversationGetPayload<object>
+
+const iso = (d: Date) => d.toISOString()
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null)
+
+export function toMessage(m: MessageRow): Message {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    seq: m.seq,
+    clientId: m.clientId,
+    senderType: m.senderType as SenderType,
+    senderId: m.senderId,
+    senderName: m.senderName,
+    type: m.messageType as MessageType,
+    text: m.content,
+    attachments: (m.attachments ?? []) as unknown as Attachment[],
+    private: m.isPrivate,
+    system: m.messageType === 'system' ? (m.metadata as unknown as SystemEvent) : null,
+    createdAt: iso(m.createdAt),
+  }
+}
+
+export function toVisitorProfile(v: VisitorRow): VisitorProfile {
+  return {
+    id: v.id,
+    siteId: v.siteId,
+    name: v.name,
+    email: v.email,
+    phone: v.phone,
+    verified: v.verified,
+    externalId: v.externalId,
+    customData: (v.customData ?? {}) as Record<string, unknown>,
+  }
+}
+
+export function toVisitorDetail(v: VisitorRow, online: boolean): VisitorDetail {
+  return {
+    ...toVisitorProfile(v),
+    currentUrl: v.currentUrl,
+    currentTitle: v.currentTitle,
+    referrerUrl: v.referrerUrl,
+    userAgent: v.userAgent,
+    countryCode: v.countryCode,
+    city: v.city,
+    online,
+    lastSeenAt: iso(v.lastSeenAt),
+    createdAt: iso(v.createdAt),
+  }
+}
+
+export const agentName = (a: AgentWithUser) => a.displayName ?? a.user.name
+
+export function toAgentPublic(a: AgentWithUser): AgentPublic {
+  return { id: a.id, name: agentName(a), avatarUrl: a.avatarUrl ?? a.user.avatarUrl, title: a.title }
+}
+
+export function toAgentSummary(a: AgentWithUser, online: boolean, activeChats: number): AgentSummary {
+  return {
+    id: a.id,
+    userId: a.userId,
+    siteId: a.siteId,
+    name: agentName(a),
+    email: a.user.email,
+    avatarUrl: a.avatarUrl ?? a.user.avatarUrl,
+    title: a.title,
+    role: a.role as AgentRole,
+    status: a.status as AgentStatus,
+    online,
+    maxConcurrentChats: a.maxConcurrentChats,
+    acceptNewChats: a.acceptNewChats,
+    departments: a.departments,
+    activeChats,
+  }
+}
+
+function receipts(c: ConversationRow): Receipts {
+  return {
+    visitorDeliveredSeq: c.visitorDeliveredSeq,
+    visitorReadSeq: c.visitorReadSeq,
+    agentDeliveredSeq: c.agentDeliveredSeq,
+    agentReadSeq: c.agentReadSeq,
+  }
+}
+
+export function toVisitorConversation(c: ConversationRow & { assignedAgent: AgentWithUser | null }): VisitorConversation {
+  return {
+    id: c.id,
+    siteId: c.siteId,
+    status: c.status as ConversationStatus,
+    agent: c.assignedAgent ? toAgentPublic(c.assignedAgent) : null,
+    lastSeq: c.lastPublicSeq,
+    rating: c.rating,
+    ratingFeedback: c.ratingFeedback,
+    createdAt: iso(c.createdAt),
+    lastActivityAt: iso(c.lastActivityAt),
+    resolvedAt: isoOrNull(c.resolvedAt),
+    ...receipts(c),
+  }
+}
+
+export function toConversationSummary(c: ConversationFull, visitorOnline: boolean): ConversationSummary {
+  const last = c.messages[0]
+  return {
+    id: c.id,
+    siteId: c.siteId,
+    status: c.status as ConversationStatus,
+    priority: c.priority as Priority,
+    tags: c.tags,
+    subject: c.subject,
+    visitor: toVisitorDetail(c.visitor, visitorOnline),
+    assignedAgentId: c.assignedAgentId,
+    lastSeq: c.lastSeq,
+    lastPublicSeq: c.lastPublicSeq,
+    lastMessage: last
+      ? { seq: last.seq, senderType: last.senderType as SenderType, text: last.content, private: last.isPrivate, createdAt: iso(last.createdAt) }
+      : null,
+    rating: c.rating,
+    ratingFeedback: c.ratingFeedback,
+    queuedAt: isoOrNull(c.queuedAt),
+    createdAt: iso(c.createdAt),
+    lastActivityAt: iso(c.lastActivityAt),
+    firstMessageAt: isoOrNull(c.firstMessageAt),
+    firstResponseAt: isoOrNull(c.firstResponseAt),
+    resolvedAt: isoOrNull(c.resolvedAt),
+    closedAt: isoOrNull(c.closedAt),
+    ...receipts(c),
+  }
+}

@@ -1,0 +1,7 @@
+import { z } from 'zod'
+
+const uuid = z.uuid({ message: 'must be a UUID' })
+export const SiteParams = z.object({ siteId: uuid })
+export const IdParams = z.object({ siteId: uuid, id: uuid })
+export const VisitorConversationParams = z.object({ id: uuid })
+export const AgentParams = z.object({ siteId: uuid, agentId: uuid })

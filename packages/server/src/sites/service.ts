@@ -1,0 +1,160 @@
+// Sites: the public widget configuration, the admin's settings, allowed origins, and
+// creating sites (for the demo seed, tests and platform tooling).
+import type { PreChatField, SiteSettings, UpdateSiteSettings, WidgetConfig } from '@live-chat/protocol'
+import type { Prisma } from '../generated/prisma/client.js'
+import { newIdentitySecret } from '../shared/auth.js'
+import type { AgentActor, Context } from '../shared/context.js'
+import type { Tx } from '../shared/db/index.js'
+import { AppError, forbidden, notFound } from '../shared/errors.js'
+
+type SiteRow = Prisma.SiteGetPayload<object>
+type WidgetRow = Prisma.WidgetSettingsGetPayload<object>
+
+export interface NewSite {
+  agencyId: string
+  name: string
+  allowedOrigins?: string[]
+  /** Fixed id (the demo site); generated when absent. */
+  id?: string
+}
+
+export class SiteService {
+  constructor(private readonly ctx: Context) {}
+
+  find(siteId: string): Promise<SiteRow | null> {
+    return this.ctx.db.prisma.site.findUnique({ where: { id: siteId } })
+  }
+
+  async require(siteId: string): Promise<SiteRow> {
+    const site = await this.find(siteId)
+    if (!site) throw notFound('site')
+    return site
+  }
+
+  /** A browser page may use the widget only from an allowed origin (none listed = any). */
+  checkOrigin(site: SiteRow, origin: string | undefined): void {
+    if (!origin || site.allowedOrigins.length === 0) return
+    if (!site.allowedOrigins.includes(origin.toLowerCase())) {
+      throw new AppError('origin_not_allowed', `this site does not allow the widget on ${origin}`)
+    }
+  }
+
+  async widgetConfig(siteId: string, origin?: string): Promise<WidgetConfig> {
+    const site = await this.require(siteId)
+    this.checkOrigin(site, origin)
+    const { settings, online } = await this.ctx.db.inSite(siteId, async (tx) => ({
+      settings: await tx.widgetSettings.findUnique({ where: { siteId } }),
+      online: await siteOnline(tx, siteId),
+    }))
+    return { siteId, ...widgetFields(settings), online }
+  }
+
+  async settings(actor: AgentActor): Promise<SiteSettings> {
+    requireAdmin(actor)
+    const site = await this.require(actor.siteId)
+    const settings = await this.ctx.db.inSite(actor.siteId, (tx) => tx.widgetSettings.findUnique({ where: { siteId: actor.siteId } }))
+    return { siteId: site.id, name: site.name, allowedOrigins: site.allowedOrigins, widget: widgetFields(settings) }
+  }
+
+  async updateSettings(actor: AgentActor, input: UpdateSiteSettings): Promise<SiteSettings> {
+    requireAdmin(actor)
+    const site = await this.require(actor.siteId)
+    await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      if (input.name !== undefined || input.allowedOrigins !== undefined) {
+        await tx.site.update({
+          where: { id: actor.siteId },
+          data: {
+            ...(input.name !== undefined ? { name: input.name } : {}),
+            ...(input.allowedOrigins !== undefined ? { allowedOrigins: [...new Set(input.allowedOrigins)] } : {}),
+          },
+        })
+      }
+      if (input.widget && Object.keys(input.widget).length > 0) {
+        const w = input.widget as Prisma.WidgetSettingsUncheckedUpdateInput
+        await tx.widgetSettings.upsert({
+          where: { siteId: actor.siteId },
+          create: { ...(w as Prisma.WidgetSettingsUncheckedCreateInput), siteId: actor.siteId, agencyId: site.agencyId },
+          update: w,
+        })
+      }
+    })
+    return this.settings(actor)
+  }
+
+  /** Creates a site with its widget settings. For bootstrap tooling; not exposed over HTTP. */
+  async create(input: NewSite): Promise<SiteRow> {
+    const site = await this.ctx.db.prisma.site.create({
+      data: {
+        ...(input.id ? { id: input.id } : {}),
+        agencyId: input.agencyId,
+        name: input.name,
+        identitySecret: newIdentitySecret(),
+        allowedOrigins: input.allowedOrigins ?? [],
+      },
+    })
+    await this.ctx.db.inSite(site.id, (tx) => tx.widgetSettings.create({ data: { siteId: site.id, agencyId: input.agencyId } }))
+    return site
+  }
+}
+
+export function requireAdmin(actor: AgentActor): void {
+  if (actor.role !== 'admin') throw forbidden('only a site admin may do this')
+}
+
+/** Whether any agent is online, accepting chats and connected. */
+export async function siteOnline(tx: Tx, siteId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ online: boolean }[]>`
+    SELECT EXISTS (
+      SELECT 1 FROM mod_chat_agents a
+      WHERE a.site_id = ${siteId}::uuid AND a.status = 'online' AND a.accept_new_chats
+        AND EXISTS (SELECT 1 FROM mod_chat_connections k WHERE k.site_id = a.site_id AND k.agent_id = a.id)
+    ) AS online`
+  return rows[0]?.online ?? false
+}
+
+const DEFAULTS = {
+  primaryColor: '#0066FF',
+  position: 'bottom-right' as const,
+  widgetTitle: 'Chat with us',
+  welcomeMessage: 'Hi! How can we help you today?',
+  offlineMessage: "We're offline right now. Leave a message!",
+  avatarUrl: null,
+  showAgentAvatar: true,
+  autoOpenDelay: null,
+  showOnMobile: true,
+  requireEmail: false,
+  preChatEnabled: false,
+  preChatFields: [] as PreChatField[],
+  businessHoursEnabled: false,
+  businessHours: {},
+  timezone: 'UTC',
+  soundEnabled: true,
+  notificationSound: 'default',
+  language: 'en',
+  customTranslations: {},
+}
+
+function widgetFields(w: WidgetRow | null): Omit<WidgetConfig, 'online' | 'siteId'> {
+  if (!w) return DEFAULTS
+  return {
+    primaryColor: w.primaryColor,
+    position: w.position as WidgetConfig['position'],
+    widgetTitle: w.widgetTitle,
+    welcomeMessage: w.welcomeMessage,
+    offlineMessage: w.offlineMessage,
+    avatarUrl: w.avatarUrl,
+    showAgentAvatar: w.showAgentAvatar,
+    autoOpenDelay: w.autoOpenDelay,
+    showOnMobile: w.showOnMobile,
+    requireEmail: w.requireEmail,
+    preChatEnabled: w.preChatEnabled,
+    preChatFields: w.preChatFields as unknown as PreChatField[],
+    businessHoursEnabled: w.businessHoursEnabled,
+    businessHours: w.businessHours as WidgetConfig['businessHours'],
+    timezone: w.timezone,
+    soundEnabled: w.soundEnabled,
+    notificationSound: w.notificationSound,
+    language: w.language,
+    customTranslations: w.customTranslations as WidgetConfig['customTranslations'],
+  }
+}

@@ -1,0 +1,45 @@
+// Contact details a visitor gives (pre-chat form, profile edits).
+import type { PreChatField, VisitorFields } from '@live-chat/protocol'
+import type { Prisma } from '../generated/prisma/client.js'
+import type { Tx } from '../shared/db/index.js'
+import { AppError } from '../shared/errors.js'
+
+type VisitorRow = Prisma.VisitorGetPayload<object>
+type WidgetRow = Prisma.WidgetSettingsGetPayload<object>
+
+const COLUMN_FIELDS = new Set(['name', 'email', 'phone'])
+
+/** Enforces the site's required fields (require email, required pre-chat fields) on the server too. */
+export function checkPreChat(settings: WidgetRow | null, visitor: VisitorRow, fields: VisitorFields | undefined): void {
+  if (!settings) return
+  const value = (name: string): unknown => {
+    if (COLUMN_FIELDS.has(name)) return (fields as Record<string, unknown> | undefined)?.[name] ?? (visitor as Record<string, unknown>)[name]
+    return fields?.custom?.[name] ?? (visitor.customData as Record<string, unknown> | null)?.[name]
+  }
+  const missing: string[] = []
+  if (settings.requireEmail && !value('email')) missing.push('email')
+  if (settings.preChatEnabled) {
+    for (const f of (settings.preChatFields ?? []) as unknown as PreChatField[]) {
+      const v = value(f.name)
+      if (f.required && (v === undefined || v === null || v === '') && !missing.includes(f.name)) missing.push(f.name)
+    }
+  }
+  if (missing.length > 0) {
+    throw new AppError(
+      'invalid_payload',
+      `invalid payload: required: ${missing.join(', ')}`,
+      missing.map((m) => ({ path: COLUMN_FIELDS.has(m) ? `fields.${m}` : `fields.custom.${m}`, message: 'required' })),
+    )
+  }
+}
+
+export async function applyVisitorFields(tx: Tx, visitor: VisitorRow, fields: VisitorFields): Promise<VisitorRow> {
+  const data: Prisma.VisitorUpdateInput = {}
+  if (fields.name !== undefined) data.name = fields.name || null
+  // A verified visitor's email came from the host site's server; the browser may not change it.
+  if (fields.email !== undefined && !(visitor.verified && visitor.email)) data.email = fields.email.toLowerCase()
+  if (fields.phone !== undefined) data.phone = fields.phone || null
+  if (fields.custom) data.customData = { ...((visitor.customData ?? {}) as Record<string, unknown>), ...fields.custom } as Prisma.InputJsonValue
+  if (Object.keys(data).length === 0) return visitor
+  return tx.visitor.update({ where: { id: visitor.id }, data })
+}

@@ -1,0 +1,129 @@
+// Visitor sessions and profiles. A session token is signed here and bound to one site; a
+// returning visitor shows it to be recognised. A host site can vouch for its logged-in user
+// with HMAC-SHA256(site identity secret, userId), which marks the visitor verified.
+import type { CreateVisitorSession, VisitPage, VisitorFields, VisitorProfile, VisitorSession } from '@live-chat/protocol'
+import type { Prisma } from '../generated/prisma/client.js'
+import { verifyIdentityHash } from '../shared/auth.js'
+import type { Context, VisitorActor } from '../shared/context.js'
+import type { Tx } from '../shared/db/index.js'
+import { AppError } from '../shared/errors.js'
+import { toVisitorProfile } from '../shared/map.js'
+import type { PresenceService } from '../presence/service.js'
+import type { SiteService } from '../sites/service.js'
+import { applyVisitorFields } from './fields.js'
+
+type VisitorRow = Prisma.VisitorGetPayload<object>
+
+export interface RequestMeta {
+  origin?: string
+  ip?: string
+  userAgent?: string
+}
+
+const clip = (s: string | undefined, n: number) => (s ? s.slice(0, n) : undefined)
+
+export class VisitorService {
+  constructor(
+    private readonly ctx: Context,
+    private readonly sites: SiteService,
+    private readonly presence: PresenceService,
+  ) {}
+
+  async createSession(siteId: string, input: CreateVisitorSession, meta: RequestMeta): Promise<VisitorSession> {
+    const site = await this.sites.require(siteId)
+    this.sites.checkOrigin(site, meta.origin)
+    // A token from another site, an expired or a forged one: the visitor simply starts afresh.
+    let known: string | undefined
+    if (input.token) {
+      const claims = await this.ctx.tokens.verifyVisitor(input.token).catch(() => undefined)
+      if (claims?.siteId === siteId) known = claims.visitorId
+    }
+    if (input.identity && !verifyIdentityHash(site.identitySecret, input.identity.userId, input.identity.hash)) {
+      throw new AppError('identity_invalid', 'the identity hash does not match this site')
+    }
+    const visitor = await this.ctx.db.inSite(siteId, async (tx) => {
+      let v = known ? await tx.visitor.findUnique({ where: { id: known } }) : null
+      if (input.identity) v = await this.verified(tx, siteId, v, input.identity)
+      const seen: Prisma.VisitorUpdateInput = {
+        lastSeenAt: new Date(),
+        ...(meta.userAgent ? { userAgent: clip(meta.userAgent, 500) } : {}),
+        ...(meta.ip ? { ipAddress: meta.ip } : {}),
+        ...(input.page ? { currentUrl: input.page.url, currentTitle: input.page.title ?? null } : {}),
+        ...(input.page?.referrer ? { referrerUrl: input.page.referrer } : {}),
+      }
+      if (v) return tx.visitor.update({ where: { id: v.id }, data: seen })
+      return tx.visitor.create({ data: { ...(seen as Omit<Prisma.VisitorUncheckedCreateInput, 'siteId'>), siteId } })
+    })
+    const { token, expiresAt } = await this.ctx.tokens.signVisitor({ visitorId: visitor.id, siteId })
+    return { token, expiresAt: expiresAt.toISOString(), visitor: toVisitorProfile(visitor) }
+  }
+
+  /** The visitor for a verified user id: theirs if it exists, else the current anonymous one, else a new one. */
+  private async verified(tx: Tx, siteId: string, current: VisitorRow | null, id: NonNullable<CreateVisitorSession['identity']>) {
+    const data = {
+      externalId: id.userId,
+      verified: true,
+      ...(id.name ? { name: id.name } : {}),
+      ...(id.email ? { email: id.email.toLowerCase() } : {}),
+    }
+    const owner = await tx.visitor.findUnique({ where: { siteId_externalId: { siteId, externalId: id.userId } } })
+    if (owner) return tx.visitor.update({ where: { id: owner.id }, data })
+    // An anonymous visitor who logs in keeps their conversations; one verified as someone else does not.
+    if (current && !current.externalId) return tx.visitor.update({ where: { id: current.id }, data })
+    return tx.visitor.create({ data: { siteId, ...data } })
+  }
+
+  /** Checks a token (and the page's origin) and returns who it belongs to. */
+  async authenticate(token: unknown, origin: string | undefined): Promise<VisitorActor> {
+    const claims = await this.ctx.tokens.verifyVisitor(token)
+    const site = await this.sites.find(claims.siteId)
+    if (!site) throw new AppError('unauthorized', 'the token is not valid')
+    this.sites.checkOrigin(site, origin)
+    const exists = await this.ctx.db.inSite(claims.siteId, (tx) => tx.visitor.count({ where: { id: claims.visitorId } }))
+    if (!exists) throw new AppError('unauthorized', 'the token is not valid')
+    return { kind: 'visitor', siteId: claims.siteId, visitorId: claims.visitorId }
+  }
+
+  async profile(actor: VisitorActor): Promise<VisitorProfile> {
+    const v = await this.ctx.db.inSite(actor.siteId, (tx) => tx.visitor.findUnique({ where: { id: actor.visitorId } }))
+    if (!v) throw new AppError('unauthorized', 'unknown visitor')
+    return toVisitorProfile(v)
+  }
+
+  async update(actor: VisitorActor, fields: VisitorFields): Promise<VisitorProfile> {
+    const v = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      const v = await tx.visitor.findUnique({ where: { id: actor.visitorId } })
+      if (!v) throw new AppError('unauthorized', 'unknown visitor')
+      return applyVisitorFields(tx, v, fields)
+    })
+    return toVisitorProfile(v)
+  }
+
+  async visitPage(actor: VisitorActor, page: VisitPage): Promise<void> {
+    await this.ctx.db.inSite(actor.siteId, (tx) =>
+      tx.visitor.update({
+        where: { id: actor.visitorId },
+        data: { currentUrl: page.url, currentTitle: page.title ?? null, lastSeenAt: new Date() },
+      }),
+    )
+    this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: actor.visitorId, online: true, currentUrl: page.url, currentTitle: page.title ?? null })
+  }
+
+  async connected(actor: VisitorActor, socketId: string): Promise<void> {
+    const v = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      await this.presence.add(tx, { socketId, siteId: actor.siteId, kind: 'visitor', visitorId: actor.visitorId })
+      return tx.visitor.update({ where: { id: actor.visitorId }, data: { lastSeenAt: new Date() } })
+    })
+    this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: v.id, online: true, currentUrl: v.currentUrl, currentTitle: v.currentTitle })
+  }
+
+  async disconnected(actor: VisitorActor, socketId: string): Promise<void> {
+    const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      await this.presence.remove(tx, socketId)
+      const left = await this.presence.visitorConnectionCount(tx, actor.visitorId)
+      const v = await tx.visitor.update({ where: { id: actor.visitorId }, data: { lastSeenAt: new Date() } })
+      return { left, v }
+    })
+    if (r.left === 0) this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: r.v.id, online: false, currentUrl: r.v.currentUrl, currentTitle: r.v.currentTitle })
+  }
+}
