@@ -64,13 +64,19 @@ export class MigratingPGlite extends PrismaPGlite {
   }
 }
 
-/** Migration-capable factory over a node-postgres pool (used by the schema engine). */
+/**
+ * Migration-capable factory over node-postgres (used by the schema engine). It takes a pool
+ * config, not a pool: adapter-pg recognises a pool with `instanceof`, which fails when the
+ * caller's `pg` is another module instance (a test runner's), and then silently connects
+ * with default settings.
+ */
 export class MigratingPg extends PrismaPg {
-  constructor(private readonly pool: pg.Pool) {
-    super(pool)
+  constructor(config: pg.PoolConfig) {
+    super(config)
   }
   override async connect() {
-    return charAsText(wholeScript((await super.connect()) as unknown as Patchable, (s) => this.pool.query(s))) as never
+    const adapter = await super.connect()
+    return charAsText(wholeScript(adapter as unknown as Patchable, (s) => adapter.underlyingDriver().query(s))) as never
   }
   override async connectToShadowDb() {
     return shadowPGlite() as never

@@ -10,7 +10,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { PrismaClient, type Prisma } from '../../generated/prisma/client.js'
 import { APP_ROLE, MigratingPg, MigratingPGlite } from './adapters.js'
-import { deployMigrations } from './migrate.js'
+import { deployMigrations, listMigrations, MigrationError } from './migrate.js'
 
 export type Tx = Prisma.TransactionClient
 
@@ -58,40 +58,41 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
 
 async function openPostgres(url: string, opts: DatabaseOptions, migrate: boolean, migrationsDir: string): Promise<Database> {
   if (migrate) {
-    const owner = new pg.Pool({ connectionString: url, max: 2 })
+    const lock = new pg.Client({ connectionString: url })
+    await lock.connect()
     try {
-      const lock = await owner.connect()
-      try {
-        await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
-        opts.onMigrated?.(await deployMigrations(new MigratingPg(owner), migrationsDir))
-      } finally {
-        await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined)
-        lock.release()
-      }
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+      // (not `onMigrated?.(await deploy…)`: an optional call skips evaluating its arguments)
+      const applied = await deployMigrations(new MigratingPg({ connectionString: url, max: 2 }), migrationsDir)
+      opts.onMigrated?.(applied)
+      await checkApplied((sql) => lock.query<{ name: string }>(sql).then((r) => r.rows), migrationsDir)
     } finally {
-      await owner.end()
+      await lock.end().catch(() => undefined)
     }
   }
-  const pool = new pg.Pool({
-    connectionString: opts.appUrl ?? url,
-    max: opts.poolSize ?? 10,
-    // Without a separate login for the app, switch every connection to the app role at
-    // startup, so row-level security applies even when the URL names a superuser.
-    ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }),
-  })
-  // A dropped idle connection must not crash the process; the next query gets a fresh one.
-  pool.on('error', () => undefined)
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TX_OPTIONS })
-  return scoped('postgres', prisma, async () => {
-    await prisma.$disconnect()
-    await pool.end()
-  })
+  const adapter = new PrismaPg(
+    {
+      connectionString: opts.appUrl ?? url,
+      max: opts.poolSize ?? 10,
+      // Without a separate login for the app, switch every connection to the app role at
+      // startup, so row-level security applies even when the URL names a superuser.
+      ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }),
+    },
+    // A dropped idle connection must not crash the process; the next query gets a fresh one.
+    { onPoolError: () => undefined },
+  )
+  const prisma = new PrismaClient({ adapter, transactionOptions: TX_OPTIONS })
+  return scoped('postgres', prisma, () => prisma.$disconnect())
 }
 
 async function openPGlite(dataDir: string, opts: DatabaseOptions, migrate: boolean, migrationsDir: string): Promise<Database> {
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true })
   const pglite = await PGlite.create(dataDir)
-  if (migrate) opts.onMigrated?.(await deployMigrations(new MigratingPGlite(pglite), migrationsDir))
+  if (migrate) {
+    const applied = await deployMigrations(new MigratingPGlite(pglite), migrationsDir)
+    opts.onMigrated?.(applied)
+    await checkApplied((sql) => pglite.query<{ name: string }>(sql).then((r) => r.rows), migrationsDir)
+  }
   // PGlite is one session of a superuser: become the app role for the rest of it.
   await pglite.exec(`SET ROLE ${APP_ROLE}`)
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TX_OPTIONS })
@@ -99,6 +100,18 @@ async function openPGlite(dataDir: string, opts: DatabaseOptions, migrate: boole
     await prisma.$disconnect()
     await pglite.close()
   })
+}
+
+/** Refuses to go on unless every migration in the folder is recorded as applied. */
+async function checkApplied(query: (sql: string) => Promise<{ name: string }[]>, migrationsDir: string): Promise<void> {
+  const wanted = listMigrations(migrationsDir).migrationDirectories.map((d) => d.path)
+  if (wanted.length === 0) throw new MigrationError(`no migrations found in ${migrationsDir}`)
+  const rows = await query(
+    'SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+  )
+  const applied = new Set(rows.map((r) => r.name))
+  const missing = wanted.filter((w) => !applied.has(w))
+  if (missing.length > 0) throw new MigrationError(`migrations not applied: ${missing.join(', ')}`)
 }
 
 function scoped(kind: Database['kind'], prisma: PrismaClient, close: () => Promise<void>): Database {

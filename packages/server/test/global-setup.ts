@@ -1,0 +1,34 @@
+// One fresh Postgres database for the whole run, migrated once; every test makes its own
+// sites in it, so files run in parallel without seeing each other's rows.
+import crypto from 'node:crypto'
+import pg from 'pg'
+import type { TestProject } from 'vitest/node'
+import { openDatabase } from '../src/shared/db/index.js'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string
+    redisUrl: string
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const admin = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
+  const name = `live_chat_test_${crypto.randomBytes(4).toString('hex')}`
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  const client = new pg.Client({ connectionString: admin })
+  await client.connect()
+  await client.query(`CREATE DATABASE ${name}`)
+  await client.end()
+  const db = await openDatabase({ url: url.toString() })
+  await db.close()
+  project.provide('databaseUrl', url.toString())
+  project.provide('redisUrl', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379')
+  return async () => {
+    const c = new pg.Client({ connectionString: admin })
+    await c.connect()
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await c.end()
+  }
+}

@@ -1,0 +1,160 @@
+// Test harness: the real app on a free port over the run's Postgres database, and fixtures
+// that make fresh rows (a new site per test) through the same services the app uses.
+import crypto from 'node:crypto'
+import { inject } from 'vitest'
+import { io as ioClient, type Socket } from 'socket.io-client'
+import { createApp, type LiveChatApp } from '../src/app.js'
+import { hashPassword } from '../src/shared/auth.js'
+import { openDatabase, type Database } from '../src/shared/db/index.js'
+import { createLogger } from '../src/shared/logger.js'
+import type { Services } from '../src/services.js'
+import type { AgentRole } from '@live-chat/protocol'
+
+export const SECRET = 'test-secret-test-secret-test-secret-0123456789'
+
+export interface TestServer {
+  url: string
+  db: Database
+  app: LiveChatApp
+  services: Services
+  fx: Fixtures
+  close(): Promise<void>
+}
+
+export interface ServerOptions {
+  /** Use this database (e.g. an embedded PGlite) instead of the run's Postgres. */
+  db?: Database
+  redisUrl?: string
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
+  const db = opts.db ?? (await openDatabase({ url: inject('databaseUrl'), migrate: false, poolSize: 5 }))
+  const app = await createApp({
+    db,
+    secret: SECRET,
+    env: 'test',
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
+  })
+  const { port } = await app.listen(0, '127.0.0.1')
+  const url = `http://127.0.0.1:${port}`
+  return {
+    url,
+    db,
+    app,
+    services: app.services,
+    fx: new Fixtures(db, app.services),
+    async close() {
+      await app.close()
+      await db.close()
+    },
+  }
+}
+
+export interface SiteFixture {
+  id: string
+  agencyId: string
+  identitySecret: string
+}
+
+export interface AgentFixture {
+  id: string
+  userId: string
+  email: string
+  password: string
+  token: string
+  siteId: string
+  name: string
+}
+
+let seq = 0
+const unique = () => `${Date.now().toString(36)}${(seq++).toString(36)}${crypto.randomBytes(3).toString('hex')}`
+
+// One argon2 hash for every fixture password: hashing is deliberately slow.
+const PASSWORD = 'correct horse battery staple'
+let passwordHash: Promise<string> | undefined
+
+export class Fixtures {
+  constructor(
+    private readonly db: Database,
+    private readonly services: Services,
+  ) {}
+
+  async site(opts: { allowedOrigins?: string[]; widget?: { requireEmail?: boolean } } = {}): Promise<SiteFixture> {
+    const agency = await this.db.prisma.agency.create({ data: { name: `Agency ${unique()}` } })
+    const site = await this.services.sites.create({ agencyId: agency.id, name: `Site ${unique()}`, allowedOrigins: opts.allowedOrigins ?? [] })
+    if (opts.widget) await this.db.inSite(site.id, (tx) => tx.widgetSettings.update({ where: { siteId: site.id }, data: opts.widget! }))
+    return { id: site.id, agencyId: agency.id, identitySecret: site.identitySecret }
+  }
+
+  /** A user who is an agent of the site, with a signed access token. */
+  async agent(siteId: string, opts: { role?: AgentRole; capacity?: number; name?: string; status?: string } = {}): Promise<AgentFixture> {
+    passwordHash ??= hashPassword(PASSWORD)
+    const email = `agent-${unique()}@example.test`
+    const name = opts.name ?? `Agent ${unique()}`
+    const user = await this.db.prisma.user.create({ data: { email, name, passwordHash: await passwordHash } })
+    const agent = await this.db.inSite(siteId, (tx) =>
+      tx.agent.create({
+        data: { siteId, userId: user.id, role: opts.role ?? 'agent', maxConcurrentChats: opts.capacity ?? 5, status: opts.status ?? 'offline' },
+      }),
+    )
+    const { token } = await this.services.tokens.signAgent({ userId: user.id })
+    return { id: agent.id, userId: user.id, email, password: PASSWORD, token, siteId, name }
+  }
+
+  /** Adds an existing user to another site. */
+  async membership(siteId: string, userId: string, role: AgentRole = 'agent'): Promise<string> {
+    const a = await this.db.inSite(siteId, (tx) => tx.agent.create({ data: { siteId, userId, role } }))
+    return a.id
+  }
+
+  async visitorSession(siteId: string) {
+    return this.services.visitors.createSession(siteId, {}, {})
+  }
+}
+
+/** Resolves when `register` delivers a value that passes `match`; rejects after `ms`. */
+export function waitFor<T>(register: (fn: (value: T) => void) => () => void, match: (value: T) => boolean = () => true, ms = 5_000, what = 'event'): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let off: () => void = () => undefined
+    const timer = setTimeout(() => {
+      off()
+      reject(new Error(`timed out after ${ms} ms waiting for ${what}`))
+    }, ms)
+    off = register((value) => {
+      if (!match(value)) return
+      clearTimeout(timer)
+      off()
+      resolve(value)
+    })
+  })
+}
+
+/** Polls until `check` returns a truthy value. */
+export async function eventually<T>(check: () => Promise<T> | T, ms = 5_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await check()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+/** A raw socket.io client (for tests that must send what the SDK never would). */
+export function rawSocket(url: string, namespace: '/visitor' | '/agent', auth: Record<string, unknown>, extraHeaders?: Record<string, string>): Socket {
+  return ioClient(url + namespace, { auth, transports: ['websocket'], reconnection: false, forceNew: true, ...(extraHeaders ? { extraHeaders } : {}) })
+}
+
+/** Connects a raw socket, or rejects with the server's connect_error data. */
+export function connectRaw(socket: Socket): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket))
+    socket.once('connect_error', (e: Error & { data?: unknown }) => reject(Object.assign(new Error(e.message), { data: e.data })))
+  })
+}
+
+/** Emits a command with an ack and resolves with the ack. */
+export function ask<T = unknown>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
+  return socket.timeout(5_000).emitWithAck(event, ...args) as Promise<T>
+}
