@@ -1,0 +1,53 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../src/config.js'
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lc-config-'))
+
+describe('loadConfig', () => {
+  it('when nothing is set, runs on the embedded database with a generated secret kept in the data folder', () => {
+    const dir = tmp()
+    const c = loadConfig({ DATA_DIR: dir })
+    expect(c).toMatchObject({ port: 3000, env: 'development', databaseUrl: undefined, demo: true, publicUrl: 'http://localhost:3000' })
+    expect(c.secret).toHaveLength(64)
+    expect(fs.readFileSync(path.join(dir, 'secret'), 'utf8')).toBe(c.secret)
+    expect(loadConfig({ DATA_DIR: dir }).secret).toBe(c.secret)
+  })
+
+  it('when values are bad, names each one with what is wrong, and never echoes secrets or URLs', () => {
+    let message = ''
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://u:hunter2@x/db', REDIS_URL: 'http://x', SECRET: 'short', LOG_LEVEL: 'loud', DEMO: 'maybe' })
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError)
+      message = (e as Error).message
+    }
+    expect(message).toContain('PORT: must be a number (got "abc")')
+    expect(message).toContain('DATABASE_URL: must be a URL starting with postgres:// or postgresql://')
+    expect(message).toContain('REDIS_URL: must be a URL starting with redis:// or rediss://')
+    expect(message).toContain('SECRET: must be at least 32 characters')
+    expect(message).toContain('LOG_LEVEL: must be one of')
+    expect(message).toContain('DEMO: must be true or false')
+    expect(message).not.toContain('hunter2')
+    expect(message).not.toContain('short')
+  })
+
+  it('in production, requires SECRET and turns the demo off', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp() })).toThrow(/SECRET: required in production/)
+    const c = loadConfig({ NODE_ENV: 'production', SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://db/app' })
+    expect(c.demo).toBe(false)
+  })
+
+  it('rejects a port out of range and an app database URL without the owner URL', () => {
+    expect(() => loadConfig({ PORT: '70000', DATA_DIR: tmp() })).toThrow(/PORT: must be 0–65535/)
+    expect(() => loadConfig({ DATABASE_APP_URL: 'postgres://app@db/x', DATA_DIR: tmp() })).toThrow(/DATABASE_APP_URL: needs DATABASE_URL/)
+  })
+
+  it('treats empty variables as unset', () => {
+    const c = loadConfig({ PORT: '', REDIS_URL: '', DATA_DIR: tmp() })
+    expect(c.port).toBe(3000)
+    expect(c.redisUrl).toBeUndefined()
+  })
+})
