@@ -2,15 +2,31 @@ import { defineConfig } from 'vitest/config'
 
 // Workspace packages resolve to their TypeScript sources (the "source" export condition), so
 // tests need no build step.
-export default defineConfig({
+const sources = {
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+}
+
+export default defineConfig({
+  ...sources,
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
-    globalSetup: ['packages/server/test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 90_000,
     // Integration files each start their own server; two cores are shared with Postgres.
     maxWorkers: 3,
+    projects: [
+      { ...sources, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'] } },
+      {
+        ...sources,
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/**/*.test.ts'],
+          // A fresh Postgres database per run, migrated once.
+          globalSetup: ['packages/server/test/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 90_000,
+        },
+      },
+    ],
   },
 })

@@ -49,7 +49,9 @@ export class AgentService {
   async list(actor: AgentActor): Promise<AgentSummary[]> {
     return this.ctx.db.inSite(actor.siteId, async (tx) => {
       const agents = await tx.agent.findMany({ where: { siteId: actor.siteId }, ...agentWithUser, orderBy: { createdAt: 'asc' } })
-      const [online, loads] = await Promise.all([this.presence.onlineAgents(tx), activeLoads(tx, actor.siteId)])
+      // One transaction is one connection: its queries run one after another.
+      const online = await this.presence.onlineAgents(tx)
+      const loads = await activeLoads(tx, actor.siteId)
       return agents.map((a) => toAgentSummary(a, online.has(a.id), loads.get(a.id) ?? 0))
     })
   }
@@ -70,10 +72,8 @@ export class AgentService {
   async summary(tx: Tx, agentId: string): Promise<AgentSummary> {
     const a = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
     if (!a) throw notFound('agent')
-    const [count, active] = await Promise.all([
-      this.presence.agentConnectionCount(tx, agentId),
-      tx.conversation.count({ where: { assignedAgentId: agentId, status: 'active' } }),
-    ])
+    const count = await this.presence.agentConnectionCount(tx, agentId)
+    const active = await tx.conversation.count({ where: { assignedAgentId: agentId, status: 'active' } })
     return toAgentSummary(a, count > 0, active)
   }
 

@@ -70,10 +70,8 @@ export class ConversationService {
         })
         return { created: false, views: v!, messages: rows.map(toMessage) }
       }
-      const [site, visitor] = await Promise.all([
-        tx.site.findUniqueOrThrow({ where: { id: actor.siteId }, select: { agencyId: true, widgetSettings: true } }),
-        tx.visitor.findUnique({ where: { id: actor.visitorId } }),
-      ])
+      const site = await tx.site.findUniqueOrThrow({ where: { id: actor.siteId }, select: { agencyId: true, widgetSettings: true } })
+      const visitor = await tx.visitor.findUnique({ where: { id: actor.visitorId } })
       if (!visitor) throw new AppError('unauthorized', 'unknown visitor')
       checkPreChat(site.widgetSettings, visitor, input.fields)
       if (input.fields) await applyVisitorFields(tx, visitor, input.fields)

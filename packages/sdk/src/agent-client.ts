@@ -1,0 +1,367 @@
+import type {
+  AgentClientToServer,
+  AgentSendMessage,
+  AgentServerToClient,
+  AgentSession,
+  AgentStatus,
+  AgentSummary,
+  CannedResponse,
+  ConversationStatus,
+  ConversationSummary,
+  CreateAgent,
+  CreateCannedResponse,
+  Message,
+  MessagePage,
+  Page,
+  Presence,
+  Priority,
+  ReceiptState,
+  SiteSettings,
+  TypingState,
+  UpdateAgent,
+  UpdateCannedResponse,
+  UpdateSiteSettings,
+  VisitorPresence,
+} from '@live-chat/protocol'
+import type { Socket } from 'socket.io-client'
+import { BaseClient, type BaseClientOptions, type BaseEvents, type MessageRange } from './base-client.js'
+import { LiveChatError } from './errors.js'
+import { seg } from './http.js'
+import { checkText } from './util.js'
+
+/** Options for {@link AgentClient}. */
+export interface AgentClientOptions extends BaseClientOptions {
+  /** An agent access token from an earlier `login()`; or call `login()`. */
+  token?: string
+}
+
+/** Events of {@link AgentClient}. */
+export interface AgentEvents extends BaseEvents {
+  /** A new conversation on the site. */
+  'conversation:created': ConversationSummary
+  /** A conversation changed (status, assignee, tags, last message, ...). */
+  'conversation:updated': ConversationSummary
+  /** A visitor or another agent started or stopped typing. */
+  typing: TypingState
+  /** Delivery or read watermarks moved. */
+  receipt: ReceiptState
+  /** An agent changed (status, online, capacity, ...). */
+  agent: AgentSummary
+  /** A visitor came online, went offline or changed page. */
+  visitor: VisitorPresence
+}
+
+/** Who is logged in, and on which sites (GET /api/auth/me). */
+export type AgentProfile = Omit<AgentSession, 'token' | 'expiresAt'>
+
+/** Filters for {@link AgentClient.listConversations}. */
+export interface ListConversationsFilter {
+  /** One status or several. */
+  status?: ConversationStatus | ConversationStatus[]
+  /** Only conversations assigned to me. */
+  mine?: boolean
+  /** Only conversations assigned to nobody. */
+  unassigned?: boolean
+  agentId?: string
+  priority?: Priority
+  tag?: string
+  /** Full-text search. */
+  q?: string
+  /** `nextCursor` of the previous page. */
+  cursor?: string
+  /** Page size, 1..100. */
+  limit?: number
+}
+
+/** Options for {@link AgentClient.send}. */
+export interface AgentSendOptions {
+  /** A private note: stored and shown to agents only. */
+  private?: boolean
+}
+
+/** Changes for {@link AgentClient.update}; give at least one. */
+export interface ConversationChanges {
+  priority?: Priority
+  tags?: string[]
+  subject?: string
+}
+
+/**
+ * The agent side of Live Chat: REST for lists and admin, the `/agent` socket for live work.
+ *
+ * **Which site REST calls use:** the current site — the one given to {@link connect} or
+ * {@link useSite}. Calling a site-scoped method before either throws `invalid_state`.
+ *
+ * Messages sent with {@link send} go through an outbox (fixed client id, retried until
+ * acknowledged, in order). Every conversation this client has seen a message of, or was told
+ * to {@link watch}, is synced from its last seq after each reconnect; the cache
+ * ({@link getMessages}) holds each seq once.
+ */
+export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, AgentServerToClient, AgentSendMessage> {
+  #token: string | null
+  #siteId: string | null = null
+  #pendingConnect: { resolve: () => void; reject: (error: LiveChatError) => void } | null = null
+
+  /** Creates the client; nothing happens on the network until a method is called. */
+  constructor(options: AgentClientOptions) {
+    super(options, { namespace: '/agent', autoTrack: 'message', getToken: () => this.#token })
+    this.#token = options.token ?? null
+  }
+
+  /** The agent access token (from the `token` option or `login()`), kept in memory only. */
+  get token(): string | null {
+    return this.#token
+  }
+
+  /** The current site (see the class notes), or null. */
+  get siteId(): string | null {
+    return this.#siteId
+  }
+
+  /** Logs in with email and password and keeps the token (in memory) for every later call. */
+  async login(email: string, password: string): Promise<AgentSession> {
+    const session = await this.http.post<AgentSession>('/api/auth/login', { email, password }, { token: null })
+    this.#token = session.token
+    return session
+  }
+
+  /** The logged-in user and the sites they work on. */
+  me(): Promise<AgentProfile> {
+    return this.http.get<AgentProfile>('/api/auth/me')
+  }
+
+  /**
+   * Chooses the site for REST calls without opening a socket.
+   * @throws LiveChatError `invalid_state` while connected to another site (call `connect(siteId)`).
+   */
+  useSite(siteId: string): void {
+    if (this.socket && this.#siteId !== siteId) {
+      throw new LiveChatError('invalid_state', 'Connected to another site: call connect(siteId) to switch')
+    }
+    this.#siteId = siteId
+  }
+
+  /**
+   * Opens the `/agent` socket for `siteId` (switching sites if connected to another one: what was
+   * tracked and queued for the old site is dropped). Resolves once connected; rejects with the
+   * server's error if the handshake is refused. While the network is down it keeps waiting
+   * (socket.io retries by itself).
+   */
+  connect(siteId: string): Promise<void> {
+    if (!this.#token) return Promise.reject(new LiveChatError('unauthorized', 'Log in first (login() or the token option)'))
+    const switching = this.#siteId !== null && this.#siteId !== siteId
+    this.#siteId = siteId
+    if (switching) {
+      this.store.clear()
+      this.outbox.clear(new LiveChatError('aborted', 'Switched to another site'))
+    }
+    if (this.socket?.connected && !switching) return Promise.resolve()
+    this.#pendingConnect?.reject(new LiveChatError('aborted', 'connect() was called again'))
+    const done = new Promise<void>((resolve, reject) => {
+      this.#pendingConnect = { resolve, reject }
+    })
+    if (this.socket && switching) this.reconnectSocket()
+    else this.openSocket()
+    return done
+  }
+
+  /** Closes the socket. Unsent messages stay queued for the next `connect()`. */
+  disconnect(): void {
+    this.#pendingConnect?.reject(new LiveChatError('aborted', 'disconnect() was called'))
+    this.#pendingConnect = null
+    this.closeSocket()
+  }
+
+  // ------------------------------------------------------------------ socket commands
+
+  /**
+   * Sends a message (or a private note) through the outbox: retried with the same client id until
+   * acknowledged, in order. Rejects on a non-retryable error.
+   */
+  send(conversationId: string, text: string, options: AgentSendOptions = {}): Promise<Message> {
+    try {
+      checkText(text)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return this.outbox.send({ conversationId, text, ...(options.private === undefined ? {} : { private: options.private }) })
+  }
+
+  /**
+   * One page of messages after `afterSeq`, oldest first. The messages join the cache and the
+   * conversation is tracked, but they are not emitted as `message` events (you have them).
+   */
+  async sync(conversationId: string, afterSeq: number, limit?: number): Promise<MessagePage> {
+    const page = await this.command('messages:sync', { conversationId, afterSeq, ...(limit === undefined ? {} : { limit }) })
+    this.ingest(conversationId, page, afterSeq)
+    return page
+  }
+
+  /**
+   * Tracks a conversation whose messages up to `lastSeq` the app already has: anything after it
+   * is synced now (if connected) and after every reconnect, and emitted as `message` events.
+   */
+  watch(conversationId: string, lastSeq = 0): void {
+    this.store.track(conversationId, lastSeq)
+    if (this.connected) this.backgroundSync(conversationId)
+  }
+
+  /** Stops tracking a conversation and drops its cached messages. */
+  unwatch(conversationId: string): void {
+    this.store.untrack(conversationId)
+  }
+
+  /** Tells the visitor the agent is (not) typing. Does nothing while disconnected. */
+  async setTyping(conversationId: string, typing: boolean): Promise<void> {
+    if (!this.connected) return
+    await this.command('typing:set', { conversationId, typing })
+  }
+
+  /** Marks every message up to `seq` as read by the agent side. */
+  async markRead(conversationId: string, seq: number): Promise<void> {
+    await this.command('conversation:read', { conversationId, seq })
+  }
+
+  /** Marks every message up to `seq` as delivered to the agent side. */
+  async markDelivered(conversationId: string, seq: number): Promise<void> {
+    await this.command('conversation:delivered', { conversationId, seq })
+  }
+
+  /** Assigns (or transfers) a conversation to an agent; `null` puts it back in the queue. */
+  assign(conversationId: string, agentId: string | null): Promise<ConversationSummary> {
+    return this.command('conversation:assign', { conversationId, agentId })
+  }
+
+  /** Marks a conversation resolved. */
+  resolve(conversationId: string): Promise<ConversationSummary> {
+    return this.command('conversation:resolve', { conversationId })
+  }
+
+  /** Reopens a resolved or closed conversation. */
+  reopen(conversationId: string): Promise<ConversationSummary> {
+    return this.command('conversation:reopen', { conversationId })
+  }
+
+  /** Changes a conversation's priority, tags and/or subject. */
+  update(conversationId: string, changes: ConversationChanges): Promise<ConversationSummary> {
+    return this.command('conversation:update', { conversationId, ...changes })
+  }
+
+  /** Sets this agent's status on the current site. */
+  setStatus(status: AgentStatus): Promise<AgentSummary> {
+    return this.command('agent:status', { status })
+  }
+
+  /** Who is online on the site: agents and visitors. */
+  presence(): Promise<Presence> {
+    return this.command('presence:list', {})
+  }
+
+  // ------------------------------------------------------------------ REST (current site)
+
+  /** One page of the site's conversations; pass `nextCursor` back as `cursor` for the next. */
+  async listConversations(filter: ListConversationsFilter = {}): Promise<Page<ConversationSummary>> {
+    return this.http.get<Page<ConversationSummary>>(this.#site('/conversations'), { query: { ...filter } })
+  }
+
+  /** One conversation. */
+  async getConversation(conversationId: string): Promise<ConversationSummary> {
+    return this.http.get<ConversationSummary>(this.#site(`/conversations/${seg(conversationId)}`))
+  }
+
+  /**
+   * A page of a conversation's messages (`after` to catch up, `before` to scroll back). They join
+   * the cache but are not emitted as `message` events.
+   */
+  async messages(conversationId: string, range: MessageRange = {}): Promise<MessagePage> {
+    const page = await this.http.get<MessagePage>(this.#site(`/conversations/${seg(conversationId)}/messages`), { query: { ...range } })
+    this.ingest(conversationId, page, range.after)
+    return page
+  }
+
+  /** Canned responses visible to this agent (shared and personal), optionally filtered. */
+  async cannedResponses(query: { q?: string; category?: string } = {}): Promise<CannedResponse[]> {
+    const { items } = await this.http.get<{ items: CannedResponse[] }>(this.#site('/canned-responses'), { query })
+    return items
+  }
+
+  /** Creates a canned response. */
+  async createCannedResponse(input: CreateCannedResponse): Promise<CannedResponse> {
+    return this.http.post<CannedResponse>(this.#site('/canned-responses'), input)
+  }
+
+  /** Changes a canned response. */
+  async updateCannedResponse(id: string, changes: UpdateCannedResponse): Promise<CannedResponse> {
+    return this.http.patch<CannedResponse>(this.#site(`/canned-responses/${seg(id)}`), changes)
+  }
+
+  /** Deletes a canned response. */
+  async deleteCannedResponse(id: string): Promise<void> {
+    await this.http.delete(this.#site(`/canned-responses/${seg(id)}`))
+  }
+
+  /** The site's agents. */
+  async agents(): Promise<AgentSummary[]> {
+    const { items } = await this.http.get<{ items: AgentSummary[] }>(this.#site('/agents'))
+    return items
+  }
+
+  /** Adds an agent to the site (admins only). */
+  async createAgent(input: CreateAgent): Promise<AgentSummary> {
+    return this.http.post<AgentSummary>(this.#site('/agents'), input)
+  }
+
+  /** Changes an agent (admins; agents may change some of their own fields). */
+  async updateAgent(agentId: string, changes: UpdateAgent): Promise<AgentSummary> {
+    return this.http.patch<AgentSummary>(this.#site(`/agents/${seg(agentId)}`), changes)
+  }
+
+  /** The site's settings (admins only). */
+  async settings(): Promise<SiteSettings> {
+    return this.http.get<SiteSettings>(this.#site('/settings'))
+  }
+
+  /** Changes the site's settings (admins only). */
+  async updateSettings(changes: UpdateSiteSettings): Promise<SiteSettings> {
+    return this.http.patch<SiteSettings>(this.#site('/settings'), changes)
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** @internal */
+  protected override socketAuth(): Record<string, unknown> {
+    return { token: this.#token, siteId: this.#siteId }
+  }
+
+  /** @internal */
+  protected override bindSocket(socket: Socket): void {
+    const on = <K extends keyof AgentServerToClient>(event: K, fn: AgentServerToClient[K]): void => this.listen(socket, event, fn)
+    on('message:created', (message) => this.receive([message], true))
+    on('conversation:created', (conversation) => this.emitEvent('conversation:created', conversation))
+    on('conversation:updated', (conversation) => {
+      this.emitEvent('conversation:updated', conversation)
+      const id = conversation.id
+      if (this.store.has(id) && conversation.lastSeq > this.store.maxSeq(id) && this.connected) this.backgroundSync(id)
+    })
+    on('typing:changed', (state) => this.emitEvent('typing', state))
+    on('receipt:updated', (state) => this.emitEvent('receipt', state))
+    on('agent:updated', (agent) => this.emitEvent('agent', agent))
+    on('visitor:updated', (presence) => this.emitEvent('visitor', presence))
+    socket.on('connect', () => {
+      this.#pendingConnect?.resolve()
+      this.#pendingConnect = null
+    })
+  }
+
+  /** @internal */
+  protected override onRefused(error: LiveChatError): void {
+    this.#pendingConnect?.reject(error)
+    this.#pendingConnect = null
+  }
+
+  /** `/api/sites/<current site><path>`; throws when no site was chosen. */
+  #site(path: string): string {
+    if (!this.#siteId) throw new LiveChatError('invalid_state', 'No site chosen: call connect(siteId) or useSite(siteId) first')
+    return `/api/sites/${seg(this.#siteId)}${path}`
+  }
+}

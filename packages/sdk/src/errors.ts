@@ -1,0 +1,92 @@
+import type { ErrorBody, ErrorCode } from '@live-chat/protocol'
+
+/**
+ * Error codes the SDK can report: every server code, plus `aborted` for work the client itself
+ * cancelled (e.g. unsent messages dropped by `reset()`).
+ */
+export type LiveChatErrorCode = ErrorCode | 'aborted'
+
+/** Codes that are worth retrying as is when the server does not say otherwise. */
+const RETRYABLE_BY_DEFAULT: ReadonlySet<LiveChatErrorCode> = new Set(['unavailable', 'rate_limited'])
+
+/** Options for {@link LiveChatError}'s constructor. */
+export interface LiveChatErrorInit {
+  /** HTTP status, when the error came from a REST call. */
+  status?: number
+  /** Whether the same request may succeed if sent again; default: true for `unavailable` and `rate_limited`. */
+  retryable?: boolean
+  /** For `invalid_payload`: where the input was wrong. */
+  details?: ErrorBody['details']
+  /** The underlying error (a network failure, a socket timeout). */
+  cause?: unknown
+}
+
+/**
+ * The one error type the SDK throws and emits. `code` is one of the protocol's error codes (or
+ * `aborted`); network failures and timeouts are `unavailable` with `retryable: true`.
+ */
+export class LiveChatError extends Error {
+  /** Machine-readable reason; stable across versions. */
+  readonly code: LiveChatErrorCode
+  /** HTTP status, when the error came from a REST call. */
+  readonly status: number | undefined
+  /** Whether sending the same request again may succeed. */
+  readonly retryable: boolean
+  /** For `invalid_payload`: where the input was wrong. */
+  readonly details: ErrorBody['details'] | undefined
+
+  /**
+   * @param code    One of the protocol's error codes, or `aborted`.
+   * @param message Human-readable text (English, for logs; not for end users).
+   */
+  constructor(code: LiveChatErrorCode, message: string, init: LiveChatErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause })
+    this.name = 'LiveChatError'
+    this.code = code
+    this.status = init.status
+    this.retryable = init.retryable ?? RETRYABLE_BY_DEFAULT.has(code)
+    this.details = init.details
+  }
+
+  /** Builds an error from a server `ErrorBody` (an HTTP `{ error }` body or a failed ack). */
+  static fromBody(body: ErrorBody, status?: number): LiveChatError {
+    return new LiveChatError(body.code, body.message, {
+      ...(status === undefined ? {} : { status }),
+      ...(body.retryable === undefined ? {} : { retryable: body.retryable }),
+      ...(body.details === undefined ? {} : { details: body.details }),
+    })
+  }
+
+  /** A network failure or timeout: code `unavailable`, retryable. */
+  static unavailable(message: string, cause?: unknown): LiveChatError {
+    return new LiveChatError('unavailable', message, { retryable: true, cause })
+  }
+
+  /** Wraps anything thrown into a LiveChatError (LiveChatErrors pass through unchanged). */
+  static from(error: unknown): LiveChatError {
+    if (error instanceof LiveChatError) return error
+    if (isErrorBody(error)) return LiveChatError.fromBody(error)
+    const message = error instanceof Error ? error.message : String(error)
+    return LiveChatError.unavailable(message, error)
+  }
+
+  /** The error as an ErrorBody (e.g. to hand to code that speaks the wire format). */
+  toBody(): ErrorBody {
+    return {
+      code: this.code === 'aborted' ? 'unavailable' : this.code,
+      message: this.message,
+      retryable: this.retryable,
+      ...(this.details === undefined ? {} : { details: this.details }),
+    }
+  }
+}
+
+/** True for an object shaped like an ErrorBody (`{ code: string, message: string }`). */
+export function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  )
+}

@@ -1,0 +1,432 @@
+import type {
+  CreateVisitorSession,
+  Identity,
+  Message,
+  MessagePage,
+  ReceiptState,
+  SendMessage,
+  StartConversation,
+  StartedConversation,
+  TypingState,
+  VisitorClientToServer,
+  VisitorConversation,
+  VisitorFields,
+  VisitorProfile,
+  VisitorServerToClient,
+  VisitorSession,
+  VisitPage,
+  WidgetConfig,
+} from '@live-chat/protocol'
+import type { Socket } from 'socket.io-client'
+import { BaseClient, type BaseClientOptions, type BaseEvents, type MessageRange } from './base-client.js'
+import { LiveChatError } from './errors.js'
+import { seg } from './http.js'
+import { resolveStorage, type StorageOption, type TokenStorage } from './storage.js'
+import { currentPage } from './page.js'
+import { DeliveryReceipts } from './receipts.js'
+import { checkText, pageInfo } from './util.js'
+import { uuid } from './uuid.js'
+
+/** Options for {@link LiveChatClient}. */
+export interface LiveChatClientOptions extends BaseClientOptions {
+  /** The site id from the dashboard. */
+  siteId: string
+  /**
+   * Where the visitor token and unsent messages are kept: `local` (localStorage, the default in
+   * browsers), `memory` (the default elsewhere) or your own TokenStorage.
+   */
+  storage?: StorageOption
+  /** The logged-in user of the host site, with its server-made hash (see {@link LiveChatClient.identify}). */
+  identity?: Identity
+}
+
+/** Events of {@link LiveChatClient}. */
+export interface VisitorEvents extends BaseEvents {
+  /** `connect()` loaded the widget config and restored the stored session, if any. */
+  ready: { config: WidgetConfig; visitor: VisitorProfile | null }
+  /** A conversation was started, changed or first seen (emitted only when it really changed). */
+  conversation: VisitorConversation
+  /** The agent started or stopped typing. */
+  typing: TypingState
+  /** Delivery or read watermarks moved. */
+  receipt: ReceiptState
+  /** Whether an agent is online and accepting chats. */
+  availability: { online: boolean }
+}
+
+/** Options for {@link LiveChatClient.startConversation}. */
+export interface StartConversationOptions {
+  /** Pre-chat form answers. */
+  fields?: VisitorFields
+  /** The first message, stored with the conversation. */
+  message?: string
+  /** Idempotency key; give the key of an earlier failed call to retry it without risk of a duplicate. */
+  clientKey?: string
+}
+
+/**
+ * The visitor side of Live Chat, for browsers and Node 20.
+ *
+ * Privacy: nothing is written to storage until the visitor starts a conversation or sends a
+ * message. Until then a session (if one is needed, e.g. for `identify`) lives in memory only.
+ *
+ * Reliability: every message the visitor sends goes through an outbox with a fixed client id and
+ * is retried until the server acknowledges it; after every reconnect, and when the page becomes
+ * visible again, each open conversation is synced from the last seq seen. Messages are cached
+ * per conversation, sorted by seq, each seq once ({@link getMessages}).
+ *
+ * @example
+ * const chat = new LiveChatClient({ url: 'https://chat.example.com', siteId })
+ * chat.on('message', (m) => render(m))
+ * await chat.connect()
+ * const { conversation } = await chat.startConversation({ message: 'Hello!' })
+ * await chat.send(conversation.id, 'Are you there?')
+ */
+export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToServer, VisitorServerToClient, SendMessage> {
+  /** The site this client talks to. */
+  readonly siteId: string
+
+  readonly #storage: TokenStorage
+  readonly #tokenKey: string
+  #identity: Identity | undefined
+  #token: string | null = null
+  /** Whether the token is kept in storage (the visitor acted, or it was stored before). */
+  #persisted = false
+  #session: Promise<void> | null = null
+  #config: WidgetConfig | null = null
+  #visitor: VisitorProfile | null = null
+  #online = false
+  readonly #conversations = new Map<string, VisitorConversation>()
+  #pendingPage: VisitPage | null = null
+  readonly #receipts = new DeliveryReceipts({
+    canSend: () => this.connected,
+    highestFromOtherSide: (id) => this.getMessages(id).findLast((m) => m.senderType !== 'visitor')?.seq ?? 0,
+    serverKnows: (id) => this.#conversations.get(id)?.visitorDeliveredSeq ?? 0,
+    send: async (conversationId, seq) => {
+      await this.command('conversation:delivered', { conversationId, seq })
+    },
+  })
+  #recovering = false
+  /** Bumped by reset(), so a session request still in flight cannot bring the old visitor back. */
+  #generation = 0
+
+  /** Creates the client; nothing happens on the network until {@link connect} or another call. */
+  constructor(options: LiveChatClientOptions) {
+    const storage = resolveStorage(options.storage)
+    super(options, {
+      namespace: '/visitor',
+      autoTrack: 'start',
+      getToken: () => this.#token,
+      persist: { storage, key: `outbox:${options.siteId}` },
+    })
+    this.siteId = options.siteId
+    this.#storage = storage
+    this.#tokenKey = `visitor:${options.siteId}`
+    this.#identity = options.identity
+  }
+
+  /** The visitor session token, or null before there is a session. */
+  get token(): string | null {
+    return this.#token
+  }
+
+  /** The widget config loaded by {@link connect}, or null before. */
+  get config(): WidgetConfig | null {
+    return this.#config
+  }
+
+  /** The visitor, once there is a session. */
+  get visitor(): VisitorProfile | null {
+    return this.#visitor
+  }
+
+  /** Whether an agent is online (from the config, then live `availability` updates). */
+  get online(): boolean {
+    return this.#online
+  }
+
+  /** The known conversations, most recent activity first. */
+  getConversations(): VisitorConversation[] {
+    return [...this.#conversations.values()].sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt))
+  }
+
+  /** One known conversation. */
+  getConversation(conversationId: string): VisitorConversation | undefined {
+    return this.#conversations.get(conversationId)
+  }
+
+  /**
+   * Loads the widget config; if a token is stored (or an `identity` was given) restores the
+   * session and opens the socket, which syncs missed messages. Writes nothing new to storage
+   * (a stored token is replaced by the one the server returns). Emits `ready`.
+   * Without a stored token, no session is made: the first `startConversation` makes one.
+   */
+  async connect(): Promise<void> {
+    const config = await this.http.get<WidgetConfig>(`/api/sites/${seg(this.siteId)}/widget`, { token: null })
+    this.#config = config
+    this.#setOnline(config.online)
+    if (!this.#token) {
+      const stored = this.#storage.get(this.#tokenKey)
+      if (stored !== null || this.#identity) {
+        try {
+          await this.#createSession(stored)
+        } catch (error) {
+          const e = LiveChatError.from(error)
+          if (e.retryable || stored === null) throw e
+          this.#storage.remove(this.#tokenKey) // refused for good: start afresh when the visitor acts
+        }
+      }
+    }
+    if (this.#token) this.openSocket()
+    this.emitEvent('ready', { config, visitor: this.#visitor })
+  }
+
+  /**
+   * Starts a conversation (making a session first if there is none) and stores the token: from
+   * now on the visitor is remembered. Retryable failures are retried with the same `clientKey`,
+   * so the server never makes two conversations for one call.
+   */
+  async startConversation(options: StartConversationOptions = {}): Promise<StartedConversation> {
+    const input: StartConversation = { clientKey: options.clientKey ?? uuid() }
+    if (options.fields) input.fields = options.fields
+    if (options.message !== undefined) input.message = { clientId: uuid(), text: checkText(options.message) }
+    await this.#ensureSession()
+    this.openSocket()
+    const started = await this.withRetry(() => this.command('conversation:start', input))
+    this.#persistToken()
+    this.store.track(started.conversation.id)
+    this.#applyConversation(started.conversation)
+    this.receive(started.messages, true)
+    return started
+  }
+
+  /**
+   * Sends a message through the outbox: it is kept (across reconnects, and across reloads with
+   * `local` storage) and retried with the same client id until the server acknowledges it.
+   * @returns The stored message; rejects on a non-retryable error (e.g. a closed conversation).
+   */
+  send(conversationId: string, text: string): Promise<Message> {
+    if (!this.#token) return Promise.reject(new LiveChatError('invalid_state', 'No session: call startConversation() first'))
+    try {
+      checkText(text)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    this.#persistToken()
+    this.store.track(conversationId)
+    return this.outbox.send({ conversationId, text })
+  }
+
+  /** Tells the agent the visitor is (not) typing. Does nothing while disconnected. */
+  async setTyping(conversationId: string, typing: boolean): Promise<void> {
+    if (!this.connected) return
+    await this.command('typing:set', { conversationId, typing })
+  }
+
+  /** Marks every message up to `seq` as read by the visitor. */
+  async markRead(conversationId: string, seq: number): Promise<void> {
+    await this.command('conversation:read', { conversationId, seq })
+  }
+
+  /** Closes a conversation from the visitor side. */
+  async closeConversation(conversationId: string): Promise<VisitorConversation> {
+    const conversation = await this.command('conversation:close', { conversationId })
+    this.#applyConversation(conversation)
+    return conversation
+  }
+
+  /** Rates a conversation from 1 to 5, with optional feedback. */
+  async rate(conversationId: string, rating: number, feedback?: string): Promise<VisitorConversation> {
+    const conversation = await this.command('conversation:rate', { conversationId, rating, ...(feedback === undefined ? {} : { feedback }) })
+    this.#applyConversation(conversation)
+    return conversation
+  }
+
+  /**
+   * Reports the page the visitor is on. Without a session it is only remembered (and sent with
+   * the session when the visitor acts); while disconnected it is sent on the next connect.
+   */
+  async visitPage(url: string, title?: string): Promise<void> {
+    const page = pageInfo(url, title)
+    this.#pendingPage = page
+    if (!this.#token || !this.connected) return
+    await this.command('visitor:page', page)
+    if (this.#pendingPage === page) this.#pendingPage = null
+  }
+
+  /** Updates the visitor's contact details (makes an in-memory session if there is none). */
+  async updateProfile(fields: VisitorFields): Promise<VisitorProfile> {
+    await this.#ensureSession()
+    this.openSocket()
+    const visitor = await this.command('visitor:update', fields)
+    this.#visitor = visitor
+    return visitor
+  }
+
+  /** The visitor's conversations from the server, newest activity first (empty without a session). */
+  async conversations(): Promise<VisitorConversation[]> {
+    if (!this.#token) return []
+    const { items } = await this.http.get<{ items: VisitorConversation[] }>('/api/visitor/conversations')
+    for (const conversation of items) this.#applyConversation(conversation)
+    return items
+  }
+
+  /**
+   * A page of a conversation's messages over REST (`after` to catch up, `before` to scroll back).
+   * They join the cache (see {@link getMessages}) but are not emitted as `message` events.
+   */
+  async messages(conversationId: string, range: MessageRange = {}): Promise<MessagePage> {
+    const page = await this.http.get<MessagePage>(`/api/visitor/conversations/${seg(conversationId)}/messages`, { query: { ...range } })
+    this.ingest(conversationId, page, range.after)
+    return page
+  }
+
+  /**
+   * Signs the visitor in as a user of the host site. `hash` is HMAC-SHA256(identity secret,
+   * userId) made by the host site's server. Makes a new session (sending the current token so the
+   * server can merge the anonymous visitor), keeps it in memory unless the token was already
+   * stored, and reconnects the socket with it.
+   */
+  async identify(identity: Identity): Promise<VisitorProfile> {
+    this.#identity = identity
+    await this.#createSession(this.#token ?? this.#storage.get(this.#tokenKey))
+    if (this.socket) this.reconnectSocket()
+    else this.openSocket()
+    return this.#visitor as VisitorProfile
+  }
+
+  /**
+   * Forgets the visitor (for logout): disconnects, removes the stored token and unsent messages
+   * (their promises reject with `aborted`) and clears every cache. The config is kept.
+   */
+  reset(): void {
+    this.#generation++
+    this.disconnect()
+    this.outbox.clear()
+    this.#storage.remove(this.#tokenKey)
+    this.#token = null
+    this.#persisted = false
+    this.#identity = undefined
+    this.#visitor = null
+    this.#pendingPage = null
+    this.#conversations.clear()
+    this.#receipts.clear()
+    this.store.clear()
+  }
+
+  /** Closes the socket. Unsent messages stay queued; `connect()` resumes. */
+  disconnect(): void {
+    this.#receipts.cancel()
+    this.closeSocket()
+  }
+
+  /** @internal */
+  protected override socketAuth(): Record<string, unknown> {
+    return { token: this.#token }
+  }
+
+  /** @internal */
+  protected override bindSocket(socket: Socket): void {
+    const on = <K extends keyof VisitorServerToClient>(event: K, fn: VisitorServerToClient[K]): void => this.listen(socket, event, fn)
+    on('message:created', (message) => this.receive([message], true))
+    on('conversation:updated', (conversation) => {
+      this.store.track(conversation.id)
+      this.#applyConversation(conversation)
+      if (conversation.lastSeq > this.store.maxSeq(conversation.id) && this.connected) this.backgroundSync(conversation.id)
+    })
+    on('typing:changed', (state) => this.emitEvent('typing', state))
+    on('receipt:updated', (state) => {
+      const { conversationId, ...receipts } = state
+      const known = this.#conversations.get(conversationId)
+      if (known) this.#conversations.set(conversationId, { ...known, ...receipts })
+      this.emitEvent('receipt', state)
+    })
+    on('availability:changed', ({ online }) => this.#setOnline(online))
+  }
+
+  /** @internal Refreshes the conversation list (tracking the open ones) and sends a pending page visit. */
+  protected override async beforeSync(): Promise<void> {
+    this.#recovering = false
+    const page = this.#pendingPage
+    if (page) {
+      this.#pendingPage = null
+      this.command('visitor:page', page).catch(() => {
+        this.#pendingPage ??= page
+      })
+    }
+    const items = await this.conversations()
+    for (const conversation of items) if (conversation.status !== 'closed') this.store.track(conversation.id)
+  }
+
+  /** @internal */
+  protected override afterSync(): void {
+    for (const id of this.store.ids()) this.#receipts.schedule(id)
+  }
+
+  /** @internal Acknowledges delivery of messages from the agent side. */
+  protected override onNewMessages(messages: Message[]): void {
+    for (const id of new Set(messages.filter((m) => m.senderType !== 'visitor').map((m) => m.conversationId))) {
+      this.#receipts.schedule(id)
+    }
+  }
+
+  /** @internal A refused token: ask for a session again (once), then reconnect. */
+  protected override onRefused(error: LiveChatError): void {
+    if (error.code !== 'unauthorized' || !this.#token || this.#recovering) return
+    this.#recovering = true
+    this.#createSession(this.#token)
+      .then(() => this.socket?.connect())
+      .catch((e: unknown) => this.emitEvent('error', LiveChatError.from(e)))
+  }
+
+  async #ensureSession(): Promise<void> {
+    if (this.#token) return
+    this.#session ??= this.#createSession(this.#storage.get(this.#tokenKey)).finally(() => {
+      this.#session = null
+    })
+    await this.#session
+  }
+
+  /** POSTs visitor-sessions; a stored token (or one already stored) keeps being stored. */
+  async #createSession(token: string | null): Promise<void> {
+    const body: CreateVisitorSession = {}
+    if (token) body.token = token
+    if (this.#identity) body.identity = this.#identity
+    const page = this.#pendingPage ?? currentPage()
+    if (page) body.page = page
+    const generation = this.#generation
+    const session = await this.http.post<VisitorSession>(`/api/sites/${seg(this.siteId)}/visitor-sessions`, body, { token: null })
+    if (generation !== this.#generation) throw new LiveChatError('aborted', 'reset() was called')
+    const wasStored = token !== null && token === this.#storage.get(this.#tokenKey)
+    const previous = this.#visitor?.id
+    this.#token = session.token
+    this.#visitor = session.visitor
+    if (wasStored) this.#persisted = true
+    if (this.#persisted) this.#storage.set(this.#tokenKey, session.token)
+    if (previous !== undefined && previous !== session.visitor.id) {
+      // Another visitor now: what we knew belongs to the previous one.
+      this.#conversations.clear()
+      this.#receipts.clear()
+      this.store.clear()
+    }
+  }
+
+  #persistToken(): void {
+    if (this.#persisted || !this.#token) return
+    this.#persisted = true
+    this.#storage.set(this.#tokenKey, this.#token)
+  }
+
+  #applyConversation(conversation: VisitorConversation): void {
+    const known = this.#conversations.get(conversation.id)
+    if (known && JSON.stringify(known) === JSON.stringify(conversation)) return
+    this.#conversations.set(conversation.id, conversation)
+    this.emitEvent('conversation', conversation)
+  }
+
+  #setOnline(online: boolean): void {
+    if (online === this.#online) return
+    this.#online = online
+    this.emitEvent('availability', { online })
+  }
+}
