@@ -27,7 +27,10 @@ export type SystemEvent =
 export interface Message {
   id: string
   conversationId: string
-  /** Position in the conversation: 1, 2, 3, ... with no gaps. */
+  /**
+   * Position in the conversation: 1, 2, 3, ... with no gaps. Visitors never receive private
+   * notes, so the seqs a visitor sees may skip the notes' numbers.
+   */
   seq: number
   /** The sender's idempotency key, echoed back. */
   clientId: string | null

@@ -9,7 +9,7 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorBody['details'],
-    readonly retryable = code === 'unavailable',
+    readonly retryable = code === 'unavailable' || code === 'rate_limited',
   ) {
     super(message)
   }
