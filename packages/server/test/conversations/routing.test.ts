@@ -103,7 +103,7 @@ describe('capacity and the queue', () => {
 
   it('when an agent comes online, assigns the waiting conversations oldest first up to their capacity', async () => {
     const site = await s.fx.site()
-    const started = []
+    const started: Awaited<ReturnType<typeof visitorStarts>>[] = []
     for (const text of ['one', 'two', 'three']) started.push(await visitorStarts(site.id, text))
     expect(started.every((x) => x.conversation.status === 'pending')).toBe(true)
     const a = await s.fx.agent(site.id, { capacity: 2 })

@@ -124,7 +124,7 @@ describe('reconnect', () => {
     dropVisitorConnections(visitor.visitor!.id)
     await down
     const missed = [await agent.send(conversationId, 'while away 1'), await agent.send(conversationId, 'while away 2')]
-    await waitFor((fn) => visitor.on('connected', fn), undefined, 10_000, 'reconnect')
+    await waitFor<void>((fn) => visitor.on('connected', () => fn()), undefined, 10_000, 'reconnect')
     await eventually(() => received.length >= 2, 5_000, 'the missed messages')
     const live = await agent.send(conversationId, 'after the reconnect')
     await eventually(() => received.some((m) => m.id === live.id), 5_000, 'the live message')
