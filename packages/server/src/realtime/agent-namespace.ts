@@ -12,21 +12,11 @@ import {
 } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import type { Logger } from '../shared/logger.js'
-import { command, handshakeError } from './command.js'
+import { authenticateSockets, command } from './command.js'
 import { rooms, type AgentNamespace } from './types.js'
 
 export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger): void {
-  ns.use((socket, next) => {
-    const auth = socket.handshake.auth as { token?: unknown; siteId?: unknown } | undefined
-    s.agents
-      .authenticate(auth?.token, auth?.siteId)
-      .then((actor) => {
-        socket.data.actor = actor
-        socket.data.conversations = new Map()
-        next()
-      })
-      .catch((e: unknown) => next(handshakeError(e)))
-  })
+  authenticateSockets(ns, (auth) => s.agents.authenticate(auth['token'], auth['siteId']))
 
   ns.on('connection', (socket) => {
     const actor = socket.data.actor

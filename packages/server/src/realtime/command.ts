@@ -48,6 +48,31 @@ export function command<S extends z.ZodType, R>(
   }
 }
 
+interface Handshaking<A> {
+  handshake: { auth: unknown; headers: { origin?: string } }
+  data: { actor: A; conversations: Map<string, string> }
+}
+
+/**
+ * The namespace's handshake check: `authenticate` turns the handshake's `auth` payload (and the
+ * page's origin) into an actor, or the connection is refused with the error in `err.data`.
+ */
+export function authenticateSockets<A, S extends Handshaking<A>>(
+  ns: { use(fn: (socket: S, next: (err?: Error) => void) => void): unknown },
+  authenticate: (auth: Record<string, unknown>, origin: string | undefined) => Promise<A>,
+): void {
+  ns.use((socket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>
+    authenticate(auth, socket.handshake.headers.origin)
+      .then((actor) => {
+        socket.data.actor = actor
+        socket.data.conversations = new Map()
+        next()
+      })
+      .catch((e: unknown) => next(handshakeError(e)))
+  })
+}
+
 /** Turns a refused handshake into the error a client sees in `connect_error` (err.data is an ErrorBody). */
 export function handshakeError(e: unknown): Error & { data?: unknown } {
   const body = fromUnknown(e).toBody()

@@ -12,21 +12,11 @@ import {
 } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import type { Logger } from '../shared/logger.js'
-import { command, handshakeError } from './command.js'
+import { authenticateSockets, command } from './command.js'
 import { rooms, type VisitorNamespace } from './types.js'
 
 export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Logger): void {
-  ns.use((socket, next) => {
-    const auth = socket.handshake.auth as { token?: unknown } | undefined
-    s.visitors
-      .authenticate(auth?.token, socket.handshake.headers.origin)
-      .then((actor) => {
-        socket.data.actor = actor
-        socket.data.conversations = new Map()
-        next()
-      })
-      .catch((e: unknown) => next(handshakeError(e)))
-  })
+  authenticateSockets(ns, (auth, origin) => s.visitors.authenticate(auth['token'], origin))
 
   ns.on('connection', (socket) => {
     const actor = socket.data.actor
