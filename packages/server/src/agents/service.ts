@@ -9,6 +9,7 @@ import { agentName, agentWithUser, toAgentSummary } from '../shared/map.js'
 import type { Routing } from '../conversations/routing.js'
 import type { PresenceService } from '../presence/service.js'
 import { requireAdmin, siteOnline } from '../sites/service.js'
+import { isUuid } from '../shared/params.js'
 
 export class AgentService {
   constructor(
@@ -40,10 +41,12 @@ export class AgentService {
   /** Checks an access token and the user's membership of the site. */
   async authenticate(token: unknown, siteId: unknown): Promise<AgentActor> {
     const { userId } = await this.ctx.tokens.verifyAgent(token)
-    if (typeof siteId !== 'string' || !/^[0-9a-f-]{36}$/i.test(siteId)) throw new AppError('forbidden', 'not a member of this site')
-    const agent = await this.ctx.db.inSite(siteId, (tx) => tx.agent.findUnique({ where: { siteId_userId: { siteId, userId } }, ...agentWithUser }))
+    if (!isUuid(siteId)) throw new AppError('forbidden', 'not a member of this site')
+    const site = siteId.toLowerCase()
+    const agent = await this.ctx.db.inSite(site, (tx) => tx.agent.findUnique({ where: { siteId_userId: { siteId: site, userId } }, ...agentWithUser }))
     if (!agent) throw new AppError('forbidden', 'not a member of this site')
-    return { kind: 'agent', siteId, agentId: agent.id, userId, role: agent.role as AgentActor['role'], name: agentName(agent) }
+    // The site id as stored, so rooms and comparisons never depend on how the caller spelled it.
+    return { kind: 'agent', siteId: agent.siteId, agentId: agent.id, userId, role: agent.role as AgentActor['role'], name: agentName(agent) }
   }
 
   async list(actor: AgentActor): Promise<AgentSummary[]> {
@@ -81,10 +84,12 @@ export class AgentService {
   async create(actor: AgentActor, input: CreateAgent): Promise<AgentSummary> {
     requireAdmin(actor)
     const email = input.email.toLowerCase()
+    const site = await this.ctx.db.prisma.site.findUniqueOrThrow({ where: { id: actor.siteId } })
     let user = await this.ctx.db.prisma.user.findUnique({ where: { email } })
+    // Accounts are shared within an agency; another agency's users are not the admin's to add.
+    if (user && user.agencyId !== null && user.agencyId !== site.agencyId) throw new AppError('conflict', 'this email is already in use')
     if (!user) {
       if (!input.password) throw new AppError('invalid_payload', 'invalid payload: password: required for a new account', [{ path: 'password', message: 'required for a new account' }])
-      const site = await this.ctx.db.prisma.site.findUniqueOrThrow({ where: { id: actor.siteId } })
       user = await this.ctx.db.prisma.user.create({
         data: { email, name: input.name, passwordHash: await hashPassword(input.password), agencyId: site.agencyId },
       })

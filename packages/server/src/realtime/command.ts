@@ -27,7 +27,9 @@ export function command<S extends z.ZodType, R>(
 
   async function handle(input: unknown, ack: (r: Ack<R>) => void): Promise<void> {
     let reply: Ack<R>
-    const parsed = schema.safeParse(input)
+    // Binary attachments are not commands' inputs (zod would read a Buffer as an empty object).
+    const binary = input instanceof ArrayBuffer || ArrayBuffer.isView(input)
+    const parsed = binary ? schema.safeParse(Symbol('binary')) : schema.safeParse(input)
     if (!parsed.success) {
       reply = { ok: false, error: invalidPayload(parsed.error, `${event} payload`).toBody() }
     } else {

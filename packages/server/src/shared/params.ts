@@ -5,3 +5,6 @@ export const SiteParams = z.object({ siteId: uuid })
 export const IdParams = z.object({ siteId: uuid, id: uuid })
 export const VisitorConversationParams = z.object({ id: uuid })
 export const AgentParams = z.object({ siteId: uuid, agentId: uuid })
+
+/** A well-formed UUID, whatever its case (Postgres reads both; compare lower-cased). */
+export const isUuid = (v: unknown): v is string => uuid.safeParse(v).success

@@ -29,9 +29,10 @@ export class VisitorService {
     private readonly presence: PresenceService,
   ) {}
 
-  async createSession(siteId: string, input: CreateVisitorSession, meta: RequestMeta): Promise<VisitorSession> {
-    const site = await this.sites.require(siteId)
+  async createSession(requestedSiteId: string, input: CreateVisitorSession, meta: RequestMeta): Promise<VisitorSession> {
+    const site = await this.sites.require(requestedSiteId)
     this.sites.checkOrigin(site, meta.origin)
+    const siteId = site.id // as stored, whatever the case the caller used
     // A token from another site, an expired or a forged one: the visitor simply starts afresh.
     let known: string | undefined
     if (input.token) {

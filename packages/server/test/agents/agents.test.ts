@@ -69,6 +69,12 @@ describe('team', () => {
     const needsPassword = await api(admin.token).post(`/api/sites/${site.id}/agents`, { email: 'nopass@example.test', name: 'No Pass' })
     expect(needsPassword.status).toBe(400)
 
+    // A user of another agency is not this admin's to add.
+    const otherAdmin = await s.fx.agent(other.id, { role: 'admin' })
+    const theirs = await api(otherAdmin.token).post(`/api/sites/${other.id}/agents`, { email: 'theirs@example.test', name: 'Theirs', password: 'long enough pw' })
+    expect(theirs.status).toBe(201)
+    expect((await api(admin.token).post(`/api/sites/${site.id}/agents`, { email: 'theirs@example.test', name: 'Mine now' })).status).toBe(409)
+
     const refused = await api(plain.token).post(`/api/sites/${site.id}/agents`, { email: 'x@example.test', name: 'X', password: 'long enough pw' })
     expect(refused.status).toBe(403)
     const list = await api(plain.token).get(`/api/sites/${site.id}/agents`)

@@ -1,0 +1,293 @@
+// Hostile tenancy over Socket.io: handshakes with the wrong site or the wrong kind of token,
+// every command of /visitor and /agent aimed at site B's ids from site A's sockets, and
+// broadcasts: nothing said in B reaches A's sockets.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { Socket } from 'socket.io-client'
+import { Tokens } from '../../src/shared/auth.js'
+import { ask, connectRaw, rawSocket, waitFor, type TestServer, startServer } from '../helpers.js'
+import { eachCase, expectNoLeak, expectTenantIntact, makeTenant, snapshot, type Tenant } from './tenants.js'
+
+type Ns = '/visitor' | '/agent'
+interface AckBody {
+  ok: boolean
+  data?: unknown
+  error?: { code: string; message: string }
+}
+
+let s: TestServer
+let a: Tenant
+let b: Tenant
+let initial: Awaited<ReturnType<typeof snapshot>>
+const opened: Socket[] = []
+let visitorA: Socket
+const agentsA: Record<'admin' | 'agent', Socket> = {} as Record<'admin' | 'agent', Socket>
+
+function open(ns: Ns, auth: Record<string, unknown>): Socket {
+  const socket = rawSocket(s.url, ns, auth)
+  opened.push(socket)
+  return socket
+}
+const connect = (ns: Ns, auth: Record<string, unknown>) => connectRaw(open(ns, auth))
+
+beforeAll(async () => {
+  s = await startServer()
+  a = await makeTenant(s, 'a')
+  b = await makeTenant(s, 'b')
+  initial = await snapshot(s, b)
+  visitorA = await connect('/visitor', { token: a.visitor.token })
+  agentsA.admin = await connect('/agent', { token: a.admin.token, siteId: a.site.id })
+  agentsA.agent = await connect('/agent', { token: a.agent.token, siteId: a.site.id })
+})
+afterAll(async () => {
+  for (const socket of opened) socket.close()
+  await s.close()
+})
+
+/** Sends one command; checks that nothing of B came back and that B's rows did not change. */
+async function attempt(socket: Socket, event: string, payload: unknown): Promise<AckBody> {
+  const before = await snapshot(s, b)
+  const ack = await ask<AckBody>(socket, event, payload)
+  expectNoLeak(JSON.stringify(ack), b)
+  await expectTenantIntact(s, b, before)
+  return ack
+}
+
+const refused = { ok: false, error: { code: expect.stringMatching(/^(not_found|forbidden)$/), message: expect.stringMatching(/\S/) } }
+
+// ------------------------------------------------------------------ handshakes
+
+function sign(kind: 'visitor' | 'agent', claims: Record<string, unknown>): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+  const payload = { iss: 'live-chat', aud: `live-chat:${kind}`, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600, ...claims }
+  return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`
+}
+
+async function signedInThePast(sign: () => Promise<{ token: string }>): Promise<string> {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(Date.now() - 100 * 24 * 3600 * 1000)
+  try {
+    return (await sign()).token
+  } finally {
+    vi.useRealTimers()
+  }
+}
+
+const forger = new Tokens('not-the-server-secret-not-the-server-secret')
+const HANDSHAKES: { name: string; ns: Ns; auth: () => Promise<Record<string, unknown>> | Record<string, unknown>; codes: string[] }[] = [
+  { name: "A's admin token with site B", ns: '/agent', auth: () => ({ token: a.admin.token, siteId: b.site.id }), codes: ['forbidden'] },
+  { name: "A's plain agent token with site B", ns: '/agent', auth: () => ({ token: a.agent.token, siteId: b.site.id }), codes: ['forbidden'] },
+  { name: "A's admin token with no siteId", ns: '/agent', auth: () => ({ token: a.admin.token }), codes: ['forbidden', 'invalid_payload'] },
+  { name: "A's admin token with a siteId that is not a UUID", ns: '/agent', auth: () => ({ token: a.admin.token, siteId: 'not-a-uuid' }), codes: ['forbidden', 'invalid_payload'] },
+  { name: "A's admin token with a siteId of 36 dashes", ns: '/agent', auth: () => ({ token: a.admin.token, siteId: '-'.repeat(36) }), codes: ['forbidden', 'invalid_payload'] },
+  { name: "A's admin token with a siteId of 36 hex digits", ns: '/agent', auth: () => ({ token: a.admin.token, siteId: 'f'.repeat(36) }), codes: ['forbidden', 'invalid_payload'] },
+  { name: "A's visitor token on /agent with site A", ns: '/agent', auth: () => ({ token: a.visitor.token, siteId: a.site.id }), codes: ['unauthorized'] },
+  { name: "A's visitor token on /agent with site B", ns: '/agent', auth: () => ({ token: a.visitor.token, siteId: b.site.id }), codes: ['unauthorized'] },
+  { name: "A's admin token on /visitor", ns: '/visitor', auth: () => ({ token: a.admin.token }), codes: ['unauthorized'] },
+  { name: "a visitor token for B's visitor signed with another key", ns: '/visitor', auth: async () => ({ token: (await forger.signVisitor({ visitorId: b.visitor.id, siteId: b.site.id })).token }), codes: ['unauthorized'] },
+  { name: "an agent token for B's admin signed with another key", ns: '/agent', auth: async () => ({ token: (await forger.signAgent({ userId: b.admin.userId })).token, siteId: b.site.id }), codes: ['unauthorized'] },
+  { name: "an unsigned (alg none) visitor token for B's visitor", ns: '/visitor', auth: () => ({ token: sign('visitor', { sub: b.visitor.id, site: b.site.id }) }), codes: ['unauthorized'] },
+  { name: "an unsigned (alg none) agent token for B's admin", ns: '/agent', auth: () => ({ token: sign('agent', { sub: b.admin.userId }), siteId: b.site.id }), codes: ['unauthorized'] },
+  { name: "A's visitor token with B's visitor in its payload", ns: '/visitor', auth: () => ({ token: swapPayload(a.visitor.token, { sub: b.visitor.id, site: b.site.id }) }), codes: ['unauthorized'] },
+  { name: "an expired visitor token of A's visitor", ns: '/visitor', auth: async () => ({ token: await signedInThePast(() => s.services.tokens.signVisitor({ visitorId: a.visitor.id, siteId: a.site.id })) }), codes: ['unauthorized'] },
+  { name: "an expired agent token of A's admin", ns: '/agent', auth: async () => ({ token: await signedInThePast(() => s.services.tokens.signAgent({ userId: a.admin.userId })), siteId: a.site.id }), codes: ['unauthorized'] },
+  ...(['/visitor', '/agent'] as const).flatMap((ns) =>
+    [
+      ['no auth at all', {}],
+      ['an empty token', { token: '' }],
+      ['a garbage token', { token: 'garbage' }],
+      ['a three-part garbage token', { token: 'a.b.c' }],
+      ['a number as token', { token: 42 }],
+      ['an object as token', { token: { sub: 'x' } }],
+      ['a 5,000-character token', { token: 'x'.repeat(5_000) }],
+    ].map(([name, auth]) => ({ name: `${String(name)} on ${ns}`, ns, auth: () => ({ ...(auth as object), siteId: a.site.id }), codes: ['unauthorized'] })),
+  ),
+]
+
+function swapPayload(token: string, claims: Record<string, unknown>): string {
+  const [header, payload, signature] = token.split('.')
+  const body = { ...(JSON.parse(Buffer.from(payload!, 'base64url').toString()) as object), ...claims }
+  return `${header}.${Buffer.from(JSON.stringify(body)).toString('base64url')}.${signature}`
+}
+
+describe('socket handshakes with the wrong site or token', () => {
+  eachCase(HANDSHAKES, (n) => `when connecting with ${n}, the handshake is refused`, async ({ ns, auth, codes }) => {
+    const err = await connect(ns, await auth()).then(
+      () => undefined,
+      (e: Error & { data?: { code?: string; message?: string } }) => e,
+    )
+    expect(err, 'the handshake succeeded').toBeDefined()
+    expect(codes).toContain(err?.data?.code)
+    expect(err?.data?.message).toMatch(/\S/)
+  })
+})
+
+// ------------------------------------------------------------------ commands aimed at B
+
+interface Attack {
+  name: string
+  event: string
+  payload: () => unknown
+}
+
+const VISITOR_ATTACKS: Attack[] = [
+  { name: "message:send into B's conversation", event: 'message:send', payload: () => ({ conversationId: b.conv, clientId: 'attack-0001', text: 'pwned' }) },
+  { name: "message:send reusing B's clientId", event: 'message:send', payload: () => ({ conversationId: b.conv, clientId: 'cid-b-0001', text: 'pwned' }) },
+  { name: "message:send into B's resolved conversation", event: 'message:send', payload: () => ({ conversationId: b.resolvedConv, clientId: 'attack-0002', text: 'pwned' }) },
+  { name: "messages:sync of B's conversation", event: 'messages:sync', payload: () => ({ conversationId: b.conv, afterSeq: 0, limit: 200 }) },
+  { name: "messages:sync of B's resolved conversation", event: 'messages:sync', payload: () => ({ conversationId: b.resolvedConv, afterSeq: 0 }) },
+  { name: "typing:set (true) in B's conversation", event: 'typing:set', payload: () => ({ conversationId: b.conv, typing: true }) },
+  { name: "typing:set (false) in B's conversation", event: 'typing:set', payload: () => ({ conversationId: b.conv, typing: false }) },
+  { name: "conversation:delivered of B's conversation", event: 'conversation:delivered', payload: () => ({ conversationId: b.conv, seq: 1_000 }) },
+  { name: "conversation:read of B's conversation", event: 'conversation:read', payload: () => ({ conversationId: b.conv, seq: 1_000 }) },
+  { name: "conversation:close of B's conversation", event: 'conversation:close', payload: () => ({ conversationId: b.conv }) },
+  { name: "conversation:close of B's resolved conversation", event: 'conversation:close', payload: () => ({ conversationId: b.resolvedConv }) },
+  { name: "conversation:rate of B's resolved conversation", event: 'conversation:rate', payload: () => ({ conversationId: b.resolvedConv, rating: 1, feedback: 'pwned' }) },
+]
+
+const AGENT_ATTACKS: Attack[] = [
+  { name: "message:send into B's conversation", event: 'message:send', payload: () => ({ conversationId: b.conv, clientId: 'attack-0003', text: 'pwned' }) },
+  { name: "message:send of a private note into B's conversation", event: 'message:send', payload: () => ({ conversationId: b.conv, clientId: 'attack-0004', text: 'pwned', private: true }) },
+  { name: "message:send reusing B's admin's clientId", event: 'message:send', payload: () => ({ conversationId: b.conv, clientId: 'cid-b-0003', text: 'pwned' }) },
+  { name: "messages:sync of B's conversation", event: 'messages:sync', payload: () => ({ conversationId: b.conv, afterSeq: 0, limit: 200 }) },
+  { name: "messages:sync of B's resolved conversation", event: 'messages:sync', payload: () => ({ conversationId: b.resolvedConv, afterSeq: 0 }) },
+  { name: "typing:set (true) in B's conversation", event: 'typing:set', payload: () => ({ conversationId: b.conv, typing: true }) },
+  { name: "typing:set (false) in B's conversation", event: 'typing:set', payload: () => ({ conversationId: b.conv, typing: false }) },
+  { name: "conversation:delivered of B's conversation", event: 'conversation:delivered', payload: () => ({ conversationId: b.conv, seq: 1_000 }) },
+  { name: "conversation:read of B's conversation", event: 'conversation:read', payload: () => ({ conversationId: b.conv, seq: 1_000 }) },
+  { name: "conversation:assign of B's conversation to A's admin", event: 'conversation:assign', payload: () => ({ conversationId: b.conv, agentId: a.admin.id }) },
+  { name: "conversation:assign of B's conversation to B's plain agent", event: 'conversation:assign', payload: () => ({ conversationId: b.conv, agentId: b.agent.id }) },
+  { name: "conversation:assign of B's conversation to the queue", event: 'conversation:assign', payload: () => ({ conversationId: b.conv, agentId: null }) },
+  { name: "conversation:assign of A's conversation to B's admin", event: 'conversation:assign', payload: () => ({ conversationId: a.conv, agentId: b.admin.id }) },
+  { name: "conversation:resolve of B's conversation", event: 'conversation:resolve', payload: () => ({ conversationId: b.conv }) },
+  { name: "conversation:reopen of B's resolved conversation", event: 'conversation:reopen', payload: () => ({ conversationId: b.resolvedConv }) },
+  { name: "conversation:update of B's conversation", event: 'conversation:update', payload: () => ({ conversationId: b.conv, priority: 'urgent', tags: ['pwned'], subject: 'pwned' }) },
+]
+
+describe("/visitor commands from A's visitor aimed at B", () => {
+  eachCase(VISITOR_ATTACKS, (n) => `when sending ${n}, acks not_found or forbidden`, async ({ event, payload }) => {
+    expect(await attempt(visitorA, event, payload())).toEqual(refused)
+  })
+})
+
+describe("/agent commands from A's agents aimed at B", () => {
+  const cases = AGENT_ATTACKS.flatMap((x) => (['admin', 'agent'] as const).map((role) => ({ ...x, role, name: `${x.name} (A's ${role})` })))
+  eachCase(cases, (n) => `when sending ${n}, acks not_found or forbidden`, async ({ event, payload, role }) => {
+    expect(await attempt(agentsA[role], event, payload())).toEqual(refused)
+  })
+
+  it("when A's conversation is aimed at B's admin, A's conversation stays as it was", async () => {
+    const mine = () => s.db.inSite(a.site.id, (tx) => tx.conversation.findUniqueOrThrow({ where: { id: a.conv } }))
+    const before = await mine()
+    await attempt(agentsA.admin, 'conversation:assign', { conversationId: a.conv, agentId: b.agent.id })
+    expect(await mine()).toEqual(before)
+  })
+})
+
+describe("commands without a target id, with B's ids smuggled into the payload", () => {
+  const smuggled = () => ({ siteId: b.site.id, visitorId: b.visitor.id, agentId: b.admin.id, id: b.visitor.id })
+
+  it('when a visitor starts a conversation, it is created in A for A\'s visitor', async () => {
+    const ack = await attempt(visitorA, 'conversation:start', { ...smuggled(), conversationId: b.conv, clientKey: 'smuggle-0001', message: { clientId: 'smuggle-0001', text: 'hello' } })
+    expect(ack).toMatchObject({ ok: true, data: { conversation: { siteId: a.site.id } } })
+    const id = (ack.data as { conversation: { id: string } }).conversation.id
+    const row = await s.db.inSite(a.site.id, (tx) => tx.conversation.findUniqueOrThrow({ where: { id } }))
+    expect(row.visitorId).toBe(a.visitor.id)
+  })
+
+  it("when a visitor updates their profile or page, only A's visitor changes", async () => {
+    expect(await attempt(visitorA, 'visitor:update', { ...smuggled(), name: 'Smuggler', email: 'smuggler@example.org' })).toMatchObject({ ok: true, data: { id: a.visitor.id, siteId: a.site.id, name: 'Smuggler' } })
+    expect(await attempt(visitorA, 'visitor:page', { ...smuggled(), url: 'https://a.example/smuggled', title: 'Smuggled' })).toMatchObject({ ok: true })
+  })
+
+  it.each(['admin', 'agent'] as const)("when A's %s sets its status, only that agent of A changes", async (role) => {
+    const ack = await attempt(agentsA[role], 'agent:status', { ...smuggled(), status: 'away' })
+    expect(ack).toMatchObject({ ok: true, data: { id: a[role].id, siteId: a.site.id, status: 'away' } })
+  })
+
+  it.each(['admin', 'agent'] as const)("when A's %s lists presence, only A's agents and visitors are listed", async (role) => {
+    const ack = await attempt(agentsA[role], 'presence:list', smuggled())
+    expect(ack.ok).toBe(true)
+    const data = ack.data as { agents: { siteId: string }[]; visitors: { visitorId: string }[] }
+    expect(data.agents.map((x) => x.siteId)).toEqual([a.site.id, a.site.id])
+    expect(data.visitors.map((v) => v.visitorId)).toEqual([a.visitor.id])
+  })
+})
+
+describe('site B after every socket attack', () => {
+  it("when all the attacks above are done, B's rows are exactly as they were", async () => {
+    await expectTenantIntact(s, b, initial)
+  })
+})
+
+// ------------------------------------------------------------------ broadcasts
+
+describe('broadcasts', () => {
+  const mine: Socket[] = []
+  afterEach(() => {
+    for (const socket of mine.splice(0)) socket.close()
+  })
+
+  it("when B's visitor and agents converse, A's agent and visitor receive no event at all", async () => {
+    // Fresh tenants: this test changes B on purpose.
+    const [c, d] = await Promise.all([makeTenant(s, 'c'), makeTenant(s, 'd')])
+    const seen: { who: string; event: string; args: unknown[] }[] = []
+    const observe = (who: string, socket: Socket) => {
+      mine.push(socket)
+      socket.onAny((event: string, ...args: unknown[]) => seen.push({ who, event, args }))
+      return socket
+    }
+    const cAgent = observe('A agent', rawSocket(s.url, '/agent', { token: c.admin.token, siteId: c.site.id }))
+    const selfAnnounced = waitFor<string>((fn) => (cAgent.on('agent:updated', () => fn('x')), () => cAgent.off('agent:updated')))
+    await connectRaw(cAgent)
+    await selfAnnounced
+    const cVisitor = observe('A visitor', rawSocket(s.url, '/visitor', { token: c.visitor.token }))
+    const visitorAnnounced = waitFor<{ visitorId: string }>((fn) => (cAgent.on('visitor:updated', fn), () => cAgent.off('visitor:updated', fn)), (p) => p.visitorId === c.visitor.id)
+    await connectRaw(cVisitor)
+    await visitorAnnounced
+    await new Promise((r) => setTimeout(r, 200))
+    const aboutA = seen.splice(0)
+    expect(JSON.stringify(aboutA)).not.toContain(d.site.id)
+
+    // Site B (d) talks.
+    const dVisitor = await connectRaw(rawSocket(s.url, '/visitor', { token: d.visitor.token }))
+    const dAdmin = await connectRaw(rawSocket(s.url, '/agent', { token: d.admin.token, siteId: d.site.id }))
+    const dAgent = await connectRaw(rawSocket(s.url, '/agent', { token: d.agent.token, siteId: d.site.id }))
+    mine.push(dVisitor, dAdmin, dAgent)
+    const ok = async (socket: Socket, event: string, payload: unknown) => {
+      const ack = await ask<AckBody>(socket, event, payload)
+      expect(ack, `${event} in B`).toMatchObject({ ok: true })
+      return ack.data
+    }
+    const started = (await ok(dVisitor, 'conversation:start', { clientKey: 'd-new-0001', message: { clientId: 'd-new-0001', text: 'new in B' } })) as { conversation: { id: string } }
+    const fresh = started.conversation.id
+    await ok(dVisitor, 'typing:set', { conversationId: d.conv, typing: true })
+    for (let i = 1; i <= 3; i++) await ok(dVisitor, 'message:send', { conversationId: d.conv, clientId: `d-msg-000${i}`, text: `B says ${i}` })
+    await ok(dVisitor, 'typing:set', { conversationId: d.conv, typing: false })
+    await ok(dAdmin, 'typing:set', { conversationId: d.conv, typing: true })
+    await ok(dAdmin, 'message:send', { conversationId: d.conv, clientId: 'd-reply-0001', text: 'B answers' })
+    await ok(dAdmin, 'message:send', { conversationId: d.conv, clientId: 'd-note-0001', text: 'B notes', private: true })
+    await ok(dAdmin, 'conversation:read', { conversationId: d.conv, seq: 100 })
+    await ok(dVisitor, 'conversation:read', { conversationId: d.conv, seq: 100 })
+    await ok(dAdmin, 'conversation:assign', { conversationId: d.conv, agentId: d.agent.id })
+    await ok(dAdmin, 'conversation:update', { conversationId: d.conv, priority: 'urgent', tags: ['b-tag'] })
+    await ok(dAgent, 'conversation:resolve', { conversationId: d.conv })
+    await ok(dAgent, 'conversation:reopen', { conversationId: d.conv })
+    await ok(dVisitor, 'visitor:page', { url: 'https://b.example/pricing', title: 'Pricing' })
+    await ok(dVisitor, 'visitor:update', { name: 'Visitor of B' })
+    await ok(dAdmin, 'agent:status', { status: 'away' })
+    const closed = waitFor<{ id: string; status: string }>((fn) => (dAgent.on('conversation:updated', fn), () => dAgent.off('conversation:updated', fn)), (x) => x.id === fresh && x.status === 'closed')
+    await ok(dVisitor, 'conversation:close', { conversationId: fresh })
+    await closed
+    dVisitor.close()
+    await waitFor<{ visitorId: string; online: boolean }>((fn) => (dAgent.on('visitor:updated', fn), () => dAgent.off('visitor:updated', fn)), (x) => x.visitorId === d.visitor.id && !x.online)
+    await new Promise((r) => setTimeout(r, 300))
+
+    expect(seen.map(({ who, event }) => `${who} got ${event}`)).toEqual([])
+
+    // The observers were listening all along: something in A does reach them.
+    const heard = waitFor<{ conversationId: string }>((fn) => (cAgent.on('message:created', fn), () => cAgent.off('message:created', fn)), (m) => m.conversationId === c.conv)
+    await ok(cVisitor, 'message:send', { conversationId: c.conv, clientId: 'c-check-0001', text: 'still here' })
+    await heard
+    expectNoLeak(JSON.stringify(seen), d)
+  })
+})

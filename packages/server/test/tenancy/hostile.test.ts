@@ -1,0 +1,224 @@
+// Hostile tenancy over REST: with only site A's credentials (its agents' tokens, its
+// visitor's token), aim at site B's ids through every route in REST.md. Every attempt must be
+// refused, nothing of B may come back, and B's rows must be exactly as they were.
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type TestServer } from '../helpers.js'
+import { eachCase, expectNoLeak, expectTenantIntact, makeTenant, snapshot, type Tenant } from './tenants.js'
+
+let s: TestServer
+let a: Tenant
+let b: Tenant
+let initial: Awaited<ReturnType<typeof snapshot>>
+beforeAll(async () => {
+  s = await startServer()
+  a = await makeTenant(s, 'a')
+  b = await makeTenant(s, 'b')
+  initial = await snapshot(s, b)
+})
+afterAll(() => s.close())
+
+const api = () => request(s.url)
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
+
+/** Runs one attempt; checks that nothing of B came back and that B's rows did not change. */
+async function attempt(call: () => request.Test): Promise<request.Response> {
+  const before = await snapshot(s, b)
+  const res = await call()
+  expectNoLeak(res.text, b)
+  await expectTenantIntact(s, b, before)
+  return res
+}
+
+function expectError(res: request.Response, status: number, code: string): void {
+  expect({ status: res.status, body: res.body as unknown }).toMatchObject({ status, body: { error: { code, message: expect.stringMatching(/\S/) } } })
+}
+
+// ------------------------------------------------------------------ the agent routes of REST.md
+
+type Method = 'get' | 'post' | 'patch' | 'delete'
+interface Route {
+  name: string
+  method: Method
+  /** The path under /api/sites/:siteId, with the target tenant's ids. */
+  path: (t: Tenant) => string
+  body?: () => object
+  /** Whether the path names a conversation, canned response or agent. */
+  ids: boolean
+}
+
+const ROUTES: Route[] = [
+  { name: 'GET conversations', method: 'get', path: () => '/conversations', ids: false },
+  { name: 'GET conversations/:id', method: 'get', path: (t) => `/conversations/${t.conv}`, ids: true },
+  { name: 'PATCH conversations/:id', method: 'patch', path: (t) => `/conversations/${t.conv}`, body: () => ({ priority: 'urgent', tags: ['pwned'], subject: 'pwned' }), ids: true },
+  { name: 'POST conversations/:id/assign (to A admin)', method: 'post', path: (t) => `/conversations/${t.conv}/assign`, body: () => ({ agentId: a.admin.id }), ids: true },
+  { name: 'POST conversations/:id/assign (to the queue)', method: 'post', path: (t) => `/conversations/${t.conv}/assign`, body: () => ({ agentId: null }), ids: true },
+  { name: 'POST conversations/:id/resolve', method: 'post', path: (t) => `/conversations/${t.conv}/resolve`, ids: true },
+  { name: 'POST conversations/:id/reopen', method: 'post', path: (t) => `/conversations/${t.resolvedConv}/reopen`, ids: true },
+  { name: 'GET conversations/:id/messages', method: 'get', path: (t) => `/conversations/${t.conv}/messages`, ids: true },
+  { name: 'GET conversations/:id/messages?after=0', method: 'get', path: (t) => `/conversations/${t.conv}/messages?after=0&limit=200`, ids: true },
+  { name: 'GET conversations/:id/messages?before=', method: 'get', path: (t) => `/conversations/${t.resolvedConv}/messages?before=100`, ids: true },
+  { name: 'POST conversations/:id/messages', method: 'post', path: (t) => `/conversations/${t.conv}/messages`, body: () => ({ clientId: 'attack-0001', text: 'pwned' }), ids: true },
+  { name: 'POST conversations/:id/messages (private note)', method: 'post', path: (t) => `/conversations/${t.conv}/messages`, body: () => ({ clientId: 'attack-0002', text: 'pwned', private: true }), ids: true },
+  { name: 'GET canned-responses', method: 'get', path: () => '/canned-responses', ids: false },
+  { name: 'POST canned-responses', method: 'post', path: () => '/canned-responses', body: () => ({ title: 'pwned', content: 'pwned', shortcut: 'pwned' }), ids: false },
+  { name: 'PATCH canned-responses/:id (shared)', method: 'patch', path: (t) => `/canned-responses/${t.canned}`, body: () => ({ content: 'pwned' }), ids: true },
+  { name: 'PATCH canned-responses/:id (personal)', method: 'patch', path: (t) => `/canned-responses/${t.personalCanned}`, body: () => ({ content: 'pwned', isPersonal: false }), ids: true },
+  { name: 'DELETE canned-responses/:id (shared)', method: 'delete', path: (t) => `/canned-responses/${t.canned}`, ids: true },
+  { name: 'DELETE canned-responses/:id (personal)', method: 'delete', path: (t) => `/canned-responses/${t.personalCanned}`, ids: true },
+  { name: 'GET agents', method: 'get', path: () => '/agents', ids: false },
+  { name: 'POST agents', method: 'post', path: () => '/agents', body: () => ({ email: `intruder-${Date.now()}@example.test`, name: 'Intruder', password: 'intruder-password', role: 'admin' }), ids: false },
+  { name: 'PATCH agents/:agentId (the admin)', method: 'patch', path: (t) => `/agents/${t.admin.id}`, body: () => ({ role: 'agent', maxConcurrentChats: 0, displayName: 'pwned' }), ids: true },
+  { name: 'PATCH agents/:agentId (the plain agent)', method: 'patch', path: (t) => `/agents/${t.agent.id}`, body: () => ({ displayName: 'pwned', acceptNewChats: false, status: 'away' }), ids: true },
+  { name: 'GET settings', method: 'get', path: () => '/settings', ids: false },
+  { name: 'PATCH settings', method: 'patch', path: () => '/settings', body: () => ({ name: 'pwned', allowedOrigins: ['https://evil.example'] }), ids: false },
+]
+
+function send(route: Route, siteId: string, target: Tenant, token?: string): request.Test {
+  let req = api()[route.method](`/api/sites/${siteId}${route.path(target)}`)
+  if (token) req = req.set(bearer(token))
+  const body = route.body?.()
+  return body ? req.send(body) : req
+}
+
+const who = (role: 'admin' | 'agent') => (role === 'admin' ? a.admin.token : a.agent.token)
+const crossSite = ROUTES.flatMap((route) => (['admin', 'agent'] as const).map((role) => ({ name: `A's ${role} calls ${route.name} with B's siteId`, route, role })))
+
+describe('agent REST routes with site B in the path', () => {
+  eachCase(crossSite, (n) => `when ${n}, answers 403 forbidden`, async ({ route, role }) => {
+    expectError(await attempt(() => send(route, b.site.id, b, who(role))), 403, 'forbidden')
+  })
+
+  eachCase(ROUTES, (n) => `when A's visitor token calls ${n}, answers 401 unauthorized`, async (route) => {
+    expectError(await attempt(() => send(route, b.site.id, b, a.visitor.token)), 401, 'unauthorized')
+  })
+
+  eachCase(ROUTES, (n) => `when ${n} is called with no token at all, answers 401 unauthorized`, async (route) => {
+    expectError(await attempt(() => send(route, b.site.id, b)), 401, 'unauthorized')
+  })
+})
+
+describe("agent REST routes in site A aimed at B's ids", () => {
+  const withIds = ROUTES.filter((r) => r.ids)
+
+  eachCase(withIds, (n) => `when A's admin calls ${n} with B's id, answers 404 not_found`, async (route) => {
+    expectError(await attempt(() => send(route, a.site.id, b, a.admin.token)), 404, 'not_found')
+  })
+
+  eachCase(withIds, (n) => `when A's plain agent calls ${n} with B's id, refuses without saying more`, async (route) => {
+    const res = await attempt(() => send(route, a.site.id, b, a.agent.token))
+    expect([403, 404]).toContain(res.status)
+    expectError(res, res.status, res.status === 403 ? 'forbidden' : 'not_found')
+  })
+
+  eachCase([
+    { name: "B's admin", agent: () => b.admin.id },
+    { name: "B's plain agent", agent: () => b.agent.id },
+  ], (n) => `when A's admin assigns A's conversation to ${n}, answers 404 and A's conversation stays as it was`, async ({ agent }) => {
+    const mine = () => s.db.inSite(a.site.id, (tx) => tx.conversation.findUniqueOrThrow({ where: { id: a.conv } }))
+    const before = await mine()
+    const res = await attempt(() => api().post(`/api/sites/${a.site.id}/conversations/${a.conv}/assign`).set(bearer(a.admin.token)).send({ agentId: agent() }))
+    expectError(res, 404, 'not_found')
+    expect(await mine()).toEqual(before)
+  })
+})
+
+describe("site A's listings, filtered towards B", () => {
+  const aSite = (path: string) => () => api().get(`/api/sites/${a.site.id}${path}`).set(bearer(a.admin.token))
+  const reads = [
+    { name: "conversations assigned to B's admin", call: () => aSite(`/conversations?agentId=${b.admin.id}`)(), items: 0 },
+    { name: "conversations matching B's message text", call: () => aSite(`/conversations?q=${encodeURIComponent(b.texts.first)}`)(), items: 0 },
+    { name: "conversations after a cursor made of B's conversation", call: () => aSite(`/conversations?cursor=${Buffer.from(JSON.stringify([new Date().toISOString(), b.conv])).toString('base64url')}`)(), items: 2 },
+    { name: "conversations tagged like B's", call: () => aSite('/conversations?tag=vip&status=pending,active,resolved,closed')(), items: 1 },
+    { name: "canned responses matching B's content", call: () => aSite(`/canned-responses?q=${encodeURIComponent(b.texts.canned)}`)(), items: 0 },
+    { name: 'canned responses, all of them', call: () => aSite('/canned-responses')(), items: 1 },
+    { name: 'agents', call: () => aSite('/agents')(), items: 2 },
+  ]
+
+  eachCase(reads, (n) => `when listing ${n}, returns only site A rows`, async ({ call, items }) => {
+    const res = await attempt(call)
+    expect(res.status).toBe(200)
+    const got = (res.body as { items: { siteId: string }[] }).items
+    expect(got).toHaveLength(items)
+    expect(got.every((i) => i.siteId === a.site.id)).toBe(true)
+  })
+
+  it("when A's admin reads /auth/me or logs in, only site A is listed", async () => {
+    const me = await attempt(() => api().get('/api/auth/me').set(bearer(a.admin.token)))
+    expect(me.status).toBe(200)
+    expect((me.body as { sites: { siteId: string }[] }).sites.map((x) => x.siteId)).toEqual([a.site.id])
+    const login = await attempt(() => api().post('/api/auth/login').send({ email: a.admin.email, password: a.admin.password }))
+    expect(login.status).toBe(200)
+    expect((login.body as { sites: { siteId: string }[] }).sites.map((x) => x.siteId)).toEqual([a.site.id])
+  })
+})
+
+describe('visitor REST routes with A\'s visitor token', () => {
+  const messages = [
+    { name: "B's active conversation", path: () => `/api/visitor/conversations/${b.conv}/messages` },
+    { name: "B's active conversation, after=0", path: () => `/api/visitor/conversations/${b.conv}/messages?after=0&limit=200` },
+    { name: "B's active conversation, before=100", path: () => `/api/visitor/conversations/${b.conv}/messages?before=100` },
+    { name: "B's resolved conversation", path: () => `/api/visitor/conversations/${b.resolvedConv}/messages` },
+  ]
+
+  eachCase(messages, (n) => `when reading the messages of ${n}, answers 404 not_found`, async ({ path }) => {
+    expectError(await attempt(() => api().get(path()).set(bearer(a.visitor.token))), 404, 'not_found')
+  })
+
+  it("when reading /visitor/me and /visitor/conversations, returns only A's visitor and conversations", async () => {
+    const me = await attempt(() => api().get('/api/visitor/me').set(bearer(a.visitor.token)))
+    expect(me.body).toMatchObject({ id: a.visitor.id, siteId: a.site.id })
+    const list = await attempt(() => api().get('/api/visitor/conversations').set(bearer(a.visitor.token)))
+    expect((list.body as { items: { id: string }[] }).items.map((c) => c.id).sort()).toEqual([a.conv, a.resolvedConv].sort())
+  })
+
+  eachCase([
+    { name: 'GET /api/visitor/me', path: '/api/visitor/me' },
+    { name: 'GET /api/visitor/conversations', path: '/api/visitor/conversations' },
+    { name: "GET /api/visitor/conversations/:id/messages of B's conversation", path: '' },
+  ], (n) => `when A's agent token calls ${n}, answers 401 unauthorized`, async ({ path }) => {
+    const url = path || `/api/visitor/conversations/${b.conv}/messages`
+    expectError(await attempt(() => api().get(url).set(bearer(a.admin.token))), 401, 'unauthorized')
+  })
+
+  it("when A's visitor token asks site B for a session, never comes back as A's visitor", async () => {
+    const res = await attempt(() => api().post(`/api/sites/${b.site.id}/visitor-sessions`).send({ token: a.visitor.token }))
+    if (res.status !== 201) return expectError(res, res.status, (res.body as { error: { code: string } }).error.code)
+    const session = res.body as { token: string; visitor: { id: string; siteId: string } }
+    expect(session.visitor.id).not.toBe(a.visitor.id)
+    expect(session.visitor.id).not.toBe(b.visitor.id)
+    expect(session.visitor.siteId).toBe(b.site.id)
+    // The new visitor of B sees none of B's existing conversations, and none of A's.
+    const list = await attempt(() => api().get('/api/visitor/conversations').set(bearer(session.token)))
+    expect(list.body).toEqual({ items: [] })
+    expectNoLeak(list.text, a)
+    const mine = await attempt(() => api().get(`/api/visitor/conversations/${a.conv}/messages`).set(bearer(session.token)))
+    expectError(mine, 404, 'not_found')
+  })
+
+  it("when a page on A's origin asks for B's widget or a session of B, answers 403 origin_not_allowed", async () => {
+    expectError(await attempt(() => api().get(`/api/sites/${b.site.id}/widget`).set('Origin', a.origin)), 403, 'origin_not_allowed')
+    const session = await attempt(() => api().post(`/api/sites/${b.site.id}/visitor-sessions`).set('Origin', a.origin).send({ token: a.visitor.token }))
+    expectError(session, 403, 'origin_not_allowed')
+  })
+
+  it("when anyone reads B's public widget config, it exposes no secret", async () => {
+    const res = await attempt(() => api().get(`/api/sites/${b.site.id}/widget`).set('Origin', b.origin))
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ siteId: b.site.id })
+    for (const key of ['identitySecret', 'allowedOrigins', 'agents', 'email', 'name']) expect(res.body).not.toHaveProperty(key)
+    expect(res.text).not.toMatch(/@example\.test/)
+  })
+})
+
+describe('site B after every attack', () => {
+  it('when all the attacks above are done, B still has its conversations, messages, agents and canned responses', async () => {
+    await expectTenantIntact(s, b, initial)
+    const now = await snapshot(s, b)
+    expect(now.messages.some((m) => m.content === 'pwned')).toBe(false)
+    expect(now.cannedResponses.map((c) => c.content).sort()).toEqual([b.texts.canned, b.texts.personal].sort())
+    expect(now.site?.name).not.toBe('pwned')
+    expect(now.site?.allowedOrigins).toEqual([b.origin])
+    expect(now.agents.map((x) => [x.role, x.maxConcurrentChats, x.displayName]).sort()).toEqual([['admin', 5, null], ['agent', 5, null]])
+  })
+})

@@ -1,0 +1,123 @@
+// Fixtures for the hostile tenancy suites: a tenant is a site with an admin, a plain agent,
+// a visitor with an active conversation (messages and a private note) and a resolved one,
+// and canned responses. Every text is random, so a leak shows up as a plain substring.
+import crypto from 'node:crypto'
+import { expect, it } from 'vitest'
+import type { AgentFixture, SiteFixture, TestServer } from '../helpers.js'
+import type { VisitorActor } from '../../src/shared/context.js'
+
+export interface Tenant {
+  label: string
+  site: SiteFixture
+  origin: string
+  admin: AgentFixture
+  agent: AgentFixture
+  visitor: { id: string; token: string }
+  /** Active, assigned to the admin, priority high, tagged; visitor messages, a reply and a private note. */
+  conv: string
+  /** Resolved, not rated. */
+  resolvedConv: string
+  /** A shared canned response (the admin's). */
+  canned: string
+  /** The plain agent's personal canned response. */
+  personalCanned: string
+  texts: { first: string; reply: string; note: string; old: string; canned: string; personal: string }
+  /** Strings that must never reach another tenant: ids, texts, emails, the identity secret. */
+  secrets: string[]
+}
+
+export async function makeTenant(s: TestServer, label: string): Promise<Tenant> {
+  const origin = `https://${label}-${crypto.randomBytes(3).toString('hex')}.example`
+  const site = await s.fx.site({ allowedOrigins: [origin] })
+  const admin = await s.fx.agent(site.id, { role: 'admin', name: `Admin of ${label}` })
+  const agent = await s.fx.agent(site.id, { role: 'agent' })
+  const session = await s.fx.visitorSession(site.id)
+  const visitor = { id: session.visitor.id, token: session.token }
+  const va: VisitorActor = { kind: 'visitor', siteId: site.id, visitorId: visitor.id }
+  const adminActor = await s.services.agents.authenticate(admin.token, site.id)
+  const agentActor = await s.services.agents.authenticate(agent.token, site.id)
+  const secret = (what: string) => `${label}-${what}-${crypto.randomBytes(6).toString('hex')}`
+  const t = { first: secret('first'), reply: secret('reply'), note: secret('note'), old: secret('old'), canned: secret('canned'), personal: secret('personal') }
+
+  const cid = (n: number) => `cid-${label}-${String(n).padStart(4, '0')}`
+  const started = await s.services.conversations.start(va, { clientKey: `key-${label}-0001`, message: { clientId: cid(1), text: t.first } })
+  const conv = started.conversation.id
+  await s.services.conversations.assign(adminActor, conv, admin.id)
+  await s.services.messages.send(va, { conversationId: conv, clientId: cid(2), text: `${t.first} again` })
+  await s.services.messages.send(adminActor, { conversationId: conv, clientId: cid(3), text: t.reply })
+  await s.services.messages.send(adminActor, { conversationId: conv, clientId: cid(4), text: t.note, private: true })
+  await s.services.conversations.update(adminActor, { conversationId: conv, priority: 'high', tags: ['vip'] })
+
+  const old = await s.services.conversations.start(va, { clientKey: `key-${label}-0002`, message: { clientId: cid(5), text: t.old } })
+  await s.services.conversations.resolve(adminActor, old.conversation.id)
+
+  const canned = await s.services.cannedResponses.create(adminActor, { title: `Greeting ${label}`, shortcut: `hello-${label}`, content: t.canned })
+  const personal = await s.services.cannedResponses.create(agentActor, { title: `Mine ${label}`, content: t.personal, isPersonal: true })
+
+  return {
+    label,
+    site,
+    origin,
+    admin,
+    agent,
+    visitor,
+    conv,
+    resolvedConv: old.conversation.id,
+    canned: canned.id,
+    personalCanned: personal.id,
+    texts: t,
+    secrets: [
+      ...Object.values(t),
+      site.identitySecret,
+      origin,
+      admin.email,
+      agent.email,
+      admin.id,
+      agent.id,
+      admin.userId,
+      agent.userId,
+      visitor.id,
+      conv,
+      old.conversation.id,
+      canned.id,
+      personal.id,
+    ],
+  }
+}
+
+/** Every row of the tenant an attack could touch, in full. */
+export async function snapshot(s: TestServer, t: Tenant) {
+  const rows = await s.db.inSite(t.site.id, async (tx) => ({
+    conversations: await tx.conversation.findMany({ orderBy: { id: 'asc' } }),
+    messages: await tx.message.findMany({ orderBy: [{ conversationId: 'asc' }, { seq: 'asc' }] }),
+    cannedResponses: await tx.cannedResponse.findMany({ orderBy: { id: 'asc' } }),
+    agents: await tx.agent.findMany({ orderBy: { id: 'asc' } }),
+    visitor: await tx.visitor.findUnique({ where: { id: t.visitor.id } }),
+    widget: await tx.widgetSettings.findUnique({ where: { siteId: t.site.id } }),
+  }))
+  const site = await s.db.prisma.site.findUnique({ where: { id: t.site.id } })
+  const users = await s.db.prisma.user.findMany({ where: { id: { in: [t.admin.userId, t.agent.userId] } }, orderBy: { id: 'asc' } })
+  return { ...rows, site, users }
+}
+
+/** The key facts of B, stated outright (the snapshot comparison catches everything else). */
+export async function expectTenantIntact(s: TestServer, t: Tenant, before: Awaited<ReturnType<typeof snapshot>>): Promise<void> {
+  const after = await snapshot(s, t)
+  const conv = after.conversations.find((c) => c.id === t.conv)
+  expect(conv).toMatchObject({ status: 'active', priority: 'high', tags: ['vip'], assignedAgentId: t.admin.id })
+  expect(after.conversations.find((c) => c.id === t.resolvedConv)).toMatchObject({ status: 'resolved', rating: null })
+  expect(after.messages.filter((m) => m.conversationId === t.conv)).toHaveLength(5)
+  expect(after.cannedResponses.map((c) => c.id).sort()).toEqual([t.canned, t.personalCanned].sort())
+  expect(after).toEqual(before)
+}
+
+/** Fails if any of the tenant's secrets appears in the text. */
+export function expectNoLeak(text: string, t: Tenant): void {
+  const leaked = t.secrets.filter((x) => text.includes(x))
+  expect(leaked, `leaked ${t.label}'s data`).toEqual([])
+}
+
+/** One test per case, named in full (it.each cuts $name at 40 characters). */
+export function eachCase<T extends { name: string }>(cases: readonly T[], title: (name: string) => string, fn: (c: T) => Promise<void>): void {
+  for (const c of cases) it(title(c.name), () => fn(c))
+}
