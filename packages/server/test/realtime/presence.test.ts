@@ -1,0 +1,96 @@
+// Presence and receipts as the other side sees them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AgentClient, LiveChatClient } from '@live-chat/sdk'
+import type { AgentSummary, ReceiptState, VisitorPresence } from '@live-chat/protocol'
+import { startServer, waitFor, type TestServer } from '../helpers.js'
+
+let s: TestServer
+beforeAll(async () => {
+  s = await startServer()
+})
+afterAll(() => s.close())
+
+describe('presence', () => {
+  it('agents see a visitor come online, move between pages, and leave', async () => {
+    const site = await s.fx.site()
+    const a = await s.fx.agent(site.id)
+    const agent = new AgentClient({ url: s.url, token: a.token })
+    const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' })
+    try {
+      await agent.connect(site.id)
+      const online = waitFor<VisitorPresence>((fn) => agent.on('visitor', fn), (p) => p.online)
+      await visitor.startConversation({ message: 'hi' })
+      const id = visitor.visitor!.id
+      expect((await online).visitorId).toBe(id)
+
+      const moved = waitFor<VisitorPresence>((fn) => agent.on('visitor', fn), (p) => p.currentUrl === 'https://shop.test/checkout')
+      await visitor.visitPage('https://shop.test/checkout', 'Checkout')
+      expect(await moved).toMatchObject({ visitorId: id, online: true, currentTitle: 'Checkout' })
+      const list = await agent.presence()
+      expect(list.visitors).toEqual([{ visitorId: id, online: true, currentUrl: 'https://shop.test/checkout', currentTitle: 'Checkout' }])
+      expect(list.agents.map((x) => [x.id, x.online, x.status])).toEqual([[a.id, true, 'online']])
+
+      const left = waitFor<VisitorPresence>((fn) => agent.on('visitor', fn), (p) => !p.online)
+      visitor.disconnect()
+      expect((await left).visitorId).toBe(id)
+      expect((await agent.presence()).visitors).toEqual([])
+    } finally {
+      visitor.disconnect()
+      agent.disconnect()
+    }
+  })
+
+  it('visitors learn when agents become available or not; colleagues see status changes', async () => {
+    const site = await s.fx.site()
+    const a = await s.fx.agent(site.id)
+    const b = await s.fx.agent(site.id)
+    const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' })
+    const ann = new AgentClient({ url: s.url, token: a.token })
+    const bob = new AgentClient({ url: s.url, token: b.token })
+    try {
+      await visitor.startConversation({ message: 'anyone?' })
+      const available = waitFor<{ online: boolean }>((fn) => visitor.on('availability', fn), (x) => x.online)
+      await ann.connect(site.id)
+      await available
+      await bob.connect(site.id)
+      const annAway = waitFor<AgentSummary>((fn) => bob.on('agent', fn), (x) => x.id === a.id && x.status === 'away')
+      const unavailable = waitFor<{ online: boolean }>((fn) => visitor.on('availability', fn), (x) => !x.online)
+      await ann.setStatus('away')
+      await annAway
+      // Bob is still online, so only once Bob leaves is nobody available.
+      await new Promise((r) => setTimeout(r, 200))
+      expect(visitor.online).toBe(true)
+      bob.disconnect()
+      await unavailable
+    } finally {
+      visitor.disconnect()
+      ann.disconnect()
+      bob.disconnect()
+    }
+  })
+})
+
+describe('receipts', () => {
+  it('each side\'s read and delivered marks move forward only, and the other side hears of it', async () => {
+    const site = await s.fx.site()
+    const a = await s.fx.agent(site.id)
+    const agent = new AgentClient({ url: s.url, token: a.token })
+    const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' })
+    try {
+      await agent.connect(site.id)
+      const { conversation } = await visitor.startConversation({ message: 'one' })
+      const two = await visitor.send(conversation.id, 'two')
+      const seen = waitFor<ReceiptState>((fn) => visitor.on('receipt', fn), (r) => r.agentReadSeq === two.seq)
+      await agent.markRead(conversation.id, two.seq)
+      expect(await seen).toMatchObject({ conversationId: conversation.id, agentReadSeq: two.seq, agentDeliveredSeq: two.seq })
+      // Going back does nothing; going past the end stops at the last message.
+      await agent.markRead(conversation.id, 1)
+      await agent.markRead(conversation.id, 999)
+      const c = await agent.getConversation(conversation.id)
+      expect([c.agentReadSeq, c.agentDeliveredSeq]).toEqual([c.lastSeq, c.lastSeq])
+    } finally {
+      visitor.disconnect()
+      agent.disconnect()
+    }
+  })
+})
