@@ -178,7 +178,8 @@ export const ListConversationsQuery = z.object({
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.listPage).optional(),
 })
-export type ListConversationsQuery = z.input<typeof ListConversationsQuery>
+/** The parsed query (server side); clients send a ListConversationsFilter. */
+export type ListConversationsQuery = z.output<typeof ListConversationsQuery>
 
 export const MessagesQuery = z
   .object({
@@ -189,7 +190,8 @@ export const MessagesQuery = z
     limit: z.coerce.number().int().min(1).max(LIMITS.syncPage).optional(),
   })
   .refine((q) => q.after === undefined || q.before === undefined, 'give "after" or "before", not both')
-export type MessagesQuery = z.input<typeof MessagesQuery>
+/** The parsed query (server side); clients send a MessageRange. */
+export type MessagesQuery = z.output<typeof MessagesQuery>
 
 export const UpdateConversationBody = z
   .object({

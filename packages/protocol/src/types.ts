@@ -224,6 +224,35 @@ export interface AgentSession {
   sites: { siteId: string; siteName: string; agentId: string; role: AgentRole }[]
 }
 
+/** A range of messages: `after` to catch up (oldest first), `before` to scroll back; not both. */
+export interface MessageRange {
+  /** Messages after this seq, oldest first. */
+  after?: number
+  /** The newest page of messages before this seq, returned oldest first. */
+  before?: number
+  /** Page size, 1..200. */
+  limit?: number
+}
+
+/** Filters of the agents' conversation list (sent as the query string). */
+export interface ListConversationsFilter {
+  /** One status or several. */
+  status?: ConversationStatus | ConversationStatus[]
+  /** Only conversations assigned to the caller. */
+  mine?: boolean
+  /** Only conversations assigned to nobody. */
+  unassigned?: boolean
+  agentId?: string
+  priority?: Priority
+  tag?: string
+  /** Text in the subject, the visitor's name or email, or any message. */
+  q?: string
+  /** `nextCursor` of the previous page. */
+  cursor?: string
+  /** Page size, 1..100. */
+  limit?: number
+}
+
 export interface Page<T> {
   items: T[]
   /** Pass as `cursor` for the next page; null when there is none. */

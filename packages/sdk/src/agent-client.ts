@@ -24,7 +24,8 @@ import type {
   VisitorPresence,
 } from '@live-chat/protocol'
 import type { Socket } from 'socket.io-client'
-import { BaseClient, type BaseClientOptions, type BaseEvents, type MessageRange } from './base-client.js'
+import type { ListConversationsFilter, MessageRange } from '@live-chat/protocol'
+import { BaseClient, type BaseClientOptions, type BaseEvents } from './base-client.js'
 import { LiveChatError } from './errors.js'
 import { seg } from './http.js'
 import { checkText } from './util.js'
@@ -55,23 +56,7 @@ export interface AgentEvents extends BaseEvents {
 export type AgentProfile = Omit<AgentSession, 'token' | 'expiresAt'>
 
 /** Filters for {@link AgentClient.listConversations}. */
-export interface ListConversationsFilter {
-  /** One status or several. */
-  status?: ConversationStatus | ConversationStatus[]
-  /** Only conversations assigned to me. */
-  mine?: boolean
-  /** Only conversations assigned to nobody. */
-  unassigned?: boolean
-  agentId?: string
-  priority?: Priority
-  tag?: string
-  /** Full-text search. */
-  q?: string
-  /** `nextCursor` of the previous page. */
-  cursor?: string
-  /** Page size, 1..100. */
-  limit?: number
-}
+export type { ListConversationsFilter } from '@live-chat/protocol'
 
 /** Options for {@link AgentClient.send}. */
 export interface AgentSendOptions {

@@ -1,4 +1,5 @@
 import type { Ack, AckFn, Message, MessagePage, SyncMessages } from '@live-chat/protocol'
+export type { MessageRange } from '@live-chat/protocol'
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client'
 import { Emitter, type EmitArgs, type Listener } from './emitter.js'
 import { LiveChatError, isErrorBody } from './errors.js'
@@ -39,15 +40,6 @@ export interface BaseEvents {
 
 /** The input of a socket command, from its event-map signature. */
 export type CommandInput<F> = F extends (input: infer I, ack: never) => void ? I : never
-/** A range of messages to fetch over REST: `after` to catch up, `before` to scroll back (not both). */
-export interface MessageRange {
-  /** Messages after this seq, oldest first. */
-  after?: number
-  /** Messages before this seq (the newest page before it), returned oldest first. */
-  before?: number
-  /** Page size, 1..200. */
-  limit?: number
-}
 
 /** The data of a successful ack, from a command's event-map signature. */
 export type CommandResult<F> = F extends (input: never, ack: AckFn<infer T>) => void ? T : never

@@ -18,7 +18,8 @@ import type {
   WidgetConfig,
 } from '@live-chat/protocol'
 import type { Socket } from 'socket.io-client'
-import { BaseClient, type BaseClientOptions, type BaseEvents, type MessageRange } from './base-client.js'
+import type { MessageRange } from '@live-chat/protocol'
+import { BaseClient, type BaseClientOptions, type BaseEvents } from './base-client.js'
 import { LiveChatError } from './errors.js'
 import { seg } from './http.js'
 import { resolveStorage, type StorageOption, type TokenStorage } from './storage.js'
