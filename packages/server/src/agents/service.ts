@@ -53,7 +53,7 @@ export class AgentService {
     return this.ctx.db.inSite(actor.siteId, async (tx) => {
       const agents = await tx.agent.findMany({ where: { siteId: actor.siteId }, ...agentWithUser, orderBy: { createdAt: 'asc' } })
       // One transaction is one connection: its queries run one after another.
-      const online = await this.presence.onlineAgents(tx)
+      const online = await this.presence.online(tx, 'agent')
       const loads = await activeLoads(tx, actor.siteId)
       return agents.map((a) => toAgentSummary(a, online.has(a.id), loads.get(a.id) ?? 0))
     })
@@ -63,7 +63,7 @@ export class AgentService {
   async presenceList(actor: AgentActor): Promise<Presence> {
     const agents = await this.list(actor)
     const visitors = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      const ids = [...(await this.presence.onlineVisitors(tx))]
+      const ids = [...(await this.presence.online(tx, 'visitor'))]
       return tx.visitor.findMany({ where: { id: { in: ids } }, select: { id: true, currentUrl: true, currentTitle: true } })
     })
     return {
@@ -75,7 +75,7 @@ export class AgentService {
   async summary(tx: Tx, agentId: string): Promise<AgentSummary> {
     const a = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
     if (!a) throw notFound('agent')
-    const count = await this.presence.agentConnectionCount(tx, agentId)
+    const count = await this.presence.connections(tx, 'agent', agentId)
     const active = await tx.conversation.count({ where: { assignedAgentId: agentId, status: 'active' } })
     return toAgentSummary(a, count > 0, active)
   }

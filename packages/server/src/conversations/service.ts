@@ -190,7 +190,7 @@ export class ConversationService {
         take: limit + 1,
         ...conversationFull,
       })
-      const online = await this.presence.onlineVisitors(tx, [...new Set(rows.map((r) => r.visitorId))])
+      const online = await this.presence.online(tx, 'visitor', [...new Set(rows.map((r) => r.visitorId))])
       return { rows, online }
     })
     const page = rows.slice(0, limit)

@@ -12,7 +12,7 @@ export interface ConversationViews {
 export async function loadViews(tx: Tx, presence: PresenceService, id: string): Promise<ConversationViews | null> {
   const c = await tx.conversation.findUnique({ where: { id }, ...conversationFull })
   if (!c) return null
-  return views(c, (await presence.visitorConnectionCount(tx, c.visitorId)) > 0)
+  return views(c, (await presence.connections(tx, 'visitor', c.visitorId)) > 0)
 }
 
 export function views(c: ConversationFull, visitorOnline: boolean): ConversationViews {

@@ -75,30 +75,19 @@ export class PresenceService {
     await tx.connection.deleteMany({ where: { socketId } })
   }
 
-  /** Agents of the site (in the transaction's site) with at least one live connection. */
-  async onlineAgents(tx: Tx, agentIds?: string[]): Promise<Set<string>> {
+  /** The agents or visitors of the transaction's site (of `ids`, when given) with at least one live connection. */
+  async online(tx: Tx, kind: 'agent' | 'visitor', ids?: string[]): Promise<Set<string>> {
+    const key = kind === 'agent' ? 'agentId' : 'visitorId'
     const rows = await tx.connection.findMany({
-      where: { kind: 'agent', ...(agentIds ? { agentId: { in: agentIds } } : {}) },
-      select: { agentId: true },
-      distinct: ['agentId'],
+      where: { kind, ...(ids ? { [key]: { in: ids } } : {}) },
+      select: { agentId: true, visitorId: true },
+      distinct: [key],
     })
-    return new Set(rows.map((r) => r.agentId!))
+    return new Set(rows.map((r) => r[key]!))
   }
 
-  async onlineVisitors(tx: Tx, visitorIds?: string[]): Promise<Set<string>> {
-    const rows = await tx.connection.findMany({
-      where: { kind: 'visitor', ...(visitorIds ? { visitorId: { in: visitorIds } } : {}) },
-      select: { visitorId: true },
-      distinct: ['visitorId'],
-    })
-    return new Set(rows.map((r) => r.visitorId!))
-  }
-
-  async agentConnectionCount(tx: Tx, agentId: string): Promise<number> {
-    return tx.connection.count({ where: { agentId } })
-  }
-
-  async visitorConnectionCount(tx: Tx, visitorId: string): Promise<number> {
-    return tx.connection.count({ where: { visitorId } })
+  /** How many live connections one agent or visitor has. */
+  connections(tx: Tx, kind: 'agent' | 'visitor', id: string): Promise<number> {
+    return tx.connection.count({ where: kind === 'agent' ? { agentId: id } : { visitorId: id } })
   }
 }

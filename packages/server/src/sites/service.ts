@@ -51,17 +51,20 @@ export class SiteService {
 
   async settings(actor: AgentActor): Promise<SiteSettings> {
     requireAdmin(actor)
-    const site = await this.require(actor.siteId)
-    const settings = await this.ctx.db.inSite(actor.siteId, (tx) => tx.widgetSettings.findUnique({ where: { siteId: actor.siteId } }))
+    return this.settingsOf(await this.require(actor.siteId))
+  }
+
+  private async settingsOf(site: SiteRow): Promise<SiteSettings> {
+    const settings = await this.ctx.db.inSite(site.id, (tx) => tx.widgetSettings.findUnique({ where: { siteId: site.id } }))
     return { siteId: site.id, name: site.name, allowedOrigins: site.allowedOrigins, widget: widgetFields(settings) }
   }
 
   async updateSettings(actor: AgentActor, input: UpdateSiteSettings): Promise<SiteSettings> {
     requireAdmin(actor)
-    const site = await this.require(actor.siteId)
+    let site = await this.require(actor.siteId)
     await this.ctx.db.inSite(actor.siteId, async (tx) => {
       if (input.name !== undefined || input.allowedOrigins !== undefined) {
-        await tx.site.update({
+        site = await tx.site.update({
           where: { id: actor.siteId },
           data: {
             ...(input.name !== undefined ? { name: input.name } : {}),
@@ -78,7 +81,7 @@ export class SiteService {
         })
       }
     })
-    return this.settings(actor)
+    return this.settingsOf(site)
   }
 
   /** Creates a site with its widget settings. For bootstrap tooling; not exposed over HTTP. */

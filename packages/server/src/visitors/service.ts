@@ -121,7 +121,7 @@ export class VisitorService {
   async disconnected(actor: VisitorActor, socketId: string): Promise<void> {
     const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
       await this.presence.remove(tx, socketId)
-      const left = await this.presence.visitorConnectionCount(tx, actor.visitorId)
+      const left = await this.presence.connections(tx, 'visitor', actor.visitorId)
       const v = await tx.visitor.update({ where: { id: actor.visitorId }, data: { lastSeenAt: new Date() } })
       return { left, v }
     })
