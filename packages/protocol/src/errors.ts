@@ -19,8 +19,10 @@ export const ERROR_CODES = {
   conflict: 409,
   /** The thing exists but cannot do that now (e.g. sending into a closed conversation). */
   invalid_state: 409,
-  /** The body is larger than the server accepts. */
+  /** The body (or an uploaded file) is larger than the server accepts. */
   payload_too_large: 413,
+  /** An uploaded file's content is not one of the accepted types (see WidgetConfig.upload.types). */
+  unsupported_type: 415,
   /** Too many requests; retry after a while. */
   rate_limited: 429,
   /** A bug on our side. */

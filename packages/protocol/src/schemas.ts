@@ -21,6 +21,10 @@ export const LIMITS = {
   syncPage: 200,
   listPage: 100,
   password: 1_024,
+  /** Uploads one message may carry. */
+  attachments: 10,
+  /** Holidays a site may list. */
+  holidays: 366,
 } as const
 
 const id = z.uuid({ message: 'must be a UUID' })
@@ -80,17 +84,39 @@ export type CreateVisitorSession = z.infer<typeof CreateVisitorSession>
 export const ConversationRef = z.object({ conversationId: id })
 export type ConversationRef = z.infer<typeof ConversationRef>
 
-export const SendMessage = z.object({
-  conversationId: id,
-  clientId: ClientId,
-  text: z.string().max(LIMITS.messageText).refine((t) => t.trim().length > 0, 'must not be empty'),
-})
+/** Ids of uploads (POST …/uploads) a message carries: each once, at most LIMITS.attachments. */
+export const AttachmentIds = z
+  .array(id)
+  .max(LIMITS.attachments, `at most ${LIMITS.attachments} attachments`)
+  .refine((ids) => new Set(ids.map((i) => i.toLowerCase())).size === ids.length, 'each upload at most once')
+
+/**
+ * What a message says: a text, attachments, or both. `text` is required and must not be blank
+ * unless at least one attachment is given; then it may be left out (or empty).
+ */
+const MessageContent = {
+  text: z.string().max(LIMITS.messageText).optional(),
+  attachments: AttachmentIds.optional(),
+}
+
+function textOrAttachments(m: { text?: string | undefined; attachments?: string[] | undefined }, ctx: z.RefinementCtx): void {
+  if ((m.attachments?.length ?? 0) > 0 || (m.text !== undefined && m.text.trim().length > 0)) return
+  ctx.addIssue({
+    code: 'custom',
+    path: ['text'],
+    message: m.text === undefined ? 'required (a message needs a text or at least one attachment)' : 'must not be empty (a message needs a text or at least one attachment)',
+  })
+}
+
+const SendMessageFields = z.object({ conversationId: id, clientId: ClientId, ...MessageContent })
+
+export const SendMessage = SendMessageFields.superRefine(textOrAttachments)
 export type SendMessage = z.infer<typeof SendMessage>
 
-export const AgentSendMessage = SendMessage.extend({
+export const AgentSendMessage = SendMessageFields.extend({
   /** A private note: stored and shown to agents only. */
   private: z.boolean().optional(),
-})
+}).superRefine(textOrAttachments)
 export type AgentSendMessage = z.infer<typeof AgentSendMessage>
 
 export const SyncMessages = z.object({
@@ -114,7 +140,12 @@ export const StartConversation = z.object({
   clientKey: ClientId,
   fields: VisitorFields.optional(),
   /** The first message, stored with the conversation. */
-  message: z.object({ clientId: ClientId, text: SendMessage.shape.text }).optional(),
+  message: z.object({ clientId: ClientId, ...MessageContent }).superRefine(textOrAttachments).optional(),
+  /**
+   * An offline message: left while no agent is available. Needs an email (in `fields.email` or
+   * already on the visitor) so the team can answer later; never auto-assigned.
+   */
+  offline: z.boolean().optional(),
 })
 export type StartConversation = z.infer<typeof StartConversation>
 
@@ -171,6 +202,8 @@ export const ListConversationsQuery = z.object({
     .optional(),
   mine: boolQuery.optional(),
   unassigned: boolQuery.optional(),
+  /** Only offline messages (true) or only live chats (false). */
+  offline: boolQuery.optional(),
   agentId: id.optional(),
   priority: PrioritySchema.optional(),
   tag: Tag.optional(),
@@ -203,11 +236,9 @@ export const UpdateConversationBody = z
 
 export const AssignBody = z.object({ agentId: id.nullable() })
 
-export const PostMessageBody = z.object({
-  clientId: ClientId,
-  text: SendMessage.shape.text,
-  private: z.boolean().optional(),
-})
+export const PostMessageBody = z
+  .object({ clientId: ClientId, ...MessageContent, private: z.boolean().optional() })
+  .superRefine(textOrAttachments)
 
 const Shortcut = z
   .string()
@@ -262,8 +293,20 @@ export const UpdateAgent = z
 export type UpdateAgent = z.infer<typeof UpdateAgent>
 
 const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #0066ff')
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (00:00 to 23:59)')
 const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
+
+/**
+ * One opening range of a day, in the site's time zone. `end` may be "24:00" (until midnight).
+ * An `end` before `start` runs past midnight: { start: "22:00", end: "02:00" } on Friday keeps
+ * the site open until 02:00 on Saturday. `start` and `end` must differ.
+ */
+const OpeningRange = z
+  .object({ start: HHMM, end: z.union([HHMM, z.literal('24:00')], { message: 'must be HH:MM (00:00 to 24:00)' }) })
+  .refine((r) => r.start !== r.end, { message: 'start and end must differ', path: ['end'] })
+
+/** A calendar date, YYYY-MM-DD, that exists (no 2026-02-30). */
+const IsoDate = z.string().refine(isIsoDate, 'must be a date like 2026-12-25')
 
 export const PreChatFieldSchema = z.object({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,49}$/, 'letters, digits and "_"'),
@@ -298,7 +341,12 @@ export const UpdateSiteSettings = z
         preChatEnabled: z.boolean(),
         preChatFields: z.array(PreChatFieldSchema).max(20),
         businessHoursEnabled: z.boolean(),
-        businessHours: z.partialRecord(Weekday, z.array(z.object({ start: HHMM, end: HHMM })).max(5)),
+        businessHours: z.partialRecord(Weekday, z.array(OpeningRange).max(5)),
+        /** Dates (in the site's time zone) on which the site is closed all day. */
+        holidays: z
+          .array(IsoDate)
+          .max(LIMITS.holidays)
+          .transform((dates) => [...new Set(dates)].sort()),
         timezone: z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Paris'),
         soundEnabled: z.boolean(),
         notificationSound: z.string().max(50),
@@ -310,6 +358,13 @@ export const UpdateSiteSettings = z
   })
   .refine((v) => v.name !== undefined || v.allowedOrigins !== undefined || v.widget !== undefined, 'nothing to update')
 export type UpdateSiteSettings = z.infer<typeof UpdateSiteSettings>
+
+function isIsoDate(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v)
+  if (!m) return false
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+  return d.toISOString().slice(0, 10) === v
+}
 
 function isTimeZone(tz: string): boolean {
   try {

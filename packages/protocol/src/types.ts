@@ -8,11 +8,27 @@ export type SenderType = 'visitor' | 'agent' | 'system' | 'bot'
 export type MessageType = 'text' | 'image' | 'file' | 'system'
 export type Side = 'visitor' | 'agent'
 
+/** A file a message carries. */
 export interface Attachment {
+  /**
+   * Where the file is served (`<server>/uploads/<id>/<name>`); the unguessable id is the only
+   * key, so treat the URL like the message itself. Absolute when the server knows its public URL.
+   */
   url: string
+  /** A safe file name (no path, the extension of the detected type). */
   name: string
+  /** The content type the server detected from the bytes (one of WidgetConfig.upload.types). */
   type: string
+  /** Bytes. */
   size: number
+}
+
+/**
+ * The answer to an upload (POST /api/visitor/uploads or /api/sites/:siteId/uploads). Send `id`
+ * in a message's `attachments`; only the uploader may attach it, to one message.
+ */
+export interface UploadedFile extends Attachment {
+  id: string
 }
 
 /** What a system message records, for clients that render it in their own words. */
@@ -68,6 +84,8 @@ export interface VisitorConversation extends Receipts {
   id: string
   siteId: string
   status: ConversationStatus
+  /** Started as an offline message (while no agent was available). */
+  offline: boolean
   agent: AgentPublic | null
   /** The highest seq the visitor can see. */
   lastSeq: number
@@ -134,6 +152,8 @@ export interface ConversationSummary extends Receipts {
   id: string
   siteId: string
   status: ConversationStatus
+  /** Started as an offline message: never auto-assigned; someone picks it up by hand. */
+  offline: boolean
   priority: Priority
   tags: string[]
   subject: string | null
@@ -176,15 +196,33 @@ export interface WidgetConfig {
   requireEmail: boolean
   preChatEnabled: boolean
   preChatFields: PreChatField[]
+  /** When true, `online` is false outside `businessHours` and on `holidays`. */
   businessHoursEnabled: boolean
+  /**
+   * Opening ranges per weekday (`mon` … `sun`), in `timezone`. A range whose `end` is before its
+   * `start` runs past midnight into the next day; `end` may be "24:00". A day without ranges is closed.
+   */
   businessHours: Record<string, { start: string; end: string }[]>
+  /** Dates (YYYY-MM-DD, in `timezone`) on which the site is closed all day. */
+  holidays: string[]
+  /** IANA time zone of the business hours (an unknown one counts as UTC). */
   timezone: string
   soundEnabled: boolean
   notificationSound: string
   language: string
   customTranslations: Record<string, Record<string, string>>
-  /** Whether an agent is online and accepting chats now. */
+  /** Whether the site is open (within business hours, if enabled) and an agent is online and accepting chats now. */
   online: boolean
+  /** What uploads the server accepts, so the widget can check a file before sending it. */
+  upload: UploadLimits
+}
+
+/** Uploads the server accepts. */
+export interface UploadLimits {
+  /** The largest file, in bytes. */
+  maxBytes: number
+  /** Accepted content types (detected from the bytes, not from the name). */
+  types: string[]
 }
 
 /** Everything an admin can change about a site. */
@@ -192,7 +230,7 @@ export interface SiteSettings {
   siteId: string
   name: string
   allowedOrigins: string[]
-  widget: Omit<WidgetConfig, 'online' | 'siteId'>
+  widget: Omit<WidgetConfig, 'online' | 'siteId' | 'upload'>
 }
 
 export interface CannedResponse {
@@ -242,6 +280,8 @@ export interface ListConversationsFilter {
   mine?: boolean
   /** Only conversations assigned to nobody. */
   unassigned?: boolean
+  /** Only offline messages (true), or only live chats (false). */
+  offline?: boolean
   agentId?: string
   priority?: Priority
   tag?: string

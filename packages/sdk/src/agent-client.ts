@@ -21,6 +21,7 @@ import type {
   UpdateAgent,
   UpdateCannedResponse,
   UpdateSiteSettings,
+  UploadedFile,
   VisitorPresence,
 } from '@live-chat/protocol'
 import type { Socket } from 'socket.io-client'
@@ -28,7 +29,8 @@ import type { ListConversationsFilter, MessageRange } from '@live-chat/protocol'
 import { BaseClient, type BaseClientOptions, type BaseEvents } from './base-client.js'
 import { LiveChatError } from './errors.js'
 import { seg } from './http.js'
-import { checkText } from './util.js'
+import { maxSeq, track } from './message-store.js'
+import { messageContent, uploadFile, type SendOptions, type UploadOptions } from './upload.js'
 
 /** Options for {@link AgentClient}. */
 export interface AgentClientOptions extends BaseClientOptions {
@@ -59,7 +61,7 @@ export type AgentProfile = Omit<AgentSession, 'token' | 'expiresAt'>
 export type { ListConversationsFilter } from '@live-chat/protocol'
 
 /** Options for {@link AgentClient.send}. */
-export interface AgentSendOptions {
+export interface AgentSendOptions extends SendOptions {
   /** A private note: stored and shown to agents only. */
   private?: boolean
 }
@@ -105,14 +107,14 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
 
   /** Logs in with email and password and keeps the token (in memory) for every later call. */
   async login(email: string, password: string): Promise<AgentSession> {
-    const session = await this.http.post<AgentSession>('/api/auth/login', { email, password }, { token: null })
+    const session = await this.http<AgentSession>('POST', '/api/auth/login', { body: { email, password }, token: null })
     this.#token = session.token
     return session
   }
 
   /** The logged-in user and the sites they work on. */
   me(): Promise<AgentProfile> {
-    return this.http.get<AgentProfile>('/api/auth/me')
+    return this.http<AgentProfile>('GET', '/api/auth/me')
   }
 
   /**
@@ -160,16 +162,26 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   // ------------------------------------------------------------------ socket commands
 
   /**
-   * Sends a message (or a private note) through the outbox: retried with the same client id until
-   * acknowledged, in order. Rejects on a non-retryable error.
+   * Sends a message (or a private note) through the outbox: retried with the same client id (and
+   * the same attachments) until acknowledged, in order. With `attachments` (see {@link upload})
+   * the text may be empty. Rejects on a non-retryable error.
    */
   send(conversationId: string, text: string, options: AgentSendOptions = {}): Promise<Message> {
+    let content: ReturnType<typeof messageContent>
     try {
-      checkText(text)
+      content = messageContent(text, options.attachments)
     } catch (error) {
       return Promise.reject(error)
     }
-    return this.outbox.send({ conversationId, text, ...(options.private === undefined ? {} : { private: options.private }) })
+    return this.outbox.send({ conversationId, ...content, ...(options.private === undefined ? {} : { private: options.private }) })
+  }
+
+  /**
+   * Uploads a file (an image, a PDF or a text file) to the current site, to attach to a message:
+   * pass the result (or its id) in `send(…, { attachments })`. Only this agent may attach it.
+   */
+  async upload(file: Blob, options: UploadOptions = {}): Promise<UploadedFile> {
+    return uploadFile(this.http, this.#site('/uploads'), file, options)
   }
 
   /**
@@ -187,13 +199,13 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
    * is synced now (if connected) and after every reconnect, and emitted as `message` events.
    */
   watch(conversationId: string, lastSeq = 0): void {
-    this.store.track(conversationId, lastSeq)
+    track(this.store, conversationId, lastSeq)
     if (this.connected) this.backgroundSync(conversationId)
   }
 
   /** Stops tracking a conversation and drops its cached messages. */
   unwatch(conversationId: string): void {
-    this.store.untrack(conversationId)
+    this.store.delete(conversationId)
   }
 
   /** Tells the visitor the agent is (not) typing. Does nothing while disconnected. */
@@ -246,12 +258,12 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
 
   /** One page of the site's conversations; pass `nextCursor` back as `cursor` for the next. */
   async listConversations(filter: ListConversationsFilter = {}): Promise<Page<ConversationSummary>> {
-    return this.http.get<Page<ConversationSummary>>(this.#site('/conversations'), { query: { ...filter } })
+    return this.http<Page<ConversationSummary>>('GET', this.#site('/conversations'), { query: { ...filter } })
   }
 
   /** One conversation. */
   async getConversation(conversationId: string): Promise<ConversationSummary> {
-    return this.http.get<ConversationSummary>(this.#site(`/conversations/${seg(conversationId)}`))
+    return this.http<ConversationSummary>('GET', this.#site(`/conversations/${seg(conversationId)}`))
   }
 
   /**
@@ -259,56 +271,56 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
    * the cache but are not emitted as `message` events.
    */
   async messages(conversationId: string, range: MessageRange = {}): Promise<MessagePage> {
-    const page = await this.http.get<MessagePage>(this.#site(`/conversations/${seg(conversationId)}/messages`), { query: { ...range } })
+    const page = await this.http<MessagePage>('GET', this.#site(`/conversations/${seg(conversationId)}/messages`), { query: { ...range } })
     this.ingest(conversationId, page, range.after)
     return page
   }
 
   /** Canned responses visible to this agent (shared and personal), optionally filtered. */
   async cannedResponses(query: { q?: string; category?: string } = {}): Promise<CannedResponse[]> {
-    const { items } = await this.http.get<{ items: CannedResponse[] }>(this.#site('/canned-responses'), { query })
+    const { items } = await this.http<{ items: CannedResponse[] }>('GET', this.#site('/canned-responses'), { query })
     return items
   }
 
   /** Creates a canned response. */
   async createCannedResponse(input: CreateCannedResponse): Promise<CannedResponse> {
-    return this.http.post<CannedResponse>(this.#site('/canned-responses'), input)
+    return this.http<CannedResponse>('POST', this.#site('/canned-responses'), { body: input })
   }
 
   /** Changes a canned response. */
   async updateCannedResponse(id: string, changes: UpdateCannedResponse): Promise<CannedResponse> {
-    return this.http.patch<CannedResponse>(this.#site(`/canned-responses/${seg(id)}`), changes)
+    return this.http<CannedResponse>('PATCH', this.#site(`/canned-responses/${seg(id)}`), { body: changes })
   }
 
   /** Deletes a canned response. */
   async deleteCannedResponse(id: string): Promise<void> {
-    await this.http.delete(this.#site(`/canned-responses/${seg(id)}`))
+    await this.http('DELETE', this.#site(`/canned-responses/${seg(id)}`))
   }
 
   /** The site's agents. */
   async agents(): Promise<AgentSummary[]> {
-    const { items } = await this.http.get<{ items: AgentSummary[] }>(this.#site('/agents'))
+    const { items } = await this.http<{ items: AgentSummary[] }>('GET', this.#site('/agents'))
     return items
   }
 
   /** Adds an agent to the site (admins only). */
   async createAgent(input: CreateAgent): Promise<AgentSummary> {
-    return this.http.post<AgentSummary>(this.#site('/agents'), input)
+    return this.http<AgentSummary>('POST', this.#site('/agents'), { body: input })
   }
 
   /** Changes an agent (admins; agents may change some of their own fields). */
   async updateAgent(agentId: string, changes: UpdateAgent): Promise<AgentSummary> {
-    return this.http.patch<AgentSummary>(this.#site(`/agents/${seg(agentId)}`), changes)
+    return this.http<AgentSummary>('PATCH', this.#site(`/agents/${seg(agentId)}`), { body: changes })
   }
 
   /** The site's settings (admins only). */
   async settings(): Promise<SiteSettings> {
-    return this.http.get<SiteSettings>(this.#site('/settings'))
+    return this.http<SiteSettings>('GET', this.#site('/settings'))
   }
 
   /** Changes the site's settings (admins only). */
   async updateSettings(changes: UpdateSiteSettings): Promise<SiteSettings> {
-    return this.http.patch<SiteSettings>(this.#site('/settings'), changes)
+    return this.http<SiteSettings>('PATCH', this.#site('/settings'), { body: changes })
   }
 
   // ------------------------------------------------------------------ internals
@@ -320,13 +332,13 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
 
   /** @internal */
   protected override bindSocket(socket: Socket): void {
-    const on = <K extends keyof AgentServerToClient>(event: K, fn: AgentServerToClient[K]): void => this.listen(socket, event, fn)
+    const on = socket.on.bind(socket) as unknown as <K extends keyof AgentServerToClient>(event: K, fn: AgentServerToClient[K]) => void
     on('message:created', (message) => this.receive([message], true))
     on('conversation:created', (conversation) => this.emitEvent('conversation:created', conversation))
     on('conversation:updated', (conversation) => {
       this.emitEvent('conversation:updated', conversation)
       const id = conversation.id
-      if (this.store.has(id) && conversation.lastSeq > this.store.maxSeq(id) && this.connected) this.backgroundSync(id)
+      if (this.store.has(id) && conversation.lastSeq > maxSeq(this.store, id) && this.connected) this.backgroundSync(id)
     })
     on('typing:changed', (state) => this.emitEvent('typing', state))
     on('receipt:updated', (state) => this.emitEvent('receipt', state))

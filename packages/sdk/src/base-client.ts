@@ -3,8 +3,8 @@ export type { MessageRange } from '@live-chat/protocol'
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client'
 import { Emitter, type EmitArgs, type Listener } from './emitter.js'
 import { LiveChatError, isErrorBody } from './errors.js'
-import { HttpClient, type FetchLike } from './http.js'
-import { MessageStore, type AutoTrack } from './message-store.js'
+import { createHttpClient, type FetchLike, type HttpClient } from './http.js'
+import { addMessages, advance, cursor, maxSeq, messagesOf, type AutoTrack, type MessageStore } from './message-store.js'
 import { Outbox, type OutboxEntry } from './outbox.js'
 import { socketUrl, watchPage } from './page.js'
 import type { TokenStorage } from './storage.js'
@@ -44,9 +44,13 @@ export type CommandInput<F> = F extends (input: infer I, ack: never) => void ? I
 /** The data of a successful ack, from a command's event-map signature. */
 export type CommandResult<F> = F extends (input: never, ack: AckFn<infer T>) => void ? T : never
 
-type SendPayload = { conversationId: string; clientId: string; text: string }
+/** What each client tells the base: its namespace, how it tracks conversations, its token, where the outbox persists. */
+type ClientSetup = { namespace: string; autoTrack: AutoTrack; getToken: () => string | null; persist?: { storage: TokenStorage; key: string } }
+
+type SendPayload = { conversationId: string; clientId: string; text?: string; attachments?: string[] }
 
 const SYNC_PAGE = 200
+/** How many conversations a (re)connect syncs at once. */
 const SYNC_CONCURRENCY = 4
 
 /**
@@ -60,39 +64,38 @@ export abstract class BaseClient<
   S2C extends { [K in keyof S2C]: (...args: never[]) => void },
   P extends SendPayload,
 > {
-  /** @internal */ protected readonly http: HttpClient
-  /** @internal */ protected readonly store: MessageStore
-  /** @internal */ protected readonly outbox: Outbox<P, Message>
-  /** @internal */ protected readonly ackTimeoutMs: number
+  /** @internal */ protected declare readonly http: HttpClient
+  /** @internal */ protected readonly store: MessageStore = new Map()
+  /** @internal */ protected declare readonly outbox: Outbox<P, Message>
+  /** @internal */ protected declare readonly ackTimeoutMs: number
   /** @internal */ protected socket: Socket | null = null
 
-  readonly #events = new Emitter<E>()
-  readonly #url: string
-  readonly #namespace: string
-  readonly #socketOptions: SocketClientOptions
+  /** Typed for the shared events; `on`, `off`, `once` and `emitEvent` use it with `E`. */
+  readonly #events = new Emitter<BaseEvents>()
+  readonly #options: BaseClientOptions
+  readonly #setup: ClientSetup
+  /** Bumped by every connect and disconnect: work of an older connection stops. */
   #epoch = 0
-  #stopLifecycle: (() => void) | null = null
-  readonly #syncs = new Map<string, { promise: Promise<void>; again: boolean }>()
+  #stopWatching: (() => void) | undefined
+  readonly #syncs = new Map<string, { promise?: Promise<void>; again?: boolean }>()
 
   protected constructor(
     options: BaseClientOptions,
-    setup: { namespace: string; autoTrack: AutoTrack; getToken: () => string | null; persist?: { storage: TokenStorage; key: string } },
+    setup: ClientSetup,
   ) {
-    this.#url = options.url
-    this.#namespace = setup.namespace
-    this.#socketOptions = options.socketOptions ?? {}
-    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000
-    this.http = new HttpClient({ baseUrl: options.url, getToken: setup.getToken, ...(options.fetch ? { fetch: options.fetch } : {}) })
-    this.store = new MessageStore(setup.autoTrack)
-    this.outbox = new Outbox<P, Message>({
-      transport: (payload) => this.#rawCommand<Message>('message:send', payload),
-      ackTimeoutMs: this.ackTimeoutMs,
-      ...(setup.persist ? { persist: setup.persist } : {}),
-    })
-    this.outbox.events.on('pending', (state) => this.#emit('outbox', state))
-    this.outbox.events.on('sent', ({ result }) => this.receive([result], true))
-    this.outbox.events.on('failed', ({ error, orphan }) => {
-      if (orphan) this.#emit('error', error)
+    this.#options = options
+    this.#setup = setup
+    const ackTimeoutMs = (this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000)
+    this.http = createHttpClient({ baseUrl: options.url, getToken: setup.getToken, fetch: options.fetch })
+    const outbox = (this.outbox = new Outbox<P, Message>({
+      transport: (payload) => this.#ack<Message>('message:send', payload),
+      ackTimeoutMs,
+      persist: setup.persist,
+    }))
+    outbox.events.on('pending', (state) => this.#events.emit('outbox', state))
+    outbox.events.on('sent', ({ result }) => this.receive([result], true))
+    outbox.events.on('failed', ({ error, orphan }) => {
+      if (orphan) this.#events.emit('error', error)
     })
   }
 
@@ -101,12 +104,12 @@ export abstract class BaseClient<
    * @returns A function that removes the listener.
    */
   on<K extends keyof E>(event: K, fn: Listener<E[K]>): () => void {
-    return this.#events.on(event, fn)
+    return (this.#events as unknown as Emitter<E>).on(event, fn)
   }
 
   /** Removes a listener added with `on` or `once`. */
   off<K extends keyof E>(event: K, fn: Listener<E[K]>): void {
-    this.#events.off(event, fn)
+    ;(this.#events as unknown as Emitter<E>).off(event, fn)
   }
 
   /**
@@ -114,12 +117,12 @@ export abstract class BaseClient<
    * @returns A function that removes the listener before it fires.
    */
   once<K extends keyof E>(event: K, fn: Listener<E[K]>): () => void {
-    return this.#events.once(event, fn)
+    return (this.#events as unknown as Emitter<E>).once(event, fn)
   }
 
   /** Whether the socket is connected right now. */
   get connected(): boolean {
-    return this.socket?.connected ?? false
+    return !!this.socket?.connected
   }
 
   /** How many sent messages wait for the server's ack. */
@@ -132,28 +135,22 @@ export abstract class BaseClient<
    * "sending"). Once acknowledged, each arrives as a `message` event with the same `clientId`.
    */
   pendingMessages(conversationId?: string): OutboxEntry<P>[] {
-    const all = this.outbox.entries()
-    return conversationId === undefined ? all : all.filter((e) => e.payload.conversationId === conversationId)
+    return this.outbox.entries().filter((e) => conversationId === undefined || e.payload.conversationId === conversationId)
   }
 
   /** The cached messages of a conversation, sorted by seq, each seq once. */
   getMessages(conversationId: string): Message[] {
-    return this.store.messages(conversationId)
+    return messagesOf(this.store, conversationId)
   }
 
   /** The highest seq this client has seen in a conversation (0 when none). */
   lastSeq(conversationId: string): number {
-    return this.store.maxSeq(conversationId)
+    return maxSeq(this.store, conversationId)
   }
 
   /** @internal Emits one of this client's events. */
   protected emitEvent<K extends keyof E>(event: K, ...args: EmitArgs<E[K]>): void {
-    this.#events.emit(event, ...args)
-  }
-
-  /** Emits one of the shared events (E extends BaseEvents, which TypeScript cannot follow here). */
-  #emit<K extends keyof BaseEvents>(event: K, ...args: EmitArgs<BaseEvents[K]>): void {
-    ;(this.#events as unknown as Emitter<BaseEvents>).emit(event, ...args)
+    ;(this.#events as unknown as Emitter<E>).emit(event, ...args)
   }
 
   /** @internal The socket.io `auth` payload, read on every (re)connect. */
@@ -176,67 +173,71 @@ export abstract class BaseClient<
 
   /** @internal Opens the socket (once); later calls return the same socket. */
   protected openSocket(): Socket {
-    if (this.socket) {
-      if (!this.socket.active) this.socket.connect()
-      return this.socket
-    }
-    const socket = io(socketUrl(this.#url, this.#namespace), {
+    if (this.socket) return this.socket.active ? this.socket : this.socket.connect()
+    const socket = io(socketUrl(this.#options.url, this.#setup.namespace), {
       forceNew: true,
-      ...this.#socketOptions,
+      ...this.#options.socketOptions,
       autoConnect: false,
       auth: (cb: (data: object) => void) => cb(this.socketAuth()),
     })
     this.socket = socket
-    socket.on('connect', () => void this.#handleConnect(socket))
+    // Each connect: refresh (beforeSync), sync what was missed, then let the outbox flush; work of
+    // a connection that has since dropped stops.
+    socket.on('connect', async () => {
+      const epoch = ++this.#epoch
+      const current = (): boolean => epoch === this.#epoch
+      this.#events.emit('connected')
+      try {
+        await this.beforeSync()
+      } catch (error) {
+        if (current()) this.#events.emit('error', LiveChatError.from(error))
+      }
+      if (!current()) return
+      await this.#syncAll()
+      if (!current()) return
+      this.afterSync()
+      if (socket.connected && this.socket === socket) this.outbox.setConnected(true)
+    })
     socket.on('disconnect', (reason) => {
       this.#epoch++
       this.outbox.setConnected(false)
-      this.#emit('disconnected', { reason })
+      this.#events.emit('disconnected', { reason })
     })
-    socket.on('connect_error', (err: Error & { data?: unknown }) => {
-      if (!isErrorBody(err.data)) return // a network failure: socket.io retries by itself
-      const error = LiveChatError.fromBody(err.data)
-      this.#emit('error', error)
+    socket.on('connect_error', ({ data }: Error & { data?: unknown }) => {
+      // Without an ErrorBody it is a network failure: socket.io retries by itself.
+      if (!isErrorBody(data)) return
+      const error = LiveChatError.fromBody(data)
+      this.#events.emit('error', error)
       this.onRefused(error)
     })
     this.bindSocket(socket)
-    this.#stopLifecycle = watchPage(() => this.#onPageBack())
-    socket.connect()
-    return socket
-  }
-
-  /** @internal Registers a typed listener for a server event. */
-  protected listen<K extends keyof S2C & string>(socket: Socket, event: K, fn: S2C[K]): void {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's untyped listener
-    socket.on(event as string, fn as unknown as (...args: any[]) => void)
+    // Back in view or online: sync what may have been missed, or reconnect if socket.io gave up
+    // (e.g. iOS Safari while in the background).
+    this.#stopWatching = watchPage(() => {
+      if (this.socket?.connected) void this.#syncAll()
+      else if (this.socket?.active === false) this.socket.connect()
+    })
+    return socket.connect()
   }
 
   /** @internal Closes the socket; queued messages stay in the outbox. */
   protected closeSocket(): void {
-    this.#stopLifecycle?.()
-    this.#stopLifecycle = null
+    this.#stopWatching?.()
+    this.#stopWatching = undefined
     const socket = this.socket
-    if (!socket) return
     this.socket = null
-    socket.disconnect() // emits 'disconnect' (handled above) while listeners are still on
-    socket.removeAllListeners()
+    // disconnect() emits 'disconnect' (handled above) while the listeners are still on.
+    socket?.disconnect().removeAllListeners()
   }
 
   /** @internal Reconnects so the handshake carries new credentials. */
   protected reconnectSocket(): void {
-    if (!this.socket) return
-    this.socket.disconnect()
-    this.socket.connect()
+    this.socket?.disconnect().connect()
   }
 
   /** @internal Sends a typed command and resolves with its ack data (throws LiveChatError). */
   protected async command<K extends keyof C2S & string>(event: K, input: CommandInput<C2S[K]>): Promise<CommandResult<C2S[K]>> {
-    return this.request<CommandResult<C2S[K]>>(event, input)
-  }
-
-  /** @internal An untyped command, for the commands both namespaces share. */
-  protected async request<T>(event: string, input: unknown): Promise<T> {
-    const ack = await this.#rawCommand<T>(event, input)
+    const ack = await this.#ack<CommandResult<C2S[K]>>(event, input)
     if (ack.ok) return ack.data
     throw LiveChatError.fromBody(ack.error)
   }
@@ -245,41 +246,12 @@ export abstract class BaseClient<
    * @internal Adds messages to the cache and emits the new ones as `message` events.
    * `live` messages that leave a hole before them trigger a sync of their conversation.
    */
-  protected receive(messages: readonly Message[], live: boolean): Message[] {
-    const fresh = this.store.add(messages)
-    for (const message of fresh) this.#emit('message', message)
-    if (fresh.length > 0) this.onNewMessages(fresh)
-    if (live && this.connected) {
-      for (const id of new Set(fresh.map((m) => m.conversationId))) {
-        if (this.store.hasGap(id)) this.backgroundSync(id)
-      }
-    }
-    return fresh
-  }
-
-  /**
-   * @internal Fetches every message after the conversation's cursor (page by page) and emits the
-   * new ones. Concurrent calls for one conversation share one run (re-run once if asked again).
-   */
-  protected syncConversation(conversationId: string): Promise<void> {
-    const running = this.#syncs.get(conversationId)
-    if (running) {
-      running.again = true
-      return running.promise
-    }
-    const state = { promise: Promise.resolve(), again: false }
-    state.promise = (async () => {
-      try {
-        do {
-          state.again = false
-          await this.#syncOnce(conversationId)
-        } while (state.again)
-      } finally {
-        this.#syncs.delete(conversationId)
-      }
-    })()
-    this.#syncs.set(conversationId, state)
-    return state.promise
+  protected receive(messages: readonly Message[], live: boolean): void {
+    const fresh = addMessages(this.store, messages, this.#setup.autoTrack)
+    for (const message of fresh) this.#events.emit('message', message)
+    if (fresh[0]) this.onNewMessages(fresh)
+    if (!live || !this.connected) return
+    for (const id of new Set(fresh.map((m) => m.conversationId))) if (maxSeq(this.store, id) > cursor(this.store, id)) this.backgroundSync(id)
   }
 
   /**
@@ -287,101 +259,79 @@ export abstract class BaseClient<
    * `after` is the page's `after` query, if any (lets the sync cursor move forward).
    */
   protected ingest(conversationId: string, page: MessagePage, after?: number): void {
-    this.store.add(page.messages)
-    if (after !== undefined) this.store.advance(conversationId, after, page.messages)
-  }
-
-  /**
-   * @internal Runs `fn`, retrying retryable failures after 1 s, 2 s, 4 s (same input each time:
-   * only for idempotent commands).
-   */
-  protected async withRetry<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn()
-      } catch (error) {
-        const e = LiveChatError.from(error)
-        if (!e.retryable || attempt >= attempts) throw e
-        await new Promise((resolve) => setTimeout(resolve, 1_000 * 2 ** (attempt - 1)))
-      }
-    }
-  }
-
-  /** @internal Syncs every tracked conversation (a few at a time); reports failures as `error`. */
-  protected async syncAll(): Promise<void> {
-    const ids = this.store.ids()
-    const worker = async (): Promise<void> => {
-      for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
-        try {
-          await this.syncConversation(id)
-        } catch (error) {
-          this.#reportSyncError(id, error)
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, ids.length) }, worker))
-  }
-
-  async #syncOnce(conversationId: string): Promise<void> {
-    let after = this.store.cursor(conversationId)
-    for (;;) {
-      const input: SyncMessages = { conversationId, afterSeq: after, limit: SYNC_PAGE }
-      const page = await this.request<MessagePage>('messages:sync', input)
-      this.receive(page.messages, false)
-      this.store.advance(conversationId, after, page.messages)
-      const last = page.messages.at(-1)?.seq
-      if (!page.hasMore || last === undefined || last <= after) return
-      after = last
-    }
+    addMessages(this.store, page.messages, this.#setup.autoTrack)
+    if (after !== undefined) advance(this.store, conversationId, after, page.messages)
   }
 
   /** @internal Syncs a conversation without waiting; failures become `error` events. */
   protected backgroundSync(conversationId: string): void {
-    this.syncConversation(conversationId).catch((error: unknown) => this.#reportSyncError(conversationId, error))
+    this.#sync(conversationId).catch((error: unknown) => this.#reportSyncError(conversationId, error))
+  }
+
+  /**
+   * Fetches every message after the conversation's cursor (page by page) and emits the new ones.
+   * Concurrent calls for one conversation share one run (re-run once if asked again).
+   */
+  #sync(conversationId: string): Promise<void> {
+    const running = this.#syncs.get(conversationId)
+    if (running) {
+      running.again = true
+      return running.promise!
+    }
+    const state: { promise?: Promise<void>; again?: boolean } = {}
+    this.#syncs.set(conversationId, state)
+    return (state.promise = (async () => {
+      try {
+        do {
+          state.again = false
+          for (let after = cursor(this.store, conversationId); ; ) {
+            const input: SyncMessages = { conversationId, afterSeq: after, limit: SYNC_PAGE }
+            // A command of both namespaces (TypeScript cannot see it through C2S).
+            const page = (await this.command('messages:sync' as never, input as never)) as MessagePage
+            this.receive(page.messages, false)
+            advance(this.store, conversationId, after, page.messages)
+            const last = page.messages.at(-1)?.seq
+            if (!page.hasMore || last === undefined || last <= after) break
+            after = last
+          }
+        } while (state.again)
+      } finally {
+        this.#syncs.delete(conversationId)
+      }
+    })())
+  }
+
+  /** Syncs every tracked conversation (a few at a time); reports failures as `error`. */
+  async #syncAll(): Promise<void> {
+    const ids = [...this.store.keys()]
+    const worker = async (): Promise<void> => {
+      for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
+        await this.#sync(id).catch((error: unknown) => this.#reportSyncError(id!, error))
+      }
+    }
+    await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, worker))
   }
 
   #reportSyncError(conversationId: string, error: unknown): void {
     const e = LiveChatError.from(error)
     // A conversation this side may no longer see: stop syncing it.
-    if (e.code === 'not_found' || e.code === 'forbidden') this.store.untrack(conversationId)
+    if (e.code === 'not_found' || e.code === 'forbidden') this.store.delete(conversationId)
     // Failures caused by the connection dropping are retried on the next connect.
-    if (e.code === 'unavailable' && !this.connected) return
-    this.#emit('error', e)
+    if (e.code !== 'unavailable' || this.connected) this.#events.emit('error', e)
   }
 
-  async #handleConnect(socket: Socket): Promise<void> {
-    const epoch = ++this.#epoch
-    this.#emit('connected')
-    try {
-      await this.beforeSync()
-    } catch (error) {
-      if (epoch === this.#epoch) this.#emit('error', LiveChatError.from(error))
-    }
-    if (epoch !== this.#epoch) return
-    await this.syncAll()
-    if (epoch === this.#epoch) this.afterSync()
-    // Only if this connection is still the current one.
-    if (epoch === this.#epoch && socket.connected && this.socket === socket) this.outbox.setConnected(true)
-  }
-
-  #onPageBack(): void {
-    const socket = this.socket
-    if (!socket) return
-    if (socket.connected) void this.syncAll()
-    else if (!socket.active) socket.connect() // e.g. iOS Safari gave up while in the background
-  }
-
-  async #rawCommand<T>(event: string, input: unknown): Promise<Ack<T>> {
+  /** Emits a command and resolves with its ack; a missing socket, a timeout or a bad answer throws. */
+  async #ack<T>(event: string, input: unknown): Promise<Ack<T>> {
     const socket = this.socket
     if (!socket) throw new LiveChatError('invalid_state', 'Not connected: call connect() first')
     if (!socket.connected && !socket.active) throw LiveChatError.unavailable('The socket is closed')
-    let ack: unknown
+    let ack: Ack<T> | null
     try {
       ack = await socket.timeout(this.ackTimeoutMs).emitWithAck(event, input)
     } catch (error) {
-      throw LiveChatError.unavailable(`${event}: no answer (${error instanceof Error ? error.message : String(error)})`, error)
+      throw LiveChatError.unavailable(`${event}: no answer (${error})`, error)
     }
-    if (typeof ack === 'object' && ack !== null && typeof (ack as { ok?: unknown }).ok === 'boolean') return ack as Ack<T>
-    throw new LiveChatError('internal', `${event}: the server's answer is not an ack`)
+    if (typeof ack?.ok === 'boolean') return ack
+    throw new LiveChatError('internal', `${event}: not an ack`)
   }
 }

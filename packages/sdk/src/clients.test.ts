@@ -27,7 +27,7 @@ function stubFetch(routes: Record<string, (body: unknown) => Response>) {
     const key = `${init?.method ?? 'GET'} ${new URL(url).pathname}`
     const route = routes[key]
     if (!route) return json(404, { error: { code: 'not_found', message: key } })
-    return route(init?.body === undefined ? undefined : JSON.parse(String(init.body)))
+    return route(typeof init?.body === 'string' ? JSON.parse(init.body) : init?.body)
   })
 }
 
@@ -40,6 +40,22 @@ function visitor(options: { storage: MemoryStorage; fetch: ReturnType<typeof stu
   const client = new LiveChatClient({ url: URL_BASE, siteId: SITE, ...options })
   clients.push(client)
   return client
+}
+
+/**
+ * A visitor whose token (`stored`) was kept by an earlier visit, after connect(): the server
+ * gives it a session with the token `issued` (its socket never connects here).
+ */
+async function returningVisitor(stored = 't', issued = stored) {
+  const storage = new MemoryStorage()
+  storage.set(`visitor:${SITE}`, stored)
+  const fetch = stubFetch({
+    [`GET /api/sites/${SITE}/widget`]: () => json(200, config),
+    [`POST /api/sites/${SITE}/visitor-sessions`]: () => json(201, session(issued)),
+  })
+  const client = visitor({ storage, fetch })
+  await client.connect()
+  return { client, storage, fetch }
 }
 
 describe('LiveChatClient', () => {
@@ -61,15 +77,7 @@ describe('LiveChatClient', () => {
   })
 
   it('connect() with a stored token comes back as that visitor and stores the token the server returns', async () => {
-    const storage = new MemoryStorage()
-    storage.set(`visitor:${SITE}`, 'old-token')
-    const fetch = stubFetch({
-      [`GET /api/sites/${SITE}/widget`]: () => json(200, config),
-      [`POST /api/sites/${SITE}/visitor-sessions`]: () => json(201, session('new-token')),
-    })
-    const client = visitor({ storage, fetch })
-
-    await client.connect()
+    const { client, storage, fetch } = await returningVisitor('old-token', 'new-token')
 
     expect(fetch.mock.calls[1]![1]?.body).toContain('"token":"old-token"')
     expect(storage.get(`visitor:${SITE}`)).toBe('new-token')
@@ -111,27 +119,32 @@ describe('LiveChatClient', () => {
   })
 
   it('send() refuses an empty text at once', async () => {
-    const storage = new MemoryStorage()
-    storage.set(`visitor:${SITE}`, 't')
-    const fetch = stubFetch({
-      [`GET /api/sites/${SITE}/widget`]: () => json(200, config),
-      [`POST /api/sites/${SITE}/visitor-sessions`]: () => json(201, session('t')),
-    })
-    const client = visitor({ storage, fetch })
-    await client.connect()
+    const { client } = await returningVisitor()
     await expect(client.send(SITE, '   ')).rejects.toMatchObject({ code: 'invalid_payload' })
     expect(client.pending).toBe(0)
   })
 
-  it('reset() forgets the stored token and rejects unsent messages with "aborted"', async () => {
-    const storage = new MemoryStorage()
-    storage.set(`visitor:${SITE}`, 't')
-    const fetch = stubFetch({
-      [`GET /api/sites/${SITE}/widget`]: () => json(200, config),
-      [`POST /api/sites/${SITE}/visitor-sessions`]: () => json(201, session('t')),
-    })
-    const client = visitor({ storage, fetch })
+  it('send() with attachments queues their ids with the message, so a retry after a reload sends them again', async () => {
+    const { client, storage } = await returningVisitor()
+    const file = { id: 'upload-1', url: '/uploads/upload-1/a.png', name: 'a.png', type: 'image/png', size: 1 }
+    void client.send(SITE, '', { attachments: [file, 'upload-2'] }).catch(() => undefined) // queued: the socket never connects here
+    expect(client.pendingMessages()[0]!.payload).toEqual({ conversationId: SITE, clientId: expect.any(String), attachments: ['upload-1', 'upload-2'] })
+    const stored = JSON.parse(storage.get(`outbox:${SITE}`)!) as { payload: unknown }[]
+    expect(stored[0]!.payload).toMatchObject({ attachments: ['upload-1', 'upload-2'] })
+    await expect(client.send(SITE, '', {})).rejects.toMatchObject({ code: 'invalid_payload' })
+    client.reset()
+  })
+
+  it('upload() refuses a file over the limit of the loaded config without asking the server', async () => {
+    const fetch = stubFetch({ [`GET /api/sites/${SITE}/widget`]: () => json(200, { ...config, upload: { maxBytes: 2, types: ['text/plain'] } }) })
+    const client = visitor({ storage: new MemoryStorage(), fetch })
     await client.connect()
+    await expect(client.upload(new Blob(['abc']))).rejects.toMatchObject({ code: 'payload_too_large' })
+    expect(fetch).toHaveBeenCalledOnce()
+  })
+
+  it('reset() forgets the stored token and rejects unsent messages with "aborted"', async () => {
+    const { client, storage } = await returningVisitor()
     const sent = client.send(SITE, 'hello') // queued: the socket never connects here
     expect(client.pending).toBe(1)
     expect(storage.get(`outbox:${SITE}`)).not.toBeNull()
@@ -175,6 +188,14 @@ describe('AgentClient', () => {
     const [url, init] = fetch.mock.calls[1]!
     expect(url).toBe(`${URL_BASE}/api/sites/${SITE}/conversations?status=pending%2Cactive&mine=true`)
     expect(init?.headers).toMatchObject({ authorization: 'Bearer agent-token' })
+  })
+
+  it('upload() posts to the current site', async () => {
+    const fetch = stubFetch({ [`POST /api/sites/${SITE}/uploads`]: () => json(201, { id: 'u1' }) })
+    const client = new AgentClient({ url: URL_BASE, token: 't', fetch })
+    await expect(client.upload(new Blob(['x']))).rejects.toMatchObject({ code: 'invalid_state' })
+    client.useSite(SITE)
+    await expect(client.upload(new Blob(['x']), { name: 'x.txt' })).resolves.toEqual({ id: 'u1' })
   })
 
   it('connect() without a token rejects with unauthorized', async () => {

@@ -18,9 +18,8 @@ export type EmitArgs<T> = [T] extends [void] ? [] : [payload: T]
 /** Called when a listener throws (or its returned promise rejects). */
 export type ListenerErrorHandler = (error: unknown, event: string) => void
 
-const defaultErrorHandler: ListenerErrorHandler = (error, event) => {
-  console.error(`[live-chat] a listener for "${event}" threw:`, error)
-}
+/** A registered function; `once` wrappers remember the function they wrap. */
+type Registered = ((payload: unknown) => unknown) & { original?: unknown }
 
 /**
  * Typed event emitter with `on` / `off` / `once`. `E` maps each event name to its payload type
@@ -29,11 +28,11 @@ const defaultErrorHandler: ListenerErrorHandler = (error, event) => {
  * `console.error`).
  */
 export class Emitter<E extends object> {
-  readonly #listeners = new Map<keyof E, Set<(payload: unknown) => unknown>>()
+  readonly #listeners = new Map<keyof E, Set<Registered>>()
   readonly #onListenerError: ListenerErrorHandler
 
   /** @param onListenerError Receives errors thrown by listeners; default logs with console.error. */
-  constructor(onListenerError: ListenerErrorHandler = defaultErrorHandler) {
+  constructor(onListenerError: ListenerErrorHandler = (error, event) => console.error(`[live-chat] a listener for "${event}" threw:`, error)) {
     this.#onListenerError = onListenerError
   }
 
@@ -42,12 +41,7 @@ export class Emitter<E extends object> {
    * @returns A function that removes this listener (same as calling `off(event, fn)`).
    */
   on<K extends keyof E>(event: K, fn: Listener<E[K]>): () => void {
-    let set = this.#listeners.get(event)
-    if (!set) {
-      set = new Set()
-      this.#listeners.set(event, set)
-    }
-    set.add(fn as (payload: unknown) => unknown)
+    this.#listeners.set(event, (this.#listeners.get(event) ?? new Set()).add(fn as Registered))
     return () => this.off(event, fn)
   }
 
@@ -55,12 +49,8 @@ export class Emitter<E extends object> {
   off<K extends keyof E>(event: K, fn: Listener<E[K]>): void {
     const set = this.#listeners.get(event)
     if (!set) return
-    set.delete(fn as (payload: unknown) => unknown)
-    // `once` wrappers remember the function they wrap.
-    for (const registered of set) {
-      if ((registered as OnceWrapper).original === fn) set.delete(registered)
-    }
-    if (set.size === 0) this.#listeners.delete(event)
+    for (const registered of set) if (registered === fn || registered.original === fn) set.delete(registered)
+    if (!set.size) this.#listeners.delete(event)
   }
 
   /**
@@ -68,34 +58,37 @@ export class Emitter<E extends object> {
    * @returns A function that removes the listener before it fires.
    */
   once<K extends keyof E>(event: K, fn: Listener<E[K]>): () => void {
-    const wrapper: OnceWrapper = (payload: unknown) => {
+    const wrapper: Registered = (payload) => {
       this.off(event, fn)
-      return (fn as (payload: unknown) => unknown)(payload)
+      return (fn as Registered)(payload)
     }
     wrapper.original = fn
-    return this.on(event, wrapper as unknown as Listener<E[K]>)
+    return this.on(event, wrapper as Listener<E[K]>)
   }
 
   /** Calls every listener of `event` in the order they were added. */
   emit<K extends keyof E>(event: K, ...args: EmitArgs<E[K]>): void {
-    const set = this.#listeners.get(event)
-    if (!set) return
-    const payload = args[0]
-    for (const fn of [...set]) {
+    const report = (error: unknown): void => {
       try {
-        const result = fn(payload)
-        if (isThenable(result)) result.then(undefined, (error) => this.#report(error, event))
+        this.#onListenerError(error, String(event))
+      } catch {
+        // The error handler itself failed: nothing sensible is left to do.
+      }
+    }
+    for (const fn of [...(this.#listeners.get(event) ?? [])]) {
+      try {
+        // A listener's returned promise (if any) is watched for a rejection.
+        Promise.resolve(fn(args[0])).catch(report)
       } catch (error) {
-        this.#report(error, event)
+        report(error)
       }
     }
   }
 
   /** How many listeners `event` has (all events when omitted). */
   listenerCount(event?: keyof E): number {
-    if (event !== undefined) return this.#listeners.get(event)?.size ?? 0
     let n = 0
-    for (const set of this.#listeners.values()) n += set.size
+    for (const [key, set] of this.#listeners) if (event === undefined || key === event) n += set.size
     return n
   }
 
@@ -104,18 +97,4 @@ export class Emitter<E extends object> {
     if (event === undefined) this.#listeners.clear()
     else this.#listeners.delete(event)
   }
-
-  #report(error: unknown, event: keyof E): void {
-    try {
-      this.#onListenerError(error, String(event))
-    } catch {
-      // The error handler itself failed: nothing sensible is left to do.
-    }
-  }
-}
-
-type OnceWrapper = ((payload: unknown) => unknown) & { original?: unknown }
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 }

@@ -6,9 +6,6 @@ import type { ErrorBody, ErrorCode } from '@live-chat/protocol'
  */
 export type LiveChatErrorCode = ErrorCode | 'aborted'
 
-/** Codes that are worth retrying as is when the server does not say otherwise. */
-const RETRYABLE_BY_DEFAULT: ReadonlySet<LiveChatErrorCode> = new Set(['unavailable', 'rate_limited'])
-
 /** Options for {@link LiveChatError}'s constructor. */
 export interface LiveChatErrorInit {
   /** HTTP status, when the error came from a REST call. */
@@ -27,34 +24,31 @@ export interface LiveChatErrorInit {
  */
 export class LiveChatError extends Error {
   /** Machine-readable reason; stable across versions. */
-  readonly code: LiveChatErrorCode
+  declare readonly code: LiveChatErrorCode
   /** HTTP status, when the error came from a REST call. */
-  readonly status: number | undefined
+  declare readonly status: number | undefined
   /** Whether sending the same request again may succeed. */
-  readonly retryable: boolean
+  declare readonly retryable: boolean
   /** For `invalid_payload`: where the input was wrong. */
-  readonly details: ErrorBody['details'] | undefined
+  declare readonly details: ErrorBody['details'] | undefined
 
   /**
    * @param code    One of the protocol's error codes, or `aborted`.
    * @param message Human-readable text (English, for logs; not for end users).
    */
   constructor(code: LiveChatErrorCode, message: string, init: LiveChatErrorInit = {}) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause })
+    const { status, retryable, details, cause } = init
+    super(message, cause === undefined ? undefined : { cause })
     this.name = 'LiveChatError'
     this.code = code
-    this.status = init.status
-    this.retryable = init.retryable ?? RETRYABLE_BY_DEFAULT.has(code)
-    this.details = init.details
+    this.status = status
+    this.retryable = retryable ?? (code === 'unavailable' || code === 'rate_limited')
+    this.details = details
   }
 
   /** Builds an error from a server `ErrorBody` (an HTTP `{ error }` body or a failed ack). */
   static fromBody(body: ErrorBody, status?: number): LiveChatError {
-    return new LiveChatError(body.code, body.message, {
-      ...(status === undefined ? {} : { status }),
-      ...(body.retryable === undefined ? {} : { retryable: body.retryable }),
-      ...(body.details === undefined ? {} : { details: body.details }),
-    })
+    return new LiveChatError(body.code, body.message, { status, retryable: body.retryable, details: body.details })
   }
 
   /** A network failure or timeout: code `unavailable`, retryable. */
@@ -64,29 +58,21 @@ export class LiveChatError extends Error {
 
   /** Wraps anything thrown into a LiveChatError (LiveChatErrors pass through unchanged). */
   static from(error: unknown): LiveChatError {
-    if (error instanceof LiveChatError) return error
-    if (isErrorBody(error)) return LiveChatError.fromBody(error)
-    const message = error instanceof Error ? error.message : String(error)
-    return LiveChatError.unavailable(message, error)
+    return error instanceof LiveChatError
+      ? error
+      : isErrorBody(error)
+        ? LiveChatError.fromBody(error)
+        : LiveChatError.unavailable(error instanceof Error ? error.message : String(error), error)
   }
 
   /** The error as an ErrorBody (e.g. to hand to code that speaks the wire format). */
   toBody(): ErrorBody {
-    return {
-      code: this.code === 'aborted' ? 'unavailable' : this.code,
-      message: this.message,
-      retryable: this.retryable,
-      ...(this.details === undefined ? {} : { details: this.details }),
-    }
+    const { code, message, retryable, details } = this
+    return { code: code === 'aborted' ? 'unavailable' : code, message, retryable, details }
   }
 }
 
 /** True for an object shaped like an ErrorBody (`{ code: string, message: string }`). */
 export function isErrorBody(value: unknown): value is ErrorBody {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { code?: unknown }).code === 'string' &&
-    typeof (value as { message?: unknown }).message === 'string'
-  )
+  return typeof (value as ErrorBody | null)?.code === 'string' && typeof (value as ErrorBody).message === 'string'
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { LiveChatError } from './errors.js'
-import { HttpClient, queryString } from './http.js'
+import { createHttpClient, queryString } from './http.js'
 
 function json(status: number, body?: unknown): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -9,8 +9,8 @@ function json(status: number, body?: unknown): Response {
 describe('HttpClient', () => {
   it('sends JSON with the bearer token and returns the parsed body', async () => {
     const fetch = vi.fn(async (_url: string, _init?: RequestInit) => json(200, { ok: 1 }))
-    const http = new HttpClient({ baseUrl: 'https://chat.example.com/', getToken: () => 'tok', fetch })
-    await expect(http.post('/api/x', { a: 1 })).resolves.toEqual({ ok: 1 })
+    const http = createHttpClient({ baseUrl: 'https://chat.example.com/', getToken: () => 'tok', fetch })
+    await expect(http('POST', '/api/x', { body: { a: 1 } })).resolves.toEqual({ ok: 1 })
     const [url, init] = fetch.mock.calls[0]!
     expect(url).toBe('https://chat.example.com/api/x')
     expect(init?.method).toBe('POST')
@@ -20,44 +20,44 @@ describe('HttpClient', () => {
 
   it('sends no Authorization header when there is no token or token: null is given', async () => {
     const fetch = vi.fn(async (_url: string, _init?: RequestInit) => json(200, {}))
-    const http = new HttpClient({ baseUrl: 'http://x', getToken: () => 'tok', fetch })
-    await http.get('/a', { token: null })
+    const http = createHttpClient({ baseUrl: 'http://x', getToken: () => 'tok', fetch })
+    await http('GET', '/a', { token: null })
     expect(fetch.mock.calls[0]![1]?.headers).not.toHaveProperty('authorization')
   })
 
   it('returns undefined for 204', async () => {
-    const http = new HttpClient({ baseUrl: 'http://x', fetch: async () => new Response(null, { status: 204 }) })
-    await expect(http.delete('/a')).resolves.toBeUndefined()
+    const http = createHttpClient({ baseUrl: 'http://x', fetch: async () => new Response(null, { status: 204 }) })
+    await expect(http('DELETE', '/a')).resolves.toBeUndefined()
   })
 
   it('throws a LiveChatError built from an { error } body', async () => {
     const body = { error: { code: 'invalid_payload', message: 'bad', details: [{ path: 'text', message: 'empty' }] } }
-    const http = new HttpClient({ baseUrl: 'http://x', fetch: async () => json(400, body) })
-    const error = await http.get('/a').catch((e: unknown) => e)
+    const http = createHttpClient({ baseUrl: 'http://x', fetch: async () => json(400, body) })
+    const error = await http('GET', '/a').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(LiveChatError)
     expect(error).toMatchObject({ code: 'invalid_payload', status: 400, retryable: false, details: body.error.details })
   })
 
   it('maps a bare error status (e.g. a proxy page) to a code', async () => {
-    const http = new HttpClient({ baseUrl: 'http://x', fetch: async () => new Response('<html>', { status: 502 }) })
-    await expect(http.get('/a')).rejects.toMatchObject({ code: 'unavailable', status: 502, retryable: true })
+    const http = createHttpClient({ baseUrl: 'http://x', fetch: async () => new Response('<html>', { status: 502 }) })
+    await expect(http('GET', '/a')).rejects.toMatchObject({ code: 'unavailable', status: 502, retryable: true })
   })
 
   it('turns a network failure into a retryable "unavailable"', async () => {
-    const http = new HttpClient({
+    const http = createHttpClient({
       baseUrl: 'http://x',
       fetch: async () => {
         throw new TypeError('fetch failed')
       },
     })
-    await expect(http.get('/a')).rejects.toMatchObject({ code: 'unavailable', retryable: true })
+    await expect(http('GET', '/a')).rejects.toMatchObject({ code: 'unavailable', retryable: true })
   })
 
   it('turns a timeout into a retryable "unavailable"', async () => {
     const fetch = (_url: string, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))))
-    const http = new HttpClient({ baseUrl: 'http://x', fetch, timeoutMs: 10 })
-    await expect(http.get('/a')).rejects.toMatchObject({ code: 'unavailable', retryable: true, message: 'GET /a timed out' })
+    const http = createHttpClient({ baseUrl: 'http://x', fetch, timeoutMs: 10 })
+    await expect(http('GET', '/a')).rejects.toMatchObject({ code: 'unavailable', retryable: true, message: 'GET /a timed out' })
   })
 })
 

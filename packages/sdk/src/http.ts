@@ -7,17 +7,26 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 /** Query string values; `undefined` values are left out, arrays are joined with commas. */
 export type QueryValue = string | number | boolean | readonly (string | number)[] | null | undefined
 
-/** Options for one {@link HttpClient.request}. */
+/** Options for one {@link HttpClient} request. */
 export interface RequestOptions {
   /** Sent as JSON. */
   body?: unknown
+  /** Sent as multipart/form-data (instead of `body`). */
+  form?: FormData
   query?: Record<string, QueryValue>
   /** Overrides the client's token for this call; `null` sends no Authorization header. */
   token?: string | null
   signal?: AbortSignal
+  /** Overrides the client's timeout for this call. */
+  timeoutMs?: number
+  /**
+   * Progress of the request body, in bytes. Where XMLHttpRequest exists it is called as the body
+   * goes up; elsewhere (fetch) never.
+   */
+  onProgress?: (loaded: number, total: number) => void
 }
 
-/** Options for {@link HttpClient}. */
+/** Options for {@link createHttpClient}. */
 export interface HttpClientOptions {
   /** The server's base URL, e.g. `https://chat.example.com`; REST paths are appended to it. */
   baseUrl: string
@@ -29,130 +38,113 @@ export interface HttpClientOptions {
 }
 
 /**
- * A thin JSON-over-fetch wrapper: sends JSON with a bearer token, returns the parsed body (or
- * `undefined` for 204) and throws {@link LiveChatError} for `{ error }` bodies, other non-2xx
- * answers and network failures (`unavailable`).
+ * Sends one request (JSON `body`, or `form` as multipart) and resolves with the parsed JSON
+ * answer (undefined when empty); made by {@link createHttpClient}.
  */
-export class HttpClient {
-  readonly #baseUrl: string
-  readonly #getToken: () => string | null
-  readonly #fetch: FetchLike
-  readonly #timeoutMs: number
+export type HttpClient = <T>(method: string, path: string, options?: RequestOptions) => Promise<T>
 
-  constructor(options: HttpClientOptions) {
-    this.#baseUrl = options.baseUrl.replace(/\/+$/, '')
-    this.#getToken = options.getToken ?? (() => null)
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
-    this.#timeoutMs = options.timeoutMs ?? 30_000
-  }
-
-  /** GET `path`. */
-  get<T>(path: string, options?: RequestOptions): Promise<T> {
-    return this.request<T>('GET', path, options)
-  }
-
-  /** POST `body` to `path`. */
-  post<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T> {
-    return this.request<T>('POST', path, { ...options, body })
-  }
-
-  /** PATCH `path` with `body`. */
-  patch<T>(path: string, body: unknown, options?: RequestOptions): Promise<T> {
-    return this.request<T>('PATCH', path, { ...options, body })
-  }
-
-  /** DELETE `path`. */
-  delete<T = void>(path: string, options?: RequestOptions): Promise<T> {
-    return this.request<T>('DELETE', path, options)
-  }
-
-  /** Sends one request and returns the parsed JSON answer (undefined for 204). */
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const url = this.#baseUrl + path + queryString(options.query)
+/**
+ * A thin JSON-over-fetch client: sends JSON with a bearer token, returns the parsed body (or
+ * `undefined` for an empty one, e.g. 204) and throws {@link LiveChatError} for `{ error }`
+ * bodies, other non-2xx answers and network failures or timeouts (`unavailable`); the timeout
+ * covers the whole exchange, body included. Uploads with `onProgress` go through XMLHttpRequest
+ * where it exists (browsers), for its progress events.
+ */
+export function createHttpClient(client: HttpClientOptions): HttpClient {
+  return async <T>(method: string, path: string, options: RequestOptions = {}): Promise<T> => {
+    const { body, form, signal, onProgress, token = client.getToken?.() } = options
+    const what = `${method} ${path}`
+    const aborted = (cause?: unknown): LiveChatError => new LiveChatError('aborted', `${what} was aborted`, { cause })
+    if (signal?.aborted) throw aborted()
+    const url = client.baseUrl.replace(/\/+$/, '') + path + queryString(options.query)
     const headers: Record<string, string> = { accept: 'application/json' }
-    const token = options.token === undefined ? this.#getToken() : options.token
     if (token) headers.authorization = `Bearer ${token}`
-    const init: RequestInit = { method, headers }
-    if (options.body !== undefined) {
-      headers['content-type'] = 'application/json'
-      init.body = JSON.stringify(options.body)
-    }
-
+    // fetch sets the multipart content-type (with its boundary) for a form itself.
+    if (!form && body !== undefined) headers['content-type'] = 'application/json'
+    const data = form ?? (body === undefined ? undefined : JSON.stringify(body))
     const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), this.#timeoutMs)
-    const onAbort = (): void => controller.abort()
-    options.signal?.addEventListener('abort', onAbort, { once: true })
-    init.signal = controller.signal
-
-    let response: Response
+    const abort = (): void => controller.abort()
+    const timer = setTimeout(abort, options.timeoutMs ?? client.timeoutMs ?? 30_000)
+    signal?.addEventListener('abort', abort, { once: true })
+    let answered: [status: number, text: string]
     try {
-      response = await this.#fetch(url, init)
+      answered = await (onProgress && typeof XMLHttpRequest === 'function'
+        ? new Promise((resolve, reject) => {
+            const xhr = new XMLHttpRequest()
+            xhr.open(method, url)
+            for (const name in headers) xhr.setRequestHeader(name, headers[name]!)
+            xhr.upload.onprogress = (e) => {
+              if (e.lengthComputable) onProgress(e.loaded, e.total)
+            }
+            xhr.upload.onload = (e) => {
+              if (e.lengthComputable) onProgress(e.total, e.total)
+            }
+            xhr.onload = () => resolve([xhr.status, xhr.responseText])
+            xhr.onerror = xhr.onabort = reject
+            controller.signal.addEventListener('abort', () => xhr.abort())
+            xhr.send(data)
+          })
+        : (client.fetch ?? fetch)(url, { method, headers, body: data, signal: controller.signal }).then(async (response) => [
+            response.status,
+            // An error status is answered by its code even when its body cannot be read.
+            await response.text().catch((error: unknown) => {
+              if (response.ok) throw error
+              return ''
+            }),
+          ]))
     } catch (error) {
-      if (options.signal?.aborted) throw new LiveChatError('aborted', `${method} ${path} was aborted`, { cause: error })
-      const what = controller.signal.aborted ? 'timed out' : 'failed'
-      throw LiveChatError.unavailable(`${method} ${path} ${what}`, error)
+      throw signal?.aborted ? aborted(error) : LiveChatError.unavailable(`${what} ${controller.signal.aborted ? 'timed out' : 'failed'}`, error)
     } finally {
       clearTimeout(timer)
-      options.signal?.removeEventListener('abort', onAbort)
+      signal?.removeEventListener('abort', abort)
     }
-
-    if (response.status === 204) return undefined as T
-    let body: unknown
-    try {
-      const text = await response.text()
-      body = text === '' ? undefined : JSON.parse(text)
-    } catch (error) {
-      if (response.ok) throw LiveChatError.unavailable(`${method} ${path}: the answer is not JSON`, error)
-      body = undefined
-    }
-    if (response.ok) return body as T
-
-    const errorBody = (body as Partial<HttpErrorResponse> | undefined)?.error
-    if (isErrorBody(errorBody)) throw LiveChatError.fromBody(errorBody, response.status)
-    const code = codeForStatus(response.status)
-    throw new LiveChatError(code, `${method} ${path} answered ${response.status}`, { status: response.status })
+    return answer<T>(...answered, what)
   }
 }
 
-/** Encodes a query object; empty when nothing is set. */
+/**
+ * The error code for a bare HTTP status (when the body is not an ErrorBody, e.g. a proxy page);
+ * other 5xx are `internal`, other 4xx `invalid_payload`.
+ */
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'invalid_payload',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_type',
+  429: 'rate_limited',
+  502: 'unavailable',
+  503: 'unavailable',
+  504: 'unavailable',
+}
+
+/**
+ * The parsed JSON of an answer with `status` and body `text` (undefined when empty); throws
+ * {@link LiveChatError} for an `{ error }` body or any other non-2xx answer. `what` names the
+ * request in messages.
+ */
+export function answer<T>(status: number, text: string, what: string): T {
+  const ok = status > 199 && status < 300
+  let body: Partial<HttpErrorResponse> | undefined
+  try {
+    body = text ? JSON.parse(text) : undefined
+  } catch (error) {
+    if (ok) throw LiveChatError.unavailable(`${what}: the answer is not JSON`, error)
+  }
+  if (ok) return body as T
+  if (isErrorBody(body?.error)) throw LiveChatError.fromBody(body.error, status)
+  throw new LiveChatError(STATUS_CODES[status] ?? (status < 500 ? 'invalid_payload' : 'internal'), `${what} answered ${status}`, { status })
+}
+
+/** Encodes a query object (arrays joined with commas, null and undefined left out); empty when nothing is set. */
 export function queryString(query: Record<string, QueryValue> | undefined): string {
-  if (!query) return ''
   const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue
-    params.set(key, Array.isArray(value) ? value.join(',') : String(value))
-  }
-  const s = params.toString()
-  return s === '' ? '' : `?${s}`
-}
-
-/** The error code for a bare HTTP status (when the body is not an ErrorBody, e.g. a proxy page). */
-function codeForStatus(status: number): ErrorCode {
-  switch (status) {
-    case 400:
-      return 'invalid_payload'
-    case 401:
-      return 'unauthorized'
-    case 403:
-      return 'forbidden'
-    case 404:
-      return 'not_found'
-    case 409:
-      return 'conflict'
-    case 413:
-      return 'payload_too_large'
-    case 429:
-      return 'rate_limited'
-    case 502:
-    case 503:
-    case 504:
-      return 'unavailable'
-    default:
-      return status >= 500 ? 'internal' : 'invalid_payload'
-  }
+  for (const [key, value] of Object.entries(query ?? {})) if (value != null) params.set(key, String(value))
+  const s = `${params}`
+  return s && `?${s}`
 }
 
 /** Encodes one path segment (ids come from the server, but never trust them in a URL). */
-export function seg(value: string): string {
-  return encodeURIComponent(value)
-}
+export const seg: (value: string) => string = encodeURIComponent

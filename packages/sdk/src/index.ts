@@ -26,6 +26,7 @@ export type { FetchLike } from './http.js'
 export { Outbox } from './outbox.js'
 export type { OutboxEntry, OutboxEvents, OutboxOptions, OutboxTransport } from './outbox.js'
 export { LocalStorage, MemoryStorage } from './storage.js'
+export type { SendOptions, UploadOptions } from './upload.js'
 export type { StorageOption, TokenStorage } from './storage.js'
 
 export type * from '@live-chat/protocol'

@@ -7,146 +7,96 @@ import type { Message } from '@live-chat/protocol'
  */
 export type AutoTrack = 'start' | 'message'
 
-interface Track {
-  /** Every message up to this seq that this side can see is in `messages` (sync from here). */
+/** One conversation's cache. */
+export interface Track {
+  /**
+   * Every message up to this seq that this side can see is in `messages` (sync from here). The
+   * highest seq seen is the larger of it and the last message's.
+   */
   cursor: number
-  /** The highest seq held. */
-  maxSeq: number
   /** Sorted by seq, one per seq. */
   messages: Message[]
 }
 
 /**
- * Per-conversation message cache and sync bookkeeping, shared by both clients.
- * Messages are kept sorted by `seq` and deduplicated by it: a message delivered twice (live and by
- * a sync, or re-published after a resend) is kept — and reported as new — once.
+ * Per-conversation message cache and sync bookkeeping, shared by both clients: the tracked
+ * conversations (synced on reconnect) by id. `store.keys()` lists them, `delete` stops tracking
+ * one (forgetting its messages), `clear` forgets everything; the functions below do the rest.
+ * Messages are kept sorted by `seq` and deduplicated by it: a message delivered twice (live and
+ * by a sync, or re-published after a resend) is kept — and reported as new — once.
  */
-export class MessageStore {
-  readonly #tracks = new Map<string, Track>()
-  readonly #autoTrack: AutoTrack
+export type MessageStore = Map<string, Track>
 
-  constructor(autoTrack: AutoTrack) {
-    this.#autoTrack = autoTrack
-  }
-
-  /** The conversations being tracked (synced on reconnect). */
-  ids(): string[] {
-    return [...this.#tracks.keys()]
-  }
-
-  /** Whether the conversation is tracked. */
-  has(conversationId: string): boolean {
-    return this.#tracks.has(conversationId)
-  }
-
-  /**
-   * Tracks a conversation. `seenSeq` says the caller already holds everything up to that seq,
-   * so syncs start after it (it only ever moves the cursor forward).
-   */
-  track(conversationId: string, seenSeq = 0): void {
-    const track = this.#tracks.get(conversationId)
-    if (!track) {
-      this.#tracks.set(conversationId, { cursor: seenSeq, maxSeq: seenSeq, messages: [] })
-      return
-    }
-    if (seenSeq > track.cursor) {
-      track.cursor = seenSeq
-      track.maxSeq = Math.max(track.maxSeq, seenSeq)
-      this.#catchUp(track)
-    }
-  }
-
-  /** Stops tracking a conversation and forgets its messages. */
-  untrack(conversationId: string): void {
-    this.#tracks.delete(conversationId)
-  }
-
-  /** Forgets everything. */
-  clear(): void {
-    this.#tracks.clear()
-  }
-
-  /** The seq syncs continue from (0 when untracked). */
-  cursor(conversationId: string): number {
-    return this.#tracks.get(conversationId)?.cursor ?? 0
-  }
-
-  /** The highest seq seen (0 when none). */
-  maxSeq(conversationId: string): number {
-    return this.#tracks.get(conversationId)?.maxSeq ?? 0
-  }
-
-  /** True when a message after the cursor was seen but something before it may be missing. */
-  hasGap(conversationId: string): boolean {
-    const track = this.#tracks.get(conversationId)
-    return track !== undefined && track.maxSeq > track.cursor
-  }
-
-  /** A copy of the cached messages, sorted by seq. */
-  messages(conversationId: string): Message[] {
-    return [...(this.#tracks.get(conversationId)?.messages ?? [])]
-  }
-
-  /**
-   * Adds messages (any order, any conversations, duplicates allowed); untracked conversations
-   * start being tracked.
-   * @returns The messages not seen before, in the order given.
-   */
-  add(messages: readonly Message[]): Message[] {
-    const fresh: Message[] = []
-    for (const message of messages) {
-      let track = this.#tracks.get(message.conversationId)
-      if (!track) {
-        const cursor = this.#autoTrack === 'start' ? 0 : message.seq - 1
-        track = { cursor, maxSeq: cursor, messages: [] }
-        this.#tracks.set(message.conversationId, track)
-      }
-      if (!insertSorted(track.messages, message)) continue
-      fresh.push(message)
-      track.maxSeq = Math.max(track.maxSeq, message.seq)
-      this.#catchUp(track)
-    }
-    return fresh
-  }
-
-  /**
-   * Records a sync (or REST `after`) page: the server returned every visible message after
-   * `afterSeq` up to the page's last one, so the cursor may jump there even across seqs this
-   * side cannot see (private notes).
-   */
-  advance(conversationId: string, afterSeq: number, page: readonly Message[]): void {
-    const track = this.#tracks.get(conversationId)
-    const last = page.at(-1)
-    if (!track || !last || afterSeq > track.cursor) return
-    track.cursor = Math.max(track.cursor, last.seq)
-    this.#catchUp(track)
-  }
-
-  /** Moves the cursor over consecutive seqs already held. */
-  #catchUp(track: Track): void {
-    let i = lowerBound(track.messages, track.cursor + 1)
-    while (track.messages[i]?.seq === track.cursor + 1) {
-      track.cursor++
-      i++
-    }
-  }
+/**
+ * Tracks a conversation. `seenSeq` says the caller already holds everything up to that seq,
+ * so syncs start after it (it only ever moves the cursor forward).
+ */
+export function track(store: MessageStore, conversationId: string, seenSeq = 0): void {
+  const t = store.get(conversationId)
+  if (t) moveCursor(t, seenSeq)
+  else store.set(conversationId, { cursor: seenSeq, messages: [] })
 }
 
-/** Inserts by seq; false when that seq is already there. */
-function insertSorted(list: Message[], message: Message): boolean {
-  const i = lowerBound(list, message.seq)
-  if (list[i]?.seq === message.seq) return false
-  list.splice(i, 0, message)
-  return true
+/** The seq syncs continue from (0 when untracked). */
+export function cursor(store: MessageStore, conversationId: string): number {
+  return store.get(conversationId)?.cursor ?? 0
 }
 
-/** The index of the first message with seq ≥ `seq`. */
+/** The highest seq seen (0 when none). */
+export function maxSeq(store: MessageStore, conversationId: string): number {
+  const t = store.get(conversationId)
+  return Math.max(t?.cursor ?? 0, t?.messages.at(-1)?.seq ?? 0)
+}
+
+/** A copy of the cached messages, sorted by seq. */
+export function messagesOf(store: MessageStore, conversationId: string): Message[] {
+  return [...(store.get(conversationId)?.messages ?? [])]
+}
+
+/**
+ * Adds messages (any order, any conversations, duplicates allowed); untracked conversations
+ * start being tracked, their cursor placed as `autoTrack` says.
+ * @returns The messages not seen before, in the order given.
+ */
+export function addMessages(store: MessageStore, messages: readonly Message[], autoTrack: AutoTrack): Message[] {
+  return messages.filter((message) => {
+    const { conversationId, seq } = message
+    let t = store.get(conversationId)
+    if (!t) store.set(conversationId, (t = { cursor: autoTrack === 'start' ? 0 : seq - 1, messages: [] }))
+    const list = t.messages
+    const i = lowerBound(list, seq)
+    if (list[i]?.seq === seq) return false
+    list.splice(i, 0, message)
+    moveCursor(t, 0)
+    return true
+  })
+}
+
+/**
+ * Records a sync (or REST `after`) page, whose messages were added: the server returned every
+ * visible message after `afterSeq` up to the page's last one, so the cursor may jump there even
+ * across seqs this side cannot see (private notes).
+ */
+export function advance(store: MessageStore, conversationId: string, afterSeq: number, page: readonly Message[]): void {
+  const t = store.get(conversationId)
+  const last = page.at(-1)
+  if (t && last && afterSeq <= t.cursor) moveCursor(t, last.seq)
+}
+
+/** Moves the cursor forward to `seq` (if ahead), then over consecutive seqs already held. */
+function moveCursor(t: Track, seq: number): void {
+  const list = t.messages
+  t.cursor = Math.max(t.cursor, seq)
+  for (let i = lowerBound(list, t.cursor + 1); list[i]?.seq === t.cursor + 1; i++) t.cursor++
+}
+
+/** The index of the first message with seq ≥ `seq` (the list is sorted by seq). */
 function lowerBound(list: readonly Message[], seq: number): number {
   let lo = 0
   let hi = list.length
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if ((list[mid]?.seq ?? Infinity) < seq) lo = mid + 1
+    if (list[mid]!.seq < seq) lo = mid + 1
     else hi = mid
   }
   return lo

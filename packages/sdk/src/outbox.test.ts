@@ -143,7 +143,7 @@ describe('Outbox', () => {
     outbox.setConnected(true)
     for (let i = 0; i < 3; i++) {
       await tick()
-      calls[i]!.resolve(ok(calls[i]!.payload.text.toUpperCase()))
+      calls[i]!.resolve(ok(calls[i]!.payload.text!.toUpperCase()))
     }
     await expect(Promise.all(sends)).resolves.toEqual(['A', 'B', 'C'])
     await vi.advanceTimersByTimeAsync(60_000)

@@ -49,16 +49,11 @@ export interface OutboxOptions<P, R> {
   generateId?: () => string
 }
 
-interface QueuedEntry<P, R> {
-  clientId: string
-  payload: P
-  createdAt: string
+interface QueuedEntry<P, R> extends OutboxEntry<P> {
   attempts: number
   /** Absent for entries restored from storage: nobody awaits them. */
   deferred?: { resolve: (result: R) => void; reject: (error: LiveChatError) => void }
 }
-
-type Result<R> = { ok: true; data: R } | { ok: false; error: LiveChatError }
 
 /**
  * An ordered queue of idempotent sends: never lost, never doubled.
@@ -76,31 +71,27 @@ export class Outbox<P extends { clientId: string }, R> {
   /** `pending`, `sent` and `failed` events. */
   readonly events = new Emitter<OutboxEvents<P, R>>()
 
-  readonly #transport: OutboxTransport<P, R>
-  readonly #ackTimeoutMs: number
-  readonly #initialBackoffMs: number
-  readonly #maxBackoffMs: number
-  readonly #isRetryable: (error: LiveChatError) => boolean
-  readonly #persist: { storage: TokenStorage; key: string } | undefined
-  readonly #generateId: () => string
-
+  readonly #options: OutboxOptions<P, R>
   #queue: QueuedEntry<P, R>[] = []
   #connected = false
-  #inFlight: { entry: QueuedEntry<P, R>; attempt: number; timer: ReturnType<typeof setTimeout> } | null = null
-  #attempts = 0
-  #backoffMs: number
+  /** The attempt waiting for its ack, with its timeout. */
+  #inFlight: { timer: ReturnType<typeof setTimeout> } | null = null
+  /** Retries since the last success or (re)connect: the backoff doubles with each. */
+  #retries = 0
   #backoffTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(options: OutboxOptions<P, R>) {
-    this.#transport = options.transport
-    this.#ackTimeoutMs = options.ackTimeoutMs ?? 10_000
-    this.#initialBackoffMs = options.initialBackoffMs ?? 1_000
-    this.#maxBackoffMs = options.maxBackoffMs ?? 30_000
-    this.#isRetryable = options.isRetryable ?? ((error) => error.retryable)
-    this.#persist = options.persist
-    this.#generateId = options.generateId ?? uuid
-    this.#backoffMs = this.#initialBackoffMs
-    this.#restore()
+    this.#options = options
+    const persist = options.persist
+    try {
+      for (const { clientId, payload, createdAt } of JSON.parse(persist?.storage.get(persist.key) ?? '[]') as Partial<OutboxEntry<{ clientId?: unknown }>>[]) {
+        // Only well-formed entries: an id, and a payload that carries the same id.
+        if (typeof clientId !== 'string' || payload?.clientId !== clientId) continue
+        this.#queue.push({ clientId, payload: payload as P, createdAt: typeof createdAt === 'string' ? createdAt : new Date().toISOString(), attempts: 0 })
+      }
+    } catch {
+      // A damaged copy is not worth failing over.
+    }
   }
 
   /** How many entries wait to be acknowledged (including the one in flight). */
@@ -125,7 +116,7 @@ export class Outbox<P extends { clientId: string }, R> {
    * @returns The server's answer once acknowledged; rejects with a LiveChatError on a
    *          non-retryable error, or `aborted` when {@link clear} drops it.
    */
-  send(input: Omit<P, 'clientId'>, clientId: string = this.#generateId()): Promise<R> {
+  send(input: Omit<P, 'clientId'>, clientId: string = (this.#options.generateId ?? uuid)()): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const payload = { ...input, clientId } as unknown as P
       this.#queue.push({ clientId, payload, createdAt: new Date().toISOString(), attempts: 0, deferred: { resolve, reject } })
@@ -136,20 +127,14 @@ export class Outbox<P extends { clientId: string }, R> {
 
   /** Tells the outbox whether the transport can carry sends now. Connecting flushes the queue. */
   setConnected(connected: boolean): void {
-    if (connected === this.#connected) {
-      if (connected) this.#flush()
-      return
+    if (connected !== this.#connected) {
+      this.#connected = connected
+      this.#resetBackoff()
+      // Disconnected: the in-flight ack (if any) will not come on this connection; a late
+      // success is still accepted.
+      if (!connected) this.#dropInFlight()
     }
-    this.#connected = connected
-    this.#cancelBackoff()
-    this.#backoffMs = this.#initialBackoffMs
-    if (connected) {
-      this.#flush()
-    } else if (this.#inFlight) {
-      // Its ack (if any) will not come on this connection; a late success is still accepted.
-      clearTimeout(this.#inFlight.timer)
-      this.#inFlight = null
-    }
+    this.#flush()
   }
 
   /**
@@ -159,137 +144,88 @@ export class Outbox<P extends { clientId: string }, R> {
   clear(error: LiveChatError = new LiveChatError('aborted', 'The outbox was cleared')): void {
     const dropped = this.#queue
     this.#queue = []
-    this.#cancelBackoff()
-    if (this.#inFlight) clearTimeout(this.#inFlight.timer)
-    this.#inFlight = null
-    if (dropped.length > 0) this.#changed()
-    else this.#persist?.storage.remove(this.#persist.key)
+    this.#resetBackoff()
+    this.#dropInFlight()
+    this.#changed(!dropped[0])
     for (const entry of dropped) entry.deferred?.reject(error)
   }
 
   #flush(): void {
-    if (!this.#connected || this.#inFlight || this.#backoffTimer !== undefined) return
     const entry = this.#queue[0]
-    if (!entry) return
-    const attempt = ++this.#attempts
+    if (!entry || !this.#connected || this.#inFlight || this.#backoffTimer) return
     entry.attempts++
-    const timer = setTimeout(() => this.#onTimeout(attempt), this.#ackTimeoutMs)
-    this.#inFlight = { entry, attempt, timer }
-    let sent: Promise<Ack<R>>
-    try {
-      sent = Promise.resolve(this.#transport(entry.payload))
-    } catch (error) {
-      sent = Promise.reject(error)
-    }
-    sent.then(
-      (ack) =>
-        this.#onResult(entry, attempt, ack.ok ? { ok: true, data: ack.data } : { ok: false, error: LiveChatError.fromBody(ack.error) }),
-      (error: unknown) => this.#onResult(entry, attempt, { ok: false, error: LiveChatError.from(error) }),
+    // No ack in time: retried like a retryable error (whatever isRetryable says).
+    const attempt = { timer: setTimeout(() => this.#onResult(entry, attempt, null), this.#options.ackTimeoutMs ?? 10_000) }
+    this.#inFlight = attempt
+    // A transport that throws counts as one that rejects.
+    new Promise<Ack<R>>((resolve) => resolve(this.#options.transport(entry.payload))).then(
+      (ack) => this.#onResult(entry, attempt, ack.ok ? undefined : LiveChatError.fromBody(ack.error), ack.ok ? ack.data : undefined),
+      (error: unknown) => this.#onResult(entry, attempt, LiveChatError.from(error)),
     )
   }
 
-  #onResult(entry: QueuedEntry<P, R>, attempt: number, result: Result<R>): void {
-    const current = this.#inFlight?.attempt === attempt
-    if (current && this.#inFlight) {
-      clearTimeout(this.#inFlight.timer)
-      this.#inFlight = null
-    }
+  /** An attempt's outcome: success (with `data`), an `error`, or `null` for no ack in time. */
+  #onResult(entry: QueuedEntry<P, R>, attempt: object, error: LiveChatError | null | undefined, data?: R): void {
+    const current = this.#inFlight === attempt
+    if (current) this.#dropInFlight()
     const index = this.#queue.indexOf(entry)
-    if (index === -1) {
+    if (index < 0) {
       // Already settled (by an earlier attempt's late success, or cleared).
       if (current) this.#flush()
       return
     }
-    if (result.ok) {
-      this.#queue.splice(index, 1)
-      this.#cancelBackoff()
-      this.#backoffMs = this.#initialBackoffMs
-      this.#changed()
-      entry.deferred?.resolve(result.data)
-      this.events.emit('sent', { entry: snapshot(entry), result: result.data })
-      this.#flush()
-      return
-    }
+    if (error === undefined) this.#resetBackoff()
     // A failure of an attempt we already gave up on says nothing new.
-    if (!current) return
-    if (this.#isRetryable(result.error)) {
-      this.#retryLater()
-      return
-    }
+    else if (!current) return
+    else if (!error || (this.#options.isRetryable?.(error) ?? error.retryable)) return this.#retryLater()
     this.#queue.splice(index, 1)
     this.#changed()
-    entry.deferred?.reject(result.error)
-    this.events.emit('failed', { entry: snapshot(entry), error: result.error, orphan: entry.deferred === undefined })
+    const { deferred } = entry
+    if (error) {
+      deferred?.reject(error)
+      this.events.emit('failed', { entry: snapshot(entry), error, orphan: !deferred })
+    } else {
+      deferred?.resolve(data as R)
+      this.events.emit('sent', { entry: snapshot(entry), result: data as R })
+    }
     this.#flush()
-  }
-
-  #onTimeout(attempt: number): void {
-    if (this.#inFlight?.attempt !== attempt) return
-    this.#inFlight = null
-    this.#retryLater()
   }
 
   #retryLater(): void {
     if (!this.#connected) return
-    const delay = this.#backoffMs
-    this.#backoffMs = Math.min(this.#backoffMs * 2, this.#maxBackoffMs)
-    this.#backoffTimer = setTimeout(() => {
-      this.#backoffTimer = undefined
-      this.#flush()
-    }, delay)
+    const { initialBackoffMs = 1_000, maxBackoffMs = 30_000 } = this.#options
+    this.#backoffTimer = setTimeout(
+      () => {
+        this.#backoffTimer = undefined
+        this.#flush()
+      },
+      Math.min(initialBackoffMs * 2 ** this.#retries++, maxBackoffMs),
+    )
   }
 
-  #cancelBackoff(): void {
-    if (this.#backoffTimer !== undefined) clearTimeout(this.#backoffTimer)
+  #resetBackoff(): void {
+    clearTimeout(this.#backoffTimer)
     this.#backoffTimer = undefined
+    this.#retries = 0
   }
 
-  #changed(): void {
-    this.#save()
-    this.events.emit('pending', { pending: this.#queue.length })
+  #dropInFlight(): void {
+    clearTimeout(this.#inFlight?.timer)
+    this.#inFlight = null
   }
 
-  #save(): void {
-    if (!this.#persist) return
-    const { storage, key } = this.#persist
-    if (this.#queue.length === 0) {
-      storage.remove(key)
-      return
+  /** Saves the queue (or removes the stored copy when empty) and, unless `quiet`, emits `pending`. */
+  #changed(quiet?: boolean): void {
+    const persist = this.#options.persist
+    if (persist) {
+      if (this.#queue[0]) persist.storage.set(persist.key, JSON.stringify(this.entries()))
+      else persist.storage.remove(persist.key)
     }
-    const stored: StoredEntry[] = this.#queue.map((e) => ({ clientId: e.clientId, payload: e.payload, createdAt: e.createdAt }))
-    storage.set(key, JSON.stringify(stored))
-  }
-
-  #restore(): void {
-    if (!this.#persist) return
-    const raw = this.#persist.storage.get(this.#persist.key)
-    if (raw === null) return
-    try {
-      const parsed: unknown = JSON.parse(raw)
-      if (!Array.isArray(parsed)) return
-      for (const item of parsed as Partial<StoredEntry>[]) {
-        const payload = item.payload as { clientId?: unknown } | undefined
-        if (typeof item.clientId !== 'string' || typeof payload !== 'object' || payload === null) continue
-        if (payload.clientId !== item.clientId) continue
-        this.#queue.push({
-          clientId: item.clientId,
-          payload: payload as unknown as P,
-          createdAt: typeof item.createdAt === 'string' ? item.createdAt : new Date().toISOString(),
-          attempts: 0,
-        })
-      }
-    } catch {
-      // A damaged copy is not worth failing over.
-    }
+    if (!quiet) this.events.emit('pending', { pending: this.#queue.length })
   }
 }
 
-interface StoredEntry {
-  clientId: string
-  payload: unknown
-  createdAt: string
-}
-
-function snapshot<P>(entry: { clientId: string; payload: P; createdAt: string; attempts: number }): OutboxEntry<P> {
-  return { clientId: entry.clientId, payload: entry.payload, createdAt: entry.createdAt, attempts: entry.attempts }
+/** An entry as the app sees it: without the promise that awaits it. */
+function snapshot<P, R>({ deferred: _, ...entry }: QueuedEntry<P, R>): OutboxEntry<P> {
+  return entry
 }

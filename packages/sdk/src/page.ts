@@ -2,16 +2,16 @@ import type { CreateVisitorSession } from '@live-chat/protocol'
 import { LiveChatError } from './errors.js'
 import { pageInfo } from './util.js'
 
+// Outside browsers `document` and `location` are missing: read them through globalThis.
+const doc = (): Document | undefined => globalThis.document
+
 /** The socket.io URL for a namespace: the origin of `url` (relative URLs resolve against the page). */
 export function socketUrl(url: string, namespace: string): string {
-  const base = (globalThis as { location?: { href: string } }).location?.href
-  let parsed: URL
   try {
-    parsed = new URL(url, base)
+    return new URL(url, globalThis.location?.href).origin + namespace
   } catch (error) {
-    throw new LiveChatError('invalid_payload', `Cannot use "${url}" as the server URL (it must be absolute outside a page)`, { cause: error })
+    throw new LiveChatError('invalid_payload', `Invalid server URL "${url}" (relative only in a page)`, { cause: error })
   }
-  return parsed.origin + namespace
 }
 
 /**
@@ -19,26 +19,25 @@ export function socketUrl(url: string, namespace: string): string {
  * @returns A function that stops watching (a no-op outside browsers).
  */
 export function watchPage(onBack: () => void): () => void {
-  const doc = (globalThis as { document?: Document }).document
-  const win = (globalThis as { window?: Window }).window
-  if (!doc || typeof doc.addEventListener !== 'function') return () => {}
+  const d = doc()
+  if (!d?.addEventListener) return () => {}
   const onVisibility = (): void => {
-    if (doc.visibilityState === 'visible') onBack()
+    if (d.visibilityState === 'visible') onBack()
   }
-  doc.addEventListener('visibilitychange', onVisibility)
-  win?.addEventListener?.('online', onBack)
-  return () => {
-    doc.removeEventListener('visibilitychange', onVisibility)
-    win?.removeEventListener?.('online', onBack)
+  const toggle = (method: 'addEventListener' | 'removeEventListener'): void => {
+    d[method]('visibilitychange', onVisibility)
+    globalThis[method]?.('online', onBack)
   }
+  toggle('addEventListener')
+  return () => toggle('removeEventListener')
 }
 
 /** The page the code runs in, if any. */
-export function currentPage(): CreateVisitorSession['page'] | null {
-  const location = (globalThis as { location?: Location }).location
-  const doc = (globalThis as { document?: Document }).document
-  if (!location?.href || !doc) return null
-  const page: NonNullable<CreateVisitorSession['page']> = pageInfo(location.href, doc.title)
-  if (doc.referrer) page.referrer = doc.referrer.slice(0, 2_048)
+export function currentPage(): CreateVisitorSession['page'] {
+  const d = doc()
+  const href = globalThis.location?.href
+  if (!href || !d) return
+  const page: CreateVisitorSession['page'] = pageInfo(href, d.title)
+  if (d.referrer) page.referrer = d.referrer.slice(0, 2_048)
   return page
 }

@@ -48,59 +48,31 @@ export class LocalStorage implements TokenStorage {
 
   /** @inheritDoc */
   get(key: string): string | null {
-    const ls = localStorageOrNull()
-    if (ls) {
-      try {
-        const value = ls.getItem(this.#prefix + key)
-        if (value !== null) return value
-      } catch {
-        // fall through to the memory copy
-      }
-    }
-    return this.#fallback.get(key)
+    return local((ls) => ls.getItem(this.#prefix + key)) ?? this.#fallback.get(key)
   }
 
   /** @inheritDoc */
   set(key: string, value: string): void {
-    const ls = localStorageOrNull()
-    if (ls) {
-      try {
-        ls.setItem(this.#prefix + key, value)
-        this.#fallback.remove(key)
-        return
-      } catch {
-        // quota or access error: keep it in memory
-      }
-    }
-    this.#fallback.set(key, value)
+    if (local((ls) => (ls.setItem(this.#prefix + key, value), true))) this.#fallback.remove(key)
+    else this.#fallback.set(key, value) // quota or access error: keep it in memory
   }
 
   /** @inheritDoc */
   remove(key: string): void {
     this.#fallback.remove(key)
-    const ls = localStorageOrNull()
-    if (!ls) return
-    try {
-      ls.removeItem(this.#prefix + key)
-    } catch {
-      // nothing more we can do
-    }
+    local((ls) => ls.removeItem(this.#prefix + key))
   }
 }
 
-interface StorageLike {
-  getItem(key: string): string | null
-  setItem(key: string, value: string): void
-  removeItem(key: string): void
-}
-
-/** `globalThis.localStorage`, or null when absent or when merely reading it throws. */
-function localStorageOrNull(): StorageLike | null {
+/**
+ * Runs `fn` with `localStorage`; undefined when it is missing or anything throws (reading the
+ * global itself throws in sandboxed iframes; its methods may be absent or throw elsewhere).
+ */
+function local<T>(fn: (ls: Storage) => T): T | undefined {
   try {
-    const ls = (globalThis as { localStorage?: StorageLike }).localStorage
-    return ls && typeof ls.getItem === 'function' ? ls : null
+    return fn(localStorage)
   } catch {
-    return null
+    return undefined
   }
 }
 
@@ -109,13 +81,7 @@ export type StorageOption = 'memory' | 'local' | TokenStorage
 
 /** Turns a `storage` option into a TokenStorage; the default is `local` in browsers, else `memory`. */
 export function resolveStorage(option: StorageOption | undefined): TokenStorage {
-  const choice = option ?? (isBrowser() ? 'local' : 'memory')
-  if (choice === 'memory') return new MemoryStorage()
-  if (choice === 'local') return new LocalStorage()
-  return choice
+  option ??= globalThis.document ? 'local' : 'memory' // local in browsers
+  return option === 'memory' ? new MemoryStorage() : option === 'local' ? new LocalStorage() : option
 }
 
-/** True when running in a page (a `window` and a `document` exist). */
-export function isBrowser(): boolean {
-  return typeof window !== 'undefined' && typeof document !== 'undefined'
-}

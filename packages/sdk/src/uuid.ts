@@ -1,16 +1,14 @@
 /**
  * A random UUID v4 for idempotency keys. Uses `crypto.randomUUID()` where it exists; pages served
  * over plain http lack it (secure contexts only), so fall back to `crypto.getRandomValues`, which
- * every browser and Node 20 have.
+ * every browser and Node 20 have: in the template each 0 and 1 becomes a random hex digit, each 8
+ * one of 8, 9, a, b (the RFC 4122 variant); the 4 is the version.
  */
 export function uuid(): string {
-  const c = (globalThis as { crypto?: Partial<Crypto> }).crypto
-  if (typeof c?.randomUUID === 'function') return c.randomUUID()
-  const bytes = new Uint8Array(16)
-  if (typeof c?.getRandomValues === 'function') c.getRandomValues(bytes)
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256)
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+  return (
+    crypto.randomUUID?.() ??
+    '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+      (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+c / 4)))).toString(16),
+    )
+  )
 }

@@ -8,6 +8,7 @@ import type {
   StartConversation,
   StartedConversation,
   TypingState,
+  UploadedFile,
   VisitorClientToServer,
   VisitorConversation,
   VisitorFields,
@@ -24,9 +25,10 @@ import { LiveChatError } from './errors.js'
 import { seg } from './http.js'
 import { resolveStorage, type StorageOption, type TokenStorage } from './storage.js'
 import { currentPage } from './page.js'
-import { DeliveryReceipts } from './receipts.js'
-import { checkText, pageInfo } from './util.js'
+import { checkUploadSize, messageContent, uploadFile, type SendOptions, type UploadOptions } from './upload.js'
+import { pageInfo } from './util.js'
 import { uuid } from './uuid.js'
+import { maxSeq, track } from './message-store.js'
 
 /** Options for {@link LiveChatClient}. */
 export interface LiveChatClientOptions extends BaseClientOptions {
@@ -61,6 +63,13 @@ export interface StartConversationOptions {
   fields?: VisitorFields
   /** The first message, stored with the conversation. */
   message?: string
+  /** Uploads the first message carries (their ids or what `upload()` returned); `message` may then be left out. */
+  attachments?: (string | UploadedFile)[]
+  /**
+   * An offline message: no agent is available now, the team answers later. Needs an email (in
+   * `fields.email` or given before); the conversation is never assigned automatically.
+   */
+  offline?: boolean
   /** Idempotency key; give the key of an earlier failed call to retry it without risk of a duplicate. */
   clientKey?: string
 }
@@ -85,7 +94,7 @@ export interface StartConversationOptions {
  */
 export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToServer, VisitorServerToClient, SendMessage> {
   /** The site this client talks to. */
-  readonly siteId: string
+  declare readonly siteId: string
 
   readonly #storage: TokenStorage
   readonly #tokenKey: string
@@ -99,30 +108,27 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   #online = false
   readonly #conversations = new Map<string, VisitorConversation>()
   #pendingPage: VisitPage | null = null
-  readonly #receipts = new DeliveryReceipts({
-    canSend: () => this.connected,
-    highestFromOtherSide: (id) => this.getMessages(id).findLast((m) => m.senderType !== 'visitor')?.seq ?? 0,
-    serverKnows: (id) => this.#conversations.get(id)?.visitorDeliveredSeq ?? 0,
-    send: async (conversationId, seq) => {
-      await this.command('conversation:delivered', { conversationId, seq })
-    },
-  })
+  /** Delivery receipts waiting for their short delay, per conversation. */
+  readonly #receiptTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  /** The highest delivered seq sent per conversation. */
+  readonly #receiptsSent = new Map<string, number>()
   #recovering = false
   /** Bumped by reset(), so a session request still in flight cannot bring the old visitor back. */
   #generation = 0
 
   /** Creates the client; nothing happens on the network until {@link connect} or another call. */
   constructor(options: LiveChatClientOptions) {
+    const { siteId } = options
     const storage = resolveStorage(options.storage)
     super(options, {
       namespace: '/visitor',
       autoTrack: 'start',
       getToken: () => this.#token,
-      persist: { storage, key: `outbox:${options.siteId}` },
+      persist: { storage, key: `outbox:${siteId}` },
     })
-    this.siteId = options.siteId
+    this.siteId = siteId
     this.#storage = storage
-    this.#tokenKey = `visitor:${options.siteId}`
+    this.#tokenKey = `visitor:${siteId}`
     this.#identity = options.identity
   }
 
@@ -163,19 +169,16 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
    * Without a stored token, no session is made: the first `startConversation` makes one.
    */
   async connect(): Promise<void> {
-    const config = await this.http.get<WidgetConfig>(`/api/sites/${seg(this.siteId)}/widget`, { token: null })
-    this.#config = config
+    const config = (this.#config = await this.http<WidgetConfig>('GET', `/api/sites/${seg(this.siteId)}/widget`, { token: null }))
     this.#setOnline(config.online)
-    if (!this.#token) {
-      const stored = this.#storage.get(this.#tokenKey)
-      if (stored !== null || this.#identity) {
-        try {
-          await this.#createSession(stored)
-        } catch (error) {
-          const e = LiveChatError.from(error)
-          if (e.retryable || stored === null) throw e
-          this.#storage.remove(this.#tokenKey) // refused for good: start afresh when the visitor acts
-        }
+    const stored = this.#storage.get(this.#tokenKey)
+    if (!this.#token && (stored !== null || this.#identity)) {
+      try {
+        await this.#createSession(stored)
+      } catch (error) {
+        const e = LiveChatError.from(error)
+        if (e.retryable || stored === null) throw e
+        this.#storage.remove(this.#tokenKey) // refused for good: start afresh when the visitor acts
       }
     }
     if (this.#token) this.openSocket()
@@ -184,18 +187,30 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
 
   /**
    * Starts a conversation (making a session first if there is none) and stores the token: from
-   * now on the visitor is remembered. Retryable failures are retried with the same `clientKey`,
-   * so the server never makes two conversations for one call.
+   * now on the visitor is remembered. Retryable failures are retried (after 1 s, 2 s, 4 s) with
+   * the same `clientKey`, so the server never makes two conversations for one call.
    */
   async startConversation(options: StartConversationOptions = {}): Promise<StartedConversation> {
+    const { fields, message, attachments } = options
     const input: StartConversation = { clientKey: options.clientKey ?? uuid() }
-    if (options.fields) input.fields = options.fields
-    if (options.message !== undefined) input.message = { clientId: uuid(), text: checkText(options.message) }
+    if (fields) input.fields = fields
+    if (message !== undefined || attachments?.length) input.message = { clientId: uuid(), ...messageContent(message, attachments) }
+    if (options.offline) input.offline = true
     await this.#ensureSession()
     this.openSocket()
-    const started = await this.withRetry(() => this.command('conversation:start', input))
+    let started: StartedConversation
+    for (let attempt = 1; ; attempt++) {
+      try {
+        started = await this.command('conversation:start', input)
+        break
+      } catch (error) {
+        const e = LiveChatError.from(error)
+        if (!e.retryable || attempt > 3) throw e
+        await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt))
+      }
+    }
     this.#persistToken()
-    this.store.track(started.conversation.id)
+    track(this.store, started.conversation.id)
     this.#applyConversation(started.conversation)
     this.receive(started.messages, true)
     return started
@@ -203,25 +218,34 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
 
   /**
    * Sends a message through the outbox: it is kept (across reconnects, and across reloads with
-   * `local` storage) and retried with the same client id until the server acknowledges it.
+   * `local` storage) and retried with the same client id (and the same attachments) until the
+   * server acknowledges it. With `attachments` (see {@link upload}) the text may be empty.
    * @returns The stored message; rejects on a non-retryable error (e.g. a closed conversation).
    */
-  send(conversationId: string, text: string): Promise<Message> {
-    if (!this.#token) return Promise.reject(new LiveChatError('invalid_state', 'No session: call startConversation() first'))
-    try {
-      checkText(text)
-    } catch (error) {
-      return Promise.reject(error)
-    }
+  async send(conversationId: string, text: string, options: SendOptions = {}): Promise<Message> {
+    if (!this.#token) throw new LiveChatError('invalid_state', 'No session: call startConversation() first')
+    const content = messageContent(text, options.attachments)
     this.#persistToken()
-    this.store.track(conversationId)
-    return this.outbox.send({ conversationId, text })
+    track(this.store, conversationId)
+    return this.outbox.send({ conversationId, ...content })
+  }
+
+  /**
+   * Uploads a file (an image, a PDF or a text file) to attach to a message: pass the result (or
+   * its id) in `send(…, { attachments })` or `startConversation({ attachments })`. Makes an
+   * in-memory session if there is none. A file over the server's limit (`config.upload`, known
+   * after {@link connect}) is refused at once with `payload_too_large`; the server also refuses
+   * content of other types (`unsupported_type`), whatever its name says.
+   */
+  async upload(file: Blob, options: UploadOptions = {}): Promise<UploadedFile> {
+    checkUploadSize(file, this.#config?.upload)
+    await this.#ensureSession()
+    return uploadFile(this.http, '/api/visitor/uploads', file, options)
   }
 
   /** Tells the agent the visitor is (not) typing. Does nothing while disconnected. */
   async setTyping(conversationId: string, typing: boolean): Promise<void> {
-    if (!this.connected) return
-    await this.command('typing:set', { conversationId, typing })
+    if (this.connected) await this.command('typing:set', { conversationId, typing })
   }
 
   /** Marks every message up to `seq` as read by the visitor. */
@@ -231,16 +255,13 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
 
   /** Closes a conversation from the visitor side. */
   async closeConversation(conversationId: string): Promise<VisitorConversation> {
-    const conversation = await this.command('conversation:close', { conversationId })
-    this.#applyConversation(conversation)
-    return conversation
+    return this.#applyConversation(await this.command('conversation:close', { conversationId }))
   }
 
   /** Rates a conversation from 1 to 5, with optional feedback. */
   async rate(conversationId: string, rating: number, feedback?: string): Promise<VisitorConversation> {
-    const conversation = await this.command('conversation:rate', { conversationId, rating, ...(feedback === undefined ? {} : { feedback }) })
-    this.#applyConversation(conversation)
-    return conversation
+    // An undefined feedback is left out on the wire (JSON).
+    return this.#applyConversation(await this.command('conversation:rate', { conversationId, rating, feedback }))
   }
 
   /**
@@ -248,8 +269,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
    * the session when the visitor acts); while disconnected it is sent on the next connect.
    */
   async visitPage(url: string, title?: string): Promise<void> {
-    const page = pageInfo(url, title)
-    this.#pendingPage = page
+    const page = (this.#pendingPage = pageInfo(url, title))
     if (!this.#token || !this.connected) return
     await this.command('visitor:page', page)
     if (this.#pendingPage === page) this.#pendingPage = null
@@ -259,16 +279,14 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   async updateProfile(fields: VisitorFields): Promise<VisitorProfile> {
     await this.#ensureSession()
     this.openSocket()
-    const visitor = await this.command('visitor:update', fields)
-    this.#visitor = visitor
-    return visitor
+    return (this.#visitor = await this.command('visitor:update', fields))
   }
 
   /** The visitor's conversations from the server, newest activity first (empty without a session). */
   async conversations(): Promise<VisitorConversation[]> {
     if (!this.#token) return []
-    const { items } = await this.http.get<{ items: VisitorConversation[] }>('/api/visitor/conversations')
-    for (const conversation of items) this.#applyConversation(conversation)
+    const { items } = await this.http<{ items: VisitorConversation[] }>('GET', '/api/visitor/conversations')
+    items.forEach(this.#applyConversation, this)
     return items
   }
 
@@ -277,7 +295,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
    * They join the cache (see {@link getMessages}) but are not emitted as `message` events.
    */
   async messages(conversationId: string, range: MessageRange = {}): Promise<MessagePage> {
-    const page = await this.http.get<MessagePage>(`/api/visitor/conversations/${seg(conversationId)}/messages`, { query: { ...range } })
+    const page = await this.http<MessagePage>('GET', `/api/visitor/conversations/${seg(conversationId)}/messages`, { query: { ...range } })
     this.ingest(conversationId, page, range.after)
     return page
   }
@@ -293,7 +311,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     await this.#createSession(this.#token ?? this.#storage.get(this.#tokenKey))
     if (this.socket) this.reconnectSocket()
     else this.openSocket()
-    return this.#visitor as VisitorProfile
+    return this.#visitor!
   }
 
   /**
@@ -305,19 +323,15 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     this.disconnect()
     this.outbox.clear()
     this.#storage.remove(this.#tokenKey)
-    this.#token = null
+    this.#token = this.#visitor = this.#pendingPage = null
     this.#persisted = false
     this.#identity = undefined
-    this.#visitor = null
-    this.#pendingPage = null
-    this.#conversations.clear()
-    this.#receipts.clear()
-    this.store.clear()
+    this.#forget()
   }
 
   /** Closes the socket. Unsent messages stay queued; `connect()` resumes. */
   disconnect(): void {
-    this.#receipts.cancel()
+    this.#cancelReceipts()
     this.closeSocket()
   }
 
@@ -328,12 +342,13 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
 
   /** @internal */
   protected override bindSocket(socket: Socket): void {
-    const on = <K extends keyof VisitorServerToClient>(event: K, fn: VisitorServerToClient[K]): void => this.listen(socket, event, fn)
+    const on = socket.on.bind(socket) as unknown as <K extends keyof VisitorServerToClient>(event: K, fn: VisitorServerToClient[K]) => void
     on('message:created', (message) => this.receive([message], true))
     on('conversation:updated', (conversation) => {
-      this.store.track(conversation.id)
+      const { id } = conversation
+      track(this.store, id)
       this.#applyConversation(conversation)
-      if (conversation.lastSeq > this.store.maxSeq(conversation.id) && this.connected) this.backgroundSync(conversation.id)
+      if (conversation.lastSeq > maxSeq(this.store, id) && this.connected) this.backgroundSync(id)
     })
     on('typing:changed', (state) => this.emitEvent('typing', state))
     on('receipt:updated', (state) => {
@@ -355,20 +370,17 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
         this.#pendingPage ??= page
       })
     }
-    const items = await this.conversations()
-    for (const conversation of items) if (conversation.status !== 'closed') this.store.track(conversation.id)
+    for (const conversation of await this.conversations()) if (conversation.status !== 'closed') track(this.store, conversation.id)
   }
 
   /** @internal */
   protected override afterSync(): void {
-    for (const id of this.store.ids()) this.#receipts.schedule(id)
+    for (const id of this.store.keys()) this.#scheduleReceipt(id)
   }
 
   /** @internal Acknowledges delivery of messages from the agent side. */
   protected override onNewMessages(messages: Message[]): void {
-    for (const id of new Set(messages.filter((m) => m.senderType !== 'visitor').map((m) => m.conversationId))) {
-      this.#receipts.schedule(id)
-    }
+    for (const m of messages) if (m.senderType !== 'visitor') this.#scheduleReceipt(m.conversationId)
   }
 
   /** @internal A refused token: ask for a session again (once), then reconnect. */
@@ -390,26 +402,27 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
 
   /** POSTs visitor-sessions; a stored token (or one already stored) keeps being stored. */
   async #createSession(token: string | null): Promise<void> {
-    const body: CreateVisitorSession = {}
-    if (token) body.token = token
-    if (this.#identity) body.identity = this.#identity
-    const page = this.#pendingPage ?? currentPage()
-    if (page) body.page = page
+    // Unset fields are left out (JSON drops undefined).
+    const body: CreateVisitorSession = { token: token || undefined, identity: this.#identity, page: this.#pendingPage ?? currentPage() }
     const generation = this.#generation
-    const session = await this.http.post<VisitorSession>(`/api/sites/${seg(this.siteId)}/visitor-sessions`, body, { token: null })
+    const session = await this.http<VisitorSession>('POST', `/api/sites/${seg(this.siteId)}/visitor-sessions`, { body, token: null })
     if (generation !== this.#generation) throw new LiveChatError('aborted', 'reset() was called')
-    const wasStored = token !== null && token === this.#storage.get(this.#tokenKey)
+    const key = this.#tokenKey
+    if (token !== null && token === this.#storage.get(key)) this.#persisted = true
     const previous = this.#visitor?.id
     this.#token = session.token
     this.#visitor = session.visitor
-    if (wasStored) this.#persisted = true
-    if (this.#persisted) this.#storage.set(this.#tokenKey, session.token)
-    if (previous !== undefined && previous !== session.visitor.id) {
-      // Another visitor now: what we knew belongs to the previous one.
-      this.#conversations.clear()
-      this.#receipts.clear()
-      this.store.clear()
-    }
+    if (this.#persisted) this.#storage.set(key, session.token)
+    // Another visitor now: what we knew belongs to the previous one.
+    if (previous !== undefined && previous !== session.visitor.id) this.#forget()
+  }
+
+  /** Forgets the conversations, their messages and the receipts sent. */
+  #forget(): void {
+    this.#conversations.clear()
+    this.#cancelReceipts()
+    this.#receiptsSent.clear()
+    this.store.clear()
   }
 
   #persistToken(): void {
@@ -418,16 +431,51 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     this.#storage.set(this.#tokenKey, this.#token)
   }
 
-  #applyConversation(conversation: VisitorConversation): void {
+  /** Keeps a conversation and emits `conversation` if it really changed. @returns The conversation. */
+  #applyConversation(conversation: VisitorConversation): VisitorConversation {
     const known = this.#conversations.get(conversation.id)
-    if (known && JSON.stringify(known) === JSON.stringify(conversation)) return
-    this.#conversations.set(conversation.id, conversation)
-    this.emitEvent('conversation', conversation)
+    if (!known || JSON.stringify(known) !== JSON.stringify(conversation)) {
+      this.#conversations.set(conversation.id, conversation)
+      this.emitEvent('conversation', conversation)
+    }
+    return conversation
   }
 
   #setOnline(online: boolean): void {
     if (online === this.#online) return
     this.#online = online
     this.emitEvent('availability', { online })
+  }
+
+  /**
+   * Sends the "delivered" watermark of messages from the agent side, at most one per conversation
+   * per 200 ms, and only when it moves forward. One that cannot be sent (disconnected, failed) is
+   * dropped: the next sync schedules it again.
+   */
+  #scheduleReceipt(conversationId: string): void {
+    const timers = this.#receiptTimers
+    const sent = this.#receiptsSent
+    if (timers.has(conversationId)) return
+    timers.set(
+      conversationId,
+      setTimeout(async () => {
+        timers.delete(conversationId)
+        const seq = this.store.get(conversationId)?.messages.findLast((m) => m.senderType !== 'visitor')?.seq ?? 0
+        const known = Math.max(sent.get(conversationId) ?? 0, this.#conversations.get(conversationId)?.visitorDeliveredSeq ?? 0)
+        if (!this.connected || seq <= known) return
+        try {
+          await this.command('conversation:delivered', { conversationId, seq })
+          sent.set(conversationId, Math.max(seq, sent.get(conversationId) ?? 0))
+        } catch {
+          // A receipt is not worth an error event; the next sync schedules it again.
+        }
+      }, 200),
+    )
+  }
+
+  /** Cancels the receipts waiting for their delay. */
+  #cancelReceipts(): void {
+    this.#receiptTimers.forEach(clearTimeout)
+    this.#receiptTimers.clear()
   }
 }

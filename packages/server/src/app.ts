@@ -12,6 +12,7 @@ import { createClient } from 'redis'
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@live-chat/protocol'
 import { agentRoutes, authRoutes } from './agents/routes.js'
 import { cannedResponseRoutes } from './canned-responses/routes.js'
+import { DEFAULT_UPLOAD_MAX_BYTES } from './config.js'
 import { conversationRoutes } from './conversations/routes.js'
 import { setupAgentNamespace } from './realtime/agent-namespace.js'
 import { Publisher } from './realtime/publisher.js'
@@ -23,7 +24,9 @@ import type { Context } from './shared/context.js'
 import type { Database } from './shared/db/index.js'
 import { errorHandler, notFoundHandler, requireAgent } from './shared/http.js'
 import { createLogger, type Logger } from './shared/logger.js'
+import { widgetAssets } from './shared/widget-assets.js'
 import { siteRoutes } from './sites/routes.js'
+import { servedUploads, uploadRoutes } from './uploads/routes.js'
 import { visitorRoutes } from './visitors/routes.js'
 
 export interface AppOptions {
@@ -36,8 +39,12 @@ export interface AppOptions {
   /** With a Redis URL, Socket.io broadcasts reach sockets on every server process. */
   redisUrl?: string
   trustProxy?: boolean
+  /** The largest upload in bytes (UPLOAD_MAX_BYTES); default 10 MB. */
+  uploadMaxBytes?: number
   /** Extra static folders, e.g. { '/examples': '/path/to/examples' }. */
   staticDirs?: Record<string, string>
+  /** The widget's CDN build (packages/widget/cdn), served at /live-chat.js and /widget/*. */
+  widgetDir?: string
 }
 
 export interface LiveChatApp {
@@ -76,11 +83,12 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
     log,
     tokens: new Tokens(opts.secret),
     publish: new Publisher(visitorNs, agentNs),
-    config: { publicUrl: opts.publicUrl ?? '', env: opts.env ?? 'development' },
+    config: { publicUrl: opts.publicUrl ?? '', env: opts.env ?? 'development', uploadMaxBytes: opts.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES },
     nodeId,
   }
   const services = createServices(ctx)
   await services.presence.start()
+  services.sites.clock.start()
   setupVisitorNamespace(visitorNs, services, log)
   setupAgentNamespace(agentNs, services, log)
 
@@ -99,9 +107,12 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   site.use(cannedResponseRoutes(services))
   site.use(agentRoutes(services))
   site.use(siteRoutes(services))
+  site.use(uploadRoutes(services))
   api.use('/sites/:siteId', site)
   api.use(notFoundHandler)
   app.use('/api', api)
+  app.use('/uploads', servedUploads(services))
+  if (opts.widgetDir) app.use(widgetAssets(opts.widgetDir))
   for (const [path, dir] of Object.entries(opts.staticDirs ?? {})) app.use(path, express.static(dir))
   app.use(errorHandler(log))
 
@@ -124,6 +135,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
     async close() {
       if (closed) return
       closed = true
+      services.sites.clock.stop()
       // io.close() disconnects every socket and closes the HTTP server.
       await new Promise<void>((resolve) => {
         io.close(() => resolve())

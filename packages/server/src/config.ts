@@ -17,6 +17,10 @@ const url = (schemes: string[]) =>
     }
   }, `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`)
 
+/** 10 MB. */
+export const DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+const MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
   PORT: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(3000),
@@ -31,6 +35,12 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   DEMO: bool.optional(),
   TRUST_PROXY: bool.default(false),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number({ message: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .min(1, 'must be at least 1')
+    .max(MAX_UPLOAD_BYTES, `must be at most ${MAX_UPLOAD_BYTES} (100 MB): uploads are kept in memory while they arrive`)
+    .default(DEFAULT_UPLOAD_MAX_BYTES),
 })
 
 export interface Config {
@@ -47,6 +57,8 @@ export interface Config {
   logLevel: string
   demo: boolean
   trustProxy: boolean
+  /** The largest file a visitor or an agent may upload, in bytes. */
+  uploadMaxBytes: number
 }
 
 export class ConfigError extends Error {
@@ -92,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     trustProxy: e.TRUST_PROXY,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
   }
 }
 

@@ -4,3 +4,4 @@ export { openDatabase, type Database, type DatabaseOptions, type Tx } from './sh
 export { identityHash } from './shared/auth.js'
 export { seedDemo, DEMO_SITE_ID } from './demo/seed.js'
 export type { Services } from './services.js'
+export { createLogger, type Logger } from './shared/logger.js'

@@ -8,7 +8,7 @@ import { createApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { seedDemo } from './demo/seed.js'
 import { openDatabase } from './shared/db/index.js'
-import { createLogger } from './shared/logger.js'
+import { createLogger, type Logger } from './shared/logger.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     },
   })
   const examples = path.join(root, 'examples')
+  const widgetDir = findWidgetDir(log)
   const server = await createApp({
     db,
     secret: config.secret,
@@ -45,7 +46,9 @@ async function main(): Promise<void> {
     logger: log,
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,
+    uploadMaxBytes: config.uploadMaxBytes,
     staticDirs: fs.existsSync(examples) ? { '/examples': examples } : {},
+    ...(widgetDir ? { widgetDir } : {}),
   })
   const demo = config.demo ? await seedDemo(db, server.services, config.dataDir) : undefined
   const address = await server.listen(config.port, config.host)
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
     `  Database     ${embedded ? `embedded PGlite (${pgliteDir})` : 'PostgreSQL (DATABASE_URL)'}`,
     `  Scale-out    ${config.redisUrl ? 'Socket.io Redis adapter (REDIS_URL)' : 'single process (set REDIS_URL to run several)'}`,
   ]
+  if (widgetDir) lines.push(`  Widget       ${url}/live-chat.js`)
   if (fs.existsSync(examples)) lines.push(`  Examples     ${url}/examples/`)
   if (demo) {
     lines.push(`  Demo site    ${demo.siteId}`)
@@ -78,6 +82,19 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+/** The CDN build of the installed @live-chat/widget (its cdn folder), built by `npm run build`. */
+function findWidgetDir(log: Logger): string | undefined {
+  let dir: string
+  try {
+    dir = path.dirname(fileURLToPath(import.meta.resolve('@live-chat/widget/cdn/live-chat.js')))
+  } catch {
+    log.warn('@live-chat/widget is not installed: /live-chat.js and /widget/* are not served')
+    return undefined
+  }
+  if (!fs.existsSync(path.join(dir, 'live-chat.js'))) log.warn({ dir }, 'the widget is not built (run `npm run build`): /live-chat.js answers 404 until it is')
+  return dir
 }
 
 main().catch((e: unknown) => {

@@ -8,6 +8,7 @@ import { PresenceService } from './presence/service.js'
 import type { Context } from './shared/context.js'
 import type { Tokens } from './shared/auth.js'
 import { SiteService } from './sites/service.js'
+import { UploadService } from './uploads/service.js'
 import { VisitorService } from './visitors/service.js'
 
 export interface Services {
@@ -20,21 +21,24 @@ export interface Services {
   messages: MessageService
   agents: AgentService
   cannedResponses: CannedResponseService
+  uploads: UploadService
 }
 
 export function createServices(ctx: Context): Services {
   const presence = new PresenceService(ctx.db, ctx.nodeId, ctx.log)
   const routing = new Routing(ctx, presence)
-  const sites = new SiteService(ctx)
+  const uploads = new UploadService(ctx)
+  const sites = new SiteService(ctx, uploads)
   return {
     tokens: ctx.tokens,
     presence,
     routing,
     sites,
     visitors: new VisitorService(ctx, sites, presence),
-    conversations: new ConversationService(ctx, presence, routing),
-    messages: new MessageService(ctx, presence, routing),
+    conversations: new ConversationService(ctx, presence, routing, uploads),
+    messages: new MessageService(ctx, presence, routing, uploads),
     agents: new AgentService(ctx, presence, routing),
     cannedResponses: new CannedResponseService(ctx),
+    uploads,
   }
 }

@@ -13,8 +13,20 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  const db = await createTestDatabase('live_chat_test')
+  project.provide('databaseUrl', db.url)
+  project.provide('redisUrl', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379')
+  return db.drop
+}
+
+/**
+ * Creates an empty, migrated database `<prefix>_<random hex>` on the test Postgres
+ * (TEST_DATABASE_ADMIN_URL); `drop()` removes it even while connections are open.
+ * Also used by the widget's browser tests (packages/widget/test/server-plugin.mjs).
+ */
+export async function createTestDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
-  const name = `live_chat_test_${crypto.randomBytes(4).toString('hex')}`
+  const name = `${prefix}_${crypto.randomBytes(4).toString('hex')}`
   const url = new URL(admin)
   url.pathname = `/${name}`
   const client = new pg.Client({ connectionString: admin })
@@ -23,12 +35,13 @@ export default async function setup(project: TestProject) {
   await client.end()
   const db = await openDatabase({ url: url.toString() })
   await db.close()
-  project.provide('databaseUrl', url.toString())
-  project.provide('redisUrl', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379')
-  return async () => {
-    const c = new pg.Client({ connectionString: admin })
-    await c.connect()
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await c.end()
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: admin })
+      await c.connect()
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await c.end()
+    },
   }
 }

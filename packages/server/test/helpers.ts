@@ -1,14 +1,14 @@
 // Test harness: the real app on a free port over the run's Postgres database, and fixtures
 // that make fresh rows (a new site per test) through the same services the app uses.
 import crypto from 'node:crypto'
-import { inject } from 'vitest'
+import { afterAll, afterEach, beforeAll, inject } from 'vitest'
 import { io as ioClient, type Socket } from 'socket.io-client'
 import { createApp, type LiveChatApp } from '../src/app.js'
 import { hashPassword } from '../src/shared/auth.js'
 import { openDatabase, type Database } from '../src/shared/db/index.js'
 import { createLogger } from '../src/shared/logger.js'
 import type { Services } from '../src/services.js'
-import type { AgentRole } from '@live-chat/protocol'
+import type { AgentRole, UpdateSiteSettings } from '@live-chat/protocol'
 
 export const SECRET = 'test-secret-test-secret-test-secret-0123456789'
 
@@ -25,6 +25,10 @@ export interface ServerOptions {
   /** Use this database (e.g. an embedded PGlite) instead of the run's Postgres. */
   db?: Database
   redisUrl?: string
+  /** The largest upload in bytes (default: the app's 10 MB). */
+  uploadMaxBytes?: number
+  /** Serve the widget's CDN build from this folder (see AppOptions.widgetDir). */
+  widgetDir?: string
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
@@ -35,6 +39,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     env: 'test',
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
+    ...(opts.uploadMaxBytes ? { uploadMaxBytes: opts.uploadMaxBytes } : {}),
+    ...(opts.widgetDir ? { widgetDir: opts.widgetDir } : {}),
   })
   const { port } = await app.listen(0, '127.0.0.1')
   const url = `http://127.0.0.1:${port}`
@@ -80,7 +86,7 @@ export class Fixtures {
     private readonly services: Services,
   ) {}
 
-  async site(opts: { allowedOrigins?: string[]; widget?: { requireEmail?: boolean } } = {}): Promise<SiteFixture> {
+  async site(opts: { allowedOrigins?: string[]; widget?: UpdateSiteSettings['widget'] } = {}): Promise<SiteFixture> {
     const agency = await this.db.prisma.agency.create({ data: { name: `Agency ${unique()}` } })
     const site = await this.services.sites.create({ agencyId: agency.id, name: `Site ${unique()}`, allowedOrigins: opts.allowedOrigins ?? [] })
     if (opts.widget) await this.db.inSite(site.id, (tx) => tx.widgetSettings.update({ where: { siteId: site.id }, data: opts.widget! }))
@@ -157,4 +163,30 @@ export function connectRaw(socket: Socket): Promise<Socket> {
 /** Emits a command with an ack and resolves with the ack. */
 export function ask<T = unknown>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
   return socket.timeout(5_000).emitWithAck(event, ...args) as Promise<T>
+}
+
+/**
+ * The usual setup of a test file: one server for all its tests (started before, closed after),
+ * and `track()` for the clients or sockets a test opens, disconnected after each test.
+ */
+export function serverPerFile(opts: ServerOptions = {}): { readonly s: TestServer; track<C extends { disconnect(): unknown }>(client: C): C } {
+  let server: TestServer | undefined
+  const open: { disconnect(): unknown }[] = []
+  beforeAll(async () => {
+    server = await startServer(opts)
+  })
+  afterEach(() => {
+    for (const c of open.splice(0)) c.disconnect()
+  })
+  afterAll(() => server?.close())
+  return {
+    get s() {
+      if (!server) throw new Error('the server starts in beforeAll')
+      return server
+    },
+    track(client) {
+      open.push(client)
+      return client
+    },
+  }
 }

@@ -8,7 +8,8 @@ import { AppError, forbidden, notFound } from '../shared/errors.js'
 import { agentName, agentWithUser, toAgentSummary } from '../shared/map.js'
 import type { Routing } from '../conversations/routing.js'
 import type { PresenceService } from '../presence/service.js'
-import { requireAdmin, siteOnline } from '../sites/service.js'
+import { siteOnline } from '../sites/availability.js'
+import { requireAdmin } from '../sites/service.js'
 import { isUuid } from '../shared/params.js'
 
 export class AgentService {

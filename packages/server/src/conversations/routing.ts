@@ -1,7 +1,8 @@
 // Routing: a new or returning conversation goes to the online agent with free capacity who
 // has the fewest active chats (ties: the one assigned longest ago, i.e. round-robin);
 // otherwise it waits in the queue, which is served oldest first whenever an agent frees
-// capacity or comes online.
+// capacity or comes online. Offline messages are never routed: they wait, unassigned, for
+// someone on the team to take them (conversation:assign).
 //
 // A drain runs in its own transaction and first takes a per-site advisory lock, so two
 // processes never give the same agent more than their capacity. It only then locks
@@ -51,7 +52,7 @@ export class Routing {
         const done: { conversationId: string; message: Message }[] = []
         for (;;) {
           const next = await tx.conversation.findFirst({
-            where: { siteId, status: 'pending', assignedAgentId: null },
+            where: { siteId, status: 'pending', assignedAgentId: null, offline: false },
             orderBy: [{ queuedAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
             select: { id: true },
           })

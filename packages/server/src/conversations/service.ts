@@ -1,6 +1,13 @@
 // Conversations: start, assign and transfer, resolve and reopen, close and rate, tags and
 // priority, and the agents' inbox. Every change happens in one site-scoped transaction and
 // is announced after it commits.
+//
+// Offline messages: a visitor who finds no agent available starts the conversation with
+// `offline: true`. It needs an email to answer to (given now or already on the visitor), is
+// stored with is_offline = true, and waits unassigned (routing never picks it) until someone on
+// the team takes it. Agents hear of it through `conversation:created` like any other. The email
+// to the team belongs in start(), after the commit, beside that announcement (only for a
+// conversation just created), so a retried start never mails twice.
 import type {
   ConversationSummary,
   ListConversationsQuery,
@@ -18,8 +25,9 @@ import type { AgentActor, Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, fromUnknown, invalidPayload, invalidState, notFound } from '../shared/errors.js'
 import { agentName, agentWithUser, conversationFull, toMessage, toVisitorConversation } from '../shared/map.js'
-import { appendMessage, lockConversation, type LockedConversation, type MessageRow } from '../messages/store.js'
+import { appendMessage, lockConversation, storedText, type LockedConversation, type MessageRow } from '../messages/store.js'
 import type { PresenceService } from '../presence/service.js'
+import type { UploadService } from '../uploads/service.js'
 import type { Routing } from './routing.js'
 import { loadViews, views, type ConversationViews } from './views.js'
 import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
@@ -31,6 +39,7 @@ export class ConversationService {
     private readonly ctx: Context,
     private readonly presence: PresenceService,
     private readonly routing: Routing,
+    private readonly uploads: UploadService,
   ) {}
 
   // ------------------------------------------------------------------ visitor side
@@ -49,6 +58,7 @@ export class ConversationService {
     if (!created) return { conversation: v.visitorView, messages }
     this.ctx.publish.conversationCreated(v.summary)
     for (const m of messages) this.ctx.publish.message(actor.siteId, actor.visitorId, m)
+    if (input.offline) return { conversation: v.visitorView, messages }
     const assigned = await this.routing.drain(actor.siteId)
     if (!assigned.includes(v.summary.id)) return { conversation: v.visitorView, messages }
     const after = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, v.summary.id))
@@ -74,6 +84,11 @@ export class ConversationService {
       const visitor = await tx.visitor.findUnique({ where: { id: actor.visitorId } })
       if (!visitor) throw new AppError('unauthorized', 'unknown visitor')
       checkPreChat(site.widgetSettings, visitor, input.fields)
+      if (input.offline && !input.fields?.email && !visitor.email) {
+        throw new AppError('invalid_payload', 'invalid payload: fields.email: an offline message needs an email to answer to', [
+          { path: 'fields.email', message: 'required for an offline message' },
+        ])
+      }
       if (input.fields) await applyVisitorFields(tx, visitor, input.fields)
       const now = new Date()
       const created = await tx.conversation.create({
@@ -82,23 +97,27 @@ export class ConversationService {
           agencyId: site.agencyId,
           visitorId: actor.visitorId,
           clientKey: input.clientKey,
+          offline: input.offline ?? false,
           status: 'pending',
           queuedAt: now,
           lastActivityAt: now,
-          subject: input.message ? input.message.text.trim().slice(0, 120) : null,
+          subject: storedText(input.message?.text)?.trim().slice(0, 120) ?? null,
         },
         select: { id: true },
       })
       const messages: Message[] = []
       if (input.message) {
         const conv = (await lockConversation(tx, created.id))!
+        const files = await this.uploads.plan(tx, actor, input.message.attachments)
         const row = await appendMessage(tx, conv, {
           senderType: 'visitor',
           senderId: actor.visitorId,
           senderName: input.fields?.name ?? visitor.name,
-          text: input.message.text,
+          text: storedText(input.message.text),
           clientId: input.message.clientId,
+          attachments: files.attachments,
         })
+        await files.link(row.id)
         messages.push(toMessage(row))
       }
       const v = await loadViews(tx, this.presence, created.id)
@@ -165,6 +184,7 @@ export class ConversationService {
     if (q.status) and.push({ status: { in: q.status } })
     if (q.mine) and.push({ assignedAgentId: actor.agentId })
     if (q.unassigned) and.push({ assignedAgentId: null })
+    if (q.offline !== undefined) and.push({ offline: q.offline })
     if (q.agentId) and.push({ assignedAgentId: q.agentId })
     if (q.priority) and.push({ priority: q.priority })
     if (q.tag) and.push({ tags: { has: q.tag } })

@@ -10,7 +10,8 @@ import { reopenMessage } from '../conversations/service.js'
 import type { Routing } from '../conversations/routing.js'
 import { loadViews } from '../conversations/views.js'
 import type { PresenceService } from '../presence/service.js'
-import { appendMessage, lockConversation } from './store.js'
+import type { UploadService } from '../uploads/service.js'
+import { appendMessage, lockConversation, storedText } from './store.js'
 
 export interface SendResult {
   message: Message
@@ -29,8 +30,10 @@ export class MessageService {
     private readonly ctx: Context,
     private readonly presence: PresenceService,
     private readonly routing: Routing,
+    private readonly uploads: UploadService,
   ) {}
 
+  /** Stores a message (with its attachments, in the same transaction) and announces it. Idempotent on clientId. */
   async send(actor: Actor, input: AgentSendMessage): Promise<SendResult> {
     const isPrivate = actor.kind === 'agent' && input.private === true
     const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
@@ -56,14 +59,17 @@ export class MessageService {
       } else if (!isPrivate && conv.status === 'closed') {
         throw invalidState('the visitor closed this conversation')
       }
+      const files = await this.uploads.plan(tx, actor, input.attachments)
       const message = await appendMessage(tx, conv, {
         senderType: actor.kind,
         senderId,
         senderName: actor.kind === 'agent' ? actor.name : conv.visitorName,
-        text: input.text,
+        text: storedText(input.text),
         clientId: input.clientId,
         isPrivate,
+        attachments: files.attachments,
       })
+      await files.link(message.id)
       return { message, created: true, extra, statusChanged, visitorId: conv.visitorId }
     })
     const message = toMessage(r.message)

@@ -1,9 +1,10 @@
 // Appending to a conversation. The conversation row is locked (SELECT … FOR UPDATE) for the
 // rest of the transaction, so concurrent sends to one conversation take seq numbers one after
 // another: gap-free and monotonic, and a failed transaction gives its number back.
-import type { SystemEvent } from '@live-chat/protocol'
+import type { Attachment, MessageType, SystemEvent } from '@live-chat/protocol'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
+import { isImage } from '../uploads/content.js'
 
 export interface LockedConversation {
   id: string
@@ -40,10 +41,23 @@ export interface NewMessage {
   text: string | null
   clientId?: string | null
   isPrivate?: boolean
+  /** Files the message carries (already checked; see UploadService.plan). */
+  attachments?: Attachment[]
   system?: SystemEvent
   /** Extra conversation changes made in the same update (status, assignment, ...). */
   conversation?: Prisma.ConversationUncheckedUpdateInput
 }
+
+/** 'image' when every attachment is an image, 'file' when any is not, 'text' when there are none. */
+function messageType(m: NewMessage): MessageType {
+  if (m.system) return 'system'
+  const files = m.attachments ?? []
+  if (files.length === 0) return 'text'
+  return files.every((f) => isImage(f.type)) ? 'image' : 'file'
+}
+
+/** A message's text as stored: null when there is none (a message of attachments only). */
+export const storedText = (text: string | undefined): string | null => (text !== undefined && text.trim() !== '' ? text : null)
 
 /** Appends a message to a locked conversation and updates the conversation's counters. */
 export async function appendMessage(tx: Tx, conv: LockedConversation, m: NewMessage): Promise<MessageRow> {
@@ -59,8 +73,9 @@ export async function appendMessage(tx: Tx, conv: LockedConversation, m: NewMess
       senderType: m.senderType,
       senderId: m.senderId,
       senderName: m.senderName,
-      messageType: m.system ? 'system' : 'text',
+      messageType: messageType(m),
       content: m.text,
+      attachments: (m.attachments ?? []) as unknown as Prisma.InputJsonValue,
       isPrivate,
       metadata: (m.system ?? {}) as Prisma.InputJsonValue,
       createdAt: now,

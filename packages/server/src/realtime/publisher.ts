@@ -55,4 +55,19 @@ export class Publisher {
   availability(siteId: string, online: boolean): void {
     this.visitors.to(rooms.siteVisitors(siteId)).emit('availability:changed', { online })
   }
+
+  /** Availability to the site's visitors connected to this process only (every process tells its own). */
+  availabilityHere(siteId: string, online: boolean): void {
+    this.visitors.local.to(rooms.siteVisitors(siteId)).emit('availability:changed', { online })
+  }
+
+  /** The sites that have visitors connected to this process. */
+  sitesWithLocalVisitors(): string[] {
+    const sites: string[] = []
+    for (const room of this.visitors.adapter.rooms.keys()) {
+      const siteId = rooms.siteOfVisitorsRoom(room)
+      if (siteId) sites.push(siteId)
+    }
+    return sites
+  }
 }

@@ -30,5 +30,7 @@ export type AgentSocket = Socket<AgentClientToServer, AgentServerToClient, NoInt
 export const rooms = {
   siteAgents: (siteId: string) => `site:${siteId}`,
   siteVisitors: (siteId: string) => `site:${siteId}`,
+  /** The site of a `siteVisitors` room, or null for any other room. */
+  siteOfVisitorsRoom: (room: string) => (room.startsWith('site:') ? room.slice('site:'.length) : null),
   visitor: (visitorId: string) => `visitor:${visitorId}`,
 }

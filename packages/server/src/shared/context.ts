@@ -29,7 +29,7 @@ export interface Context {
   log: Logger
   tokens: Tokens
   publish: Publisher
-  config: Pick<Config, 'publicUrl' | 'env'>
+  config: Pick<Config, 'publicUrl' | 'env' | 'uploadMaxBytes'>
   /** This process's id in mod_chat_nodes. */
   nodeId: string
 }

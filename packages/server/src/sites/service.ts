@@ -1,11 +1,14 @@
 // Sites: the public widget configuration, the admin's settings, allowed origins, and
-// creating sites (for the demo seed, tests and platform tooling).
+// creating sites (for the demo seed, tests and platform tooling). Whether a site is available
+// (business hours, online agents) is in availability.ts.
 import type { PreChatField, SiteSettings, UpdateSiteSettings, WidgetConfig } from '@live-chat/protocol'
 import type { Prisma } from '../generated/prisma/client.js'
 import { newIdentitySecret } from '../shared/auth.js'
 import type { AgentActor, Context } from '../shared/context.js'
-import type { Tx } from '../shared/db/index.js'
 import { AppError, forbidden, notFound } from '../shared/errors.js'
+import type { UploadService } from '../uploads/service.js'
+import { agentsAvailable, AvailabilityClock, CLOCK_FIELDS, siteOnline } from './availability.js'
+import { openByClock } from './business-hours.js'
 
 type SiteRow = Prisma.SiteGetPayload<object>
 type WidgetRow = Prisma.WidgetSettingsGetPayload<object>
@@ -19,7 +22,15 @@ export interface NewSite {
 }
 
 export class SiteService {
-  constructor(private readonly ctx: Context) {}
+  /** Tells visitors when their site opens or closes by the clock (started by the app). */
+  readonly clock: AvailabilityClock
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly uploads: UploadService,
+  ) {
+    this.clock = new AvailabilityClock(ctx)
+  }
 
   find(siteId: string): Promise<SiteRow | null> {
     return this.ctx.db.prisma.site.findUnique({ where: { id: siteId } })
@@ -42,11 +53,11 @@ export class SiteService {
   async widgetConfig(siteId: string, origin?: string): Promise<WidgetConfig> {
     const site = await this.require(siteId)
     this.checkOrigin(site, origin)
-    const { settings, online } = await this.ctx.db.inSite(siteId, async (tx) => ({
-      settings: await tx.widgetSettings.findUnique({ where: { siteId } }),
-      online: await siteOnline(tx, siteId),
-    }))
-    return { siteId, ...widgetFields(settings), online }
+    const { settings, online } = await this.ctx.db.inSite(siteId, async (tx) => {
+      const settings = await tx.widgetSettings.findUnique({ where: { siteId } })
+      return { settings, online: openByClock(settings) && (await agentsAvailable(tx, siteId)) }
+    })
+    return { siteId, ...widgetFields(settings), online, upload: this.uploads.limits() }
   }
 
   async settings(actor: AgentActor): Promise<SiteSettings> {
@@ -62,7 +73,7 @@ export class SiteService {
   async updateSettings(actor: AgentActor, input: UpdateSiteSettings): Promise<SiteSettings> {
     requireAdmin(actor)
     let site = await this.require(actor.siteId)
-    await this.ctx.db.inSite(actor.siteId, async (tx) => {
+    const online = await this.ctx.db.inSite(actor.siteId, async (tx) => {
       if (input.name !== undefined || input.allowedOrigins !== undefined) {
         site = await tx.site.update({
           where: { id: actor.siteId },
@@ -80,7 +91,14 @@ export class SiteService {
           update: w,
         })
       }
+      const clock = input.widget && CLOCK_FIELDS.some((f) => input.widget![f] !== undefined)
+      return clock ? siteOnline(tx, actor.siteId) : undefined
     })
+    // New business hours may open or close the site at once.
+    if (online !== undefined) {
+      this.clock.forget(actor.siteId)
+      this.ctx.publish.availability(actor.siteId, online)
+    }
     return this.settingsOf(site)
   }
 
@@ -104,17 +122,6 @@ export function requireAdmin(actor: AgentActor): void {
   if (actor.role !== 'admin') throw forbidden('only a site admin may do this')
 }
 
-/** Whether any agent is online, accepting chats and connected. */
-export async function siteOnline(tx: Tx, siteId: string): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ online: boolean }[]>`
-    SELECT EXISTS (
-      SELECT 1 FROM mod_chat_agents a
-      WHERE a.site_id = ${siteId}::uuid AND a.status = 'online' AND a.accept_new_chats
-        AND EXISTS (SELECT 1 FROM mod_chat_connections k WHERE k.site_id = a.site_id AND k.agent_id = a.id)
-    ) AS online`
-  return rows[0]?.online ?? false
-}
-
 const DEFAULTS = {
   primaryColor: '#0066FF',
   position: 'bottom-right' as const,
@@ -130,6 +137,7 @@ const DEFAULTS = {
   preChatFields: [] as PreChatField[],
   businessHoursEnabled: false,
   businessHours: {},
+  holidays: [] as string[],
   timezone: 'UTC',
   soundEnabled: true,
   notificationSound: 'default',
@@ -137,7 +145,7 @@ const DEFAULTS = {
   customTranslations: {},
 }
 
-function widgetFields(w: WidgetRow | null): Omit<WidgetConfig, 'online' | 'siteId'> {
+function widgetFields(w: WidgetRow | null): SiteSettings['widget'] {
   if (!w) return DEFAULTS
   return {
     primaryColor: w.primaryColor,
@@ -154,6 +162,7 @@ function widgetFields(w: WidgetRow | null): Omit<WidgetConfig, 'online' | 'siteI
     preChatFields: w.preChatFields as unknown as PreChatField[],
     businessHoursEnabled: w.businessHoursEnabled,
     businessHours: w.businessHours as WidgetConfig['businessHours'],
+    holidays: w.holidays ?? [],
     timezone: w.timezone,
     soundEnabled: w.soundEnabled,
     notificationSound: w.notificationSound,

@@ -3,6 +3,7 @@ import { CreateVisitorSession, MessagesQuery } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import { parse, requireVisitor, visitorOf } from '../shared/http.js'
 import { SiteParams, VisitorConversationParams } from '../shared/params.js'
+import { uploadRoutes } from '../uploads/routes.js'
 
 /** The widget's REST side: its session, and the visitor's own conversations. */
 export function visitorRoutes(s: Services): Router {
@@ -37,6 +38,7 @@ export function visitorRoutes(s: Services): Router {
     const q = parse(MessagesQuery, req.query, 'query')
     res.json(await s.messages.page(visitorOf(res), id, q))
   })
+  visitor.use(uploadRoutes(s))
   r.use('/visitor', visitor)
   return r
 }

@@ -78,6 +78,9 @@ const sendCases: Case[] = [
   p('a too short clientId', () => send({ clientId: 'abc' })), p('a too long clientId', () => send({ clientId: 'x'.repeat(65) })),
   p('no text', () => send({ text: undefined })), p('text of the wrong type', () => send({ text: { html: '<b>hi</b>' } })),
   p('blank text', () => send({ text: '   ' })), p('over-long text (10,001 characters)', () => send({ text: LONG_TEXT })),
+  p('an empty attachment list and no text', () => send({ text: undefined, attachments: [] })),
+  p('attachments that are not a list', () => send({ attachments: 'file' })), p('a non-UUID attachment', () => send({ attachments: ['file-1'] })),
+  p('11 attachments', () => send({ attachments: Array.from({ length: 11 }, () => crypto.randomUUID()) })),
 ]
 const syncCases: Case[] = [
   ...idCases(() => ref({ afterSeq: 0 })),
@@ -100,6 +103,9 @@ const VISITOR: Record<string, Case[]> = {
     p('a first message with over-long text', () => ({ clientKey: 'start-0001', message: { clientId: CID, text: LONG_TEXT } })),
     p('a first message with a bad clientId', () => ({ clientKey: 'start-0001', message: { clientId: 'a b', text: 'hi' } })),
     p('a first message with blank text', () => ({ clientKey: 'start-0001', message: { clientId: CID, text: ' ' } })),
+    p('a first message with neither text nor attachments', () => ({ clientKey: 'start-0001', message: { clientId: CID } })),
+    p('a first message with a non-UUID attachment', () => ({ clientKey: 'start-0001', message: { clientId: CID, attachments: ['file-1'] } })),
+    p('an offline flag of the wrong type', () => ({ clientKey: 'start-0001', offline: 'yes' })),
     p('an invalid email', () => ({ clientKey: 'start-0001', fields: { email: 'not-an-email' } })),
     p('a nested custom field', () => ({ clientKey: 'start-0001', fields: { custom: { plan: { nested: true } } } })),
   ],
@@ -318,7 +324,7 @@ const QUERY_ROUTES: { name: string; path: (q: string) => string; auth: Auth; bad
   { name: 'GET conversations/:id/messages', path: (q) => `/api/sites/${site.id}/conversations/${conv}/messages?${q}`, auth: 'agent', bad: PAGE_QUERIES },
   { name: 'GET conversations', path: (q) => `/api/sites/${site.id}/conversations?${q}`, auth: 'agent', bad: [
     'limit=abc', 'limit=-1', 'limit=0', 'limit=101', 'limit=1.5', 'limit=1&limit=2', 'status=bogus', 'status=active,bogus',
-    'mine=yes', 'unassigned=maybe', 'agentId=nobody', 'priority=critical', `q=${'x'.repeat(201)}`, `tag=${'x'.repeat(51)}`,
+    'mine=yes', 'unassigned=maybe', 'offline=maybe', 'agentId=nobody', 'priority=critical', `q=${'x'.repeat(201)}`, `tag=${'x'.repeat(51)}`,
     'cursor=garbage', `cursor=${b64(['not a date', 'x'])}`, `cursor=${b64({ at: 1 })}`, `cursor=${'x'.repeat(501)}`,
   ] },
   { name: 'GET canned-responses', path: (q) => `/api/sites/${site.id}/canned-responses?${q}`, auth: 'agent', bad: [`q=${'x'.repeat(101)}`, `category=${'x'.repeat(101)}`, 'q=a&q=b'] },

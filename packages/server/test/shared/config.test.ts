@@ -45,6 +45,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_APP_URL: 'postgres://app@db/x', DATA_DIR: tmp() })).toThrow(/DATABASE_APP_URL: needs DATABASE_URL/)
   })
 
+  it('takes the upload limit in bytes, 10 MB by default, and refuses a bad one', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).uploadMaxBytes).toBe(10 * 1024 * 1024)
+    expect(loadConfig({ DATA_DIR: tmp(), UPLOAD_MAX_BYTES: '2048' }).uploadMaxBytes).toBe(2048)
+    expect(() => loadConfig({ DATA_DIR: tmp(), UPLOAD_MAX_BYTES: '10MB' })).toThrow(/UPLOAD_MAX_BYTES: must be a number of bytes \(got "10MB"\)/)
+    expect(() => loadConfig({ DATA_DIR: tmp(), UPLOAD_MAX_BYTES: '0' })).toThrow(/UPLOAD_MAX_BYTES: must be at least 1/)
+    expect(() => loadConfig({ DATA_DIR: tmp(), UPLOAD_MAX_BYTES: String(200 * 1024 * 1024) })).toThrow(/UPLOAD_MAX_BYTES: must be at most/)
+  })
+
   it('treats empty variables as unset', () => {
     const c = loadConfig({ PORT: '', REDIS_URL: '', DATA_DIR: tmp() })
     expect(c.port).toBe(3000)

@@ -61,6 +61,22 @@ describe('row-level security', () => {
     expect(still.priority).toBe('normal')
   })
 
+  it('uploads are site-scoped too; the lookup by id tells the site and nothing else', async () => {
+    const a = await siteWithChat('a')
+    const b = await siteWithChat('b')
+    const file = await s.db.inSite(a.site.id, (tx) =>
+      tx.upload.create({ data: { siteId: a.site.id, visitorId: a.visitorId, name: 'a.txt', contentType: 'text/plain', size: 1, data: new Uint8Array([0x61]) } }),
+    )
+    expect(await s.db.prisma.upload.count()).toBe(0)
+    expect(await s.db.inSite(b.site.id, (tx) => tx.upload.findUnique({ where: { id: file.id } }))).toBeNull()
+    const write = s.db.inSite(b.site.id, (tx) =>
+      tx.upload.create({ data: { siteId: a.site.id, visitorId: a.visitorId, name: 'b.txt', contentType: 'text/plain', size: 1, data: new Uint8Array([0x62]) } }),
+    )
+    await expect(write).rejects.toMatchObject({ code: 'P2039' })
+    const [found] = await s.db.prisma.$queryRaw<{ site: string | null }[]>`SELECT mod_chat_upload_site(${file.id}::uuid)::text AS site`
+    expect(found).toEqual({ site: a.site.id })
+  })
+
   it('the setting ends with its transaction: the next query on the same connection sees nothing', async () => {
     const a = await siteWithChat('scoped')
     // One connection only, so the follow-up query surely reuses it.

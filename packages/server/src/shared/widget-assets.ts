@@ -1,0 +1,46 @@
+// Serves the widget's CDN build (packages/widget/cdn, see rollup.config.js) to any page:
+//   /live-chat.js         the loader, the one URL site owners paste into their pages
+//   /widget/*             the full bundle (live-chat.full.js) and its hashed chunks
+// Stable names are cached briefly (and revalidated by ETag) so a deploy reaches every page within
+// minutes; hashed chunks never change and are cached for good. Pages on any origin may load
+// them, as classic scripts or as CORS module scripts (the full bundle is an ES module).
+import path from 'node:path'
+import express, { type Response, type Router } from 'express'
+import { notFoundHandler } from './http.js'
+
+export const STABLE_CACHE = 'public, max-age=300, stale-while-revalidate=86400'
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable'
+
+const HASHED = /^chunks\//
+
+function crossOriginHeaders(res: Response): void {
+  res.setHeader('Access-Control-Allow-Origin', '*')
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin')
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+}
+
+export function widgetAssets(dir: string): Router {
+  const r = express.Router()
+  const files = express.static(dir, {
+    index: false,
+    redirect: false,
+    // Cache-Control is ours (below); ETag and Last-Modified stay on for revalidation.
+    cacheControl: false,
+    setHeaders(res, file) {
+      crossOriginHeaders(res)
+      const rel = path.relative(dir, file).split(path.sep).join('/')
+      res.setHeader('Cache-Control', HASHED.test(rel) ? IMMUTABLE_CACHE : STABLE_CACHE)
+    },
+  })
+  r.get('/live-chat.js', files, notFoundHandler)
+  // The loader imports `live-chat.full.js` next to its own URL: from /live-chat.js that is
+  // /live-chat.full.js. A redirect sends it to /widget/, and a module's relative imports resolve
+  // against its final URL, so its chunks load from /widget/chunks/.
+  r.get('/live-chat.full.js', (_req, res) => {
+    crossOriginHeaders(res)
+    res.setHeader('Cache-Control', STABLE_CACHE)
+    res.redirect(302, 'widget/live-chat.full.js')
+  })
+  r.use('/widget', files, notFoundHandler)
+  return r
+}
