@@ -1,15 +1,84 @@
 // Browser bundles, built from the TypeScript output (`tsc -b` runs first, see `npm run build`).
 // The SDK's ESM build in packages/sdk/dist keeps socket.io-client as a dependency for npm users;
 // this adds one self-contained, minified ES module for pages that load the SDK from a CDN.
-// The widget's loader and full bundle join this file with the <live-chat> element.
+// The widget's CDN builds go to packages/widget/cdn (served by the server at /live-chat.js and
+// /widget/*, and published in the npm package):
+//   live-chat.js        the loader: a tiny classic script (IIFE) with no imports, that defines a
+//                       light <live-chat> shell and the LiveChat() queue, then imports ↓
+//   live-chat.full.js   the element with lit and the SDK, an ES module; stable name
+//   chunks/*-[hash].js  what it imports on demand (locales); hashed names, cached for good
+import fs from 'node:fs'
+import path from 'node:path'
+import alias from '@rollup/plugin-alias'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
+import minifyLiterals from 'rollup-plugin-minify-template-literals'
+
+const widget = 'packages/widget'
+const cdn = `${widget}/cdn`
+
+// browser: true picks socket.io-client's browser build (no Node `ws`, no debug).
+const resolve = () => nodeResolve({ browser: true, exportConditions: ['browser'] })
+
+// The widget's socket.io client: WebSocket with fetch long-polling as the fallback (see the file).
+const engineTransports = alias({
+  entries: [{ find: /^\.\/transports\/index\.js$/, replacement: path.resolve('scripts/rollup/engine-transports.js') }],
+})
+// engine-transports.js imports engine.io-client's files by path (they are not in its exports map).
+const ownTransports = {
+  name: 'engine-transports-direct',
+  resolveId(source, importer) {
+    if (importer?.endsWith('scripts/rollup/engine-transports.js') && source.startsWith('engine.io-client/')) {
+      return path.resolve('node_modules', source)
+    }
+    return null
+  },
+}
+
+/** Removes the last build's bundle and chunks, so old hashed chunks neither pile up nor ship. */
+const cleanFullBundle = () => ({
+  name: 'clean-full-bundle',
+  buildStart() {
+    fs.rmSync(`${cdn}/chunks`, { recursive: true, force: true })
+    for (const f of ['live-chat.full.js', 'live-chat.full.js.map']) fs.rmSync(`${cdn}/${f}`, { force: true })
+  },
+})
 
 export default [
   {
     input: 'packages/sdk/dist/index.js',
     output: { file: 'packages/sdk/dist/browser/live-chat-sdk.min.js', format: 'es', sourcemap: true },
-    // browser: true picks socket.io-client's browser build (no Node `ws`, no debug).
-    plugins: [nodeResolve({ browser: true, exportConditions: ['browser'] }), terser({ format: { comments: false } })],
+    plugins: [resolve(), terser({ format: { comments: false } })],
+  },
+  {
+    input: `${widget}/dist/loader.js`,
+    // No source map: it would cost the loader a comment and a request; it is small enough to read.
+    output: { file: `${cdn}/live-chat.js`, format: 'iife' },
+    plugins: [resolve(), terser({ ecma: 2020, toplevel: true, compress: { passes: 3 }, format: { comments: false } })],
+  },
+  {
+    input: `${widget}/dist/cdn.js`,
+    output: {
+      dir: cdn,
+      format: 'es',
+      entryFileNames: 'live-chat.full.js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      sourcemap: true,
+    },
+    plugins: [
+      cleanFullBundle(),
+      engineTransports,
+      ownTransports,
+      resolve(),
+      // Lit's html`` and css`` literals: collapse their whitespace (terser leaves strings alone).
+      minifyLiterals(),
+      terser({ module: true, ecma: 2020, compress: { passes: 3 }, format: { comments: false } }),
+    ],
+  },
+  {
+    // examples/spa: an app that installed @live-chat/widget from npm, bundled as its bundler would.
+    input: 'examples/spa/main.js',
+    output: { dir: 'examples/spa/dist', format: 'es', sourcemap: true },
+    plugins: [resolve(), terser({ module: true, format: { comments: false } })],
   },
 ]

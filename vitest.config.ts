@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 // Workspace packages resolve to their TypeScript sources (the "source" export condition), so
 // tests need no build step.
@@ -15,7 +15,8 @@ export default defineConfig({
     // Integration files each start their own server; two cores are shared with Postgres.
     maxWorkers: 3,
     projects: [
-      { ...sources, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'] } },
+      // The widget's tests run in Chromium (web-test-runner.config.mjs, `npm run test:browser`).
+      { ...sources, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'], exclude: [...configDefaults.exclude, 'packages/widget/**'] } },
       {
         ...sources,
         test: {

@@ -1,0 +1,60 @@
+// Transfer sizes of the widget's CDN build (packages/widget/cdn, from `npm run build`): raw,
+// gzip -9 and brotli (quality 11), against the budgets: the loader every page pays for, and
+// the full widget loaded on idle or interaction.
+import fs from 'node:fs'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import { fileURLToPath } from 'node:url'
+
+const cdn = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../packages/widget/cdn')
+const KB = 1024
+
+export const name = 'sizes'
+
+function measure(files) {
+  const body = Buffer.concat(files.map((f) => fs.readFileSync(path.join(cdn, f))))
+  return {
+    raw: body.length,
+    gzip: zlib.gzipSync(body, { level: 9 }).length,
+    brotli: zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  }
+}
+
+/** A module and the chunks it imports statically (loaded with it), not the dynamic `import()`s. */
+function withStaticImports(file, seen = new Set()) {
+  if (seen.has(file)) return [...seen]
+  seen.add(file)
+  const code = fs.readFileSync(path.join(cdn, file), 'utf8')
+  for (const m of code.matchAll(/(?:^|[;}\n])\s*(?:import|export)\s*(?:[\w$*{}\s,]*?from\s*)?["']([^"']+)["']/g)) {
+    withStaticImports(path.posix.join(path.posix.dirname(file), m[1]), seen)
+  }
+  return [...seen]
+}
+
+/** `chunks/es-Ab12Cd34.js` → `chunks/es.js`, so the figures diff cleanly between builds. */
+const unhashed = (f) => f.replace(/-[\w-]{8}\.js$/, '.js')
+
+/** @returns {Promise<{ name: string, rows: object[], ok: boolean }>} */
+export async function run() {
+  if (!fs.existsSync(path.join(cdn, 'live-chat.js'))) throw new Error(`no CDN build in ${cdn}: run \`npm run build\``)
+  const chunksDir = path.join(cdn, 'chunks')
+  const chunks = fs.existsSync(chunksDir) ? fs.readdirSync(chunksDir).filter((f) => f.endsWith('.js')).map((f) => `chunks/${f}`) : []
+  const largest = chunks.map((f) => ({ f, ...measure([f]) })).sort((a, b) => b.gzip - a.gzip)[0]
+  const full = withStaticImports('live-chat.full.js')
+  const rows = [
+    { what: 'loader', files: ['live-chat.js'], budgetGzip: 2 * KB },
+    { what: full.length > 1 ? `full bundle (+${full.length - 1} static chunks)` : 'full bundle', files: full, budgetGzip: 30 * KB },
+    ...(largest ? [{ what: `largest chunk (${unhashed(largest.f)})`, files: [largest.f] }] : []),
+    { what: `all chunks (${chunks.length})`, files: chunks },
+  ].map(({ what, files, budgetGzip }) => {
+    const m = files.length ? measure(files) : { raw: 0, gzip: 0, brotli: 0 }
+    return { what, ...m, ...(budgetGzip ? { budgetGzip, status: m.gzip <= budgetGzip ? 'PASS' : 'OVER' } : {}) }
+  })
+  const kb = (n) => `${(n / KB).toFixed(2)} KB`
+  console.table(
+    Object.fromEntries(
+      rows.map((r) => [r.what, { raw: kb(r.raw), 'gzip -9': kb(r.gzip), brotli: kb(r.brotli), 'gzip budget': r.budgetGzip ? kb(r.budgetGzip) : '', status: r.status ?? '' }]),
+    ),
+  )
+  return { name, rows, ok: rows.every((r) => r.status !== 'OVER') }
+}

@@ -1,0 +1,536 @@
+import { LitElement, html, type PropertyValues } from 'lit'
+import { LiveChatClient, type Identity, type Message, type VisitorConversation, type WidgetConfig } from '@live-chat/sdk'
+import { drainQueue } from './api.js'
+import { fire } from './events.js'
+import { en, format, loadStrings, type StringKey, type Strings } from './i18n/index.js'
+import { ring, titleCount, unlockSound } from './notify.js'
+import { readForm, type Field } from './forms.js'
+import { styles } from './styles.js'
+import { renderWidget } from './views.js'
+
+/** A message the visitor is sending that has no stored copy yet: an upload, or a failed send. */
+export interface Draft {
+  key: string
+  text: string
+  file?: File
+  /** An object URL to preview an image being uploaded. */
+  preview?: string
+  /** Upload progress, 0..1. */
+  progress?: number
+  failed?: string
+}
+
+let drafts = 0
+
+/**
+ * Puts the widget in the browser's top layer (a manual popover), above anything the page stacks
+ * with z-index, cookie banners with z-index 2147483647 included. Where popovers are not
+ * supported the host's own z-index applies.
+ */
+export function raise(el: HTMLElement): void {
+  if (!('showPopover' in el)) return
+  if (!el.hasAttribute('popover')) el.setAttribute('popover', 'manual')
+  try {
+    el.showPopover()
+  } catch {
+    // Already shown, or not in a document yet: nothing to do.
+  }
+}
+
+/** White or near-black text, whichever contrasts more with a `#rrggbb` background (WCAG luminance). */
+function onColour(hex: string): string {
+  const c = /^#?([\da-f]{2})([\da-f]{2})([\da-f]{2})$/i.exec(hex)
+  if (!c) return '#fff'
+  const [r, g, b] = c.slice(1).map((x) => {
+    const v = parseInt(x, 16) / 255
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4
+  }) as [number, number, number]
+  const l = 0.2126 * r + 0.7152 * g + 0.0722 * b
+  return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? '#111827' : '#fff'
+}
+
+/**
+ * The Live Chat visitor widget: a launcher bubble and a chat window, in Shadow DOM.
+ *
+ * @summary Live chat with a support team, for any page.
+ *
+ * @fires {CustomEvent<{config: WidgetConfig}>} lc-ready - The widget loaded its settings and is ready.
+ * @fires {CustomEvent<{}>} lc-open - The chat window opened.
+ * @fires {CustomEvent<{}>} lc-close - The chat window closed.
+ * @fires {CustomEvent<Message>} lc-message - A message was stored or arrived.
+ * @fires {CustomEvent<{count: number}>} lc-unread-change - The number of unread team messages changed.
+ * @fires {CustomEvent<VisitorConversation>} lc-conversation-start - The visitor started a conversation.
+ *
+ * @csspart launcher - The round button that opens and closes the chat.
+ * @csspart badge - The unread count on the launcher.
+ * @csspart window - The chat window.
+ * @csspart header - The window's title bar.
+ * @csspart messages - The scrolling message list.
+ * @csspart message - One message bubble.
+ * @csspart composer - The message input row.
+ * @csspart input - The message text box.
+ * @csspart send - The send button.
+ *
+ * @cssproperty [--lc-accent] - Launcher, header and own-message colour (default: the site's colour).
+ * @cssproperty [--lc-on-accent] - Text colour on the accent (default: white or near-black, whichever reads better).
+ * @cssproperty [--lc-font=system-ui] - Font family.
+ * @cssproperty [--lc-background=#fff] - Window background.
+ * @cssproperty [--lc-text=#1f2937] - Text colour.
+ * @cssproperty [--lc-muted=#6b7280] - Secondary text colour.
+ * @cssproperty [--lc-agent-bubble=#f1f3f6] - Background of the team's messages.
+ * @cssproperty [--lc-radius=16px] - Window corner radius.
+ * @cssproperty [--lc-offset-x=20px] - Distance from the side of the viewport.
+ * @cssproperty [--lc-offset-y=20px] - Distance from the bottom of the viewport.
+ * @cssproperty [--lc-z-index=2147483000] - Stacking order.
+ */
+export class LiveChat extends LitElement {
+  static override styles = styles
+  static override properties = {
+    siteId: { attribute: 'site-id' },
+    server: {},
+    locale: {},
+    _open: { state: true },
+    _view: { state: true },
+    _config: { state: true },
+    _conv: { state: true },
+    _convs: { state: true },
+    _msgs: { state: true },
+    _drafts: { state: true },
+    _typing: { state: true },
+    _online: { state: true },
+    _down: { state: true },
+    _errors: { state: true },
+    _stars: { state: true },
+    _t: { state: true },
+  }
+
+  /** The site id from the dashboard's embed snippet. */
+  siteId = ''
+  /** The chat server's base URL; defaults to the page's origin (the CDN loader sets it to its own). */
+  server = ''
+  /** Language (`en`, `es`, `fr`, `de`, ...); defaults to the site's language, then the browser's. */
+  locale = ''
+
+  /** @internal */ _open = false
+  /** @internal */ _view: '' | 'history' | 'sent' | 'rated' = ''
+  /** @internal */ _config: WidgetConfig | null = null
+  /** @internal */ _conv: VisitorConversation | null = null
+  /** @internal */ _convs: VisitorConversation[] = []
+  /** @internal */ _msgs: Message[] = []
+  /** @internal */ _drafts: Draft[] = []
+  /** @internal */ _typing: string | null = null
+  /** @internal */ _online = false
+  /** @internal */ _down = false
+  /** @internal */ _errors: Record<string, string> = {}
+  /** @internal */ _stars = 0
+  /** @internal */ _t: Strings = en
+
+  #client: LiveChatClient | null = null
+  #off: (() => void)[] = []
+  #unread = -1
+  #typingSent = 0
+  #typingStop: ReturnType<typeof setTimeout> | undefined
+  #typingClear: ReturnType<typeof setTimeout> | undefined
+  /** The conversation start in flight: sends made meanwhile wait for it instead of starting another. */
+  #starting: Promise<boolean> | null = null
+
+  /** The SDK client behind the widget (for SPAs that want its events and calls); null until connected. */
+  get client(): LiveChatClient | null {
+    return this.#client
+  }
+
+  /** Whether the chat window is open. */
+  get isOpen(): boolean {
+    return this._open
+  }
+
+  /** Unread messages from the team in the current conversation. */
+  get unreadCount(): number {
+    return Math.max(this.#unread, 0)
+  }
+
+  /** Opens the chat window. */
+  open(): void {
+    if (this._open) return
+    this._open = true
+    unlockSound()
+    // Without a session there is no socket to tell the widget that agents came or went: ask again.
+    if (this.#client && !this.#client.token) void this.#client.connect().catch(() => {})
+    fire(this, 'lc-open', {})
+    this.updateComplete.then(() => this.#focus())
+  }
+
+  /** Closes the chat window (focus goes back to the launcher). */
+  close(): void {
+    if (!this._open) return
+    this._open = false
+    fire(this, 'lc-close', {})
+    this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.launcher')?.focus())
+  }
+
+  /** Opens the window if it is closed, closes it otherwise. */
+  toggle(): void {
+    if (this._open) this.close()
+    else this.open()
+  }
+
+  /**
+   * Signs the visitor in as a user of your site: `hash` is HMAC-SHA256(identity secret, userId),
+   * made by your server. Their conversations follow them across devices.
+   */
+  async identify(identity: Identity): Promise<void> {
+    await this.#ensureClient()?.identify(identity)
+    await this.#loadConversations()
+  }
+
+  /** Switches the language (`en`, `es`, `fr`, `de`, or any the site translated). */
+  setLocale(locale: string): void {
+    this.locale = locale
+  }
+
+  /** Forgets the visitor (call on logout): their token, messages and unsent drafts. */
+  reset(): void {
+    this.#client?.reset()
+    this._conv = null
+    this._convs = []
+    this._msgs = []
+    this._drafts = []
+    this._view = ''
+    this.#setUnread(0)
+    void this.#client?.connect()
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    raise(this)
+    this.#ensureClient()
+    drainQueue(this)
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    for (const off of this.#off.splice(0)) off()
+    this.#client?.disconnect()
+    this.#client = null
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('siteId') || changed.has('server')) && this.#client && (this.#client.siteId !== this.siteId || changed.get('server') !== undefined)) {
+      this.disconnectedCallback()
+      this.connectedCallback()
+    }
+    if (changed.has('locale') || changed.has('_config')) {
+      const tag = this.locale || this._config?.language || navigator.language
+      void loadStrings(tag, this._config?.customTranslations).then((t) => (this._t = t))
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('_msgs') || changed.has('_drafts') || changed.has('_open') || changed.has('_typing')) {
+      const list = this.renderRoot.querySelector('.body')
+      if (list) list.scrollTop = list.scrollHeight
+    }
+    this.#markRead()
+  }
+
+  protected override render() {
+    return renderWidget(this)
+  }
+
+  /** @internal A translated string with `{placeholders}` filled. */
+  _s(key: StringKey, values?: Record<string, string | number>): string {
+    return values ? format(this._t[key], values) : this._t[key]
+  }
+
+  /** @internal A site text (title, welcome, offline) in the visitor's language when the site translated it. */
+  _site(key: 'widgetTitle' | 'welcomeMessage' | 'offlineMessage', fallback: StringKey): string {
+    const c = this._config
+    const tag = this.locale || c?.language || navigator.language
+    const own = c?.customTranslations[tag] ?? c?.customTranslations[tag.split('-')[0]!]
+    const short = { widgetTitle: 'title', welcomeMessage: 'welcome', offlineMessage: 'offline' }[key]
+    return own?.[short] || own?.[key] || c?.[key] || this._s(fallback)
+  }
+
+  /** @internal Validates and submits the pre-chat or offline form. */
+  async _submitForm(event: SubmitEvent, fields: Field[], offline: boolean): Promise<void> {
+    event.preventDefault()
+    const { errors, fields: values, message } = readForm(fields, new FormData(event.target as HTMLFormElement), (k) => this._s(k))
+    this._errors = errors
+    if (Object.keys(errors).length) {
+      await this.updateComplete
+      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+      return
+    }
+    if ((await this.#start({ fields: values, message, offline })) && offline) this._view = 'sent'
+  }
+
+  /** @internal Sends the composer's text (starting a conversation first if there is none). */
+  async _send(): Promise<void> {
+    const input = this.renderRoot.querySelector('textarea')
+    const text = input?.value.trim() ?? ''
+    if (!text || !input) return
+    input.value = ''
+    this.#stopTyping()
+    if (!this._conv && !this.#starting) {
+      if (!(await this.#start({ message: text }))) input.value = text
+      return
+    }
+    void this.#deliver({ key: `d${++drafts}`, text })
+  }
+
+  /** @internal Composer keys: Enter sends, Shift+Enter is a new line. */
+  _keydown(e: KeyboardEvent): void {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault()
+      void this._send()
+    }
+  }
+
+  /** @internal Tells the team the visitor is typing: at most every 3 s, and "stopped" after 4 s idle. */
+  _input(): void {
+    const conv = this._conv
+    if (!conv || !this.#client) return
+    if (Date.now() - this.#typingSent > 3000) {
+      this.#typingSent = Date.now()
+      this.#client.setTyping(conv.id, true).catch(() => {})
+    }
+    clearTimeout(this.#typingStop)
+    this.#typingStop = setTimeout(() => this.#stopTyping(), 4000)
+  }
+
+  /** @internal Uploads the chosen files, each as its own message, with progress. */
+  async _attach(files: FileList | null): Promise<void> {
+    const limits = this._config?.upload
+    for (const file of Array.from(files ?? [])) {
+      const draft: Draft = { key: `d${++drafts}`, text: '', file }
+      if (limits && file.size > limits.maxBytes) draft.failed = this._s('tooLarge', { name: file.name, size: `${Math.round(limits.maxBytes / 1048576)} MB` })
+      else if (limits && file.type && !limits.types.includes(file.type)) draft.failed = this._s('badType', { name: file.name })
+      if (file.type.startsWith('image/')) draft.preview = URL.createObjectURL(file)
+      if (draft.failed) this._drafts = [...this._drafts, draft]
+      else this.#deliver(draft)
+    }
+  }
+
+  /** @internal Sends a failed draft again. */
+  _retry(draft: Draft): void {
+    this.#deliver({ ...draft, failed: undefined, progress: 0 })
+  }
+
+  /** @internal Rates the current conversation. */
+  async _rate(event: SubmitEvent): Promise<void> {
+    event.preventDefault()
+    const conv = this._conv
+    if (!conv || !this._stars || !this.#client) return
+    const comment = String(new FormData(event.target as HTMLFormElement).get('comment') ?? '').trim()
+    try {
+      this._conv = await this.#client.rate(conv.id, this._stars, comment || undefined)
+      this._view = 'rated'
+    } catch {
+      this._errors = { rating: this._s('error') }
+    }
+  }
+
+  /** @internal Leaves the current conversation to start a new one. */
+  _newChat(): void {
+    this._conv = null
+    this._msgs = []
+    this._drafts = []
+    this._view = ''
+    this._stars = 0
+    this.#setUnread(0)
+  }
+
+  /** @internal Shows the visitor's conversations. */
+  async _history(): Promise<void> {
+    this._view = 'history'
+    await this.#loadConversations()
+  }
+
+  /** @internal Opens a conversation from the history list. */
+  async _pick(conv: VisitorConversation): Promise<void> {
+    this.#select(conv)
+    this._view = ''
+    if (!this._msgs.length) await this.#client?.messages(conv.id).catch(() => {})
+    this.#refresh()
+  }
+
+  #ensureClient(): LiveChatClient | null {
+    if (this.#client || !this.siteId || !this.isConnected) return this.#client
+    const client = new LiveChatClient({ url: this.server || location.origin, siteId: this.siteId, storage: 'local' })
+    this.#client = client
+    const on: typeof client.on = (event, fn) => {
+      const off = client.on(event, fn)
+      this.#off.push(off)
+      return off
+    }
+    on('ready', ({ config }) => {
+      const first = !this._config
+      this._config = config
+      this.style.setProperty('--_accent', config.primaryColor)
+      this.style.setProperty('--_on', onColour(config.primaryColor))
+      this.toggleAttribute('data-left', config.position === 'bottom-left')
+      this.hidden = !config.showOnMobile && matchMedia('(max-width: 640px)').matches
+      if (first) fire(this, 'lc-ready', { config })
+    })
+    on('availability', ({ online }) => (this._online = online))
+    on('conversation', (conv) => {
+      if (conv.id === this._conv?.id || (!this._conv && conv.status !== 'closed' && this._view !== 'history')) this.#select(conv)
+      this._convs = client.getConversations()
+    })
+    on('message', (m) => {
+      if (m.conversationId === this._conv?.id) this.#refresh()
+      else if (!this._conv && m.senderType !== 'visitor') {
+        const conv = client.getConversation(m.conversationId)
+        if (conv) this.#select(conv)
+      }
+      if (m.senderType === 'visitor') return fire(this, 'lc-message', m)
+      fire(this, 'lc-message', m)
+      if (m.conversationId === this._conv?.id && m.senderType === 'agent') this._typing = null
+      const quiet = this._open && document.visibilityState === 'visible'
+      const fresh = Date.now() - Date.parse(m.createdAt) < 60_000
+      if (!quiet && fresh && m.senderType !== 'system' && this._config?.soundEnabled !== false) ring(m.conversationId, m.seq)
+    })
+    on('outbox', () => this.#refresh())
+    on('receipt', ({ conversationId }) => {
+      if (conversationId === this._conv?.id) this._conv = client.getConversation(conversationId) ?? this._conv
+    })
+    on('typing', ({ conversationId, side, typing, name }) => {
+      if (side !== 'agent' || conversationId !== this._conv?.id) return
+      this._typing = typing ? (name ?? this._s('agent')) : null
+      clearTimeout(this.#typingClear)
+      if (typing) this.#typingClear = setTimeout(() => (this._typing = null), 10_000)
+    })
+    on('connected', () => (this._down = false))
+    on('disconnected', () => (this._down = true))
+    const visible = (): void => this.#markRead()
+    document.addEventListener('visibilitychange', visible)
+    this.#off.push(() => document.removeEventListener('visibilitychange', visible))
+    client
+      .connect()
+      .then(() => {
+        this._online = client.online
+        return client.token ? this.#loadConversations() : undefined
+      })
+      .catch(() => setTimeout(() => this.#client === client && this.#retryConnect(), 5000))
+    return client
+  }
+
+  #retryConnect(): void {
+    this.#client = null
+    for (const off of this.#off.splice(0)) off()
+    this.#ensureClient()
+  }
+
+  async #loadConversations(): Promise<void> {
+    const client = this.#client
+    if (!client) return
+    this._convs = await client.conversations().catch(() => client.getConversations())
+    const current = this._conv ?? this._convs.find((c) => c.status !== 'closed' && c.status !== 'resolved')
+    if (current) this.#select(client.getConversation(current.id) ?? current)
+  }
+
+  #select(conv: VisitorConversation): void {
+    const changed = conv.id !== this._conv?.id
+    this._conv = conv
+    if (changed) {
+      this._drafts = []
+      this._typing = null
+      if (!this.#client?.getMessages(conv.id).length) void this.#client?.messages(conv.id).then(() => this.#refresh(), () => {})
+    }
+    this.#refresh()
+  }
+
+  /** Re-reads the current conversation's messages and unread count from the SDK's cache. */
+  #refresh(): void {
+    const client = this.#client
+    const conv = this._conv
+    if (!client || !conv) return
+    this._msgs = client.getMessages(conv.id)
+    const read = client.getConversation(conv.id)?.visitorReadSeq ?? conv.visitorReadSeq
+    this.#setUnread(this._msgs.filter((m) => m.seq > read && m.senderType !== 'visitor' && m.senderType !== 'system').length)
+  }
+
+  #setUnread(count: number): void {
+    if (count === this.#unread) return
+    this.#unread = count
+    titleCount(count)
+    fire(this, 'lc-unread-change', { count })
+    this.requestUpdate()
+  }
+
+  /** Marks the conversation read when the visitor can see it. */
+  #markRead(): void {
+    const conv = this._conv
+    const last = this._msgs.at(-1)
+    if (!this._open || this._view || !conv || !last || this.#unread <= 0 || document.visibilityState !== 'visible') return
+    this.#setUnread(0)
+    this.#client?.markRead(conv.id, last.seq).catch(() => {})
+  }
+
+  /** Starts a conversation (one at a time); true when it was. */
+  #start(options: Parameters<LiveChatClient['startConversation']>[0]): Promise<boolean> {
+    this.#starting ??= this.#startNow(options).finally(() => (this.#starting = null))
+    return this.#starting
+  }
+
+  async #startNow(options: Parameters<LiveChatClient['startConversation']>[0]): Promise<boolean> {
+    const client = this.#ensureClient()
+    if (!client) return false
+    try {
+      const started = await client.startConversation(options)
+      // Events may have overtaken the ack (an agent can answer or resolve first): take the latest.
+      const conversation = client.getConversation(started.conversation.id) ?? started.conversation
+      this._errors = {}
+      this.#select(conversation)
+      fire(this, 'lc-conversation-start', conversation)
+      return true
+    } catch (error) {
+      this._errors = { form: (error as Error).message || this._s('error') }
+      return false
+    }
+  }
+
+  /** Sends a text or a file, keeping it on screen as a draft until it is stored or fails. */
+  async #deliver(draft: Draft): Promise<void> {
+    const client = this.#client
+    const keep = (patch: Partial<Draft>): void => {
+      Object.assign(draft, patch)
+      this._drafts = this._drafts.filter((d) => d.key !== draft.key).concat(patch.failed === undefined && !draft.file ? [] : [draft])
+    }
+    try {
+      if (!client) throw new Error(this._s('error'))
+      if (this.#starting) await this.#starting
+      if (!this._conv && !(await this.#start({}))) throw new Error(this._errors.form)
+      const conv = this._conv as VisitorConversation
+      keep({})
+      let attachments: string[] | undefined
+      if (draft.file) {
+        const uploaded = await client.upload(draft.file, { onProgress: (loaded, total) => keep({ progress: total ? loaded / total : 0 }) })
+        attachments = [uploaded.id]
+      }
+      await client.send(conv.id, draft.text, attachments ? { attachments } : undefined)
+      this._drafts = this._drafts.filter((d) => d.key !== draft.key)
+      if (draft.preview) URL.revokeObjectURL(draft.preview)
+    } catch (error) {
+      keep({ failed: (error as Error).message || this._s('failed') })
+    }
+  }
+
+  #stopTyping(): void {
+    clearTimeout(this.#typingStop)
+    if (!this.#typingSent || !this._conv) return
+    this.#typingSent = 0
+    this.#client?.setTyping(this._conv.id, false).catch(() => {})
+  }
+
+  #focus(): void {
+    this.renderRoot.querySelector<HTMLElement>('textarea, input, .window button.primary')?.focus()
+  }
+
+  /** @internal Pending sends the SDK's outbox holds for the current conversation (kept across reloads). */
+  _outbox(): { clientId: string; text: string }[] {
+    const conv = this._conv
+    if (!conv || !this.#client) return []
+    return this.#client.pendingMessages(conv.id).map((e) => ({ clientId: e.clientId, text: e.payload.text ?? '' }))
+  }
+}

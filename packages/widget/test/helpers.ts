@@ -1,0 +1,142 @@
+// Helpers for the widget's browser tests (web-test-runner, mocha, headless Chromium). The server
+// side lives in ./server-plugin.mjs: one real Live Chat server per run, with its own database;
+// each test makes its own site with createSite(), so tests never see each other's rows.
+import { executeServerCommand } from '@web/test-runner-commands'
+import type { AxeResults, RunOptions } from 'axe-core'
+import { AgentClient } from '@live-chat/sdk'
+import type { UpdateSiteSettings } from '@live-chat/protocol'
+// axe-core is a UMD script: run as a module it installs `window.axe`.
+import 'axe-core/axe.min.js'
+
+declare global {
+  interface Window {
+    axe: { run(context: Element, options: RunOptions): Promise<AxeResults> }
+  }
+}
+
+/** Widget settings a test may set on its site (what the dashboard can change). */
+export type WidgetSettings = NonNullable<UpdateSiteSettings['widget']>
+
+export interface CreateSiteOptions {
+  settings?: WidgetSettings
+  /** Agent users to create as members of the site (default 0); the first is its admin. */
+  agents?: number
+  /** Origins allowed to embed the widget (default: any). */
+  allowedOrigins?: string[]
+}
+
+export interface TestAgent {
+  email: string
+  password: string
+  agentId: string
+  name: string
+}
+
+export interface TestSite {
+  siteId: string
+  /** The server's base URL (the widget's `server` attribute). */
+  url: string
+  /** For identity hashes: HMAC-SHA256(identitySecret, userId). */
+  identitySecret: string
+  agents: TestAgent[]
+}
+
+async function command<T>(name: string, payload?: unknown): Promise<T> {
+  const result = await executeServerCommand<T, unknown>(name, payload)
+  if (result === undefined || result === null) throw new Error(`the server command ${name} gave no answer: is the live-chat-server plugin in web-test-runner.config.mjs?`)
+  return result
+}
+
+/** The test server's base URL, e.g. `http://127.0.0.1:41234` (also serves /live-chat.js). */
+export async function server(): Promise<string> {
+  return (await command<{ url: string }>('lc-server')).url
+}
+
+/** A new agency and site on the test server, with `agents` agent users. */
+export function createSite(opts: CreateSiteOptions = {}): Promise<TestSite> {
+  return command<TestSite>('lc-site', opts)
+}
+
+const clients = new Set<AgentClient>()
+
+/**
+ * Agent `i` of the site, logged in and connected to the site's agent socket; with
+ * `online: true` also set online, so the site shows as staffed. Disconnected by cleanup().
+ */
+export async function agentClient(site: TestSite, i = 0, opts: { online?: boolean } = {}): Promise<AgentClient> {
+  const agent = site.agents[i]
+  if (!agent) throw new Error(`the site has ${site.agents.length} agents; createSite({ agents: ${i + 1} }) for agent ${i}`)
+  const client = new AgentClient({ url: site.url })
+  clients.add(client)
+  await client.login(agent.email, agent.password)
+  await client.connect(site.siteId)
+  if (opts.online) await client.setStatus('online')
+  return client
+}
+
+const mounted = new Set<Element>()
+
+/** Adds `el` to the document body; cleanup() removes it. */
+export function mount<T extends Element>(el: T): T {
+  document.body.append(el)
+  mounted.add(el)
+  return el
+}
+
+/** Disconnects the agent clients and removes what mount() added; call it in afterEach. */
+export function cleanup(): void {
+  for (const c of clients) c.disconnect()
+  clients.clear()
+  for (const el of mounted) el.remove()
+  mounted.clear()
+}
+
+/** Resolves after the next animation frame (after Lit's pending render, usually). */
+export function nextFrame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => resolve()))
+}
+
+/** Polls `predicate` until it returns a truthy value, and returns it; fails after `ms`. */
+export async function waitFor<T>(predicate: () => T | Promise<T>, ms = 5_000, what = 'condition'): Promise<NonNullable<T>> {
+  const end = performance.now() + ms
+  let last: unknown
+  for (;;) {
+    try {
+      const value = await predicate()
+      if (value) return value as NonNullable<T>
+      last = undefined
+    } catch (e) {
+      last = e
+    }
+    if (performance.now() > end) {
+      const why = last instanceof Error ? ` (last error: ${last.message})` : ''
+      throw new Error(`timed out after ${ms} ms waiting for ${what}${why}`)
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** Throws `message` unless `value` is truthy. */
+export function assert(value: unknown, message: string): asserts value {
+  if (!value) throw new Error(message)
+}
+
+/**
+ * Runs axe-core on `element` with its shadow root and fails with every violation listed (rule,
+ * impact, help and the failing nodes). `options` go to axe.run (e.g. `{ rules: { x: { enabled: false } } }`).
+ * An element in an iframe is checked by that page's axe (load /node_modules/axe-core/axe.min.js there).
+ */
+export async function axeCheck(element: Element, options: RunOptions = {}): Promise<void> {
+  // Colours are only final once entrance animations (fades) have run.
+  const running = [...document.getAnimations(), ...(element.shadowRoot?.getAnimations() ?? [])]
+  await Promise.all(running.map((a) => a.finished.catch(() => undefined)))
+  const axe = element.ownerDocument.defaultView?.axe
+  if (!axe) throw new Error('axeCheck: axe-core is not loaded in the element’s page')
+  const results = await axe.run(element, { resultTypes: ['violations'], ...options })
+  if (results.violations.length === 0) return
+  const lines = results.violations.map((v) => {
+    const nodes = v.nodes.map((n) => `    ${n.target.join(' >>> ')}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`)
+    return `  ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n${nodes.join('\n')}`
+  })
+  throw new Error(`axe found ${results.violations.length} accessibility violation(s) in <${element.localName}>:\n${lines.join('\n')}`)
+}
