@@ -79,10 +79,7 @@ export abstract class BaseClient<
   #stopWatching: (() => void) | undefined
   readonly #syncs = new Map<string, { promise?: Promise<void>; again?: boolean }>()
 
-  protected constructor(
-    options: BaseClientOptions,
-    setup: ClientSetup,
-  ) {
+  protected constructor(options: BaseClientOptions, setup: ClientSetup) {
     this.#options = options
     this.#setup = setup
     const ackTimeoutMs = (this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000)

@@ -197,6 +197,9 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     if (message !== undefined || attachments?.length) input.message = { clientId: uuid(), ...messageContent(message, attachments) }
     if (options.offline) input.offline = true
     await this.#ensureSession()
+    // The visitor acted: keep the token now, before the answer, so a reload while the start is in
+    // flight (or the events that can overtake its ack) still finds the same visitor.
+    this.#persistToken()
     this.openSocket()
     let started: StartedConversation
     for (let attempt = 1; ; attempt++) {
@@ -209,7 +212,6 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
         await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt))
       }
     }
-    this.#persistToken()
     track(this.store, started.conversation.id)
     this.#applyConversation(started.conversation)
     this.receive(started.messages, true)

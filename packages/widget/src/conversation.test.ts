@@ -154,7 +154,7 @@ describe('<live-chat> conversation', () => {
     await waitForBubble(el, 'Second question')
     ;(await find(el, 'header button[aria-label="Your conversations"]')).click()
     await waitFor(() => all(el, '.item').length === 2, 5_000, 'two conversations listed')
-    all(el, '.item')[1]!.click()
+    all(el, '.item').find((i) => i.textContent?.includes('Resolved'))!.click()
     await waitForBubble(el, 'First question')
     assert(!bubbles(el).includes('Second question'), 'only the picked conversation is shown')
   })

@@ -347,11 +347,9 @@ export class LiveChat extends LitElement {
   }
 
   /** @internal Opens a conversation from the history list. */
-  async _pick(conv: VisitorConversation): Promise<void> {
+  _pick(conv: VisitorConversation): void {
     this.#select(conv)
     this._view = ''
-    if (!this._msgs.length) await this.#client?.messages(conv.id).catch(() => {})
-    this.#refresh()
   }
 
   #ensureClient(): LiveChatClient | null {
@@ -374,8 +372,11 @@ export class LiveChat extends LitElement {
     })
     on('availability', ({ online }) => (this._online = online))
     on('conversation', (conv) => {
-      if (conv.id === this._conv?.id || (!this._conv && conv.status !== 'closed' && this._view !== 'history')) this.#select(conv)
-      this._convs = client.getConversations()
+      // Follow the current conversation; with none, take up an open one (started in another tab,
+      // or by the team), never a finished one the visitor just left with "New conversation".
+      const open = conv.status === 'pending' || conv.status === 'active'
+      if (conv.id === this._conv?.id || (!this._conv && open && this._view !== 'history')) this.#select(conv)
+      this.#listConversations([conv])
     })
     on('message', (m) => {
       if (m.conversationId === this._conv?.id) this.#refresh()
@@ -424,9 +425,16 @@ export class LiveChat extends LitElement {
   async #loadConversations(): Promise<void> {
     const client = this.#client
     if (!client) return
-    this._convs = await client.conversations().catch(() => client.getConversations())
+    this.#listConversations(await client.conversations().catch(() => []))
     const current = this._conv ?? this._convs.find((c) => c.status !== 'closed' && c.status !== 'resolved')
     if (current) this.#select(client.getConversation(current.id) ?? current)
+  }
+
+  /** Merges what the server listed with what the client knows, newest activity first. */
+  #listConversations(fresh: VisitorConversation[]): void {
+    const byId = new Map<string, VisitorConversation>()
+    for (const c of [...this._convs, ...(this.#client?.getConversations() ?? []), ...fresh]) byId.set(c.id, c)
+    this._convs = [...byId.values()].sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt))
   }
 
   #select(conv: VisitorConversation): void {
@@ -435,7 +443,13 @@ export class LiveChat extends LitElement {
     if (changed) {
       this._drafts = []
       this._typing = null
-      if (!this.#client?.getMessages(conv.id).length) void this.#client?.messages(conv.id).then(() => this.#refresh(), () => {})
+      // A resolved or closed conversation is not kept in the SDK's live cache: show the page fetched.
+      if (!this.#client?.getMessages(conv.id).length) {
+        void this.#client?.messages(conv.id).then((page) => {
+          this.#refresh()
+          if (!this._msgs.length && this._conv?.id === conv.id) this._msgs = page.messages
+        }, () => {})
+      }
     }
     this.#refresh()
   }
@@ -445,7 +459,8 @@ export class LiveChat extends LitElement {
     const client = this.#client
     const conv = this._conv
     if (!client || !conv) return
-    this._msgs = client.getMessages(conv.id)
+    const stored = client.getMessages(conv.id)
+    if (stored.length || this._msgs[0]?.conversationId !== conv.id) this._msgs = stored
     const read = client.getConversation(conv.id)?.visitorReadSeq ?? conv.visitorReadSeq
     this.#setUnread(this._msgs.filter((m) => m.seq > read && m.senderType !== 'visitor' && m.senderType !== 'system').length)
   }
@@ -531,6 +546,11 @@ export class LiveChat extends LitElement {
   _outbox(): { clientId: string; text: string }[] {
     const conv = this._conv
     if (!conv || !this.#client) return []
-    return this.#client.pendingMessages(conv.id).map((e) => ({ clientId: e.clientId, text: e.payload.text ?? '' }))
+    // An entry whose message is already stored (its ack is still on the way) is shown once, as stored.
+    const stored = new Set(this._msgs.map((m) => m.clientId))
+    return this.#client
+      .pendingMessages(conv.id)
+      .filter((e) => !stored.has(e.clientId))
+      .map((e) => ({ clientId: e.clientId, text: e.payload.text ?? '' }))
   }
 }
