@@ -43,7 +43,7 @@ describe('<live-chat> programmatic API and events', () => {
     await showing(el, conv.id)
     await agent.send(conv.id, 'Agent answer')
     await waitFor(() => got['lc-message']?.some((m) => m.text === 'Agent answer'), 5_000, 'lc-message for the answer')
-    assert(got['lc-conversation-start']?.[0]?.id === conv.id, 'lc-conversation-start has the conversation')
+    await waitFor(() => got['lc-conversation-start']?.[0]?.id === conv.id, 5_000, 'lc-conversation-start with the conversation')
     assert(got['lc-message']!.some((m) => m.text === 'Started from the widget' && m.senderType === 'visitor'), 'own messages too')
   })
 

@@ -443,13 +443,13 @@ export class LiveChat extends LitElement {
     if (changed) {
       this._drafts = []
       this._typing = null
-      // A resolved or closed conversation is not kept in the SDK's live cache: show the page fetched.
-      if (!this.#client?.getMessages(conv.id).length) {
-        void this.#client?.messages(conv.id).then((page) => {
-          this.#refresh()
-          if (!this._msgs.length && this._conv?.id === conv.id) this._msgs = page.messages
-        }, () => {})
-      }
+      // The latest page from the server joins what the SDK caches (it keeps open conversations only).
+      this._msgs = []
+      void this.#client?.messages(conv.id).then((page) => {
+        if (this._conv?.id !== conv.id) return
+        this._msgs = page.messages
+        this.#refresh()
+      }, () => {})
     }
     this.#refresh()
   }
@@ -459,8 +459,9 @@ export class LiveChat extends LitElement {
     const client = this.#client
     const conv = this._conv
     if (!client || !conv) return
-    const stored = client.getMessages(conv.id)
-    if (stored.length || this._msgs[0]?.conversationId !== conv.id) this._msgs = stored
+    const kept = this._msgs[0]?.conversationId === conv.id ? this._msgs : []
+    const bySeq = new Map([...kept, ...client.getMessages(conv.id)].map((m) => [m.seq, m]))
+    this._msgs = [...bySeq.values()].sort((a, b) => a.seq - b.seq)
     const read = client.getConversation(conv.id)?.visitorReadSeq ?? conv.visitorReadSeq
     this.#setUnread(this._msgs.filter((m) => m.seq > read && m.senderType !== 'visitor' && m.senderType !== 'system').length)
   }
