@@ -6,6 +6,7 @@ import { en, format, loadStrings, type StringKey, type Strings } from './i18n/in
 import { ring, titleCount, unlockSound } from './notify.js'
 import { readForm, type Field } from './forms.js'
 import { styles } from './styles.js'
+import { onColour, raise } from './host.js'
 import { renderWidget } from './views.js'
 
 /** A message the visitor is sending that has no stored copy yet: an upload, or a failed send. */
@@ -21,33 +22,6 @@ export interface Draft {
 }
 
 let drafts = 0
-
-/**
- * Puts the widget in the browser's top layer (a manual popover), above anything the page stacks
- * with z-index, cookie banners with z-index 2147483647 included. Where popovers are not
- * supported the host's own z-index applies.
- */
-export function raise(el: HTMLElement): void {
-  if (!('showPopover' in el)) return
-  if (!el.hasAttribute('popover')) el.setAttribute('popover', 'manual')
-  try {
-    el.showPopover()
-  } catch {
-    // Already shown, or not in a document yet: nothing to do.
-  }
-}
-
-/** White or near-black text, whichever contrasts more with a `#rrggbb` background (WCAG luminance). */
-function onColour(hex: string): string {
-  const c = /^#?([\da-f]{2})([\da-f]{2})([\da-f]{2})$/i.exec(hex)
-  if (!c) return '#fff'
-  const [r, g, b] = c.slice(1).map((x) => {
-    const v = parseInt(x, 16) / 255
-    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4
-  }) as [number, number, number]
-  const l = 0.2126 * r + 0.7152 * g + 0.0722 * b
-  return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? '#111827' : '#fff'
-}
 
 /**
  * The Live Chat visitor widget: a launcher bubble and a chat window, in Shadow DOM.
@@ -144,6 +118,11 @@ export class LiveChat extends LitElement {
     return this._open
   }
 
+  /** @internal The language tag in use: the `locale` attribute, else the site's, else the browser's. */
+  get _lang(): string {
+    return this.locale || this._config?.language || navigator.language
+  }
+
   /** Unread messages from the team in the current conversation. */
   get unreadCount(): number {
     return Math.max(this.#unread, 0)
@@ -209,19 +188,16 @@ export class LiveChat extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
-    for (const off of this.#off.splice(0)) off()
-    this.#client?.disconnect()
-    this.#client = null
+    this.#teardown()
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if ((changed.has('siteId') || changed.has('server')) && this.#client && (this.#client.siteId !== this.siteId || changed.get('server') !== undefined)) {
-      this.disconnectedCallback()
-      this.connectedCallback()
+      this.#teardown()
+      this.#ensureClient()
     }
     if (changed.has('locale') || changed.has('_config')) {
-      const tag = this.locale || this._config?.language || navigator.language
-      void loadStrings(tag, this._config?.customTranslations).then((t) => (this._t = t))
+      void loadStrings(this._lang, this._config?.customTranslations).then((t) => (this._t = t))
     }
   }
 
@@ -245,7 +221,7 @@ export class LiveChat extends LitElement {
   /** @internal A site text (title, welcome, offline) in the visitor's language when the site translated it. */
   _site(key: 'widgetTitle' | 'welcomeMessage' | 'offlineMessage', fallback: StringKey): string {
     const c = this._config
-    const tag = this.locale || c?.language || navigator.language
+    const tag = this._lang
     const own = c?.customTranslations[tag] ?? c?.customTranslations[tag.split('-')[0]!]
     const short = { widgetTitle: 'title', welcomeMessage: 'welcome', offlineMessage: 'offline' }[key]
     return own?.[short] || own?.[key] || c?.[key] || this._s(fallback)
@@ -384,8 +360,8 @@ export class LiveChat extends LitElement {
         const conv = client.getConversation(m.conversationId)
         if (conv) this.#select(conv)
       }
-      if (m.senderType === 'visitor') return fire(this, 'lc-message', m)
       fire(this, 'lc-message', m)
+      if (m.senderType === 'visitor') return
       if (m.conversationId === this._conv?.id && m.senderType === 'agent') this._typing = null
       const quiet = this._open && document.visibilityState === 'visible'
       const fresh = Date.now() - Date.parse(m.createdAt) < 60_000
@@ -412,14 +388,21 @@ export class LiveChat extends LitElement {
         this._online = client.online
         return client.token ? this.#loadConversations() : undefined
       })
-      .catch(() => setTimeout(() => this.#client === client && this.#retryConnect(), 5000))
+      .catch(() =>
+        setTimeout(() => {
+          if (this.#client !== client) return
+          this.#teardown()
+          this.#ensureClient()
+        }, 5000),
+      )
     return client
   }
 
-  #retryConnect(): void {
-    this.#client = null
+  /** Drops the client and its listeners (the element left the page, or its site or server changed). */
+  #teardown(): void {
     for (const off of this.#off.splice(0)) off()
-    this.#ensureClient()
+    this.#client?.disconnect()
+    this.#client = null
   }
 
   async #loadConversations(): Promise<void> {

@@ -111,7 +111,7 @@ function chatView(w: LiveChat): TemplateResult {
   return html`<div class="body" part="messages" role="log" aria-live="polite">
       ${w._view === 'sent' ? html`<p class="note">${w._s('offlineThanks')}</p>` : nothing}
       ${w._msgs.map((m) => message(w, m, m.seq === lastOwn))}
-      ${w._outbox().map((o) => bubble(w, o.clientId, o.text, [], html`${w._s('sending')}`))}
+      ${w._outbox().map((o) => own(o.clientId, o.text, w._s('sending')))}
       ${w._drafts.map((d) => draft(w, d))}
       ${done ? doneView(w) : nothing}
     </div>
@@ -151,11 +151,11 @@ function doneView(w: LiveChat): TemplateResult {
 
 function message(w: LiveChat, m: Message, lastOwn: boolean): TemplateResult {
   if (m.senderType === 'system') return html`<div class="system" role="note">${m.text}</div>`
-  const own = m.senderType === 'visitor'
+  const mine = m.senderType === 'visitor'
   const conv = w._conv!
-  const state = own && lastOwn ? ` · ${w._s(conv.agentReadSeq >= m.seq ? 'read' : 'sent')}` : ''
+  const state = mine && lastOwn ? ` · ${w._s(conv.agentReadSeq >= m.seq ? 'read' : 'sent')}` : ''
   const meta = html`${time(w, m.createdAt)}${state}`
-  if (own) return bubble(w, m.id, m.text ?? '', m.attachments, meta)
+  if (mine) return own(m.id, html`${m.text ?? ''}${m.attachments.map(file, w)}`, meta)
   const name = m.senderName || w._s('agent')
   const avatar = w._config?.showAgentAvatar === false ? nothing : avatarOf(w, m, name)
   return html`<div class="msg" part="message">
@@ -173,10 +173,11 @@ function avatarOf(w: LiveChat, m: Message, name: string): TemplateResult {
   return url ? html`<img class="avatar" src=${url} alt="" />` : html`<span class="avatar" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</span>`
 }
 
-function bubble(w: LiveChat, key: string, text: string, files: Attachment[], meta: unknown): TemplateResult {
-  return html`<div class="msg own" part="message" data-key=${key}>
+/** One of the visitor's own messages: stored, waiting in the outbox, or a draft being uploaded or failed. */
+function own(key: string, body: unknown, meta: unknown, failed = false): TemplateResult {
+  return html`<div class="msg own ${failed ? 'failed' : ''}" part="message" data-key=${key}>
     <div>
-      <div class="bubble">${text}${files.map(file, w)}</div>
+      <div class="bubble">${body}</div>
       <div class="meta">${meta}</div>
     </div>
   </div>`
@@ -189,12 +190,7 @@ function draft(w: LiveChat, d: Draft): TemplateResult {
   const meta = d.failed === undefined
     ? w._s('sending')
     : html`<span role="alert">${w._s('failed')}: ${d.failed}</span> <button class="link" @click=${() => w._retry(d)}>${w._s('retry')}</button>`
-  return html`<div class="msg own ${d.failed === undefined ? '' : 'failed'}" part="message" data-key=${d.key}>
-    <div>
-      <div class="bubble">${body}</div>
-      <div class="meta">${meta}</div>
-    </div>
-  </div>`
+  return own(d.key, body, meta, d.failed !== undefined)
 }
 
 function file(this: LiveChat, a: Attachment): TemplateResult {
@@ -207,7 +203,7 @@ function file(this: LiveChat, a: Attachment): TemplateResult {
 
 const formats = new Map<string, Intl.DateTimeFormat>()
 function time(w: LiveChat, iso: string): string {
-  const tag = w.locale || w._config?.language || navigator.language
+  const tag = w._lang
   let f = formats.get(tag)
   if (!f) {
     try {
