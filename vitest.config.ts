@@ -15,8 +15,8 @@ export default defineConfig({
     // Integration files each start their own server; two cores are shared with Postgres.
     maxWorkers: 3,
     projects: [
-      // The widget's tests run in Chromium (web-test-runner.config.mjs, `npm run test:browser`).
-      { ...sources, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'], exclude: [...configDefaults.exclude, 'packages/widget/**'] } },
+      // The widget's and the dashboard's tests run in Chromium (web-test-runner.config.mjs, `npm run test:browser`).
+      { ...sources, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'], exclude: [...configDefaults.exclude, 'packages/widget/**', 'packages/dashboard/**'] } },
       {
         ...sources,
         test: {
@@ -26,6 +26,19 @@ export default defineConfig({
           globalSetup: ['packages/server/test/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 90_000,
+        },
+      },
+      // End to end in Chromium through the built widget and dashboard (`npm run test:e2e`, after
+      // the build): not part of a bare `vitest run --project unit --project integration`.
+      {
+        ...sources,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          globalSetup: ['packages/server/test/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -1,14 +1,14 @@
-// Browser tests of the widget (`npm run test:browser`): packages/widget/src/**/*.test.ts run in
-// headless Chromium against the real server (packages/widget/test/server-plugin.mjs).
+// Browser tests of the widget and the dashboard (`npm run test:browser`): packages/{widget,dashboard}/src/**/*.test.ts run in
+// headless Chromium against the real server (test/browser/server-plugin.mjs).
 // Tests import the TypeScript sources (the "source" export condition of the workspace packages,
 // compiled per file by esbuild), so they need no build; only the CDN-loader tests need the
 // bundles in packages/widget/cdn, which `npm run test:browser` builds first.
 import { chromeLauncher } from '@web/test-runner-chrome'
 import { esbuildPlugin } from '@web/dev-server-esbuild'
-import { liveChatServer } from './packages/widget/test/server-plugin.mjs'
+import { liveChatServer } from './test/browser/server-plugin.mjs'
 
 export default {
-  files: ['packages/widget/src/**/*.test.ts'],
+  files: ['packages/widget/src/**/*.test.ts', 'packages/dashboard/src/**/*.test.ts'],
   // `browser` picks socket.io-client's browser build (without it: Node's `ws`, "require is not
   // defined"); `source` maps @live-chat/sdk and @live-chat/protocol to their src/*.ts.
   nodeResolve: { browser: true, exportConditions: ['source', 'browser'] },

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm run screenshots`: renders the widget on the hostile example page (examples/hostile.html)
-// in headless Chromium and saves PNGs under docs/screenshots/ for the README.
+// `npm run screenshots`: renders the widget on the hostile example page (examples/hostile.html),
+// then the agent dashboard (inbox, a conversation with the visitor panel, canned responses,
+// settings) with a few visitors chatting, in headless Chromium, and saves PNGs under
+// docs/screenshots/ for the README.
 // Uses the built server and widget (`npm run build` first; the npm script does it), an embedded
 // database in a temporary folder, the demo site, and the demo agent answering through the SDK.
 import fs from 'node:fs'
@@ -8,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
-import { AgentClient } from '@live-chat/sdk'
+import { AgentClient, LiveChatClient } from '@live-chat/sdk'
 import { createApp, createLogger, openDatabase, seedDemo } from '@live-chat/server'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -23,6 +25,14 @@ const shots = [
   { name: 'widget-mobile-custom-colour', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colour: '#e11d48' },
 ]
 
+/** Visitors on the demo site, each in their own browser (by user agent) and on their own page. */
+const people = [
+  { name: 'Maria Lopez', email: 'maria@example.org', page: ['/pricing', 'Pricing'], says: 'Hi! Is the annual plan billed upfront?', ua: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15' },
+  { name: 'Sam Carter', email: 'sam@example.com', page: ['/product/42', 'Trail shoes'], says: 'Do you ship to Canada?', ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36' },
+  { name: 'Yuki Tanaka', email: null, page: ['/checkout', 'Checkout'], says: 'My card was declined twice, can you help?', ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1' },
+  { name: null, email: null, page: ['/blog/sizing-guide', 'Sizing guide'], says: 'Are the sizes true to fit?', ua: 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' },
+]
+
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-chat-shots-'))
 const db = await openDatabase({ dataDir: path.join(dataDir, 'pglite') })
 const app = await createApp({
@@ -31,6 +41,7 @@ const app = await createApp({
   logger: createLogger('warn'),
   staticDirs: { '/examples': path.join(root, 'examples') },
   widgetDir: path.join(root, 'packages/widget/cdn'),
+  dashboardDir: path.join(root, 'packages/dashboard/public'),
 })
 const demo = await seedDemo(db, app.services, dataDir)
 const { port } = await app.listen(0, '127.0.0.1')
@@ -41,7 +52,7 @@ await agent.login(demo.email, demo.password)
 await agent.connect(demo.siteId)
 await agent.setStatus('online')
 const original = (await agent.settings()).widget.primaryColor
-agent.on('conversation:created', (c) => {
+const stopReplying = agent.on('conversation:created', (c) => {
   setTimeout(() => agent.send(c.id, 'Hi Sam! Yes, we ship to Canada in 3–5 working days. Would you like a quote?'), 300)
 })
 
@@ -68,6 +79,11 @@ try {
     console.log(`wrote ${path.relative(root, file)}`)
     await context.close()
   }
+  await agent.updateSettings({ widget: { primaryColor: original } })
+  // The widget's chats are done: the inbox shots show a fresh set of visitors.
+  stopReplying()
+  for (const c of (await agent.listConversations({ status: ['pending', 'active'] })).items) await agent.resolve(c.id)
+  await dashboardShots(browser)
 } finally {
   await agent.updateSettings({ widget: { primaryColor: original } }).catch(() => {})
   agent.disconnect()
@@ -75,4 +91,59 @@ try {
   await app.close()
   await db.close()
   fs.rmSync(dataDir, { recursive: true, force: true })
+}
+
+async function dashboardShots(browser) {
+  const visitors = []
+  for (const p of people) {
+    const v = new LiveChatClient({
+      url,
+      siteId: demo.siteId,
+      storage: 'memory',
+      // Each visitor's own browser, as the server reads it from the request.
+      fetch: (input, init = {}) => fetch(input, { ...init, headers: { ...init.headers, 'user-agent': p.ua } }),
+      socketOptions: { extraHeaders: { 'user-agent': p.ua } },
+    })
+    await v.connect()
+    await v.visitPage(`https://shop.example${p.page[0]}`, p.page[1])
+    const fields = {}
+    if (p.name) fields.name = p.name
+    if (p.email) fields.email = p.email
+    const started = await v.startConversation({ fields, message: p.says })
+    visitors.push({ v, id: started.conversation.id })
+    await new Promise((r) => setTimeout(r, 150))
+  }
+  const sam = visitors[1]
+  // Routing has likely given Sam's chat to the demo agent already (the only one online).
+  await agent.assign(sam.id, (await agent.me()).sites.find((s) => s.siteId === demo.siteId).agentId).catch(() => {})
+  await agent.send(sam.id, 'Hi Sam! Yes, we ship to Canada in 3–5 working days.')
+  await agent.send(sam.id, 'Customer asked about customs fees before; link the FAQ if they ask.', { private: true })
+  await sam.v.send(sam.id, 'Great, and are customs fees included?')
+
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 })
+  const page = await context.newPage()
+  await page.goto(`${url}/dashboard/`)
+  await page.getByLabel('Email').fill(demo.email)
+  await page.getByLabel('Password').fill(demo.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').nth(people.length - 1).waitFor()
+  const shot = async (name) => {
+    await page.waitForTimeout(500)
+    const file = path.join(out, `${name}.png`)
+    await page.screenshot({ path: file })
+    console.log(`wrote ${path.relative(root, file)}`)
+  }
+  await shot('dashboard-inbox')
+  await page.goto(`${url}/dashboard/#inbox/${sam.id}`)
+  await page.getByText('are customs fees included?').first().waitFor()
+  await page.getByRole('region', { name: 'Visitor' }).waitFor()
+  await shot('dashboard-conversation')
+  await page.goto(`${url}/dashboard/#canned`)
+  await page.getByText('Greeting').first().waitFor()
+  await shot('dashboard-canned-responses')
+  await page.goto(`${url}/dashboard/#settings`)
+  await page.getByRole('heading', { name: /Settings/ }).first().waitFor()
+  await shot('dashboard-settings')
+  await context.close()
+  for (const { v } of visitors) v.disconnect()
 }

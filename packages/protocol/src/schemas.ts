@@ -156,6 +156,10 @@ export const RateConversation = z.object({
 })
 export type RateConversation = z.infer<typeof RateConversation>
 
+/** POST /api/visitor/conversations/:id/transcript: email the conversation; default the visitor's own email. */
+export const RequestTranscript = z.object({ email: z.email().max(LIMITS.email).optional() })
+export type RequestTranscript = z.infer<typeof RequestTranscript>
+
 export const VisitPage = z.object({ url: Url, title: optionalText(LIMITS.title) })
 export type VisitPage = z.infer<typeof VisitPage>
 
@@ -207,6 +211,7 @@ export const ListConversationsQuery = z.object({
   agentId: id.optional(),
   priority: PrioritySchema.optional(),
   tag: Tag.optional(),
+  visitorId: id.optional(),
   q: z.string().trim().min(1).max(200).optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.listPage).optional(),
@@ -276,6 +281,7 @@ export const CreateAgent = z.object({
   role: AgentRoleSchema.optional(),
   maxConcurrentChats: z.number().int().min(0).max(100).optional(),
   title: optionalText(100),
+  departments: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
 })
 export type CreateAgent = z.infer<typeof CreateAgent>
 
@@ -374,3 +380,38 @@ function isTimeZone(tz: string): boolean {
     return false
   }
 }
+
+// ------------------------------------------------------------------ webhooks
+
+/** The events a webhook may subscribe to (`ping` is sent only by "send test"). */
+export const WEBHOOK_EVENTS = [
+  'message.created',
+  'conversation.created',
+  'conversation.assigned',
+  'conversation.resolved',
+  'offline_message.created',
+] as const
+export const WebhookEventName = z.enum(WEBHOOK_EVENTS)
+
+const WebhookUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((v) => {
+    try {
+      const u = new URL(v)
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== ''
+    } catch {
+      return false
+    }
+  }, 'must be an http:// or https:// URL')
+
+export const CreateWebhook = z.object({
+  url: WebhookUrl,
+  events: z.array(WebhookEventName).min(1, 'subscribe to at least one event').max(WEBHOOK_EVENTS.length),
+  active: z.boolean().optional(),
+})
+export type CreateWebhook = z.infer<typeof CreateWebhook>
+
+export const UpdateWebhook = CreateWebhook.partial().refine((v) => Object.keys(v).length > 0, 'nothing to update')
+export type UpdateWebhook = z.infer<typeof UpdateWebhook>

@@ -26,6 +26,7 @@ import type {
 } from '@live-chat/protocol'
 import type { Socket } from 'socket.io-client'
 import type { ListConversationsFilter, MessageRange } from '@live-chat/protocol'
+import type { CreateWebhook, UpdateWebhook, Webhook, WebhookDelivery } from '@live-chat/protocol'
 import { BaseClient, type BaseClientOptions, type BaseEvents } from './base-client.js'
 import { LiveChatError } from './errors.js'
 import { seg } from './http.js'
@@ -292,9 +293,46 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     return this.http<CannedResponse>('PATCH', this.#site(`/canned-responses/${seg(id)}`), { body: changes })
   }
 
+  /** Counts one use of a canned response (e.g. inserted into a reply) and returns it with the new `usageCount`. */
+  async useCannedResponse(id: string): Promise<CannedResponse> {
+    return this.http<CannedResponse>('POST', this.#site(`/canned-responses/${seg(id)}/use`))
+  }
+
   /** Deletes a canned response. */
   async deleteCannedResponse(id: string): Promise<void> {
     await this.http('DELETE', this.#site(`/canned-responses/${seg(id)}`))
+  }
+
+  /** The site's webhooks (admins only). */
+  async webhooks(): Promise<Webhook[]> {
+    const { items } = await this.http<{ items: Webhook[] }>('GET', this.#site('/webhooks'))
+    return items
+  }
+
+  /** Adds a webhook; the server generates its signing secret (admins only). */
+  async createWebhook(input: CreateWebhook): Promise<Webhook> {
+    return this.http<Webhook>('POST', this.#site('/webhooks'), { body: input })
+  }
+
+  /** Changes a webhook's URL, events or active flag (admins only). */
+  async updateWebhook(id: string, changes: UpdateWebhook): Promise<Webhook> {
+    return this.http<Webhook>('PATCH', this.#site(`/webhooks/${seg(id)}`), { body: changes })
+  }
+
+  /** Deletes a webhook with its delivery log (admins only). */
+  async deleteWebhook(id: string): Promise<void> {
+    await this.http('DELETE', this.#site(`/webhooks/${seg(id)}`))
+  }
+
+  /** A webhook's delivery log, newest first (the latest 50; admins only). */
+  async webhookDeliveries(id: string): Promise<WebhookDelivery[]> {
+    const { items } = await this.http<{ items: WebhookDelivery[] }>('GET', this.#site(`/webhooks/${seg(id)}/deliveries`))
+    return items
+  }
+
+  /** Queues a `ping` to the webhook and returns its delivery (admins only). */
+  async testWebhook(id: string): Promise<WebhookDelivery> {
+    return this.http<WebhookDelivery>('POST', this.#site(`/webhooks/${seg(id)}/test`))
   }
 
   /** The site's agents. */

@@ -117,6 +117,11 @@ export abstract class BaseClient<
     return (this.#events as unknown as Emitter<E>).once(event, fn)
   }
 
+  /** The server's base URL (the `url` option): what relative URLs from the server (attachments) resolve against. */
+  get url(): string {
+    return this.#options.url
+  }
+
   /** Whether the socket is connected right now. */
   get connected(): boolean {
     return !!this.socket?.connected

@@ -284,6 +284,14 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     return (this.#visitor = await this.command('visitor:update', fields))
   }
 
+  /**
+   * Emails a transcript of the conversation (its public messages) to `email`, or to the
+   * visitor's own email when none is given. Resolves with the address it was sent to.
+   */
+  async requestTranscript(conversationId: string, email?: string): Promise<{ sentTo: string }> {
+    return this.http<{ sentTo: string }>('POST', `/api/visitor/conversations/${seg(conversationId)}/transcript`, { body: email === undefined ? {} : { email } })
+  }
+
   /** The visitor's conversations from the server, newest activity first (empty without a session). */
   async conversations(): Promise<VisitorConversation[]> {
     if (!this.#token) return []

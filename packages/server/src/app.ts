@@ -15,19 +15,23 @@ import { cannedResponseRoutes } from './canned-responses/routes.js'
 import { DEFAULT_UPLOAD_MAX_BYTES } from './config.js'
 import { conversationRoutes } from './conversations/routes.js'
 import { setupAgentNamespace } from './realtime/agent-namespace.js'
-import { Publisher } from './realtime/publisher.js'
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js'
 import { setupVisitorNamespace } from './realtime/visitor-namespace.js'
 import { createServices, type Services } from './services.js'
+import type { MailOptions } from './email/mailer.js'
 import { Tokens } from './shared/auth.js'
 import type { Context } from './shared/context.js'
 import type { Database } from './shared/db/index.js'
 import { errorHandler, notFoundHandler, requireAgent } from './shared/http.js'
 import { createLogger, type Logger } from './shared/logger.js'
-import { widgetAssets } from './shared/widget-assets.js'
+import { dashboardPage, widgetAssets } from './shared/widget-assets.js'
 import { siteRoutes } from './sites/routes.js'
 import { servedUploads, uploadRoutes } from './uploads/routes.js'
 import { visitorRoutes } from './visitors/routes.js'
+import { WebhookPublisher } from './webhooks/publisher.js'
+import { webhookRoutes } from './webhooks/routes.js'
+import { WebhookService } from './webhooks/service.js'
+import { WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js'
 
 export interface AppOptions {
   db: Database
@@ -45,6 +49,12 @@ export interface AppOptions {
   staticDirs?: Record<string, string>
   /** The widget's CDN build (packages/widget/cdn), served at /live-chat.js and /widget/*. */
   widgetDir?: string
+  /** The agent dashboard's page (packages/dashboard/public, built), served at /dashboard/. */
+  dashboardDir?: string
+  /** Email over SMTP (SMTP_URL, MAIL_FROM, EMAIL_BATCH_MS); without smtpUrl, email is off. */
+  mail?: MailOptions
+  /** Webhook delivery: poll interval, backoff, attempts (tests make them fast). */
+  webhooks?: WebhookWorkerOptions
 }
 
 export interface LiveChatApp {
@@ -78,17 +88,22 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   const visitorNs = io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace
   const agentNs = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace
 
+  const webhooks = new WebhookService(opts.db, log)
+  const webhookWorker = new WebhookWorker(opts.db, log, opts.webhooks)
+  webhooks.onQueued = () => webhookWorker.kick()
   const ctx: Context = {
     db: opts.db,
     log,
     tokens: new Tokens(opts.secret),
-    publish: new Publisher(visitorNs, agentNs),
+    publish: new WebhookPublisher(visitorNs, agentNs, webhooks),
     config: { publicUrl: opts.publicUrl ?? '', env: opts.env ?? 'development', uploadMaxBytes: opts.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES },
     nodeId,
   }
-  const services = createServices(ctx)
+  const services = createServices(ctx, opts.mail)
   await services.presence.start()
   services.sites.clock.start()
+  services.emails.start()
+  webhookWorker.start()
   setupVisitorNamespace(visitorNs, services, log)
   setupAgentNamespace(agentNs, services, log)
 
@@ -108,11 +123,13 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   site.use(agentRoutes(services))
   site.use(siteRoutes(services))
   site.use(uploadRoutes(services))
+  site.use(webhookRoutes(webhooks))
   api.use('/sites/:siteId', site)
   api.use(notFoundHandler)
   app.use('/api', api)
   app.use('/uploads', servedUploads(services))
   if (opts.widgetDir) app.use(widgetAssets(opts.widgetDir))
+  if (opts.dashboardDir) app.use('/dashboard', dashboardPage(opts.dashboardDir))
   for (const [path, dir] of Object.entries(opts.staticDirs ?? {})) app.use(path, express.static(dir))
   app.use(errorHandler(log))
 
@@ -136,6 +153,8 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
       if (closed) return
       closed = true
       services.sites.clock.stop()
+      await services.emails.stop()
+      await webhookWorker.stop()
       // io.close() disconnects every socket and closes the HTTP server.
       await new Promise<void>((resolve) => {
         io.close(() => resolve())

@@ -35,6 +35,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   DEMO: bool.optional(),
   TRUST_PROXY: bool.default(false),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  EMAIL_BATCH_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(86_400_000).default(120_000),
   UPLOAD_MAX_BYTES: z.coerce
     .number({ message: 'must be a number of bytes' })
     .int('must be a whole number of bytes')
@@ -59,6 +62,11 @@ export interface Config {
   trustProxy: boolean
   /** The largest file a visitor or an agent may upload, in bytes. */
   uploadMaxBytes: number
+  /** SMTP_URL (holds a password: never logged); none = email off. */
+  smtpUrl?: string
+  mailFrom?: string
+  /** How long agents' replies to an absent visitor are gathered into one email. */
+  emailBatchMs: number
 }
 
 export class ConfigError extends Error {
@@ -105,6 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     trustProxy: e.TRUST_PROXY,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    emailBatchMs: e.EMAIL_BATCH_MS,
   }
 }
 

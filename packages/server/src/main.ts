@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   })
   const examples = path.join(root, 'examples')
   const widgetDir = findWidgetDir(log)
+  const dashboardDir = findDashboardDir(log)
   const server = await createApp({
     db,
     secret: config.secret,
@@ -47,8 +48,10 @@ async function main(): Promise<void> {
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,
     uploadMaxBytes: config.uploadMaxBytes,
+    mail: { smtpUrl: config.smtpUrl, from: config.mailFrom, batchMs: config.emailBatchMs },
     staticDirs: fs.existsSync(examples) ? { '/examples': examples } : {},
     ...(widgetDir ? { widgetDir } : {}),
+    ...(dashboardDir ? { dashboardDir } : {}),
   })
   const demo = config.demo ? await seedDemo(db, server.services, config.dataDir) : undefined
   const address = await server.listen(config.port, config.host)
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     `  Database     ${embedded ? `embedded PGlite (${pgliteDir})` : 'PostgreSQL (DATABASE_URL)'}`,
     `  Scale-out    ${config.redisUrl ? 'Socket.io Redis adapter (REDIS_URL)' : 'single process (set REDIS_URL to run several)'}`,
   ]
+  if (dashboardDir) lines.push(`  Dashboard    ${url}/dashboard/`)
   if (widgetDir) lines.push(`  Widget       ${url}/live-chat.js`)
   if (fs.existsSync(examples)) lines.push(`  Examples     ${url}/examples/`)
   if (demo) {
@@ -94,6 +98,19 @@ function findWidgetDir(log: Logger): string | undefined {
     return undefined
   }
   if (!fs.existsSync(path.join(dir, 'live-chat.js'))) log.warn({ dir }, 'the widget is not built (run `npm run build`): /live-chat.js answers 404 until it is')
+  return dir
+}
+
+/** The built agent dashboard page of the installed @live-chat/dashboard (its public folder). */
+function findDashboardDir(log: Logger): string | undefined {
+  let dir: string
+  try {
+    dir = path.dirname(fileURLToPath(import.meta.resolve('@live-chat/dashboard/public/index.html')))
+  } catch {
+    log.warn('@live-chat/dashboard is not installed: /dashboard is not served')
+    return undefined
+  }
+  if (!fs.existsSync(path.join(dir, 'assets', 'dashboard.js'))) log.warn({ dir }, 'the dashboard is not built (run `npm run build`)')
   return dir
 }
 

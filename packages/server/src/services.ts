@@ -2,6 +2,8 @@
 import { AgentService } from './agents/service.js'
 import { CannedResponseService } from './canned-responses/service.js'
 import { ConversationService } from './conversations/service.js'
+import { EmailService } from './email/service.js'
+import type { MailOptions } from './email/mailer.js'
 import { Routing } from './conversations/routing.js'
 import { MessageService } from './messages/service.js'
 import { PresenceService } from './presence/service.js'
@@ -22,10 +24,12 @@ export interface Services {
   agents: AgentService
   cannedResponses: CannedResponseService
   uploads: UploadService
+  emails: EmailService
 }
 
-export function createServices(ctx: Context): Services {
+export function createServices(ctx: Context, mail: MailOptions = {}): Services {
   const presence = new PresenceService(ctx.db, ctx.nodeId, ctx.log)
+  const emails = new EmailService(ctx, presence, mail)
   const routing = new Routing(ctx, presence)
   const uploads = new UploadService(ctx)
   const sites = new SiteService(ctx, uploads)
@@ -35,10 +39,11 @@ export function createServices(ctx: Context): Services {
     routing,
     sites,
     visitors: new VisitorService(ctx, sites, presence),
-    conversations: new ConversationService(ctx, presence, routing, uploads),
-    messages: new MessageService(ctx, presence, routing, uploads),
+    conversations: new ConversationService(ctx, presence, routing, uploads, emails),
+    messages: new MessageService(ctx, presence, routing, uploads, emails),
     agents: new AgentService(ctx, presence, routing),
     cannedResponses: new CannedResponseService(ctx),
     uploads,
+    emails,
   }
 }

@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
 /**
  * Creates an empty, migrated database `<prefix>_<random hex>` on the test Postgres
  * (TEST_DATABASE_ADMIN_URL); `drop()` removes it even while connections are open.
- * Also used by the widget's browser tests (packages/widget/test/server-plugin.mjs).
+ * Also used by the widget's browser tests (test/browser/server-plugin.mjs).
  */
 export async function createTestDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'

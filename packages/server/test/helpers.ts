@@ -3,7 +3,7 @@
 import crypto from 'node:crypto'
 import { afterAll, afterEach, beforeAll, inject } from 'vitest'
 import { io as ioClient, type Socket } from 'socket.io-client'
-import { createApp, type LiveChatApp } from '../src/app.js'
+import { createApp, type AppOptions, type LiveChatApp } from '../src/app.js'
 import { hashPassword } from '../src/shared/auth.js'
 import { openDatabase, type Database } from '../src/shared/db/index.js'
 import { createLogger } from '../src/shared/logger.js'
@@ -29,6 +29,10 @@ export interface ServerOptions {
   uploadMaxBytes?: number
   /** Serve the widget's CDN build from this folder (see AppOptions.widgetDir). */
   widgetDir?: string
+  /** Serve the dashboard page from this folder (see AppOptions.dashboardDir). */
+  dashboardDir?: string
+  /** Email settings (see AppOptions.mail), e.g. a local SMTP server's URL. */
+  mail?: AppOptions['mail']
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
@@ -41,6 +45,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
     ...(opts.uploadMaxBytes ? { uploadMaxBytes: opts.uploadMaxBytes } : {}),
     ...(opts.widgetDir ? { widgetDir: opts.widgetDir } : {}),
+    ...(opts.dashboardDir ? { dashboardDir: opts.dashboardDir } : {}),
+    ...(opts.mail ? { mail: opts.mail } : {}),
   })
   const { port } = await app.listen(0, '127.0.0.1')
   const url = `http://127.0.0.1:${port}`

@@ -1,5 +1,5 @@
 import type { ConversationSummary } from '@live-chat/sdk'
-import { agentClient, assert, cleanup, createSite, waitFor, type TestSite } from '../test/helpers.js'
+import { agentClient, assert, cleanup, createSite, waitFor, type TestSite } from '../../../test/browser/helpers.js'
 import { find, identityHash, mountWidget, openWindow, typeAndSend, waitForBubble, showing } from '../test/widget.js'
 import type { LiveChatQueue } from './api.js'
 import type { LiveChatEventMap } from './events.js'

@@ -1,5 +1,5 @@
 import type { Message } from '@live-chat/sdk'
-import { agentClient, assert, cleanup, createSite, mount, server, waitFor } from '../test/helpers.js'
+import { agentClient, assert, cleanup, createSite, mount, server, waitFor } from '../../../test/browser/helpers.js'
 
 // These tests load the built CDN files from the test server (npm run test:browser builds them),
 // in an iframe each, so every test gets a page where <live-chat> is not yet defined.

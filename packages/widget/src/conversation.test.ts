@@ -1,6 +1,6 @@
 import type { AgentClient, ConversationSummary, Message } from '@live-chat/sdk'
 import type { LiveChat } from './live-chat.js'
-import { agentClient, assert, axeCheck, cleanup, createSite, waitFor, type TestSite } from '../test/helpers.js'
+import { agentClient, assert, axeCheck, cleanup, createSite, waitFor, type TestSite } from '../../../test/browser/helpers.js'
 import { all, bubbles, find, mountWidget, openWindow, typeAndSend, waitForBubble, showing } from '../test/widget.js'
 
 /** The conversation the agent side sees first (created by the visitor's first message). */
@@ -131,7 +131,8 @@ describe('<live-chat> conversation', () => {
   it('asks for a rating once the agent resolves, and stores it', async () => {
     const { el, conv } = await startChat(site, agent, 'Thanks for the help')
     await agent.resolve(conv.id)
-    const stars = await find(el, '[role="radiogroup"]')
+    // The resolution reaches the widget as a live event; give a loaded CI machine room.
+    const stars = await find(el, '[role="radiogroup"]', 10_000)
     const four = stars.querySelectorAll<HTMLButtonElement>('[role="radio"]')[3]!
     four.click()
     await el.updateComplete

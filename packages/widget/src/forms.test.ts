@@ -1,5 +1,5 @@
 import type { ConversationSummary } from '@live-chat/sdk'
-import { agentClient, assert, axeCheck, cleanup, createSite, waitFor } from '../test/helpers.js'
+import { agentClient, assert, axeCheck, cleanup, createSite, waitFor } from '../../../test/browser/helpers.js'
 import { all, find, mountWidget, openWindow, waitForBubble } from '../test/widget.js'
 
 function fill(form: HTMLFormElement, values: Record<string, string>): void {

@@ -11,11 +11,16 @@ let audio: AudioContext | undefined
 
 /** Call from a user gesture (opening the chat): lets the tone play later. */
 export function unlockSound(): void {
-  audio ??= new AudioContext()
-  void audio.resume()
+  try {
+    audio ??= new AudioContext()
+    void audio.resume()
+  } catch {
+    // No Web Audio here: stay silent.
+  }
 }
 
-function tone(): void {
+/** Plays the short tone, if sound was unlocked (also the dashboard's alert, see @live-chat/widget/notify). */
+export function tone(): void {
   if (!audio || audio.state !== 'running') return
   const t = audio.currentTime
   const osc = audio.createOscillator()

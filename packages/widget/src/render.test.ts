@@ -1,5 +1,5 @@
 import { setViewport } from '@web/test-runner-commands'
-import { agentClient, assert, axeCheck, cleanup, createSite, mount, waitFor, type TestSite } from '../test/helpers.js'
+import { agentClient, assert, axeCheck, cleanup, createSite, mount, waitFor, type TestSite } from '../../../test/browser/helpers.js'
 import { find, mountWidget, openWindow } from '../test/widget.js'
 
 const HOSTILE = `

@@ -2,7 +2,7 @@
 // that axe finds no fault with, and the CDN loader (/live-chat.js, built by rollup) works when
 // pasted into a page, fetching the full bundle on demand.
 import { LiveChat } from './index.js'
-import { assert, axeCheck, cleanup, createSite, mount, server, waitFor } from '../test/helpers.js'
+import { assert, axeCheck, cleanup, createSite, mount, server, waitFor } from '../../../test/browser/helpers.js'
 
 const launcherOf = (el: Element | null | undefined) => el?.shadowRoot?.querySelector<HTMLElement>('[part~="launcher"]') ?? null
 

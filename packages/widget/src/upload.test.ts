@@ -1,5 +1,5 @@
 import type { ConversationSummary, Message } from '@live-chat/sdk'
-import { agentClient, assert, cleanup, createSite, waitFor } from '../test/helpers.js'
+import { agentClient, assert, cleanup, createSite, waitFor } from '../../../test/browser/helpers.js'
 import { all, find, mountWidget, openWindow, showing, typeAndSend } from '../test/widget.js'
 
 // The smallest valid PNG (1×1, transparent).

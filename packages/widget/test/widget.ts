@@ -1,7 +1,7 @@
 // Widget-specific test helpers: mount a <live-chat> for a test site and drive it like a visitor.
 import type { LiveChat } from '../src/live-chat.js'
 import '../src/index.js'
-import { mount, nextFrame, waitFor, type TestSite } from './helpers.js'
+import { mount, nextFrame, waitFor, type TestSite } from '../../../test/browser/helpers.js'
 
 /** A `<live-chat>` for `site`, added to the page (removed by cleanup()), ready (config loaded). */
 export async function mountWidget(site: TestSite, attrs: Record<string, string> = {}): Promise<LiveChat> {

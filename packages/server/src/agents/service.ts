@@ -104,6 +104,7 @@ export class AgentService {
           role: input.role ?? 'agent',
           maxConcurrentChats: input.maxConcurrentChats ?? 5,
           title: input.title ?? null,
+          departments: input.departments ?? [],
         },
       })
       return this.summary(tx, a.id)

@@ -17,6 +17,10 @@ export function cannedResponseRoutes(s: Services): Router {
     const { id } = parse(IdParams, req.params, 'path')
     res.json(await s.cannedResponses.update(agentOf(res), id, parse(UpdateCannedResponse, req.body, 'body')))
   })
+  r.post('/canned-responses/:id/use', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'path')
+    res.json(await s.cannedResponses.use(agentOf(res), id))
+  })
   r.delete('/canned-responses/:id', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path')
     await s.cannedResponses.remove(agentOf(res), id)

@@ -93,6 +93,23 @@ export class CannedResponseService {
     }
   }
 
+  /**
+   * Counts one use of a response the actor can see (a shared one, or their own personal one) and
+   * returns it. The increment is one statement, so concurrent uses all count; `updatedAt` keeps
+   * meaning "last edited" (Prisma's @updatedAt would move it on any update).
+   */
+  async use(actor: AgentActor, id: string): Promise<CannedResponse> {
+    const row = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      const counted = await tx.$executeRaw`
+        UPDATE mod_chat_canned_responses SET usage_count = usage_count + 1
+        WHERE id = ${id}::uuid AND (is_personal = false OR created_by = ${actor.agentId}::uuid)`
+      // Someone else's personal response does not exist as far as this agent can tell.
+      if (counted === 0) throw notFound('canned response')
+      return tx.cannedResponse.findUniqueOrThrow({ where: { id } })
+    })
+    return toCanned(row)
+  }
+
   async remove(actor: AgentActor, id: string): Promise<void> {
     await this.ctx.db.inSite(actor.siteId, async (tx) => {
       await this.editable(tx, actor, id)

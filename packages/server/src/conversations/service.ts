@@ -28,6 +28,7 @@ import { agentName, agentWithUser, conversationFull, toMessage, toVisitorConvers
 import { appendMessage, lockConversation, storedText, type LockedConversation, type MessageRow } from '../messages/store.js'
 import type { PresenceService } from '../presence/service.js'
 import type { UploadService } from '../uploads/service.js'
+import type { EmailService } from '../email/service.js'
 import type { Routing } from './routing.js'
 import { loadViews, views, type ConversationViews } from './views.js'
 import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
@@ -40,6 +41,7 @@ export class ConversationService {
     private readonly presence: PresenceService,
     private readonly routing: Routing,
     private readonly uploads: UploadService,
+    private readonly emails?: EmailService,
   ) {}
 
   // ------------------------------------------------------------------ visitor side
@@ -58,7 +60,11 @@ export class ConversationService {
     if (!created) return { conversation: v.visitorView, messages }
     this.ctx.publish.conversationCreated(v.summary)
     for (const m of messages) this.ctx.publish.message(actor.siteId, actor.visitorId, m)
-    if (input.offline) return { conversation: v.visitorView, messages }
+    if (input.offline) {
+      // The team's email goes out after the commit, in the background: it never fails the start.
+      void this.emails?.offlineMessage(actor.siteId, v.summary.id)
+      return { conversation: v.visitorView, messages }
+    }
     const assigned = await this.routing.drain(actor.siteId)
     if (!assigned.includes(v.summary.id)) return { conversation: v.visitorView, messages }
     const after = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, v.summary.id))
@@ -188,6 +194,7 @@ export class ConversationService {
     if (q.agentId) and.push({ assignedAgentId: q.agentId })
     if (q.priority) and.push({ priority: q.priority })
     if (q.tag) and.push({ tags: { has: q.tag } })
+    if (q.visitorId) and.push({ visitorId: q.visitorId })
     if (q.q) {
       const contains = { contains: q.q, mode: 'insensitive' as const }
       and.push({

@@ -11,6 +11,7 @@ import type { Routing } from '../conversations/routing.js'
 import { loadViews } from '../conversations/views.js'
 import type { PresenceService } from '../presence/service.js'
 import type { UploadService } from '../uploads/service.js'
+import type { EmailService } from '../email/service.js'
 import { appendMessage, lockConversation, storedText } from './store.js'
 
 export interface SendResult {
@@ -31,6 +32,7 @@ export class MessageService {
     private readonly presence: PresenceService,
     private readonly routing: Routing,
     private readonly uploads: UploadService,
+    private readonly emails?: EmailService,
   ) {}
 
   /** Stores a message (with its attachments, in the same transaction) and announces it. Idempotent on clientId. */
@@ -77,6 +79,8 @@ export class MessageService {
     // the first time, this is how the other side hears of it. Clients drop repeats by seq.
     for (const m of r.extra) this.ctx.publish.message(actor.siteId, r.visitorId, toMessage(m))
     this.ctx.publish.message(actor.siteId, r.visitorId, message)
+    // An absent visitor gets agents' replies by email, batched (see email/service.ts).
+    if (r.created && actor.kind === 'agent' && !isPrivate) await this.emails?.agentReplied(actor.siteId, input.conversationId)
     if (r.statusChanged) {
       const v = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, input.conversationId))
       if (v) this.ctx.publish.conversationUpdated(v.summary, v.visitorView)

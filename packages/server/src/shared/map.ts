@@ -11,6 +11,7 @@ import type {
   VisitorConversation,
   VisitorDetail,
   VisitorProfile,
+  PageVisit,
   AgentRole,
   AgentStatus,
   ConversationStatus,
@@ -27,7 +28,8 @@ export const conversationFull = {
   include: {
     visitor: true,
     assignedAgent: { include: { user: true } },
-    messages: { orderBy: { seq: 'desc' }, take: 1 },
+    // The list's preview: the last thing a person wrote (system lines like "assigned" are not it).
+    messages: { where: { senderType: { not: 'system' } }, orderBy: { seq: 'desc' }, take: 1 },
   },
 } satisfies Prisma.ConversationDefaultArgs
 export type ConversationFull = Prisma.ConversationGetPayload<typeof conversationFull>
@@ -80,6 +82,7 @@ export function toVisitorDetail(v: VisitorRow, online: boolean): VisitorDetail {
     countryCode: v.countryCode,
     city: v.city,
     online,
+    pages: Array.isArray(v.pages) ? (v.pages as unknown as PageVisit[]) : [],
     lastSeenAt: iso(v.lastSeenAt),
     createdAt: iso(v.createdAt),
   }

@@ -60,8 +60,8 @@ export class SiteService {
     return { siteId, ...widgetFields(settings), online, upload: this.uploads.limits() }
   }
 
+  /** Every member of the site may read its settings (the dashboard shows them); only admins change them. */
   async settings(actor: AgentActor): Promise<SiteSettings> {
-    requireAdmin(actor)
     return this.settingsOf(await this.require(actor.siteId))
   }
 

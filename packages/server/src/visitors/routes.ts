@@ -4,6 +4,7 @@ import type { Services } from '../services.js'
 import { parse, requireVisitor, visitorOf } from '../shared/http.js'
 import { SiteParams, VisitorConversationParams } from '../shared/params.js'
 import { uploadRoutes } from '../uploads/routes.js'
+import { visitorEmailRoutes } from '../email/routes.js'
 
 /** The widget's REST side: its session, and the visitor's own conversations. */
 export function visitorRoutes(s: Services): Router {
@@ -39,6 +40,7 @@ export function visitorRoutes(s: Services): Router {
     res.json(await s.messages.page(visitorOf(res), id, q))
   })
   visitor.use(uploadRoutes(s))
+  visitor.use(visitorEmailRoutes(s))
   r.use('/visitor', visitor)
   return r
 }

@@ -22,6 +22,28 @@ export interface RequestMeta {
 
 const clip = (s: string | undefined, n: number) => (s ? s.slice(0, n) : undefined)
 
+/** How many of a visitor's last pages are kept (VisitorDetail.pages). */
+export const PAGES_KEPT = 20
+
+/**
+ * Appends a page to the visitor's last pages, keeping the newest PAGES_KEPT. The same URL as the
+ * last entry (a reload, or the session and the page report of one load) only updates that entry.
+ * One UPDATE, so two tabs reporting at once cannot lose each other's page.
+ */
+async function recordPage(tx: Tx, visitorId: string, url: string, title: string | null): Promise<void> {
+  const entry = { url, title, at: new Date().toISOString() }
+  await tx.$executeRaw`
+    UPDATE mod_chat_visitors SET pages = (
+      SELECT coalesce(jsonb_agg(e ORDER BY i), '[]'::jsonb) FROM (
+        SELECT e, i FROM jsonb_array_elements(
+          (CASE WHEN pages->-1->>'url' = ${url} THEN pages - (-1) ELSE pages END) || jsonb_build_array(${JSON.stringify(entry)}::jsonb)
+        ) WITH ORDINALITY AS t(e, i)
+        ORDER BY i DESC LIMIT ${PAGES_KEPT}
+      ) newest
+    )
+    WHERE id = ${visitorId}::uuid`
+}
+
 export class VisitorService {
   constructor(
     private readonly ctx: Context,
@@ -52,8 +74,11 @@ export class VisitorService {
         ...(input.page ? { currentUrl: input.page.url, currentTitle: input.page.title ?? null } : {}),
         ...(input.page?.referrer ? { referrerUrl: input.page.referrer } : {}),
       }
-      if (v) return tx.visitor.update({ where: { id: v.id }, data: seen })
-      return tx.visitor.create({ data: { ...(seen as Omit<Prisma.VisitorUncheckedCreateInput, 'siteId'>), siteId } })
+      v = v
+        ? await tx.visitor.update({ where: { id: v.id }, data: seen })
+        : await tx.visitor.create({ data: { ...(seen as Omit<Prisma.VisitorUncheckedCreateInput, 'siteId'>), siteId } })
+      if (input.page) await recordPage(tx, v.id, input.page.url, input.page.title ?? null)
+      return v
     })
     const { token, expiresAt } = await this.ctx.tokens.signVisitor({ visitorId: visitor.id, siteId })
     return { token, expiresAt: expiresAt.toISOString(), visitor: toVisitorProfile(visitor) }
@@ -101,12 +126,13 @@ export class VisitorService {
   }
 
   async visitPage(actor: VisitorActor, page: VisitPage): Promise<void> {
-    await this.ctx.db.inSite(actor.siteId, (tx) =>
-      tx.visitor.update({
+    await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      await tx.visitor.update({
         where: { id: actor.visitorId },
         data: { currentUrl: page.url, currentTitle: page.title ?? null, lastSeenAt: new Date() },
-      }),
-    )
+      })
+      await recordPage(tx, actor.visitorId, page.url, page.title ?? null)
+    })
     this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: actor.visitorId, online: true, currentUrl: page.url, currentTitle: page.title ?? null })
   }
 

@@ -54,9 +54,9 @@ describe('team', () => {
     const site = await s.fx.site()
     const admin = await s.fx.agent(site.id, { role: 'admin' })
     const plain = await s.fx.agent(site.id)
-    const created = await api(admin.token).post(`/api/sites/${site.id}/agents`, { email: 'New.Hire@Example.test', name: 'New Hire', password: 'long enough pw', maxConcurrentChats: 3 })
+    const created = await api(admin.token).post(`/api/sites/${site.id}/agents`, { email: 'New.Hire@Example.test', name: 'New Hire', password: 'long enough pw', maxConcurrentChats: 3, departments: ['sales', 'billing'] })
     expect(created.status).toBe(201)
-    expect(created.body).toMatchObject({ email: 'new.hire@example.test', role: 'agent', maxConcurrentChats: 3, online: false })
+    expect(created.body).toMatchObject({ email: 'new.hire@example.test', role: 'agent', maxConcurrentChats: 3, departments: ['sales', 'billing'], online: false })
     const login = await request(s.url).post('/api/auth/login').send({ email: 'new.hire@example.test', password: 'long enough pw' })
     expect(login.status).toBe(200)
 
@@ -128,12 +128,15 @@ describe('canned responses', () => {
 })
 
 describe('site settings', () => {
-  it('an admin changes the widget and allowed origins; the public widget config follows; agents cannot', async () => {
+  it('an admin changes the widget and allowed origins; the public widget config follows; agents read them but cannot change them', async () => {
     const site = await s.fx.site()
     const admin = await s.fx.agent(site.id, { role: 'admin' })
     const plain = await s.fx.agent(site.id)
     const path = `/api/sites/${site.id}/settings`
-    expect((await api(plain.token).get(path)).status).toBe(403)
+    const read = await api(plain.token).get(path)
+    expect(read.status).toBe(200)
+    expect(read.body).toMatchObject({ siteId: site.id, widget: { primaryColor: expect.any(String) } })
+    expect(JSON.stringify(read.body)).not.toMatch(/identitySecret/)
     expect((await api(plain.token).patch(path, { name: 'Mine' })).status).toBe(403)
     const updated = await api(admin.token).patch(path, {
       name: 'Renamed shop',

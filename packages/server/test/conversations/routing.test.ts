@@ -218,6 +218,20 @@ describe('resolve, reopen and close', () => {
     expect((await agent.listConversations({ status: ['resolved'] })).items.map((x) => x.id)).toEqual([two.conversation.id])
   })
 
+  it("previews the last message a person wrote, not the assignment or resolve line after it", async () => {
+    const site = await s.fx.site()
+    const agent = await online(await s.fx.agent(site.id))
+    // Auto-assignment writes a system line after the visitor's first message.
+    const { conversation } = await visitorStarts(site.id, 'where is my order')
+    const [row] = (await agent.listConversations()).items
+    expect(row.lastMessage).toMatchObject({ senderType: 'visitor', text: 'where is my order' })
+    expect(row.lastSeq).toBeGreaterThan(row.lastMessage!.seq)
+    await agent.send(conversation.id, 'on its way')
+    await agent.resolve(conversation.id)
+    const [after] = (await agent.listConversations({ status: ['resolved'] })).items
+    expect(after.lastMessage).toMatchObject({ senderType: 'agent', text: 'on its way' })
+  })
+
   it('pages the inbox with a cursor, newest activity first, each conversation once', async () => {
     const site = await s.fx.site()
     const a = await s.fx.agent(site.id)

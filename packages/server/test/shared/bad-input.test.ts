@@ -353,6 +353,7 @@ const PATH_ROUTES: { name: string; method: Method; path: (id: string) => string;
   { name: 'POST conversations/:id/messages', method: 'post', path: (id) => `/api/sites/${site.id}/conversations/${id}/messages`, auth: 'agent', body: { clientId: CID, text: 'hi' } },
   { name: 'PATCH canned-responses/:id', method: 'patch', path: (id) => `/api/sites/${site.id}/canned-responses/${id}`, auth: 'agent', body: { title: 'Hi' } },
   { name: 'DELETE canned-responses/:id', method: 'delete', path: (id) => `/api/sites/${site.id}/canned-responses/${id}`, auth: 'agent' },
+  { name: 'POST canned-responses/:id/use', method: 'post', path: (id) => `/api/sites/${site.id}/canned-responses/${id}/use`, auth: 'agent' },
   { name: 'PATCH agents/:agentId', method: 'patch', path: (id) => `/api/sites/${site.id}/agents/${id}`, auth: 'agent', body: { title: 'Boss' } },
 ]
 const BAD_IDS = [

@@ -66,6 +66,8 @@ const ROUTES: Route[] = [
   { name: 'PATCH canned-responses/:id (personal)', method: 'patch', path: (t) => `/canned-responses/${t.personalCanned}`, body: () => ({ content: 'pwned', isPersonal: false }), ids: true },
   { name: 'DELETE canned-responses/:id (shared)', method: 'delete', path: (t) => `/canned-responses/${t.canned}`, ids: true },
   { name: 'DELETE canned-responses/:id (personal)', method: 'delete', path: (t) => `/canned-responses/${t.personalCanned}`, ids: true },
+  { name: 'POST canned-responses/:id/use (shared)', method: 'post', path: (t) => `/canned-responses/${t.canned}/use`, ids: true },
+  { name: 'POST canned-responses/:id/use (personal)', method: 'post', path: (t) => `/canned-responses/${t.personalCanned}/use`, ids: true },
   { name: 'GET agents', method: 'get', path: () => '/agents', ids: false },
   { name: 'POST agents', method: 'post', path: () => '/agents', body: () => ({ email: `intruder-${Date.now()}@example.test`, name: 'Intruder', password: 'intruder-password', role: 'admin' }), ids: false },
   { name: 'PATCH agents/:agentId (the admin)', method: 'patch', path: (t) => `/agents/${t.admin.id}`, body: () => ({ role: 'agent', maxConcurrentChats: 0, displayName: 'pwned' }), ids: true },

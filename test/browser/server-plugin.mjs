@@ -6,7 +6,7 @@
 // test harness (packages/server/test: createTestDatabase, startServer, Fixtures), loaded from
 // TypeScript through tsx, so rows are made exactly as the server's tests make them.
 //
-// Tests reach it with `executeServerCommand` (see packages/widget/test/helpers.ts):
+// Tests reach it with `executeServerCommand` (see test/browser/helpers.ts):
 //   'lc-server'                           → { url }
 //   'lc-site' { settings?, agents?, allowedOrigins? }
 //                                         → { siteId, url, identitySecret, agents: [{ email, password, agentId, name }] }
@@ -22,7 +22,7 @@ let tsxRegistered = false
 
 /** @param {{ widgetDir?: string }} [options] */
 export function liveChatServer(options = {}) {
-  const widgetDir = options.widgetDir ?? path.resolve(here, '../cdn')
+  const widgetDir = options.widgetDir ?? path.resolve(here, '../../packages/widget/cdn')
   /** @type {{ url: string, server: any, drop: () => Promise<void>, UpdateSiteSettings: any } | undefined} */
   let state
 
@@ -32,9 +32,9 @@ export function liveChatServer(options = {}) {
     // src/ too; without it (plain `npx web-test-runner`) it is the build in dist/.
     if (!tsxRegistered) register()
     tsxRegistered = true
-    const { createTestDatabase } = await import('../../server/test/global-setup.ts')
-    const { startServer } = await import('../../server/test/helpers.ts')
-    const { openDatabase } = await import('../../server/src/shared/db/index.ts')
+    const { createTestDatabase } = await import('../../packages/server/test/global-setup.ts')
+    const { startServer } = await import('../../packages/server/test/helpers.ts')
+    const { openDatabase } = await import('../../packages/server/src/shared/db/index.ts')
     const { UpdateSiteSettings } = await import('@live-chat/protocol')
     const database = await createTestDatabase('live_chat_wtr')
     try {

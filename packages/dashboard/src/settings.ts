@@ -1,0 +1,126 @@
+import { LitElement, css, html } from 'lit'
+import type { AgentClient, AgentSummary } from '@live-chat/sdk'
+import { base } from './styles.js'
+import { define } from './define.js'
+import './settings-widget.js'
+import './settings-agents.js'
+import './settings-embed.js'
+
+/** The sections of the settings page. */
+export type SettingsTab = 'widget' | 'agents' | 'embed'
+
+const TABS: [SettingsTab, string][] = [
+  ['widget', 'Widget'],
+  ['agents', 'Agents'],
+  ['embed', 'Embed'],
+]
+
+/**
+ * Site settings: the widget (with a live preview), the team of agents, and the embed snippet.
+ * Only admins change settings and agents; other agents see them read-only.
+ *
+ * @fires {CustomEvent<{}>} lcd-agents-change - Agents were added or changed (re-read the list and pass the new `agents`).
+ */
+export class LcdSettings extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        overflow-y: auto;
+        background: var(--bg);
+      }
+      .top {
+        padding: 16px 24px 0;
+        border-bottom: 1px solid var(--line);
+        display: grid;
+        gap: 12px;
+      }
+      [role='tablist'] {
+        display: flex;
+        gap: 4px;
+      }
+      [role='tab'] {
+        border: 0;
+        border-bottom: 2px solid transparent;
+        border-radius: 0;
+        background: none;
+        padding: 8px 12px;
+        color: var(--muted);
+      }
+      [role='tab'][aria-selected='true'] {
+        color: var(--accent);
+        border-bottom-color: var(--accent);
+        font-weight: 600;
+      }
+      [role='tabpanel'] {
+        padding: 20px 24px;
+      }
+    `,
+  ]
+  static override properties = {
+    client: { attribute: false },
+    me: { attribute: false },
+    agents: { attribute: false },
+    server: { attribute: false },
+    tab: {},
+  }
+  client: AgentClient | null = null
+  me: AgentSummary | null = null
+  agents: AgentSummary[] = []
+  /** The chat server's public URL (for the embed snippet). */
+  server = ''
+  /** The open section. */
+  tab: SettingsTab = 'widget'
+
+  override render() {
+    const admin = this.me?.role === 'admin'
+    const siteId = this.client?.siteId ?? this.me?.siteId ?? ''
+    const panel = (tab: SettingsTab, content: unknown) =>
+      html`<div role="tabpanel" id="panel-${tab}" aria-labelledby="tab-${tab}" tabindex="0" ?hidden=${this.tab !== tab}>${content}</div>`
+    return html`<div class="top">
+        <h2>Settings</h2>
+        <div role="tablist" aria-label="Settings sections" @keydown=${this.#keys}>
+          ${TABS.map(
+            ([tab, label]) =>
+              html`<button
+                role="tab"
+                id="tab-${tab}"
+                aria-controls="panel-${tab}"
+                aria-selected=${this.tab === tab ? 'true' : 'false'}
+                tabindex=${this.tab === tab ? 0 : -1}
+                @click=${() => (this.tab = tab)}
+              >
+                ${label}
+              </button>`,
+          )}
+        </div>
+      </div>
+      ${panel('widget', html`<lcd-settings-widget .client=${this.client} ?admin=${admin} .server=${this.server}></lcd-settings-widget>`)}
+      ${panel(
+        'agents',
+        html`<lcd-settings-agents .client=${this.client} .agents=${this.agents} .me=${this.me} ?admin=${admin} .server=${this.server}></lcd-settings-agents>`,
+      )}
+      ${panel('embed', html`<lcd-settings-embed .server=${this.server} .siteId=${siteId}></lcd-settings-embed>`)}`
+  }
+
+  /** Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern, automatic activation). */
+  #keys = async (e: KeyboardEvent): Promise<void> => {
+    const i = TABS.findIndex(([t]) => t === this.tab)
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[e.key]
+    if (next === undefined) return
+    e.preventDefault()
+    this.tab = TABS[(next + TABS.length) % TABS.length]![0]
+    await this.updateComplete
+    this.renderRoot.querySelector<HTMLElement>(`#tab-${this.tab}`)?.focus()
+  }
+}
+define('lcd-settings', LcdSettings)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lcd-settings': LcdSettings
+  }
+}

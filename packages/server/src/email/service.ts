@@ -1,0 +1,201 @@
+// Email: the team hears of offline messages; an absent visitor gets agents' replies, batched
+// into one email per conversation; a visitor may ask for a transcript.
+//
+// Batching: an agent's public reply inserts one row per conversation in mod_chat_email_jobs
+// (due when the window ends; later replies find it there). Every process sweeps due rows,
+// claiming them with DELETE … FOR UPDATE SKIP LOCKED, so exactly one process handles each. The
+// email holds the agents' messages after GREATEST(visitor_read_seq, visitor_emailed_seq), and
+// sending moves visitor_emailed_seq: a restart never mails the same message twice. A visitor
+// who is online at the end of the window gets nothing.
+import type { Context, VisitorActor } from '../shared/context.js'
+import type { Tx } from '../shared/db/index.js'
+import { AppError, notFound } from '../shared/errors.js'
+import type { PresenceService } from '../presence/service.js'
+import { Mailer, type MailOptions } from './mailer.js'
+import { messageText, render, type MailLine } from './render.js'
+
+export const DEFAULT_EMAIL_BATCH_MS = 2 * 60_000
+/** A reply email that failed is tried again after this long. */
+const RETRY_MS = 60_000
+/** One transcript per conversation per this long (per process). */
+const TRANSCRIPT_COOLDOWN_MS = 30_000
+
+export class EmailService {
+  readonly mailer: Mailer
+  private readonly batchMs: number
+  private timer: NodeJS.Timeout | undefined
+  private sweeping: Promise<void> | undefined
+  private readonly recentTranscripts = new Map<string, number>()
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly presence: PresenceService,
+    opts: MailOptions = {},
+  ) {
+    this.mailer = new Mailer(opts, ctx.log)
+    this.batchMs = opts.batchMs ?? DEFAULT_EMAIL_BATCH_MS
+  }
+
+  start(): void {
+    if (!this.mailer.enabled) return
+    const every = Math.min(Math.max(this.batchMs, 250), 30_000)
+    this.timer = setInterval(() => this.sweepSoon(), every)
+    this.timer.unref()
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+    await this.sweeping
+    this.mailer.close()
+  }
+
+  // ------------------------------------------------------------------ offline message → team
+
+  /** Emails the site's team about a new offline message. Never throws: a failure is logged. */
+  async offlineMessage(siteId: string, conversationId: string): Promise<void> {
+    if (!this.mailer.enabled) return
+    try {
+      const data = await this.ctx.db.inSite(siteId, async (tx) => {
+        const conv = await tx.conversation.findUnique({ where: { id: conversationId }, include: { visitor: true, site: { select: { name: true } } } })
+        if (!conv) return null
+        const messages = await tx.message.findMany({ where: { conversationId, isPrivate: false, senderType: 'visitor' }, orderBy: { seq: 'asc' }, take: 20 })
+        const agents = await tx.agent.findMany({ where: { role: { in: ['admin', 'agent'] } }, select: { user: { select: { email: true } } } })
+        return { conv, messages, to: [...new Set(agents.map((a) => a.user.email))] }
+      })
+      if (!data || data.to.length === 0) return
+      const { conv, messages, to } = data
+      const who = conv.visitor.name ?? 'A visitor'
+      const lines: MailLine[] = messages.map((m) => ({ who: m.senderName ?? who, text: messageText(m), at: m.createdAt }))
+      const body = render(
+        [`${who}${conv.visitor.email ? ` <${conv.visitor.email}>` : ''} left a message on ${conv.site.name} while the team was away.`],
+        lines,
+        { href: `${this.ctx.config.publicUrl}/dashboard/#inbox/${conv.id}`, label: 'Open the conversation' },
+      )
+      await this.mailer.send({ to, subject: `New offline message on ${conv.site.name}`, ...body, ...(conv.visitor.email ? { replyTo: conv.visitor.email } : {}) })
+    } catch (e) {
+      this.ctx.log.warn({ err: e, conversationId }, 'offline message email failed')
+    }
+  }
+
+  // ------------------------------------------------------------------ replies → absent visitor
+
+  /** After an agent's public message: makes sure one reply email is pending for the conversation. */
+  async agentReplied(siteId: string, conversationId: string): Promise<void> {
+    if (!this.mailer.enabled) return
+    try {
+      const inserted = await this.ctx.db.inSite(siteId, (tx) =>
+        tx.$executeRaw`
+          INSERT INTO mod_chat_email_jobs (conversation_id, site_id, due_at)
+          SELECT c.id, c.site_id, now() + make_interval(secs => ${this.batchMs / 1000}::float8)
+          FROM mod_chat_conversations c JOIN mod_chat_visitors v ON v.id = c.visitor_id
+          WHERE c.id = ${conversationId}::uuid AND v.email IS NOT NULL
+          ON CONFLICT (conversation_id) DO NOTHING`,
+      )
+      // This process looks again right after the window; the periodic sweep covers the rest.
+      if (inserted > 0) setTimeout(() => this.sweepSoon(), this.batchMs + 50).unref()
+    } catch (e) {
+      this.ctx.log.warn({ err: e, conversationId }, 'scheduling a reply email failed')
+    }
+  }
+
+  private sweepSoon(): void {
+    if (this.sweeping || !this.timer) return
+    this.sweeping = this.sweep()
+      .then(() => undefined)
+      .catch((e: unknown) => this.ctx.log.warn({ err: e }, 'email sweep failed'))
+      .finally(() => (this.sweeping = undefined))
+  }
+
+  /** Sends every due reply email; returns how many jobs it handled. */
+  async sweep(): Promise<number> {
+    let handled = 0
+    for (;;) {
+      const jobs = await this.ctx.db.prisma.$queryRaw<{ conversationId: string; siteId: string }[]>`
+        DELETE FROM mod_chat_email_jobs WHERE conversation_id IN (
+          SELECT conversation_id FROM mod_chat_email_jobs WHERE due_at <= now()
+          ORDER BY due_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+        RETURNING conversation_id AS "conversationId", site_id AS "siteId"`
+      if (jobs.length === 0) return handled
+      for (const job of jobs) {
+        handled++
+        await this.replyEmail(job.siteId, job.conversationId).catch(async (e: unknown) => {
+          this.ctx.log.warn({ err: e, conversationId: job.conversationId }, 'reply email failed; will retry')
+          await this.ctx.db.prisma.$executeRaw`
+            INSERT INTO mod_chat_email_jobs (conversation_id, site_id, due_at)
+            VALUES (${job.conversationId}::uuid, ${job.siteId}::uuid, now() + make_interval(secs => ${RETRY_MS / 1000}::float8))
+            ON CONFLICT (conversation_id) DO NOTHING`.catch(() => undefined)
+        })
+      }
+    }
+  }
+
+  private async replyEmail(siteId: string, conversationId: string): Promise<void> {
+    const data = await this.ctx.db.inSite(siteId, async (tx) => {
+      const [c] = await tx.$queryRaw<{ visitorId: string; from: number }[]>`
+        SELECT visitor_id AS "visitorId", GREATEST(visitor_read_seq, visitor_emailed_seq) AS "from"
+        FROM mod_chat_conversations WHERE id = ${conversationId}::uuid`
+      if (!c) return null
+      const visitor = await tx.visitor.findUnique({ where: { id: c.visitorId }, include: { site: { select: { name: true, allowedOrigins: true } } } })
+      if (!visitor?.email) return null
+      if ((await this.presence.online(tx, 'visitor', [c.visitorId])).size > 0) return null
+      const messages = await tx.message.findMany({
+        where: { conversationId, isPrivate: false, senderType: 'agent', seq: { gt: c.from } },
+        orderBy: { seq: 'asc' },
+        take: 100,
+      })
+      return messages.length ? { visitor, messages } : null
+    })
+    if (!data) return
+    const { visitor, messages } = data
+    const email = visitor.email!
+    const back = visitor.currentUrl ?? (visitor.site.allowedOrigins[0] ? `${visitor.site.allowedOrigins[0]}/` : undefined)
+    const body = render(
+      [`Hello${visitor.name ? ` ${visitor.name}` : ''},`, `You have ${messages.length === 1 ? 'a new reply' : `${messages.length} new replies`} from ${visitor.site.name}:`],
+      messages.map((m) => ({ who: m.senderName ?? 'Agent', text: messageText(m), at: m.createdAt })),
+      back ? { href: back, label: 'Continue the conversation' } : undefined,
+    )
+    await this.mailer.send({ to: email, subject: `New reply from ${visitor.site.name}`, ...body })
+    const last = messages.at(-1)!.seq
+    await this.ctx.db.inSite(siteId, (tx) =>
+      tx.$executeRaw`UPDATE mod_chat_conversations SET visitor_emailed_seq = GREATEST(visitor_emailed_seq, ${last}::int) WHERE id = ${conversationId}::uuid`,
+    )
+  }
+
+  // ------------------------------------------------------------------ transcript
+
+  /** Emails the conversation's public messages to `email` (default: the visitor's own). */
+  async transcript(actor: VisitorActor, conversationId: string, email?: string): Promise<{ sentTo: string }> {
+    const data = await this.ctx.db.inSite(actor.siteId, (tx) => this.transcriptData(tx, actor, conversationId))
+    const to = email ?? data.visitor.email
+    if (!to) throw new AppError('invalid_payload', 'invalid payload: email: no email to send the transcript to', [{ path: 'email', message: 'required: the visitor has no email' }])
+    if (!this.mailer.enabled) throw new AppError('unavailable', 'email is not set up on this server')
+    const now = Date.now()
+    for (const [k, at] of this.recentTranscripts) if (now - at > TRANSCRIPT_COOLDOWN_MS) this.recentTranscripts.delete(k)
+    if (this.recentTranscripts.has(conversationId)) throw new AppError('rate_limited', 'a transcript of this conversation was just sent; try again later')
+    this.recentTranscripts.set(conversationId, now)
+    const { visitor, messages } = data
+    const body = render(
+      [`Transcript of your conversation with ${visitor.site.name}:`],
+      messages.map((m) => ({ who: m.senderType === 'visitor' ? (m.senderName ?? visitor.name ?? 'You') : (m.senderName ?? (m.senderType === 'system' ? 'System' : 'Agent')), text: messageText(m), at: m.createdAt })),
+      visitor.currentUrl ? { href: visitor.currentUrl, label: 'Continue the conversation' } : undefined,
+    )
+    try {
+      await this.mailer.send({ to, subject: `Your conversation with ${visitor.site.name}`, ...body })
+    } catch (e) {
+      this.recentTranscripts.delete(conversationId)
+      this.ctx.log.warn({ err: e, conversationId }, 'transcript email failed')
+      throw new AppError('unavailable', 'the email could not be sent; try again later')
+    }
+    return { sentTo: to }
+  }
+
+  private async transcriptData(tx: Tx, actor: VisitorActor, conversationId: string) {
+    const conv = await tx.conversation.findUnique({ where: { id: conversationId }, select: { visitorId: true } })
+    if (!conv || conv.visitorId !== actor.visitorId) throw notFound('conversation')
+    const visitor = await tx.visitor.findUniqueOrThrow({ where: { id: actor.visitorId }, include: { site: { select: { name: true } } } })
+    // Private notes never leave the team.
+    const messages = await tx.message.findMany({ where: { conversationId, isPrivate: false }, orderBy: { seq: 'asc' }, take: 1000 })
+    return { visitor, messages }
+  }
+}

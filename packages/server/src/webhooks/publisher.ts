@@ -1,0 +1,27 @@
+// The publisher that also queues webhooks: every fact is announced through Publisher after its
+// transaction commits, so queueing here sees every event of every path (HTTP, socket, routing)
+// without the services knowing about webhooks.
+import type { ConversationSummary, Message } from '@live-chat/protocol'
+import { Publisher } from '../realtime/publisher.js'
+import type { AgentNamespace, VisitorNamespace } from '../realtime/types.js'
+import type { WebhookService } from './service.js'
+
+export class WebhookPublisher extends Publisher {
+  constructor(
+    visitors: VisitorNamespace,
+    agents: AgentNamespace,
+    private readonly webhooks: WebhookService,
+  ) {
+    super(visitors, agents)
+  }
+
+  override message(siteId: string, visitorId: string, message: Message): void {
+    super.message(siteId, visitorId, message)
+    this.webhooks.message(siteId, message)
+  }
+
+  override conversationCreated(summary: ConversationSummary): void {
+    super.conversationCreated(summary)
+    this.webhooks.conversationCreated(summary)
+  }
+}

@@ -1,0 +1,177 @@
+// Webhooks: per-site URLs subscribed to events. Events are queued as rows of
+// mod_chat_webhook_deliveries (so a restart loses nothing) and sent by the worker (worker.ts).
+import crypto from 'node:crypto'
+import type { ConversationSummary, CreateWebhook, Message, UpdateWebhook, Webhook, WebhookDelivery, WebhookEvent } from '@live-chat/protocol'
+import type { Prisma } from '../generated/prisma/client.js'
+import type { AgentActor } from '../shared/context.js'
+import type { Database, Tx } from '../shared/db/index.js'
+import { notFound } from '../shared/errors.js'
+import type { Logger } from '../shared/logger.js'
+import { requireAdmin } from '../sites/service.js'
+
+type WebhookRow = Prisma.WebhookGetPayload<object>
+type DeliveryRow = Prisma.WebhookDeliveryGetPayload<object>
+
+const LOG_SIZE = 50
+
+export class WebhookService {
+  /** Called after something was queued (the worker looks at once instead of at its next poll). */
+  onQueued: () => void = () => undefined
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+  ) {}
+
+  // ------------------------------------------------------------------ admin API
+
+  async list(actor: AgentActor): Promise<Webhook[]> {
+    requireAdmin(actor)
+    const rows = await this.db.inSite(actor.siteId, (tx) => tx.webhook.findMany({ orderBy: { createdAt: 'asc' } }))
+    return rows.map(toWebhook)
+  }
+
+  async create(actor: AgentActor, input: CreateWebhook): Promise<Webhook> {
+    requireAdmin(actor)
+    const row = await this.db.inSite(actor.siteId, (tx) =>
+      tx.webhook.create({
+        data: { siteId: actor.siteId, url: input.url, events: [...new Set(input.events)], active: input.active ?? true, secret: newSecret() },
+      }),
+    )
+    return toWebhook(row)
+  }
+
+  async update(actor: AgentActor, id: string, input: UpdateWebhook): Promise<Webhook> {
+    requireAdmin(actor)
+    const row = await this.db.inSite(actor.siteId, async (tx) => {
+      await this.require(tx, id)
+      return tx.webhook.update({
+        where: { id },
+        data: {
+          ...(input.url !== undefined ? { url: input.url } : {}),
+          ...(input.events !== undefined ? { events: [...new Set(input.events)] } : {}),
+          ...(input.active !== undefined ? { active: input.active } : {}),
+        },
+      })
+    })
+    return toWebhook(row)
+  }
+
+  /** Deletes the webhook with its delivery log and anything still queued for it. */
+  async remove(actor: AgentActor, id: string): Promise<void> {
+    requireAdmin(actor)
+    await this.db.inSite(actor.siteId, async (tx) => {
+      await this.require(tx, id)
+      await tx.webhook.delete({ where: { id } })
+    })
+  }
+
+  /** The delivery log: the latest deliveries, newest first. */
+  async deliveries(actor: AgentActor, id: string): Promise<WebhookDelivery[]> {
+    requireAdmin(actor)
+    const rows = await this.db.inSite(actor.siteId, async (tx) => {
+      await this.require(tx, id)
+      return tx.webhookDelivery.findMany({ where: { webhookId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: LOG_SIZE })
+    })
+    return rows.map(toDelivery)
+  }
+
+  /** Queues a `ping` to the webhook (active or not), and returns its delivery. */
+  async test(actor: AgentActor, id: string): Promise<WebhookDelivery> {
+    requireAdmin(actor)
+    const row = await this.db.inSite(actor.siteId, async (tx) => {
+      const hook = await this.require(tx, id)
+      const payload = { event: 'ping', siteId: actor.siteId, webhookId: hook.id, createdAt: new Date().toISOString(), data: {} }
+      return tx.webhookDelivery.create({ data: { siteId: actor.siteId, webhookId: hook.id, event: 'ping', payload } })
+    })
+    this.onQueued()
+    return toDelivery(row)
+  }
+
+  private async require(tx: Tx, id: string): Promise<WebhookRow> {
+    const hook = await tx.webhook.findUnique({ where: { id } })
+    if (!hook) throw notFound('webhook')
+    return hook
+  }
+
+  // ------------------------------------------------------------------ events
+
+  /** A stored message. Private notes and system messages are not sent (system ones become conversation.* events). */
+  message(siteId: string, message: Message): void {
+    if (message.private) return
+    if (message.senderType === 'system') {
+      const sys = message.system
+      if (sys?.event === 'assigned' || sys?.event === 'transferred') {
+        const agentId = sys.event === 'assigned' ? sys.agentId : sys.toAgentId
+        this.emit(siteId, 'conversation.assigned', {
+          conversationId: message.conversationId,
+          agentId,
+          agentName: sys.agentName,
+          ...(sys.event === 'transferred' ? { fromAgentId: sys.fromAgentId } : { by: sys.by }),
+        })
+      } else if (sys?.event === 'resolved') {
+        this.emit(siteId, 'conversation.resolved', { conversationId: message.conversationId, agentId: sys.agentId })
+      }
+      return
+    }
+    this.emit(siteId, 'message.created', { message })
+  }
+
+  conversationCreated(summary: ConversationSummary): void {
+    this.emit(summary.siteId, summary.offline ? 'offline_message.created' : 'conversation.created', { conversation: summary })
+  }
+
+  /**
+   * Queues one delivery per active webhook of the site subscribed to the event. Called by the
+   * publisher, that is right after the event's transaction committed (not inside it): a crash in
+   * between loses the event, but no change had to learn about webhooks.
+   */
+  emit(siteId: string, event: WebhookEvent, data: Record<string, unknown>): void {
+    void this.enqueue(siteId, event, data).catch((e: unknown) => this.log.error({ err: e, siteId, event }, 'queueing a webhook delivery failed'))
+  }
+
+  async enqueue(siteId: string, event: WebhookEvent, data: Record<string, unknown>): Promise<number> {
+    const payload = JSON.stringify({ event, siteId, createdAt: new Date().toISOString(), data })
+    const n = await this.db.inSite(
+      siteId,
+      (tx) => tx.$executeRaw`
+        INSERT INTO mod_chat_webhook_deliveries (site_id, webhook_id, event, payload)
+        SELECT site_id, id, ${event}, ${payload}::jsonb FROM mod_chat_webhooks
+        WHERE site_id = ${siteId}::uuid AND active AND ${event} = ANY(events)`,
+    )
+    if (n > 0) this.onQueued()
+    return n
+  }
+}
+
+function newSecret(): string {
+  return `whsec_${crypto.randomBytes(32).toString('hex')}`
+}
+
+function toWebhook(r: WebhookRow): Webhook {
+  return {
+    id: r.id,
+    siteId: r.siteId,
+    url: r.url,
+    events: r.events as WebhookEvent[],
+    secret: r.secret,
+    active: r.active,
+    createdAt: r.createdAt.toISOString(),
+  }
+}
+
+export function toDelivery(r: DeliveryRow): WebhookDelivery {
+  return {
+    id: r.id,
+    webhookId: r.webhookId,
+    event: r.event as WebhookDelivery['event'],
+    payload: r.payload,
+    status: r.status as WebhookDelivery['status'],
+    attempts: r.attempts,
+    nextAttemptAt: r.nextAttemptAt.toISOString(),
+    lastStatus: r.lastStatus,
+    lastError: r.lastError,
+    createdAt: r.createdAt.toISOString(),
+    deliveredAt: r.deliveredAt?.toISOString() ?? null,
+  }
+}

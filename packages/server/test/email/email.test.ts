@@ -1,0 +1,123 @@
+// Email through a real local SMTP server: offline messages reach the team, agents' replies
+// reach an absent visitor in one batched email, and a visitor can ask for a transcript.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AddressInfo } from 'node:net'
+import { SMTPServer } from 'smtp-server'
+import { simpleParser, type ParsedMail } from 'mailparser'
+import { AgentClient, LiveChatClient } from '@live-chat/sdk'
+import { eventually, startServer, type TestServer } from '../helpers.js'
+
+const BATCH_MS = 300
+const inbox: ParsedMail[] = []
+let smtp: SMTPServer
+let s: TestServer
+const open: { disconnect(): unknown }[] = []
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, cb) {
+      simpleParser(stream).then(
+        (m) => {
+          inbox.push(m)
+          cb()
+        },
+        (e: Error) => cb(e),
+      )
+    },
+  })
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r))
+  const { port } = smtp.server.address() as AddressInfo
+  s = await startServer({ mail: { smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Chat <chat@example.test>', batchMs: BATCH_MS } })
+})
+afterAll(async () => {
+  for (const c of open) c.disconnect()
+  await s?.close()
+  await new Promise<void>((r) => smtp.close(r))
+})
+
+const to = (m: ParsedMail) => [m.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? [])
+const mailsTo = (address: string) => inbox.filter((m) => to(m).includes(address))
+/** Waits for the first email to `address`. */
+const firstMailTo = (address: string, what: string): Promise<ParsedMail> => eventually(() => mailsTo(address)[0], 10_000, what) as Promise<ParsedMail>
+
+function visitor(siteId: string): LiveChatClient {
+  const c = new LiveChatClient({ url: s.url, siteId, storage: 'memory' })
+  open.push(c)
+  return c
+}
+
+async function agentOf(siteId: string) {
+  const fx = await s.fx.agent(siteId)
+  const agent = new AgentClient({ url: s.url, token: fx.token })
+  open.push(agent)
+  await agent.connect(siteId)
+  return { agent, fx }
+}
+
+describe('offline message email', () => {
+  it('emails the team once, with the visitor, the message and the dashboard link', async () => {
+    const site = await s.fx.site()
+    const a = await s.fx.agent(site.id, { role: 'admin' })
+    const b = await s.fx.agent(site.id)
+    const v = visitor(site.id)
+    const started = await v.startConversation({ offline: true, fields: { name: 'Olga', email: 'olga@example.test' }, message: 'Please <call> me back' })
+    const mail = await firstMailTo(a.email, 'team email')
+    expect(to(mail)).toEqual(expect.arrayContaining([a.email, b.email]))
+    expect(mail.subject).toMatch(/^New offline message on Site /)
+    expect(mail.text).toContain('Please <call> me back')
+    expect(mail.text).toContain('olga@example.test')
+    expect(mail.text).toContain(`/dashboard/#inbox/${started.conversation.id}`)
+    expect(mail.html).toContain('Please &lt;call&gt; me back')
+    expect(mailsTo(b.email)).toHaveLength(1)
+  })
+})
+
+describe('reply email to an absent visitor', () => {
+  it('batches three replies into one email; a connected visitor gets none', async () => {
+    const site = await s.fx.site()
+    const { agent } = await agentOf(site.id)
+    const gone = visitor(site.id)
+    const here = visitor(site.id)
+    const c1 = await gone.startConversation({ fields: { name: 'Gina', email: 'gina@example.test' }, message: 'Hi' })
+    const c2 = await here.startConversation({ fields: { name: 'Hugo', email: 'hugo@example.test' }, message: 'Hello' })
+    gone.disconnect()
+    await eventually(async () => !(await agent.getConversation(c1.conversation.id)).visitor.online, 5_000, 'visitor offline')
+    for (const text of ['First answer', 'Second answer', 'Third answer']) {
+      await agent.send(c1.conversation.id, text)
+      await agent.send(c2.conversation.id, text)
+    }
+    await agent.send(c1.conversation.id, 'secret note', { private: true })
+    const mail = await firstMailTo('gina@example.test', 'reply email')
+    for (const text of ['First answer', 'Second answer', 'Third answer']) expect(mail.text).toContain(text)
+    expect(mail.text).not.toContain('secret note')
+    // Several windows later: still one email, and none to the visitor who stayed.
+    await new Promise((r) => setTimeout(r, BATCH_MS * 4))
+    await s.services.emails.sweep()
+    expect(mailsTo('gina@example.test')).toHaveLength(1)
+    expect(mailsTo('hugo@example.test')).toHaveLength(0)
+  })
+})
+
+describe('transcript by email', () => {
+  it('emails the public messages without private notes; a bad email is 400; another visitor gets 404', async () => {
+    const site = await s.fx.site()
+    const { agent } = await agentOf(site.id)
+    const v = visitor(site.id)
+    const started = await v.startConversation({ fields: { name: 'Tia', email: 'tia@example.test' }, message: 'Question about pricing' })
+    const id = started.conversation.id
+    await agent.send(id, 'It is free')
+    await agent.send(id, 'internal: upsell later', { private: true })
+    await expect(v.requestTranscript(id, 'not-an-email')).rejects.toMatchObject({ code: 'invalid_payload' })
+    const other = visitor(site.id)
+    await other.startConversation({ fields: { email: 'x@example.test' }, message: 'Me too' })
+    await expect(other.requestTranscript(id)).rejects.toMatchObject({ code: 'not_found' })
+    expect(await v.requestTranscript(id)).toEqual({ sentTo: 'tia@example.test' })
+    const mail = await firstMailTo('tia@example.test', 'transcript')
+    expect(mail.text).toContain('Question about pricing')
+    expect(mail.text).toContain('It is free')
+    expect(mail.text).not.toContain('upsell')
+    expect(mail.html).not.toContain('upsell')
+  })
+})

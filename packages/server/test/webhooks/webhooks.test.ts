@@ -1,0 +1,194 @@
+// Webhooks against a real local HTTP receiver: signed events, retries with backoff, and a
+// queued delivery that survives a server restart.
+import crypto from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import { AgentClient, LiveChatClient } from '@live-chat/sdk'
+import type { Webhook, WebhookDelivery } from '@live-chat/protocol'
+import { createApp, type LiveChatApp } from '../../src/app.js'
+import { openDatabase, type Database } from '../../src/shared/db/index.js'
+import { createLogger } from '../../src/shared/logger.js'
+import { eventually, Fixtures, SECRET } from '../helpers.js'
+
+interface Received {
+  headers: http.IncomingHttpHeaders
+  body: string
+}
+
+/** A receiver on 127.0.0.1 that records requests and answers `answer()` (default 200). */
+async function receiver(port = 0) {
+  const got: Received[] = []
+  const box = { answer: () => 200 }
+  const server = http.createServer((req, res) => {
+    let body = ''
+    req.setEncoding('utf8')
+    req.on('data', (c: string) => (body += c))
+    req.on('end', () => {
+      got.push({ headers: req.headers, body })
+      res.statusCode = box.answer()
+      res.end()
+    })
+  })
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r))
+  const p = (server.address() as AddressInfo).port
+  return { got, box, port: p, url: `http://127.0.0.1:${p}/hook`, close: () => new Promise<void>((r) => server.close(() => r())) }
+}
+
+const fast = { pollMs: 100, backoffBaseMs: 200, backoffMaxMs: 1000 }
+
+let db: Database
+let app: LiveChatApp
+let url: string
+let fx: Fixtures
+
+async function start(): Promise<void> {
+  app = await createApp({ db, secret: SECRET, env: 'test', logger: createLogger('silent'), webhooks: fast })
+  const { port } = await app.listen(0, '127.0.0.1')
+  url = `http://127.0.0.1:${port}`
+  fx = new Fixtures(db, app.services)
+}
+
+beforeAll(async () => {
+  db = await openDatabase({ url: inject('databaseUrl'), migrate: false, poolSize: 5 })
+  await start()
+})
+afterAll(async () => {
+  await app.close()
+  await db.close()
+})
+
+async function adminSite() {
+  const site = await fx.site()
+  const admin = await fx.agent(site.id, { role: 'admin', status: 'online' })
+  const client = new AgentClient({ url, token: admin.token })
+  await client.connect(site.id)
+  return { site, admin, client }
+}
+
+function verify(secret: string, r: Received): boolean {
+  const ts = String(r.headers['x-live-chat-timestamp'])
+  const expected = 'sha256=' + crypto.createHmac('sha256', secret).update(`${ts}.${r.body}`).digest('hex')
+  const got = String(r.headers['x-live-chat-signature'])
+  return got.length === expected.length && crypto.timingSafeEqual(Buffer.from(got), Buffer.from(expected))
+}
+
+const events = (got: Received[]) => got.map((r) => JSON.parse(r.body) as { event: string; siteId: string; data: Record<string, any> })
+
+describe('webhook events', () => {
+  it('a visitor message arrives as message.created with a valid signature; conversation created, assigned and resolved arrive too; ', async () => {
+    const rx = await receiver()
+    const { site, client } = await adminSite()
+    try {
+      const hook: Webhook = await client.createWebhook({
+        url: rx.url,
+        events: ['message.created', 'conversation.created', 'conversation.assigned', 'conversation.resolved'],
+      })
+      expect(hook.secret).toMatch(/^whsec_[0-9a-f]{64}$/)
+      const visitor = new LiveChatClient({ url, siteId: site.id, storage: 'memory' })
+      await visitor.connect()
+      const { conversation } = await visitor.startConversation({ message: 'Hello hooks' })
+      await eventually(() => events(rx.got).some((e) => e.event === 'conversation.assigned'), 10_000, 'conversation.assigned')
+      await client.resolve(conversation.id)
+      await eventually(() => events(rx.got).some((e) => e.event === 'conversation.resolved'), 10_000, 'conversation.resolved')
+      visitor.disconnect()
+
+      for (const r of rx.got) {
+        expect(verify(hook.secret, r)).toBe(true)
+        expect(r.headers['content-type']).toBe('application/json')
+        expect(r.headers['x-live-chat-event']).toBe(JSON.parse(r.body).event)
+        expect(r.headers['x-live-chat-delivery']).toMatch(/^[0-9a-f-]{36}$/)
+      }
+      expect(verify('whsec_wrong', rx.got[0]!)).toBe(false)
+      const all = events(rx.got)
+      const msg = all.find((e) => e.event === 'message.created')
+      expect(msg).toMatchObject({ siteId: site.id, data: { message: { conversationId: conversation.id, text: 'Hello hooks', senderType: 'visitor' } } })
+      expect(all.find((e) => e.event === 'conversation.created')).toMatchObject({ data: { conversation: { id: conversation.id } } })
+    } finally {
+      client.disconnect()
+      await rx.close()
+    }
+  })
+})
+
+describe('webhook retries', () => {
+  it('a receiver that fails twice gets the event on the third try, and the log shows 3 attempts, delivered', async () => {
+    const rx = await receiver()
+    let calls = 0
+    rx.box.answer = () => (++calls <= 2 ? 500 : 204)
+    const { client } = await adminSite()
+    try {
+      const hook = await client.createWebhook({ url: rx.url, events: ['message.created'] })
+      const ping = await client.testWebhook(hook.id)
+      const log = await eventually(async () => {
+        const d = (await client.webhookDeliveries(hook.id)).find((x) => x.id === ping.id)
+        return d?.status === 'delivered' ? d : undefined
+      }, 15_000, 'delivered')
+      expect(log).toMatchObject({ event: 'ping', attempts: 3, lastStatus: 204, lastError: null })
+      expect(rx.got).toHaveLength(3)
+      expect(new Set(rx.got.map((r) => r.headers['x-live-chat-delivery']))).toEqual(new Set([ping.id]))
+      for (const r of rx.got) expect(verify(hook.secret, r)).toBe(true)
+    } finally {
+      client.disconnect()
+      await rx.close()
+    }
+  })
+})
+
+describe('a queued delivery', () => {
+  it('survives a server restart and arrives exactly once', async () => {
+    const rx = await receiver()
+    const port = rx.port
+    await rx.close() // the receiver is down: sending fails until it is back
+    const { client } = await adminSite()
+    const hook = await client.createWebhook({ url: `http://127.0.0.1:${port}/hook`, events: ['message.created'] })
+    const ping = await client.testWebhook(hook.id)
+    await eventually(async () => ((await client.webhookDeliveries(hook.id)).find((d) => d.id === ping.id)?.attempts ?? 0) >= 1, 10_000, 'a failed try')
+    client.disconnect()
+    await app.close()
+
+    const back = await receiver(port)
+    try {
+      await start()
+      const admin2 = new AgentClient({ url, token: (await fx.agent(hook.siteId, { role: 'admin' })).token })
+      await admin2.connect(hook.siteId)
+      const d = await eventually<WebhookDelivery | undefined>(async () => {
+        const x = (await admin2.webhookDeliveries(hook.id)).find((y) => y.id === ping.id)
+        return x?.status === 'delivered' ? x : undefined
+      }, 15_000, 'delivered after restart')
+      admin2.disconnect()
+      expect(d?.attempts).toBeGreaterThanOrEqual(2)
+      expect(back.got.filter((r) => r.headers['x-live-chat-delivery'] === ping.id)).toHaveLength(1)
+    } finally {
+      await back.close()
+    }
+  })
+})
+
+describe('webhook access', () => {
+  it("another site's admin cannot see or change the webhook, an agent is refused, a bad URL is 400", async () => {
+    const a = await adminSite()
+    const b = await adminSite()
+    try {
+      const hook = await a.client.createWebhook({ url: 'https://example.com/hook', events: ['message.created'] })
+      const call = async (token: string, siteId: string, method: string, path: string, body?: unknown) =>
+        (await fetch(`${url}/api/sites/${siteId}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })).status
+      // b's admin, naming b's site: the webhook does not exist there
+      expect(await call(b.admin.token, b.site.id, 'GET', `/webhooks/${hook.id}/deliveries`)).toBe(404)
+      expect(await call(b.admin.token, b.site.id, 'PATCH', `/webhooks/${hook.id}`, { active: false })).toBe(404)
+      expect(await call(b.admin.token, b.site.id, 'DELETE', `/webhooks/${hook.id}`)).toBe(404)
+      expect((await b.client.webhooks()).map((w) => w.id)).not.toContain(hook.id)
+      // b's admin, naming a's site: not a member
+      expect(await call(b.admin.token, a.site.id, 'GET', '/webhooks')).toBe(403)
+      const agent = await fx.agent(a.site.id, { role: 'agent' })
+      expect(await call(agent.token, a.site.id, 'GET', '/webhooks')).toBe(403)
+      expect(await call(agent.token, a.site.id, 'POST', '/webhooks', { url: 'https://example.com/x', events: ['message.created'] })).toBe(403)
+      expect(await call(a.admin.token, a.site.id, 'POST', '/webhooks', { url: 'ftp://example.com/x', events: ['message.created'] })).toBe(400)
+      expect(await call(a.admin.token, a.site.id, 'POST', '/webhooks', { url: 'not a url', events: ['message.created'] })).toBe(400)
+      expect((await a.client.webhooks()).find((w) => w.id === hook.id)).toMatchObject({ active: true, url: 'https://example.com/hook' })
+    } finally {
+      a.client.disconnect()
+      b.client.disconnect()
+    }
+  })
+})
