@@ -223,12 +223,12 @@ describe('resolve, reopen and close', () => {
     const agent = await online(await s.fx.agent(site.id))
     // Auto-assignment writes a system line after the visitor's first message.
     const { conversation } = await visitorStarts(site.id, 'where is my order')
-    const [row] = (await agent.listConversations()).items
+    const row = (await agent.listConversations()).items[0]!
     expect(row.lastMessage).toMatchObject({ senderType: 'visitor', text: 'where is my order' })
     expect(row.lastSeq).toBeGreaterThan(row.lastMessage!.seq)
     await agent.send(conversation.id, 'on its way')
     await agent.resolve(conversation.id)
-    const [after] = (await agent.listConversations({ status: ['resolved'] })).items
+    const after = (await agent.listConversations({ status: ['resolved'] })).items[0]!
     expect(after.lastMessage).toMatchObject({ senderType: 'agent', text: 'on its way' })
   })
 
