@@ -197,7 +197,8 @@ export type Login = z.infer<typeof Login>
 
 const boolQuery = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 
-export const ListConversationsQuery = z.object({
+export const ListConversationsQuery = z
+  .object({
   /** One status or a comma-separated list. */
   status: z
     .string()
@@ -213,9 +214,21 @@ export const ListConversationsQuery = z.object({
   tag: Tag.optional(),
   visitorId: id.optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  /** Started on or after this day, in the site's time zone. */
+  from: z.string().refine(isIsoDate, 'must be a date like 2026-12-25').optional(),
+  /** Started on or before this day, in the site's time zone. */
+  to: z.string().refine(isIsoDate, 'must be a date like 2026-12-25').optional(),
+  /** One score or a comma-separated list (1..5). */
+  rating: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean).map(Number))
+    .pipe(z.array(z.number().int().min(1).max(5)).min(1).max(5))
+    .optional(),
+  missed: boolQuery.optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.listPage).optional(),
-})
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '"from" must not be after "to"', path: ['to'] })
 /** The parsed query (server side); clients send a ListConversationsFilter. */
 export type ListConversationsQuery = z.output<typeof ListConversationsQuery>
 
@@ -332,6 +345,7 @@ export const UpdateSiteSettings = z
   .object({
     name: trimmed(200).optional(),
     allowedOrigins: z.array(Origin).max(100).optional(),
+    missedAfterMinutes: z.number().int().min(1).max(1_440).optional(),
     widget: z
       .object({
         primaryColor: Color,
@@ -362,7 +376,10 @@ export const UpdateSiteSettings = z
       .partial()
       .optional(),
   })
-  .refine((v) => v.name !== undefined || v.allowedOrigins !== undefined || v.widget !== undefined, 'nothing to update')
+  .refine(
+    (v) => v.name !== undefined || v.allowedOrigins !== undefined || v.missedAfterMinutes !== undefined || v.widget !== undefined,
+    'nothing to update',
+  )
 export type UpdateSiteSettings = z.infer<typeof UpdateSiteSettings>
 
 function isIsoDate(v: string): boolean {
@@ -415,3 +432,17 @@ export type CreateWebhook = z.infer<typeof CreateWebhook>
 
 export const UpdateWebhook = CreateWebhook.partial().refine((v) => Object.keys(v).length > 0, 'nothing to update')
 export type UpdateWebhook = z.infer<typeof UpdateWebhook>
+
+export const TranscriptQuery = z.object({ format: z.enum(['json', 'csv', 'txt']).default('json') })
+export type TranscriptQuery = z.output<typeof TranscriptQuery>
+
+const DAY_MS = 86_400_000
+/** A site's analytics over a range of days (YYYY-MM-DD, inclusive, in the site's time zone; at most 366 days). */
+export const AnalyticsQuery = z
+  .object({
+    from: z.string().refine(isIsoDate, 'must be a date like 2026-12-25'),
+    to: z.string().refine(isIsoDate, 'must be a date like 2026-12-25'),
+  })
+  .refine((q) => q.from <= q.to, { message: '"from" must not be after "to"', path: ['to'] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * DAY_MS, { message: 'at most 366 days', path: ['to'] })
+export type AnalyticsQuery = z.output<typeof AnalyticsQuery>

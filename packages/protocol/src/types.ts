@@ -182,6 +182,11 @@ export interface ConversationSummary extends Receipts {
   firstResponseAt: string | null
   resolvedAt: string | null
   closedAt: string | null
+  /**
+   * When the conversation was marked missed: it waited longer than the site's
+   * `missedAfterMinutes` without an agent's first reply (offline messages are never missed).
+   */
+  missedAt: string | null
 }
 
 export interface PreChatField {
@@ -241,6 +246,8 @@ export interface SiteSettings {
   siteId: string
   name: string
   allowedOrigins: string[]
+  /** A live conversation still without an agent's reply this many minutes after it started is marked missed. */
+  missedAfterMinutes: number
   widget: Omit<WidgetConfig, 'online' | 'siteId' | 'upload'>
 }
 
@@ -298,8 +305,16 @@ export interface ListConversationsFilter {
   tag?: string
   /** Only this visitor's conversations (their history). */
   visitorId?: string
-  /** Text in the subject, the visitor's name or email, or any message. */
+  /** Words in the subject, the visitor's name, email or phone, or any message (full-text search). */
   q?: string
+  /** Started on or after this day (YYYY-MM-DD in the site's time zone). */
+  from?: string
+  /** Started on or before this day (YYYY-MM-DD in the site's time zone). */
+  to?: string
+  /** Rated with this score, or one of these scores (1..5). */
+  rating?: number | number[]
+  /** Only missed conversations (true), or only those not missed (false). */
+  missed?: boolean
   /** `nextCursor` of the previous page. */
   cursor?: string
   /** Page size, 1..100. */
@@ -376,4 +391,68 @@ export interface WebhookDelivery {
   lastError: string | null
   createdAt: string
   deliveredAt: string | null
+}
+
+/** A conversation's transcript download: JSON, CSV (one row per message) or plain text. */
+export type TranscriptFormat = 'json' | 'csv' | 'txt'
+
+/** Durations in seconds; null when `count` is 0. */
+export interface DurationStats {
+  count: number
+  mean: number | null
+  median: number | null
+  p90: number | null
+}
+
+export interface CsatStats {
+  count: number
+  mean: number | null
+  /** How many ratings of 1, 2, 3, 4 and 5 (index 0 is a rating of 1). */
+  distribution: [number, number, number, number, number]
+}
+
+/** One day of a report. Conversation figures count conversations started that day; `messages`, messages sent that day. */
+export interface AnalyticsDay {
+  date: string
+  conversations: number
+  messages: number
+  resolved: number
+  missed: number
+  offline: number
+  firstResponse: DurationStats
+  csat: { count: number; mean: number | null }
+}
+
+export interface AgentAnalytics {
+  agentId: string
+  name: string
+  /** Conversations started in the range and assigned to this agent now. */
+  handled: number
+  /** Public messages this agent sent in the range. */
+  messages: number
+  /** First responses this agent gave, in conversations started in the range. */
+  firstResponse: DurationStats
+  csat: { count: number; mean: number | null }
+}
+
+export interface AnalyticsReport {
+  siteId: string
+  timezone: string
+  from: string
+  to: string
+  conversations: number
+  messages: { total: number; visitor: number; agent: number }
+  resolved: number
+  missed: number
+  offline: number
+  firstResponse: DurationStats
+  /** From start to resolution, for conversations resolved so far. */
+  resolution: DurationStats
+  csat: CsatStats
+  /** Conversations started, by weekday (0 = Monday … 6 = Sunday) and hour (0..23) in the site's time zone. */
+  busiestHours: number[][]
+  days: AnalyticsDay[]
+  agents: AgentAnalytics[]
+  /** When the daily aggregates this report reads were last brought up to date. */
+  updatedAt: string
 }

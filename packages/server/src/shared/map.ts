@@ -165,6 +165,7 @@ export function toConversationSummary(c: ConversationFull, visitorOnline: boolea
     firstResponseAt: isoOrNull(c.firstResponseAt),
     resolvedAt: isoOrNull(c.resolvedAt),
     closedAt: isoOrNull(c.closedAt),
+    missedAt: isoOrNull(c.missedAt),
     ...receipts(c),
   }
 }

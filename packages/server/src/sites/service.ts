@@ -67,19 +67,26 @@ export class SiteService {
 
   private async settingsOf(site: SiteRow): Promise<SiteSettings> {
     const settings = await this.ctx.db.inSite(site.id, (tx) => tx.widgetSettings.findUnique({ where: { siteId: site.id } }))
-    return { siteId: site.id, name: site.name, allowedOrigins: site.allowedOrigins, widget: widgetFields(settings) }
+    return {
+      siteId: site.id,
+      name: site.name,
+      allowedOrigins: site.allowedOrigins,
+      missedAfterMinutes: site.missedAfterMinutes,
+      widget: widgetFields(settings),
+    }
   }
 
   async updateSettings(actor: AgentActor, input: UpdateSiteSettings): Promise<SiteSettings> {
     requireAdmin(actor)
     let site = await this.require(actor.siteId)
     const online = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      if (input.name !== undefined || input.allowedOrigins !== undefined) {
+      if (input.name !== undefined || input.allowedOrigins !== undefined || input.missedAfterMinutes !== undefined) {
         site = await tx.site.update({
           where: { id: actor.siteId },
           data: {
             ...(input.name !== undefined ? { name: input.name } : {}),
             ...(input.allowedOrigins !== undefined ? { allowedOrigins: [...new Set(input.allowedOrigins)] } : {}),
+            ...(input.missedAfterMinutes !== undefined ? { missedAfterMinutes: input.missedAfterMinutes } : {}),
           },
         })
       }
