@@ -156,7 +156,8 @@ describe('<live-chat> conversation', () => {
     ;(await find(el, 'header button[aria-label="Your conversations"]')).click()
     await waitFor(() => all(el, '.item').length === 2, 5_000, 'two conversations listed')
     all(el, '.item').find((i) => i.textContent?.includes('Resolved'))!.click()
-    await waitForBubble(el, 'First question')
+    // The picked conversation's page comes from the server; give a loaded CI machine room.
+    await waitForBubble(el, 'First question', 10_000)
     assert(!bubbles(el).includes('Second question'), 'only the picked conversation is shown')
   })
 })

@@ -428,13 +428,23 @@ export class LiveChat extends LitElement {
       this._typing = null
       // The latest page from the server joins what the SDK caches (it keeps open conversations only).
       this._msgs = []
-      void this.#client?.messages(conv.id).then((page) => {
-        if (this._conv?.id !== conv.id) return
-        this._msgs = page.messages
-        this.#refresh()
-      }, () => {})
+      void this.#loadPage(conv.id)
     }
     this.#refresh()
+  }
+
+  /** The conversation's latest page from the server; a failed load is retried (1 s, 2 s, 4 s …). */
+  async #loadPage(id: string, attempt = 0): Promise<void> {
+    const client = this.#client
+    if (!client || this._conv?.id !== id) return
+    try {
+      const page = await client.messages(id)
+      if (this._conv?.id !== id) return
+      this._msgs = page.messages
+      this.#refresh()
+    } catch {
+      if (attempt < 5) setTimeout(() => void this.#loadPage(id, attempt + 1), 1_000 * 2 ** attempt)
+    }
   }
 
   /** Re-reads the current conversation's messages and unread count from the SDK's cache. */
