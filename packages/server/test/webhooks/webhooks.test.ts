@@ -111,6 +111,32 @@ describe('webhook events', () => {
   })
 })
 
+describe('private notes', () => {
+  it('never leave the server: no delivery, queued or sent, carries a note', async () => {
+    const rx = await receiver()
+    const { site, client } = await adminSite()
+    try {
+      const hook = await client.createWebhook({ url: rx.url, events: ['message.created'] })
+      const visitor = new LiveChatClient({ url, siteId: site.id, storage: 'memory' })
+      await visitor.connect()
+      const { conversation } = await visitor.startConversation({ message: 'Is my refund done?' })
+      await client.send(conversation.id, 'NOTE: customer is on the fraud list', { private: true })
+      await client.send(conversation.id, 'Yes, it went out today.')
+      await eventually(() => events(rx.got).some((e) => e.data.message?.text === 'Yes, it went out today.'), 10_000, 'the public reply')
+      visitor.disconnect()
+      // Every queued delivery has been sent (the log and the receiver agree), and none is the note.
+      await eventually(async () => (await client.webhookDeliveries(hook.id)).every((d) => d.status === 'delivered'), 10_000, 'all delivered')
+      const log = await client.webhookDeliveries(hook.id)
+      expect(log).toHaveLength(rx.got.length)
+      expect(events(rx.got).map((e) => e.data.message.text).sort()).toEqual(['Is my refund done?', 'Yes, it went out today.'])
+      expect(rx.got.some((r) => r.body.includes('fraud list'))).toBe(false)
+    } finally {
+      client.disconnect()
+      await rx.close()
+    }
+  })
+})
+
 describe('webhook retries', () => {
   it('a receiver that fails twice gets the event on the third try, and the log shows 3 attempts, delivered', async () => {
     const rx = await receiver()
