@@ -22,10 +22,25 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'packages/server/test/chaos/**'],
           // A fresh Postgres database per run, migrated once.
           globalSetup: ['packages/server/test/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 90_000,
+        },
+      },
+      // Faults with real processes (`npm run test:chaos`): kill -9 of one of three server
+      // processes, a Postgres restart (a private cluster), SIGTERM during a burst. One file at a
+      // time: each runs several processes on a small machine.
+      {
+        ...sources,
+        test: {
+          name: 'chaos',
+          include: ['packages/server/test/chaos/**/*.test.ts'],
+          globalSetup: ['packages/server/test/global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
         },
       },
       // End to end in Chromium through the built widget and dashboard (`npm run test:e2e`, after

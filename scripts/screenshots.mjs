@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run screenshots`: renders the widget on the hostile example page (examples/hostile.html),
 // then the agent dashboard (inbox, a conversation with the visitor panel, canned responses,
-// settings) with a few visitors chatting, in headless Chromium, and saves PNGs under
+// analytics, settings) with a few visitors chatting, in headless Chromium, and saves PNGs under
 // docs/screenshots/ for the README.
 // Uses the built server and widget (`npm run build` first; the npm script does it), an embedded
 // database in a temporary folder, the demo site, and the demo agent answering through the SDK.
@@ -141,6 +141,10 @@ async function dashboardShots(browser) {
   await page.goto(`${url}/dashboard/#canned`)
   await page.getByText('Greeting').first().waitFor()
   await shot('dashboard-canned-responses')
+  await page.goto(`${url}/dashboard/#analytics`)
+  // The figures (or, on an empty range, the empty state) once the report is in.
+  await page.locator('lcd-analytics dl.tiles, lcd-analytics .empty').first().waitFor()
+  await shot('dashboard-analytics')
   await page.goto(`${url}/dashboard/#settings`)
   await page.getByRole('heading', { name: /Settings/ }).first().waitFor()
   await shot('dashboard-settings')

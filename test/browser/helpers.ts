@@ -57,6 +57,37 @@ export function createSite(opts: CreateSiteOptions = {}): Promise<TestSite> {
   return command<TestSite>('lc-site', opts)
 }
 
+/** A real HTTP receiver (in the test server's Node process) that records what it is sent. */
+export interface TestReceiver {
+  id: string
+  /** Where to send: `http://127.0.0.1:<port>/hook`. */
+  url: string
+}
+
+export interface ReceivedRequest {
+  method: string
+  headers: Record<string, string>
+  body: string
+}
+
+/** Starts an HTTP receiver that answers every request with `status` (default 200). */
+export function receiver(opts: { status?: number } = {}): Promise<TestReceiver> {
+  return command<TestReceiver>('lc-receiver', opts)
+}
+
+/** What the receiver got so far, oldest first. */
+export async function received(r: TestReceiver): Promise<ReceivedRequest[]> {
+  return (await command<{ requests: ReceivedRequest[] }>('lc-received', { id: r.id })).requests
+}
+
+/**
+ * Changes a conversation as history would have: its start moved into the past, or marked missed
+ * (`missedAt: null` clears the mark). ISO times.
+ */
+export async function setConversation(site: TestSite, conversationId: string, changes: { createdAt?: string; missedAt?: string | null }): Promise<void> {
+  await command('lc-conversation', { siteId: site.siteId, conversationId, ...changes })
+}
+
 const clients = new Set<AgentClient>()
 
 /**
@@ -114,6 +145,37 @@ export async function waitFor<T>(predicate: () => T | Promise<T>, ms = 5_000, wh
     }
     await new Promise((r) => setTimeout(r, 20))
   }
+}
+
+/** A file the page offered for download. */
+export interface Download {
+  /** The file name it was offered under. */
+  name: string
+  /** Its content. */
+  text: () => Promise<string>
+}
+
+/**
+ * Catches the next file the page offers for download (a click on an `<a download>`, as the
+ * dashboard's saveBlob makes), stops the browser from saving it, and gives its name and content.
+ */
+export function nextDownload(ms = 10_000): Promise<Download> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      document.removeEventListener('click', onClick, true)
+      reject(new Error(`no download within ${ms} ms`))
+    }, ms)
+    function onClick(e: MouseEvent): void {
+      const a = e.composedPath()[0]
+      if (!(a instanceof HTMLAnchorElement) || !a.hasAttribute('download')) return
+      e.preventDefault()
+      clearTimeout(timer)
+      document.removeEventListener('click', onClick, true)
+      const href = a.href
+      resolve({ name: a.download, text: async () => (await fetch(href)).text() })
+    }
+    document.addEventListener('click', onClick, true)
+  })
 }
 
 /** Throws `message` unless `value` is truthy. */

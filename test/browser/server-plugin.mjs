@@ -13,6 +13,13 @@
 //     settings: widget settings to change (the dashboard's UpdateSiteSettings `widget` fields);
 //     agents: how many agent users to create (default 0), each a member of the new site, all
 //     'offline' until they connect; the first is the site's admin.
+//   'lc-receiver' { status? }            → { id, url }: a real HTTP receiver (for webhooks) on
+//     127.0.0.1 that answers every request with `status` (default 200) and records it
+//   'lc-received' { id }                 → { requests: [{ method, headers, body }] } it recorded
+//   'lc-conversation' { siteId, conversationId, createdAt?, missedAt? }
+//                                         → { ok: true }: moves a conversation's start into the
+//     past or marks it missed (ISO times; missedAt null clears it), as history would have made it
+import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { register } from 'tsx/esm/api'
@@ -25,6 +32,33 @@ export function liveChatServer(options = {}) {
   const widgetDir = options.widgetDir ?? path.resolve(here, '../../packages/widget/cdn')
   /** @type {{ url: string, server: any, drop: () => Promise<void>, UpdateSiteSettings: any } | undefined} */
   let state
+  /** @type {Map<string, { server: http.Server, requests: { method: string, headers: object, body: string }[] }>} */
+  const receivers = new Map()
+
+  async function startReceiver({ status = 200 } = {}) {
+    const requests = []
+    const server = http.createServer((req, res) => {
+      const chunks = []
+      req.on('data', (c) => chunks.push(c))
+      req.on('end', () => {
+        requests.push({ method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') })
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(String(status))
+      })
+    })
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const id = String(receivers.size + 1)
+    receivers.set(id, { server, requests })
+    return { id, url: `http://127.0.0.1:${server.address().port}/hook` }
+  }
+
+  async function setConversation({ siteId, conversationId, createdAt, missedAt }) {
+    const data = {
+      ...(createdAt ? { createdAt: new Date(createdAt) } : {}),
+      ...(missedAt !== undefined ? { missedAt: missedAt === null ? null : new Date(missedAt) } : {}),
+    }
+    await state.server.db.inSite(siteId, (tx) => tx.conversation.update({ where: { id: conversationId }, data }))
+    return { ok: true }
+  }
 
   async function start() {
     // TypeScript sources (the server's test harness) load in this Node process through tsx.
@@ -68,6 +102,8 @@ export function liveChatServer(options = {}) {
       state = await start()
     },
     async serverStop() {
+      for (const { server } of receivers.values()) server.close()
+      receivers.clear()
       if (!state) return
       const { server, drop } = state
       state = undefined
@@ -79,9 +115,12 @@ export function liveChatServer(options = {}) {
     },
     /** @param {{ command: string, payload?: any }} args */
     async executeCommand({ command, payload }) {
-      if (command !== 'lc-server' && command !== 'lc-site') return undefined
+      if (!['lc-server', 'lc-site', 'lc-receiver', 'lc-received', 'lc-conversation'].includes(command)) return undefined
       if (!state) throw new Error('the Live Chat test server is not running')
       if (command === 'lc-server') return { url: state.url }
+      if (command === 'lc-receiver') return startReceiver(payload ?? {})
+      if (command === 'lc-received') return { requests: receivers.get(payload?.id)?.requests ?? [] }
+      if (command === 'lc-conversation') return setConversation(payload)
       return createSite(payload ?? {})
     },
   }

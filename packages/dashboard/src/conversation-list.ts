@@ -1,19 +1,21 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
-import type { ConversationSummary, Priority } from '@live-chat/sdk'
+import type { AgentSummary, ConversationSummary, Priority } from '@live-chat/sdk'
 import { base } from './styles.js'
 import { define } from './define.js'
 import { fire, shortTime, fullTime, initials, visitorName } from './util.js'
-import { PRIORITIES, TABS, preview, type ListView } from './inbox-model.js'
+import { ALL, PRIORITIES, TABS, moreFilters, preview, type ListView } from './inbox-model.js'
 
 const SEARCH_DELAY_MS = 300
 
 /**
- * The inbox's conversation list: filter tabs, priority/tag filters, search, and the conversations
- * as a listbox (ArrowUp/ArrowDown or k/j move, Enter or a click opens).
+ * The inbox's conversation list: filter tabs, priority/tag filters, search, more filters (dates,
+ * agent, rating, missed), CSV export, and the conversations as a listbox (ArrowUp/ArrowDown or
+ * k/j move, Enter or a click opens).
  *
  * @fires {CustomEvent<{id: string}>} lcd-open - The agent opened a conversation.
  * @fires {CustomEvent<Partial<ListView>>} lcd-view-change - The agent changed a filter or the search (debounced).
  * @fires {CustomEvent<{}>} lcd-load-more - The agent asked for (or scrolled to) the next page.
+ * @fires {CustomEvent<{}>} lcd-export - The agent asked for the filtered list as CSV.
  */
 export class LcdConversationList extends LitElement {
   static override styles = [
@@ -151,6 +153,41 @@ export class LcdConversationList extends LitElement {
         text-transform: uppercase;
         color: var(--danger);
       }
+      .missed {
+        font-size: 11px;
+        font-weight: 700;
+        padding: 0 6px;
+        border-radius: 999px;
+        background: #fef3c7;
+        color: #92400e;
+      }
+      .tools {
+        display: flex;
+        gap: 6px;
+        justify-content: space-between;
+      }
+      .tools button {
+        padding: 3px 9px;
+        font-size: 13px;
+      }
+      .more {
+        display: grid;
+        grid-template-columns: 1fr 1fr;
+        gap: 6px;
+        font-size: 13px;
+      }
+      .more label {
+        font-weight: 500;
+      }
+      .more .wide {
+        grid-column: span 2;
+      }
+      .more label.check {
+        display: flex;
+        gap: 6px;
+        align-items: center;
+        font-weight: 400;
+      }
       .foot {
         padding: 10px;
         text-align: center;
@@ -169,7 +206,10 @@ export class LcdConversationList extends LitElement {
     hasMore: { attribute: false },
     loading: { attribute: false },
     error: { attribute: false },
+    agents: { attribute: false },
+    exporting: { attribute: false },
     _active: { state: true },
+    _more: { state: true },
   }
 
   /** The conversations to show, in order. */
@@ -179,16 +219,22 @@ export class LcdConversationList extends LitElement {
   /** The open conversation. */
   selectedId = ''
   /** The filters shown as chosen. */
-  view: ListView = { tab: 'all', priority: '', tag: '', q: '' }
+  view: ListView = ALL
   /** Another page exists. */
   hasMore = false
   /** A page is being loaded. */
   loading = false
   /** Why the list could not be loaded. */
   error = ''
+  /** The site's agents (the agent filter). */
+  agents: AgentSummary[] = []
+  /** An export is being prepared. */
+  exporting = false
 
   /** @internal The option that has (or gets) the keyboard focus. */
   _active = ''
+  /** @internal The more filters are shown. */
+  _more = false
 
   #search: ReturnType<typeof setTimeout> | undefined
 
@@ -216,6 +262,13 @@ export class LcdConversationList extends LitElement {
           </select>
           <input aria-label="Filter by tag" placeholder="Tag" .value=${v.tag} @change=${(e: Event) => this.#change({ tag: (e.target as HTMLInputElement).value })} />
         </div>
+        <div class="tools">
+          <button aria-expanded=${this._more ? 'true' : 'false'} aria-controls="more" @click=${() => (this._more = !this._more)}>
+            More filters${moreFilters(v) ? ` (${moreFilters(v)})` : ''}
+          </button>
+          <button ?disabled=${this.exporting} @click=${() => fire(this, 'lcd-export', {})}>${this.exporting ? 'Exporting…' : 'Export CSV'}</button>
+        </div>
+        ${this.#more(v)}
       </div>
       <ul role="listbox" aria-label="Conversations" aria-busy=${this.loading ? 'true' : 'false'} @keydown=${this.#onKey} @scroll=${this.#onScroll}>
         ${this.conversations.map((c) => this.#item(c))}
@@ -224,6 +277,30 @@ export class LcdConversationList extends LitElement {
       ${!this.loading && !this.error && this.conversations.length === 0 ? html`<p class="muted empty">No conversations here.</p>` : nothing}
       ${this.hasMore ? html`<div class="foot"><button ?disabled=${this.loading} @click=${() => fire(this, 'lcd-load-more', {})}>${this.loading ? 'Loading…' : 'Load more'}</button></div>` : nothing}
       ${this.loading && !this.hasMore ? html`<p class="muted foot" role="status">Loading…</p>` : nothing}`
+  }
+
+  #more(v: ListView) {
+    const value = (e: Event) => (e.target as HTMLInputElement | HTMLSelectElement).value
+    return html`<div class="more" id="more" role="group" aria-label="More filters" ?hidden=${!this._more}>
+      <label>From <input type="date" name="from" .value=${v.from} max=${v.to || nothing} @change=${(e: Event) => this.#change({ from: value(e) })} /></label>
+      <label>To <input type="date" name="to" .value=${v.to} min=${v.from || nothing} @change=${(e: Event) => this.#change({ to: value(e) })} /></label>
+      <label
+        >Agent
+        <select name="agent" .value=${v.agentId} @change=${(e: Event) => this.#change({ agentId: value(e) })}>
+          <option value="" ?selected=${!v.agentId}>Any agent</option>
+          ${this.agents.map((a) => html`<option value=${a.id} ?selected=${a.id === v.agentId}>${a.name}</option>`)}
+        </select></label
+      >
+      <label
+        >Rating
+        <select name="rating" .value=${String(v.rating || '')} @change=${(e: Event) => this.#change({ rating: Number(value(e)) })}>
+          <option value="" ?selected=${!v.rating}>Any rating</option>
+          ${[5, 4, 3, 2, 1].map((n) => html`<option value=${n} ?selected=${n === v.rating}>${n} ${n === 1 ? 'star' : 'stars'}</option>`)}
+        </select></label
+      >
+      <label class="check"><input type="checkbox" name="missed" .checked=${v.missed} @change=${(e: Event) => this.#change({ missed: (e.target as HTMLInputElement).checked })} /> Missed only</label>
+      <button class="link" ?disabled=${!moreFilters(v)} @click=${() => this.#change({ from: '', to: '', agentId: '', rating: 0, missed: false })}>Clear these</button>
+    </div>`
   }
 
   #item(c: ConversationSummary) {
@@ -245,6 +322,7 @@ export class LcdConversationList extends LitElement {
       <time datetime=${c.lastActivityAt} title=${fullTime(c.lastActivityAt)}>${shortTime(c.lastActivityAt)}</time>
       <span class="preview">${preview(c)}</span>
       <span class="badges">
+        ${c.missedAt ? html`<span class="missed" title="No agent replied in time (${fullTime(c.missedAt)})">Missed</span>` : nothing}
         ${prio ? html`<span class="prio">${c.priority}</span>` : nothing}
         ${unread ? html`<span class="count">${unread > 99 ? '99+' : unread}<span class="sr-only"> unread</span></span>` : nothing}
       </span>

@@ -7,6 +7,7 @@ import { statusLabel } from './inbox-model.js'
 import { entry, mergeMessages, seenSeq, timelineStyles } from './timeline.js'
 import './conversation-actions.js'
 import './composer.js'
+import './transcript-download.js'
 
 /** Messages per page (first load and each scroll back). */
 const PAGE = 50
@@ -45,6 +46,9 @@ export class LcdConversationView extends LitElement {
         display: flex;
         align-items: center;
         gap: 8px;
+      }
+      .title lcd-transcript-download {
+        margin-left: auto;
       }
       .status {
         font-size: 12px;
@@ -166,6 +170,8 @@ export class LcdConversationView extends LitElement {
           <span class="dot ${c.visitor.online ? 'online' : ''}" role="img" aria-label=${c.visitor.online ? 'Online' : 'Offline'}></span>
           <h2>${name}</h2>
           <span class="status">${statusLabel(c.status)}</span>
+          ${c.missedAt ? html`<span class="status missed">Missed</span>` : nothing}
+          <lcd-transcript-download .client=${this.client} .conversation=${c}></lcd-transcript-download>
         </div>
         <lcd-conversation-actions .client=${this.client} .me=${this.me} .agents=${this.agents} .conversation=${c}></lcd-conversation-actions>
       </header>

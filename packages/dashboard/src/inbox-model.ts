@@ -2,6 +2,7 @@
 // conversation that changed live still belongs in the list, its order, preview, unread count and
 // the words for system events. The elements only render what these say.
 import type { AgentSummary, ConversationStatus, ConversationSummary, ListConversationsFilter, Message, Priority } from '@live-chat/sdk'
+import { dayIn } from './util.js'
 
 /** The list's tabs. "All" is every open conversation; resolved and closed ones live under "Resolved". */
 export type Tab = 'all' | 'mine' | 'unassigned' | 'pending' | 'resolved'
@@ -22,6 +23,24 @@ export interface ListView {
   priority: Priority | ''
   tag: string
   q: string
+  /** Started on or after this day (YYYY-MM-DD in the site's time zone), or ''. */
+  from: string
+  /** Started on or before this day, or ''. */
+  to: string
+  /** Assigned to this agent, or ''. */
+  agentId: string
+  /** Rated with this score (1..5), or 0 for any. */
+  rating: number
+  /** Only missed conversations. */
+  missed: boolean
+}
+
+/** The view before the agent narrows anything. */
+export const ALL: ListView = { tab: 'all', priority: '', tag: '', q: '', from: '', to: '', agentId: '', rating: 0, missed: false }
+
+/** How many of the "more filters" (dates, agent, rating, missed) are set. */
+export function moreFilters(view: ListView): number {
+  return [view.from, view.to, view.agentId, view.rating, view.missed].filter(Boolean).length
 }
 
 const OPEN: ConversationStatus[] = ['pending', 'active']
@@ -40,20 +59,34 @@ export function filterOf(view: ListView): ListConversationsFilter {
     ...(view.priority ? { priority: view.priority } : {}),
     ...(view.tag.trim() ? { tag: view.tag.trim().toLowerCase() } : {}),
     ...(view.q.trim() ? { q: view.q.trim() } : {}),
+    ...(view.from ? { from: view.from } : {}),
+    ...(view.to ? { to: view.to } : {}),
+    ...(view.agentId ? { agentId: view.agentId } : {}),
+    ...(view.rating ? { rating: view.rating } : {}),
+    ...(view.missed ? { missed: true } : {}),
   }
 }
+
 
 /**
  * Whether a conversation (new or changed live) belongs in the view. The text search is the
  * server's (it also searches every message); live, it is approximated on what the list shows.
+ * Dates are days in `timeZone` (the site's; the browser's until it is known).
  */
-export function matches(c: ConversationSummary, view: ListView, meId: string | undefined): boolean {
+export function matches(c: ConversationSummary, view: ListView, meId: string | undefined, timeZone?: string): boolean {
   if (!statuses(view.tab).includes(c.status)) return false
   if (view.tab === 'mine' && c.assignedAgentId !== meId) return false
   if (view.tab === 'unassigned' && c.assignedAgentId !== null) return false
   if (view.priority && c.priority !== view.priority) return false
   const tag = view.tag.trim().toLowerCase()
   if (tag && !c.tags.includes(tag)) return false
+  if (view.agentId && c.assignedAgentId !== view.agentId) return false
+  if (view.rating && c.rating !== view.rating) return false
+  if (view.missed && !c.missedAt) return false
+  if (view.from || view.to) {
+    const day = dayIn(c.createdAt, timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone)
+    if ((view.from && day < view.from) || (view.to && day > view.to)) return false
+  }
   const q = view.q.trim().toLowerCase()
   if (q) {
     const hay = [c.subject, c.visitor.name, c.visitor.email, c.lastMessage?.text].filter(Boolean).join('\n').toLowerCase()

@@ -1,7 +1,7 @@
 import { LiveChatClient, type AgentClient, type AgentSummary, type ConversationSummary } from '@live-chat/sdk'
 import type { LcdInbox } from './inbox.js'
 import './inbox.js'
-import { agentClient, assert, axeCheck, cleanup, createSite, mount, waitFor, type TestSite } from '../../../test/browser/helpers.js'
+import { agentClient, assert, axeCheck, cleanup, createSite, mount, nextDownload, setConversation, waitFor, type TestSite } from '../../../test/browser/helpers.js'
 
 const visitors: LiveChatClient[] = []
 
@@ -274,6 +274,98 @@ describe('<lcd-inbox>', () => {
 
     el.selectedId = second.id
     await waitFor(() => line(el, /Looking into it/), 8_000, 'the conversation with a note open')
+    await axeCheck(el)
+  })
+
+  it('narrows by start date, agent, rating and missed, marks missed conversations, and exports the filtered list as CSV', async () => {
+    const ada = await visit(site, { name: 'Ada' }, 'Where is my parcel?')
+    await agent.assign(ada.conv, site.agents[0]!.agentId)
+    await agent.send(ada.conv, 'On its way')
+    await agent.resolve(ada.conv)
+    await ada.v.rate(ada.conv, 5)
+    const bob = await visit(site, { name: 'Bob' }, 'Nobody answers')
+    const cleo = await visit(site, { name: 'Cleo' }, 'An old question')
+    await setConversation(site, bob.conv, { missedAt: new Date().toISOString() })
+    await setConversation(site, cleo.conv, { createdAt: new Date(Date.now() - 10 * 86_400_000).toISOString() })
+    const zone = (await agent.settings()).widget.timezone
+    /** The day `offset` days from now in the site's zone (sv-SE writes YYYY-MM-DD). */
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toLocaleDateString('sv-SE', { timeZone: zone })
+    const { el } = await mountInbox(site, agent)
+
+    await showsOnly(el, ['Bob', 'Cleo'], 'the open conversations')
+    assert(text(option(el, 'Bob')?.querySelector('.missed')) === 'Missed', 'Bob is marked missed')
+    assert(!option(el, 'Cleo')?.querySelector('.missed'), 'Cleo is not')
+    const button = (label: RegExp) => [...listRoot(el).querySelectorAll('button')].find((b) => label.test(text(b)))!
+    button(/^More filters/).click()
+    const panel = await waitFor(() => listRoot(el).querySelector<HTMLElement>('#more:not([hidden])'), 5_000, 'the more filters')
+    assert(button(/^More filters/).getAttribute('aria-expanded') === 'true', 'the toggle says it is open')
+    const control = <T extends HTMLInputElement | HTMLSelectElement>(name: string) => panel.querySelector<T>(`[name="${name}"]`)!
+    const set = (c: HTMLInputElement | HTMLSelectElement, value: string) => {
+      c.value = value
+      c.dispatchEvent(new Event('change'))
+    }
+
+    control<HTMLInputElement>('missed').click()
+    await showsOnly(el, ['Bob'], 'missed only')
+    await waitFor(() => text(button(/^More filters/)) === 'More filters (1)', 5_000, 'the count of more filters')
+    await axeCheck(el)
+    // The export is the list as filtered (every page of it): Bob's messages, nobody else's.
+    const download = nextDownload()
+    button(/^Export CSV$/).click()
+    const file = await download
+    assert(/^conversations-\d{4}-\d{2}-\d{2}\.csv$/.test(file.name), `file name: ${file.name}`)
+    const csv = await file.text()
+    assert(csv.includes(bob.conv) && csv.includes('Nobody answers'), `Bob's conversation exported: ${csv.slice(0, 300)}`)
+    assert(!csv.includes(cleo.conv) && !csv.includes(ada.conv), 'only the filtered conversations')
+    control<HTMLInputElement>('missed').click()
+    await showsOnly(el, ['Bob', 'Cleo'], 'without the missed filter')
+
+    set(control('from'), day(-2))
+    await showsOnly(el, ['Bob'], 'started in the last three days')
+    set(control('from'), '')
+    set(control('to'), day(-5))
+    await showsOnly(el, ['Cleo'], 'started five days ago or earlier')
+    set(control('to'), '')
+    await showsOnly(el, ['Bob', 'Cleo'], 'without dates')
+
+    await agent.assign(bob.conv, site.agents[1]!.agentId)
+    set(control('agent'), site.agents[1]!.agentId)
+    await showsOnly(el, ['Bob'], 'assigned to the teammate')
+    set(control('agent'), '')
+
+    tab(el, 'Resolved')
+    set(control('rating'), '5')
+    await showsOnly(el, ['Ada'], 'resolved and rated 5')
+    set(control('rating'), '4')
+    await showsOnly(el, [], 'rated 4')
+    button(/^Clear these$/).click()
+    await showsOnly(el, ['Ada'], 'resolved, filters cleared')
+  })
+
+  it('downloads the open conversation’s transcript as text, CSV or JSON', async () => {
+    const ada = await visit(site, { name: 'Ada' }, 'Hello there')
+    await agent.send(ada.conv, 'Hi Ada, how can I help?')
+    const { el } = await mountInbox(site, agent, ada.conv)
+    await waitFor(() => line(el, /how can I help/), 8_000, 'the conversation open')
+    const root = sr(viewRoot(el).querySelector('lcd-transcript-download'))
+    const select = root.querySelector('select')!
+    assert(select.getAttribute('aria-label') === 'Transcript format', 'a labelled format select')
+    const checks: [string, (body: string) => boolean][] = [
+      ['txt', (t) => t.includes('Hello there') && t.includes('Hi Ada, how can I help?')],
+      ['csv', (t) => /seq,sent_at,sender_type/.test(t) && t.includes('Hello there')],
+      ['json', (t) => (JSON.parse(t) as { messages: { text: string | null }[] }).messages.some((m) => m.text === 'Hi Ada, how can I help?')],
+    ]
+    for (const [format, ok] of checks) {
+      select.value = format
+      select.dispatchEvent(new Event('change'))
+      const go = await waitFor(() => [...root.querySelectorAll('button')].find((b) => text(b) === 'Download transcript' && !b.disabled), 5_000, 'the download button')
+      const download = nextDownload()
+      go.click()
+      const file = await download
+      assert(file.name === `conversation-${ada.conv}.${format}`, `file name: ${file.name}`)
+      const body = await file.text()
+      assert(ok(body), `the ${format} transcript: ${body.slice(0, 300)}`)
+    }
     await axeCheck(el)
   })
 })

@@ -3,7 +3,8 @@ import { LiveChatError, type AgentClient, type AgentSummary, type ConversationSu
 import { base } from './styles.js'
 import { define } from './define.js'
 import { fire } from './util.js'
-import { byActivity, filterOf, matches, mayBeUnread, unreadIn, withMessage, type ListView } from './inbox-model.js'
+import { ALL, byActivity, filterOf, matches, mayBeUnread, unreadIn, withMessage, type ListView } from './inbox-model.js'
+import { fileDate, saveBlob } from './download.js'
 import './conversation-list.js'
 import './conversation-view.js'
 import './visitor-panel.js'
@@ -94,6 +95,7 @@ export class LcdInbox extends LitElement {
     _loading: { state: true },
     _error: { state: true },
     _unread: { state: true },
+    _exporting: { state: true },
   }
   client: AgentClient | null = null
   me: AgentSummary | null = null
@@ -102,11 +104,12 @@ export class LcdInbox extends LitElement {
 
   /** @internal Every conversation seen, by id (list pages, live events, opened ones). */ _known = new Map<string, ConversationSummary>()
   /** @internal The ids the list shows (what the server matched, plus live arrivals that match). */ _ids = new Set<string>()
-  /** @internal */ _view: ListView = { tab: 'all', priority: '', tag: '', q: '' }
+  /** @internal */ _view: ListView = ALL
   /** @internal */ _cursor: string | null = null
   /** @internal */ _loading = false
   /** @internal */ _error = ''
   /** @internal Unread visitor messages per conversation. */ _unread = new Map<string, number>()
+  /** @internal An export is being prepared. */ _exporting = false
 
   #subscribed: AgentClient | null = null
   #off: (() => void)[] = []
@@ -116,6 +119,8 @@ export class LcdInbox extends LitElement {
   /** Ids the server refused to show (not found): not asked again on every render. */
   #missing = new Set<string>()
   #unreadSent = 0
+  /** The site's time zone (the date filters' days), read when a date filter is first set. */
+  #timeZone: string | undefined
 
   /** Conversations with unread visitor messages right now. */
   get unreadCount(): number {
@@ -158,8 +163,11 @@ export class LcdInbox extends LitElement {
         .hasMore=${this._cursor !== null}
         .loading=${this._loading}
         .error=${this._error}
+        .agents=${this.agents}
+        .exporting=${this._exporting}
         @lcd-open=${this.#onOpen}
         @lcd-view-change=${this.#onViewChange}
+        @lcd-export=${this.#onExport}
         @lcd-load-more=${() => void this.#load(true)}
       ></lcd-conversation-list>
       ${open
@@ -254,7 +262,7 @@ export class LcdInbox extends LitElement {
     const c = newer(this._known.get(next.id), next)
     this._known = new Map(this._known).set(c.id, c)
     const listed = this._ids.has(c.id)
-    const belongs = matches(c, this._view, this.me?.id)
+    const belongs = matches(c, this._view, this.me?.id, this.#timeZone)
     if (belongs !== listed) {
       const ids = new Set(this._ids)
       if (belongs) ids.add(c.id)
@@ -318,6 +326,30 @@ export class LcdInbox extends LitElement {
     this._view = { ...this._view, ...e.detail }
     this._cursor = null
     void this.#load(false)
+    if ((this._view.from || this._view.to) && !this.#timeZone) void this.#loadTimeZone()
+  }
+
+  async #loadTimeZone(): Promise<void> {
+    try {
+      this.#timeZone = (await this.client?.settings())?.widget.timezone
+    } catch {
+      // Live arrivals are matched in the browser's time zone meanwhile; the server's pages are exact.
+    }
+  }
+
+  /** Downloads the list as the agent filtered it (every page, as CSV, built by the server). */
+  #onExport = async (e: Event): Promise<void> => {
+    e.stopPropagation()
+    const client = this.client
+    if (!client || this._exporting) return
+    this._exporting = true
+    try {
+      saveBlob(await client.exportConversations(filterOf(this._view)), `conversations-${fileDate()}.csv`)
+    } catch (error) {
+      this._error = `Could not export the conversations: ${LiveChatError.from(error).message}`
+    } finally {
+      this._exporting = false
+    }
   }
 
   #onChange = (e: CustomEvent<ConversationSummary>): void => {

@@ -9,15 +9,20 @@ import './inbox.js'
 import './canned-responses.js'
 import './settings.js'
 
-/** The pages of the dashboard, addressed by the URL hash: `#inbox`, `#inbox/<id>`, `#canned`, `#settings`. */
-export type Route = 'inbox' | 'canned' | 'settings'
+/** The pages of the dashboard, addressed by the URL hash: `#inbox`, `#inbox/<id>`, `#canned`, `#analytics`, `#settings`. */
+export type Route = 'inbox' | 'canned' | 'analytics' | 'settings'
+
+const ROUTES: readonly Route[] = ['inbox', 'canned', 'analytics', 'settings']
+
+/** The analytics page (with chart.js) loads the first time it is opened, not with the inbox. */
+const loadAnalytics = () => import('./analytics.js')
 
 const STATUSES: AgentStatus[] = ['online', 'away', 'busy', 'offline']
 const TOKEN_KEY = 'live-chat-dashboard:session'
 
 /**
- * The Live Chat agent dashboard: sign-in, then the inbox, canned responses and settings of one
- * site. Served by the server at /dashboard, and embeddable in a platform's own admin.
+ * The Live Chat agent dashboard: sign-in, then the inbox, canned responses, analytics (admins)
+ * and settings of one site. Served by the server at /dashboard, and embeddable in a platform's own admin.
  *
  * Embedding: pass `server` (the chat server's URL) and either let the agent sign in, or pass a
  * `token` from the server's `/api/auth/login` made by your backend. With `persist` the session is
@@ -208,7 +213,9 @@ export class LiveChatDashboard extends LitElement {
       html`<a href="#${route}" aria-current=${this._route === route ? 'page' : nothing}>${label}</a>`
     return html`<header>
         <span class="brand">Live Chat</span>
-        <nav aria-label="Dashboard">${link('inbox', 'Inbox')} ${link('canned', 'Canned responses')} ${link('settings', 'Settings')}</nav>
+        <nav aria-label="Dashboard">
+          ${link('inbox', 'Inbox')} ${link('canned', 'Canned responses')} ${me.role === 'admin' ? link('analytics', 'Analytics') : nothing} ${link('settings', 'Settings')}
+        </nav>
         <span class="spacer"></span>
         <div class="team" aria-label="Team">
           ${this._agents
@@ -245,6 +252,7 @@ export class LiveChatDashboard extends LitElement {
           @lcd-unread-change=${(e: CustomEvent<{ count: number }>) => this.#setUnread(e.detail.count)}
         ></lcd-inbox>
         ${this._route === 'canned' ? html`<lcd-canned-responses .client=${this.#client} .me=${me}></lcd-canned-responses>` : nothing}
+        ${this._route === 'analytics' ? html`<lcd-analytics .client=${this.#client} ?admin=${me.role === 'admin'}></lcd-analytics>` : nothing}
         ${this._route === 'settings'
           ? html`<lcd-settings
               .client=${this.#client}
@@ -263,7 +271,8 @@ export class LiveChatDashboard extends LitElement {
 
   #onHash = (): void => {
     const [route, id] = location.hash.replace(/^#\/?/, '').split('/')
-    this._route = route === 'canned' || route === 'settings' ? route : 'inbox'
+    this._route = ROUTES.find((r) => r === route) ?? 'inbox'
+    if (this._route === 'analytics') void loadAnalytics()
     if (this._route === 'inbox') this._selected = id ? decodeURIComponent(id) : this._selected
   }
 
@@ -271,6 +280,7 @@ export class LiveChatDashboard extends LitElement {
     const hash = route === 'inbox' && id ? `#inbox/${encodeURIComponent(id)}` : `#${route}`
     if (location.hash !== hash) history.pushState(null, '', hash)
     this._route = route
+    if (route === 'analytics') void loadAnalytics()
     if (route === 'inbox') this._selected = id
   }
 
@@ -289,7 +299,8 @@ export class LiveChatDashboard extends LitElement {
       await this.#open(client, { token, sites: profile.sites, user: profile.user })
     } catch (error) {
       if (this.#client !== client) return
-      if (LiveChatError.from(error).code === 'unauthorized') {
+      const { code } = LiveChatError.from(error)
+      if (code === 'unauthorized' || code === 'token_expired') {
         if (stored) localStorage.removeItem(TOKEN_KEY)
         this.#client = new AgentClient({ url: this.#url() })
         this._ready = true
@@ -323,6 +334,14 @@ export class LiveChatDashboard extends LitElement {
       return off
     }
     on('connected', () => (this._down = false))
+    // The client refreshes its token before it expires: keep the newest for the next load.
+    on('token', ({ token }) => {
+      if (this.persist) localStorage.setItem(TOKEN_KEY, token)
+    })
+    // Too old to refresh (e.g. the laptop slept past its expiry): sign in again.
+    on('error', (e) => {
+      if (e.code === 'token_expired') this.logout()
+    })
     on('disconnected', () => (this._down = true))
     on('agent', (agent) => {
       this._agents = this._agents.some((a) => a.id === agent.id) ? this._agents.map((a) => (a.id === agent.id ? agent : a)) : [...this._agents, agent]
@@ -350,7 +369,7 @@ export class LiveChatDashboard extends LitElement {
       this._me = me.status === 'offline' ? await client.setStatus('online') : me
     } catch (error) {
       const err = LiveChatError.from(error)
-      if (err.code === 'unauthorized') {
+      if (err.code === 'unauthorized' || err.code === 'token_expired') {
         this.logout()
         return
       }

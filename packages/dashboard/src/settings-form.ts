@@ -82,6 +82,7 @@ export function settingsChanges(saved: SiteSettings, draft: SiteSettings): Updat
   const out: UpdateSiteSettings = {}
   if (draft.name !== saved.name) out.name = draft.name
   if (canon(draft.allowedOrigins) !== canon(saved.allowedOrigins)) out.allowedOrigins = draft.allowedOrigins
+  if (draft.missedAfterMinutes !== saved.missedAfterMinutes) out.missedAfterMinutes = draft.missedAfterMinutes
   const widget: Record<string, unknown> = {}
   for (const key of Object.keys(draft.widget) as (keyof SiteSettings['widget'])[]) {
     if (canon(draft.widget[key]) !== canon(saved.widget[key])) widget[key] = draft.widget[key]

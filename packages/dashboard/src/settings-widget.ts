@@ -251,6 +251,7 @@ export class LcdSettingsWidget extends LitElement {
             </p>
             ${text('offlineMessage', 'Offline message', true)}
           </fieldset>
+          ${this.#missed(d)}
           ${this.admin ? this.#origins(d) : nothing}
         </fieldset>
         ${this.admin
@@ -269,6 +270,33 @@ export class LcdSettingsWidget extends LitElement {
           <label class="check"><input type="radio" name="preview" .checked=${!this._previewOnline} @change=${() => (this._previewOnline = false)} /> Offline</label>
         </div>
       </div>`
+  }
+
+  #missed(d: SiteSettings) {
+    const a = this._errors.aria('missedAfterMinutes')
+    const minutes = d.missedAfterMinutes
+    return html`<fieldset>
+      <legend>Missed conversations</legend>
+      <label
+        >Mark a conversation missed when no agent has replied after (minutes)
+        <input
+          name="missedAfterMinutes"
+          type="number"
+          min="1"
+          max="1440"
+          step="1"
+          .value=${Number.isNaN(minutes) ? '' : String(minutes)}
+          aria-invalid=${a.invalid}
+          aria-describedby=${a.describedby === nothing ? 'missed-hint' : `missed-hint ${a.describedby}`}
+          @input=${(ev: Event) => {
+            this._draft = { ...d, missedAfterMinutes: (ev.target as HTMLInputElement).valueAsNumber }
+            this._status = ''
+          }}
+        />
+        ${this._errors.text('missedAfterMinutes')}</label
+      >
+      <p class="muted hint" id="missed-hint">Missed conversations are marked in the inbox and counted in analytics. Offline messages are never missed.</p>
+    </fieldset>`
   }
 
   #origins(d: SiteSettings) {

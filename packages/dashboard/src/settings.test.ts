@@ -207,6 +207,32 @@ describe('<lcd-settings> widget settings', () => {
   })
 })
 
+describe('<lcd-settings> missed conversations', () => {
+  afterEach(() => cleanup())
+
+  it('saves after how many minutes a waiting conversation is missed, and shows the server’s refusal of 0 next to the field', async () => {
+    const site = await createSite({ agents: 1 })
+    const { el, client, sent } = await mountSettings(site)
+    const minutes = await find<HTMLInputElement>(el, W, 'input[name="missedAfterMinutes"]')
+    const before = (await client.settings()).missedAfterMinutes
+    assert(minutes.value === String(before), `the saved value is shown: ${minutes.value} (saved ${before})`)
+
+    type(minutes, '0')
+    await save(el)
+    const err = await find(el, W, '.field-err[data-path="missedAfterMinutes"]')
+    await waitFor(() => deep(el, W, 'input[name="missedAfterMinutes"]')?.getAttribute('aria-invalid') === 'true', 3_000, 'the field marked invalid')
+    assert(deep(el, W, 'input[name="missedAfterMinutes"]')?.getAttribute('aria-describedby')?.split(' ').includes(err.id), 'the field is described by its error')
+    assert((await client.settings()).missedAfterMinutes === before, 'nothing saved')
+    await axeCheck(el)
+
+    type(minutes, '15')
+    await save(el)
+    await waitFor(() => deep(el, W, '[role="status"]')?.textContent?.trim() === 'Saved', 8_000, 'Saved')
+    assert((await client.settings()).missedAfterMinutes === 15, 'saved on the server')
+    assert(JSON.stringify(sent.at(-1)) === '{"missedAfterMinutes":15}', `only that field sent: ${JSON.stringify(sent.at(-1))}`)
+  })
+})
+
 describe('<lcd-settings> agents', () => {
   afterEach(() => cleanup())
 

@@ -1,23 +1,28 @@
-import { LitElement, css, html } from 'lit'
+import { LitElement, css, html, nothing } from 'lit'
 import type { AgentClient, AgentSummary } from '@live-chat/sdk'
 import { base } from './styles.js'
 import { define } from './define.js'
 import './settings-widget.js'
 import './settings-agents.js'
+import './settings-webhooks.js'
 import './settings-embed.js'
 
 /** The sections of the settings page. */
-export type SettingsTab = 'widget' | 'agents' | 'embed'
+export type SettingsTab = 'widget' | 'agents' | 'webhooks' | 'embed'
 
 const TABS: [SettingsTab, string][] = [
   ['widget', 'Widget'],
   ['agents', 'Agents'],
+  ['webhooks', 'Webhooks'],
   ['embed', 'Embed'],
 ]
+/** Sections only admins see (agents may not even read them). */
+const ADMIN_ONLY: SettingsTab[] = ['webhooks']
 
 /**
- * Site settings: the widget (with a live preview), the team of agents, and the embed snippet.
- * Only admins change settings and agents; other agents see them read-only.
+ * Site settings: the widget (with a live preview), the team of agents, webhooks, and the embed
+ * snippet. Only admins change settings and agents; other agents see them read-only, and do not
+ * see the webhooks.
  *
  * @fires {CustomEvent<{}>} lcd-agents-change - Agents were added or changed (re-read the list and pass the new `agents`).
  */
@@ -75,15 +80,25 @@ export class LcdSettings extends LitElement {
   /** The open section. */
   tab: SettingsTab = 'widget'
 
+  /** The sections the viewer may open. */
+  get #tabs(): [SettingsTab, string][] {
+    return this.me?.role === 'admin' ? TABS : TABS.filter(([t]) => !ADMIN_ONLY.includes(t))
+  }
+
+  protected override willUpdate(): void {
+    if (!this.#tabs.some(([t]) => t === this.tab)) this.tab = 'widget'
+  }
+
   override render() {
     const admin = this.me?.role === 'admin'
+    const tabs = this.#tabs
     const siteId = this.client?.siteId ?? this.me?.siteId ?? ''
     const panel = (tab: SettingsTab, content: unknown) =>
       html`<div role="tabpanel" id="panel-${tab}" aria-labelledby="tab-${tab}" tabindex="0" ?hidden=${this.tab !== tab}>${content}</div>`
     return html`<div class="top">
         <h2>Settings</h2>
         <div role="tablist" aria-label="Settings sections" @keydown=${this.#keys}>
-          ${TABS.map(
+          ${tabs.map(
             ([tab, label]) =>
               html`<button
                 role="tab"
@@ -103,16 +118,18 @@ export class LcdSettings extends LitElement {
         'agents',
         html`<lcd-settings-agents .client=${this.client} .agents=${this.agents} .me=${this.me} ?admin=${admin} .server=${this.server}></lcd-settings-agents>`,
       )}
+      ${admin ? panel('webhooks', html`<lcd-settings-webhooks .client=${this.client} ?admin=${admin}></lcd-settings-webhooks>`) : nothing}
       ${panel('embed', html`<lcd-settings-embed .server=${this.server} .siteId=${siteId}></lcd-settings-embed>`)}`
   }
 
   /** Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern, automatic activation). */
   #keys = async (e: KeyboardEvent): Promise<void> => {
-    const i = TABS.findIndex(([t]) => t === this.tab)
-    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[e.key]
+    const tabs = this.#tabs
+    const i = tabs.findIndex(([t]) => t === this.tab)
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key]
     if (next === undefined) return
     e.preventDefault()
-    this.tab = TABS[(next + TABS.length) % TABS.length]![0]
+    this.tab = tabs[(next + tabs.length) % tabs.length]![0]
     await this.updateComplete
     this.renderRoot.querySelector<HTMLElement>(`#tab-${this.tab}`)?.focus()
   }

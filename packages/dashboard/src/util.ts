@@ -33,3 +33,10 @@ export function initials(name: string | null | undefined): string {
 export function visitorName(v: { name: string | null; email: string | null; id: string }): string {
   return v.name || v.email || `Visitor ${v.id.slice(0, 6)}`
 }
+
+/** The calendar day (YYYY-MM-DD) it is at `at` in `timeZone`. */
+export function dayIn(at: string | Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(at))
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? ''
+  return `${get('year')}-${get('month')}-${get('day')}`
+}

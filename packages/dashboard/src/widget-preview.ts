@@ -184,16 +184,27 @@ export class LcdWidgetPreview extends LitElement {
   /** Draw the widget as when an agent is available (else the offline form). */
   online = true
 
+  /**
+   * The colours go in through CSSOM (style.setProperty), not a style attribute: the dashboard's
+   * Content-Security-Policy (style-src without 'unsafe-inline') refuses style attributes.
+   */
+  protected override updated(): void {
+    const page = this.renderRoot.querySelector<HTMLElement>('.page')
+    const c = this.config
+    if (!page || !c) return
+    const colour = /^#[\da-f]{6}$/i.test(c.primaryColor) ? c.primaryColor : '#0066ff'
+    page.style.setProperty('--a', colour)
+    page.style.setProperty('--on', onColour(colour))
+  }
+
   override render() {
     const c = this.config
     if (!c) return nothing
     const t = STRINGS[(c.language.split('-')[0] ?? 'en') as Lang] ?? STRINGS.en
-    const colour = /^#[\da-f]{6}$/i.test(c.primaryColor) ? c.primaryColor : '#0066ff'
-    const style = `--a:${colour};--on:${onColour(colour)}`
     const left = c.position === 'bottom-left'
     return html`<figure>
       <figcaption>Preview</figcaption>
-      <div class="page ${left ? 'left' : ''}" style=${style} data-position=${c.position}>
+      <div class="page ${left ? 'left' : ''}" data-position=${c.position}>
         <div class="window" part="window">
           <header>
             <div class="t">

@@ -5,8 +5,10 @@
 export const ERROR_CODES = {
   /** The input did not match the schema; `details` lists the problems. */
   invalid_payload: 400,
-  /** No credentials, or credentials that are expired, forged or for another site. */
+  /** No credentials, or credentials that are forged or for another site (expired ones: `token_expired`). */
   unauthorized: 401,
+  /** The token has expired: agents log in again (or refresh before expiry, POST /api/auth/refresh); visitors ask for a new session. */
+  token_expired: 401,
   /** The identity hash did not match the site's secret. */
   identity_invalid: 401,
   /** Authenticated, but not allowed to do this (wrong site, not an admin, ...). */
@@ -23,7 +25,7 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   /** An uploaded file's content is not one of the accepted types (see WidgetConfig.upload.types). */
   unsupported_type: 415,
-  /** Too many requests; retry after a while. */
+  /** Too many requests; retry after `retryAfter` seconds (HTTP also sends a Retry-After header). */
   rate_limited: 429,
   /** A bug on our side. */
   internal: 500,
@@ -38,6 +40,8 @@ export interface ErrorBody {
   message: string
   /** Whether sending the same request again may succeed (idempotent requests only). */
   retryable?: boolean
+  /** For rate_limited: seconds until the same request may succeed. */
+  retryAfter?: number
   /** For invalid_payload: where the input was wrong. */
   details?: { path: string; message: string }[]
 }

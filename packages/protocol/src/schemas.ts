@@ -28,6 +28,9 @@ export const LIMITS = {
 } as const
 
 const id = z.uuid({ message: 'must be a UUID' })
+/** A message seq: stored as a Postgres integer, so at most 2^31 - 1. */
+const SEQ_MAX = 2_147_483_647
+const seq = (min: number) => z.number().int().min(min).max(SEQ_MAX)
 const trimmed = (max: number) => z.string().trim().min(1).max(max)
 const optionalText = (max: number) => z.string().trim().max(max).optional()
 
@@ -122,7 +125,7 @@ export type AgentSendMessage = z.infer<typeof AgentSendMessage>
 export const SyncMessages = z.object({
   conversationId: id,
   /** The last seq the client has; the answer holds the messages after it, oldest first. */
-  afterSeq: z.number().int().min(0),
+  afterSeq: seq(0),
   limit: z.number().int().min(1).max(LIMITS.syncPage).optional(),
 })
 export type SyncMessages = z.infer<typeof SyncMessages>
@@ -130,7 +133,7 @@ export type SyncMessages = z.infer<typeof SyncMessages>
 export const SetTyping = z.object({ conversationId: id, typing: z.boolean() })
 export type SetTyping = z.infer<typeof SetTyping>
 
-export const MarkSeq = z.object({ conversationId: id, seq: z.number().int().min(0) })
+export const MarkSeq = z.object({ conversationId: id, seq: seq(0) })
 export type MarkSeq = z.infer<typeof MarkSeq>
 
 // ---------------------------------------------------------------- visitor commands
@@ -235,9 +238,9 @@ export type ListConversationsQuery = z.output<typeof ListConversationsQuery>
 export const MessagesQuery = z
   .object({
     /** Messages after this seq, oldest first (catching up). */
-    after: z.coerce.number().int().min(0).optional(),
+    after: z.coerce.number().int().min(0).max(SEQ_MAX).optional(),
     /** Messages before this seq, newest page first but returned oldest first (scrolling back). */
-    before: z.coerce.number().int().min(1).optional(),
+    before: z.coerce.number().int().min(1).max(SEQ_MAX).optional(),
     limit: z.coerce.number().int().min(1).max(LIMITS.syncPage).optional(),
   })
   .refine((q) => q.after === undefined || q.before === undefined, 'give "after" or "before", not both')
@@ -406,6 +409,7 @@ export const WEBHOOK_EVENTS = [
   'conversation.created',
   'conversation.assigned',
   'conversation.resolved',
+  'conversation.missed',
   'offline_message.created',
 ] as const
 export const WebhookEventName = z.enum(WEBHOOK_EVENTS)

@@ -359,7 +359,14 @@ export interface Presence {
 // ------------------------------------------------------------------ webhooks
 
 /** What a webhook may subscribe to; `ping` is sent only by "send test". */
-export type WebhookEvent = 'message.created' | 'conversation.created' | 'conversation.assigned' | 'conversation.resolved' | 'offline_message.created'
+export type WebhookEvent =
+  | 'message.created'
+  | 'conversation.created'
+  | 'conversation.assigned'
+  | 'conversation.resolved'
+  /** No agent replied within the site's missedAfterMinutes; data: { conversation }. */
+  | 'conversation.missed'
+  | 'offline_message.created'
 
 /**
  * A URL that receives a site's events as signed JSON POSTs. Headers: `x-live-chat-event`,
@@ -395,6 +402,45 @@ export interface WebhookDelivery {
 
 /** A conversation's transcript download: JSON, CSV (one row per message) or plain text. */
 export type TranscriptFormat = 'json' | 'csv' | 'txt'
+
+/** A conversation's transcript as `GET …/conversations/:id/transcript?format=json` answers it. */
+export interface Transcript {
+  conversation: {
+    id: string
+    siteId: string
+    status: ConversationStatus
+    subject: string | null
+    tags: string[]
+    priority: Priority
+    offline: boolean
+    rating: number | null
+    ratingFeedback: string | null
+    createdAt: string
+    resolvedAt: string | null
+    closedAt: string | null
+    missedAt: string | null
+    visitor: { id: string; name: string | null; email: string | null; phone: string | null }
+    agent: { id: string; name: string } | null
+  }
+  /** The site's time zone (the text format shows times in it). */
+  timezone: string
+  exportedAt: string
+  /** Every message in seq order, private notes and system lines included. */
+  messages: TranscriptMessage[]
+}
+
+export interface TranscriptMessage {
+  seq: number
+  createdAt: string
+  senderType: SenderType
+  /** As the transcript shows it: the stored name, else "Visitor" / "Agent" / "System". */
+  senderName: string
+  /** A private note (agents only; the visitor never saw it). */
+  private: boolean
+  type: MessageType
+  text: string | null
+  attachments: Attachment[]
+}
 
 /** Durations in seconds; null when `count` is 0. */
 export interface DurationStats {
@@ -453,6 +499,9 @@ export interface AnalyticsReport {
   busiestHours: number[][]
   days: AnalyticsDay[]
   agents: AgentAnalytics[]
-  /** When the daily aggregates this report reads were last brought up to date. */
+  /**
+   * When the daily aggregates this report reads were last brought up to date: the start of the last
+   * complete run (everything written before it is counted). 1970-01-01T00:00:00.000Z before the first.
+   */
   updatedAt: string
 }

@@ -26,6 +26,8 @@ import type {
 } from '@live-chat/protocol'
 import type { Socket } from 'socket.io-client'
 import type { ListConversationsFilter, MessageRange } from '@live-chat/protocol'
+import type { TranscriptFormat } from '@live-chat/protocol'
+import type { AnalyticsQuery, AnalyticsReport } from '@live-chat/protocol'
 import type { CreateWebhook, UpdateWebhook, Webhook, WebhookDelivery } from '@live-chat/protocol'
 import { BaseClient, type BaseClientOptions, type BaseEvents } from './base-client.js'
 import { LiveChatError } from './errors.js'
@@ -37,6 +39,12 @@ import { messageContent, uploadFile, type SendOptions, type UploadOptions } from
 export interface AgentClientOptions extends BaseClientOptions {
   /** An agent access token from an earlier `login()`; or call `login()`. */
   token?: string
+  /**
+   * Exchange the access token for a fresh one before it expires (see {@link AgentClient.refresh}),
+   * from `login()` or `connect()` until `disconnect()`; default true. Each new token is a `token`
+   * event: store it wherever the old one was kept.
+   */
+  autoRefresh?: boolean
 }
 
 /** Events of {@link AgentClient}. */
@@ -53,6 +61,8 @@ export interface AgentEvents extends BaseEvents {
   agent: AgentSummary
   /** A visitor came online, went offline or changed page. */
   visitor: VisitorPresence
+  /** A new access token (from `login()` or a refresh); the old one still works until it expires. */
+  token: { token: string; expiresAt: string }
 }
 
 /** Who is logged in, and on which sites (GET /api/auth/me). */
@@ -65,6 +75,31 @@ export type { ListConversationsFilter } from '@live-chat/protocol'
 export interface AgentSendOptions extends SendOptions {
   /** A private note: stored and shown to agents only. */
   private?: boolean
+}
+
+/** Filters for {@link AgentClient.exportConversations}: the list's, without paging. */
+export type ExportConversationsFilter = Omit<ListConversationsFilter, 'cursor' | 'limit'>
+
+/** Options for the downloads ({@link AgentClient.transcript}, {@link AgentClient.exportConversations}). */
+export interface DownloadOptions {
+  signal?: AbortSignal
+  /** Give up (as `unavailable`) after this long, the body included; default 5 minutes. */
+  timeoutMs?: number
+}
+
+const DOWNLOAD_TIMEOUT_MS = 300_000
+/** setTimeout's largest delay (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** A JWT's `exp` in ms, or null when the token is not a readable JWT. */
+function tokenExpiry(token: string): number | null {
+  try {
+    const part = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')
+    const exp = (JSON.parse(atob(part.padEnd(Math.ceil(part.length / 4) * 4, '='))) as { exp?: unknown }).exp
+    return typeof exp === 'number' ? exp * 1000 : null
+  } catch {
+    return null
+  }
 }
 
 /** Changes for {@link AgentClient.update}; give at least one. */
@@ -89,11 +124,14 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   #token: string | null
   #siteId: string | null = null
   #pendingConnect: { resolve: () => void; reject: (error: LiveChatError) => void } | null = null
+  readonly #autoRefresh: boolean
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined
 
   /** Creates the client; nothing happens on the network until a method is called. */
   constructor(options: AgentClientOptions) {
     super(options, { namespace: '/agent', autoTrack: 'message', getToken: () => this.#token })
     this.#token = options.token ?? null
+    this.#autoRefresh = options.autoRefresh ?? true
   }
 
   /** The agent access token (from the `token` option or `login()`), kept in memory only. */
@@ -109,8 +147,48 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   /** Logs in with email and password and keeps the token (in memory) for every later call. */
   async login(email: string, password: string): Promise<AgentSession> {
     const session = await this.http<AgentSession>('POST', '/api/auth/login', { body: { email, password }, token: null })
-    this.#token = session.token
+    this.#newToken(session)
     return session
+  }
+
+  /**
+   * Exchanges the current access token, while it is still valid, for a fresh one (same login;
+   * the server stops refreshing 30 days after the password was given: then `token_expired`).
+   * Emits `token`. With `autoRefresh` (the default) this happens by itself.
+   * @throws LiveChatError `token_expired` once the token (or the login) is too old; log in again.
+   */
+  async refresh(): Promise<AgentSession> {
+    const session = await this.http<AgentSession>('POST', '/api/auth/refresh')
+    this.#newToken(session)
+    return session
+  }
+
+  #newToken(session: Pick<AgentSession, 'token' | 'expiresAt'>): void {
+    this.#token = session.token
+    this.emitEvent('token', { token: session.token, expiresAt: session.expiresAt })
+    this.#scheduleRefresh()
+  }
+
+  /** Plans the next refresh: when a fifth of the token's life is left (at least a minute before it ends). */
+  #scheduleRefresh(retryInMs?: number): void {
+    clearTimeout(this.#refreshTimer)
+    this.#refreshTimer = undefined
+    const expires = this.#autoRefresh && this.#token ? tokenExpiry(this.#token) : null
+    if (expires === null) return
+    const left = expires - Date.now()
+    if (left <= 0) return
+    const delay = retryInMs ?? Math.max(0, left - Math.max(left / 5, 60_000))
+    this.#refreshTimer = setTimeout(() => {
+      this.#refreshTimer = undefined
+      this.refresh().catch((error: unknown) => {
+        const e = LiveChatError.from(error)
+        this.emitEvent('error', e)
+        // A passing failure: try again in a while, as long as the token lasts.
+        if (e.retryable) this.#scheduleRefresh(Math.min(60_000, Math.max(1_000, (expires - Date.now()) / 4)))
+      })
+    }, Math.min(delay, MAX_TIMER_MS))
+    // Never the reason a Node process stays alive.
+    ;(this.#refreshTimer as { unref?: () => void }).unref?.()
   }
 
   /** The logged-in user and the sites they work on. */
@@ -137,6 +215,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
    */
   connect(siteId: string): Promise<void> {
     if (!this.#token) return Promise.reject(new LiveChatError('unauthorized', 'Log in first (login() or the token option)'))
+    if (this.#refreshTimer === undefined) this.#scheduleRefresh()
     const switching = this.#siteId !== null && this.#siteId !== siteId
     this.#siteId = siteId
     if (switching) {
@@ -153,8 +232,10 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     return done
   }
 
-  /** Closes the socket. Unsent messages stay queued for the next `connect()`. */
+  /** Closes the socket and stops refreshing the token. Unsent messages stay queued for the next `connect()`. */
   disconnect(): void {
+    clearTimeout(this.#refreshTimer)
+    this.#refreshTimer = undefined
     this.#pendingConnect?.reject(new LiveChatError('aborted', 'disconnect() was called'))
     this.#pendingConnect = null
     this.closeSocket()
@@ -277,6 +358,46 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     return page
   }
 
+  /**
+   * One conversation's transcript as a file: every message in order, private notes included
+   * and marked, system lines, and attachments by name and URL.
+   * - `json` (default): a `Transcript` document (application/json);
+   * - `csv`: one row per message (text/csv, UTF-8 with a BOM; cells that a spreadsheet would run
+   *   as a formula start with `'`);
+   * - `txt`: plain text for people, times in the site's time zone.
+   * Any agent of the site may download it; another site's conversation is `not_found`.
+   *
+   * ```ts
+   * const blob = await client.transcript(id, 'csv')
+   * const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: `conversation-${id}.csv` })
+   * a.click()
+   * ```
+   */
+  async transcript(conversationId: string, format: TranscriptFormat = 'json', options: DownloadOptions = {}): Promise<Blob> {
+    return this.http<Blob>('GET', this.#site(`/conversations/${seg(conversationId)}/transcript`), {
+      query: { format },
+      responseType: 'blob',
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,
+    })
+  }
+
+  /**
+   * Every message of the conversations that match `filter` (the same filters as
+   * {@link listConversations}, without paging) as one CSV file (text/csv, UTF-8 with a BOM), one
+   * row per message: conversation_id, started_at, status, visitor_name, visitor_email,
+   * assigned_agent, tags, rating, seq, sent_at, sender_type, sender_name, private, text,
+   * attachments. The server streams it, so it may be large: pass `signal` to stop it.
+   */
+  async exportConversations(filter: ExportConversationsFilter = {}, options: DownloadOptions = {}): Promise<Blob> {
+    return this.http<Blob>('GET', this.#site('/exports/conversations.csv'), {
+      query: { ...filter },
+      responseType: 'blob',
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,
+    })
+  }
+
   /** Canned responses visible to this agent (shared and personal), optionally filtered. */
   async cannedResponses(query: { q?: string; category?: string } = {}): Promise<CannedResponse[]> {
     const { items } = await this.http<{ items: CannedResponse[] }>('GET', this.#site('/canned-responses'), { query })
@@ -359,6 +480,33 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   /** Changes the site's settings (admins only). */
   async updateSettings(changes: UpdateSiteSettings): Promise<SiteSettings> {
     return this.http<SiteSettings>('PATCH', this.#site('/settings'), { body: changes })
+  }
+
+  /**
+   * The site's analytics over local days `from`..`to` (YYYY-MM-DD, inclusive, in the site's time
+   * zone; `to` at most 366 days after `from`): conversations, messages, first response and resolution times (mean,
+   * median, p90), CSAT, missed and offline conversations, busiest hours and per-agent figures
+   * (admins only). The server brings its daily aggregates up to date first; `updatedAt` says when
+   * they were last complete.
+   * @throws LiveChatError `invalid_payload` for a bad range, `forbidden` for an agent who is not an admin.
+   */
+  async analytics(query: AnalyticsQuery): Promise<AnalyticsReport> {
+    return this.http<AnalyticsReport>('GET', this.#site('/analytics'), { query: { from: query.from, to: query.to } })
+  }
+
+  /**
+   * The same report as a CSV file (text/csv): one row per day, then a `total` row; columns date,
+   * conversations, messages, resolved, missed, offline, first_response_count,
+   * first_response_mean_s, first_response_median_s, first_response_p90_s, csat_count, csat_mean
+   * (admins only).
+   */
+  async analyticsCsv(query: AnalyticsQuery, options: DownloadOptions = {}): Promise<Blob> {
+    return this.http<Blob>('GET', this.#site('/analytics.csv'), {
+      query: { from: query.from, to: query.to },
+      responseType: 'blob',
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,
+    })
   }
 
   // ------------------------------------------------------------------ internals

@@ -14,6 +14,8 @@ export interface LiveChatErrorInit {
   retryable?: boolean
   /** For `invalid_payload`: where the input was wrong. */
   details?: ErrorBody['details']
+  /** For `rate_limited`: seconds until the same request may succeed. */
+  retryAfter?: number
   /** The underlying error (a network failure, a socket timeout). */
   cause?: unknown
 }
@@ -31,24 +33,27 @@ export class LiveChatError extends Error {
   declare readonly retryable: boolean
   /** For `invalid_payload`: where the input was wrong. */
   declare readonly details: ErrorBody['details'] | undefined
+  /** For `rate_limited`: seconds until the same request may succeed (the outbox waits at least this long). */
+  declare readonly retryAfter: number | undefined
 
   /**
    * @param code    One of the protocol's error codes, or `aborted`.
    * @param message Human-readable text (English, for logs; not for end users).
    */
   constructor(code: LiveChatErrorCode, message: string, init: LiveChatErrorInit = {}) {
-    const { status, retryable, details, cause } = init
+    const { status, retryable, details, retryAfter, cause } = init
     super(message, cause === undefined ? undefined : { cause })
     this.name = 'LiveChatError'
     this.code = code
     this.status = status
     this.retryable = retryable ?? (code === 'unavailable' || code === 'rate_limited')
     this.details = details
+    this.retryAfter = retryAfter
   }
 
   /** Builds an error from a server `ErrorBody` (an HTTP `{ error }` body or a failed ack). */
   static fromBody(body: ErrorBody, status?: number): LiveChatError {
-    return new LiveChatError(body.code, body.message, { status, retryable: body.retryable, details: body.details })
+    return new LiveChatError(body.code, body.message, { status, retryable: body.retryable, details: body.details, retryAfter: body.retryAfter })
   }
 
   /** A network failure or timeout: code `unavailable`, retryable. */

@@ -53,6 +53,18 @@ describe('HttpClient', () => {
     await expect(http('GET', '/a')).rejects.toMatchObject({ code: 'unavailable', retryable: true })
   })
 
+  it("responseType 'blob' resolves with the body as is, and still throws for an error answer", async () => {
+    const csv = '\uFEFFa,b\r\n"x,1",2\r\n'
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => new Response(csv, { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8' } }))
+    const http = createHttpClient({ baseUrl: 'http://x', fetch })
+    const blob = await http<Blob>('GET', '/file', { responseType: 'blob' })
+    expect(blob).toBeInstanceOf(Blob)
+    expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(await blob.arrayBuffer())).toBe(csv)
+    expect(fetch.mock.calls[0]![1]?.headers).toMatchObject({ accept: '*/*' })
+    const failing = createHttpClient({ baseUrl: 'http://x', fetch: async () => json(404, { error: { code: 'not_found', message: 'conversation not found' } }) })
+    await expect(failing('GET', '/file', { responseType: 'blob' })).rejects.toMatchObject({ code: 'not_found', status: 404 })
+  })
+
   it('turns a timeout into a retryable "unavailable"', async () => {
     const fetch = (_url: string, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))))

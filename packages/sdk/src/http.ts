@@ -24,6 +24,11 @@ export interface RequestOptions {
    * goes up; elsewhere (fetch) never.
    */
   onProgress?: (loaded: number, total: number) => void
+  /**
+   * `'blob'` resolves with the answer's body as a Blob (a download: CSV, text, a JSON file kept
+   * as is) instead of parsing it; error answers are still thrown as {@link LiveChatError}.
+   */
+  responseType?: 'json' | 'blob'
 }
 
 /** Options for {@link createHttpClient}. */
@@ -39,7 +44,7 @@ export interface HttpClientOptions {
 
 /**
  * Sends one request (JSON `body`, or `form` as multipart) and resolves with the parsed JSON
- * answer (undefined when empty); made by {@link createHttpClient}.
+ * answer (undefined when empty), or a Blob with `responseType: 'blob'`; made by {@link createHttpClient}.
  */
 export type HttpClient = <T>(method: string, path: string, options?: RequestOptions) => Promise<T>
 
@@ -52,12 +57,12 @@ export type HttpClient = <T>(method: string, path: string, options?: RequestOpti
  */
 export function createHttpClient(client: HttpClientOptions): HttpClient {
   return async <T>(method: string, path: string, options: RequestOptions = {}): Promise<T> => {
-    const { body, form, signal, onProgress, token = client.getToken?.() } = options
+    const { body, form, signal, onProgress, responseType = 'json', token = client.getToken?.() } = options
     const what = `${method} ${path}`
     const aborted = (cause?: unknown): LiveChatError => new LiveChatError('aborted', `${what} was aborted`, { cause })
     if (signal?.aborted) throw aborted()
     const url = client.baseUrl.replace(/\/+$/, '') + path + queryString(options.query)
-    const headers: Record<string, string> = { accept: 'application/json' }
+    const headers: Record<string, string> = { accept: responseType === 'blob' ? '*/*' : 'application/json' }
     if (token) headers.authorization = `Bearer ${token}`
     // fetch sets the multipart content-type (with its boundary) for a form itself.
     if (!form && body !== undefined) headers['content-type'] = 'application/json'
@@ -67,8 +72,9 @@ export function createHttpClient(client: HttpClientOptions): HttpClient {
     const timer = setTimeout(abort, options.timeoutMs ?? client.timeoutMs ?? 30_000)
     signal?.addEventListener('abort', abort, { once: true })
     let answered: [status: number, text: string]
+    let blob: Blob | undefined
     try {
-      answered = await (onProgress && typeof XMLHttpRequest === 'function'
+      answered = await (onProgress && typeof XMLHttpRequest === 'function' && responseType !== 'blob'
         ? new Promise((resolve, reject) => {
             const xhr = new XMLHttpRequest()
             xhr.open(method, url)
@@ -84,21 +90,27 @@ export function createHttpClient(client: HttpClientOptions): HttpClient {
             controller.signal.addEventListener('abort', () => xhr.abort())
             xhr.send(data)
           })
-        : (client.fetch ?? fetch)(url, { method, headers, body: data, signal: controller.signal }).then(async (response) => [
-            response.status,
-            // An error status is answered by its code even when its body cannot be read.
-            await response.text().catch((error: unknown) => {
-              if (response.ok) throw error
-              return ''
-            }),
-          ]))
+        : (client.fetch ?? fetch)(url, { method, headers, body: data, signal: controller.signal }).then(async (response) => {
+            if (response.ok && responseType === 'blob') {
+              blob = await response.blob()
+              return [response.status, '']
+            }
+            return [
+              response.status,
+              // An error status is answered by its code even when its body cannot be read.
+              await response.text().catch((error: unknown) => {
+                if (response.ok) throw error
+                return ''
+              }),
+            ]
+          }))
     } catch (error) {
       throw signal?.aborted ? aborted(error) : LiveChatError.unavailable(`${what} ${controller.signal.aborted ? 'timed out' : 'failed'}`, error)
     } finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', abort)
     }
-    return answer<T>(...answered, what)
+    return blob ? (blob as T) : answer<T>(...answered, what)
   }
 }
 

@@ -15,6 +15,8 @@ export type {
   AgentProfile,
   AgentSendOptions,
   ConversationChanges,
+  DownloadOptions,
+  ExportConversationsFilter,
   ListConversationsFilter,
 } from './agent-client.js'
 export type { BaseClientOptions, BaseEvents, MessageRange, SocketClientOptions } from './base-client.js'

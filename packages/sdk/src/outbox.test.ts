@@ -202,6 +202,21 @@ describe('Outbox', () => {
     await expect(sent).resolves.toBe('A')
   })
 
+  it('after rate_limited, waits retryAfter seconds when that is longer than the backoff', async () => {
+    const { outbox, calls } = makeOutbox()
+    outbox.setConnected(true)
+    const sent = outbox.send(msg('a'))
+    await tick()
+    calls[0]!.resolve({ ok: false, error: { code: 'rate_limited', message: 'slow down', retryable: true, retryAfter: 7 } })
+    await vi.advanceTimersByTimeAsync(6_999)
+    expect(calls).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(calls).toHaveLength(2)
+    expect(calls[1]!.payload.clientId).toBe('client-1')
+    calls[1]!.resolve(ok('A'))
+    await expect(sent).resolves.toBe('A')
+  })
+
   it('treats a transport that throws or rejects as retryable', async () => {
     let n = 0
     const transport = vi.fn(async (): Promise<Ack<string>> => {

@@ -63,7 +63,8 @@ interface QueuedEntry<P, R> extends OutboxEntry<P> {
  * - Entries go out in order, one in flight at a time, only while connected.
  * - A disconnect leaves the in-flight entry queued; it is sent again on the next connect.
  * - An ack timeout or a retryable error retries the same entry after a backoff (1 s doubling to
- *   30 s by default; reset by a success and by a reconnect). A reconnect retries at once.
+ *   30 s by default; reset by a success and by a reconnect), or after the error's `retryAfter`
+ *   (a rate limit) if that is longer. A reconnect retries at once.
  * - A non-retryable error rejects that send's promise, drops the entry and goes on with the next.
  * - A late success for an attempt given up on still counts (the entry resolves once).
  */
@@ -177,7 +178,7 @@ export class Outbox<P extends { clientId: string }, R> {
     if (error === undefined) this.#resetBackoff()
     // A failure of an attempt we already gave up on says nothing new.
     else if (!current) return
-    else if (!error || (this.#options.isRetryable?.(error) ?? error.retryable)) return this.#retryLater()
+    else if (!error || (this.#options.isRetryable?.(error) ?? error.retryable)) return this.#retryLater(error?.retryAfter)
     this.#queue.splice(index, 1)
     this.#changed()
     const { deferred } = entry
@@ -191,15 +192,17 @@ export class Outbox<P extends { clientId: string }, R> {
     this.#flush()
   }
 
-  #retryLater(): void {
+  /** Retries after the backoff, or after `retryAfter` seconds (a rate limit's) if that is longer. */
+  #retryLater(retryAfter?: number): void {
     if (!this.#connected) return
     const { initialBackoffMs = 1_000, maxBackoffMs = 30_000 } = this.#options
+    const backoff = Math.min(initialBackoffMs * 2 ** this.#retries++, maxBackoffMs)
     this.#backoffTimer = setTimeout(
       () => {
         this.#backoffTimer = undefined
         this.#flush()
       },
-      Math.min(initialBackoffMs * 2 ** this.#retries++, maxBackoffMs),
+      Math.max(backoff, (retryAfter ?? 0) * 1_000),
     )
   }
 

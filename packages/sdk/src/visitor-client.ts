@@ -393,9 +393,9 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     for (const m of messages) if (m.senderType !== 'visitor') this.#scheduleReceipt(m.conversationId)
   }
 
-  /** @internal A refused token: ask for a session again (once), then reconnect. */
+  /** @internal A refused (or expired) token: ask for a session again (once), then reconnect. */
   protected override onRefused(error: LiveChatError): void {
-    if (error.code !== 'unauthorized' || !this.#token || this.#recovering) return
+    if ((error.code !== 'unauthorized' && error.code !== 'token_expired') || !this.#token || this.#recovering) return
     this.#recovering = true
     this.#createSession(this.#token)
       .then(() => this.socket?.connect())

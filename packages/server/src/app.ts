@@ -11,8 +11,10 @@ import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@live-chat/protocol'
 import { agentRoutes, authRoutes } from './agents/routes.js'
+import { analyticsRoutes } from './analytics/routes.js'
+import type { AnalyticsOptions } from './analytics/service.js'
 import { cannedResponseRoutes } from './canned-responses/routes.js'
-import { DEFAULT_UPLOAD_MAX_BYTES } from './config.js'
+import { DEFAULT_RATE_LIMITS, DEFAULT_UPLOAD_MAX_BYTES, type RateLimitSettings } from './config.js'
 import { conversationRoutes } from './conversations/routes.js'
 import { setupAgentNamespace } from './realtime/agent-namespace.js'
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js'
@@ -24,14 +26,20 @@ import type { Context } from './shared/context.js'
 import type { Database } from './shared/db/index.js'
 import { errorHandler, notFoundHandler, requireAgent } from './shared/http.js'
 import { createLogger, type Logger } from './shared/logger.js'
+import { RateLimits, type RedisStore } from './shared/rate-limit.js'
+import { engineHeaders, hostPageHeaders, securityHeaders } from './shared/security.js'
 import { dashboardPage, widgetAssets } from './shared/widget-assets.js'
 import { siteRoutes } from './sites/routes.js'
 import { servedUploads, uploadRoutes } from './uploads/routes.js'
 import { visitorRoutes } from './visitors/routes.js'
 import { WebhookPublisher } from './webhooks/publisher.js'
 import { webhookRoutes } from './webhooks/routes.js'
+import { historyRoutes } from './history/routes.js'
 import { WebhookService } from './webhooks/service.js'
 import { WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js'
+import { closeTransports, Drain } from './ops/drain.js'
+import { Metrics, queueLengths } from './ops/metrics.js'
+import { opsRoutes } from './ops/routes.js'
 
 export interface AppOptions {
   db: Database
@@ -55,6 +63,14 @@ export interface AppOptions {
   mail?: MailOptions
   /** Webhook delivery: poll interval, backoff, attempts (tests make them fast). */
   webhooks?: WebhookWorkerOptions
+  /** Missed-conversation sweep and daily aggregates: intervals (MISSED_SWEEP_MS, ANALYTICS_INTERVAL_MS; tests make them fast). */
+  analytics?: AnalyticsOptions
+  /** Abuse limits (RATE_LIMIT_*): each replaces its default (null turns it off); false turns them all off. */
+  rateLimits?: Partial<RateLimitSettings> | false
+  /** Bearer token for /metrics (METRICS_TOKEN); without one it is open except in production (see ops/routes.ts). */
+  metricsToken?: string
+  /** How long close() waits for in-flight requests and socket commands (SHUTDOWN_TIMEOUT_MS); default 10 s. */
+  shutdownTimeoutMs?: number
 }
 
 export interface LiveChatApp {
@@ -63,12 +79,20 @@ export interface LiveChatApp {
   httpServer: http.Server
   services: Services
   nodeId: string
+  metrics: Metrics
   listen(port?: number, host?: string): Promise<AddressInfo>
-  /** Stops accepting, disconnects sockets and leaves presence. Does not close the database. */
+  /**
+   * Graceful stop: marks the process not ready, stops accepting connections, lets in-flight
+   * HTTP requests and socket commands finish (up to shutdownTimeoutMs), then disconnects
+   * sockets (clients reconnect to another process), stops the workers and leaves presence.
+   * Does not close the database.
+   */
   close(): Promise<void>
 }
 
 const JSON_LIMIT = '100kb'
+/** Probed every few seconds: not worth a log line each. */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics'])
 
 export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   if (opts.secret.length < 32) throw new Error('createApp: secret must be at least 32 characters')
@@ -77,6 +101,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', opts.trustProxy ?? false)
+  app.use(securityHeaders({ https: (opts.publicUrl ?? '').startsWith('https:') }))
   const httpServer = http.createServer(app)
 
   const redis = opts.redisUrl ? await connectRedis(opts.redisUrl, log) : undefined
@@ -85,8 +110,16 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
     maxHttpBufferSize: 1e6,
     ...(redis ? { adapter: createAdapter(redis.pub, redis.sub) } : {}),
   })
+  io.engine.on('headers', engineHeaders)
   const visitorNs = io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace
   const agentNs = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace
+  const metrics = new Metrics({
+    connections: () => ({ visitor: visitorNs.sockets.size, agent: agentNs.sockets.size }),
+    queueLengths: () => queueLengths(opts.db, 1000),
+  })
+  const drain = new Drain(metrics)
+  drain.sockets(visitorNs, 'visitor')
+  drain.sockets(agentNs, 'agent')
 
   const webhooks = new WebhookService(opts.db, log)
   const webhookWorker = new WebhookWorker(opts.db, log, opts.webhooks)
@@ -98,19 +131,24 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
     publish: new WebhookPublisher(visitorNs, agentNs, webhooks),
     config: { publicUrl: opts.publicUrl ?? '', env: opts.env ?? 'development', uploadMaxBytes: opts.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES },
     nodeId,
+    metrics,
+    limits: rateLimits(opts.rateLimits, redis?.pub),
   }
-  const services = createServices(ctx, opts.mail)
+  const services = createServices(ctx, opts.mail, opts.analytics)
   await services.presence.start()
   services.sites.clock.start()
   services.emails.start()
   webhookWorker.start()
+  services.analytics.start()
   setupVisitorNamespace(visitorNs, services, log)
   setupAgentNamespace(agentNs, services, log)
 
-  app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url === '/healthz' } }))
+  app.use(drain.http())
+  app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => PROBES.has(req.url ?? '') } }))
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })
   })
+  app.use(opsRoutes({ db: opts.db, drain, metrics, env: opts.env ?? 'development', metricsToken: opts.metricsToken, redisReady: redis && (() => redis.pub.isReady && redis.sub.isReady) }))
   const api = express.Router()
   api.use(cors({ origin: true, maxAge: 600 }))
   api.use(express.json({ limit: JSON_LIMIT }))
@@ -124,13 +162,17 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   site.use(siteRoutes(services))
   site.use(uploadRoutes(services))
   site.use(webhookRoutes(webhooks))
+  site.use(analyticsRoutes(services))
+  site.use(historyRoutes(services, log))
   api.use('/sites/:siteId', site)
   api.use(notFoundHandler)
   app.use('/api', api)
   app.use('/uploads', servedUploads(services))
   if (opts.widgetDir) app.use(widgetAssets(opts.widgetDir))
   if (opts.dashboardDir) app.use('/dashboard', dashboardPage(opts.dashboardDir))
-  for (const [path, dir] of Object.entries(opts.staticDirs ?? {})) app.use(path, express.static(dir))
+  for (const [path, dir] of Object.entries(opts.staticDirs ?? {})) app.use(path, hostPageHeaders, express.static(dir))
+  // Anything else: the same JSON 404 as under /api (not Express's HTML page).
+  app.use(notFoundHandler)
   app.use(errorHandler(log))
 
   let closed = false
@@ -140,6 +182,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
     httpServer,
     services,
     nodeId,
+    metrics,
     listen(port = 0, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject)
@@ -152,17 +195,30 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
     async close() {
       if (closed) return
       closed = true
+      // New connections go to other processes (a load balancer sees the refused port and /readyz).
+      const httpClosed = new Promise<void>((resolve) => httpServer.once('close', () => resolve()))
+      httpServer.close()
+      if (!(await drain.drain(opts.shutdownTimeoutMs ?? 10_000))) log.warn({ inFlight: drain.inFlight }, 'shutdown: in-flight work did not finish in time')
       services.sites.clock.stop()
       await services.emails.stop()
       await webhookWorker.stop()
-      // io.close() disconnects every socket and closes the HTTP server.
-      await new Promise<void>((resolve) => {
-        io.close(() => resolve())
-      })
+      await services.analytics.stop()
+      // Each client's transport closes once its last packets (acks) are out; clients reconnect
+      // elsewhere. Then io.close() tidies rooms and adapters (not awaited: it also waits for the
+      // HTTP server's 'close', which may have come already).
+      await closeTransports([visitorNs, agentNs], 2_000)
+      void io.close()
+      httpServer.closeAllConnections()
+      await httpClosed
       await services.presence.stop().catch((e: unknown) => log.warn({ err: e }, 'leaving presence failed'))
       if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()])
     },
   }
+}
+
+function rateLimits(settings: AppOptions['rateLimits'], redis: RedisStore | undefined): RateLimits {
+  const off = { sessions: null, messages: null, uploads: null, login: null, loginIp: null }
+  return new RateLimits({ ...DEFAULT_RATE_LIMITS, ...(settings === false ? off : settings) }, redis)
 }
 
 async function connectRedis(url: string, log: Logger) {

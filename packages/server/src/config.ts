@@ -21,6 +21,49 @@ const url = (schemes: string[]) =>
 export const DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 const MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
+/** A rate limit: at most `points` in `seconds` (a fixed window), or null for none. */
+export interface RateLimit {
+  points: number
+  seconds: number
+}
+
+/** The abuse limits (see shared/rate-limit.ts); shared by every process through Redis when REDIS_URL is set. */
+export interface RateLimitSettings {
+  /** Visitor sessions (POST …/visitor-sessions, one per page load) per site and IP address. */
+  sessions: RateLimit | null
+  /** Messages a visitor sends (conversation starts included). */
+  messages: RateLimit | null
+  /** Files a visitor uploads. */
+  uploads: RateLimit | null
+  /** Failed agent logins per email and IP address; past it, that email is locked from that address for the window. */
+  login: RateLimit | null
+  /** Failed agent logins per IP address, whatever the email. */
+  loginIp: RateLimit | null
+  /** Prefix of the Redis keys (several deployments may share one Redis). */
+  prefix: string
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  // Offices and mobile carriers put many people behind one address: generous per address.
+  sessions: { points: 300, seconds: 60 },
+  // Far above anyone typing; a script is held to one a second on average.
+  messages: { points: 60, seconds: 60 },
+  uploads: { points: 30, seconds: 60 },
+  login: { points: 5, seconds: 15 * 60 },
+  loginIp: { points: 50, seconds: 60 * 60 },
+  prefix: 'lc:rl',
+}
+
+/** "60/60" (at most 60 per 60 seconds) or "off". */
+const rateLimit = z
+  .string()
+  .regex(/^(off|\d+\/\d+)$/, 'must be <count>/<seconds> (like 60/60) or off')
+  .transform((v): RateLimit | null => {
+    if (v === 'off') return null
+    const [points, seconds] = v.split('/').map(Number) as [number, number]
+    return points > 0 && seconds > 0 ? { points, seconds } : null
+  })
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
   PORT: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(3000),
@@ -37,13 +80,23 @@ const EnvSchema = z.object({
   TRUST_PROXY: bool.default(false),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (try: openssl rand -hex 32)').optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(600_000).default(10_000),
   EMAIL_BATCH_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(86_400_000).default(120_000),
+  MISSED_SWEEP_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(3_600_000).default(30_000),
+  ANALYTICS_INTERVAL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(86_400_000).default(60_000),
   UPLOAD_MAX_BYTES: z.coerce
     .number({ message: 'must be a number of bytes' })
     .int('must be a whole number of bytes')
     .min(1, 'must be at least 1')
     .max(MAX_UPLOAD_BYTES, `must be at most ${MAX_UPLOAD_BYTES} (100 MB): uploads are kept in memory while they arrive`)
     .default(DEFAULT_UPLOAD_MAX_BYTES),
+  RATE_LIMIT_SESSIONS: rateLimit.optional(),
+  RATE_LIMIT_MESSAGES: rateLimit.optional(),
+  RATE_LIMIT_UPLOADS: rateLimit.optional(),
+  RATE_LIMIT_LOGIN: rateLimit.optional(),
+  RATE_LIMIT_LOGIN_IP: rateLimit.optional(),
+  RATE_LIMIT_PREFIX: z.string().min(1).max(100).optional(),
 })
 
 export interface Config {
@@ -67,6 +120,16 @@ export interface Config {
   mailFrom?: string
   /** How long agents' replies to an absent visitor are gathered into one email. */
   emailBatchMs: number
+  /** How often each process marks conversations missed (0 = never). */
+  missedSweepMs: number
+  /** How often the daily analytics aggregates are brought up to date (0 = only before a report). */
+  analyticsIntervalMs: number
+  /** Bearer token for /metrics (never logged); none = /metrics open in development, off in production. */
+  metricsToken?: string
+  /** How long a shutdown waits for in-flight requests and socket commands. */
+  shutdownTimeoutMs: number
+  /** RATE_LIMIT_* (each "<count>/<seconds>" or "off"); defaults in DEFAULT_RATE_LIMITS. */
+  rateLimits: RateLimitSettings
 }
 
 export class ConfigError extends Error {
@@ -85,7 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => {
       const key = String(i.path[0] ?? '?')
       const got = present[key]
-      const shown = key === 'SECRET' || /URL$/.test(key) ? '' : got !== undefined ? ` (got "${got}")` : ''
+      const shown = key === 'SECRET' || key === 'METRICS_TOKEN' || /URL$/.test(key) ? '' : got !== undefined ? ` (got "${got}")` : ''
       return `  ${key}: ${i.message}${shown}`
     })
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
@@ -116,6 +179,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     emailBatchMs: e.EMAIL_BATCH_MS,
+    missedSweepMs: e.MISSED_SWEEP_MS,
+    analyticsIntervalMs: e.ANALYTICS_INTERVAL_MS,
+    metricsToken: e.METRICS_TOKEN,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    rateLimits: {
+      sessions: e.RATE_LIMIT_SESSIONS !== undefined ? e.RATE_LIMIT_SESSIONS : DEFAULT_RATE_LIMITS.sessions,
+      messages: e.RATE_LIMIT_MESSAGES !== undefined ? e.RATE_LIMIT_MESSAGES : DEFAULT_RATE_LIMITS.messages,
+      uploads: e.RATE_LIMIT_UPLOADS !== undefined ? e.RATE_LIMIT_UPLOADS : DEFAULT_RATE_LIMITS.uploads,
+      login: e.RATE_LIMIT_LOGIN !== undefined ? e.RATE_LIMIT_LOGIN : DEFAULT_RATE_LIMITS.login,
+      loginIp: e.RATE_LIMIT_LOGIN_IP !== undefined ? e.RATE_LIMIT_LOGIN_IP : DEFAULT_RATE_LIMITS.loginIp,
+      prefix: e.RATE_LIMIT_PREFIX ?? DEFAULT_RATE_LIMITS.prefix,
+    },
   }
 }
 

@@ -48,7 +48,11 @@ async function main(): Promise<void> {
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,
     uploadMaxBytes: config.uploadMaxBytes,
+    rateLimits: config.rateLimits,
     mail: { smtpUrl: config.smtpUrl, from: config.mailFrom, batchMs: config.emailBatchMs },
+    analytics: { missedSweepMs: config.missedSweepMs, intervalMs: config.analyticsIntervalMs },
+    metricsToken: config.metricsToken,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
     staticDirs: fs.existsSync(examples) ? { '/examples': examples } : {},
     ...(widgetDir ? { widgetDir } : {}),
     ...(dashboardDir ? { dashboardDir } : {}),
@@ -62,7 +66,8 @@ async function main(): Promise<void> {
     '',
     'Live Chat is running',
     `  API          ${url}/api`,
-    `  Health       ${url}/healthz`,
+    `  Health       ${url}/healthz (alive), ${url}/readyz (ready for traffic)`,
+    `  Metrics      ${config.metricsToken ? `${url}/metrics (bearer METRICS_TOKEN)` : config.env === 'production' ? 'off (set METRICS_TOKEN)' : `${url}/metrics (open: set METRICS_TOKEN to require a token)`}`,
     `  Database     ${embedded ? `embedded PGlite (${pgliteDir})` : 'PostgreSQL (DATABASE_URL)'}`,
     `  Scale-out    ${config.redisUrl ? 'Socket.io Redis adapter (REDIS_URL)' : 'single process (set REDIS_URL to run several)'}`,
   ]
@@ -76,12 +81,27 @@ async function main(): Promise<void> {
   console.log(lines.join('\n') + '\n')
 
   let stopping = false
+  // SIGTERM (or Ctrl-C): drain and stop (see LiveChatApp.close); a second signal, or a drain
+  // that hangs well past SHUTDOWN_TIMEOUT_MS, exits at once.
   const stop = async (signal: string) => {
-    if (stopping) return
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting without waiting')
+      process.exit(1)
+    }
     stopping = true
-    log.info({ signal }, 'shutting down')
-    await server.close()
-    await db.close()
+    log.info({ signal }, 'shutting down: draining')
+    setTimeout(() => {
+      log.error('shutdown took too long: exiting')
+      process.exit(1)
+    }, config.shutdownTimeoutMs + 15_000).unref()
+    try {
+      await server.close()
+      await db.close()
+    } catch (e) {
+      log.error({ err: e }, 'shutdown failed')
+      process.exit(1)
+    }
+    log.info('stopped')
     process.exit(0)
   }
   process.on('SIGINT', () => void stop('SIGINT'))

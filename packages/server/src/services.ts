@@ -1,14 +1,17 @@
 // The services of one server process, wired together.
 import { AgentService } from './agents/service.js'
+import { AnalyticsService, type AnalyticsOptions } from './analytics/service.js'
 import { CannedResponseService } from './canned-responses/service.js'
 import { ConversationService } from './conversations/service.js'
 import { EmailService } from './email/service.js'
+import { HistoryService } from './history/service.js'
 import type { MailOptions } from './email/mailer.js'
 import { Routing } from './conversations/routing.js'
 import { MessageService } from './messages/service.js'
 import { PresenceService } from './presence/service.js'
 import type { Context } from './shared/context.js'
 import type { Tokens } from './shared/auth.js'
+import type { RateLimits } from './shared/rate-limit.js'
 import { SiteService } from './sites/service.js'
 import { UploadService } from './uploads/service.js'
 import { VisitorService } from './visitors/service.js'
@@ -25,9 +28,14 @@ export interface Services {
   cannedResponses: CannedResponseService
   uploads: UploadService
   emails: EmailService
+  history: HistoryService
+  /** Missed conversations, the daily aggregates and the admins' reports. */
+  analytics: AnalyticsService
+  /** Abuse limits (shared/rate-limit.ts). */
+  limits: RateLimits
 }
 
-export function createServices(ctx: Context, mail: MailOptions = {}): Services {
+export function createServices(ctx: Context, mail: MailOptions = {}, analytics: AnalyticsOptions = {}): Services {
   const presence = new PresenceService(ctx.db, ctx.nodeId, ctx.log)
   const emails = new EmailService(ctx, presence, mail)
   const routing = new Routing(ctx, presence)
@@ -45,5 +53,8 @@ export function createServices(ctx: Context, mail: MailOptions = {}): Services {
     cannedResponses: new CannedResponseService(ctx),
     uploads,
     emails,
+    history: new HistoryService(ctx),
+    analytics: new AnalyticsService(ctx, presence, analytics),
+    limits: ctx.limits,
   }
 }

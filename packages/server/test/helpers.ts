@@ -33,6 +33,10 @@ export interface ServerOptions {
   dashboardDir?: string
   /** Email settings (see AppOptions.mail), e.g. a local SMTP server's URL. */
   mail?: AppOptions['mail']
+  /** Abuse limits (see AppOptions.rateLimits); default the app's defaults. */
+  rateLimits?: AppOptions['rateLimits']
+  /** Missed sweep and analytics intervals (see AppOptions.analytics). */
+  analytics?: AppOptions['analytics']
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
@@ -47,6 +51,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     ...(opts.widgetDir ? { widgetDir: opts.widgetDir } : {}),
     ...(opts.dashboardDir ? { dashboardDir: opts.dashboardDir } : {}),
     ...(opts.mail ? { mail: opts.mail } : {}),
+    ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
+    ...(opts.analytics ? { analytics: opts.analytics } : {}),
   })
   const { port } = await app.listen(0, '127.0.0.1')
   const url = `http://127.0.0.1:${port}`

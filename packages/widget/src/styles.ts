@@ -291,6 +291,14 @@ export const styles = css`
     border-radius: 10px;
     color: var(--muted);
   }
+  /* The file input stays focusable (keyboard, screen readers) but invisible; in the stylesheet,
+     not a style attribute, so host pages with a strict style-src CSP do not block it. */
+  label.icon input {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    opacity: 0;
+  }
   label.icon {
     position: relative;
     flex-direction: row;

@@ -240,7 +240,6 @@ function composer(w: LiveChat): TemplateResult {
         multiple
         accept=${accept}
         aria-label=${w._s('attach')}
-        style="position:absolute;width:1px;height:1px;opacity:0"
         @change=${(e: Event) => {
           const input = e.target as HTMLInputElement
           void w._attach(input.files).finally(() => (input.value = ''))

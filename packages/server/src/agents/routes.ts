@@ -9,7 +9,11 @@ export function authRoutes(s: Services): Router {
   const r = Router()
   r.post('/login', async (req, res) => {
     const { email, password } = parse(Login, req.body, 'body')
-    res.json(await s.agents.login(email, password))
+    res.json(await s.limits.loginAttempt(email, req.ip, () => s.agents.login(email, password)))
+  })
+  // A fresh token for the one in Authorization, while that one is still valid.
+  r.post('/refresh', async (req, res) => {
+    res.json(await s.agents.refresh(bearer(req.headers.authorization)))
   })
   r.get('/me', async (req, res) => {
     const { userId } = await s.tokens.verifyAgent(bearer(req.headers.authorization))

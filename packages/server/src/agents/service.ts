@@ -27,6 +27,12 @@ export class AgentService {
     return { token, expiresAt: expiresAt.toISOString(), ...(await this.me(user.id)) }
   }
 
+  /** A fresh access token for a valid one (Tokens.refreshAgent), with the profile as at login. */
+  async refresh(token: unknown): Promise<AgentSession> {
+    const { token: fresh, expiresAt, userId } = await this.ctx.tokens.refreshAgent(token)
+    return { token: fresh, expiresAt: expiresAt.toISOString(), ...(await this.me(userId)) }
+  }
+
   async me(userId: string): Promise<Omit<AgentSession, 'token' | 'expiresAt'>> {
     const user = await this.ctx.db.prisma.user.findUnique({ where: { id: userId } })
     if (!user) throw new AppError('unauthorized', 'unknown user')

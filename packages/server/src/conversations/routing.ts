@@ -81,6 +81,7 @@ export class Routing {
         }
         return announced
       })
+      this.ctx.metrics?.messageStored('system', assigned.length)
       for (const a of assigned) {
         this.ctx.publish.message(siteId, a.summary.visitor.id, a.message)
         this.ctx.publish.conversationUpdated(a.summary, a.visitorView)

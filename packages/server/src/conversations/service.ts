@@ -20,7 +20,6 @@ import type {
   VisitorConversation,
 } from '@live-chat/protocol'
 import { ListConversationsQuery as ListQuerySchema } from '@live-chat/protocol'
-import type { Prisma } from '../generated/prisma/client.js'
 import type { AgentActor, Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, fromUnknown, invalidPayload, invalidState, notFound } from '../shared/errors.js'
@@ -30,8 +29,9 @@ import type { PresenceService } from '../presence/service.js'
 import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
 import type { Routing } from './routing.js'
-import { loadViews, views, type ConversationViews } from './views.js'
+import { loadViews, views, withLastMessage, type ConversationViews } from './views.js'
 import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
+import { conversationIds, filterCondition } from '../history/filters.js'
 
 type Change = (tx: Tx, conv: LockedConversation) => Promise<MessageRow[]>
 
@@ -59,6 +59,7 @@ export class ConversationService {
     const { created, views: v, messages } = result
     if (!created) return { conversation: v.visitorView, messages }
     this.ctx.publish.conversationCreated(v.summary)
+    for (const m of messages) this.ctx.metrics?.messageStored(m.senderType)
     for (const m of messages) this.ctx.publish.message(actor.siteId, actor.visitorId, m)
     if (input.offline) {
       // The team's email goes out after the commit, in the background: it never fails the start.
@@ -186,37 +187,14 @@ export class ConversationService {
     if (!parsed.success) throw invalidPayload(parsed.error, 'query')
     const q = parsed.data
     const limit = q.limit ?? 25
-    const and: Prisma.ConversationWhereInput[] = [{ siteId: actor.siteId }]
-    if (q.status) and.push({ status: { in: q.status } })
-    if (q.mine) and.push({ assignedAgentId: actor.agentId })
-    if (q.unassigned) and.push({ assignedAgentId: null })
-    if (q.offline !== undefined) and.push({ offline: q.offline })
-    if (q.agentId) and.push({ assignedAgentId: q.agentId })
-    if (q.priority) and.push({ priority: q.priority })
-    if (q.tag) and.push({ tags: { has: q.tag } })
-    if (q.visitorId) and.push({ visitorId: q.visitorId })
-    if (q.q) {
-      const contains = { contains: q.q, mode: 'insensitive' as const }
-      and.push({
-        OR: [
-          { subject: contains },
-          { visitor: { name: contains } },
-          { visitor: { email: contains } },
-          { messages: { some: { content: contains } } },
-        ],
-      })
-    }
-    if (q.cursor) {
-      const c = decodeCursor(q.cursor)
-      and.push({ OR: [{ lastActivityAt: { lt: c.at } }, { lastActivityAt: c.at, id: { lt: c.id } }] })
-    }
+    // Filters and full-text search in SQL (history/filters.ts, shared with the bulk export);
+    // the page's rows are then loaded as usual, in the page's order.
+    const where = filterCondition(actor, q)
+    const after = q.cursor ? decodeCursor(q.cursor) : null
     const { rows, online } = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      const rows = await tx.conversation.findMany({
-        where: { AND: and },
-        orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
-        take: limit + 1,
-        ...conversationFull,
-      })
+      const ids = await conversationIds(tx, where, after, limit + 1)
+      const found = new Map((await withLastMessage(tx, await tx.conversation.findMany({ where: { id: { in: ids } }, ...conversationFull }))).map((r) => [r.id, r]))
+      const rows = ids.flatMap((id) => found.get(id) ?? [])
       const online = await this.presence.online(tx, 'visitor', [...new Set(rows.map((r) => r.visitorId))])
       return { rows, online }
     })
@@ -322,6 +300,7 @@ export class ConversationService {
       const v = await loadViews(tx, this.presence, id)
       return { v: v!, messages }
     })
+    for (const m of messages) this.ctx.metrics?.messageStored(m.senderType)
     for (const m of messages) this.ctx.publish.message(siteId, v.summary.visitor.id, toMessage(m))
     this.ctx.publish.conversationUpdated(v.summary, v.visitorView)
     if (messages.length === 0) return v

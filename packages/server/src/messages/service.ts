@@ -77,6 +77,10 @@ export class MessageService {
     const message = toMessage(r.message)
     // A resend is announced again too: if this process died between storing and announcing
     // the first time, this is how the other side hears of it. Clients drop repeats by seq.
+    if (r.created) {
+      this.ctx.metrics?.messageStored(actor.kind)
+      this.ctx.metrics?.messageStored('system', r.extra.length)
+    }
     for (const m of r.extra) this.ctx.publish.message(actor.siteId, r.visitorId, toMessage(m))
     this.ctx.publish.message(actor.siteId, r.visitorId, message)
     // An absent visitor gets agents' replies by email, batched (see email/service.ts).

@@ -5,6 +5,7 @@ import type { Ack } from '@live-chat/protocol'
 import type { z } from 'zod'
 import { fromUnknown, invalidPayload } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
+import { requireStorable } from '../shared/text.js'
 
 interface RawSocket {
   id: string
@@ -34,7 +35,7 @@ export function command<S extends z.ZodType, R>(
       reply = { ok: false, error: invalidPayload(parsed.error, `${event} payload`).toBody() }
     } else {
       try {
-        reply = { ok: true, data: (await run(parsed.data)) ?? (null as R) }
+        reply = { ok: true, data: (await run(requireStorable(parsed.data, `${event} payload`))) ?? (null as R) }
       } catch (e) {
         const err = fromUnknown(e)
         if (err.code === 'internal') log.error({ err: e, event, socket: socket.id }, 'socket command failed')

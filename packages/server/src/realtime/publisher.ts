@@ -33,6 +33,11 @@ export class Publisher {
     this.visitors.to(rooms.visitor(summary.visitor.id)).emit('conversation:updated', visitorView)
   }
 
+  /** Marked missed by the sweep: agents see it as an update (the visitor's view does not change). */
+  conversationMissed(summary: ConversationSummary): void {
+    this.agents.to(rooms.siteAgents(summary.siteId)).emit('conversation:updated', summary)
+  }
+
   /** Typing goes to the other side, and to the other agents (never back to the typing socket). */
   typing(siteId: string, visitorId: string, state: TypingState, exceptSocketId: string): void {
     this.agents.to(rooms.siteAgents(siteId)).except(exceptSocketId).emit('typing:changed', state)

@@ -29,11 +29,13 @@ export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Lo
     const allow = (id: string) => socket.data.conversations.set(id, actor.visitorId)
 
     command(socket, 'conversation:start', StartConversation, async (input) => {
+      await s.limits.message(actor)
       const started = await s.conversations.start(actor, input)
       allow(started.conversation.id)
       return started
     }, log)
     command(socket, 'message:send', SendMessage, async (input) => {
+      await s.limits.message(actor)
       const { message } = await s.messages.send(actor, input)
       allow(input.conversationId)
       return message

@@ -1,6 +1,8 @@
 // Tokens and passwords. A visitor proves who they are with a token this server signed (bound
 // to one site), never with an id it chose; an agent with a short-lived access token issued at
-// login.
+// login. Both expire (token_expired). A visitor's token is renewed by every new session (each
+// page load); an agent's is exchanged for a fresh one before it expires (POST /api/auth/refresh),
+// for at most AGENT_SESSION_MAX_S after the password was last given.
 import crypto from 'node:crypto'
 import argon2 from 'argon2'
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose'
@@ -11,6 +13,8 @@ const VISITOR_AUDIENCE = 'live-chat:visitor'
 const AGENT_AUDIENCE = 'live-chat:agent'
 export const VISITOR_TOKEN_TTL_S = 90 * 24 * 3600
 export const AGENT_TOKEN_TTL_S = 12 * 3600
+/** How long refreshing can keep an agent signed in after their login: then the password again. */
+export const AGENT_SESSION_MAX_S = 30 * 24 * 3600
 
 export interface VisitorClaims {
   visitorId: string
@@ -19,6 +23,8 @@ export interface VisitorClaims {
 
 export interface AgentClaims {
   userId: string
+  /** When the agent last gave their password (unix seconds): refreshing keeps it. */
+  authTime?: number
 }
 
 export interface SignedToken {
@@ -33,7 +39,7 @@ export class Tokens {
     this.key = crypto.createHmac('sha256', secret).update('live-chat/tokens/v1').digest()
   }
 
-  private async sign(subject: string, audience: string, ttlSeconds: number, claims: Record<string, string>): Promise<SignedToken> {
+  private async sign(subject: string, audience: string, ttlSeconds: number, claims: Record<string, string | number>): Promise<SignedToken> {
     const expiresAt = new Date(Date.now() + ttlSeconds * 1000)
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
@@ -52,8 +58,11 @@ export class Tokens {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience, algorithms: ['HS256'] })
       return payload
     } catch (e) {
-      const expired = e instanceof joseErrors.JWTExpired
-      throw new AppError('unauthorized', expired ? 'the token has expired' : 'the token is not valid')
+      if (e instanceof joseErrors.JWTExpired) {
+        const how = audience === AGENT_AUDIENCE ? 'log in again (refresh tokens before they expire)' : 'ask for a new session'
+        throw new AppError('token_expired', `the token has expired; ${how}`)
+      }
+      throw new AppError('unauthorized', 'the token is not valid')
     }
   }
 
@@ -67,14 +76,30 @@ export class Tokens {
     return { visitorId: p.sub, siteId: p['site'] }
   }
 
-  signAgent(c: AgentClaims): Promise<SignedToken> {
-    return this.sign(c.userId, AGENT_AUDIENCE, AGENT_TOKEN_TTL_S, {})
+  /** An access token; `authTime` defaults to now (a login). */
+  signAgent(c: AgentClaims, ttlSeconds = AGENT_TOKEN_TTL_S): Promise<SignedToken> {
+    return this.sign(c.userId, AGENT_AUDIENCE, ttlSeconds, { auth_time: c.authTime ?? Math.floor(Date.now() / 1000) })
   }
 
   async verifyAgent(token: unknown): Promise<AgentClaims> {
     const p = await this.verify(token, AGENT_AUDIENCE)
     if (typeof p.sub !== 'string') throw new AppError('unauthorized', 'the token is not valid')
-    return { userId: p.sub }
+    const authTime = typeof p['auth_time'] === 'number' ? p['auth_time'] : p.iat
+    return { userId: p.sub, ...(authTime !== undefined ? { authTime } : {}) }
+  }
+
+  /**
+   * A fresh access token for a valid (not yet expired) one, with the same login time; refused
+   * as token_expired once the login is AGENT_SESSION_MAX_S old. The old token stays valid until
+   * its own expiry (tokens are not stored, so they cannot be revoked one by one).
+   */
+  async refreshAgent(token: unknown): Promise<SignedToken & { userId: string }> {
+    const claims = await this.verifyAgent(token)
+    const authTime = claims.authTime ?? 0
+    // Never past the session's end: the last refresh gets what is left of it.
+    const left = Math.floor(authTime + AGENT_SESSION_MAX_S - Date.now() / 1000)
+    if (left < 60) throw new AppError('token_expired', 'the session is too old to refresh; log in again')
+    return { ...(await this.signAgent({ userId: claims.userId, authTime }, Math.min(AGENT_TOKEN_TTL_S, left))), userId: claims.userId }
   }
 }
 

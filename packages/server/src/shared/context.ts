@@ -4,6 +4,8 @@ import type { Tokens } from './auth.js'
 import type { Database } from './db/index.js'
 import type { Logger } from './logger.js'
 import type { Publisher } from '../realtime/publisher.js'
+import type { Metrics } from '../ops/metrics.js'
+import type { RateLimits } from './rate-limit.js'
 
 /** Who is acting: every service call names one, and it always carries the site. */
 export interface VisitorActor {
@@ -32,4 +34,8 @@ export interface Context {
   config: Pick<Config, 'publicUrl' | 'env' | 'uploadMaxBytes'>
   /** This process's id in mod_chat_nodes. */
   nodeId: string
+  /** Prometheus metrics of this app (ops/metrics.ts); absent where nothing is measured. */
+  metrics?: Metrics
+  /** Abuse limits (shared/rate-limit.ts), applied where requests come in (routes, socket commands). */
+  limits: RateLimits
 }

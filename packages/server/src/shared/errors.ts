@@ -10,6 +10,8 @@ export class AppError extends Error {
     message: string,
     readonly details?: ErrorBody['details'],
     readonly retryable = code === 'unavailable' || code === 'rate_limited',
+    /** Seconds until a retry may succeed (rate_limited). */
+    readonly retryAfter?: number,
   ) {
     super(message)
   }
@@ -21,6 +23,7 @@ export class AppError extends Error {
       code: this.code,
       message: this.message,
       ...(this.retryable ? { retryable: true } : {}),
+      ...(this.retryAfter !== undefined ? { retryAfter: this.retryAfter } : {}),
       ...(this.details ? { details: this.details } : {}),
     }
   }
@@ -29,6 +32,8 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`)
 export const forbidden = (message = 'not allowed') => new AppError('forbidden', message)
 export const invalidState = (message: string) => new AppError('invalid_state', message)
+/** Too many requests: retry after `ms` (rounded up to whole seconds, at least 1). */
+export const rateLimited = (message: string, ms: number) => new AppError('rate_limited', message, undefined, true, Math.max(1, Math.ceil(ms / 1000)))
 
 export function invalidPayload(error: z.ZodError, where = 'payload'): AppError {
   const details = error.issues.slice(0, 20).map((i) => ({
@@ -58,18 +63,19 @@ export function fromUnknown(e: unknown): AppError {
   if (e instanceof AppError) return e
   const err = (e ?? {}) as MaybeDbError
   const code = typeof err.code === 'string' ? err.code : undefined
+  const sqlState = String(err.meta?.code ?? err.meta?.driverAdapterError?.cause?.originalCode ?? '')
+  // First: a dropped connection can surface under any Prisma code (e.g. P2039 when Postgres
+  // restarts mid-transaction), and must stay retryable whatever the code says.
+  const kind = err.meta?.driverAdapterError?.cause?.kind
+  if (RETRYABLE_SQLSTATE.test(sqlState) || kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout' || kind === 'TooManyConnections')
+    return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
   if (code === 'P2002') return new AppError('conflict', 'already exists')
   if (code === 'P2025') return new AppError('not_found', 'not found')
   if (code === 'P2039' || code === 'P2003') return new AppError('forbidden', 'not allowed')
   if (code && RETRYABLE_PRISMA.has(code)) return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
-  const sqlState = String(err.meta?.code ?? err.meta?.driverAdapterError?.cause?.originalCode ?? '')
-  if (RETRYABLE_SQLSTATE.test(sqlState)) return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
   if (sqlState === '42501') return new AppError('forbidden', 'not allowed')
-  const kind = err.meta?.driverAdapterError?.cause?.kind
-  if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout' || kind === 'TooManyConnections')
-    return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
   if (code && NETWORK_CODES.has(code)) return new AppError('unavailable', 'a service is unavailable; retry', undefined, true)
-  if (/Can't reach database|Connection terminated|connect ECONNREFUSED|Transaction already closed|Unable to start a transaction/i.test(String(err.message ?? '')))
+  if (/Can't reach database|Connection terminated|connect ECONNREFUSED|Transaction already closed|Unable to start a transaction|is not queryable|terminating connection/i.test(String(err.message ?? '')))
     return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
   return new AppError('internal', 'internal error')
 }

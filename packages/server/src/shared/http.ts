@@ -5,11 +5,12 @@ import { bearer } from './auth.js'
 import type { AgentActor, VisitorActor } from './context.js'
 import { AppError, fromUnknown, invalidPayload } from './errors.js'
 import type { Logger } from './logger.js'
+import { requireStorable } from './text.js'
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'path'): z.infer<S> {
   const r = schema.safeParse(value ?? {})
   if (!r.success) throw invalidPayload(r.error, where)
-  return r.data
+  return requireStorable(r.data, where)
 }
 
 export interface Locals {
@@ -41,12 +42,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (e.code === 'internal') log.error({ err, method: req.method, url: req.path }, 'request failed')
     else if (e.code === 'unavailable') log.warn({ err, method: req.method, url: req.path }, 'request failed: unavailable')
     if (res.headersSent) return
-    if (e.retryable) res.setHeader('Retry-After', '1')
+    if (e.retryable) res.setHeader('Retry-After', String(e.retryAfter ?? 1))
     res.status(e.status).json({ error: e.toBody() })
   }
 }
 
 function bodyParserError(err: unknown): AppError | undefined {
+  // Express's router could not decode a path parameter ("%", "%zz", invalid UTF-8).
+  if (err instanceof URIError) return new AppError('invalid_payload', 'invalid path: not valid percent-encoding')
   const type = (err as { type?: unknown })?.type
   if (type === 'entity.parse.failed') return new AppError('invalid_payload', 'invalid body: not valid JSON')
   if (type === 'entity.too.large') return new AppError('payload_too_large', 'the body is too large')

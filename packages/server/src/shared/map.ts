@@ -28,11 +28,14 @@ export const conversationFull = {
   include: {
     visitor: true,
     assignedAgent: { include: { user: true } },
-    // The list's preview: the last thing a person wrote (system lines like "assigned" are not it).
-    messages: { where: { senderType: { not: 'system' } }, orderBy: { seq: 'desc' }, take: 1 },
   },
 } satisfies Prisma.ConversationDefaultArgs
-export type ConversationFull = Prisma.ConversationGetPayload<typeof conversationFull>
+/**
+ * A conversation with what its summary shows. `messages`: the list's preview, the last thing a
+ * person wrote (system lines like "assigned" are not it), or none; loaded by withLastMessage()
+ * (conversations/views.ts), not by an include (see there why).
+ */
+export type ConversationFull = Prisma.ConversationGetPayload<typeof conversationFull> & { messages: MessageRow[] }
 
 type MessageRow = Prisma.MessageGetPayload<object>
 type VisitorRow = Prisma.VisitorGetPayload<object>

@@ -12,6 +12,7 @@ import express, { type RequestHandler, type Router } from 'express'
 import expressStaticGzip from 'express-static-gzip'
 import { AppError } from './errors.js'
 import { notFoundHandler } from './http.js'
+import { dashboardCsp } from './security.js'
 
 export const STABLE_CACHE = 'public, max-age=300, stale-while-revalidate=86400'
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable'
@@ -70,9 +71,15 @@ export function widgetAssets(dir: string): Router {
  * The agent dashboard (packages/dashboard/public): its page at /dashboard/ and its scripts under
  * /dashboard/assets/ (precompressed like the widget's). The page is revalidated on every load so
  * a deploy shows at once; scripts are cached briefly. Same-origin only: no CORS headers here.
+ * Its strict Content Security Policy is in security.ts.
  */
 export function dashboardPage(dir: string): Router {
   const r = express.Router()
+  const csp = dashboardCsp(dir)
+  r.use((_req, res, next) => {
+    res.setHeader('Content-Security-Policy', csp)
+    next()
+  })
   r.use(decodablePath)
   r.use(
     expressStaticGzip(path.resolve(dir), {

@@ -49,10 +49,11 @@ export function receiveFile(req: IncomingMessage, maxBytes: number): Promise<Rec
       req.resume()
       reject(e)
     }
-    parser.on('file', (field, stream, info) => {
+    // A part without a name (Content-Disposition with no name=) arrives with `field` undefined.
+    parser.on('file', (field: string | undefined, stream, info) => {
       if (field !== FIELD) {
         stream.resume()
-        fail(invalid(`unexpected file part "${field.slice(0, 50)}"`))
+        fail(invalid(`unexpected file part "${String(field ?? '').slice(0, 50)}"`))
         return
       }
       const chunks: Buffer[] = []
@@ -66,7 +67,7 @@ export function receiveFile(req: IncomingMessage, maxBytes: number): Promise<Rec
         if (!stream.truncated) received = { filename: unescapeFilename(info.filename), bytes: Buffer.concat(chunks) }
       })
     })
-    parser.on('field', (name) => fail(invalid(`unexpected field "${name.slice(0, 50)}"`)))
+    parser.on('field', (name: string | undefined) => fail(invalid(`unexpected field "${String(name ?? '').slice(0, 50)}"`)))
     parser.on('filesLimit', () => fail(invalid('more than one file')))
     parser.on('fieldsLimit', () => fail(invalid('unexpected fields')))
     parser.on('error', () => fail(invalid('the multipart body is malformed')))

@@ -13,6 +13,7 @@ export function uploadRoutes(s: Services): Router {
   const r = Router({ mergeParams: true })
   r.post('/uploads', async (req, res) => {
     const actor = actorOf(res)
+    if (actor.kind === 'visitor') await s.limits.upload(actor)
     const file = await receiveFile(req, s.uploads.maxBytes)
     res.status(201).json(await s.uploads.create(actor, file))
   })

@@ -18,6 +18,7 @@ export function visitorRoutes(s: Services): Router {
   r.post('/sites/:siteId/visitor-sessions', async (req, res) => {
     const { siteId } = parse(SiteParams, req.params, 'path')
     const input = parse(CreateVisitorSession, req.body, 'body')
+    await s.limits.session(siteId, req.ip)
     const session = await s.visitors.createSession(siteId, input, {
       origin: req.headers.origin,
       ip: req.ip,

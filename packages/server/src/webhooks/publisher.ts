@@ -24,4 +24,9 @@ export class WebhookPublisher extends Publisher {
     super.conversationCreated(summary)
     this.webhooks.conversationCreated(summary)
   }
+
+  override conversationMissed(summary: ConversationSummary): void {
+    super.conversationMissed(summary)
+    this.webhooks.emit(summary.siteId, 'conversation.missed', { conversation: summary })
+  }
 }

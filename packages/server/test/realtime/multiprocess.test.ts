@@ -1,74 +1,10 @@
 // Two real server processes sharing Postgres and Redis: a visitor on one and an agent on the
 // other converse. Nothing that matters lives in one process's memory.
-import { spawn, type ChildProcess } from 'node:child_process'
-import net from 'node:net'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient, LiveChatClient } from '@live-chat/sdk'
 import type { ConversationSummary, Message, TypingState } from '@live-chat/protocol'
-import { eventually, SECRET, startServer, waitFor, type TestServer } from '../helpers.js'
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..')
-const main = path.join(root, 'packages/server/src/main.ts')
-
-interface Node {
-  url: string
-  child: ChildProcess
-  output: string[]
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-async function startNode(): Promise<Node> {
-  const port = await freePort()
-  const output: string[] = []
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: inject('databaseUrl'),
-      REDIS_URL: inject('redisUrl'),
-      SECRET,
-      DEMO: 'false',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()))
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()))
-  const url = `http://127.0.0.1:${port}`
-  try {
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
-      return fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)
-    }, 60_000, `server on ${port}`)
-  } catch (e) {
-    child.kill('SIGKILL')
-    throw new Error(`${(e as Error).message}\n${output.join('')}`)
-  }
-  return { url, child, output }
-}
-
-async function stopNode(n: Node | undefined) {
-  if (!n || n.child.exitCode !== null) return
-  const exited = new Promise((r) => n.child.once('exit', r))
-  n.child.kill('SIGTERM')
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))])
-  if (n.child.exitCode === null) n.child.kill('SIGKILL')
-}
+import { eventually, startServer, waitFor, type TestServer } from '../helpers.js'
+import { startProcess as startNode, stopProcess as stopNode, type ServerProcess as Node } from '../processes.js'
 
 let fixtures: TestServer
 let one: Node

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, DEFAULT_RATE_LIMITS, loadConfig } from '../../src/config.js'
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lc-config-'))
 
@@ -51,6 +51,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: tmp(), UPLOAD_MAX_BYTES: '10MB' })).toThrow(/UPLOAD_MAX_BYTES: must be a number of bytes \(got "10MB"\)/)
     expect(() => loadConfig({ DATA_DIR: tmp(), UPLOAD_MAX_BYTES: '0' })).toThrow(/UPLOAD_MAX_BYTES: must be at least 1/)
     expect(() => loadConfig({ DATA_DIR: tmp(), UPLOAD_MAX_BYTES: String(200 * 1024 * 1024) })).toThrow(/UPLOAD_MAX_BYTES: must be at most/)
+  })
+
+  it('takes rate limits as <count>/<seconds> or off, with defaults, and refuses anything else', () => {
+    const dir = tmp()
+    expect(loadConfig({ DATA_DIR: dir }).rateLimits).toEqual(DEFAULT_RATE_LIMITS)
+    const c = loadConfig({ DATA_DIR: dir, RATE_LIMIT_MESSAGES: '10/5', RATE_LIMIT_LOGIN: 'off', RATE_LIMIT_UPLOADS: '0/60', RATE_LIMIT_PREFIX: 'shop:rl' })
+    expect(c.rateLimits).toEqual({ ...DEFAULT_RATE_LIMITS, messages: { points: 10, seconds: 5 }, login: null, uploads: null, prefix: 'shop:rl' })
+    expect(() => loadConfig({ DATA_DIR: dir, RATE_LIMIT_SESSIONS: '100 per minute' })).toThrow(/RATE_LIMIT_SESSIONS: must be <count>\/<seconds> \(like 60\/60\) or off/)
   })
 
   it('treats empty variables as unset', () => {

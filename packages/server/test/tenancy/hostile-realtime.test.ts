@@ -88,8 +88,8 @@ const HANDSHAKES: { name: string; ns: Ns; auth: () => Promise<Record<string, unk
   { name: "an unsigned (alg none) visitor token for B's visitor", ns: '/visitor', auth: () => ({ token: sign('visitor', { sub: b.visitor.id, site: b.site.id }) }), codes: ['unauthorized'] },
   { name: "an unsigned (alg none) agent token for B's admin", ns: '/agent', auth: () => ({ token: sign('agent', { sub: b.admin.userId }), siteId: b.site.id }), codes: ['unauthorized'] },
   { name: "A's visitor token with B's visitor in its payload", ns: '/visitor', auth: () => ({ token: swapPayload(a.visitor.token, { sub: b.visitor.id, site: b.site.id }) }), codes: ['unauthorized'] },
-  { name: "an expired visitor token of A's visitor", ns: '/visitor', auth: async () => ({ token: await signedInThePast(() => s.services.tokens.signVisitor({ visitorId: a.visitor.id, siteId: a.site.id })) }), codes: ['unauthorized'] },
-  { name: "an expired agent token of A's admin", ns: '/agent', auth: async () => ({ token: await signedInThePast(() => s.services.tokens.signAgent({ userId: a.admin.userId })), siteId: a.site.id }), codes: ['unauthorized'] },
+  { name: "an expired visitor token of A's visitor", ns: '/visitor', auth: async () => ({ token: await signedInThePast(() => s.services.tokens.signVisitor({ visitorId: a.visitor.id, siteId: a.site.id })) }), codes: ['token_expired'] },
+  { name: "an expired agent token of A's admin", ns: '/agent', auth: async () => ({ token: await signedInThePast(() => s.services.tokens.signAgent({ userId: a.admin.userId })), siteId: a.site.id }), codes: ['token_expired'] },
   ...(['/visitor', '/agent'] as const).flatMap((ns) =>
     [
       ['no auth at all', {}],

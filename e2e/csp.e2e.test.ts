@@ -1,0 +1,146 @@
+// The dashboard under its real Content Security Policy (shared/security.ts), as the server sends
+// it, in headless Chromium: signing in, the inbox with a live conversation (REST and the Socket.io
+// WebSocket), canned responses, settings with the widget preview, analytics; no violation is
+// reported anywhere (a blocked script, style, image or connection would be), and the WebSocket
+// really is the transport. Also the widget on another site's page, which has no policy of ours.
+//
+// Needs `npm run build` (the dashboard page and the widget's CDN build).
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { LiveChatClient } from '@live-chat/sdk'
+import { openDatabase, type Database } from '../packages/server/src/shared/db/index.js'
+import { startServer, type AgentFixture, type SiteFixture, type TestServer } from '../packages/server/test/helpers.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const widgetDir = path.join(root, 'packages/widget/cdn')
+const dashboardDir = path.join(root, 'packages/dashboard/public')
+const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+
+let db: Database
+let s: TestServer
+let browser: Browser
+let site: SiteFixture
+let ann: AgentFixture
+let shop: http.Server
+let shopUrl: string
+
+beforeAll(async () => {
+  for (const f of [path.join(widgetDir, 'live-chat.js'), path.join(dashboardDir, 'assets/dashboard.js')]) {
+    if (!fs.existsSync(f)) throw new Error(`${path.relative(root, f)} is missing: run \`npm run build\` first`)
+  }
+  db = await openDatabase({ url: inject('databaseUrl'), migrate: false, poolSize: 5 })
+  s = await startServer({ db, widgetDir, dashboardDir })
+  site = await s.fx.site()
+  ann = await s.fx.agent(site.id, { role: 'admin', name: 'Ann Agent' })
+  browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
+  shop = http.createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8')
+    res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body>
+      <script src="${s.url}/live-chat.js" async></script>
+      <live-chat site-id="${site.id}"></live-chat></body></html>`)
+  })
+  await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve))
+  shopUrl = `http://localhost:${(shop.address() as AddressInfo).port}`
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await new Promise((resolve) => shop?.close(resolve))
+  await s?.close()
+  await db?.close()
+})
+
+interface Violation {
+  directive: string
+  blocked: string
+  sample: string
+}
+
+/** A page that records every CSP violation (the event is composed: it reaches the document from shadow roots). */
+async function watchedPage(): Promise<{ page: Page; violations: () => Promise<Violation[]>; sockets: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const page = await context.newPage()
+  await page.addInitScript(() => {
+    const seen: unknown[] = ((window as unknown as { __csp: unknown[] }).__csp = [])
+    document.addEventListener(
+      'securitypolicyviolation',
+      (e) => seen.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample }),
+      true,
+    )
+  })
+  const sockets: string[] = []
+  page.on('websocket', (ws) => sockets.push(ws.url()))
+  page.on('pageerror', (e) => console.error('[page error]', e.message))
+  return { page, violations: () => page.evaluate(() => (window as unknown as { __csp: Violation[] }).__csp), sockets }
+}
+
+describe('the dashboard under its Content Security Policy', () => {
+  it('signs in, chats live over a WebSocket and shows every page without a single violation', async () => {
+    const { page, violations, sockets } = await watchedPage()
+    const response = await page.goto(`${s.url}/dashboard/`)
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'")
+    await page.getByLabel('Email').fill(ann.email)
+    await page.getByLabel('Password').fill(ann.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('listbox', { name: 'Conversations' }).waitFor()
+
+    const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' })
+    try {
+      await visitor.connect()
+      const { conversation } = await visitor.startConversation({ fields: { name: 'Vera' }, message: 'Hello under CSP' })
+      const item = page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first()
+      await expect.poll(async () => (await item.textContent()) ?? '', { timeout: 15_000 }).toContain('Hello under CSP')
+      await item.click()
+      await page.getByText('Hello under CSP').first().waitFor()
+      // A live message reaches the open conversation.
+      await visitor.send(conversation.id, 'Still there?')
+      await page.getByText('Still there?').first().waitFor({ timeout: 15_000 })
+    } finally {
+      visitor.disconnect()
+    }
+    expect(sockets.some((u) => u.startsWith(s.url.replace(/^http/, 'ws')) && u.includes('/socket.io/'))).toBe(true)
+
+    // Every page, drawn: canned responses, settings (with the widget preview in the site's
+    // colour), analytics (chart.js on a canvas), and back to the inbox.
+    for (const [hash, shown] of [
+      ['#canned', 'lcd-canned-responses'],
+      ['#settings', 'lcd-widget-preview figure'],
+      ['#analytics', 'lcd-analytics canvas'],
+      ['#inbox', 'lcd-inbox'],
+    ] as const) {
+      await page.evaluate((h) => (location.hash = h), hash)
+      await page.locator(shown).first().waitFor({ timeout: 15_000 })
+    }
+    expect(await violations()).toEqual([])
+    // The watcher does see what the policy refuses: an inline style attribute, an inline script.
+    await page.evaluate(() => {
+      document.body.setAttribute('style', 'outline: 1px solid red')
+      document.body.append(Object.assign(document.createElement('script'), { textContent: 'window.__ran = 1' }))
+    })
+    await expect.poll(async () => (await violations()).map((v) => v.directive).sort()).toEqual(['script-src-elem', 'style-src-attr'])
+    expect(await page.evaluate(() => (window as unknown as { __ran?: number }).__ran)).toBeUndefined()
+  }, 90_000)
+})
+
+describe('the widget on another site’s page', () => {
+  it('loads across origins and chats, with no violation and no blocked resource', async () => {
+    const { page, violations } = await watchedPage()
+    const failed: string[] = []
+    page.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`))
+    await page.goto(`${shopUrl}/`)
+    await page.locator('live-chat').hover()
+    await page.locator('live-chat-app [part~="launcher"]').click({ timeout: 15_000 })
+    const input = page.locator('live-chat-app [part~="input"]')
+    await input.fill('Hello from the shop')
+    await input.press('Enter')
+    await page.locator('live-chat-app .msg.own .bubble', { hasText: 'Hello from the shop' }).waitFor({ timeout: 15_000 })
+    expect(failed).toEqual([])
+    expect(await violations()).toEqual([])
+  }, 60_000)
+})

@@ -1,0 +1,127 @@
+// Parts of <lcd-settings-webhooks>: the words for webhook events, the form fields (URL, events)
+// and a webhook's delivery log as a table.
+import { css, html, nothing } from 'lit'
+import type { WebhookDelivery, WebhookEvent } from '@live-chat/sdk'
+import type { FieldErrors } from './settings-form.js'
+import { fullTime } from './util.js'
+
+/**
+ * The events a webhook may subscribe to, in the order shown, with words for people. A Record, so
+ * a WebhookEvent added to the protocol does not compile until it is listed here. (The dashboard
+ * imports types only from @live-chat/protocol: WEBHOOK_EVENTS would bring its zod schemas along.)
+ */
+export const EVENT_WORDS: Record<WebhookEvent, string> = {
+  'conversation.created': 'A conversation starts',
+  'message.created': 'A message is sent (visitor or agent; not private notes)',
+  'conversation.assigned': 'A conversation is assigned or transferred',
+  'conversation.resolved': 'A conversation is resolved',
+  'conversation.missed': 'A conversation is marked missed (no agent replied in time)',
+  'offline_message.created': 'An offline message arrives',
+}
+
+export const EVENTS = Object.keys(EVENT_WORDS) as WebhookEvent[]
+
+/** The events as checkboxes (`name="events"`), `checked` ticked; the server's error for `events` below them. */
+export function eventBoxes(checked: readonly WebhookEvent[], errors: FieldErrors) {
+  const a = errors.aria('events')
+  return html`<fieldset aria-describedby=${a.describedby}>
+    <legend>Events</legend>
+    ${EVENTS.map(
+      (e) => html`<label class="check"
+        ><input type="checkbox" name="events" value=${e} .checked=${checked.includes(e)} /> ${EVENT_WORDS[e]} <code class="muted">${e}</code></label
+      >`,
+    )}
+    ${errors.text('events')}
+  </fieldset>`
+}
+
+/** The URL field (`name="url"`) with the server's error for `url`. */
+export function urlField(value: string, errors: FieldErrors) {
+  const a = errors.aria('url')
+  return html`<label
+    >URL
+    <input name="url" type="url" required placeholder="https://example.com/hooks/live-chat" autocomplete="off" .value=${value} aria-invalid=${a.invalid} aria-describedby=${a.describedby} />
+    ${errors.text('url')}</label
+  >`
+}
+
+const STATUS_WORDS: Record<WebhookDelivery['status'], string> = { pending: 'Pending', delivered: 'Delivered', failed: 'Failed' }
+
+export const deliveryStyles = css`
+  table.log {
+    width: 100%;
+    border-collapse: collapse;
+    font-size: 13px;
+  }
+  table.log th,
+  table.log td {
+    text-align: left;
+    padding: 4px 8px;
+    border-bottom: 1px solid var(--line);
+    vertical-align: top;
+  }
+  table.log .num {
+    text-align: right;
+  }
+  .state {
+    display: inline-flex;
+    gap: 6px;
+    align-items: center;
+    white-space: nowrap;
+  }
+  .state.delivered .dot {
+    background: var(--ok);
+  }
+  .state.pending .dot {
+    background: var(--warn);
+  }
+  .state.failed .dot {
+    background: var(--danger);
+  }
+  .why {
+    overflow-wrap: anywhere;
+  }
+`
+
+/** What the receiver answered on the last try. */
+function response(d: WebhookDelivery) {
+  if (d.lastStatus !== null) return html`HTTP ${d.lastStatus}${d.lastError && !d.lastError.startsWith('HTTP') ? html` <span class="muted why">${d.lastError}</span>` : nothing}`
+  if (d.lastError) return html`<span class="why">No answer: ${d.lastError}</span>`
+  return html`<span class="muted">—</span>`
+}
+
+/** When the next try is due (pending deliveries only). */
+function nextTry(d: WebhookDelivery) {
+  if (d.status !== 'pending') return html`<span class="muted">—</span>`
+  return d.attempts === 0 ? 'Queued' : html`<time datetime=${d.nextAttemptAt}>${fullTime(d.nextAttemptAt)}</time>`
+}
+
+/** The delivery log table, newest first, captioned with the webhook's URL. */
+export function deliveryLog(url: string, deliveries: readonly WebhookDelivery[]) {
+  if (!deliveries.length) return html`<p class="muted">Nothing sent yet. “Send test” sends a ping.</p>`
+  return html`<table class="log">
+    <caption class="sr-only">Deliveries to ${url}, newest first</caption>
+    <thead>
+      <tr>
+        <th scope="col">Event</th>
+        <th scope="col">Status</th>
+        <th scope="col" class="num">Attempts</th>
+        <th scope="col">Response</th>
+        <th scope="col">Next retry</th>
+        <th scope="col">Time</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${deliveries.map(
+        (d) => html`<tr data-delivery=${d.id} data-status=${d.status}>
+          <td><code>${d.event}</code></td>
+          <td><span class="state ${d.status}"><span class="dot" aria-hidden="true"></span>${STATUS_WORDS[d.status]}</span></td>
+          <td class="num">${d.attempts}</td>
+          <td>${response(d)}</td>
+          <td>${nextTry(d)}</td>
+          <td><time datetime=${d.createdAt}>${fullTime(d.createdAt)}</time></td>
+        </tr>`,
+      )}
+    </tbody>
+  </table>`
+}

@@ -1,0 +1,50 @@
+// The inbox's filters as one SQL condition on conversations (aliased `c`), shared by the list
+// and the bulk export so both select exactly the same conversations. Every value is a bound
+// parameter (Prisma.sql); the caller runs it inside db.inSite, where row-level security keeps it
+// to the site, and the explicit site_id lets Postgres use the site's indexes.
+import type { ListConversationsQuery } from '@live-chat/protocol'
+import { Prisma } from '../generated/prisma/client.js'
+import type { AgentActor } from '../shared/context.js'
+import type { Tx } from '../shared/db/index.js'
+import { searchCondition, searchTerms } from './search.js'
+
+/** The list's filters without its paging. */
+export type ConversationFilter = Omit<ListConversationsQuery, 'cursor' | 'limit'>
+
+export function filterCondition(actor: AgentActor, f: ConversationFilter): Prisma.Sql {
+  const and: Prisma.Sql[] = [Prisma.sql`c.site_id = ${actor.siteId}::uuid`]
+  if (f.status) and.push(Prisma.sql`c.status IN (${Prisma.join(f.status)})`)
+  if (f.mine) and.push(Prisma.sql`c.assigned_agent_id = ${actor.agentId}::uuid`)
+  if (f.unassigned) and.push(Prisma.sql`c.assigned_agent_id IS NULL`)
+  if (f.offline !== undefined) and.push(f.offline ? Prisma.sql`c.is_offline` : Prisma.sql`NOT c.is_offline`)
+  if (f.agentId) and.push(Prisma.sql`c.assigned_agent_id = ${f.agentId}::uuid`)
+  if (f.priority) and.push(Prisma.sql`c.priority = ${f.priority}`)
+  // A tag with a NUL can never be stored (and Postgres refuses it as a parameter).
+  if (f.tag !== undefined) and.push(f.tag.includes('\0') ? Prisma.sql`FALSE` : Prisma.sql`${f.tag}::text = ANY (c.tags)`)
+  if (f.visitorId) and.push(Prisma.sql`c.visitor_id = ${f.visitorId}::uuid`)
+  if (f.rating) and.push(Prisma.sql`c.rating IN (${Prisma.join(f.rating.map((r) => Prisma.sql`${r}::int`))})`)
+  if (f.missed !== undefined) and.push(f.missed ? Prisma.sql`c.missed_at IS NOT NULL` : Prisma.sql`c.missed_at IS NULL`)
+  // Days are the site's: a day starts at local midnight (AT TIME ZONE turns that wall-clock time
+  // into an instant, DST included); `to` is inclusive, so the bound is the next day's midnight.
+  // mod_chat_time_zone (the analytics migration) falls back to UTC for a zone Postgres does not
+  // know, as the analytics do, so the list and the reports agree on what a day is.
+  const tz = Prisma.sql`mod_chat_time_zone((SELECT ws.timezone FROM mod_chat_widget_settings ws WHERE ws.site_id = ${actor.siteId}::uuid))`
+  if (f.from) and.push(Prisma.sql`c.created_at >= (${f.from}::date::timestamp AT TIME ZONE ${tz})`)
+  if (f.to) and.push(Prisma.sql`c.created_at < ((${f.to}::date + 1)::timestamp AT TIME ZONE ${tz})`)
+  if (f.q !== undefined) and.push(searchCondition(searchTerms(f.q)))
+  return Prisma.join(and, ' AND ')
+}
+
+/**
+ * One page of the inbox's order (newest activity first, then id), after `after` (the last row
+ * of the previous page): the ids only; the caller loads the rows.
+ */
+export async function conversationIds(tx: Tx, where: Prisma.Sql, after: { at: Date; id: string } | null, take: number): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT c.id FROM mod_chat_conversations c
+    WHERE ${where}
+      ${after ? Prisma.sql`AND (c.last_activity_at, c.id) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
+    ORDER BY c.last_activity_at DESC, c.id DESC
+    LIMIT ${take}`
+  return rows.map((r) => r.id)
+}

@@ -1,0 +1,152 @@
+// Reading history for downloads: one conversation's transcript and the bulk export of a
+// filtered list. Both read in batches, each batch its own short site-scoped transaction, keyset
+// paged (never OFFSET), so a download of any size holds one batch in memory and no transaction
+// stays open while a slow client reads. A download is not a snapshot: a message written while
+// it runs may or may not be in it, but none is ever listed twice or skipped between batches.
+import type { Attachment, ConversationStatus, Priority, SenderType, Transcript, TranscriptMessage } from '@live-chat/protocol'
+import { Prisma } from '../generated/prisma/client.js'
+import type { AgentActor, Context } from '../shared/context.js'
+import type { Tx } from '../shared/db/index.js'
+import { notFound } from '../shared/errors.js'
+import { agentName, agentWithUser } from '../shared/map.js'
+import { filterCondition, type ConversationFilter } from './filters.js'
+
+/** Rows per read: big enough to amortise a round trip, small enough to hold (≤ 1,000 × 10 KB of text). */
+export const BATCH = 1_000
+
+/** A transcript without its messages. */
+export type TranscriptHeader = Omit<Transcript, 'messages'>
+
+/** One row of the bulk export: a message with its conversation's columns. */
+export interface ExportRow {
+  conversationId: string
+  startedAt: Date
+  status: string
+  visitorName: string | null
+  visitorEmail: string | null
+  agentName: string | null
+  tags: string[]
+  rating: number | null
+  seq: number
+  sentAt: Date
+  senderType: string
+  senderName: string | null
+  isPrivate: boolean
+  content: string | null
+  attachments: unknown
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+export class HistoryService {
+  constructor(private readonly ctx: Context) {}
+
+  /** The conversation, its people and the site's time zone; `not_found` when it is not the site's. */
+  async transcriptHeader(actor: AgentActor, id: string): Promise<TranscriptHeader> {
+    const c = await this.ctx.db.inSite(actor.siteId, (tx) =>
+      tx.conversation.findUnique({
+        where: { id },
+        include: { visitor: true, assignedAgent: agentWithUser, site: { select: { widgetSettings: { select: { timezone: true } } } } },
+      }),
+    )
+    if (!c) throw notFound('conversation')
+    return {
+      conversation: {
+        id: c.id,
+        siteId: c.siteId,
+        status: c.status as ConversationStatus,
+        subject: c.subject,
+        tags: c.tags,
+        priority: c.priority as Priority,
+        offline: c.offline,
+        rating: c.rating,
+        ratingFeedback: c.ratingFeedback,
+        createdAt: c.createdAt.toISOString(),
+        resolvedAt: iso(c.resolvedAt),
+        closedAt: iso(c.closedAt),
+        missedAt: iso(c.missedAt),
+        visitor: { id: c.visitor.id, name: c.visitor.name, email: c.visitor.email, phone: c.visitor.phone },
+        agent: c.assignedAgent ? { id: c.assignedAgent.id, name: agentName(c.assignedAgent) } : null,
+      },
+      timezone: c.site.widgetSettings?.timezone ?? 'UTC',
+      exportedAt: new Date().toISOString(),
+    }
+  }
+
+  /** The conversation's messages in seq order, a batch at a time; stops early once `signal` aborts. */
+  async *transcriptMessages(actor: AgentActor, header: TranscriptHeader, signal?: AbortSignal): AsyncGenerator<TranscriptMessage[]> {
+    const id = header.conversation.id
+    const visitorName = header.conversation.visitor.name
+    for (let after = 0; !signal?.aborted; ) {
+      const rows = await this.ctx.db.inSite(actor.siteId, (tx) =>
+        tx.message.findMany({ where: { conversationId: id, seq: { gt: after } }, orderBy: { seq: 'asc' }, take: BATCH }),
+      )
+      if (rows.length === 0) return
+      yield rows.map((m) => ({
+        seq: m.seq,
+        createdAt: m.createdAt.toISOString(),
+        senderType: m.senderType as SenderType,
+        senderName: m.senderName ?? (m.senderType === 'visitor' ? visitorName : null) ?? DEFAULT_NAMES[m.senderType] ?? m.senderType,
+        private: m.isPrivate,
+        type: m.messageType as TranscriptMessage['type'],
+        text: m.content,
+        attachments: Array.isArray(m.attachments) ? (m.attachments as unknown as Attachment[]) : [],
+      }))
+      if (rows.length < BATCH) return
+      after = rows.at(-1)!.seq
+    }
+  }
+
+  /**
+   * Every message of the conversations the filter selects, a batch at a time, in a stable order:
+   * conversations by start (created_at, id), messages by seq. `filter` is parsed and checked
+   * (a bad `q` throws) before the first read.
+   */
+  async *exportRows(actor: AgentActor, filter: ConversationFilter, signal?: AbortSignal): AsyncGenerator<ExportRow[]> {
+    const where = filterCondition(actor, filter)
+    let cursor: ExportCursor | null = null
+    while (!signal?.aborted) {
+      const from: ExportCursor | null = cursor
+      const rows: ExportRow[] = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+        // First the rest of the conversation the last batch stopped in (one index range), then
+        // the conversations after it; a single ORDER BY over both would make Postgres re-sort a
+        // long conversation's messages for every batch.
+        const rest = from ? await exportQuery(tx, Prisma.sql`c.id = ${from.id}::uuid AND m.seq > ${from.seq}::int`, Prisma.sql`m.seq`, BATCH) : []
+        if (rest.length === BATCH) return rest
+        const after = from ? Prisma.sql`AND (c.created_at, c.id) > (${from.at.toISOString()}::timestamptz, ${from.id}::uuid)` : Prisma.empty
+        const next = await exportQuery(tx, Prisma.sql`${where} ${after}`, Prisma.sql`c.created_at, c.id, m.seq`, BATCH - rest.length)
+        return rest.concat(next)
+      })
+      if (rows.length === 0) return
+      yield rows
+      const last = rows.at(-1)!
+      cursor = { at: last.startedAt, id: last.conversationId, seq: last.seq }
+    }
+  }
+}
+
+/** Where the export's last batch stopped: its last message. */
+interface ExportCursor {
+  at: Date
+  id: string
+  seq: number
+}
+
+const DEFAULT_NAMES: Record<string, string> = { visitor: 'Visitor', agent: 'Agent', system: 'System', bot: 'Bot' }
+
+function exportQuery(tx: Tx, where: Prisma.Sql, order: Prisma.Sql, take: number): Promise<ExportRow[]> {
+  return tx.$queryRaw<ExportRow[]>`
+    SELECT c.id AS "conversationId", c.created_at AS "startedAt", c.status,
+           v.name AS "visitorName", v.email AS "visitorEmail", coalesce(a.display_name, u.name) AS "agentName",
+           c.tags, c.rating, m.seq, m.created_at AS "sentAt", m.sender_type AS "senderType",
+           coalesce(m.sender_name, CASE WHEN m.sender_type = 'visitor' THEN v.name END) AS "senderName",
+           m.is_private AS "isPrivate", m.content, m.attachments
+    FROM mod_chat_conversations c
+    JOIN mod_chat_messages m ON m.conversation_id = c.id AND m.site_id = c.site_id
+    JOIN mod_chat_visitors v ON v.id = c.visitor_id
+    LEFT JOIN mod_chat_agents a ON a.id = c.assigned_agent_id
+    LEFT JOIN users u ON u.id = a.user_id
+    WHERE ${where}
+    ORDER BY ${order}
+    LIMIT ${take}`
+}

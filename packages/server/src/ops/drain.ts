@@ -1,0 +1,142 @@
+// Graceful shutdown: what is in flight (HTTP requests, socket commands waiting for their ack)
+// is counted, so close() can stop taking new work, let the work already started finish (up to
+// a bound), and only then disconnect sockets and close the database. Acked means stored: a
+// command is never cut between its write and its ack by a shutdown.
+import type { RequestHandler } from 'express'
+import type { ErrorBody } from '@live-chat/protocol'
+import type { Metrics, NamespaceName } from './metrics.js'
+
+interface CommandSocket {
+  use(fn: (packet: unknown[], next: (err?: Error) => void) => void): unknown
+  on(event: 'disconnect', fn: () => void): unknown
+  listeners(event: string): unknown[]
+}
+
+const SHUTTING_DOWN: ErrorBody = { code: 'unavailable', message: 'the server is shutting down; retry', retryable: true }
+
+export class Drain {
+  #draining = false
+  #http = 0
+  #commands = 0
+  #idle: (() => void)[] = []
+
+  constructor(private readonly metrics?: Metrics) {}
+
+  /** True once a shutdown started: /readyz answers 503 and new socket commands are refused. */
+  get draining(): boolean {
+    return this.#draining
+  }
+
+  /** HTTP requests and socket commands in flight. */
+  get inFlight(): number {
+    return this.#http + this.#commands
+  }
+
+  /** Counts HTTP requests until their response is sent or the connection drops. */
+  http(): RequestHandler {
+    return (_req, res, next) => {
+      this.#http++
+      let open = true
+      const end = () => {
+        if (!open) return
+        open = false
+        this.#http--
+        this.#check()
+      }
+      res.once('finish', end)
+      res.once('close', end)
+      // The client should open its next request elsewhere (the listener is closed).
+      if (this.#draining) res.setHeader('Connection', 'close')
+      next()
+    }
+  }
+
+  /**
+   * Counts the namespace's socket commands (events with an ack) until they are acked, and
+   * times message:send. While draining, new commands are refused with a retryable error
+   * (the SDK's outbox resends them after reconnecting to another process); they never start.
+   */
+  sockets(ns: { on(event: 'connection', fn: (socket: CommandSocket) => void): unknown }, name: NamespaceName): void {
+    ns.on('connection', (socket) => {
+      // A command of a socket that is gone is not waited for: nobody would get its ack, and its
+      // client resends it (same clientId) wherever it reconnects.
+      const open = new Set<() => void>()
+      socket.on('disconnect', () => {
+        for (const end of [...open]) end()
+      })
+      socket.use((packet, next) => {
+        const ack = packet.at(-1)
+        const event = packet[0]
+        if (typeof ack !== 'function' || typeof event !== 'string' || socket.listeners(event).length === 0) return next()
+        if (this.#draining) {
+          ;(ack as (r: unknown) => void)({ ok: false, error: SHUTTING_DOWN })
+          return
+        }
+        const started = performance.now()
+        this.#commands++
+        let running = true
+        const end = () => {
+          if (!running) return
+          running = false
+          open.delete(end)
+          this.#commands--
+          this.#check()
+        }
+        open.add(end)
+        packet[packet.length - 1] = (reply: { ok?: unknown } | undefined, ...rest: unknown[]) => {
+          end()
+          if (event === 'message:send') this.metrics?.messageSent(name, reply?.ok === true, (performance.now() - started) / 1000)
+          ;(ack as (...args: unknown[]) => void)(reply, ...rest)
+        }
+        next()
+      })
+    })
+  }
+
+  /**
+   * Starts draining and waits until nothing is in flight, or `timeoutMs`.
+   * @returns Whether everything finished in time.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.#draining = true
+    if (this.inFlight === 0) return true
+    let timer: NodeJS.Timeout | undefined
+    const settled = await Promise.race([
+      new Promise<true>((resolve) => this.#idle.push(() => resolve(true))),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ])
+    clearTimeout(timer)
+    return settled
+  }
+
+  #check(): void {
+    if (this.inFlight > 0) return
+    for (const resolve of this.#idle.splice(0)) resolve()
+  }
+}
+
+interface Transport {
+  close(): unknown
+  once(event: 'close', fn: () => void): unknown
+}
+
+/**
+ * Closes the transport of every socket of these namespaces after what is buffered for it (the
+ * last acks) is written: engine.io's close() on shutdown discards that buffer. Clients see a
+ * transport close and reconnect (through the load balancer, to another process). Waits up to
+ * `timeoutMs`.
+ */
+export async function closeTransports(namespaces: { sockets: Map<string, { conn: Transport }> }[], timeoutMs: number): Promise<void> {
+  // One transport carries a client's sockets of every namespace.
+  const transports = new Set(namespaces.flatMap((ns) => [...ns.sockets.values()].map((s) => s.conn)))
+  const closing = [...transports].map(
+    (conn) =>
+      new Promise<void>((resolve) => {
+        conn.once('close', resolve)
+        conn.close()
+      }),
+  )
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([Promise.all(closing), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))])
+  clearTimeout(timer)
+}

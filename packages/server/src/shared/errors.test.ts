@@ -1,0 +1,30 @@
+// How database failures reach clients: a dropped or refused connection is `unavailable` and
+// retryable whatever Prisma code carries it (the Postgres restart chaos test met P2039 with
+// SQLSTATE 57P01, and pg's "not queryable" error, mid-transaction); real refusals stay refusals.
+import { describe, expect, it } from 'vitest'
+import { fromUnknown } from './errors.js'
+
+const prismaError = (code: string, cause: Record<string, unknown>) =>
+  Object.assign(new Error('Invalid `tx.conversation.update()` invocation'), { code, meta: { driverAdapterError: { name: 'DriverAdapterError', cause } } })
+
+describe('fromUnknown', () => {
+  it('makes a connection lost mid-transaction retryable, whatever the Prisma code', () => {
+    for (const e of [
+      prismaError('P2039', { originalCode: '57P01', kind: 'postgres', message: 'terminating connection due to administrator command' }),
+      prismaError('P2039', { originalCode: '57P03', kind: 'postgres', message: 'the database system is shutting down' }),
+      prismaError('P2010', { originalCode: '08006', kind: 'postgres' }),
+      prismaError('P2039', { kind: 'ConnectionClosed' }),
+      prismaError('P1001', { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 }),
+      new Error('Client has encountered a connection error and is not queryable'),
+      new Error('Client was closed and is not queryable'),
+    ]) {
+      expect(fromUnknown(e).toBody()).toEqual({ code: 'unavailable', message: 'the database is unavailable; retry', retryable: true })
+    }
+  })
+
+  it('keeps refusals and bugs as they are', () => {
+    expect(fromUnknown(prismaError('P2039', { originalCode: '42501', kind: 'postgres' })).code).toBe('forbidden')
+    expect(fromUnknown(prismaError('P2002', { originalCode: '23505', kind: 'postgres' })).code).toBe('conflict')
+    expect(fromUnknown(new TypeError('x is undefined')).toBody()).toEqual({ code: 'internal', message: 'internal error' })
+  })
+})

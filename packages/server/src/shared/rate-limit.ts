@@ -1,0 +1,121 @@
+// Abuse limits (rate-limiter-flexible). With Redis every process counts in the same keys, so
+// a client spreading its requests over the processes gets no more; without it, or while Redis
+// is unreachable, each process counts in memory (the insurance limiter). Every key names a site
+// or something that belongs to one (a visitor), so flooding one site never uses up another's
+// allowance. A refusal is an AppError `rate_limited` with `retryAfter` (seconds).
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import type { RateLimit, RateLimitSettings } from '../config.js'
+import type { VisitorActor } from './context.js'
+import { AppError, rateLimited } from './errors.js'
+
+/** The node-redis client the app already has (any connected, non-subscriber client). */
+export interface RedisStore {
+  isReady: boolean
+}
+
+class Limiter {
+  private readonly limiter: RateLimiterAbstract
+
+  constructor(
+    name: string,
+    private readonly limit: RateLimit,
+    prefix: string,
+    redis: RedisStore | undefined,
+    private readonly message: string,
+  ) {
+    const opts = { keyPrefix: `${prefix}:${name}`, points: limit.points, duration: limit.seconds }
+    this.limiter = redis
+      ? new RateLimiterRedis({
+          ...opts,
+          storeClient: redis,
+          useRedisPackage: true,
+          // While Redis is down, count here instead of waiting in node-redis's offline queue.
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new RateLimiterMemory(opts),
+        })
+      : new RateLimiterMemory(opts)
+  }
+
+  /** Counts one; throws rate_limited once the window's allowance is used up. */
+  async consume(key: string): Promise<void> {
+    try {
+      await this.limiter.consume(key)
+    } catch (e) {
+      if (e instanceof RateLimiterRes) throw rateLimited(this.message, e.msBeforeNext)
+      // Neither Redis nor the insurance limiter answered: let the request through.
+      if (!(e instanceof Error)) throw e
+    }
+  }
+
+  /** Gives one back (an attempt that should not count after all). */
+  async refund(key: string): Promise<void> {
+    await this.limiter.reward(key, 1).catch(() => undefined)
+  }
+
+  /** Forgets the key (e.g. failed logins after a successful one). */
+  async reset(key: string): Promise<void> {
+    await this.limiter.delete(key).catch(() => undefined)
+  }
+}
+
+const noop = { consume: async () => undefined, refund: async () => undefined, reset: async () => undefined }
+type LimiterLike = Pick<Limiter, 'consume' | 'refund' | 'reset'>
+
+export class RateLimits {
+  private readonly sessions: LimiterLike
+  private readonly messages: LimiterLike
+  private readonly uploads: LimiterLike
+  private readonly login: LimiterLike
+  private readonly loginIp: LimiterLike
+
+  constructor(settings: RateLimitSettings, redis?: RedisStore) {
+    const make = (name: string, limit: RateLimit | null, message: string): LimiterLike =>
+      limit ? new Limiter(name, limit, settings.prefix, redis, message) : noop
+    this.sessions = make('sessions', settings.sessions, 'too many new sessions from this address; retry later')
+    this.messages = make('messages', settings.messages, 'too many messages; slow down')
+    this.uploads = make('uploads', settings.uploads, 'too many uploads; retry later')
+    this.login = make('login', settings.login, 'too many failed logins for this email; retry later')
+    this.loginIp = make('login-ip', settings.loginIp, 'too many failed logins from this address; retry later')
+  }
+
+  /** A visitor session asked for on `siteId` from `ip`. */
+  session(siteId: string, ip: string | undefined): Promise<void> {
+    return this.sessions.consume(`${siteId.toLowerCase()}|${ip ?? '?'}`)
+  }
+
+  /** A message (or a conversation start) from a visitor. */
+  message(visitor: VisitorActor): Promise<void> {
+    return this.messages.consume(visitor.visitorId)
+  }
+
+  /** An upload from a visitor. */
+  upload(visitor: VisitorActor): Promise<void> {
+    return this.uploads.consume(visitor.visitorId)
+  }
+
+  /**
+   * Runs a login attempt under the login limits. Every attempt counts before the password is
+   * checked (so parallel guesses cannot slip past the count); a success clears the email's
+   * failures and gives back its count from the address; an attempt that failed for another
+   * reason than the credentials (the database is down) gives both back.
+   */
+  async loginAttempt<T>(email: string, ip: string | undefined, attempt: () => Promise<T>): Promise<T> {
+    const address = ip ?? '?'
+    const emailKey = `${email.trim().toLowerCase()}|${address}`
+    await this.loginIp.consume(address)
+    try {
+      await this.login.consume(emailKey)
+    } catch (e) {
+      await this.loginIp.refund(address)
+      throw e
+    }
+    try {
+      const result = await attempt()
+      await Promise.all([this.login.reset(emailKey), this.loginIp.refund(address)])
+      return result
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === 'unauthorized')) await Promise.all([this.login.refund(emailKey), this.loginIp.refund(address)])
+      throw e
+    }
+  }
+}

@@ -1,0 +1,123 @@
+// The fuzz suites' world: one real server with one site holding one of everything a route can
+// name (agents, a visitor, a conversation with messages, a canned response, a webhook, an
+// upload), the row counts that must not move when input is refused, and the checks every
+// answer must pass.
+import crypto from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { SMTPServer } from 'smtp-server'
+import request from 'supertest'
+import { expect } from 'vitest'
+import { ERROR_CODES, type ErrorCode } from '@live-chat/protocol'
+import { startServer, type AgentFixture, type SiteFixture, type TestServer } from '../helpers.js'
+import { preview } from './arbitraries.js'
+
+export interface World {
+  s: TestServer
+  site: SiteFixture
+  /** Capacity 0 everywhere: routing never assigns, so nothing but the fuzzer writes. */
+  admin: AgentFixture
+  agent: AgentFixture
+  visitor: { id: string; token: string }
+  conv: string
+  canned: string
+  webhook: string
+  upload: string
+}
+
+export async function makeWorld(): Promise<World> {
+  // A local SMTP server that takes anything: the transcript route sends for real.
+  const smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], onData: (stream, _s, cb) => stream.resume().on('end', () => cb()) })
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r))
+  const { port } = smtp.server.address() as AddressInfo
+  // No abuse limits: every fuzzed request should reach the checks behind them (security/ tests those).
+  const started = await startServer({ rateLimits: false, mail: { smtpUrl: `smtp://127.0.0.1:${port}`, from: 'chat@example.test' } })
+  const s: TestServer = {
+    ...started,
+    async close() {
+      await started.close()
+      await new Promise<void>((r) => smtp.close(r))
+    },
+  }
+  const site = await s.fx.site()
+  const admin = await s.fx.agent(site.id, { role: 'admin', capacity: 0 })
+  const agent = await s.fx.agent(site.id, { role: 'agent', capacity: 0 })
+  const session = await s.fx.visitorSession(site.id)
+  const visitor = { id: session.visitor.id, token: session.token }
+  const visitorActor = { kind: 'visitor' as const, siteId: site.id, visitorId: visitor.id }
+  const conversation = await s.services.conversations.start(visitorActor, { clientKey: 'fuzz-world-0001', message: { clientId: 'fuzz-world-0001', text: 'hello' } })
+  const adminActor = await s.services.agents.authenticate(admin.token, site.id)
+  const canned = await s.services.cannedResponses.create(adminActor, { title: 'Hello', shortcut: 'hello', content: 'Hello there' })
+  const hook = await request(s.url)
+    .post(`/api/sites/${site.id}/webhooks`)
+    .set('Authorization', `Bearer ${admin.token}`)
+    .send({ url: 'http://127.0.0.1:9/hook', events: ['conversation.resolved'], active: false })
+  expect(hook.status, hook.text).toBe(201)
+  const upload = await request(s.url)
+    .post('/api/visitor/uploads')
+    .set('Authorization', `Bearer ${visitor.token}`)
+    .attach('file', Buffer.from('just some text\n'), 'note.txt')
+  expect(upload.status, upload.text).toBe(201)
+  return {
+    s,
+    site,
+    admin,
+    agent,
+    visitor,
+    conv: conversation.conversation.id,
+    canned: canned.id,
+    webhook: (hook.body as { id: string }).id,
+    upload: (upload.body as { id: string }).id,
+  }
+}
+
+/**
+ * Rows of the site's tables that requests write directly (not the asynchronous ones: webhook
+ * deliveries, email jobs, presence), and the sum of conversations' last_seq (a message refused
+ * after taking its seq would move it).
+ */
+export async function counts(w: World): Promise<Record<string, number>> {
+  const [row] = await w.s.db.inSite(w.site.id, (tx) =>
+    tx.$queryRaw<Record<string, bigint | number | null>[]>`
+      SELECT
+        (SELECT count(*) FROM mod_chat_conversations WHERE site_id = ${w.site.id}::uuid) AS conversations,
+        (SELECT coalesce(sum(last_seq), 0) FROM mod_chat_conversations WHERE site_id = ${w.site.id}::uuid) AS last_seqs,
+        (SELECT count(*) FROM mod_chat_messages WHERE site_id = ${w.site.id}::uuid) AS messages,
+        (SELECT count(*) FROM mod_chat_visitors WHERE site_id = ${w.site.id}::uuid) AS visitors,
+        (SELECT count(*) FROM mod_chat_agents WHERE site_id = ${w.site.id}::uuid) AS agents,
+        (SELECT count(*) FROM mod_chat_canned_responses WHERE site_id = ${w.site.id}::uuid) AS canned,
+        (SELECT count(*) FROM mod_chat_webhooks WHERE site_id = ${w.site.id}::uuid) AS webhooks,
+        (SELECT count(*) FROM mod_chat_uploads WHERE site_id = ${w.site.id}::uuid) AS uploads,
+        (SELECT count(*) FROM mod_chat_uploads WHERE site_id = ${w.site.id}::uuid AND message_id IS NOT NULL) AS attached`,
+  )
+  return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]))
+}
+
+const CLIENT_ERRORS = new Set(Object.entries(ERROR_CODES).filter(([, status]) => status < 500).map(([code]) => code))
+
+/** A refusal in the documented shape: a 4xx code of ours and a message. */
+export function expectErrorBody(error: unknown, context: string): asserts error is { code: ErrorCode; message: string } {
+  const e = error as { code?: unknown; message?: unknown } | null
+  expect(typeof e?.code === 'string' && CLIENT_ERRORS.has(e.code), `${context}: error ${preview(error)}`).toBe(true)
+  expect(typeof e?.message === 'string' && /\S/.test(e.message), `${context}: message of ${preview(error)}`).toBe(true)
+}
+
+/** An HTTP answer: never 5xx; a 4xx is JSON `{ error: { code, message } }` with the code's status. */
+export function expectHttpAnswer(res: request.Response, context: string): boolean {
+  expect(res.status < 500, `${context}: status ${res.status} ${res.text.slice(0, 300)}`).toBe(true)
+  if (res.status < 400) return true
+  expect(res.headers['content-type'], `${context}: content type`).toMatch(/^application\/json/)
+  const error = (res.body as { error?: unknown }).error
+  expectErrorBody(error, context)
+  expect(ERROR_CODES[error.code], `${context}: status of ${error.code}`).toBe(res.status)
+  return false
+}
+
+/** Whether Object.prototype (or Array.prototype) gained anything: the server runs in this process. */
+export function expectNoPollution(): void {
+  expect(Object.getOwnPropertyNames(Object.prototype).filter((k) => !ORIGINAL_OBJECT_KEYS.has(k))).toEqual([])
+  expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+  expect(([] as unknown as Record<string, unknown>)['polluted']).toBeUndefined()
+}
+const ORIGINAL_OBJECT_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype))
+
+export const randomId = () => crypto.randomUUID()

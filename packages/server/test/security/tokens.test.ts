@@ -1,0 +1,147 @@
+// Token expiry and rotation: expired agent and visitor tokens are refused with their own code
+// (token_expired, 401) over REST and in socket handshakes, forged ones stay `unauthorized`; an
+// agent exchanges a valid token for a fresh one (POST /api/auth/refresh) for at most 30 days
+// after the password was given; the SDK refreshes by itself before expiry.
+import crypto from 'node:crypto'
+import { SignJWT } from 'jose'
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AgentClient } from '@live-chat/sdk'
+import type { AgentSession } from '@live-chat/protocol'
+import { AGENT_SESSION_MAX_S, AGENT_TOKEN_TTL_S } from '../../src/shared/auth.js'
+import { connectRaw, rawSocket, SECRET, startServer, waitFor, type AgentFixture, type SiteFixture, type TestServer } from '../helpers.js'
+
+let s: TestServer
+let site: SiteFixture
+let agent: AgentFixture
+beforeAll(async () => {
+  s = await startServer()
+  site = await s.fx.site()
+  agent = await s.fx.agent(site.id)
+})
+afterAll(() => s.close())
+
+// Tokens as the server signs them (shared/auth.ts), with times of the test's choosing.
+const KEY = crypto.createHmac('sha256', SECRET).update('live-chat/tokens/v1').digest()
+const now = () => Math.floor(Date.now() / 1000)
+function agentToken(userId: string, times: { iat: number; exp: number; authTime?: number }): Promise<string> {
+  return new SignJWT(times.authTime === undefined ? {} : { auth_time: times.authTime })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer('live-chat')
+    .setAudience('live-chat:agent')
+    .setSubject(userId)
+    .setIssuedAt(times.iat)
+    .setExpirationTime(times.exp)
+    .sign(KEY)
+}
+function visitorToken(visitorId: string, siteId: string, exp: number): Promise<string> {
+  return new SignJWT({ site: siteId }).setProtectedHeader({ alg: 'HS256' }).setIssuer('live-chat').setAudience('live-chat:visitor').setSubject(visitorId).setIssuedAt(exp - 3600).setExpirationTime(exp).sign(KEY)
+}
+const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, number | string>
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
+const refused = (res: request.Response, code: string) =>
+  expect({ status: res.status, body: res.body as unknown }).toEqual({ status: 401, body: { error: { code, message: expect.stringMatching(/\S/) } } })
+
+async function handshakeError(ns: '/visitor' | '/agent', auth: Record<string, unknown>): Promise<unknown> {
+  const socket = rawSocket(s.url, ns, auth)
+  try {
+    await connectRaw(socket)
+    return 'connected'
+  } catch (e) {
+    return (e as { data?: unknown }).data
+  } finally {
+    socket.close()
+  }
+}
+
+describe('expired tokens', () => {
+  it('an expired agent token is refused as token_expired over REST and in the socket handshake; a forged one as unauthorized', async () => {
+    const expired = await agentToken(agent.userId, { iat: now() - 7200, exp: now() - 60 })
+    refused(await request(s.url).get('/api/auth/me').set(bearer(expired)), 'token_expired')
+    refused(await request(s.url).get(`/api/sites/${site.id}/conversations`).set(bearer(expired)), 'token_expired')
+    expect(await handshakeError('/agent', { token: expired, siteId: site.id })).toMatchObject({ code: 'token_expired' })
+    const [h, p] = agent.token.split('.')
+    const forged = `${h}.${p}.${Buffer.from('not the signature').toString('base64url')}`
+    refused(await request(s.url).get('/api/auth/me').set(bearer(forged)), 'unauthorized')
+    // An expired token cannot be refreshed either: only a password brings the agent back.
+    refused(await request(s.url).post('/api/auth/refresh').set(bearer(expired)), 'token_expired')
+  })
+
+  it('an expired visitor token is refused as token_expired; a new session with it gives a new visitor', async () => {
+    const session = await s.fx.visitorSession(site.id)
+    const expired = await visitorToken(session.visitor.id, site.id, now() - 60)
+    refused(await request(s.url).get('/api/visitor/me').set(bearer(expired)), 'token_expired')
+    expect(await handshakeError('/visitor', { token: expired })).toMatchObject({ code: 'token_expired' })
+    const fresh = await request(s.url).post(`/api/sites/${site.id}/visitor-sessions`).send({ token: expired })
+    expect(fresh.status).toBe(201)
+    expect(fresh.body.visitor.id).not.toBe(session.visitor.id)
+  })
+
+  it('tokens carry an expiry: agents 12 hours, visitors 90 days, renewed with every visitor session', async () => {
+    const login = await request(s.url).post('/api/auth/login').send({ email: agent.email, password: agent.password })
+    const a = claims((login.body as AgentSession).token)
+    expect(Number(a['exp']) - Number(a['iat'])).toBe(AGENT_TOKEN_TTL_S)
+    expect(Math.abs(Date.parse((login.body as AgentSession).expiresAt) / 1000 - Number(a['exp']))).toBeLessThan(1)
+    const first = await request(s.url).post(`/api/sites/${site.id}/visitor-sessions`).send({})
+    const again = await request(s.url).post(`/api/sites/${site.id}/visitor-sessions`).send({ token: first.body.token })
+    expect(again.body.visitor.id).toBe(first.body.visitor.id)
+    const v = claims(again.body.token)
+    expect(Number(v['exp']) - Number(v['iat'])).toBe(90 * 24 * 3600)
+    expect(Number(v['exp'])).toBeGreaterThanOrEqual(Number(claims(first.body.token)['exp']))
+  })
+})
+
+describe('POST /api/auth/refresh', () => {
+  it('exchanges a valid agent token for a fresh one with the same login time; the new one works everywhere', async () => {
+    const loggedInAt = now() - 3 * 24 * 3600
+    const old = await agentToken(agent.userId, { iat: now() - 11 * 3600, exp: now() + 3600, authTime: loggedInAt })
+    const res = await request(s.url).post('/api/auth/refresh').set(bearer(old))
+    expect(res.status).toBe(200)
+    const session = res.body as AgentSession
+    expect(session).toMatchObject({ token: expect.any(String), expiresAt: expect.any(String), user: { id: agent.userId }, sites: [{ siteId: site.id }] })
+    expect(session.token).not.toBe(old)
+    expect(claims(session.token)).toMatchObject({ sub: agent.userId, auth_time: loggedInAt })
+    expect(Date.parse(session.expiresAt)).toBeGreaterThan(Date.now() + (AGENT_TOKEN_TTL_S - 60) * 1000)
+    expect((await request(s.url).get(`/api/sites/${site.id}/agents`).set(bearer(session.token))).status).toBe(200)
+    expect(await handshakeError('/agent', { token: session.token, siteId: site.id })).toBe('connected')
+  })
+
+  it('never extends past 30 days after the login, and refuses after that with token_expired', async () => {
+    const nearEnd = now() - AGENT_SESSION_MAX_S + 2 * 3600
+    const late = await request(s.url).post('/api/auth/refresh').set(bearer(await agentToken(agent.userId, { iat: now() - 60, exp: now() + 3600, authTime: nearEnd })))
+    expect(late.status).toBe(200)
+    expect(Number(claims((late.body as AgentSession).token)['exp'])).toBeLessThanOrEqual(nearEnd + AGENT_SESSION_MAX_S)
+    const tooOld = await agentToken(agent.userId, { iat: now() - 60, exp: now() + 3600, authTime: now() - AGENT_SESSION_MAX_S - 60 })
+    refused(await request(s.url).post('/api/auth/refresh').set(bearer(tooOld)), 'token_expired')
+  })
+
+  it('refuses no token, a visitor token and a forged one as unauthorized', async () => {
+    const { token: visitor } = await s.fx.visitorSession(site.id)
+    refused(await request(s.url).post('/api/auth/refresh'), 'unauthorized')
+    refused(await request(s.url).post('/api/auth/refresh').set(bearer(visitor)), 'unauthorized')
+    refused(await request(s.url).post('/api/auth/refresh').set(bearer(`${agent.token}x`)), 'unauthorized')
+  })
+})
+
+describe('the SDK', () => {
+  it('AgentClient refreshes its token before it expires (a `token` event) and keeps working with the new one', async () => {
+    // A minute and a bit left: the client refreshes about two seconds from now.
+    const shortLived = await agentToken(agent.userId, { iat: now() - 3600, exp: now() + 62, authTime: now() - 3600 })
+    const client = new AgentClient({ url: s.url, token: shortLived })
+    try {
+      const rotated = waitFor<{ token: string; expiresAt: string }>((fn) => client.on('token', fn), () => true, 15_000, 'a token event')
+      await client.connect(site.id)
+      const { token, expiresAt } = await rotated
+      expect(token).not.toBe(shortLived)
+      expect(client.token).toBe(token)
+      expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now() + 3600_000)
+      expect((await client.me()).user.id).toBe(agent.userId)
+      // refresh() by hand does the same.
+      const again = await client.refresh()
+      expect(client.token).toBe(again.token)
+    } finally {
+      client.disconnect()
+    }
+  })
+})
