@@ -157,7 +157,10 @@ describe('<live-chat> conversation', () => {
     await waitFor(() => all(el, '.item').length === 2, 5_000, 'two conversations listed')
     all(el, '.item').find((i) => i.textContent?.includes('Resolved'))!.click()
     // The picked conversation's page comes from the server; give a loaded CI machine room.
-    await waitForBubble(el, 'First question', 10_000)
+    await waitForBubble(el, 'First question', 10_000).catch((e: Error) => {
+      const state = { picked: first.id, conv: el._conv?.id, status: el._conv?.status, view: el._view, msgs: el._msgs.map((m) => `${m.conversationId.slice(0, 8)}#${m.seq}`) }
+      throw new Error(`${e.message} ${JSON.stringify(state)}`)
+    })
     assert(!bubbles(el).includes('Second question'), 'only the picked conversation is shown')
   })
 })

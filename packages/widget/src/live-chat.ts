@@ -490,7 +490,9 @@ export class LiveChat extends LitElement {
       // Events may have overtaken the ack (an agent can answer or resolve first): take the latest.
       const conversation = client.getConversation(started.conversation.id) ?? started.conversation
       this._errors = {}
-      this.#select(conversation)
+      // Unless the visitor went to another conversation (from the list) while this one started.
+      if (!this._conv || this._conv.id === conversation.id) this.#select(conversation)
+      else this.#listConversations([conversation])
       fire(this, 'lc-conversation-start', conversation)
       return true
     } catch (error) {
