@@ -5,6 +5,7 @@
 // docs/screenshots/ for the README.
 // Uses the built server and widget (`npm run build` first; the npm script does it), an embedded
 // database in a temporary folder, the demo site, and the demo agent answering through the SDK.
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -93,7 +94,94 @@ try {
   fs.rmSync(dataDir, { recursive: true, force: true })
 }
 
+/** A small seeded PRNG (mulberry32): the same pictures on every run. */
+function prng(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * Thirty days of past chats on the demo site (written straight to the database, as an import
+ * would), so the analytics page has a month to show: busier weekdays and mornings, a few offline
+ * messages and missed chats, first replies from seconds to minutes, ratings mostly good.
+ */
+async function seedHistory() {
+  const rand = prng(20261124)
+  const agentId = (await agent.me()).sites.find((s) => s.siteId === demo.siteId).agentId
+  const siteId = demo.siteId
+  const visitors = []
+  const conversations = []
+  const messages = []
+  const at = (t) => new Date(t)
+  for (let d = 30; d >= 1; d--) {
+    const day = new Date(Date.now() - d * 86_400_000)
+    const weekend = day.getUTCDay() === 0 || day.getUTCDay() === 6
+    const n = (weekend ? 2 : 7) + Math.floor(rand() * 5)
+    for (let i = 0; i < n; i++) {
+      const hour = 7 + Math.floor(rand() * rand() * 13)
+      const start = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hour, Math.floor(rand() * 60))
+      const visitorId = crypto.randomUUID()
+      const id = crypto.randomUUID()
+      const offline = rand() < 0.08
+      const answered = !offline && rand() > 0.06
+      const frt = answered ? Math.round(8 + rand() * rand() * 400) : null
+      const resolved = answered ? start + (frt + 180 + Math.round(rand() * 1500)) * 1000 : null
+      const stars = [5, 5, 5, 4, 4, 4, 3, 2, 5, 1]
+      const rating = answered && rand() < 0.6 ? stars[Math.floor(rand() * stars.length)] : null
+      const lines = [{ senderType: 'visitor', t: start, content: 'Hi, I have a question about my order.' }]
+      if (answered) {
+        lines.push({ senderType: 'agent', t: start + frt * 1000, content: 'Hello! Happy to help — what is the order number?' })
+        lines.push({ senderType: 'visitor', t: start + (frt + 40) * 1000, content: 'It is #' + (1000 + Math.floor(rand() * 9000)) + '.' })
+        lines.push({ senderType: 'agent', t: start + (frt + 90) * 1000, content: 'Thanks, it ships tomorrow.' })
+      }
+      visitors.push({ id: visitorId, siteId, name: `Visitor ${visitors.length + 1}`, createdAt: at(start), lastSeenAt: at(lines.at(-1).t) })
+      lines.forEach((m, k) =>
+        messages.push({
+          siteId,
+          conversationId: id,
+          seq: k + 1,
+          senderType: m.senderType,
+          senderId: m.senderType === 'agent' ? agentId : visitorId,
+          content: m.content,
+          createdAt: at(m.t),
+        }),
+      )
+      conversations.push({
+        id,
+        siteId,
+        visitorId,
+        offline,
+        assignedAgentId: answered ? agentId : null,
+        // Chats nobody answered were closed when the visitor left, long ago.
+        status: resolved ? 'resolved' : 'closed',
+        closedAt: resolved ? null : at(start + 30 * 60_000),
+        rating,
+        lastSeq: lines.length,
+        lastPublicSeq: lines.length,
+        firstMessageAt: at(start),
+        lastMessageAt: at(lines.at(-1).t),
+        lastActivityAt: at(resolved ?? lines.at(-1).t),
+        firstResponseAt: frt === null ? null : at(start + frt * 1000),
+        resolvedAt: resolved && at(resolved),
+        missedAt: !answered && !offline ? at(start + 10 * 60_000) : null,
+        createdAt: at(start),
+      })
+    }
+  }
+  await db.inSite(siteId, async (tx) => {
+    const { agencyId } = await tx.site.findUniqueOrThrow({ where: { id: siteId } })
+    await tx.visitor.createMany({ data: visitors })
+    await tx.conversation.createMany({ data: conversations.map((c) => ({ ...c, agencyId })) })
+    await tx.message.createMany({ data: messages })
+  })
+}
+
 async function dashboardShots(browser) {
+  await seedHistory()
   const visitors = []
   for (const p of people) {
     const v = new LiveChatClient({
