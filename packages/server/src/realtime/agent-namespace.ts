@@ -12,11 +12,12 @@ import {
 } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import type { Logger } from '../shared/logger.js'
-import { authenticateSockets, command } from './command.js'
-import { rooms, type AgentNamespace } from './types.js'
+import { authenticateSockets, command, listen, type Command } from './command.js'
+import { rooms, type AgentNamespace, type AgentSocket } from './types.js'
 
 export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger): void {
   authenticateSockets(ns, (auth) => s.agents.authenticate(auth['token'], auth['siteId']))
+  const commands = agentCommands(s, log)
 
   ns.on('connection', (socket) => {
     const actor = socket.data.actor
@@ -26,21 +27,28 @@ export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger
     socket.on('disconnect', () => {
       void s.presence.track(present.then(() => s.agents.disconnected(actor, socket.id)))
     })
+    listen(socket, commands)
+  })
+}
 
-    command(socket, 'message:send', AgentSendMessage, async (i) => (await s.messages.send(actor, i)).message, log)
-    command(socket, 'messages:sync', SyncMessages, (i) => s.messages.sync(actor, i.conversationId, i.afterSeq, i.limit), log)
-    command(socket, 'typing:set', SetTyping, async (i) => {
-      const visitorId = await s.messages.typing(actor, i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))
+/** The agent's commands, made once for every socket of the namespace (see command()). */
+function agentCommands(s: Services, log: Logger): Command<AgentSocket>[] {
+  const actorOf = (socket: AgentSocket) => socket.data.actor
+  return [
+    command('message:send', AgentSendMessage, async (socket: AgentSocket, i) => (await s.messages.send(actorOf(socket), i)).message, log),
+    command('messages:sync', SyncMessages, (socket: AgentSocket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit), log),
+    command('typing:set', SetTyping, async (socket: AgentSocket, i) => {
+      const visitorId = await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))
       socket.data.conversations.set(i.conversationId, visitorId)
       return null
-    }, log)
-    command(socket, 'conversation:delivered', MarkSeq, (i) => s.messages.mark(actor, i.conversationId, i.seq, 'delivered'), log)
-    command(socket, 'conversation:read', MarkSeq, (i) => s.messages.mark(actor, i.conversationId, i.seq, 'read'), log)
-    command(socket, 'conversation:assign', AssignConversation, (i) => s.conversations.assign(actor, i.conversationId, i.agentId), log)
-    command(socket, 'conversation:resolve', ConversationRef, (i) => s.conversations.resolve(actor, i.conversationId), log)
-    command(socket, 'conversation:reopen', ConversationRef, (i) => s.conversations.reopen(actor, i.conversationId), log)
-    command(socket, 'conversation:update', UpdateConversation, (i) => s.conversations.update(actor, i), log)
-    command(socket, 'agent:status', SetAgentStatus, (i) => s.agents.setStatus(actor, i.status), log)
-    command(socket, 'presence:list', Empty, () => s.agents.presenceList(actor), log)
-  })
+    }, log),
+    command('conversation:delivered', MarkSeq, (socket: AgentSocket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'delivered'), log),
+    command('conversation:read', MarkSeq, (socket: AgentSocket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'read'), log),
+    command('conversation:assign', AssignConversation, (socket: AgentSocket, i) => s.conversations.assign(actorOf(socket), i.conversationId, i.agentId), log),
+    command('conversation:resolve', ConversationRef, (socket: AgentSocket, i) => s.conversations.resolve(actorOf(socket), i.conversationId), log),
+    command('conversation:reopen', ConversationRef, (socket: AgentSocket, i) => s.conversations.reopen(actorOf(socket), i.conversationId), log),
+    command('conversation:update', UpdateConversation, (socket: AgentSocket, i) => s.conversations.update(actorOf(socket), i), log),
+    command('agent:status', SetAgentStatus, (socket: AgentSocket, i) => s.agents.setStatus(actorOf(socket), i.status), log),
+    command('presence:list', Empty, (socket: AgentSocket) => s.agents.presenceList(actorOf(socket)), log),
+  ]
 }

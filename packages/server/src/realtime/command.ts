@@ -12,21 +12,25 @@ interface RawSocket {
   on(event: string, listener: (...args: unknown[]) => void): unknown
 }
 
-export function command<S extends z.ZodType, R>(
-  socket: RawSocket,
+/** A command's event and the listener that serves it on every socket of the namespace. */
+export interface Command<S extends RawSocket> {
+  event: string
+  listener: (this: S, ...args: unknown[]) => void
+}
+
+/**
+ * Defines a socket command once per namespace: `run` gets the socket (its actor is in
+ * socket.data) and the parsed input. socket.io calls a listener with the socket as `this`, so
+ * one function serves every socket and a connection costs a listener slot per command, not a
+ * set of closures (bench/memory.mjs: about 2.5 KB less per idle connection).
+ */
+export function command<Sock extends RawSocket, S extends z.ZodType, R>(
   event: string,
   schema: S,
-  run: (input: z.infer<S>) => Promise<R>,
+  run: (socket: Sock, input: z.infer<S>) => Promise<R>,
   log: Logger,
-): void {
-  socket.on(event, (...args: unknown[]) => {
-    const last = args.at(-1)
-    const ack = typeof last === 'function' ? (last as (r: Ack<R>) => void) : () => undefined
-    if (typeof last === 'function') args.pop()
-    void handle(args[0], ack)
-  })
-
-  async function handle(input: unknown, ack: (r: Ack<R>) => void): Promise<void> {
+): Command<Sock> {
+  async function handle(socket: Sock, input: unknown, ack: (r: Ack<R>) => void): Promise<void> {
     let reply: Ack<R>
     // Binary attachments are not commands' inputs (zod would read a Buffer as an empty object).
     const binary = input instanceof ArrayBuffer || ArrayBuffer.isView(input)
@@ -35,7 +39,7 @@ export function command<S extends z.ZodType, R>(
       reply = { ok: false, error: invalidPayload(parsed.error, `${event} payload`).toBody() }
     } else {
       try {
-        reply = { ok: true, data: (await run(requireStorable(parsed.data, `${event} payload`))) ?? (null as R) }
+        reply = { ok: true, data: (await run(socket, requireStorable(parsed.data, `${event} payload`))) ?? (null as R) }
       } catch (e) {
         const err = fromUnknown(e)
         if (err.code === 'internal') log.error({ err: e, event, socket: socket.id }, 'socket command failed')
@@ -49,6 +53,20 @@ export function command<S extends z.ZodType, R>(
       log.warn({ err: e, event }, 'ack failed')
     }
   }
+  return {
+    event,
+    listener(this: Sock, ...args: unknown[]) {
+      const last = args.at(-1)
+      const ack = typeof last === 'function' ? (last as (r: Ack<R>) => void) : () => undefined
+      if (typeof last === 'function') args.pop()
+      void handle(this, args[0], ack)
+    },
+  }
+}
+
+/** Registers the namespace's commands on a socket. */
+export function listen<S extends RawSocket>(socket: S, commands: readonly Command<S>[]): void {
+  for (const c of commands) socket.on(c.event, c.listener)
 }
 
 interface Handshaking<A> {

@@ -12,11 +12,12 @@ import {
 } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import type { Logger } from '../shared/logger.js'
-import { authenticateSockets, command } from './command.js'
-import { rooms, type VisitorNamespace } from './types.js'
+import { authenticateSockets, command, listen, type Command } from './command.js'
+import { rooms, type VisitorNamespace, type VisitorSocket } from './types.js'
 
 export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Logger): void {
   authenticateSockets(ns, (auth, origin) => s.visitors.authenticate(auth['token'], origin))
+  const commands = visitorCommands(s, log)
 
   ns.on('connection', (socket) => {
     const actor = socket.data.actor
@@ -26,31 +27,40 @@ export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Lo
     socket.on('disconnect', () => {
       void s.presence.track(present.then(() => s.visitors.disconnected(actor, socket.id)))
     })
-    const allow = (id: string) => socket.data.conversations.set(id, actor.visitorId)
-
-    command(socket, 'conversation:start', StartConversation, async (input) => {
-      await s.limits.message(actor)
-      const started = await s.conversations.start(actor, input)
-      allow(started.conversation.id)
-      return started
-    }, log)
-    command(socket, 'message:send', SendMessage, async (input) => {
-      await s.limits.message(actor)
-      const { message } = await s.messages.send(actor, input)
-      allow(input.conversationId)
-      return message
-    }, log)
-    command(socket, 'messages:sync', SyncMessages, (i) => s.messages.sync(actor, i.conversationId, i.afterSeq, i.limit), log)
-    command(socket, 'typing:set', SetTyping, async (i) => {
-      await s.messages.typing(actor, i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))
-      allow(i.conversationId)
-      return null
-    }, log)
-    command(socket, 'conversation:delivered', MarkSeq, (i) => s.messages.mark(actor, i.conversationId, i.seq, 'delivered'), log)
-    command(socket, 'conversation:read', MarkSeq, (i) => s.messages.mark(actor, i.conversationId, i.seq, 'read'), log)
-    command(socket, 'conversation:close', ConversationRef, (i) => s.conversations.close(actor, i.conversationId), log)
-    command(socket, 'conversation:rate', RateConversation, (i) => s.conversations.rate(actor, i), log)
-    command(socket, 'visitor:page', VisitPage, (i) => s.visitors.visitPage(actor, i), log)
-    command(socket, 'visitor:update', VisitorFields, (i) => s.visitors.update(actor, i), log)
+    listen(socket, commands)
   })
+}
+
+/** The socket may touch this conversation from now on (it is the visitor's). */
+const allow = (socket: VisitorSocket, id: string) => socket.data.conversations.set(id, socket.data.actor.visitorId)
+
+/** The visitor's commands, made once for every socket of the namespace (see command()). */
+function visitorCommands(s: Services, log: Logger): Command<VisitorSocket>[] {
+  const actorOf = (socket: VisitorSocket) => socket.data.actor
+  return [
+    command('conversation:start', StartConversation, async (socket: VisitorSocket, input) => {
+      await s.limits.message(actorOf(socket))
+      const started = await s.conversations.start(actorOf(socket), input)
+      allow(socket, started.conversation.id)
+      return started
+    }, log),
+    command('message:send', SendMessage, async (socket: VisitorSocket, input) => {
+      await s.limits.message(actorOf(socket))
+      const { message } = await s.messages.send(actorOf(socket), input)
+      allow(socket, input.conversationId)
+      return message
+    }, log),
+    command('messages:sync', SyncMessages, (socket: VisitorSocket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit), log),
+    command('typing:set', SetTyping, async (socket: VisitorSocket, i) => {
+      await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))
+      allow(socket, i.conversationId)
+      return null
+    }, log),
+    command('conversation:delivered', MarkSeq, (socket: VisitorSocket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'delivered'), log),
+    command('conversation:read', MarkSeq, (socket: VisitorSocket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'read'), log),
+    command('conversation:close', ConversationRef, (socket: VisitorSocket, i) => s.conversations.close(actorOf(socket), i.conversationId), log),
+    command('conversation:rate', RateConversation, (socket: VisitorSocket, i) => s.conversations.rate(actorOf(socket), i), log),
+    command('visitor:page', VisitPage, (socket: VisitorSocket, i) => s.visitors.visitPage(actorOf(socket), i), log),
+    command('visitor:update', VisitorFields, (socket: VisitorSocket, i) => s.visitors.update(actorOf(socket), i), log),
+  ]
 }

@@ -1,0 +1,189 @@
+// History: the latest 50 messages of a conversation in a database holding 1M messages, and an
+// agent's inbox page over 100k conversations, timed server side (the service call inside our
+// server process, see lib/history-calls.mjs): p50 / p99 against the goals.
+//
+// The data lives in its own database, `live_chat_bench` (BENCH_HISTORY_DATABASE), seeded once
+// with INSERT … SELECT generate_series and kept between runs (seeding takes a minute or two):
+// one site, 10 agents, 100k visitors with one conversation each (5% waiting, 15% active, 60%
+// resolved, 20% closed, last activity spread over a year), 1M messages: 1,000 active
+// conversations of 505 messages and 99,000 of 5, every tenth an agent's private note. BENCH_HISTORY_RESEED=1
+// drops and seeds it again; so does a change of SEED_VERSION below or a migration that no longer
+// applies to it.
+import { databaseExists, createDatabase, databaseUrl, dropDatabase, withDatabase } from './lib/database.mjs'
+import { root, startServer } from './lib/servers.mjs'
+import { envNumber, quantile, round, verdict } from './lib/stats.mjs'
+import path from 'node:path'
+
+export const name = 'history'
+
+const DB = process.env.BENCH_HISTORY_DATABASE ?? 'live_chat_bench'
+/** Bump when the seed below changes: a kept database of another version is seeded again. */
+const SEED_VERSION = 2
+const SITE = '00000000-0000-4000-8000-0000000b0001'
+const AGENCY = '00000000-0000-4000-8000-0000000b0000'
+const CONVERSATIONS = 100_000
+const LONG = 505
+const SHORT = 5
+/**
+ * Conversations i with i % 100 = 1 are the long ones: 1,000 of them, spread over the year, all
+ * active and all agent 2's (i % 20 = 1, i % 10 = 1), so open inbox pages hold some, as they do
+ * when long chats are the ones going on.
+ */
+const LONG_EVERY = 100
+const LONG_AT = 1
+const MESSAGES = (CONVERSATIONS / LONG_EVERY) * LONG + (CONVERSATIONS - CONVERSATIONS / LONG_EVERY) * SHORT
+/** p99 goals in ms: the history page, the inbox page. */
+const GOALS = { history: 5, inbox: 20 }
+
+export async function run() {
+  const iterations = envNumber('BENCH_HISTORY_ITERATIONS', 300)
+  const warmup = envNumber('BENCH_HISTORY_WARMUP', 20)
+  const server = await openSeeded()
+  let durations
+  try {
+    const conversations = await withDatabase(DB, async (c) =>
+      (
+        await c.query(
+          `SELECT md5('bench-c' || i)::text AS id, md5('bench-v' || i)::text AS "visitorId"
+           FROM generate_series($3::int, $1::int, $2::int) i ORDER BY md5('order' || i)`,
+          [CONVERSATIONS, LONG_EVERY, LONG_AT],
+        )
+      ).rows.map((r) => ({ id: uuid(r.id), visitorId: uuid(r.visitorId) })),
+    )
+    const limit = '25'
+    durations = await server.invoke(path.join(root, 'bench/lib/history-calls.mjs'), 'time', {
+      siteId: SITE,
+      // Agent 2: conversations i with i % 10 = 1 are theirs, some of them active (i % 20 = 1).
+      userId: uuid(await md5('bench-u2')),
+      iterations,
+      warmup,
+      cases: [
+        { name: 'history: latest 50 (agent)', kind: 'history', actor: 'agent', conversations },
+        { name: 'history: latest 50 (visitor)', kind: 'history', actor: 'visitor', conversations },
+        { name: 'inbox: open (pending+active)', kind: 'inbox', query: { status: 'pending,active', limit } },
+        { name: 'inbox: mine, open', kind: 'inbox', query: { status: 'pending,active', mine: 'true', limit } },
+        { name: 'inbox: resolved+closed', kind: 'inbox', query: { status: 'resolved,closed', limit } },
+        { name: 'inbox: resolved+closed, page 2', kind: 'inbox', query: { status: 'resolved,closed', limit }, secondPage: true },
+        { name: 'inbox: every status', kind: 'inbox', query: { limit } },
+      ],
+    })
+  } finally {
+    await server.stop()
+  }
+  const rows = Object.entries(durations).map(([what, ms]) => {
+    const goal = what.startsWith('history') ? GOALS.history : GOALS.inbox
+    const p99 = quantile(ms, 0.99)
+    return { what, p50: round(quantile(ms, 0.5), 2), p99: round(p99, 2), max: round(quantile(ms, 1), 2), samples: ms.length, goalP99: goal, status: verdict(p99 <= goal) }
+  })
+  console.table(Object.fromEntries(rows.map(({ what, ...r }) => [what, { 'p50 ms': r.p50, 'p99 ms': r.p99, 'max ms': r.max, samples: r.samples, 'goal p99 ms': `≤ ${r.goalP99}`, status: r.status }])))
+  const ok = rows.every((r) => r.status === 'PASS')
+  console.log(
+    `history (${MESSAGES.toLocaleString('en')} messages, ${CONVERSATIONS.toLocaleString('en')} conversations, server side): ` +
+      rows.map((r) => `${r.what} ${r.p50}/${r.p99} ms`).join(' · ') +
+      ` · goal p99 ≤ ${GOALS.history} ms (history) / ≤ ${GOALS.inbox} ms (inbox) · ${verdict(ok)}`,
+  )
+  return {
+    name,
+    settings: { database: DB, messages: MESSAGES, conversations: CONVERSATIONS, iterations, warmup },
+    rows,
+    goal: `p99 ≤ ${GOALS.history} ms (latest 50 messages), ≤ ${GOALS.inbox} ms (inbox page)`,
+    status: verdict(ok),
+    ok,
+  }
+}
+
+const uuid = (hex) => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+const md5 = async (s) => (await import('node:crypto')).createHash('md5').update(s).digest('hex')
+
+/** Our server over the seeded database: seeds it first if it is missing, stale or of another version. */
+async function openSeeded() {
+  const reseed = process.env.BENCH_HISTORY_RESEED === '1'
+  if (reseed) await dropDatabase(DB)
+  if (!(await databaseExists(DB))) await createDatabase(DB)
+  let server
+  try {
+    server = await startServer('ours', { databaseUrl: databaseUrl(DB) })
+  } catch (e) {
+    // A migration that no longer applies (edited since this database was made): start afresh.
+    console.warn(`  ${DB} could not be opened (${String(e.message).split('\n')[0]}): making it again`)
+    await dropDatabase(DB)
+    await createDatabase(DB)
+    server = await startServer('ours', { databaseUrl: databaseUrl(DB) })
+  }
+  try {
+    const seeded = await withDatabase(DB, async (c) => (await c.query('SELECT name FROM sites WHERE id = $1', [SITE])).rows[0]?.name)
+    if (seeded !== seedName()) await seed()
+  } catch (e) {
+    await server.stop()
+    throw e
+  }
+  return server
+}
+
+const seedName = () => `Bench history v${SEED_VERSION} (${MESSAGES} messages)`
+
+async function seed() {
+  console.log(`  seeding ${DB}: ${CONVERSATIONS.toLocaleString('en')} conversations, ${MESSAGES.toLocaleString('en')} messages (once; kept for later runs) …`)
+  const t0 = performance.now()
+  await withDatabase(DB, async (c) => {
+    await c.query('SET synchronous_commit = off')
+    await c.query("SET maintenance_work_mem = '256MB'")
+    await c.query('BEGIN')
+    await c.query('DELETE FROM agencies WHERE id = $1', [AGENCY]) // cascades to the site and everything in it
+    await c.query('DELETE FROM users WHERE email LIKE $1', ['bench-history-%@example.test'])
+    await c.query(`INSERT INTO agencies (id, name) VALUES ($1, 'Bench history')`, [AGENCY])
+    await c.query(`INSERT INTO sites (id, agency_id, name, identity_secret) VALUES ($1, $2, $3, 'bench-history-identity-secret')`, [SITE, AGENCY, seedName()])
+    await c.query('INSERT INTO mod_chat_widget_settings (site_id, agency_id) VALUES ($1, $2)', [SITE, AGENCY])
+    await c.query(
+      `INSERT INTO users (id, email, password_hash, name)
+       SELECT md5('bench-u' || a)::uuid, 'bench-history-' || a || '@example.test', 'no-login', 'Agent ' || a FROM generate_series(1, 10) a`,
+    )
+    await c.query(
+      `INSERT INTO mod_chat_agents (id, site_id, user_id, role, status, max_concurrent_chats)
+       SELECT md5('bench-a' || a)::uuid, $1, md5('bench-u' || a)::uuid, 'admin', 'online', 100000 FROM generate_series(1, 10) a`,
+      [SITE],
+    )
+    // Conversation i (1..100k): last activity (100k - i) × 5 minutes ago, so i = 100k is the newest.
+    await c.query(
+      `INSERT INTO mod_chat_visitors (id, site_id, name, email, last_seen_at, created_at, updated_at)
+       SELECT md5('bench-v' || i)::uuid, $1, 'Visitor ' || i, 'visitor' || i || '@example.test', t, t, t
+       FROM generate_series(1, $2::int) i, LATERAL (SELECT now() - make_interval(secs => ($2 - i) * 300) AS t) x`,
+      [SITE, CONVERSATIONS],
+    )
+    await c.query(
+      `INSERT INTO mod_chat_conversations (id, site_id, agency_id, visitor_id, status, assigned_agent_id, subject,
+         last_seq, last_public_seq, visitor_delivered_seq, visitor_read_seq, agent_delivered_seq, agent_read_seq,
+         queued_at, first_message_at, last_message_at, last_activity_at, first_response_at, resolved_at, closed_at, created_at, updated_at)
+       SELECT md5('bench-c' || i)::uuid, $1, $2, md5('bench-v' || i)::uuid, st,
+         CASE WHEN st = 'pending' THEN NULL ELSE md5('bench-a' || (i % 10 + 1))::uuid END,
+         'Question ' || i || ' about an order', n, n, n, n, n, n,
+         CASE WHEN st = 'pending' THEN created END, created, last, last, created + interval '1 minute',
+         CASE WHEN st = 'resolved' THEN last END, CASE WHEN st = 'closed' THEN last END, created, last
+       FROM generate_series(1, $3::int) i
+       CROSS JOIN LATERAL (SELECT
+         CASE WHEN i % $4 = $7 THEN $5::int ELSE $6::int END AS n,
+         CASE WHEN i % 20 = 0 THEN 'pending' WHEN i % 20 < 4 THEN 'active' WHEN i % 20 < 16 THEN 'resolved' ELSE 'closed' END AS st,
+         now() - make_interval(secs => ($3 - i) * 300) AS last) a
+       CROSS JOIN LATERAL (SELECT a.last - make_interval(secs => a.n * 10) AS created) b`,
+      [SITE, AGENCY, CONVERSATIONS, LONG_EVERY, LONG, SHORT, LONG_AT],
+    )
+    await c.query(
+      `INSERT INTO mod_chat_messages (site_id, conversation_id, seq, client_id, sender_type, sender_id, sender_name,
+         message_type, content, is_private, created_at)
+       SELECT $1, md5('bench-c' || i)::uuid, s, 'seed-' || s,
+         CASE WHEN s % 2 = 1 THEN 'visitor' ELSE 'agent' END,
+         CASE WHEN s % 2 = 1 THEN md5('bench-v' || i)::uuid ELSE md5('bench-a' || (i % 10 + 1))::uuid END,
+         CASE WHEN s % 2 = 1 THEN 'Visitor ' || i ELSE 'Agent ' || (i % 10 + 1) END,
+         'text', 'Message ' || s || ' of conversation ' || i || ': could you check when my order ships?',
+         s % 10 = 0,
+         now() - make_interval(secs => ($2 - i) * 300) - make_interval(secs => (n - s) * 10)
+       FROM generate_series(1, $2::int) i
+       CROSS JOIN LATERAL (SELECT CASE WHEN i % $3 = $6 THEN $4::int ELSE $5::int END AS n) a
+       CROSS JOIN LATERAL generate_series(1, a.n) s`,
+      [SITE, CONVERSATIONS, LONG_EVERY, LONG, SHORT, LONG_AT],
+    )
+    await c.query('COMMIT')
+    await c.query('VACUUM ANALYZE')
+  })
+  console.log(`  seeded in ${round((performance.now() - t0) / 1000, 0)} s`)
+}

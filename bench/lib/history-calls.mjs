@@ -1,0 +1,50 @@
+// Runs inside our server process (through server-child `invoke`): times the service calls behind
+// GET …/conversations/:id/messages and GET /api/sites/:siteId/conversations, server side (the
+// whole call: its transaction with row-level security, the queries, the mapping to JSON shapes;
+// not the HTTP framing around it).
+
+/**
+ * `cases`: [{ name, kind: 'history', actor: 'agent' | 'visitor', conversations: [{ id, visitorId }] }
+ * | { name, kind: 'inbox', query, secondPage?: boolean }]. Resolves to { [name]: durations in ms }.
+ */
+export async function time({ services }, { siteId, userId, cases, iterations, warmup }) {
+  const { token } = await services.tokens.signAgent({ userId })
+  const agent = await services.agents.authenticate(token, siteId)
+  const calls = []
+  for (const c of cases) {
+    let call
+    if (c.kind === 'history') {
+      let i = 0
+      call = () => {
+        const conv = c.conversations[i++ % c.conversations.length]
+        const actor = c.actor === 'visitor' ? { kind: 'visitor', siteId, visitorId: conv.visitorId } : agent
+        return services.messages.page(actor, conv.id, { limit: 50 })
+      }
+    } else {
+      let query = c.query
+      if (c.secondPage) {
+        const first = await services.conversations.list(agent, c.query)
+        if (!first.nextCursor) throw new Error(`${c.name}: the first page has no next page`)
+        query = { ...c.query, cursor: first.nextCursor }
+      }
+      call = () => services.conversations.list(agent, query)
+    }
+    checkShape(c, await call())
+    calls.push({ name: c.name, call, durations: [] })
+  }
+  // Round robin over the cases, so that a noisy moment of the machine falls on all of them alike.
+  for (let i = 0; i < warmup + iterations; i++) {
+    for (const c of calls) {
+      const t = performance.now()
+      await c.call()
+      if (i >= warmup) c.durations.push(performance.now() - t)
+    }
+  }
+  return Object.fromEntries(calls.map((c) => [c.name, c.durations]))
+}
+
+/** A timed call that returns nothing would time nothing. */
+function checkShape(c, r) {
+  const n = c.kind === 'history' ? r.messages.length : r.items.length
+  if (n === 0) throw new Error(`${c.name}: the call returned no rows`)
+}

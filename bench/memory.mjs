@@ -1,0 +1,182 @@
+// Memory: the server's RSS per idle visitor connection at 1k / 5k / 10k connections, against
+// bare Socket.io 4.8 holding the same connections, in the same run.
+//
+// The server runs in its own process (started with --expose-gc); RSS is read there once it has
+// settled (collections until it stops going down, see server-child `rss`). Visitors are created
+// over the REST API (POST …/visitor-sessions, one per connection) by a first server process, then
+// connected over websocket only, in batches, from this process to a fresh one; each level adds
+// connections to the previous one. A few hundred connections are opened and closed first so that
+// lazily built things (code, pools, caches) are in the baseline, not in the figure. Heap per connection
+// (V8's live objects) is shown beside RSS: it moves less with the allocator's moods.
+//
+// BENCH_MEMORY_STEPS: the levels (default 1000,5000,10000). Every connection is a file
+// descriptor in this process and in the server's: the soft `ulimit -n` must exceed the largest
+// level (it is checked below; raise it in the shell that runs the bench, e.g. `ulimit -n 20000`).
+import fs from 'node:fs'
+import { connect, prepareSites, visitorAuth } from './lib/chat.mjs'
+import { tempDatabase } from './lib/database.mjs'
+import { startServer } from './lib/servers.mjs'
+import { pool, round, sleep, verdict } from './lib/stats.mjs'
+
+export const name = 'memory'
+
+const KB = 1024
+// V8 grows its young generation under a burst of allocations (thousands of handshakes) and gives
+// it back whenever it likes, and it drops the bytecode of functions unused for a few collections
+// (start-up code) as the readings' forced collections go by: tens of MB of RSS that belong to no
+// connection. Both servers run with the young generation fixed at 1 MB and bytecode kept, so the
+// figures are the connections' own memory.
+const NODE_FLAGS = ['--min-semi-space-size=1', '--max-semi-space-size=1', '--no-flush-bytecode']
+// Likewise glibc's malloc keeps freed memory in per-thread arenas and gives it back when it
+// likes (a baseline could hold 20 MB the first level then returns): small trim and mmap
+// thresholds and two arenas make RSS follow what is in use, for both servers.
+const ENV = { GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072:glibc.malloc.arena_max=2' }
+const GOAL_KB = 20
+/** Connections opened (in one batch, as the measured ones are) and closed before the baseline. */
+const BATCH = 100
+const WARM = 2 * BATCH
+
+export async function run() {
+  let steps = (process.env.BENCH_MEMORY_STEPS ?? '1000,5000,10000').split(',').map(Number)
+  if (steps.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('BENCH_MEMORY_STEPS must be a comma-separated list of connection counts')
+  steps = [...new Set(steps)].sort((a, b) => a - b)
+  const limit = openFilesLimit()
+  const usable = limit - 500
+  if (steps.at(-1) > usable) {
+    console.warn(`  ulimit -n is ${limit}: levels above ${usable} connections are skipped (run \`ulimit -n 20000\` first to measure them)`)
+    steps = steps.filter((n) => n <= usable)
+  }
+  const db = await tempDatabase()
+  let bare, ours
+  try {
+    bare = await measure('bare', {}, steps)
+    ours = await measure('ours', { databaseUrl: db.url }, steps)
+  } finally {
+    await db.drop()
+  }
+  const rows = steps.map((n, i) => {
+    const b = bare.levels[i]
+    const o = ours.levels[i]
+    const ok = o.perConnection / KB <= GOAL_KB
+    return {
+      connections: n,
+      bareKB: round(b.perConnection / KB, 1),
+      oursKB: round(o.perConnection / KB, 1),
+      ratio: round(o.perConnection / b.perConnection, 2),
+      bareDeltaMB: round(b.delta / KB / KB, 1),
+      oursDeltaMB: round(o.delta / KB / KB, 1),
+      bareHeapKB: round(b.heapPerConnection / KB, 1),
+      oursHeapKB: round(o.heapPerConnection / KB, 1),
+      bareHeapCommittedKB: round(b.heapCommittedPerConnection / KB, 1),
+      oursHeapCommittedKB: round(o.heapCommittedPerConnection / KB, 1),
+      goal: `≤ ${GOAL_KB} KB`,
+      status: verdict(ok),
+      ok,
+    }
+  })
+  console.table(
+    Object.fromEntries(
+      rows.map((r) => [
+        `${r.connections} connections`,
+        {
+          'bare KB/conn': r.bareKB,
+          'ours KB/conn': r.oursKB,
+          'ours/bare': r.ratio,
+          'bare ΔRSS MB': r.bareDeltaMB,
+          'ours ΔRSS MB': r.oursDeltaMB,
+          'bare heap KB/conn': r.bareHeapKB,
+          'ours heap KB/conn': r.oursHeapKB,
+          goal: r.goal,
+          status: r.status,
+        },
+      ]),
+    ),
+  )
+  console.log(
+    `memory: ours ${rows.map((r) => `${r.oursKB} KB`).join(' / ')} per idle visitor connection at ${steps.join(' / ')} ` +
+      `(${rows.map((r) => `${r.ratio}×`).join(' / ')} bare's ${rows.map((r) => `${r.bareKB} KB`).join(' / ')}) · goal ≤ ${GOAL_KB} KB each · ${verdict(rows.every((r) => r.ok))}`,
+  )
+  return {
+    name,
+    settings: { steps, openFilesLimit: limit },
+    baselines: { bare: bare.baseline, ours: ours.baseline },
+    timings: { bare: { sessionsSeconds: bare.sessionsSeconds, connectSeconds: bare.connectSeconds }, ours: { sessionsSeconds: ours.sessionsSeconds, connectSeconds: ours.connectSeconds } },
+    rows,
+    goal: `ours ≤ ${GOAL_KB} KB RSS per idle visitor connection`,
+    status: verdict(rows.every((r) => r.ok)),
+    ok: rows.every((r) => r.ok),
+  }
+}
+
+async function measure(kind, options, steps) {
+  const max = steps.at(-1)
+  // The sessions are made by one server process and used on a fresh one (tokens outlive it), so
+  // that the memory of making them is not in the baseline.
+  const maker = await startServer(kind, options)
+  const t0 = performance.now()
+  let site, auths
+  try {
+    ;[site] = await prepareSites(maker, 1)
+    auths = await pool(Array.from({ length: max + WARM }), 16, () => visitorAuth(maker, site))
+  } finally {
+    await maker.kill()
+  }
+  const sessionsSeconds = (performance.now() - t0) / 1000
+  if (kind === 'ours') process.stdout.write(`  ours: ${auths.length} visitor sessions created over HTTP in ${round(sessionsSeconds, 0)} s\n`)
+  const server = await startServer(kind, { ...options, migrate: false }, NODE_FLAGS, ENV)
+  const sockets = []
+  try {
+    // Warm up: connect and leave, so what is built once is in the baseline.
+    for (let i = max; i < auths.length; i += BATCH) {
+      const warm = await Promise.all(auths.slice(i, i + BATCH).map((auth) => connect(server.url, '/visitor', auth, 120_000)))
+      for (const s of warm) s.disconnect()
+    }
+    await settle(server, 0)
+    const baseline = await server.rss()
+    const levels = []
+    const t1 = performance.now()
+    for (const n of steps) {
+      for (let i = sockets.length; i < n; i += BATCH) {
+        const batch = await Promise.all(auths.slice(i, Math.min(i + BATCH, n)).map((auth) => connect(server.url, '/visitor', auth, 120_000)))
+        sockets.push(...batch)
+      }
+      await settle(server, n)
+      const m = await server.rss()
+      levels.push({
+        connections: n,
+        rss: m.rss,
+        delta: m.rss - baseline.rss,
+        perConnection: (m.rss - baseline.rss) / n,
+        heapPerConnection: (m.heapUsed - baseline.heapUsed) / n,
+        heapCommittedPerConnection: (m.heapTotal - baseline.heapTotal) / n,
+      })
+      process.stdout.write(`  ${kind}: ${n} connections, ${round((m.rss - baseline.rss) / n / KB, 1)} KB RSS each (${round((performance.now() - t1) / 1000, 0)} s)\n`)
+    }
+    return { kind, baseline, levels, sessionsSeconds: round(sessionsSeconds, 1), connectSeconds: round((performance.now() - t1) / 1000, 1) }
+  } finally {
+    // Closing 10k sockets one by one is slow and measures nothing: the process goes, then ours.
+    await server.kill()
+    for (const s of sockets) s.disconnect()
+  }
+}
+
+/** Waits until the server holds `n` visitor sockets and its connection work (presence writes) is done. */
+async function settle(server, n) {
+  for (let i = 0; i < 600; i++) {
+    const { visitor } = await server.call('sockets')
+    if (visitor === n) break
+    await sleep(100)
+  }
+  await sleep(500)
+}
+
+/** The soft limit on open files of this process (the server child inherits it). */
+function openFilesLimit() {
+  try {
+    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'))
+    const soft = Number(line?.split(/\s+/)[3])
+    return Number.isFinite(soft) ? soft : Infinity
+  } catch {
+    return Infinity
+  }
+}
