@@ -1,10 +1,11 @@
 // Messages: stored before they are acknowledged, idempotent on the sender's clientId, synced
 // by seq after a reconnect, with typing and read/delivery receipts.
+import crypto from 'node:crypto'
 import type { AgentSendMessage, Message, MessagePage, ReceiptState } from '@live-chat/protocol'
 import { Prisma } from '../generated/prisma/client.js'
 import type { Actor, Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
-import { AppError, invalidState, notFound } from '../shared/errors.js'
+import { AppError, invalidState, isUniqueViolation, notFound } from '../shared/errors.js'
 import { toMessage } from '../shared/map.js'
 import { reopenMessage } from '../conversations/service.js'
 import type { Routing } from '../conversations/routing.js'
@@ -38,6 +39,13 @@ export class MessageService {
   /** Stores a message (with its attachments, in the same transaction) and announces it. Idempotent on clientId. */
   async send(actor: Actor, input: AgentSendMessage): Promise<SendResult> {
     const isPrivate = actor.kind === 'agent' && input.private === true
+    const fast = await this.appendText(actor, input, isPrivate)
+    if (fast) {
+      this.ctx.metrics?.messageStored(actor.kind)
+      this.ctx.publish.message(actor.siteId, fast.visitorId, fast.message, fast.webhooks)
+      if (actor.kind === 'agent' && !isPrivate) await this.emails?.agentReplied(actor.siteId, input.conversationId)
+      return { message: fast.message, created: true }
+    }
     const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
       const conv = await lockConversation(tx, input.conversationId)
       if (!conv || (actor.kind === 'visitor' && conv.visitorId !== actor.visitorId)) throw notFound('conversation')
@@ -91,6 +99,50 @@ export class MessageService {
       await this.routing.drain(actor.siteId)
     }
     return { message, created: r.created }
+  }
+
+  /**
+   * The common case in one statement (mod_chat_append_message): a new text message to an open
+   * conversation, its counters and its webhooks. Null when the general path must decide (not
+   * open, not the sender's, attachments, or a clientId already stored).
+   */
+  private async appendText(
+    actor: Actor,
+    input: AgentSendMessage,
+    isPrivate: boolean,
+  ): Promise<{ message: Message; visitorId: string; webhooks: number } | null> {
+    if (input.attachments?.length) return null
+    const createdAt = new Date()
+    const senderId = actor.kind === 'visitor' ? actor.visitorId : actor.agentId
+    const message: Message = {
+      id: crypto.randomUUID(),
+      conversationId: input.conversationId,
+      seq: 0,
+      clientId: input.clientId,
+      senderType: actor.kind,
+      senderId,
+      senderName: actor.kind === 'agent' ? actor.name : null,
+      type: 'text',
+      text: storedText(input.text),
+      attachments: [],
+      private: isPrivate,
+      system: null,
+      createdAt: createdAt.toISOString(),
+    }
+    // The webhook body as WebhookService would build it; the statement fills in seq and sender name.
+    const payload = isPrivate ? null : JSON.stringify({ event: 'message.created', siteId: actor.siteId, createdAt: message.createdAt, data: { message } })
+    const owner = actor.kind === 'visitor' ? actor.visitorId : null
+    try {
+      const [row] = await this.ctx.db.prisma.$queryRaw<{ seq: number; sender_name: string | null; visitor_id: string; webhooks: number }[]>`
+        SELECT * FROM mod_chat_append_message(${actor.siteId}::uuid, ${input.conversationId}::uuid, ${owner}::uuid,
+          ${message.id}::uuid, ${input.clientId}, ${actor.kind}, ${senderId}::uuid, ${message.senderName},
+          ${message.text}, ${isPrivate}, ${createdAt}::timestamptz, ${payload}::jsonb)`
+      if (!row) return null
+      return { message: { ...message, seq: row.seq, senderName: row.sender_name }, visitorId: row.visitor_id, webhooks: row.webhooks }
+    } catch (e) {
+      if (isUniqueViolation(e)) return null // a resend: the general path returns the stored message
+      throw e
+    }
   }
 
   /** Everything after `afterSeq`, oldest first: what a client missed while away. */

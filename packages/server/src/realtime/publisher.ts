@@ -18,8 +18,12 @@ export class Publisher {
     private readonly agents: AgentNamespace,
   ) {}
 
-  /** A stored message: to the site's agents, and (unless it is a private note) to its visitor. */
-  message(siteId: string, visitorId: string, message: Message): void {
+  /**
+   * A stored message: to the site's agents, and (unless it is a private note) to its visitor.
+   * `webhooksQueued`: how many webhook deliveries the message's own statement already queued
+   * (see mod_chat_append_message); undefined when none was queued yet.
+   */
+  message(siteId: string, visitorId: string, message: Message, _webhooksQueued?: number): void {
     this.agents.to(rooms.siteAgents(siteId)).emit('message:created', message)
     if (!message.private) this.visitors.to(rooms.visitor(visitorId)).emit('message:created', message)
   }

@@ -79,3 +79,10 @@ export function fromUnknown(e: unknown): AppError {
     return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
   return new AppError('internal', 'internal error')
 }
+
+/** Whether a database error is a unique-constraint violation (Prisma P2002, or SQLSTATE 23505 from a raw query). */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = (e ?? {}) as MaybeDbError
+  const cause = err.meta?.driverAdapterError?.cause
+  return err.code === 'P2002' || String(err.meta?.code ?? cause?.originalCode ?? '') === '23505' || cause?.kind === 'UniqueConstraintViolation'
+}

@@ -15,9 +15,10 @@ export class WebhookPublisher extends Publisher {
     super(visitors, agents)
   }
 
-  override message(siteId: string, visitorId: string, message: Message): void {
+  override message(siteId: string, visitorId: string, message: Message, webhooksQueued?: number): void {
     super.message(siteId, visitorId, message)
-    this.webhooks.message(siteId, message)
+    if (webhooksQueued === undefined) this.webhooks.message(siteId, message)
+    else if (webhooksQueued > 0) this.webhooks.onQueued()
   }
 
   override conversationCreated(summary: ConversationSummary): void {

@@ -89,6 +89,9 @@ describe('webhook events', () => {
       await visitor.connect()
       const { conversation } = await visitor.startConversation({ message: 'Hello hooks' })
       await eventually(() => events(rx.got).some((e) => e.event === 'conversation.assigned'), 10_000, 'conversation.assigned')
+      await visitor.send(conversation.id, 'And a second one')
+      await client.send(conversation.id, 'Hi from the team')
+      await eventually(() => events(rx.got).filter((e) => e.event === 'message.created').length >= 3, 10_000, 'three messages')
       await client.resolve(conversation.id)
       await eventually(() => events(rx.got).some((e) => e.event === 'conversation.resolved'), 10_000, 'conversation.resolved')
       visitor.disconnect()
@@ -103,6 +106,10 @@ describe('webhook events', () => {
       const all = events(rx.got)
       const msg = all.find((e) => e.event === 'message.created')
       expect(msg).toMatchObject({ siteId: site.id, data: { message: { conversationId: conversation.id, text: 'Hello hooks', senderType: 'visitor' } } })
+      // The body is the message exactly as stored and as agents read it (seq and sender name included).
+      const stored = (await client.messages(conversation.id)).messages.filter((m) => m.senderType !== 'system')
+      const hooked = all.filter((e) => e.event === 'message.created').map((e) => e.data.message)
+      expect(hooked.sort((a, b) => a.seq - b.seq)).toEqual(stored)
       expect(all.find((e) => e.event === 'conversation.created')).toMatchObject({ data: { conversation: { id: conversation.id } } })
     } finally {
       client.disconnect()
