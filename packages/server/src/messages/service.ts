@@ -5,7 +5,7 @@ import type { AgentSendMessage, Message, MessagePage, ReceiptState } from '@live
 import { Prisma } from '../generated/prisma/client.js'
 import type { Actor, Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
-import { AppError, invalidState, isUniqueViolation, notFound } from '../shared/errors.js'
+import { AppError, invalidState, notFound } from '../shared/errors.js'
 import { toMessage } from '../shared/map.js'
 import { reopenMessage } from '../conversations/service.js'
 import type { Routing } from '../conversations/routing.js'
@@ -14,6 +14,7 @@ import type { PresenceService } from '../presence/service.js'
 import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
 import { appendMessage, lockConversation, storedText } from './store.js'
+import { AppendBatcher } from './batch.js'
 
 export interface SendResult {
   message: Message
@@ -28,13 +29,17 @@ export interface PageQuery {
 }
 
 export class MessageService {
+  private readonly batcher: AppendBatcher
+
   constructor(
     private readonly ctx: Context,
     private readonly presence: PresenceService,
     private readonly routing: Routing,
     private readonly uploads: UploadService,
     private readonly emails?: EmailService,
-  ) {}
+  ) {
+    this.batcher = new AppendBatcher(ctx.db)
+  }
 
   /** Stores a message (with its attachments, in the same transaction) and announces it. Idempotent on clientId. */
   async send(actor: Actor, input: AgentSendMessage): Promise<SendResult> {
@@ -131,18 +136,23 @@ export class MessageService {
     }
     // The webhook body as WebhookService would build it; the statement fills in seq and sender name.
     const payload = isPrivate ? null : JSON.stringify({ event: 'message.created', siteId: actor.siteId, createdAt: message.createdAt, data: { message } })
-    const owner = actor.kind === 'visitor' ? actor.visitorId : null
-    try {
-      const [row] = await this.ctx.db.prisma.$queryRaw<{ seq: number; sender_name: string | null; visitor_id: string; webhooks: number }[]>`
-        SELECT * FROM mod_chat_append_message(${actor.siteId}::uuid, ${input.conversationId}::uuid, ${owner}::uuid,
-          ${message.id}::uuid, ${input.clientId}, ${actor.kind}, ${senderId}::uuid, ${message.senderName},
-          ${message.text}, ${isPrivate}, ${createdAt}::timestamptz, ${payload}::jsonb)`
-      if (!row) return null
-      return { message: { ...message, seq: row.seq, senderName: row.sender_name }, visitorId: row.visitor_id, webhooks: row.webhooks }
-    } catch (e) {
-      if (isUniqueViolation(e)) return null // a resend: the general path returns the stored message
-      throw e
-    }
+    const row = await this.batcher.append({
+      siteId: actor.siteId,
+      conversationId: input.conversationId,
+      visitorId: actor.kind === 'visitor' ? actor.visitorId : null,
+      id: message.id,
+      clientId: input.clientId,
+      senderType: actor.kind,
+      senderId,
+      senderName: message.senderName,
+      text: message.text,
+      isPrivate,
+      createdAt,
+      payload,
+    })
+    // null: not open, not the sender's, or a resend (the general path returns the stored message)
+    if (!row) return null
+    return { message: { ...message, seq: row.seq, senderName: row.sender_name }, visitorId: row.visitor_id, webhooks: row.webhooks }
   }
 
   /** Everything after `afterSeq`, oldest first: what a client missed while away. */
