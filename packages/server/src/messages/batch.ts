@@ -40,10 +40,16 @@ interface Pending {
 
 /** The most messages one statement appends. */
 const MAX_BATCH = 256
+/**
+ * Statements in flight at once. While they run, new messages wait and go together in the next
+ * one (group commit): under load batches grow by themselves; when idle a message goes at once.
+ */
+const MAX_IN_FLIGHT = 4
 
 export class AppendBatcher {
   private queue: Pending[] = []
   private scheduled = false
+  private inFlight = 0
 
   constructor(private readonly db: Database) {}
 
@@ -60,9 +66,13 @@ export class AppendBatcher {
 
   private flush(): void {
     this.scheduled = false
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && this.inFlight < MAX_IN_FLIGHT) {
       const batch = this.queue.splice(0, MAX_BATCH)
-      void this.run(batch)
+      this.inFlight++
+      void this.run(batch).finally(() => {
+        this.inFlight--
+        this.flush()
+      })
     }
   }
 
