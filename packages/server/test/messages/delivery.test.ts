@@ -95,6 +95,38 @@ describe('sequence numbers', () => {
   })
 })
 
+describe('group commit', () => {
+  it('a burst over several conversations, with a resend inside it, stores each message once, gap-free', async () => {
+    const chats = await Promise.all([chat(), chat(), chat()])
+    const sockets = chats.map(({ site, a }) => {
+      const socket = rawSocket(s.url, '/agent', { token: a.token, siteId: site.id })
+      cleanup.push(() => socket.close())
+      return socket
+    })
+    await Promise.all(sockets.map((x) => connectRaw(x)))
+    // Everything is emitted in one turn, so the server appends it in shared statements; one
+    // clientId is sent twice in the same burst (a resend racing the original).
+    const acks: Promise<Ack<Message>>[] = []
+    for (let i = 0; i < 20; i++) {
+      chats.forEach(({ conversationId }, k) => acks.push(ask<Ack<Message>>(sockets[k]!, 'message:send', { conversationId, clientId: `burst-${k}-${i}`, text: `m${i}` })))
+    }
+    acks.push(ask<Ack<Message>>(sockets[0]!, 'message:send', { conversationId: chats[0]!.conversationId, clientId: 'burst-0-7', text: 'm7' }))
+    const answers = await Promise.all(acks)
+    expect(answers.every((r) => r.ok)).toBe(true)
+    const got = answers.map((r) => (r as { ok: true; data: Message }).data)
+    const resent = got.filter((m) => m.clientId === 'burst-0-7')
+    expect(resent).toHaveLength(2)
+    expect(resent[1]).toEqual(resent[0])
+    for (const { site, conversationId } of chats) {
+      const stored = await s.db.inSite(site.id, (tx) => tx.message.findMany({ where: { conversationId }, orderBy: { seq: 'asc' } }))
+      expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1)) // "first", "joined", 20 sent
+      expect(new Set(stored.map((m) => m.clientId)).size).toBe(stored.length)
+      const conv = await s.db.inSite(site.id, (tx) => tx.conversation.findUniqueOrThrow({ where: { id: conversationId } }))
+      expect(conv).toMatchObject({ lastSeq: 22, lastPublicSeq: 22, agentReadSeq: 22 })
+    }
+  })
+})
+
 describe('reconnect', () => {
   it('messages:sync after the last seen seq returns exactly the missed messages, in order', async () => {
     const { agent, visitor, conversationId } = await chat()
