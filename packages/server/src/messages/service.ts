@@ -164,7 +164,10 @@ export class MessageService {
   async page(actor: Actor, conversationId: string, q: PageQuery): Promise<MessagePage> {
     const limit = q.limit ?? 50
     return this.ctx.db.inSite(actor.siteId, async (tx) => {
-      await this.access(tx, actor, conversationId)
+      // Row-level security keeps an agent inside their site, so an agent's page needs the
+      // conversation looked up only when it comes back empty (to tell "no messages" from "no
+      // such conversation"); a visitor's ownership is checked first.
+      if (actor.kind === 'visitor') await this.access(tx, actor, conversationId)
       const where: Prisma.MessageWhereInput = {
         conversationId,
         ...(actor.kind === 'visitor' ? { isPrivate: false } : {}),
@@ -173,6 +176,7 @@ export class MessageService {
       }
       const forward = q.after !== undefined
       const rows = await tx.message.findMany({ where, orderBy: { seq: forward ? 'asc' : 'desc' }, take: limit + 1 })
+      if (rows.length === 0 && actor.kind === 'agent') await this.access(tx, actor, conversationId)
       const hasMore = rows.length > limit
       const page = rows.slice(0, limit)
       if (!forward) page.reverse()
