@@ -198,6 +198,9 @@ export const Login = z.object({
 })
 export type Login = z.infer<typeof Login>
 
+/** A calendar date, YYYY-MM-DD, that exists (no 2026-02-30). */
+const IsoDate = z.string().refine(isIsoDate, 'must be a date like 2026-12-25')
+
 const boolQuery = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 
 export const ListConversationsQuery = z
@@ -218,9 +221,9 @@ export const ListConversationsQuery = z
   visitorId: id.optional(),
   q: z.string().trim().min(1).max(200).optional(),
   /** Started on or after this day, in the site's time zone. */
-  from: z.string().refine(isIsoDate, 'must be a date like 2026-12-25').optional(),
+  from: IsoDate.optional(),
   /** Started on or before this day, in the site's time zone. */
-  to: z.string().refine(isIsoDate, 'must be a date like 2026-12-25').optional(),
+  to: IsoDate.optional(),
   /** One score or a comma-separated list (1..5). */
   rating: z
     .string()
@@ -327,8 +330,6 @@ const OpeningRange = z
   .object({ start: HHMM, end: z.union([HHMM, z.literal('24:00')], { message: 'must be HH:MM (00:00 to 24:00)' }) })
   .refine((r) => r.start !== r.end, { message: 'start and end must differ', path: ['end'] })
 
-/** A calendar date, YYYY-MM-DD, that exists (no 2026-02-30). */
-const IsoDate = z.string().refine(isIsoDate, 'must be a date like 2026-12-25')
 
 export const PreChatFieldSchema = z.object({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,49}$/, 'letters, digits and "_"'),
@@ -444,8 +445,8 @@ const DAY_MS = 86_400_000
 /** A site's analytics over a range of days (YYYY-MM-DD, inclusive, in the site's time zone; at most 366 days). */
 export const AnalyticsQuery = z
   .object({
-    from: z.string().refine(isIsoDate, 'must be a date like 2026-12-25'),
-    to: z.string().refine(isIsoDate, 'must be a date like 2026-12-25'),
+    from: IsoDate,
+    to: IsoDate,
   })
   .refine((q) => q.from <= q.to, { message: '"from" must not be after "to"', path: ['to'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * DAY_MS, { message: 'at most 366 days', path: ['to'] })

@@ -25,13 +25,20 @@ import type {
   VisitorPresence,
 } from '@live-chat/protocol'
 import type { Socket } from 'socket.io-client'
-import type { ListConversationsFilter, MessageRange } from '@live-chat/protocol'
-import type { TranscriptFormat } from '@live-chat/protocol'
-import type { AnalyticsQuery, AnalyticsReport } from '@live-chat/protocol'
-import type { CreateWebhook, UpdateWebhook, Webhook, WebhookDelivery } from '@live-chat/protocol'
+import type {
+  AnalyticsQuery,
+  AnalyticsReport,
+  CreateWebhook,
+  ListConversationsFilter,
+  MessageRange,
+  TranscriptFormat,
+  UpdateWebhook,
+  Webhook,
+  WebhookDelivery,
+} from '@live-chat/protocol'
 import { BaseClient, type BaseClientOptions, type BaseEvents } from './base-client.js'
 import { LiveChatError } from './errors.js'
-import { seg } from './http.js'
+import { seg, type QueryValue } from './http.js'
 import { maxSeq, track } from './message-store.js'
 import { messageContent, uploadFile, type SendOptions, type UploadOptions } from './upload.js'
 
@@ -374,12 +381,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
    * ```
    */
   async transcript(conversationId: string, format: TranscriptFormat = 'json', options: DownloadOptions = {}): Promise<Blob> {
-    return this.http<Blob>('GET', this.#site(`/conversations/${seg(conversationId)}/transcript`), {
-      query: { format },
-      responseType: 'blob',
-      signal: options.signal,
-      timeoutMs: options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,
-    })
+    return this.#download(`/conversations/${seg(conversationId)}/transcript`, { format }, options)
   }
 
   /**
@@ -390,12 +392,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
    * attachments. The server streams it, so it may be large: pass `signal` to stop it.
    */
   async exportConversations(filter: ExportConversationsFilter = {}, options: DownloadOptions = {}): Promise<Blob> {
-    return this.http<Blob>('GET', this.#site('/exports/conversations.csv'), {
-      query: { ...filter },
-      responseType: 'blob',
-      signal: options.signal,
-      timeoutMs: options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,
-    })
+    return this.#download('/exports/conversations.csv', { ...filter }, options)
   }
 
   /** Canned responses visible to this agent (shared and personal), optionally filtered. */
@@ -501,15 +498,20 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
    * (admins only).
    */
   async analyticsCsv(query: AnalyticsQuery, options: DownloadOptions = {}): Promise<Blob> {
-    return this.http<Blob>('GET', this.#site('/analytics.csv'), {
-      query: { from: query.from, to: query.to },
+    return this.#download('/analytics.csv', { from: query.from, to: query.to }, options)
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** A file from the current site's `path`, as a Blob (downloads get a longer default timeout). */
+  #download(path: string, query: Record<string, QueryValue>, options: DownloadOptions): Promise<Blob> {
+    return this.http<Blob>('GET', this.#site(path), {
+      query,
       responseType: 'blob',
       signal: options.signal,
       timeoutMs: options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,
     })
   }
-
-  // ------------------------------------------------------------------ internals
 
   /** @internal */
   protected override socketAuth(): Record<string, unknown> {

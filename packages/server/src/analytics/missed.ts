@@ -11,7 +11,7 @@
 // missed; missed first, it stays missed (it was answered late).
 import type { Context } from '../shared/context.js'
 import type { PresenceService } from '../presence/service.js'
-import { loadViews } from '../conversations/views.js'
+import { loadViewsMany } from '../conversations/views.js'
 
 /** Sites handled per sweep (the oldest waits first); the rest wait for the next sweep. */
 const SITES_PER_SWEEP = 50
@@ -45,12 +45,7 @@ export class MissedSweep {
           AND c.status IN ('pending', 'active') AND c.first_response_at IS NULL AND c.missed_at IS NULL AND NOT c.is_offline
           AND c.first_message_at <= now() - make_interval(mins => s.missed_after_minutes)
         RETURNING c.id`
-      const out = []
-      for (const { id } of rows) {
-        const v = await loadViews(tx, this.presence, id)
-        if (v) out.push(v)
-      }
-      return out
+      return loadViewsMany(tx, this.presence, rows.map((r) => r.id))
     })
     for (const v of views) this.ctx.publish.conversationMissed(v.summary)
     if (views.length > 0) this.ctx.log.info({ siteId, conversations: views.length }, 'conversations missed')

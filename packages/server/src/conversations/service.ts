@@ -23,13 +23,13 @@ import { ListConversationsQuery as ListQuerySchema } from '@live-chat/protocol'
 import type { AgentActor, Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, fromUnknown, invalidPayload, invalidState, notFound } from '../shared/errors.js'
-import { agentName, agentWithUser, conversationFull, toMessage, toVisitorConversation } from '../shared/map.js'
+import { agentName, agentWithUser, toMessage, toVisitorConversation } from '../shared/map.js'
 import { appendMessage, lockConversation, storedText, type LockedConversation, type MessageRow } from '../messages/store.js'
 import type { PresenceService } from '../presence/service.js'
 import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
 import type { Routing } from './routing.js'
-import { loadViews, views, withLastMessage, type ConversationViews } from './views.js'
+import { loadViews, loadViewsMany, type ConversationViews } from './views.js'
 import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
 import { conversationIds, filterCondition } from '../history/filters.js'
 
@@ -191,18 +191,14 @@ export class ConversationService {
     // the page's rows are then loaded as usual, in the page's order.
     const where = filterCondition(actor, q)
     const after = q.cursor ? decodeCursor(q.cursor) : null
-    const { rows, online } = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      const ids = await conversationIds(tx, where, after, limit + 1)
-      const found = new Map((await withLastMessage(tx, await tx.conversation.findMany({ where: { id: { in: ids } }, ...conversationFull }))).map((r) => [r.id, r]))
-      const rows = ids.flatMap((id) => found.get(id) ?? [])
-      const online = await this.presence.online(tx, 'visitor', [...new Set(rows.map((r) => r.visitorId))])
-      return { rows, online }
-    })
+    const rows = await this.ctx.db.inSite(actor.siteId, async (tx) =>
+      (await loadViewsMany(tx, this.presence, await conversationIds(tx, where, after, limit + 1))).map((v) => v.summary),
+    )
     const page = rows.slice(0, limit)
     const last = page.at(-1)
     return {
-      items: page.map((r) => views(r, online.has(r.visitorId)).summary),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.lastActivityAt, last.id) : null,
+      items: page,
+      nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.lastActivityAt), last.id) : null,
     }
   }
 

@@ -1,9 +1,9 @@
 // Loading a conversation as agents and as its visitor see it.
 import type { ConversationSummary, VisitorConversation } from '@live-chat/protocol'
-import type { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
 import { conversationFull, toConversationSummary, toVisitorConversation, type ConversationFull } from '../shared/map.js'
 import type { PresenceService } from '../presence/service.js'
+import type { MessageRow } from '../messages/store.js'
 
 export interface ConversationViews {
   summary: ConversationSummary
@@ -11,9 +11,22 @@ export interface ConversationViews {
 }
 
 export async function loadViews(tx: Tx, presence: PresenceService, id: string): Promise<ConversationViews | null> {
-  const [c] = await withLastMessage(tx, await tx.conversation.findMany({ where: { id }, ...conversationFull }))
+  const c = await tx.conversation.findUnique({ where: { id }, ...conversationFull })
   if (!c) return null
-  return views(c, (await presence.connections(tx, 'visitor', c.visitorId)) > 0)
+  // One conversation's preview: the (conversation_id, seq) index walked backwards, one row.
+  const last = await tx.message.findFirst({ where: { conversationId: id, senderType: { not: 'system' } }, orderBy: { seq: 'desc' } })
+  return views({ ...c, messages: last ? [last] : [] }, (await presence.connections(tx, 'visitor', c.visitorId)) > 0)
+}
+
+/** Several conversations' views, in the order of `ids` (those not found are left out). */
+export async function loadViewsMany(tx: Tx, presence: PresenceService, ids: string[]): Promise<ConversationViews[]> {
+  const rows = await withLastMessage(tx, await tx.conversation.findMany({ where: { id: { in: ids } }, ...conversationFull }))
+  const online = await presence.online(tx, 'visitor', [...new Set(rows.map((r) => r.visitorId))])
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return ids.flatMap((id) => {
+    const r = byId.get(id)
+    return r ? [views(r, online.has(r.visitorId))] : []
+  })
 }
 
 /**
@@ -38,8 +51,6 @@ export async function withLastMessage<C extends { id: string }>(tx: Tx, rows: C[
     return { ...r, messages: m ? [m] : [] }
   })
 }
-
-type MessageRow = Prisma.MessageGetPayload<object>
 
 export function views(c: ConversationFull, visitorOnline: boolean): ConversationViews {
   return { summary: toConversationSummary(c, visitorOnline), visitorView: toVisitorConversation(c) }

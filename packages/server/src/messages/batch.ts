@@ -82,10 +82,7 @@ export class AppendBatcher {
     try {
       const rows = await this.many(batch.map((p) => p.input))
       const byIndex = new Map(rows.map((r) => [r.n, r]))
-      batch.forEach((p, i) => {
-        const row = byIndex.get(i + 1)
-        p.resolve(row ? { seq: row.seq, sender_name: row.sender_name, visitor_id: row.visitor_id, webhooks: row.webhooks } : null)
-      })
+      batch.forEach((p, i) => p.resolve(byIndex.get(i + 1) ?? null))
     } catch (e) {
       if (!isUniqueViolation(e)) {
         for (const p of batch) p.reject(e)

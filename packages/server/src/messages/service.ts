@@ -177,7 +177,6 @@ export class MessageService {
     return { messages: page.map(toMessage), hasMore }
   }
 
-
   /** Moves the actor's side's read (and delivered) watermark forward; never back. */
   async mark(actor: Actor, conversationId: string, seq: number, what: 'read' | 'delivered'): Promise<void> {
     const side = actor.kind

@@ -4,7 +4,7 @@
 // command is never cut between its write and its ack by a shutdown.
 import type { RequestHandler } from 'express'
 import type { ErrorBody } from '@live-chat/protocol'
-import type { Metrics, NamespaceName } from './metrics.js'
+import { withTimeout, type Metrics, type NamespaceName } from './metrics.js'
 
 interface CommandSocket {
   use(fn: (packet: unknown[], next: (err?: Error) => void) => void): unknown
@@ -100,13 +100,11 @@ export class Drain {
   async drain(timeoutMs: number): Promise<boolean> {
     this.#draining = true
     if (this.inFlight === 0) return true
-    let timer: NodeJS.Timeout | undefined
-    const settled = await Promise.race([
-      new Promise<true>((resolve) => this.#idle.push(() => resolve(true))),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
-    ])
-    clearTimeout(timer)
-    return settled
+    const idle = new Promise<void>((resolve) => this.#idle.push(resolve))
+    return withTimeout(idle, timeoutMs).then(
+      () => true,
+      () => false,
+    )
   }
 
   #check(): void {
@@ -136,7 +134,5 @@ export async function closeTransports(namespaces: { sockets: Map<string, { conn:
         conn.close()
       }),
   )
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([Promise.all(closing), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))])
-  clearTimeout(timer)
+  await withTimeout(Promise.all(closing), timeoutMs).catch(() => undefined)
 }

@@ -5,6 +5,7 @@ import express from 'express'
 import type { Database } from '../shared/db/index.js'
 import type { Drain } from './drain.js'
 import { withTimeout, type Metrics } from './metrics.js'
+import { bearer } from '../shared/auth.js'
 
 export interface OpsOptions {
   db: Database
@@ -66,8 +67,8 @@ function metricsAccess(token: string | undefined, env: OpsOptions['env']): (auth
   // Compared as digests: constant time whatever the lengths.
   const want = digest(token)
   return (authorization) => {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
-    return m && crypto.timingSafeEqual(digest(m[1]!), want) ? 'ok' : 'denied'
+    const given = bearer(authorization)
+    return given !== undefined && crypto.timingSafeEqual(digest(given), want) ? 'ok' : 'denied'
   }
 }
 
