@@ -92,6 +92,7 @@ export class LcdChart extends LitElement {
   labelHeader = ''
 
   #chart: Chart<'line' | 'bar', number[], string> | null = null
+  #drawn = ''
 
   override connectedCallback(): void {
     super.connectedCallback()
@@ -137,6 +138,11 @@ export class LcdChart extends LitElement {
       this.#chart.destroy()
       this.#chart = null
     }
+    // The page hands new arrays on every render (a download starting, a load finishing): redraw
+    // (and re-animate) only when the figures themselves changed.
+    const drawn = JSON.stringify([this.type, this.labels, this.series])
+    if (this.#chart && drawn === this.#drawn) return
+    this.#drawn = drawn
     const data = {
       labels: this.labels,
       datasets: this.series.map((s) => ({
