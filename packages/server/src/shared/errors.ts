@@ -86,3 +86,9 @@ export function isUniqueViolation(e: unknown): boolean {
   const cause = err.meta?.driverAdapterError?.cause
   return err.code === 'P2002' || String(err.meta?.code ?? cause?.originalCode ?? '') === '23505' || cause?.kind === 'UniqueConstraintViolation'
 }
+
+/** Whether a database error is a deadlock Postgres broke by failing this statement (SQLSTATE 40P01). */
+export function isDeadlock(e: unknown): boolean {
+  const err = (e ?? {}) as MaybeDbError
+  return String(err.meta?.code ?? err.meta?.driverAdapterError?.cause?.originalCode ?? '') === '40P01'
+}

@@ -1,0 +1,181 @@
+// Group commit (AppendBatcher → mod_chat_append_messages): a batch of text messages over several
+// conversations is stored by one statement with the same rules as one message at a time — seqs
+// in arrival order, every counter moved, webhooks queued, refusals left to the general path —
+// against the real database.
+import crypto from 'node:crypto'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { LiveChatClient } from '@live-chat/sdk'
+import { AppendBatcher, type AppendInput, type AppendRow } from '../../src/messages/batch.js'
+import { startServer, type TestServer } from '../helpers.js'
+
+let s: TestServer
+const cleanup: (() => void)[] = []
+beforeAll(async () => {
+  s = await startServer()
+})
+afterEach(() => {
+  for (const c of cleanup.splice(0)) c()
+})
+afterAll(() => s.close())
+
+/** A site with one agent, and `n` visitors each with a started conversation (first message "hi"). */
+async function siteWithConversations(n: number) {
+  const site = await s.fx.site()
+  const agent = await s.fx.agent(site.id, { name: 'Ada' })
+  const conversations = []
+  for (let i = 0; i < n; i++) {
+    const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' })
+    cleanup.push(() => visitor.disconnect())
+    const { conversation } = await visitor.startConversation({ message: 'hi' })
+    const row = await conversationRow(site.id, conversation.id)
+    conversations.push({ id: conversation.id, visitorId: row.visitorId, lastSeq: row.lastSeq })
+  }
+  return { site, agent, conversations }
+}
+
+const conversationRow = (siteId: string, id: string) => s.db.inSite(siteId, (tx) => tx.conversation.findUniqueOrThrow({ where: { id } }))
+const messages = (siteId: string, conversationId: string) =>
+  s.db.inSite(siteId, (tx) => tx.message.findMany({ where: { conversationId }, orderBy: { seq: 'asc' } }))
+
+function input(siteId: string, conversationId: string, from: { visitorId: string } | { agentId: string; name: string }, text: string, isPrivate = false): AppendInput {
+  const id = crypto.randomUUID()
+  const createdAt = new Date()
+  const visitor = 'visitorId' in from
+  return {
+    siteId,
+    conversationId,
+    visitorId: visitor ? from.visitorId : null,
+    id,
+    clientId: `batch_${crypto.randomBytes(6).toString('hex')}`,
+    senderType: visitor ? 'visitor' : 'agent',
+    senderId: visitor ? from.visitorId : from.agentId,
+    senderName: visitor ? null : from.name,
+    text,
+    isPrivate,
+    createdAt,
+    payload: isPrivate ? null : JSON.stringify({ event: 'message.created', siteId, createdAt: createdAt.toISOString(), data: { message: { id, text } } }),
+  }
+}
+
+/** Appends all in the same turn of the event loop, so they go in one statement. */
+const appendTogether = (batcher: AppendBatcher, inputs: AppendInput[]): Promise<(AppendRow | null)[]> => Promise.all(inputs.map((i) => batcher.append(i)))
+
+describe('group commit', () => {
+  it('stores a batch over several conversations in arrival order, with every counter moved', async () => {
+    const { site, agent, conversations } = await siteWithConversations(2)
+    const [c1, c2] = conversations as [(typeof conversations)[0], (typeof conversations)[0]]
+    const ada = { agentId: agent.id, name: 'Ada' }
+    const batch = [
+      input(site.id, c1.id, { visitorId: c1.visitorId }, 'one'),
+      input(site.id, c2.id, ada, 'two'),
+      input(site.id, c1.id, ada, 'three'),
+      input(site.id, c1.id, ada, 'a note', true),
+      input(site.id, c2.id, { visitorId: c2.visitorId }, 'four'),
+      input(site.id, c1.id, { visitorId: c1.visitorId }, 'five'),
+    ]
+    const rows = await appendTogether(new AppendBatcher(s.db), batch)
+
+    expect(rows.map((r) => r?.seq)).toEqual([c1.lastSeq + 1, c2.lastSeq + 1, c1.lastSeq + 2, c1.lastSeq + 3, c2.lastSeq + 2, c1.lastSeq + 4])
+    expect(rows.map((r) => r?.visitor_id)).toEqual([c1.visitorId, c2.visitorId, c1.visitorId, c1.visitorId, c2.visitorId, c1.visitorId])
+    expect(rows[2]?.sender_name).toBe('Ada')
+    expect(rows.map((r) => r?.webhooks)).toEqual([0, 0, 0, 0, 0, 0])
+
+    const stored = await messages(site.id, c1.id)
+    expect(stored.slice(-4).map((m) => [m.seq, m.content, m.senderType, m.isPrivate])).toEqual([
+      [c1.lastSeq + 1, 'one', 'visitor', false],
+      [c1.lastSeq + 2, 'three', 'agent', false],
+      [c1.lastSeq + 3, 'a note', 'agent', true],
+      [c1.lastSeq + 4, 'five', 'visitor', false],
+    ])
+    const one = await conversationRow(site.id, c1.id)
+    expect(one.lastSeq).toBe(c1.lastSeq + 4)
+    expect(one.lastPublicSeq).toBe(c1.lastSeq + 4)
+    expect(one.visitorReadSeq).toBe(c1.lastSeq + 4)
+    expect(one.visitorDeliveredSeq).toBe(c1.lastSeq + 4)
+    // The agent's last message here is the private note: they have seen up to it.
+    expect(one.agentReadSeq).toBe(c1.lastSeq + 3)
+    expect(one.firstResponseAt?.toISOString()).toBe(batch[2]!.createdAt.toISOString())
+    expect(one.lastMessageAt?.toISOString()).toBe(batch[5]!.createdAt.toISOString())
+    expect(one.lastActivityAt.toISOString()).toBe(batch[5]!.createdAt.toISOString())
+
+    const two = await conversationRow(site.id, c2.id)
+    expect([two.lastSeq, two.lastPublicSeq, two.agentReadSeq, two.visitorReadSeq]).toEqual([c2.lastSeq + 2, c2.lastSeq + 2, c2.lastSeq + 1, c2.lastSeq + 2])
+    expect(two.firstResponseAt?.toISOString()).toBe(batch[1]!.createdAt.toISOString())
+  })
+
+  it('a private note moves neither the public seq nor the first response', async () => {
+    const { site, agent, conversations } = await siteWithConversations(1)
+    const c = conversations[0]!
+    const [note, other] = await appendTogether(new AppendBatcher(s.db), [
+      input(site.id, c.id, { agentId: agent.id, name: 'Ada' }, 'internal', true),
+      input(site.id, c.id, { visitorId: c.visitorId }, 'hello?'),
+    ])
+    expect([note?.seq, other?.seq]).toEqual([c.lastSeq + 1, c.lastSeq + 2])
+    const row = await conversationRow(site.id, c.id)
+    expect(row.lastPublicSeq).toBe(c.lastSeq + 2)
+    expect(row.firstResponseAt).toBeNull()
+  })
+
+  it('leaves refused messages to the general path and stores the rest of the batch', async () => {
+    const { site, agent, conversations } = await siteWithConversations(3)
+    const [mine, theirs, closed] = conversations as [(typeof conversations)[0], (typeof conversations)[0], (typeof conversations)[0]]
+    const other = await siteWithConversations(1)
+    await s.db.inSite(site.id, (tx) => tx.conversation.update({ where: { id: closed.id }, data: { status: 'resolved' } }))
+    const ada = { agentId: agent.id, name: 'Ada' }
+    const rows = await appendTogether(new AppendBatcher(s.db), [
+      input(site.id, mine.id, { visitorId: mine.visitorId }, 'fine'),
+      // a visitor writing into someone else's conversation
+      input(site.id, theirs.id, { visitorId: mine.visitorId }, 'not yours'),
+      // an agent of this site writing into another site's conversation
+      input(site.id, other.conversations[0]!.id, ada, 'wrong site'),
+      // a conversation that is not open
+      input(site.id, closed.id, ada, 'too late'),
+      input(site.id, mine.id, ada, 'also fine'),
+    ])
+    expect(rows.map((r) => r?.seq ?? null)).toEqual([mine.lastSeq + 1, null, null, null, mine.lastSeq + 2])
+    expect((await conversationRow(site.id, theirs.id)).lastSeq).toBe(theirs.lastSeq)
+    expect((await conversationRow(site.id, closed.id)).lastSeq).toBe(closed.lastSeq)
+    expect((await conversationRow(other.site.id, other.conversations[0]!.id)).lastSeq).toBe(other.conversations[0]!.lastSeq)
+    expect((await messages(site.id, theirs.id)).map((m) => m.content)).not.toContain('not yours')
+  })
+
+  it('a resend inside a batch: the others are stored one by one, the resend is left to the general path', async () => {
+    const { site, conversations } = await siteWithConversations(1)
+    const c = conversations[0]!
+    const batcher = new AppendBatcher(s.db)
+    const first = input(site.id, c.id, { visitorId: c.visitorId }, 'first')
+    expect((await batcher.append(first))?.seq).toBe(c.lastSeq + 1)
+    const rows = await appendTogether(batcher, [
+      input(site.id, c.id, { visitorId: c.visitorId }, 'a'),
+      { ...first, id: crypto.randomUUID() },
+      input(site.id, c.id, { visitorId: c.visitorId }, 'b'),
+    ])
+    expect(rows.map((r) => r?.seq ?? null)).toEqual([c.lastSeq + 2, null, c.lastSeq + 3])
+    expect((await messages(site.id, c.id)).slice(-3).map((m) => m.content)).toEqual(['first', 'a', 'b'])
+  })
+
+  it('queues message.created webhooks in the same statement, with seq and sender name filled in', async () => {
+    const { site, agent, conversations } = await siteWithConversations(1)
+    const c = conversations[0]!
+    const hook = await s.db.inSite(site.id, (tx) =>
+      tx.webhook.create({ data: { siteId: site.id, url: 'http://127.0.0.1:9/hook', events: ['message.created'], secret: 'x'.repeat(32) } }),
+    )
+    const before = await s.db.inSite(site.id, (tx) => tx.webhookDelivery.count({ where: { webhookId: hook.id } }))
+    const batch = [
+      input(site.id, c.id, { agentId: agent.id, name: 'Ada' }, 'public'),
+      input(site.id, c.id, { agentId: agent.id, name: 'Ada' }, 'private', true),
+      input(site.id, c.id, { visitorId: c.visitorId }, 'thanks'),
+    ]
+    const rows = await appendTogether(new AppendBatcher(s.db), batch)
+    expect(rows.map((r) => r?.webhooks)).toEqual([1, 0, 1])
+    const queued = await s.db.inSite(site.id, (tx) => tx.webhookDelivery.findMany({ where: { webhookId: hook.id }, orderBy: { createdAt: 'asc' } }))
+    expect(queued.length - before).toBe(2)
+    const bodies = queued.slice(-2).map((d) => (d.payload as { data: { message: { id: string; seq: number; senderName: string | null } } }).data.message)
+    expect(bodies).toEqual(
+      expect.arrayContaining([
+        { id: batch[0]!.id, text: 'public', seq: c.lastSeq + 1, senderName: 'Ada' },
+        { id: batch[2]!.id, text: 'thanks', seq: c.lastSeq + 3, senderName: null },
+      ]),
+    )
+  })
+})
