@@ -3,7 +3,9 @@
 //
 // BENCH_PAIRS conversations (default 25), each in its own site with one agent, so every message
 // reaches one agent and the visitor's own room on both servers (the bare server broadcasts
-// exactly like ours: to `site:<id>` in /agent and `visitor:<id>` in /visitor). Visitor and agent
+// like ours: to `site:<id>` in /agent and `visitor:<id>` in /visitor; ours leaves out the socket
+// that sent the message, whose ack carries it, where bare's plain broadcast echoes it back too, so
+// bare writes three packets per message and ours two). Visitor and agent
 // both send, closed loop: BENCH_WINDOW messages in flight per socket (default 1), the next one
 // sent when the ack of the last arrives. BENCH_WARMUP_SECONDS (2) are not counted, then
 // BENCH_SECONDS (8) are. Also shown: messages per CPU-second of the server process, a figure
@@ -91,7 +93,7 @@ async function measure(kind, options, { pairs, window, warmup, seconds }) {
       }
     }
     for (const c of convs) {
-      // Deliveries to the other side (each side also hears its own messages back, on both servers).
+      // Deliveries to the other side (bare also echoes each message to its sender; not counted).
       c.agent.on('message:created', (m) => {
         if (measuring && m.senderType === 'visitor') delivered++
       })

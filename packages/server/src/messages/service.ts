@@ -41,13 +41,16 @@ export class MessageService {
     this.batcher = new AppendBatcher(ctx.db)
   }
 
-  /** Stores a message (with its attachments, in the same transaction) and announces it. Idempotent on clientId. */
-  async send(actor: Actor, input: AgentSendMessage): Promise<SendResult> {
+  /**
+   * Stores a message (with its attachments, in the same transaction) and announces it. Idempotent
+   * on clientId. `sender`: the id of the socket it came from, which its ack answers instead.
+   */
+  async send(actor: Actor, input: AgentSendMessage, sender?: string): Promise<SendResult> {
     const isPrivate = actor.kind === 'agent' && input.private === true
     const fast = await this.appendText(actor, input, isPrivate)
     if (fast) {
       this.ctx.metrics?.messageStored(actor.kind)
-      this.ctx.publish.message(actor.siteId, fast.visitorId, fast.message, fast.webhooks)
+      this.ctx.publish.message(actor.siteId, fast.visitorId, fast.message, { webhooksQueued: fast.webhooks, sender })
       if (actor.kind === 'agent' && !isPrivate) await this.emails?.agentReplied(actor.siteId, input.conversationId)
       return { message: fast.message, created: true }
     }
@@ -95,7 +98,7 @@ export class MessageService {
       this.ctx.metrics?.messageStored('system', r.extra.length)
     }
     for (const m of r.extra) this.ctx.publish.message(actor.siteId, r.visitorId, toMessage(m))
-    this.ctx.publish.message(actor.siteId, r.visitorId, message)
+    this.ctx.publish.message(actor.siteId, r.visitorId, message, { sender })
     // An absent visitor gets agents' replies by email, batched (see email/service.ts).
     if (r.created && actor.kind === 'agent' && !isPrivate) await this.emails?.agentReplied(actor.siteId, input.conversationId)
     if (r.statusChanged) {

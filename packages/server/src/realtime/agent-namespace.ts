@@ -35,7 +35,7 @@ export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger
 function agentCommands(s: Services, log: Logger): Command<AgentSocket>[] {
   const actorOf = (socket: AgentSocket) => socket.data.actor
   return [
-    command('message:send', AgentSendMessage, async (socket: AgentSocket, i) => (await s.messages.send(actorOf(socket), i)).message, log),
+    command('message:send', AgentSendMessage, async (socket: AgentSocket, i) => (await s.messages.send(actorOf(socket), i, socket.id)).message, log),
     command('messages:sync', SyncMessages, (socket: AgentSocket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit), log),
     command('typing:set', SetTyping, async (socket: AgentSocket, i) => {
       const visitorId = await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))

@@ -12,6 +12,12 @@ import type {
 } from '@live-chat/protocol'
 import { rooms, type AgentNamespace, type VisitorNamespace } from './types.js'
 
+export interface MessageOptions {
+  webhooksQueued?: number
+  /** The id of the socket that sent the message (it gets it in its ack instead). */
+  sender?: string
+}
+
 export class Publisher {
   constructor(
     private readonly visitors: VisitorNamespace,
@@ -21,11 +27,16 @@ export class Publisher {
   /**
    * A stored message: to the site's agents, and (unless it is a private note) to its visitor.
    * `webhooksQueued`: how many webhook deliveries the message's own statement already queued
-   * (see mod_chat_append_message); undefined when none was queued yet.
+   * (see mod_chat_append_messages); undefined when none was queued yet. `sender`: the socket
+   * that sent it, which is left out: the ack of its message:send already carries the message
+   * (the sender's other tabs and devices still get it here).
    */
-  message(siteId: string, visitorId: string, message: Message, _webhooksQueued?: number): void {
-    this.agents.to(rooms.siteAgents(siteId)).emit('message:created', message)
-    if (!message.private) this.visitors.to(rooms.visitor(visitorId)).emit('message:created', message)
+  message(siteId: string, visitorId: string, message: Message, opts: MessageOptions = {}): void {
+    const agents = this.agents.to(rooms.siteAgents(siteId))
+    ;(opts.sender ? agents.except(opts.sender) : agents).emit('message:created', message)
+    if (message.private) return
+    const visitors = this.visitors.to(rooms.visitor(visitorId))
+    ;(opts.sender ? visitors.except(opts.sender) : visitors).emit('message:created', message)
   }
 
   conversationCreated(summary: ConversationSummary): void {

@@ -46,7 +46,7 @@ function visitorCommands(s: Services, log: Logger): Command<VisitorSocket>[] {
     }, log),
     command('message:send', SendMessage, async (socket: VisitorSocket, input) => {
       await s.limits.message(actorOf(socket))
-      const { message } = await s.messages.send(actorOf(socket), input)
+      const { message } = await s.messages.send(actorOf(socket), input, socket.id)
       allow(socket, input.conversationId)
       return message
     }, log),

@@ -2,7 +2,7 @@
 // transaction commits, so queueing here sees every event of every path (HTTP, socket, routing)
 // without the services knowing about webhooks.
 import type { ConversationSummary, Message } from '@live-chat/protocol'
-import { Publisher } from '../realtime/publisher.js'
+import { Publisher, type MessageOptions } from '../realtime/publisher.js'
 import type { AgentNamespace, VisitorNamespace } from '../realtime/types.js'
 import type { WebhookService } from './service.js'
 
@@ -15,10 +15,10 @@ export class WebhookPublisher extends Publisher {
     super(visitors, agents)
   }
 
-  override message(siteId: string, visitorId: string, message: Message, webhooksQueued?: number): void {
-    super.message(siteId, visitorId, message)
-    if (webhooksQueued === undefined) this.webhooks.message(siteId, message)
-    else if (webhooksQueued > 0) this.webhooks.onQueued()
+  override message(siteId: string, visitorId: string, message: Message, opts: MessageOptions = {}): void {
+    super.message(siteId, visitorId, message, opts)
+    if (opts.webhooksQueued === undefined) this.webhooks.message(siteId, message)
+    else if (opts.webhooksQueued > 0) this.webhooks.onQueued()
   }
 
   override conversationCreated(summary: ConversationSummary): void {

@@ -79,6 +79,39 @@ describe('idempotent send', () => {
   })
 })
 
+describe('fan-out', () => {
+  it("the sending socket gets its message in the ack only; the sender's other tabs and the other side get message:created", async () => {
+    const { site, a, visitor, conversationId } = await chat()
+    const open = async (ns: '/visitor' | '/agent', auth: Record<string, unknown>) => {
+      const socket = rawSocket(s.url, ns, auth)
+      cleanup.push(() => socket.close())
+      await connectRaw(socket)
+      const heard: Message[] = []
+      socket.on('message:created', (m: Message) => heard.push(m))
+      return { socket, heard }
+    }
+    const tab1 = await open('/visitor', { token: visitor.token })
+    const tab2 = await open('/visitor', { token: visitor.token })
+    const agent1 = await open('/agent', { token: a.token, siteId: site.id })
+    const agent2 = await open('/agent', { token: a.token, siteId: site.id })
+
+    const fromVisitor = await ask<Ack<Message>>(tab1.socket, 'message:send', { conversationId, clientId: 'fanout-visitor-01', text: 'from tab 1' })
+    const fromAgent = await ask<Ack<Message>>(agent1.socket, 'message:send', { conversationId, clientId: 'fanout-agent-0001', text: 'from agent 1' })
+    expect(fromVisitor.ok && fromAgent.ok).toBe(true)
+    if (!fromVisitor.ok || !fromAgent.ok) return
+    const ids = (heard: Message[]) => heard.map((m) => m.id)
+    await eventually(() => ids(tab2.heard).length === 2 && ids(agent2.heard).length === 2, 5_000, 'both messages at the other sockets')
+    expect(ids(tab2.heard)).toEqual([fromVisitor.data.id, fromAgent.data.id])
+    expect(ids(agent2.heard)).toEqual([fromVisitor.data.id, fromAgent.data.id])
+    await eventually(() => tab1.heard.length === 1 && agent1.heard.length === 1, 5_000, 'the other side’s message at each sender')
+    // A round trip on each sender after everything else: an echo of its own would have come by now.
+    await ask(tab1.socket, 'messages:sync', { conversationId, afterSeq: 0 })
+    await ask(agent1.socket, 'messages:sync', { conversationId, afterSeq: 0 })
+    expect(ids(tab1.heard)).toEqual([fromAgent.data.id])
+    expect(ids(agent1.heard)).toEqual([fromVisitor.data.id])
+  })
+})
+
 describe('sequence numbers', () => {
   it('stay gap-free and unique when both sides send at once', async () => {
     const { site, agent, visitor, conversationId } = await chat()
