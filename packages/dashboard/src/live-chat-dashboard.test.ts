@@ -1,6 +1,7 @@
 // <live-chat-dashboard>: sign-in, the session kept across reloads (with `persist`), the agent's
 // status, teammates' presence, pages by URL hash, sign-out; against the real server.
 import { agentClient, assert, axeCheck, cleanup, createSite, mount, waitFor, type TestSite } from '../../../test/browser/helpers.js'
+import { LiveChatClient } from '@live-chat/sdk'
 import type { LiveChatDashboard } from './live-chat-dashboard.js'
 import './index.js'
 
@@ -95,6 +96,30 @@ describe('<live-chat-dashboard>', () => {
     out.click()
     await waitFor(() => $(second, 'lcd-login'), 5_000, 'the sign-in form')
     assert(!localStorage.getItem(KEY), 'the token is gone')
+  })
+
+  it('tells the page the unread count once per change, in the title too, and zero after sign-out', async () => {
+    const site = await createSite({ agents: 1 })
+    const counts: number[] = []
+    const onUnread = (e: Event) => counts.push((e as CustomEvent<{ count: number }>).detail.count)
+    document.addEventListener('lcd-unread-change', onUnread)
+    const visitor = new LiveChatClient({ url: site.url, siteId: site.siteId, storage: 'memory' })
+    try {
+      const el = dashboard(site)
+      await signIn(el, site.agents[0]!.email, site.agents[0]!.password)
+      await waitFor(() => $(el, 'select#status'), 10_000, 'signed in')
+      await visitor.startConversation({ message: 'Is anyone there?' })
+      await waitFor(() => counts.at(-1) === 1, 10_000, `an unread count of 1 (got ${counts.join(',')})`)
+      assert(counts.filter((c) => c === 1).length === 1, `one event for the change to 1, not one per element (got ${counts.join(',')})`)
+      assert(/^\(1\)/.test(document.title), `the title counts it: ${document.title}`)
+
+      Array.from(el.shadowRoot!.querySelectorAll('button')).find((b) => b.textContent === 'Sign out')!.click()
+      await waitFor(() => counts.at(-1) === 0, 5_000, `zero after sign-out (got ${counts.join(',')})`)
+      assert(!document.title.startsWith('('), `the title has no count: ${document.title}`)
+    } finally {
+      visitor.disconnect()
+      document.removeEventListener('lcd-unread-change', onUnread)
+    }
   })
 
   it('without `persist` stores nothing, and a stale stored token leads to the sign-in form', async () => {

@@ -198,7 +198,7 @@ export class LiveChatDashboard extends LitElement {
     this._session = null
     this._me = null
     this.token = ''
-    titleCount(0)
+    this.#setUnread(0)
     this.dispatchEvent(new CustomEvent('lcd-logout', { detail: {}, bubbles: true, composed: true }))
     void this.#start()
   }
@@ -249,7 +249,11 @@ export class LiveChatDashboard extends LitElement {
           .agents=${this._agents}
           .selectedId=${this._selected}
           @lcd-select=${(e: CustomEvent<{ id: string }>) => this.#go('inbox', e.detail.id)}
-          @lcd-unread-change=${(e: CustomEvent<{ count: number }>) => this.#setUnread(e.detail.count)}
+          @lcd-unread-change=${(e: CustomEvent<{ count: number }>) => {
+            // The shell re-fires it as its own (once, and only when the count changes).
+            e.stopPropagation()
+            this.#setUnread(e.detail.count)
+          }}
         ></lcd-inbox>
         ${this._route === 'canned' ? html`<lcd-canned-responses .client=${this.#client} .me=${me}></lcd-canned-responses>` : nothing}
         ${this._route === 'analytics' ? html`<lcd-analytics .client=${this.#client} ?admin=${me.role === 'admin'}></lcd-analytics>` : nothing}
