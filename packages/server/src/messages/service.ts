@@ -15,6 +15,7 @@ import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
 import { appendMessage, lockConversation, storedText, type MessageRow } from './store.js'
 import { AppendBatcher } from './batch.js'
+import { queueDeliveries } from '../webhooks/service.js'
 
 export interface SendResult {
   message: Message
@@ -63,7 +64,7 @@ export class MessageService {
       })
       if (existing) {
         if (existing.senderId !== senderId) throw new AppError('conflict', 'this clientId was used by another sender')
-        return { message: existing, created: false, extra: [], statusChanged: false, visitorId: conv.visitorId }
+        return { message: existing, created: false, extra: [], statusChanged: false, visitorId: conv.visitorId, webhooks: 0 }
       }
       const extra = []
       let statusChanged = false
@@ -88,17 +89,20 @@ export class MessageService {
         attachments: files.attachments,
       })
       await files.link(message.id)
-      return { message, created: true, extra, statusChanged, visitorId: conv.visitorId }
+      // Its message.created webhooks commit with it, as on the fast path (a resend then never queues them again).
+      const webhooks = isPrivate ? 0 : await queueDeliveries(tx, actor.siteId, 'message.created', { message: toMessage(message) })
+      return { message, created: true, extra, statusChanged, visitorId: conv.visitorId, webhooks }
     })
     const message = toMessage(r.message)
     // A resend is announced again too: if this process died between storing and announcing
     // the first time, this is how the other side hears of it. Clients drop repeats by seq.
+    // Webhooks are not queued again: they were queued with the message.
     if (r.created) {
       this.ctx.metrics?.messageStored(actor.kind)
       this.ctx.metrics?.messageStored('system', r.extra.length)
     }
     for (const m of r.extra) this.ctx.publish.message(actor.siteId, r.visitorId, toMessage(m))
-    this.ctx.publish.message(actor.siteId, r.visitorId, message, { sender })
+    this.ctx.publish.message(actor.siteId, r.visitorId, message, { sender, webhooksQueued: r.webhooks })
     // An absent visitor gets agents' replies by email, batched (see email/service.ts).
     if (r.created && actor.kind === 'agent' && !isPrivate) await this.emails?.agentReplied(actor.siteId, input.conversationId)
     if (r.statusChanged) {

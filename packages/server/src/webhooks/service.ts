@@ -131,17 +131,22 @@ export class WebhookService {
   }
 
   async enqueue(siteId: string, event: WebhookEvent, data: Record<string, unknown>): Promise<number> {
-    const payload = JSON.stringify({ event, siteId, createdAt: new Date().toISOString(), data })
-    const n = await this.db.inSite(
-      siteId,
-      (tx) => tx.$executeRaw`
-        INSERT INTO mod_chat_webhook_deliveries (site_id, webhook_id, event, payload)
-        SELECT site_id, id, ${event}, ${payload}::jsonb FROM mod_chat_webhooks
-        WHERE site_id = ${siteId}::uuid AND active AND ${event} = ANY(events)`,
-    )
+    const n = await this.db.inSite(siteId, (tx) => queueDeliveries(tx, siteId, event, data))
     if (n > 0) this.onQueued()
     return n
   }
+}
+
+/**
+ * Queues one delivery per active webhook of the site subscribed to the event, in the caller's
+ * transaction (so the event commits, or not, with the change it reports). Returns how many.
+ */
+export function queueDeliveries(tx: Tx, siteId: string, event: WebhookEvent, data: Record<string, unknown>): Promise<number> {
+  const payload = JSON.stringify({ event, siteId, createdAt: new Date().toISOString(), data })
+  return tx.$executeRaw`
+    INSERT INTO mod_chat_webhook_deliveries (site_id, webhook_id, event, payload)
+    SELECT site_id, id, ${event}, ${payload}::jsonb FROM mod_chat_webhooks
+    WHERE site_id = ${siteId}::uuid AND active AND ${event} = ANY(events)`
 }
 
 function newSecret(): string {

@@ -9,7 +9,7 @@ import type { Webhook, WebhookDelivery } from '@live-chat/protocol'
 import { createApp, type LiveChatApp } from '../../src/app.js'
 import { openDatabase, type Database } from '../../src/shared/db/index.js'
 import { createLogger } from '../../src/shared/logger.js'
-import { eventually, Fixtures, SECRET } from '../helpers.js'
+import { ask, connectRaw, eventually, Fixtures, rawSocket, SECRET } from '../helpers.js'
 
 interface Received {
   headers: http.IncomingHttpHeaders
@@ -140,6 +140,42 @@ describe('private notes', () => {
     } finally {
       client.disconnect()
       await rx.close()
+    }
+  })
+})
+
+describe('message.created exactly once', () => {
+  it('a resend (the ack was lost) queues nothing again, on the fast path and on the general path', async () => {
+    const { site, admin, client } = await adminSite()
+    const hook = await client.createWebhook({ url: 'http://127.0.0.1:9/unreachable', events: ['message.created'] })
+    const visitor = new LiveChatClient({ url, siteId: site.id, storage: 'memory' })
+    let socket: ReturnType<typeof rawSocket> | undefined
+    try {
+      const { conversation } = await visitor.startConversation({ message: 'hello' })
+      // The fast path: a visitor's text to an open conversation, sent twice with one clientId.
+      socket = await connectRaw(rawSocket(url, '/visitor', { token: visitor.token }))
+      const send = { conversationId: conversation.id, clientId: 'once-fast-path-01', text: 'sent twice' }
+      const first = await ask<{ ok: boolean; data: { id: string } }>(socket, 'message:send', send)
+      const again = await ask<{ ok: boolean; data: { id: string } }>(socket, 'message:send', send)
+      expect(first.ok && again.ok && first.data.id === again.data.id).toBe(true)
+      // The general path: an agent's reply to a resolved conversation, posted twice over REST.
+      await client.resolve(conversation.id)
+      const post = () =>
+        fetch(`${url}/api/sites/${site.id}/conversations/${conversation.id}/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ clientId: 'once-general-path', text: 'posted twice' }),
+        })
+      expect((await post()).status).toBe(201)
+      expect((await post()).status).toBe(200)
+
+      const texts = async () => (await client.webhookDeliveries(hook.id)).map((d) => (d.payload as { data: { message: { text: string } } }).data.message.text).sort()
+      await eventually(async () => (await texts()).includes('posted twice'), 5_000, 'the general path’s delivery')
+      expect(await texts()).toEqual(['hello', 'posted twice', 'sent twice'])
+    } finally {
+      socket?.close()
+      visitor.disconnect()
+      client.disconnect()
     }
   })
 })
