@@ -6,13 +6,14 @@
  * Namespaces: `/visitor` (handshake `auth: { token }`, a visitor session token) and
  * `/agent` (handshake `auth: { token, siteId }`, an agent access token).
  */
-import type { AckFn } from './errors.js'
+import type { AckFn, ErrorBody } from './errors.js'
 import type {
   AgentSendMessage,
   AssignConversation,
   ConversationRef,
   MarkSeq,
   RateConversation,
+  RenewToken,
   SendMessage,
   SetAgentStatus,
   SetTyping,
@@ -77,6 +78,12 @@ export interface AgentClientToServer {
   'conversation:update': (input: UpdateConversation, ack: AckFn<ConversationSummary>) => void
   'agent:status': (input: SetAgentStatus, ack: AckFn<AgentSummary>) => void
   'presence:list': (input: Record<string, never> | undefined, ack: AckFn<Presence>) => void
+  /**
+   * Hands the live socket a refreshed access token (same agent). An agent's socket lasts as long
+   * as its token: without a renewal it gets `session:expired` and is disconnected when the token
+   * expires. The ack carries the new expiry.
+   */
+  'auth:renew': (input: RenewToken, ack: AckFn<{ expiresAt: string }>) => void
 }
 
 export interface AgentServerToClient {
@@ -87,6 +94,8 @@ export interface AgentServerToClient {
   'receipt:updated': (state: ReceiptState) => void
   'agent:updated': (agent: AgentSummary) => void
   'visitor:updated': (presence: VisitorPresence) => void
+  /** The socket's access token expired (code token_expired); the server disconnects it next. */
+  'session:expired': (error: ErrorBody) => void
 }
 
 export type VisitorCommand = keyof VisitorClientToServer

@@ -190,6 +190,10 @@ export type SetAgentStatus = z.infer<typeof SetAgentStatus>
 
 export const Empty = z.object({}).optional()
 
+/** auth:renew: a newer access token of the same agent, which the live socket then goes by. */
+export const RenewToken = z.object({ token: z.string().min(1).max(4_096) })
+export type RenewToken = z.infer<typeof RenewToken>
+
 // ---------------------------------------------------------------- REST bodies and queries
 
 export const Login = z.object({

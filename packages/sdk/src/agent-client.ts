@@ -133,6 +133,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   #pendingConnect: { resolve: () => void; reject: (error: LiveChatError) => void } | null = null
   readonly #autoRefresh: boolean
   #refreshTimer: ReturnType<typeof setTimeout> | undefined
+  /** The token the socket's last handshake (or auth:renew) went by. */
+  #socketToken: string | null = null
 
   /** Creates the client; nothing happens on the network until a method is called. */
   constructor(options: AgentClientOptions) {
@@ -167,6 +169,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   async refresh(): Promise<AgentSession> {
     const session = await this.http<AgentSession>('POST', '/api/auth/refresh')
     this.#newToken(session)
+    // The live socket goes by the token it connected with: hand it the new one.
+    await this.#renewSocket()
     return session
   }
 
@@ -515,7 +519,16 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
 
   /** @internal */
   protected override socketAuth(): Record<string, unknown> {
+    this.#socketToken = this.#token
     return { token: this.#token, siteId: this.#siteId }
+  }
+
+  /** Hands the live socket the current token when it went by an older one (auth:renew). */
+  async #renewSocket(): Promise<void> {
+    const token = this.#token
+    if (!token || token === this.#socketToken || !this.connected) return
+    await this.command('auth:renew', { token })
+    this.#socketToken = token
   }
 
   /** @internal */
@@ -532,6 +545,17 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     on('receipt:updated', (state) => this.emitEvent('receipt', state))
     on('agent:updated', (agent) => this.emitEvent('agent', agent))
     on('visitor:updated', (presence) => this.emitEvent('visitor', presence))
+    // The token this socket went by expired (no refresh reached it): the server disconnects it.
+    // With a newer token in hand, connect again with it; otherwise the session is over.
+    on('session:expired', (body) => {
+      const expires = this.#token ? tokenExpiry(this.#token) : null
+      if (expires !== null && expires > Date.now() + 1_000) socket.once('disconnect', () => socket.connect())
+      else this.emitEvent('error', LiveChatError.fromBody(body))
+    })
+    // A refresh that finished while the handshake (with the older token) was under way.
+    socket.on('connect', () => {
+      this.#renewSocket().catch((error: unknown) => this.emitEvent('error', LiveChatError.from(error)))
+    })
     socket.on('connect', () => {
       this.#pendingConnect?.resolve()
       this.#pendingConnect = null

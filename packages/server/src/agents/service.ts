@@ -47,13 +47,21 @@ export class AgentService {
 
   /** Checks an access token and the user's membership of the site. */
   async authenticate(token: unknown, siteId: unknown): Promise<AgentActor> {
-    const { userId } = await this.ctx.tokens.verifyAgent(token)
+    const { userId, expiresAt } = await this.ctx.tokens.verifyAgent(token)
     if (!isUuid(siteId)) throw new AppError('forbidden', 'not a member of this site')
     const site = siteId.toLowerCase()
     const agent = await this.ctx.db.inSite(site, (tx) => tx.agent.findUnique({ where: { siteId_userId: { siteId: site, userId } }, ...agentWithUser }))
     if (!agent) throw new AppError('forbidden', 'not a member of this site')
     // The site id as stored, so rooms and comparisons never depend on how the caller spelled it.
-    return { kind: 'agent', siteId: agent.siteId, agentId: agent.id, userId, role: agent.role as AgentActor['role'], name: agentName(agent) }
+    return {
+      kind: 'agent',
+      siteId: agent.siteId,
+      agentId: agent.id,
+      userId,
+      role: agent.role as AgentActor['role'],
+      name: agentName(agent),
+      ...(expiresAt !== undefined ? { tokenExpiresAt: expiresAt } : {}),
+    }
   }
 
   async list(actor: AgentActor): Promise<AgentSummary[]> {

@@ -5,12 +5,14 @@ import {
   ConversationRef,
   Empty,
   MarkSeq,
+  RenewToken,
   SetAgentStatus,
   SetTyping,
   SyncMessages,
   UpdateConversation,
 } from '@live-chat/protocol'
 import type { Services } from '../services.js'
+import { AppError } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
 import { authenticateSockets, command, listen, type Command } from './command.js'
 import { rooms, type AgentNamespace, type AgentSocket } from './types.js'
@@ -25,10 +27,31 @@ export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger
     // Presence: the row is written before it can be deleted, whatever order the events come in.
     const present = s.presence.track(s.agents.connected(actor, socket.id))
     socket.on('disconnect', () => {
+      clearTimeout(socket.data.expiry)
       void s.presence.track(present.then(() => s.agents.disconnected(actor, socket.id)))
     })
+    endWithToken(socket, actor.tokenExpiresAt)
     listen(socket, commands)
   })
+}
+
+/** setTimeout's longest wait (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * An agent's socket lasts as long as the access token it connected (or was last renewed) with,
+ * so a token that is no longer refreshed (signed out, password changed, session too old) stops
+ * granting live access when it expires: `session:expired`, then a disconnect.
+ */
+function endWithToken(socket: AgentSocket, expiresAt: number | undefined): void {
+  clearTimeout(socket.data.expiry)
+  if (expiresAt === undefined) return
+  const wait = expiresAt - Date.now()
+  socket.data.expiry = setTimeout(() => {
+    if (Date.now() < expiresAt) return endWithToken(socket, expiresAt)
+    socket.emit('session:expired', { code: 'token_expired', message: 'the access token expired; refresh it and connect again' })
+    socket.disconnect(true)
+  }, Math.min(Math.max(wait, 0), MAX_TIMER_MS))
 }
 
 /** The agent's commands, made once for every socket of the namespace (see command()). */
@@ -49,6 +72,13 @@ function agentCommands(s: Services, log: Logger): Command<AgentSocket>[] {
     command('conversation:reopen', ConversationRef, (socket: AgentSocket, i) => s.conversations.reopen(actorOf(socket), i.conversationId), log),
     command('conversation:update', UpdateConversation, (socket: AgentSocket, i) => s.conversations.update(actorOf(socket), i), log),
     command('agent:status', SetAgentStatus, (socket: AgentSocket, i) => s.agents.setStatus(actorOf(socket), i.status), log),
+    command('auth:renew', RenewToken, async (socket: AgentSocket, i) => {
+      const claims = await s.tokens.verifyAgent(i.token)
+      if (claims.userId !== socket.data.actor.userId) throw new AppError('forbidden', 'the token is another user’s')
+      socket.data.actor.tokenExpiresAt = claims.expiresAt
+      endWithToken(socket, claims.expiresAt)
+      return { expiresAt: new Date(claims.expiresAt ?? Date.now()).toISOString() }
+    }, log),
     command('presence:list', Empty, (socket: AgentSocket) => s.agents.presenceList(actorOf(socket)), log),
   ]
 }

@@ -16,6 +16,8 @@ export interface VisitorSocketData {
 export interface AgentSocketData {
   actor: AgentActor
   conversations: Map<string, string>
+  /** Ends the socket when its access token expires (moved by auth:renew). */
+  expiry?: ReturnType<typeof setTimeout>
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -25,6 +25,8 @@ export interface AgentClaims {
   userId: string
   /** When the agent last gave their password (unix seconds): refreshing keeps it. */
   authTime?: number
+  /** When the token expires (unix ms); set by verifyAgent. */
+  expiresAt?: number
 }
 
 export interface SignedToken {
@@ -85,7 +87,7 @@ export class Tokens {
     const p = await this.verify(token, AGENT_AUDIENCE)
     if (typeof p.sub !== 'string') throw new AppError('unauthorized', 'the token is not valid')
     const authTime = typeof p['auth_time'] === 'number' ? p['auth_time'] : p.iat
-    return { userId: p.sub, ...(authTime !== undefined ? { authTime } : {}) }
+    return { userId: p.sub, ...(authTime !== undefined ? { authTime } : {}), ...(p.exp !== undefined ? { expiresAt: p.exp * 1000 } : {}) }
   }
 
   /**

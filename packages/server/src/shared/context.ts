@@ -21,6 +21,8 @@ export interface AgentActor {
   userId: string
   role: AgentRole
   name: string
+  /** When the access token it came with expires (unix ms): an agent's socket ends then (see auth:renew). */
+  tokenExpiresAt?: number
 }
 
 export type Actor = VisitorActor | AgentActor

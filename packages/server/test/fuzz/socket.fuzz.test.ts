@@ -88,6 +88,7 @@ const AGENT: Record<string, EventSpec> = {
   },
   'agent:status': { valid: () => ({ status: 'away' }), fields: ['status'] },
   'presence:list': { valid: () => ({}), fields: [] },
+  'auth:renew': { valid: () => ({ token: w.agent.token }), fields: ['token'] },
   'conversation:resolve': { valid: () => ({ conversationId: other }), fields: ['conversationId'] },
   'conversation:reopen': { valid: () => ({ conversationId: other }), fields: ['conversationId'] },
 }

@@ -1,7 +1,8 @@
 // Token expiry and rotation: expired agent and visitor tokens are refused with their own code
 // (token_expired, 401) over REST and in socket handshakes, forged ones stay `unauthorized`; an
 // agent exchanges a valid token for a fresh one (POST /api/auth/refresh) for at most 30 days
-// after the password was given; the SDK refreshes by itself before expiry.
+// after the password was given; the SDK refreshes by itself before expiry. A live agent socket
+// ends when its token expires, unless the SDK hands it the refreshed one (auth:renew).
 import crypto from 'node:crypto'
 import { SignJWT } from 'jose'
 import request from 'supertest'
@@ -124,6 +125,51 @@ describe('POST /api/auth/refresh', () => {
   })
 })
 
+describe('a live agent socket', () => {
+  const expiredNotice = (socket: ReturnType<typeof rawSocket>) =>
+    waitFor<{ code: string }>((fn) => (socket.on('session:expired', fn), () => socket.off('session:expired', fn)), () => true, 8_000, 'session:expired')
+  const serverDisconnect = (socket: ReturnType<typeof rawSocket>) =>
+    waitFor<string>((fn) => (socket.on('disconnect', fn), () => socket.off('disconnect', fn)), () => true, 8_000, 'the disconnect')
+
+  it('ends when its token expires: session:expired (token_expired), then the server disconnects it', async () => {
+    const token = await agentToken(agent.userId, { iat: now() - 60, exp: now() + 2 })
+    const socket = await connectRaw(rawSocket(s.url, '/agent', { token, siteId: site.id }))
+    try {
+      const notice = expiredNotice(socket)
+      const gone = serverDisconnect(socket)
+      expect(await notice).toMatchObject({ code: 'token_expired' })
+      expect(await gone).toBe('io server disconnect')
+    } finally {
+      socket.close()
+    }
+  })
+
+  it('auth:renew with a newer token of the same agent keeps it past the first expiry; other tokens are refused', async () => {
+    const token = await agentToken(agent.userId, { iat: now() - 60, exp: now() + 2 })
+    const socket = await connectRaw(rawSocket(s.url, '/agent', { token, siteId: site.id }))
+    const other = await s.fx.agent(site.id)
+    try {
+      const bad = async (t: unknown) => ((await socket.timeout(5_000).emitWithAck('auth:renew', { token: t })) as { ok: boolean; error?: { code: string } }).error?.code
+      expect(await bad(other.token)).toBe('forbidden')
+      expect(await bad('not-a-token')).toBe('unauthorized')
+      expect(await bad(await agentToken(agent.userId, { iat: now() - 7200, exp: now() - 60 }))).toBe('token_expired')
+      expect(await bad(42)).toBe('invalid_payload')
+
+      const renewed = (await socket.timeout(5_000).emitWithAck('auth:renew', { token: agent.token })) as { ok: boolean; data: { expiresAt: string } }
+      expect(renewed.ok).toBe(true)
+      expect(Date.parse(renewed.data.expiresAt)).toBeGreaterThan(Date.now() + 3600_000)
+      let expired = false
+      socket.on('session:expired', () => (expired = true))
+      await new Promise((r) => setTimeout(r, 3_500))
+      expect(expired).toBe(false)
+      expect(socket.connected).toBe(true)
+      expect(((await socket.timeout(5_000).emitWithAck('presence:list', {})) as { ok: boolean }).ok).toBe(true)
+    } finally {
+      socket.close()
+    }
+  })
+})
+
 describe('the SDK', () => {
   it('AgentClient refreshes its token before it expires (a `token` event) and keeps working with the new one', async () => {
     // A minute and a bit left: the client refreshes about two seconds from now.
@@ -140,6 +186,41 @@ describe('the SDK', () => {
       // refresh() by hand does the same.
       const again = await client.refresh()
       expect(client.token).toBe(again.token)
+    } finally {
+      client.disconnect()
+    }
+  })
+
+  it('keeps its live socket past the first token’s expiry (auth:renew after each refresh)', async () => {
+    // Three seconds left: the client refreshes at once, and hands the new token to its socket.
+    const shortLived = await agentToken(agent.userId, { iat: now() - 60, exp: now() + 3, authTime: now() - 60 })
+    const client = new AgentClient({ url: s.url, token: shortLived })
+    const errors: { code: string }[] = []
+    const disconnects: unknown[] = []
+    client.on('error', (e) => errors.push(e))
+    client.on('disconnected', (d) => disconnects.push(d))
+    try {
+      await client.connect(site.id)
+      await new Promise((r) => setTimeout(r, 4_500))
+      expect(errors.map((e) => `${e.code}: ${(e as { message?: string }).message}`)).toEqual([])
+      expect(disconnects).toEqual([])
+      expect(client.connected).toBe(true)
+      expect((await client.agents()).length).toBeGreaterThan(0)
+    } finally {
+      client.disconnect()
+    }
+  })
+
+  it('without autoRefresh, its socket ends with the token: an error event with token_expired', async () => {
+    const shortLived = await agentToken(agent.userId, { iat: now() - 60, exp: now() + 2, authTime: now() - 60 })
+    const client = new AgentClient({ url: s.url, token: shortLived, autoRefresh: false })
+    try {
+      const error = waitFor<{ code: string }>((fn) => client.on('error', fn), () => true, 8_000, 'an error event')
+      const gone = waitFor<{ reason: string }>((fn) => client.on('disconnected', fn), () => true, 8_000, 'disconnected')
+      await client.connect(site.id)
+      expect((await error).code).toBe('token_expired')
+      expect((await gone).reason).toBe('io server disconnect')
+      expect(client.connected).toBe(false)
     } finally {
       client.disconnect()
     }

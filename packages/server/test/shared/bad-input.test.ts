@@ -155,6 +155,10 @@ const AGENT: Record<string, Case[]> = {
   ],
   'agent:status': [p('an empty object', () => ({})), p('an unknown status', () => ({ status: 'sleeping' })), p('a status of the wrong type', () => ({ status: 1 }))],
   'presence:list': [],
+  'auth:renew': [
+    p('no token', () => ({})), p('a token of the wrong type', () => ({ token: 42 })), p('an empty token', () => ({ token: '' })),
+    p('an over-long token', () => ({ token: 'x'.repeat(4_097) })),
+  ],
 }
 
 // presence:list takes no input: no payload at all, or any object (unknown keys dropped), is fine.
