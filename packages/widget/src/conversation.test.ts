@@ -149,7 +149,8 @@ describe('<live-chat> conversation', () => {
   it('lists the visitor’s earlier conversations and opens one', async () => {
     const { el, conv: first } = await startChat(site, agent, 'First question')
     await agent.resolve(first.id)
-    ;(await find(el, 'button.link')).click() // "New conversation"
+    // The resolution reaches the widget as a live event; give a loaded CI machine room.
+    ;(await find(el, 'button.link', 10_000)).click() // "New conversation"
     await waitFor(() => !el._conv, 2_000, 'a fresh start')
     await typeAndSend(el, 'Second question')
     await waitForBubble(el, 'Second question')
