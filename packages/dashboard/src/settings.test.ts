@@ -1,6 +1,7 @@
 import { AgentClient, type UpdateSiteSettings, type WidgetConfig } from '@live-chat/sdk'
 import { sendKeys } from '@web/test-runner-commands'
 import { agentClient, assert, axeCheck, cleanup, createSite, mount, waitFor, type TestSite } from '../../../test/browser/helpers.js'
+import { loadStrings } from '@live-chat/widget/i18n'
 import type { LcdSettings } from './settings.js'
 import './settings.js'
 
@@ -117,6 +118,25 @@ describe('<lcd-settings> widget settings', () => {
     const keys = Object.keys(sent[0]!.widget ?? {}).sort().join(',')
     assert(keys === 'position,primaryColor,welcomeMessage,widgetTitle' && !('allowedOrigins' in sent[0]!) && !('name' in sent[0]!), `only changed fields sent: ${JSON.stringify(sent[0])}`)
     assert((await find<HTMLButtonElement>(el, W, 'button[type="submit"]')).disabled, 'nothing left to save')
+  })
+
+  it('previews the widget in the chosen language, with the widget’s own strings', async () => {
+    const site = await createSite({ agents: 1 })
+    const { el } = await mountSettings(site)
+    await find(el, P, '.window')
+    const status = () => deep(el, P, '.status')?.textContent
+    assert(status() === (await loadStrings('en')).online, `English first: ${status()}`)
+    for (const lang of ['es', 'fr', 'de']) {
+      type(await find<HTMLSelectElement>(el, W, 'select[name="language"]'), lang)
+      const want = (await loadStrings(lang)).online
+      await waitFor(() => status() === want, 3_000, `the ${lang} status line "${want}" (got "${status()}")`)
+    }
+    // Offline, in Spanish: the widget's words for "away" and its offline form's button.
+    type(await find<HTMLSelectElement>(el, W, 'select[name="language"]'), 'es')
+    tick(all<HTMLInputElement>(el, W, 'input[name="preview"]')[1]!)
+    const es = await loadStrings('es')
+    await waitFor(() => status() === es.away, 3_000, `"${es.away}" (got "${status()}")`)
+    assert(deep(el, P, '.button')?.textContent === es.leaveMessage, `the offline button: ${deep(el, P, '.button')?.textContent}`)
   })
 
   it('saves business hours with a time zone and holidays, and a pre-chat field, and reads them back', async () => {

@@ -2,19 +2,13 @@ import { LitElement, css, html, nothing, svg } from 'lit'
 import type { PreChatField, SiteSettings } from '@live-chat/sdk'
 // The widget's own contrast rule (host.js is a leaf module: none of the widget comes with it).
 import { onColour } from '@live-chat/widget/host'
+// The widget's own strings (its languages and the site's overrides), so the preview says what the widget will.
+import { en, loadStrings, type Strings } from '@live-chat/widget/i18n'
 import { define } from './define.js'
 
 /** The widget settings the preview draws (a site's `widget` settings, possibly unsaved). */
 export type WidgetLook = SiteSettings['widget']
 
-/** The few widget strings the preview shows, in the widget's built-in languages (see packages/widget/src/i18n). */
-const STRINGS = {
-  en: { title: 'Chat with us', online: 'We are online', away: 'We are away', placeholder: 'Write a message…', start: 'Start chat', leave: 'Send message', name: 'Name', email: 'Email', message: 'Message' },
-  es: { title: 'Chatea con nosotros', online: 'Estamos en línea', away: 'No estamos disponibles', placeholder: 'Escribe un mensaje…', start: 'Iniciar chat', leave: 'Enviar mensaje', name: 'Nombre', email: 'Correo electrónico', message: 'Mensaje' },
-  fr: { title: 'Discutez avec nous', online: 'Nous sommes en ligne', away: 'Nous sommes absents', placeholder: 'Écrivez un message…', start: 'Démarrer le chat', leave: 'Envoyer le message', name: 'Nom', email: 'E-mail', message: 'Message' },
-  de: { title: 'Schreiben Sie uns', online: 'Wir sind online', away: 'Wir sind gerade nicht da', placeholder: 'Nachricht schreiben…', start: 'Chat starten', leave: 'Nachricht senden', name: 'Name', email: 'E-Mail', message: 'Nachricht' },
-}
-type Lang = keyof typeof STRINGS
 
 const chatIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>`
 const closeIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4l5.6 5.6L5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6z"/></svg>`
@@ -177,12 +171,28 @@ export class LcdWidgetPreview extends LitElement {
   static override properties = {
     config: { attribute: false },
     online: { type: Boolean },
+    _strings: { state: true },
   }
 
   /** The widget settings to draw. */
   config: WidgetLook | null = null
   /** Draw the widget as when an agent is available (else the offline form). */
   online = true
+  /** The widget's strings for the configured language, with the site's own wording on top. */
+  protected _strings: Strings = en
+  /** Which language and overrides _strings are (being) loaded for. */
+  #stringsFor = ''
+
+  protected override willUpdate(): void {
+    const c = this.config
+    if (!c) return
+    const key = JSON.stringify([c.language, c.customTranslations])
+    if (key === this.#stringsFor) return
+    this.#stringsFor = key
+    void loadStrings(c.language, c.customTranslations).then((strings) => {
+      if (this.#stringsFor === key) this._strings = strings
+    })
+  }
 
   /**
    * The colours go in through CSSOM (style.setProperty), not a style attribute: the dashboard's
@@ -200,7 +210,7 @@ export class LcdWidgetPreview extends LitElement {
   override render() {
     const c = this.config
     if (!c) return nothing
-    const t = STRINGS[(c.language.split('-')[0] ?? 'en') as Lang] ?? STRINGS.en
+    const t = this._strings
     const left = c.position === 'bottom-left'
     return html`<figure>
       <figcaption>Preview</figcaption>
@@ -221,7 +231,7 @@ export class LcdWidgetPreview extends LitElement {
     </figure>`
   }
 
-  #online(c: WidgetLook, t: (typeof STRINGS)[Lang]) {
+  #online(c: WidgetLook, t: Strings) {
     const fields: PreChatField[] = c.preChatEnabled ? [...c.preChatFields] : []
     if (c.requireEmail && !fields.some((f) => f.name === 'email')) fields.unshift({ name: 'email', label: t.email, type: 'email', required: true })
     if (fields.length) {
@@ -239,11 +249,11 @@ export class LcdWidgetPreview extends LitElement {
       </div>`
   }
 
-  #offline(c: WidgetLook, t: (typeof STRINGS)[Lang]) {
+  #offline(c: WidgetLook, t: Strings) {
     return html`<div class="body">
       <p class="note offline">${c.offlineMessage || t.away}</p>
       ${field(t.name, false, 'text')} ${field(t.email, true, 'email')} ${field(t.message, true, 'textarea')}
-      <div class="button">${t.leave}</div>
+      <div class="button">${t.leaveMessage}</div>
     </div>`
   }
 }
