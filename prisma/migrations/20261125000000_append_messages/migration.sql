@@ -16,15 +16,18 @@
 --   its messages one by one).
 -- - A clientId already stored fails the whole statement on the unique index (23505): nothing of
 --   it is written, and the caller retries the messages one by one.
--- - message.created webhooks are queued in the same statement (committed with the message).
+-- - message.created webhooks are queued in the same statement (committed with the message), and
+--   so is the reply email to an absent visitor who left an address (p_email_after: the batching
+--   window; null when the server sends no email): one pending job per conversation.
 -- Rows: n is the message's 1-based position in the arrays.
 -- plpgsql rather than sql: plpgsql keeps the statement's plan for the session, where a sql
 -- function is parsed and planned again on every call (a third of the statement's time).
 CREATE FUNCTION "mod_chat_append_messages"(
   p_site uuid[], p_conversation uuid[], p_visitor uuid[],
   p_id uuid[], p_client_id text[], p_sender_type text[], p_sender_id uuid[], p_sender_name text[],
-  p_content text[], p_private boolean[], p_created_at timestamptz[], p_payload jsonb[]
-) RETURNS TABLE (n integer, seq integer, sender_name text, visitor_id uuid, webhooks integer)
+  p_content text[], p_private boolean[], p_created_at timestamptz[], p_payload jsonb[],
+  p_email_after interval
+) RETURNS TABLE (n integer, seq integer, sender_name text, visitor_id uuid, webhooks integer, emailed boolean)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public
   AS $$
   #variable_conflict use_column
@@ -92,11 +95,19 @@ CREATE FUNCTION "mod_chat_append_messages"(
       RETURNING (payload #>> '{data,message,id}')::uuid AS message_id
     ), queued AS (
       SELECT h.message_id, count(*)::integer AS webhooks FROM hooks h GROUP BY h.message_id
+    ), emails AS (
+      INSERT INTO mod_chat_email_jobs (conversation_id, site_id, due_at)
+      SELECT DISTINCT s.conv, s.site, now() + p_email_after
+      FROM stored s JOIN mod_chat_visitors v ON v.id = s.conv_visitor AND v.site_id = s.site
+      WHERE p_email_after IS NOT NULL AND s.sender_type = 'agent' AND NOT s.private AND v.email IS NOT NULL
+      ON CONFLICT (conversation_id) DO NOTHING
+      RETURNING conversation_id
     )
-    SELECT s.n::integer, s.seq, msg.sender_name, s.conv_visitor, COALESCE(q.webhooks, 0)
+    SELECT s.n::integer, s.seq, msg.sender_name, s.conv_visitor, COALESCE(q.webhooks, 0),
+           EXISTS (SELECT 1 FROM emails e WHERE e.conversation_id = s.conv)
     FROM stored s JOIN msg ON msg.id = s.id LEFT JOIN queued q ON q.message_id = s.id
     ORDER BY s.n;
   END
   $$;
-REVOKE ALL ON FUNCTION "mod_chat_append_messages"(uuid[], uuid[], uuid[], uuid[], text[], text[], uuid[], text[], text[], boolean[], timestamptz[], jsonb[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION "mod_chat_append_messages"(uuid[], uuid[], uuid[], uuid[], text[], text[], uuid[], text[], text[], boolean[], timestamptz[], jsonb[]) TO live_chat_app;
+REVOKE ALL ON FUNCTION "mod_chat_append_messages"(uuid[], uuid[], uuid[], uuid[], text[], text[], uuid[], text[], text[], boolean[], timestamptz[], jsonb[], interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION "mod_chat_append_messages"(uuid[], uuid[], uuid[], uuid[], text[], text[], uuid[], text[], text[], boolean[], timestamptz[], jsonb[], interval) TO live_chat_app;

@@ -81,6 +81,16 @@ export class EmailService {
   // ------------------------------------------------------------------ replies → absent visitor
 
   /** After an agent's public message: makes sure one reply email is pending for the conversation. */
+  /** The reply-email batching window, or null when this server sends no email. */
+  get replyWindowMs(): number | null {
+    return this.mailer.enabled ? this.batchMs : null
+  }
+
+  /** A reply email job was queued by the send statement itself: look again right after its window. */
+  replyQueued(): void {
+    setTimeout(() => this.sweepSoon(), this.batchMs + 50).unref()
+  }
+
   async agentReplied(siteId: string, conversationId: string): Promise<void> {
     if (!this.mailer.enabled) return
     try {
@@ -93,7 +103,7 @@ export class EmailService {
           ON CONFLICT (conversation_id) DO NOTHING`,
       )
       // This process looks again right after the window; the periodic sweep covers the rest.
-      if (inserted > 0) setTimeout(() => this.sweepSoon(), this.batchMs + 50).unref()
+      if (inserted > 0) this.replyQueued()
     } catch (e) {
       this.ctx.log.warn({ err: e, conversationId }, 'scheduling a reply email failed')
     }

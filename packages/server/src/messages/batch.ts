@@ -39,6 +39,8 @@ export interface AppendRow {
   sender_name: string | null
   visitor_id: string
   webhooks: number
+  /** Whether the statement queued a reply email for the conversation (see EmailService). */
+  emailed: boolean
 }
 
 interface Pending {
@@ -61,7 +63,14 @@ export class AppendBatcher {
   private scheduled = false
   private inFlight = 0
 
-  constructor(private readonly db: Database) {}
+  /**
+   * @param emailAfterMs The reply-email batching window: an agent's reply to a visitor who left
+   *   an address queues an email job due then, in the same statement. Null: no email.
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly emailAfterMs: number | null = null,
+  ) {}
 
   /** Appends the message with the others waiting; null when the general path must decide. */
   append(input: AppendInput): Promise<AppendRow | null> {
@@ -120,6 +129,7 @@ export class AppendBatcher {
         ${col((i) => i.siteId)}::uuid[], ${col((i) => i.conversationId)}::uuid[], ${col((i) => i.visitorId)}::uuid[],
         ${col((i) => i.id)}::uuid[], ${col((i) => i.clientId)}::text[], ${col((i) => i.senderType)}::text[],
         ${col((i) => i.senderId)}::uuid[], ${col((i) => i.senderName)}::text[], ${col((i) => i.text)}::text[],
-        ${col((i) => i.isPrivate)}::boolean[], ${col((i) => i.createdAt.toISOString())}::timestamptz[], ${col((i) => i.payload)}::jsonb[])`
+        ${col((i) => i.isPrivate)}::boolean[], ${col((i) => i.createdAt.toISOString())}::timestamptz[], ${col((i) => i.payload)}::jsonb[],
+        make_interval(secs => ${this.emailAfterMs === null ? null : this.emailAfterMs / 1000}::float8))`
   }
 }

@@ -39,7 +39,7 @@ export class MessageService {
     private readonly uploads: UploadService,
     private readonly emails?: EmailService,
   ) {
-    this.batcher = new AppendBatcher(ctx.db)
+    this.batcher = new AppendBatcher(ctx.db, emails?.replyWindowMs ?? null)
   }
 
   /**
@@ -52,7 +52,8 @@ export class MessageService {
     if (fast) {
       this.ctx.metrics?.messageStored(actor.kind)
       this.ctx.publish.message(actor.siteId, fast.visitorId, fast.message, { webhooksQueued: fast.webhooks, sender })
-      if (actor.kind === 'agent' && !isPrivate) await this.emails?.agentReplied(actor.siteId, input.conversationId)
+      // An absent visitor's reply email was queued by the same statement.
+      if (fast.emailed) this.emails?.replyQueued()
       return { message: fast.message, created: true }
     }
     const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
@@ -122,7 +123,7 @@ export class MessageService {
     actor: Actor,
     input: AgentSendMessage,
     isPrivate: boolean,
-  ): Promise<{ message: Message; visitorId: string; webhooks: number } | null> {
+  ): Promise<{ message: Message; visitorId: string; webhooks: number; emailed: boolean } | null> {
     if (input.attachments?.length) return null
     const createdAt = new Date()
     const senderId = actor.kind === 'visitor' ? actor.visitorId : actor.agentId
@@ -159,7 +160,7 @@ export class MessageService {
     })
     // null: not open, not the sender's, or a resend (the general path returns the stored message)
     if (!row) return null
-    return { message: { ...message, seq: row.seq, senderName: row.sender_name }, visitorId: row.visitor_id, webhooks: row.webhooks }
+    return { message: { ...message, seq: row.seq, senderName: row.sender_name }, visitorId: row.visitor_id, webhooks: row.webhooks, emailed: row.emailed }
   }
 
   /** Everything after `afterSeq`, oldest first: what a client missed while away. */

@@ -178,4 +178,34 @@ describe('group commit', () => {
       ]),
     )
   })
+
+  it('queues an absent visitor’s reply email in the same statement: agents’ public replies only, once per conversation', async () => {
+    const { site, agent, conversations } = await siteWithConversations(2)
+    const [withEmail, without] = conversations as [(typeof conversations)[0], (typeof conversations)[0]]
+    await s.db.inSite(site.id, (tx) => tx.visitor.update({ where: { id: withEmail.visitorId }, data: { email: 'ada@example.test' } }))
+    const jobs = (id: string) => s.db.prisma.$queryRaw<{ due_at: Date }[]>`SELECT due_at FROM mod_chat_email_jobs WHERE conversation_id = ${id}::uuid`
+    const ada = { agentId: agent.id, name: 'Ada' }
+    const before = Date.now()
+    const rows = await appendTogether(new AppendBatcher(s.db, 60_000), [
+      input(site.id, withEmail.id, ada, 'a note', true),
+      input(site.id, withEmail.id, { visitorId: withEmail.visitorId }, 'from the visitor'),
+      input(site.id, without.id, ada, 'no address to write to'),
+      input(site.id, withEmail.id, ada, 'the reply'),
+      input(site.id, withEmail.id, ada, 'and another'),
+    ])
+    expect(rows.map((r) => r?.emailed)).toEqual([true, true, false, true, true])
+    const [job, ...more] = await jobs(withEmail.id)
+    expect(more).toEqual([])
+    expect(job!.due_at.getTime()).toBeGreaterThanOrEqual(before + 59_000)
+    expect(await jobs(without.id)).toEqual([])
+
+    // Without email on the server (null window), or for a private note alone, nothing is queued.
+    const other = await siteWithConversations(1)
+    const c = other.conversations[0]!
+    await s.db.inSite(other.site.id, (tx) => tx.visitor.update({ where: { id: c.visitorId }, data: { email: 'bob@example.test' } }))
+    const bob = { agentId: other.agent.id, name: 'Ada' }
+    expect((await new AppendBatcher(s.db, null).append(input(other.site.id, c.id, bob, 'hello')))?.emailed).toBe(false)
+    expect((await new AppendBatcher(s.db, 60_000).append(input(other.site.id, c.id, bob, 'psst', true)))?.emailed).toBe(false)
+    expect(await jobs(c.id)).toEqual([])
+  })
 })
