@@ -1,8 +1,10 @@
 -- The send hot path, set-based: a whole batch of text messages (group commit, see
 -- packages/server/src/messages/batch.ts) appended by one statement, instead of one call of
 -- mod_chat_append_message per message. Calling that function per row started an executor per
--- message (plan start-up, CHECK constraints re-read, triggers queued per call): three quarters of
--- Postgres' time on the send path went there, not into storing rows.
+-- message (plan start-up, CHECK constraints re-read, triggers queued per call): in a perf profile
+-- of the throughput bench that per-call work outweighed storing the rows. Set-based, a batch of
+-- 17 messages takes about a third less time in Postgres (pgbench: 2.4-2.6 ms before, 1.5-1.65 ms
+-- after), and each further message in a batch adds about half as much.
 --
 -- Same rules as mod_chat_append_message, which stays for other callers:
 -- - A message goes in only to an open conversation (pending or active) of its site and, for a
