@@ -217,7 +217,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
 }
 
 function rateLimits(settings: AppOptions['rateLimits'], redis: RedisStore | undefined): RateLimits {
-  const off = { sessions: null, messages: null, uploads: null, login: null, loginIp: null }
+  const off = { sessions: null, messages: null, uploads: null, events: null, login: null, loginIp: null }
   return new RateLimits({ ...DEFAULT_RATE_LIMITS, ...(settings === false ? off : settings) }, redis)
 }
 

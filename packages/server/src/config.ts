@@ -35,6 +35,8 @@ export interface RateLimitSettings {
   messages: RateLimit | null
   /** Files a visitor uploads. */
   uploads: RateLimit | null
+  /** Typing indicators, page views and profile updates a visitor sends (each fans out or writes). */
+  events: RateLimit | null
   /** Failed agent logins per email and IP address; past it, that email is locked from that address for the window. */
   login: RateLimit | null
   /** Failed agent logins per IP address, whatever the email. */
@@ -49,6 +51,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   // Far above anyone typing; a script is held to one a second on average.
   messages: { points: 60, seconds: 60 },
   uploads: { points: 30, seconds: 60 },
+  // The widget sends a typing event at most every 3 s (and one when typing stops).
+  events: { points: 120, seconds: 60 },
   login: { points: 5, seconds: 15 * 60 },
   loginIp: { points: 50, seconds: 60 * 60 },
   prefix: 'lc:rl',
@@ -94,6 +98,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_SESSIONS: rateLimit.optional(),
   RATE_LIMIT_MESSAGES: rateLimit.optional(),
   RATE_LIMIT_UPLOADS: rateLimit.optional(),
+  RATE_LIMIT_EVENTS: rateLimit.optional(),
   RATE_LIMIT_LOGIN: rateLimit.optional(),
   RATE_LIMIT_LOGIN_IP: rateLimit.optional(),
   RATE_LIMIT_PREFIX: z.string().min(1).max(100).optional(),
@@ -187,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessions: e.RATE_LIMIT_SESSIONS !== undefined ? e.RATE_LIMIT_SESSIONS : DEFAULT_RATE_LIMITS.sessions,
       messages: e.RATE_LIMIT_MESSAGES !== undefined ? e.RATE_LIMIT_MESSAGES : DEFAULT_RATE_LIMITS.messages,
       uploads: e.RATE_LIMIT_UPLOADS !== undefined ? e.RATE_LIMIT_UPLOADS : DEFAULT_RATE_LIMITS.uploads,
+      events: e.RATE_LIMIT_EVENTS !== undefined ? e.RATE_LIMIT_EVENTS : DEFAULT_RATE_LIMITS.events,
       login: e.RATE_LIMIT_LOGIN !== undefined ? e.RATE_LIMIT_LOGIN : DEFAULT_RATE_LIMITS.login,
       loginIp: e.RATE_LIMIT_LOGIN_IP !== undefined ? e.RATE_LIMIT_LOGIN_IP : DEFAULT_RATE_LIMITS.loginIp,
       prefix: e.RATE_LIMIT_PREFIX ?? DEFAULT_RATE_LIMITS.prefix,

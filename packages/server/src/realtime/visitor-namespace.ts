@@ -52,6 +52,7 @@ function visitorCommands(s: Services, log: Logger): Command<VisitorSocket>[] {
     }, log),
     command('messages:sync', SyncMessages, (socket: VisitorSocket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit), log),
     command('typing:set', SetTyping, async (socket: VisitorSocket, i) => {
+      await s.limits.event(actorOf(socket))
       await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))
       allow(socket, i.conversationId)
       return null
@@ -60,7 +61,13 @@ function visitorCommands(s: Services, log: Logger): Command<VisitorSocket>[] {
     command('conversation:read', MarkSeq, (socket: VisitorSocket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'read'), log),
     command('conversation:close', ConversationRef, (socket: VisitorSocket, i) => s.conversations.close(actorOf(socket), i.conversationId), log),
     command('conversation:rate', RateConversation, (socket: VisitorSocket, i) => s.conversations.rate(actorOf(socket), i), log),
-    command('visitor:page', VisitPage, (socket: VisitorSocket, i) => s.visitors.visitPage(actorOf(socket), i), log),
-    command('visitor:update', VisitorFields, (socket: VisitorSocket, i) => s.visitors.update(actorOf(socket), i), log),
+    command('visitor:page', VisitPage, async (socket: VisitorSocket, i) => {
+      await s.limits.event(actorOf(socket))
+      return s.visitors.visitPage(actorOf(socket), i)
+    }, log),
+    command('visitor:update', VisitorFields, async (socket: VisitorSocket, i) => {
+      await s.limits.event(actorOf(socket))
+      return s.visitors.update(actorOf(socket), i)
+    }, log),
   ]
 }

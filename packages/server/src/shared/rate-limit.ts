@@ -65,6 +65,7 @@ export class RateLimits {
   private readonly sessions: LimiterLike
   private readonly messages: LimiterLike
   private readonly uploads: LimiterLike
+  private readonly events: LimiterLike
   private readonly login: LimiterLike
   private readonly loginIp: LimiterLike
 
@@ -74,6 +75,7 @@ export class RateLimits {
     this.sessions = make('sessions', settings.sessions, 'too many new sessions from this address; retry later')
     this.messages = make('messages', settings.messages, 'too many messages; slow down')
     this.uploads = make('uploads', settings.uploads, 'too many uploads; retry later')
+    this.events = make('events', settings.events, 'too many typing, page or profile events; slow down')
     this.login = make('login', settings.login, 'too many failed logins for this email; retry later')
     this.loginIp = make('login-ip', settings.loginIp, 'too many failed logins from this address; retry later')
   }
@@ -86,6 +88,11 @@ export class RateLimits {
   /** A message (or a conversation start) from a visitor. */
   message(visitor: VisitorActor): Promise<void> {
     return this.messages.consume(visitor.visitorId)
+  }
+
+  /** A typing indicator, page view or profile update from a visitor. */
+  event(visitor: VisitorActor): Promise<void> {
+    return this.events.consume(visitor.visitorId)
   }
 
   /** An upload from a visitor. */

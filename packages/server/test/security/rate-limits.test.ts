@@ -1,5 +1,6 @@
 // Abuse limits in one process (in memory, and through Redis): visitor sessions per site and
-// address, messages and uploads per visitor, failed logins per email+address and per address.
+// address, messages, uploads and typing/page/profile events per visitor, failed logins per
+// email+address and per address.
 // Past a limit: HTTP 429 `{ error: { code: 'rate_limited', message, retryable, retryAfter } }`
 // with Retry-After, or a socket ack with the same error; nothing is stored. Limits are keyed per
 // site (or per visitor), so a flooded site leaves every other site's visitors working.
@@ -16,6 +17,7 @@ const LIMITS = {
   sessions: { points: 4, seconds: 60 },
   messages: { points: 5, seconds: 60 },
   uploads: { points: 2, seconds: 60 },
+  events: { points: 6, seconds: 60 },
   login: { points: 3, seconds: 900 },
   loginIp: { points: 8, seconds: 3600 },
 }
@@ -128,6 +130,40 @@ describe('messages per visitor', () => {
       await fast.close()
     }
   }, 30_000)
+})
+
+describe('typing, page and profile events per visitor', () => {
+  it('past the limit the ack is rate_limited and nothing more fans out or is written; another visitor is not affected', async () => {
+    const site = await s.fx.site()
+    const { socket, visitorId } = await visitorSocket(site.id)
+    const started = await ask<Ack<StartedConversation>>(socket, 'conversation:start', { clientKey: key(), message: { clientId: key(), text: 'hi' } })
+    const conversationId = started.ok ? started.data.conversation.id : ''
+    const agent = await s.fx.agent(site.id)
+    const agentSocket = await connectRaw(rawSocket(s.url, '/agent', { token: agent.token, siteId: site.id }))
+    sockets.push(agentSocket)
+    let typingSeen = 0
+    agentSocket.on('typing:changed', () => typingSeen++)
+
+    const events = [
+      ...Array.from({ length: 4 }, (_, i) => ['typing:set', { conversationId, typing: i % 2 === 0 }] as const),
+      ['visitor:page', { url: 'https://shop.example/a', title: 'A' }] as const,
+      ['visitor:update', { name: 'Ada' }] as const,
+    ]
+    for (const [event, payload] of events) expect(await ask(socket, event, payload)).toMatchObject({ ok: true })
+    // The allowance (6) is spent: each kind is refused now.
+    expect(await ask(socket, 'typing:set', { conversationId, typing: true })).toEqual(limitedAck)
+    expect(await ask(socket, 'visitor:page', { url: 'https://shop.example/b', title: 'B' })).toEqual(limitedAck)
+    expect(await ask(socket, 'visitor:update', { name: 'Eve' })).toEqual(limitedAck)
+    const visitor = await s.db.inSite(site.id, (tx) => tx.visitor.findUniqueOrThrow({ where: { id: visitorId } }))
+    expect(visitor.name).toBe('Ada')
+    expect((visitor.pages as { url: string }[]).map((p) => p.url)).toEqual(['https://shop.example/a'])
+    // A round trip on the agent's socket: any typing event fanned out by now has arrived.
+    await ask(agentSocket, 'presence:list', {})
+    expect(typingSeen).toBe(4)
+
+    const other = await visitorSocket(site.id)
+    expect(await ask(other.socket, 'visitor:page', { url: 'https://shop.example/c', title: 'C' })).toMatchObject({ ok: true })
+  })
 })
 
 describe('uploads per visitor', () => {
