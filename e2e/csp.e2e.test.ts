@@ -11,9 +11,8 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LiveChatClient } from '@live-chat/sdk'
-import { openDatabase, type Database } from '../packages/server/src/shared/db/index.js'
 import { startServer, type AgentFixture, type SiteFixture, type TestServer } from '../packages/server/test/helpers.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -22,7 +21,6 @@ const dashboardDir = path.join(root, 'packages/dashboard/public')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-let db: Database
 let s: TestServer
 let browser: Browser
 let site: SiteFixture
@@ -34,8 +32,7 @@ beforeAll(async () => {
   for (const f of [path.join(widgetDir, 'live-chat.js'), path.join(dashboardDir, 'assets/dashboard.js')]) {
     if (!fs.existsSync(f)) throw new Error(`${path.relative(root, f)} is missing: run \`npm run build\` first`)
   }
-  db = await openDatabase({ url: inject('databaseUrl'), migrate: false, poolSize: 5 })
-  s = await startServer({ db, widgetDir, dashboardDir })
+  s = await startServer({ widgetDir, dashboardDir })
   site = await s.fx.site()
   ann = await s.fx.agent(site.id, { role: 'admin', name: 'Ann Agent' })
   browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
@@ -53,7 +50,6 @@ afterAll(async () => {
   await browser?.close()
   await new Promise((resolve) => shop?.close(resolve))
   await s?.close()
-  await db?.close()
 })
 
 interface Violation {

@@ -21,7 +21,6 @@ export interface DateRange {
   to: string
 }
 
-
 /** `day` moved by `n` calendar days (calendar arithmetic: no time zone, no DST). */
 export function addDays(day: string, n: number): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number]

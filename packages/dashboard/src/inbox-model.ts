@@ -67,7 +67,6 @@ export function filterOf(view: ListView): ListConversationsFilter {
   }
 }
 
-
 /**
  * Whether a conversation (new or changed live) belongs in the view. The text search is the
  * server's (it also searches every message); live, it is approximated on what the list shows.

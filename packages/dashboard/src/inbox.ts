@@ -121,6 +121,8 @@ export class LcdInbox extends LitElement {
   #unreadSent = 0
   /** The site's time zone (the date filters' days), read when a date filter is first set. */
   #timeZone: string | undefined
+  /** The settings request for #timeZone, while it runs (one at a time). */
+  #timeZoneLoading: Promise<void> | undefined
 
   /** Conversations with unread visitor messages right now. */
   get unreadCount(): number {
@@ -326,7 +328,7 @@ export class LcdInbox extends LitElement {
     this._view = { ...this._view, ...e.detail }
     this._cursor = null
     void this.#load(false)
-    if ((this._view.from || this._view.to) && !this.#timeZone) void this.#loadTimeZone()
+    if ((this._view.from || this._view.to) && !this.#timeZone) this.#timeZoneLoading ??= this.#loadTimeZone()
   }
 
   async #loadTimeZone(): Promise<void> {
@@ -334,6 +336,8 @@ export class LcdInbox extends LitElement {
       this.#timeZone = (await this.client?.settings())?.widget.timezone
     } catch {
       // Live arrivals are matched in the browser's time zone meanwhile; the server's pages are exact.
+    } finally {
+      this.#timeZoneLoading = undefined
     }
   }
 

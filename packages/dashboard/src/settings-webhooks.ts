@@ -258,10 +258,11 @@ export class LcdSettingsWebhooks extends LitElement {
   }
 
   #edit(w: Webhook): void {
-    this._editing = w.id
-    this._editErrors = new FieldErrors()
-    this._confirm = null
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>(`tr[data-webhook="${w.id}"] input[name="url"]`)?.focus())
+    this.#focusAfter(() => {
+      this._editing = w.id
+      this._editErrors = new FieldErrors()
+      this._confirm = null
+    }, `tr[data-webhook="${w.id}"] input[name="url"]`)
   }
 
   async #saveEdit(ev: SubmitEvent, w: Webhook): Promise<void> {
@@ -305,8 +306,7 @@ export class LcdSettingsWebhooks extends LitElement {
   }
 
   #askDelete(w: Webhook): void {
-    this._confirm = w.id
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#confirm-delete')?.focus())
+    this.#focusAfter(() => (this._confirm = w.id), '#confirm-delete')
   }
 
   async #delete(w: Webhook): Promise<void> {
@@ -374,7 +374,7 @@ export class LcdSettingsWebhooks extends LitElement {
     }
   }
 
-  /** Runs `change`, then puts focus on `selector` (where the closed form or confirm came from). */
+  /** Runs `change`, then puts focus on `selector` once it is drawn. */
   #focusAfter(change: () => void, selector: string): void {
     change()
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus())

@@ -334,7 +334,6 @@ const OpeningRange = z
   .object({ start: HHMM, end: z.union([HHMM, z.literal('24:00')], { message: 'must be HH:MM (00:00 to 24:00)' }) })
   .refine((r) => r.start !== r.end, { message: 'start and end must differ', path: ['end'] })
 
-
 export const PreChatFieldSchema = z.object({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,49}$/, 'letters, digits and "_"'),
   label: trimmed(200),

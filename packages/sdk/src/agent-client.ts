@@ -552,13 +552,11 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
       if (expires !== null && expires > Date.now() + 1_000) socket.once('disconnect', () => socket.connect())
       else this.emitEvent('error', LiveChatError.fromBody(body))
     })
-    // A refresh that finished while the handshake (with the older token) was under way.
-    socket.on('connect', () => {
-      this.#renewSocket().catch((error: unknown) => this.emitEvent('error', LiveChatError.from(error)))
-    })
     socket.on('connect', () => {
       this.#pendingConnect?.resolve()
       this.#pendingConnect = null
+      // A refresh that finished while the handshake (with the older token) was under way.
+      this.#renewSocket().catch((error: unknown) => this.emitEvent('error', LiveChatError.from(error)))
     })
   }
 

@@ -6,7 +6,8 @@
 -- 17 messages takes about a third less time in Postgres (pgbench: 2.4-2.6 ms before, 1.5-1.65 ms
 -- after), and each further message in a batch adds about half as much.
 --
--- Same rules as mod_chat_append_message, which stays for other callers:
+-- Same rules as mod_chat_append_message, which it replaces (dropped at the end: nothing else
+-- called it):
 -- - A message goes in only to an open conversation (pending or active) of its site and, for a
 --   visitor's message (p_visitor[i] not null), of that visitor. Any other message returns no row
 --   and the caller takes the general path, which explains the refusal or reopens.
@@ -113,3 +114,4 @@ CREATE FUNCTION "mod_chat_append_messages"(
   $$;
 REVOKE ALL ON FUNCTION "mod_chat_append_messages"(uuid[], uuid[], uuid[], uuid[], text[], text[], uuid[], text[], text[], boolean[], timestamptz[], jsonb[], interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION "mod_chat_append_messages"(uuid[], uuid[], uuid[], uuid[], text[], text[], uuid[], text[], text[], boolean[], timestamptz[], jsonb[], interval) TO live_chat_app;
+DROP FUNCTION "mod_chat_append_message"(uuid, uuid, uuid, uuid, text, text, uuid, text, text, boolean, timestamptz, jsonb);

@@ -9,7 +9,7 @@
 import type { AgentAnalytics, AnalyticsDay, AnalyticsReport, CsatStats, DurationStats } from '@live-chat/protocol'
 import { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
-import { agentName } from '../shared/map.js'
+import { agentName, agentWithUser } from '../shared/map.js'
 
 interface StatsRow {
   count: number
@@ -85,7 +85,7 @@ export async function buildReport(tx: Tx, siteId: string, from: string, to: stri
     FROM mod_chat_analytics a, jsonb_each(a.agents) e, LATERAL (SELECT t::int AS x FROM jsonb_array_elements_text(e.value->'firstResponse') t) d
     WHERE ${inRange}
     GROUP BY e.key`
-  const members = await tx.agent.findMany({ where: { siteId }, include: { user: true } })
+  const members = await tx.agent.findMany({ where: { siteId }, ...agentWithUser })
 
   const byDate = new Map(rows.map((r) => [r.date, r]))
   const busiestHours = Array.from({ length: 7 }, () => new Array<number>(24).fill(0))

@@ -191,14 +191,15 @@ export class ConversationService {
     // the page's rows are then loaded as usual, in the page's order.
     const where = filterCondition(actor, q)
     const after = q.cursor ? decodeCursor(q.cursor) : null
-    const rows = await this.ctx.db.inSite(actor.siteId, async (tx) =>
-      (await loadViewsMany(tx, this.presence, await conversationIds(tx, where, after, limit + 1))).map((v) => v.summary),
-    )
-    const page = rows.slice(0, limit)
+    // One id more than the page tells whether another page follows; only the page's views are loaded.
+    const { page, more } = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      const ids = await conversationIds(tx, where, after, limit + 1)
+      return { page: (await loadViewsMany(tx, this.presence, ids.slice(0, limit))).map((v) => v.summary), more: ids.length > limit }
+    })
     const last = page.at(-1)
     return {
       items: page,
-      nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.lastActivityAt), last.id) : null,
+      nextCursor: more && last ? encodeCursor(new Date(last.lastActivityAt), last.id) : null,
     }
   }
 

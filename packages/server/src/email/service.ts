@@ -80,7 +80,6 @@ export class EmailService {
 
   // ------------------------------------------------------------------ replies → absent visitor
 
-  /** After an agent's public message: makes sure one reply email is pending for the conversation. */
   /** The reply-email batching window, or null when this server sends no email. */
   get replyWindowMs(): number | null {
     return this.mailer.enabled ? this.batchMs : null
@@ -91,6 +90,10 @@ export class EmailService {
     setTimeout(() => this.sweepSoon(), this.batchMs + 50).unref()
   }
 
+  /**
+   * After an agent's public message on the general path: makes sure one reply email is pending
+   * for the conversation (the fast path queues it in its own statement, see messages/batch.ts).
+   */
   async agentReplied(siteId: string, conversationId: string): Promise<void> {
     if (!this.mailer.enabled) return
     try {

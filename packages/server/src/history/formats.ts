@@ -107,7 +107,7 @@ const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim()
 const formats = new Map<string, Intl.DateTimeFormat>()
 
 /** `2026-03-29T03:30:00+02:00`: the wall-clock time in `timeZone` and its UTC offset then. */
-export function localIso(d: Date, timeZone: string): string {
+function localIso(d: Date, timeZone: string): string {
   let f = formats.get(timeZone)
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {

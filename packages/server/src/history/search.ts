@@ -11,7 +11,7 @@ import { Prisma } from '../generated/prisma/client.js'
 import { AppError } from '../shared/errors.js'
 
 /** More words than this are refused (each is one index lookup per searched table). */
-export const MAX_SEARCH_WORDS = 8
+const MAX_SEARCH_WORDS = 8
 
 /** A number written with separators: "+1", "(555)", "123-4567", "555.123.4567". */
 const PHONE = /^[+(]*\d[\d().\-/]*$/

@@ -8,7 +8,7 @@ import { Prisma } from '../generated/prisma/client.js'
 import type { AgentActor, Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { notFound } from '../shared/errors.js'
-import { agentName, agentWithUser } from '../shared/map.js'
+import { agentName, agentWithUser, isoOrNull } from '../shared/map.js'
 import { filterCondition, type ConversationFilter } from './filters.js'
 
 /** Rows per read: big enough to amortise a round trip, small enough to hold (≤ 1,000 × 10 KB of text). */
@@ -36,8 +36,6 @@ export interface ExportRow {
   attachments: unknown
 }
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
-
 export class HistoryService {
   constructor(private readonly ctx: Context) {}
 
@@ -62,9 +60,9 @@ export class HistoryService {
         rating: c.rating,
         ratingFeedback: c.ratingFeedback,
         createdAt: c.createdAt.toISOString(),
-        resolvedAt: iso(c.resolvedAt),
-        closedAt: iso(c.closedAt),
-        missedAt: iso(c.missedAt),
+        resolvedAt: isoOrNull(c.resolvedAt),
+        closedAt: isoOrNull(c.closedAt),
+        missedAt: isoOrNull(c.missedAt),
         visitor: { id: c.visitor.id, name: c.visitor.name, email: c.visitor.email, phone: c.visitor.phone },
         agent: c.assignedAgent ? { id: c.assignedAgent.id, name: agentName(c.assignedAgent) } : null,
       },

@@ -15,7 +15,7 @@ import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
 import { appendMessage, lockConversation, storedText, type MessageRow } from './store.js'
 import { AppendBatcher } from './batch.js'
-import { queueDeliveries } from '../webhooks/service.js'
+import { queueDeliveries, webhookBody } from '../webhooks/service.js'
 
 export interface SendResult {
   message: Message
@@ -115,7 +115,7 @@ export class MessageService {
   }
 
   /**
-   * The common case in one statement (mod_chat_append_message): a new text message to an open
+   * The common case in one statement (mod_chat_append_messages): a new text message to an open
    * conversation, its counters and its webhooks. Null when the general path must decide (not
    * open, not the sender's, attachments, or a clientId already stored).
    */
@@ -142,8 +142,8 @@ export class MessageService {
       system: null,
       createdAt: createdAt.toISOString(),
     }
-    // The webhook body as WebhookService would build it; the statement fills in seq and sender name.
-    const payload = isPrivate ? null : JSON.stringify({ event: 'message.created', siteId: actor.siteId, createdAt: message.createdAt, data: { message } })
+    // The webhook body; the statement fills in seq and sender name.
+    const payload = isPrivate ? null : webhookBody('message.created', actor.siteId, { message }, message.createdAt)
     const row = await this.batcher.append({
       siteId: actor.siteId,
       conversationId: input.conversationId,

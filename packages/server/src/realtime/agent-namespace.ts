@@ -75,7 +75,6 @@ function agentCommands(s: Services, log: Logger): Command<AgentSocket>[] {
     command('auth:renew', RenewToken, async (socket: AgentSocket, i) => {
       const claims = await s.tokens.verifyAgent(i.token)
       if (claims.userId !== socket.data.actor.userId) throw new AppError('forbidden', 'the token is another user’s')
-      socket.data.actor.tokenExpiresAt = claims.expiresAt
       endWithToken(socket, claims.expiresAt)
       return { expiresAt: new Date(claims.expiresAt ?? Date.now()).toISOString() }
     }, log),

@@ -58,12 +58,17 @@ interface MaybeDbError {
   message?: unknown
 }
 
+/** The Postgres SQLSTATE of a database error (as Prisma or its driver adapter reports it), or ''. */
+function sqlStateOf(err: MaybeDbError): string {
+  return String(err.meta?.code ?? err.meta?.driverAdapterError?.cause?.originalCode ?? '')
+}
+
 /** Translates database errors into AppErrors; anything unknown becomes `internal`. */
 export function fromUnknown(e: unknown): AppError {
   if (e instanceof AppError) return e
   const err = (e ?? {}) as MaybeDbError
   const code = typeof err.code === 'string' ? err.code : undefined
-  const sqlState = String(err.meta?.code ?? err.meta?.driverAdapterError?.cause?.originalCode ?? '')
+  const sqlState = sqlStateOf(err)
   // First: a dropped connection can surface under any Prisma code (e.g. P2039 when Postgres
   // restarts mid-transaction), and must stay retryable whatever the code says.
   const kind = err.meta?.driverAdapterError?.cause?.kind
@@ -83,12 +88,10 @@ export function fromUnknown(e: unknown): AppError {
 /** Whether a database error is a unique-constraint violation (Prisma P2002, or SQLSTATE 23505 from a raw query). */
 export function isUniqueViolation(e: unknown): boolean {
   const err = (e ?? {}) as MaybeDbError
-  const cause = err.meta?.driverAdapterError?.cause
-  return err.code === 'P2002' || String(err.meta?.code ?? cause?.originalCode ?? '') === '23505' || cause?.kind === 'UniqueConstraintViolation'
+  return err.code === 'P2002' || sqlStateOf(err) === '23505' || err.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation'
 }
 
 /** Whether a database error is a deadlock Postgres broke by failing this statement (SQLSTATE 40P01). */
 export function isDeadlock(e: unknown): boolean {
-  const err = (e ?? {}) as MaybeDbError
-  return String(err.meta?.code ?? err.meta?.driverAdapterError?.cause?.originalCode ?? '') === '40P01'
+  return sqlStateOf((e ?? {}) as MaybeDbError) === '40P01'
 }

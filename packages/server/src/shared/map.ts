@@ -42,7 +42,7 @@ type VisitorRow = Prisma.VisitorGetPayload<object>
 type ConversationRow = Prisma.ConversationGetPayload<object>
 
 const iso = (d: Date) => d.toISOString()
-const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null)
+export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null)
 
 export function toMessage(m: MessageRow): Message {
   return {

@@ -71,7 +71,7 @@ export function dashboardCsp(dir: string): string {
 }
 
 /** 'sha256-…' of each inline <style> block of a page (empty if the page is not there). */
-export function inlineStyleHashes(file: string): string[] {
+function inlineStyleHashes(file: string): string[] {
   let html: string
   try {
     html = fs.readFileSync(file, 'utf8')

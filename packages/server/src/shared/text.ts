@@ -7,7 +7,7 @@ import { AppError } from './errors.js'
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** The path ("a.b.0") of the first string (value or key) in `value` that cannot be stored, or null. */
-export function unstorablePath(value: unknown, path: string[] = []): string | null {
+function unstorablePath(value: unknown, path: string[] = []): string | null {
   if (typeof value === 'string') return UNSTORABLE.test(value) ? path.join('.') || '(root)' : null
   if (typeof value !== 'object' || value === null || path.length > 64) return null
   for (const [key, v] of Object.entries(value)) {

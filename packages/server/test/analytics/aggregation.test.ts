@@ -22,10 +22,10 @@ import { CSV_COLUMNS } from '../../src/analytics/service.js'
 import { openDatabase } from '../../src/shared/db/index.js'
 import { createTestDatabase } from '../global-setup.js'
 import { eventually, startServer, type TestServer } from '../helpers.js'
+import { root } from '../processes.js'
 import { expectedReport, generate, local, rounded, SITES, stateAfter, store, touchedDays, type GenConversation, type SiteSpec, type Snapshot } from './dataset.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const root = path.resolve(here, '../../../..')
 
 interface SiteCtx {
   spec: SiteSpec

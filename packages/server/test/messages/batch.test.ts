@@ -3,29 +3,21 @@
 // in arrival order, every counter moved, webhooks queued, refusals left to the general path —
 // against the real database.
 import crypto from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { LiveChatClient } from '@live-chat/sdk'
 import { AppendBatcher, type AppendInput, type AppendRow } from '../../src/messages/batch.js'
-import { startServer, type TestServer } from '../helpers.js'
+import { serverPerFile } from '../helpers.js'
 
-let s: TestServer
-const cleanup: (() => void)[] = []
-beforeAll(async () => {
-  s = await startServer()
-})
-afterEach(() => {
-  for (const c of cleanup.splice(0)) c()
-})
-afterAll(() => s.close())
+const t = serverPerFile()
 
 /** A site with one agent, and `n` visitors each with a started conversation (first message "hi"). */
 async function siteWithConversations(n: number) {
-  const site = await s.fx.site()
-  const agent = await s.fx.agent(site.id, { name: 'Ada' })
+  const site = await t.s.fx.site()
+  const agent = await t.s.fx.agent(site.id, { name: 'Ada' })
   const conversations = []
   for (let i = 0; i < n; i++) {
-    const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' })
-    cleanup.push(() => visitor.disconnect())
+    const visitor = new LiveChatClient({ url: t.s.url, siteId: site.id, storage: 'memory' })
+    t.track(visitor)
     const { conversation } = await visitor.startConversation({ message: 'hi' })
     const row = await conversationRow(site.id, conversation.id)
     conversations.push({ id: conversation.id, visitorId: row.visitorId, lastSeq: row.lastSeq })
@@ -33,9 +25,9 @@ async function siteWithConversations(n: number) {
   return { site, agent, conversations }
 }
 
-const conversationRow = (siteId: string, id: string) => s.db.inSite(siteId, (tx) => tx.conversation.findUniqueOrThrow({ where: { id } }))
+const conversationRow = (siteId: string, id: string) => t.s.db.inSite(siteId, (tx) => tx.conversation.findUniqueOrThrow({ where: { id } }))
 const messages = (siteId: string, conversationId: string) =>
-  s.db.inSite(siteId, (tx) => tx.message.findMany({ where: { conversationId }, orderBy: { seq: 'asc' } }))
+  t.s.db.inSite(siteId, (tx) => tx.message.findMany({ where: { conversationId }, orderBy: { seq: 'asc' } }))
 
 function input(siteId: string, conversationId: string, from: { visitorId: string } | { agentId: string; name: string }, text: string, isPrivate = false): AppendInput {
   const id = crypto.randomUUID()
@@ -73,7 +65,7 @@ describe('group commit', () => {
       input(site.id, c2.id, { visitorId: c2.visitorId }, 'four'),
       input(site.id, c1.id, { visitorId: c1.visitorId }, 'five'),
     ]
-    const rows = await appendTogether(new AppendBatcher(s.db), batch)
+    const rows = await appendTogether(new AppendBatcher(t.s.db), batch)
 
     expect(rows.map((r) => r?.seq)).toEqual([c1.lastSeq + 1, c2.lastSeq + 1, c1.lastSeq + 2, c1.lastSeq + 3, c2.lastSeq + 2, c1.lastSeq + 4])
     expect(rows.map((r) => r?.visitor_id)).toEqual([c1.visitorId, c2.visitorId, c1.visitorId, c1.visitorId, c2.visitorId, c1.visitorId])
@@ -106,7 +98,7 @@ describe('group commit', () => {
   it('a private note moves neither the public seq nor the first response', async () => {
     const { site, agent, conversations } = await siteWithConversations(1)
     const c = conversations[0]!
-    const [note, other] = await appendTogether(new AppendBatcher(s.db), [
+    const [note, other] = await appendTogether(new AppendBatcher(t.s.db), [
       input(site.id, c.id, { agentId: agent.id, name: 'Ada' }, 'internal', true),
       input(site.id, c.id, { visitorId: c.visitorId }, 'hello?'),
     ])
@@ -120,9 +112,9 @@ describe('group commit', () => {
     const { site, agent, conversations } = await siteWithConversations(3)
     const [mine, theirs, closed] = conversations as [(typeof conversations)[0], (typeof conversations)[0], (typeof conversations)[0]]
     const other = await siteWithConversations(1)
-    await s.db.inSite(site.id, (tx) => tx.conversation.update({ where: { id: closed.id }, data: { status: 'resolved' } }))
+    await t.s.db.inSite(site.id, (tx) => tx.conversation.update({ where: { id: closed.id }, data: { status: 'resolved' } }))
     const ada = { agentId: agent.id, name: 'Ada' }
-    const rows = await appendTogether(new AppendBatcher(s.db), [
+    const rows = await appendTogether(new AppendBatcher(t.s.db), [
       input(site.id, mine.id, { visitorId: mine.visitorId }, 'fine'),
       // a visitor writing into someone else's conversation
       input(site.id, theirs.id, { visitorId: mine.visitorId }, 'not yours'),
@@ -142,7 +134,7 @@ describe('group commit', () => {
   it('a resend inside a batch: the others are stored one by one, the resend is left to the general path', async () => {
     const { site, conversations } = await siteWithConversations(1)
     const c = conversations[0]!
-    const batcher = new AppendBatcher(s.db)
+    const batcher = new AppendBatcher(t.s.db)
     const first = input(site.id, c.id, { visitorId: c.visitorId }, 'first')
     expect((await batcher.append(first))?.seq).toBe(c.lastSeq + 1)
     const rows = await appendTogether(batcher, [
@@ -157,18 +149,18 @@ describe('group commit', () => {
   it('queues message.created webhooks in the same statement, with seq and sender name filled in', async () => {
     const { site, agent, conversations } = await siteWithConversations(1)
     const c = conversations[0]!
-    const hook = await s.db.inSite(site.id, (tx) =>
+    const hook = await t.s.db.inSite(site.id, (tx) =>
       tx.webhook.create({ data: { siteId: site.id, url: 'http://127.0.0.1:9/hook', events: ['message.created'], secret: 'x'.repeat(32) } }),
     )
-    const before = await s.db.inSite(site.id, (tx) => tx.webhookDelivery.count({ where: { webhookId: hook.id } }))
+    const before = await t.s.db.inSite(site.id, (tx) => tx.webhookDelivery.count({ where: { webhookId: hook.id } }))
     const batch = [
       input(site.id, c.id, { agentId: agent.id, name: 'Ada' }, 'public'),
       input(site.id, c.id, { agentId: agent.id, name: 'Ada' }, 'private', true),
       input(site.id, c.id, { visitorId: c.visitorId }, 'thanks'),
     ]
-    const rows = await appendTogether(new AppendBatcher(s.db), batch)
+    const rows = await appendTogether(new AppendBatcher(t.s.db), batch)
     expect(rows.map((r) => r?.webhooks)).toEqual([1, 0, 1])
-    const queued = await s.db.inSite(site.id, (tx) => tx.webhookDelivery.findMany({ where: { webhookId: hook.id }, orderBy: { createdAt: 'asc' } }))
+    const queued = await t.s.db.inSite(site.id, (tx) => tx.webhookDelivery.findMany({ where: { webhookId: hook.id }, orderBy: { createdAt: 'asc' } }))
     expect(queued.length - before).toBe(2)
     const bodies = queued.slice(-2).map((d) => (d.payload as { data: { message: { id: string; seq: number; senderName: string | null } } }).data.message)
     expect(bodies).toEqual(
@@ -182,11 +174,11 @@ describe('group commit', () => {
   it('queues an absent visitor’s reply email in the same statement: agents’ public replies only, once per conversation', async () => {
     const { site, agent, conversations } = await siteWithConversations(2)
     const [withEmail, without] = conversations as [(typeof conversations)[0], (typeof conversations)[0]]
-    await s.db.inSite(site.id, (tx) => tx.visitor.update({ where: { id: withEmail.visitorId }, data: { email: 'ada@example.test' } }))
-    const jobs = (id: string) => s.db.prisma.$queryRaw<{ due_at: Date }[]>`SELECT due_at FROM mod_chat_email_jobs WHERE conversation_id = ${id}::uuid`
+    await t.s.db.inSite(site.id, (tx) => tx.visitor.update({ where: { id: withEmail.visitorId }, data: { email: 'ada@example.test' } }))
+    const jobs = (id: string) => t.s.db.prisma.$queryRaw<{ due_at: Date }[]>`SELECT due_at FROM mod_chat_email_jobs WHERE conversation_id = ${id}::uuid`
     const ada = { agentId: agent.id, name: 'Ada' }
     const before = Date.now()
-    const rows = await appendTogether(new AppendBatcher(s.db, 60_000), [
+    const rows = await appendTogether(new AppendBatcher(t.s.db, 60_000), [
       input(site.id, withEmail.id, ada, 'a note', true),
       input(site.id, withEmail.id, { visitorId: withEmail.visitorId }, 'from the visitor'),
       input(site.id, without.id, ada, 'no address to write to'),
@@ -202,10 +194,10 @@ describe('group commit', () => {
     // Without email on the server (null window), or for a private note alone, nothing is queued.
     const other = await siteWithConversations(1)
     const c = other.conversations[0]!
-    await s.db.inSite(other.site.id, (tx) => tx.visitor.update({ where: { id: c.visitorId }, data: { email: 'bob@example.test' } }))
+    await t.s.db.inSite(other.site.id, (tx) => tx.visitor.update({ where: { id: c.visitorId }, data: { email: 'bob@example.test' } }))
     const bob = { agentId: other.agent.id, name: 'Ada' }
-    expect((await new AppendBatcher(s.db, null).append(input(other.site.id, c.id, bob, 'hello')))?.emailed).toBe(false)
-    expect((await new AppendBatcher(s.db, 60_000).append(input(other.site.id, c.id, bob, 'psst', true)))?.emailed).toBe(false)
+    expect((await new AppendBatcher(t.s.db, null).append(input(other.site.id, c.id, bob, 'hello')))?.emailed).toBe(false)
+    expect((await new AppendBatcher(t.s.db, 60_000).append(input(other.site.id, c.id, bob, 'psst', true)))?.emailed).toBe(false)
     expect(await jobs(c.id)).toEqual([])
   })
 })

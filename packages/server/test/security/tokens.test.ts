@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient } from '@live-chat/sdk'
 import type { AgentSession } from '@live-chat/protocol'
 import { AGENT_SESSION_MAX_S, AGENT_TOKEN_TTL_S } from '../../src/shared/auth.js'
-import { connectRaw, rawSocket, SECRET, startServer, waitFor, type AgentFixture, type SiteFixture, type TestServer } from '../helpers.js'
+import { ask, connectRaw, rawSocket, SECRET, startServer, waitFor, type AgentFixture, type SiteFixture, type TestServer } from '../helpers.js'
 
 let s: TestServer
 let site: SiteFixture
@@ -149,13 +149,13 @@ describe('a live agent socket', () => {
     const socket = await connectRaw(rawSocket(s.url, '/agent', { token, siteId: site.id }))
     const other = await s.fx.agent(site.id)
     try {
-      const bad = async (t: unknown) => ((await socket.timeout(5_000).emitWithAck('auth:renew', { token: t })) as { ok: boolean; error?: { code: string } }).error?.code
+      const bad = async (t: unknown) => (await ask<{ ok: boolean; error?: { code: string } }>(socket, 'auth:renew', { token: t })).error?.code
       expect(await bad(other.token)).toBe('forbidden')
       expect(await bad('not-a-token')).toBe('unauthorized')
       expect(await bad(await agentToken(agent.userId, { iat: now() - 7200, exp: now() - 60 }))).toBe('token_expired')
       expect(await bad(42)).toBe('invalid_payload')
 
-      const renewed = (await socket.timeout(5_000).emitWithAck('auth:renew', { token: agent.token })) as { ok: boolean; data: { expiresAt: string } }
+      const renewed = await ask<{ ok: boolean; data: { expiresAt: string } }>(socket, 'auth:renew', { token: agent.token })
       expect(renewed.ok).toBe(true)
       expect(Date.parse(renewed.data.expiresAt)).toBeGreaterThan(Date.now() + 3600_000)
       let expired = false
@@ -163,7 +163,7 @@ describe('a live agent socket', () => {
       await new Promise((r) => setTimeout(r, 3_500))
       expect(expired).toBe(false)
       expect(socket.connected).toBe(true)
-      expect(((await socket.timeout(5_000).emitWithAck('presence:list', {})) as { ok: boolean }).ok).toBe(true)
+      expect((await ask<{ ok: boolean }>(socket, 'presence:list', {})).ok).toBe(true)
     } finally {
       socket.close()
     }
