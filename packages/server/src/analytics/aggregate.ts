@@ -5,12 +5,13 @@
 // averages), ratings and hours as counts, and per-agent figures. A day is always recomputed
 // whole from the raw rows, so recomputing is idempotent and nothing is ever added twice.
 //
-// A run finds what changed since the watermark: every conversation whose updated_at moved (a
-// new message moves it too, as does the missed sweep); the days to recompute are each such
-// conversation's start day and the days of its messages. It reads again `overlapMs` before the
-// watermark, because updated_at is stamped before its transaction commits (and by other
-// processes' clocks): a row committed after the last run looked, but stamped before it, is still
-// seen. A site whose time zone setting changed since its days were computed is recomputed whole.
+// A run finds what changed since the watermark: every conversation whose updated_at moved (any
+// change, the missed sweep's too, but the send hot path's: it leaves updated_at alone, see the
+// send_path migration) or that has a message created since; the days to recompute are
+// each such conversation's start day and the days of its messages. It reads again `overlapMs`
+// before the watermark, because updated_at and created_at are stamped before their transaction
+// commits (and by other processes' clocks): a row committed after the last run looked, but
+// stamped before it, is still seen. A site whose time zone setting changed since its days were computed is recomputed whole.
 //
 // One node runs at a time: the whole run is one transaction holding a transaction-level advisory
 // lock (pg_try_advisory_xact_lock); a node that does not get it skips the run. Day rows and the
@@ -111,6 +112,11 @@ export class Aggregator {
         WITH changed AS (
           SELECT id, created_at FROM mod_chat_conversations
           WHERE site_id = ${siteId}::uuid AND updated_at >= coalesce(${since}::timestamptz, '-infinity')
+          UNION
+          SELECT c.id, c.created_at FROM mod_chat_conversations c
+          WHERE c.site_id = ${siteId}::uuid AND c.id IN (
+            SELECT m.conversation_id FROM mod_chat_messages m
+            WHERE m.site_id = ${siteId}::uuid AND m.created_at >= coalesce(${since}::timestamptz, '-infinity'))
         )
         SELECT (created_at AT TIME ZONE ${zone})::date::text AS day FROM changed
         UNION

@@ -31,7 +31,7 @@ import type { EmailService } from '../email/service.js'
 import type { Routing } from './routing.js'
 import { loadViews, loadViewsMany, type ConversationViews } from './views.js'
 import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
-import { conversationIds, filterCondition } from '../history/filters.js'
+import { conversationIds } from '../history/filters.js'
 
 type Change = (tx: Tx, conv: LockedConversation) => Promise<MessageRow[]>
 
@@ -189,11 +189,10 @@ export class ConversationService {
     const limit = q.limit ?? 25
     // Filters and full-text search in SQL (history/filters.ts, shared with the bulk export);
     // the page's rows are then loaded as usual, in the page's order.
-    const where = filterCondition(actor, q)
     const after = q.cursor ? decodeCursor(q.cursor) : null
     // One id more than the page tells whether another page follows; only the page's views are loaded.
     const { page, more } = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      const ids = await conversationIds(tx, where, after, limit + 1)
+      const ids = await conversationIds(tx, actor, q, after, limit + 1)
       return { page: (await loadViewsMany(tx, this.presence, ids.slice(0, limit))).map((v) => v.summary), more: ids.length > limit }
     })
     const last = page.at(-1)

@@ -37,14 +37,24 @@ export function filterCondition(actor: AgentActor, f: ConversationFilter): Prism
 
 /**
  * One page of the inbox's order (newest activity first, then id), after `after` (the last row
- * of the previous page): the ids only; the caller loads the rows.
+ * of the previous page): the ids only; the caller loads the rows. The order comes from the
+ * conversations' activity rows and their indexes (see the send_path migration); the
+ * status filter is repeated on them so that Postgres can use the (site, status, activity) index.
  */
-export async function conversationIds(tx: Tx, where: Prisma.Sql, after: { at: Date; id: string } | null, take: number): Promise<string[]> {
+export async function conversationIds(
+  tx: Tx,
+  actor: AgentActor,
+  f: ConversationFilter,
+  after: { at: Date; id: string } | null,
+  take: number,
+): Promise<string[]> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT c.id FROM mod_chat_conversations c
-    WHERE ${where}
-      ${after ? Prisma.sql`AND (c.last_activity_at, c.id) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
-    ORDER BY c.last_activity_at DESC, c.id DESC
+    SELECT c.id FROM mod_chat_conversation_activity a
+    JOIN mod_chat_conversations c ON c.site_id = a.site_id AND c.id = a.conversation_id
+    WHERE a.site_id = ${actor.siteId}::uuid AND ${filterCondition(actor, f)}
+      ${f.status ? Prisma.sql`AND a.status IN (${Prisma.join(f.status)})` : Prisma.empty}
+      ${after ? Prisma.sql`AND (a.last_activity_at, a.conversation_id) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
+    ORDER BY a.last_activity_at DESC, a.conversation_id DESC
     LIMIT ${take}`
   return rows.map((r) => r.id)
 }

@@ -14,7 +14,10 @@
 // A batch that fails as a whole (say, one resend hit the clientId's unique index) is retried one
 // message at a time, so one bad message never fails the others; a database that is down fails
 // them all, as retryable.
-import type { Database } from '../shared/db/index.js'
+//
+// The statement goes through db.direct (the driver adapter, prepared once per connection), not
+// the Prisma client, whose work per call cost more than the statement (see Direct).
+import { DIRECT_POOL_SIZE, type Database } from '../shared/db/index.js'
 import { isDeadlock, isUniqueViolation } from '../shared/errors.js'
 
 export interface AppendInput {
@@ -30,8 +33,6 @@ export interface AppendInput {
   text: string | null
   isPrivate: boolean
   createdAt: Date
-  /** The webhook body without seq and sender name (null for private notes). */
-  payload: string | null
 }
 
 export interface AppendRow {
@@ -52,11 +53,14 @@ interface Pending {
 /** The most messages one statement appends. */
 const MAX_BATCH = 256
 /**
- * Statements in flight at once, each on its own connection of the pool. Measured with the
+ * Statements in flight at once, each on its own connection of the direct pool. Measured with the
  * throughput bench (25 conversations, both sides sending): 2 beat 1 (idle gaps between batches)
  * and 4 (smaller batches, each paying the statement's fixed cost).
  */
-const MAX_IN_FLIGHT = 2
+const MAX_IN_FLIGHT = DIRECT_POOL_SIZE
+
+const APPEND = `SELECT * FROM mod_chat_append_messages($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[],
+  $7::uuid[], $8::text[], $9::text[], $10::boolean[], $11::timestamptz[], make_interval(secs => $12::float8))`
 
 export class AppendBatcher {
   private queue: Pending[] = []
@@ -124,12 +128,19 @@ export class AppendBatcher {
 
   private many(inputs: AppendInput[]): Promise<(AppendRow & { n: number })[]> {
     const col = <T>(f: (i: AppendInput) => T): T[] => inputs.map(f)
-    return this.db.prisma.$queryRaw<(AppendRow & { n: number })[]>`
-      SELECT * FROM mod_chat_append_messages(
-        ${col((i) => i.siteId)}::uuid[], ${col((i) => i.conversationId)}::uuid[], ${col((i) => i.visitorId)}::uuid[],
-        ${col((i) => i.id)}::uuid[], ${col((i) => i.clientId)}::text[], ${col((i) => i.senderType)}::text[],
-        ${col((i) => i.senderId)}::uuid[], ${col((i) => i.senderName)}::text[], ${col((i) => i.text)}::text[],
-        ${col((i) => i.isPrivate)}::boolean[], ${col((i) => i.createdAt.toISOString())}::timestamptz[], ${col((i) => i.payload)}::jsonb[],
-        make_interval(secs => ${this.emailAfterMs === null ? null : this.emailAfterMs / 1000}::float8))`
+    return this.db.direct.query<AppendRow & { n: number }>(APPEND, [
+      col((i) => i.siteId),
+      col((i) => i.conversationId),
+      col((i) => i.visitorId),
+      col((i) => i.id),
+      col((i) => i.clientId),
+      col((i) => i.senderType),
+      col((i) => i.senderId),
+      col((i) => i.senderName),
+      col((i) => i.text),
+      col((i) => i.isPrivate),
+      col((i) => i.createdAt.toISOString()),
+      this.emailAfterMs === null ? null : this.emailAfterMs / 1000,
+    ])
   }
 }

@@ -15,7 +15,7 @@ import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
 import { appendMessage, lockConversation, storedText, type MessageRow } from './store.js'
 import { AppendBatcher } from './batch.js'
-import { queueDeliveries, webhookBody } from '../webhooks/service.js'
+import { queueDeliveries } from '../webhooks/service.js'
 
 export interface SendResult {
   message: Message
@@ -142,8 +142,6 @@ export class MessageService {
       system: null,
       createdAt: createdAt.toISOString(),
     }
-    // The webhook body; the statement fills in seq and sender name.
-    const payload = isPrivate ? null : webhookBody('message.created', actor.siteId, { message }, message.createdAt)
     const row = await this.batcher.append({
       siteId: actor.siteId,
       conversationId: input.conversationId,
@@ -156,7 +154,6 @@ export class MessageService {
       text: message.text,
       isPrivate,
       createdAt,
-      payload,
     })
     // null: not open, not the sender's, or a resend (the general path returns the stored message)
     if (!row) return null

@@ -1,8 +1,9 @@
 // How database failures reach clients: a dropped or refused connection is `unavailable` and
 // retryable whatever Prisma code carries it (the Postgres restart chaos test met P2039 with
 // SQLSTATE 57P01, and pg's "not queryable" error, mid-transaction); real refusals stay refusals.
+import { DriverAdapterError } from '@prisma/driver-adapter-utils'
 import { describe, expect, it } from 'vitest'
-import { fromUnknown } from './errors.js'
+import { fromUnknown, isDeadlock, isUniqueViolation } from './errors.js'
 
 const prismaError = (code: string, cause: Record<string, unknown>) =>
   Object.assign(new Error('Invalid `tx.conversation.update()` invocation'), { code, meta: { driverAdapterError: { name: 'DriverAdapterError', cause } } })
@@ -20,6 +21,15 @@ describe('fromUnknown', () => {
     ]) {
       expect(fromUnknown(e).toBody()).toEqual({ code: 'unavailable', message: 'the database is unavailable; retry', retryable: true })
     }
+  })
+
+  it('reads the driver adapter’s own errors the same way (statements sent through db.direct)', () => {
+    const unreachable = new DriverAdapterError({ kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 })
+    const restarting = new DriverAdapterError({ kind: 'postgres', originalCode: '57P01', originalMessage: 'terminating connection', severity: 'FATAL', message: 'x' } as never)
+    for (const e of [unreachable, restarting]) expect(fromUnknown(e).toBody()).toEqual({ code: 'unavailable', message: 'the database is unavailable; retry', retryable: true })
+    expect(isUniqueViolation(new DriverAdapterError({ kind: 'UniqueConstraintViolation', constraint: { fields: ['client_id'] }, originalCode: '23505' } as never))).toBe(true)
+    expect(isDeadlock(new DriverAdapterError({ kind: 'postgres', originalCode: '40P01' } as never))).toBe(true)
+    expect(isUniqueViolation(unreachable)).toBe(false)
   })
 
   it('keeps refusals and bugs as they are', () => {

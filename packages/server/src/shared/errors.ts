@@ -51,16 +51,30 @@ const RETRYABLE_SQLSTATE = /^(08|40001|40P01|53|57P0[123])/
 const RETRYABLE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034'])
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'])
 
+interface AdapterCause {
+  originalCode?: unknown
+  kind?: unknown
+}
+
 interface MaybeDbError {
+  name?: unknown
   code?: unknown
-  meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } }
+  meta?: { code?: unknown; driverAdapterError?: { cause?: AdapterCause } }
   cause?: unknown
   message?: unknown
 }
 
+/**
+ * What the driver adapter said of a database error: wrapped by Prisma (meta.driverAdapterError),
+ * or its own DriverAdapterError when a statement went to the adapter directly (db.direct).
+ */
+function adapterCause(err: MaybeDbError): AdapterCause | undefined {
+  return err.meta?.driverAdapterError?.cause ?? (err.name === 'DriverAdapterError' ? (err.cause as AdapterCause | undefined) : undefined)
+}
+
 /** The Postgres SQLSTATE of a database error (as Prisma or its driver adapter reports it), or ''. */
 function sqlStateOf(err: MaybeDbError): string {
-  return String(err.meta?.code ?? err.meta?.driverAdapterError?.cause?.originalCode ?? '')
+  return String(err.meta?.code ?? adapterCause(err)?.originalCode ?? '')
 }
 
 /** Translates database errors into AppErrors; anything unknown becomes `internal`. */
@@ -71,7 +85,7 @@ export function fromUnknown(e: unknown): AppError {
   const sqlState = sqlStateOf(err)
   // First: a dropped connection can surface under any Prisma code (e.g. P2039 when Postgres
   // restarts mid-transaction), and must stay retryable whatever the code says.
-  const kind = err.meta?.driverAdapterError?.cause?.kind
+  const kind = adapterCause(err)?.kind
   if (RETRYABLE_SQLSTATE.test(sqlState) || kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout' || kind === 'TooManyConnections')
     return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
   if (code === 'P2002') return new AppError('conflict', 'already exists')
@@ -88,7 +102,7 @@ export function fromUnknown(e: unknown): AppError {
 /** Whether a database error is a unique-constraint violation (Prisma P2002, or SQLSTATE 23505 from a raw query). */
 export function isUniqueViolation(e: unknown): boolean {
   const err = (e ?? {}) as MaybeDbError
-  return err.code === 'P2002' || sqlStateOf(err) === '23505' || err.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation'
+  return err.code === 'P2002' || sqlStateOf(err) === '23505' || adapterCause(err)?.kind === 'UniqueConstraintViolation'
 }
 
 /** Whether a database error is a deadlock Postgres broke by failing this statement (SQLSTATE 40P01). */

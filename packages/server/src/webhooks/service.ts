@@ -137,17 +137,14 @@ export class WebhookService {
   }
 }
 
-/** The JSON body every delivery of an event carries. */
-export function webhookBody(event: WebhookEvent, siteId: string, data: Record<string, unknown>, createdAt = new Date().toISOString()): string {
-  return JSON.stringify({ event, siteId, createdAt, data })
-}
-
 /**
  * Queues one delivery per active webhook of the site subscribed to the event, in the caller's
  * transaction (so the event commits, or not, with the change it reports). Returns how many.
+ * The body every delivery carries: { event, siteId, createdAt, data } (the send hot path builds
+ * the same for message.created in SQL: see the send_path migration).
  */
 export function queueDeliveries(tx: Tx, siteId: string, event: WebhookEvent, data: Record<string, unknown>): Promise<number> {
-  const payload = webhookBody(event, siteId, data)
+  const payload = JSON.stringify({ event, siteId, createdAt: new Date().toISOString(), data })
   return tx.$executeRaw`
     INSERT INTO mod_chat_webhook_deliveries (site_id, webhook_id, event, payload)
     SELECT site_id, id, ${event}, ${payload}::jsonb FROM mod_chat_webhooks

@@ -6,6 +6,7 @@ import crypto from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { LiveChatClient } from '@live-chat/sdk'
 import { AppendBatcher, type AppendInput, type AppendRow } from '../../src/messages/batch.js'
+import { toMessage } from '../../src/shared/map.js'
 import { serverPerFile } from '../helpers.js'
 
 const t = serverPerFile()
@@ -45,7 +46,6 @@ function input(siteId: string, conversationId: string, from: { visitorId: string
     text,
     isPrivate,
     createdAt,
-    payload: isPrivate ? null : JSON.stringify({ event: 'message.created', siteId, createdAt: createdAt.toISOString(), data: { message: { id, text } } }),
   }
 }
 
@@ -146,13 +146,14 @@ describe('group commit', () => {
     expect((await messages(site.id, c.id)).slice(-3).map((m) => m.content)).toEqual(['first', 'a', 'b'])
   })
 
-  it('queues message.created webhooks in the same statement, with seq and sender name filled in', async () => {
+  it('queues message.created webhooks in the same statement, each body the message as the API shows it', async () => {
     const { site, agent, conversations } = await siteWithConversations(1)
     const c = conversations[0]!
     const hook = await t.s.db.inSite(site.id, (tx) =>
       tx.webhook.create({ data: { siteId: site.id, url: 'http://127.0.0.1:9/hook', events: ['message.created'], secret: 'x'.repeat(32) } }),
     )
     const before = await t.s.db.inSite(site.id, (tx) => tx.webhookDelivery.count({ where: { webhookId: hook.id } }))
+    await t.s.db.inSite(site.id, (tx) => tx.visitor.update({ where: { id: c.visitorId }, data: { name: 'Vera "V" Ö' } }))
     const batch = [
       input(site.id, c.id, { agentId: agent.id, name: 'Ada' }, 'public'),
       input(site.id, c.id, { agentId: agent.id, name: 'Ada' }, 'private', true),
@@ -162,13 +163,15 @@ describe('group commit', () => {
     expect(rows.map((r) => r?.webhooks)).toEqual([1, 0, 1])
     const queued = await t.s.db.inSite(site.id, (tx) => tx.webhookDelivery.findMany({ where: { webhookId: hook.id }, orderBy: { createdAt: 'asc' } }))
     expect(queued.length - before).toBe(2)
-    const bodies = queued.slice(-2).map((d) => (d.payload as { data: { message: { id: string; seq: number; senderName: string | null } } }).data.message)
+    // Built in SQL: the same body the general path builds from toMessage (seq and the visitor's name included).
+    const stored = (await messages(site.id, c.id)).slice(-3)
+    const bodies = queued.slice(-2).map((d) => d.payload as { event: string; siteId: string; createdAt: string; data: { message: unknown } })
     expect(bodies).toEqual(
-      expect.arrayContaining([
-        { id: batch[0]!.id, text: 'public', seq: c.lastSeq + 1, senderName: 'Ada' },
-        { id: batch[2]!.id, text: 'thanks', seq: c.lastSeq + 3, senderName: null },
-      ]),
+      expect.arrayContaining(
+        [stored[0]!, stored[2]!].map((m) => ({ event: 'message.created', siteId: site.id, createdAt: m.createdAt.toISOString(), data: { message: toMessage(m) } })),
+      ),
     )
+    expect(bodies.map((b) => (b.data.message as { seq: number }).seq).sort()).toEqual([c.lastSeq + 1, c.lastSeq + 3])
   })
 
   it('queues an absent visitor’s reply email in the same statement: agents’ public replies only, once per conversation', async () => {

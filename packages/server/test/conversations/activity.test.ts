@@ -1,0 +1,115 @@
+// The inbox's order lives in mod_chat_conversation_activity, a copy of each conversation's site,
+// status and last activity kept by triggers (see the send_path migration), so that
+// appending a message updates the conversation's row without touching its indexes. Whatever
+// changes a conversation — start, messages on the hot path and on the general path, assignment,
+// resolve, reopen, close, deletion — the copy must stay equal to it, the app must not be able to
+// write it, and the inbox must list in its order. Against the real database.
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { AgentClient, LiveChatClient } from '@live-chat/sdk'
+import { serverPerFile } from '../helpers.js'
+
+const t = serverPerFile()
+let owner: pg.Client
+
+beforeAll(async () => {
+  owner = new pg.Client({ connectionString: inject('databaseUrl') })
+  await owner.connect()
+})
+afterAll(() => owner?.end())
+
+/** Each conversation of the site next to its activity row, as the table's owner sees them (no row-level security). */
+async function pairs(siteId: string) {
+  const r = await owner.query<{ id: string; status: string; last_activity_at: Date; a_status: string | null; a_last: Date | null }>(
+    `SELECT c.id, c.status, c.last_activity_at, a.status AS a_status, a.last_activity_at AS a_last
+     FROM mod_chat_conversations c
+     LEFT JOIN mod_chat_conversation_activity a ON a.site_id = c.site_id AND a.conversation_id = c.id
+     WHERE c.site_id = $1 ORDER BY c.created_at`,
+    [siteId],
+  )
+  return r.rows
+}
+
+async function expectInSync(siteId: string, count: number) {
+  const rows = await pairs(siteId)
+  expect(rows).toHaveLength(count)
+  for (const r of rows) expect({ status: r.a_status, last: r.a_last?.toISOString() }).toEqual({ status: r.status, last: r.last_activity_at.toISOString() })
+  const orphans = await owner.query(
+    `SELECT 1 FROM mod_chat_conversation_activity a WHERE a.site_id = $1 AND NOT EXISTS (SELECT 1 FROM mod_chat_conversations c WHERE c.id = a.conversation_id)`,
+    [siteId],
+  )
+  expect(orphans.rowCount).toBe(0)
+}
+
+describe('the inbox order (conversation activity)', () => {
+  it('follows every change of its conversations, and the inbox lists in its order', async () => {
+    const site = await t.s.fx.site()
+    const ada = await t.s.fx.agent(site.id, { name: 'Ada' })
+    const agent = t.track(new AgentClient({ url: t.s.url, token: ada.token }))
+    await agent.connect(site.id)
+    const visitors = [0, 1, 2].map(() => t.track(new LiveChatClient({ url: t.s.url, siteId: site.id, storage: 'memory' })))
+    const ids: string[] = []
+    // Times are to the millisecond: a pause keeps each step's time apart from the last.
+    const pause = () => new Promise((r) => setTimeout(r, 5))
+    for (const v of visitors) {
+      ids.push((await v.startConversation({ message: 'hello' })).conversation.id)
+      await pause()
+    }
+    await expectInSync(site.id, 3)
+    const [a, b, c] = ids as [string, string, string]
+
+    // Messages on the hot path (text) and on the general path (a reopen by the visitor's message).
+    await visitors[0]!.send(a, 'first again')
+    await pause()
+    await agent.send(b, 'a reply')
+    await expectInSync(site.id, 3)
+    let page = await agent.listConversations()
+    expect(page.items.map((x) => x.id)).toEqual([b, a, c])
+
+    await agent.resolve(c)
+    await expectInSync(site.id, 3)
+    expect((await agent.listConversations({ status: ['resolved'] })).items.map((x) => x.id)).toEqual([c])
+    await pause()
+    await visitors[2]!.send(c, 'one more thing')
+    await expectInSync(site.id, 3)
+    expect((await agent.listConversations({ status: ['resolved'] })).items).toEqual([])
+    page = await agent.listConversations({ status: ['pending', 'active'] })
+    expect(page.items.map((x) => x.id)).toEqual([c, b, a])
+
+    await agent.assign(a, null)
+    await visitors[1]!.closeConversation(b)
+    await expectInSync(site.id, 3)
+    expect((await agent.listConversations({ status: ['closed'] })).items.map((x) => x.id)).toEqual([b])
+
+    // Paging walks the same order, one conversation a page.
+    const seen: string[] = []
+    let cursor: string | undefined
+    do {
+      const p = await agent.listConversations({ limit: 1, ...(cursor ? { cursor } : {}) })
+      seen.push(...p.items.map((x) => x.id))
+      cursor = p.nextCursor ?? undefined
+    } while (cursor)
+    expect(seen).toEqual((await agent.listConversations()).items.map((x) => x.id))
+
+    // A deleted conversation takes its row with it.
+    await owner.query('DELETE FROM mod_chat_conversations WHERE id = $1', [a])
+    await expectInSync(site.id, 2)
+  })
+
+  it('is written by the triggers only: the app role may read it, in its own site, and not write it', async () => {
+    const site = await t.s.fx.site()
+    const other = await t.s.fx.site()
+    const visitor = t.track(new LiveChatClient({ url: t.s.url, siteId: site.id, storage: 'memory' }))
+    const { conversation } = await visitor.startConversation({ message: 'hello' })
+    const read = (siteId: string) => t.s.db.inSite(siteId, (tx) => tx.conversationActivity.findMany({ select: { conversationId: true } }))
+    expect(await read(site.id)).toEqual([{ conversationId: conversation.id }])
+    expect(await read(other.id)).toEqual([])
+    await expect(
+      t.s.db.inSite(site.id, (tx) => tx.$executeRaw`UPDATE mod_chat_conversation_activity SET last_activity_at = now() WHERE conversation_id = ${conversation.id}::uuid`),
+    ).rejects.toThrow(/permission denied/)
+    await expect(
+      t.s.db.inSite(site.id, (tx) => tx.$executeRaw`DELETE FROM mod_chat_conversation_activity WHERE conversation_id = ${conversation.id}::uuid`),
+    ).rejects.toThrow(/permission denied/)
+    await expectInSync(site.id, 1)
+  })
+})
