@@ -6,7 +6,7 @@ import type { AgentActor, Context } from '../shared/context.js'
 import { requireAdmin } from '../sites/service.js'
 import { Aggregator, watermark, type AggregatorOptions } from './aggregate.js'
 import { MissedSweep } from './missed.js'
-import { Periodic } from './periodic.js'
+import { Periodic } from '../shared/periodic.js'
 import { buildReport } from './report.js'
 
 export interface AnalyticsOptions extends AggregatorOptions {

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto'
 import type { Database } from '../shared/db/index.js'
 import type { Logger } from '../shared/logger.js'
+import { Periodic } from '../shared/periodic.js'
 
 export interface WebhookWorkerOptions {
   /** How often to look for due deliveries without a kick (default 1000 ms). */
@@ -42,71 +43,43 @@ export function sign(secret: string, timestamp: number, body: string): string {
 }
 
 export class WebhookWorker {
-  private readonly pollMs: number
   private readonly backoffBaseMs: number
   private readonly backoffMaxMs: number
   private readonly maxAttempts: number
   private readonly timeoutMs: number
-  private timer: NodeJS.Timeout | undefined
-  private running: Promise<void> | undefined
-  private again = false
-  private stopped = true
+  private readonly loop: Periodic
 
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
     opts: WebhookWorkerOptions = {},
   ) {
-    this.pollMs = opts.pollMs ?? 1000
     this.backoffBaseMs = opts.backoffBaseMs ?? 2000
     this.backoffMaxMs = opts.backoffMaxMs ?? 3_600_000
     this.maxAttempts = opts.maxAttempts ?? 8
     this.timeoutMs = opts.timeoutMs ?? 10_000
+    this.loop = new Periodic('webhook worker tick', opts.pollMs ?? 1000, () => this.tick(), log, { runAtStart: true })
   }
 
   start(): void {
-    if (!this.stopped) return
-    this.stopped = false
-    this.schedule(0)
+    this.loop.start()
   }
 
   /** Stops polling and waits for the deliveries in flight to finish. */
-  async stop(): Promise<void> {
-    this.stopped = true
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
-    await this.running
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   /** Looks now (something was just queued). */
   kick(): void {
-    if (this.stopped) return
-    if (this.running) this.again = true
-    else this.schedule(0)
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = setTimeout(() => {
-      this.timer = undefined
-      this.running = this.tick()
-        .catch((e: unknown) => this.log.warn({ err: e }, 'webhook worker tick failed'))
-        .finally(() => {
-          this.running = undefined
-          if (this.stopped) return
-          const now = this.again
-          this.again = false
-          this.schedule(now ? 0 : this.pollMs)
-        })
-    }, ms)
-    this.timer.unref()
+    this.loop.kick()
   }
 
   /** One pass: sends what is due on every site. */
   async tick(): Promise<void> {
     const sites = await this.db.prisma.$queryRaw<{ site: string }[]>`SELECT mod_chat_webhook_due_sites(${SITES_PER_TICK}::int) AS site`
     for (const { site } of sites) {
-      if (this.stopped) return
+      if (this.loop.isStopped) return
       const claimed = await this.claim(site)
       await Promise.all(claimed.map((d) => this.deliver(d)))
     }
