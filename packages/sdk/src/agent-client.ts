@@ -169,8 +169,10 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   async refresh(): Promise<AgentSession> {
     const session = await this.http<AgentSession>('POST', '/api/auth/refresh')
     this.#newToken(session)
-    // The live socket goes by the token it connected with: hand it the new one.
-    await this.#renewSocket()
+    // The live socket goes by the token it connected with: hand it the new one. Should that fail
+    // (an `error` event says so), the refresh still stands: the socket takes the new token when
+    // it reconnects, at the latest when the server ends it at the old token's expiry.
+    await this.#renewSocket().catch((e: unknown) => this.emitEvent('error', LiveChatError.from(e)))
     return session
   }
 

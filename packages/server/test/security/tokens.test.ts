@@ -211,6 +211,39 @@ describe('the SDK', () => {
     }
   })
 
+  it('refresh() stands when the socket cannot take the new token: the socket ends with the old one and comes back with the new', async () => {
+    const shortLived = await agentToken(agent.userId, { iat: now() - 60, exp: now() + 3, authTime: now() - 60 })
+    const client = new AgentClient({ url: s.url, token: shortLived, autoRefresh: false })
+    // The server fails the first auth:renew it gets (as on a database hiccup).
+    let failed = 0
+    const inject = (socket: { use(fn: (packet: unknown[], next: (err?: Error) => void) => void): void }) =>
+      socket.use((packet, next) => {
+        const ack = packet.at(-1)
+        if (packet[0] !== 'auth:renew' || failed > 0 || typeof ack !== 'function') return next()
+        failed++
+        ack({ ok: false, error: { code: 'unavailable', message: 'the database is unavailable; retry', retryable: true } })
+      })
+    s.app.io.of('/agent').on('connection', inject)
+    const errors: { code: string }[] = []
+    client.on('error', (e) => errors.push(e))
+    try {
+      await client.connect(site.id)
+      const session = await client.refresh()
+      expect(client.token).toBe(session.token)
+      expect(failed).toBe(1)
+      expect(errors.map((e) => e.code)).toEqual(['unavailable'])
+      // Past the old token's expiry the server ends the socket, and the SDK reconnects with the new token.
+      const back = waitFor<void>((fn) => client.on('connected', fn), () => true, 10_000, 'connected again')
+      await back
+      expect(client.connected).toBe(true)
+      expect(errors.map((e) => e.code)).toEqual(['unavailable'])
+      expect((await client.agents()).length).toBeGreaterThan(0)
+    } finally {
+      s.app.io.of('/agent').off('connection', inject)
+      client.disconnect()
+    }
+  })
+
   it('without autoRefresh, its socket ends with the token: an error event with token_expired', async () => {
     const shortLived = await agentToken(agent.userId, { iat: now() - 60, exp: now() + 2, authTime: now() - 60 })
     const client = new AgentClient({ url: s.url, token: shortLived, autoRefresh: false })
