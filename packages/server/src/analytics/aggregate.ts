@@ -7,11 +7,12 @@
 //
 // A run finds what changed since the watermark: every conversation whose updated_at moved (any
 // change, the missed sweep's too, but the send hot path's: it leaves updated_at alone, see the
-// send_path migration) or that has a message created since; the days to recompute are
-// each such conversation's start day and the days of its messages. It reads again `overlapMs`
-// before the watermark, because updated_at and created_at are stamped before their transaction
-// commits (and by other processes' clocks): a row committed after the last run looked, but
-// stamped before it, is still seen. A site whose time zone setting changed since its days were computed is recomputed whole.
+// send_path migration) or that has a message created since; the days to recompute are each such
+// conversation's start day and the days of its messages. It reads again `overlapMs` before the
+// watermark, because updated_at and created_at are stamped before their transaction commits (and
+// by other processes' clocks): a row committed after the last run looked, but stamped before it,
+// is still seen. A site whose time zone setting changed since its days were computed is
+// recomputed whole.
 //
 // One node runs at a time: the whole run is one transaction holding a transaction-level advisory
 // lock (pg_try_advisory_xact_lock); a node that does not get it skips the run. Day rows and the

@@ -10,6 +10,7 @@
 import type { Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, notFound } from '../shared/errors.js'
+import { Periodic } from '../shared/periodic.js'
 import type { PresenceService } from '../presence/service.js'
 import { Mailer, type MailOptions } from './mailer.js'
 import { messageText, render, type MailLine } from './render.js'
@@ -23,8 +24,8 @@ const TRANSCRIPT_COOLDOWN_MS = 30_000
 export class EmailService {
   readonly mailer: Mailer
   private readonly batchMs: number
-  private timer: NodeJS.Timeout | undefined
-  private sweeping: Promise<void> | undefined
+  /** The sweep of due reply emails: every batch window (between 250 ms and 30 s), and when kicked. */
+  private readonly loop: Periodic
   private readonly recentTranscripts = new Map<string, number>()
 
   constructor(
@@ -34,19 +35,15 @@ export class EmailService {
   ) {
     this.mailer = new Mailer(opts, ctx.log)
     this.batchMs = opts.batchMs ?? DEFAULT_EMAIL_BATCH_MS
+    this.loop = new Periodic('email sweep', Math.min(Math.max(this.batchMs, 250), 30_000), () => this.sweep(), ctx.log)
   }
 
   start(): void {
-    if (!this.mailer.enabled) return
-    const every = Math.min(Math.max(this.batchMs, 250), 30_000)
-    this.timer = setInterval(() => this.sweepSoon(), every)
-    this.timer.unref()
+    if (this.mailer.enabled) this.loop.start()
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer)
-    this.timer = undefined
-    await this.sweeping
+    await this.loop.stop()
     this.mailer.close()
   }
 
@@ -87,7 +84,7 @@ export class EmailService {
 
   /** A reply email job was queued by the send statement itself: look again right after its window. */
   replyQueued(): void {
-    setTimeout(() => this.sweepSoon(), this.batchMs + 50).unref()
+    setTimeout(() => this.loop.kick(), this.batchMs + 50).unref()
   }
 
   /**
@@ -110,14 +107,6 @@ export class EmailService {
     } catch (e) {
       this.ctx.log.warn({ err: e, conversationId }, 'scheduling a reply email failed')
     }
-  }
-
-  private sweepSoon(): void {
-    if (this.sweeping || !this.timer) return
-    this.sweeping = this.sweep()
-      .then(() => undefined)
-      .catch((e: unknown) => this.ctx.log.warn({ err: e }, 'email sweep failed'))
-      .finally(() => (this.sweeping = undefined))
   }
 
   /** Sends every due reply email; returns how many jobs it handled. */

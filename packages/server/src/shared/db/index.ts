@@ -91,22 +91,16 @@ async function openPostgres(url: string, opts: DatabaseOptions, migrate: boolean
       await lock.end().catch(() => undefined)
     }
   }
-  const adapter = new PrismaPg(
-    {
-      connectionString: opts.appUrl ?? url,
-      max: opts.poolSize ?? 10,
-      // Without a separate login for the app, switch every connection to the app role at
-      // startup, so row-level security applies even when the URL names a superuser.
-      ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }),
-    },
-    // A dropped idle connection must not crash the process; the next query gets a fresh one.
-    { onPoolError: () => undefined },
-  )
-  const prisma = new PrismaClient({ adapter, transactionOptions: TX_OPTIONS })
-  const direct = await new PrismaPg(
-    { connectionString: opts.appUrl ?? url, max: DIRECT_POOL_SIZE, ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }) },
-    { onPoolError: () => undefined, statementNameGenerator: (q) => statementName(q.sql) },
-  ).connect()
+  // Both pools log in the same way. Without a separate login for the app, every connection
+  // switches to the app role at startup, so row-level security applies even when the URL names a
+  // superuser; a dropped idle connection must not crash the process (the next query gets a fresh one).
+  const appPool = (max: number, extra: { statementNameGenerator?: (q: { sql: string }) => string } = {}) =>
+    new PrismaPg(
+      { connectionString: opts.appUrl ?? url, max, ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }) },
+      { onPoolError: () => undefined, ...extra },
+    )
+  const prisma = new PrismaClient({ adapter: appPool(opts.poolSize ?? 10), transactionOptions: TX_OPTIONS })
+  const direct = await appPool(DIRECT_POOL_SIZE, { statementNameGenerator: (q) => statementName(q.sql) }).connect()
   return scoped('postgres', prisma, directOver(direct), async () => {
     await prisma.$disconnect()
     await direct.dispose()
