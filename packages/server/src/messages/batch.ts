@@ -15,7 +15,11 @@
 // message at a time, so one bad message never fails the others; a database that is down fails
 // them all, as retryable.
 //
-// The statement goes through db.direct (the driver adapter, prepared once per connection), not
+// A batch of one (every message while the server is not busy) goes through mod_chat_append_message
+// instead: the same rules and row, in a few small statements, where the set-based one starts a
+// large plan whatever it holds (measured in its migration, 20261127000000_append_one).
+//
+// The statements go through db.direct (the driver adapter, prepared once per connection), not
 // the Prisma client, whose work per call cost more than the statement (see Direct).
 import { DIRECT_POOL_SIZE, type Database } from '../shared/db/index.js'
 import { isDeadlock, isUniqueViolation } from '../shared/errors.js'
@@ -61,6 +65,8 @@ const MAX_IN_FLIGHT = DIRECT_POOL_SIZE
 
 const APPEND = `SELECT * FROM mod_chat_append_messages($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[],
   $7::uuid[], $8::text[], $9::text[], $10::boolean[], $11::timestamptz[], make_interval(secs => $12::float8))`
+const APPEND_ONE = `SELECT * FROM mod_chat_append_message($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::text, $6::text,
+  $7::uuid, $8::text, $9::text, $10::boolean, $11::timestamptz, make_interval(secs => $12::float8))`
 
 export class AppendBatcher {
   private queue: Pending[] = []
@@ -118,7 +124,7 @@ export class AppendBatcher {
 
   private async single(p: Pending): Promise<void> {
     try {
-      const [row] = await this.many([p.input])
+      const [row] = await this.one(p.input)
       p.resolve(row ?? null)
     } catch (e) {
       if (isUniqueViolation(e)) p.resolve(null)
@@ -126,21 +132,32 @@ export class AppendBatcher {
     }
   }
 
+  /** The statement's arguments, less the email window: each a column of the batch, or (one) a value. */
+  private static readonly fields: ((i: AppendInput) => unknown)[] = [
+    (i) => i.siteId,
+    (i) => i.conversationId,
+    (i) => i.visitorId,
+    (i) => i.id,
+    (i) => i.clientId,
+    (i) => i.senderType,
+    (i) => i.senderId,
+    (i) => i.senderName,
+    (i) => i.text,
+    (i) => i.isPrivate,
+    (i) => i.createdAt.toISOString(),
+  ]
+
+  private get emailAfter(): number | null {
+    return this.emailAfterMs === null ? null : this.emailAfterMs / 1000
+  }
+
   private many(inputs: AppendInput[]): Promise<(AppendRow & { n: number })[]> {
-    const col = <T>(f: (i: AppendInput) => T): T[] => inputs.map(f)
-    return this.db.direct.query<AppendRow & { n: number }>(APPEND, [
-      col((i) => i.siteId),
-      col((i) => i.conversationId),
-      col((i) => i.visitorId),
-      col((i) => i.id),
-      col((i) => i.clientId),
-      col((i) => i.senderType),
-      col((i) => i.senderId),
-      col((i) => i.senderName),
-      col((i) => i.text),
-      col((i) => i.isPrivate),
-      col((i) => i.createdAt.toISOString()),
-      this.emailAfterMs === null ? null : this.emailAfterMs / 1000,
-    ])
+    const args = AppendBatcher.fields.map((f) => inputs.map(f))
+    return this.db.direct.query<AppendRow & { n: number }>(APPEND, [...args, this.emailAfter])
+  }
+
+  private one(input: AppendInput): Promise<(AppendRow & { n: number })[]> {
+    const args = AppendBatcher.fields.map((f) => f(input))
+    return this.db.direct.query<AppendRow & { n: number }>(APPEND_ONE, [...args, this.emailAfter])
   }
 }

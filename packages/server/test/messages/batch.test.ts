@@ -204,3 +204,119 @@ describe('group commit', () => {
     expect(await jobs(c.id)).toEqual([])
   })
 })
+
+describe('a message alone (mod_chat_append_message)', () => {
+  /**
+   * A site with a message.created webhook and three conversations (the first visitor left an
+   * address, the third conversation is resolved), and another site's conversation; the sends
+   * cover both senders, a private note, each refusal, a webhook and a reply email.
+   */
+  async function scenario() {
+    const { site, agent, conversations } = await siteWithConversations(3)
+    const [a, b, resolved] = conversations as [(typeof conversations)[0], (typeof conversations)[0], (typeof conversations)[0]]
+    const other = await siteWithConversations(1)
+    await t.s.db.inSite(site.id, async (tx) => {
+      await tx.conversation.update({ where: { id: resolved.id }, data: { status: 'resolved' } })
+      await tx.visitor.update({ where: { id: a.visitorId }, data: { email: 'ada@example.test', name: 'Vera' } })
+      await tx.webhook.create({ data: { siteId: site.id, url: 'http://127.0.0.1:9/hook', events: ['message.created'], secret: 'x'.repeat(32) } })
+    })
+    const ada = { agentId: agent.id, name: 'Ada' }
+    const sends = [
+      input(site.id, a.id, { visitorId: a.visitorId }, 'one'),
+      input(site.id, b.id, ada, 'two'),
+      input(site.id, a.id, ada, 'a note', true),
+      input(site.id, a.id, ada, 'three'),
+      input(site.id, b.id, { visitorId: a.visitorId }, 'not yours'),
+      input(site.id, other.conversations[0]!.id, ada, 'wrong site'),
+      input(site.id, resolved.id, ada, 'too late'),
+      input(site.id, b.id, { visitorId: b.visitorId }, 'four'),
+    ]
+    return { site, conversations: [a, b, resolved, other.conversations[0]!], sites: [site.id, site.id, site.id, other.site.id], sends }
+  }
+
+  /** What the sends left behind, relative to where each conversation started. */
+  async function outcome(s: Awaited<ReturnType<typeof scenario>>, rows: (AppendRow | null)[]) {
+    const convs = await Promise.all(s.conversations.map((c, i) => conversationRow(s.sites[i]!, c.id)))
+    const base = new Map(s.conversations.map((c) => [c.id, c.lastSeq]))
+    const conversationOf = (i: number) => s.sends[i]!.conversationId
+    const counters = convs.map((c) => {
+      const from = base.get(c.id)!
+      const rel = (n: number) => n - from
+      return {
+        seq: rel(c.lastSeq),
+        publicSeq: rel(c.lastPublicSeq),
+        visitorRead: rel(c.visitorReadSeq),
+        visitorDelivered: rel(c.visitorDeliveredSeq),
+        agentRead: rel(c.agentReadSeq),
+        agentDelivered: rel(c.agentDeliveredSeq),
+        firstResponse: c.firstResponseAt?.toISOString() ?? null,
+        lastMessage: c.lastMessageAt?.toISOString() ?? null,
+        lastActivity: c.lastActivityAt.toISOString(),
+        status: c.status,
+      }
+    })
+    const stored = (await Promise.all(s.conversations.map((c, i) => messages(s.sites[i]!, c.id)))).map((list, i) =>
+      list.filter((m) => m.seq > s.conversations[i]!.lastSeq).map((m) => [m.seq - s.conversations[i]!.lastSeq, m.content, m.senderName, m.isPrivate]),
+    )
+    const hooks = await t.s.db.inSite(s.site.id, (tx) => tx.webhookDelivery.findMany({ where: { siteId: s.site.id } }))
+    const messagesById = new Map(
+      (await Promise.all(s.conversations.slice(0, 2).map((c) => messages(s.site.id, c.id)))).flat().map((m) => [m.id, m]),
+    )
+    const bodies = hooks.map((h) => {
+      const body = h.payload as { data: { message: { id: string } } }
+      expect(body).toEqual({ event: 'message.created', siteId: s.site.id, createdAt: messagesById.get(body.data.message.id)!.createdAt.toISOString(), data: { message: toMessage(messagesById.get(body.data.message.id)!) } })
+      return (messagesById.get(body.data.message.id)!.content)
+    })
+    const jobs = await t.s.db.prisma.$queryRaw<{ conversation_id: string }[]>`SELECT conversation_id FROM mod_chat_email_jobs WHERE site_id = ${s.site.id}::uuid`
+    return {
+      rows: rows.map((r, i) => r && { seq: r.seq - base.get(conversationOf(i))!, senderName: r.sender_name, visitor: r.visitor_id === s.conversations.find((c) => c.id === conversationOf(i))!.visitorId, webhooks: r.webhooks }),
+      emailed: rows.some((r) => r?.emailed),
+      counters,
+      stored,
+      hooked: bodies.sort(),
+      jobs: jobs.map((j) => s.conversations.findIndex((c) => c.id === j.conversation_id)),
+    }
+  }
+
+  it('stores a message sent alone with the same effects as the same sends in one batch', async () => {
+    const together = await scenario()
+    const batched = await outcome(together, await appendTogether(new AppendBatcher(t.s.db, 60_000), together.sends))
+
+    // One at a time: each is a batch of one, and takes the single-message statement.
+    const alone = await scenario()
+    const used: string[] = []
+    const query = t.s.db.direct.query.bind(t.s.db.direct)
+    const db = { ...t.s.db, direct: { query: <T>(sql: string, args: unknown[]) => (used.push(sql), query<T>(sql, args)) } }
+    const batcher = new AppendBatcher(db, 60_000)
+    const rows = []
+    for (const send of alone.sends) rows.push(await batcher.append(send))
+    expect(used).toHaveLength(alone.sends.length)
+    expect(used.every((sql) => sql.includes('mod_chat_append_message('))).toBe(true)
+    const single = await outcome(alone, rows)
+
+    // The timestamps differ between the two runs; their places do not.
+    const shape = (o: typeof single, sends: AppendInput[]) => {
+      const when = new Map(sends.map((send, i) => [send.createdAt.toISOString(), i]))
+      const place = (at: string | null) => (at === null ? null : (when.get(at) ?? 'before'))
+      return { ...o, counters: o.counters.map((c) => ({ ...c, firstResponse: place(c.firstResponse), lastMessage: place(c.lastMessage), lastActivity: place(c.lastActivity) })) }
+    }
+    expect(shape(single, alone.sends)).toEqual(shape(batched, together.sends))
+    expect(single.rows.map((r) => r?.seq ?? null)).toEqual([1, 1, 2, 3, null, null, null, 2])
+    expect(single.rows[0]).toMatchObject({ senderName: 'Vera', webhooks: 1 })
+    expect(single.rows[2]).toMatchObject({ webhooks: 0 })
+    expect(single.emailed).toBe(true)
+    expect(single.jobs).toEqual([0])
+    expect(single.hooked).toEqual(['four', 'one', 'three', 'two'])
+  })
+
+  it('a resend alone is left to the general path, and nothing of it is written', async () => {
+    const { site, conversations } = await siteWithConversations(1)
+    const c = conversations[0]!
+    const batcher = new AppendBatcher(t.s.db)
+    const first = input(site.id, c.id, { visitorId: c.visitorId }, 'first')
+    expect((await batcher.append(first))?.seq).toBe(c.lastSeq + 1)
+    expect(await batcher.append({ ...first, id: crypto.randomUUID(), text: 'again' })).toBeNull()
+    expect((await conversationRow(site.id, c.id)).lastSeq).toBe(c.lastSeq + 1)
+    expect((await messages(site.id, c.id)).slice(-1).map((m) => m.content)).toEqual(['first'])
+  })
+})
