@@ -37,9 +37,11 @@ export function filterCondition(actor: AgentActor, f: ConversationFilter): Prism
 
 /**
  * One page of the inbox's order (newest activity first, then id), after `after` (the last row
- * of the previous page): the ids only; the caller loads the rows. The order comes from the
- * conversations' activity rows and their indexes (see the send_path migration); the
- * status filter is repeated on them so that Postgres can use the (site, status, activity) index.
+ * of the previous page): the ids only; the caller loads the rows. The conversations' activity
+ * rows and their indexes (see the send_path and activity_seconds migrations) hold each last
+ * activity to the second, so they give the order to the second and where a page starts; the
+ * conversation's own time orders within a second (a short sort of the few rows that share one).
+ * The status filter is repeated on them so that Postgres can use the (site, status, activity) index.
  */
 export async function conversationIds(
   tx: Tx,
@@ -48,13 +50,14 @@ export async function conversationIds(
   after: { at: Date; id: string } | null,
   take: number,
 ): Promise<string[]> {
+  const at = after?.at.toISOString()
   const rows = await tx.$queryRaw<{ id: string }[]>`
     SELECT c.id FROM mod_chat_conversation_activity a
     JOIN mod_chat_conversations c ON c.site_id = a.site_id AND c.id = a.conversation_id
     WHERE a.site_id = ${actor.siteId}::uuid AND ${filterCondition(actor, f)}
       ${f.status ? Prisma.sql`AND a.status IN (${Prisma.join(f.status)})` : Prisma.empty}
-      ${after ? Prisma.sql`AND (a.last_activity_at, a.conversation_id) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
-    ORDER BY a.last_activity_at DESC, a.conversation_id DESC
+      ${after ? Prisma.sql`AND a.last_activity_at <= date_trunc('second', ${at}::timestamptz) AND (c.last_activity_at, c.id) < (${at}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
+    ORDER BY a.last_activity_at DESC, c.last_activity_at DESC, c.id DESC
     LIMIT ${take}`
   return rows.map((r) => r.id)
 }

@@ -1,9 +1,10 @@
 // The inbox's order lives in mod_chat_conversation_activity, a copy of each conversation's site,
-// status and last activity kept by triggers (see the send_path migration), so that
-// appending a message updates the conversation's row without touching its indexes. Whatever
-// changes a conversation — start, messages on the hot path and on the general path, assignment,
-// resolve, reopen, close, deletion — the copy must stay equal to it, the app must not be able to
-// write it, and the inbox must list in its order. Against the real database.
+// status and last activity (to the second) kept by triggers (see the send_path and
+// activity_seconds migrations), so that appending a message updates the conversation's row
+// without touching its indexes. Whatever changes a conversation — start, messages on the hot path
+// and on the general path, assignment, resolve, reopen, close, deletion — the copy must stay equal
+// to it, be rewritten only when its second or status changes, the app must not be able to write
+// it, and the inbox must list in its order. Against the real database.
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AgentClient, LiveChatClient } from '@live-chat/sdk'
@@ -30,15 +31,29 @@ async function pairs(siteId: string) {
   return r.rows
 }
 
+const toSecond = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString()
+
 async function expectInSync(siteId: string, count: number) {
   const rows = await pairs(siteId)
   expect(rows).toHaveLength(count)
-  for (const r of rows) expect({ status: r.a_status, last: r.a_last?.toISOString() }).toEqual({ status: r.status, last: r.last_activity_at.toISOString() })
+  for (const r of rows) expect({ status: r.a_status, last: r.a_last?.toISOString() }).toEqual({ status: r.status, last: toSecond(r.last_activity_at) })
   const orphans = await owner.query(
     `SELECT 1 FROM mod_chat_conversation_activity a WHERE a.site_id = $1 AND NOT EXISTS (SELECT 1 FROM mod_chat_conversations c WHERE c.id = a.conversation_id)`,
     [siteId],
   )
   expect(orphans.rowCount).toBe(0)
+}
+
+/** The whole inbox, one conversation a page, following the cursors. */
+async function onePerPage(agent: AgentClient): Promise<string[]> {
+  const seen: string[] = []
+  let cursor: string | undefined
+  do {
+    const p = await agent.listConversations({ limit: 1, ...(cursor ? { cursor } : {}) })
+    seen.push(...p.items.map((x) => x.id))
+    cursor = p.nextCursor ?? undefined
+  } while (cursor)
+  return seen
 }
 
 describe('the inbox order (conversation activity)', () => {
@@ -49,7 +64,8 @@ describe('the inbox order (conversation activity)', () => {
     await agent.connect(site.id)
     const visitors = [0, 1, 2].map(() => t.track(new LiveChatClient({ url: t.s.url, siteId: site.id, storage: 'memory' })))
     const ids: string[] = []
-    // Times are to the millisecond: a pause keeps each step's time apart from the last.
+    // Times are to the millisecond: a pause keeps each step's time apart from the last. (The
+    // activity rows hold seconds; within one, the inbox orders by the conversations' own times.)
     const pause = () => new Promise((r) => setTimeout(r, 5))
     for (const v of visitors) {
       ids.push((await v.startConversation({ message: 'hello' })).conversation.id)
@@ -82,18 +98,66 @@ describe('the inbox order (conversation activity)', () => {
     expect((await agent.listConversations({ status: ['closed'] })).items.map((x) => x.id)).toEqual([b])
 
     // Paging walks the same order, one conversation a page.
-    const seen: string[] = []
-    let cursor: string | undefined
-    do {
-      const p = await agent.listConversations({ limit: 1, ...(cursor ? { cursor } : {}) })
-      seen.push(...p.items.map((x) => x.id))
-      cursor = p.nextCursor ?? undefined
-    } while (cursor)
-    expect(seen).toEqual((await agent.listConversations()).items.map((x) => x.id))
+    expect(await onePerPage(agent)).toEqual((await agent.listConversations()).items.map((x) => x.id))
 
     // A deleted conversation takes its row with it.
     await owner.query('DELETE FROM mod_chat_conversations WHERE id = $1', [a])
     await expectInSync(site.id, 2)
+  })
+
+  it('is rewritten only when its second or its status changes', async () => {
+    const site = await t.s.fx.site()
+    const visitor = t.track(new LiveChatClient({ url: t.s.url, siteId: site.id, storage: 'memory' }))
+    const { conversation } = await visitor.startConversation({ message: 'hello' })
+    /** The activity row: its last activity, and the transaction that last wrote it. */
+    const row = async () =>
+      (await owner.query<{ at: Date; xmin: string }>('SELECT last_activity_at AS at, xmin::text FROM mod_chat_conversation_activity WHERE conversation_id = $1', [conversation.id])).rows[0]!
+    const setActivity = (at: string, status?: string) =>
+      owner.query(`UPDATE mod_chat_conversations SET last_activity_at = $2${status ? ', status = $3' : ''} WHERE id = $1`, [conversation.id, at, ...(status ? [status] : [])])
+
+    await setActivity('2030-01-01T00:00:00.100Z')
+    const first = await row()
+    expect(first.at.toISOString()).toBe('2030-01-01T00:00:00.000Z')
+    await setActivity('2030-01-01T00:00:00.900Z')
+    expect(await row()).toEqual(first)
+    await setActivity('2030-01-01T00:00:00.950Z', 'active')
+    const active = await row()
+    expect(active.xmin).not.toBe(first.xmin)
+    await setActivity('2030-01-01T00:00:01.000Z')
+    const later = await row()
+    expect(later.at.toISOString()).toBe('2030-01-01T00:00:01.000Z')
+    expect(later.xmin).not.toBe(active.xmin)
+
+    // The hot path too: a burst of messages rewrites the row once per second it spans, not per message.
+    const versions = new Set<string>()
+    const seconds = new Set<string>()
+    for (let i = 0; i < 20; i++) {
+      const m = await visitor.send(conversation.id, `quick ${i}`)
+      seconds.add(toSecond(new Date(m.createdAt)))
+      versions.add((await row()).xmin)
+    }
+    expect(versions.size).toBeLessThanOrEqual(seconds.size)
+    expect(seconds.size).toBeLessThan(20)
+    await expectInSync(site.id, 1)
+  })
+
+  it('orders and pages exactly through conversations that share a second', async () => {
+    const site = await t.s.fx.site()
+    const ada = await t.s.fx.agent(site.id, { name: 'Ada' })
+    const agent = t.track(new AgentClient({ url: t.s.url, token: ada.token }))
+    await agent.connect(site.id)
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const v = t.track(new LiveChatClient({ url: t.s.url, siteId: site.id, storage: 'memory' }))
+      ids.push((await v.startConversation({ message: `hello ${i}` })).conversation.id)
+    }
+    // Four in one second (their milliseconds against their ids' order), one in the next.
+    const times = ['2030-01-01T00:00:00.300Z', '2030-01-01T00:00:00.100Z', '2030-01-01T00:00:00.900Z', '2030-01-01T00:00:01.000Z', '2030-01-01T00:00:00.500Z']
+    for (const [i, id] of ids.entries()) await owner.query('UPDATE mod_chat_conversations SET last_activity_at = $2 WHERE id = $1', [id, times[i]])
+    await expectInSync(site.id, 5)
+    const expected = [3, 2, 4, 0, 1].map((i) => ids[i])
+    expect((await agent.listConversations()).items.map((x) => x.id)).toEqual(expected)
+    expect(await onePerPage(agent)).toEqual(expected)
   })
 
   it('is written by the triggers only: the app role may read it, in its own site, and not write it', async () => {
