@@ -16,7 +16,7 @@
 import { agentAuth, clientId, connect, prepareSites, startConversation, visitorAuth } from './lib/chat.mjs'
 import { tempDatabase } from './lib/database.mjs'
 import { startServer } from './lib/servers.mjs'
-import { envNumber, pool, quantile, round, sleep, verdict } from './lib/stats.mjs'
+import { envNumber, pool, quantile, round, sleep, takeTurns, verdict } from './lib/stats.mjs'
 
 export const name = 'latency'
 
@@ -36,22 +36,17 @@ export async function run() {
   try {
     const bare = await rig('bare', {}, settings, rigs)
     const ours = await rig('ours', { databaseUrl: db.url }, settings, rigs)
-    const rounds = []
-    for (let r = 0; r < settings.rounds; r++) {
-      const order = r % 2 === 0 ? [bare, ours] : [ours, bare]
-      const got = {}
-      for (const one of order) got[one.kind] = await measure(one, settings)
-      rounds.push(got)
-    }
-    return report(settings, rounds)
+    return report(settings, await takeTurns(bare, ours, settings.rounds, (one) => measure(one, settings)))
   } finally {
     for (const one of rigs) await one.close()
     await db.drop()
   }
 }
 
-function report(settings, rounds) {
-  const all = (kind) => summarize(kind, rounds.map((r) => r[kind]))
+/** `measured`: each kind's rounds, in order (see takeTurns). */
+function report(settings, measured) {
+  const rounds = measured.bare.map((b, i) => ({ bare: b, ours: measured.ours[i] }))
+  const all = (kind) => summarize(kind, measured[kind])
   const bare = all('bare')
   const ours = all('ours')
   const ratio = ours.p99 / bare.p99

@@ -18,7 +18,7 @@
 import { agentAuth, clientId, connect, prepareSites, startConversation, visitorAuth } from './lib/chat.mjs'
 import { tempDatabase, withDatabase } from './lib/database.mjs'
 import { startServer } from './lib/servers.mjs'
-import { envNumber, pool, round, sleep, verdict } from './lib/stats.mjs'
+import { envNumber, pool, round, sleep, takeTurns, verdict } from './lib/stats.mjs'
 
 export const name = 'throughput'
 
@@ -39,12 +39,7 @@ export async function run() {
     try {
       const bareRig = await rig('bare', {}, pairs, rigs)
       const oursRig = await rig('ours', { databaseUrl: db.url }, pairs, rigs)
-      const measured = { bare: [], ours: [] }
-      for (let r = 0; r < rounds; r++) {
-        for (const one of r % 2 === 0 ? [bareRig, oursRig] : [oursRig, bareRig]) {
-          measured[one.kind].push(await measure(one, { window, warmup, seconds }))
-        }
-      }
+      const measured = await takeTurns(bareRig, oursRig, rounds, (one) => measure(one, { window, warmup, seconds }))
       bare = summarize('bare', measured.bare)
       ours = summarize('ours', measured.ours)
       perRound = measured.ours.map((o, i) => round((100 * o.acked) / o.seconds / (measured.bare[i].acked / measured.bare[i].seconds), 1))

@@ -38,3 +38,16 @@ export async function pool(items, limit, fn) {
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   return out
 }
+
+/**
+ * Measures two servers in turns over `rounds` rounds (a then b, then b then a, ...), so that a
+ * stall of the machine weighs on both rather than on whichever ran then. `measure(rig)` runs one
+ * round on one; resolves to each rig's results by its `kind`, in round order.
+ */
+export async function takeTurns(a, b, rounds, measure) {
+  const out = { [a.kind]: [], [b.kind]: [] }
+  for (let r = 0; r < rounds; r++) {
+    for (const rig of r % 2 === 0 ? [a, b] : [b, a]) out[rig.kind].push(await measure(rig))
+  }
+  return out
+}
