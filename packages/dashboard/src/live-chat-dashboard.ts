@@ -310,7 +310,7 @@ export class LiveChatDashboard extends LitElement {
         this._ready = true
         return
       }
-      this._session = { token, sites: [], user: { id: '', email: '', name: '', avatarUrl: null } }
+      this._session = { token, sites: [], user: { id: '', email: '', name: '', avatarUrl: null, twoFactorEnabled: false } }
       this._error = `Could not reach the chat server: ${(error as Error).message}`
     }
   }

@@ -96,6 +96,16 @@ export interface AgentServerToClient {
   'visitor:updated': (presence: VisitorPresence) => void
   /** The socket's access token expired (code token_expired); the server disconnects it next. */
   'session:expired': (error: ErrorBody) => void
+  /**
+   * The session was ended (signed out elsewhere, password changed or reset, removed from the
+   * agency; code unauthorized): the server disconnects the socket next. Sign in again.
+   */
+  'session:revoked': (error: ErrorBody) => void
+  /**
+   * The agent's access to this site changed (role changed, or removed from the site): the server
+   * disconnects the socket next; connecting again gets the new role, or is refused (forbidden).
+   */
+  'session:changed': (change: { reason: 'role_changed' | 'removed' }) => void
 }
 
 export type VisitorCommand = keyof VisitorClientToServer

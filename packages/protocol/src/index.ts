@@ -1,4 +1,5 @@
 export * from './errors.js'
 export * from './events.js'
 export * from './schemas.js'
+export * from './accounts.js'
 export type * from './types.js'

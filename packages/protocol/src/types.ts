@@ -1,4 +1,5 @@
 /** Wire types: what the server sends. Timestamps are ISO 8601 strings. */
+import type { AgencyRole } from './accounts.js'
 
 export type ConversationStatus = 'pending' | 'active' | 'resolved' | 'closed'
 export type Priority = 'low' | 'normal' | 'high' | 'urgent'
@@ -276,8 +277,13 @@ export interface VisitorSession {
 export interface AgentSession {
   token: string
   expiresAt: string
-  user: { id: string; email: string; name: string; avatarUrl: string | null }
+  user: { id: string; email: string; name: string; avatarUrl: string | null; twoFactorEnabled: boolean }
+  /** The sites they work on; an agency owner or admin is an admin of every site of the agency. */
   sites: { siteId: string; siteName: string; agentId: string; role: AgentRole }[]
+  /** Their agency and their role in it (null for an account outside any agency). */
+  agency: { id: string; name: string; role: AgencyRole; requireTwoFactor: boolean } | null
+  /** This sign-in (GET /api/auth/sessions lists them all). */
+  sessionId: string
 }
 
 /** A range of messages: `after` to catch up (oldest first), `before` to scroll back; not both. */

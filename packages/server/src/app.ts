@@ -10,6 +10,7 @@ import { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@live-chat/protocol'
+import { agencyRoutes } from './agency/routes.js'
 import { agentRoutes, authRoutes } from './agents/routes.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import type { AnalyticsOptions } from './analytics/service.js'
@@ -19,6 +20,7 @@ import { conversationRoutes } from './conversations/routes.js'
 import { setupAgentNamespace } from './realtime/agent-namespace.js'
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js'
 import { setupVisitorNamespace } from './realtime/visitor-namespace.js'
+import { watchRevocations } from './realtime/revocations.js'
 import { createServices, type Services } from './services.js'
 import type { MailOptions } from './email/mailer.js'
 import { Tokens } from './shared/auth.js'
@@ -142,6 +144,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   services.analytics.start()
   setupVisitorNamespace(visitorNs, services, log)
   setupAgentNamespace(agentNs, services, log)
+  const stopRevocations = await watchRevocations(opts.db, agentNs, services, log)
 
   app.use(drain.http())
   app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => PROBES.has(req.url ?? '') } }))
@@ -153,9 +156,10 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   api.use(cors({ origin: true, maxAge: 600 }))
   api.use(express.json({ limit: JSON_LIMIT }))
   api.use('/auth', authRoutes(services))
+  api.use('/agency', agencyRoutes(services))
   api.use(visitorRoutes(services))
   const site = express.Router({ mergeParams: true })
-  site.use(requireAgent((token, siteId) => services.agents.authenticate(token, siteId)))
+  site.use(requireAgent((token, siteId, meta) => services.agents.authenticate(token, siteId, meta)))
   site.use(conversationRoutes(services))
   site.use(cannedResponseRoutes(services))
   site.use(agentRoutes(services))
@@ -200,6 +204,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
       httpServer.close()
       if (!(await drain.drain(opts.shutdownTimeoutMs ?? 10_000))) log.warn({ inFlight: drain.inFlight }, 'shutdown: in-flight work did not finish in time')
       services.sites.clock.stop()
+      await stopRevocations()
       await services.emails.stop()
       await webhookWorker.stop()
       await services.analytics.stop()

@@ -1,5 +1,8 @@
 // The services of one server process, wired together.
+import { SessionService } from './accounts/sessions.js'
+import { AgencyService } from './agency/service.js'
 import { AgentService } from './agents/service.js'
+import { AuditService } from './audit/service.js'
 import { AnalyticsService, type AnalyticsOptions } from './analytics/service.js'
 import { CannedResponseService } from './canned-responses/service.js'
 import { ConversationService } from './conversations/service.js'
@@ -18,6 +21,12 @@ import { VisitorService } from './visitors/service.js'
 
 export interface Services {
   tokens: Tokens
+  /** Sign-in sessions: checked on every agent request and socket, ended at once. */
+  sessions: SessionService
+  /** The agencies' audit log. */
+  audit: AuditService
+  /** Agencies as a whole: who acts on one (agency routes) and its settings. */
+  agency: AgencyService
   presence: PresenceService
   routing: Routing
   sites: SiteService
@@ -41,15 +50,20 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   const routing = new Routing(ctx, presence)
   const uploads = new UploadService(ctx)
   const sites = new SiteService(ctx, uploads)
+  const sessions = new SessionService(ctx)
+  const audit = new AuditService(ctx)
   return {
     tokens: ctx.tokens,
+    sessions,
+    audit,
+    agency: new AgencyService(ctx, sessions, audit),
     presence,
     routing,
     sites,
     visitors: new VisitorService(ctx, sites, presence),
     conversations: new ConversationService(ctx, presence, routing, uploads, emails),
     messages: new MessageService(ctx, presence, routing, uploads, emails),
-    agents: new AgentService(ctx, presence, routing),
+    agents: new AgentService(ctx, presence, routing, sessions, audit),
     cannedResponses: new CannedResponseService(ctx),
     uploads,
     emails,

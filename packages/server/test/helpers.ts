@@ -81,6 +81,8 @@ export interface AgentFixture {
   email: string
   password: string
   token: string
+  /** The session of `token`. */
+  sessionId: string
   siteId: string
   name: string
 }
@@ -116,8 +118,8 @@ export class Fixtures {
         data: { siteId, userId: user.id, role: opts.role ?? 'agent', maxConcurrentChats: opts.capacity ?? 5, status: opts.status ?? 'offline' },
       }),
     )
-    const { token } = await this.services.tokens.signAgent({ userId: user.id })
-    return { id: agent.id, userId: user.id, email, password: PASSWORD, token, siteId, name }
+    const { token, sessionId } = await this.services.sessions.start(user.id, {})
+    return { id: agent.id, userId: user.id, email, password: PASSWORD, token, sessionId, siteId, name }
   }
 
   /** Adds an existing user to another site. */

@@ -2,22 +2,28 @@ import { Router } from 'express'
 import { CreateAgent, Login, UpdateAgent } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import { bearer } from '../shared/auth.js'
-import { agentOf, parse } from '../shared/http.js'
+import { agentOf, parse, requestMeta } from '../shared/http.js'
 import { AgentParams } from '../shared/params.js'
 
 export function authRoutes(s: Services): Router {
   const r = Router()
   r.post('/login', async (req, res) => {
     const { email, password } = parse(Login, req.body, 'body')
-    res.json(await s.limits.loginAttempt(email, req.ip, () => s.agents.login(email, password)))
+    res.json(await s.limits.loginAttempt(email, req.ip, () => s.agents.login(email, password, requestMeta(req))))
+  })
+  // Ends the session of the token in Authorization (its other tokens and live sockets too).
+  r.post('/logout', async (req, res) => {
+    const claims = await s.tokens.verifyAgent(bearer(req.headers.authorization))
+    await s.sessions.check(claims)
+    await s.sessions.end(claims.userId, claims.sessionId, 'logout')
+    res.status(204).end()
   })
   // A fresh token for the one in Authorization, while that one is still valid.
   r.post('/refresh', async (req, res) => {
     res.json(await s.agents.refresh(bearer(req.headers.authorization)))
   })
   r.get('/me', async (req, res) => {
-    const { userId } = await s.tokens.verifyAgent(bearer(req.headers.authorization))
-    res.json(await s.agents.me(userId))
+    res.json(await s.agents.profile(bearer(req.headers.authorization)))
   })
   return r
 }

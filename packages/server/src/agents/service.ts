@@ -1,11 +1,13 @@
 // Agents: login, site memberships, status and capacity, presence. An agent acts only in
 // sites they belong to: every request names the site and is checked against a membership.
-import type { AgentSession, AgentStatus, AgentSummary, CreateAgent, Presence, UpdateAgent } from '@live-chat/protocol'
+import type { AgencyRole, AgentSession, AgentStatus, AgentSummary, CreateAgent, Presence, TwoFactorRequired, UpdateAgent } from '@live-chat/protocol'
+import type { RequestMeta, SessionService } from '../accounts/sessions.js'
+import type { AuditService } from '../audit/service.js'
 import { hashPassword, verifyPassword } from '../shared/auth.js'
 import type { AgentActor, Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, forbidden, notFound } from '../shared/errors.js'
-import { agentName, agentWithUser, toAgentSummary } from '../shared/map.js'
+import { agentName, agentWithUser, effectiveRole, toAgentSummary } from '../shared/map.js'
 import type { Routing } from '../conversations/routing.js'
 import type { PresenceService } from '../presence/service.js'
 import { siteOnline } from '../sites/availability.js'
@@ -17,56 +19,104 @@ export class AgentService {
     private readonly ctx: Context,
     private readonly presence: PresenceService,
     private readonly routing: Routing,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
   ) {}
 
-  async login(email: string, password: string): Promise<AgentSession> {
-    const user = await this.ctx.db.prisma.user.findUnique({ where: { email: email.toLowerCase() } })
+  /**
+   * Checks email and password and signs in on a new session; a deactivated account is refused
+   * once the password was right (saying so reveals nothing to someone who does not know it).
+   * With two-factor on (or required by the agency), answers the second step's challenge instead.
+   */
+  async login(email: string, password: string, meta: RequestMeta = {}): Promise<AgentSession | TwoFactorRequired> {
+    const user = await this.ctx.db.prisma.user.findUnique({ where: { email: email.toLowerCase() }, include: { agency: { select: { requireTwoFactor: true } } } })
     const ok = await verifyPassword(user?.passwordHash ?? null, password)
-    if (!user || !ok) throw new AppError('unauthorized', 'wrong email or password')
-    const { token, expiresAt } = await this.ctx.tokens.signAgent({ userId: user.id })
-    return { token, expiresAt: expiresAt.toISOString(), ...(await this.me(user.id)) }
+    if (!user || !ok) {
+      if (user?.agencyId) await this.audit.record({ agencyId: user.agencyId, action: 'auth.login_failed', actor: { type: 'user', id: user.id, label: user.email }, data: { reason: 'wrong_password' }, meta })
+      throw new AppError('unauthorized', 'wrong email or password')
+    }
+    if (user.deactivatedAt) throw new AppError('forbidden', 'this account was removed from its agency')
+    const second = this.secondFactor?.(user)
+    if (second) return second
+    return this.signIn(user.id, meta)
   }
 
-  /** A fresh access token for a valid one (Tokens.refreshAgent), with the profile as at login. */
+  /**
+   * The second sign-in step's hook (accounts/two-factor.ts sets it): a challenge to answer when
+   * the user has two-factor on or their agency requires it, else undefined.
+   */
+  secondFactor?: (user: { id: string; totpEnabledAt: Date | null; agency: { requireTwoFactor: boolean } | null }) => Promise<TwoFactorRequired> | undefined
+
+  /** Starts a session for a user whose credentials were checked, and records the sign-in. */
+  async signIn(userId: string, meta: RequestMeta): Promise<AgentSession> {
+    const { token, expiresAt, sessionId } = await this.sessions.start(userId, meta)
+    const profile = await this.me(userId, sessionId)
+    if (profile.agency) await this.audit.record({ agencyId: profile.agency.id, action: 'auth.login', actor: { type: 'user', id: userId, label: profile.user.name }, data: { sessionId }, meta })
+    return { token, expiresAt: expiresAt.toISOString(), ...profile }
+  }
+
+  /** A fresh access token for a valid one whose session still stands, with the profile as it is now. */
   async refresh(token: unknown): Promise<AgentSession> {
-    const { token: fresh, expiresAt, userId } = await this.ctx.tokens.refreshAgent(token)
-    return { token: fresh, expiresAt: expiresAt.toISOString(), ...(await this.me(userId)) }
+    const claims = await this.ctx.tokens.verifyAgent(token)
+    await this.sessions.check(claims)
+    const { token: fresh, expiresAt } = await this.ctx.tokens.refreshAgent(claims)
+    return { token: fresh, expiresAt: expiresAt.toISOString(), ...(await this.me(claims.userId, claims.sessionId)) }
   }
 
-  async me(userId: string): Promise<Omit<AgentSession, 'token' | 'expiresAt'>> {
-    const user = await this.ctx.db.prisma.user.findUnique({ where: { id: userId } })
+  /** The profile of the token's user, once the token's session is checked. */
+  async profile(token: unknown): Promise<Omit<AgentSession, 'token' | 'expiresAt'>> {
+    const claims = await this.ctx.tokens.verifyAgent(token)
+    await this.sessions.check(claims)
+    return this.me(claims.userId, claims.sessionId)
+  }
+
+  async me(userId: string, sessionId: string): Promise<Omit<AgentSession, 'token' | 'expiresAt'>> {
+    const user = await this.ctx.db.prisma.user.findUnique({ where: { id: userId }, include: { agency: true } })
     if (!user) throw new AppError('unauthorized', 'unknown user')
     const memberships = await this.ctx.db.asUser(userId, (tx) =>
-      tx.agent.findMany({ where: { userId }, include: { site: true }, orderBy: { createdAt: 'asc' } }),
+      tx.agent.findMany({ where: { userId, removedAt: null }, include: { site: true }, orderBy: { createdAt: 'asc' } }),
     )
     return {
-      user: { id: user.id, email: user.email, name: user.name, avatarUrl: user.avatarUrl },
-      sites: memberships.map((m) => ({ siteId: m.siteId, siteName: m.site.name, agentId: m.id, role: m.role as 'admin' | 'agent' })),
+      user: { id: user.id, email: user.email, name: user.name, avatarUrl: user.avatarUrl, twoFactorEnabled: user.totpEnabledAt !== null },
+      sites: memberships.map((m) => ({ siteId: m.siteId, siteName: m.site.name, agentId: m.id, role: effectiveRole({ role: m.role, user }) })),
+      agency: user.agency ? { id: user.agency.id, name: user.agency.name, role: user.agencyRole as AgencyRole, requireTwoFactor: user.agency.requireTwoFactor } : null,
+      sessionId,
     }
   }
 
-  /** Checks an access token and the user's membership of the site. */
-  async authenticate(token: unknown, siteId: unknown): Promise<AgentActor> {
-    const { userId, expiresAt } = await this.ctx.tokens.verifyAgent(token)
+  /**
+   * Checks an access token (signature, expiry, that its session still stands) and the user's
+   * membership of the site, in one transaction; the actor's role is the effective one.
+   */
+  async authenticate(token: unknown, siteId: unknown, meta: RequestMeta = {}): Promise<AgentActor> {
+    const claims = await this.ctx.tokens.verifyAgent(token)
+    const { userId, expiresAt } = claims
     if (!isUuid(siteId)) throw new AppError('forbidden', 'not a member of this site')
     const site = siteId.toLowerCase()
-    const agent = await this.ctx.db.inSite(site, (tx) => tx.agent.findUnique({ where: { siteId_userId: { siteId: site, userId } }, ...agentWithUser }))
+    const agent = await this.ctx.db.scoped({ siteId: site, userId }, async (tx) => {
+      await this.sessions.check(claims, tx)
+      return tx.agent.findFirst({ where: { siteId: site, userId, removedAt: null }, include: { user: true, site: { select: { agencyId: true } } } })
+    })
     if (!agent) throw new AppError('forbidden', 'not a member of this site')
     // The site id as stored, so rooms and comparisons never depend on how the caller spelled it.
     return {
       kind: 'agent',
       siteId: agent.siteId,
+      agencyId: agent.site.agencyId,
       agentId: agent.id,
       userId,
-      role: agent.role as AgentActor['role'],
+      role: effectiveRole(agent),
       name: agentName(agent),
+      sessionId: claims.sessionId,
       ...(expiresAt !== undefined ? { tokenExpiresAt: expiresAt } : {}),
+      ...(meta.ip ? { ip: meta.ip } : {}),
+      ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
     }
   }
 
   async list(actor: AgentActor): Promise<AgentSummary[]> {
     return this.ctx.db.inSite(actor.siteId, async (tx) => {
-      const agents = await tx.agent.findMany({ where: { siteId: actor.siteId }, ...agentWithUser, orderBy: { createdAt: 'asc' } })
+      const agents = await tx.agent.findMany({ where: { siteId: actor.siteId, removedAt: null }, ...agentWithUser, orderBy: { createdAt: 'asc' } })
       // One transaction is one connection: its queries run one after another.
       const online = await this.presence.online(tx, 'agent')
       const loads = await activeLoads(tx, actor.siteId)
@@ -133,7 +183,7 @@ export class AgentService {
     const adminOnly = input.role !== undefined || input.maxConcurrentChats !== undefined || input.departments !== undefined
     if (actor.role !== 'admin' && (!self || adminOnly)) throw forbidden(self ? 'only a site admin may change role, capacity or departments' : 'only a site admin may change another agent')
     if (self && input.role === 'agent' && actor.role === 'admin') {
-      const admins = await this.ctx.db.inSite(actor.siteId, (tx) => tx.agent.count({ where: { role: 'admin' } }))
+      const admins = await this.ctx.db.inSite(actor.siteId, (tx) => tx.agent.count({ where: { role: 'admin', removedAt: null } }))
       if (admins <= 1) throw new AppError('invalid_state', 'a site needs at least one admin')
     }
     const summary = await this.ctx.db.inSite(actor.siteId, async (tx) => {

@@ -32,7 +32,7 @@ export class Routing {
         WHERE c.site_id = a.site_id AND c.assigned_agent_id = a.id AND c.status = 'active'
       ) load
       WHERE a.site_id = ${siteId}::uuid
-        AND a.status = 'online' AND a.accept_new_chats
+        AND a.status = 'online' AND a.accept_new_chats AND a.removed_at IS NULL
         AND load.n < a.max_concurrent_chats
         AND EXISTS (SELECT 1 FROM mod_chat_connections k WHERE k.site_id = a.site_id AND k.agent_id = a.id)
       ORDER BY load.n, a.last_assigned_at ASC NULLS FIRST, a.id

@@ -221,7 +221,7 @@ export class ConversationService {
         ]
       }
       const target = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
-      if (!target) throw notFound('agent')
+      if (!target || target.removedAt) throw notFound('agent')
       await tx.agent.update({ where: { id: agentId }, data: { lastAssignedAt: now } })
       const name = agentName(target)
       const from = conv.assignedAgentId

@@ -29,7 +29,7 @@ export async function seedDemo(db: Database, services: Services, dataDir: string
   if (!user) {
     password = crypto.randomBytes(9).toString('base64url')
     user = await db.prisma.user.create({
-      data: { email: DEMO_EMAIL, name: 'Demo Agent', passwordHash: await hashPassword(password), agencyId: site.agencyId },
+      data: { email: DEMO_EMAIL, name: 'Demo Agent', passwordHash: await hashPassword(password), agencyId: site.agencyId, agencyRole: 'owner' },
     })
     fs.mkdirSync(dataDir, { recursive: true })
     fs.writeFileSync(file, JSON.stringify({ email: DEMO_EMAIL, password }), { mode: 0o600 })

@@ -57,7 +57,7 @@ export class EmailService {
         const conv = await tx.conversation.findUnique({ where: { id: conversationId }, include: { visitor: true, site: { select: { name: true } } } })
         if (!conv) return null
         const messages = await tx.message.findMany({ where: { conversationId, isPrivate: false, senderType: 'visitor' }, orderBy: { seq: 'asc' }, take: 20 })
-        const agents = await tx.agent.findMany({ where: { role: { in: ['admin', 'agent'] } }, select: { user: { select: { email: true } } } })
+        const agents = await tx.agent.findMany({ where: { removedAt: null, user: { deactivatedAt: null } }, select: { user: { select: { email: true } } } })
         return { conv, messages, to: [...new Set(agents.map((a) => a.user.email))] }
       })
       if (!data || data.to.length === 0) return

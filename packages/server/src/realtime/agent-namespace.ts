@@ -18,7 +18,7 @@ import { authenticateSockets, command, listen, type Command } from './command.js
 import { rooms, type AgentNamespace, type AgentSocket } from './types.js'
 
 export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger): void {
-  authenticateSockets(ns, (auth) => s.agents.authenticate(auth['token'], auth['siteId']))
+  authenticateSockets(ns, (auth, _origin, meta) => s.agents.authenticate(auth['token'], auth['siteId'], meta))
   const commands = agentCommands(s, log)
 
   ns.on('connection', (socket) => {
@@ -74,7 +74,8 @@ function agentCommands(s: Services, log: Logger): Command<AgentSocket>[] {
     command('agent:status', SetAgentStatus, (socket: AgentSocket, i) => s.agents.setStatus(actorOf(socket), i.status), log),
     command('auth:renew', RenewToken, async (socket: AgentSocket, i) => {
       const claims = await s.tokens.verifyAgent(i.token)
-      if (claims.userId !== socket.data.actor.userId) throw new AppError('forbidden', 'the token is another user’s')
+      if (claims.userId !== socket.data.actor.userId || claims.sessionId !== socket.data.actor.sessionId) throw new AppError('forbidden', 'the token is another session’s')
+      await s.sessions.check(claims)
       endWithToken(socket, claims.expiresAt)
       return { expiresAt: new Date(claims.expiresAt ?? Date.now()).toISOString() }
     }, log),

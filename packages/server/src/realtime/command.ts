@@ -70,7 +70,7 @@ export function listen<S extends RawSocket>(socket: S, commands: readonly Comman
 }
 
 interface Handshaking<A> {
-  handshake: { auth: unknown; headers: { origin?: string } }
+  handshake: { auth: unknown; address: string; headers: { origin?: string; 'user-agent'?: string } }
   data: { actor: A; conversations: Map<string, string> }
 }
 
@@ -80,11 +80,12 @@ interface Handshaking<A> {
  */
 export function authenticateSockets<A, S extends Handshaking<A>>(
   ns: { use(fn: (socket: S, next: (err?: Error) => void) => void): unknown },
-  authenticate: (auth: Record<string, unknown>, origin: string | undefined) => Promise<A>,
+  authenticate: (auth: Record<string, unknown>, origin: string | undefined, meta: { ip: string; userAgent?: string }) => Promise<A>,
 ): void {
   ns.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>
-    authenticate(auth, socket.handshake.headers.origin)
+    const ua = socket.handshake.headers['user-agent']
+    authenticate(auth, socket.handshake.headers.origin, { ip: socket.handshake.address, ...(ua ? { userAgent: ua } : {}) })
       .then((actor) => {
         socket.data.actor = actor
         socket.data.conversations = new Map()

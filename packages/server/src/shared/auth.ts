@@ -2,7 +2,9 @@
 // to one site), never with an id it chose; an agent with a short-lived access token issued at
 // login. Both expire (token_expired). A visitor's token is renewed by every new session (each
 // page load); an agent's is exchanged for a fresh one before it expires (POST /api/auth/refresh),
-// for at most AGENT_SESSION_MAX_S after the password was last given.
+// for at most AGENT_SESSION_MAX_S after the password was last given. Every agent token names its
+// session (a row of user_sessions, see accounts/sessions.ts), checked on every request and
+// socket: ending the session refuses its tokens at once.
 import crypto from 'node:crypto'
 import argon2 from 'argon2'
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose'
@@ -11,6 +13,7 @@ import { AppError } from './errors.js'
 const ISSUER = 'live-chat'
 const VISITOR_AUDIENCE = 'live-chat:visitor'
 const AGENT_AUDIENCE = 'live-chat:agent'
+const CHALLENGE_AUDIENCE = 'live-chat:two-factor'
 export const VISITOR_TOKEN_TTL_S = 90 * 24 * 3600
 export const AGENT_TOKEN_TTL_S = 12 * 3600
 /** How long refreshing can keep an agent signed in after their login: then the password again. */
@@ -23,6 +26,8 @@ export interface VisitorClaims {
 
 export interface AgentClaims {
   userId: string
+  /** The session (user_sessions.id) the token belongs to. */
+  sessionId: string
   /** When the agent last gave their password (unix seconds): refreshing keeps it. */
   authTime?: number
   /** When the token expires (unix ms); set by verifyAgent. */
@@ -80,28 +85,45 @@ export class Tokens {
 
   /** An access token; `authTime` defaults to now (a login). */
   signAgent(c: AgentClaims, ttlSeconds = AGENT_TOKEN_TTL_S): Promise<SignedToken> {
-    return this.sign(c.userId, AGENT_AUDIENCE, ttlSeconds, { auth_time: c.authTime ?? Math.floor(Date.now() / 1000) })
+    return this.sign(c.userId, AGENT_AUDIENCE, ttlSeconds, { sid: c.sessionId, auth_time: c.authTime ?? Math.floor(Date.now() / 1000) })
   }
 
+  /** Checks the signature and expiry only: whether the session still stands is SessionService.check's. */
   async verifyAgent(token: unknown): Promise<AgentClaims> {
     const p = await this.verify(token, AGENT_AUDIENCE)
-    if (typeof p.sub !== 'string') throw new AppError('unauthorized', 'the token is not valid')
+    // Tokens from before sessions existed carry no sid: they are refused (sign in again).
+    if (typeof p.sub !== 'string' || typeof p['sid'] !== 'string') throw new AppError('unauthorized', 'the token is not valid')
     const authTime = typeof p['auth_time'] === 'number' ? p['auth_time'] : p.iat
-    return { userId: p.sub, ...(authTime !== undefined ? { authTime } : {}), ...(p.exp !== undefined ? { expiresAt: p.exp * 1000 } : {}) }
+    return {
+      userId: p.sub,
+      sessionId: p['sid'],
+      ...(authTime !== undefined ? { authTime } : {}),
+      ...(p.exp !== undefined ? { expiresAt: p.exp * 1000 } : {}),
+    }
+  }
+
+  /** A short-lived proof that the password was right, for the second sign-in step only. */
+  signChallenge(userId: string, ttlSeconds = 600): Promise<SignedToken> {
+    return this.sign(userId, CHALLENGE_AUDIENCE, ttlSeconds, {})
+  }
+
+  async verifyChallenge(token: unknown): Promise<string> {
+    const p = await this.verify(token, CHALLENGE_AUDIENCE)
+    if (typeof p.sub !== 'string') throw new AppError('unauthorized', 'the sign-in challenge is not valid')
+    return p.sub
   }
 
   /**
-   * A fresh access token for a valid (not yet expired) one, with the same login time; refused
-   * as token_expired once the login is AGENT_SESSION_MAX_S old. The old token stays valid until
-   * its own expiry (tokens are not stored, so they cannot be revoked one by one).
+   * A fresh access token for valid (not yet expired) claims, with the same session and login
+   * time; refused as token_expired once the login is AGENT_SESSION_MAX_S old. The old token stays
+   * valid until its own expiry or until its session ends, whichever comes first.
    */
-  async refreshAgent(token: unknown): Promise<SignedToken & { userId: string }> {
-    const claims = await this.verifyAgent(token)
+  async refreshAgent(claims: AgentClaims): Promise<SignedToken> {
     const authTime = claims.authTime ?? 0
     // Never past the session's end: the last refresh gets what is left of it.
     const left = Math.floor(authTime + AGENT_SESSION_MAX_S - Date.now() / 1000)
     if (left < 60) throw new AppError('token_expired', 'the session is too old to refresh; log in again')
-    return { ...(await this.signAgent({ userId: claims.userId, authTime }, Math.min(AGENT_TOKEN_TTL_S, left))), userId: claims.userId }
+    return this.signAgent({ userId: claims.userId, sessionId: claims.sessionId, authTime }, Math.min(AGENT_TOKEN_TTL_S, left))
   }
 }
 

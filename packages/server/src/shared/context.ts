@@ -1,4 +1,4 @@
-import type { AgentRole } from '@live-chat/protocol'
+import type { AgencyRole, AgentRole } from '@live-chat/protocol'
 import type { Config } from '../config.js'
 import type { Tokens } from './auth.js'
 import type { Database } from './db/index.js'
@@ -17,12 +17,41 @@ export interface VisitorActor {
 export interface AgentActor {
   kind: 'agent'
   siteId: string
+  /** The site's agency. */
+  agencyId: string
+  /** The membership acting; NO_AGENT for an API key (which is no agent). */
   agentId: string
+  /** The user acting; NO_AGENT for an API key. */
   userId: string
+  /** The effective site role: an agency owner or admin is an admin of every site of the agency. */
   role: AgentRole
   name: string
+  /** The session of the access token (absent for an API key). */
+  sessionId?: string
+  /** Set when an API key acts (see api-keys/): what it may do is its scopes, checked per route. */
+  key?: { id: string; name: string; scopes: readonly string[]; siteId: string | null }
   /** When the access token it came with expires (unix ms): an agent's socket ends then (see auth:renew). */
   tokenExpiresAt?: number
+  /** Where the request came from, for the audit log. */
+  ip?: string
+  userAgent?: string
+}
+
+/** The agentId and userId of an API key's actor: matches no row, so nothing is "theirs". */
+export const NO_AGENT = '00000000-0000-0000-0000-000000000000'
+
+/** Someone acting on an agency as a whole (agency routes): a user with their agency role, or an agency-wide API key. */
+export interface AgencyActor {
+  kind: 'agency'
+  agencyId: string
+  /** NO_AGENT for an API key. */
+  userId: string
+  role: AgencyRole
+  name: string
+  sessionId?: string
+  key?: { id: string; name: string; scopes: readonly string[]; siteId: string | null }
+  ip?: string
+  userAgent?: string
 }
 
 export type Actor = VisitorActor | AgentActor

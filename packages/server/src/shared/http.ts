@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express'
 import type { z } from 'zod'
 import { bearer } from './auth.js'
+import type { RequestMeta } from '../accounts/sessions.js'
 import type { AgentActor, VisitorActor } from './context.js'
 import { AppError, fromUnknown, invalidPayload } from './errors.js'
 import type { Logger } from './logger.js'
@@ -28,11 +29,16 @@ export function requireVisitor(authenticate: (token: unknown, origin: string | u
   }
 }
 
-export function requireAgent(authenticate: (token: unknown, siteId: unknown) => Promise<AgentActor>): RequestHandler {
+export function requireAgent(authenticate: (token: unknown, siteId: unknown, meta: RequestMeta) => Promise<AgentActor>): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    ;(res.locals as Locals).agent = await authenticate(bearer(req.headers.authorization), req.params['siteId'])
+    ;(res.locals as Locals).agent = await authenticate(bearer(req.headers.authorization), req.params['siteId'], requestMeta(req))
     next()
   }
+}
+
+/** Where a request came from: its address (behind TRUST_PROXY, the client's) and user agent. */
+export function requestMeta(req: Request): RequestMeta {
+  return { ip: req.ip, userAgent: req.headers['user-agent'] }
 }
 
 /** The last handler: every error becomes a JSON error body; unknown ones are logged, never shown. */

@@ -97,6 +97,11 @@ export function toAgentPublic(a: AgentWithUser): AgentPublic {
   return { id: a.id, name: agentName(a), avatarUrl: a.avatarUrl ?? a.user.avatarUrl, title: a.title }
 }
 
+/** The site role a membership acts with: an agency owner or admin is an admin of every site of the agency. */
+export function effectiveRole(a: { role: string; user: { agencyRole: string } }): AgentRole {
+  return a.user.agencyRole === 'owner' || a.user.agencyRole === 'admin' ? 'admin' : (a.role as AgentRole)
+}
+
 export function toAgentSummary(a: AgentWithUser, online: boolean, activeChats: number): AgentSummary {
   return {
     id: a.id,
@@ -106,7 +111,7 @@ export function toAgentSummary(a: AgentWithUser, online: boolean, activeChats: n
     email: a.user.email,
     avatarUrl: a.avatarUrl ?? a.user.avatarUrl,
     title: a.title,
-    role: a.role as AgentRole,
+    role: effectiveRole(a),
     status: a.status as AgentStatus,
     online,
     maxConcurrentChats: a.maxConcurrentChats,

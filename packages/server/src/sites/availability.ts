@@ -23,7 +23,7 @@ export async function agentsAvailable(tx: Tx, siteId: string): Promise<boolean> 
   const rows = await tx.$queryRaw<{ online: boolean }[]>`
     SELECT EXISTS (
       SELECT 1 FROM mod_chat_agents a
-      WHERE a.site_id = ${siteId}::uuid AND a.status = 'online' AND a.accept_new_chats
+      WHERE a.site_id = ${siteId}::uuid AND a.status = 'online' AND a.accept_new_chats AND a.removed_at IS NULL
         AND EXISTS (SELECT 1 FROM mod_chat_connections k WHERE k.site_id = a.site_id AND k.agent_id = a.id)
     ) AS online`
   return rows[0]?.online ?? false

@@ -18,7 +18,7 @@ async function siteWithTeam() {
   const site = await s.fx.site()
   const admin = await s.fx.agent(site.id, { role: 'admin' })
   const agent = await s.fx.agent(site.id)
-  const actor = (a: AgentFixture, role: 'admin' | 'agent') => ({ kind: 'agent' as const, siteId: site.id, agentId: a.id, userId: a.userId, role, name: a.name })
+  const actor = (a: AgentFixture, role: 'admin' | 'agent') => ({ kind: 'agent' as const, siteId: site.id, agencyId: site.agencyId, agentId: a.id, userId: a.userId, role, name: a.name })
   const shared = await s.services.cannedResponses.create(actor(admin, 'admin'), { title: 'Greeting', shortcut: 'greet', content: 'Hello {{visitor.name}}' })
   const personal = await s.services.cannedResponses.create(actor(agent, 'agent'), { title: 'Mine', content: 'My own words', isPersonal: true })
   return { site, admin, agent, shared, personal }

@@ -22,11 +22,12 @@ beforeAll(async () => {
 })
 afterAll(() => s.close())
 
-// Tokens as the server signs them (shared/auth.ts), with times of the test's choosing.
+// Tokens as the server signs them (shared/auth.ts), with times of the test's choosing, on the
+// agent fixture's session.
 const KEY = crypto.createHmac('sha256', SECRET).update('live-chat/tokens/v1').digest()
 const now = () => Math.floor(Date.now() / 1000)
 function agentToken(userId: string, times: { iat: number; exp: number; authTime?: number }): Promise<string> {
-  return new SignJWT(times.authTime === undefined ? {} : { auth_time: times.authTime })
+  return new SignJWT({ sid: agent.sessionId, ...(times.authTime === undefined ? {} : { auth_time: times.authTime }) })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer('live-chat')
     .setAudience('live-chat:agent')

@@ -84,12 +84,12 @@ const HANDSHAKES: { name: string; ns: Ns; auth: () => Promise<Record<string, unk
   { name: "A's visitor token on /agent with site B", ns: '/agent', auth: () => ({ token: a.visitor.token, siteId: b.site.id }), codes: ['unauthorized'] },
   { name: "A's admin token on /visitor", ns: '/visitor', auth: () => ({ token: a.admin.token }), codes: ['unauthorized'] },
   { name: "a visitor token for B's visitor signed with another key", ns: '/visitor', auth: async () => ({ token: (await forger.signVisitor({ visitorId: b.visitor.id, siteId: b.site.id })).token }), codes: ['unauthorized'] },
-  { name: "an agent token for B's admin signed with another key", ns: '/agent', auth: async () => ({ token: (await forger.signAgent({ userId: b.admin.userId })).token, siteId: b.site.id }), codes: ['unauthorized'] },
+  { name: "an agent token for B's admin signed with another key", ns: '/agent', auth: async () => ({ token: (await forger.signAgent({ userId: b.admin.userId, sessionId: b.admin.sessionId })).token, siteId: b.site.id }), codes: ['unauthorized'] },
   { name: "an unsigned (alg none) visitor token for B's visitor", ns: '/visitor', auth: () => ({ token: sign('visitor', { sub: b.visitor.id, site: b.site.id }) }), codes: ['unauthorized'] },
   { name: "an unsigned (alg none) agent token for B's admin", ns: '/agent', auth: () => ({ token: sign('agent', { sub: b.admin.userId }), siteId: b.site.id }), codes: ['unauthorized'] },
   { name: "A's visitor token with B's visitor in its payload", ns: '/visitor', auth: () => ({ token: swapPayload(a.visitor.token, { sub: b.visitor.id, site: b.site.id }) }), codes: ['unauthorized'] },
   { name: "an expired visitor token of A's visitor", ns: '/visitor', auth: async () => ({ token: await signedInThePast(() => s.services.tokens.signVisitor({ visitorId: a.visitor.id, siteId: a.site.id })) }), codes: ['token_expired'] },
-  { name: "an expired agent token of A's admin", ns: '/agent', auth: async () => ({ token: await signedInThePast(() => s.services.tokens.signAgent({ userId: a.admin.userId })), siteId: a.site.id }), codes: ['token_expired'] },
+  { name: "an expired agent token of A's admin", ns: '/agent', auth: async () => ({ token: await signedInThePast(() => s.services.tokens.signAgent({ userId: a.admin.userId, sessionId: a.admin.sessionId })), siteId: a.site.id }), codes: ['token_expired'] },
   ...(['/visitor', '/agent'] as const).flatMap((ns) =>
     [
       ['no auth at all', {}],

@@ -16,6 +16,14 @@ import { deployMigrations, listMigrations, MigrationError } from './migrate.js'
 
 export type Tx = Prisma.TransactionClient
 
+/** Row-level-security settings of one transaction (see the migrations' policies). */
+export interface Scope {
+  siteId?: string
+  userId?: string
+  agencyId?: string
+  lookupId?: string
+}
+
 export interface DatabaseOptions {
   /** postgres://… of a user that owns the schema (runs migrations). None = embedded PGlite. */
   url?: string
@@ -39,8 +47,22 @@ export interface Database {
   readonly prisma: PrismaClient
   /** Runs fn in one transaction in which row-level security shows and accepts only siteId's rows. */
   inSite<T>(siteId: string, fn: (tx: Tx) => Promise<T>): Promise<T>
-  /** Runs fn in one transaction in which the user's own agent memberships (of every site) are visible. */
+  /** Runs fn in one transaction in which the user's own agent memberships (of every site) and sessions are visible. */
   asUser<T>(userId: string, fn: (tx: Tx) => Promise<T>): Promise<T>
+  /** Runs fn in one transaction in which the agency's own rows (invitations, API keys, audit log, every membership of its sites) are visible. */
+  inAgency<T>(agencyId: string, fn: (tx: Tx) => Promise<T>): Promise<T>
+  /**
+   * Runs fn in one transaction with several row-level-security settings at once: `lookupId` makes
+   * the one row of a token's id readable (see the accounts migration) before its tenant is known.
+   */
+  scoped<T>(scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T>
+  /**
+   * Calls fn with the payload of every NOTIFY on `channel` (from any process on the same
+   * database, e.g. `SELECT pg_notify(…)` in a committed transaction). On Postgres a dedicated
+   * connection listens and reconnects by itself; `onReconnect` runs after each reconnection
+   * (notifications sent while it was down are lost: catch up there).
+   */
+  listen(channel: string, fn: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>
   /** The send hot path's own way to the database (see Direct). */
   readonly direct: Direct
   close(): Promise<void>
@@ -101,7 +123,9 @@ async function openPostgres(url: string, opts: DatabaseOptions, migrate: boolean
     )
   const prisma = new PrismaClient({ adapter: appPool(opts.poolSize ?? 10), transactionOptions: TX_OPTIONS })
   const direct = await appPool(DIRECT_POOL_SIZE, { statementNameGenerator: (q) => statementName(q.sql) }).connect()
-  return scoped('postgres', prisma, directOver(direct), async () => {
+  const listeners = new PgListeners(opts.appUrl ?? url)
+  return scoped('postgres', prisma, directOver(direct), (channel, fn, onReconnect) => listeners.listen(channel, fn, onReconnect), async () => {
+    await listeners.close()
     await prisma.$disconnect()
     await direct.dispose()
   })
@@ -120,7 +144,11 @@ async function openPGlite(dataDir: string, opts: DatabaseOptions, migrate: boole
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TX_OPTIONS })
   // The same single PGlite session: its own lock keeps these out of the client's transactions.
   const direct = await new PrismaPGlite(pglite).connect()
-  return scoped('pglite', prisma, directOver(direct), async () => {
+  const listen = async (channel: string, fn: (payload: string) => void) => {
+    const off = await pglite.listen(channel, fn)
+    return async () => off()
+  }
+  return scoped('pglite', prisma, directOver(direct), listen, async () => {
     await prisma.$disconnect()
     await pglite.close()
   })
@@ -162,23 +190,119 @@ function directOver(adapter: SqlQueryable): Direct {
   }
 }
 
-function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, close: () => Promise<void>): Database {
+type Listen = Database['listen']
+
+const SETTINGS: Record<keyof Scope, string> = { siteId: 'app.site_id', userId: 'app.user_id', agencyId: 'app.agency_id', lookupId: 'app.lookup_id' }
+
+function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, listen: Listen, close: () => Promise<void>): Database {
   let closed = false
-  const withSetting = <T>(name: string, value: string, fn: (tx: Tx) => Promise<T>) =>
+  const withScope = <T>(scope: Scope, fn: (tx: Tx) => Promise<T>) =>
     prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT set_config(${name}, ${value}, true)`
+      const entries = Object.entries(scope).filter(([, v]) => v !== undefined) as [keyof Scope, string][]
+      if (entries.length === 1) {
+        const [[key, value]] = entries as [[keyof Scope, string]]
+        await tx.$executeRaw`SELECT set_config(${SETTINGS[key]}, ${value}, true)`
+      } else if (entries.length > 1) {
+        await tx.$executeRaw`SELECT set_config(k, v, true) FROM unnest(${entries.map(([k]) => SETTINGS[k])}::text[], ${entries.map(([, v]) => v)}::text[]) AS s(k, v)`
+      }
       return fn(tx)
     })
   return {
     kind,
     prisma,
-    inSite: (siteId, fn) => withSetting('app.site_id', siteId, fn),
-    asUser: (userId, fn) => withSetting('app.user_id', userId, fn),
+    inSite: (siteId, fn) => withScope({ siteId }, fn),
+    asUser: (userId, fn) => withScope({ userId }, fn),
+    inAgency: (agencyId, fn) => withScope({ agencyId }, fn),
+    scoped: withScope,
+    listen,
     direct,
     close: async () => {
       if (closed) return
       closed = true
       await close()
     },
+  }
+}
+
+/**
+ * LISTEN on Postgres: one connection for every channel of this process, opened on first use and
+ * opened again (with a growing pause) whenever it drops; each reconnection runs the channels'
+ * catch-up callbacks.
+ */
+class PgListeners {
+  private client: pg.Client | undefined
+  private connecting: Promise<pg.Client> | undefined
+  private readonly channels = new Map<string, { fns: Set<(payload: string) => void>; onReconnect: Set<() => void> }>()
+  private closed = false
+  private retryMs = 100
+
+  constructor(private readonly url: string) {}
+
+  async listen(channel: string, fn: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`listen: bad channel name ${channel}`)
+    let entry = this.channels.get(channel)
+    const fresh = !entry
+    if (!entry) {
+      entry = { fns: new Set(), onReconnect: new Set() }
+      this.channels.set(channel, entry)
+    }
+    entry.fns.add(fn)
+    if (onReconnect) entry.onReconnect.add(onReconnect)
+    const client = await this.connect()
+    if (fresh) await client.query(`LISTEN ${channel}`)
+    return async () => {
+      entry.fns.delete(fn)
+      if (onReconnect) entry.onReconnect.delete(onReconnect)
+    }
+  }
+
+  private connect(): Promise<pg.Client> {
+    if (this.client) return Promise.resolve(this.client)
+    this.connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url })
+      client.on('notification', (n) => {
+        for (const fn of this.channels.get(n.channel)?.fns ?? []) fn(n.payload ?? '')
+      })
+      client.on('error', () => this.dropped(client))
+      client.on('end', () => this.dropped(client))
+      try {
+        await client.connect()
+      } finally {
+        this.connecting = undefined
+      }
+      for (const channel of this.channels.keys()) await client.query(`LISTEN ${channel}`)
+      this.client = client
+      this.retryMs = 100
+      return client
+    })()
+    return this.connecting
+  }
+
+  private dropped(client: pg.Client): void {
+    if (this.client !== client) return
+    this.client = undefined
+    client.end().catch(() => undefined)
+    if (!this.closed) this.reconnect()
+  }
+
+  private reconnect(): void {
+    setTimeout(() => {
+      if (this.closed) return
+      this.connect()
+        .then(() => {
+          for (const { onReconnect } of this.channels.values()) for (const fn of onReconnect) fn()
+        })
+        .catch(() => {
+          this.retryMs = Math.min(this.retryMs * 2, 5_000)
+          this.reconnect()
+        })
+    }, this.retryMs).unref()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const client = this.client ?? (await this.connecting?.catch(() => undefined))
+    this.client = undefined
+    await client?.end().catch(() => undefined)
   }
 }

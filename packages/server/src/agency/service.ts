@@ -1,0 +1,55 @@
+// Agencies: who acts on an agency as a whole (agency routes, /api/agency/*), and the agency itself.
+// A user acts with their agency role; members, sites, invitations, API keys and the audit log
+// each have their own service, which take the AgencyActor made here.
+import type { Agency, AgencyRole, UpdateAgency } from '@live-chat/protocol'
+import type { RequestMeta, SessionService } from '../accounts/sessions.js'
+import type { AuditService } from '../audit/service.js'
+import { auditActor, auditMeta } from '../audit/service.js'
+import type { AgencyActor, Context } from '../shared/context.js'
+import { AppError, forbidden } from '../shared/errors.js'
+
+export class AgencyService {
+  constructor(
+    private readonly ctx: Context,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Checks an agent access token (and its session) and the user's agency: the actor of agency routes. */
+  async authenticate(token: unknown, meta: RequestMeta = {}): Promise<AgencyActor> {
+    const claims = await this.ctx.tokens.verifyAgent(token)
+    await this.sessions.check(claims)
+    const user = await this.ctx.db.prisma.user.findUnique({ where: { id: claims.userId }, select: { agencyId: true, agencyRole: true, name: true } })
+    if (!user?.agencyId) throw forbidden('this account is not in an agency')
+    return {
+      kind: 'agency',
+      agencyId: user.agencyId,
+      userId: claims.userId,
+      role: user.agencyRole as AgencyRole,
+      name: user.name,
+      sessionId: claims.sessionId,
+      ...(meta.ip ? { ip: meta.ip } : {}),
+      ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
+    }
+  }
+
+  async get(actor: AgencyActor): Promise<Agency> {
+    const a = await this.ctx.db.prisma.agency.findUniqueOrThrow({ where: { id: actor.agencyId } })
+    return { id: a.id, name: a.name, requireTwoFactor: a.requireTwoFactor, createdAt: a.createdAt.toISOString(), role: actor.role }
+  }
+
+  async update(actor: AgencyActor, input: UpdateAgency): Promise<Agency> {
+    requireAgencyAdmin(actor)
+    if (actor.key) throw forbidden('API keys cannot change the agency')
+    await this.ctx.db.inAgency(actor.agencyId, async (tx) => {
+      await tx.agency.update({ where: { id: actor.agencyId }, data: input })
+      await this.audit.recordIn(tx, { agencyId: actor.agencyId, action: 'agency.updated', actor: auditActor(actor), target: { type: 'agency', id: actor.agencyId }, data: { ...input }, meta: auditMeta(actor) })
+    })
+    return this.get(actor)
+  }
+}
+
+/** An agency owner or admin (or an agency-wide API key: its scopes are checked per route). */
+export function requireAgencyAdmin(actor: AgencyActor): void {
+  if (actor.role !== 'owner' && actor.role !== 'admin') throw new AppError('forbidden', 'only an agency owner or admin may do this')
+}
