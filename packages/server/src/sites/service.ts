@@ -2,7 +2,10 @@
 // creating sites (for the demo seed, tests and platform tooling). Whether a site is available
 // (business hours, online agents) is in availability.ts.
 import type { PreChatField, SiteSettings, UpdateSiteSettings, WidgetConfig } from '@live-chat/protocol'
+import crypto from 'node:crypto'
 import type { Prisma } from '../generated/prisma/client.js'
+import { enterSite, grantSiteToAgencyAdmins } from '../agency/memberships.js'
+import type { Tx } from '../shared/db/index.js'
 import { newIdentitySecret } from '../shared/auth.js'
 import type { AgentActor, Context } from '../shared/context.js'
 import { AppError, forbidden, notFound } from '../shared/errors.js'
@@ -109,19 +112,22 @@ export class SiteService {
     return this.settingsOf(site)
   }
 
-  /** Creates a site with its widget settings. For bootstrap tooling; not exposed over HTTP. */
-  async create(input: NewSite): Promise<SiteRow> {
-    const site = await this.ctx.db.prisma.site.create({
-      data: {
-        ...(input.id ? { id: input.id } : {}),
-        agencyId: input.agencyId,
-        name: input.name,
-        identitySecret: newIdentitySecret(),
-        allowedOrigins: input.allowedOrigins ?? [],
-      },
-    })
-    await this.ctx.db.inSite(site.id, (tx) => tx.widgetSettings.create({ data: { siteId: site.id, agencyId: input.agencyId } }))
-    return site
+  /**
+   * Creates a site with its widget settings, and makes every owner and admin of its agency an
+   * admin of it, in one transaction (the caller's, when given: it must allow the new site's rows).
+   */
+  async create(input: NewSite, tx?: Tx): Promise<SiteRow> {
+    const id = input.id ?? crypto.randomUUID()
+    const run = async (t: Tx) => {
+      const site = await t.site.create({
+        data: { id, agencyId: input.agencyId, name: input.name, identitySecret: newIdentitySecret(), allowedOrigins: input.allowedOrigins ?? [] },
+      })
+      await enterSite(t, id)
+      await t.widgetSettings.create({ data: { siteId: id, agencyId: input.agencyId } })
+      await grantSiteToAgencyAdmins(t, input.agencyId, id)
+      return site
+    }
+    return tx ? run(tx) : this.ctx.db.inSite(id, run)
   }
 }
 
