@@ -353,6 +353,7 @@ export type AuditQuery = z.input<typeof AuditQuery>
 /** The audit actions, one place (the dashboard's filter lists them). */
 export const AUDIT_ACTIONS = [
   'setup.completed',
+  'agency.created',
   'auth.login',
   'auth.login_failed',
   'auth.logout',

@@ -13,6 +13,11 @@ import { createLogger, type Logger } from './shared/logger.js'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 
 async function main(): Promise<void> {
+  // `live-chat-server admin …`: the operator's commands (cli/admin.ts), not the server.
+  if (process.argv[2] === 'admin') {
+    const { runAdmin } = await import('./cli/admin.js')
+    process.exit(await runAdmin(process.argv.slice(3)))
+  }
   let config
   try {
     config = loadConfig()

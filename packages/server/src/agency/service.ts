@@ -6,7 +6,11 @@ import type { RequestMeta, SessionService } from '../accounts/sessions.js'
 import type { AuditService } from '../audit/service.js'
 import { auditActor, auditMeta } from '../audit/service.js'
 import type { AgencyActor, Context } from '../shared/context.js'
-import { AppError, forbidden } from '../shared/errors.js'
+import crypto from 'node:crypto'
+import { NO_AGENT } from '../shared/context.js'
+import type { Tx } from '../shared/db/index.js'
+import { AppError, forbidden, notFound } from '../shared/errors.js'
+import type { AuditWho } from '../audit/service.js'
 
 export class AgencyService {
   constructor(
@@ -31,6 +35,25 @@ export class AgencyService {
       ...(meta.ip ? { ip: meta.ip } : {}),
       ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
     }
+  }
+
+  /** The operator's actor on an agency (CLI): an owner, recorded in the audit log as the operator. */
+  async operator(agencyId: string): Promise<AgencyActor> {
+    const agency = await this.ctx.db.prisma.agency.findUnique({ where: { id: agencyId }, select: { id: true } })
+    if (!agency) throw notFound('agency')
+    return { kind: 'agency', agencyId, userId: NO_AGENT, role: 'owner', name: 'operator (CLI)', operator: true }
+  }
+
+  /** A new, empty agency (first-run setup and the operator CLI make one). */
+  async create(name: string, by: AuditWho, tx?: Tx): Promise<{ id: string; name: string; createdAt: Date }> {
+    const run = async (t: Tx) => {
+      const id = crypto.randomUUID()
+      await t.$executeRaw`SELECT set_config('app.agency_id', ${id}, true)`
+      const agency = await t.agency.create({ data: { id, name }, select: { id: true, name: true, createdAt: true } })
+      await this.audit.recordIn(t, { agencyId: id, action: 'agency.created', actor: by, target: { type: 'agency', id, label: name } })
+      return agency
+    }
+    return tx ? run(tx) : this.ctx.db.prisma.$transaction(run)
   }
 
   async get(actor: AgencyActor): Promise<Agency> {

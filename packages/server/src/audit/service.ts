@@ -26,6 +26,7 @@ export interface AuditEntry {
 
 /** Who an actor is, for the log: the user, or the API key. */
 export function auditActor(actor: AgentActor | AgencyActor): AuditWho {
+  if ('operator' in actor && actor.operator) return OPERATOR
   if (actor.key) return { type: 'api_key', id: actor.key.id, label: actor.key.name }
   return { type: 'user', id: actor.userId, label: actor.name }
 }

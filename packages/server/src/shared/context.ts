@@ -50,6 +50,8 @@ export interface AgencyActor {
   name: string
   sessionId?: string
   key?: { id: string; name: string; scopes: readonly string[]; siteId: string | null }
+  /** The operator's CLI (live-chat-server admin …): an owner of any agency, recorded as the operator. */
+  operator?: true
   ip?: string
   userAgent?: string
 }
