@@ -84,4 +84,65 @@ describe('row-level security', () => {
     const counts = await Promise.all(Array.from({ length: 10 }, () => s.db.prisma.message.count()))
     expect(counts.every((n) => n === 0)).toBe(true)
   })
+
+  describe('accounts tables', () => {
+    async function agencyWithRows(label: string) {
+      const site = await s.fx.site()
+      const agent = await s.fx.agent(site.id)
+      const agencyId = site.agencyId
+      const rows = await s.db.inAgency(agencyId, async (tx) => ({
+        invitation: await tx.invitation.create({ data: { agencyId, email: `${label}@example.test`, tokenHash: `h-${label}-${site.id}`, expiresAt: new Date(Date.now() + 3_600_000) } }),
+        key: await tx.apiKey.create({ data: { agencyId, name: `key ${label}`, prefix: 'lck_x', secretHash: `k-${label}-${site.id}`, scopes: ['sites:read'] } }),
+        event: await tx.auditEvent.create({ data: { agencyId, action: 'site.updated', actorType: 'system', actorLabel: label } }),
+      }))
+      return { site, agent, agencyId, ...rows }
+    }
+
+    it('invitations, API keys and audit events show only the agency set for the transaction, and none without one', async () => {
+      const a = await agencyWithRows('a')
+      const b = await agencyWithRows('b')
+      const seen = await s.db.inAgency(a.agencyId, async (tx) => ({
+        invitations: await tx.invitation.findMany({ select: { id: true } }),
+        keys: await tx.apiKey.findMany({ select: { id: true } }),
+        events: await tx.auditEvent.findMany({ select: { id: true } }),
+        bKey: await tx.apiKey.findUnique({ where: { id: b.key.id } }),
+      }))
+      expect(seen).toEqual({ invitations: [{ id: a.invitation.id }], keys: [{ id: a.key.id }], events: [{ id: a.event.id }], bKey: null })
+      expect(await s.db.prisma.invitation.count()).toBe(0)
+      expect(await s.db.prisma.apiKey.count()).toBe(0)
+      expect(await s.db.prisma.auditEvent.count()).toBe(0)
+      const write = s.db.inAgency(a.agencyId, (tx) => tx.apiKey.create({ data: { agencyId: b.agencyId, name: 'intruder', prefix: 'x', secretHash: 'x', scopes: ['sites:read'] } }))
+      await expect(write).rejects.toMatchObject({ code: 'P2039' })
+    })
+
+    it('a lookup id shows exactly that one row, to read only', async () => {
+      const a = await agencyWithRows('a')
+      const b = await agencyWithRows('b')
+      const seen = await s.db.scoped({ lookupId: b.key.id }, async (tx) => ({
+        keys: await tx.apiKey.findMany({ select: { id: true } }),
+        invitations: await tx.invitation.count(),
+        changed: (await tx.apiKey.updateMany({ data: { name: 'pwned' } })).count,
+      }))
+      expect(seen).toEqual({ keys: [{ id: b.key.id }], invitations: 0, changed: 0 })
+      expect(await s.db.scoped({ lookupId: a.invitation.id }, (tx) => tx.invitation.findMany({ select: { id: true } }))).toEqual([{ id: a.invitation.id }])
+    })
+
+    it('sessions are the user’s own', async () => {
+      const a = await agencyWithRows('a')
+      const b = await agencyWithRows('b')
+      const mine = await s.db.asUser(a.agent.userId, (tx) => tx.userSession.findMany({ select: { id: true } }))
+      expect(mine).toEqual([{ id: a.agent.sessionId }])
+      const revoked = await s.db.asUser(a.agent.userId, (tx) => tx.userSession.updateMany({ where: { id: b.agent.sessionId }, data: { revokedAt: new Date() } }))
+      expect(revoked.count).toBe(0)
+      expect(await s.db.prisma.userSession.count()).toBe(0)
+    })
+
+    it('the audit log is append-only for the application: no update, no delete', async () => {
+      const a = await agencyWithRows('a')
+      await expect(s.db.inAgency(a.agencyId, (tx) => tx.auditEvent.updateMany({ data: { action: 'auth.login' } }))).rejects.toThrow(/permission denied/)
+      await expect(s.db.inAgency(a.agencyId, (tx) => tx.auditEvent.deleteMany({}))).rejects.toThrow(/permission denied/)
+      await expect(s.db.inAgency(a.agencyId, (tx) => tx.$executeRaw`TRUNCATE audit_events`)).rejects.toThrow(/permission denied/)
+      expect(await s.db.inAgency(a.agencyId, (tx) => tx.auditEvent.findMany({ select: { action: true } }))).toEqual([{ action: 'site.updated' }])
+    })
+  })
 })
