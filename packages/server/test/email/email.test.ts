@@ -1,46 +1,30 @@
 // Email through a real local SMTP server: offline messages reach the team, agents' replies
 // reach an absent visitor in one batched email, and a visitor can ask for a transcript.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
-import { simpleParser, type ParsedMail } from 'mailparser'
+import type { ParsedMail } from 'mailparser'
 import { AgentClient, LiveChatClient } from '@live-chat/sdk'
 import { eventually, startServer, type TestServer } from '../helpers.js'
+import { recipients, startSmtp, type TestSmtp } from '../smtp.js'
 
 const BATCH_MS = 300
-const inbox: ParsedMail[] = []
-let smtp: SMTPServer
+let smtp: TestSmtp
 let s: TestServer
 const open: { disconnect(): unknown }[] = []
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, cb) {
-      simpleParser(stream).then(
-        (m) => {
-          inbox.push(m)
-          cb()
-        },
-        (e: Error) => cb(e),
-      )
-    },
-  })
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r))
-  const { port } = smtp.server.address() as AddressInfo
-  s = await startServer({ mail: { smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Chat <chat@example.test>', batchMs: BATCH_MS } })
+  smtp = await startSmtp()
+  s = await startServer({ mail: { smtpUrl: smtp.url, from: 'Chat <chat@example.test>', batchMs: BATCH_MS } })
 })
 afterAll(async () => {
   for (const c of open) c.disconnect()
   await s?.close()
-  await new Promise<void>((r) => smtp.close(r))
+  await smtp?.close()
 })
 
-const to = (m: ParsedMail) => [m.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? [])
-const mailsTo = (address: string) => inbox.filter((m) => to(m).includes(address))
+const to = recipients
+const mailsTo = (address: string) => smtp.mailsTo(address)
 /** Waits for the first email to `address`. */
-const firstMailTo = (address: string, what: string): Promise<ParsedMail> => eventually(() => mailsTo(address)[0], 10_000, what) as Promise<ParsedMail>
+const firstMailTo = (address: string, what: string): Promise<ParsedMail> => smtp.firstMailTo(address, what)
 
 function visitor(siteId: string): LiveChatClient {
   const c = new LiveChatClient({ url: s.url, siteId, storage: 'memory' })
