@@ -219,8 +219,7 @@ export class AgentService {
     requireScope(actor, 'agents:write')
     const summary = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
       if (input.role !== undefined) await lockTeam(tx, actor.siteId)
-      const found = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
-      if (!found || found.removedAt) throw notFound('agent')
+      const found = await teamMember(tx, actor.siteId, agentId)
       const data: UpdateAgent = { ...input }
       if (input.role !== undefined && agencyAdmin(found.user)) {
         if (input.role !== 'admin') throw invalidState('an agency owner or admin is an admin of every site of the agency; change their agency role instead')
@@ -252,8 +251,7 @@ export class AgentService {
     requireScope(actor, 'agents:write')
     const removal = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
       await lockTeam(tx, actor.siteId)
-      const found = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
-      if (!found || found.removedAt) throw notFound('agent')
+      const found = await teamMember(tx, actor.siteId, agentId)
       if (agencyAdmin(found.user)) throw invalidState('an agency owner or admin cannot be removed from one site; change their agency role instead')
       if (found.role === 'admin') await requireAnotherAdmin(tx, actor.siteId, agentId)
       const removal = await this.removeIn(tx, found, actor.agentId === NO_AGENT ? null : actor.agentId)
@@ -339,6 +337,16 @@ const AUDITED_FIELDS = ['role', 'maxConcurrentChats', 'departments', 'displayNam
 
 /** An agency owner or admin: an admin of every site of the agency by that role. */
 const agencyAdmin = (user: { agencyRole: string }) => user.agencyRole === 'owner' || user.agencyRole === 'admin'
+
+/**
+ * A membership of the site that was not removed. Always named with the site: a transaction that
+ * also names the agency (for its audit log) sees every membership of the agency's sites.
+ */
+async function teamMember(tx: Tx, siteId: string, agentId: string) {
+  const found = await tx.agent.findFirst({ where: { id: agentId, siteId, removedAt: null }, ...agentWithUser })
+  if (!found) throw notFound('agent')
+  return found
+}
 
 /** Serialises changes to a site's team that must keep an admin (role changes, removals). */
 async function lockTeam(tx: Tx, siteId: string): Promise<void> {
