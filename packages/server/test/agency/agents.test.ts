@@ -32,14 +32,14 @@ const messagesOf = (siteId: string, conversationId: string) => s().db.inSite(sit
 describe('DELETE /api/sites/:siteId/agents/:agentId', () => {
   it('sends their open conversations back to the queue and on to an online agent, deletes their personal canned responses, keeps their name in history, and drops their sockets for good', async () => {
     const { agency, site, other, siteAdmin, leaving, leavingId, staying, stayingId } = await world()
-    const live = await agentSocket(s(), leaving.token, site.id, track)
+    const live = await agentSocket(s().url, leaving.token, site.id, track)
     const chats = [await startChat(s(), site.id), await startChat(s(), site.id)]
     for (const c of chats) expect(await assignmentOf(s(), site.id, c)).toEqual({ assignedAgentId: leavingId, status: 'active' })
     const actor = await s().services.agents.authenticate(leaving.token, site.id)
     await s().services.messages.send(actor, { conversationId: chats[0]!, clientId: 'reply-0001', text: 'Rita here, looking into it' })
     const personal = await s().services.cannedResponses.create(actor, { title: 'Mine', content: 'my words', isPersonal: true })
     const sharedByThem = await s().db.inSite(site.id, (tx) => tx.cannedResponse.create({ data: { siteId: site.id, title: 'Team', content: 'shared words', isPersonal: false, createdById: leavingId } }))
-    await agentSocket(s(), staying.token, site.id, track)
+    await agentSocket(s().url, staying.token, site.id, track)
 
     const res = await as(s(), siteAdmin.token).delete(`/api/sites/${site.id}/agents/${leavingId}`)
     expect(res.status).toBe(204)
@@ -73,7 +73,7 @@ describe('DELETE /api/sites/:siteId/agents/:agentId', () => {
 
   it('with nobody online, their conversations wait in the queue', async () => {
     const { site, siteAdmin, leaving, leavingId } = await world()
-    await agentSocket(s(), leaving.token, site.id, track)
+    await agentSocket(s().url, leaving.token, site.id, track)
     const chat = await startChat(s(), site.id)
     expect(await assignmentOf(s(), site.id, chat)).toEqual({ assignedAgentId: leavingId, status: 'active' })
     expect((await as(s(), siteAdmin.token).delete(`/api/sites/${site.id}/agents/${leavingId}`)).status).toBe(204)
@@ -142,7 +142,7 @@ describe('PATCH /api/sites/:siteId/agents/:agentId', () => {
     const self = await as(s(), staying.token).patch(`/api/sites/${site.id}/agents/${stayingId}`, { role: 'admin' })
     expect({ status: self.status, code: self.body.error.code }).toEqual({ status: 403, code: 'forbidden' })
 
-    const live = await agentSocket(s(), staying.token, site.id, track)
+    const live = await agentSocket(s().url, staying.token, site.id, track)
     const res = await as(s(), siteAdmin.token).patch(`/api/sites/${site.id}/agents/${stayingId}`, { role: 'admin', maxConcurrentChats: 7 })
     expect(res.body as AgentSummary).toMatchObject({ role: 'admin', maxConcurrentChats: 7 })
     await live.dropped

@@ -92,8 +92,8 @@ export function assignmentOf(s: TestServer, siteId: string, conversationId: stri
 }
 
 /** An agent's live socket on a site, with what the server told it before it was dropped. */
-export async function agentSocket(s: TestServer, token: string, siteId: string, track: <C extends { disconnect(): unknown }>(c: C) => C) {
-  const socket = track(await connectRaw(rawSocket(s.url, '/agent', { token, siteId })))
+export async function agentSocket(url: string, token: string, siteId: string, track: <C extends { disconnect(): unknown }>(c: C) => C) {
+  const socket = track(await connectRaw(rawSocket(url, '/agent', { token, siteId })))
   const told: string[] = []
   socket.on('session:changed', (e: { reason: string }) => told.push(`changed:${e.reason}`))
   socket.on('session:revoked', (e: { code: string }) => told.push(`revoked:${e.code}`))

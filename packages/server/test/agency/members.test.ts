@@ -60,7 +60,7 @@ describe('GET /api/agency/members', () => {
 describe('PATCH /api/agency/members/:userId', () => {
   it('promoting a member to admin makes them an admin of every site; their live socket reconnects as admin', async () => {
     const { agency, admin, member, one, two } = await world()
-    const live = await agentSocket(s(), member.token, one.id, track)
+    const live = await agentSocket(s().url, member.token, one.id, track)
     const res = await as(s(), admin.token).patch(`/api/agency/members/${member.userId}`, { role: 'admin' })
     expect(res.status).toBe(200)
     expect(res.body as Member).toMatchObject({ userId: member.userId, role: 'admin', sites: [{ siteId: one.id, role: 'admin' }, { siteId: two.id, role: 'admin' }] })
@@ -78,14 +78,14 @@ describe('PATCH /api/agency/members/:userId', () => {
     // The admin also belongs to site one in their own right, as an agent.
     const own = await membershipOf(s(), one.id, admin.userId)
     await s().db.inSite(one.id, (tx) => tx.agent.update({ where: { id: own }, data: { viaAgency: false, role: 'agent' } }))
-    const onOne = await agentSocket(s(), admin.token, one.id, track)
-    const onTwo = await agentSocket(s(), admin.token, two.id, track)
+    const onOne = await agentSocket(s().url, admin.token, one.id, track)
+    const onTwo = await agentSocket(s().url, admin.token, two.id, track)
     const chat = await startChat(s(), two.id)
     const viaTwo = await membershipOf(s(), two.id, admin.userId)
     expect(await assignmentOf(s(), two.id, chat)).toEqual({ assignedAgentId: viaTwo, status: 'active' })
     const colleague = await person(s(), agency.id, 'member')
     const colleagueOnTwo = await join(s(), two.id, colleague)
-    await agentSocket(s(), colleague.token, two.id, track)
+    await agentSocket(s().url, colleague.token, two.id, track)
 
     const res = await as(s(), owner.token).patch(`/api/agency/members/${admin.userId}`, { role: 'member' })
     expect(res.status).toBe(200)
@@ -142,7 +142,7 @@ describe('DELETE /api/agency/members/:userId', () => {
   it('removes someone from every site, ends every session and socket at once, and deactivates the account', async () => {
     const { agency, admin, member, one, two, memberOnOne } = await world()
     const memberOnTwo = await join(s(), two.id, member)
-    const live = await agentSocket(s(), member.token, one.id, track)
+    const live = await agentSocket(s().url, member.token, one.id, track)
     const chat = await startChat(s(), one.id)
     expect(await assignmentOf(s(), one.id, chat)).toEqual({ assignedAgentId: memberOnOne, status: 'active' })
     const phone = await s().services.sessions.start(member.userId, {})
