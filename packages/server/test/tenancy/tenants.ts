@@ -213,7 +213,10 @@ export async function agencySnapshot(s: TestServer, t: AgencyTenant) {
       })),
     ),
   )
-  const sessions = await Promise.all(userIds.map((id) => s.db.asUser(id, (tx) => tx.userSession.findMany({ where: { userId: id }, orderBy: { id: 'asc' } }))))
+  // Without the last-seen time: a session's own requests move it (at most once a minute).
+  const sessions = await Promise.all(
+    userIds.map((id) => s.db.asUser(id, (tx) => tx.userSession.findMany({ where: { userId: id }, orderBy: { id: 'asc' }, omit: { lastSeenAt: true } }))),
+  )
   return {
     agency: await s.db.prisma.agency.findUnique({ where: { id: t.agency.id } }),
     sites: await s.db.prisma.site.findMany({ where: { agencyId: t.agency.id }, orderBy: { id: 'asc' } }),
