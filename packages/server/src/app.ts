@@ -31,6 +31,7 @@ import { createLogger, type Logger } from './shared/logger.js'
 import { RateLimits, type RedisStore } from './shared/rate-limit.js'
 import { engineHeaders, hostPageHeaders, securityHeaders } from './shared/security.js'
 import { dashboardPage, widgetAssets } from './shared/widget-assets.js'
+import { watchDeletedSites } from './sites/deleted.js'
 import { siteRoutes } from './sites/routes.js'
 import { servedUploads, uploadRoutes } from './uploads/routes.js'
 import { visitorRoutes } from './visitors/routes.js'
@@ -145,6 +146,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   setupVisitorNamespace(visitorNs, services, log)
   setupAgentNamespace(agentNs, services, log)
   const stopRevocations = await watchRevocations(opts.db, agentNs, services, log)
+  const stopDeletedSites = await watchDeletedSites(opts.db, visitorNs, agentNs, log)
 
   app.use(drain.http())
   app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => PROBES.has(req.url ?? '') } }))
@@ -205,6 +207,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
       if (!(await drain.drain(opts.shutdownTimeoutMs ?? 10_000))) log.warn({ inFlight: drain.inFlight }, 'shutdown: in-flight work did not finish in time')
       services.sites.clock.stop()
       await stopRevocations()
+      await stopDeletedSites()
       await services.emails.stop()
       await webhookWorker.stop()
       await services.analytics.stop()

@@ -1,5 +1,6 @@
 // The services of one server process, wired together.
 import { SessionService } from './accounts/sessions.js'
+import { MemberService } from './agency/members.js'
 import { AgencyService } from './agency/service.js'
 import { AgentService } from './agents/service.js'
 import { AuditService } from './audit/service.js'
@@ -34,6 +35,8 @@ export interface Services {
   conversations: ConversationService
   messages: MessageService
   agents: AgentService
+  /** The people of an agency: their agency roles, and removing them. */
+  members: MemberService
   cannedResponses: CannedResponseService
   uploads: UploadService
   emails: EmailService
@@ -49,9 +52,11 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   const emails = new EmailService(ctx, presence, mail)
   const routing = new Routing(ctx, presence)
   const uploads = new UploadService(ctx)
-  const sites = new SiteService(ctx, uploads)
   const sessions = new SessionService(ctx)
   const audit = new AuditService(ctx)
+  const sites = new SiteService(ctx, uploads, audit)
+  const conversations = new ConversationService(ctx, presence, routing, uploads, emails)
+  const agents = new AgentService(ctx, presence, routing, sessions, audit, conversations)
   return {
     tokens: ctx.tokens,
     sessions,
@@ -61,9 +66,10 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     routing,
     sites,
     visitors: new VisitorService(ctx, sites, presence),
-    conversations: new ConversationService(ctx, presence, routing, uploads, emails),
+    conversations,
     messages: new MessageService(ctx, presence, routing, uploads, emails),
-    agents: new AgentService(ctx, presence, routing, sessions, audit),
+    agents,
+    members: new MemberService(ctx, agents, sessions, audit),
     cannedResponses: new CannedResponseService(ctx),
     uploads,
     emails,

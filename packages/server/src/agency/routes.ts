@@ -1,9 +1,13 @@
 import { Router, type Response } from 'express'
-import { UpdateAgency } from '@live-chat/protocol'
+import { z } from 'zod'
+import { CreateSite, DeleteSite, UpdateAgency, UpdateMember } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import { bearer } from '../shared/auth.js'
 import type { AgencyActor } from '../shared/context.js'
 import { parse, requestMeta } from '../shared/http.js'
+import { SiteParams } from '../shared/params.js'
+
+const UserParams = z.object({ userId: z.uuid({ message: 'must be a UUID' }) })
 
 export const agencyOf = (res: Response): AgencyActor => (res.locals as { agency: AgencyActor }).agency
 
@@ -23,6 +27,29 @@ export function agencyRoutes(s: Services): Router {
   })
   r.patch('/', async (req, res) => {
     res.json(await s.agency.update(agencyOf(res), parse(UpdateAgency, req.body, 'body')))
+  })
+  r.get('/sites', async (_req, res) => {
+    res.json({ items: await s.sites.listForAgency(agencyOf(res)) })
+  })
+  r.post('/sites', async (req, res) => {
+    res.status(201).json(await s.sites.createForAgency(agencyOf(res), parse(CreateSite, req.body, 'body')))
+  })
+  r.delete('/sites/:siteId', async (req, res) => {
+    const { siteId } = parse(SiteParams, req.params, 'path')
+    await s.sites.deleteSite(agencyOf(res), siteId, parse(DeleteSite, req.body, 'body'))
+    res.status(204).end()
+  })
+  r.get('/members', async (_req, res) => {
+    res.json({ items: await s.members.list(agencyOf(res)) })
+  })
+  r.patch('/members/:userId', async (req, res) => {
+    const { userId } = parse(UserParams, req.params, 'path')
+    res.json(await s.members.updateRole(agencyOf(res), userId, parse(UpdateMember, req.body, 'body')))
+  })
+  r.delete('/members/:userId', async (req, res) => {
+    const { userId } = parse(UserParams, req.params, 'path')
+    await s.members.remove(agencyOf(res), userId)
+    res.status(204).end()
   })
   return r
 }

@@ -1,7 +1,7 @@
 // Agencies: who acts on an agency as a whole (agency routes, /api/agency/*), and the agency itself.
 // A user acts with their agency role; members, sites, invitations, API keys and the audit log
 // each have their own service, which take the AgencyActor made here.
-import type { Agency, AgencyRole, UpdateAgency } from '@live-chat/protocol'
+import type { Agency, AgencyRole, ApiKeyScope, UpdateAgency } from '@live-chat/protocol'
 import type { RequestMeta, SessionService } from '../accounts/sessions.js'
 import type { AuditService } from '../audit/service.js'
 import { auditActor, auditMeta } from '../audit/service.js'
@@ -75,4 +75,9 @@ export class AgencyService {
 /** An agency owner or admin (or an agency-wide API key: its scopes are checked per route). */
 export function requireAgencyAdmin(actor: AgencyActor): void {
   if (actor.role !== 'owner' && actor.role !== 'admin') throw new AppError('forbidden', 'only an agency owner or admin may do this')
+}
+
+/** An API key acts only within its scopes (a user's token has none: their role decides). */
+export function requireScope(actor: { key?: { scopes: readonly string[] } }, scope: ApiKeyScope): void {
+  if (actor.key && !actor.key.scopes.includes(scope)) throw forbidden(`this API key does not have the ${scope} scope`)
 }

@@ -41,5 +41,10 @@ export function agentRoutes(s: Services): Router {
     const { agentId } = parse(AgentParams, req.params, 'path')
     res.json(await s.agents.update(agentOf(res), agentId, parse(UpdateAgent, req.body, 'body')))
   })
+  r.delete('/agents/:agentId', async (req, res) => {
+    const { agentId } = parse(AgentParams, req.params, 'path')
+    await s.agents.remove(agentOf(res), agentId)
+    res.status(204).end()
+  })
   return r
 }

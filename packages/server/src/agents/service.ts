@@ -1,13 +1,16 @@
 // Agents: login, site memberships, status and capacity, presence. An agent acts only in
 // sites they belong to: every request names the site and is checked against a membership.
-import type { AgencyRole, AgentSession, AgentStatus, AgentSummary, CreateAgent, Presence, TwoFactorRequired, UpdateAgent } from '@live-chat/protocol'
-import type { RequestMeta, SessionService } from '../accounts/sessions.js'
-import type { AuditService } from '../audit/service.js'
+import type { AgencyRole, AgentSession, AuditAction, AgentStatus, AgentSummary, CreateAgent, Presence, TwoFactorRequired, UpdateAgent } from '@live-chat/protocol'
+import { notifyAuth, type RequestMeta, type SessionService } from '../accounts/sessions.js'
+import { enterSite } from '../agency/memberships.js'
+import { requireScope } from '../agency/service.js'
+import { auditActor, auditMeta, type AuditService } from '../audit/service.js'
 import { hashPassword, verifyPassword } from '../shared/auth.js'
-import type { AgentActor, Context } from '../shared/context.js'
+import { NO_AGENT, type AgentActor, type Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
-import { AppError, forbidden, notFound } from '../shared/errors.js'
+import { AppError, forbidden, invalidState, notFound } from '../shared/errors.js'
 import { agentName, agentWithUser, effectiveRole, toAgentSummary } from '../shared/map.js'
+import type { ConversationService, Requeued } from '../conversations/service.js'
 import type { Routing } from '../conversations/routing.js'
 import type { PresenceService } from '../presence/service.js'
 import { siteOnline } from '../sites/availability.js'
@@ -21,6 +24,7 @@ export class AgentService {
     private readonly routing: Routing,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
+    private readonly conversations: ConversationService,
   ) {}
 
   /**
@@ -138,62 +142,156 @@ export class AgentService {
   }
 
   async summary(tx: Tx, agentId: string): Promise<AgentSummary> {
+    const summary = await this.memberSummary(tx, agentId)
+    if (!summary) throw notFound('agent')
+    return summary
+  }
+
+  /** The membership's summary, or null when it was removed (or never was). */
+  private async memberSummary(tx: Tx, agentId: string): Promise<AgentSummary | null> {
     const a = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
-    if (!a) throw notFound('agent')
+    if (!a || a.removedAt) return null
     const count = await this.presence.connections(tx, 'agent', agentId)
     const active = await tx.conversation.count({ where: { assignedAgentId: agentId, status: 'active' } })
     return toAgentSummary(a, count > 0, active)
   }
 
-  /** Adds an agent to the site (an admin only), creating the user account if needed. */
+  /**
+   * Adds someone to the site (an admin only), in one transaction. A new email gets an account in
+   * the site's agency (agency role member); an account of the agency (or of none yet, which then
+   * joins it) gets the membership; a membership removed before is brought back. An account of
+   * another agency, or one removed from this agency (invite them again), is refused (409).
+   */
   async create(actor: AgentActor, input: CreateAgent): Promise<AgentSummary> {
     requireAdmin(actor)
+    requireScope(actor, 'agents:write')
     const email = input.email.toLowerCase()
-    const site = await this.ctx.db.prisma.site.findUniqueOrThrow({ where: { id: actor.siteId } })
-    let user = await this.ctx.db.prisma.user.findUnique({ where: { email } })
-    // Accounts are shared within an agency; another agency's users are not the admin's to add.
-    if (user && user.agencyId !== null && user.agencyId !== site.agencyId) throw new AppError('conflict', 'this email is already in use')
-    if (!user) {
-      if (!input.password) throw new AppError('invalid_payload', 'invalid payload: password: required for a new account', [{ path: 'password', message: 'required for a new account' }])
-      user = await this.ctx.db.prisma.user.create({
-        data: { email, name: input.name, passwordHash: await hashPassword(input.password), agencyId: site.agencyId },
-      })
-    }
-    const userId = user.id
-    const summary = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      const a = await tx.agent.create({
-        data: {
-          siteId: actor.siteId,
-          userId,
-          role: input.role ?? 'agent',
-          maxConcurrentChats: input.maxConcurrentChats ?? 5,
-          title: input.title ?? null,
-          departments: input.departments ?? [],
-        },
-      })
-      return this.summary(tx, a.id)
+    const existing = await this.ctx.db.prisma.user.findUnique({ where: { email } })
+    // Accounts belong to one agency; another agency's users are not this admin's to add.
+    if (existing?.agencyId && existing.agencyId !== actor.agencyId) throw new AppError('conflict', 'this email is already in use')
+    if (existing?.deactivatedAt) throw new AppError('conflict', 'this account was removed from the agency; invite them again')
+    if (!existing && !input.password) throw new AppError('invalid_payload', 'invalid payload: password: required for a new account', [{ path: 'password', message: 'required for a new account' }])
+    const passwordHash = existing ? null : await hashPassword(input.password!)
+    const summary = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
+      let userId: string
+      if (existing) {
+        userId = existing.id
+        // An account of no agency yet joins this one (unless another agency took it meanwhile).
+        const joined = existing.agencyId ? 1 : (await tx.user.updateMany({ where: { id: userId, agencyId: null }, data: { agencyId: actor.agencyId, agencyRole: 'member' } })).count
+        if (!joined && (await tx.user.findUniqueOrThrow({ where: { id: userId } })).agencyId !== actor.agencyId) throw new AppError('conflict', 'this email is already in use')
+      } else {
+        userId = (await tx.user.create({ data: { email, name: input.name, passwordHash: passwordHash!, agencyId: actor.agencyId } })).id
+      }
+      const fields = {
+        role: input.role ?? 'agent',
+        maxConcurrentChats: input.maxConcurrentChats ?? 5,
+        title: input.title ?? null,
+        departments: input.departments ?? [],
+      }
+      const before = await tx.agent.findUnique({ where: { siteId_userId: { siteId: actor.siteId, userId } }, select: { id: true, removedAt: true } })
+      let agentId: string
+      if (before) {
+        // Only a removed membership comes back; two adds at once bring it back once.
+        const { count } = await tx.agent.updateMany({ where: { id: before.id, removedAt: { not: null } }, data: { ...fields, removedAt: null, viaAgency: false, status: 'offline' } })
+        if (count === 0) throw new AppError('conflict', 'already a member of this site')
+        agentId = before.id
+      } else {
+        agentId = (await tx.agent.create({ data: { siteId: actor.siteId, userId, ...fields } })).id
+      }
+      const summary = await this.summary(tx, agentId)
+      await this.record(tx, actor, 'agent.added', agentId, summary.email, { role: fields.role, newAccount: !existing, restored: before !== null })
+      return summary
     })
     this.ctx.publish.agentUpdated(summary)
     return summary
   }
 
-  /** Admins change anything; an agent may change their own status, name, title and whether they take new chats. */
+  /**
+   * Admins change anything; an agent may change their own status, name, title and whether they
+   * take new chats. A site keeps at least one admin; an agency owner's or admin's site role is
+   * theirs by the agency role (change that instead). A new role makes the agent's live sockets on
+   * the site reconnect with it.
+   */
   async update(actor: AgentActor, agentId: string, input: UpdateAgent): Promise<AgentSummary> {
     const self = agentId === actor.agentId
     const adminOnly = input.role !== undefined || input.maxConcurrentChats !== undefined || input.departments !== undefined
     if (actor.role !== 'admin' && (!self || adminOnly)) throw forbidden(self ? 'only a site admin may change role, capacity or departments' : 'only a site admin may change another agent')
-    if (self && input.role === 'agent' && actor.role === 'admin') {
-      const admins = await this.ctx.db.inSite(actor.siteId, (tx) => tx.agent.count({ where: { role: 'admin', removedAt: null } }))
-      if (admins <= 1) throw new AppError('invalid_state', 'a site needs at least one admin')
-    }
-    const summary = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      const found = await tx.agent.findUnique({ where: { id: agentId }, select: { id: true } })
-      if (!found) throw notFound('agent')
-      await tx.agent.update({ where: { id: agentId }, data: input })
+    requireScope(actor, 'agents:write')
+    const summary = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
+      if (input.role !== undefined) await lockTeam(tx, actor.siteId)
+      const found = await teamMember(tx, actor.siteId, agentId)
+      const data: UpdateAgent = { ...input }
+      if (input.role !== undefined && agencyAdmin(found.user)) {
+        if (input.role !== 'admin') throw invalidState('an agency owner or admin is an admin of every site of the agency; change their agency role instead')
+        delete data.role
+      } else if (input.role === 'agent' && found.role === 'admin') {
+        await requireAnotherAdmin(tx, actor.siteId, agentId)
+      }
+      await tx.agent.update({ where: { id: agentId }, data })
+      if (data.role !== undefined && data.role !== found.role) {
+        await notifyAuth(tx, { kind: 'changed', userId: found.userId, siteId: actor.siteId, reason: 'role_changed' })
+      }
+      const changed = AUDITED_FIELDS.filter((f) => data[f] !== undefined && JSON.stringify(data[f]) !== JSON.stringify(found[f]))
+      if (changed.length > 0) {
+        await this.record(tx, actor, 'agent.updated', agentId, found.user.email, Object.fromEntries(changed.map((f) => [f, { from: found[f], to: data[f] }])))
+      }
       return this.summary(tx, agentId)
     })
     await this.announce(summary)
     return summary
+  }
+
+  /**
+   * Removes an agent from the site (an admin only): see removeIn(). An agency owner or admin is
+   * an admin of every site of the agency and cannot be removed from one (change their agency
+   * role); a site keeps at least one admin.
+   */
+  async remove(actor: AgentActor, agentId: string): Promise<void> {
+    requireAdmin(actor)
+    requireScope(actor, 'agents:write')
+    const removal = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
+      await lockTeam(tx, actor.siteId)
+      const found = await teamMember(tx, actor.siteId, agentId)
+      if (agencyAdmin(found.user)) throw invalidState('an agency owner or admin cannot be removed from one site; change their agency role instead')
+      if (found.role === 'admin') await requireAnotherAdmin(tx, actor.siteId, agentId)
+      const removal = await this.removeIn(tx, found, actor.agentId === NO_AGENT ? null : actor.agentId)
+      await this.record(tx, actor, 'agent.removed', agentId, found.user.email, { role: found.role, requeued: removal.requeued.conversations.length })
+      return removal
+    })
+    await this.afterRemoval([removal])
+  }
+
+  /**
+   * Removes a membership inside the caller's transaction (which must allow the user's sessions'
+   * notices and is pointed at the membership's site here): it is marked removed (history,
+   * analytics and uploads keep it; it is never authenticated, listed or routed to again), its
+   * open conversations go back to the queue, its personal canned responses are deleted (shared
+   * ones stay), and its live sockets on the site are told and disconnected once this commits.
+   * The one removal of a membership: a site admin's, and an agency's (demotion, removal).
+   * Pass the result to afterRemoval() after the commit.
+   */
+  async removeIn(tx: Tx, m: { id: string; siteId: string; userId: string }, by: string | null): Promise<Removal> {
+    await enterSite(tx, m.siteId)
+    const { count } = await tx.agent.updateMany({ where: { id: m.id, removedAt: null }, data: { removedAt: new Date(), status: 'offline' } })
+    if (count === 0) return { siteId: m.siteId, requeued: { siteId: m.siteId, conversations: [] } }
+    const requeued = await this.conversations.requeueIn(tx, m.siteId, m.id, by)
+    await tx.cannedResponse.deleteMany({ where: { siteId: m.siteId, createdById: m.id, isPersonal: true } })
+    await notifyAuth(tx, { kind: 'changed', userId: m.userId, siteId: m.siteId, reason: 'removed' })
+    return { siteId: m.siteId, requeued }
+  }
+
+  /** Records what an actor did to a membership of their site, in the caller's transaction (scoped to the agency). */
+  private record(tx: Tx, actor: AgentActor, action: AuditAction, agentId: string, email: string, data: Record<string, unknown>): Promise<void> {
+    return this.audit.recordIn(tx, { agencyId: actor.agencyId, siteId: actor.siteId, action, actor: auditActor(actor), target: { type: 'agent', id: agentId, label: email }, data, meta: auditMeta(actor) })
+  }
+
+  /** After removals committed: their conversations are announced and routed again, and visitors learn whether the sites are still online. */
+  async afterRemoval(removals: Removal[]): Promise<void> {
+    for (const r of removals) {
+      await this.conversations.announceRequeued(r.requeued)
+      const online = await this.ctx.db.inSite(r.siteId, (tx) => siteOnline(tx, r.siteId))
+      this.ctx.publish.availability(r.siteId, online)
+    }
   }
 
   async setStatus(actor: AgentActor, status: AgentStatus): Promise<AgentSummary> {
@@ -213,9 +311,10 @@ export class AgentService {
   async disconnected(actor: AgentActor, socketId: string): Promise<void> {
     const summary = await this.ctx.db.inSite(actor.siteId, async (tx) => {
       await this.presence.remove(tx, socketId)
-      return this.summary(tx, actor.agentId)
+      return this.memberSummary(tx, actor.agentId)
     })
-    if (!summary.online) await this.announce(summary)
+    // A removed agent (or one of a deleted site) is not announced again.
+    if (summary && !summary.online) await this.announce(summary)
   }
 
   /** Tells the site's agents and visitors, and lets the queue move if capacity appeared. */
@@ -225,6 +324,38 @@ export class AgentService {
     this.ctx.publish.availability(summary.siteId, online)
     if (summary.online && summary.status === 'online') await this.routing.drain(summary.siteId)
   }
+}
+
+/** What removeIn() did, to finish after the commit (afterRemoval). */
+export interface Removal {
+  siteId: string
+  requeued: Requeued
+}
+
+/** Fields whose change an admin makes and the audit log records (an agent's own status is not recorded). */
+const AUDITED_FIELDS = ['role', 'maxConcurrentChats', 'departments', 'displayName', 'title'] as const
+
+/** An agency owner or admin: an admin of every site of the agency by that role. */
+const agencyAdmin = (user: { agencyRole: string }) => user.agencyRole === 'owner' || user.agencyRole === 'admin'
+
+/**
+ * A membership of the site that was not removed. Always named with the site: a transaction that
+ * also names the agency (for its audit log) sees every membership of the agency's sites.
+ */
+async function teamMember(tx: Tx, siteId: string, agentId: string) {
+  const found = await tx.agent.findFirst({ where: { id: agentId, siteId, removedAt: null }, ...agentWithUser })
+  if (!found) throw notFound('agent')
+  return found
+}
+
+/** Serialises changes to a site's team that must keep an admin (role changes, removals). */
+async function lockTeam(tx: Tx, siteId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${'team:' + siteId}, 0))`
+}
+
+async function requireAnotherAdmin(tx: Tx, siteId: string, agentId: string): Promise<void> {
+  const others = await tx.agent.count({ where: { siteId, role: 'admin', removedAt: null, NOT: { id: agentId } } })
+  if (others === 0) throw invalidState('a site needs at least one admin')
 }
 
 async function activeLoads(tx: Tx, siteId: string): Promise<Map<string, number>> {

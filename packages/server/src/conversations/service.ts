@@ -208,18 +208,7 @@ export class ConversationService {
       if (conv.status === 'resolved' || conv.status === 'closed') throw invalidState('reopen the conversation before assigning it')
       if (agentId === conv.assignedAgentId) return []
       const now = new Date()
-      if (agentId === null) {
-        return [
-          await appendMessage(tx, conv, {
-            senderType: 'system',
-            senderId: actor.agentId,
-            senderName: null,
-            text: 'The conversation went back to the queue',
-            system: { event: 'unassigned', agentId: conv.assignedAgentId! },
-            conversation: { status: 'pending', assignedAgentId: null, queuedAt: now },
-          }),
-        ]
-      }
+      if (agentId === null) return [await unassignMessage(tx, conv, actor.agentId)]
       const target = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
       if (!target || target.removedAt) throw notFound('agent')
       await tx.agent.update({ where: { id: agentId }, data: { lastAssignedAt: now } })
@@ -282,6 +271,37 @@ export class ConversationService {
     return v.summary
   }
 
+  /**
+   * Inside the caller's transaction (scoped to the conversations' site): every open conversation
+   * assigned to `agentId` (an agent being removed) goes back to the queue with the unassign line,
+   * `by` being who removed them. Pass the result to announceRequeued() once the transaction commits.
+   */
+  async requeueIn(tx: Tx, siteId: string, agentId: string, by: string | null): Promise<Requeued> {
+    const open = await tx.conversation.findMany({
+      where: { siteId, assignedAgentId: agentId, status: { in: ['pending', 'active'] } },
+      orderBy: [{ queuedAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
+    })
+    const done: Requeued['conversations'] = []
+    for (const { id } of open) {
+      const conv = await lockConversation(tx, id)
+      if (!conv || conv.assignedAgentId !== agentId || (conv.status !== 'pending' && conv.status !== 'active')) continue
+      const message = await unassignMessage(tx, conv, by)
+      done.push({ views: (await loadViews(tx, this.presence, id))!, message })
+    }
+    return { siteId, conversations: done }
+  }
+
+  /** Announces what requeueIn() did, after its transaction committed, and lets the queue move. */
+  async announceRequeued(r: Requeued): Promise<void> {
+    for (const { views: v, message } of r.conversations) {
+      this.ctx.metrics?.messageStored(message.senderType)
+      this.ctx.publish.message(r.siteId, v.summary.visitor.id, toMessage(message))
+      this.ctx.publish.conversationUpdated(v.summary, v.visitorView)
+    }
+    if (r.conversations.length > 0) await this.routing.drain(r.siteId)
+  }
+
   // ------------------------------------------------------------------ shared
 
   /**
@@ -304,6 +324,24 @@ export class ConversationService {
     if (!assigned.includes(id)) return v
     return (await this.ctx.db.inSite(siteId, (tx) => loadViews(tx, this.presence, id))) ?? v
   }
+}
+
+/** Conversations sent back to the queue by requeueIn(), with what to announce. */
+export interface Requeued {
+  siteId: string
+  conversations: { views: ConversationViews; message: MessageRow }[]
+}
+
+/** The conversation goes back to the queue (unassigned), `by` an agent or nobody in particular. */
+function unassignMessage(tx: Tx, conv: LockedConversation, by: string | null): Promise<MessageRow> {
+  return appendMessage(tx, conv, {
+    senderType: 'system',
+    senderId: by,
+    senderName: null,
+    text: 'The conversation went back to the queue',
+    system: { event: 'unassigned', agentId: conv.assignedAgentId! },
+    conversation: { status: 'pending', assignedAgentId: null, queuedAt: new Date() },
+  })
 }
 
 /** Reopens a resolved or closed conversation: back to its agent, or to the queue. */

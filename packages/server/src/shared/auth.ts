@@ -133,10 +133,20 @@ export function identityHash(secret: string, userId: string): string {
 }
 
 /** Constant-time check of an identity hash. */
-export function verifyIdentityHash(secret: string, userId: string, hash: string): boolean {
+function verifyIdentityHash(secret: string, userId: string, hash: string): boolean {
   const expected = Buffer.from(identityHash(secret, userId), 'hex')
   const given = Buffer.from(hash, 'hex')
   return given.length === expected.length && crypto.timingSafeEqual(given, expected)
+}
+
+/**
+ * Whether the hash was made with any of `secrets` (a site's current and previous one). Every
+ * secret is checked, each in constant time, so the time taken does not tell which one matched.
+ */
+export function verifyIdentityHashWithAny(secrets: readonly string[], userId: string, hash: string): boolean {
+  let ok = false
+  for (const secret of secrets) ok = verifyIdentityHash(secret, userId, hash) || ok
+  return ok
 }
 
 export function newIdentitySecret(): string {

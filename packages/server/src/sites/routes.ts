@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import { UpdateSiteSettings } from '@live-chat/protocol'
+import { RotateIdentitySecret, UpdateSiteSettings } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import { agentOf, parse } from '../shared/http.js'
 
@@ -11,6 +11,12 @@ export function siteRoutes(s: Services): Router {
   })
   r.patch('/settings', async (req, res) => {
     res.json(await s.sites.updateSettings(agentOf(res), parse(UpdateSiteSettings, req.body, 'body')))
+  })
+  r.get('/identity-secret', async (_req, res) => {
+    res.json(await s.sites.identitySecret(agentOf(res)))
+  })
+  r.post('/identity-secret/rotate', async (req, res) => {
+    res.json(await s.sites.rotateIdentitySecret(agentOf(res), parse(RotateIdentitySecret, req.body, 'body')))
   })
   return r
 }

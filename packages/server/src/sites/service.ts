@@ -1,14 +1,19 @@
-// Sites: the public widget configuration, the admin's settings, allowed origins, and
-// creating sites (for the demo seed, tests and platform tooling). Whether a site is available
-// (business hours, online agents) is in availability.ts.
-import type { PreChatField, SiteSettings, UpdateSiteSettings, WidgetConfig } from '@live-chat/protocol'
+// Sites: the public widget configuration, the admin's settings, allowed origins, the identity
+// secret (shown to admins, rotated with a grace period), and the agency's sites: listing,
+// creating and deleting them. Whether a site is available (business hours, online agents) is in
+// availability.ts.
+import type { AgencySite, AuditAction, CreateSite, DeleteSite, IdentitySecret, PreChatField, RotateIdentitySecret, SiteSettings, UpdateSiteSettings, WidgetConfig } from '@live-chat/protocol'
 import crypto from 'node:crypto'
+import type { z } from 'zod'
 import type { Prisma } from '../generated/prisma/client.js'
 import { enterSite, grantSiteToAgencyAdmins } from '../agency/memberships.js'
+import { requireAgencyAdmin, requireScope } from '../agency/service.js'
+import { auditActor, auditMeta, type AuditService } from '../audit/service.js'
 import type { Tx } from '../shared/db/index.js'
 import { newIdentitySecret } from '../shared/auth.js'
-import type { AgentActor, Context } from '../shared/context.js'
+import type { AgencyActor, AgentActor, Context } from '../shared/context.js'
 import { AppError, forbidden, notFound } from '../shared/errors.js'
+import { notifySiteDeleted } from './deleted.js'
 import type { UploadService } from '../uploads/service.js'
 import { agentsAvailable, AvailabilityClock, CLOCK_FIELDS, siteOnline } from './availability.js'
 import { openByClock } from './business-hours.js'
@@ -31,6 +36,7 @@ export class SiteService {
   constructor(
     private readonly ctx: Context,
     private readonly uploads: UploadService,
+    private readonly audit: AuditService,
   ) {
     this.clock = new AvailabilityClock(ctx)
   }
@@ -81,8 +87,10 @@ export class SiteService {
 
   async updateSettings(actor: AgentActor, input: UpdateSiteSettings): Promise<SiteSettings> {
     requireAdmin(actor)
+    requireScope(actor, 'sites:write')
     let site = await this.require(actor.siteId)
-    const online = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+    const before = site
+    const online = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
       if (input.name !== undefined || input.allowedOrigins !== undefined || input.missedAfterMinutes !== undefined) {
         site = await tx.site.update({
           where: { id: actor.siteId },
@@ -101,6 +109,7 @@ export class SiteService {
           update: w,
         })
       }
+      await this.record(tx, actor, 'site.updated', site, settingsChange(before, site, input))
       const clock = input.widget && CLOCK_FIELDS.some((f) => input.widget![f] !== undefined)
       return clock ? siteOnline(tx, actor.siteId) : undefined
     })
@@ -129,6 +138,135 @@ export class SiteService {
     }
     return tx ? run(tx) : this.ctx.db.inSite(id, run)
   }
+
+  // ------------------------------------------------------------------ identity secret
+
+  /** The site's identity secret (site admins only); every look is recorded. */
+  async identitySecret(actor: AgentActor): Promise<IdentitySecret> {
+    requireAdmin(actor)
+    requireScope(actor, 'sites:write')
+    return this.ctx.db.inAgency(actor.agencyId, async (tx) => {
+      const site = await tx.site.findUniqueOrThrow({ where: { id: actor.siteId } })
+      await this.record(tx, actor, 'site.identity_secret_viewed', site)
+      return toIdentitySecret(site)
+    })
+  }
+
+  /**
+   * A new identity secret. The one it replaces is still accepted for `graceHours` (0: not at
+   * all), so the host's backend can switch over; only the last previous secret is kept.
+   */
+  async rotateIdentitySecret(actor: AgentActor, input: z.output<typeof RotateIdentitySecret>): Promise<IdentitySecret> {
+    requireAdmin(actor)
+    requireScope(actor, 'sites:write')
+    const now = new Date()
+    const until = input.graceHours > 0 ? new Date(now.getTime() + input.graceHours * 3_600_000) : null
+    return this.ctx.db.inAgency(actor.agencyId, async (tx) => {
+      // One statement: two rotations at once each keep the secret they replaced.
+      await tx.$executeRaw`
+        UPDATE sites SET
+          previous_identity_secret = CASE WHEN ${until}::timestamptz IS NULL THEN NULL ELSE identity_secret END,
+          previous_secret_expires_at = ${until}::timestamptz,
+          identity_secret = ${newIdentitySecret()},
+          identity_secret_rotated_at = ${now},
+          updated_at = ${now}
+        WHERE id = ${actor.siteId}::uuid`
+      const site = await tx.site.findUniqueOrThrow({ where: { id: actor.siteId } })
+      await this.record(tx, actor, 'site.identity_secret_rotated', site, { graceHours: input.graceHours, previousValidUntil: until?.toISOString() ?? null })
+      return toIdentitySecret(site)
+    })
+  }
+
+  // ------------------------------------------------------------------ the agency's sites
+
+  /** An owner or admin sees every site of the agency; a member, the sites they belong to. */
+  async listForAgency(actor: AgencyActor): Promise<AgencySite[]> {
+    requireScope(actor, 'sites:read')
+    const all = actor.role === 'owner' || actor.role === 'admin'
+    return this.ctx.db.inAgency(actor.agencyId, async (tx) => {
+      const sites = await tx.site.findMany({
+        where: { agencyId: actor.agencyId, ...(all ? {} : { agents: { some: { userId: actor.userId, removedAt: null } } }) },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      })
+      return agencySites(tx, sites)
+    })
+  }
+
+  /** A new site of the agency (owners and admins): its owners and admins become its admins. */
+  async createForAgency(actor: AgencyActor, input: z.output<typeof CreateSite>): Promise<AgencySite> {
+    requireAgencyAdmin(actor)
+    requireScope(actor, 'sites:write')
+    const allowedOrigins = [...new Set(input.domains)]
+    return this.ctx.db.inAgency(actor.agencyId, async (tx) => {
+      const site = await this.create({ agencyId: actor.agencyId, name: input.name, allowedOrigins }, tx)
+      await this.record(tx, actor, 'site.created', site, { name: site.name, allowedOrigins })
+      const [created] = await agencySites(tx, [site])
+      return created!
+    })
+  }
+
+  /**
+   * Deletes a site of the agency and everything in it, in one statement (the foreign keys
+   * cascade: conversations, messages, visitors, uploads, analytics, webhooks and their
+   * deliveries, canned responses, memberships, presence, its API keys). `confirm` must be its
+   * exact name. The audit log keeps the event (and earlier ones). Live sockets of the site, on
+   * every process, are disconnected once it commits.
+   */
+  async deleteSite(actor: AgencyActor, siteId: string, input: DeleteSite): Promise<void> {
+    requireAgencyAdmin(actor)
+    requireScope(actor, 'sites:write')
+    await this.ctx.db.scoped({ agencyId: actor.agencyId, siteId }, async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string; name: string }[]>`SELECT id, name FROM sites WHERE id = ${siteId}::uuid AND agency_id = ${actor.agencyId}::uuid FOR UPDATE`
+      const site = rows[0]
+      if (!site) throw notFound('site')
+      if (input.confirm !== site.name) {
+        throw new AppError('invalid_payload', "invalid body: confirm: type the site's exact name to delete it", [{ path: 'confirm', message: "must be the site's exact name" }])
+      }
+      const held = { conversations: await tx.conversation.count(), visitors: await tx.visitor.count(), agents: await tx.agent.count({ where: { siteId } }) }
+      await tx.site.delete({ where: { id: siteId } })
+      await notifySiteDeleted(tx, siteId)
+      await this.record(tx, actor, 'site.deleted', site, { name: site.name, deleted: held })
+    })
+    this.clock.forget(siteId)
+  }
+
+  /** Records what an actor did to a site, in the caller's transaction (which must be scoped to the agency). */
+  private record(tx: Tx, actor: AgentActor | AgencyActor, action: AuditAction, site: { id: string; name: string }, data?: Record<string, unknown>): Promise<void> {
+    return this.audit.recordIn(tx, { agencyId: actor.agencyId, siteId: site.id, action, actor: auditActor(actor), target: { type: 'site', id: site.id, label: site.name }, ...(data ? { data } : {}), meta: auditMeta(actor) })
+  }
+}
+
+/** The identity secrets a visitor's hash may be made with at `now`: the current one, and the previous one until it expires. */
+export function identitySecrets(site: SiteRow, now: Date = new Date()): string[] {
+  const previous = site.previousIdentitySecret && site.previousSecretExpiresAt && site.previousSecretExpiresAt > now ? [site.previousIdentitySecret] : []
+  return [site.identitySecret, ...previous]
+}
+
+function toIdentitySecret(site: SiteRow): IdentitySecret {
+  const previousValid = identitySecrets(site).length > 1
+  return {
+    secret: site.identitySecret,
+    rotatedAt: site.identitySecretRotatedAt.toISOString(),
+    previousValidUntil: previousValid ? site.previousSecretExpiresAt!.toISOString() : null,
+  }
+}
+
+/** Sites as the agency's list shows them, with how many active members each has (the transaction sees the agency's memberships). */
+async function agencySites(tx: Tx, sites: SiteRow[]): Promise<AgencySite[]> {
+  const counts = await tx.agent.groupBy({ by: ['siteId'], where: { siteId: { in: sites.map((x) => x.id) }, removedAt: null }, _count: { _all: true } })
+  const bySite = new Map(counts.map((c) => [c.siteId, c._count._all]))
+  return sites.map((x) => ({ id: x.id, agencyId: x.agencyId, name: x.name, domains: x.allowedOrigins, createdAt: x.createdAt.toISOString(), agents: bySite.get(x.id) ?? 0 }))
+}
+
+/** What a settings change changed, for the audit log: the site's own fields from and to, the widget's by name. */
+function settingsChange(before: SiteRow, after: SiteRow, input: UpdateSiteSettings): Record<string, unknown> {
+  const changed: Record<string, unknown> = {}
+  for (const f of ['name', 'allowedOrigins', 'missedAfterMinutes'] as const) {
+    if (input[f] !== undefined && JSON.stringify(before[f]) !== JSON.stringify(after[f])) changed[f] = { from: before[f], to: after[f] }
+  }
+  const widget = Object.keys(input.widget ?? {})
+  if (widget.length > 0) changed['widget'] = widget
+  return changed
 }
 
 export function requireAdmin(actor: AgentActor): void {

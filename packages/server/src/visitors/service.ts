@@ -3,13 +3,13 @@
 // with HMAC-SHA256(site identity secret, userId), which marks the visitor verified.
 import type { CreateVisitorSession, VisitPage, VisitorFields, VisitorProfile, VisitorSession } from '@live-chat/protocol'
 import type { Prisma } from '../generated/prisma/client.js'
-import { verifyIdentityHash } from '../shared/auth.js'
+import { verifyIdentityHashWithAny } from '../shared/auth.js'
 import type { Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError } from '../shared/errors.js'
 import { toVisitorProfile } from '../shared/map.js'
 import type { PresenceService } from '../presence/service.js'
-import type { SiteService } from '../sites/service.js'
+import { identitySecrets, type SiteService } from '../sites/service.js'
 import { applyVisitorFields } from './fields.js'
 
 type VisitorRow = Prisma.VisitorGetPayload<object>
@@ -61,7 +61,8 @@ export class VisitorService {
       const claims = await this.ctx.tokens.verifyVisitor(input.token).catch(() => undefined)
       if (claims?.siteId === siteId) known = claims.visitorId
     }
-    if (input.identity && !verifyIdentityHash(site.identitySecret, input.identity.userId, input.identity.hash)) {
+    // The current secret, or the previous one during its grace period after a rotation.
+    if (input.identity && !verifyIdentityHashWithAny(identitySecrets(site), input.identity.userId, input.identity.hash)) {
       throw new AppError('identity_invalid', 'the identity hash does not match this site')
     }
     const visitor = await this.ctx.db.inSite(siteId, async (tx) => {

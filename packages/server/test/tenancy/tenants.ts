@@ -4,6 +4,7 @@
 import crypto from 'node:crypto'
 import { expect, it } from 'vitest'
 import type { AgentFixture, SiteFixture, TestServer } from '../helpers.js'
+import { agencySite, join, membershipOf, newAgency, person, startChat, type AgencySiteFixture, type Person } from '../agency/fixtures.js'
 import type { VisitorActor } from '../../src/shared/context.js'
 
 export interface Tenant {
@@ -120,4 +121,108 @@ export function expectNoLeak(text: string, t: Tenant): void {
 /** One test per case, named in full (it.each cuts $name at 40 characters). */
 export function eachCase<T extends { name: string }>(cases: readonly T[], title: (name: string) => string, fn: (c: T) => Promise<void>): void {
   for (const c of cases) it(title(c.name), () => fn(c))
+}
+
+// ------------------------------------------------------------------ agencies (hostile-agency.test.ts)
+
+/**
+ * An agency as a tenant: an owner, an admin, a site admin who is an agency member, and a plain
+ * agent; its main site (all four, a conversation of the agent's, canned responses) and a second
+ * site (its owner and admin only, by their agency role).
+ */
+export interface AgencyTenant {
+  label: string
+  agency: { id: string; name: string }
+  owner: Person
+  admin: Person
+  siteAdmin: Person
+  agent: Person
+  main: AgencySiteFixture
+  second: AgencySiteFixture
+  /** Memberships on the main site. */
+  ids: { owner: string; admin: string; siteAdmin: string; agent: string }
+  conv: string
+  secrets: string[]
+}
+
+export async function makeAgencyTenant(s: TestServer, label: string): Promise<AgencyTenant> {
+  const tag = (what: string) => `${label}-${what}-${crypto.randomBytes(6).toString('hex')}`
+  const agency = await newAgency(s, tag('agency'))
+  const main = await agencySite(s, agency.id, { name: tag('main-site'), allowedOrigins: [`https://${tag('origin')}.example`] })
+  const second = await agencySite(s, agency.id, { name: tag('second-site') })
+  const owner = await person(s, agency.id, 'owner', tag('owner'))
+  const admin = await person(s, agency.id, 'admin', tag('admin'))
+  const siteAdmin = await person(s, agency.id, 'member', tag('site-admin'))
+  const agent = await person(s, agency.id, 'member', tag('agent'))
+  const ids = {
+    owner: await membershipOf(s, main.id, owner.userId),
+    admin: await membershipOf(s, main.id, admin.userId),
+    siteAdmin: await join(s, main.id, siteAdmin, 'admin'),
+    agent: await join(s, main.id, agent, 'agent'),
+  }
+  const agentActor = await s.services.agents.authenticate(agent.token, main.id)
+  const adminActor = await s.services.agents.authenticate(siteAdmin.token, main.id)
+  const first = tag('first')
+  const conv = await startChat(s, main.id, first)
+  await s.services.conversations.assign(adminActor, conv, ids.agent)
+  const reply = tag('reply')
+  await s.services.messages.send(agentActor, { conversationId: conv, clientId: `reply-${label}-0001`, text: reply })
+  const personal = tag('personal')
+  await s.services.cannedResponses.create(agentActor, { title: 'Mine', content: personal, isPersonal: true })
+  const shared = tag('shared')
+  await s.services.cannedResponses.create(adminActor, { title: 'Ours', content: shared })
+  const people = [owner, admin, siteAdmin, agent]
+  return {
+    label,
+    agency,
+    owner,
+    admin,
+    siteAdmin,
+    agent,
+    main,
+    second,
+    ids,
+    conv,
+    secrets: [
+      agency.id,
+      agency.name,
+      ...[main, second].flatMap((x) => [x.id, x.name, x.identitySecret]),
+      ...people.flatMap((p) => [p.userId, p.email, p.name]),
+      ...Object.values(ids),
+      conv,
+      first,
+      reply,
+      personal,
+      shared,
+    ],
+  }
+}
+
+/** Every row of the agency an attack could touch, in full. */
+export async function agencySnapshot(s: TestServer, t: AgencyTenant) {
+  const siteIds = [t.main.id, t.second.id]
+  const userIds = [t.owner, t.admin, t.siteAdmin, t.agent].map((p) => p.userId)
+  const perSite = await Promise.all(
+    siteIds.map((siteId) =>
+      s.db.inSite(siteId, async (tx) => ({
+        agents: await tx.agent.findMany({ orderBy: { id: 'asc' } }),
+        conversations: await tx.conversation.findMany({ orderBy: { id: 'asc' } }),
+        messages: await tx.message.findMany({ orderBy: [{ conversationId: 'asc' }, { seq: 'asc' }] }),
+        cannedResponses: await tx.cannedResponse.findMany({ orderBy: { id: 'asc' } }),
+        widget: await tx.widgetSettings.findUnique({ where: { siteId } }),
+      })),
+    ),
+  )
+  // Without the last-seen time: a session's own requests move it (at most once a minute).
+  const sessions = await Promise.all(
+    userIds.map((id) => s.db.asUser(id, (tx) => tx.userSession.findMany({ where: { userId: id }, orderBy: { id: 'asc' }, omit: { lastSeenAt: true } }))),
+  )
+  return {
+    agency: await s.db.prisma.agency.findUnique({ where: { id: t.agency.id } }),
+    sites: await s.db.prisma.site.findMany({ where: { agencyId: t.agency.id }, orderBy: { id: 'asc' } }),
+    users: await s.db.prisma.user.findMany({ where: { agencyId: t.agency.id }, orderBy: { id: 'asc' } }),
+    perSite,
+    sessions,
+    audit: await s.db.inAgency(t.agency.id, (tx) => tx.auditEvent.findMany({ where: { agencyId: t.agency.id }, orderBy: { id: 'asc' } })),
+  }
 }
