@@ -1,5 +1,9 @@
 // The services of one server process, wired together.
+import { InvitationService } from './accounts/invitations.js'
+import { PasswordService } from './accounts/passwords.js'
 import { SessionService } from './accounts/sessions.js'
+import { SetupService } from './accounts/setup.js'
+import { TwoFactorService } from './accounts/two-factor.js'
 import { AgencyService } from './agency/service.js'
 import { AgentService } from './agents/service.js'
 import { AuditService } from './audit/service.js'
@@ -27,6 +31,13 @@ export interface Services {
   audit: AuditService
   /** Agencies as a whole: who acts on one (agency routes) and its settings. */
   agency: AgencyService
+  /** First-run setup: the workspace's owner, agency and first site. */
+  setup: SetupService
+  invitations: InvitationService
+  /** Forgot, reset and change password. */
+  passwords: PasswordService
+  /** TOTP two-factor sign-in and recovery codes. */
+  twoFactor: TwoFactorService
   presence: PresenceService
   routing: Routing
   sites: SiteService
@@ -50,20 +61,28 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   const routing = new Routing(ctx, presence)
   const uploads = new UploadService(ctx)
   const sites = new SiteService(ctx, uploads)
-  const sessions = new SessionService(ctx)
   const audit = new AuditService(ctx)
+  const sessions = new SessionService(ctx, audit)
+  const agents = new AgentService(ctx, presence, routing, sessions, audit)
+  const passwords = new PasswordService(ctx, sessions, emails, audit)
+  const twoFactor = new TwoFactorService(ctx, agents, passwords, audit)
+  agents.secondFactor = (user) => twoFactor.challengeFor(user)
   return {
     tokens: ctx.tokens,
     sessions,
     audit,
     agency: new AgencyService(ctx, sessions, audit),
+    setup: new SetupService(ctx, sites, agents, audit),
+    invitations: new InvitationService(ctx, emails, agents, audit),
+    passwords,
+    twoFactor,
     presence,
     routing,
     sites,
     visitors: new VisitorService(ctx, sites, presence),
     conversations: new ConversationService(ctx, presence, routing, uploads, emails),
     messages: new MessageService(ctx, presence, routing, uploads, emails),
-    agents: new AgentService(ctx, presence, routing, sessions, audit),
+    agents,
     cannedResponses: new CannedResponseService(ctx),
     uploads,
     emails,

@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express'
 import { UpdateAgency } from '@live-chat/protocol'
+import { agencyInvitationRoutes } from '../accounts/routes.js'
 import type { Services } from '../services.js'
 import { bearer } from '../shared/auth.js'
 import type { AgencyActor } from '../shared/context.js'
@@ -24,5 +25,6 @@ export function agencyRoutes(s: Services): Router {
   r.patch('/', async (req, res) => {
     res.json(await s.agency.update(agencyOf(res), parse(UpdateAgency, req.body, 'body')))
   })
+  r.use(agencyInvitationRoutes(s))
   return r
 }
