@@ -160,7 +160,14 @@ export class TwoFactorService {
    * accepted before; if so, records its step in the same statement that checks it.
    */
   private async acceptCode(tx: Tx, user: UserRow, sealed: string, code: string): Promise<boolean> {
-    const secret = Secret.fromBase32(this.ctx.tokens.unseal(sealed, user.id))
+    let secret: Secret
+    try {
+      secret = Secret.fromBase32(this.ctx.tokens.unseal(sealed, user.id))
+    } catch (e) {
+      // Sealed under another SECRET or altered: no code can match (recovery codes still work).
+      this.ctx.log.error({ err: e, userId: user.id }, 'a two-factor secret could not be decrypted (was SECRET changed?)')
+      return false
+    }
     const now = Date.now()
     const delta = TOTP.validate({ token: code, secret, timestamp: now, window: 1 })
     if (delta === null) return false
