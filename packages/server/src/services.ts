@@ -67,12 +67,13 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   const passwords = new PasswordService(ctx, sessions, emails, audit)
   const twoFactor = new TwoFactorService(ctx, agents, passwords, audit)
   agents.secondFactor = (user) => twoFactor.challengeFor(user)
+  const agency = new AgencyService(ctx, sessions, audit)
   return {
     tokens: ctx.tokens,
     sessions,
     audit,
-    agency: new AgencyService(ctx, sessions, audit),
-    setup: new SetupService(ctx, sites, agents, audit),
+    agency,
+    setup: new SetupService(ctx, agency, sites, agents, audit),
     invitations: new InvitationService(ctx, emails, agents, audit),
     passwords,
     twoFactor,

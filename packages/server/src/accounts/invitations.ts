@@ -26,7 +26,7 @@ import type { EmailService } from '../email/service.js'
 import { invitationMail } from '../email/render.js'
 import type { Prisma } from '../generated/prisma/client.js'
 import { hashPassword } from '../shared/auth.js'
-import type { AgencyActor, Context } from '../shared/context.js'
+import { NO_AGENT, type AgencyActor, type Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, forbidden, invalidState, notFound } from '../shared/errors.js'
 import { makeLinkToken } from '../shared/secrets.js'
@@ -73,7 +73,7 @@ export class InvitationService {
       const id = crypto.randomUUID()
       const { token, hash } = makeLinkToken(id)
       const row = await tx.invitation.create({
-        data: { id, agencyId: actor.agencyId, email, agencyRole: input.role, sites, tokenHash: hash, invitedById: actor.userId, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) },
+        data: { id, agencyId: actor.agencyId, email, agencyRole: input.role, sites, tokenHash: hash, invitedById: actor.userId === NO_AGENT ? null : actor.userId, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) },
       })
       await this.audit.recordIn(tx, {
         agencyId: actor.agencyId,

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto'
 import type { AgencySite, AgentSession, CompleteSetup, SetupState } from '@live-chat/protocol'
 import type { z } from 'zod'
+import type { AgencyService } from '../agency/service.js'
 import type { AgentService } from '../agents/service.js'
 import type { AuditService } from '../audit/service.js'
 import type { Prisma } from '../generated/prisma/client.js'
@@ -23,6 +24,7 @@ const SETUP_LOCK = 7_260_431_119
 export class SetupService {
   constructor(
     private readonly ctx: Context,
+    private readonly agencies: AgencyService,
     private readonly sites: SiteService,
     private readonly agents: AgentService,
     private readonly audit: AuditService,
@@ -51,12 +53,13 @@ export class SetupService {
     // Refused before the (slow) password hash; checked again under the lock.
     await this.verify(input.token)
     const passwordHash = await hashPassword(input.password)
-    const agencyId = crypto.randomUUID()
     const userId = crypto.randomUUID()
-    const site = await this.ctx.db.scoped({ agencyId }, async (tx) => {
+    const owner = { type: 'user' as const, id: userId, label: input.name }
+    const site = await this.ctx.db.scoped({}, async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK}::bigint)`
       await check(tx, input.token)
-      await tx.agency.create({ data: { id: agencyId, name: input.agencyName } })
+      // Also points the transaction's row-level security at the new agency.
+      const { id: agencyId } = await this.agencies.create(input.agencyName, owner, tx)
       await tx.user.create({
         data: { id: userId, agencyId, agencyRole: 'owner', email: input.email.toLowerCase(), name: input.name, passwordHash },
       })
@@ -67,7 +70,7 @@ export class SetupService {
         agencyId,
         siteId: site.id,
         action: 'setup.completed',
-        actor: { type: 'user', id: userId, label: input.name },
+        actor: owner,
         target: { type: 'agency', id: agencyId, label: input.agencyName },
         data: { siteName: site.name, domains: site.allowedOrigins },
         meta,

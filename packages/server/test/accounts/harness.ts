@@ -1,12 +1,10 @@
-// The accounts tests' harness: the real app with a public URL (links in emails are absolute), a
-// real local SMTP server whose inbox the tests read, workspaces made of an agency with its owner
-// and sites, and SQL as the database owner (to move a link's expiry into the past).
+// The accounts tests' harness: the real app with a public URL (links in emails are absolute; the
+// emails go to test/smtp.ts), workspaces made of an agency with its owner and sites, and SQL as
+// the database owner (to move a link's expiry into the past).
 import crypto from 'node:crypto'
-import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import request from 'supertest'
-import { SMTPServer } from 'smtp-server'
-import { simpleParser, type ParsedMail } from 'mailparser'
+import type { ParsedMail } from 'mailparser'
 import { expect, inject } from 'vitest'
 import type { AgencyRole, AgentRole, AgentSession } from '@live-chat/protocol'
 import { grantAgencySites } from '../../src/agency/memberships.js'
@@ -14,48 +12,10 @@ import { createApp, type AppOptions } from '../../src/app.js'
 import { hashPassword } from '../../src/shared/auth.js'
 import { openDatabase, type Database } from '../../src/shared/db/index.js'
 import { createLogger } from '../../src/shared/logger.js'
-import { eventually, Fixtures, SECRET, type TestServer } from '../helpers.js'
+import { Fixtures, SECRET, type TestServer } from '../helpers.js'
 
 export const PUBLIC_URL = 'https://chat.example.test'
 export const PASSWORD = 'correct horse battery staple'
-
-export interface Inbox {
-  url: string
-  mails: ParsedMail[]
-  to(address: string): ParsedMail[]
-  /** The first email to `address` (waits for it). */
-  first(address: string, what?: string): Promise<ParsedMail>
-  close(): Promise<void>
-}
-
-/** A real SMTP server on a free port that keeps every email it receives. */
-export async function startInbox(): Promise<Inbox> {
-  const mails: ParsedMail[] = []
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, cb) {
-      simpleParser(stream).then(
-        (m) => {
-          mails.push(m)
-          cb()
-        },
-        (e: Error) => cb(e),
-      )
-    },
-  })
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r))
-  const { port } = smtp.server.address() as AddressInfo
-  const recipients = (m: ParsedMail) => [m.to].flat().flatMap((a) => a?.value.map((v) => v.address?.toLowerCase()) ?? [])
-  const to = (address: string) => mails.filter((m) => recipients(m).includes(address.toLowerCase()))
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    mails,
-    to,
-    first: (address, what = `email to ${address}`) => eventually(() => to(address)[0], 10_000, what) as Promise<ParsedMail>,
-    close: () => new Promise<void>((r) => smtp.close(r)),
-  }
-}
 
 /** The token of a dashboard link (`#<kind>/<token>`) in an email's text, checking the link is absolute. */
 export function linkToken(mail: ParsedMail, kind: 'invite' | 'reset' | 'setup'): string {

@@ -9,14 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient } from '@live-chat/sdk'
 import { startProcess, stopProcess, type ServerProcess } from '../processes.js'
 import { waitFor, type TestServer } from '../helpers.js'
-import { bearer, expectError, linkToken, PUBLIC_URL, signIn, startAccountsServer, startInbox, workspace, type Inbox } from './harness.js'
+import { startSmtp, type TestSmtp } from '../smtp.js'
+import { bearer, expectError, linkToken, PUBLIC_URL, signIn, startAccountsServer, workspace } from './harness.js'
 
 let fixtures: TestServer
-let inbox: Inbox
+let inbox: TestSmtp
 let one: ServerProcess
 let two: ServerProcess
 beforeAll(async () => {
-  inbox = await startInbox()
+  inbox = await startSmtp()
   const env = { SMTP_URL: inbox.url, MAIL_FROM: 'Chat <chat@example.test>', PUBLIC_URL }
   ;[fixtures, one, two] = await Promise.all([startAccountsServer(), startProcess(env), startProcess(env)])
 }, 120_000)
@@ -40,7 +41,7 @@ describe('a password reset across two server processes', () => {
       // "Forgot password" and the reset, both on process one.
       const forgot = await request(one.url).post('/api/auth/password/forgot').send({ email: ws.owner.email })
       expect({ status: forgot.status, body: forgot.body }).toEqual({ status: 202, body: { ok: true } })
-      const token = linkToken(await inbox.first(ws.owner.email, 'the reset email from process one'), 'reset')
+      const token = linkToken(await inbox.firstMailTo(ws.owner.email, 'the reset email from process one'), 'reset')
 
       let disconnectedAt = 0
       const disconnected = waitFor<{ reason: string }>((fn) =>
@@ -72,5 +73,5 @@ describe('a password reset across two server processes', () => {
     } finally {
       client.disconnect()
     }
-  })
+  }, 120_000)
 })

@@ -56,5 +56,5 @@ describe('the setup link at start', () => {
     const third = await start()
     expect(third.link).toBeUndefined()
     expect((await request(third.p.url).get('/api/setup')).body).toEqual({ needed: false })
-  })
+  }, 180_000)
 })
