@@ -68,7 +68,7 @@ export class InvitationService {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`invite:${actor.agencyId}:${email}`}, 0))`
       const user = await tx.user.findUnique({ where: { email } })
       if (user) return { added: await this.addExisting(tx, actor, user, input.role, sites) }
-      const pending = await tx.invitation.findFirst({ where: { email, ...PENDING() } })
+      const pending = await tx.invitation.findFirst({ where: { email, ...stillPending() } })
       if (pending) throw conflict('an invitation to this email is pending: resend or revoke it')
       const id = crypto.randomUUID()
       const { token, hash } = makeLinkToken(id)
@@ -153,7 +153,7 @@ export class InvitationService {
     const userId = crypto.randomUUID()
     await this.ctx.db.scoped({ agencyId: row.agencyId, lookupId: row.id }, async (tx) => {
       const taken = await tx.invitation.updateMany({
-        where: { id: row.id, tokenHash: row.tokenHash, ...PENDING() },
+        where: { id: row.id, tokenHash: row.tokenHash, ...stillPending() },
         data: { acceptedAt: new Date(), acceptedUserId: userId },
       })
       if (taken.count === 0) throw invalidState('this invitation was already used, revoked or has expired')
@@ -297,13 +297,13 @@ async function addMembership(tx: Tx, siteId: string, userId: string, role: Agent
   return true
 }
 
-const PENDING = () => ({ acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } }) satisfies Prisma.InvitationWhereInput
+const stillPending = () => ({ acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } }) satisfies Prisma.InvitationWhereInput
 
 function byStatus(status: z.output<typeof ListInvitationsQuery>['status']): Prisma.InvitationWhereInput {
   const now = new Date()
   switch (status) {
     case 'pending':
-      return PENDING()
+      return stillPending()
     case 'accepted':
       return { acceptedAt: { not: null } }
     case 'revoked':

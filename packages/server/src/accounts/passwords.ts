@@ -15,7 +15,7 @@ import type { RequestMeta, SessionService } from './sessions.js'
 export const RESET_TTL_MINUTES = 30
 
 /** A password given to confirm who is acting was wrong: a form error on `field`. */
-export const wrongPassword = (field: string) => new AppError('invalid_payload', `invalid body: ${field}: the password is not right`, [{ path: field, message: 'the password is not right' }])
+const wrongPassword = (field: string) => new AppError('invalid_payload', `invalid body: ${field}: the password is not right`, [{ path: field, message: 'the password is not right' }])
 
 export class PasswordService {
   constructor(
