@@ -10,6 +10,7 @@ import { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@live-chat/protocol'
+import { invitationRoutes, setupRoutes } from './accounts/routes.js'
 import { agencyRoutes } from './agency/routes.js'
 import { agentRoutes, authRoutes } from './agents/routes.js'
 import { analyticsRoutes } from './analytics/routes.js'
@@ -158,6 +159,8 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   api.use(cors({ origin: true, maxAge: 600 }))
   api.use(express.json({ limit: JSON_LIMIT }))
   api.use('/auth', authRoutes(services))
+  api.use('/setup', setupRoutes(services))
+  api.use('/invitations', invitationRoutes(services))
   api.use('/agency', agencyRoutes(services))
   api.use(visitorRoutes(services))
   const site = express.Router({ mergeParams: true })
@@ -225,7 +228,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
 }
 
 function rateLimits(settings: AppOptions['rateLimits'], redis: RedisStore | undefined): RateLimits {
-  const off = { sessions: null, messages: null, uploads: null, events: null, login: null, loginIp: null }
+  const off = { sessions: null, messages: null, uploads: null, events: null, login: null, loginIp: null, tokens: null, forgot: null, forgotIp: null, twoFactor: null }
   return new RateLimits({ ...DEFAULT_RATE_LIMITS, ...(settings === false ? off : settings) }, redis)
 }
 

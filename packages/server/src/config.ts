@@ -41,6 +41,14 @@ export interface RateLimitSettings {
   login: RateLimit | null
   /** Failed agent logins per IP address, whatever the email. */
   loginIp: RateLimit | null
+  /** Requests to the public secret-link endpoints (setup, invitation lookup and accept, password reset) per IP address. */
+  tokens: RateLimit | null
+  /** "Forgot password" requests per email (whether or not it has an account). */
+  forgot: RateLimit | null
+  /** "Forgot password" requests per IP address. */
+  forgotIp: RateLimit | null
+  /** Two-factor codes (sign-in, enrolment) and password confirmations of a signed-in user, per user. */
+  twoFactor: RateLimit | null
   /** Prefix of the Redis keys (several deployments may share one Redis). */
   prefix: string
 }
@@ -55,6 +63,12 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   events: { points: 120, seconds: 60 },
   login: { points: 5, seconds: 15 * 60 },
   loginIp: { points: 50, seconds: 60 * 60 },
+  // A person opens a link and submits its form a few times at most.
+  tokens: { points: 30, seconds: 15 * 60 },
+  forgot: { points: 3, seconds: 60 * 60 },
+  forgotIp: { points: 20, seconds: 60 * 60 },
+  // A 6-digit code has 10^6 values: 5 guesses per 15 minutes keeps guessing hopeless.
+  twoFactor: { points: 5, seconds: 15 * 60 },
   prefix: 'lc:rl',
 }
 
@@ -101,6 +115,10 @@ const EnvSchema = z.object({
   RATE_LIMIT_EVENTS: rateLimit.optional(),
   RATE_LIMIT_LOGIN: rateLimit.optional(),
   RATE_LIMIT_LOGIN_IP: rateLimit.optional(),
+  RATE_LIMIT_TOKENS: rateLimit.optional(),
+  RATE_LIMIT_FORGOT: rateLimit.optional(),
+  RATE_LIMIT_FORGOT_IP: rateLimit.optional(),
+  RATE_LIMIT_TWO_FACTOR: rateLimit.optional(),
   RATE_LIMIT_PREFIX: z.string().min(1).max(100).optional(),
 })
 
@@ -195,6 +213,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       events: e.RATE_LIMIT_EVENTS !== undefined ? e.RATE_LIMIT_EVENTS : DEFAULT_RATE_LIMITS.events,
       login: e.RATE_LIMIT_LOGIN !== undefined ? e.RATE_LIMIT_LOGIN : DEFAULT_RATE_LIMITS.login,
       loginIp: e.RATE_LIMIT_LOGIN_IP !== undefined ? e.RATE_LIMIT_LOGIN_IP : DEFAULT_RATE_LIMITS.loginIp,
+      tokens: e.RATE_LIMIT_TOKENS !== undefined ? e.RATE_LIMIT_TOKENS : DEFAULT_RATE_LIMITS.tokens,
+      forgot: e.RATE_LIMIT_FORGOT !== undefined ? e.RATE_LIMIT_FORGOT : DEFAULT_RATE_LIMITS.forgot,
+      forgotIp: e.RATE_LIMIT_FORGOT_IP !== undefined ? e.RATE_LIMIT_FORGOT_IP : DEFAULT_RATE_LIMITS.forgotIp,
+      twoFactor: e.RATE_LIMIT_TWO_FACTOR !== undefined ? e.RATE_LIMIT_TWO_FACTOR : DEFAULT_RATE_LIMITS.twoFactor,
       prefix: e.RATE_LIMIT_PREFIX ?? DEFAULT_RATE_LIMITS.prefix,
     },
   }

@@ -4,6 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { dashboardLink } from './accounts/links.js'
 import { createApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { seedDemo } from './demo/seed.js'
@@ -63,6 +64,10 @@ async function main(): Promise<void> {
     ...(dashboardDir ? { dashboardDir } : {}),
   })
   const demo = config.demo ? await seedDemo(db, server.services, config.dataDir) : undefined
+  // Without the demo and without any account, only a setup link lets someone in: a new one each
+  // start until setup is done, shown on stdout only (never in the structured log).
+  const setupToken = demo ? null : await server.services.setup.issue()
+  if (setupToken) log.info('no account exists yet: a one-time setup link was printed on the console')
   const address = await server.listen(config.port, config.host)
   log.info({ port: address.port, nodeId: server.nodeId }, 'listening')
 
@@ -79,6 +84,10 @@ async function main(): Promise<void> {
   if (dashboardDir) lines.push(`  Dashboard    ${url}/dashboard/`)
   if (widgetDir) lines.push(`  Widget       ${url}/live-chat.js`)
   if (fs.existsSync(examples)) lines.push(`  Examples     ${url}/examples/`)
+  if (setupToken) {
+    lines.push('', '  First run: create your workspace (owner, agency and first site) with this one-time link:')
+    lines.push(`  Setup        ${dashboardLink(url, 'setup', setupToken)}`)
+  }
   if (demo) {
     lines.push(`  Demo site    ${demo.siteId}`)
     lines.push(`  Demo agent   ${demo.email} / ${demo.password ?? '(the password set earlier)'}`)

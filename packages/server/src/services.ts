@@ -1,5 +1,9 @@
 // The services of one server process, wired together.
+import { InvitationService } from './accounts/invitations.js'
+import { PasswordService } from './accounts/passwords.js'
 import { SessionService } from './accounts/sessions.js'
+import { SetupService } from './accounts/setup.js'
+import { TwoFactorService } from './accounts/two-factor.js'
 import { MemberService } from './agency/members.js'
 import { AgencyService } from './agency/service.js'
 import { AgentService } from './agents/service.js'
@@ -28,6 +32,13 @@ export interface Services {
   audit: AuditService
   /** Agencies as a whole: who acts on one (agency routes) and its settings. */
   agency: AgencyService
+  /** First-run setup: the workspace's owner, agency and first site. */
+  setup: SetupService
+  invitations: InvitationService
+  /** Forgot, reset and change password. */
+  passwords: PasswordService
+  /** TOTP two-factor sign-in and recovery codes. */
+  twoFactor: TwoFactorService
   presence: PresenceService
   routing: Routing
   sites: SiteService
@@ -52,16 +63,24 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   const emails = new EmailService(ctx, presence, mail)
   const routing = new Routing(ctx, presence)
   const uploads = new UploadService(ctx)
-  const sessions = new SessionService(ctx)
   const audit = new AuditService(ctx)
+  const sessions = new SessionService(ctx, audit)
   const sites = new SiteService(ctx, uploads, audit)
   const conversations = new ConversationService(ctx, presence, routing, uploads, emails)
   const agents = new AgentService(ctx, presence, routing, sessions, audit, conversations)
+  const passwords = new PasswordService(ctx, sessions, emails, audit)
+  const twoFactor = new TwoFactorService(ctx, agents, passwords, audit)
+  agents.secondFactor = (user) => twoFactor.challengeFor(user)
+  const agency = new AgencyService(ctx, sessions, audit)
   return {
     tokens: ctx.tokens,
     sessions,
     audit,
-    agency: new AgencyService(ctx, sessions, audit),
+    agency,
+    setup: new SetupService(ctx, agency, sites, agents, audit),
+    invitations: new InvitationService(ctx, emails, agents, audit),
+    passwords,
+    twoFactor,
     presence,
     routing,
     sites,

@@ -5,6 +5,7 @@
 // operator CLI's changes) reaches the live sockets of that session through realtime/revocations.ts.
 import Bowser from 'bowser'
 import type { UserSession } from '@live-chat/protocol'
+import type { AuditService } from '../audit/service.js'
 import { AGENT_SESSION_MAX_S, type AgentClaims, type SignedToken } from '../shared/auth.js'
 import type { Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
@@ -39,7 +40,11 @@ const TOUCH_EVERY_MS = 60_000
 type SessionRow = { id: string; userId: string; revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date }
 
 export class SessionService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly ctx: Context,
+    /** Records sign-outs and ended sessions (auth.logout, auth.session_revoked) when given. */
+    private readonly audit?: AuditService,
+  ) {}
 
   /** Signs the user in on a new session (a device) and returns its first access token. */
   async start(userId: string, meta: RequestMeta): Promise<SignedToken & { sessionId: string }> {
@@ -104,10 +109,25 @@ export class SessionService {
     }))
   }
 
-  /** Ends one session of the user (their own "sign out that device"); 404 for anyone else's. */
-  async end(userId: string, sessionId: string, reason: RevokeReason = 'revoked'): Promise<void> {
-    const n = await this.ctx.db.asUser(userId, (tx) => this.revokeIn(tx, userId, { sessionIds: [sessionId] }, reason))
-    if (n === 0) throw notFound('session')
+  /**
+   * Ends one session of the user (sign-out, or their own "sign out that device"); 404 for anyone
+   * else's. Recorded in the agency's audit log as auth.logout (reason logout) or auth.session_revoked.
+   */
+  async end(userId: string, sessionId: string, reason: RevokeReason = 'revoked', meta: RequestMeta = {}): Promise<void> {
+    const user = await this.ctx.db.prisma.user.findUnique({ where: { id: userId }, select: { agencyId: true, name: true } })
+    const agencyId = this.audit && user?.agencyId ? user.agencyId : undefined
+    await this.ctx.db.scoped({ userId, ...(agencyId ? { agencyId } : {}) }, async (tx) => {
+      const n = await this.revokeIn(tx, userId, { sessionIds: [sessionId] }, reason)
+      if (n === 0) throw notFound('session')
+      if (agencyId)
+        await this.audit!.recordIn(tx, {
+          agencyId,
+          action: reason === 'logout' ? 'auth.logout' : 'auth.session_revoked',
+          actor: { type: 'user', id: userId, label: user!.name },
+          target: { type: 'session', id: sessionId },
+          meta,
+        })
+    })
   }
 
   /**

@@ -3,6 +3,7 @@
 // history work as for any agent). Made when someone becomes owner/admin and when a site is
 // created; removing them when someone stops being one goes through the agents' removal (their
 // conversations go back to the queue), see agents/service.ts.
+import type { AgentRole } from '@live-chat/protocol'
 import type { Tx } from '../shared/db/index.js'
 
 /** Points the transaction's row-level security at `siteId` (transaction-local, may be changed again). */
@@ -27,11 +28,29 @@ export async function grantSiteToAgencyAdmins(tx: Tx, agencyId: string, siteId: 
 }
 
 async function grantSite(tx: Tx, siteId: string, userId: string): Promise<void> {
+  await addMembership(tx, siteId, userId, { role: 'admin', viaAgency: true })
+}
+
+/** What a membership starts with (the rest takes the table's defaults). */
+export interface MembershipFields {
+  role: AgentRole
+  maxConcurrentChats?: number
+  title?: string | null
+  departments?: string[]
+  viaAgency?: boolean
+}
+
+/**
+ * The one way a user becomes a member of a site: a new row, or their removed one brought back
+ * (offline, with `fields`). An active membership is left as it is (`added: false`). Two adds at
+ * once bring a removed row back once. Points the transaction at `siteId`.
+ */
+export async function addMembership(tx: Tx, siteId: string, userId: string, fields: MembershipFields): Promise<{ agentId: string; added: boolean; restored: boolean }> {
   await enterSite(tx, siteId)
+  const data = { ...fields, viaAgency: fields.viaAgency ?? false }
   const existing = await tx.agent.findUnique({ where: { siteId_userId: { siteId, userId } }, select: { id: true, removedAt: true } })
-  if (!existing) {
-    await tx.agent.create({ data: { siteId, userId, role: 'admin', viaAgency: true } })
-  } else if (existing.removedAt) {
-    await tx.agent.update({ where: { id: existing.id }, data: { removedAt: null, viaAgency: true, role: 'admin' } })
-  }
+  if (!existing) return { agentId: (await tx.agent.create({ data: { siteId, userId, ...data } })).id, added: true, restored: false }
+  if (!existing.removedAt) return { agentId: existing.id, added: false, restored: false }
+  const { count } = await tx.agent.updateMany({ where: { id: existing.id, removedAt: { not: null } }, data: { ...data, removedAt: null, status: 'offline' } })
+  return { agentId: existing.id, added: count > 0, restored: count > 0 }
 }

@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express'
 import { z } from 'zod'
 import { CreateSite, DeleteSite, UpdateAgency, UpdateMember } from '@live-chat/protocol'
+import { agencyInvitationRoutes } from '../accounts/routes.js'
 import type { Services } from '../services.js'
 import { bearer } from '../shared/auth.js'
 import type { AgencyActor } from '../shared/context.js'
@@ -51,5 +52,6 @@ export function agencyRoutes(s: Services): Router {
     await s.members.remove(agencyOf(res), userId)
     res.status(204).end()
   })
+  r.use(agencyInvitationRoutes(s))
   return r
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express'
 import { CreateAgent, Login, UpdateAgent } from '@live-chat/protocol'
+import { accountRoutes, signedIn } from '../accounts/routes.js'
 import type { Services } from '../services.js'
 import { bearer } from '../shared/auth.js'
 import { agentOf, parse, requestMeta } from '../shared/http.js'
@@ -13,9 +14,8 @@ export function authRoutes(s: Services): Router {
   })
   // Ends the session of the token in Authorization (its other tokens and live sockets too).
   r.post('/logout', async (req, res) => {
-    const claims = await s.tokens.verifyAgent(bearer(req.headers.authorization))
-    await s.sessions.check(claims)
-    await s.sessions.end(claims.userId, claims.sessionId, 'logout')
+    const claims = await signedIn(s, req)
+    await s.sessions.end(claims.userId, claims.sessionId, 'logout', requestMeta(req))
     res.status(204).end()
   })
   // A fresh token for the one in Authorization, while that one is still valid.
@@ -25,6 +25,8 @@ export function authRoutes(s: Services): Router {
   r.get('/me', async (req, res) => {
     res.json(await s.agents.profile(bearer(req.headers.authorization)))
   })
+  // Sessions, passwords, two-factor and the second sign-in step (accounts/routes.ts).
+  r.use(accountRoutes(s))
   return r
 }
 

@@ -2,7 +2,7 @@
 // sites they belong to: every request names the site and is checked against a membership.
 import type { AgencyRole, AgentSession, AuditAction, AgentStatus, AgentSummary, CreateAgent, Presence, TwoFactorRequired, UpdateAgent } from '@live-chat/protocol'
 import { notifyAuth, type RequestMeta, type SessionService } from '../accounts/sessions.js'
-import { enterSite } from '../agency/memberships.js'
+import { addMembership, enterSite } from '../agency/memberships.js'
 import { requireScope } from '../agency/service.js'
 import { auditActor, auditMeta, type AuditService } from '../audit/service.js'
 import { hashPassword, verifyPassword } from '../shared/auth.js'
@@ -188,18 +188,10 @@ export class AgentService {
         title: input.title ?? null,
         departments: input.departments ?? [],
       }
-      const before = await tx.agent.findUnique({ where: { siteId_userId: { siteId: actor.siteId, userId } }, select: { id: true, removedAt: true } })
-      let agentId: string
-      if (before) {
-        // Only a removed membership comes back; two adds at once bring it back once.
-        const { count } = await tx.agent.updateMany({ where: { id: before.id, removedAt: { not: null } }, data: { ...fields, removedAt: null, viaAgency: false, status: 'offline' } })
-        if (count === 0) throw new AppError('conflict', 'already a member of this site')
-        agentId = before.id
-      } else {
-        agentId = (await tx.agent.create({ data: { siteId: actor.siteId, userId, ...fields } })).id
-      }
+      const { agentId, added, restored } = await addMembership(tx, actor.siteId, userId, fields)
+      if (!added) throw new AppError('conflict', 'already a member of this site')
       const summary = await this.summary(tx, agentId)
-      await this.record(tx, actor, 'agent.added', agentId, summary.email, { role: fields.role, newAccount: !existing, restored: before !== null })
+      await this.record(tx, actor, 'agent.added', agentId, summary.email, { role: fields.role, newAccount: !existing, restored })
       return summary
     })
     this.ctx.publish.agentUpdated(summary)

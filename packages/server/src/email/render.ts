@@ -16,8 +16,7 @@ const time = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC
 export function render(intro: string[], lines: MailLine[], link?: { href: string; label: string }) {
   const text = [
     ...intro,
-    '',
-    ...lines.map((l) => `[${time(l.at)}] ${l.who}: ${l.text}`),
+    ...(lines.length ? ['', ...lines.map((l) => `[${time(l.at)}] ${l.who}: ${l.text}`)] : []),
     ...(link ? ['', `${link.label}: ${link.href}`] : []),
   ].join('\n')
   const html = [
@@ -28,6 +27,48 @@ export function render(intro: string[], lines: MailLine[], link?: { href: string
     link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : '',
   ].join('\n')
   return { text, html }
+}
+
+/** An email to send: its subject, and its text and HTML versions. */
+export interface MailContent {
+  subject: string
+  text: string
+  html: string
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10)
+
+/** The invitation to join an agency (and some of its sites), with its single-use link. */
+export function invitationMail(i: { agencyName: string; invitedBy: string | null; role: 'admin' | 'member'; sites: string[]; link: string; expiresAt: Date }): MailContent {
+  const what = i.role === 'admin' ? `as an admin of every site of ${i.agencyName}` : i.sites.length ? `to answer chats on ${i.sites.join(', ')}` : `to ${i.agencyName}`
+  return {
+    subject: `You are invited to ${i.agencyName} on Live Chat`,
+    ...render(
+      [
+        `${i.invitedBy ?? 'Someone'} invited you to join ${i.agencyName} on Live Chat, ${what}.`,
+        `Open the link to choose your name and password. It works once, until ${day(i.expiresAt)}.`,
+        'If you did not expect this invitation, ignore this email.',
+      ],
+      [],
+      { href: i.link, label: 'Accept the invitation' },
+    ),
+  }
+}
+
+/** A "forgot password" link (single use, short-lived). */
+export function passwordResetMail(r: { link: string; minutes: number }): MailContent {
+  return {
+    subject: 'Reset your Live Chat password',
+    ...render(
+      [
+        'Someone (hopefully you) asked to reset the password of your Live Chat account.',
+        `Open the link to choose a new one. It works once, for ${r.minutes} minutes; every device signed in to your account will be signed out.`,
+        'If you did not ask for this, ignore this email: your password stays as it is.',
+      ],
+      [],
+      { href: r.link, label: 'Choose a new password' },
+    ),
+  }
 }
 
 /** What a stored message shows in an email. */

@@ -13,7 +13,7 @@ import { AppError, notFound } from '../shared/errors.js'
 import { Periodic } from '../shared/periodic.js'
 import type { PresenceService } from '../presence/service.js'
 import { Mailer, type MailOptions } from './mailer.js'
-import { messageText, render, type MailLine } from './render.js'
+import { messageText, render, type MailContent, type MailLine } from './render.js'
 
 export const DEFAULT_EMAIL_BATCH_MS = 2 * 60_000
 /** A reply email that failed is tried again after this long. */
@@ -45,6 +45,23 @@ export class EmailService {
   async stop(): Promise<void> {
     await this.loop.stop()
     this.mailer.close()
+  }
+
+  // ------------------------------------------------------------------ accounts
+
+  /**
+   * Sends an account email (an invitation, a password reset link): true once it went out, false
+   * when email is off or sending failed (logged without the email's content, which holds a secret link).
+   */
+  async accountMail(to: string, mail: MailContent, what: string): Promise<boolean> {
+    if (!this.mailer.enabled) return false
+    try {
+      await this.mailer.send({ to, ...mail })
+      return true
+    } catch (e) {
+      this.ctx.log.warn({ err: e instanceof Error ? { message: e.message, code: (e as { code?: unknown }).code } : 'error', what }, 'account email failed')
+      return false
+    }
   }
 
   // ------------------------------------------------------------------ offline message → team

@@ -41,9 +41,31 @@ export interface SignedToken {
 
 export class Tokens {
   private readonly key: Uint8Array
+  private readonly sealKey: Buffer
   constructor(secret: string) {
-    // A key of its own, so the raw secret is never the signing key of anything else.
+    // Keys of their own, so the raw secret is never the key of anything, nor one key of two things.
     this.key = crypto.createHmac('sha256', secret).update('live-chat/tokens/v1').digest()
+    this.sealKey = crypto.createHmac('sha256', secret).update('live-chat/sealed/v1').digest()
+  }
+
+  /**
+   * Encrypts a secret kept at rest (a TOTP secret) with AES-256-GCM; `context` (e.g. the user's
+   * id) is authenticated with it, so the sealed text is refused anywhere else.
+   */
+  seal(plain: string, context: string): string {
+    const iv = crypto.randomBytes(12)
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.sealKey, iv).setAAD(Buffer.from(context))
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
+    return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.')
+  }
+
+  /** The text `seal` encrypted with the same context; throws when it was altered or sealed elsewhere. */
+  unseal(sealed: string, context: string): string {
+    const [v, iv, tag, body] = sealed.split('.')
+    if (v !== 'v1' || iv === undefined || tag === undefined || body === undefined) throw new Error('unseal: not a sealed value')
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.sealKey, Buffer.from(iv, 'base64url')).setAAD(Buffer.from(context))
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'))
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8')
   }
 
   private async sign(subject: string, audience: string, ttlSeconds: number, claims: Record<string, string | number>): Promise<SignedToken> {

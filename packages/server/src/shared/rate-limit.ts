@@ -68,6 +68,10 @@ export class RateLimits {
   private readonly events: LimiterLike
   private readonly login: LimiterLike
   private readonly loginIp: LimiterLike
+  private readonly tokens: LimiterLike
+  private readonly forgot: LimiterLike
+  private readonly forgotIp: LimiterLike
+  private readonly userAttempts: LimiterLike
 
   constructor(settings: RateLimitSettings, redis?: RedisStore) {
     const make = (name: string, limit: RateLimit | null, message: string): LimiterLike =>
@@ -78,6 +82,33 @@ export class RateLimits {
     this.events = make('events', settings.events, 'too many typing, page or profile events; slow down')
     this.login = make('login', settings.login, 'too many failed logins for this email; retry later')
     this.loginIp = make('login-ip', settings.loginIp, 'too many failed logins from this address; retry later')
+    this.tokens = make('tokens', settings.tokens, 'too many attempts with links from this address; retry later')
+    this.forgot = make('forgot', settings.forgot, 'too many password reset requests for this email; retry later')
+    this.forgotIp = make('forgot-ip', settings.forgotIp, 'too many password reset requests from this address; retry later')
+    this.userAttempts = make('two-factor', settings.twoFactor, 'too many attempts; retry later')
+  }
+
+  /** A request to a public endpoint that takes a secret link's token (setup, invitation, password reset), from `ip`. */
+  tokenAttempt(ip: string | undefined): Promise<void> {
+    return this.tokens.consume(ip ?? '?')
+  }
+
+  /** A "forgot password" request for `email` from `ip`: counted per address and per email. */
+  async forgotPassword(email: string, ip: string | undefined): Promise<void> {
+    await this.forgotIp.consume(ip ?? '?')
+    await this.forgot.consume(email.trim().toLowerCase())
+  }
+
+  /**
+   * Runs a two-factor code or a password confirmation of `userId` under the per-user limit:
+   * every attempt counts before it is checked (parallel guesses cannot slip past), a success
+   * clears the user's count.
+   */
+  async userAttempt<T>(userId: string, attempt: () => Promise<T>): Promise<T> {
+    await this.userAttempts.consume(userId)
+    const result = await attempt()
+    await this.userAttempts.reset(userId)
+    return result
   }
 
   /** A visitor session asked for on `siteId` from `ip`. */

@@ -255,7 +255,12 @@ function toIdentitySecret(site: SiteRow): IdentitySecret {
 async function agencySites(tx: Tx, sites: SiteRow[]): Promise<AgencySite[]> {
   const counts = await tx.agent.groupBy({ by: ['siteId'], where: { siteId: { in: sites.map((x) => x.id) }, removedAt: null }, _count: { _all: true } })
   const bySite = new Map(counts.map((c) => [c.siteId, c._count._all]))
-  return sites.map((x) => ({ id: x.id, agencyId: x.agencyId, name: x.name, domains: x.allowedOrigins, createdAt: x.createdAt.toISOString(), agents: bySite.get(x.id) ?? 0 }))
+  return sites.map((x) => toAgencySite(x, bySite.get(x.id) ?? 0))
+}
+
+/** A site as the agency's lists show it, with how many active members it has. */
+export function toAgencySite(site: SiteRow, agents: number): AgencySite {
+  return { id: site.id, agencyId: site.agencyId, name: site.name, domains: site.allowedOrigins, createdAt: site.createdAt.toISOString(), agents }
 }
 
 /** What a settings change changed, for the audit log: the site's own fields from and to, the widget's by name. */

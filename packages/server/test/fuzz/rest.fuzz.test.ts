@@ -12,8 +12,17 @@ import { counts, expectHttpAnswer, expectNoPollution, makeWorld, randomId, type 
 configureFuzz(35)
 
 let w: World
+/** Accounts: a pending invitation of the world's agency (whose owner the admin is) and a sign-in challenge. */
+let invitation: string
+let challenge: string
 beforeAll(async () => {
   w = await makeWorld()
+  await w.s.db.prisma.user.update({ where: { id: w.admin.userId }, data: { agencyId: w.site.agencyId, agencyRole: 'owner' } })
+  await w.s.db.prisma.user.update({ where: { id: w.agent.userId }, data: { agencyId: w.site.agencyId } })
+  const owner = await w.s.services.agency.authenticate(w.admin.token)
+  const sent = await w.s.services.invitations.create(owner, { email: 'fuzz-invitee@example.test', role: 'member', sites: [{ siteId: w.site.id, role: 'agent' }] })
+  invitation = sent.invitation!.id
+  challenge = (await w.s.services.tokens.signChallenge(w.admin.userId)).token
 })
 afterAll(() => w?.s.close())
 
@@ -35,6 +44,8 @@ interface Route {
 
 let n = 0
 const cid = () => `fuzz-${(n++).toString().padStart(6, '0')}`
+/** A well-formed link token that no row has. */
+const fakeLink = () => `${randomId()}.${'F'.repeat(43)}`
 const site = () => ({ siteId: w.site.id })
 const conv = () => ({ siteId: w.site.id, id: w.conv })
 
@@ -111,6 +122,36 @@ const ROUTES: Route[] = [
   // Deleting works once; later runs get 404s, which is fine: they still must be well-formed.
   { method: 'delete', path: '/api/sites/:siteId/canned-responses/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.canned }) },
   { method: 'delete', path: '/api/sites/:siteId/webhooks/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }) },
+  // accounts: setup (done already: 409), invitations, passwords, two-factor, sessions. Valid requests
+  // never change the world's admin: wrong passwords, codes and links, another user's session.
+  { method: 'get', path: '/api/setup', auth: 'none' },
+  { method: 'post', path: '/api/setup/verify', auth: 'none', body: () => ({ token: fakeLink() }), fields: ['token'] },
+  {
+    method: 'post', path: '/api/setup', auth: 'none',
+    body: () => ({ token: fakeLink(), name: 'Olga', email: 'olga@example.test', password: 'long enough password', agencyName: 'Agency', siteName: 'Shop', domains: ['shop.example'] }),
+    fields: ['token', 'name', 'email', 'password', 'agencyName', 'siteName', 'domains'],
+  },
+  { method: 'post', path: '/api/invitations/lookup', auth: 'none', body: () => ({ token: fakeLink() }), fields: ['token'] },
+  { method: 'post', path: '/api/invitations/accept', auth: 'none', body: () => ({ token: fakeLink(), name: 'Ivy', password: 'long enough password' }), fields: ['token', 'name', 'password'] },
+  { method: 'get', path: '/api/agency/invitations', auth: 'agent', query: { status: 'all' } },
+  {
+    method: 'post', path: '/api/agency/invitations', auth: 'agent',
+    body: () => ({ email: 'fuzz-invitee@example.test', role: 'member', sites: [{ siteId: w.site.id, role: 'agent' }] }), fields: ['email', 'role', 'sites', 'sites.0', 'sites.0.siteId', 'sites.0.role'],
+  },
+  { method: 'post', path: '/api/agency/invitations/:id/resend', auth: 'agent', params: () => ({ id: invitation }) },
+  { method: 'post', path: '/api/auth/login/two-factor', auth: 'none', body: () => ({ challenge, code: '123456' }), fields: ['challenge', 'code', 'recoveryCode'] },
+  { method: 'post', path: '/api/auth/login/two-factor/setup', auth: 'none', body: () => ({ challenge }), fields: ['challenge'] },
+  { method: 'post', path: '/api/auth/login/two-factor/enable', auth: 'none', body: () => ({ challenge, code: '123456' }), fields: ['challenge', 'code'] },
+  { method: 'post', path: '/api/auth/password/forgot', auth: 'none', body: () => ({ email: 'nobody@example.test' }), fields: ['email'] },
+  { method: 'post', path: '/api/auth/password/reset', auth: 'none', body: () => ({ token: fakeLink(), password: 'long enough password' }), fields: ['token', 'password'] },
+  { method: 'post', path: '/api/auth/password', auth: 'agent', body: () => ({ currentPassword: 'not the password', newPassword: 'long enough password' }), fields: ['currentPassword', 'newPassword'] },
+  { method: 'get', path: '/api/auth/sessions', auth: 'agent' },
+  { method: 'delete', path: '/api/auth/sessions/:sessionId', auth: 'agent', params: () => ({ sessionId: w.agent.sessionId }) },
+  { method: 'post', path: '/api/auth/two-factor/setup', auth: 'agent' },
+  { method: 'post', path: '/api/auth/two-factor/enable', auth: 'agent', body: () => ({ code: '123456' }), fields: ['code'] },
+  { method: 'post', path: '/api/auth/two-factor/disable', auth: 'agent', body: () => ({ password: 'not the password' }), fields: ['password'] },
+  { method: 'post', path: '/api/auth/two-factor/recovery-codes', auth: 'agent', body: () => ({ password: 'not the password' }), fields: ['password'] },
+  { method: 'delete', path: '/api/agency/invitations/:id', auth: 'agent', params: () => ({ id: invitation }) },
   // files (outside /api)
   { method: 'get', path: '/uploads/:id/:name', auth: 'none', params: () => ({ id: w.upload, name: 'note.txt' }) },
 ]
@@ -258,17 +299,37 @@ function send(r: Req): request.Test {
 
 /** Sends one request; a refusal must be well-formed and leave every count as it was. */
 async function check(r: Req): Promise<void> {
-  const before = await counts(w)
+  const before = await allCounts()
   const res = await send(r)
   const context = `${r.route.method.toUpperCase()} ${pathOf(r).slice(0, 200)} auth=${preview(r.auth)} type=${r.contentType ?? '-'} body=${preview(r.raw !== undefined ? String(r.raw) : r.body)}`
   if (expectHttpAnswer(res, context)) return
-  expect(await counts(w), `${context}: rows after a refusal`).toEqual(before)
+  expect(await allCounts(), `${context}: rows after a refusal`).toEqual(before)
+}
+
+/** The site's rows (counts()) and the accounts' rows a refusal must not move either. */
+async function allCounts(): Promise<Record<string, number>> {
+  const db = w.s.db
+  // Only the world's own rows: other test files write to the same database at the same time.
+  const [site, users, invitations, invitationState, sessions, resets, admin] = await Promise.all([
+    counts(w),
+    db.prisma.user.count({ where: { OR: [{ agencyId: w.site.agencyId }, { email: { startsWith: 'fuzz' } }] } }),
+    db.inAgency(w.site.agencyId, (tx) => tx.invitation.count()),
+    db.inAgency(w.site.agencyId, (tx) => tx.invitation.count({ where: { OR: [{ acceptedAt: { not: null } }, { revokedAt: { not: null } }] } })),
+    db.asUser(w.admin.userId, (tx) => tx.userSession.count({ where: { revokedAt: null } })),
+    db.asUser(w.admin.userId, (tx) => tx.passwordReset.count()),
+    db.prisma.user.findUniqueOrThrow({ where: { id: w.admin.userId }, select: { passwordChangedAt: true, totpEnabledAt: true } }),
+  ])
+  return { ...site, users, invitations, invitationState, sessions, resets, passwordChangedAt: admin.passwordChangedAt?.getTime() ?? 0, twoFactorOn: admin.totpEnabledAt ? 1 : 0 }
 }
 
 describe('REST routes with fuzzed requests', () => {
   for (const route of ROUTES) {
     // Logins and new agents hash passwords (deliberately slow): fewer runs there.
-    const slow = route.path.endsWith('/login') || (route.path.endsWith('/agents') && route.method === 'post')
+    const slow =
+      route.path.endsWith('/login') ||
+      (route.path.endsWith('/agents') && route.method === 'post') ||
+      // These check a password (argon2, deliberately slow).
+      ['/api/auth/password', '/api/auth/two-factor/disable', '/api/auth/two-factor/recovery-codes', '/api/setup', '/api/invitations/accept', '/api/auth/password/reset'].includes(route.path)
     it(`${route.method.toUpperCase()} ${route.path}: never 5xx, refusals are { error: { code, message } } and write nothing`, async () => {
       await fc.assert(fc.asyncProperty(broken(route), check), { ...(slow ? { numRuns: 12 } : {}), examples: regressions(route) })
     })
