@@ -11,6 +11,7 @@ import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@live-chat/protocol'
 import { agencyRoutes } from './agency/routes.js'
+import { AuditService } from './audit/service.js'
 import { agentRoutes, authRoutes } from './agents/routes.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import type { AnalyticsOptions } from './analytics/service.js'
@@ -27,6 +28,7 @@ import { Tokens } from './shared/auth.js'
 import type { Context } from './shared/context.js'
 import type { Database } from './shared/db/index.js'
 import { errorHandler, notFoundHandler, requireAgent } from './shared/http.js'
+import { isApiKey } from './shared/secrets.js'
 import { createLogger, type Logger } from './shared/logger.js'
 import { RateLimits, type RedisStore } from './shared/rate-limit.js'
 import { engineHeaders, hostPageHeaders, securityHeaders } from './shared/security.js'
@@ -123,7 +125,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   drain.sockets(visitorNs, 'visitor')
   drain.sockets(agentNs, 'agent')
 
-  const webhooks = new WebhookService(opts.db, log)
+  const webhooks = new WebhookService(opts.db, log, new AuditService({ db: opts.db }))
   const webhookWorker = new WebhookWorker(opts.db, log, opts.webhooks)
   webhooks.onQueued = () => webhookWorker.kick()
   const ctx: Context = {
@@ -156,10 +158,14 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   api.use(cors({ origin: true, maxAge: 600 }))
   api.use(express.json({ limit: JSON_LIMIT }))
   api.use('/auth', authRoutes(services))
-  api.use('/agency', agencyRoutes(services))
+  api.use('/agency', agencyRoutes(services, log))
   api.use(visitorRoutes(services))
   const site = express.Router({ mergeParams: true })
-  site.use(requireAgent((token, siteId, meta) => services.agents.authenticate(token, siteId, meta)))
+  site.use(
+    requireAgent((token, siteId, meta, route) =>
+      isApiKey(token) ? services.apiKeys.siteActor(token, siteId, route, meta) : services.agents.authenticate(token, siteId, meta),
+    ),
+  )
   site.use(conversationRoutes(services))
   site.use(cannedResponseRoutes(services))
   site.use(agentRoutes(services))

@@ -1,6 +1,7 @@
 // The services of one server process, wired together.
 import { SessionService } from './accounts/sessions.js'
 import { AgencyService } from './agency/service.js'
+import { ApiKeyService } from './api-keys/service.js'
 import { AgentService } from './agents/service.js'
 import { AuditService } from './audit/service.js'
 import { AnalyticsService, type AnalyticsOptions } from './analytics/service.js'
@@ -27,6 +28,8 @@ export interface Services {
   audit: AuditService
   /** Agencies as a whole: who acts on one (agency routes) and its settings. */
   agency: AgencyService
+  /** The agencies' API keys: managing them, and acting with one. */
+  apiKeys: ApiKeyService
   presence: PresenceService
   routing: Routing
   sites: SiteService
@@ -52,11 +55,13 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   const sites = new SiteService(ctx, uploads)
   const sessions = new SessionService(ctx)
   const audit = new AuditService(ctx)
+  const apiKeys = new ApiKeyService(ctx, audit)
   return {
     tokens: ctx.tokens,
     sessions,
     audit,
-    agency: new AgencyService(ctx, sessions, audit),
+    agency: new AgencyService(ctx, sessions, audit, apiKeys),
+    apiKeys,
     presence,
     routing,
     sites,
@@ -67,7 +72,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     cannedResponses: new CannedResponseService(ctx),
     uploads,
     emails,
-    history: new HistoryService(ctx),
+    history: new HistoryService(ctx, audit),
     analytics: new AnalyticsService(ctx, presence, analytics),
     limits: ctx.limits,
   }

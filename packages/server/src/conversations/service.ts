@@ -212,7 +212,7 @@ export class ConversationService {
         return [
           await appendMessage(tx, conv, {
             senderType: 'system',
-            senderId: actor.agentId,
+            senderId: agentIdOf(actor),
             senderName: null,
             text: 'The conversation went back to the queue',
             system: { event: 'unassigned', agentId: conv.assignedAgentId! },
@@ -228,7 +228,7 @@ export class ConversationService {
       return [
         await appendMessage(tx, conv, {
           senderType: 'system',
-          senderId: actor.agentId,
+          senderId: agentIdOf(actor),
           senderName: null,
           text: from ? `The conversation was transferred to ${name}` : `${name} joined the conversation`,
           system: from
@@ -248,10 +248,10 @@ export class ConversationService {
       return [
         await appendMessage(tx, conv, {
           senderType: 'system',
-          senderId: actor.agentId,
+          senderId: agentIdOf(actor),
           senderName: null,
           text: 'The conversation was resolved',
-          system: { event: 'resolved', agentId: actor.agentId },
+          system: { event: 'resolved', agentId: agentIdOf(actor) },
           conversation: { status: 'resolved', resolvedAt: new Date(), queuedAt: null },
         }),
       ]
@@ -323,11 +323,14 @@ export function reopenMessage(tx: Tx, conv: LockedConversation, by: 'agent' | 'v
   })
 }
 
-function encodeCursor(at: Date, id: string): string {
+/** The agent acting, for system messages: none when an API key acts (it is no agent). */
+const agentIdOf = (actor: AgentActor): string | null => (actor.key ? null : actor.agentId)
+
+export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url')
 }
 
-function decodeCursor(cursor: string): { at: Date; id: string } {
+export function decodeCursor(cursor: string): { at: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string]
     const date = new Date(at)

@@ -9,7 +9,7 @@ import type { ExportRow, TranscriptHeader } from './service.js'
 const CSV: Options = { escape_formulas: true, record_delimiter: '\r\n' }
 
 /** CSV in chunks: the header row (with a BOM) first, then one chunk per batch. */
-async function* csv<T>(columns: string[], batches: AsyncIterable<T[]>, record: (row: T) => (string | number | null)[]): AsyncGenerator<string> {
+export async function* csv<T>(columns: string[], batches: AsyncIterable<T[]>, record: (row: T) => (string | number | null)[]): AsyncGenerator<string> {
   yield stringify([columns], { ...CSV, bom: true })
   for await (const batch of batches) yield stringify(batch.map(record), CSV)
 }
