@@ -11,7 +11,6 @@ import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@live-chat/protocol'
 import { agencyRoutes } from './agency/routes.js'
-import { AuditService } from './audit/service.js'
 import { agentRoutes, authRoutes } from './agents/routes.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import type { AnalyticsOptions } from './analytics/service.js'
@@ -125,7 +124,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   drain.sockets(visitorNs, 'visitor')
   drain.sockets(agentNs, 'agent')
 
-  const webhooks = new WebhookService(opts.db, log, new AuditService({ db: opts.db }))
+  const webhooks = new WebhookService(opts.db, log)
   const webhookWorker = new WebhookWorker(opts.db, log, opts.webhooks)
   webhooks.onQueued = () => webhookWorker.kick()
   const ctx: Context = {

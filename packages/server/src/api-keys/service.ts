@@ -37,9 +37,10 @@ export class ApiKeyService {
 
   // ------------------------------------------------------------------ managing keys
 
+  /** By an owner or admin, or the operator's CLI (then created by nobody, recorded as the operator). */
   async create(actor: AgencyActor, input: NewApiKey): Promise<ApiKeyCreated> {
     requireManager(actor)
-    return this.createFor(actor.agencyId, input, { userId: actor.userId, who: auditActor(actor), meta: auditMeta(actor) })
+    return this.createFor(actor.agencyId, input, { userId: actor.operator ? null : actor.userId, who: auditActor(actor), meta: auditMeta(actor) })
   }
 
   /** Makes a key of `agencyId` (the permission is the caller's to check): the secret, this once. */

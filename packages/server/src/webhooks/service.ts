@@ -3,7 +3,7 @@
 import crypto from 'node:crypto'
 import type { ConversationSummary, CreateWebhook, Message, UpdateWebhook, Webhook, WebhookDelivery, WebhookEvent } from '@live-chat/protocol'
 import type { Prisma } from '../generated/prisma/client.js'
-import { auditActor, auditMeta, type AuditService } from '../audit/service.js'
+import { auditActor, auditMeta, AuditService } from '../audit/service.js'
 import type { AgentActor } from '../shared/context.js'
 import type { Database, Tx } from '../shared/db/index.js'
 import { notFound } from '../shared/errors.js'
@@ -18,12 +18,15 @@ const LOG_SIZE = 50
 export class WebhookService {
   /** Called after something was queued (the worker looks at once instead of at its next poll). */
   onQueued: () => void = () => undefined
+  /** Webhook changes go to the agency's audit log, in the change's own transaction. */
+  private readonly audit: AuditService
 
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
-    private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.audit = new AuditService({ db })
+  }
 
   // ------------------------------------------------------------------ admin API
 

@@ -62,6 +62,15 @@ describe('POST /api/agency/api-keys', () => {
     expect((res.body as ApiKeyCreated).key).toMatchObject({ siteId: null, scopes: ['audit:read'], expiresAt, createdBy: admin.name })
   })
 
+  it("when the operator's CLI makes one, it was created by nobody and the log says the operator", async () => {
+    const a = await agency(t.s)
+    const made = await t.s.services.apiKeys.create(await t.s.services.agency.operator(a.id), { name: 'From the CLI', siteId: null, scopes: ['sites:read'] })
+    expect(made.key.createdBy).toBeNull()
+    const [event] = await auditOf(a.id, 'api_key.created')
+    expect(event).toMatchObject({ actorType: 'operator', actorId: null, targetId: made.key.id })
+    expect((await api().get(`/api/sites/${a.site.id}/settings`).set(bearer(made.secret))).status).toBe(200)
+  })
+
   const invalid = [
     { name: 'no scopes', body: { name: 'x', scopes: [] }, path: 'scopes' },
     { name: 'an unknown scope', body: { name: 'x', scopes: ['everything'] }, path: 'scopes.0' },
