@@ -309,6 +309,7 @@ export interface ApiKey {
   prefix: string
   siteId: string | null
   scopes: ApiKeyScope[]
+  /** The name of the user who made it; null when the operator's CLI made it (or that user is gone). */
   createdBy: string | null
   createdAt: string
   lastUsedAt: string | null

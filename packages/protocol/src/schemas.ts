@@ -265,7 +265,13 @@ export const UpdateConversationBody = z
 export const AssignBody = z.object({ agentId: id.nullable() })
 
 export const PostMessageBody = z
-  .object({ clientId: ClientId, ...MessageContent, private: z.boolean().optional() })
+  .object({
+    clientId: ClientId,
+    ...MessageContent,
+    private: z.boolean().optional(),
+    /** With an API key: the site's agent the message is sent as (required). With an agent's token: absent, or their own. */
+    agentId: id.optional(),
+  })
   .superRefine(textOrAttachments)
 
 const Shortcut = z

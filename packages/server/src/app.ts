@@ -28,6 +28,7 @@ import { Tokens } from './shared/auth.js'
 import type { Context } from './shared/context.js'
 import type { Database } from './shared/db/index.js'
 import { errorHandler, notFoundHandler, requireAgent } from './shared/http.js'
+import { isApiKey } from './shared/secrets.js'
 import { createLogger, type Logger } from './shared/logger.js'
 import { RateLimits, type RedisStore } from './shared/rate-limit.js'
 import { engineHeaders, hostPageHeaders, securityHeaders } from './shared/security.js'
@@ -161,10 +162,14 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   api.use('/auth', authRoutes(services))
   api.use('/setup', setupRoutes(services))
   api.use('/invitations', invitationRoutes(services))
-  api.use('/agency', agencyRoutes(services))
+  api.use('/agency', agencyRoutes(services, log))
   api.use(visitorRoutes(services))
   const site = express.Router({ mergeParams: true })
-  site.use(requireAgent((token, siteId, meta) => services.agents.authenticate(token, siteId, meta)))
+  site.use(
+    requireAgent((token, siteId, meta, route) =>
+      isApiKey(token) ? services.apiKeys.siteActor(token, siteId, route, meta) : services.agents.authenticate(token, siteId, meta),
+    ),
+  )
   site.use(conversationRoutes(services))
   site.use(cannedResponseRoutes(services))
   site.use(agentRoutes(services))

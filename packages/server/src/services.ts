@@ -6,6 +6,7 @@ import { SetupService } from './accounts/setup.js'
 import { TwoFactorService } from './accounts/two-factor.js'
 import { MemberService } from './agency/members.js'
 import { AgencyService } from './agency/service.js'
+import { ApiKeyService } from './api-keys/service.js'
 import { AgentService } from './agents/service.js'
 import { AuditService } from './audit/service.js'
 import { AnalyticsService, type AnalyticsOptions } from './analytics/service.js'
@@ -39,6 +40,8 @@ export interface Services {
   passwords: PasswordService
   /** TOTP two-factor sign-in and recovery codes. */
   twoFactor: TwoFactorService
+  /** The agencies' API keys: managing them, and acting with one. */
+  apiKeys: ApiKeyService
   presence: PresenceService
   routing: Routing
   sites: SiteService
@@ -71,7 +74,8 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   const passwords = new PasswordService(ctx, sessions, emails, audit)
   const twoFactor = new TwoFactorService(ctx, agents, passwords, audit)
   agents.secondFactor = (user) => twoFactor.challengeFor(user)
-  const agency = new AgencyService(ctx, sessions, audit)
+  const apiKeys = new ApiKeyService(ctx, audit)
+  const agency = new AgencyService(ctx, sessions, audit, apiKeys)
   return {
     tokens: ctx.tokens,
     sessions,
@@ -81,6 +85,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     invitations: new InvitationService(ctx, emails, agents, audit),
     passwords,
     twoFactor,
+    apiKeys,
     presence,
     routing,
     sites,
@@ -92,7 +97,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     cannedResponses: new CannedResponseService(ctx),
     uploads,
     emails,
-    history: new HistoryService(ctx),
+    history: new HistoryService(ctx, audit),
     analytics: new AnalyticsService(ctx, presence, analytics),
     limits: ctx.limits,
   }

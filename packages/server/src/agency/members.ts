@@ -12,7 +12,7 @@ import type { Tx } from '../shared/db/index.js'
 import { forbidden, invalidState, notFound } from '../shared/errors.js'
 import { effectiveRole } from '../shared/map.js'
 import { grantAgencySites } from './memberships.js'
-import { requireAgencyAdmin, requireScope } from './service.js'
+import { requireAgencyAdmin } from './service.js'
 
 type UserRow = Prisma.UserGetPayload<object>
 
@@ -29,7 +29,6 @@ export class MemberService {
   /** The agency's active members, oldest first (owners and admins only). */
   async list(actor: AgencyActor): Promise<Member[]> {
     requireAgencyAdmin(actor)
-    requireScope(actor, 'agents:read')
     return this.ctx.db.inAgency(actor.agencyId, async (tx) => {
       const users = await tx.user.findMany({ where: { agencyId: actor.agencyId, deactivatedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })
       return this.members(tx, actor.agencyId, users)
@@ -83,7 +82,6 @@ export class MemberService {
    */
   async remove(actor: AgencyActor, userId: string): Promise<void> {
     requireAgencyAdmin(actor)
-    requireScope(actor, 'agents:write')
     if (userId === actor.userId) throw forbidden('you cannot remove yourself from the agency')
     const removals = await this.ctx.db.scoped({ agencyId: actor.agencyId, userId }, async (tx) => {
       const { me, target } = await this.lockAndLoad(tx, actor, userId)

@@ -2,10 +2,13 @@ import { Router, type Response } from 'express'
 import { z } from 'zod'
 import { CreateSite, DeleteSite, UpdateAgency, UpdateMember } from '@live-chat/protocol'
 import { agencyInvitationRoutes } from '../accounts/routes.js'
+import { apiKeyRoutes } from '../api-keys/routes.js'
+import { auditRoutes } from '../audit/routes.js'
 import type { Services } from '../services.js'
 import { bearer } from '../shared/auth.js'
 import type { AgencyActor } from '../shared/context.js'
-import { parse, requestMeta } from '../shared/http.js'
+import { parse, requestMeta, requestRoute } from '../shared/http.js'
+import type { Logger } from '../shared/logger.js'
 import { SiteParams } from '../shared/params.js'
 
 const UserParams = z.object({ userId: z.uuid({ message: 'must be a UUID' }) })
@@ -17,10 +20,10 @@ export const agencyOf = (res: Response): AgencyActor => (res.locals as { agency:
  * here (agent access token with its session, or an agency-wide API key); each domain adds its
  * routes to the router this returns.
  */
-export function agencyRoutes(s: Services): Router {
+export function agencyRoutes(s: Services, log: Logger): Router {
   const r = Router()
   r.use(async (req, res, next) => {
-    ;(res.locals as { agency: AgencyActor }).agency = await s.agency.authenticate(bearer(req.headers.authorization), requestMeta(req))
+    ;(res.locals as { agency: AgencyActor }).agency = await s.agency.authenticate(bearer(req.headers.authorization), requestMeta(req), requestRoute(req))
     next()
   })
   r.get('/', async (_req, res) => {
@@ -53,5 +56,7 @@ export function agencyRoutes(s: Services): Router {
     res.status(204).end()
   })
   r.use(agencyInvitationRoutes(s))
+  r.use(apiKeyRoutes(s))
+  r.use(auditRoutes(s, log))
   return r
 }

@@ -3,6 +3,8 @@
 // each have their own service, which take the AgencyActor made here.
 import type { Agency, AgencyRole, ApiKeyScope, UpdateAgency } from '@live-chat/protocol'
 import type { RequestMeta, SessionService } from '../accounts/sessions.js'
+import type { ApiKeyService } from '../api-keys/service.js'
+import type { RequestRoute } from '../api-keys/scopes.js'
 import type { AuditService } from '../audit/service.js'
 import { auditActor, auditMeta } from '../audit/service.js'
 import type { AgencyActor, Context } from '../shared/context.js'
@@ -11,16 +13,22 @@ import { NO_AGENT } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, forbidden, notFound } from '../shared/errors.js'
 import type { AuditWho } from '../audit/service.js'
+import { isApiKey } from '../shared/secrets.js'
 
 export class AgencyService {
   constructor(
     private readonly ctx: Context,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
+    private readonly apiKeys: ApiKeyService,
   ) {}
 
-  /** Checks an agent access token (and its session) and the user's agency: the actor of agency routes. */
-  async authenticate(token: unknown, meta: RequestMeta = {}): Promise<AgencyActor> {
+  /**
+   * The actor of agency routes: an agent access token (its session checked) and the user's
+   * agency, or an agency-wide API key whose scopes allow `route` (see api-keys/scopes.ts).
+   */
+  async authenticate(token: unknown, meta: RequestMeta = {}, route?: RequestRoute): Promise<AgencyActor> {
+    if (isApiKey(token)) return this.apiKeys.agencyActor(token, route, meta)
     const claims = await this.ctx.tokens.verifyAgent(token)
     await this.sessions.check(claims)
     const user = await this.ctx.db.prisma.user.findUnique({ where: { id: claims.userId }, select: { agencyId: true, agencyRole: true, name: true } })
@@ -75,9 +83,4 @@ export class AgencyService {
 /** An agency owner or admin (or an agency-wide API key: its scopes are checked per route). */
 export function requireAgencyAdmin(actor: AgencyActor): void {
   if (actor.role !== 'owner' && actor.role !== 'admin') throw new AppError('forbidden', 'only an agency owner or admin may do this')
-}
-
-/** An API key acts only within its scopes (a user's token has none: their role decides). */
-export function requireScope(actor: { key?: { scopes: readonly string[] } }, scope: ApiKeyScope): void {
-  if (actor.key && !actor.key.scopes.includes(scope)) throw forbidden(`this API key does not have the ${scope} scope`)
 }

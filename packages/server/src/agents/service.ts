@@ -3,7 +3,6 @@
 import type { AgencyRole, AgentSession, AuditAction, AgentStatus, AgentSummary, CreateAgent, Presence, TwoFactorRequired, UpdateAgent } from '@live-chat/protocol'
 import { notifyAuth, type RequestMeta, type SessionService } from '../accounts/sessions.js'
 import { addMembership, enterSite } from '../agency/memberships.js'
-import { requireScope } from '../agency/service.js'
 import { auditActor, auditMeta, type AuditService } from '../audit/service.js'
 import { hashPassword, verifyPassword } from '../shared/auth.js'
 import { NO_AGENT, type AgentActor, type Context } from '../shared/context.js'
@@ -164,7 +163,6 @@ export class AgentService {
    */
   async create(actor: AgentActor, input: CreateAgent): Promise<AgentSummary> {
     requireAdmin(actor)
-    requireScope(actor, 'agents:write')
     const email = input.email.toLowerCase()
     const existing = await this.ctx.db.prisma.user.findUnique({ where: { email } })
     // Accounts belong to one agency; another agency's users are not this admin's to add.
@@ -208,7 +206,6 @@ export class AgentService {
     const self = agentId === actor.agentId
     const adminOnly = input.role !== undefined || input.maxConcurrentChats !== undefined || input.departments !== undefined
     if (actor.role !== 'admin' && (!self || adminOnly)) throw forbidden(self ? 'only a site admin may change role, capacity or departments' : 'only a site admin may change another agent')
-    requireScope(actor, 'agents:write')
     const summary = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
       if (input.role !== undefined) await lockTeam(tx, actor.siteId)
       const found = await teamMember(tx, actor.siteId, agentId)
@@ -240,7 +237,6 @@ export class AgentService {
    */
   async remove(actor: AgentActor, agentId: string): Promise<void> {
     requireAdmin(actor)
-    requireScope(actor, 'agents:write')
     const removal = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
       await lockTeam(tx, actor.siteId)
       const found = await teamMember(tx, actor.siteId, agentId)

@@ -38,8 +38,8 @@ export function conversationRoutes(s: Services): Router {
   })
   r.post('/conversations/:id/messages', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path')
-    const body = parse(PostMessageBody, req.body, 'body')
-    const { message, created } = await s.messages.send(agentOf(res), { conversationId: id, ...body })
+    const { agentId, ...body } = parse(PostMessageBody, req.body, 'body')
+    const { message, created } = await s.messages.sendAs(agentOf(res), agentId, { conversationId: id, ...body })
     res.status(created ? 201 : 200).json(message)
   })
   return r

@@ -208,7 +208,7 @@ export class ConversationService {
       if (conv.status === 'resolved' || conv.status === 'closed') throw invalidState('reopen the conversation before assigning it')
       if (agentId === conv.assignedAgentId) return []
       const now = new Date()
-      if (agentId === null) return [await unassignMessage(tx, conv, actor.agentId)]
+      if (agentId === null) return [await unassignMessage(tx, conv, agentIdOf(actor))]
       const target = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
       if (!target || target.removedAt) throw notFound('agent')
       await tx.agent.update({ where: { id: agentId }, data: { lastAssignedAt: now } })
@@ -217,7 +217,7 @@ export class ConversationService {
       return [
         await appendMessage(tx, conv, {
           senderType: 'system',
-          senderId: actor.agentId,
+          senderId: agentIdOf(actor),
           senderName: null,
           text: from ? `The conversation was transferred to ${name}` : `${name} joined the conversation`,
           system: from
@@ -237,10 +237,10 @@ export class ConversationService {
       return [
         await appendMessage(tx, conv, {
           senderType: 'system',
-          senderId: actor.agentId,
+          senderId: agentIdOf(actor),
           senderName: null,
           text: 'The conversation was resolved',
-          system: { event: 'resolved', agentId: actor.agentId },
+          system: { event: 'resolved', agentId: agentIdOf(actor) },
           conversation: { status: 'resolved', resolvedAt: new Date(), queuedAt: null },
         }),
       ]
@@ -361,11 +361,14 @@ export function reopenMessage(tx: Tx, conv: LockedConversation, by: 'agent' | 'v
   })
 }
 
-function encodeCursor(at: Date, id: string): string {
+/** The agent acting, for system messages: none when an API key acts (it is no agent). */
+const agentIdOf = (actor: AgentActor): string | null => (actor.key ? null : actor.agentId)
+
+export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url')
 }
 
-function decodeCursor(cursor: string): { at: Date; id: string } {
+export function decodeCursor(cursor: string): { at: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string]
     const date = new Date(at)

@@ -6,15 +6,22 @@ import type { ListConversationsQuery } from '@live-chat/protocol'
 import { Prisma } from '../generated/prisma/client.js'
 import type { AgentActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
+import { AppError } from '../shared/errors.js'
 import { searchCondition, searchTerms } from './search.js'
 
 /** The list's filters without its paging. */
 export type ConversationFilter = Omit<ListConversationsQuery, 'cursor' | 'limit'>
 
+/** `mine`: the agent's own; an API key is no agent and has none (it names one with agentId). */
+function mineOf(actor: AgentActor): string {
+  if (actor.key) throw new AppError('invalid_payload', 'invalid query: mine: an API key has no conversations of its own; use agentId', [{ path: 'mine', message: 'not for API keys' }])
+  return actor.agentId
+}
+
 export function filterCondition(actor: AgentActor, f: ConversationFilter): Prisma.Sql {
   const and: Prisma.Sql[] = [Prisma.sql`c.site_id = ${actor.siteId}::uuid`]
   if (f.status) and.push(Prisma.sql`c.status IN (${Prisma.join(f.status)})`)
-  if (f.mine) and.push(Prisma.sql`c.assigned_agent_id = ${actor.agentId}::uuid`)
+  if (f.mine) and.push(Prisma.sql`c.assigned_agent_id = ${mineOf(actor)}::uuid`)
   if (f.unassigned) and.push(Prisma.sql`c.assigned_agent_id IS NULL`)
   if (f.offline !== undefined) and.push(f.offline ? Prisma.sql`c.is_offline` : Prisma.sql`NOT c.is_offline`)
   if (f.agentId) and.push(Prisma.sql`c.assigned_agent_id = ${f.agentId}::uuid`)

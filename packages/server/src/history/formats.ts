@@ -1,15 +1,17 @@
 // Downloads as text, batch by batch: each function turns batches of rows into chunks of the
 // file, so nothing ever holds more than one batch. CSV goes through csv-stringify with
 // `escape_formulas` (a cell starting with = + - @, tab or CR gets a leading ', as OWASP's CSV
-// injection advice says) and a BOM (spreadsheets then read it as UTF-8).
+// injection advice says) and a BOM (spreadsheets then read it as UTF-8). Records end in CRLF; a
+// cell with any line break, a lone LF or CR too, is quoted (csv-stringify quotes only those
+// holding the whole record delimiter), so a reader never takes it for the end of a record.
 import { stringify, type Options } from 'csv-stringify/sync'
 import type { Attachment, TranscriptMessage } from '@live-chat/protocol'
 import type { ExportRow, TranscriptHeader } from './service.js'
 
-const CSV: Options = { escape_formulas: true, record_delimiter: '\r\n' }
+const CSV: Options = { escape_formulas: true, record_delimiter: '\r\n', quoted_match: /[\r\n]/ }
 
 /** CSV in chunks: the header row (with a BOM) first, then one chunk per batch. */
-async function* csv<T>(columns: string[], batches: AsyncIterable<T[]>, record: (row: T) => (string | number | null)[]): AsyncGenerator<string> {
+export async function* csv<T>(columns: string[], batches: AsyncIterable<T[]>, record: (row: T) => (string | number | null)[]): AsyncGenerator<string> {
   yield stringify([columns], { ...CSV, bom: true })
   for await (const batch of batches) yield stringify(batch.map(record), CSV)
 }

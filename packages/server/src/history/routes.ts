@@ -8,7 +8,7 @@ import type { Logger } from '../shared/logger.js'
 import { IdParams } from '../shared/params.js'
 import { exportCsv, transcriptCsv, transcriptJson, transcriptText } from './formats.js'
 
-const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', txt: 'text/plain; charset=utf-8' } as const
+export const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', txt: 'text/plain; charset=utf-8' } as const
 
 /** Transcripts and the bulk export, for any agent of the site. Mounted under /api/sites/:siteId after agent authentication. */
 export function historyRoutes(s: Services, log: Logger): Router {
@@ -42,7 +42,7 @@ export function historyRoutes(s: Services, log: Logger): Router {
 }
 
 /** Aborts when the response is over: finished, or the client went away (then reading stops). */
-function closed(res: Response): AbortSignal {
+export function closed(res: Response): AbortSignal {
   const abort = new AbortController()
   res.once('close', () => abort.abort())
   return abort.signal
@@ -52,7 +52,7 @@ function closed(res: Response): AbortSignal {
  * Reads the first item now, so that a failure before anything is sent becomes the usual JSON
  * error answer; then yields it and the rest.
  */
-async function prefetched<T>(source: AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
+export async function prefetched<T>(source: AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
   const first = await source.next()
   return (async function* () {
     try {
@@ -71,7 +71,7 @@ async function prefetched<T>(source: AsyncGenerator<T>): Promise<AsyncGenerator<
  * a JSON answer any more: the connection is cut, so the client sees a broken download rather
  * than a complete-looking file.
  */
-async function download(
+export async function download(
   req: Request,
   res: Response,
   log: Logger,

@@ -5,6 +5,7 @@
 // it runs may or may not be in it, but none is ever listed twice or skipped between batches.
 import type { Attachment, ConversationStatus, Priority, SenderType, Transcript, TranscriptMessage } from '@live-chat/protocol'
 import { Prisma } from '../generated/prisma/client.js'
+import { auditActor, auditMeta, type AuditService } from '../audit/service.js'
 import type { AgentActor, Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { notFound } from '../shared/errors.js'
@@ -37,7 +38,10 @@ export interface ExportRow {
 }
 
 export class HistoryService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly audit: AuditService,
+  ) {}
 
   /** The conversation, its people and the site's time zone; `not_found` when it is not the site's. */
   async transcriptHeader(actor: AgentActor, id: string): Promise<TranscriptHeader> {
@@ -98,10 +102,11 @@ export class HistoryService {
   /**
    * Every message of the conversations the filter selects, a batch at a time, in a stable order:
    * conversations by start (created_at, id), messages by seq. `filter` is parsed and checked
-   * (a bad `q` throws) before the first read.
+   * (a bad `q` throws) before the first read; then the export is recorded in the audit log.
    */
   async *exportRows(actor: AgentActor, filter: ConversationFilter, signal?: AbortSignal): AsyncGenerator<ExportRow[]> {
     const where = filterCondition(actor, filter)
+    await this.audit.record({ agencyId: actor.agencyId, siteId: actor.siteId, action: 'export.conversations', actor: auditActor(actor), data: { filter }, meta: auditMeta(actor) })
     let cursor: ExportCursor | null = null
     while (!signal?.aborted) {
       const from: ExportCursor | null = cursor

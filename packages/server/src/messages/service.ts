@@ -3,10 +3,10 @@
 import crypto from 'node:crypto'
 import type { AgentSendMessage, Message, MessagePage, ReceiptState } from '@live-chat/protocol'
 import { Prisma } from '../generated/prisma/client.js'
-import type { Actor, Context } from '../shared/context.js'
+import type { Actor, AgentActor, Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
-import { AppError, invalidState, notFound } from '../shared/errors.js'
-import { toMessage } from '../shared/map.js'
+import { AppError, forbidden, invalidState, notFound } from '../shared/errors.js'
+import { agentName, agentWithUser, toMessage } from '../shared/map.js'
 import { reopenMessage } from '../conversations/service.js'
 import type { Routing } from '../conversations/routing.js'
 import { loadViews } from '../conversations/views.js'
@@ -112,6 +112,29 @@ export class MessageService {
       await this.routing.drain(actor.siteId)
     }
     return { message, created: r.created }
+  }
+
+  /**
+   * An agent's message over REST. An API key is no agent: `agentId` names the site's agent it is
+   * sent as, and the message is then stored and announced exactly as that agent's. With an
+   * agent's token, `agentId` may only be their own.
+   */
+  async sendAs(actor: AgentActor, agentId: string | undefined, input: AgentSendMessage): Promise<SendResult> {
+    return this.send(await this.author(actor, agentId, input), input)
+  }
+
+  private async author(actor: AgentActor, agentId: string | undefined, input: AgentSendMessage): Promise<AgentActor> {
+    if (!actor.key) {
+      if (agentId !== undefined && agentId.toLowerCase() !== actor.agentId) throw forbidden('an agent sends messages as themselves: leave agentId out')
+      return actor
+    }
+    const refuse = (path: string, message: string) => new AppError('invalid_payload', `invalid body: ${path}: ${message}`, [{ path, message }])
+    if (agentId === undefined) throw refuse('agentId', 'required with an API key: the agent the message is sent as')
+    // Uploading takes an agent's token, so a key has no files of its own to attach.
+    if (input.attachments?.length) throw refuse('attachments', 'an API key sends text only')
+    const agent = await this.ctx.db.inSite(actor.siteId, (tx) => tx.agent.findUnique({ where: { id: agentId.toLowerCase() }, ...agentWithUser }))
+    if (!agent || agent.removedAt) throw notFound('agent')
+    return { ...actor, agentId: agent.id, userId: agent.userId, name: agentName(agent) }
   }
 
   /**

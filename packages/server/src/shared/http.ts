@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type { z } from 'zod'
 import { bearer } from './auth.js'
 import type { RequestMeta } from '../accounts/sessions.js'
+import type { RequestRoute } from '../api-keys/scopes.js'
 import type { AgentActor, VisitorActor } from './context.js'
 import { AppError, fromUnknown, invalidPayload } from './errors.js'
 import type { Logger } from './logger.js'
@@ -29,11 +30,17 @@ export function requireVisitor(authenticate: (token: unknown, origin: string | u
   }
 }
 
-export function requireAgent(authenticate: (token: unknown, siteId: unknown, meta: RequestMeta) => Promise<AgentActor>): RequestHandler {
+/** Site routes: an agent's access token, or an API key (whose scopes are checked against the route). */
+export function requireAgent(authenticate: (token: unknown, siteId: unknown, meta: RequestMeta, route: RequestRoute) => Promise<AgentActor>): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    ;(res.locals as Locals).agent = await authenticate(bearer(req.headers.authorization), req.params['siteId'], requestMeta(req))
+    ;(res.locals as Locals).agent = await authenticate(bearer(req.headers.authorization), req.params['siteId'], requestMeta(req), requestRoute(req))
     next()
   }
+}
+
+/** The method and full path of a request (for an API key's scopes, see api-keys/scopes.ts). */
+export function requestRoute(req: Request): RequestRoute {
+  return { method: req.method, path: req.baseUrl + req.path }
 }
 
 /** Where a request came from: its address (behind TRUST_PROXY, the client's) and user agent. */

@@ -7,7 +7,7 @@ import crypto from 'node:crypto'
 import type { z } from 'zod'
 import type { Prisma } from '../generated/prisma/client.js'
 import { enterSite, grantSiteToAgencyAdmins } from '../agency/memberships.js'
-import { requireAgencyAdmin, requireScope } from '../agency/service.js'
+import { requireAgencyAdmin } from '../agency/service.js'
 import { auditActor, auditMeta, type AuditService } from '../audit/service.js'
 import type { Tx } from '../shared/db/index.js'
 import { newIdentitySecret } from '../shared/auth.js'
@@ -87,7 +87,6 @@ export class SiteService {
 
   async updateSettings(actor: AgentActor, input: UpdateSiteSettings): Promise<SiteSettings> {
     requireAdmin(actor)
-    requireScope(actor, 'sites:write')
     let site = await this.require(actor.siteId)
     const before = site
     const online = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
@@ -144,7 +143,6 @@ export class SiteService {
   /** The site's identity secret (site admins only); every look is recorded. */
   async identitySecret(actor: AgentActor): Promise<IdentitySecret> {
     requireAdmin(actor)
-    requireScope(actor, 'sites:write')
     return this.ctx.db.inAgency(actor.agencyId, async (tx) => {
       const site = await tx.site.findUniqueOrThrow({ where: { id: actor.siteId } })
       await this.record(tx, actor, 'site.identity_secret_viewed', site)
@@ -158,7 +156,6 @@ export class SiteService {
    */
   async rotateIdentitySecret(actor: AgentActor, input: z.output<typeof RotateIdentitySecret>): Promise<IdentitySecret> {
     requireAdmin(actor)
-    requireScope(actor, 'sites:write')
     const now = new Date()
     const until = input.graceHours > 0 ? new Date(now.getTime() + input.graceHours * 3_600_000) : null
     return this.ctx.db.inAgency(actor.agencyId, async (tx) => {
@@ -181,7 +178,6 @@ export class SiteService {
 
   /** An owner or admin sees every site of the agency; a member, the sites they belong to. */
   async listForAgency(actor: AgencyActor): Promise<AgencySite[]> {
-    requireScope(actor, 'sites:read')
     const all = actor.role === 'owner' || actor.role === 'admin'
     return this.ctx.db.inAgency(actor.agencyId, async (tx) => {
       const sites = await tx.site.findMany({
@@ -195,7 +191,6 @@ export class SiteService {
   /** A new site of the agency (owners and admins): its owners and admins become its admins. */
   async createForAgency(actor: AgencyActor, input: z.output<typeof CreateSite>): Promise<AgencySite> {
     requireAgencyAdmin(actor)
-    requireScope(actor, 'sites:write')
     const allowedOrigins = [...new Set(input.domains)]
     return this.ctx.db.inAgency(actor.agencyId, async (tx) => {
       const site = await this.create({ agencyId: actor.agencyId, name: input.name, allowedOrigins }, tx)
@@ -214,7 +209,6 @@ export class SiteService {
    */
   async deleteSite(actor: AgencyActor, siteId: string, input: DeleteSite): Promise<void> {
     requireAgencyAdmin(actor)
-    requireScope(actor, 'sites:write')
     await this.ctx.db.scoped({ agencyId: actor.agencyId, siteId }, async (tx) => {
       const rows = await tx.$queryRaw<{ id: string; name: string }[]>`SELECT id, name FROM sites WHERE id = ${siteId}::uuid AND agency_id = ${actor.agencyId}::uuid FOR UPDATE`
       const site = rows[0]

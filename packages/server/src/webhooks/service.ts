@@ -3,6 +3,7 @@
 import crypto from 'node:crypto'
 import type { ConversationSummary, CreateWebhook, Message, UpdateWebhook, Webhook, WebhookDelivery, WebhookEvent } from '@live-chat/protocol'
 import type { Prisma } from '../generated/prisma/client.js'
+import { auditActor, auditMeta, AuditService } from '../audit/service.js'
 import type { AgentActor } from '../shared/context.js'
 import type { Database, Tx } from '../shared/db/index.js'
 import { notFound } from '../shared/errors.js'
@@ -17,11 +18,15 @@ const LOG_SIZE = 50
 export class WebhookService {
   /** Called after something was queued (the worker looks at once instead of at its next poll). */
   onQueued: () => void = () => undefined
+  /** Webhook changes go to the agency's audit log, in the change's own transaction. */
+  private readonly audit: AuditService
 
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.audit = new AuditService({ db })
+  }
 
   // ------------------------------------------------------------------ admin API
 
@@ -33,19 +38,21 @@ export class WebhookService {
 
   async create(actor: AgentActor, input: CreateWebhook): Promise<Webhook> {
     requireAdmin(actor)
-    const row = await this.db.inSite(actor.siteId, (tx) =>
-      tx.webhook.create({
+    const row = await this.inSiteAndAgency(actor, async (tx) => {
+      const row = await tx.webhook.create({
         data: { siteId: actor.siteId, url: input.url, events: [...new Set(input.events)], active: input.active ?? true, secret: newSecret() },
-      }),
-    )
+      })
+      await this.record(tx, actor, 'webhook.created', row, { events: row.events, active: row.active })
+      return row
+    })
     return toWebhook(row)
   }
 
   async update(actor: AgentActor, id: string, input: UpdateWebhook): Promise<Webhook> {
     requireAdmin(actor)
-    const row = await this.db.inSite(actor.siteId, async (tx) => {
-      await this.require(tx, id)
-      return tx.webhook.update({
+    const row = await this.inSiteAndAgency(actor, async (tx) => {
+      const before = await this.require(tx, id)
+      const row = await tx.webhook.update({
         where: { id },
         data: {
           ...(input.url !== undefined ? { url: input.url } : {}),
@@ -53,6 +60,12 @@ export class WebhookService {
           ...(input.active !== undefined ? { active: input.active } : {}),
         },
       })
+      await this.record(tx, actor, 'webhook.updated', row, {
+        ...(input.url !== undefined ? { urlChanged: row.url !== before.url, previousHost: hostOf(before.url) } : {}),
+        ...(input.events !== undefined ? { events: row.events } : {}),
+        ...(input.active !== undefined ? { active: row.active } : {}),
+      })
+      return row
     })
     return toWebhook(row)
   }
@@ -60,9 +73,28 @@ export class WebhookService {
   /** Deletes the webhook with its delivery log and anything still queued for it. */
   async remove(actor: AgentActor, id: string): Promise<void> {
     requireAdmin(actor)
-    await this.db.inSite(actor.siteId, async (tx) => {
-      await this.require(tx, id)
+    await this.inSiteAndAgency(actor, async (tx) => {
+      const row = await this.require(tx, id)
       await tx.webhook.delete({ where: { id } })
+      await this.record(tx, actor, 'webhook.deleted', row, {})
+    })
+  }
+
+  /** A site transaction in which the agency's audit log can be appended to. */
+  private inSiteAndAgency<T>(actor: AgentActor, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, fn)
+  }
+
+  /** The change in the audit log: the URL's host only (a webhook URL often carries a secret in its path or query). */
+  private record(tx: Tx, actor: AgentActor, action: 'webhook.created' | 'webhook.updated' | 'webhook.deleted', hook: WebhookRow, data: Record<string, unknown>): Promise<void> {
+    return this.audit.recordIn(tx, {
+      agencyId: actor.agencyId,
+      siteId: actor.siteId,
+      action,
+      actor: auditActor(actor),
+      target: { type: 'webhook', id: hook.id, label: hostOf(hook.url) },
+      data: { host: hostOf(hook.url), ...data },
+      meta: auditMeta(actor),
     })
   }
 
@@ -180,5 +212,14 @@ export function toDelivery(r: DeliveryRow): WebhookDelivery {
     lastError: r.lastError,
     createdAt: r.createdAt.toISOString(),
     deliveredAt: r.deliveredAt?.toISOString() ?? null,
+  }
+}
+
+/** `https://hooks.example:8443`, without the path, query or credentials of the URL. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return '(invalid URL)'
   }
 }

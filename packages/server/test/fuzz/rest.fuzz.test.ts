@@ -27,7 +27,8 @@ beforeAll(async () => {
 afterAll(() => w?.s.close())
 
 type Method = 'get' | 'post' | 'patch' | 'delete'
-type Auth = 'agent' | 'visitor' | 'none'
+/** `owner`: the agency's owner (agency routes); `key`: an agency-wide API key with every scope. */
+type Auth = 'agent' | 'visitor' | 'owner' | 'key' | 'none'
 
 interface Route {
   method: Method
@@ -119,6 +120,24 @@ const ROUTES: Route[] = [
   },
   { method: 'get', path: '/api/sites/:siteId/webhooks/:id/deliveries', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }) },
   { method: 'post', path: '/api/sites/:siteId/webhooks/:id/test', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }) },
+  // API keys acting on a site (the message names the agent it is sent as)
+  { method: 'get', path: '/api/sites/:siteId/conversations', auth: 'key', params: site, query: { status: 'pending,active', agentId: '00000000-0000-4000-8000-000000000000', limit: '10' } },
+  {
+    method: 'post', path: '/api/sites/:siteId/conversations/:id/messages', auth: 'key', params: conv,
+    body: () => ({ clientId: cid(), text: 'from the platform', private: true, agentId: w.agent.id }), fields: ['clientId', 'text', 'attachments', 'private', 'agentId'],
+  },
+  // the agency: API keys and the audit log
+  { method: 'get', path: '/api/agency/api-keys', auth: 'owner' },
+  {
+    method: 'post', path: '/api/agency/api-keys', auth: 'owner',
+    body: () => ({ name: 'Fuzz key', siteId: w.site.id, scopes: ['conversations:read', 'messages:write'], expiresAt: '2099-01-01T00:00:00Z' }),
+    fields: ['name', 'siteId', 'scopes', 'expiresAt'],
+  },
+  {
+    method: 'get', path: '/api/agency/audit', auth: 'key',
+    query: { action: 'api_key.', actorId: '00000000-0000-4000-8000-000000000000', siteId: '00000000-0000-4000-8000-000000000000', from: '2026-01-01T00:00:00Z', to: '2099-01-01T00:00:00Z', limit: '10' },
+  },
+  { method: 'get', path: '/api/agency/audit.csv', auth: 'owner', query: { action: 'auth.login', from: '2026-01-01T00:00:00Z', to: '2099-01-01T00:00:00+01:00' } },
   // Deleting works once; later runs get 404s, which is fine: they still must be well-formed.
   { method: 'delete', path: '/api/sites/:siteId/canned-responses/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.canned }) },
   { method: 'delete', path: '/api/sites/:siteId/webhooks/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }) },
@@ -152,6 +171,7 @@ const ROUTES: Route[] = [
   { method: 'post', path: '/api/auth/two-factor/disable', auth: 'agent', body: () => ({ password: 'not the password' }), fields: ['password'] },
   { method: 'post', path: '/api/auth/two-factor/recovery-codes', auth: 'agent', body: () => ({ password: 'not the password' }), fields: ['password'] },
   { method: 'delete', path: '/api/agency/invitations/:id', auth: 'agent', params: () => ({ id: invitation }) },
+  { method: 'delete', path: '/api/agency/api-keys/:id', auth: 'owner', params: () => ({ id: w.spareKey }) },
   // files (outside /api)
   { method: 'get', path: '/uploads/:id/:name', auth: 'none', params: () => ({ id: w.upload, name: 'note.txt' }) },
 ]
@@ -235,13 +255,17 @@ const rawBody = fc.oneof(
   fc.json(),
 )
 
+const tokenOf = (auth: Exclude<Auth, 'none'>): string => ({ agent: w.admin.token, visitor: w.visitor.token, owner: w.owner.token, key: w.key.secret })[auth]
+/** Someone else's credentials for the route: the wrong kind of token. */
+const OTHER: Record<Exclude<Auth, 'none'>, Exclude<Auth, 'none'>> = { agent: 'visitor', visitor: 'agent', owner: 'key', key: 'agent' }
+
 /** `route`'s valid request. */
 function validRequest(route: Route): Req {
   return {
     route,
     params: route.params?.() ?? {},
     query: Object.entries(route.query ?? {}).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'),
-    auth: route.auth === 'none' ? null : `Bearer ${route.auth === 'agent' ? w.admin.token : w.visitor.token}`,
+    auth: route.auth === 'none' ? null : `Bearer ${tokenOf(route.auth)}`,
     ...(route.body ? { body: route.body() } : {}),
   }
 }
@@ -263,7 +287,7 @@ function broken(route: Route): fc.Arbitrary<Req> {
   const base = (): Req => validRequest(route)
   const ways: fc.Arbitrary<Req>[] = [
     queryOf(route).map((query) => ({ ...base(), query })),
-    fc.tuple(authHeader, fc.boolean()).map(([auth, other]) => ({ ...base(), auth: other && route.auth !== 'none' ? `Bearer ${route.auth === 'agent' ? w.visitor.token : w.admin.token}` : auth })),
+    fc.tuple(authHeader, fc.boolean()).map(([auth, other]) => ({ ...base(), auth: other && route.auth !== 'none' ? `Bearer ${tokenOf(OTHER[route.auth])}` : auth })),
   ]
   const names = (route.path.match(/:\w+/g) ?? []).map((p) => p.slice(1))
   if (names.length) ways.push(fc.tuple(fc.constantFrom(...names), segment).map(([name, value]) => {
@@ -330,7 +354,7 @@ describe('REST routes with fuzzed requests', () => {
       (route.path.endsWith('/agents') && route.method === 'post') ||
       // These check a password (argon2, deliberately slow).
       ['/api/auth/password', '/api/auth/two-factor/disable', '/api/auth/two-factor/recovery-codes', '/api/setup', '/api/invitations/accept', '/api/auth/password/reset'].includes(route.path)
-    it(`${route.method.toUpperCase()} ${route.path}: never 5xx, refusals are { error: { code, message } } and write nothing`, async () => {
+    it(`${route.method.toUpperCase()} ${route.path}${route.auth === 'key' ? ' (API key)' : ''}: never 5xx, refusals are { error: { code, message } } and write nothing`, async () => {
       await fc.assert(fc.asyncProperty(broken(route), check), { ...(slow ? { numRuns: 12 } : {}), examples: regressions(route) })
     })
   }

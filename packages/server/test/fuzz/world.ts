@@ -9,6 +9,7 @@ import request from 'supertest'
 import { expect } from 'vitest'
 import { ERROR_CODES, type ErrorCode } from '@live-chat/protocol'
 import { startServer, type AgentFixture, type SiteFixture, type TestServer } from '../helpers.js'
+import { agencyUser, ALL_SCOPES, apiKey, type AgencyUser } from '../api-keys/fixtures.js'
 import { preview } from './arbitraries.js'
 
 export interface World {
@@ -17,6 +18,11 @@ export interface World {
   /** Capacity 0 everywhere: routing never assigns, so nothing but the fuzzer writes. */
   admin: AgentFixture
   agent: AgentFixture
+  /** The agency's owner (agency routes). */
+  owner: AgencyUser
+  /** An agency-wide API key with every scope, and another one for the revoke route. */
+  key: { id: string; secret: string }
+  spareKey: string
   visitor: { id: string; token: string }
   conv: string
   canned: string
@@ -62,6 +68,9 @@ export async function makeWorld(): Promise<World> {
     site,
     admin,
     agent,
+    owner: await agencyUser(s, site.agencyId, 'owner'),
+    key: await apiKey(s, site.agencyId, { scopes: ALL_SCOPES }),
+    spareKey: (await apiKey(s, site.agencyId, { scopes: ['sites:read'] })).id,
     visitor,
     conv: conversation.conversation.id,
     canned: canned.id,
@@ -89,7 +98,8 @@ export async function counts(w: World): Promise<Record<string, number>> {
         (SELECT count(*) FROM mod_chat_uploads WHERE site_id = ${w.site.id}::uuid) AS uploads,
         (SELECT count(*) FROM mod_chat_uploads WHERE site_id = ${w.site.id}::uuid AND message_id IS NOT NULL) AS attached`,
   )
-  return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]))
+  const keys = await w.s.db.inAgency(w.site.agencyId, (tx) => tx.apiKey.count({ where: { revokedAt: null } }))
+  return { ...Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)])), keys }
 }
 
 const CLIENT_ERRORS = new Set(Object.entries(ERROR_CODES).filter(([, status]) => status < 500).map(([code]) => code))
