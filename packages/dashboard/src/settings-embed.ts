@@ -1,12 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit'
+import { embedSnippet } from '@live-chat/protocol'
 import { base } from './styles.js'
 import { define } from './define.js'
 import { copyText } from './clipboard.js'
-
-/** The HTML that puts the widget of `siteId` on a page, loaded from `server`. */
-export function embedSnippet(server: string, siteId: string): string {
-  return `<script src="${server.replace(/\/$/, '')}/live-chat.js" async></script>\n<live-chat site-id="${siteId}"></live-chat>`
-}
 
 /**
  * How to put the widget on a website: the script snippet (with a Copy button), the npm

@@ -25,6 +25,14 @@ export default async function setup(project: TestProject) {
  * Also used by the widget's browser tests (test/browser/server-plugin.mjs).
  */
 export async function createTestDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const made = await emptyDatabase(prefix)
+  const db = await openDatabase({ url: made.url })
+  await db.close()
+  return made
+}
+
+/** Creates an empty database `<prefix>_<random hex>` (no tables: a server migrates it when it starts); `drop()` removes it. */
+export async function emptyDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
   const name = `${prefix}_${crypto.randomBytes(4).toString('hex')}`
   const url = new URL(admin)
@@ -33,8 +41,6 @@ export async function createTestDatabase(prefix: string): Promise<{ url: string;
   await client.connect()
   await client.query(`CREATE DATABASE ${name}`)
   await client.end()
-  const db = await openDatabase({ url: url.toString() })
-  await db.close()
   return {
     url: url.toString(),
     async drop() {

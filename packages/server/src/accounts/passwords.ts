@@ -2,12 +2,12 @@
 // the same answer whether or not the email has an account), the reset itself (every session of
 // the user ends), and changing one's password (every other session ends).
 import crypto from 'node:crypto'
-import type { AuditService } from '../audit/service.js'
+import type { AuditService, AuditWho } from '../audit/service.js'
 import type { EmailService } from '../email/service.js'
 import { passwordResetMail } from '../email/render.js'
 import { hashPassword, verifyPassword } from '../shared/auth.js'
 import type { Context } from '../shared/context.js'
-import { AppError, invalidState } from '../shared/errors.js'
+import { AppError, invalidState, notFound } from '../shared/errors.js'
 import { makeLinkToken } from '../shared/secrets.js'
 import { checkLink, dashboardLink, parseLink } from './links.js'
 import type { RequestMeta, SessionService } from './sessions.js'
@@ -30,17 +30,31 @@ export class PasswordService {
    * after the caller has answered (so the answer neither says nor takes longer when it exists).
    */
   async forgot(email: string, meta: RequestMeta): Promise<void> {
+    const link = await this.resetLink(email, null, meta).catch((e: unknown) => {
+      if (e instanceof AppError && e.code === 'not_found') return null
+      throw e
+    })
+    if (!link) return
+    const mail = passwordResetMail({ link: link.link, minutes: RESET_TTL_MINUTES })
+    void this.emails.accountMail(link.email, mail, 'password reset')
+  }
+
+  /**
+   * A new reset link for the account of `email` (404 when it has none that may sign in): emailed by
+   * forgot(), printed by the operator's CLI. `by`: who asked (null: the user themselves).
+   */
+  async resetLink(email: string, by: AuditWho | null, meta: RequestMeta = {}): Promise<{ link: string; email: string; expiresAt: Date }> {
     const user = await this.ctx.db.prisma.user.findUnique({ where: { email: email.toLowerCase() }, select: { id: true, email: true, name: true, agencyId: true, deactivatedAt: true } })
-    if (!user || user.deactivatedAt) return
+    if (!user || user.deactivatedAt) throw notFound('account')
     const id = crypto.randomUUID()
     const { token, hash } = makeLinkToken(id)
+    const expiresAt = new Date(Date.now() + RESET_TTL_MINUTES * 60_000)
     await this.ctx.db.scoped({ userId: user.id, ...(user.agencyId ? { agencyId: user.agencyId } : {}) }, async (tx) => {
-      await tx.passwordReset.create({ data: { id, userId: user.id, tokenHash: hash, ip: meta.ip ?? null, expiresAt: new Date(Date.now() + RESET_TTL_MINUTES * 60_000) } })
+      await tx.passwordReset.create({ data: { id, userId: user.id, tokenHash: hash, ip: meta.ip ?? null, expiresAt } })
       if (user.agencyId)
-        await this.audit.recordIn(tx, { agencyId: user.agencyId, action: 'auth.password_reset_requested', actor: { type: 'user', id: user.id, label: user.name }, target: { type: 'user', id: user.id, label: user.email }, meta })
+        await this.audit.recordIn(tx, { agencyId: user.agencyId, action: 'auth.password_reset_requested', actor: by ?? { type: 'user', id: user.id, label: user.name }, target: { type: 'user', id: user.id, label: user.email }, meta })
     })
-    const mail = passwordResetMail({ link: dashboardLink(this.ctx.config.publicUrl, 'reset', token), minutes: RESET_TTL_MINUTES })
-    void this.emails.accountMail(user.email, mail, 'password reset')
+    return { link: dashboardLink(this.ctx.config.publicUrl, 'reset', token), email: user.email, expiresAt }
   }
 
   /** Sets the password of a reset link's account, spends its links and ends every session of it. */

@@ -109,12 +109,13 @@ export class MemberService {
 
   /**
    * Locks the agency's row for the rest of the transaction, then reads the actor's role as it is
-   * now (a key acts as what it was given) and the target, a member of the agency still active.
+   * now (a key, or the operator's CLI, acts as what it was given) and the target, a member of the
+   * agency still active.
    */
   private async lockAndLoad(tx: Tx, actor: AgencyActor, userId: string): Promise<{ me: AgencyRole; target: UserRow }> {
     await tx.$queryRaw`SELECT id FROM agencies WHERE id = ${actor.agencyId}::uuid FOR UPDATE`
     let me = actor.role
-    if (!actor.key) {
+    if (!actor.key && !actor.operator) {
       const fresh = await tx.user.findUnique({ where: { id: actor.userId }, select: { agencyRole: true, agencyId: true, deactivatedAt: true } })
       if (!fresh || fresh.agencyId !== actor.agencyId || fresh.deactivatedAt) throw forbidden('not a member of this agency')
       me = fresh.agencyRole as AgencyRole

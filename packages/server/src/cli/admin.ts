@@ -7,11 +7,24 @@ import crypto from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { Server } from 'socket.io'
 import { z } from 'zod'
-import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@live-chat/protocol'
+import {
+  AGENT_NAMESPACE,
+  API_KEY_SCOPES,
+  AgencyRoleSchema,
+  AgentRoleSchema,
+  CreateAgent,
+  CreateApiKey,
+  CreateInvitation,
+  CreateSite,
+  embedSnippet,
+  NewPassword,
+  VISITOR_NAMESPACE,
+} from '@live-chat/protocol'
+import { dashboardLink } from '../accounts/links.js'
 import { loadConfig, ConfigError, type Config } from '../config.js'
 import { createServices, type Services } from '../services.js'
 import { Tokens } from '../shared/auth.js'
-import type { Context } from '../shared/context.js'
+import { NO_AGENT, type AgentActor, type Context } from '../shared/context.js'
 import { openDatabase, type Database } from '../shared/db/index.js'
 import { AppError, fromUnknown } from '../shared/errors.js'
 import { createLogger } from '../shared/logger.js'
@@ -92,6 +105,139 @@ const COMMANDS: Record<string, Command<unknown>> = {
       return { json: { items }, text: table(['id', 'name', 'agency', 'domains'], items.map((s) => [s.id, s.name, s.agencyName, s.domains.join(' ') || '(any)'])) }
     },
   }),
+  'create-site': command({
+    summary: 'Creates a site in an agency (its owners and admins become its admins); prints the embed snippet.',
+    usage: 'create-site --agency <id> --name <name> [--domain <origin or host>]...',
+    options: { agency: { type: 'string' }, name: { type: 'string' }, domain: { type: 'string', multiple: true } },
+    input: (v) => ({ agencyId: check(UuidSchema, str(v, 'agency'), '--agency'), site: check(CreateSite, { name: str(v, 'name'), domains: list(v, 'domain') }, 'the site') }),
+    async run({ services, config }, { agencyId, site }) {
+      const made = await services.sites.createForAgency(await services.agency.operator(agencyId), site)
+      const snippet = embedSnippet(config.publicUrl, made.id)
+      return { json: { ...made, snippet }, text: `Created site ${made.name}\n  id       ${made.id}\n  domains  ${made.domains.join(' ') || '(any)'}\n\nEmbed snippet:\n${snippet}` }
+    },
+  }),
+  'create-user': command({
+    summary: 'Creates an account in an agency with a password (read from stdin with --password-stdin, else generated and printed).',
+    usage: 'create-user --agency <id> --email <email> --name <name> [--role owner|admin|member] [--site <siteId>[:admin|agent]]... [--password-stdin]',
+    options: { agency: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, site: { type: 'string', multiple: true }, 'password-stdin': { type: 'boolean' } },
+    input: (v) => {
+      const role = check(AgencyRoleSchema, str(v, 'role', false) || 'member', '--role')
+      const sites = list(v, 'site').map((s) => {
+        const [siteId, siteRole = 'agent'] = s.split(':')
+        return { siteId: check(UuidSchema, siteId, '--site'), role: check(AgentRoleSchema, siteRole, '--site role') }
+      })
+      return {
+        agencyId: check(UuidSchema, str(v, 'agency'), '--agency'),
+        invitation: check(CreateInvitation, { email: str(v, 'email'), role: role === 'owner' ? 'admin' : role, sites }, 'the user'),
+        owner: role === 'owner',
+        name: str(v, 'name'),
+        passwordFromStdin: v['password-stdin'] === true,
+      }
+    },
+    // The account is made as an invitation would make it (invited, then accepted with a password),
+    // so every rule and audit event is the HTTP API's; an owner is then promoted as owners are.
+    async run({ services }, input) {
+      const password = input.passwordFromStdin ? await readPassword() : crypto.randomBytes(12).toString('base64url')
+      check(NewPassword, password, 'the password')
+      const operator = await services.agency.operator(input.agencyId)
+      const sent = await services.invitations.create(operator, input.invitation)
+      if (sent.added || !sent.link) throw new AppError('conflict', 'this email already has an account in this agency')
+      const token = sent.link.split('#invite/')[1]!
+      const session = await services.invitations.accept({ token, name: input.name, password }, {})
+      await services.sessions.end(session.user.id, session.sessionId, 'logout')
+      if (input.owner) await services.members.updateRole(operator, session.user.id, { role: 'owner' })
+      const user = { id: session.user.id, email: session.user.email, name: session.user.name, role: input.owner ? 'owner' : input.invitation.role, sites: session.sites.map((s) => ({ siteId: s.siteId, role: s.role })) }
+      const shown = input.passwordFromStdin ? {} : { password }
+      return {
+        json: { ...user, ...shown },
+        text: [`Created ${user.email} (${user.role})`, `  id        ${user.id}`, ...(input.passwordFromStdin ? [] : [`  password  ${password}  (shown once: pass it on safely)`])].join('\n'),
+      }
+    },
+  }),
+  'add-member': command({
+    summary: "Adds an account of the site's agency to a site (or creates one with --name and a password).",
+    usage: 'add-member --site <id> --email <email> [--role agent|admin] [--name <name> [--password-stdin]]',
+    options: { site: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    input: (v) => ({
+      siteId: check(UuidSchema, str(v, 'site'), '--site'),
+      email: str(v, 'email'),
+      role: check(AgentRoleSchema, str(v, 'role', false) || 'agent', '--role'),
+      name: str(v, 'name', false),
+      passwordFromStdin: v['password-stdin'] === true,
+    }),
+    async run({ services, db }, input) {
+      const exists = await db.prisma.user.findUnique({ where: { email: input.email.toLowerCase() }, select: { id: true } })
+      let password: string | undefined
+      if (!exists) {
+        if (!input.name) throw new UsageError('--name is required for an email without an account')
+        password = input.passwordFromStdin ? await readPassword() : crypto.randomBytes(12).toString('base64url')
+      }
+      const body = check(CreateAgent, { email: input.email, name: input.name || input.email, role: input.role, ...(password ? { password } : {}) }, 'the member')
+      const agent = await services.agents.create(await siteOperator(services, input.siteId), body)
+      const shown = password && !input.passwordFromStdin ? { password } : {}
+      return {
+        json: { ...agent, ...shown },
+        text: [`Added ${agent.email} to the site as ${agent.role}`, `  agent id  ${agent.id}`, ...(shown.password ? [`  password  ${shown.password}  (new account; shown once)`] : [])].join('\n'),
+      }
+    },
+  }),
+  'reset-password': command({
+    summary: 'Prints a one-time password reset link for an account (30 minutes), or sets a password read from stdin.',
+    usage: 'reset-password --email <email> [--password-stdin]',
+    options: { email: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    input: (v) => ({ email: check(z.email(), str(v, 'email'), '--email'), passwordFromStdin: v['password-stdin'] === true }),
+    // Either way it is the reset flow of the API: every session of the account ends when the password is set.
+    async run({ services }, input) {
+      const { link, email, expiresAt } = await services.passwords.resetLink(input.email, OPERATOR)
+      if (!input.passwordFromStdin) return { json: { email, link, expiresAt: expiresAt.toISOString() }, text: `Reset link for ${email} (until ${expiresAt.toISOString()}):\n${link}` }
+      const password = check(NewPassword, await readPassword(), 'the password')
+      await services.passwords.reset(link.split('#reset/')[1]!, password, {})
+      return { json: { email, reset: true }, text: `Set a new password for ${email}; every session of the account ended.` }
+    },
+  }),
+  'create-api-key': command({
+    summary: 'Creates an API key for an agency (or one of its sites) with scopes; prints the secret once.',
+    usage: `create-api-key --agency <id> --name <name> --scope <scope>... [--site <id>] [--expires <ISO date-time>]\n  scopes: ${API_KEY_SCOPES.join(', ')}`,
+    options: { agency: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string', multiple: true }, site: { type: 'string' }, expires: { type: 'string' } },
+    input: (v) => ({
+      agencyId: check(UuidSchema, str(v, 'agency'), '--agency'),
+      key: check(CreateApiKey, { name: str(v, 'name'), siteId: str(v, 'site', false) || null, scopes: list(v, 'scope').flatMap((s) => s.split(',')), ...(str(v, 'expires', false) ? { expiresAt: str(v, 'expires') } : {}) }, 'the key'),
+    }),
+    async run({ services }, { agencyId, key }) {
+      const made = await services.apiKeys.create(await services.agency.operator(agencyId), key)
+      return { json: made, text: `Created API key ${made.key.name} (${made.key.scopes.join(', ')})\n  id      ${made.key.id}\n  secret  ${made.secret}\n(shown once: store it now)` }
+    },
+  }),
+  'setup-link': command({
+    summary: 'Prints a new one-time setup link while the server has no account (as the server does at start).',
+    usage: 'setup-link',
+    options: {},
+    async run({ services, config }) {
+      const token = await services.setup.issue()
+      if (!token) throw new AppError('invalid_state', 'this server is set up already (accounts exist): sign in, or use reset-password')
+      const link = dashboardLink(config.publicUrl, 'setup', token)
+      return { json: { link }, text: link }
+    },
+  }),
+}
+
+const list = (v: Values, name: string): string[] => {
+  const value = v[name]
+  return Array.isArray(value) ? value.map((x) => x.trim()).filter(Boolean) : typeof value === 'string' ? [value] : []
+}
+
+/** The operator acting as an admin of a site (recorded as the operator). */
+async function siteOperator(services: Services, siteId: string): Promise<AgentActor> {
+  const site = await services.sites.find(siteId)
+  if (!site) throw new AppError('not_found', 'site not found')
+  return { kind: 'agent', siteId: site.id, agencyId: site.agencyId, agentId: NO_AGENT, userId: NO_AGENT, role: 'admin', name: OPERATOR.label, operator: true }
+}
+
+/** A password from stdin (its first line), never from the command line (shell history, ps). */
+async function readPassword(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const c of process.stdin) chunks.push(c as Buffer)
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? ''
 }
 
 const UuidSchema = z.uuid({ message: 'must be a UUID' })
@@ -134,7 +280,8 @@ async function open(config: Config): Promise<Cli> {
     nodeId: crypto.randomUUID(),
     limits: new RateLimits({ ...config.rateLimits, sessions: null, messages: null, uploads: null, events: null, login: null, loginIp: null }),
   }
-  return { services: createServices(ctx, { smtpUrl: config.smtpUrl, from: config.mailFrom }), db, config }
+  // No email from here: links the API would email (invitations, resets) are printed instead.
+  return { services: createServices(ctx, {}), db, config }
 }
 
 export interface CliIo {

@@ -32,6 +32,8 @@ export interface AgentActor {
   key?: { id: string; name: string; scopes: readonly string[]; siteId: string | null }
   /** When the access token it came with expires (unix ms): an agent's socket ends then (see auth:renew). */
   tokenExpiresAt?: number
+  /** The operator's CLI acting as an admin of the site (recorded as the operator). */
+  operator?: true
   /** Where the request came from, for the audit log. */
   ip?: string
   userAgent?: string
