@@ -11,6 +11,7 @@ import { AdminView } from './admin-view.js'
 /** What each audit action reads as (the type makes sure none is missing). */
 export const ACTIONS: Record<AuditAction, string> = {
   'setup.completed': 'Set up the workspace',
+  'agency.created': 'Created the agency',
   'auth.login': 'Signed in',
   'auth.login_failed': 'Sign-in failed',
   'auth.logout': 'Signed out',
