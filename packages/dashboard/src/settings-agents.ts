@@ -247,7 +247,7 @@ export class LcdSettingsAgents extends LitElement {
           ? html`<td>
               ${a.id === this.me?.id
                 ? nothing
-                : html`<button class="danger" data-remove=${a.id} aria-label="Remove ${a.name} from this site" ?disabled=${busy} @click=${() => void this.#remove(a)}>Remove from site</button>`}
+                : html`<button class="danger" data-remove=${a.id} aria-label="Remove from site: ${a.name}" ?disabled=${busy} @click=${() => void this.#remove(a)}>Remove from site</button>`}
             </td>`
           : nothing}
       </tr>
