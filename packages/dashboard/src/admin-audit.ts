@@ -62,8 +62,6 @@ export const GROUPS: Record<Group, string> = {
   setup: 'Setup',
 }
 
-const PAGE = 50
-
 /** The start of local day `day` (YYYY-MM-DD) as an ISO time; `next` moves a day on (an inclusive end). */
 function dayStart(day: string, next = false): string {
   const d = new Date(`${day}T00:00:00`)
@@ -73,7 +71,7 @@ function dayStart(day: string, next = false): string {
 
 /**
  * The audit log (agency owners and admins): who did what, when, to what, from which IP; filters by
- * action group, person or API key, site and dates; pages of 50, newest first; the filtered log as
+ * action group, person or API key, site and dates; pages of `page-size`, newest first; the filtered log as
  * a CSV file.
  */
 export class LcdAdminAudit extends AdminView {
@@ -99,6 +97,7 @@ export class LcdAdminAudit extends AdminView {
     `,
   ]
   static override properties = {
+    pageSize: { type: Number, attribute: 'page-size' },
     _events: { state: true },
     _next: { state: true },
     _page: { state: true },
@@ -110,6 +109,9 @@ export class LcdAdminAudit extends AdminView {
     _sites: { state: true },
     _exporting: { state: true },
   }
+
+  /** Events per page (1..100). */
+  pageSize = 50
 
   /** @internal */ _events: AuditEvent[] = []
   /** @internal The next page's cursor (null: this is the last). */ _next: string | null = null
@@ -223,10 +225,19 @@ export class LcdAdminAudit extends AdminView {
   #pager() {
     if (this._page === 0 && !this._next) return nothing
     return html`<nav class="pager" aria-label="Audit log pages">
-      <button type="button" class="newer" ?disabled=${this._page === 0 || this._loading} @click=${() => void this.#go(this._page - 1)}>← Newer</button>
+      <button type="button" class="newer" ?disabled=${this._page === 0} @click=${() => void this.#turn(-1)}>← Newer</button>
       <span>Page ${this._page + 1}</span>
-      <button type="button" class="older" ?disabled=${!this._next || this._loading} @click=${() => void this.#go(this._page + 1)}>Older →</button>
+      <button type="button" class="older" ?disabled=${!this._next} @click=${() => void this.#turn(1)}>Older →</button>
     </nav>`
+  }
+
+  /** One page older (1) or newer (-1); at the last page that way, the focus moves to the other button. */
+  async #turn(by: 1 | -1): Promise<void> {
+    if (this._loading) return
+    await this.#go(this._page + by)
+    await this.updateComplete
+    const [used, other] = by === 1 ? ['older', 'newer'] : ['newer', 'older']
+    if (this.renderRoot.querySelector<HTMLButtonElement>(`button.${used}`)?.disabled) this.renderRoot.querySelector<HTMLElement>(`button.${other}`)?.focus()
   }
 
   /** Shows page `page` of the current filters (0: the newest). */
@@ -237,7 +248,7 @@ export class LcdAdminAudit extends AdminView {
     const cursor = this.#cursors[page]
     this._loading = true
     try {
-      const result = await client.auditLog({ ...this.#filter, ...(cursor ? { cursor } : {}), limit: PAGE })
+      const result = await client.auditLog({ ...this.#filter, ...(cursor ? { cursor } : {}), limit: this.pageSize })
       this._events = result.items
       this._next = result.nextCursor
       this._page = page
