@@ -25,6 +25,7 @@ export class LcdAdminTeam extends AdminView {
   static override styles = [base, formStyles, adminStyles]
   static override properties = {
     userId: { attribute: 'user-id' },
+    server: {},
     _agency: { state: true },
     _members: { state: true },
     _sites: { state: true },
@@ -40,6 +41,8 @@ export class LcdAdminTeam extends AdminView {
 
   /** The signed-in user (no “Remove” on their own row). */
   userId = ''
+  /** The chat server's URL (for invitation links). */
+  server = ''
 
   /** @internal */ _agency: Agency | null = null
   /** @internal */ _members: Member[] = []
@@ -85,7 +88,7 @@ export class LcdAdminTeam extends AdminView {
           </ul>
         </lcd-confirm-dialog>
       </section>
-      <lcd-invitations .client=${this.client} .sites=${this._sites.map((s) => ({ id: s.id, name: s.name }))} agency-admin @lcd-agents-change=${() => void this.load()}></lcd-invitations>`
+      <lcd-invitations .client=${this.client} .server=${this.server} .sites=${this._sites.map((s) => ({ id: s.id, name: s.name }))} agency-admin @lcd-agents-change=${() => void this.load()}></lcd-invitations>`
   }
 
   #agencyForm(a: Agency) {

@@ -77,7 +77,7 @@ export class LcdAdmin extends LitElement {
       </div>
       <div @lcd-admin-navigate=${this.#onNavigate}>
         ${panel('sites', html`<lcd-admin-sites .client=${this.client} .server=${this.server} .siteId=${decodeURIComponent(siteId)}></lcd-admin-sites>`)}
-        ${panel('team', html`<lcd-admin-team .client=${this.client} .userId=${this.userId}></lcd-admin-team>`)}
+        ${panel('team', html`<lcd-admin-team .client=${this.client} .userId=${this.userId} .server=${this.server}></lcd-admin-team>`)}
         ${panel('api-keys', html`<lcd-admin-api-keys .client=${this.client}></lcd-admin-api-keys>`)}
         ${panel('audit', html`<lcd-admin-audit .client=${this.client}></lcd-admin-audit>`)}
       </div>`

@@ -54,6 +54,7 @@ export class LcdInvitations extends AdminView {
     `,
   ]
   static override properties = {
+    server: {},
     sites: { attribute: false },
     agencyAdmin: { type: Boolean, attribute: 'agency-admin' },
     _items: { state: true },
@@ -70,6 +71,8 @@ export class LcdInvitations extends AdminView {
     _revoking: { state: true },
   }
 
+  /** The chat server's URL: links the server gives as paths are shown in full, to hand over. */
+  server = ''
   /** The sites the inviter may invite to. */
   sites: InviteSite[] = []
   /** The inviter is an agency owner or admin (may invite agency admins, to any site). */
@@ -189,6 +192,7 @@ export class LcdInvitations extends AdminView {
     const s = this._sent
     if (!s) return nothing
     const { result } = s
+    const link = result.link ? new URL(result.link, this.server || location.origin).href : ''
     return html`<div class="box ${result.link ? 'warn' : 'ok'}" role="status">
       ${result.added
         ? html`<strong>${s.email} already has an account in this agency: they were given access at once.</strong>`
@@ -197,9 +201,9 @@ export class LcdInvitations extends AdminView {
               ${s.resent ? html`<span>The earlier link no longer works.</span>` : nothing}`
           : html`<strong>The invitation was not emailed.</strong>
               <span>This server has no email set up (or sending failed). Give ${s.email} this link yourself, privately: it works once, until it expires.</span>`}
-      ${result.link
+      ${link
         ? html`<div class="copy">
-            <code class="secret link" aria-label="Invitation link for ${s.email}">${result.link}</code>
+            <code class="secret link" aria-label="Invitation link for ${s.email}">${link}</code>
             <button type="button" @click=${this.#copyLink}>Copy link</button>
             <span class="muted">${this._copied}</span>
           </div>`
@@ -318,9 +322,9 @@ export class LcdInvitations extends AdminView {
   }
 
   #copyLink = async (): Promise<void> => {
-    const link = this._sent?.result.link
-    if (!link) return
-    const ok = await copyText(link, this.renderRoot.querySelector<HTMLElement>('code.link'))
+    const shown = this.renderRoot.querySelector<HTMLElement>('code.link')
+    if (!shown) return
+    const ok = await copyText(shown.textContent ?? '', shown)
     this._copied = ok ? 'Copied' : 'Selected: press Ctrl+C (⌘C) to copy'
   }
 }

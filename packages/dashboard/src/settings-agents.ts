@@ -177,7 +177,7 @@ export class LcdSettingsAgents extends LitElement {
         </lcd-confirm-dialog>
       </section>
       ${this.admin ? this.#createForm() : nothing}
-      ${this.admin && this.me ? html`<lcd-invitations .client=${this.client} .sites=${[{ id: this.me.siteId, name: '' }]}></lcd-invitations>` : nothing}`
+      ${this.admin && this.me ? html`<lcd-invitations .client=${this.client} .server=${this.server} .sites=${[{ id: this.me.siteId, name: '' }]}></lcd-invitations>` : nothing}`
   }
 
   #row(a: AgentSummary) {
