@@ -222,7 +222,7 @@ export class LiveChatDashboard extends LitElement {
           ${this.#agencyAdmin ? link('admin', 'Admin') : nothing}
         </nav>
         <span class="spacer"></span>
-        <div class="team" aria-label="Team">
+        <div class="team" role="group" aria-label="Team">
           ${this._agents
             .filter((a) => a.id !== me.id)
             .map(
