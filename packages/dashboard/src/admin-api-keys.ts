@@ -45,6 +45,7 @@ export class LcdAdminApiKeys extends AdminView {
       }
       .scopes label.check input {
         margin-top: 3px;
+        flex: none;
       }
       .scope {
         display: grid;

@@ -200,7 +200,8 @@ export class LcdAdminAudit extends AdminView {
         </thead>
         <tbody>
           ${this._events.map((e) => {
-            const site = siteName(e.siteId)
+            // The site, unless the target is the site itself.
+            const site = e.target?.type === 'site' ? '' : siteName(e.siteId)
             return html`<tr data-event=${e.id}>
               <td class="nowrap">${fullTime(e.createdAt)}</td>
               <th scope="row">

@@ -27,6 +27,9 @@ export class LcdAdminSite extends LitElement {
       .back {
         color: var(--accent);
       }
+      #site-h {
+        font-size: 18px;
+      }
       lcd-settings-embed {
         max-width: none;
       }
@@ -107,7 +110,7 @@ export class LcdAdminSite extends LitElement {
       <h3 id="name-h">Name and domains</h3>
       <form novalidate @submit=${this.#save}>
         <fieldset class="all" ?disabled=${this._saving}>
-          <div class="row">
+          <div class="row top">
             <label style="flex: 1 1 220px">Name <input name="name" required autocomplete="off" .value=${s.name} aria-invalid=${name.invalid} aria-describedby=${name.describedby} />${e.text('name')}</label>
             <label style="flex: 2 1 280px"
               >Domains

@@ -115,7 +115,7 @@ export class LcdAdminSites extends AdminView {
       <h3 id="add-site-h">Add a site</h3>
       <form novalidate @submit=${this.#create}>
         <fieldset class="all" ?disabled=${this._creating}>
-          <div class="row">
+          <div class="row top">
             <label style="flex: 1 1 220px"
               >Name <input name="name" required autocomplete="off" placeholder="e.g. Acme shop" aria-invalid=${name.invalid} aria-describedby=${name.describedby} />${e.text('name')}</label
             >

@@ -5,13 +5,16 @@ import { tableStyles } from './settings-styles.js'
 export const adminStyles = [
   tableStyles,
   css`
+    /* One column that never grows past the screen: wide tables scroll sideways in their .scroll. */
     :host {
       display: grid;
+      grid-template-columns: minmax(0, 1fr);
       gap: 24px;
       align-content: start;
     }
     section {
       display: grid;
+      grid-template-columns: minmax(0, 1fr);
       gap: 10px;
       min-width: 0;
     }
@@ -60,11 +63,18 @@ export const adminStyles = [
     code {
       font: 13px ui-monospace, SFMono-Regular, Menlo, monospace;
     }
-    .actions {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 6px;
-      justify-content: flex-end;
+    td.actions {
+      text-align: right;
+      white-space: nowrap;
+    }
+    td.actions > * + * {
+      margin-left: 6px;
+    }
+    .row.top {
+      align-items: start;
+    }
+    .you {
+      margin-left: 0.3em;
     }
     .box {
       display: grid;

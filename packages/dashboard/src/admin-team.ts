@@ -132,7 +132,7 @@ export class LcdAdminTeam extends AdminView {
             const locked = this._busy.has(m.userId) || (!owner && m.role === 'owner')
             return html`<tr data-member=${m.userId}>
                 <th scope="row">
-                  <span class="who"><span>${m.name}${me ? html` <span class="muted">(you)</span>` : nothing}</span><span class="muted">${m.email}</span></span>
+                  <span class="who"><span>${m.name}${me ? html`<span class="muted you">(you)</span>` : nothing}</span><span class="muted">${m.email}</span></span>
                 </th>
                 <td>
                   <select

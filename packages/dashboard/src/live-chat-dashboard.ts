@@ -122,6 +122,24 @@ export class LiveChatDashboard extends LitElement {
         margin: auto;
         padding: 32px;
       }
+      @media (max-width: 700px) {
+        header {
+          flex-wrap: wrap;
+          gap: 8px;
+          padding: 8px;
+        }
+        nav {
+          order: 1;
+          width: 100%;
+          overflow-x: auto;
+        }
+        nav a {
+          white-space: nowrap;
+        }
+        .team {
+          display: none;
+        }
+      }
     `,
   ]
   static override properties = {

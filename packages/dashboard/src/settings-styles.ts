@@ -83,6 +83,8 @@ export const formStyles = css`
 export const tableStyles = css`
   .scroll {
     overflow-x: auto;
+    /* Holds its absolutely placed text (.sr-only headers): else they would widen the page. */
+    position: relative;
   }
   table {
     border-collapse: collapse;
