@@ -70,6 +70,7 @@ describe('<lcd-invitations>', () => {
     q<HTMLButtonElement>(el, `button[data-resend="${invitation.id}"]`)!.click()
     await waitFor(() => text(q(el, '.box code.link')) !== link && text(q(el, '.box')).includes('not emailed'), 8_000, 'the new link')
     const fresh = text(q(el, '.box code.link'))
+    await waitFor(() => focused() === q(el, '.box .copy button'), 3_000, 'the focus on Copy link')
     assert((await lookup(agency, link)) >= 400 && (await lookup(agency, fresh)) === 200, 'only the new link works')
 
     // Revoke, by keyboard: the dialog, Tab to Revoke, Enter.

@@ -293,11 +293,12 @@ export class LcdInvitations extends AdminView {
     this._problem = ''
     try {
       const result = await this.client.resendInvitation(i.id)
+      await this.load()
       this._sent = { email: i.email, result, resent: true }
       this._copied = ''
-      await this.load()
+      // The news (and the new link's Copy button) takes the focus.
       await this.updateComplete
-      this.renderRoot.querySelector<HTMLElement>('.box button, .box .link')?.focus()
+      this.renderRoot.querySelector<HTMLElement>('.box button')?.focus()
     } catch (error) {
       this._problem = `Could not resend the invitation to ${i.email}: ${LiveChatError.from(error).message}`
     } finally {
