@@ -37,6 +37,6 @@ export function focused(): Element | null {
 }
 
 /** The visible text of an element, with runs of white space as one space. */
-export function text(el: Node | null | undefined): string {
+export function text(el: Element | null | undefined): string {
   return (el?.textContent ?? '').replace(/\s+/g, ' ').trim()
 }

@@ -78,7 +78,7 @@ describe('<lcd-admin> sites', () => {
     const show = await find<HTMLButtonElement>(el, ...ONE, ...secretEl, 'button.show')
     assert(!q(el, ...ONE, ...secretEl, 'code[aria-label="Identity secret"]'), 'hidden until Show')
     const before = await client.identitySecret(siteId)
-    assert(!text(el.shadowRoot!.querySelector(S)?.shadowRoot ?? null).includes(before.secret), 'the secret is nowhere on the page before Show')
+    assert(!(el.shadowRoot!.querySelector(S)?.shadowRoot?.textContent ?? '').includes(before.secret), 'the secret is nowhere on the page before Show')
     show.click()
     const code = await find(el, ...ONE, ...secretEl, 'code[aria-label="Identity secret"]')
     assert(text(code) === before.secret, 'the secret is shown')

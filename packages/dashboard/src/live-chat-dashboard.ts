@@ -46,8 +46,9 @@ export class LiveChatDashboard extends LitElement {
       }
       header {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
-        gap: 16px;
+        gap: 8px 12px;
         padding: 8px 16px;
         background: var(--bg);
         border-bottom: 1px solid var(--line);
@@ -58,13 +59,15 @@ export class LiveChatDashboard extends LitElement {
       }
       nav {
         display: flex;
+        flex-wrap: wrap;
         gap: 4px;
       }
       nav a {
         color: var(--fg);
         text-decoration: none;
-        padding: 6px 10px;
+        padding: 6px 8px;
         border-radius: 6px;
+        white-space: nowrap;
       }
       nav a[aria-current='page'] {
         background: var(--accent-weak);
@@ -121,24 +124,6 @@ export class LiveChatDashboard extends LitElement {
       .center {
         margin: auto;
         padding: 32px;
-      }
-      @media (max-width: 700px) {
-        header {
-          flex-wrap: wrap;
-          gap: 8px;
-          padding: 8px;
-        }
-        nav {
-          order: 1;
-          width: 100%;
-          overflow-x: auto;
-        }
-        nav a {
-          white-space: nowrap;
-        }
-        .team {
-          display: none;
-        }
       }
     `,
   ]
