@@ -68,6 +68,10 @@ describe('<lcd-admin> sites', () => {
     // Back to the list, which has the new name.
     q<HTMLAnchorElement>(el, ...ONE, 'a.back')!.click()
     await waitFor(() => text(q(el, S, `tr[data-site="${created.id}"] th`)) === 'Acme store', 8_000, 'the renamed site in the list')
+    // The name opens the site, from the keyboard too.
+    q<HTMLAnchorElement>(el, S, `a[data-open="${created.id}"]`)!.focus()
+    await sendKeys({ press: 'Enter' })
+    await waitFor(() => text(q(el, ...ONE, '#site-h')) === 'Acme store', 8_000, 'the site by its name')
   })
 
   it('shows the identity secret only on request, copies it, and rotates it with the chosen grace period', async () => {

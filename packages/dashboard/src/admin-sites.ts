@@ -89,16 +89,14 @@ export class LcdAdminSites extends AdminView {
             <th scope="col">Site</th>
             <th scope="col">Domains</th>
             <th scope="col" class="num">Agents</th>
-            <th scope="col"><span class="sr-only">Actions</span></th>
           </tr>
         </thead>
         <tbody>
           ${this._sites.map(
             (s) => html`<tr data-site=${s.id}>
-              <th scope="row">${s.name}</th>
+              <th scope="row"><a href="#admin/sites/${encodeURIComponent(s.id)}" data-open=${s.id} @click=${(e: Event) => this.#open(e, s.id)}>${s.name}</a></th>
               <td>${s.domains.length ? html`<span class="tags">${s.domains.map((d) => html`<span class="tag">${d}</span>`)}</span>` : html`<span class="muted">Any website</span>`}</td>
               <td class="num">${s.agents}</td>
-              <td class="actions"><a href="#admin/sites/${encodeURIComponent(s.id)}" data-open=${s.id} aria-label="Open ${s.name}" @click=${(e: Event) => this.#open(e, s.id)}>Open</a></td>
             </tr>`,
           )}
         </tbody>

@@ -34,6 +34,10 @@ export const adminStyles = [
     tbody th {
       font-weight: 500;
     }
+    tbody th a {
+      color: var(--accent-ink);
+      font-weight: 600;
+    }
     td.num {
       text-align: right;
     }
