@@ -4,6 +4,7 @@ import { fill, find, focused, q, text } from '../../../test/browser/dom.js'
 import type { AgentClient } from '@live-chat/sdk'
 import type { LcdAdmin } from './admin.js'
 import './admin.js'
+import './settings.js'
 
 /** <lcd-admin> as the dashboard gives it to the agency's owner, at `#admin/<path>`. */
 async function mountAdmin(agency: TestAgency, path: string, client?: AgentClient): Promise<{ el: LcdAdmin; client: AgentClient }> {
@@ -139,5 +140,42 @@ describe('<lcd-admin> sites', () => {
       () => assert(false, 'the deleted site still answers'),
       (e: { code?: string }) => assert(e.code === 'not_found' || e.code === 'forbidden', `the deleted site is gone: ${e.code}`),
     )
+  })
+})
+
+describe('<lcd-settings> Embed: the identity secret for site admins', () => {
+  afterEach(() => cleanup())
+
+  async function mountSettings(agency: TestAgency, client: AgentClient, userId: string): Promise<HTMLElement> {
+    const agents = await client.agents()
+    const el = document.createElement('lcd-settings')
+    el.client = client
+    el.me = agents.find((a) => a.userId === userId)!
+    el.agents = agents
+    el.server = agency.url
+    el.tab = 'embed'
+    mount(el)
+    await el.updateComplete
+    return el
+  }
+
+  it('a site admin (not an agency admin) sees and copies it; an agent is told who can', async () => {
+    const agency = await createAgency({ sites: 1, members: 2 })
+    const [siteAdmin, agent] = agency.members as [TestAgency['members'][0], TestAgency['members'][0]]
+    const owner = await personClient(agency)
+    await owner.updateAgent(siteAdmin.agentId, { role: 'admin' })
+    const adminClient = await personClient(agency, siteAdmin)
+    const el = await mountSettings(agency, adminClient, siteAdmin.userId)
+    const show = await find<HTMLButtonElement>(el, 'lcd-settings-embed', 'lcd-identity-secret', 'button.show')
+    show.click()
+    const code = await find(el, 'lcd-settings-embed', 'lcd-identity-secret', 'code[aria-label="Identity secret"]')
+    assert(text(code) === (await owner.identitySecret()).secret, 'the site’s secret')
+    await axeCheck(el)
+    cleanup()
+
+    const agentEl = await mountSettings(agency, await personClient(agency, agent), agent.userId)
+    await find(agentEl, 'lcd-settings-embed', '#snippet')
+    assert(!q(agentEl, 'lcd-settings-embed', 'lcd-identity-secret'), 'no secret for an agent')
+    assert(text(q(agentEl, 'lcd-settings-embed', '#id-h + p + p')).includes('Site admins see the identity secret here'), 'told who can')
   })
 })
