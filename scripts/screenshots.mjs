@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run screenshots`: renders the widget on the hostile example page (examples/hostile.html),
 // then the agent dashboard (inbox, a conversation with the visitor panel, canned responses,
-// analytics, settings) with a few visitors chatting, in headless Chromium, and saves PNGs under
-// docs/screenshots/ for the README.
+// analytics, settings) with a few visitors chatting, then the agency's administration (sites,
+// team, API keys, audit log) at desktop and phone widths, in headless Chromium, and saves PNGs
+// under docs/screenshots/ for the README.
 // Uses the built server and widget (`npm run build` first; the npm script does it), an embedded
 // database in a temporary folder, the demo site, and the demo agent answering through the SDK.
 import crypto from 'node:crypto'
@@ -18,6 +19,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const out = path.join(root, 'docs/screenshots')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+
+/** `node scripts/screenshots.mjs admin` makes only the administration shots. */
+const only = process.argv[2]
 
 const shots = [
   { name: 'widget-desktop', viewport: { width: 1280, height: 800 } },
@@ -60,7 +64,7 @@ const stopReplying = agent.on('conversation:created', (c) => {
 const browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
 fs.mkdirSync(out, { recursive: true })
 try {
-  for (const shot of shots) {
+  for (const shot of only === 'admin' ? [] : shots) {
     await agent.updateSettings({ widget: { primaryColor: shot.colour ?? original } })
     const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: 1, isMobile: !!shot.isMobile, hasTouch: !!shot.hasTouch })
     const page = await context.newPage()
@@ -84,7 +88,8 @@ try {
   // The widget's chats are done: the inbox shots show a fresh set of visitors.
   stopReplying()
   for (const c of (await agent.listConversations({ status: ['pending', 'active'] })).items) await agent.resolve(c.id)
-  await dashboardShots(browser)
+  if (only !== 'admin') await dashboardShots(browser)
+  await adminShots(browser)
 } finally {
   await agent.updateSettings({ widget: { primaryColor: original } }).catch(() => {})
   agent.disconnect()
@@ -238,4 +243,94 @@ async function dashboardShots(browser) {
   await shot('dashboard-settings')
   await context.close()
   for (const { v } of visitors) v.disconnect()
+}
+
+/**
+ * The demo agency as a small agency would have it: three sites, people who accepted invitations
+ * (an agency admin, a site admin, an agent on two sites), one pending invitation, API keys (one
+ * revoked), and the audit log they all made. Everything through the SDK and the public routes.
+ */
+async function seedAgency() {
+  const outdoor = await agent.createSite({ name: 'Acme Outdoor', domains: ['outdoor.acme.example', 'www.outdoor.acme.example'] })
+  const blog = await agent.createSite({ name: 'Acme Journal', domains: ['journal.acme.example'] })
+  await agent.updateSettings({ allowedOrigins: ['https://shop.example'] })
+  const join = async (email, name, input) => {
+    const { link } = await agent.invite({ email, ...input })
+    const token = decodeURIComponent(new URL(link, url).hash.replace(/^#invite\//, ''))
+    const res = await fetch(`${url}/api/invitations/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, name, password: `${crypto.randomUUID()}` }) })
+    if (!res.ok) throw new Error(`accepting the invitation of ${email}: ${res.status} ${await res.text()}`)
+  }
+  await join('ana.silva@acme.example', 'Ana Silva', { role: 'admin' })
+  await join('priya.raman@acme.example', 'Priya Raman', { role: 'member', sites: [{ siteId: demo.siteId, role: 'admin' }, { siteId: outdoor.id, role: 'agent' }] })
+  await join('tom.becker@acme.example', 'Tom Becker', { role: 'member', sites: [{ siteId: outdoor.id, role: 'agent' }, { siteId: blog.id, role: 'agent' }] })
+  await agent.invite({ email: 'lee.wong@acme.example', role: 'member', sites: [{ siteId: blog.id, role: 'agent' }] })
+  await agent.createApiKey({ name: 'CRM sync', siteId: demo.siteId, scopes: ['conversations:read', 'messages:write'] })
+  await agent.createApiKey({ name: 'Provisioning', siteId: null, scopes: ['sites:read', 'sites:write', 'agents:read', 'agents:write'], expiresAt: new Date(Date.now() + 180 * 86_400_000).toISOString() })
+  const old = await agent.createApiKey({ name: 'Old import script', siteId: outdoor.id, scopes: ['conversations:read'] })
+  await agent.revokeApiKey(old.key.id)
+  return { outdoor, blog }
+}
+
+async function adminShots(browser) {
+  const { outdoor } = await seedAgency()
+  const widths = [
+    { suffix: '', viewport: { width: 1280, height: 800 } },
+    { suffix: '-mobile', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+  ]
+  for (const { suffix, viewport, isMobile = false, hasTouch = false } of widths) {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, isMobile, hasTouch })
+    const page = await context.newPage()
+    await page.goto(`${url}/dashboard/`)
+    await page.getByLabel('Email').fill(demo.email)
+    await page.getByLabel('Password').fill(demo.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.locator('select#status').waitFor()
+    /** The whole page at this width: as tall as the Admin page's content. */
+    const shot = async (name) => {
+      await page.waitForTimeout(400)
+      const height = await page.evaluate(() => {
+        const shell = document.querySelector('live-chat-dashboard').shadowRoot
+        const admin = shell.querySelector('lcd-admin')
+        return shell.querySelector('header').offsetHeight + (admin ? admin.scrollHeight : 0)
+      })
+      await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 2) })
+      await page.waitForTimeout(200)
+      const file = path.join(out, `${name}${suffix}.png`)
+      await page.screenshot({ path: file, fullPage: true })
+      console.log(`wrote ${path.relative(root, file)}`)
+      await page.setViewportSize(viewport)
+    }
+    await page.goto(`${url}/dashboard/#admin/sites`)
+    await page.getByRole('rowheader', { name: 'Acme Outdoor' }).waitFor()
+    await shot('dashboard-sites')
+    await page.goto(`${url}/dashboard/#admin/sites/${outdoor.id}`)
+    await page.getByRole('button', { name: 'Show' }).waitFor()
+    await shot('dashboard-sites-site')
+    await page.getByRole('button', { name: 'Delete site…' }).click()
+    await page.getByLabel('Type “Acme Outdoor” to confirm').fill('Acme Out')
+    await page.waitForTimeout(300)
+    const file = path.join(out, `dashboard-sites-delete${suffix}.png`)
+    await page.screenshot({ path: file })
+    console.log(`wrote ${path.relative(root, file)}`)
+    await page.keyboard.press('Escape')
+    await page.goto(`${url}/dashboard/#admin/team`)
+    await page.getByRole('rowheader', { name: /Priya Raman/ }).waitFor()
+    // An invitation through the form: this server sends no email, so the link is shown to hand over.
+    await page.getByLabel('Email', { exact: true }).fill(`sam.okafor${suffix}@acme.example`)
+    await page.getByRole('checkbox', { name: 'Demo Site' }).check()
+    await page.getByRole('button', { name: 'Send invitation' }).click()
+    await page.getByText('The invitation was not emailed').waitFor()
+    await shot('dashboard-team')
+    await page.goto(`${url}/dashboard/#admin/api-keys`)
+    await page.getByRole('rowheader', { name: 'CRM sync' }).waitFor()
+    await page.getByLabel('Name', { exact: true }).fill(`Analytics export${suffix ? ' (phone)' : ''}`)
+    await page.getByRole('checkbox', { name: /analytics:read/ }).check()
+    await page.getByRole('button', { name: 'Create key' }).click()
+    await page.getByText('you will not see it again').waitFor()
+    await shot('dashboard-api-keys')
+    await page.goto(`${url}/dashboard/#admin/audit`)
+    await page.getByRole('cell', { name: /Created an API key/ }).first().waitFor()
+    await shot('dashboard-audit')
+    await context.close()
+  }
 }

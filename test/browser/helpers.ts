@@ -57,6 +57,43 @@ export function createSite(opts: CreateSiteOptions = {}): Promise<TestSite> {
   return command<TestSite>('lc-site', opts)
 }
 
+export interface TestPerson {
+  email: string
+  password: string
+  userId: string
+  name: string
+}
+
+export interface TestAgency {
+  agencyId: string
+  agencyName: string
+  /** The server's base URL. */
+  url: string
+  /** The agency's owner: an admin of every site. */
+  owner: TestPerson
+  sites: { siteId: string; name: string }[]
+  /** Agency members, each an agent of the first site. */
+  members: (TestPerson & { agentId: string })[]
+}
+
+/** A new agency with its owner, `sites` sites (default 1) allowing `domains`, and `members` members (agents of the first site). */
+export function createAgency(opts: { sites?: number; members?: number; domains?: string[] } = {}): Promise<TestAgency> {
+  return command<TestAgency>('lc-agency', opts)
+}
+
+/** `person` of the agency, signed in; connected to `siteId` (default: the first site) when `connect` (default true). Disconnected by cleanup(). */
+export async function personClient(agency: TestAgency, person: TestPerson = agency.owner, opts: { siteId?: string; connect?: boolean } = {}): Promise<AgentClient> {
+  const client = new AgentClient({ url: agency.url })
+  clients.add(client)
+  await client.login(person.email, person.password)
+  const siteId = opts.siteId ?? agency.sites[0]?.siteId
+  if (siteId) {
+    if (opts.connect === false) client.useSite(siteId)
+    else await client.connect(siteId)
+  }
+  return client
+}
+
 /** A real HTTP receiver (in the test server's Node process) that records what it is sent. */
 export interface TestReceiver {
   id: string

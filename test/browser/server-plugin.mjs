@@ -16,12 +16,19 @@
 //   'lc-receiver' { status? }            → { id, url }: a real HTTP receiver (for webhooks) on
 //     127.0.0.1 that answers every request with `status` (default 200) and records it
 //   'lc-received' { id }                 → { requests: [{ method, headers, body }] } it recorded
+//   'lc-agency' { sites?, members?, domains? }
+//                                         → { agencyId, agencyName, url, owner: { email, password, userId, name },
+//     sites: [{ siteId, name }], members: [{ email, password, userId, name, agentId }] }: a new agency
+//     with its owner (an admin of every site, as the app makes them), `sites` sites (default 1) with
+//     `domains` as allowed origins, and `members` agency members (default 0), each an agent of the
+//     first site
 //   'lc-conversation' { siteId, conversationId, createdAt?, missedAt? }
 //                                         → { ok: true }: moves a conversation's start into the
 //     past or marks it missed (ISO times; missedAt null clears it), as history would have made it
 import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import crypto from 'node:crypto'
 import { register } from 'tsx/esm/api'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -30,7 +37,7 @@ let tsxRegistered = false
 /** @param {{ widgetDir?: string }} [options] */
 export function liveChatServer(options = {}) {
   const widgetDir = options.widgetDir ?? path.resolve(here, '../../packages/widget/cdn')
-  /** @type {{ url: string, server: any, drop: () => Promise<void>, UpdateSiteSettings: any } | undefined} */
+  /** @type {{ url: string, server: any, drop: () => Promise<void>, UpdateSiteSettings: any, hashPassword: (p: string) => Promise<string> } | undefined} */
   let state
   /** @type {Map<string, { server: http.Server, requests: { method: string, headers: object, body: string }[] }>} */
   const receivers = new Map()
@@ -70,11 +77,12 @@ export function liveChatServer(options = {}) {
     const { startServer } = await import('../../packages/server/test/helpers.ts')
     const { openDatabase } = await import('../../packages/server/src/shared/db/index.ts')
     const { UpdateSiteSettings } = await import('@live-chat/protocol')
+    const { hashPassword } = await import('../../packages/server/src/shared/auth.ts')
     const database = await createTestDatabase('live_chat_wtr')
     try {
       const db = await openDatabase({ url: database.url, migrate: false, poolSize: 5 })
       const server = await startServer({ db, widgetDir })
-      return { url: server.url, server, drop: database.drop, UpdateSiteSettings }
+      return { url: server.url, server, drop: database.drop, UpdateSiteSettings, hashPassword }
     } catch (e) {
       await database.drop()
       throw e
@@ -96,6 +104,35 @@ export function liveChatServer(options = {}) {
     }
   }
 
+  const PASSWORD = 'correct horse battery staple'
+  /** @type {Promise<string> | undefined} */
+  let passwordHash
+
+  async function createAgency(payload = {}) {
+    const { server, hashPassword } = state
+    const { sites = 1, members = 0, domains = [] } = payload
+    const db = server.db
+    const tag = crypto.randomBytes(3).toString('hex')
+    passwordHash ??= hashPassword(PASSWORD)
+    const agency = await db.prisma.agency.create({ data: { name: `Agency ${tag}` } })
+    const user = async (role, name) => {
+      const email = `${role}-${tag}-${crypto.randomBytes(3).toString('hex')}@example.test`
+      const u = await db.prisma.user.create({ data: { email, name, passwordHash: await passwordHash, agencyId: agency.id, agencyRole: role } })
+      return { email, password: PASSWORD, userId: u.id, name }
+    }
+    const owner = await user('owner', `Olivia Owner ${tag}`)
+    const made = []
+    // Made by the app's own service: every owner and admin of the agency becomes an admin of each.
+    for (let i = 0; i < sites; i++) made.push(await server.services.sites.create({ agencyId: agency.id, name: `Site ${i + 1} ${tag}`, allowedOrigins: domains }))
+    const people = []
+    for (let i = 0; i < members; i++) {
+      const m = await user('member', `Member ${i + 1} ${tag}`)
+      const agentId = made[0] ? await server.fx.membership(made[0].id, m.userId, 'agent') : null
+      people.push({ ...m, agentId })
+    }
+    return { agencyId: agency.id, agencyName: agency.name, url: state.url, owner, sites: made.map((s) => ({ siteId: s.id, name: s.name })), members: people }
+  }
+
   return {
     name: 'live-chat-server',
     async serverStart() {
@@ -115,12 +152,13 @@ export function liveChatServer(options = {}) {
     },
     /** @param {{ command: string, payload?: any }} args */
     async executeCommand({ command, payload }) {
-      if (!['lc-server', 'lc-site', 'lc-receiver', 'lc-received', 'lc-conversation'].includes(command)) return undefined
+      if (!['lc-server', 'lc-site', 'lc-agency', 'lc-receiver', 'lc-received', 'lc-conversation'].includes(command)) return undefined
       if (!state) throw new Error('the Live Chat test server is not running')
       if (command === 'lc-server') return { url: state.url }
       if (command === 'lc-receiver') return startReceiver(payload ?? {})
       if (command === 'lc-received') return { requests: receivers.get(payload?.id)?.requests ?? [] }
       if (command === 'lc-conversation') return setConversation(payload)
+      if (command === 'lc-agency') return createAgency(payload ?? {})
       return createSite(payload ?? {})
     },
   }

@@ -9,13 +9,15 @@ import './inbox.js'
 import './canned-responses.js'
 import './settings.js'
 
-/** The pages of the dashboard, addressed by the URL hash: `#inbox`, `#inbox/<id>`, `#canned`, `#analytics`, `#settings`. */
-export type Route = 'inbox' | 'canned' | 'analytics' | 'settings'
+/** The pages of the dashboard, addressed by the URL hash: `#inbox`, `#inbox/<id>`, `#canned`, `#analytics`, `#settings`, `#admin/<section>`. */
+export type Route = 'inbox' | 'canned' | 'analytics' | 'settings' | 'admin'
 
-const ROUTES: readonly Route[] = ['inbox', 'canned', 'analytics', 'settings']
+const ROUTES: readonly Route[] = ['inbox', 'canned', 'analytics', 'settings', 'admin']
 
 /** The analytics page (with chart.js) loads the first time it is opened, not with the inbox. */
 const loadAnalytics = () => import('./analytics.js')
+/** So does the agency's administration (owners and admins only). */
+const loadAdmin = () => import('./admin.js')
 
 const STATUSES: AgentStatus[] = ['online', 'away', 'busy', 'offline']
 const TOKEN_KEY = 'live-chat-dashboard:session'
@@ -44,8 +46,9 @@ export class LiveChatDashboard extends LitElement {
       }
       header {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
-        gap: 16px;
+        gap: 8px 12px;
         padding: 8px 16px;
         background: var(--bg);
         border-bottom: 1px solid var(--line);
@@ -56,13 +59,15 @@ export class LiveChatDashboard extends LitElement {
       }
       nav {
         display: flex;
+        flex-wrap: wrap;
         gap: 4px;
       }
       nav a {
         color: var(--fg);
         text-decoration: none;
-        padding: 6px 10px;
+        padding: 6px 8px;
         border-radius: 6px;
+        white-space: nowrap;
       }
       nav a[aria-current='page'] {
         background: var(--accent-weak);
@@ -131,6 +136,7 @@ export class LiveChatDashboard extends LitElement {
     _me: { state: true },
     _agents: { state: true },
     _route: { state: true },
+    _adminPath: { state: true },
     _selected: { state: true },
     _down: { state: true },
     _error: { state: true },
@@ -147,10 +153,11 @@ export class LiveChatDashboard extends LitElement {
   /** Keep the session in localStorage across reloads. */
   persist = false
 
-  /** @internal */ _session: Pick<AgentSession, 'token' | 'sites' | 'user'> | null = null
+  /** @internal */ _session: Pick<AgentSession, 'token' | 'sites' | 'user' | 'agency'> | null = null
   /** @internal */ _me: AgentSummary | null = null
   /** @internal */ _agents: AgentSummary[] = []
   /** @internal */ _route: Route = 'inbox'
+  /** @internal What follows `#admin/`. */ _adminPath = ''
   /** @internal */ _selected = ''
   /** @internal */ _down = false
   /** @internal */ _error = ''
@@ -215,9 +222,10 @@ export class LiveChatDashboard extends LitElement {
         <span class="brand">Live Chat</span>
         <nav aria-label="Dashboard">
           ${link('inbox', 'Inbox')} ${link('canned', 'Canned responses')} ${me.role === 'admin' ? link('analytics', 'Analytics') : nothing} ${link('settings', 'Settings')}
+          ${this.#agencyAdmin ? link('admin', 'Admin') : nothing}
         </nav>
         <span class="spacer"></span>
-        <div class="team" aria-label="Team">
+        <div class="team" role="group" aria-label="Team">
           ${this._agents
             .filter((a) => a.id !== me.id)
             .map(
@@ -266,6 +274,17 @@ export class LiveChatDashboard extends LitElement {
               @lcd-agents-change=${() => void this.#loadAgents()}
             ></lcd-settings>`
           : nothing}
+        ${this._route === 'admin' && this.#agencyAdmin
+          ? html`<lcd-admin
+              .client=${this.#client}
+              .server=${this.#url()}
+              .userId=${this._session.user.id}
+              .agencyName=${this._session.agency?.name ?? ''}
+              .path=${this._adminPath}
+              @lcd-agents-change=${() => void this.#loadAgents()}
+              @lcd-sites-change=${this.#sitesChanged}
+            ></lcd-admin>`
+          : nothing}
       </main>`
   }
 
@@ -273,11 +292,34 @@ export class LiveChatDashboard extends LitElement {
     return this.server || location.origin
   }
 
+  /** An owner or admin of the agency: the Admin page is theirs. */
+  get #agencyAdmin(): boolean {
+    const role = this._session?.agency?.role
+    return role === 'owner' || role === 'admin'
+  }
+
+  /** Sites were added or deleted in Admin: the session's list follows; the open site deleted, the dashboard opens another. */
+  #sitesChanged = async (e: CustomEvent<{ deleted?: string }>): Promise<void> => {
+    const client = this.#client
+    if (!client || !this._session) return
+    if (e.detail.deleted && e.detail.deleted === client.siteId) {
+      this.#stop()
+      void this.#start()
+      return
+    }
+    const profile = await client.me().catch(() => null)
+    if (profile && this.#client === client && this._session) this._session = { ...this._session, sites: profile.sites, agency: profile.agency }
+  }
+
   #onHash = (): void => {
     const [route, id] = location.hash.replace(/^#\/?/, '').split('/')
     this._route = ROUTES.find((r) => r === route) ?? 'inbox'
     if (this._route === 'analytics') void loadAnalytics()
     if (this._route === 'inbox') this._selected = id ? decodeURIComponent(id) : this._selected
+    if (this._route === 'admin') {
+      this._adminPath = location.hash.replace(/^#\/?admin\/?/, '')
+      void loadAdmin()
+    }
   }
 
   #go(route: Route, id = ''): void {
@@ -300,7 +342,7 @@ export class LiveChatDashboard extends LitElement {
     try {
       const profile = await client.me()
       if (this.#client !== client) return
-      await this.#open(client, { token, sites: profile.sites, user: profile.user })
+      await this.#open(client, { token, sites: profile.sites, user: profile.user, agency: profile.agency })
     } catch (error) {
       if (this.#client !== client) return
       const { code } = LiveChatError.from(error)
@@ -310,7 +352,7 @@ export class LiveChatDashboard extends LitElement {
         this._ready = true
         return
       }
-      this._session = { token, sites: [], user: { id: '', email: '', name: '', avatarUrl: null, twoFactorEnabled: false } }
+      this._session = { token, sites: [], user: { id: '', email: '', name: '', avatarUrl: null, twoFactorEnabled: false }, agency: null }
       this._error = `Could not reach the chat server: ${(error as Error).message}`
     }
   }
@@ -321,7 +363,7 @@ export class LiveChatDashboard extends LitElement {
     if (this.#client) void this.#open(this.#client, session)
   }
 
-  async #open(client: AgentClient, session: Pick<AgentSession, 'token' | 'sites' | 'user'>): Promise<void> {
+  async #open(client: AgentClient, session: Pick<AgentSession, 'token' | 'sites' | 'user' | 'agency'>): Promise<void> {
     this._session = session
     this._error = ''
     const remembered = this.persist ? localStorage.getItem(`${TOKEN_KEY}:site`) : null

@@ -6,7 +6,10 @@ import { define } from './define.js'
 import { fire } from './util.js'
 import { copyText, strongPassword } from './clipboard.js'
 import { FieldErrors } from './settings-form.js'
-import { formStyles } from './settings-styles.js'
+import { formStyles, tableStyles } from './settings-styles.js'
+import type { LcdConfirmDialog } from './confirm-dialog.js'
+import './confirm-dialog.js'
+import './invitations.js'
 
 /** What the admin is told after adding an agent. */
 interface Added {
@@ -22,8 +25,9 @@ const departmentsOf = (text: string) => [...new Set(text.split(',').map((d) => d
 
 /**
  * The site's agents: who they are, their status and load; admins add agents (a new account gets
- * a generated first password, shown once) and change role, capacity, departments and whether
- * they take new chats. Others see the list read-only.
+ * a generated first password, shown once), invite people by email, change role, capacity,
+ * departments and whether they take new chats, and remove agents from the site. Others see the
+ * list read-only.
  *
  * @fires {CustomEvent<{}>} lcd-agents-change - An agent was added or changed (the owner re-reads the list).
  */
@@ -31,24 +35,11 @@ export class LcdSettingsAgents extends LitElement {
   static override styles = [
     base,
     formStyles,
+    tableStyles,
     css`
       :host {
         display: grid;
         gap: 20px;
-      }
-      .scroll {
-        overflow-x: auto;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 6px 8px;
-        border-bottom: 1px solid var(--line);
-        vertical-align: middle;
       }
       th {
         font-weight: 600;
@@ -92,6 +83,16 @@ export class LcdSettingsAgents extends LitElement {
       .new .row > label {
         flex: 1 1 160px;
       }
+      ul.effects {
+        list-style: disc;
+        padding-left: 20px;
+      }
+      ul.effects li {
+        display: list-item;
+      }
+      button.danger {
+        white-space: nowrap;
+      }
     `,
   ]
   static override properties = {
@@ -108,6 +109,9 @@ export class LcdSettingsAgents extends LitElement {
     _creating: { state: true },
     _added: { state: true },
     _copied: { state: true },
+    _removing: { state: true },
+    _removed: { state: true },
+    _status: { state: true },
   }
 
   client: AgentClient | null = null
@@ -126,17 +130,24 @@ export class LcdSettingsAgents extends LitElement {
   /** @internal */ _creating = false
   /** @internal */ _added: Added | null = null
   /** @internal */ _copied = ''
+  /** @internal The agent whose removal awaits confirmation. */ _removing: AgentSummary | null = null
+  /** @internal Removed here, until the next `agents` list arrives. */ _removed = new Set<string>()
+  /** @internal */ _status = ''
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('agents')) this._fresh = new Map()
+    if (changed.has('agents')) {
+      this._fresh = new Map()
+      this._removed = new Set()
+    }
   }
 
   override render() {
-    const list = this.agents.map((a) => this._fresh.get(a.id) ?? a)
-    for (const a of this._fresh.values()) if (!list.some((x) => x.id === a.id)) list.push(a)
+    const list = this.agents.map((a) => this._fresh.get(a.id) ?? a).filter((a) => !this._removed.has(a.id))
+    for (const a of this._fresh.values()) if (!list.some((x) => x.id === a.id) && !this._removed.has(a.id)) list.push(a)
     return html`${this.admin ? nothing : html`<p class="note" role="note">Only site admins can add agents or change them.</p>`}
       <section aria-labelledby="team-h">
-        <h3 id="team-h">Team (${list.length})</h3>
+        <h3 id="team-h" tabindex="-1">Team (${list.length})</h3>
+        <p role="status" class="muted">${this._status}</p>
         <div class="scroll">
           <table>
             <thead>
@@ -148,6 +159,7 @@ export class LcdSettingsAgents extends LitElement {
                 <th scope="col">Accepts new chats</th>
                 <th scope="col">Departments</th>
                 <th scope="col">Active chats</th>
+                ${this.admin ? html`<th scope="col"><span class="sr-only">Actions</span></th>` : nothing}
               </tr>
             </thead>
             <tbody>
@@ -155,8 +167,17 @@ export class LcdSettingsAgents extends LitElement {
             </tbody>
           </table>
         </div>
+        <lcd-confirm-dialog heading="Remove ${this._removing?.name ?? ''} from this site?" confirm-label="Remove from site">
+          <p>${this._removing?.name ?? 'They'} can no longer work on this site; their other sites stay as they are.</p>
+          <ul class="effects">
+            <li>Their open conversations go back to the queue and are routed to other agents.</li>
+            <li>Their personal canned responses on this site are deleted.</li>
+            <li>Conversation history keeps their name on what they wrote.</li>
+          </ul>
+        </lcd-confirm-dialog>
       </section>
-      ${this.admin ? this.#createForm() : nothing}`
+      ${this.admin ? this.#createForm() : nothing}
+      ${this.admin && this.me ? html`<lcd-invitations .client=${this.client} .server=${this.server} .sites=${[{ id: this.me.siteId, name: '' }]}></lcd-invitations>` : nothing}`
   }
 
   #row(a: AgentSummary) {
@@ -222,10 +243,17 @@ export class LcdSettingsAgents extends LitElement {
           />
         </td>
         <td class="num">${a.activeChats}</td>
+        ${this.admin
+          ? html`<td>
+              ${a.id === this.me?.id
+                ? nothing
+                : html`<button class="danger" data-remove=${a.id} aria-label="Remove from site: ${a.name}" ?disabled=${busy} @click=${() => void this.#remove(a)}>Remove from site</button>`}
+            </td>`
+          : nothing}
       </tr>
       ${err
         ? html`<tr class="row-err">
-            <td colspan="7"><span class="err" id=${errId} role="alert">${a.name}: ${err}</span></td>
+            <td colspan="8"><span class="err" id=${errId} role="alert">${a.name}: ${err}</span></td>
           </tr>`
         : nothing}`
   }
@@ -246,6 +274,21 @@ export class LcdSettingsAgents extends LitElement {
       busy.delete(a.id)
       this._busy = busy
     }
+  }
+
+  async #remove(a: AgentSummary): Promise<void> {
+    const client = this.client
+    if (!client) return
+    this._removing = a
+    const dialog = this.renderRoot.querySelector<LcdConfirmDialog>('lcd-confirm-dialog')!
+    const done = await dialog.open(() => client.removeAgent(a.id))
+    this._removing = null
+    if (!done) return
+    this._removed = new Set(this._removed).add(a.id)
+    this._status = `Removed ${a.name} from this site.`
+    fire(this, 'lcd-agents-change', {})
+    await this.updateComplete
+    this.renderRoot.querySelector<HTMLElement>('#team-h')?.focus()
   }
 
   #createForm() {

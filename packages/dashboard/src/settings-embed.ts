@@ -3,10 +3,12 @@ import { embedSnippet } from '@live-chat/protocol'
 import { base } from './styles.js'
 import { define } from './define.js'
 import { copyText } from './clipboard.js'
+import type { AgentClient } from '@live-chat/sdk'
+import './identity-secret.js'
 
 /**
  * How to put the widget on a website: the script snippet (with a Copy button), the npm
- * alternative, and how identity verification works.
+ * alternative, and how identity verification works (with the identity secret, for site admins).
  */
 export class LcdSettingsEmbed extends LitElement {
   static override styles = [
@@ -49,6 +51,8 @@ export class LcdSettingsEmbed extends LitElement {
   static override properties = {
     server: {},
     siteId: { attribute: 'site-id' },
+    client: { attribute: false },
+    admin: { type: Boolean },
     _copied: { state: true },
   }
 
@@ -56,6 +60,10 @@ export class LcdSettingsEmbed extends LitElement {
   server = ''
   /** The site whose widget to embed. */
   siteId = ''
+  /** For the identity secret (site admins). */
+  client: AgentClient | null = null
+  /** The viewer is an admin of the site: the identity secret is shown (on request) and can be rotated. */
+  admin = false
   /** @internal */ _copied = ''
 
   override render() {
@@ -81,8 +89,11 @@ export class LcdSettingsEmbed extends LitElement {
           with the site's identity secret, in hex. Then call <code>document.querySelector('live-chat').identify({ userId, hash, name, email })</code>.
           Never compute the hash in the browser: the secret must stay on your server.
         </p>
-        <p class="muted">The identity secret is not shown in the dashboard; ask whoever runs your Live Chat server for it.</p>
+        ${this.admin && this.client
+          ? nothing
+          : html`<p class="muted">Site admins see the identity secret here.</p>`}
       </section>
+      ${this.admin && this.client && this.siteId ? html`<lcd-identity-secret .client=${this.client} .siteId=${this.siteId}></lcd-identity-secret>` : nothing}
       ${this.siteId ? nothing : html`<p class="err">No site is open.</p>`}`
   }
 

@@ -78,3 +78,23 @@ export const formStyles = css`
     color: var(--danger);
   }
 `
+
+/** Tables of the settings and administration screens (after `base`), scrolling sideways when narrow. */
+export const tableStyles = css`
+  .scroll {
+    overflow-x: auto;
+    /* Holds its absolutely placed text (.sr-only headers): else they would widen the page. */
+    position: relative;
+  }
+  table {
+    border-collapse: collapse;
+    width: 100%;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 6px 8px;
+    border-bottom: 1px solid var(--line);
+    vertical-align: middle;
+  }
+`

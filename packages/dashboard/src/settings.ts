@@ -1,7 +1,8 @@
-import { LitElement, css, html, nothing } from 'lit'
+import { LitElement, html, nothing } from 'lit'
 import type { AgentClient, AgentSummary } from '@live-chat/sdk'
 import { base } from './styles.js'
 import { define } from './define.js'
+import { tabAfterKey, tabPageStyles } from './tabs.js'
 import './settings-widget.js'
 import './settings-agents.js'
 import './settings-webhooks.js'
@@ -27,44 +28,7 @@ const ADMIN_ONLY: SettingsTab[] = ['webhooks']
  * @fires {CustomEvent<{}>} lcd-agents-change - Agents were added or changed (re-read the list and pass the new `agents`).
  */
 export class LcdSettings extends LitElement {
-  static override styles = [
-    base,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-        overflow-y: auto;
-        background: var(--bg);
-      }
-      .top {
-        padding: 16px 24px 0;
-        border-bottom: 1px solid var(--line);
-        display: grid;
-        gap: 12px;
-      }
-      [role='tablist'] {
-        display: flex;
-        gap: 4px;
-      }
-      [role='tab'] {
-        border: 0;
-        border-bottom: 2px solid transparent;
-        border-radius: 0;
-        background: none;
-        padding: 8px 12px;
-        color: var(--muted);
-      }
-      [role='tab'][aria-selected='true'] {
-        color: var(--accent);
-        border-bottom-color: var(--accent);
-        font-weight: 600;
-      }
-      [role='tabpanel'] {
-        padding: 20px 24px;
-      }
-    `,
-  ]
+  static override styles = [base, tabPageStyles]
   static override properties = {
     client: { attribute: false },
     me: { attribute: false },
@@ -119,17 +83,16 @@ export class LcdSettings extends LitElement {
         html`<lcd-settings-agents .client=${this.client} .agents=${this.agents} .me=${this.me} ?admin=${admin} .server=${this.server}></lcd-settings-agents>`,
       )}
       ${admin ? panel('webhooks', html`<lcd-settings-webhooks .client=${this.client} ?admin=${admin}></lcd-settings-webhooks>`) : nothing}
-      ${panel('embed', html`<lcd-settings-embed .server=${this.server} .siteId=${siteId}></lcd-settings-embed>`)}`
+      ${panel('embed', html`<lcd-settings-embed .server=${this.server} .siteId=${siteId} .client=${this.client} ?admin=${admin}></lcd-settings-embed>`)}`
   }
 
   /** Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern, automatic activation). */
   #keys = async (e: KeyboardEvent): Promise<void> => {
     const tabs = this.#tabs
-    const i = tabs.findIndex(([t]) => t === this.tab)
-    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key]
+    const next = tabAfterKey(e.key, tabs.findIndex(([t]) => t === this.tab), tabs.length)
     if (next === undefined) return
     e.preventDefault()
-    this.tab = tabs[(next + tabs.length) % tabs.length]![0]
+    this.tab = tabs[next]![0]
     await this.updateComplete
     this.renderRoot.querySelector<HTMLElement>(`#tab-${this.tab}`)?.focus()
   }

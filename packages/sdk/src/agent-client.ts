@@ -26,8 +26,24 @@ import type {
 } from '@live-chat/protocol'
 import type { Socket } from 'socket.io-client'
 import type {
+  Agency,
+  AgencySite,
   AnalyticsQuery,
   AnalyticsReport,
+  ApiKey,
+  ApiKeyCreated,
+  AuditEvent,
+  AuditQuery,
+  CreateApiKey,
+  CreateInvitation,
+  CreateSite,
+  IdentitySecret,
+  Invitation,
+  InvitationSent,
+  ListInvitationsQuery,
+  Member,
+  UpdateAgency,
+  UpdateMember,
   CreateWebhook,
   ListConversationsFilter,
   MessageRange,
@@ -86,6 +102,12 @@ export interface AgentSendOptions extends SendOptions {
 
 /** Filters for {@link AgentClient.exportConversations}: the list's, without paging. */
 export type ExportConversationsFilter = Omit<ListConversationsFilter, 'cursor' | 'limit'>
+
+/** Filters and paging of {@link AgentClient.auditLog}; `limit` 1..100, default 50. */
+export type AuditLogQuery = Omit<AuditQuery, 'limit'> & { limit?: number }
+
+/** Filters for {@link AgentClient.auditCsv}: the audit log's, without paging. */
+export type AuditFilter = Omit<AuditQuery, 'cursor' | 'limit'>
 
 /** Options for the downloads ({@link AgentClient.transcript}, {@link AgentClient.exportConversations}). */
 export interface DownloadOptions {
@@ -511,7 +533,12 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
 
   /** A file from the current site's `path`, as a Blob (downloads get a longer default timeout). */
   #download(path: string, query: Record<string, QueryValue>, options: DownloadOptions): Promise<Blob> {
-    return this.http<Blob>('GET', this.#site(path), {
+    return this.#blob(this.#site(path), query, options)
+  }
+
+  /** A file from the server's `path`, as a Blob. */
+  #blob(path: string, query: Record<string, QueryValue>, options: DownloadOptions): Promise<Blob> {
+    return this.http<Blob>('GET', path, {
       query,
       responseType: 'blob',
       signal: options.signal,
@@ -572,5 +599,159 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   #site(path: string): string {
     if (!this.#siteId) throw new LiveChatError('invalid_state', 'No site chosen: call connect(siteId) or useSite(siteId) first')
     return `/api/sites/${seg(this.#siteId)}${path}`
+  }
+
+  // ------------------------------------------------------------------ agency administration
+  // The caller's agency as a whole (/api/agency/*): its sites, members, invitations, API keys and
+  // audit log. Owners and admins of the agency manage them; members may list their own sites.
+  // The site-level ones (identity secret, removing an agent, another site's settings) take the
+  // site's id and default to the current site.
+
+  /** The caller's agency and their role in it. */
+  async agency(): Promise<Agency> {
+    return this.http<Agency>('GET', '/api/agency')
+  }
+
+  /** Renames the agency or sets whether its members must sign in with a second factor (owners and admins). */
+  async updateAgency(changes: UpdateAgency): Promise<Agency> {
+    return this.http<Agency>('PATCH', '/api/agency', { body: changes })
+  }
+
+  /** The agency's sites: every one for owners and admins, a member's own for members. */
+  async agencySites(): Promise<AgencySite[]> {
+    const { items } = await this.http<{ items: AgencySite[] }>('GET', '/api/agency/sites')
+    return items
+  }
+
+  /**
+   * Creates a site in the agency (owners and admins); every agency owner and admin becomes its
+   * admin. Domains may be bare hosts (`shop.example` is `https://shop.example`); none = any origin.
+   */
+  async createSite(input: CreateSite): Promise<AgencySite> {
+    return this.http<AgencySite>('POST', '/api/agency/sites', { body: input })
+  }
+
+  /**
+   * Deletes a site and everything in it at once: conversations, messages, visitors, uploads,
+   * analytics, webhooks, canned responses, memberships and its API keys (owners and admins). The
+   * audit log keeps the event.
+   * @param confirm the site's exact name, as the person typed it to confirm.
+   * @throws LiveChatError `invalid_payload` when `confirm` is not the site's name.
+   */
+  async deleteSite(siteId: string, confirm: string): Promise<void> {
+    await this.http('DELETE', `/api/agency/sites/${seg(siteId)}`, { body: { confirm } })
+  }
+
+  /** A site's settings (its admins), by id: {@link settings} for any site of the agency, not only the current one. */
+  async siteSettings(siteId: string): Promise<SiteSettings> {
+    return this.http<SiteSettings>('GET', `/api/sites/${seg(siteId)}/settings`)
+  }
+
+  /** Changes a site's settings (name, allowed origins, ...) by id (its admins). */
+  async updateSiteSettings(siteId: string, changes: UpdateSiteSettings): Promise<SiteSettings> {
+    return this.http<SiteSettings>('PATCH', `/api/sites/${seg(siteId)}/settings`, { body: changes })
+  }
+
+  /**
+   * The key the host's backend signs visitors' ids with (site admins). Each read is recorded in
+   * the audit log, so read it when it is to be shown, not ahead of time.
+   */
+  async identitySecret(siteId?: string): Promise<IdentitySecret> {
+    return this.http<IdentitySecret>('GET', this.#siteAt(siteId, '/identity-secret'))
+  }
+
+  /**
+   * Makes a new identity secret (site admins). The old one is still accepted for `graceHours`
+   * (default 24, at most 720; 0 = stops at once), time to deploy the new one on the host's servers.
+   */
+  async rotateIdentitySecret(graceHours = 24, siteId?: string): Promise<IdentitySecret> {
+    return this.http<IdentitySecret>('POST', this.#siteAt(siteId, '/identity-secret/rotate'), { body: { graceHours } })
+  }
+
+  /**
+   * Removes an agent from a site (site admins): their open conversations go back to the queue and
+   * are routed again, their personal canned responses are deleted, their messages keep their name.
+   * An agency owner or admin cannot be removed from one site (change their agency role instead).
+   */
+  async removeAgent(agentId: string, siteId?: string): Promise<void> {
+    await this.http('DELETE', this.#siteAt(siteId, `/agents/${seg(agentId)}`))
+  }
+
+  /** The people of the agency, with their sites (owners and admins). */
+  async members(): Promise<Member[]> {
+    const { items } = await this.http<{ items: Member[] }>('GET', '/api/agency/members')
+    return items
+  }
+
+  /** Changes a person's agency role (owners and admins; only owners make or unmake owners). */
+  async updateMember(userId: string, changes: UpdateMember): Promise<Member> {
+    return this.http<Member>('PATCH', `/api/agency/members/${seg(userId)}`, { body: changes })
+  }
+
+  /**
+   * Removes a person from the agency (owners and admins): from every site (as {@link removeAgent}),
+   * every session ended at once, the account deactivated.
+   */
+  async removeMember(userId: string): Promise<void> {
+    await this.http('DELETE', `/api/agency/members/${seg(userId)}`)
+  }
+
+  /** Invitations, pending ones by default (owners and admins; a site admin sees their sites'). */
+  async invitations(query: ListInvitationsQuery = {}): Promise<Invitation[]> {
+    const { items } = await this.http<{ items: Invitation[] }>('GET', '/api/agency/invitations', { query: { ...query } })
+    return items
+  }
+
+  /**
+   * Invites someone by email to the agency and sites. Without email on the server (or when
+   * sending failed) the answer has the `link` to hand over; an email that already has an account
+   * in the agency is given the memberships at once (`added`).
+   */
+  async invite(input: CreateInvitation): Promise<InvitationSent> {
+    return this.http<InvitationSent>('POST', '/api/agency/invitations', { body: input })
+  }
+
+  /** Sends an invitation again with a new link (the old link stops working). */
+  async resendInvitation(id: string): Promise<InvitationSent> {
+    return this.http<InvitationSent>('POST', `/api/agency/invitations/${seg(id)}/resend`)
+  }
+
+  /** Revokes a pending invitation: its link stops working. */
+  async revokeInvitation(id: string): Promise<void> {
+    await this.http('DELETE', `/api/agency/invitations/${seg(id)}`)
+  }
+
+  /** The agency's API keys, revoked ones included (owners and admins). */
+  async apiKeys(): Promise<ApiKey[]> {
+    const { items } = await this.http<{ items: ApiKey[] }>('GET', '/api/agency/api-keys')
+    return items
+  }
+
+  /** Creates an API key (owners and admins). The answer's `secret` is the key, shown this once. */
+  async createApiKey(input: CreateApiKey): Promise<ApiKeyCreated> {
+    return this.http<ApiKeyCreated>('POST', '/api/agency/api-keys', { body: input })
+  }
+
+  /** Revokes an API key: refused from now on. */
+  async revokeApiKey(id: string): Promise<void> {
+    await this.http('DELETE', `/api/agency/api-keys/${seg(id)}`)
+  }
+
+  /**
+   * One page of the agency's audit log, newest first (owners and admins). `action` is an action or
+   * a prefix ending in `.` (`auth.`); `from`/`to` are ISO times; pass `nextCursor` back as `cursor`.
+   */
+  async auditLog(query: AuditLogQuery = {}): Promise<Page<AuditEvent>> {
+    return this.http<Page<AuditEvent>>('GET', '/api/agency/audit', { query: { ...query } })
+  }
+
+  /** The audit log with the same filters (without paging) as one CSV file (text/csv); the export is itself recorded. */
+  async auditCsv(filter: AuditFilter = {}, options: DownloadOptions = {}): Promise<Blob> {
+    return this.#blob('/api/agency/audit.csv', { ...filter }, options)
+  }
+
+  /** `/api/sites/<siteId, else the current site><path>`. */
+  #siteAt(siteId: string | undefined, path: string): string {
+    return siteId ? `/api/sites/${seg(siteId)}${path}` : this.#site(path)
   }
 }

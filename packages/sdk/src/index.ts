@@ -14,6 +14,8 @@ export type {
   AgentEvents,
   AgentProfile,
   AgentSendOptions,
+  AuditFilter,
+  AuditLogQuery,
   ConversationChanges,
   DownloadOptions,
   ExportConversationsFilter,
