@@ -3,7 +3,7 @@ import type { AgentClient, TwoFactorSetup } from '@live-chat/sdk'
 import { base } from './styles.js'
 import { define } from './define.js'
 import { fire } from './util.js'
-import { codeOf, focusFirst, problem } from './account-util.js'
+import { codeOf, focusFirst, isSixDigits, NOT_SIX_DIGITS, problem, WRONG_CODE, WRONG_PASSWORD } from './account-util.js'
 import { accountSectionStyles } from './account-styles.js'
 import { enrolment, enrolmentStyles } from './two-factor-parts.js'
 import './recovery-codes.js'
@@ -128,21 +128,23 @@ export class LcdAccountTwoFactor extends LitElement {
 
   #enable = async (typed: string): Promise<void> => {
     if (!this.client || this._busy) return
+    const code = codeOf(typed)
+    if (!isSixDigits(code)) {
+      this._error = NOT_SIX_DIGITS
+      return
+    }
     this._busy = true
     this._error = ''
     try {
-      const { recoveryCodes } = await this.client.twoFactorEnable(codeOf(typed))
+      const { recoveryCodes } = await this.client.twoFactorEnable(code)
       this._codes = recoveryCodes
       this._setup = null
       this._step = 'codes'
       fire(this, 'lcd-two-factor-change', { enabled: true })
       void focusFirst(this, 'lcd-recovery-codes, button')
     } catch (error) {
-      this._error = problem(
-        error,
-        { unauthorized: 'That code is not right. Check the app (codes change every 30 seconds) and try again.', invalid_payload: 'Enter the 6 digits the app shows.', invalid_state: 'Start again: the key expired.' },
-        'Could not turn it on; try again.',
-      )
+      // A wrong code is a form error on `code`.
+      this._error = problem(error, { invalid_payload: WRONG_CODE, invalid_state: 'This key is no longer being set up: cancel and start again.' }, 'Could not turn it on; try again.')
       void focusFirst(this, 'input.code')
     } finally {
       this._busy = false
@@ -159,7 +161,7 @@ export class LcdAccountTwoFactor extends LitElement {
       fire(this, 'lcd-two-factor-change', { enabled: false })
       this.#reset()
     } catch (error) {
-      this._error = problem(error, { unauthorized: 'Wrong password.', forbidden: 'Wrong password.', invalid_state: 'Your agency requires two-factor sign-in: it cannot be turned off.' }, 'Could not turn it off; try again.')
+      this._error = problem(error, { invalid_payload: WRONG_PASSWORD, invalid_state: 'Your agency requires two-factor sign-in: it cannot be turned off.' }, 'Could not turn it off; try again.')
       void focusFirst(this)
     } finally {
       this._busy = false
@@ -177,7 +179,7 @@ export class LcdAccountTwoFactor extends LitElement {
       this._step = 'codes'
       void focusFirst(this, 'button')
     } catch (error) {
-      this._error = problem(error, { unauthorized: 'Wrong password.', forbidden: 'Wrong password.' }, 'Could not make new codes; try again.')
+      this._error = problem(error, { invalid_payload: WRONG_PASSWORD }, 'Could not make new codes; try again.')
       void focusFirst(this)
     } finally {
       this._busy = false

@@ -19,8 +19,21 @@ export function problem(error: unknown, messages: Partial<Record<LiveChatErrorCo
   return fallback
 }
 
+/** The server's message about the field `path` of a refused form (`invalid_payload` details), if any. */
+export function fieldMessage(error: unknown, path: string): string | undefined {
+  const e = LiveChatError.from(error)
+  return e.code === 'invalid_payload' ? e.details?.find((d) => d.path === path)?.message : undefined
+}
+
 /** A 6-digit code as typed (spaces and dashes dropped: apps show `123 456`). */
 export const codeOf = (typed: string): string => typed.replace(/[\s-]/g, '')
+
+/** Whether a typed code is the 6 digits an authenticator app shows. */
+export const isSixDigits = (code: string): boolean => /^\d{6}$/.test(code)
+
+export const WRONG_CODE = 'That code is not right. Check the app (codes change every 30 seconds) and try again.'
+export const NOT_SIX_DIGITS = 'Enter the 6 digits the app shows.'
+export const WRONG_PASSWORD = 'That password is not right.'
 
 /** Moves focus to the first field (or `selector`) of `root` once it has rendered: each step of a flow starts there. */
 export async function focusFirst(el: { updateComplete: Promise<unknown>; renderRoot: ParentNode }, selector = 'input:not([type=hidden]):not([readonly]), textarea'): Promise<void> {

@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit'
-import { LiveChatError, type AgentClient, type AgentProfile } from '@live-chat/sdk'
+import type { AgentClient, AgentProfile } from '@live-chat/sdk'
 import { base } from './styles.js'
 import { define } from './define.js'
-import { focusFirst, PASSWORD_HINT, problem } from './account-util.js'
+import { fieldMessage, focusFirst, PASSWORD_HINT, problem } from './account-util.js'
 import { accountSectionStyles } from './account-styles.js'
 import type { LcdAccountSessions } from './account-sessions.js'
 import './account-two-factor.js'
@@ -132,9 +132,12 @@ export class LcdAccount extends LitElement {
       this._pwDone = 'Password changed. Your other devices were signed out.'
       await this.renderRoot.querySelector<LcdAccountSessions>('lcd-account-sessions')?.reload()
     } catch (error) {
-      const err = LiveChatError.from(error)
-      const weak = err.details?.find((d) => d.path === 'newPassword')
-      this._pwError = weak ? `The new password ${weak.message}.` : problem(err, { unauthorized: 'The current password is not right.', forbidden: 'The current password is not right.' }, 'Could not change the password; try again.')
+      const weak = fieldMessage(error, 'newPassword')
+      this._pwError = fieldMessage(error, 'currentPassword')
+        ? 'The current password is not right.'
+        : weak
+          ? `The new password ${weak}.`
+          : problem(error, {}, 'Could not change the password; try again.')
       void focusFirst(this)
     } finally {
       this._pwBusy = false

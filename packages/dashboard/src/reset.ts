@@ -3,7 +3,7 @@ import { LiveChatError, type AgentClient, type AgentSession, type TwoFactorRequi
 import { base } from './styles.js'
 import { define } from './define.js'
 import { fire } from './util.js'
-import { cardStyles, focusFirst, PASSWORD_HINT, problem } from './account-util.js'
+import { cardStyles, fieldMessage, focusFirst, PASSWORD_HINT, problem } from './account-util.js'
 import './second-factor.js'
 
 const USED = 'This link does not work any more: a reset link works once, for 30 minutes. Ask for a new one from the sign-in form (“Forgot password?”).'
@@ -79,8 +79,8 @@ export class LcdReset extends LitElement {
       ;({ email } = await client.resetPassword(token, password))
     } catch (error) {
       const err = LiveChatError.from(error)
-      const weak = err.details?.find((d) => d.path === 'password')
-      if (weak) this._problem = `The password ${weak.message}.`
+      const weak = fieldMessage(err, 'password')
+      if (weak) this._problem = `The password ${weak}.`
       else if (err.code === 'not_found' || err.code === 'invalid_state' || err.code === 'invalid_payload') this._invalid = USED
       else this._problem = problem(err, {}, 'Could not set the password; try again.')
       this._busy = false

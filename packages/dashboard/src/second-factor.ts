@@ -1,13 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit'
-import type { AgentClient, AgentSession, RecoveryCodes, TwoFactorRequired, TwoFactorSetup } from '@live-chat/sdk'
+import type { AgentClient, AgentSession, RecoveryCodes, SecondFactor, TwoFactorRequired, TwoFactorSetup } from '@live-chat/sdk'
 import { base } from './styles.js'
 import { define } from './define.js'
 import { fire } from './util.js'
-import { cardStyles, codeOf, focusFirst, problem } from './account-util.js'
+import { cardStyles, codeOf, focusFirst, isSixDigits, NOT_SIX_DIGITS, problem, WRONG_CODE } from './account-util.js'
 import { enrolment, enrolmentStyles } from './two-factor-parts.js'
 import './recovery-codes.js'
 
-const WRONG_CODE = 'That code is not right. Check the app (codes change every 30 seconds) and try again.'
 const TOO_SLOW = 'This sign-in took too long. Sign in again.'
 
 /**
@@ -77,7 +76,7 @@ export class LcdSecondFactor extends LitElement {
       </section>`
     }
     const invalid = this._error ? 'true' : 'false'
-    return html`<form class="card" @submit=${this.#verify} aria-labelledby="t">
+    return html`<form class="card" @submit=${this.#verify} aria-labelledby="t" novalidate>
       <h2 id="t">Two-factor sign-in</h2>
       ${this._recovery
         ? html`<label
@@ -111,13 +110,20 @@ export class LcdSecondFactor extends LitElement {
     const { client, challenge } = this
     if (!client || !challenge || this._busy) return
     const data = new FormData(e.target as HTMLFormElement)
+    const code = codeOf(String(data.get('code') ?? ''))
+    const factor: SecondFactor = this._recovery ? { recoveryCode: String(data.get('recoveryCode') ?? '').trim() } : { code }
+    if (!this._recovery && !isSixDigits(code)) {
+      this._error = NOT_SIX_DIGITS
+      return
+    }
     this._busy = true
     this._error = ''
     try {
-      const factor = this._recovery ? { recoveryCode: String(data.get('recoveryCode') ?? '').trim() } : { code: codeOf(String(data.get('code') ?? '')) }
       fire<AgentSession>(this, 'lcd-login', await client.loginTwoFactor(challenge.challenge, factor))
     } catch (error) {
-      this._error = problem(error, { unauthorized: this._recovery ? 'That recovery code is not right, or was used before.' : WRONG_CODE, invalid_payload: this._recovery ? 'That is not a recovery code.' : 'Enter the 6 digits the app shows.', token_expired: TOO_SLOW }, 'Could not sign in; try again.')
+      // A wrong code is unauthorized; so is a challenge that has expired (then the code was not even checked).
+      const wrong = this._recovery ? 'That recovery code is not right, or was used before.' : WRONG_CODE
+      this._error = problem(error, { unauthorized: wrong, invalid_payload: this._recovery ? 'That is not a recovery code.' : NOT_SIX_DIGITS, token_expired: TOO_SLOW, invalid_state: TOO_SLOW }, 'Could not sign in; try again.')
       void focusFirst(this)
     } finally {
       this._busy = false
@@ -138,13 +144,19 @@ export class LcdSecondFactor extends LitElement {
   #enrol = async (typed: string): Promise<void> => {
     const { client, challenge } = this
     if (!client || !challenge || this._busy) return
+    const code = codeOf(typed)
+    if (!isSixDigits(code)) {
+      this._error = NOT_SIX_DIGITS
+      return
+    }
     this._busy = true
     this._error = ''
     try {
-      this._done = await client.loginTwoFactorEnable(challenge.challenge, codeOf(typed))
+      this._done = await client.loginTwoFactorEnable(challenge.challenge, code)
       void focusFirst(this, 'h2')
     } catch (error) {
-      this._error = problem(error, { unauthorized: WRONG_CODE, invalid_payload: 'Enter the 6 digits the app shows.', token_expired: TOO_SLOW }, 'Could not turn on two-factor sign-in; try again.')
+      // A wrong code is a form error on `code`; an expired challenge is unauthorized.
+      this._error = problem(error, { invalid_payload: WRONG_CODE, unauthorized: TOO_SLOW, token_expired: TOO_SLOW }, 'Could not turn on two-factor sign-in; try again.')
       void focusFirst(this, 'input.code')
     } finally {
       this._busy = false

@@ -30,7 +30,8 @@ export function enrolment(setup: TwoFactorSetup, o: EnrolmentOptions): TemplateR
     e.preventDefault()
     o.onSubmit(String(new FormData(e.target as HTMLFormElement).get('code') ?? ''))
   }
-  return html`<form class="enrol" @submit=${submit}>
+  // The form's own check (six digits) says what is wrong in words, next to the field.
+  return html`<form class="enrol" @submit=${submit} novalidate>
     <ol class="steps">
       <li>
         <span>Scan this QR code with an authenticator app (1Password, Google Authenticator, Microsoft Authenticator, Aegis, …):</span>
