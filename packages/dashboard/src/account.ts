@@ -8,8 +8,6 @@ import type { LcdAccountSessions } from './account-sessions.js'
 import './account-two-factor.js'
 import './account-sessions.js'
 
-const AGENCY_ROLE = { owner: 'owner', admin: 'admin', member: 'member' } as const
-
 /**
  * "Your account" (`#account`): who is signed in, changing the password (every other session
  * ends), two-factor sign-in, and the devices signed in with "Sign out" for each other one.
@@ -72,11 +70,7 @@ export class LcdAccount extends LitElement {
     const p = this._profile
     return html`<div class="top">
         <h2>Your account</h2>
-        ${p
-          ? html`<p class="muted">
-              ${p.user.name} · ${p.user.email}${p.agency ? html` · ${AGENCY_ROLE[p.agency.role]} of ${p.agency.name}` : nothing}
-            </p>`
-          : nothing}
+        ${p ? html`<p class="muted">${[p.user.name, p.user.email, p.agency && `${p.agency.role} of ${p.agency.name}`].filter(Boolean).join(' · ')}</p>` : nothing}
       </div>
       <div class="sections">
         <section aria-labelledby="pw-h">

@@ -80,7 +80,7 @@ export class LcdSetup extends LitElement {
           <h2 id="t" tabindex="-1">Your workspace is ready</h2>
           <p>You are signed in as the owner of ${this._done.session.agency?.name ?? 'your agency'}. Put the chat on ${site.name} with the snippet below.</p>
         </div>
-        <lcd-settings-embed .server=${this.server} .siteId=${site.id}></lcd-settings-embed>
+        <lcd-settings-embed .server=${this.server} .siteId=${site.id} .client=${this.client} ?admin=${true}></lcd-settings-embed>
         <div class="actions"><button type="button" class="primary" @click=${this.#toInbox}>Go to the inbox</button></div>
       </section>`
     }

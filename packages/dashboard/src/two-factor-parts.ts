@@ -34,10 +34,12 @@ export function enrolment(setup: TwoFactorSetup, o: EnrolmentOptions): TemplateR
   return html`<form class="enrol" @submit=${submit} novalidate>
     <ol class="steps">
       <li>
-        <span>Scan this QR code with an authenticator app (1Password, Google Authenticator, Microsoft Authenticator, Aegis, …):</span>
-        <img class="qr" src=${qrSrc(setup.qrSvg)} alt="QR code to add Live Chat to an authenticator app" width="184" height="184" />
-        <span>Or type this key into the app: <code class="key">${groupedKey(setup.secret)}</code></span>
-        <a class="on-phone" href=${setup.uri}>On a phone? Open it in the authenticator app</a>
+        <div class="step">
+          <span>Scan this QR code with an authenticator app (1Password, Google Authenticator, Microsoft Authenticator, Aegis, …):</span>
+          <img class="qr" src=${qrSrc(setup.qrSvg)} alt="QR code to add Live Chat to an authenticator app" width="184" height="184" />
+          <span>Or type this key into the app: <code class="key">${groupedKey(setup.secret)}</code></span>
+          <a class="on-phone" href=${setup.uri}>On a phone? Open it in the authenticator app</a>
+        </div>
       </li>
       <li>
         <label
@@ -66,7 +68,10 @@ export const enrolmentStyles = css`
     display: grid;
     gap: 14px;
   }
-  .steps li {
+  .steps li::marker {
+    font-weight: 600;
+  }
+  .step {
     display: grid;
     gap: 8px;
     justify-items: start;
