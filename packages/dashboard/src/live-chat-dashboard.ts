@@ -251,6 +251,11 @@ export class LiveChatDashboard extends LitElement {
     this.#stop()
   }
 
+  protected override willUpdate(): void {
+    // A link screen works with a client of its own (see #adopt).
+    if (this._link && !this.#linkClient) this.#linkClient = new AgentClient({ url: this.#url() })
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if ((changed.has('token') && changed.get('token') !== undefined) || (changed.has('server') && changed.get('server') !== undefined)) {
       this.#stop()
@@ -403,7 +408,7 @@ export class LiveChatDashboard extends LitElement {
 
   /** The screen of a link with a one-time token. */
   #linkScreen(kind: LinkKind, token: string) {
-    const client = (this.#linkClient ??= new AgentClient({ url: this.#url() }))
+    const client = this.#linkClient!
     const done = (e: CustomEvent<AgentSession>): void => this.#adopt(client, e.detail)
     const leave = (): void => this.#leaveLink()
     if (kind === 'setup') return html`<lcd-setup .client=${client} .token=${token} .server=${this.#url()} @lcd-login=${done} @lcd-cancel=${leave}></lcd-setup>`
@@ -411,11 +416,16 @@ export class LiveChatDashboard extends LitElement {
     return html`<lcd-reset .client=${client} .token=${token} @lcd-login=${done} @lcd-cancel=${leave}></lcd-reset>`
   }
 
-  /** Leaves a link screen for the dashboard (or the sign-in form). */
-  #leaveLink(): void {
+  /** Forgets the link screen and its client. */
+  #dropLink(): void {
     this.#linkClient?.disconnect()
     this.#linkClient = null
     this._link = null
+  }
+
+  /** Leaves a link screen for the dashboard (or the sign-in form). */
+  #leaveLink(): void {
+    this.#dropLink()
     this._route = 'inbox'
     history.replaceState(history.state, '', `${location.pathname}${location.search}#inbox`)
   }
@@ -473,11 +483,7 @@ export class LiveChatDashboard extends LitElement {
       }
       return
     }
-    if (this._link) {
-      this.#linkClient?.disconnect()
-      this.#linkClient = null
-      this._link = null
-    }
+    if (this._link) this.#dropLink()
     this._route = ROUTES.find((r) => r === route) ?? 'inbox'
     if (this._route === 'analytics') void loadAnalytics()
     if (this._route === 'inbox') this._selected = id ? decodeURIComponent(id) : this._selected
