@@ -5,6 +5,7 @@ import { define } from './define.js'
 import { fullTime } from './util.js'
 import { problem } from './account-util.js'
 import { accountSectionStyles } from './account-styles.js'
+import { tableStyles } from './settings-styles.js'
 
 /**
  * "Your account" → Where you are signed in: each session's device, IP address, sign-in and last
@@ -14,20 +15,11 @@ export class LcdAccountSessions extends LitElement {
   static override styles = [
     base,
     accountSectionStyles,
+    tableStyles,
     css`
-      .scroll {
-        overflow-x: auto;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
       th,
       td {
-        text-align: left;
         padding: 8px;
-        border-bottom: 1px solid var(--line);
-        vertical-align: middle;
       }
       th {
         font-weight: 600;

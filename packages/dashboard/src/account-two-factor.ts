@@ -3,7 +3,7 @@ import type { AgentClient, TwoFactorSetup } from '@live-chat/sdk'
 import { base } from './styles.js'
 import { define } from './define.js'
 import { fire } from './util.js'
-import { codeOf, focusFirst, isSixDigits, NOT_SIX_DIGITS, problem, WRONG_CODE, WRONG_PASSWORD } from './account-util.js'
+import { focusFirst, problem, WRONG_CODE, WRONG_PASSWORD } from './account-util.js'
 import { accountSectionStyles } from './account-styles.js'
 import { enrolment, enrolmentStyles } from './two-factor-parts.js'
 import './recovery-codes.js'
@@ -68,7 +68,7 @@ export class LcdAccountTwoFactor extends LitElement {
     switch (this._step) {
       case 'enrol':
         return this._setup
-          ? enrolment(this._setup, { busy: this._busy, error: this._error, submit: 'Turn on', onSubmit: this.#enable, onCancel: this.#reset })
+          ? enrolment(this._setup, { busy: this._busy, error: this._error, submit: 'Turn on', onSubmit: this.#enable, onInvalid: (m) => (this._error = m), onCancel: this.#reset })
           : html`<p class="muted" role="status">Preparing…</p>`
       case 'codes':
         return html`<lcd-recovery-codes .codes=${this._codes}></lcd-recovery-codes>
@@ -126,13 +126,8 @@ export class LcdAccountTwoFactor extends LitElement {
     }
   }
 
-  #enable = async (typed: string): Promise<void> => {
+  #enable = async (code: string): Promise<void> => {
     if (!this.client || this._busy) return
-    const code = codeOf(typed)
-    if (!isSixDigits(code)) {
-      this._error = NOT_SIX_DIGITS
-      return
-    }
     this._busy = true
     this._error = ''
     try {

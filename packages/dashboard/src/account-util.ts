@@ -2,6 +2,7 @@
 // what a failed request says to a person, and the look of the signed-out screens' card.
 import { css } from 'lit'
 import { LiveChatError, type LiveChatErrorCode } from '@live-chat/sdk'
+import { fieldErrorStyles } from './settings-styles.js'
 
 /** The hint under every new-password field (protocol NewPassword). */
 export const PASSWORD_HINT = 'At least 10 characters. A long phrase is easier to remember and harder to guess.'
@@ -102,14 +103,7 @@ export const cardStyles = css`
     font-weight: 600;
     padding: 0 4px;
   }
-  .field-err {
-    display: block;
-    font-weight: 400;
-    font-size: 13px;
-  }
-  [aria-invalid='true'] {
-    border-color: var(--danger);
-  }
+  ${fieldErrorStyles}
   @media (max-width: 480px) {
     .card {
       padding: 20px 16px;

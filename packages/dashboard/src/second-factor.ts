@@ -68,7 +68,7 @@ export class LcdSecondFactor extends LitElement {
         <h2 id="t">Set up two-factor sign-in</h2>
         <p>Your agency asks everyone to sign in with a second step: a code from an authenticator app on your phone.</p>
         ${this._setup
-          ? enrolment(this._setup, { busy: this._busy, error: this._error, submit: 'Turn on and sign in', onSubmit: this.#enrol })
+          ? enrolment(this._setup, { busy: this._busy, error: this._error, submit: 'Turn on and sign in', onSubmit: this.#enrol, onInvalid: (m) => (this._error = m) })
           : this._error
             ? html`<p class="err" role="alert">${this._error}</p>`
             : html`<p class="muted" role="status">Preparing…</p>`}
@@ -141,14 +141,9 @@ export class LcdSecondFactor extends LitElement {
     }
   }
 
-  #enrol = async (typed: string): Promise<void> => {
+  #enrol = async (code: string): Promise<void> => {
     const { client, challenge } = this
     if (!client || !challenge || this._busy) return
-    const code = codeOf(typed)
-    if (!isSixDigits(code)) {
-      this._error = NOT_SIX_DIGITS
-      return
-    }
     this._busy = true
     this._error = ''
     try {

@@ -4,13 +4,12 @@ import { base } from './styles.js'
 import { define } from './define.js'
 import { fire } from './util.js'
 import { FieldErrors } from './settings-form.js'
+import { domainsOf } from './domains.js'
 import { cardStyles, focusFirst, PASSWORD_HINT, problem } from './account-util.js'
 import './settings-embed.js'
 
 type State = 'checking' | 'ready' | 'invalid' | 'done'
 
-/** Domains as typed: one per line (or separated by commas or spaces). */
-const domainsOf = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean)
 
 /**
  * First-run setup ("Create your workspace", from the link the server logs while it has no

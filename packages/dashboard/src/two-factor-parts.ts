@@ -2,6 +2,7 @@
 // enrolment form (QR code, the key as text, the first code) and its look.
 import { css, html, nothing, type TemplateResult } from 'lit'
 import type { TwoFactorSetup } from '@live-chat/sdk'
+import { codeOf, isSixDigits, NOT_SIX_DIGITS } from './account-util.js'
 
 /**
  * The server's QR code (an SVG document) as an image URL. It is shown through <img>, never put
@@ -19,7 +20,10 @@ export interface EnrolmentOptions {
   error: string
   /** The submit button's text. */
   submit: string
+  /** With the 6 digits typed (spaces and dashes dropped). */
   onSubmit: (code: string) => void
+  /** When what was typed is not 6 digits: the message to show. */
+  onInvalid: (message: string) => void
   /** Shown as a "Cancel" button when given. */
   onCancel?: () => void
 }
@@ -28,7 +32,9 @@ export interface EnrolmentOptions {
 export function enrolment(setup: TwoFactorSetup, o: EnrolmentOptions): TemplateResult {
   const submit = (e: SubmitEvent): void => {
     e.preventDefault()
-    o.onSubmit(String(new FormData(e.target as HTMLFormElement).get('code') ?? ''))
+    const code = codeOf(String(new FormData(e.target as HTMLFormElement).get('code') ?? ''))
+    if (isSixDigits(code)) o.onSubmit(code)
+    else o.onInvalid(NOT_SIX_DIGITS)
   }
   // The form's own check (six digits) says what is wrong in words, next to the field.
   return html`<form class="enrol" @submit=${submit} novalidate>
