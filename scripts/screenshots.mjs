@@ -2,8 +2,9 @@
 // `npm run screenshots`: renders the widget on the hostile example page (examples/hostile.html),
 // then the agent dashboard (inbox, a conversation with the visitor panel, canned responses,
 // analytics, settings) with a few visitors chatting, then the agency's administration (sites,
-// team, API keys, audit log) at desktop and phone widths, in headless Chromium, and saves PNGs
-// under docs/screenshots/ for the README.
+// team, API keys, audit log) and the account screens (first-run setup, an invitation, a password
+// reset, the sign-in's second step, Your account) at desktop and phone widths, in headless
+// Chromium, and saves PNGs under docs/screenshots/ for the README.
 // Uses the built server and widget (`npm run build` first; the npm script does it), an embedded
 // database in a temporary folder, the demo site, and the demo agent answering through the SDK.
 import crypto from 'node:crypto'
@@ -20,8 +21,15 @@ const out = path.join(root, 'docs/screenshots')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-/** `node scripts/screenshots.mjs admin` makes only the administration shots. */
+/** `node scripts/screenshots.mjs admin` (or `account`) makes only the administration (or account) shots. */
 const only = process.argv[2]
+const SECRET = 'screenshots-secret-screenshots-secret-0123'
+
+/** The administration's and account screens' sizes: a laptop and a phone (whole pages). */
+const SIZES = [
+  { suffix: '', viewport: { width: 1280, height: 800 } },
+  { suffix: '-mobile', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+]
 
 const shots = [
   { name: 'widget-desktop', viewport: { width: 1280, height: 800 } },
@@ -42,7 +50,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-chat-shots-'))
 const db = await openDatabase({ dataDir: path.join(dataDir, 'pglite') })
 const app = await createApp({
   db,
-  secret: 'screenshots-secret-screenshots-secret-0123',
+  secret: SECRET,
   logger: createLogger('warn'),
   staticDirs: { '/examples': path.join(root, 'examples') },
   widgetDir: path.join(root, 'packages/widget/cdn'),
@@ -64,7 +72,7 @@ const stopReplying = agent.on('conversation:created', (c) => {
 const browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
 fs.mkdirSync(out, { recursive: true })
 try {
-  for (const shot of only === 'admin' ? [] : shots) {
+  for (const shot of only ? [] : shots) {
     await agent.updateSettings({ widget: { primaryColor: shot.colour ?? original } })
     const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: 1, isMobile: !!shot.isMobile, hasTouch: !!shot.hasTouch })
     const page = await context.newPage()
@@ -88,8 +96,9 @@ try {
   // The widget's chats are done: the inbox shots show a fresh set of visitors.
   stopReplying()
   for (const c of (await agent.listConversations({ status: ['pending', 'active'] })).items) await agent.resolve(c.id)
-  if (only !== 'admin') await dashboardShots(browser)
-  await adminShots(browser)
+  if (!only) await dashboardShots(browser)
+  if (only !== 'account') await adminShots(browser)
+  if (only !== 'admin') await accountShots(browser)
 } finally {
   await agent.updateSettings({ widget: { primaryColor: original } }).catch(() => {})
   agent.disconnect()
@@ -273,11 +282,7 @@ async function seedAgency() {
 
 async function adminShots(browser) {
   const { outdoor } = await seedAgency()
-  const widths = [
-    { suffix: '', viewport: { width: 1280, height: 800 } },
-    { suffix: '-mobile', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-  ]
-  for (const { suffix, viewport, isMobile = false, hasTouch = false } of widths) {
+  for (const { suffix, viewport, isMobile = false, hasTouch = false } of SIZES) {
     const context = await browser.newContext({ viewport, deviceScaleFactor: 1, isMobile, hasTouch })
     const page = await context.newPage()
     await page.goto(`${url}/dashboard/`)
@@ -285,21 +290,7 @@ async function adminShots(browser) {
     await page.getByLabel('Password').fill(demo.password)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.locator('select#status').waitFor()
-    /** The whole page at this width: as tall as the Admin page's content. */
-    const shot = async (name) => {
-      await page.waitForTimeout(400)
-      const height = await page.evaluate(() => {
-        const shell = document.querySelector('live-chat-dashboard').shadowRoot
-        const admin = shell.querySelector('lcd-admin')
-        return shell.querySelector('header').offsetHeight + (admin ? admin.scrollHeight : 0)
-      })
-      await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 2) })
-      await page.waitForTimeout(200)
-      const file = path.join(out, `${name}${suffix}.png`)
-      await page.screenshot({ path: file, fullPage: true })
-      console.log(`wrote ${path.relative(root, file)}`)
-      await page.setViewportSize(viewport)
-    }
+    const shot = (name) => pageShot(page, `${name}${suffix}`)
     await page.goto(`${url}/dashboard/#admin/sites`)
     await page.getByRole('rowheader', { name: 'Acme Outdoor' }).waitFor()
     await shot('dashboard-sites')
@@ -333,4 +324,140 @@ async function adminShots(browser) {
     await shot('dashboard-audit')
     await context.close()
   }
+}
+
+/** The 6-digit code an authenticator app shows for a base32 secret now (RFC 6238). */
+function totp(secret, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = ''
+  for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0')
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)))
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)))
+  const h = crypto.createHmac('sha1', key).update(counter).digest()
+  const o = h[19] & 15
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0')
+}
+
+/**
+ * A whole-page screenshot of `page` as docs/screenshots/<name>.png. The dashboard scrolls inside
+ * its own elements, not the document: the page is made as tall as its content for the picture.
+ */
+async function pageShot(page, name) {
+  const viewport = page.viewportSize()
+  const hidden = await page.evaluate(() => {
+    let most = 0
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (/auto|scroll/.test(getComputedStyle(el).overflowY)) most = Math.max(most, el.scrollHeight - el.clientHeight)
+        if (el.shadowRoot) walk(el.shadowRoot)
+      }
+    }
+    walk(document)
+    return most
+  })
+  if (hidden > 0) await page.setViewportSize({ width: viewport.width, height: viewport.height + hidden })
+  await page.waitForTimeout(300)
+  const file = path.join(out, `${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  console.log(`wrote ${path.relative(root, file)}`)
+  if (hidden > 0) await page.setViewportSize(viewport)
+}
+
+/** Runs `fn(page, size)` in a fresh browser context at each size. */
+async function atEachSize(browser, fn, sizes = SIZES) {
+  for (const size of sizes) {
+    const context = await browser.newContext({ viewport: size.viewport, deviceScaleFactor: 1, isMobile: !!size.isMobile, hasTouch: !!size.hasTouch })
+    try {
+      await fn(await context.newPage(), size)
+    } finally {
+      await context.close()
+    }
+  }
+}
+
+async function accountShots(browser) {
+  // First-run setup: a second server on an empty database, and its setup link.
+  const setupDb = await openDatabase({ dataDir: path.join(dataDir, 'pglite-setup') })
+  const setupApp = await createApp({ db: setupDb, secret: SECRET, logger: createLogger('warn'), widgetDir: path.join(root, 'packages/widget/cdn'), dashboardDir: path.join(root, 'packages/dashboard/public') })
+  try {
+    const setupUrl = `http://127.0.0.1:${(await setupApp.listen(0, '127.0.0.1')).port}`
+    const token = await setupApp.services.setup.issue()
+    const fillSetup = async (page) => {
+      await page.getByLabel('Your name').fill('Olivia Martin')
+      await page.getByLabel('Email').fill('olivia@northwind.example')
+      await page.getByLabel('Password').fill('correct horse battery staple')
+      await page.getByLabel('Agency or company name').fill('Northwind Studio')
+      await page.getByLabel('First site').fill('Northwind Shop')
+      await page.getByLabel('Its domains').fill('shop.northwind.example\nwww.northwind.example')
+    }
+    await atEachSize(browser, async (page, size) => {
+      await page.goto(`${setupUrl}/dashboard/#setup/${token}`)
+      await page.getByRole('heading', { name: 'Create your workspace' }).waitFor()
+      await fillSetup(page)
+      await pageShot(page, `dashboard-setup${size.suffix}`)
+      if (size.suffix) return
+      // Done once (the link is spent): the phone picture of it is the same page, narrower.
+      await page.getByRole('button', { name: 'Create workspace' }).click()
+      await page.getByRole('heading', { name: 'Your workspace is ready' }).waitFor()
+      await pageShot(page, 'dashboard-setup-done')
+      await page.setViewportSize(SIZES[1].viewport)
+      await pageShot(page, 'dashboard-setup-done-mobile')
+    }, [...SIZES].reverse())
+  } finally {
+    await setupApp.close()
+    await setupDb.close()
+  }
+
+  // The demo agency has more than one site (the header's site switcher), and a teammate with two-factor sign-in.
+  if ((await agent.me()).sites.length < 2) await agent.createSite({ name: 'Acme Journal' })
+  /** An invitation's `#invite/<token>` (this server sends no email: the link comes back). */
+  const invite = async (email, sites) => {
+    const { link } = await agent.invite({ email, sites })
+    return link.slice(link.indexOf('#'))
+  }
+  const sam = new AgentClient({ url })
+  await sam.acceptInvitation({ token: (await invite('sam.rivera@acme.example', [{ siteId: demo.siteId, role: 'agent' }])).split('/')[1], name: 'Sam Rivera', password: 'sam’s long passphrase' })
+  const { secret } = await sam.twoFactorSetup()
+  await sam.twoFactorEnable(totp(secret))
+  await sam.logout()
+
+  const fragment = await invite('jordan.lee@acme.example', [{ siteId: demo.siteId, role: 'agent' }])
+  await atEachSize(browser, async (page, size) => {
+    await page.goto(`${url}/dashboard/${fragment}`)
+    await page.getByLabel('Your name').fill('Jordan Lee')
+    await pageShot(page, `dashboard-invite${size.suffix}`)
+  })
+
+  // The reset screen shows its form before the token is checked (on submit).
+  await atEachSize(browser, async (page, size) => {
+    await page.goto(`${url}/dashboard/#reset/${crypto.randomUUID()}.${crypto.randomBytes(32).toString('base64url')}`)
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor()
+    await pageShot(page, `dashboard-reset${size.suffix}`)
+  })
+
+  await atEachSize(browser, async (page, size) => {
+    await page.goto(`${url}/dashboard/`)
+    await page.getByLabel('Email').fill('sam.rivera@acme.example')
+    await page.getByLabel('Password').fill('sam’s long passphrase')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor()
+    await pageShot(page, `dashboard-sign-in-code${size.suffix}`)
+  })
+
+  // Your account, as the demo agent (signed in here, in the script and in the dashboard shots before).
+  await atEachSize(browser, async (page, size) => {
+    await page.goto(`${url}/dashboard/`)
+    await page.getByLabel('Email').fill(demo.email)
+    await page.getByLabel('Password').fill(demo.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.locator('#status').waitFor()
+    await page.goto(`${url}/dashboard/#account`)
+    await page.getByRole('cell', { name: /This device/ }).waitFor()
+    await pageShot(page, `dashboard-account${size.suffix}`)
+    await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click()
+    await page.getByRole('img', { name: /QR code/ }).waitFor()
+    await pageShot(page, `dashboard-account-two-factor${size.suffix}`)
+    await page.getByRole('button', { name: 'Cancel' }).click()
+  })
 }

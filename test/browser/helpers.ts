@@ -41,7 +41,8 @@ export interface TestSite {
   agents: TestAgent[]
 }
 
-async function command<T>(name: string, payload?: unknown): Promise<T> {
+/** Runs a command of the test server's plugin (test/browser/server-plugin.mjs) and gives its answer. */
+export async function command<T>(name: string, payload?: unknown): Promise<T> {
   const result = await executeServerCommand<T, unknown>(name, payload)
   if (result === undefined || result === null) throw new Error(`the server command ${name} gave no answer: is the live-chat-server plugin in web-test-runner.config.mjs?`)
   return result

@@ -25,6 +25,14 @@
 //   'lc-conversation' { siteId, conversationId, createdAt?, missedAt? }
 //                                         → { ok: true }: moves a conversation's start into the
 //     past or marks it missed (ISO times; missedAt null clears it), as history would have made it
+//   'lc-mail-server'                      → { url }: a second app on the same database (a second
+//     server process, as in production) that sends its email to a real local SMTP server; for
+//     flows that need email (password reset, invitations by email). Started once.
+//   'lc-mail' { to }                      → { mails: [{ subject, text, html }] }: what that SMTP
+//     server received for `to`, oldest first
+//   'lc-setup-server'                     → { url, link }: a new app on a new, empty database (no
+//     account, as a fresh production install) and a setup link `/dashboard/#setup/<token>` made
+//     as the server makes the one it prints at start
 import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -37,7 +45,7 @@ let tsxRegistered = false
 /** @param {{ widgetDir?: string }} [options] */
 export function liveChatServer(options = {}) {
   const widgetDir = options.widgetDir ?? path.resolve(here, '../../packages/widget/cdn')
-  /** @type {{ url: string, server: any, drop: () => Promise<void>, UpdateSiteSettings: any, hashPassword: (p: string) => Promise<string> } | undefined} */
+  /** @type {{ url: string, server: any, drop: () => Promise<void>, UpdateSiteSettings: any, hashPassword: (p: string) => Promise<string>, databaseUrl: string } | undefined} */
   let state
   /** @type {Map<string, { server: http.Server, requests: { method: string, headers: object, body: string }[] }>} */
   const receivers = new Map()
@@ -67,6 +75,33 @@ export function liveChatServer(options = {}) {
     return { ok: true }
   }
 
+  /** @type {Promise<{ url: string, server: any, smtp: any }> | undefined} */
+  let mail
+  /** @type {{ server: any, drop: () => Promise<void> }[]} */
+  const setupServers = []
+
+  async function startMailServer() {
+    const { startSmtp } = await import('../../packages/server/test/smtp.ts')
+    const { startServer } = await import('../../packages/server/test/helpers.ts')
+    const { openDatabase } = await import('../../packages/server/src/shared/db/index.ts')
+    const smtp = await startSmtp()
+    const db = await openDatabase({ url: state.databaseUrl, migrate: false, poolSize: 3 })
+    const server = await startServer({ db, widgetDir, mail: { smtpUrl: smtp.url, from: 'Live Chat <chat@example.test>' } })
+    return { url: server.url, server, smtp }
+  }
+
+  async function startSetupServer() {
+    const { createTestDatabase } = await import('../../packages/server/test/global-setup.ts')
+    const { startServer } = await import('../../packages/server/test/helpers.ts')
+    const { openDatabase } = await import('../../packages/server/src/shared/db/index.ts')
+    const database = await createTestDatabase('live_chat_wtr_setup')
+    const db = await openDatabase({ url: database.url, migrate: false, poolSize: 3 })
+    const server = await startServer({ db, widgetDir })
+    setupServers.push({ server, drop: database.drop })
+    const token = await server.services.setup.issue()
+    return { url: server.url, link: `${server.url}/dashboard/#setup/${token}` }
+  }
+
   async function start() {
     // TypeScript sources (the server's test harness) load in this Node process through tsx.
     // `npm run test:browser` runs Node with --conditions=source, so @live-chat/protocol is its
@@ -82,7 +117,7 @@ export function liveChatServer(options = {}) {
     try {
       const db = await openDatabase({ url: database.url, migrate: false, poolSize: 5 })
       const server = await startServer({ db, widgetDir })
-      return { url: server.url, server, drop: database.drop, UpdateSiteSettings, hashPassword }
+      return { url: server.url, server, drop: database.drop, UpdateSiteSettings, hashPassword, databaseUrl: database.url }
     } catch (e) {
       await database.drop()
       throw e
@@ -141,6 +176,13 @@ export function liveChatServer(options = {}) {
     async serverStop() {
       for (const { server } of receivers.values()) server.close()
       receivers.clear()
+      for (const { server, drop } of setupServers.splice(0)) await server.close().finally(drop)
+      if (mail) {
+        const { server, smtp } = await mail
+        mail = undefined
+        await server.close()
+        await smtp.close()
+      }
       if (!state) return
       const { server, drop } = state
       state = undefined
@@ -152,13 +194,19 @@ export function liveChatServer(options = {}) {
     },
     /** @param {{ command: string, payload?: any }} args */
     async executeCommand({ command, payload }) {
-      if (!['lc-server', 'lc-site', 'lc-agency', 'lc-receiver', 'lc-received', 'lc-conversation'].includes(command)) return undefined
+      if (!['lc-server', 'lc-site', 'lc-agency', 'lc-receiver', 'lc-received', 'lc-conversation', 'lc-mail-server', 'lc-mail', 'lc-setup-server'].includes(command)) return undefined
       if (!state) throw new Error('the Live Chat test server is not running')
       if (command === 'lc-server') return { url: state.url }
       if (command === 'lc-receiver') return startReceiver(payload ?? {})
       if (command === 'lc-received') return { requests: receivers.get(payload?.id)?.requests ?? [] }
       if (command === 'lc-conversation') return setConversation(payload)
       if (command === 'lc-agency') return createAgency(payload ?? {})
+      if (command === 'lc-mail-server') return { url: (await (mail ??= startMailServer())).url }
+      if (command === 'lc-mail') {
+        const received = mail ? (await mail).smtp.mailsTo(payload?.to) : []
+        return { mails: received.map((m) => ({ subject: m.subject ?? '', text: m.text ?? '', html: m.html || '' })) }
+      }
+      if (command === 'lc-setup-server') return startSetupServer()
       return createSite(payload ?? {})
     },
   }

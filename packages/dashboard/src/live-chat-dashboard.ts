@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
-import { AgentClient, LiveChatError, type AgentSession, type AgentStatus, type AgentSummary, type Message } from '@live-chat/sdk'
+import { keyed } from 'lit/directives/keyed.js'
+import { AgentClient, LiveChatError, type AgentProfile, type AgentSession, type AgentStatus, type AgentSummary, type Message } from '@live-chat/sdk'
 import { alertOnce, titleCount, unlockSound } from './notify.js'
 import { base } from './styles.js'
 import { initials, visitorName } from './util.js'
@@ -8,11 +9,28 @@ import './login.js'
 import './inbox.js'
 import './canned-responses.js'
 import './settings.js'
+import './setup.js'
+import './invite.js'
+import './reset.js'
+import './account.js'
 
-/** The pages of the dashboard, addressed by the URL hash: `#inbox`, `#inbox/<id>`, `#canned`, `#analytics`, `#settings`, `#admin/<section>`. */
-export type Route = 'inbox' | 'canned' | 'analytics' | 'settings' | 'admin'
+/** The pages of the dashboard, addressed by the URL hash: `#inbox`, `#inbox/<id>`, `#canned`, `#analytics`, `#settings`, `#admin/<section>`, `#account`. */
+export type Route = 'inbox' | 'canned' | 'analytics' | 'settings' | 'admin' | 'account'
 
-const ROUTES: readonly Route[] = ['inbox', 'canned', 'analytics', 'settings', 'admin']
+const ROUTES: readonly Route[] = ['inbox', 'canned', 'analytics', 'settings', 'admin', 'account']
+
+/**
+ * The screens opened from a link with a one-time token, signed in or not: `#setup/<token>` (the
+ * first-run link in the server's log), `#invite/<token>` (an invitation email), `#reset/<token>`
+ * (a password-reset email). The token is read once and removed from the address bar.
+ */
+type LinkKind = 'setup' | 'invite' | 'reset'
+const LINKS: readonly LinkKind[] = ['setup', 'invite', 'reset']
+
+/** A signed-in agent: the session's token and profile. */
+type Session = AgentProfile & { token: string }
+
+const SIGNED_OUT = 'You were signed out: this session was ended (signed out from another device, password changed, or access removed). Sign in again.'
 
 /** The analytics page (with chart.js) loads the first time it is opened, not with the inbox. */
 const loadAnalytics = () => import('./analytics.js')
@@ -30,8 +48,13 @@ const TOKEN_KEY = 'live-chat-dashboard:session'
  * `token` from the server's `/api/auth/login` made by your backend. With `persist` the session is
  * kept in localStorage across reloads (the /dashboard page does this).
  *
+ * Links with a one-time token (`#setup/…`, `#invite/…`, `#reset/…`) open first-run setup, an
+ * invitation or a password reset; `#account` is the signed-in user's own account. With more than
+ * one site, the header has a site switcher. When the server ends the session (signed out
+ * elsewhere, password changed, removed), the sign-in form comes back and says why.
+ *
  * @fires {CustomEvent<{count: number}>} lcd-unread-change - Conversations with unread visitor messages.
- * @fires {CustomEvent<{}>} lcd-logout - The agent signed out (or the session expired).
+ * @fires {CustomEvent<{}>} lcd-logout - The agent signed out (or the session expired or was ended).
  */
 export class LiveChatDashboard extends LitElement {
   static override styles = [
@@ -107,6 +130,19 @@ export class LiveChatDashboard extends LitElement {
         align-items: center;
         gap: 8px;
       }
+      .me a {
+        color: var(--fg);
+        padding: 6px 4px;
+        border-radius: 6px;
+      }
+      .me a[aria-current='page'] {
+        color: var(--accent-ink);
+        font-weight: 600;
+      }
+      select.site {
+        font-weight: 600;
+        max-width: 220px;
+      }
       main {
         flex: 1;
         min-height: 0;
@@ -125,6 +161,20 @@ export class LiveChatDashboard extends LitElement {
         margin: auto;
         padding: 32px;
       }
+      .stuck {
+        display: grid;
+        gap: 12px;
+        justify-items: start;
+        max-width: 460px;
+      }
+      .stuck p {
+        margin: 0;
+      }
+      .stuck .sites {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+      }
     `,
   ]
   static override properties = {
@@ -142,6 +192,10 @@ export class LiveChatDashboard extends LitElement {
     _error: { state: true },
     _ready: { state: true },
     _notifications: { state: true },
+    _link: { state: true },
+    _notice: { state: true },
+    _siteId: { state: true },
+    _switching: { state: true },
   }
 
   /** The chat server's base URL; defaults to the page's origin. */
@@ -153,7 +207,7 @@ export class LiveChatDashboard extends LitElement {
   /** Keep the session in localStorage across reloads. */
   persist = false
 
-  /** @internal */ _session: Pick<AgentSession, 'token' | 'sites' | 'user' | 'agency'> | null = null
+  /** @internal */ _session: Session | null = null
   /** @internal */ _me: AgentSummary | null = null
   /** @internal */ _agents: AgentSummary[] = []
   /** @internal */ _route: Route = 'inbox'
@@ -163,8 +217,14 @@ export class LiveChatDashboard extends LitElement {
   /** @internal */ _error = ''
   /** @internal */ _ready = false
   /** @internal */ _notifications: NotificationPermission | 'unsupported' = typeof Notification === 'function' ? Notification.permission : 'unsupported'
+  /** @internal The link screen on show, with its token (kept in memory only). */ _link: { kind: LinkKind; token: string } | null = null
+  /** @internal Why the sign-in form is back (e.g. the session was ended). */ _notice = ''
+  /** @internal The open site. */ _siteId = ''
+  /** @internal Another site is being opened. */ _switching = false
 
   #client: AgentClient | null = null
+  /** The client of the link screen (its session becomes the dashboard's when the flow ends signed in). */
+  #linkClient: AgentClient | null = null
   #off: (() => void)[] = []
   #unread = 0
 
@@ -191,6 +251,11 @@ export class LiveChatDashboard extends LitElement {
     this.#stop()
   }
 
+  protected override willUpdate(): void {
+    // A link screen works with a client of its own (see #adopt).
+    if (this._link && !this.#linkClient) this.#linkClient = new AgentClient({ url: this.#url() })
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if ((changed.has('token') && changed.get('token') !== undefined) || (changed.has('server') && changed.get('server') !== undefined)) {
       this.#stop()
@@ -198,12 +263,26 @@ export class LiveChatDashboard extends LitElement {
     }
   }
 
-  /** Signs out: forgets the session (and the stored one) and shows the sign-in form. */
-  logout(): void {
+  /**
+   * Signs out: the server ends the session (its tokens stop working everywhere); the dashboard
+   * forgets it (and the stored one) at once and shows the sign-in form.
+   */
+  async logout(): Promise<void> {
+    const client = this.#client
+    this.#signOutHere()
+    await client?.logout().catch(() => undefined)
+  }
+
+  /** Forgets the session here (and the stored one) and shows the sign-in form, saying `notice` there. */
+  #signOutHere(notice = ''): void {
     if (this.persist) localStorage.removeItem(TOKEN_KEY)
     this.#stop()
     this._session = null
     this._me = null
+    this._agents = []
+    this._siteId = ''
+    this._error = ''
+    this._notice = notice
     this.token = ''
     this.#setUnread(0)
     this.dispatchEvent(new CustomEvent('lcd-logout', { detail: {}, bubbles: true, composed: true }))
@@ -211,15 +290,19 @@ export class LiveChatDashboard extends LitElement {
   }
 
   override render() {
+    if (this._link) return this.#linkScreen(this._link.kind, this._link.token)
     if (!this._session) {
-      return this._ready ? html`<lcd-login .client=${this.#client} @lcd-login=${this.#onLogin}></lcd-login>` : html`<p class="center muted">Loading…</p>`
+      return this._ready
+        ? html`<lcd-login .client=${this.#client} .notice=${this._notice} @lcd-login=${this.#onLogin}></lcd-login>`
+        : html`<p class="center muted">Loading…</p>`
     }
-    if (!this._me) return html`<p class="center ${this._error ? 'err' : 'muted'}" role=${this._error ? 'alert' : nothing}>${this._error || 'Connecting…'}</p>`
+    if (!this._me) return this._error ? this.#stuck() : html`<p class="center muted">Connecting…</p>`
     const me = this._me
     const link = (route: Route, label: string) =>
       html`<a href="#${route}" aria-current=${this._route === route ? 'page' : nothing}>${label}</a>`
     return html`<header>
         <span class="brand">Live Chat</span>
+        ${this.#siteSwitcher()}
         <nav aria-label="Dashboard">
           ${link('inbox', 'Inbox')} ${link('canned', 'Canned responses')} ${me.role === 'admin' ? link('analytics', 'Analytics') : nothing} ${link('settings', 'Settings')}
           ${this.#agencyAdmin ? link('admin', 'Admin') : nothing}
@@ -244,12 +327,19 @@ export class LiveChatDashboard extends LitElement {
           <select id="status" .value=${me.status} @change=${this.#setStatus}>
             ${STATUSES.map((s) => html`<option value=${s} ?selected=${s === me.status}>${s[0]!.toUpperCase() + s.slice(1)}</option>`)}
           </select>
-          <span>${me.name}</span>
-          <button @click=${() => this.logout()}>Sign out</button>
+          <a href="#account" title="Your account" aria-current=${this._route === 'account' ? 'page' : nothing}>${me.name}<span class="sr-only"> (your account)</span></a>
+          <button @click=${() => void this.logout()}>Sign out</button>
         </div>
       </header>
       ${this._down ? html`<div class="banner" role="status">Reconnecting… messages you send are kept and go out when the connection is back.</div>` : nothing}
-      <main @pointerdown=${unlockSound} @keydown=${unlockSound}>
+      ${this._switching
+        ? html`<p class="center muted" role="status">Opening ${this.#siteName(this._siteId)}…</p>`
+        : keyed(this._siteId, this.#main(me))}`
+  }
+
+  /** The open site's pages (made again for each site). */
+  #main(me: AgentSummary) {
+    return html`<main @pointerdown=${unlockSound} @keydown=${unlockSound}>
         <lcd-inbox
           ?hidden=${this._route !== 'inbox'}
           .client=${this.#client}
@@ -278,14 +368,77 @@ export class LiveChatDashboard extends LitElement {
           ? html`<lcd-admin
               .client=${this.#client}
               .server=${this.#url()}
-              .userId=${this._session.user.id}
-              .agencyName=${this._session.agency?.name ?? ''}
+              .userId=${this._session?.user.id ?? ''}
+              .agencyName=${this._session?.agency?.name ?? ''}
               .path=${this._adminPath}
               @lcd-agents-change=${() => void this.#loadAgents()}
               @lcd-sites-change=${this.#sitesChanged}
             ></lcd-admin>`
           : nothing}
+        ${this._route === 'account' ? html`<lcd-account .client=${this.#client}></lcd-account>` : nothing}
       </main>`
+  }
+
+  /** The header's site switcher, when the agent has more than one site. */
+  #siteSwitcher() {
+    const sites = this._session?.sites ?? []
+    if (sites.length < 2) return nothing
+    return html`<label class="sr-only" for="site">Site</label>
+      <select id="site" class="site" @change=${(e: Event) => void this.#switchSite((e.target as HTMLSelectElement).value)}>
+        ${sites.map((s) => html`<option value=${s.siteId} ?selected=${s.siteId === this._siteId}>${s.siteName}</option>`)}
+      </select>`
+  }
+
+  #siteName(siteId: string): string {
+    return this._session?.sites.find((s) => s.siteId === siteId)?.siteName ?? 'the site'
+  }
+
+  /** Signed in, but no site can be opened: why, the sites that can, and Sign out. */
+  #stuck() {
+    const others = (this._session?.sites ?? []).filter((s) => s.siteId !== this._siteId)
+    return html`<div class="center stuck">
+      <p class="err" role="alert">${this._error}</p>
+      ${others.length
+        ? html`<p>Open another site:</p>
+            <div class="sites">${others.map((s) => html`<button type="button" @click=${() => void this.#switchSite(s.siteId)}>${s.siteName}</button>`)}</div>`
+        : nothing}
+      <button type="button" @click=${() => void this.logout()}>Sign out</button>
+    </div>`
+  }
+
+  /** The screen of a link with a one-time token. */
+  #linkScreen(kind: LinkKind, token: string) {
+    const client = this.#linkClient!
+    const done = (e: CustomEvent<AgentSession>): void => this.#adopt(client, e.detail)
+    const leave = (): void => this.#leaveLink()
+    if (kind === 'setup') return html`<lcd-setup .client=${client} .token=${token} .server=${this.#url()} @lcd-login=${done} @lcd-cancel=${leave}></lcd-setup>`
+    if (kind === 'invite') return html`<lcd-invite .client=${client} .token=${token} @lcd-login=${done} @lcd-cancel=${leave}></lcd-invite>`
+    return html`<lcd-reset .client=${client} .token=${token} @lcd-login=${done} @lcd-cancel=${leave}></lcd-reset>`
+  }
+
+  /** Forgets the link screen and its client. */
+  #dropLink(): void {
+    this.#linkClient?.disconnect()
+    this.#linkClient = null
+    this._link = null
+  }
+
+  /** Leaves a link screen for the dashboard (or the sign-in form). */
+  #leaveLink(): void {
+    this.#dropLink()
+    this._route = 'inbox'
+    history.replaceState(history.state, '', `${location.pathname}${location.search}#inbox`)
+  }
+
+  /** A link flow ended signed in: its session becomes the dashboard's (replacing any other). */
+  #adopt(client: AgentClient, session: AgentSession): void {
+    this.#linkClient = null
+    this.#leaveLink()
+    if (this.#client !== client) {
+      this.#stop()
+      this.#client = client
+    }
+    this.#signedIn(session)
   }
 
   #url(): string {
@@ -313,6 +466,24 @@ export class LiveChatDashboard extends LitElement {
 
   #onHash = (): void => {
     const [route, id] = location.hash.replace(/^#\/?/, '').split('/')
+    const link = LINKS.find((l) => l === route)
+    if (link) {
+      if (id) {
+        let token = id
+        try {
+          token = decodeURIComponent(id)
+        } catch {
+          // Not encoded: taken as it is (the server says whether it is a token).
+        }
+        this._link = { kind: link, token }
+        // The token stays in memory only: off the address bar, the history and whatever reads the URL later.
+        history.replaceState(history.state, '', `${location.pathname}${location.search}#${link}`)
+      } else if (this._link?.kind !== link) {
+        this._link = { kind: link, token: '' }
+      }
+      return
+    }
+    if (this._link) this.#dropLink()
     this._route = ROUTES.find((r) => r === route) ?? 'inbox'
     if (this._route === 'analytics') void loadAnalytics()
     if (this._route === 'inbox') this._selected = id ? decodeURIComponent(id) : this._selected
@@ -342,29 +513,35 @@ export class LiveChatDashboard extends LitElement {
     try {
       const profile = await client.me()
       if (this.#client !== client) return
-      await this.#open(client, { token, sites: profile.sites, user: profile.user, agency: profile.agency })
+      await this.#open(client, { ...profile, token })
     } catch (error) {
       if (this.#client !== client) return
       const { code } = LiveChatError.from(error)
       if (code === 'unauthorized' || code === 'token_expired') {
         if (stored) localStorage.removeItem(TOKEN_KEY)
         this.#client = new AgentClient({ url: this.#url() })
+        this._notice ||= 'Your session has ended. Sign in again.'
         this._ready = true
         return
       }
-      this._session = { token, sites: [], user: { id: '', email: '', name: '', avatarUrl: null, twoFactorEnabled: false }, agency: null }
+      this._session = { token, sites: [], user: { id: '', email: '', name: '', avatarUrl: null, twoFactorEnabled: false }, agency: null, sessionId: '' }
       this._error = `Could not reach the chat server: ${(error as Error).message}`
     }
   }
 
-  #onLogin = (e: CustomEvent<AgentSession>): void => {
-    const session = e.detail
+  #onLogin = (e: CustomEvent<AgentSession>): void => this.#signedIn(e.detail)
+
+  #signedIn(session: AgentSession): void {
+    this._notice = ''
     if (this.persist) localStorage.setItem(TOKEN_KEY, session.token)
-    if (this.#client) void this.#open(this.#client, session)
+    const { expiresAt: _expiresAt, ...rest } = session
+    if (this.#client) void this.#open(this.#client, rest)
   }
 
-  async #open(client: AgentClient, session: Pick<AgentSession, 'token' | 'sites' | 'user' | 'agency'>): Promise<void> {
+  async #open(client: AgentClient, session: Session): Promise<void> {
     this._session = session
+    this._me = null
+    this._agents = []
     this._error = ''
     const remembered = this.persist ? localStorage.getItem(`${TOKEN_KEY}:site`) : null
     const site =
@@ -373,7 +550,6 @@ export class LiveChatDashboard extends LitElement {
       this._error = 'Your account is not a member of any site.'
       return
     }
-    if (this.persist) localStorage.setItem(`${TOKEN_KEY}:site`, site.siteId)
     const on: typeof client.on = (event, fn) => {
       const off = client.on(event, fn)
       this.#off.push(off)
@@ -386,8 +562,12 @@ export class LiveChatDashboard extends LitElement {
     })
     // Too old to refresh (e.g. the laptop slept past its expiry): sign in again.
     on('error', (e) => {
-      if (e.code === 'token_expired') this.logout()
+      if (e.code === 'token_expired') this.#signOutHere('Your session expired. Sign in again.')
     })
+    // The server ended the session: back to the sign-in form, saying why.
+    on('signed-out', () => this.#signOutHere(SIGNED_OUT))
+    // A role change or removal from the site: the client reconnects; read who we are again.
+    on('access-changed', () => void this.#reloadProfile(client))
     on('disconnected', () => (this._down = true))
     on('agent', (agent) => {
       this._agents = this._agents.some((a) => a.id === agent.id) ? this._agents.map((a) => (a.id === agent.id ? agent : a)) : [...this._agents, agent]
@@ -406,20 +586,66 @@ export class LiveChatDashboard extends LitElement {
         onClick: () => this.#go('inbox', m.conversationId),
       })
     })
+    await this.#enter(site.siteId)
+  }
+
+  /** Opens the site `siteId` of the session (connecting the socket to it) as this agent. */
+  async #enter(siteId: string): Promise<void> {
+    const client = this.#client
+    const site = this._session?.sites.find((s) => s.siteId === siteId)
+    if (!client || !site) return
+    this._siteId = siteId
+    this._error = ''
+    this._agents = []
+    this._switching = true
+    this.#setUnread(0)
+    if (this.persist) localStorage.setItem(`${TOKEN_KEY}:site`, siteId)
     try {
-      await client.connect(site.siteId)
+      await client.connect(siteId)
       await this.#loadAgents()
       const me = this._agents.find((a) => a.id === site.agentId)
       if (!me) throw new Error('this agent is not on the site')
       // Signing in means being there: an agent who was offline comes online (as in Intercom).
-      this._me = me.status === 'offline' ? await client.setStatus('online') : me
+      const now = me.status === 'offline' ? await client.setStatus('online') : me
+      if (this.#client !== client || this._siteId !== siteId) return
+      this._me = now
     } catch (error) {
+      if (this.#client !== client || this._siteId !== siteId) return
       const err = LiveChatError.from(error)
       if (err.code === 'unauthorized' || err.code === 'token_expired') {
-        this.logout()
+        this.#signOutHere(SIGNED_OUT)
         return
       }
-      this._error = `Could not open the site: ${err.message}`
+      this._me = null
+      this._error = err.code === 'forbidden' ? `You no longer have access to ${site.siteName}.` : `Could not open the site: ${err.message}`
+    } finally {
+      if (this._siteId === siteId) this._switching = false
+    }
+  }
+
+  /** Switches the dashboard to another of the agent's sites (a new socket handshake for it). */
+  async #switchSite(siteId: string): Promise<void> {
+    if (siteId === this._siteId && this._me) return
+    await this.#enter(siteId)
+  }
+
+  /** After a role change or a removal: the profile again; a site no longer there closes. */
+  async #reloadProfile(client: AgentClient): Promise<void> {
+    try {
+      const profile = await client.me()
+      if (this.#client !== client || !this._session) return
+      this._session = { ...profile, token: this._session.token }
+      const site = profile.sites.find((s) => s.siteId === this._siteId)
+      if (!site) {
+        this._me = null
+        this._error = 'You no longer have access to this site.'
+        return
+      }
+      await this.#loadAgents()
+      this._me = this._agents.find((a) => a.id === site.agentId) ?? this._me
+    } catch (error) {
+      const { code } = LiveChatError.from(error)
+      if (code === 'unauthorized' || code === 'token_expired') this.#signOutHere(SIGNED_OUT)
     }
   }
 
@@ -434,6 +660,7 @@ export class LiveChatDashboard extends LitElement {
     for (const off of this.#off.splice(0)) off()
     this.#client?.disconnect()
     this.#client = null
+    this._switching = false
   }
 
   async #setStatus(e: Event): Promise<void> {

@@ -1,5 +1,17 @@
 import { css } from 'lit'
 
+/** A form field's error text next to it, and the control it is about (after `base`). */
+export const fieldErrorStyles = css`
+  .field-err {
+    display: block;
+    font-weight: 400;
+    font-size: 13px;
+  }
+  [aria-invalid='true'] {
+    border-color: var(--danger);
+  }
+`
+
 /** The settings forms' layout (after `base`). */
 export const formStyles = css`
   form,
@@ -66,14 +78,7 @@ export const formStyles = css`
     gap: 8px;
     align-items: center;
   }
-  .field-err {
-    display: block;
-    font-weight: 400;
-    font-size: 13px;
-  }
-  [aria-invalid='true'] {
-    border-color: var(--danger);
-  }
+  ${fieldErrorStyles}
   button.link.danger {
     color: var(--danger);
   }

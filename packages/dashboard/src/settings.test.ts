@@ -281,6 +281,7 @@ describe('<lcd-settings> agents', () => {
 
     const grace = new AgentClient({ url: site.url })
     const session = await grace.login(email, password)
+    assert(!('twoFactor' in session), 'signed in without a second factor')
     assert(session.sites.some((s) => s.siteId === site.siteId && s.role === 'agent'), 'the new agent signs in to the site')
 
     // Inline edit: capacity and accepting new chats.

@@ -1,4 +1,5 @@
 import type {
+  AcceptInvitation,
   AgentClientToServer,
   AgentSendMessage,
   AgentServerToClient,
@@ -6,6 +7,7 @@ import type {
   AgentStatus,
   AgentSummary,
   CannedResponse,
+  CompleteSetup,
   ConversationStatus,
   ConversationSummary,
   CreateAgent,
@@ -13,15 +15,21 @@ import type {
   Message,
   MessagePage,
   Page,
+  InvitationPreview,
   Presence,
   Priority,
   ReceiptState,
+  RecoveryCodes,
+  SetupState,
   SiteSettings,
+  TwoFactorRequired,
+  TwoFactorSetup,
   TypingState,
   UpdateAgent,
   UpdateCannedResponse,
   UpdateSiteSettings,
   UploadedFile,
+  UserSession,
   VisitorPresence,
 } from '@live-chat/protocol'
 import type { Socket } from 'socket.io-client'
@@ -86,7 +94,39 @@ export interface AgentEvents extends BaseEvents {
   visitor: VisitorPresence
   /** A new access token (from `login()` or a refresh); the old one still works until it expires. */
   token: { token: string; expiresAt: string }
+  /**
+   * The server ended this sign-in: signed out on another device or from "your account", the
+   * password was changed elsewhere or reset, or the account was removed from its agency (the
+   * socket got `session:revoked`, or a reconnect or refresh was refused as `unauthorized`). The
+   * client has stopped: the socket is closed and not reopened, nothing is refreshed, the token is
+   * forgotten and unsent messages are dropped (their promises reject with `error`). Sign in again.
+   * Not emitted by {@link AgentClient.logout}.
+   */
+  'signed-out': { reason: 'revoked'; error: LiveChatError }
+  /**
+   * The agent's access to the current site changed: their role changed, or they were removed
+   * from the site. The client reconnects by itself (a new handshake, with the new role); if they
+   * were removed, the server refuses it (`forbidden`, an `error` event) and the socket stays
+   * closed. Reload the profile ({@link AgentClient.me}) to see which sites and roles remain.
+   */
+  'access-changed': { siteId: string; reason: 'role_changed' | 'removed' }
 }
+
+/**
+ * What {@link AgentClient.login} answers: the session, or — when the account signs in with a
+ * second factor — a {@link TwoFactorRequired} to finish with. Tell them apart with
+ * `'twoFactor' in result`.
+ */
+export type LoginResult = AgentSession | TwoFactorRequired
+
+/** What {@link AgentClient.completeSetup} answers: the owner's session and the first site. */
+export interface SetupDone {
+  session: AgentSession
+  site: AgencySite
+}
+
+/** The second step of a sign-in: a 6-digit code from the authenticator app, or one of the recovery codes. */
+export type SecondFactor = { code: string } | { recoveryCode: string }
 
 /** Who is logged in, and on which sites (GET /api/auth/me). */
 export type AgentProfile = Omit<AgentSession, 'token' | 'expiresAt'>
@@ -157,6 +197,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   #refreshTimer: ReturnType<typeof setTimeout> | undefined
   /** The token the socket's last handshake (or auth:renew) went by. */
   #socketToken: string | null = null
+  /** logout() is under way: the server's `session:revoked` for it is expected, not news. */
+  #loggingOut = false
 
   /** Creates the client; nothing happens on the network until a method is called. */
   constructor(options: AgentClientOptions) {
@@ -175,11 +217,24 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     return this.#siteId
   }
 
-  /** Logs in with email and password and keeps the token (in memory) for every later call. */
-  async login(email: string, password: string): Promise<AgentSession> {
-    const session = await this.http<AgentSession>('POST', '/api/auth/login', { body: { email, password }, token: null })
-    this.#newToken(session)
-    return session
+  /**
+   * Logs in with email and password. Answers the session and keeps its token (in memory) for
+   * every later call — unless the account signs in with a second factor: then it answers a
+   * {@link TwoFactorRequired} (`'twoFactor' in result`), keeps nothing, and the sign-in is
+   * finished with {@link loginTwoFactor} (`twoFactor: 'required'`), or, when the agency requires
+   * two-factor and the account has none yet (`'setup_required'`), with
+   * {@link loginTwoFactorSetup} then {@link loginTwoFactorEnable}. The `challenge` lasts 10 minutes.
+   *
+   * ```ts
+   * const result = await client.login(email, password)
+   * const session = 'twoFactor' in result ? await client.loginTwoFactor(result.challenge, { code: askForCode() }) : result
+   * ```
+   * @throws LiveChatError `unauthorized` for a wrong email or password, `rate_limited` after too many.
+   */
+  async login(email: string, password: string): Promise<LoginResult> {
+    const result = await this.http<LoginResult>('POST', '/api/auth/login', { body: { email, password }, token: null })
+    if (!('twoFactor' in result)) this.#newToken(result)
+    return result
   }
 
   /**
@@ -187,9 +242,18 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
    * the server stops refreshing 30 days after the password was given: then `token_expired`).
    * Emits `token`. With `autoRefresh` (the default) this happens by itself.
    * @throws LiveChatError `token_expired` once the token (or the login) is too old; log in again.
+   * `unauthorized` once the session was ended (also a `signed-out` event).
    */
   async refresh(): Promise<AgentSession> {
-    const session = await this.http<AgentSession>('POST', '/api/auth/refresh')
+    let session: AgentSession
+    try {
+      session = await this.http<AgentSession>('POST', '/api/auth/refresh')
+    } catch (error) {
+      const e = LiveChatError.from(error)
+      // The session was ended while nothing was connected to hear it.
+      if (e.code === 'unauthorized') this.#signedOut(e)
+      throw e
+    }
     this.#newToken(session)
     // The live socket goes by the token it connected with: hand it the new one. Should that fail
     // (an `error` event says so), the refresh still stands: the socket takes the new token when
@@ -217,6 +281,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
       this.#refreshTimer = undefined
       this.refresh().catch((error: unknown) => {
         const e = LiveChatError.from(error)
+        // Signed out (refresh() said so with a `signed-out` event).
+        if (e.code === 'unauthorized') return
         this.emitEvent('error', e)
         // A passing failure: try again in a while, as long as the token lasts.
         if (e.retryable) this.#scheduleRefresh(Math.min(60_000, Math.max(1_000, (expires - Date.now()) / 4)))
@@ -229,6 +295,151 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   /** The logged-in user and the sites they work on. */
   me(): Promise<AgentProfile> {
     return this.http<AgentProfile>('GET', '/api/auth/me')
+  }
+
+  // ------------------------------------------------------------------ accounts (public: first run, second factor, passwords, invitations)
+
+  /** Whether the server still waits for its first-run setup (no account exists yet). */
+  setupState(): Promise<SetupState> {
+    return this.http<SetupState>('GET', '/api/setup', { token: null })
+  }
+
+  /**
+   * Checks a setup token (from the link the server logs on its first start) before the form is shown.
+   * @throws LiveChatError `not_found` for an unknown token, `invalid_state` once used or set up.
+   */
+  async verifySetup(token: string): Promise<void> {
+    await this.http('POST', '/api/setup/verify', { body: { token }, token: null })
+  }
+
+  /**
+   * Creates the workspace in one step: the owner's account, the agency and its first site (its
+   * `domains` become the site's allowed origins). Signs in as the owner: the token is kept.
+   */
+  async completeSetup(input: CompleteSetup): Promise<SetupDone> {
+    const done = await this.http<SetupDone>('POST', '/api/setup', { body: input, token: null })
+    this.#newToken(done.session)
+    return done
+  }
+
+  /**
+   * Finishes a sign-in that answered `twoFactor: 'required'` with a code from the authenticator
+   * app or a recovery code (each recovery code works once). Keeps the token.
+   * @throws LiveChatError `unauthorized` for a wrong code or an expired challenge (sign in again).
+   */
+  async loginTwoFactor(challenge: string, factor: SecondFactor): Promise<AgentSession> {
+    const session = await this.http<AgentSession>('POST', '/api/auth/login/two-factor', { body: { challenge, ...factor }, token: null })
+    this.#newToken(session)
+    return session
+  }
+
+  /** For a sign-in that answered `twoFactor: 'setup_required'`: a new authenticator secret to enrol. */
+  loginTwoFactorSetup(challenge: string): Promise<TwoFactorSetup> {
+    return this.http<TwoFactorSetup>('POST', '/api/auth/login/two-factor/setup', { body: { challenge }, token: null })
+  }
+
+  /**
+   * Confirms the enrolment begun with {@link loginTwoFactorSetup} with the app's first code and
+   * signs in (keeps the token). The answer carries the recovery codes: show them this once.
+   */
+  async loginTwoFactorEnable(challenge: string, code: string): Promise<AgentSession & RecoveryCodes> {
+    const session = await this.http<AgentSession & RecoveryCodes>('POST', '/api/auth/login/two-factor/enable', { body: { challenge, code }, token: null })
+    this.#newToken(session)
+    return session
+  }
+
+  /**
+   * Asks for a password-reset email. The server answers the same whether or not the email has an
+   * account; the link (`/dashboard/#reset/<token>`) is valid for 30 minutes.
+   */
+  async forgotPassword(email: string): Promise<void> {
+    await this.http('POST', '/api/auth/password/forgot', { body: { email }, token: null })
+  }
+
+  /**
+   * Sets a new password with the token from a reset link. Every session of the account ends; sign
+   * in again (with {@link login}) as the email it answers.
+   * @throws LiveChatError `not_found` for an unknown token, `invalid_state` for a used or expired one.
+   */
+  resetPassword(token: string, password: string): Promise<{ email: string }> {
+    return this.http<{ email: string }>('POST', '/api/auth/password/reset', { body: { token, password }, token: null })
+  }
+
+  /** What an invitation link offers: who invited whom, to which agency, sites and role. */
+  lookupInvitation(token: string): Promise<InvitationPreview> {
+    return this.http<InvitationPreview>('POST', '/api/invitations/lookup', { body: { token }, token: null })
+  }
+
+  /**
+   * Accepts an invitation with the invitee's name and password: the account is made and signed in
+   * (the token is kept).
+   * @throws LiveChatError `invalid_state` for a used, revoked or expired invitation, `conflict` when the email has an account since.
+   */
+  async acceptInvitation(input: AcceptInvitation): Promise<AgentSession> {
+    const session = await this.http<AgentSession>('POST', '/api/invitations/accept', { body: input, token: null })
+    this.#newToken(session)
+    return session
+  }
+
+  // ------------------------------------------------------------------ accounts (signed in: sign-out, password, sessions, two-factor)
+
+  /**
+   * Signs out: the server ends this session (its tokens stop working everywhere), then the client
+   * forgets the token, closes the socket and drops unsent messages. The client is signed out even
+   * when the server could not be reached (that error is thrown afterwards).
+   */
+  async logout(): Promise<void> {
+    const token = this.#token
+    this.#loggingOut = true
+    try {
+      if (token) await this.http('POST', '/api/auth/logout', { token })
+    } catch (error) {
+      const e = LiveChatError.from(error)
+      // Already ended (or expired): signed out all the same.
+      if (e.code !== 'unauthorized' && e.code !== 'token_expired') throw e
+    } finally {
+      this.#loggingOut = false
+      this.#forget(new LiveChatError('aborted', 'Signed out'))
+    }
+  }
+
+  /** Changes the password (the current one confirms it). Every other session of the account ends; this one stays. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.http('POST', '/api/auth/password', { body: { currentPassword, newPassword } })
+  }
+
+  /** The account's signed-in devices, this one marked `current`. */
+  async sessions(): Promise<UserSession[]> {
+    const { items } = await this.http<{ items: UserSession[] }>('GET', '/api/auth/sessions')
+    return items
+  }
+
+  /** Ends one of the account's sessions (signs that device out at once). Ending the current one signs this client out (`signed-out`). */
+  async endSession(sessionId: string): Promise<void> {
+    await this.http('DELETE', `/api/auth/sessions/${seg(sessionId)}`)
+  }
+
+  /** Starts enrolling an authenticator app: a new secret (as text, URI and QR code), pending until {@link twoFactorEnable}. */
+  twoFactorSetup(): Promise<TwoFactorSetup> {
+    return this.http<TwoFactorSetup>('POST', '/api/auth/two-factor/setup')
+  }
+
+  /** Turns two-factor sign-in on with the app's first code; answers the recovery codes (show them this once). */
+  twoFactorEnable(code: string): Promise<RecoveryCodes> {
+    return this.http<RecoveryCodes>('POST', '/api/auth/two-factor/enable', { body: { code } })
+  }
+
+  /**
+   * Turns two-factor sign-in off (the password confirms it).
+   * @throws LiveChatError `invalid_state` when the agency requires two-factor sign-in.
+   */
+  async twoFactorDisable(password: string): Promise<void> {
+    await this.http('POST', '/api/auth/two-factor/disable', { body: { password } })
+  }
+
+  /** New recovery codes (the password confirms it); the old ones stop working. */
+  regenerateRecoveryCodes(password: string): Promise<RecoveryCodes> {
+    return this.http<RecoveryCodes>('POST', '/api/auth/two-factor/recovery-codes', { body: { password } })
   }
 
   /**
@@ -274,6 +485,22 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     this.#pendingConnect?.reject(new LiveChatError('aborted', 'disconnect() was called'))
     this.#pendingConnect = null
     this.closeSocket()
+  }
+
+  /** Signed out (by logout() or the server): nothing of the session is kept or sent. */
+  #forget(error: LiveChatError): void {
+    this.disconnect()
+    this.#token = null
+    this.#socketToken = null
+    this.outbox.clear(error)
+    this.store.clear()
+  }
+
+  /** The server ended the session: stop, and tell the app (once). */
+  #signedOut(error: LiveChatError): void {
+    if (this.#loggingOut || !this.#token) return
+    this.#forget(error)
+    this.emitEvent('signed-out', { reason: 'revoked', error })
   }
 
   // ------------------------------------------------------------------ socket commands
@@ -581,6 +808,16 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
       if (expires !== null && expires > Date.now() + 1_000) socket.once('disconnect', () => socket.connect())
       else this.emitEvent('error', LiveChatError.fromBody(body))
     })
+    // The session was ended (signed out elsewhere, password changed, removed): stop for good.
+    on('session:revoked', (body) => this.#signedOut(LiveChatError.fromBody(body)))
+    // Access to this site changed: the server disconnects; a new handshake takes the new role
+    // (or is refused, as forbidden, if the agent was removed).
+    on('session:changed', ({ reason }) => {
+      socket.once('disconnect', () => {
+        if (this.socket === socket) socket.connect()
+      })
+      this.emitEvent('access-changed', { siteId: this.#siteId ?? '', reason })
+    })
     socket.on('connect', () => {
       this.#pendingConnect?.resolve()
       this.#pendingConnect = null
@@ -593,6 +830,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   protected override onRefused(error: LiveChatError): void {
     this.#pendingConnect?.reject(error)
     this.#pendingConnect = null
+    // The token's session has ended (e.g. while the socket was down): signed out.
+    if (error.code === 'unauthorized') this.#signedOut(error)
   }
 
   /** `/api/sites/<current site><path>`; throws when no site was chosen. */

@@ -20,6 +20,9 @@ export type {
   DownloadOptions,
   ExportConversationsFilter,
   ListConversationsFilter,
+  LoginResult,
+  SecondFactor,
+  SetupDone,
 } from './agent-client.js'
 export type { BaseClientOptions, BaseEvents, MessageRange, SocketClientOptions } from './base-client.js'
 export { Emitter } from './emitter.js'

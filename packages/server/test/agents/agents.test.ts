@@ -25,6 +25,7 @@ describe('login', () => {
     await s.fx.membership(other.id, a.userId)
     const client = new AgentClient({ url: s.url })
     const session = await client.login(a.email.toUpperCase(), a.password)
+    if ('twoFactor' in session) throw new Error('no second factor was set up')
     expect(session.user.email).toBe(a.email)
     expect(session.sites.map((x) => [x.siteId, x.role]).sort()).toEqual([[site.id, 'admin'], [other.id, 'agent']].sort())
     expect((await client.me()).user.id).toBe(a.userId)
