@@ -80,13 +80,16 @@ describe('sessions', () => {
     expect((await request(file.s.url).get('/api/auth/me').set(bearer(laptop.token))).status).toBe(401)
   })
 
-  it('the SDK: a signed-out session’s client gets an error event and is disconnected', async () => {
-    const { site, laptop } = await twoDevices()
+  it('the SDK: the client of a session ended elsewhere stops and says so (signed-out), and is disconnected', async () => {
+    const { site, laptop, phone } = await twoDevices()
     const client = track(new AgentClient({ url: file.s.url, token: laptop.token }))
     await client.connect(site.id)
-    const down = waitFor<{ reason: string }>((fn) => client.on('disconnected', fn))
-    await request(file.s.url).post('/api/auth/logout').set(bearer(laptop.token)).expect(204)
-    expect((await down).reason).toBe('io server disconnect')
+    const signedOut = waitFor<{ reason: string; error: { code: string } }>((fn) => client.on('signed-out', fn))
+    // Signed out from the phone ("sign out that device").
+    await request(file.s.url).delete(`/api/auth/sessions/${laptop.sessionId}`).set(bearer(phone.token)).expect(204)
+    expect(await signedOut).toMatchObject({ reason: 'revoked', error: { code: 'unauthorized' } })
+    expect(client.connected).toBe(false)
+    expect(client.token).toBeNull()
   })
 
   it('a deactivated account’s sessions are refused, whatever their tokens say', async () => {

@@ -224,5 +224,8 @@ export async function agencySnapshot(s: TestServer, t: AgencyTenant) {
     perSite,
     sessions,
     audit: await s.db.inAgency(t.agency.id, (tx) => tx.auditEvent.findMany({ where: { agencyId: t.agency.id }, orderBy: { id: 'asc' } })),
+    invitations: await s.db.inAgency(t.agency.id, (tx) => tx.invitation.findMany({ orderBy: { id: 'asc' } })),
+    // Without the last-used time: moved by the agency's own key requests.
+    apiKeys: await s.db.inAgency(t.agency.id, (tx) => tx.apiKey.findMany({ orderBy: { id: 'asc' }, omit: { lastUsedAt: true } })),
   }
 }
