@@ -287,13 +287,24 @@ export class AgentService {
   }
 
   /** A socket of this agent connected. Connecting to work makes an "offline" agent online. */
-  async connected(actor: AgentActor, socketId: string): Promise<void> {
-    const summary = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+  /**
+   * A socket of this agent connected. Connecting to work makes an "offline" agent online. Says
+   * whether the access it was let in with still stands: a removal or a sign-out that committed
+   * while its handshake was under way (after the notice that would have ended it) is caught here.
+   */
+  async connected(actor: AgentActor, socketId: string): Promise<'ok' | 'removed' | 'revoked'> {
+    const result = await this.ctx.db.scoped({ siteId: actor.siteId, userId: actor.userId }, async (tx) => {
+      const member = await tx.agent.findFirst({ where: { id: actor.agentId, siteId: actor.siteId }, select: { removedAt: true } })
+      if (!member || member.removedAt) return 'removed' as const
+      const session = actor.sessionId ? await tx.userSession.findUnique({ where: { id: actor.sessionId }, select: { revokedAt: true } }) : null
+      if (!session || session.revokedAt) return 'revoked' as const
       await this.presence.add(tx, { socketId, siteId: actor.siteId, kind: 'agent', agentId: actor.agentId })
       await tx.agent.updateMany({ where: { id: actor.agentId, status: 'offline' }, data: { status: 'online' } })
       return this.summary(tx, actor.agentId)
     })
-    await this.announce(summary)
+    if (typeof result === 'string') return result
+    await this.announce(result)
+    return 'ok'
   }
 
   async disconnected(actor: AgentActor, socketId: string): Promise<void> {

@@ -15,6 +15,7 @@ import type { Services } from '../services.js'
 import { AppError } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
 import { authenticateSockets, command, listen, type Command } from './command.js'
+import { revoked } from './revocations.js'
 import { rooms, type AgentNamespace, type AgentSocket } from './types.js'
 
 export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger): void {
@@ -25,7 +26,14 @@ export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger
     const actor = socket.data.actor
     void socket.join(rooms.siteAgents(actor.siteId))
     // Presence: the row is written before it can be deleted, whatever order the events come in.
-    const present = s.presence.track(s.agents.connected(actor, socket.id))
+    const present = s.presence.track(
+      s.agents.connected(actor, socket.id).then((access) => {
+        if (access === 'ok') return
+        if (access === 'revoked') return revoked(socket)
+        socket.emit('session:changed', { reason: 'removed' })
+        socket.disconnect(true)
+      }),
+    )
     socket.on('disconnect', () => {
       clearTimeout(socket.data.expiry)
       void s.presence.track(present.then(() => s.agents.disconnected(actor, socket.id)))

@@ -52,7 +52,8 @@ export async function watchRevocations(db: Database, ns: AgentNamespace, s: Serv
   return db.listen(AUTH_CHANNEL, onNotice, () => void recheck())
 }
 
-function revoked(socket: AgentSocket): void {
+/** Ends a socket whose session ended: `session:revoked`, then a disconnect. */
+export function revoked(socket: AgentSocket): void {
   socket.emit('session:revoked', { code: 'unauthorized', message: 'the session was ended (signed out, password changed, or removed); sign in again' })
   socket.disconnect(true)
 }

@@ -30,9 +30,13 @@ const conversationRow = (siteId: string, id: string) => t.s.db.inSite(siteId, (t
 const messages = (siteId: string, conversationId: string) =>
   t.s.db.inSite(siteId, (tx) => tx.message.findMany({ where: { conversationId }, orderBy: { seq: 'asc' } }))
 
+/** The last send's time: each input gets a later millisecond than the one before (tests tell sends apart by it). */
+let lastAt = 0
+
 function input(siteId: string, conversationId: string, from: { visitorId: string } | { agentId: string; name: string }, text: string, isPrivate = false): AppendInput {
   const id = crypto.randomUUID()
-  const createdAt = new Date()
+  lastAt = Math.max(Date.now(), lastAt + 1)
+  const createdAt = new Date(lastAt)
   const visitor = 'visitorId' in from
   return {
     siteId,

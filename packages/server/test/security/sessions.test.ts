@@ -92,6 +92,21 @@ describe('sessions', () => {
     expect(client.token).toBeNull()
   })
 
+  it('a handshake that raced a sign-out or a removal is ended once it is through (connected() checks again)', async () => {
+    const { site, laptop, phone } = await twoDevices()
+    // The handshake authenticated first...
+    const onLaptop = await file.s.services.agents.authenticate(laptop.token, site.id)
+    const onPhone = await file.s.services.agents.authenticate(phone.token, site.id)
+    // ...then the laptop's session ended and the membership was removed before the connection went on.
+    await request(file.s.url).post('/api/auth/logout').set(bearer(laptop.token)).expect(204)
+    expect(await file.s.services.agents.connected(onLaptop, 'raced-sign-out')).toBe('revoked')
+    const admin = await file.s.fx.agent(site.id, { role: 'admin' })
+    await request(file.s.url).delete(`/api/sites/${site.id}/agents/${onPhone.agentId}`).set(bearer(admin.token)).expect(204)
+    expect(await file.s.services.agents.connected(onPhone, 'raced-removal')).toBe('removed')
+    const present = await file.s.db.inSite(site.id, (tx) => tx.connection.count({ where: { socketId: { in: ['raced-sign-out', 'raced-removal'] } } }))
+    expect(present).toBe(0)
+  })
+
   it('a deactivated account’s sessions are refused, whatever their tokens say', async () => {
     const { site, laptop } = await twoDevices()
     await file.s.db.prisma.user.update({ where: { id: laptop.user.id }, data: { deactivatedAt: new Date() } })

@@ -229,3 +229,29 @@ export async function agencySnapshot(s: TestServer, t: AgencyTenant) {
     apiKeys: await s.db.inAgency(t.agency.id, (tx) => tx.apiKey.findMany({ orderBy: { id: 'asc' }, omit: { lastUsedAt: true } })),
   }
 }
+
+/**
+ * The attacks of a hostile suite on agency `target()`, counted: each must be refused with one of
+ * its statuses (an error body), show none of `secrets()` and leave `snapshot()` as it was.
+ */
+export function attacker(snapshot: () => Promise<unknown>, secrets: () => string[]) {
+  const tally = { attempts: 0, refused: 0, leaked: 0, lists: 0 }
+  const leaks = (res: { text: string }): string[] => {
+    const found = secrets().filter((v) => v && res.text.includes(v))
+    if (found.length > 0) tally.leaked++
+    return found
+  }
+  async function attack<R extends { status: number; text: string; body?: { error?: { code?: unknown } } }>(call: () => PromiseLike<R>, statuses: number[]): Promise<R> {
+    const before = await snapshot()
+    tally.attempts++
+    const res = await call()
+    const leaked = leaks(res)
+    const refused = statuses.includes(res.status) && typeof res.body?.error?.code === 'string'
+    if (refused) tally.refused++
+    expect(leaked, 'leaked the target\'s data').toEqual([])
+    expect({ status: res.status, body: res.body as unknown, refused }).toMatchObject({ status: expect.any(Number), refused: true })
+    expect(await snapshot()).toEqual(before)
+    return res
+  }
+  return { tally, leaks, attack }
+}
