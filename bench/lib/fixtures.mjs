@@ -16,7 +16,7 @@ export async function sites({ db, services }, { count }) {
     const agent = await db.inSite(site.id, (tx) =>
       tx.agent.create({ data: { siteId: site.id, userId: user.id, role: 'admin', status: 'online', maxConcurrentChats: 1_000_000 } }),
     )
-    const { token } = await services.tokens.signAgent({ userId: user.id })
+    const { token } = await services.sessions.start(user.id, {})
     out.push({ siteId: site.id, agentId: agent.id, userId: user.id, agentToken: token })
   }
   return out

@@ -8,7 +8,7 @@
  * | { name, kind: 'inbox', query, secondPage?: boolean }]. Resolves to { [name]: durations in ms }.
  */
 export async function time({ services }, { siteId, userId, cases, iterations, warmup }) {
-  const { token } = await services.tokens.signAgent({ userId })
+  const { token } = await services.sessions.start(userId, {})
   const agent = await services.agents.authenticate(token, siteId)
   const calls = []
   for (const c of cases) {
