@@ -35,6 +35,8 @@ beforeAll(async () => {
   s = await startServer({ widgetDir, dashboardDir })
   site = await s.fx.site()
   ann = await s.fx.agent(site.id, { role: 'admin', name: 'Ann Agent' })
+  // Ann owns the site's agency, so the Admin pages are hers to show too.
+  await s.db.prisma.user.update({ where: { id: ann.userId }, data: { agencyId: site.agencyId, agencyRole: 'owner' } })
   browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
   shop = http.createServer((_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8')
@@ -103,11 +105,18 @@ describe('the dashboard under its Content Security Policy', () => {
     expect(sockets.some((u) => u.startsWith(s.url.replace(/^http/, 'ws')) && u.includes('/socket.io/'))).toBe(true)
 
     // Every page, drawn: canned responses, settings (with the widget preview in the site's
-    // colour), analytics (chart.js on a canvas), and back to the inbox.
+    // colour), analytics (chart.js on a canvas), the Admin pages (sites, a site, team and
+    // invitations, API keys, the audit log), your account, and back to the inbox.
     for (const [hash, shown] of [
       ['#canned', 'lcd-canned-responses'],
       ['#settings', 'lcd-widget-preview figure'],
       ['#analytics', 'lcd-analytics canvas'],
+      ['#admin/sites', 'lcd-admin-sites table'],
+      [`#admin/sites/${site.id}`, 'lcd-settings-embed textarea'],
+      ['#admin/team', 'lcd-invitations form'],
+      ['#admin/api-keys', 'lcd-admin-api-keys form'],
+      ['#admin/audit', 'lcd-admin-audit table'],
+      ['#account', 'lcd-account form'],
       ['#inbox', 'lcd-inbox'],
     ] as const) {
       await page.evaluate((h) => (location.hash = h), hash)

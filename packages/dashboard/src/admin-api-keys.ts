@@ -126,7 +126,7 @@ export class LcdAdminApiKeys extends AdminView {
       <form novalidate @submit=${this.#create}>
         <fieldset class="all" ?disabled=${this._creating}>
           <div class="row">
-            <label style="flex: 1 1 220px"
+            <label class="f-220"
               >Name <input name="name" required autocomplete="off" placeholder="e.g. CRM sync" aria-invalid=${name.invalid} aria-describedby=${name.describedby} />${e.text('name')}</label
             >
             <label

@@ -111,8 +111,8 @@ export class LcdAdminSite extends LitElement {
       <form novalidate @submit=${this.#save}>
         <fieldset class="all" ?disabled=${this._saving}>
           <div class="row top">
-            <label style="flex: 1 1 220px">Name <input name="name" required autocomplete="off" .value=${s.name} aria-invalid=${name.invalid} aria-describedby=${name.describedby} />${e.text('name')}</label>
-            <label style="flex: 2 1 280px"
+            <label class="f-220">Name <input name="name" required autocomplete="off" .value=${s.name} aria-invalid=${name.invalid} aria-describedby=${name.describedby} />${e.text('name')}</label>
+            <label class="f-280"
               >Domains
               <textarea
                 name="domains"

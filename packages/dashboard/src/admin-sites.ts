@@ -114,10 +114,10 @@ export class LcdAdminSites extends AdminView {
       <form novalidate @submit=${this.#create}>
         <fieldset class="all" ?disabled=${this._creating}>
           <div class="row top">
-            <label style="flex: 1 1 220px"
+            <label class="f-220"
               >Name <input name="name" required autocomplete="off" placeholder="e.g. Acme shop" aria-invalid=${name.invalid} aria-describedby=${name.describedby} />${e.text('name')}</label
             >
-            <label style="flex: 2 1 280px"
+            <label class="f-280"
               >Domains
               <textarea
                 name="domains"

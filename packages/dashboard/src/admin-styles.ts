@@ -41,6 +41,19 @@ export const adminStyles = [
     td.num {
       text-align: right;
     }
+    /* Widths of fields in a wrapping row (classes, not style attributes: the dashboard's CSP allows no inline styles). */
+    .f-220 {
+      flex: 1 1 220px;
+    }
+    .f-280 {
+      flex: 2 1 280px;
+    }
+    .f-320 {
+      flex: 0 1 320px;
+    }
+    .f-360 {
+      flex: 0 1 360px;
+    }
     .nowrap {
       white-space: nowrap;
     }

@@ -97,7 +97,7 @@ export class LcdAdminTeam extends AdminView {
       <form novalidate @submit=${this.#saveAgency}>
         <fieldset class="all" ?disabled=${this._savingAgency}>
           <div class="row">
-            <label style="flex: 0 1 320px">Name <input name="agencyName" required autocomplete="off" .value=${live(a.name)} /></label>
+            <label class="f-320">Name <input name="agencyName" required autocomplete="off" .value=${live(a.name)} /></label>
             <label class="check"><input type="checkbox" name="requireTwoFactor" .checked=${live(a.requireTwoFactor)} /> Require two-factor sign-in for everyone</label>
             <button type="submit">${this._savingAgency ? 'Saving…' : 'Save'}</button>
             <span role="status" class="muted">${this._agencyStatus}</span>

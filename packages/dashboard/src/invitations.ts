@@ -133,7 +133,7 @@ export class LcdInvitations extends AdminView {
     return html`<form novalidate @submit=${this.#send}>
       <fieldset class="all" ?disabled=${this._sending}>
         <div class="row">
-          <label style="flex: 0 1 360px"
+          <label class="f-360"
             >Email <input name="email" type="email" required autocomplete="off" aria-invalid=${email.invalid} aria-describedby=${email.describedby} />${e.text('email')}</label
           >
           ${this.agencyAdmin

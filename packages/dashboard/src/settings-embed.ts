@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit'
-import { embedSnippet } from '@live-chat/protocol'
+import { embedSnippet } from '@live-chat/protocol/embed'
 import { base } from './styles.js'
 import { define } from './define.js'
 import { copyText } from './clipboard.js'

@@ -32,11 +32,6 @@ export const Domain = z
   .transform((v) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? v : `https://${v}`).replace(/\/+$/, ''))
   .pipe(Origin)
 
-/** The HTML that puts the widget of `siteId` on a page, loaded from the chat server at `server` (what site owners paste). */
-export function embedSnippet(server: string, siteId: string): string {
-  return `<script src="${server.replace(/\/$/, '')}/live-chat.js" async></script>\n<live-chat site-id="${siteId}"></live-chat>`
-}
-
 export const AgencyRoleSchema = z.enum(['owner', 'admin', 'member'])
 export type AgencyRole = z.infer<typeof AgencyRoleSchema>
 
