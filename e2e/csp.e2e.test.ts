@@ -2,7 +2,9 @@
 // it, in headless Chromium: signing in, the inbox with a live conversation (REST and the Socket.io
 // WebSocket), canned responses, settings with the widget preview, analytics; no violation is
 // reported anywhere (a blocked script, style, image or connection would be), and the WebSocket
-// really is the transport. Also the widget on another site's page, which has no policy of ours.
+// really is the transport. Also the widget on another site's page, which has no policy of ours,
+// and <live-chat-dashboard> in a platform's own admin on another origin, under the policy the
+// README tells platforms to set.
 //
 // Needs `npm run build` (the dashboard page and the widget's CDN build).
 import fs from 'node:fs'
@@ -27,6 +29,10 @@ let site: SiteFixture
 let ann: AgentFixture
 let shop: http.Server
 let shopUrl: string
+let platform: http.Server
+let platformUrl: string
+/** What the platform's backend puts into the element: a token from POST /api/auth/login. */
+let platformToken: string | null = null
 
 beforeAll(async () => {
   for (const f of [path.join(widgetDir, 'live-chat.js'), path.join(dashboardDir, 'assets/dashboard.js')]) {
@@ -46,11 +52,29 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve))
   shopUrl = `http://localhost:${(shop.address() as AddressInfo).port}`
+  // A platform's admin (another origin) with a strict policy of its own: the README's lines for
+  // embedding the dashboard, and nothing else from our server.
+  platform = http.createServer((_req, res) => {
+    const ws = s.url.replace(/^http/, 'ws')
+    res.setHeader(
+      'content-security-policy',
+      `default-src 'self'; script-src 'self' ${s.url}; connect-src 'self' ${s.url} ${ws}; img-src 'self' data: ${s.url}; style-src 'self'`,
+    )
+    res.setHeader('content-type', 'text/html; charset=utf-8')
+    res.end(`<!doctype html><html lang="en"><head><title>Agency admin</title></head><body>
+      <h1>Support</h1>
+      <script type="module" src="${s.url}/dashboard/assets/dashboard.js"></script>
+      <live-chat-dashboard server="${s.url}" site-id="${site.id}"${platformToken ? ` token="${platformToken}"` : ''}></live-chat-dashboard>
+      </body></html>`)
+  })
+  await new Promise<void>((resolve) => platform.listen(0, '127.0.0.1', resolve))
+  platformUrl = `http://localhost:${(platform.address() as AddressInfo).port}`
 })
 
 afterAll(async () => {
   await browser?.close()
   await new Promise((resolve) => shop?.close(resolve))
+  await new Promise((resolve) => platform?.close(resolve))
   await s?.close()
 })
 
@@ -148,4 +172,52 @@ describe('the widget on another site’s page', () => {
     expect(failed).toEqual([])
     expect(await violations()).toEqual([])
   }, 60_000)
+})
+
+describe('<live-chat-dashboard> in a platform’s admin on another origin', () => {
+  it('loads its scripts across origins, signs in, and answers a visitor live, with no violation', async () => {
+    const { page, violations, sockets } = await watchedPage()
+    const failed: string[] = []
+    page.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`))
+    const errors: string[] = []
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+
+    // Without a token the element shows its own sign-in form, and signing in works from here.
+    await page.goto(`${platformUrl}/support`)
+    await page.getByLabel('Email').fill(ann.email)
+    await page.getByLabel('Password').fill(ann.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('listbox', { name: 'Conversations' }).waitFor({ timeout: 15_000 })
+
+    // With the token the platform's backend got for its agent, it opens straight on the inbox.
+    const login = await fetch(`${s.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ann.email, password: ann.password }),
+    })
+    platformToken = ((await login.json()) as { token: string }).token
+    await page.goto(`${platformUrl}/support`)
+    await page.getByRole('listbox', { name: 'Conversations' }).waitFor({ timeout: 15_000 })
+    expect(await page.getByLabel('Password').count()).toBe(0)
+
+    const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' })
+    try {
+      await visitor.connect()
+      await visitor.startConversation({ fields: { name: 'Piet' }, message: 'Hello from a client site' })
+      const item = page.getByRole('listbox', { name: 'Conversations' }).getByRole('option', { name: /Hello from a client site/ })
+      await item.waitFor({ timeout: 15_000 })
+      await item.click()
+      const answered = new Promise<string>((resolve) => visitor.on('message', (m) => m.senderType === 'agent' && resolve(m.text ?? '')))
+      const reply = page.getByRole('combobox', { name: 'Reply' }).or(page.getByRole('textbox', { name: 'Reply' }))
+      await reply.fill('Answered from the agency admin')
+      await page.getByRole('button', { name: 'Send' }).click()
+      expect(await answered).toBe('Answered from the agency admin')
+    } finally {
+      visitor.disconnect()
+    }
+    expect(sockets.some((u) => u.startsWith(s.url.replace(/^http/, 'ws')) && u.includes('/socket.io/'))).toBe(true)
+    expect(failed).toEqual([])
+    expect(errors).toEqual([])
+    expect(await violations()).toEqual([])
+  }, 90_000)
 })

@@ -18,6 +18,8 @@ export const STABLE_CACHE = 'public, max-age=300, stale-while-revalidate=86400'
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable'
 
 const HASHED = /^chunks\//
+/** The dashboard's lazily loaded chunks, named `[name]-[hash].js` by rollup.config.js. */
+const DASHBOARD_CHUNK = /^assets\/[\w-]+-[\w-]{8}\.js(\.map)?$/
 
 function crossOriginHeaders(res: { setHeader(name: string, value: string): unknown }): void {
   res.setHeader('Access-Control-Allow-Origin', '*')
@@ -70,7 +72,10 @@ export function widgetAssets(dir: string): Router {
 /**
  * The agent dashboard (packages/dashboard/public): its page at /dashboard/ and its scripts under
  * /dashboard/assets/ (precompressed like the widget's). The page is revalidated on every load so
- * a deploy shows at once; scripts are cached briefly. Same-origin only: no CORS headers here.
+ * a deploy shows at once; `dashboard.js` is cached briefly, its hashed chunks for good. The page
+ * is same-origin only (and may not be framed); the scripts may be loaded by any origin, as CORS
+ * module scripts, so a platform can put `<live-chat-dashboard>` into its own admin (the element
+ * then talks to the API, which answers any origin: it takes bearer tokens, never cookies).
  * Its strict Content Security Policy is in security.ts.
  */
 export function dashboardPage(dir: string): Router {
@@ -90,8 +95,10 @@ export function dashboardPage(dir: string): Router {
         index: 'index.html',
         cacheControl: false,
         setHeaders(res, file) {
-          res.setHeader('X-Content-Type-Options', 'nosniff')
-          res.setHeader('Cache-Control', file.endsWith('.html') ? 'no-cache' : STABLE_CACHE)
+          const rel = path.relative(dir, file).split(path.sep).join('/')
+          if (rel.startsWith('assets/')) crossOriginHeaders(res)
+          else res.setHeader('X-Content-Type-Options', 'nosniff')
+          res.setHeader('Cache-Control', file.endsWith('.html') ? 'no-cache' : DASHBOARD_CHUNK.test(rel) ? IMMUTABLE_CACHE : STABLE_CACHE)
         },
       },
     }),
