@@ -71,7 +71,7 @@ function errorStatuses(op: Operation, params: string[]): number[] {
   return [...out]
 }
 
-function security(op: Operation) {
+function security(op: Operation): Record<string, string[]>[] {
   switch (op.auth) {
     case 'public':
       return []

@@ -54,7 +54,7 @@ describe('the OpenAPI document', () => {
   const doc = buildOpenApiDocument()
 
   it('is valid OpenAPI 3.1', async () => {
-    const result = await new Validator().validate(structuredClone(doc) as object)
+    const result = await new Validator().validate(structuredClone(doc) as unknown as Parameters<Validator['validate']>[0])
     expect(result.errors ?? []).toEqual([])
     expect(result.valid).toBe(true)
   })
