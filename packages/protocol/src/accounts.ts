@@ -10,9 +10,9 @@
  */
 import { z } from 'zod'
 import { AgentRoleSchema, LIMITS, Origin } from './schemas.js'
-import type { AgentRole } from './types.js'
 
 const id = z.uuid({ message: 'must be a UUID' })
+const Time = z.iso.datetime()
 const trimmed = (max: number) => z.string().trim().min(1).max(max)
 
 /** A password someone chooses: 10..1024 characters (NIST 800-63B: length, not composition rules). */
@@ -55,10 +55,11 @@ export const CompleteSetup = z.object({
 export type CompleteSetup = z.input<typeof CompleteSetup>
 
 /** GET /api/setup */
-export interface SetupState {
+export const SetupState = z.object({
   /** True while the server has no account at all: the log shows a setup link. */
-  needed: boolean
-}
+  needed: z.boolean(),
+})
+export type SetupState = z.infer<typeof SetupState>
 
 // ------------------------------------------------------------------ sign-in, passwords, two-factor
 
@@ -84,23 +85,25 @@ export const TwoFactorEnrolAtLogin = z.object({
 export type TwoFactorEnrolAtLogin = z.infer<typeof TwoFactorEnrolAtLogin>
 
 /** What POST /api/auth/login answers instead of a session when a second step is needed. */
-export interface TwoFactorRequired {
+export const TwoFactorRequired = z.object({
   /** `required`: enter a code; `setup_required`: the agency requires two-factor and this account has none yet. */
-  twoFactor: 'required' | 'setup_required'
+  twoFactor: z.enum(['required', 'setup_required']),
   /** Proof that the password was right, for the second step only (10 minutes). */
-  challenge: string
-  expiresAt: string
-}
+  challenge: z.string(),
+  expiresAt: Time,
+})
+export type TwoFactorRequired = z.infer<typeof TwoFactorRequired>
 
 /** A new authenticator secret to enrol (shown once). */
-export interface TwoFactorSetup {
+export const TwoFactorSetup = z.object({
   /** Base32, for typing into an app by hand. */
-  secret: string
+  secret: z.string(),
   /** otpauth://totp/… */
-  uri: string
+  uri: z.string(),
   /** The URI as a QR code, an SVG document. */
-  qrSvg: string
-}
+  qrSvg: z.string(),
+})
+export type TwoFactorSetup = z.infer<typeof TwoFactorSetup>
 
 /** POST /api/auth/two-factor/enable */
 export const EnableTwoFactor = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'must be the 6 digits the app shows') })
@@ -111,9 +114,8 @@ export const ConfirmPassword = z.object({ password: z.string().min(1).max(LIMITS
 export type ConfirmPassword = z.infer<typeof ConfirmPassword>
 
 /** Ten single-use codes, shown once (stored hashed). */
-export interface RecoveryCodes {
-  recoveryCodes: string[]
-}
+export const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) })
+export type RecoveryCodes = z.infer<typeof RecoveryCodes>
 
 /** POST /api/auth/password/forgot */
 export const ForgotPassword = z.object({ email: z.email().max(LIMITS.email) })
@@ -128,29 +130,31 @@ export const ChangePassword = z.object({ currentPassword: z.string().min(1).max(
 export type ChangePassword = z.infer<typeof ChangePassword>
 
 /** One signed-in device of the user (GET /api/auth/sessions). */
-export interface UserSession {
-  id: string
+export const UserSession = z.object({
+  id,
   /** "Chrome 156 on Linux", from the user agent at sign-in. */
-  device: string
-  ip: string | null
-  createdAt: string
-  lastSeenAt: string
+  device: z.string(),
+  ip: z.string().nullable(),
+  createdAt: Time,
+  lastSeenAt: Time,
   /** The session this request was made with. */
-  current: boolean
-}
+  current: z.boolean(),
+})
+export type UserSession = z.infer<typeof UserSession>
 
 // ------------------------------------------------------------------ agencies and members
 
 /** The caller's agency (GET /api/agency). */
-export interface Agency {
-  id: string
-  name: string
+export const Agency = z.object({
+  id,
+  name: z.string(),
   /** Members must sign in with a second factor (those without one enrol at their next sign-in). */
-  requireTwoFactor: boolean
-  createdAt: string
+  requireTwoFactor: z.boolean(),
+  createdAt: Time,
   /** The caller's role in it. */
-  role: AgencyRole
-}
+  role: AgencyRoleSchema,
+})
+export type Agency = z.infer<typeof Agency>
 
 export const UpdateAgency = z
   .object({ name: trimmed(200).optional(), requireTwoFactor: z.boolean().optional() })
@@ -158,17 +162,18 @@ export const UpdateAgency = z
 export type UpdateAgency = z.infer<typeof UpdateAgency>
 
 /** A person in the agency (GET /api/agency/members). */
-export interface Member {
-  userId: string
-  email: string
-  name: string
-  role: AgencyRole
-  twoFactorEnabled: boolean
-  createdAt: string
+export const Member = z.object({
+  userId: id,
+  email: z.string(),
+  name: z.string(),
+  role: AgencyRoleSchema,
+  twoFactorEnabled: z.boolean(),
+  createdAt: Time,
   /** When any of their sessions was last used; null if never signed in. */
-  lastSeenAt: string | null
-  sites: { siteId: string; siteName: string; agentId: string; role: AgentRole }[]
-}
+  lastSeenAt: Time.nullable(),
+  sites: z.array(z.object({ siteId: id, siteName: z.string(), agentId: id, role: AgentRoleSchema })),
+})
+export type Member = z.infer<typeof Member>
 
 export const UpdateMember = z.object({ role: AgencyRoleSchema })
 export type UpdateMember = z.infer<typeof UpdateMember>
@@ -176,16 +181,17 @@ export type UpdateMember = z.infer<typeof UpdateMember>
 // ------------------------------------------------------------------ sites
 
 /** A site of the agency (GET /api/agency/sites). */
-export interface AgencySite {
-  id: string
-  agencyId: string
-  name: string
+export const AgencySite = z.object({
+  id,
+  agencyId: id,
+  name: z.string(),
   /** Origins allowed to embed the widget (empty = any). */
-  domains: string[]
-  createdAt: string
+  domains: z.array(z.string()),
+  createdAt: Time,
   /** Active members (agents and admins). */
-  agents: number
-}
+  agents: z.number().int().min(0),
+})
+export type AgencySite = z.infer<typeof AgencySite>
 
 export const CreateSite = z.object({
   name: trimmed(200),
@@ -198,13 +204,14 @@ export const DeleteSite = z.object({ confirm: z.string().max(200) })
 export type DeleteSite = z.infer<typeof DeleteSite>
 
 /** The key the host's backend signs visitors' ids with (site admins only). */
-export interface IdentitySecret {
-  secret: string
+export const IdentitySecret = z.object({
+  secret: z.string(),
   /** When the current secret was made. */
-  rotatedAt: string
+  rotatedAt: Time,
   /** Until when the previous secret is still accepted (null: none is). */
-  previousValidUntil: string | null
-}
+  previousValidUntil: Time.nullable(),
+})
+export type IdentitySecret = z.infer<typeof IdentitySecret>
 
 /** POST /api/sites/:siteId/identity-secret/rotate: how long the old secret stays valid (default 24 h; 0 = not at all). */
 export const RotateIdentitySecret = z.object({ graceHours: z.number().int().min(0).max(720).default(24) })
@@ -224,18 +231,20 @@ export const CreateInvitation = z.object({
 })
 export type CreateInvitation = z.input<typeof CreateInvitation>
 
-export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired'
+export const InvitationStatusSchema = z.enum(['pending', 'accepted', 'revoked', 'expired'])
+export type InvitationStatus = z.infer<typeof InvitationStatusSchema>
 
-export interface Invitation {
-  id: string
-  email: string
-  role: 'admin' | 'member'
-  sites: { siteId: string; siteName: string; role: AgentRole }[]
-  status: InvitationStatus
-  invitedBy: string | null
-  createdAt: string
-  expiresAt: string
-}
+export const Invitation = z.object({
+  id,
+  email: z.string(),
+  role: z.enum(['admin', 'member']),
+  sites: z.array(z.object({ siteId: id, siteName: z.string(), role: AgentRoleSchema })),
+  status: InvitationStatusSchema,
+  invitedBy: z.string().nullable(),
+  createdAt: Time,
+  expiresAt: Time,
+})
+export type Invitation = z.infer<typeof Invitation>
 
 /**
  * POST /api/agency/invitations (and …/:id/resend). `emailed`: the link went out by email. Without
@@ -243,12 +252,13 @@ export interface Invitation {
  * `added`: the email already had an account in this agency, so its memberships were granted at
  * once and no invitation was needed.
  */
-export interface InvitationSent {
-  invitation: Invitation | null
-  emailed: boolean
-  link?: string
-  added?: boolean
-}
+export const InvitationSent = z.object({
+  invitation: Invitation.nullable(),
+  emailed: z.boolean(),
+  link: z.string().optional(),
+  added: z.boolean().optional(),
+})
+export type InvitationSent = z.infer<typeof InvitationSent>
 
 export const ListInvitationsQuery = z.object({
   status: z.enum(['pending', 'accepted', 'revoked', 'expired', 'all']).default('pending'),
@@ -260,14 +270,15 @@ export const LookupInvitation = z.object({ token: LinkToken })
 export type LookupInvitation = z.infer<typeof LookupInvitation>
 
 /** What the accept screen shows. */
-export interface InvitationPreview {
-  email: string
-  agencyName: string
-  invitedBy: string | null
-  role: 'admin' | 'member'
-  sites: { siteName: string; role: AgentRole }[]
-  expiresAt: string
-}
+export const InvitationPreview = z.object({
+  email: z.string(),
+  agencyName: z.string(),
+  invitedBy: z.string().nullable(),
+  role: z.enum(['admin', 'member']),
+  sites: z.array(z.object({ siteName: z.string(), role: AgentRoleSchema })),
+  expiresAt: Time,
+})
+export type InvitationPreview = z.infer<typeof InvitationPreview>
 
 /** POST /api/invitations/accept: sets name and password, answers a session (signed in). */
 export const AcceptInvitation = z.object({ token: LinkToken, name: trimmed(LIMITS.name), password: NewPassword })
@@ -302,42 +313,42 @@ export const CreateApiKey = z.object({
 })
 export type CreateApiKey = z.input<typeof CreateApiKey>
 
-export interface ApiKey {
-  id: string
-  name: string
+export const ApiKey = z.object({
+  id,
+  name: z.string(),
   /** The key's first characters (`lck_3f9a…`), to tell keys apart; the rest is never shown again. */
-  prefix: string
-  siteId: string | null
-  scopes: ApiKeyScope[]
+  prefix: z.string(),
+  siteId: id.nullable(),
+  scopes: z.array(ApiKeyScope),
   /** The name of the user who made it; null when the operator's CLI made it (or that user is gone). */
-  createdBy: string | null
-  createdAt: string
-  lastUsedAt: string | null
-  expiresAt: string | null
-  revokedAt: string | null
-}
+  createdBy: z.string().nullable(),
+  createdAt: Time,
+  lastUsedAt: Time.nullable(),
+  expiresAt: Time.nullable(),
+  revokedAt: Time.nullable(),
+})
+export type ApiKey = z.infer<typeof ApiKey>
 
 /** POST /api/agency/api-keys: the key itself, shown this once. */
-export interface ApiKeyCreated {
-  key: ApiKey
-  secret: string
-}
+export const ApiKeyCreated = z.object({ key: ApiKey, secret: z.string() })
+export type ApiKeyCreated = z.infer<typeof ApiKeyCreated>
 
 // ------------------------------------------------------------------ audit log
 
-export interface AuditEvent {
-  id: string
+export const AuditEvent = z.object({
+  id,
   /** e.g. auth.login, auth.login_failed, invitation.created, member.role_changed, api_key.revoked, site.deleted */
-  action: string
-  actor: { type: 'user' | 'api_key' | 'operator' | 'system'; id: string | null; label: string }
-  siteId: string | null
-  target: { type: string; id: string | null; label: string | null } | null
+  action: z.string(),
+  actor: z.object({ type: z.enum(['user', 'api_key', 'operator', 'system']), id: z.string().nullable(), label: z.string() }),
+  siteId: id.nullable(),
+  target: z.object({ type: z.string(), id: z.string().nullable(), label: z.string().nullable() }).nullable(),
   /** What changed (never secrets). */
-  data: Record<string, unknown>
-  ip: string | null
-  userAgent: string | null
-  createdAt: string
-}
+  data: z.record(z.string(), z.unknown()),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  createdAt: Time,
+})
+export type AuditEvent = z.infer<typeof AuditEvent>
 
 export const AuditQuery = z.object({
   /** An action, or a prefix ending in `.` (e.g. `auth.`). */

@@ -1,3 +1,5 @@
+import { z } from 'zod'
+
 /**
  * Every error a client can see. HTTP answers `{ error: ErrorBody }` with a 4xx/5xx status;
  * socket acks answer `{ ok: false, error: ErrorBody }`.
@@ -35,20 +37,23 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
-export interface ErrorBody {
-  code: ErrorCode
-  message: string
-  /** Whether sending the same request again may succeed (idempotent requests only). */
-  retryable?: boolean
-  /** For rate_limited: seconds until the same request may succeed. */
-  retryAfter?: number
-  /** For invalid_payload: where the input was wrong. */
-  details?: { path: string; message: string }[]
-}
+const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]
 
-export interface HttpErrorResponse {
-  error: ErrorBody
-}
+export const ErrorBody = z.object({
+  code: z.enum(ERROR_CODE_LIST),
+  message: z.string(),
+  /** Whether sending the same request again may succeed (idempotent requests only). */
+  retryable: z.boolean().optional(),
+  /** For rate_limited: seconds until the same request may succeed. */
+  retryAfter: z.number().int().min(0).optional(),
+  /** For invalid_payload: where the input was wrong. */
+  details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+})
+export type ErrorBody = z.infer<typeof ErrorBody>
+
+/** Every HTTP error answer: `{ error: ErrorBody }`. */
+export const HttpErrorResponse = z.object({ error: ErrorBody })
+export type HttpErrorResponse = z.infer<typeof HttpErrorResponse>
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody }
 

@@ -1,290 +1,335 @@
-/** Wire types: what the server sends. Timestamps are ISO 8601 strings. */
-import type { AgencyRole } from './accounts.js'
+/**
+ * Wire types: what the server sends. Timestamps are ISO 8601 strings.
+ *
+ * Each is a zod schema with its type beside it (`z.infer`), so the OpenAPI document
+ * (GET /api/openapi.json) describes the answers from the same source the code is typed with.
+ * Clients import the types only: no zod in their bundles.
+ */
+import { z } from 'zod'
+import { AgencyRoleSchema } from './accounts.js'
+import { AgentRoleSchema, AgentStatusSchema, ConversationStatusSchema, PrioritySchema, WebhookEventName } from './schemas.js'
 
-export type ConversationStatus = 'pending' | 'active' | 'resolved' | 'closed'
-export type Priority = 'low' | 'normal' | 'high' | 'urgent'
-export type AgentStatus = 'online' | 'away' | 'busy' | 'offline'
-export type AgentRole = 'admin' | 'agent'
-export type SenderType = 'visitor' | 'agent' | 'system' | 'bot'
-export type MessageType = 'text' | 'image' | 'file' | 'system'
-export type Side = 'visitor' | 'agent'
+const Id = z.uuid()
+const Time = z.iso.datetime()
+const Count = z.number().int().min(0)
+const Seq = z.number().int().min(0)
+
+export type ConversationStatus = z.infer<typeof ConversationStatusSchema>
+export type Priority = z.infer<typeof PrioritySchema>
+export type AgentStatus = z.infer<typeof AgentStatusSchema>
+export type AgentRole = z.infer<typeof AgentRoleSchema>
+export const SenderTypeSchema = z.enum(['visitor', 'agent', 'system', 'bot'])
+export type SenderType = z.infer<typeof SenderTypeSchema>
+export const MessageTypeSchema = z.enum(['text', 'image', 'file', 'system'])
+export type MessageType = z.infer<typeof MessageTypeSchema>
+export const SideSchema = z.enum(['visitor', 'agent'])
+export type Side = z.infer<typeof SideSchema>
 
 /** A file a message carries. */
-export interface Attachment {
+export const Attachment = z.object({
   /**
    * Where the file is served (`<server>/uploads/<id>/<name>`); the unguessable id is the only
    * key, so treat the URL like the message itself. Absolute when the server knows its public URL.
    */
-  url: string
+  url: z.string(),
   /** A safe file name (no path, the extension of the detected type). */
-  name: string
+  name: z.string(),
   /** The content type the server detected from the bytes (one of WidgetConfig.upload.types). */
-  type: string
+  type: z.string(),
   /** Bytes. */
-  size: number
-}
+  size: Count,
+})
+export type Attachment = z.infer<typeof Attachment>
 
 /**
  * The answer to an upload (POST /api/visitor/uploads or /api/sites/:siteId/uploads). Send `id`
  * in a message's `attachments`; only the uploader may attach it, to one message.
  */
-export interface UploadedFile extends Attachment {
-  id: string
-}
+export const UploadedFile = Attachment.extend({ id: Id })
+export type UploadedFile = z.infer<typeof UploadedFile>
 
 /** What a system message records, for clients that render it in their own words. */
-export type SystemEvent =
-  | { event: 'assigned'; agentId: string; agentName: string; by: 'auto' | 'agent' }
-  | { event: 'transferred'; fromAgentId: string; toAgentId: string; agentName: string }
-  | { event: 'unassigned'; agentId: string }
-  | { event: 'resolved'; agentId: string | null }
-  | { event: 'reopened'; by: Side }
-  | { event: 'closed'; by: Side }
+export const SystemEvent = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('assigned'), agentId: z.string(), agentName: z.string(), by: z.enum(['auto', 'agent']) }),
+  z.object({ event: z.literal('transferred'), fromAgentId: z.string(), toAgentId: z.string(), agentName: z.string() }),
+  z.object({ event: z.literal('unassigned'), agentId: z.string() }),
+  z.object({ event: z.literal('resolved'), agentId: z.string().nullable() }),
+  z.object({ event: z.literal('reopened'), by: SideSchema }),
+  z.object({ event: z.literal('closed'), by: SideSchema }),
+])
+export type SystemEvent = z.infer<typeof SystemEvent>
 
-export interface Message {
-  id: string
-  conversationId: string
+export const Message = z.object({
+  id: Id,
+  conversationId: Id,
   /**
    * Position in the conversation: 1, 2, 3, ... with no gaps. Visitors never receive private
    * notes, so the seqs a visitor sees may skip the notes' numbers.
    */
-  seq: number
+  seq: Seq,
   /** The sender's idempotency key, echoed back. */
-  clientId: string | null
-  senderType: SenderType
-  senderId: string | null
-  senderName: string | null
-  type: MessageType
-  text: string | null
-  attachments: Attachment[]
+  clientId: z.string().nullable(),
+  senderType: SenderTypeSchema,
+  senderId: z.string().nullable(),
+  senderName: z.string().nullable(),
+  type: MessageTypeSchema,
+  text: z.string().nullable(),
+  attachments: z.array(Attachment),
   /** A private note: only agents ever receive it. */
-  private: boolean
+  private: z.boolean(),
   /** For system messages: the event they record. */
-  system: SystemEvent | null
-  createdAt: string
-}
+  system: SystemEvent.nullable(),
+  createdAt: Time,
+})
+export type Message = z.infer<typeof Message>
 
 /** Read and delivery watermarks: every message with seq ≤ readSeq was read by that side. */
-export interface Receipts {
-  visitorDeliveredSeq: number
-  visitorReadSeq: number
-  agentDeliveredSeq: number
-  agentReadSeq: number
-}
+export const Receipts = z.object({
+  visitorDeliveredSeq: Seq,
+  visitorReadSeq: Seq,
+  agentDeliveredSeq: Seq,
+  agentReadSeq: Seq,
+})
+export type Receipts = z.infer<typeof Receipts>
 
 /** An agent as a visitor sees them. */
-export interface AgentPublic {
-  id: string
-  name: string
-  avatarUrl: string | null
-  title: string | null
-}
+export const AgentPublic = z.object({
+  id: Id,
+  name: z.string(),
+  avatarUrl: z.string().nullable(),
+  title: z.string().nullable(),
+})
+export type AgentPublic = z.infer<typeof AgentPublic>
 
 /** A conversation as its visitor sees it. */
-export interface VisitorConversation extends Receipts {
-  id: string
-  siteId: string
-  status: ConversationStatus
+export const VisitorConversation = Receipts.extend({
+  id: Id,
+  siteId: Id,
+  status: ConversationStatusSchema,
   /** Started as an offline message (while no agent was available). */
-  offline: boolean
-  agent: AgentPublic | null
+  offline: z.boolean(),
+  agent: AgentPublic.nullable(),
   /** The highest seq the visitor can see. */
-  lastSeq: number
-  rating: number | null
-  ratingFeedback: string | null
-  createdAt: string
-  lastActivityAt: string
-  resolvedAt: string | null
-}
+  lastSeq: Seq,
+  rating: z.number().int().nullable(),
+  ratingFeedback: z.string().nullable(),
+  createdAt: Time,
+  lastActivityAt: Time,
+  resolvedAt: Time.nullable(),
+})
+export type VisitorConversation = z.infer<typeof VisitorConversation>
 
-export interface VisitorProfile {
-  id: string
-  siteId: string
-  name: string | null
-  email: string | null
-  phone: string | null
-  verified: boolean
-  externalId: string | null
-  customData: Record<string, unknown>
-}
-
-/** A visitor as agents see them. */
-export interface VisitorDetail extends VisitorProfile {
-  currentUrl: string | null
-  currentTitle: string | null
-  referrerUrl: string | null
-  userAgent: string | null
-  countryCode: string | null
-  city: string | null
-  online: boolean
-  /** The last pages the visitor saw (at most 20), oldest first; a reload of the same page is kept once. */
-  pages: PageVisit[]
-  lastSeenAt: string
-  createdAt: string
-}
+export const VisitorProfile = z.object({
+  id: Id,
+  siteId: Id,
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  verified: z.boolean(),
+  externalId: z.string().nullable(),
+  customData: z.record(z.string(), z.unknown()),
+})
+export type VisitorProfile = z.infer<typeof VisitorProfile>
 
 /** A page a visitor saw. */
-export interface PageVisit {
-  url: string
-  title: string | null
+export const PageVisit = z.object({
+  url: z.string(),
+  title: z.string().nullable(),
   /** When the visitor (last) arrived on it. */
-  at: string
-}
+  at: Time,
+})
+export type PageVisit = z.infer<typeof PageVisit>
 
-export interface AgentSummary {
-  id: string
-  userId: string
-  siteId: string
-  name: string
-  email: string
-  avatarUrl: string | null
-  title: string | null
-  role: AgentRole
-  status: AgentStatus
+/** A visitor as agents see them. */
+export const VisitorDetail = VisitorProfile.extend({
+  currentUrl: z.string().nullable(),
+  currentTitle: z.string().nullable(),
+  referrerUrl: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  countryCode: z.string().nullable(),
+  city: z.string().nullable(),
+  online: z.boolean(),
+  /** The last pages the visitor saw (at most 20), oldest first; a reload of the same page is kept once. */
+  pages: z.array(PageVisit),
+  lastSeenAt: Time,
+  createdAt: Time,
+})
+export type VisitorDetail = z.infer<typeof VisitorDetail>
+
+export const AgentSummary = z.object({
+  id: Id,
+  userId: Id,
+  siteId: Id,
+  name: z.string(),
+  email: z.string(),
+  avatarUrl: z.string().nullable(),
+  title: z.string().nullable(),
+  role: AgentRoleSchema,
+  status: AgentStatusSchema,
   /** Has at least one live connection to this site. */
-  online: boolean
-  maxConcurrentChats: number
-  acceptNewChats: boolean
-  departments: string[]
+  online: z.boolean(),
+  maxConcurrentChats: Count,
+  acceptNewChats: z.boolean(),
+  departments: z.array(z.string()),
   /** Conversations assigned and active right now. */
-  activeChats: number
-}
+  activeChats: Count,
+})
+export type AgentSummary = z.infer<typeof AgentSummary>
 
-export interface MessagePreview {
-  seq: number
-  senderType: SenderType
-  text: string | null
-  private: boolean
-  createdAt: string
-}
+export const MessagePreview = z.object({
+  seq: Seq,
+  senderType: SenderTypeSchema,
+  text: z.string().nullable(),
+  private: z.boolean(),
+  createdAt: Time,
+})
+export type MessagePreview = z.infer<typeof MessagePreview>
 
 /** A conversation as agents see it. */
-export interface ConversationSummary extends Receipts {
-  id: string
-  siteId: string
-  status: ConversationStatus
+export const ConversationSummary = Receipts.extend({
+  id: Id,
+  siteId: Id,
+  status: ConversationStatusSchema,
   /** Started as an offline message: never auto-assigned; someone picks it up by hand. */
-  offline: boolean
-  priority: Priority
-  tags: string[]
-  subject: string | null
-  visitor: VisitorDetail
-  assignedAgentId: string | null
-  lastSeq: number
-  lastPublicSeq: number
+  offline: z.boolean(),
+  priority: PrioritySchema,
+  tags: z.array(z.string()),
+  subject: z.string().nullable(),
+  visitor: VisitorDetail,
+  assignedAgentId: Id.nullable(),
+  lastSeq: Seq,
+  lastPublicSeq: Seq,
   /** The last message a person wrote (visitor or agent, notes included); system lines are not previews. */
-  lastMessage: MessagePreview | null
-  rating: number | null
-  ratingFeedback: string | null
-  queuedAt: string | null
-  createdAt: string
-  lastActivityAt: string
-  firstMessageAt: string | null
-  firstResponseAt: string | null
-  resolvedAt: string | null
-  closedAt: string | null
+  lastMessage: MessagePreview.nullable(),
+  rating: z.number().int().nullable(),
+  ratingFeedback: z.string().nullable(),
+  queuedAt: Time.nullable(),
+  createdAt: Time,
+  lastActivityAt: Time,
+  firstMessageAt: Time.nullable(),
+  firstResponseAt: Time.nullable(),
+  resolvedAt: Time.nullable(),
+  closedAt: Time.nullable(),
   /**
    * When the conversation was marked missed: it waited longer than the site's
    * `missedAfterMinutes` without an agent's first reply (offline messages are never missed).
    */
-  missedAt: string | null
-}
+  missedAt: Time.nullable(),
+})
+export type ConversationSummary = z.infer<typeof ConversationSummary>
 
-export interface PreChatField {
-  name: string
-  label: string
-  type: 'text' | 'email' | 'phone' | 'select' | 'textarea'
-  required: boolean
-  options?: string[]
-}
+export const PreChatField = z.object({
+  name: z.string(),
+  label: z.string(),
+  type: z.enum(['text', 'email', 'phone', 'select', 'textarea']),
+  required: z.boolean(),
+  options: z.array(z.string()).optional(),
+})
+export type PreChatField = z.infer<typeof PreChatField>
 
-/** Public widget settings, readable by anyone who knows the site id. */
-export interface WidgetConfig {
-  siteId: string
-  primaryColor: string
-  position: 'bottom-right' | 'bottom-left'
-  widgetTitle: string
-  welcomeMessage: string
-  offlineMessage: string
-  avatarUrl: string | null
-  showAgentAvatar: boolean
-  autoOpenDelay: number | null
-  showOnMobile: boolean
-  requireEmail: boolean
-  preChatEnabled: boolean
-  preChatFields: PreChatField[]
+/** Uploads the server accepts. */
+export const UploadLimits = z.object({
+  /** The largest file, in bytes. */
+  maxBytes: Count,
+  /** Accepted content types (detected from the bytes, not from the name). */
+  types: z.array(z.string()),
+})
+export type UploadLimits = z.infer<typeof UploadLimits>
+
+const WidgetLook = z.object({
+  primaryColor: z.string(),
+  position: z.enum(['bottom-right', 'bottom-left']),
+  widgetTitle: z.string(),
+  welcomeMessage: z.string(),
+  offlineMessage: z.string(),
+  avatarUrl: z.string().nullable(),
+  showAgentAvatar: z.boolean(),
+  autoOpenDelay: z.number().int().nullable(),
+  showOnMobile: z.boolean(),
+  requireEmail: z.boolean(),
+  preChatEnabled: z.boolean(),
+  preChatFields: z.array(PreChatField),
   /** When true, `online` is false outside `businessHours` and on `holidays`. */
-  businessHoursEnabled: boolean
+  businessHoursEnabled: z.boolean(),
   /**
    * Opening ranges per weekday (`mon` … `sun`), in `timezone`. A range whose `end` is before its
    * `start` runs past midnight into the next day; `end` may be "24:00". A day without ranges is closed.
    */
-  businessHours: Record<string, { start: string; end: string }[]>
+  businessHours: z.record(z.string(), z.array(z.object({ start: z.string(), end: z.string() }))),
   /** Dates (YYYY-MM-DD, in `timezone`) on which the site is closed all day. */
-  holidays: string[]
+  holidays: z.array(z.string()),
   /** IANA time zone of the business hours (an unknown one counts as UTC). */
-  timezone: string
-  soundEnabled: boolean
-  notificationSound: string
-  language: string
-  customTranslations: Record<string, Record<string, string>>
-  /** Whether the site is open (within business hours, if enabled) and an agent is online and accepting chats now. */
-  online: boolean
-  /** What uploads the server accepts, so the widget can check a file before sending it. */
-  upload: UploadLimits
-}
+  timezone: z.string(),
+  soundEnabled: z.boolean(),
+  notificationSound: z.string(),
+  language: z.string(),
+  customTranslations: z.record(z.string(), z.record(z.string(), z.string())),
+})
 
-/** Uploads the server accepts. */
-export interface UploadLimits {
-  /** The largest file, in bytes. */
-  maxBytes: number
-  /** Accepted content types (detected from the bytes, not from the name). */
-  types: string[]
-}
+/** Public widget settings, readable by anyone who knows the site id. */
+export const WidgetConfig = WidgetLook.extend({
+  siteId: Id,
+  /** Whether the site is open (within business hours, if enabled) and an agent is online and accepting chats now. */
+  online: z.boolean(),
+  /** What uploads the server accepts, so the widget can check a file before sending it. */
+  upload: UploadLimits,
+})
+export type WidgetConfig = z.infer<typeof WidgetConfig>
 
 /** Everything an admin can change about a site. */
-export interface SiteSettings {
-  siteId: string
-  name: string
-  allowedOrigins: string[]
+export const SiteSettings = z.object({
+  siteId: Id,
+  name: z.string(),
+  allowedOrigins: z.array(z.string()),
   /** A live conversation still without an agent's reply this many minutes after it started is marked missed. */
-  missedAfterMinutes: number
-  widget: Omit<WidgetConfig, 'online' | 'siteId' | 'upload'>
-}
+  missedAfterMinutes: z.number().int(),
+  widget: WidgetLook,
+})
+export type SiteSettings = z.infer<typeof SiteSettings>
 
-export interface CannedResponse {
-  id: string
-  siteId: string
-  title: string
-  shortcut: string | null
-  content: string
-  category: string | null
-  tags: string[]
-  isPersonal: boolean
-  createdById: string | null
-  usageCount: number
-  createdAt: string
-  updatedAt: string
-}
+export const CannedResponse = z.object({
+  id: Id,
+  siteId: Id,
+  title: z.string(),
+  shortcut: z.string().nullable(),
+  content: z.string(),
+  category: z.string().nullable(),
+  tags: z.array(z.string()),
+  isPersonal: z.boolean(),
+  createdById: Id.nullable(),
+  usageCount: Count,
+  createdAt: Time,
+  updatedAt: Time,
+})
+export type CannedResponse = z.infer<typeof CannedResponse>
 
-export interface VisitorSession {
+export const VisitorSession = z.object({
   /** Server-signed token: the only proof of who this visitor is. Send it back on every call. */
-  token: string
-  expiresAt: string
-  visitor: VisitorProfile
-}
+  token: z.string(),
+  expiresAt: Time,
+  visitor: VisitorProfile,
+})
+export type VisitorSession = z.infer<typeof VisitorSession>
 
-export interface AgentSession {
-  token: string
-  expiresAt: string
-  user: { id: string; email: string; name: string; avatarUrl: string | null; twoFactorEnabled: boolean }
+/** The signed-in user, their sites and agency (GET /api/auth/me answers this without `token` and `expiresAt`). */
+export const AgentProfile = z.object({
+  user: z.object({ id: Id, email: z.string(), name: z.string(), avatarUrl: z.string().nullable(), twoFactorEnabled: z.boolean() }),
   /** The sites they work on; an agency owner or admin is an admin of every site of the agency. */
-  sites: { siteId: string; siteName: string; agentId: string; role: AgentRole }[]
+  sites: z.array(z.object({ siteId: Id, siteName: z.string(), agentId: Id, role: AgentRoleSchema })),
   /** Their agency and their role in it (null for an account outside any agency). */
-  agency: { id: string; name: string; role: AgencyRole; requireTwoFactor: boolean } | null
+  agency: z.object({ id: Id, name: z.string(), role: AgencyRoleSchema, requireTwoFactor: z.boolean() }).nullable(),
   /** This sign-in (GET /api/auth/sessions lists them all). */
-  sessionId: string
-}
+  sessionId: Id,
+})
+export type AgentProfile = z.infer<typeof AgentProfile>
+
+export const AgentSession = AgentProfile.extend({
+  token: z.string(),
+  expiresAt: Time,
+})
+export type AgentSession = z.infer<typeof AgentSession>
+
+// Socket-only shapes and client-side filters stay plain types: no answer of the REST API is one.
 
 /** A range of messages: `after` to catch up (oldest first), `before` to scroll back; not both. */
 export interface MessageRange {
@@ -333,11 +378,16 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
-export interface MessagePage {
-  messages: Message[]
+/** The schema of a Page of `item`. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null when there is none.' }) })
+
+export const MessagePage = z.object({
+  messages: z.array(Message),
   /** More messages exist in the direction asked for. */
-  hasMore: boolean
-}
+  hasMore: z.boolean(),
+})
+export type MessagePage = z.infer<typeof MessagePage>
 
 export interface TypingState {
   conversationId: string
@@ -365,149 +415,182 @@ export interface Presence {
 // ------------------------------------------------------------------ webhooks
 
 /** What a webhook may subscribe to; `ping` is sent only by "send test". */
-export type WebhookEvent =
-  | 'message.created'
-  | 'conversation.created'
-  | 'conversation.assigned'
-  | 'conversation.resolved'
-  /** No agent replied within the site's missedAfterMinutes; data: { conversation }. */
-  | 'conversation.missed'
-  | 'offline_message.created'
+export type WebhookEvent = z.infer<typeof WebhookEventName>
 
 /**
  * A URL that receives a site's events as signed JSON POSTs. Headers: `x-live-chat-event`,
  * `x-live-chat-delivery`, `x-live-chat-timestamp` (unix seconds) and `x-live-chat-signature:
  * sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>`. Visible to the site's admins only.
  */
-export interface Webhook {
-  id: string
-  siteId: string
-  url: string
-  events: WebhookEvent[]
+export const Webhook = z.object({
+  id: Id,
+  siteId: Id,
+  url: z.string(),
+  events: z.array(WebhookEventName),
   /** The signing key, generated by the server. */
-  secret: string
-  active: boolean
-  createdAt: string
-}
+  secret: z.string(),
+  active: z.boolean(),
+  createdAt: Time,
+})
+export type Webhook = z.infer<typeof Webhook>
+
+/**
+ * The body of every webhook delivery: `{ event, siteId, createdAt, data }`, `data` by event.
+ * `ping` (from "send test") also names the webhook.
+ */
+const envelope = <E extends string, D extends z.ZodType>(event: E, data: D) =>
+  z.object({ event: z.literal(event), siteId: Id, createdAt: Time, data })
+const WithConversation = z.object({ conversation: ConversationSummary })
+export const WebhookPayloads = {
+  'message.created': envelope('message.created', z.object({ message: Message })),
+  'conversation.created': envelope('conversation.created', WithConversation),
+  'conversation.assigned': envelope(
+    'conversation.assigned',
+    z.object({
+      conversationId: Id,
+      agentId: z.string(),
+      agentName: z.string(),
+      /** Assigned by routing (`auto`) or by an agent; absent on a transfer. */
+      by: z.enum(['auto', 'agent']).optional(),
+      /** On a transfer: who had it before. */
+      fromAgentId: z.string().optional(),
+    }),
+  ),
+  'conversation.resolved': envelope('conversation.resolved', z.object({ conversationId: Id, agentId: z.string().nullable() })),
+  /** No agent replied within the site's missedAfterMinutes. */
+  'conversation.missed': envelope('conversation.missed', WithConversation),
+  'offline_message.created': envelope('offline_message.created', WithConversation),
+  ping: envelope('ping', z.object({})).extend({ webhookId: Id }),
+} as const satisfies Record<WebhookEvent | 'ping', z.ZodType>
+export type WebhookPayload = z.infer<(typeof WebhookPayloads)[keyof typeof WebhookPayloads]>
 
 /** One event sent (or being sent) to one webhook: the delivery log. */
-export interface WebhookDelivery {
-  id: string
-  webhookId: string
-  event: WebhookEvent | 'ping'
-  payload: unknown
-  status: 'pending' | 'delivered' | 'failed'
-  attempts: number
-  nextAttemptAt: string
+export const WebhookDelivery = z.object({
+  id: Id,
+  webhookId: Id,
+  event: z.union([WebhookEventName, z.literal('ping')]),
+  /** The body sent (see WebhookPayloads). */
+  payload: z.unknown(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: Count,
+  nextAttemptAt: Time,
   /** The receiver's last HTTP status, if it answered. */
-  lastStatus: number | null
-  lastError: string | null
-  createdAt: string
-  deliveredAt: string | null
-}
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: Time,
+  deliveredAt: Time.nullable(),
+})
+export type WebhookDelivery = z.infer<typeof WebhookDelivery>
 
 /** A conversation's transcript download: JSON, CSV (one row per message) or plain text. */
 export type TranscriptFormat = 'json' | 'csv' | 'txt'
 
-/** A conversation's transcript as `GET …/conversations/:id/transcript?format=json` answers it. */
-export interface Transcript {
-  conversation: {
-    id: string
-    siteId: string
-    status: ConversationStatus
-    subject: string | null
-    tags: string[]
-    priority: Priority
-    offline: boolean
-    rating: number | null
-    ratingFeedback: string | null
-    createdAt: string
-    resolvedAt: string | null
-    closedAt: string | null
-    missedAt: string | null
-    visitor: { id: string; name: string | null; email: string | null; phone: string | null }
-    agent: { id: string; name: string } | null
-  }
-  /** The site's time zone (the text format shows times in it). */
-  timezone: string
-  exportedAt: string
-  /** Every message in seq order, private notes and system lines included. */
-  messages: TranscriptMessage[]
-}
-
-export interface TranscriptMessage {
-  seq: number
-  createdAt: string
-  senderType: SenderType
+export const TranscriptMessage = z.object({
+  seq: Seq,
+  createdAt: Time,
+  senderType: SenderTypeSchema,
   /** As the transcript shows it: the stored name, else "Visitor" / "Agent" / "System". */
-  senderName: string
+  senderName: z.string(),
   /** A private note (agents only; the visitor never saw it). */
-  private: boolean
-  type: MessageType
-  text: string | null
-  attachments: Attachment[]
-}
+  private: z.boolean(),
+  type: MessageTypeSchema,
+  text: z.string().nullable(),
+  attachments: z.array(Attachment),
+})
+export type TranscriptMessage = z.infer<typeof TranscriptMessage>
+
+/** A conversation's transcript as `GET …/conversations/:id/transcript?format=json` answers it. */
+export const Transcript = z.object({
+  conversation: z.object({
+    id: Id,
+    siteId: Id,
+    status: ConversationStatusSchema,
+    subject: z.string().nullable(),
+    tags: z.array(z.string()),
+    priority: PrioritySchema,
+    offline: z.boolean(),
+    rating: z.number().int().nullable(),
+    ratingFeedback: z.string().nullable(),
+    createdAt: Time,
+    resolvedAt: Time.nullable(),
+    closedAt: Time.nullable(),
+    missedAt: Time.nullable(),
+    visitor: z.object({ id: Id, name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+    agent: z.object({ id: Id, name: z.string() }).nullable(),
+  }),
+  /** The site's time zone (the text format shows times in it). */
+  timezone: z.string(),
+  exportedAt: Time,
+  /** Every message in seq order, private notes and system lines included. */
+  messages: z.array(TranscriptMessage),
+})
+export type Transcript = z.infer<typeof Transcript>
 
 /** Durations in seconds; null when `count` is 0. */
-export interface DurationStats {
-  count: number
-  mean: number | null
-  median: number | null
-  p90: number | null
-}
+export const DurationStats = z.object({
+  count: Count,
+  mean: z.number().nullable(),
+  median: z.number().nullable(),
+  p90: z.number().nullable(),
+})
+export type DurationStats = z.infer<typeof DurationStats>
 
-export interface CsatStats {
-  count: number
-  mean: number | null
+const CsatMean = z.object({ count: Count, mean: z.number().nullable() })
+
+export const CsatStats = CsatMean.extend({
   /** How many ratings of 1, 2, 3, 4 and 5 (index 0 is a rating of 1). */
-  distribution: [number, number, number, number, number]
-}
+  distribution: z.tuple([Count, Count, Count, Count, Count]),
+})
+export type CsatStats = z.infer<typeof CsatStats>
 
 /** One day of a report. Conversation figures count conversations started that day; `messages`, messages sent that day. */
-export interface AnalyticsDay {
-  date: string
-  conversations: number
-  messages: number
-  resolved: number
-  missed: number
-  offline: number
-  firstResponse: DurationStats
-  csat: { count: number; mean: number | null }
-}
+export const AnalyticsDay = z.object({
+  date: z.string(),
+  conversations: Count,
+  messages: Count,
+  resolved: Count,
+  missed: Count,
+  offline: Count,
+  firstResponse: DurationStats,
+  csat: CsatMean,
+})
+export type AnalyticsDay = z.infer<typeof AnalyticsDay>
 
-export interface AgentAnalytics {
-  agentId: string
-  name: string
+export const AgentAnalytics = z.object({
+  agentId: Id,
+  name: z.string(),
   /** Conversations started in the range and assigned to this agent now. */
-  handled: number
+  handled: Count,
   /** Public messages this agent sent in the range. */
-  messages: number
+  messages: Count,
   /** First responses this agent gave, in conversations started in the range. */
-  firstResponse: DurationStats
-  csat: { count: number; mean: number | null }
-}
+  firstResponse: DurationStats,
+  csat: CsatMean,
+})
+export type AgentAnalytics = z.infer<typeof AgentAnalytics>
 
-export interface AnalyticsReport {
-  siteId: string
-  timezone: string
-  from: string
-  to: string
-  conversations: number
-  messages: { total: number; visitor: number; agent: number }
-  resolved: number
-  missed: number
-  offline: number
-  firstResponse: DurationStats
+export const AnalyticsReport = z.object({
+  siteId: Id,
+  timezone: z.string(),
+  from: z.string(),
+  to: z.string(),
+  conversations: Count,
+  messages: z.object({ total: Count, visitor: Count, agent: Count }),
+  resolved: Count,
+  missed: Count,
+  offline: Count,
+  firstResponse: DurationStats,
   /** From start to resolution, for conversations resolved so far. */
-  resolution: DurationStats
-  csat: CsatStats
+  resolution: DurationStats,
+  csat: CsatStats,
   /** Conversations started, by weekday (0 = Monday … 6 = Sunday) and hour (0..23) in the site's time zone. */
-  busiestHours: number[][]
-  days: AnalyticsDay[]
-  agents: AgentAnalytics[]
+  busiestHours: z.array(z.array(Count)),
+  days: z.array(AnalyticsDay),
+  agents: z.array(AgentAnalytics),
   /**
    * When the daily aggregates this report reads were last brought up to date: the start of the last
    * complete run (everything written before it is counted). 1970-01-01T00:00:00.000Z before the first.
    */
-  updatedAt: string
-}
+  updatedAt: Time,
+})
+export type AnalyticsReport = z.infer<typeof AnalyticsReport>

@@ -45,6 +45,7 @@ import { WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js'
 import { closeTransports, Drain } from './ops/drain.js'
 import { Metrics, queueLengths } from './ops/metrics.js'
 import { opsRoutes } from './ops/routes.js'
+import { openApiRoutes } from './openapi/document.js'
 
 export interface AppOptions {
   db: Database
@@ -159,6 +160,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   const api = express.Router()
   api.use(cors({ origin: true, maxAge: 600 }))
   api.use(express.json({ limit: JSON_LIMIT }))
+  api.use(openApiRoutes())
   api.use('/auth', authRoutes(services))
   api.use('/setup', setupRoutes(services))
   api.use('/invitations', invitationRoutes(services))
