@@ -42,6 +42,7 @@ describe('fromUnknown', () => {
       Object.assign(new AggregateError([new Error('connect ECONNREFUSED ::1:5433'), new Error('connect ECONNREFUSED 127.0.0.1:5433')], ''), { code: 'ECONNREFUSED' }),
       new Error('Connection terminated unexpectedly'),
       new Error('Connection terminated due to connection timeout'),
+      new Error('Query read timeout'),
     ])
       expect(fromUnknown(e).retryable, String(e)).toBe(true)
     for (const e of [

@@ -97,7 +97,7 @@ export function fromUnknown(e: unknown): AppError {
   if (code && RETRYABLE_PRISMA.has(code)) return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
   if (sqlState === '42501') return new AppError('forbidden', 'not allowed')
   if (code && NETWORK_CODES.has(code)) return new AppError('unavailable', 'a service is unavailable; retry', undefined, true)
-  if (/Can't reach database|Connection terminated|connect ECONNREFUSED|Transaction already closed|Unable to start a transaction|is not queryable|terminating connection/i.test(String(err.message ?? '')))
+  if (/Can't reach database|Connection terminated|Query read timeout|connect ECONNREFUSED|Transaction already closed|Unable to start a transaction|is not queryable|terminating connection/i.test(String(err.message ?? '')))
     return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
   return new AppError('internal', 'internal error')
 }

@@ -53,7 +53,7 @@ export function databaseLabel(url: string): string {
 
 /** Connects once and disconnects; throws node-postgres's error. */
 async function tryOnce(url: string, connectTimeoutMs: number): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs })
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, query_timeout: connectTimeoutMs })
   client.on('error', () => undefined)
   try {
     await client.connect()
