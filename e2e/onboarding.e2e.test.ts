@@ -63,6 +63,9 @@ describe('from an empty database to a first chat', () => {
     const setupLink = await server.setupLink()
     expect(setupLink.startsWith(`${server.url}/dashboard/#setup/`)).toBe(true)
     expect(server.output()).not.toMatch(/Demo (site|agent)/)
+    // Production prints JSON lines only; the link is in its own line, never in a log record.
+    const token = setupLink.split('#setup/')[1]!
+    expect(server.jsonLines().filter((l) => JSON.stringify(l).includes(token)).map((l) => Object.keys(l).sort())).toEqual([['level', 'msg', 'service', 'setupUrl', 'time']])
 
     // 2. The owner creates the workspace and is shown the snippet.
     const owner = await newPage()

@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { eventually } from '../packages/server/test/helpers.js'
-import { freePort } from '../packages/server/test/processes.js'
+import { freePort, jsonLines } from '../packages/server/test/processes.js'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const main = path.join(root, 'packages/server/dist/main.js')
@@ -18,8 +18,10 @@ export interface ProductionServer {
   child: ChildProcess
   /** Everything it printed, stdout and stderr. */
   output(): string
-  /** The line `Setup <link>` of the start banner. */
+  /** The one-time setup link: in production a JSON line of its own on stdout, `{ "msg": …, "setupUrl": … }`. */
   setupLink(): Promise<string>
+  /** Everything printed, each line parsed as JSON (production prints nothing else); throws on a line that is not. */
+  jsonLines(): Record<string, unknown>[]
   stop(): Promise<void>
 }
 
@@ -60,7 +62,8 @@ export async function startProduction(env: Record<string, string>): Promise<Prod
     url,
     child,
     output: () => out,
-    setupLink: () => eventually(() => /^\s*Setup\s+(\S+)\s*$/m.exec(out)?.[1], 10_000, 'the setup link in the output') as Promise<string>,
+    setupLink: () => eventually(() => jsonLines(out).find((l) => typeof l['setupUrl'] === 'string')?.['setupUrl'], 10_000, 'the setup link in the output') as Promise<string>,
+    jsonLines: () => jsonLines(out),
     async stop() {
       if (gone) return
       child.kill('SIGTERM')

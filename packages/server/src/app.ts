@@ -5,7 +5,6 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import cors from 'cors'
 import express from 'express'
-import { pinoHttp } from 'pino-http'
 import { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
@@ -29,7 +28,7 @@ import type { Context } from './shared/context.js'
 import type { Database } from './shared/db/index.js'
 import { errorHandler, notFoundHandler, requireAgent } from './shared/http.js'
 import { isApiKey } from './shared/secrets.js'
-import { createLogger, type Logger } from './shared/logger.js'
+import { accessLog, createLogger, type Logger } from './shared/logger.js'
 import { RateLimits, type RedisStore } from './shared/rate-limit.js'
 import { engineHeaders, hostPageHeaders, securityHeaders } from './shared/security.js'
 import { dashboardPage, widgetAssets } from './shared/widget-assets.js'
@@ -152,7 +151,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   const stopDeletedSites = await watchDeletedSites(opts.db, visitorNs, agentNs, log)
 
   app.use(drain.http())
-  app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => PROBES.has(req.url ?? '') } }))
+  app.use(accessLog(log, (req) => PROBES.has(req.url ?? '')))
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })
   })

@@ -90,11 +90,19 @@ const EnvSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_APP_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number' }).int().min(1, 'must be at least 1').max(500).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(60_000)
+    .describe('How long the server keeps trying to reach DATABASE_URL at start (with backoff) before it exits 1; 0 = one try.'),
   DATA_DIR: z.string().min(1).default('.data'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -hex 32)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   DEMO: bool.optional(),
+  SERVE_EXAMPLES: bool.optional().describe('Serve the example host pages under /examples/ (default: on unless NODE_ENV=production).'),
   TRUST_PROXY: bool.default(false),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).optional(),
@@ -130,11 +138,15 @@ export interface Config {
   databaseUrl?: string
   databaseAppUrl?: string
   databasePoolSize: number
+  /** How long the start waits for an unreachable database (see shared/db/wait.ts). */
+  databaseConnectTimeoutMs: number
   dataDir: string
   redisUrl?: string
   secret: string
   logLevel: string
   demo: boolean
+  /** Whether /examples/ (the repository's example host pages) is served. */
+  serveExamples: boolean
   trustProxy: boolean
   /** The largest file a visitor or an agent may upload, in bytes. */
   uploadMaxBytes: number
@@ -192,11 +204,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     databaseAppUrl: e.DATABASE_APP_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
     dataDir,
     redisUrl: e.REDIS_URL,
     secret,
     logLevel: e.LOG_LEVEL,
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
+    serveExamples: e.SERVE_EXAMPLES ?? e.NODE_ENV !== 'production',
     trustProxy: e.TRUST_PROXY,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     smtpUrl: e.SMTP_URL,

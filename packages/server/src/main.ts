@@ -6,9 +6,11 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { dashboardLink } from './accounts/links.js'
 import { createApp } from './app.js'
+import { announceStart } from './banner.js'
 import { ConfigError, loadConfig } from './config.js'
 import { seedDemo } from './demo/seed.js'
 import { openDatabase } from './shared/db/index.js'
+import { DatabaseUnavailableError, waitForDatabase } from './shared/db/wait.js'
 import { createLogger, type Logger } from './shared/logger.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -32,7 +34,17 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel)
   const embedded = !config.databaseUrl
   const pgliteDir = path.join(config.dataDir, 'pglite')
-  if (embedded) console.log(`Opening the embedded database in ${pgliteDir} …`)
+  if (embedded && config.env === 'production') log.info({ dir: pgliteDir }, 'opening the embedded database')
+  else if (embedded) console.log(`Opening the embedded database in ${pgliteDir} …`)
+  try {
+    // Postgres may still be starting (a container beside this one): wait for it, then go on.
+    if (config.databaseUrl) await waitForDatabase(config.databaseUrl, { timeoutMs: config.databaseConnectTimeoutMs, log, variable: 'DATABASE_URL' })
+    if (config.databaseAppUrl) await waitForDatabase(config.databaseAppUrl, { timeoutMs: config.databaseConnectTimeoutMs, log, variable: 'DATABASE_APP_URL' })
+  } catch (e) {
+    if (!(e instanceof DatabaseUnavailableError)) throw e
+    log.error(e.fields, e.message)
+    process.exit(1)
+  }
   const db = await openDatabase({
     url: config.databaseUrl,
     appUrl: config.databaseAppUrl,
@@ -42,7 +54,9 @@ async function main(): Promise<void> {
       if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied')
     },
   })
-  const examples = path.join(root, 'examples')
+  // The repository's example host pages: only when asked for in production (SERVE_EXAMPLES).
+  const examplesDir = path.join(root, 'examples')
+  const examples = config.serveExamples && fs.existsSync(examplesDir) ? examplesDir : undefined
   const widgetDir = findWidgetDir(log)
   const dashboardDir = findDashboardDir(log)
   const server = await createApp({
@@ -59,7 +73,7 @@ async function main(): Promise<void> {
     analytics: { missedSweepMs: config.missedSweepMs, intervalMs: config.analyticsIntervalMs },
     metricsToken: config.metricsToken,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
-    staticDirs: fs.existsSync(examples) ? { '/examples': examples } : {},
+    staticDirs: examples ? { '/examples': examples } : {},
     ...(widgetDir ? { widgetDir } : {}),
     ...(dashboardDir ? { dashboardDir } : {}),
   })
@@ -71,28 +85,18 @@ async function main(): Promise<void> {
   const address = await server.listen(config.port, config.host)
   log.info({ port: address.port, nodeId: server.nodeId }, 'listening')
 
-  const url = config.publicUrl
-  const lines = [
-    '',
-    'Live Chat is running',
-    `  API          ${url}/api`,
-    `  Health       ${url}/healthz (alive), ${url}/readyz (ready for traffic)`,
-    `  Metrics      ${config.metricsToken ? `${url}/metrics (bearer METRICS_TOKEN)` : config.env === 'production' ? 'off (set METRICS_TOKEN)' : `${url}/metrics (open: set METRICS_TOKEN to require a token)`}`,
-    `  Database     ${embedded ? `embedded PGlite (${pgliteDir})` : 'PostgreSQL (DATABASE_URL)'}`,
-    `  Scale-out    ${config.redisUrl ? 'Socket.io Redis adapter (REDIS_URL)' : 'single process (set REDIS_URL to run several)'}`,
-  ]
-  if (dashboardDir) lines.push(`  Dashboard    ${url}/dashboard/`)
-  if (widgetDir) lines.push(`  Widget       ${url}/live-chat.js`)
-  if (fs.existsSync(examples)) lines.push(`  Examples     ${url}/examples/`)
-  if (setupToken) {
-    lines.push('', '  First run: create your workspace (owner, agency and first site) with this one-time link:')
-    lines.push(`  Setup        ${dashboardLink(url, 'setup', setupToken)}`)
-  }
-  if (demo) {
-    lines.push(`  Demo site    ${demo.siteId}`)
-    lines.push(`  Demo agent   ${demo.email} / ${demo.password ?? '(the password set earlier)'}`)
-  }
-  console.log(lines.join('\n') + '\n')
+  announceStart(log, {
+    env: config.env,
+    publicUrl: config.publicUrl,
+    metricsToken: Boolean(config.metricsToken),
+    pgliteDir: embedded ? pgliteDir : undefined,
+    redis: Boolean(config.redisUrl),
+    dashboard: Boolean(dashboardDir),
+    widget: Boolean(widgetDir),
+    examples: Boolean(examples),
+    setupUrl: setupToken ? dashboardLink(config.publicUrl, 'setup', setupToken) : undefined,
+    demo,
+  })
 
   let stopping = false
   // SIGTERM (or Ctrl-C): drain and stop (see LiveChatApp.close); a second signal, or a drain
@@ -149,6 +153,7 @@ function findDashboardDir(log: Logger): string | undefined {
 }
 
 main().catch((e: unknown) => {
-  console.error(e)
+  // A JSON line like every other (its stack inside), not a raw stack on stderr.
+  createLogger().fatal({ err: e }, `the server failed to start: ${e instanceof Error ? e.message : String(e)}`)
   process.exit(1)
 })

@@ -6,7 +6,7 @@ import { io as ioClient, type Socket } from 'socket.io-client'
 import { createApp, type AppOptions, type LiveChatApp } from '../src/app.js'
 import { hashPassword } from '../src/shared/auth.js'
 import { openDatabase, type Database } from '../src/shared/db/index.js'
-import { createLogger } from '../src/shared/logger.js'
+import { createLogger, type Logger } from '../src/shared/logger.js'
 import type { Services } from '../src/services.js'
 import type { AgentRole, UpdateSiteSettings } from '@live-chat/protocol'
 
@@ -37,6 +37,8 @@ export interface ServerOptions {
   rateLimits?: AppOptions['rateLimits']
   /** Missed sweep and analytics intervals (see AppOptions.analytics). */
   analytics?: AppOptions['analytics']
+  /** The app's logger (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
@@ -45,7 +47,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     db,
     secret: SECRET,
     env: 'test',
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
     ...(opts.uploadMaxBytes ? { uploadMaxBytes: opts.uploadMaxBytes } : {}),
     ...(opts.widgetDir ? { widgetDir: opts.widgetDir } : {}),

@@ -37,6 +37,21 @@ export function freePort(): Promise<number> {
  * @param env Extra environment (e.g. another DATABASE_URL, no REDIS_URL: set it to '').
  */
 export async function startProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+  const p = await launchProcess(env)
+  try {
+    await eventually(async () => {
+      if (p.child.exitCode !== null) throw new Error(`server exited with ${p.child.exitCode}`)
+      return fetch(`${p.url}/readyz`).then((r) => r.ok).catch(() => false)
+    }, 60_000, `server on ${p.port}`)
+  } catch (e) {
+    p.child.kill('SIGKILL')
+    throw new Error(`${(e as Error).message}\n${p.output.join('')}`)
+  }
+  return p
+}
+
+/** Starts a server process without waiting for it (e.g. to see it wait for its database, or give up). */
+export async function launchProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort()
   const output: string[] = []
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
@@ -58,17 +73,7 @@ export async function startProcess(env: Record<string, string> = {}): Promise<Se
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   child.stdout!.on('data', (d: Buffer) => output.push(d.toString()))
   child.stderr!.on('data', (d: Buffer) => output.push(d.toString()))
-  const url = `http://127.0.0.1:${port}`
-  try {
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
-      return fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false)
-    }, 60_000, `server on ${port}`)
-  } catch (e) {
-    child.kill('SIGKILL')
-    throw new Error(`${(e as Error).message}\n${output.join('')}`)
-  }
-  return { url, port, child, output, exited }
+  return { url: `http://127.0.0.1:${port}`, port, child, output, exited }
 }
 
 /** SIGTERM (a graceful stop), then SIGKILL if it has not exited after `ms`. */
@@ -78,4 +83,18 @@ export async function stopProcess(p: ServerProcess | undefined, ms = 15_000): Pr
   await Promise.race([p.exited, new Promise((r) => setTimeout(r, ms))])
   if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL')
   await p.exited
+}
+
+/** Each non-empty line of a process's output, parsed as JSON (production prints nothing else); throws on a line that is not. */
+export function jsonLines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      try {
+        return JSON.parse(l) as Record<string, unknown>
+      } catch {
+        throw new Error(`not a JSON line: ${l}\n--- all output:\n${output}`)
+      }
+    })
 }

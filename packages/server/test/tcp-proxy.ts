@@ -9,7 +9,8 @@ export interface TcpProxy {
   close(): Promise<void>
 }
 
-export async function startProxy(upstreams: number[], host = '127.0.0.1'): Promise<TcpProxy> {
+/** @param listenPort Where to listen (default: a free port), e.g. a port a process already tries to reach. */
+export async function startProxy(upstreams: number[], host = '127.0.0.1', listenPort = 0): Promise<TcpProxy> {
   const pairs = new Set<{ down: net.Socket; up?: net.Socket }>()
   let next = 0
   const server = net.createServer((down) => {
@@ -46,7 +47,7 @@ export async function startProxy(upstreams: number[], host = '127.0.0.1'): Promi
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, host, () => resolve())
+    server.listen(listenPort, host, () => resolve())
   })
   return {
     port: (server.address() as net.AddressInfo).port,

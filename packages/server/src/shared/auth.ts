@@ -6,7 +6,7 @@
 // session (a row of user_sessions, see accounts/sessions.ts), checked on every request and
 // socket: ending the session refuses its tokens at once.
 import crypto from 'node:crypto'
-import argon2 from 'argon2'
+import { hash as argon2Hash, verify as argon2Verify, type Algorithm, type Options as Argon2Options } from '@node-rs/argon2'
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose'
 import { AppError } from './errors.js'
 
@@ -175,7 +175,13 @@ export function newIdentitySecret(): string {
   return crypto.randomBytes(32).toString('hex')
 }
 
-export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id })
+// argon2id with the parameters of the `argon2` package this server used before (its defaults:
+// 64 MiB, 3 passes, 4 lanes, 32-byte hash), so new hashes cost what old ones do. Verifying reads
+// the parameters from the PHC string itself, so hashes made by either library verify.
+const ARGON2ID: Algorithm = 2
+export const ARGON2_OPTIONS: Argon2Options = { algorithm: ARGON2ID, memoryCost: 65_536, timeCost: 3, parallelism: 4, outputLen: 32 }
+
+export const hashPassword = (password: string) => argon2Hash(password, ARGON2_OPTIONS)
 
 // Verifying against a real hash when the user does not exist keeps login time the same for
 // known and unknown emails.
@@ -183,10 +189,10 @@ let dummyHash: Promise<string> | undefined
 export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
   if (!hash) {
     dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'))
-    await argon2.verify(await dummyHash, password).catch(() => false)
+    await argon2Verify(await dummyHash, password).catch(() => false)
     return false
   }
-  return argon2.verify(hash, password).catch(() => false)
+  return argon2Verify(hash, password).catch(() => false)
 }
 
 /** Parses `Authorization: Bearer <token>`. */

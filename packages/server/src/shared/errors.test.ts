@@ -32,6 +32,27 @@ describe('fromUnknown', () => {
     expect(isUniqueViolation(unreachable)).toBe(false)
   })
 
+  it('reads a bare node-postgres client’s errors too: a server starting up or unreachable is retryable, bad credentials are not', () => {
+    const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL' })
+    for (const e of [
+      pgError('57P03', 'the database system is starting up'),
+      pgError('53300', 'sorry, too many clients already'),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('connect EHOSTUNREACH 10.0.0.9:5432'), { code: 'EHOSTUNREACH' }),
+      Object.assign(new AggregateError([new Error('connect ECONNREFUSED ::1:5433'), new Error('connect ECONNREFUSED 127.0.0.1:5433')], ''), { code: 'ECONNREFUSED' }),
+      new Error('Connection terminated unexpectedly'),
+      new Error('Connection terminated due to connection timeout'),
+      new Error('Query read timeout'),
+    ])
+      expect(fromUnknown(e).retryable, String(e)).toBe(true)
+    for (const e of [
+      pgError('28P01', 'password authentication failed for user "app"'),
+      pgError('28000', 'role "nobody" does not exist'),
+      pgError('3D000', 'database "nothere" does not exist'),
+    ])
+      expect(fromUnknown(e).retryable, String(e)).toBe(false)
+  })
+
   it('keeps refusals and bugs as they are', () => {
     expect(fromUnknown(prismaError('P2039', { originalCode: '42501', kind: 'postgres' })).code).toBe('forbidden')
     expect(fromUnknown(prismaError('P2002', { originalCode: '23505', kind: 'postgres' })).code).toBe('conflict')

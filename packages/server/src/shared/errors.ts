@@ -49,7 +49,7 @@ export function invalidPayload(error: z.ZodError, where = 'payload'): AppError {
 // serialization conflict, a transaction that waited too long for a connection).
 const RETRYABLE_SQLSTATE = /^(08|40001|40P01|53|57P0[123])/
 const RETRYABLE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034'])
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'])
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH'])
 
 interface AdapterCause {
   originalCode?: unknown
@@ -59,6 +59,7 @@ interface AdapterCause {
 interface MaybeDbError {
   name?: unknown
   code?: unknown
+  severity?: unknown
   meta?: { code?: unknown; driverAdapterError?: { cause?: AdapterCause } }
   cause?: unknown
   message?: unknown
@@ -72,9 +73,11 @@ function adapterCause(err: MaybeDbError): AdapterCause | undefined {
   return err.meta?.driverAdapterError?.cause ?? (err.name === 'DriverAdapterError' ? (err.cause as AdapterCause | undefined) : undefined)
 }
 
-/** The Postgres SQLSTATE of a database error (as Prisma or its driver adapter reports it), or ''. */
+/** The Postgres SQLSTATE of a database error (as Prisma, its driver adapter or node-postgres itself reports it), or ''. */
 function sqlStateOf(err: MaybeDbError): string {
-  return String(err.meta?.code ?? adapterCause(err)?.originalCode ?? '')
+  // node-postgres's DatabaseError (a bare pg.Client's, e.g. at start) carries the server's severity and SQLSTATE.
+  const raw = typeof err.severity === 'string' && typeof err.code === 'string' ? err.code : undefined
+  return String(err.meta?.code ?? adapterCause(err)?.originalCode ?? raw ?? '')
 }
 
 /** Translates database errors into AppErrors; anything unknown becomes `internal`. */
@@ -94,7 +97,7 @@ export function fromUnknown(e: unknown): AppError {
   if (code && RETRYABLE_PRISMA.has(code)) return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
   if (sqlState === '42501') return new AppError('forbidden', 'not allowed')
   if (code && NETWORK_CODES.has(code)) return new AppError('unavailable', 'a service is unavailable; retry', undefined, true)
-  if (/Can't reach database|Connection terminated|connect ECONNREFUSED|Transaction already closed|Unable to start a transaction|is not queryable|terminating connection/i.test(String(err.message ?? '')))
+  if (/Can't reach database|Connection terminated|Query read timeout|connect ECONNREFUSED|Transaction already closed|Unable to start a transaction|is not queryable|terminating connection/i.test(String(err.message ?? '')))
     return new AppError('unavailable', 'the database is unavailable; retry', undefined, true)
   return new AppError('internal', 'internal error')
 }

@@ -61,6 +61,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dir, RATE_LIMIT_SESSIONS: '100 per minute' })).toThrow(/RATE_LIMIT_SESSIONS: must be <count>\/<seconds> \(like 60\/60\) or off/)
   })
 
+  it('serves the examples unless in production, where SERVE_EXAMPLES turns them on', () => {
+    const prod = { NODE_ENV: 'production', SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://db/app' }
+    expect(loadConfig({ DATA_DIR: tmp() }).serveExamples).toBe(true)
+    expect(loadConfig({ DATA_DIR: tmp(), SERVE_EXAMPLES: 'false' }).serveExamples).toBe(false)
+    expect(loadConfig(prod).serveExamples).toBe(false)
+    expect(loadConfig({ ...prod, SERVE_EXAMPLES: 'true' }).serveExamples).toBe(true)
+    expect(() => loadConfig({ ...prod, SERVE_EXAMPLES: 'sometimes' })).toThrow(/SERVE_EXAMPLES: must be true or false \(got "sometimes"\)/)
+  })
+
+  it('waits 60 s for the database at start by default; DATABASE_CONNECT_TIMEOUT_MS in milliseconds, 0 for one try', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).databaseConnectTimeoutMs).toBe(60_000)
+    expect(loadConfig({ DATA_DIR: tmp(), DATABASE_CONNECT_TIMEOUT_MS: '0' }).databaseConnectTimeoutMs).toBe(0)
+    expect(() => loadConfig({ DATA_DIR: tmp(), DATABASE_CONNECT_TIMEOUT_MS: '1m' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS: must be a number of milliseconds \(got "1m"\)/)
+  })
+
   it('treats empty variables as unset', () => {
     const c = loadConfig({ PORT: '', REDIS_URL: '', DATA_DIR: tmp() })
     expect(c.port).toBe(3000)
