@@ -686,8 +686,18 @@ export class LiveChatDashboard extends LitElement {
 }
 define('live-chat-dashboard', LiveChatDashboard)
 
+/** The events `<live-chat-dashboard>` fires (they bubble and cross shadow roots), by name. */
+export interface LiveChatDashboardEventMap {
+  'lcd-unread-change': CustomEvent<{ count: number }>
+  'lcd-logout': CustomEvent<Record<string, never>>
+}
+
+// Typed on the element and wherever they bubble to (document, window).
 declare global {
   interface HTMLElementTagNameMap {
     'live-chat-dashboard': LiveChatDashboard
   }
+  interface HTMLElementEventMap extends LiveChatDashboardEventMap {}
+  interface DocumentEventMap extends LiveChatDashboardEventMap {}
+  interface WindowEventMap extends LiveChatDashboardEventMap {}
 }

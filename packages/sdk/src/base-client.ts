@@ -47,7 +47,8 @@ export type CommandResult<F> = F extends (input: never, ack: AckFn<infer T>) => 
 /** What each client tells the base: its namespace, how it tracks conversations, its token, where the outbox persists. */
 type ClientSetup = { namespace: string; autoTrack: AutoTrack; getToken: () => string | null; persist?: { storage: TokenStorage; key: string } }
 
-type SendPayload = { conversationId: string; clientId: string; text?: string; attachments?: string[] }
+// `| undefined` spelled out: the payload types are zod-inferred, and apps with exactOptionalPropertyTypes check this constraint too.
+type SendPayload = { conversationId: string; clientId: string; text?: string | undefined; attachments?: string[] | undefined }
 
 const SYNC_PAGE = 200
 /** How many conversations a (re)connect syncs at once. */

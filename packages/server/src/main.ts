@@ -21,6 +21,11 @@ async function main(): Promise<void> {
     const { runAdmin } = await import('./cli/admin.js')
     process.exit(await runAdmin(process.argv.slice(3)))
   }
+  // `live-chat-server migrate [deploy|status]`: the package's migrations (cli/migrate.ts).
+  if (process.argv[2] === 'migrate') {
+    const { runMigrate } = await import('./cli/migrate.js')
+    process.exit(await runMigrate(process.argv.slice(3)))
+  }
   let config
   try {
     config = loadConfig()

@@ -3,8 +3,6 @@
 // site it is for.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { PGlite } from '@electric-sql/pglite'
@@ -12,7 +10,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter'
 import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils'
 import { PrismaClient, type Prisma } from '../../generated/prisma/client.js'
 import { APP_ROLE, MigratingPg, MigratingPGlite } from './adapters.js'
-import { deployMigrations, listMigrations, MigrationError } from './migrate.js'
+import { DEFAULT_MIGRATIONS_DIR, deployMigrations, listMigrations, MigrationError } from './migrate.js'
 
 export type Tx = Prisma.TransactionClient
 
@@ -85,7 +83,7 @@ export interface Direct {
 /** Connections of the direct pool: the send path runs at most this many statements at once (messages/batch.ts). */
 export const DIRECT_POOL_SIZE = 2
 
-export const DEFAULT_MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../prisma/migrations')
+export { DEFAULT_MIGRATIONS_DIR }
 
 // Arbitrary constant: serialises migration runs of several processes starting at once.
 const MIGRATION_LOCK = 7_260_431_118

@@ -1,57 +1,40 @@
 // `npm run migrate -- deploy | status | create <name> | diff`, on DATABASE_URL or the embedded
-// database (DATA_DIR/pglite), without Prisma's engine binaries.
-import fs from 'node:fs'
+// database (DATA_DIR/pglite), without Prisma's engine binaries. deploy and status are the
+// installed server's `live-chat-server migrate [status]` (cli/migrate.ts); create and diff are
+// for developers, on the repository's prisma/ folder.
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
-import { MigratingPg, MigratingPGlite, type MigrationFactory } from './adapters.js'
-import { DEFAULT_MIGRATIONS_DIR } from './index.js'
-import { createMigration, deployMigrations, diffMigrations, migrationStatus } from './migrate.js'
+import { openMigrationTarget, runMigrate } from '../../cli/migrate.js'
+import { createMigration, DEFAULT_MIGRATIONS_DIR, diffMigrations, PRISMA_DIR } from './migrate.js'
 
-const schema = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../prisma/schema.prisma')
+const schema = path.join(PRISMA_DIR, 'schema.prisma')
 const [command, name] = process.argv.slice(2)
 
-async function run(): Promise<void> {
-  let factory: MigrationFactory
-  let close = async () => undefined as void
-  if (process.env.DATABASE_URL) {
-    factory = new MigratingPg({ connectionString: process.env.DATABASE_URL, max: 2 })
-  } else {
-    const dir = path.resolve(process.env.DATA_DIR ?? '.data', 'pglite')
-    fs.mkdirSync(dir, { recursive: true })
-    const pglite = await PGlite.create(dir)
-    factory = new MigratingPGlite(pglite)
-    close = () => pglite.close()
+async function run(): Promise<number> {
+  if (command === 'deploy' || command === 'status') return runMigrate(process.argv.slice(2))
+  if (command !== 'diff' && command !== 'create') {
+    console.error('usage: npm run migrate -- deploy | status | diff | create <name>')
+    return 2
   }
+  if (command === 'create' && (!name || !/^[a-z0-9_]+$/.test(name))) {
+    console.error('usage: npm run migrate -- create <snake_case_name>')
+    return 2
+  }
+  const target = await openMigrationTarget(process.env)
   try {
-    switch (command) {
-      case 'deploy': {
-        const applied = await deployMigrations(factory, DEFAULT_MIGRATIONS_DIR)
-        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply')
-        break
-      }
-      case 'status':
-        console.log(JSON.stringify(await migrationStatus(factory, DEFAULT_MIGRATIONS_DIR), null, 2))
-        break
-      case 'diff':
-        console.log(await diffMigrations(factory, schema, DEFAULT_MIGRATIONS_DIR))
-        break
-      case 'create': {
-        if (!name || !/^[a-z0-9_]+$/.test(name)) throw new Error('usage: npm run migrate -- create <snake_case_name>')
-        const dir = await createMigration(factory, schema, DEFAULT_MIGRATIONS_DIR, name)
-        console.log(dir ? `created prisma/migrations/${dir}/migration.sql — read prisma/README.md before committing it` : 'the schema has no changes')
-        break
-      }
-      default:
-        throw new Error('usage: npm run migrate -- deploy | status | diff | create <name>')
+    if (command === 'diff') {
+      console.log(await diffMigrations(target.factory, schema, DEFAULT_MIGRATIONS_DIR))
+    } else {
+      const dir = await createMigration(target.factory, schema, DEFAULT_MIGRATIONS_DIR, name!)
+      console.log(dir ? `created prisma/migrations/${dir}/migration.sql — read prisma/README.md before committing it` : 'the schema has no changes')
     }
+    return 0
   } finally {
-    await close()
+    await target.close()
   }
 }
 
 run()
-  .then(() => process.exit(0)) // the WebAssembly engine leaves a timer running
+  .then((code) => process.exit(code)) // the WebAssembly engine leaves a timer running
   .catch((e: unknown) => {
     console.error(e instanceof Error ? e.message : e)
     process.exit(1)

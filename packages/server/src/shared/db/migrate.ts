@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import * as se from '@prisma/schema-engine-wasm/schema_engine_bg'
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils'
 import type { MigrationFactory } from './adapters.js'
@@ -29,6 +30,19 @@ function loadWasm(): void {
   ;(instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.()
   wasmLoaded = true
 }
+
+/** packages/server (src/shared/db or dist/shared/db, three levels up). */
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+
+/**
+ * The schema and migrations: the copy inside the installed package (`npm run pack` puts
+ * prisma/schema.prisma and prisma/migrations there), else the repository's prisma/ folder. Only
+ * the release staging makes the copy, so a checkout never reads a stale one.
+ */
+export const PRISMA_DIR = [path.join(packageDir, 'prisma'), path.resolve(packageDir, '../../prisma')].find((d) =>
+  fs.existsSync(path.join(d, 'migrations')),
+) ?? path.resolve(packageDir, '../../prisma')
+export const DEFAULT_MIGRATIONS_DIR = path.join(PRISMA_DIR, 'migrations')
 
 const filters = { externalTables: [] as string[], externalEnums: [] as string[] }
 
