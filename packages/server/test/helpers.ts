@@ -37,6 +37,8 @@ export interface ServerOptions {
   rateLimits?: AppOptions['rateLimits']
   /** Missed sweep and analytics intervals (see AppOptions.analytics). */
   analytics?: AppOptions['analytics']
+  /** Webhook delivery timings and the networks webhooks may reach (see AppOptions.webhooks). */
+  webhooks?: AppOptions['webhooks']
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
@@ -53,6 +55,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     ...(opts.mail ? { mail: opts.mail } : {}),
     ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
     ...(opts.analytics ? { analytics: opts.analytics } : {}),
+    ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
   })
   const { port } = await app.listen(0, '127.0.0.1')
   const url = `http://127.0.0.1:${port}`

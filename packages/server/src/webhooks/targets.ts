@@ -129,7 +129,10 @@ export class WebhookTargets {
 }
 
 function describe(host: string, refused: { address: string; range: string }): string {
-  const where = host === refused.address ? refused.address : `${host} resolves to ${refused.address}`
+  // ::ffff:7f00:1 (127.0.0.1): say what a mapped address stands for.
+  const plain = ipaddr.process(refused.address).toString()
+  const address = plain === refused.address ? plain : `${refused.address} (${plain})`
+  const where = host === refused.address ? address : `${host} resolves to ${address}`
   return `${where}, a ${refused.range} address: webhooks go to public addresses only (the operator may allow networks with WEBHOOK_ALLOWED_NETWORKS)`
 }
 

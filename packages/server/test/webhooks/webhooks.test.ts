@@ -1,16 +1,20 @@
 // Webhooks against a real local HTTP receiver: signed events (checked here with the Standard
 // Webhooks reference library), retries with backoff, and a queued delivery that survives a
 // server restart. The receivers listen on 127.0.0.1, which this server is told to allow.
+//
+// On a database of its own: every server's worker sends every site's deliveries, and another
+// test file's server (which may not reach 127.0.0.1) must not take this file's.
 import crypto from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient, LiveChatClient } from '@live-chat/sdk'
 import type { Webhook, WebhookDelivery } from '@live-chat/protocol'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
 import { createApp, type LiveChatApp } from '../../src/app.js'
 import { openDatabase, type Database } from '../../src/shared/db/index.js'
 import { createLogger } from '../../src/shared/logger.js'
+import { createTestDatabase } from '../global-setup.js'
 import { ask, connectRaw, eventually, Fixtures, rawSocket, SECRET } from '../helpers.js'
 
 interface Received {
@@ -39,6 +43,7 @@ async function receiver(port = 0) {
 
 const fast = { pollMs: 100, backoffBaseMs: 200, backoffMaxMs: 1000, allowedNetworks: ['127.0.0.1/32'] }
 
+let database: Awaited<ReturnType<typeof createTestDatabase>>
 let db: Database
 let app: LiveChatApp
 let url: string
@@ -52,12 +57,14 @@ async function start(): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await openDatabase({ url: inject('databaseUrl'), migrate: false, poolSize: 5 })
+  database = await createTestDatabase('live_chat_webhooks')
+  db = await openDatabase({ url: database.url, migrate: false, poolSize: 5 })
   await start()
 })
 afterAll(async () => {
-  await app.close()
-  await db.close()
+  await app?.close()
+  await db?.close()
+  await database?.drop()
 })
 
 async function adminSite() {
@@ -122,7 +129,7 @@ describe('webhook events', () => {
       client.disconnect()
       await rx.close()
     }
-  })
+   }, 60_000)
 })
 
 describe('private notes', () => {
