@@ -80,13 +80,16 @@ export function liveChatServer(options = {}) {
   /** @type {{ server: any, drop: () => Promise<void> }[]} */
   const setupServers = []
 
+  // The receivers ('lc-receiver') listen on 127.0.0.1: both apps on the shared database send webhooks, so both may reach it.
+  const webhooks = { allowedNetworks: ['127.0.0.1/32'] }
+
   async function startMailServer() {
     const { startSmtp } = await import('../../packages/server/test/smtp.ts')
     const { startServer } = await import('../../packages/server/test/helpers.ts')
     const { openDatabase } = await import('../../packages/server/src/shared/db/index.ts')
     const smtp = await startSmtp()
     const db = await openDatabase({ url: state.databaseUrl, migrate: false, poolSize: 3 })
-    const server = await startServer({ db, widgetDir, mail: { smtpUrl: smtp.url, from: 'Live Chat <chat@example.test>' } })
+    const server = await startServer({ db, widgetDir, webhooks, mail: { smtpUrl: smtp.url, from: 'Live Chat <chat@example.test>' } })
     return { url: server.url, server, smtp }
   }
 
@@ -116,7 +119,7 @@ export function liveChatServer(options = {}) {
     const database = await createTestDatabase('live_chat_wtr')
     try {
       const db = await openDatabase({ url: database.url, migrate: false, poolSize: 5 })
-      const server = await startServer({ db, widgetDir })
+      const server = await startServer({ db, widgetDir, webhooks })
       return { url: server.url, server, drop: database.drop, UpdateSiteSettings, hashPassword, databaseUrl: database.url }
     } catch (e) {
       await database.drop()

@@ -42,6 +42,7 @@ export const ACTIONS: Record<AuditAction, string> = {
   'webhook.created': 'Added a webhook',
   'webhook.updated': 'Changed a webhook',
   'webhook.deleted': 'Deleted a webhook',
+  'webhook.secret_rotated': 'Rotated a webhook secret',
   'export.conversations': 'Exported conversations',
   'export.audit': 'Exported the audit log',
 }

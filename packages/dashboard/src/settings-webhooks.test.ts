@@ -1,6 +1,7 @@
 // Settings → Webhooks against the real server, delivering to a real HTTP receiver (started in the
 // test server's Node process, test/browser/server-plugin.mjs).
 import type { AgentClient } from '@live-chat/sdk'
+import { verifyWebhook } from '@live-chat/sdk/webhooks'
 import { agentClient, assert, axeCheck, cleanup, createSite, mount, received, receiver, waitFor, type TestSite } from '../../../test/browser/helpers.js'
 import type { LcdSettings } from './settings.js'
 import type { LcdSettingsWebhooks } from './settings-webhooks.js'
@@ -46,12 +47,12 @@ function addWebhook(hooks: LcdSettingsWebhooks, url: string, events: string[]): 
 
 const row = (hooks: LcdSettingsWebhooks, url: string) => $$(hooks, 'tr[data-webhook]').find((r) => text(r.querySelector('th')) === url)
 
-/** The hex HMAC-SHA256 of `data` with `key` (WebCrypto: a different implementation from the server's). */
-async function hmacHex(key: string, data: string): Promise<string> {
-  const enc = new TextEncoder()
-  const k = await crypto.subtle.importKey('raw', enc.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', k, enc.encode(data)))
-  return [...mac].map((b) => b.toString(16).padStart(2, '0')).join('')
+/** Whether a received request verifies with `secret` (the receivers' helper, here on the browser's WebCrypto). */
+async function verifies(request: { headers: Record<string, string>; body: string }, secret: string): Promise<boolean> {
+  return verifyWebhook(request.body, request.headers, secret).then(
+    () => true,
+    () => false,
+  )
 }
 
 describe('<lcd-settings-webhooks>', () => {
@@ -87,10 +88,37 @@ describe('<lcd-settings-webhooks>', () => {
 
     const [ping, ...more] = await received(r)
     assert(ping && more.length === 0, 'the receiver got one request')
-    assert(ping.headers['x-live-chat-event'] === 'ping', `event header: ${ping.headers['x-live-chat-event']}`)
-    const expected = `sha256=${await hmacHex(secret, `${ping.headers['x-live-chat-timestamp']}.${ping.body}`)}`
-    assert(ping.headers['x-live-chat-signature'] === expected, 'the signature verifies with the secret shown')
+    assert(/^[0-9a-f-]{36}$/.test(ping.headers['webhook-id'] ?? ''), `webhook-id: ${ping.headers['webhook-id']}`)
+    assert(await verifies(ping, secret), 'the signature verifies with the secret shown')
     await axeCheck(el)
+  })
+
+  it('rotates a secret: shows the new one once, and the next delivery is signed with the new and the old secret', async () => {
+    const site = await createSite({ agents: 1 })
+    const { el, client } = await mountSettings(site)
+    const hooks = await openWebhooks(el)
+    const r = await receiver()
+    addWebhook(hooks, r.url, ['message.created'])
+    button(await waitFor(() => $(hooks, '.created'), 8_000, 'the first secret'), 'Done')!.click()
+    await waitFor(() => !$(hooks, '.created'), 5_000, 'the secret note to close')
+    const [old] = await client.webhooks()
+
+    button(await waitFor(() => row(hooks, r.url), 8_000, 'the webhook in the list'), 'Rotate secret')!.click()
+    const note = await waitFor(() => $(hooks, '.created'), 8_000, 'the new secret')
+    const shown = text(note.querySelector('code.secret'))
+    const [saved] = await client.webhooks()
+    assert(shown === saved!.secret && shown !== old!.secret, `the new secret is shown: ${shown}`)
+    assert(/has a new secret/.test(text(note)) && note.querySelector('time'), `the note says until when the old one signs: ${text(note)}`)
+    assert(saved!.previousSecretValidUntil && Date.parse(saved!.previousSecretValidUntil) > Date.now() + 23 * 3_600_000, 'a 24-hour grace period')
+    await axeCheck(el)
+
+    button(row(hooks, r.url), 'Send test')!.click()
+    await waitFor(() => $(hooks, 'table.log tr[data-status="delivered"]'), 10_000, 'a delivered ping')
+    const [ping] = await received(r)
+    assert(ping && (ping.headers['webhook-signature'] ?? '').split(' ').length === 2, `two signatures: ${ping?.headers['webhook-signature']}`)
+    assert(await verifies(ping, shown), 'verifies with the new secret')
+    assert(await verifies(ping, old!.secret), 'verifies with the old secret')
+    assert(!(await verifies(ping, `whsec_${btoa('a wrong secret of 32 bytes......')}`)), 'not with another')
   })
 
   it('shows a receiver’s failure with its status and the next retry; edits events, disables, and deletes after confirming', async () => {

@@ -7,7 +7,7 @@ import { copyText } from './clipboard.js'
 import { FieldErrors } from './settings-form.js'
 import { formStyles } from './settings-styles.js'
 import { webhooksStyles } from './settings-webhooks.styles.js'
-import { deliveryLog, deliveryStyles, eventBoxes, urlField } from './webhook-parts.js'
+import { deliveryLog, deliveryStyles, eventBoxes, secretNote, urlField } from './webhook-parts.js'
 
 /** How often an open delivery log is re-read while something in it is still pending. */
 const POLL_MS = 2_000
@@ -15,8 +15,9 @@ const POLL_MS = 2_000
 /**
  * The site's webhooks (admins only): the list with the events each gets and whether it is
  * enabled; add one (its signing secret is shown once, right after), change its URL, events or
- * enabled flag, delete it, send it a test ping, and read its delivery log (kept up to date while
- * deliveries are pending).
+ * enabled flag, rotate its secret (the new one shown once; the old one still signs for 24 hours),
+ * delete it, send it a test ping, and read its delivery log (kept up to date while deliveries are
+ * pending).
  */
 export class LcdSettingsWebhooks extends LitElement {
   static override styles = [base, formStyles, deliveryStyles, webhooksStyles]
@@ -38,6 +39,7 @@ export class LcdSettingsWebhooks extends LitElement {
     _createProblem: { state: true },
     _creating: { state: true },
     _created: { state: true },
+    _rotated: { state: true },
     _copied: { state: true },
   }
 
@@ -59,7 +61,8 @@ export class LcdSettingsWebhooks extends LitElement {
   /** @internal */ _createErrors = new FieldErrors()
   /** @internal */ _createProblem = ''
   /** @internal */ _creating = false
-  /** @internal The webhook just added, with its secret (shown this once). */ _created: Webhook | null = null
+  /** @internal The webhook just added or given a new secret, with its secret (shown this once). */ _created: Webhook | null = null
+  /** @internal Whether _created's secret comes from a rotation. */ _rotated = false
   /** @internal */ _copied = ''
 
   #loadedFor = ''
@@ -92,9 +95,9 @@ export class LcdSettingsWebhooks extends LitElement {
   override render() {
     if (!this.admin) return html`<p class="note" role="note">Only site admins can see and change webhooks.</p>`
     return html`<p class="muted hint">
-        Webhooks send this site’s events to your URLs as JSON POSTs, signed with the webhook’s secret: the
-        <code>x-live-chat-signature</code> header is <code>sha256=</code> and the hex HMAC-SHA256 of the <code>x-live-chat-timestamp</code> header, a dot and the body.
-        Failed deliveries are retried with growing waits.
+        Webhooks send this site’s events to your URLs as JSON POSTs signed with the webhook’s secret per
+        <a href="https://www.standardwebhooks.com" target="_blank" rel="noopener">Standard Webhooks</a> (<code>webhook-id</code>, <code>webhook-timestamp</code>,
+        <code>webhook-signature</code>); <code>verifyWebhook</code> from <code>@live-chat/sdk/webhooks</code> checks them. Failed deliveries are retried with growing waits.
       </p>
       <section aria-labelledby="hooks-h">
         <h3 id="hooks-h">Webhooks (${this._hooks.length})</h3>
@@ -147,6 +150,7 @@ export class LcdSettingsWebhooks extends LitElement {
                 : html`<span class="actions">
                     <button data-edit=${w.id} aria-label="Edit the webhook to ${w.url}" ?disabled=${busy} @click=${() => this.#edit(w)}>Edit</button>
                     <button data-test=${w.id} aria-label="Send test to ${w.url}" ?disabled=${busy} @click=${() => void this.#test(w)}>Send test</button>
+                    <button data-rotate=${w.id} aria-label="Rotate secret of the webhook to ${w.url}" ?disabled=${busy} @click=${() => void this.#rotate(w)}>Rotate secret</button>
                     <button data-log=${w.id} aria-expanded=${open ? 'true' : 'false'} aria-controls="log-${w.id}" @click=${() => this.#toggleLog(w)}>Delivery log</button>
                     <button data-delete=${w.id} class="danger" aria-label="Delete the webhook to ${w.url}" ?disabled=${busy} @click=${() => this.#askDelete(w)}>Delete</button>
                   </span>`}
@@ -186,7 +190,7 @@ export class LcdSettingsWebhooks extends LitElement {
     e.begin()
     return html`<section aria-labelledby="add-hook-h">
       <h3 id="add-hook-h">Add a webhook</h3>
-      ${this.#createdNote()}
+      ${this._created ? secretNote(this._created, this._rotated, this._copied, this.#copySecret, this.#doneCreated) : nothing}
       <form novalidate @submit=${this.#create}>
         <fieldset class="all" ?disabled=${this._creating}>
           ${urlField('', e)} ${eventBoxes([], e)}
@@ -195,21 +199,6 @@ export class LcdSettingsWebhooks extends LitElement {
         ${this._createProblem || e.unclaimed().length ? html`<p class="err" role="alert">${this._createProblem} ${e.unclaimed().join('; ')}</p>` : nothing}
       </form>
     </section>`
-  }
-
-  #createdNote() {
-    const w = this._created
-    if (!w) return nothing
-    return html`<div class="created" role="status">
-      <strong>The webhook to ${w.url} was added.</strong>
-      <span>Its signing secret is shown only this once. Keep it with your receiver, which uses it to check the signature of each delivery.</span>
-      <div class="add">
-        <code class="secret" aria-label="Signing secret">${w.secret}</code>
-        <button type="button" @click=${this.#copySecret}>Copy secret</button>
-        <span class="muted">${this._copied}</span>
-      </div>
-      <div><button type="button" class="link" @click=${this.#doneCreated}>Done</button></div>
-    </div>`
   }
 
   // ------------------------------------------------------------------ actions
@@ -235,6 +224,7 @@ export class LcdSettingsWebhooks extends LitElement {
       const hook = await client.createWebhook(input)
       this._hooks = [...this._hooks, hook]
       this._created = hook
+      this._rotated = false
       form.reset()
     } catch (error) {
       const err = LiveChatError.from(error)
@@ -242,6 +232,28 @@ export class LcdSettingsWebhooks extends LitElement {
       this._createProblem = err.details?.length ? 'Not added: correct the marked fields.' : `Not added: ${err.message}`
     } finally {
       this._creating = false
+    }
+  }
+
+  /** A new secret; the replaced one keeps signing too for 24 hours, so the receiver can switch over. */
+  async #rotate(w: Webhook): Promise<void> {
+    if (!this.client) return
+    this._busy = new Set(this._busy).add(w.id)
+    try {
+      const hook = await this.client.rotateWebhookSecret(w.id, 24)
+      this._hooks = this._hooks.map((h) => (h.id === hook.id ? hook : h))
+      this._created = hook
+      this._rotated = true
+      this._copied = ''
+      this._problem = ''
+      this._status = `New secret for the webhook to ${w.url}.`
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.created button')?.focus())
+    } catch (error) {
+      this._problem = `Could not rotate the secret of the webhook to ${w.url}: ${LiveChatError.from(error).message}`
+    } finally {
+      const busy = new Set(this._busy)
+      busy.delete(w.id)
+      this._busy = busy
     }
   }
 

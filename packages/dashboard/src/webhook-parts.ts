@@ -1,7 +1,7 @@
-// Parts of <lcd-settings-webhooks>: the words for webhook events, the form fields (URL, events)
-// and a webhook's delivery log as a table.
+// Parts of <lcd-settings-webhooks>: the words for webhook events, the form fields (URL, events),
+// the note that shows a new secret once, and a webhook's delivery log as a table.
 import { css, html, nothing } from 'lit'
-import type { WebhookDelivery, WebhookEvent } from '@live-chat/sdk'
+import type { Webhook, WebhookDelivery, WebhookEvent } from '@live-chat/sdk'
 import type { FieldErrors } from './settings-form.js'
 import { fullTime } from './util.js'
 
@@ -33,6 +33,22 @@ export function eventBoxes(checked: readonly WebhookEvent[], errors: FieldErrors
     )}
     ${errors.text('events')}
   </fieldset>`
+}
+
+/** The webhook's secret, shown once: after it was added, or rotated (then until when the old one still signs). */
+export function secretNote(w: Webhook, rotated: boolean, copied: string, onCopy: () => void, onDone: () => void) {
+  const until = w.previousSecretValidUntil
+  return html`<div class="created" role="status">
+    <strong>${rotated ? `The webhook to ${w.url} has a new secret.` : `The webhook to ${w.url} was added.`}</strong>
+    <span>Its signing secret is shown only this once. Keep it with your receiver, which uses it to check the signature of each delivery.</span>
+    ${rotated && until ? html`<span>Until <time datetime=${until}>${fullTime(until)}</time>, each delivery is also signed with the previous secret, so your receiver keeps working while you update it.</span>` : nothing}
+    <div class="add">
+      <code class="secret" aria-label="Signing secret">${w.secret}</code>
+      <button type="button" @click=${onCopy}>Copy secret</button>
+      <span class="muted">${copied}</span>
+    </div>
+    <div><button type="button" class="link" @click=${onDone}>Done</button></div>
+  </div>`
 }
 
 /** The URL field (`name="url"`) with the server's error for `url`. */

@@ -217,6 +217,10 @@ export type IdentitySecret = z.infer<typeof IdentitySecret>
 export const RotateIdentitySecret = z.object({ graceHours: z.number().int().min(0).max(720).default(24) })
 export type RotateIdentitySecret = z.input<typeof RotateIdentitySecret>
 
+/** POST /api/sites/:siteId/webhooks/:id/secret/rotate: how long deliveries are still signed with the old secret too (default 24 h; 0 = not at all). */
+export const RotateWebhookSecret = RotateIdentitySecret
+export type RotateWebhookSecret = z.input<typeof RotateWebhookSecret>
+
 // ------------------------------------------------------------------ invitations
 
 export const CreateInvitation = z.object({
@@ -396,6 +400,7 @@ export const AUDIT_ACTIONS = [
   'webhook.created',
   'webhook.updated',
   'webhook.deleted',
+  'webhook.secret_rotated',
   'export.conversations',
   'export.audit',
 ] as const

@@ -7,6 +7,8 @@ import { z } from 'zod'
 export const ERROR_CODES = {
   /** The input did not match the schema; `details` lists the problems. */
   invalid_payload: 400,
+  /** A webhook URL whose host is, or resolves to, a private, loopback, link-local or otherwise internal address (the operator may allow networks: WEBHOOK_ALLOWED_NETWORKS). */
+  target_not_allowed: 400,
   /** No credentials, or credentials that are forged or for another site (expired ones: `token_expired`). */
   unauthorized: 401,
   /** The token has expired: agents log in again (or refresh before expiry, POST /api/auth/refresh); visitors ask for a new session. */

@@ -708,6 +708,14 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     return this.http<WebhookDelivery>('POST', this.#site(`/webhooks/${seg(id)}/test`))
   }
 
+  /**
+   * A new signing secret for the webhook (admins only). For `graceHours` (default 24; 0 = not at
+   * all) deliveries are signed with the old secret too, so the receiver can switch over.
+   */
+  async rotateWebhookSecret(id: string, graceHours = 24): Promise<Webhook> {
+    return this.http<Webhook>('POST', this.#site(`/webhooks/${seg(id)}/secret/rotate`), { body: { graceHours } })
+  }
+
   /** The site's agents. */
   async agents(): Promise<AgentSummary[]> {
     const { items } = await this.http<{ items: AgentSummary[] }>('GET', this.#site('/agents'))

@@ -40,6 +40,7 @@ import { WebhookPublisher } from './webhooks/publisher.js'
 import { webhookRoutes } from './webhooks/routes.js'
 import { historyRoutes } from './history/routes.js'
 import { WebhookService } from './webhooks/service.js'
+import { WebhookTargets, type WebhookTargetOptions } from './webhooks/targets.js'
 import { WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js'
 import { closeTransports, Drain } from './ops/drain.js'
 import { Metrics, queueLengths } from './ops/metrics.js'
@@ -66,8 +67,8 @@ export interface AppOptions {
   dashboardDir?: string
   /** Email over SMTP (SMTP_URL, MAIL_FROM, EMAIL_BATCH_MS); without smtpUrl, email is off. */
   mail?: MailOptions
-  /** Webhook delivery: poll interval, backoff, attempts (tests make them fast). */
-  webhooks?: WebhookWorkerOptions
+  /** Webhook delivery: poll interval, backoff, attempts (tests make them fast); the networks they may reach besides public addresses (WEBHOOK_ALLOWED_NETWORKS). */
+  webhooks?: WebhookWorkerOptions & WebhookTargetOptions
   /** Missed-conversation sweep and daily aggregates: intervals (MISSED_SWEEP_MS, ANALYTICS_INTERVAL_MS; tests make them fast). */
   analytics?: AnalyticsOptions
   /** Abuse limits (RATE_LIMIT_*): each replaces its default (null turns it off); false turns them all off. */
@@ -126,8 +127,9 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   drain.sockets(visitorNs, 'visitor')
   drain.sockets(agentNs, 'agent')
 
-  const webhooks = new WebhookService(opts.db, log)
-  const webhookWorker = new WebhookWorker(opts.db, log, opts.webhooks)
+  const targets = new WebhookTargets(opts.webhooks)
+  const webhooks = new WebhookService(opts.db, log, targets)
+  const webhookWorker = new WebhookWorker(opts.db, log, opts.webhooks, targets)
   webhooks.onQueued = () => webhookWorker.kick()
   const ctx: Context = {
     db: opts.db,

@@ -3,6 +3,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import { parseNetwork } from './webhooks/targets.js'
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -82,6 +83,12 @@ const rateLimit = z
     return points > 0 && seconds > 0 ? { points, seconds } : null
   })
 
+/** "10.0.0.0/8,fd00::/8,192.168.1.20": CIDRs or single addresses, comma-separated. */
+const networks = z
+  .string()
+  .transform((v) => v.split(',').map((n) => n.trim()).filter((n) => n !== ''))
+  .refine((list) => list.every((n) => parseNetwork(n) !== null), 'must be CIDRs or IP addresses, comma-separated (like 10.0.0.0/8,fd00::/8)')
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
   PORT: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(3000),
@@ -128,6 +135,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_FORGOT_IP: rateLimit.optional(),
   RATE_LIMIT_TWO_FACTOR: rateLimit.optional(),
   RATE_LIMIT_PREFIX: z.string().min(1).max(100).optional(),
+  WEBHOOK_ALLOWED_NETWORKS: networks.optional(),
 })
 
 export interface Config {
@@ -165,6 +173,8 @@ export interface Config {
   shutdownTimeoutMs: number
   /** RATE_LIMIT_* (each "<count>/<seconds>" or "off"); defaults in DEFAULT_RATE_LIMITS. */
   rateLimits: RateLimitSettings
+  /** Networks webhooks may reach besides public addresses (private, loopback, ... are refused otherwise). */
+  webhookAllowedNetworks: string[]
 }
 
 export class ConfigError extends Error {
@@ -233,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       twoFactor: e.RATE_LIMIT_TWO_FACTOR !== undefined ? e.RATE_LIMIT_TWO_FACTOR : DEFAULT_RATE_LIMITS.twoFactor,
       prefix: e.RATE_LIMIT_PREFIX ?? DEFAULT_RATE_LIMITS.prefix,
     },
+    webhookAllowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS ?? [],
   }
 }
 

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     analytics: { missedSweepMs: config.missedSweepMs, intervalMs: config.analyticsIntervalMs },
     metricsToken: config.metricsToken,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    webhooks: { allowedNetworks: config.webhookAllowedNetworks },
     staticDirs: examples ? { '/examples': examples } : {},
     ...(widgetDir ? { widgetDir } : {}),
     ...(dashboardDir ? { dashboardDir } : {}),

@@ -39,6 +39,8 @@ export interface ServerOptions {
   analytics?: AppOptions['analytics']
   /** The app's logger (default: silent, or TEST_LOG_LEVEL). */
   logger?: Logger
+  /** Webhook delivery timings and the networks webhooks may reach (see AppOptions.webhooks). */
+  webhooks?: AppOptions['webhooks']
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
@@ -55,6 +57,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     ...(opts.mail ? { mail: opts.mail } : {}),
     ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
     ...(opts.analytics ? { analytics: opts.analytics } : {}),
+    ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
   })
   const { port } = await app.listen(0, '127.0.0.1')
   const url = `http://127.0.0.1:${port}`

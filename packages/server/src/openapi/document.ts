@@ -126,11 +126,14 @@ function operation(op: Operation): ZodOpenApiOperationObject {
   }
 }
 
+/** Standard Webhooks (https://www.standardwebhooks.com); `verifyWebhook` in @live-chat/sdk/webhooks checks them. */
 const WEBHOOK_HEADERS = z.object({
-  'x-live-chat-event': z.string().meta({ description: 'The event name, as in the body.' }),
-  'x-live-chat-delivery': z.uuid().meta({ description: 'The delivery id: the same on every retry, so receivers can drop duplicates.' }),
-  'x-live-chat-timestamp': z.string().meta({ description: 'Unix seconds when this attempt was signed.' }),
-  'x-live-chat-signature': z.string().meta({ description: '`sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>`, with the webhook\'s `secret`.' }),
+  'webhook-id': z.uuid().meta({ description: 'The delivery id: the same on every retry, so receivers can drop duplicates.' }),
+  'webhook-timestamp': z.string().meta({ description: 'Unix seconds when this attempt was signed.' }),
+  'webhook-signature': z.string().meta({
+    description:
+      'Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed with the webhook\'s `secret` (`whsec_<base64>`, the part after `whsec_` decoded); two while a rotated secret is in its grace period.',
+  }),
 })
 
 function webhooks(): ZodOpenApiPathsObject {

@@ -290,6 +290,16 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: `${SITE}/webhooks/:id`, id: 'deleteWebhook', tag: 'Webhooks', summary: 'Delete a webhook', auth: 'site', ok: { 204: null } },
   { method: 'get', path: `${SITE}/webhooks/:id/deliveries`, id: 'listDeliveries', tag: 'Webhooks', summary: 'The delivery log, newest first', auth: 'site', ok: { 200: list(p.WebhookDelivery) } },
   { method: 'post', path: `${SITE}/webhooks/:id/test`, id: 'testWebhook', tag: 'Webhooks', summary: 'Queue a ping delivery', auth: 'site', ok: { 202: p.WebhookDelivery } },
+  {
+    method: 'post',
+    path: `${SITE}/webhooks/:id/secret/rotate`,
+    id: 'rotateWebhookSecret',
+    tag: 'Webhooks',
+    summary: 'A new signing secret; the previous one also signs deliveries for graceHours (default 24)',
+    auth: 'site',
+    body: p.RotateWebhookSecret,
+    ok: { 200: p.Webhook },
+  },
   { method: 'get', path: `${SITE}/analytics`, id: 'analytics', tag: 'Analytics', summary: 'A report over a range of days', auth: 'site', query: p.AnalyticsQuery, ok: { 200: p.AnalyticsReport } },
   { method: 'get', path: `${SITE}/analytics.csv`, id: 'analyticsCsv', tag: 'Analytics', summary: 'The report as CSV, one row per day', auth: 'site', query: p.AnalyticsQuery, ok: { 200: download(CSV) } },
 ]

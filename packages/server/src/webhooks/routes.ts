@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import { CreateWebhook, UpdateWebhook } from '@live-chat/protocol'
+import { CreateWebhook, RotateWebhookSecret, UpdateWebhook } from '@live-chat/protocol'
 import { agentOf, parse } from '../shared/http.js'
 import { IdParams } from '../shared/params.js'
 import type { WebhookService } from './service.js'
@@ -29,6 +29,10 @@ export function webhookRoutes(webhooks: WebhookService): Router {
   r.post('/webhooks/:id/test', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path')
     res.status(202).json(await webhooks.test(agentOf(res), id))
+  })
+  r.post('/webhooks/:id/secret/rotate', async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'path')
+    res.json(await webhooks.rotateSecret(agentOf(res), id, parse(RotateWebhookSecret, req.body, 'body')))
   })
   return r
 }

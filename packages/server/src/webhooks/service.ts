@@ -1,7 +1,8 @@
 // Webhooks: per-site URLs subscribed to events. Events are queued as rows of
 // mod_chat_webhook_deliveries (so a restart loses nothing) and sent by the worker (worker.ts).
 import crypto from 'node:crypto'
-import type { ConversationSummary, CreateWebhook, Message, UpdateWebhook, Webhook, WebhookDelivery, WebhookEvent } from '@live-chat/protocol'
+import type { ConversationSummary, CreateWebhook, Message, RotateWebhookSecret, UpdateWebhook, Webhook, WebhookDelivery, WebhookEvent, WebhookEventData } from '@live-chat/protocol'
+import type { z } from 'zod'
 import type { Prisma } from '../generated/prisma/client.js'
 import { auditActor, auditMeta, AuditService } from '../audit/service.js'
 import type { AgentActor } from '../shared/context.js'
@@ -9,6 +10,7 @@ import type { Database, Tx } from '../shared/db/index.js'
 import { notFound } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
 import { requireAdmin } from '../sites/service.js'
+import { WebhookTargets } from './targets.js'
 
 type WebhookRow = Prisma.WebhookGetPayload<object>
 type DeliveryRow = Prisma.WebhookDeliveryGetPayload<object>
@@ -24,6 +26,8 @@ export class WebhookService {
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
+    /** Where webhooks may point (SSRF): checked here when a URL is set, and by the worker on every connection. */
+    private readonly targets: WebhookTargets = new WebhookTargets(),
   ) {
     this.audit = new AuditService({ db })
   }
@@ -38,6 +42,7 @@ export class WebhookService {
 
   async create(actor: AgentActor, input: CreateWebhook): Promise<Webhook> {
     requireAdmin(actor)
+    await this.targets.check(input.url)
     const row = await this.inSiteAndAgency(actor, async (tx) => {
       const row = await tx.webhook.create({
         data: { siteId: actor.siteId, url: input.url, events: [...new Set(input.events)], active: input.active ?? true, secret: newSecret() },
@@ -50,6 +55,7 @@ export class WebhookService {
 
   async update(actor: AgentActor, id: string, input: UpdateWebhook): Promise<Webhook> {
     requireAdmin(actor)
+    if (input.url !== undefined) await this.targets.check(input.url)
     const row = await this.inSiteAndAgency(actor, async (tx) => {
       const before = await this.require(tx, id)
       const row = await tx.webhook.update({
@@ -65,6 +71,31 @@ export class WebhookService {
         ...(input.events !== undefined ? { events: row.events } : {}),
         ...(input.active !== undefined ? { active: row.active } : {}),
       })
+      return row
+    })
+    return toWebhook(row)
+  }
+
+  /**
+   * A new signing secret. Deliveries carry a signature made with the secret it replaces too for
+   * `graceHours` (0: not at all), so receivers can switch over; only the last previous secret is kept.
+   */
+  async rotateSecret(actor: AgentActor, id: string, input: z.output<typeof RotateWebhookSecret>): Promise<Webhook> {
+    requireAdmin(actor)
+    const now = new Date()
+    const until = input.graceHours > 0 ? new Date(now.getTime() + input.graceHours * 3_600_000) : null
+    const row = await this.inSiteAndAgency(actor, async (tx) => {
+      await this.require(tx, id)
+      // One statement: two rotations at once each keep the secret they replaced.
+      await tx.$executeRaw`
+        UPDATE mod_chat_webhooks SET
+          previous_secret = CASE WHEN ${until}::timestamptz IS NULL THEN NULL ELSE secret END,
+          previous_secret_expires_at = ${until}::timestamptz,
+          secret = ${newSecret()},
+          secret_rotated_at = ${now}
+        WHERE id = ${id}::uuid`
+      const row = await tx.webhook.findUniqueOrThrow({ where: { id } })
+      await this.record(tx, actor, 'webhook.secret_rotated', row, { graceHours: input.graceHours, previousValidUntil: until?.toISOString() ?? null })
       return row
     })
     return toWebhook(row)
@@ -86,7 +117,7 @@ export class WebhookService {
   }
 
   /** The change in the audit log: the URL's host only (a webhook URL often carries a secret in its path or query). */
-  private record(tx: Tx, actor: AgentActor, action: 'webhook.created' | 'webhook.updated' | 'webhook.deleted', hook: WebhookRow, data: Record<string, unknown>): Promise<void> {
+  private record(tx: Tx, actor: AgentActor, action: 'webhook.created' | 'webhook.updated' | 'webhook.deleted' | 'webhook.secret_rotated', hook: WebhookRow, data: Record<string, unknown>): Promise<void> {
     return this.audit.recordIn(tx, {
       agencyId: actor.agencyId,
       siteId: actor.siteId,
@@ -158,11 +189,11 @@ export class WebhookService {
    * publisher, that is right after the event's transaction committed (not inside it): a crash in
    * between loses the event, but no change had to learn about webhooks.
    */
-  emit(siteId: string, event: WebhookEvent, data: Record<string, unknown>): void {
+  emit<E extends WebhookEvent>(siteId: string, event: E, data: WebhookEventData[E]): void {
     void this.enqueue(siteId, event, data).catch((e: unknown) => this.log.error({ err: e, siteId, event }, 'queueing a webhook delivery failed'))
   }
 
-  async enqueue(siteId: string, event: WebhookEvent, data: Record<string, unknown>): Promise<number> {
+  async enqueue<E extends WebhookEvent>(siteId: string, event: E, data: WebhookEventData[E]): Promise<number> {
     const n = await this.db.inSite(siteId, (tx) => queueDeliveries(tx, siteId, event, data))
     if (n > 0) this.onQueued()
     return n
@@ -175,7 +206,7 @@ export class WebhookService {
  * The body every delivery carries: { event, siteId, createdAt, data } (the send hot path builds
  * the same for message.created in SQL: see the send_path migration).
  */
-export function queueDeliveries(tx: Tx, siteId: string, event: WebhookEvent, data: Record<string, unknown>): Promise<number> {
+export function queueDeliveries<E extends WebhookEvent>(tx: Tx, siteId: string, event: E, data: WebhookEventData[E]): Promise<number> {
   const payload = JSON.stringify({ event, siteId, createdAt: new Date().toISOString(), data })
   return tx.$executeRaw`
     INSERT INTO mod_chat_webhook_deliveries (site_id, webhook_id, event, payload)
@@ -183,8 +214,9 @@ export function queueDeliveries(tx: Tx, siteId: string, event: WebhookEvent, dat
     WHERE site_id = ${siteId}::uuid AND active AND ${event} = ANY(events)`
 }
 
+/** A Standard Webhooks secret: whsec_ and 32 random bytes in base64. */
 function newSecret(): string {
-  return `whsec_${crypto.randomBytes(32).toString('hex')}`
+  return `whsec_${crypto.randomBytes(32).toString('base64')}`
 }
 
 function toWebhook(r: WebhookRow): Webhook {
@@ -194,6 +226,8 @@ function toWebhook(r: WebhookRow): Webhook {
     url: r.url,
     events: r.events as WebhookEvent[],
     secret: r.secret,
+    secretRotatedAt: r.secretRotatedAt?.toISOString() ?? null,
+    previousSecretValidUntil: r.previousSecret && r.previousSecretExpiresAt && r.previousSecretExpiresAt > new Date() ? r.previousSecretExpiresAt.toISOString() : null,
     active: r.active,
     createdAt: r.createdAt.toISOString(),
   }
@@ -216,7 +250,7 @@ export function toDelivery(r: DeliveryRow): WebhookDelivery {
 }
 
 /** `https://hooks.example:8443`, without the path, query or credentials of the URL. */
-function hostOf(url: string): string {
+export function hostOf(url: string): string {
   try {
     return new URL(url).origin
   } catch {

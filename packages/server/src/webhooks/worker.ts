@@ -4,10 +4,19 @@
 // transaction (no connection is held while a receiver is slow) and records the outcome. So no
 // two processes send the same row at once; a process that dies mid-send leaves its rows to be
 // sent again when the lease ends (at least once, as receivers must expect anyway).
-import crypto from 'node:crypto'
+//
+// Each request is signed per Standard Webhooks (https://www.standardwebhooks.com) with the
+// reference library; it goes only where WebhookTargets allows (targets.ts): literal addresses are
+// checked before connecting, names by the sockets' own lookup. Redirects are not followed (a 3xx
+// is a failed try), so a receiver cannot bounce a delivery to an internal address.
+import http from 'node:http'
+import https from 'node:https'
+import { Webhook as Signer } from 'standardwebhooks'
 import type { Database } from '../shared/db/index.js'
 import type { Logger } from '../shared/logger.js'
 import { Periodic } from '../shared/periodic.js'
+import { hostOf } from './service.js'
+import { TargetRefused, WebhookTargets } from './targets.js'
 
 export interface WebhookWorkerOptions {
   /** How often to look for due deliveries without a kick (default 1000 ms). */
@@ -34,12 +43,23 @@ interface Claimed {
   attempts: number
   url: string
   secret: string
+  /** The secret the last rotation replaced, while its grace period lasts. */
+  previous_secret: string | null
   active: boolean
 }
 
-/** The signature header's value: sha256=<hex HMAC-SHA256(secret, `${timestamp}.${body}`)>. */
-export function sign(secret: string, timestamp: number, body: string): string {
-  return `sha256=${crypto.createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
+/**
+ * The Standard Webhooks headers of one request: `webhook-id` (the delivery's id, the same on
+ * every retry), `webhook-timestamp` and `webhook-signature` with one `v1,<base64>` signature per
+ * secret (the current one first), space-separated.
+ */
+export function signatureHeaders(id: string, timestamp: number, body: string, secrets: readonly string[]): Record<string, string> {
+  const at = new Date(timestamp * 1000)
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': secrets.map((secret) => new Signer(secret).sign(id, at, body)).join(' '),
+  }
 }
 
 export class WebhookWorker {
@@ -48,17 +68,22 @@ export class WebhookWorker {
   private readonly maxAttempts: number
   private readonly timeoutMs: number
   private readonly loop: Periodic
+  /** Keep-alive connections per receiver, each opened through the targets' checked lookup. */
+  private readonly agents: { 'http:': http.Agent; 'https:': https.Agent }
 
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
     opts: WebhookWorkerOptions = {},
+    private readonly targets: WebhookTargets = new WebhookTargets(),
   ) {
     this.backoffBaseMs = opts.backoffBaseMs ?? 2000
     this.backoffMaxMs = opts.backoffMaxMs ?? 3_600_000
     this.maxAttempts = opts.maxAttempts ?? 8
     this.timeoutMs = opts.timeoutMs ?? 10_000
     this.loop = new Periodic('webhook worker tick', opts.pollMs ?? 1000, () => this.tick(), log, { runAtStart: true })
+    const agent = { keepAlive: true, lookup: targets.lookup }
+    this.agents = { 'http:': new http.Agent(agent), 'https:': new https.Agent(agent) }
   }
 
   start(): void {
@@ -66,8 +91,10 @@ export class WebhookWorker {
   }
 
   /** Stops polling and waits for the deliveries in flight to finish. */
-  stop(): Promise<void> {
-    return this.loop.stop()
+  async stop(): Promise<void> {
+    await this.loop.stop()
+    this.agents['http:'].destroy()
+    this.agents['https:'].destroy()
   }
 
   /** Looks now (something was just queued). */
@@ -101,7 +128,8 @@ export class WebhookWorker {
         SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}::float8)
         FROM due, mod_chat_webhooks w
         WHERE d.id = due.id AND w.id = d.webhook_id
-        RETURNING d.id, d.site_id, d.event, d.payload::text AS body, d.attempts, w.url, w.secret, w.active`,
+        RETURNING d.id, d.site_id, d.event, d.payload::text AS body, d.attempts, w.url, w.secret, w.active,
+          CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret`,
     )
   }
 
@@ -111,33 +139,41 @@ export class WebhookWorker {
       return
     }
     const timestamp = Math.floor(Date.now() / 1000)
+    const secrets = d.previous_secret ? [d.secret, d.previous_secret] : [d.secret]
     let outcome: { ok: boolean; status: number | null; error: string | null }
     try {
-      const res = await fetch(d.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'LiveChat-Webhooks/1',
-          'x-live-chat-event': d.event,
-          'x-live-chat-delivery': d.id,
-          'x-live-chat-timestamp': String(timestamp),
-          'x-live-chat-signature': sign(d.secret, timestamp, d.body),
-        },
-        body: d.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
-      await res.body?.cancel().catch(() => undefined)
-      const ok = res.status >= 200 && res.status < 300
-      outcome = { ok, status: res.status, error: ok ? null : `HTTP ${res.status}` }
+      const status = await this.post(new URL(d.url), {
+        'content-type': 'application/json',
+        'user-agent': 'LiveChat-Webhooks/1',
+        ...signatureHeaders(d.id, timestamp, d.body, secrets),
+      }, d.body)
+      const ok = status >= 200 && status < 300
+      outcome = { ok, status, error: ok ? null : `HTTP ${status}` }
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } }
-      const reason = err.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message)
+      const err = e as Error & { code?: string }
+      const reason = err.name === 'AbortError' || err.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : err instanceof TargetRefused ? `refused: ${err.message}` : (err.code ?? err.message)
       outcome = { ok: false, status: null, error: reason }
     }
-    // (the URL is logged, the secret and the body never)
-    if (!outcome.ok) this.log.info({ delivery: d.id, url: d.url, error: outcome.error, attempt: d.attempts + 1 }, 'webhook delivery failed')
+    // (only the URL's origin is logged: its path or query may hold a token; the secret and the body never)
+    if (!outcome.ok) this.log.info({ delivery: d.id, url: hostOf(d.url), error: outcome.error, attempt: d.attempts + 1 }, 'webhook delivery failed')
     await this.record(d, { ...outcome, final: false })
+  }
+
+  /** POSTs `body` and answers the receiver's status once its answer has been read (redirects are not followed). */
+  private post(url: URL, headers: Record<string, string>, body: string): Promise<number> {
+    this.targets.checkLiteral(url)
+    const agent = this.agents[url.protocol as 'http:' | 'https:']
+    const send = url.protocol === 'https:' ? https.request : http.request
+    const signal = AbortSignal.timeout(this.timeoutMs)
+    return new Promise((resolve, reject) => {
+      const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent, signal }, (res) => {
+        res.on('end', () => resolve(res.statusCode ?? 0))
+        res.on('close', () => reject(signal.aborted ? signal.reason : new Error('the answer was cut short')))
+        res.resume()
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
   }
 
   private async record(d: Claimed, o: { ok: boolean; status: number | null; error: string | null; final: boolean }): Promise<void> {

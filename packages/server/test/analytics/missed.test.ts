@@ -21,11 +21,13 @@ const open: { disconnect(): unknown }[] = []
 // Both processes sweep only when told to (missedSweepMs 0), so the test decides when; they share
 // Redis so that either one's announcement reaches the agent's socket.
 const manual = { missedSweepMs: 0, intervalMs: 0 }
+// The webhook receiver listens on 127.0.0.1, a private address webhooks may not reach unless allowed.
+const webhooks = { allowedNetworks: ['127.0.0.1/32'] }
 beforeAll(async () => {
   database = await createTestDatabase('live_chat_missed')
   const redisUrl = inject('redisUrl')
-  s = await startServer({ db: await openDatabase({ url: database.url, migrate: false, poolSize: 5 }), analytics: manual, redisUrl })
-  other = await startServer({ db: await openDatabase({ url: database.url, migrate: false, poolSize: 5 }), analytics: manual, redisUrl })
+  s = await startServer({ db: await openDatabase({ url: database.url, migrate: false, poolSize: 5 }), analytics: manual, redisUrl, webhooks })
+  other = await startServer({ db: await openDatabase({ url: database.url, migrate: false, poolSize: 5 }), analytics: manual, redisUrl, webhooks })
 })
 afterAll(async () => {
   for (const c of open) c.disconnect()

@@ -112,7 +112,7 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/sites/:siteId/webhooks', auth: 'agent', params: site },
   {
     method: 'post', path: '/api/sites/:siteId/webhooks', auth: 'agent', params: site,
-    body: () => ({ url: 'http://127.0.0.1:9/hook', events: ['conversation.resolved'], active: false }), fields: ['url', 'events', 'active'],
+    body: () => ({ url: 'https://hooks.example.test/hook', events: ['conversation.resolved'], active: false }), fields: ['url', 'events', 'active'],
   },
   {
     method: 'patch', path: '/api/sites/:siteId/webhooks/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }),
@@ -120,6 +120,10 @@ const ROUTES: Route[] = [
   },
   { method: 'get', path: '/api/sites/:siteId/webhooks/:id/deliveries', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }) },
   { method: 'post', path: '/api/sites/:siteId/webhooks/:id/test', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }) },
+  {
+    method: 'post', path: '/api/sites/:siteId/webhooks/:id/secret/rotate', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }),
+    body: () => ({ graceHours: 1 }), fields: ['graceHours'],
+  },
   // API keys acting on a site (the message names the agent it is sent as)
   { method: 'get', path: '/api/sites/:siteId/conversations', auth: 'key', params: site, query: { status: 'pending,active', agentId: '00000000-0000-4000-8000-000000000000', limit: '10' } },
   {

@@ -56,7 +56,7 @@ export async function makeWorld(): Promise<World> {
   const hook = await request(s.url)
     .post(`/api/sites/${site.id}/webhooks`)
     .set('Authorization', `Bearer ${admin.token}`)
-    .send({ url: 'http://127.0.0.1:9/hook', events: ['conversation.resolved'], active: false })
+    .send({ url: 'https://hooks.example.test/hook', events: ['conversation.resolved'], active: false })
   expect(hook.status, hook.text).toBe(201)
   const upload = await request(s.url)
     .post('/api/visitor/uploads')

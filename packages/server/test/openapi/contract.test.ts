@@ -182,14 +182,16 @@ describe('the contract: real answers match the OpenAPI document', () => {
     expect((await call('get', `${SITE}/identity-secret`, site, { token })).status).toBe(200)
     expect((await call('post', `${SITE}/identity-secret/rotate`, site, { token, body: { graceHours: 1 } })).status).toBe(200)
 
-    const hook = await call('post', `${SITE}/webhooks`, site, { token, body: { url: 'http://127.0.0.1:9/hook', events: ['message.created'], active: false } })
+    const hook = await call('post', `${SITE}/webhooks`, site, { token, body: { url: 'https://hooks.example.test/hook', events: ['message.created'], active: false } })
     expect(hook.status).toBe(201)
     const h = { ...site, id: hook.body.id as string }
     expect((await call('get', `${SITE}/webhooks`, site, { token })).body.items).toHaveLength(1)
     expect((await call('patch', `${SITE}/webhooks/:id`, h, { token, body: { events: ['conversation.created', 'conversation.missed'] } })).status).toBe(200)
     expect((await call('post', `${SITE}/webhooks/:id/test`, h, { token })).status).toBe(202)
+    expect((await call('post', `${SITE}/webhooks/:id/secret/rotate`, h, { token, body: { graceHours: 1 } })).body.previousSecretValidUntil).toBeTruthy()
     expect((await call('get', `${SITE}/webhooks/:id/deliveries`, h, { token })).body.items.length).toBeGreaterThan(0)
     expect((await call('post', `${SITE}/webhooks`, site, { token, body: { url: 'ftp://x', events: [] } })).status).toBe(400)
+    expect((await call('post', `${SITE}/webhooks`, site, { token, body: { url: 'http://169.254.169.254/latest', events: ['message.created'] } })).body.error.code).toBe('target_not_allowed')
     expect((await call('delete', `${SITE}/webhooks/:id`, h, { token })).status).toBe(204)
 
     const range = { from: '2026-01-01', to: '2026-01-31' }

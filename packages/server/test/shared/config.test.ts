@@ -76,6 +76,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: tmp(), DATABASE_CONNECT_TIMEOUT_MS: '1m' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS: must be a number of milliseconds \(got "1m"\)/)
   })
 
+  it('takes the networks webhooks may reach as CIDRs or addresses, none by default, and refuses anything else', () => {
+    const dir = tmp()
+    expect(loadConfig({ DATA_DIR: dir }).webhookAllowedNetworks).toEqual([])
+    expect(loadConfig({ DATA_DIR: dir, WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/8, fd00::/8,192.168.1.20' }).webhookAllowedNetworks).toEqual(['10.0.0.0/8', 'fd00::/8', '192.168.1.20'])
+    expect(() => loadConfig({ DATA_DIR: dir, WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/8,intranet' })).toThrow(/WEBHOOK_ALLOWED_NETWORKS: must be CIDRs or IP addresses/)
+    expect(() => loadConfig({ DATA_DIR: dir, WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/33' })).toThrow(/WEBHOOK_ALLOWED_NETWORKS/)
+  })
+
   it('treats empty variables as unset', () => {
     const c = loadConfig({ PORT: '', REDIS_URL: '', DATA_DIR: tmp() })
     expect(c.port).toBe(3000)

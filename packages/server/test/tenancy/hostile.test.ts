@@ -43,7 +43,7 @@ interface Route {
   /** The path under /api/sites/:siteId, with the target tenant's ids. */
   path: (t: Tenant) => string
   body?: () => object
-  /** Whether the path names a conversation, canned response or agent. */
+  /** Whether the path names a conversation, canned response, agent or webhook. */
   ids: boolean
 }
 
@@ -74,6 +74,13 @@ const ROUTES: Route[] = [
   { name: 'PATCH agents/:agentId (the plain agent)', method: 'patch', path: (t) => `/agents/${t.agent.id}`, body: () => ({ displayName: 'pwned', acceptNewChats: false, status: 'away' }), ids: true },
   { name: 'GET settings', method: 'get', path: () => '/settings', ids: false },
   { name: 'PATCH settings', method: 'patch', path: () => '/settings', body: () => ({ name: 'pwned', allowedOrigins: ['https://evil.example'] }), ids: false },
+  { name: 'GET webhooks', method: 'get', path: () => '/webhooks', ids: false },
+  { name: 'POST webhooks', method: 'post', path: () => '/webhooks', body: () => ({ url: 'https://evil.example/hook', events: ['message.created'] }), ids: false },
+  { name: 'PATCH webhooks/:id', method: 'patch', path: (t) => `/webhooks/${t.webhook}`, body: () => ({ url: 'https://evil.example/hook', active: true }), ids: true },
+  { name: 'DELETE webhooks/:id', method: 'delete', path: (t) => `/webhooks/${t.webhook}`, ids: true },
+  { name: 'GET webhooks/:id/deliveries', method: 'get', path: (t) => `/webhooks/${t.webhook}/deliveries`, ids: true },
+  { name: 'POST webhooks/:id/test', method: 'post', path: (t) => `/webhooks/${t.webhook}/test`, ids: true },
+  { name: 'POST webhooks/:id/secret/rotate', method: 'post', path: (t) => `/webhooks/${t.webhook}/secret/rotate`, body: () => ({ graceHours: 0 }), ids: true },
 ]
 
 function send(route: Route, siteId: string, target: Tenant, token?: string): request.Test {

@@ -22,8 +22,10 @@ export interface Tenant {
   canned: string
   /** The plain agent's personal canned response. */
   personalCanned: string
+  /** A webhook (inactive: nothing is ever queued for it), its secret rotated (the old one in its grace period). */
+  webhook: string
   texts: { first: string; reply: string; note: string; old: string; canned: string; personal: string }
-  /** Strings that must never reach another tenant: ids, texts, emails, the identity secret. */
+  /** Strings that must never reach another tenant: ids, texts, emails, the identity and webhook secrets. */
   secrets: string[]
 }
 
@@ -55,6 +57,16 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
   const canned = await s.services.cannedResponses.create(adminActor, { title: `Greeting ${label}`, shortcut: `hello-${label}`, content: t.canned })
   const personal = await s.services.cannedResponses.create(agentActor, { title: `Mine ${label}`, content: t.personal, isPersonal: true })
 
+  // Over HTTP: the webhook service is the app's, not one of the services.
+  const admin$ = (path: string, body: object) =>
+    fetch(`${s.url}/api/sites/${site.id}${path}`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
+      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`)
+      return (await r.json()) as { id: string; url: string; secret: string }
+    })
+  const hookHost = `${label}-hooks-${crypto.randomBytes(3).toString('hex')}.example`
+  const hook = await admin$('/webhooks', { url: `https://${hookHost}/in`, events: ['message.created'], active: false })
+  const rotated = await admin$(`/webhooks/${hook.id}/secret/rotate`, { graceHours: 24 })
+
   return {
     label,
     site,
@@ -66,6 +78,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
     resolvedConv: old.conversation.id,
     canned: canned.id,
     personalCanned: personal.id,
+    webhook: hook.id,
     texts: t,
     secrets: [
       ...Object.values(t),
@@ -82,6 +95,10 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
       old.conversation.id,
       canned.id,
       personal.id,
+      hook.id,
+      hookHost,
+      hook.secret,
+      rotated.secret,
     ],
   }
 }
@@ -95,6 +112,8 @@ export async function snapshot(s: TestServer, t: Tenant) {
     agents: await tx.agent.findMany({ orderBy: { id: 'asc' } }),
     visitor: await tx.visitor.findUnique({ where: { id: t.visitor.id } }),
     widget: await tx.widgetSettings.findUnique({ where: { siteId: t.site.id } }),
+    webhooks: await tx.webhook.findMany({ orderBy: { id: 'asc' } }),
+    webhookDeliveries: await tx.webhookDelivery.findMany({ orderBy: { id: 'asc' } }),
   }))
   const site = await s.db.prisma.site.findUnique({ where: { id: t.site.id } })
   const users = await s.db.prisma.user.findMany({ where: { id: { in: [t.admin.userId, t.agent.userId] } }, orderBy: { id: 'asc' } })
@@ -109,6 +128,8 @@ export async function expectTenantIntact(s: TestServer, t: Tenant, before: Await
   expect(after.conversations.find((c) => c.id === t.resolvedConv)).toMatchObject({ status: 'resolved', rating: null })
   expect(after.messages.filter((m) => m.conversationId === t.conv)).toHaveLength(5)
   expect(after.cannedResponses.map((c) => c.id).sort()).toEqual([t.canned, t.personalCanned].sort())
+  expect(after.webhooks.map((w) => [w.id, w.active])).toEqual([[t.webhook, false]])
+  expect(after.webhookDeliveries).toEqual([])
   expect(after).toEqual(before)
 }
 
