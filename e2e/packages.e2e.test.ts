@@ -10,6 +10,8 @@
 //   inside the package, its admin CLI makes an agency, a site and an agent, and a visitor and
 //   that agent converse through the installed SDK (a script run in the consumer project, so its
 //   imports are the installed copies); `live-chat-server migrate status` says pending, then up to date.
+//   All of it on the Node running the tests and, when LIVE_CHAT_NODE_22 names a Node 22 binary
+//   (.ci/run sets it), on Node 22 too: the supported LTS lines are 22 and 24.
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -30,8 +32,11 @@ const EXTRA = ['typescript', '@types/react', 'preact', 'vue', 'svelte', 'solid-j
 
 let work: string
 let app: string
-let db: Awaited<ReturnType<typeof emptyDatabase>>
-let server: ChildProcess | undefined
+const databases: Awaited<ReturnType<typeof emptyDatabase>>[] = []
+const servers: ChildProcess[] = []
+/** The Node lines the installed server and SDK run on: this one, and Node 22 when .ci/run provides it. */
+const NODES: [string, string][] = [[`Node ${process.versions.node.split('.')[0]}`, process.execPath]]
+if (process.env['LIVE_CHAT_NODE_22'] && !process.versions.node.startsWith('22.')) NODES.push(['Node 22', process.env['LIVE_CHAT_NODE_22']])
 const tarballs: Record<string, string> = {}
 
 interface Result {
@@ -65,15 +70,15 @@ beforeAll(async () => {
   const installed = await installConsumer({ root, dir: app, tarballs, extra: EXTRA })
   console.log(`npm ci --offline: ${installed.packages} packages in ${installed.seconds.toFixed(1)} s`)
   fs.cpSync(path.join(root, 'e2e/consumer'), app, { recursive: true })
-  db = await emptyDatabase('live_chat_packages')
 }, 600_000)
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
+  for (const server of servers) {
+    if (server.exitCode !== null) continue
     server.kill('SIGTERM')
-    await new Promise((resolve) => server!.once('exit', resolve))
+    await new Promise((resolve) => server.once('exit', resolve))
   }
-  await db?.drop()
+  for (const db of databases) await db.drop()
   if (work) fs.rmSync(work, { recursive: true, force: true })
 })
 
@@ -139,8 +144,12 @@ describe('the packed packages', () => {
     expect(r.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^broken\.ts\(\d+,\d+\): error TS2322: Type 'number' is not assignable to type 'string'\.$/)])
   }, 180_000)
 
-  it.concurrent('live-chat-server runs from the installed package: migrations from inside it, the admin CLI, a visitor and an agent converse', async ({ expect }) => {
+  it.concurrent.for(NODES)('live-chat-server runs from the installed package on %s: migrations from inside it, the admin CLI, a visitor and an agent converse', { timeout: 300_000 }, async ([, node], { expect }) => {
+    const db = await emptyDatabase('live_chat_packages')
+    databases.push(db)
     const bin = path.join(app, 'node_modules/.bin/live-chat-server')
+    const version = await exec(node, ['-p', 'process.versions.node'], { cwd: app })
+    console.log(`live-chat-server on Node ${version.stdout.trim()}`)
     const port = await freePort()
     const url = `http://127.0.0.1:${port}`
     const env = {
@@ -154,30 +163,31 @@ describe('the packed packages', () => {
       LOG_LEVEL: 'warn',
     }
     const migrations = path.join(app, 'node_modules/@live-chat/server/prisma/migrations')
-    const before = await exec(bin, ['migrate', 'status'], { cwd: app, env })
+    const before = await exec(node, [bin, 'migrate', 'status'], { cwd: app, env })
     expect(before.code).toBe(1)
     expect(before.stdout).toContain(`migrations in ${migrations}`)
     expect(before.stdout).toMatch(/\d+ pending: run `live-chat-server migrate`/)
 
     let out = ''
-    server = spawn(bin, [], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const server = spawn(node, [bin], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    servers.push(server)
     server.stdout!.on('data', (d: Buffer) => (out += d.toString()))
     server.stderr!.on('data', (d: Buffer) => (out += d.toString()))
     await eventually(
       async () => {
-        if (server!.exitCode !== null) throw new Error(`live-chat-server exited:\n${out}`)
+        if (server.exitCode !== null) throw new Error(`live-chat-server exited:\n${out}`)
         return (await fetch(`${url}/readyz`).catch(() => null))?.ok ?? false
       },
       60_000,
       'the installed live-chat-server to be ready',
     )
-    const after = await exec(bin, ['migrate', 'status'], { cwd: app, env })
+    const after = await exec(node, [bin, 'migrate', 'status'], { cwd: app, env })
     expect(after).toMatchObject({ code: 0, stderr: '' })
     expect(after.stdout.trim()).toMatch(/\nup to date$/)
     expect(after.stdout).not.toContain('pending')
 
     const admin = async <T>(args: string[], input = ''): Promise<T> => {
-      const r = await exec(bin, ['admin', ...args, '--json'], { cwd: app, env, input })
+      const r = await exec(node, [bin, 'admin', ...args, '--json'], { cwd: app, env, input })
       expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' })
       return JSON.parse(r.stdout) as T
     }
@@ -186,7 +196,7 @@ describe('the packed packages', () => {
     const site = await admin<{ id: string }>(['create-site', '--agency', agency.id, '--name', 'Packed Shop'])
     await admin(['create-user', '--agency', agency.id, '--email', 'ann@example.test', '--name', 'Ann Agent', '--site', `${site.id}:agent`, '--password-stdin'], 'ann-packed-password\n')
 
-    const talk = await exec(process.execPath, ['converse.mjs', url, site.id, 'ann@example.test', 'ann-packed-password'], { cwd: app })
+    const talk = await exec(node, ['converse.mjs', url, site.id, 'ann@example.test', 'ann-packed-password'], { cwd: app })
     expect({ code: talk.code, stderr: talk.stderr }).toEqual({ code: 0, stderr: '' })
     const said = JSON.parse(talk.stdout)
     expect(said.sdk).toBe(`file://${fs.realpathSync(path.join(app, 'node_modules/@live-chat/sdk/dist/index.js'))}`)
@@ -196,5 +206,5 @@ describe('the packed packages', () => {
     // The server found the installed widget and dashboard builds.
     expect((await fetch(`${url}/live-chat.js`)).status).toBe(200)
     expect((await fetch(`${url}/dashboard/`)).status).toBe(200)
-  }, 240_000)
+  })
 })
