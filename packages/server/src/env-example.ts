@@ -17,6 +17,12 @@ interface Property {
 
 const WIDTH = 100
 
+/** Read by docker-compose.yml itself, not by the server: [name, description, fill in]. */
+export const COMPOSE_VARIABLES: [string, string, boolean][] = [
+  ['POSTGRES_PASSWORD', 'The database password docker-compose.yml gives Postgres and the servers (letters and digits: it goes into a URL; openssl rand -hex 24).', true],
+  ['HTTP_PORT', 'The host port nginx listens on. Default: 80.', false],
+]
+
 export function renderEnvExample(): string {
   const props = (io: 'input' | 'output') => z.toJSONSchema(EnvSchema, { io, unrepresentable: 'any' }).properties as Record<string, Property>
   // Allowed values as written in the environment (input); defaults as the server sees them (output: TRUST_PROXY's false).
@@ -39,6 +45,8 @@ export function renderEnvExample(): string {
     if (p.example) facts.push(`Example: ${p.example}`)
     out.push(...wrap(facts.join(' ')).map((l) => `# ${l}`), p.setInProduction ? `${name}=` : `# ${name}=`)
   }
+  out.push('', '# ---- docker-compose.yml only '.padEnd(WIDTH, '-'))
+  for (const [name, description, fill] of COMPOSE_VARIABLES) out.push('', ...wrap(description).map((l) => `# ${l}`), fill ? `${name}=` : `# ${name}=`)
   return out.join('\n') + '\n'
 }
 

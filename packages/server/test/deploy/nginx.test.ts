@@ -135,6 +135,16 @@ async function addressesByProcess(n: Nginx, want: number): Promise<Map<string, s
 }
 
 describe('the shipped nginx config in front of two server processes', () => {
+  it('names as upstream servers the replicas docker-compose.yml runs', () => {
+    const replicas = [...fs.readFileSync(SHIPPED, 'utf8').matchAll(/^\s*server (\S+):(\d+) .*# \[replica\]$/gm)]
+    const compose = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')
+    expect(replicas.map((m) => m[1])).toEqual(['app1', 'app2'])
+    for (const [, name, port] of replicas) {
+      expect(compose).toMatch(new RegExp(`^  ${name}:\\n    <<: \\*app$`, 'm'))
+      expect(compose).toContain(`PORT: "${port}"`)
+    }
+  })
+
   it('a polling-only visitor on one process and a WebSocket-only agent on the other converse through it', async () => {
     const by = await addressesByProcess(nginx, 1)
     // Both processes get clients: addresses spread over them.
