@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { parseNetwork } from './webhooks/targets.js'
+import { DEFAULT_MAIL_FROM } from './email/mailer.js'
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -89,53 +90,89 @@ const networks = z
   .transform((v) => v.split(',').map((n) => n.trim()).filter((n) => n !== ''))
   .refine((list) => list.every((n) => parseNetwork(n) !== null), 'must be CIDRs or IP addresses, comma-separated (like 10.0.0.0/8,fd00::/8)')
 
-const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
-  PORT: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  PUBLIC_URL: url(['http:', 'https:']).optional(),
-  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-  DATABASE_APP_URL: url(['postgres:', 'postgresql:']).optional(),
-  DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number' }).int().min(1, 'must be at least 1').max(500).default(10),
-  DATABASE_CONNECT_TIMEOUT_MS: z.coerce
-    .number({ message: 'must be a number of milliseconds' })
-    .int()
-    .min(0)
-    .max(3_600_000)
-    .default(60_000)
-    .describe('How long the server keeps trying to reach DATABASE_URL at start (with backoff) before it exits 1; 0 = one try.'),
-  DATA_DIR: z.string().min(1).default('.data'),
-  REDIS_URL: url(['redis:', 'rediss:']).optional(),
-  SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -hex 32)').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
-  DEMO: bool.optional(),
+/** A duration in milliseconds, 0 to `max`. */
+const millis = (max: number, fallback: number) => z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(max).default(fallback)
+
+/** A RATE_LIMIT_* variable: its default comes from DEFAULT_RATE_LIMITS. */
+const rateLimitVar = (key: Exclude<keyof RateLimitSettings, 'prefix'>, description: string, section?: string) => {
+  const d = DEFAULT_RATE_LIMITS[key]
+  return rateLimit.optional().meta({ description: `${description} <count>/<seconds>, or off.`, default: d ? `${d.points}/${d.seconds}` : 'off', ...(section ? { section } : {}) })
+}
+
+/**
+ * The environment the server reads. Each variable's description (zod metadata) is also the
+ * operator's documentation: `npm run env-example` renders .env.example from it (env-example.ts).
+ */
+export const EnvSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { message: 'must be development, production or test' })
+    .default('development')
+    .meta({ section: 'Server', description: 'production: JSON logs, SECRET required, no demo, /metrics only with METRICS_TOKEN.' }),
+  PORT: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(3000).describe('Port to listen on.'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('Address to listen on (127.0.0.1: reachable only through a proxy on the same host).'),
+  PUBLIC_URL: url(['http:', 'https:'])
+    .optional()
+    .meta({ description: 'The URL users reach the server at (links in emails, the embed snippet; https turns on HSTS). Default: http://localhost:$PORT.', example: 'https://chat.example.com', setInProduction: true }),
+  TRUST_PROXY: bool
+    .default(false)
+    .describe('Behind a reverse proxy (deploy/nginx/live-chat.conf): take the client address from X-Forwarded-For. Only when the proxy is the sole way in.'),
+  SHUTDOWN_TIMEOUT_MS: millis(600_000, 10_000).describe('How long a shutdown (SIGTERM) waits for in-flight requests and socket commands.'),
+  DATABASE_URL: url(['postgres:', 'postgresql:'])
+    .optional()
+    .meta({ section: 'Database', description: 'Postgres URL of the schema owner; migrations run at start. Unset: the embedded PGlite database under DATA_DIR (one process only).', example: 'postgresql://live_chat:password@db.internal:5432/live_chat' }),
+  DATABASE_APP_URL: url(['postgres:', 'postgresql:'])
+    .optional()
+    .describe('Optional login for the app, a member of live_chat_app; without it the owner\'s connections SET ROLE live_chat_app.'),
+  DATABASE_CONNECT_TIMEOUT_MS: millis(3_600_000, 60_000).describe('How long the server keeps trying to reach DATABASE_URL at start (with backoff) before it exits 1; 0 = one try.'),
+  DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number' }).int().min(1, 'must be at least 1').max(500).default(10).describe('Connections per process (the send path has 2 more of its own).'),
+  DATA_DIR: z.string().min(1).default('.data').describe('The embedded database, the development secret and the demo login.'),
+  REDIS_URL: url(['redis:', 'rediss:'])
+    .optional()
+    .meta({ section: 'Scaling out', description: 'Redis for the Socket.io adapter and shared rate limits: needed to run several processes.', example: 'redis://redis.internal:6379' }),
+  SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (try: openssl rand -hex 32)')
+    .optional()
+    .meta({ section: 'Secrets', description: 'Signs tokens; at least 32 characters, required in production (openssl rand -hex 32). Changing it signs everyone out.', setInProduction: true }),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters (try: openssl rand -hex 32)')
+    .optional()
+    .describe('Bearer token for /metrics (16+ characters). Unset: /metrics is open in development and off (404) in production.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+    .default('info')
+    .meta({ section: 'Behaviour', description: 'pino level; credentials and tokens are redacted.' }),
   SERVE_EXAMPLES: bool.optional().describe('Serve the example host pages under /examples/ (default: on unless NODE_ENV=production).'),
-  TRUST_PROXY: bool.default(false),
-  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
-  MAIL_FROM: z.string().min(3).optional(),
-  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (try: openssl rand -hex 32)').optional(),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(600_000).default(10_000),
-  EMAIL_BATCH_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(86_400_000).default(120_000),
-  MISSED_SWEEP_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(3_600_000).default(30_000),
-  ANALYTICS_INTERVAL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(86_400_000).default(60_000),
+  DEMO: bool.optional().describe('Seed the demo agency, site and agent (default: on unless production). Without it and without any account, each start prints a one-time setup link.'),
   UPLOAD_MAX_BYTES: z.coerce
     .number({ message: 'must be a number of bytes' })
     .int('must be a whole number of bytes')
     .min(1, 'must be at least 1')
     .max(MAX_UPLOAD_BYTES, `must be at most ${MAX_UPLOAD_BYTES} (100 MB): uploads are kept in memory while they arrive`)
-    .default(DEFAULT_UPLOAD_MAX_BYTES),
-  RATE_LIMIT_SESSIONS: rateLimit.optional(),
-  RATE_LIMIT_MESSAGES: rateLimit.optional(),
-  RATE_LIMIT_UPLOADS: rateLimit.optional(),
-  RATE_LIMIT_EVENTS: rateLimit.optional(),
-  RATE_LIMIT_LOGIN: rateLimit.optional(),
-  RATE_LIMIT_LOGIN_IP: rateLimit.optional(),
-  RATE_LIMIT_TOKENS: rateLimit.optional(),
-  RATE_LIMIT_FORGOT: rateLimit.optional(),
-  RATE_LIMIT_FORGOT_IP: rateLimit.optional(),
-  RATE_LIMIT_TWO_FACTOR: rateLimit.optional(),
-  RATE_LIMIT_PREFIX: z.string().min(1).max(100).optional(),
-  WEBHOOK_ALLOWED_NETWORKS: networks.optional(),
+    .default(DEFAULT_UPLOAD_MAX_BYTES)
+    .describe('The largest file a visitor or an agent may upload, in bytes (at most 100 MB; stored in Postgres). Keep a proxy\'s body limit a little above it.'),
+  MISSED_SWEEP_MS: millis(3_600_000, 30_000).describe('How often each process marks conversations nobody answered in time as missed (0: never).'),
+  ANALYTICS_INTERVAL_MS: millis(86_400_000, 60_000).describe('How often the daily analytics aggregates are brought up to date, by one process at a time (0: only before a report).'),
+  SMTP_URL: url(['smtp:', 'smtps:'])
+    .optional()
+    .meta({ section: 'Email', description: 'Offline messages to the team, replies to visitors who left, invitations, resets. Unset: email is off. Only the host is logged.', example: 'smtp://user:password@smtp.example.com:587' }),
+  MAIL_FROM: z.string().min(3).optional().meta({ description: 'The sender of those emails.', default: DEFAULT_MAIL_FROM }),
+  EMAIL_BATCH_MS: millis(86_400_000, 120_000).describe('How long agents\' replies to a visitor who left are gathered into one email.'),
+  RATE_LIMIT_SESSIONS: rateLimitVar('sessions', 'Visitor sessions (one per page load) per site and client address:', 'Abuse limits (counted in Redis when REDIS_URL is set)'),
+  RATE_LIMIT_MESSAGES: rateLimitVar('messages', 'Messages (and conversation starts) per visitor:'),
+  RATE_LIMIT_UPLOADS: rateLimitVar('uploads', 'Uploads per visitor:'),
+  RATE_LIMIT_EVENTS: rateLimitVar('events', 'Typing indicators, page views and profile updates per visitor:'),
+  RATE_LIMIT_LOGIN: rateLimitVar('login', 'Failed agent logins per email and client address (then locked for the window):'),
+  RATE_LIMIT_LOGIN_IP: rateLimitVar('loginIp', 'Failed agent logins per client address:'),
+  RATE_LIMIT_TOKENS: rateLimitVar('tokens', 'Uses of the public link endpoints (setup, invitations, password reset) per client address:'),
+  RATE_LIMIT_FORGOT: rateLimitVar('forgot', '"Forgot password" requests per email:'),
+  RATE_LIMIT_FORGOT_IP: rateLimitVar('forgotIp', '"Forgot password" requests per client address:'),
+  RATE_LIMIT_TWO_FACTOR: rateLimitVar('twoFactor', 'Two-factor codes and password confirmations per user:'),
+  RATE_LIMIT_PREFIX: z.string().min(1).max(100).optional().meta({ description: 'Prefix of the rate-limit keys in Redis (deployments sharing one Redis).', default: DEFAULT_RATE_LIMITS.prefix }),
+  WEBHOOK_ALLOWED_NETWORKS: networks
+    .optional()
+    .meta({ section: 'Webhooks', description: 'Private networks webhooks may reach, as CIDRs or addresses, comma-separated. Unset: only public addresses (private, loopback and link-local targets are refused).', example: '10.0.0.0/8,fd00::/8' }),
 })
 
 export interface Config {
