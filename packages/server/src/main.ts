@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     throw e
   }
   const log = createLogger(config.logLevel)
+  // Supported and tested: the LTS lines 22 and 24 (package.json engines); older lines are past end of life.
+  if (Number(process.versions.node.split('.')[0]) < 22) log.warn({ node: process.versions.node }, 'this Node.js line is past its end of life and untested here: use Node 22 or 24')
   const embedded = !config.databaseUrl
   const pgliteDir = path.join(config.dataDir, 'pglite')
   if (embedded && config.env === 'production') log.info({ dir: pgliteDir }, 'opening the embedded database')
