@@ -270,6 +270,22 @@ describe('AgentClient when the server ends or changes the session', () => {
     expect(c.token).toBeNull()
   })
 
+  it('removed while reconnecting after a role change: the refused handshake says access-changed (removed)', async () => {
+    let verdict: 'ok' | 'forbidden' = 'ok'
+    const server = await agentServer(() => verdict)
+    servers.push(server)
+    const c = client({ url: server.url, token: 'mine', socketOptions: { transports: ['websocket'] } })
+    await c.connect(SITE)
+    const changes: AgentEvents['access-changed'][] = []
+    c.on('access-changed', (e) => changes.push(e))
+    // The removal lands while the socket is down for the role change: no session:changed for it.
+    verdict = 'forbidden'
+    server.sockets[0]!.emit('session:changed', { reason: 'role_changed' })
+    server.sockets[0]!.disconnect(true)
+    await vi.waitFor(() => expect(changes).toEqual([{ siteId: SITE, reason: 'role_changed' }, { siteId: SITE, reason: 'removed' }]))
+    expect(c.token).toBe('mine')
+  })
+
   it('logout() while connected: the server’s session:revoked for it is not reported as signed-out', async () => {
     const server = await agentServer(() => 'ok')
     servers.push(server)

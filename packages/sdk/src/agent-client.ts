@@ -836,10 +836,14 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
 
   /** @internal */
   protected override onRefused(error: LiveChatError): void {
+    const reconnecting = !this.#pendingConnect
     this.#pendingConnect?.reject(error)
     this.#pendingConnect = null
     // The token's session has ended (e.g. while the socket was down): signed out.
     if (error.code === 'unauthorized') this.#signedOut(error)
+    // Removed from the site while the socket was down (say, reconnecting after a role change), so
+    // its session:changed never arrived: the refused handshake says it instead.
+    else if (error.code === 'forbidden' && reconnecting) this.emitEvent('access-changed', { siteId: this.#siteId ?? '', reason: 'removed' })
   }
 
   /** `/api/sites/<current site><path>`; throws when no site was chosen. */
