@@ -247,9 +247,18 @@ async function dashboardShots(browser) {
   // The figures (or, on an empty range, the empty state) once the report is in.
   await page.locator('lcd-analytics dl.tiles, lcd-analytics .empty').first().waitFor()
   await shot('dashboard-analytics')
+  await agent.createWebhook({ url: 'https://hooks.example.com/live-chat', events: ['message.created', 'conversation.resolved'] })
   await page.goto(`${url}/dashboard/#settings`)
   await page.getByRole('heading', { name: /Settings/ }).first().waitFor()
   await shot('dashboard-settings')
+  // Webhooks: one subscribed, its secret just rotated (the new one shown once, the old one still
+  // signing for 24 hours), on a phone too.
+  await page.getByRole('tab', { name: 'Webhooks' }).click()
+  await page.getByRole('button', { name: /^Rotate secret of the webhook to/ }).click()
+  await page.getByText(/whsec_/).first().waitFor()
+  await pageShot(page, 'dashboard-settings-webhooks')
+  await page.setViewportSize(SIZES[1].viewport)
+  await pageShot(page, 'dashboard-settings-webhooks-mobile')
   await context.close()
   for (const { v } of visitors) v.disconnect()
 }

@@ -43,6 +43,10 @@ export const formStyles = css`
     align-items: center;
     font-weight: 400;
   }
+  /* A long label wraps; the box keeps its size. */
+  label.check > input {
+    flex: none;
+  }
   .row {
     display: flex;
     flex-wrap: wrap;

@@ -64,4 +64,29 @@ export const webhooksStyles = css`
   input[name='url'] {
     width: min(100%, 520px);
   }
+  /* Phones: each webhook is a small block (URL, events, enabled, actions) instead of a row of four cells. */
+  @media (max-width: 600px) {
+    table.hooks > thead {
+      display: none;
+    }
+    table.hooks > tbody > tr,
+    table.hooks > tbody > tr > th,
+    table.hooks > tbody > tr > td {
+      display: block;
+    }
+    table.hooks > tbody > tr {
+      padding: 8px 0;
+      border-bottom: 1px solid var(--line);
+    }
+    table.hooks > tbody > tr > th,
+    table.hooks > tbody > tr > td {
+      border: 0;
+      padding: 3px 0;
+    }
+    td[data-label]::before {
+      content: attr(data-label) ': ';
+      color: var(--muted);
+      font-size: 13px;
+    }
+  }
 `

@@ -103,6 +103,7 @@ export class LcdSettingsWebhooks extends LitElement {
         <h3 id="hooks-h">Webhooks (${this._hooks.length})</h3>
         <p role="status" class="muted">${this._status}</p>
         ${this._problem ? html`<p class="err" role="alert">${this._problem}</p>` : nothing}
+        ${this._created && this._rotated ? this.#secretNote(this._created) : nothing}
         ${!this._loaded ? html`<p class="muted">Loading…</p>` : this._hooks.length ? this.#table() : html`<p class="muted">No webhooks yet. Add one below.</p>`}
       </section>
       ${this.#createForm()}`
@@ -137,7 +138,7 @@ export class LcdSettingsWebhooks extends LitElement {
         : html`<tr data-webhook=${w.id}>
             <th scope="row" class="url">${w.url}</th>
             <td class="events">${w.events.map((e) => html`<code>${e}</code>`)}</td>
-            <td>
+            <td data-label="Enabled">
               <input type="checkbox" name="active" aria-label="Enabled: ${w.url}" ?disabled=${busy} .checked=${live(w.active)} @change=${(e: Event) => this.#update(w, { active: (e.target as HTMLInputElement).checked })} />
             </td>
             <td>
@@ -185,12 +186,17 @@ export class LcdSettingsWebhooks extends LitElement {
     </form>`
   }
 
+  /** The secret shown once: by the list after a rotation, by the form after an add. */
+  #secretNote(w: Webhook) {
+    return secretNote(w, this._rotated, this._copied, this.#copySecret, this.#doneCreated)
+  }
+
   #createForm() {
     const e = this._createErrors
     e.begin()
     return html`<section aria-labelledby="add-hook-h">
       <h3 id="add-hook-h">Add a webhook</h3>
-      ${this._created ? secretNote(this._created, this._rotated, this._copied, this.#copySecret, this.#doneCreated) : nothing}
+      ${this._created && !this._rotated ? this.#secretNote(this._created) : nothing}
       <form novalidate @submit=${this.#create}>
         <fieldset class="all" ?disabled=${this._creating}>
           ${urlField('', e)} ${eventBoxes([], e)}
