@@ -3,13 +3,14 @@
 // or ignores it; it never throws into socket.io.
 import type { Ack } from '@live-chat/protocol'
 import type { z } from 'zod'
-import { fromUnknown, invalidPayload } from '../shared/errors.js'
+import { AppError, fromUnknown, invalidPayload } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
 import { requireStorable } from '../shared/text.js'
 
 interface RawSocket {
   id: string
   on(event: string, listener: (...args: unknown[]) => void): unknown
+  onAny(listener: (event: string, ...args: unknown[]) => void): unknown
 }
 
 /** A command's event and the listener that serves it on every socket of the namespace. */
@@ -64,9 +65,34 @@ export function command<Sock extends RawSocket, S extends z.ZodType, R>(
   }
 }
 
-/** Registers the namespace's commands on a socket. */
+/** The events each command list serves, and the one listener that answers any other event. */
+const unknownListeners = new WeakMap<readonly Command<RawSocket>[], (event: string, ...args: unknown[]) => void>()
+
+function unknownCommands(commands: readonly Command<RawSocket>[]): (event: string, ...args: unknown[]) => void {
+  let listener = unknownListeners.get(commands)
+  if (!listener) {
+    const known = new Set(commands.map((c) => c.event))
+    // An event no command serves: a caller waiting for an ack gets a clear error at once instead
+    // of its own timeout; without an ack it is ignored.
+    listener = (event, ...args) => {
+      const ack = args.at(-1)
+      if (typeof event !== 'string' || known.has(event) || typeof ack !== 'function') return
+      const error = new AppError('not_found', `No such command: ${JSON.stringify(event.slice(0, 100))}`)
+      try {
+        ;(ack as (r: Ack<never>) => void)({ ok: false, error: error.toBody() })
+      } catch {
+        // A client that cannot take an ack loses nothing: it sent nothing we serve.
+      }
+    }
+    unknownListeners.set(commands, listener)
+  }
+  return listener
+}
+
+/** Registers the namespace's commands on a socket, and the answer to any other event. */
 export function listen<S extends RawSocket>(socket: S, commands: readonly Command<S>[]): void {
   for (const c of commands) socket.on(c.event, c.listener)
+  socket.onAny(unknownCommands(commands as readonly Command<RawSocket>[]))
 }
 
 interface Handshaking<A> {

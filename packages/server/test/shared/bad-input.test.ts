@@ -202,10 +202,16 @@ for (const { ns, commands, socket } of namespaces) {
       })
     }
 
-    it('when an unknown event arrives, with or without an ack, the socket stays connected', async () => {
+    it('when an unknown event arrives, with or without an ack, the socket stays connected; an ack says not_found at once', async () => {
       socket().emit('admin:drop-tables', { all: true })
       socket().emit('__proto__', { polluted: true }, () => undefined)
       socket().emit('constructor')
+      for (const event of ['admin:drop-tables', 'constructor', 'message:send ', 'x'.repeat(500)]) {
+        expect(await ask(socket(), event, { all: true })).toEqual({
+          ok: false,
+          error: { code: 'not_found', message: expect.stringMatching(/^No such command: "/) },
+        })
+      }
       expect(await ask(socket(), 'messages:sync', { conversationId: conv, afterSeq: 0 })).toMatchObject({ ok: true })
       expect(socket().connected).toBe(true)
     })
