@@ -118,20 +118,15 @@ export class HistoryService {
     let cursor: ExportCursor | null = null
     while (!signal?.aborted) {
       const from: ExportCursor | null = cursor
-      const read = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      const read: ExportRead | null = await this.ctx.db.inSite(actor.siteId, async (tx): Promise<ExportRead | null> => {
         // From the cursor's conversation (when it stopped inside one) or after it.
-        const after = !from ? Prisma.empty : Prisma.sql`AND (c.created_at, c.id) ${from.seq === null ? Prisma.sql`>` : Prisma.sql`>=`} (${from.at.toISOString()}::timestamptz, ${from.id}::uuid)`
-        const conversations = await tx.$queryRaw<{ id: string; startedAt: Date; lastSeq: number }[]>`
+        const after: Prisma.Sql = !from ? Prisma.empty : Prisma.sql`AND (c.created_at, c.id) ${from.seq === null ? Prisma.sql`>` : Prisma.sql`>=`} (${from.at.toISOString()}::timestamptz, ${from.id}::uuid)`
+        const conversations: ExportConversation[] = await tx.$queryRaw<ExportConversation[]>`
           SELECT c.id, c.created_at AS "startedAt", c.last_seq AS "lastSeq" FROM mod_chat_conversations c
           WHERE ${where} ${after} ORDER BY c.created_at, c.id LIMIT ${BATCH}`
         if (conversations.length === 0) return null
         const firstSeq = from?.seq != null && conversations[0]!.id === from.id ? from.seq : 0
-        const taken: typeof conversations = []
-        for (let counted = 0; counted < BATCH && taken.length < conversations.length; ) {
-          const c = conversations[taken.length]!
-          counted += Math.max(0, c.lastSeq - (taken.length === 0 ? firstSeq : 0))
-          taken.push(c)
-        }
+        const taken = enough(conversations, firstSeq)
         const rows = await exportMessages(tx, taken.map((c) => c.id), firstSeq, BATCH)
         return { rows, last: taken.at(-1)! }
       })
@@ -144,6 +139,30 @@ export class HistoryService {
         : { at: read.last.startedAt, id: read.last.id, seq: null }
     }
   }
+}
+
+/** The first conversations whose messages (after `firstSeq` in the first) fill a batch, and at least one. */
+function enough(conversations: readonly ExportConversation[], firstSeq: number): ExportConversation[] {
+  const taken: ExportConversation[] = []
+  let counted = 0
+  for (const c of conversations) {
+    if (counted >= BATCH) break
+    counted += Math.max(0, c.lastSeq - (taken.length === 0 ? firstSeq : 0))
+    taken.push(c)
+  }
+  return taken
+}
+
+interface ExportConversation {
+  id: string
+  startedAt: Date
+  lastSeq: number
+}
+
+/** One batch of the export: its rows, and the last conversation it read. */
+interface ExportRead {
+  rows: ExportRow[]
+  last: ExportConversation
 }
 
 /** Where the export's last batch stopped: after message `seq` of a conversation, or after the whole conversation (null). */
