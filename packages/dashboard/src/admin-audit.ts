@@ -43,6 +43,7 @@ export const ACTIONS: Record<AuditAction, string> = {
   'webhook.updated': 'Changed a webhook',
   'webhook.deleted': 'Deleted a webhook',
   'webhook.secret_rotated': 'Rotated a webhook secret',
+  'webhook.redelivered': 'Sent a webhook delivery again',
   'export.conversations': 'Exported conversations',
   'export.audit': 'Exported the audit log',
 }

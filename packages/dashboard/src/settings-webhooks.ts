@@ -7,7 +7,7 @@ import { copyText } from './clipboard.js'
 import { FieldErrors } from './settings-form.js'
 import { formStyles } from './settings-styles.js'
 import { webhooksStyles } from './settings-webhooks.styles.js'
-import { deliveryLog, deliveryStyles, eventBoxes, secretNote, urlField } from './webhook-parts.js'
+import { deliveryLog, deliveryStyles, eventBoxes, health, secretNote, urlField } from './webhook-parts.js'
 
 /** How often an open delivery log is re-read while something in it is still pending. */
 const POLL_MS = 2_000
@@ -136,7 +136,7 @@ export class LcdSettingsWebhooks extends LitElement {
             <td colspan="4">${this.#editForm(w)}</td>
           </tr>`
         : html`<tr data-webhook=${w.id}>
-            <th scope="row" class="url">${w.url}</th>
+            <th scope="row" class="url">${w.url}${health(w)}</th>
             <td class="events">${w.events.map((e) => html`<code>${e}</code>`)}</td>
             <td data-label="Enabled">
               <input type="checkbox" name="active" aria-label="Enabled: ${w.url}" ?disabled=${busy} .checked=${live(w.active)} @change=${(e: Event) => this.#update(w, { active: (e.target as HTMLInputElement).checked })} />
@@ -165,7 +165,7 @@ export class LcdSettingsWebhooks extends LitElement {
                 <h4>Delivery log</h4>
                 <button class="link" @click=${() => void this.#refreshLog()}>Refresh</button>
               </div>
-              ${this._logError ? html`<p class="err" role="alert">${this._logError}</p>` : nothing} ${deliveryLog(w.url, this._log)}
+              ${this._logError ? html`<p class="err" role="alert">${this._logError}</p>` : nothing} ${deliveryLog(w.url, this._log, (d) => void this.#redeliver(w, d))}
             </td>
           </tr>`
         : nothing}`
@@ -354,6 +354,22 @@ export class LcdSettingsWebhooks extends LitElement {
       void this.#refreshLog()
     } catch (error) {
       this._problem = `Could not send a test to ${w.url}: ${LiveChatError.from(error).message}`
+    }
+  }
+
+  /** Sends a delivery again (same id, a full set of tries); a paused receiver is tried at once. */
+  async #redeliver(w: Webhook, d: WebhookDelivery): Promise<void> {
+    if (!this.client) return
+    try {
+      const again = await this.client.redeliverWebhook(w.id, d.id)
+      this._status = `${d.event} queued again for ${w.url}.`
+      this._problem = ''
+      this._log = this._log.map((x) => (x.id === again.id ? again : x))
+      // Its pause (if any) is over: the list says so.
+      this._hooks = this._hooks.map((h) => (h.id === w.id ? { ...h, pausedUntil: null } : h))
+      void this.#refreshLog()
+    } catch (error) {
+      this._problem = `Could not send it again to ${w.url}: ${LiveChatError.from(error).message}`
     }
   }
 

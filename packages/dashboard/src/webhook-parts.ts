@@ -97,6 +97,19 @@ export const deliveryStyles = css`
   .why {
     overflow-wrap: anywhere;
   }
+  .health {
+    display: block;
+    margin-top: 4px;
+    font-weight: normal;
+    font-size: 13px;
+    overflow-wrap: anywhere;
+  }
+  .health.paused {
+    color: var(--danger);
+  }
+  .health.failing {
+    color: var(--muted);
+  }
 `
 
 /** What the receiver answered on the last try. */
@@ -112,8 +125,22 @@ function nextTry(d: WebhookDelivery) {
   return d.attempts === 0 ? 'Queued' : html`<time datetime=${d.nextAttemptAt}>${fullTime(d.nextAttemptAt)}</time>`
 }
 
-/** The delivery log table, newest first, captioned with the webhook's URL. */
-export function deliveryLog(url: string, deliveries: readonly WebhookDelivery[]) {
+/**
+ * How the receiver is doing, under its URL: nothing while deliveries flow; the failures in a row;
+ * or, once it kept failing, that nothing is sent to it until a time (then one delivery is tried).
+ */
+export function health(w: Webhook) {
+  if (w.pausedUntil) {
+    return html`<span class="health paused" role="note"
+      >Paused after ${w.consecutiveFailures} failed tries in a row: nothing is sent until <time datetime=${w.pausedUntil}>${fullTime(w.pausedUntil)}</time>, then one delivery is tried. “Redeliver” tries at once.</span
+    >`
+  }
+  if (w.consecutiveFailures > 0) return html`<span class="health failing">${w.consecutiveFailures} failed ${w.consecutiveFailures === 1 ? 'try' : 'tries'} in a row</span>`
+  return nothing
+}
+
+/** The delivery log table, newest first, captioned with the webhook's URL; each delivery can be sent again. */
+export function deliveryLog(url: string, deliveries: readonly WebhookDelivery[], onRedeliver: (d: WebhookDelivery) => void) {
   if (!deliveries.length) return html`<p class="muted">Nothing sent yet. “Send test” sends a ping.</p>`
   return html`<table class="log">
     <caption class="sr-only">Deliveries to ${url}, newest first</caption>
@@ -125,6 +152,7 @@ export function deliveryLog(url: string, deliveries: readonly WebhookDelivery[])
         <th scope="col">Response</th>
         <th scope="col">Next retry</th>
         <th scope="col">Time</th>
+        <th scope="col"><span class="sr-only">Actions</span></th>
       </tr>
     </thead>
     <tbody>
@@ -136,6 +164,11 @@ export function deliveryLog(url: string, deliveries: readonly WebhookDelivery[])
           <td>${response(d)}</td>
           <td>${nextTry(d)}</td>
           <td><time datetime=${d.createdAt}>${fullTime(d.createdAt)}</time></td>
+          <td>
+            ${d.status === 'pending' && d.attempts === 0
+              ? nothing
+              : html`<button class="link" data-redeliver=${d.id} aria-label="Redeliver ${d.event} of ${fullTime(d.createdAt)}" @click=${() => onRedeliver(d)}>Redeliver</button>`}
+          </td>
         </tr>`,
       )}
     </tbody>

@@ -401,6 +401,7 @@ export const AUDIT_ACTIONS = [
   'webhook.updated',
   'webhook.deleted',
   'webhook.secret_rotated',
+  'webhook.redelivered',
   'export.conversations',
   'export.audit',
 ] as const

@@ -438,6 +438,14 @@ export const Webhook = z.object({
   previousSecretValidUntil: Time.nullable(),
   active: z.boolean(),
   createdAt: Time,
+  /** Failed tries in a row (no answer, refused, 408, 429, 5xx); any other answer resets it. */
+  consecutiveFailures: z.number().int(),
+  /**
+   * While the receiver keeps failing, nothing is sent to it until then (its deliveries wait,
+   * their tries unspent); then one delivery is tried, and the first success resumes sending.
+   * Null while deliveries flow.
+   */
+  pausedUntil: Time.nullable(),
 })
 export type Webhook = z.infer<typeof Webhook>
 

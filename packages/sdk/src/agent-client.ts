@@ -703,6 +703,14 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     return items
   }
 
+  /**
+   * Sends a delivery again, under the same id with a full set of tries (admins only); a receiver
+   * paused after failing is tried at once.
+   */
+  async redeliverWebhook(id: string, deliveryId: string): Promise<WebhookDelivery> {
+    return this.http<WebhookDelivery>('POST', this.#site(`/webhooks/${seg(id)}/deliveries/${seg(deliveryId)}/redeliver`))
+  }
+
   /** Queues a `ping` to the webhook and returns its delivery (admins only). */
   async testWebhook(id: string): Promise<WebhookDelivery> {
     return this.http<WebhookDelivery>('POST', this.#site(`/webhooks/${seg(id)}/test`))

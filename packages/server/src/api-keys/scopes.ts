@@ -40,6 +40,7 @@ export const KEY_ROUTES: Readonly<Record<string, ApiKeyScope>> = {
   [`PATCH ${SITE}/webhooks/:id`]: 'webhooks:write',
   [`DELETE ${SITE}/webhooks/:id`]: 'webhooks:write',
   [`POST ${SITE}/webhooks/:id/test`]: 'webhooks:write',
+  [`POST ${SITE}/webhooks/:id/deliveries/:deliveryId/redeliver`]: 'webhooks:write',
   [`POST ${SITE}/webhooks/:id/secret/rotate`]: 'webhooks:write',
   [`GET ${SITE}/analytics`]: 'analytics:read',
   [`GET ${SITE}/analytics.csv`]: 'analytics:read',

@@ -289,6 +289,15 @@ export const OPERATIONS: Operation[] = [
   { method: 'patch', path: `${SITE}/webhooks/:id`, id: 'updateWebhook', tag: 'Webhooks', summary: 'Change a webhook', auth: 'site', body: p.UpdateWebhook, ok: { 200: p.Webhook } },
   { method: 'delete', path: `${SITE}/webhooks/:id`, id: 'deleteWebhook', tag: 'Webhooks', summary: 'Delete a webhook', auth: 'site', ok: { 204: null } },
   { method: 'get', path: `${SITE}/webhooks/:id/deliveries`, id: 'listDeliveries', tag: 'Webhooks', summary: 'The delivery log, newest first', auth: 'site', ok: { 200: list(p.WebhookDelivery) } },
+  {
+    method: 'post',
+    path: `${SITE}/webhooks/:id/deliveries/:deliveryId/redeliver`,
+    id: 'redeliverDelivery',
+    tag: 'Webhooks',
+    summary: 'Send a delivery again (same id, a full set of tries); a paused receiver is tried at once',
+    auth: 'site',
+    ok: { 202: p.WebhookDelivery },
+  },
   { method: 'post', path: `${SITE}/webhooks/:id/test`, id: 'testWebhook', tag: 'Webhooks', summary: 'Queue a ping delivery', auth: 'site', ok: { 202: p.WebhookDelivery } },
   {
     method: 'post',

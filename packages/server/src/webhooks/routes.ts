@@ -1,7 +1,7 @@
 import { Router } from 'express'
 import { CreateWebhook, RotateWebhookSecret, UpdateWebhook } from '@live-chat/protocol'
 import { agentOf, parse } from '../shared/http.js'
-import { IdParams } from '../shared/params.js'
+import { DeliveryParams, IdParams } from '../shared/params.js'
 import type { WebhookService } from './service.js'
 
 /** Mounted under /api/sites/:siteId after agent authentication. Admins only (the service checks). */
@@ -25,6 +25,10 @@ export function webhookRoutes(webhooks: WebhookService): Router {
   r.get('/webhooks/:id/deliveries', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path')
     res.json({ items: await webhooks.deliveries(agentOf(res), id) })
+  })
+  r.post('/webhooks/:id/deliveries/:deliveryId/redeliver', async (req, res) => {
+    const { id, deliveryId } = parse(DeliveryParams, req.params, 'path')
+    res.status(202).json(await webhooks.redeliver(agentOf(res), id, deliveryId))
   })
   r.post('/webhooks/:id/test', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path')

@@ -117,7 +117,7 @@ export class WebhookService {
   }
 
   /** The change in the audit log: the URL's host only (a webhook URL often carries a secret in its path or query). */
-  private record(tx: Tx, actor: AgentActor, action: 'webhook.created' | 'webhook.updated' | 'webhook.deleted' | 'webhook.secret_rotated', hook: WebhookRow, data: Record<string, unknown>): Promise<void> {
+  private record(tx: Tx, actor: AgentActor, action: 'webhook.created' | 'webhook.updated' | 'webhook.deleted' | 'webhook.secret_rotated' | 'webhook.redelivered', hook: WebhookRow, data: Record<string, unknown>): Promise<void> {
     return this.audit.recordIn(tx, {
       agencyId: actor.agencyId,
       siteId: actor.siteId,
@@ -137,6 +137,27 @@ export class WebhookService {
       return tx.webhookDelivery.findMany({ where: { webhookId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: LOG_SIZE })
     })
     return rows.map(toDelivery)
+  }
+
+  /**
+   * Sends a delivery again, whatever its state (a failed one is the usual case): it is due now
+   * with a full set of tries, under the same id, so a receiver that already has it can tell.
+   * A paused receiver (its circuit open) is tried at once too: someone just said it is back.
+   */
+  async redeliver(actor: AgentActor, id: string, deliveryId: string): Promise<WebhookDelivery> {
+    requireAdmin(actor)
+    const row = await this.inSiteAndAgency(actor, async (tx) => {
+      const hook = await this.require(tx, id)
+      const found = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, webhookId: id } })
+      if (!found) throw notFound('delivery')
+      const now = new Date()
+      const queued = await tx.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'pending', attempts: 0, nextAttemptAt: now, deliveredAt: null } })
+      if (hook.circuitOpenUntil && hook.circuitOpenUntil > now) await tx.webhook.update({ where: { id }, data: { circuitOpenUntil: now } })
+      await this.record(tx, actor, 'webhook.redelivered', hook, { delivery: deliveryId, event: found.event, status: found.status })
+      return queued
+    })
+    this.onQueued()
+    return toDelivery(row)
   }
 
   /** Queues a `ping` to the webhook (active or not), and returns its delivery. */
@@ -230,6 +251,8 @@ function toWebhook(r: WebhookRow): Webhook {
     previousSecretValidUntil: r.previousSecret && r.previousSecretExpiresAt && r.previousSecretExpiresAt > new Date() ? r.previousSecretExpiresAt.toISOString() : null,
     active: r.active,
     createdAt: r.createdAt.toISOString(),
+    consecutiveFailures: r.consecutiveFailures,
+    pausedUntil: r.circuitOpenUntil && r.circuitOpenUntil > new Date() ? r.circuitOpenUntil.toISOString() : null,
   }
 }
 

@@ -5,6 +5,15 @@
 // two processes send the same row at once; a process that dies mid-send leaves its rows to be
 // sent again when the lease ends (at least once, as receivers must expect anyway).
 //
+// Fair to every tenant: a pass claims only as many deliveries as a site, and a webhook, have free
+// slots (at most PER_SITE and PER_WEBHOOK in flight, TOTAL in all), starts them and returns
+// without waiting for their answers; each answer frees its slot and asks for another pass. So a
+// receiver that never answers holds its own slots, never another site's. And a circuit breaker
+// per webhook: after `circuitThreshold` failed tries in a row (no answer, refused, 408, 429, 5xx)
+// nothing is sent to it for a pause as long as it has been failing (at least `circuitPauseMs`, at
+// most 10 minutes; its deliveries wait with their tries unspent); after the pause one delivery is
+// tried (half-open): a failure pauses it again, a success closes the circuit.
+//
 // Each request is signed per Standard Webhooks (https://www.standardwebhooks.com) with the
 // reference library; it goes only where WebhookTargets allows (targets.ts): literal addresses are
 // checked before connecting, names by the sockets' own lookup. Redirects are not followed (a 3xx
@@ -14,6 +23,7 @@ import https from 'node:https'
 import { Webhook as Signer } from 'standardwebhooks'
 import type { Database } from '../shared/db/index.js'
 import type { Logger } from '../shared/logger.js'
+import { Prisma } from '../generated/prisma/client.js'
 import { Periodic } from '../shared/periodic.js'
 import { hostOf } from './service.js'
 import { TargetRefused, WebhookTargets } from './targets.js'
@@ -27,17 +37,26 @@ export interface WebhookWorkerOptions {
   backoffMaxMs?: number
   /** Tries before a delivery is marked failed (default 8). */
   maxAttempts?: number
-  /** How long a receiver may take to answer (default 10 s). */
+  /** How long a receiver may take to answer (default 5 s). */
   timeoutMs?: number
+  /** Failed tries in a row that open a webhook's circuit (default 5). */
+  circuitThreshold?: number
+  /** The shortest pause of an open circuit (default 30 s); a receiver failing for longer is paused as long as it has been failing, up to 10 minutes. */
+  circuitPauseMs?: number
 }
 
-const BATCH = 20
+/** Deliveries in flight at once, per site, per webhook, and in all (per process). */
+export const PER_SITE = 8
+export const PER_WEBHOOK = 4
+export const TOTAL = 64
 const SITES_PER_TICK = 50
 const MAX_ERROR = 500
+const MAX_PAUSE_MS = 600_000
 
 interface Claimed {
   id: string
   site_id: string
+  webhook_id: string
   event: string
   body: string
   attempts: number
@@ -46,6 +65,8 @@ interface Claimed {
   /** The secret the last rotation replaced, while its grace period lasts. */
   previous_secret: string | null
   active: boolean
+  /** Sent as its webhook's half-open trial. */
+  trial: boolean
 }
 
 /**
@@ -67,7 +88,13 @@ export class WebhookWorker {
   private readonly backoffMaxMs: number
   private readonly maxAttempts: number
   private readonly timeoutMs: number
+  private readonly circuitThreshold: number
+  private readonly circuitPauseMs: number
   private readonly loop: Periodic
+  /** Deliveries being sent, counted per site and per webhook. */
+  private readonly sending = new Set<Promise<void>>()
+  private readonly perSite = new Map<string, number>()
+  private readonly perWebhook = new Map<string, number>()
   /** Keep-alive connections per receiver, each opened through the targets' checked lookup. */
   private readonly agents: { 'http:': http.Agent; 'https:': https.Agent }
 
@@ -80,7 +107,9 @@ export class WebhookWorker {
     this.backoffBaseMs = opts.backoffBaseMs ?? 2000
     this.backoffMaxMs = opts.backoffMaxMs ?? 3_600_000
     this.maxAttempts = opts.maxAttempts ?? 8
-    this.timeoutMs = opts.timeoutMs ?? 10_000
+    this.timeoutMs = opts.timeoutMs ?? 5_000
+    this.circuitThreshold = opts.circuitThreshold ?? 5
+    this.circuitPauseMs = opts.circuitPauseMs ?? 30_000
     this.loop = new Periodic('webhook worker tick', opts.pollMs ?? 1000, () => this.tick(), log, { runAtStart: true })
     const agent = { keepAlive: true, lookup: targets.lookup }
     this.agents = { 'http:': new http.Agent(agent), 'https:': new https.Agent(agent) }
@@ -93,6 +122,7 @@ export class WebhookWorker {
   /** Stops polling and waits for the deliveries in flight to finish. */
   async stop(): Promise<void> {
     await this.loop.stop()
+    await Promise.allSettled([...this.sending])
     this.agents['http:'].destroy()
     this.agents['https:'].destroy()
   }
@@ -102,35 +132,79 @@ export class WebhookWorker {
     this.loop.kick()
   }
 
-  /** One pass: sends what is due on every site. */
+  /** One pass: starts what is due on every site with free slots (the sends go on after it returns). */
   async tick(): Promise<void> {
-    const sites = await this.db.prisma.$queryRaw<{ site: string }[]>`SELECT mod_chat_webhook_due_sites(${SITES_PER_TICK}::int) AS site`
+    if (this.sending.size >= TOTAL) return
+    const busy = [...this.perSite].filter(([, n]) => n >= PER_SITE).map(([site]) => site)
+    const sites = await this.db.prisma.$queryRaw<{ site: string }[]>`SELECT mod_chat_webhook_due_sites(${SITES_PER_TICK}::int, ${busy}::uuid[]) AS site`
     for (const { site } of sites) {
-      if (this.loop.isStopped) return
-      const claimed = await this.claim(site)
-      await Promise.all(claimed.map((d) => this.deliver(d)))
+      const room = Math.min(PER_SITE - (this.perSite.get(site) ?? 0), TOTAL - this.sending.size)
+      if (this.loop.isStopped || room <= 0) return
+      for (const d of await this.claim(site, room)) this.send(d)
     }
   }
 
-  private claim(siteId: string): Promise<Claimed[]> {
+  /** Sends one claimed delivery in its slots; when it is done, the slots are free and another pass looks. */
+  private send(d: Claimed): void {
+    const count = (m: Map<string, number>, key: string, by: number) => {
+      const n = (m.get(key) ?? 0) + by
+      if (n > 0) m.set(key, n)
+      else m.delete(key)
+    }
+    count(this.perSite, d.site_id, 1)
+    count(this.perWebhook, d.webhook_id, 1)
+    const sending: Promise<void> = this.deliver(d)
+      .catch((e: unknown) => this.log.warn({ err: e, delivery: d.id }, 'recording a webhook delivery failed'))
+      .finally(() => {
+        this.sending.delete(sending)
+        count(this.perSite, d.site_id, -1)
+        count(this.perWebhook, d.webhook_id, -1)
+        this.loop.kick()
+      })
+    this.sending.add(sending)
+  }
+
+  /**
+   * Leases up to `room` due deliveries of the site: the oldest first, at most PER_WEBHOOK per
+   * webhook (counting those in flight here), none of a webhook whose circuit is open, and one of a
+   * webhook whose circuit is half-open (its pause then lasts as long as the lease, so that no
+   * other process tries it meanwhile).
+   */
+  private claim(siteId: string, room: number): Promise<Claimed[]> {
     const leaseMs = this.timeoutMs + 30_000
-    return this.db.inSite(
-      siteId,
-      (tx) => tx.$queryRaw<Claimed[]>`
-        WITH due AS (
-          SELECT id FROM mod_chat_webhook_deliveries
-          WHERE status = 'pending' AND next_attempt_at <= now()
-          ORDER BY next_attempt_at
-          LIMIT ${BATCH}
-          FOR UPDATE SKIP LOCKED
-        )
+    const full = [...this.perWebhook].filter(([, n]) => n >= PER_WEBHOOK).map(([id]) => id)
+    return this.db.inSite(siteId, async (tx) => {
+      const due = await tx.$queryRaw<{ id: string; webhook_id: string; half_open: boolean }[]>`
+        SELECT d.id, d.webhook_id, w.consecutive_failures >= ${this.circuitThreshold}::int AS half_open
+        FROM mod_chat_webhook_deliveries d JOIN mod_chat_webhooks w ON w.id = d.webhook_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+          AND (w.circuit_open_until IS NULL OR w.circuit_open_until <= now())
+          AND d.webhook_id <> ALL (${full}::uuid[])
+        ORDER BY d.next_attempt_at
+        LIMIT ${room * PER_WEBHOOK}
+        FOR UPDATE OF d SKIP LOCKED`
+      const taken: string[] = []
+      const trials: string[] = []
+      const per = new Map<string, number>()
+      for (const d of due) {
+        const n = per.get(d.webhook_id) ?? this.perWebhook.get(d.webhook_id) ?? 0
+        if (taken.length === room || n >= (d.half_open ? 1 : PER_WEBHOOK)) continue
+        per.set(d.webhook_id, n + 1)
+        taken.push(d.id)
+        if (d.half_open && !trials.includes(d.webhook_id)) trials.push(d.webhook_id)
+      }
+      if (taken.length === 0) return []
+      const lease = Prisma.sql`now() + make_interval(secs => ${leaseMs / 1000}::float8)`
+      if (trials.length > 0) await tx.$executeRaw`UPDATE mod_chat_webhooks SET circuit_open_until = ${lease} WHERE id = ANY (${trials}::uuid[])`
+      const claimed = await tx.$queryRaw<Claimed[]>`
         UPDATE mod_chat_webhook_deliveries d
-        SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}::float8)
-        FROM due, mod_chat_webhooks w
-        WHERE d.id = due.id AND w.id = d.webhook_id
-        RETURNING d.id, d.site_id, d.event, d.payload::text AS body, d.attempts, w.url, w.secret, w.active,
-          CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret`,
-    )
+        SET next_attempt_at = ${lease}
+        FROM mod_chat_webhooks w
+        WHERE d.id = ANY (${taken}::uuid[]) AND w.id = d.webhook_id
+        RETURNING d.id, d.site_id, d.webhook_id, d.event, d.payload::text AS body, d.attempts, w.url, w.secret, w.active,
+          CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret`
+      return claimed.map((d) => ({ ...d, trial: trials.includes(d.webhook_id) }))
+    })
   }
 
   private async deliver(d: Claimed): Promise<void> {
@@ -182,14 +256,38 @@ export class WebhookWorker {
     const status = o.ok ? 'delivered' : failed ? 'failed' : 'pending'
     const waitMs = Math.min(this.backoffBaseMs * 2 ** (attempts - 1), this.backoffMaxMs)
     const error = o.error?.slice(0, MAX_ERROR) ?? null
-    await this.db.inSite(
-      d.site_id,
-      (tx) => tx.$executeRaw`
+    // The receiver's health, for its circuit: no answer, 408, 429 and 5xx are its failures; any
+    // other answer shows it alive (a 4xx is about the delivery, not the receiver).
+    const failing = !o.ok && !o.final && (o.status === null || o.status === 408 || o.status === 429 || o.status >= 500)
+    const alive = o.status !== null && !failing
+    const threshold = this.circuitThreshold
+    await this.db.inSite(d.site_id, async (tx) => {
+      await tx.$executeRaw`
         UPDATE mod_chat_webhook_deliveries
         SET status = ${status}, attempts = ${attempts}, last_status = ${o.status}::int, last_error = ${error},
             delivered_at = CASE WHEN ${o.ok} THEN now() ELSE NULL END,
             next_attempt_at = CASE WHEN ${status} = 'pending' THEN now() + make_interval(secs => ${waitMs / 1000}::float8) ELSE next_attempt_at END
-        WHERE id = ${d.id}::uuid`,
-    )
+        WHERE id = ${d.id}::uuid`
+      if (alive) {
+        await tx.$executeRaw`
+          UPDATE mod_chat_webhooks SET consecutive_failures = 0, failing_since = NULL, circuit_open_until = NULL
+          WHERE id = ${d.webhook_id}::uuid AND (consecutive_failures > 0 OR circuit_open_until IS NOT NULL)`
+      } else if (failing) {
+        // At the threshold the circuit opens, for as long as the receiver has been failing (within
+        // bounds). A failed trial opens it again; a failure of a request sent before it opened
+        // (still in flight then) only counts.
+        const pause = Prisma.sql`make_interval(secs => ${this.circuitPauseMs / 1000}::float8)`
+        const longest = Prisma.sql`make_interval(secs => ${MAX_PAUSE_MS / 1000}::float8)`
+        await tx.$executeRaw`
+          UPDATE mod_chat_webhooks
+          SET consecutive_failures = consecutive_failures + 1,
+              failing_since = coalesce(failing_since, now()),
+              circuit_open_until = CASE
+                WHEN consecutive_failures + 1 >= ${threshold}::int AND (${d.trial} OR circuit_open_until IS NULL OR circuit_open_until <= now())
+                THEN now() + LEAST(GREATEST(${pause}, now() - coalesce(failing_since, now())), ${longest})
+                ELSE circuit_open_until END
+          WHERE id = ${d.webhook_id}::uuid`
+      }
+    })
   }
 }

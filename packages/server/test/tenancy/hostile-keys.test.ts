@@ -64,6 +64,7 @@ function yId(path: string, param: string): string {
   if (param === 'siteId') return y.site.id
   if (param === 'agentId') return y.admin.id
   if (param === 'userId') return y.owner.userId
+  if (param === 'deliveryId') return y.delivery
   if (path.includes('/webhooks/')) return y.webhook
   if (path.includes('/canned-responses/')) return y.canned
   if (path.includes('/api-keys/')) return y.key

@@ -80,6 +80,7 @@ const ROUTES: Route[] = [
   { name: 'DELETE webhooks/:id', method: 'delete', path: (t) => `/webhooks/${t.webhook}`, ids: true },
   { name: 'GET webhooks/:id/deliveries', method: 'get', path: (t) => `/webhooks/${t.webhook}/deliveries`, ids: true },
   { name: 'POST webhooks/:id/test', method: 'post', path: (t) => `/webhooks/${t.webhook}/test`, ids: true },
+  { name: 'POST webhooks/:id/deliveries/:deliveryId/redeliver', method: 'post', path: (t) => `/webhooks/${t.webhook}/deliveries/${t.delivery}/redeliver`, ids: true },
   { name: 'POST webhooks/:id/secret/rotate', method: 'post', path: (t) => `/webhooks/${t.webhook}/secret/rotate`, body: () => ({ graceHours: 0 }), ids: true },
 ]
 

@@ -24,6 +24,8 @@ export interface Tenant {
   personalCanned: string
   /** A webhook (inactive: nothing is ever queued for it), its secret rotated (the old one in its grace period). */
   webhook: string
+  /** A delivery of the webhook that gave up (failed, 8 tries). */
+  delivery: string
   texts: { first: string; reply: string; note: string; old: string; canned: string; personal: string }
   /** Strings that must never reach another tenant: ids, texts, emails, the identity and webhook secrets. */
   secrets: string[]
@@ -66,6 +68,12 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
   const hookHost = `${label}-hooks-${crypto.randomBytes(3).toString('hex')}.example`
   const hook = await admin$('/webhooks', { url: `https://${hookHost}/in`, events: ['message.created'], active: false })
   const rotated = await admin$(`/webhooks/${hook.id}/secret/rotate`, { graceHours: 24 })
+  // A delivery that gave up (the worker leaves failed ones alone), for the redeliver route.
+  const delivery = await s.db.inSite(site.id, (tx) =>
+    tx.webhookDelivery.create({
+      data: { siteId: site.id, webhookId: hook.id, event: 'message.created', payload: { event: 'message.created', note: t.first }, status: 'failed', attempts: 8, lastError: 'HTTP 500', lastStatus: 500 },
+    }),
+  )
 
   return {
     label,
@@ -79,6 +87,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
     canned: canned.id,
     personalCanned: personal.id,
     webhook: hook.id,
+    delivery: delivery.id,
     texts: t,
     secrets: [
       ...Object.values(t),
@@ -96,6 +105,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
       canned.id,
       personal.id,
       hook.id,
+      delivery.id,
       hookHost,
       hook.secret,
       rotated.secret,
@@ -129,7 +139,7 @@ export async function expectTenantIntact(s: TestServer, t: Tenant, before: Await
   expect(after.messages.filter((m) => m.conversationId === t.conv)).toHaveLength(5)
   expect(after.cannedResponses.map((c) => c.id).sort()).toEqual([t.canned, t.personalCanned].sort())
   expect(after.webhooks.map((w) => [w.id, w.active])).toEqual([[t.webhook, false]])
-  expect(after.webhookDeliveries).toEqual([])
+  expect(after.webhookDeliveries.map((d) => [d.id, d.status, d.attempts])).toEqual([[t.delivery, 'failed', 8]])
   expect(after).toEqual(before)
 }
 

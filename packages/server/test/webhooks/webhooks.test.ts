@@ -5,8 +5,6 @@
 // On a database of its own: every server's worker sends every site's deliveries, and another
 // test file's server (which may not reach 127.0.0.1) must not take this file's.
 import crypto from 'node:crypto'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient, LiveChatClient } from '@live-chat/sdk'
 import type { Webhook, WebhookDelivery } from '@live-chat/protocol'
@@ -16,30 +14,7 @@ import { openDatabase, type Database } from '../../src/shared/db/index.js'
 import { createLogger } from '../../src/shared/logger.js'
 import { createTestDatabase } from '../global-setup.js'
 import { ask, connectRaw, eventually, Fixtures, rawSocket, SECRET } from '../helpers.js'
-
-interface Received {
-  headers: http.IncomingHttpHeaders
-  body: string
-}
-
-/** A receiver on 127.0.0.1 that records requests and answers `answer()` (default 200). */
-async function receiver(port = 0) {
-  const got: Received[] = []
-  const box = { answer: () => 200 }
-  const server = http.createServer((req, res) => {
-    let body = ''
-    req.setEncoding('utf8')
-    req.on('data', (c: string) => (body += c))
-    req.on('end', () => {
-      got.push({ headers: req.headers, body })
-      res.statusCode = box.answer()
-      res.end()
-    })
-  })
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r))
-  const p = (server.address() as AddressInfo).port
-  return { got, box, port: p, url: `http://127.0.0.1:${p}/hook`, close: () => new Promise<void>((r) => server.close(() => r())) }
-}
+import { receiver, type Received } from './receivers.js'
 
 const fast = { pollMs: 100, backoffBaseMs: 200, backoffMaxMs: 1000, allowedNetworks: ['127.0.0.1/32'] }
 
