@@ -60,6 +60,11 @@ describe('prisma/sql/ against the migrated database', () => {
   })
 })
 
+it('prisma/README.md names every file of prisma/sql/ and the rule it owns', () => {
+  const readme = fs.readFileSync(path.join(PRISMA_DIR, 'README.md'), 'utf8')
+  expect(sources.map((s) => path.basename(s.file, '.sql')).filter((name) => !new RegExp(`[\`/]${name}[\`.]`).test(readme))).toEqual([])
+})
+
 describe('prisma/sql/ on PGlite', () => {
   it('the migrations build the same definitions on the embedded database (all files in one transaction): nothing to generate', async () => {
     expect(await sqlSourcesDiff(DEFAULT_MIGRATIONS_DIR, SQL_SOURCES_DIR)).toBe('')
