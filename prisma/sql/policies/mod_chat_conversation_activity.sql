@@ -1,0 +1,12 @@
+-- Row-level security of mod_chat_conversation_activity.
+-- site_isolation: the table shows and accepts only the rows of the site set for the current
+-- transaction (set_config('app.site_id', <id>, true)); with no site set, a query sees nothing.
+-- The app only reads this table (its grants allow SELECT); the triggers of
+-- triggers/mod_chat_conversation_activity_*.sql write it.
+
+ALTER TABLE "mod_chat_conversation_activity" ENABLE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS "site_isolation" ON "mod_chat_conversation_activity";
+CREATE POLICY "site_isolation" ON "mod_chat_conversation_activity" FOR ALL
+  USING ("site_id" = nullif(current_setting('app.site_id', true), '')::uuid)
+  WITH CHECK ("site_id" = nullif(current_setting('app.site_id', true), '')::uuid);
