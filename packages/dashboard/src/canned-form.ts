@@ -4,10 +4,12 @@ import { base } from './styles.js'
 import { define } from './define.js'
 import { fire } from './util.js'
 import { CANNED_VARIABLES } from './canned.js'
+import { LIMITS, textLength } from '@live-chat/protocol/limits'
 
-// Mirrors the protocol's CreateCannedResponse schema (the dashboard does not bundle zod).
-const TITLE_MAX = 300
-const CONTENT_MAX = 10_000
+// Mirrors the protocol's CreateCannedResponse schema (the dashboard does not bundle zod); lengths
+// in code points, as the server counts them (so no HTML maxlength, which counts UTF-16 units).
+const TITLE_MAX = LIMITS.title
+const CONTENT_MAX = LIMITS.cannedContent
 const CATEGORY_MAX = 100
 const SHORTCUT_MAX = 50
 const SHORTCUT = /^[a-z0-9][a-z0-9_-]*$/
@@ -140,7 +142,7 @@ export class LcdCannedForm extends LitElement {
       <div class="pair">
         <label
           >Title
-          <input .value=${v.title} @input=${set('title')} required maxlength=${TITLE_MAX} aria-invalid=${e.title ? 'true' : 'false'} aria-describedby=${described('title')} />
+          <input .value=${v.title} @input=${set('title')} required aria-invalid=${e.title ? 'true' : 'false'} aria-describedby=${described('title')} />
           ${err('title')}
         </label>
         <label
@@ -162,7 +164,7 @@ export class LcdCannedForm extends LitElement {
       </div>
       <label
         >Content
-        <textarea .value=${v.content} @input=${set('content')} required maxlength=${CONTENT_MAX} aria-invalid=${e.content ? 'true' : 'false'} aria-describedby=${described('content', id('vars'))}></textarea>
+        <textarea .value=${v.content} @input=${set('content')} required aria-invalid=${e.content ? 'true' : 'false'} aria-describedby=${described('content', id('vars'))}></textarea>
         <span class="help muted" id=${id('vars')}
           >Variables: ${CANNED_VARIABLES.map((n, i) => html`${i ? ', ' : ''}<code>{{${n}}}</code>`)}. Add a fallback for a missing value:
           <code>{{visitor.first_name | there}}</code>.</span
@@ -172,7 +174,7 @@ export class LcdCannedForm extends LitElement {
       <div class="pair">
         <label
           >Category
-          <input .value=${v.category} @input=${set('category')} list=${id('cats')} maxlength=${CATEGORY_MAX} aria-invalid=${e.category ? 'true' : 'false'} aria-describedby=${described('category')} />
+          <input .value=${v.category} @input=${set('category')} list=${id('cats')} aria-invalid=${e.category ? 'true' : 'false'} aria-describedby=${described('category')} />
           <datalist id=${id('cats')}>${this.categories.map((c) => html`<option value=${c}></option>`)}</datalist>
           ${err('category')}
         </label>
@@ -196,13 +198,13 @@ export class LcdCannedForm extends LitElement {
     const v = this._values
     const errors: Partial<Record<Field, string>> = {}
     if (!v.title.trim()) errors.title = 'Give it a title.'
-    else if (v.title.trim().length > TITLE_MAX) errors.title = `At most ${TITLE_MAX} characters.`
+    else if (textLength(v.title.trim()) > TITLE_MAX) errors.title = `At most ${TITLE_MAX} characters.`
     const sc = v.shortcut.trim()
     if (sc && (sc.length > SHORTCUT_MAX || !SHORTCUT.test(sc)))
       errors.shortcut = sc.startsWith('/') ? 'Leave out the “/”: it is added when typing.' : 'Use lowercase letters, digits, - and _, starting with a letter or digit.'
     if (!v.content.trim()) errors.content = 'Write the text to insert.'
-    else if (v.content.trim().length > CONTENT_MAX) errors.content = `At most ${CONTENT_MAX} characters.`
-    if (v.category.trim().length > CATEGORY_MAX) errors.category = `At most ${CATEGORY_MAX} characters.`
+    else if (textLength(v.content.trim()) > CONTENT_MAX) errors.content = `At most ${CONTENT_MAX} characters.`
+    if (textLength(v.category.trim()) > CATEGORY_MAX) errors.category = `At most ${CATEGORY_MAX} characters.`
     return errors
   }
 

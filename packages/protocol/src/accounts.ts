@@ -9,7 +9,8 @@
  * `admin` of every site of the agency.
  */
 import { z } from 'zod'
-import { AgentRoleSchema, LIMITS, Origin } from './schemas.js'
+import { LIMITS } from './limits.js'
+import { AgentRoleSchema, Origin } from './schemas.js'
 
 const id = z.uuid({ message: 'must be a UUID' })
 const Time = z.iso.datetime()

@@ -21,16 +21,20 @@ export const ERROR_CODES = {
   origin_not_allowed: 403,
   /** No such thing, or not visible to the caller (never says which). */
   not_found: 404,
+  /** The request did not arrive in time (Node's requestTimeout). */
+  request_timeout: 408,
   /** A unique value is taken (e.g. a canned response shortcut, an email). */
   conflict: 409,
   /** The thing exists but cannot do that now (e.g. sending into a closed conversation). */
   invalid_state: 409,
   /** The body (or an uploaded file) is larger than the server accepts. */
   payload_too_large: 413,
-  /** An uploaded file's content is not one of the accepted types (see WidgetConfig.upload.types). */
+  /** An uploaded file's content is not one of the accepted types (see WidgetConfig.upload.types), or a request body is not JSON. */
   unsupported_type: 415,
   /** Too many requests; retry after `retryAfter` seconds (HTTP also sends a Retry-After header). */
   rate_limited: 429,
+  /** The request's headers are larger than the server reads (Node's limit, 16 KB by default). */
+  headers_too_large: 431,
   /** A bug on our side. */
   internal: 500,
   /** A passing failure (database or network); the same request may be retried as is. */

@@ -3,29 +3,7 @@
  * these. Clients may use them to validate before sending, but types alone add no bytes.
  */
 import { z } from 'zod'
-
-export const LIMITS = {
-  messageText: 10_000,
-  clientId: 64,
-  name: 200,
-  email: 320,
-  phone: 50,
-  url: 2_048,
-  title: 300,
-  tag: 50,
-  tags: 20,
-  customFields: 50,
-  customValue: 1_000,
-  feedback: 2_000,
-  cannedContent: 10_000,
-  syncPage: 200,
-  listPage: 100,
-  password: 1_024,
-  /** Uploads one message may carry. */
-  attachments: 10,
-  /** Holidays a site may list. */
-  holidays: 366,
-} as const
+import { LIMITS } from './limits.js'
 
 const id = z.uuid({ message: 'must be a UUID' })
 /** A message seq: stored as a Postgres integer, so at most 2^31 - 1. */

@@ -2,12 +2,13 @@
 // message names it by id. Browsers report upload progress through XMLHttpRequest (fetch cannot;
 // see createHttpClient); everywhere else the upload is a fetch with FormData (Node 20 has both globally).
 import type { UploadedFile, UploadLimits } from '@live-chat/protocol'
+import { LIMITS } from '@live-chat/protocol/limits'
 import { LiveChatError } from './errors.js'
 import type { HttpClient } from './http.js'
 import { checkText, invalidMessage } from './util.js'
 
-/** Mirrors the protocol's LIMITS.attachments. */
-export const ATTACHMENTS_MAX = 10
+/** The protocol's LIMITS.attachments. */
+export const ATTACHMENTS_MAX = LIMITS.attachments
 
 /** Uploads may take a while on a slow network; the REST default (30 s) is too short for them. */
 const UPLOAD_TIMEOUT_MS = 10 * 60_000

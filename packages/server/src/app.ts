@@ -26,7 +26,7 @@ import type { MailOptions } from './email/mailer.js'
 import { Tokens } from './shared/auth.js'
 import type { Context } from './shared/context.js'
 import type { Database } from './shared/db/index.js'
-import { errorHandler, notFoundHandler, requireAgent } from './shared/http.js'
+import { clientError, engineError, errorHandler, notFoundHandler, requestInput, requireAgent } from './shared/http.js'
 import { isApiKey } from './shared/secrets.js'
 import { accessLog, createLogger, type Logger } from './shared/logger.js'
 import { RateLimits, type RedisStore } from './shared/rate-limit.js'
@@ -109,6 +109,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   app.set('trust proxy', opts.trustProxy ?? false)
   app.use(securityHeaders({ https: (opts.publicUrl ?? '').startsWith('https:') }))
   const httpServer = http.createServer(app)
+  httpServer.on('clientError', clientError)
 
   const redis = opts.redisUrl ? await connectRedis(opts.redisUrl, log) : undefined
   const io = new Server(httpServer, {
@@ -117,6 +118,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
     ...(redis ? { adapter: createAdapter(redis.pub, redis.sub) } : {}),
   })
   io.engine.on('headers', engineHeaders)
+  io.engine.on('connection_error', engineError)
   const visitorNs = io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace
   const agentNs = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace
   const metrics = new Metrics({
@@ -161,6 +163,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   const api = express.Router()
   api.use(cors({ origin: true, maxAge: 600 }))
   api.use(express.json({ limit: JSON_LIMIT }))
+  api.use(requestInput)
   api.use(openApiRoutes())
   api.use('/auth', authRoutes(services))
   api.use('/setup', setupRoutes(services))

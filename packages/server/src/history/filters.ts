@@ -26,8 +26,7 @@ export function filterCondition(actor: AgentActor, f: ConversationFilter): Prism
   if (f.offline !== undefined) and.push(f.offline ? Prisma.sql`c.is_offline` : Prisma.sql`NOT c.is_offline`)
   if (f.agentId) and.push(Prisma.sql`c.assigned_agent_id = ${f.agentId}::uuid`)
   if (f.priority) and.push(Prisma.sql`c.priority = ${f.priority}`)
-  // A tag with a NUL can never be stored (and Postgres refuses it as a parameter).
-  if (f.tag !== undefined) and.push(f.tag.includes('\0') ? Prisma.sql`FALSE` : Prisma.sql`${f.tag}::text = ANY (c.tags)`)
+  if (f.tag !== undefined) and.push(Prisma.sql`${f.tag}::text = ANY (c.tags)`)
   if (f.visitorId) and.push(Prisma.sql`c.visitor_id = ${f.visitorId}::uuid`)
   if (f.rating) and.push(Prisma.sql`c.rating IN (${Prisma.join(f.rating.map((r) => Prisma.sql`${r}::int`))})`)
   if (f.missed !== undefined) and.push(f.missed ? Prisma.sql`c.missed_at IS NOT NULL` : Prisma.sql`c.missed_at IS NULL`)

@@ -65,8 +65,8 @@ function errorStatuses(op: Operation, params: string[]): number[] {
   if (op.auth !== 'public') out.add(401)
   if (op.auth === 'site' || op.auth === 'agency' || op.auth === 'visitor') out.add(403)
   if (params.length > 0 || op.auth === 'metrics') out.add(404)
-  if (op.body) out.add(413)
-  if (op.body === 'multipart') out.add(415)
+  // A JSON body over 100 kB; a body that is not JSON (or a file of a type not accepted).
+  if (op.body) (out.add(413), out.add(415))
   if (op.limited) out.add(429)
   return [...out]
 }
@@ -120,7 +120,8 @@ function operation(op: Operation): ZodOpenApiOperationObject {
           },
         }
       : op.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } }
+        ? // No body at all means no fields ({}), so a body is required only where {} is refused.
+          { requestBody: { required: !op.body.safeParse({}).success, content: { 'application/json': { schema: op.body } } } }
         : {}),
     responses,
   }
@@ -189,7 +190,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
       version: VERSION,
       license: { name: 'MIT', identifier: 'MIT' },
       description:
-        'The HTTP API of a Live Chat server. Real-time traffic (messages as they happen, typing, presence) goes over Socket.io, described by the event maps of `@live-chat/protocol`. The guide to auth, errors, pagination, rate limits and idempotency is REST.md in `@live-chat/protocol`. Every error answers `{ "error": ErrorBody }`.',
+        'The HTTP API of a Live Chat server. Real-time traffic (messages as they happen, typing, presence) goes over Socket.io, described by the event maps of `@live-chat/protocol`. The guide to auth, errors, pagination, rate limits and idempotency is REST.md in `@live-chat/protocol`. Every error answers `{ "error": ErrorBody }`. Request bodies are JSON (`Content-Type: application/json`; another type is 415 `unsupported_type`), and no body at all means `{}`. String lengths (`minLength`, `maxLength`) count Unicode code points, as JSON Schema defines them, and the server counts the same way: 10,000 emoji fit a `maxLength` of 10,000.',
     },
     tags: [...new Set(OPERATIONS.map((o) => o.tag))].map((name) => ({ name })),
     paths,

@@ -50,7 +50,15 @@ export class ContractChecker {
     const type = Object.keys(content).find((t) => t === '*/*' || mediaType(t) === mediaType(contentType))
     if (!type) return `Content-Type ${contentType} is not listed (listed: ${Object.keys(content).join(', ')})`
     if (mediaType(type) !== 'application/json') return null
-    const ref = `doc#/paths/${escape(path)}/${method.toLowerCase()}/responses/${key}/content/${escape(type)}/schema`
+    return this.validate(`doc#/paths/${escape(path)}/${method.toLowerCase()}/responses/${key}/content/${escape(type)}/schema`, body)
+  }
+
+  /** What is wrong with a JSON request body for `method` on `pattern`, or null when the document allows it. */
+  requestProblems(method: string, pattern: string, body: unknown): string | null {
+    return this.validate(`doc#/paths/${escape(pattern.replace(/:(\w+)/g, '{$1}'))}/${method.toLowerCase()}/requestBody/content/${escape('application/json')}/schema`, body)
+  }
+
+  private validate(ref: string, body: unknown): string | null {
     let validate = this.compiled.get(ref)
     if (!validate) {
       validate = this.ajv.compile({ $ref: ref })

@@ -250,21 +250,22 @@ const BODY_JUNK: (Input & { name: string; code: ErrorCode })[] = [
   { name: 'an unsupported charset', raw: '{}', type: 'application/json; charset=ebcdic', code: 'invalid_payload' },
   { name: 'a body over 100 kB', body: { text: 'x'.repeat(110_000) }, code: 'payload_too_large' },
 ]
-const PLAIN_TEXT: Input & { name: string; code: ErrorCode } = { name: 'a text/plain body', raw: 'clientId=abc&text=hi', type: 'text/plain', code: 'invalid_payload' }
+const NOT_JSON: (Input & { name: string; code: ErrorCode })[] = [
+  { name: 'a text/plain body', raw: 'clientId=abc&text=hi', type: 'text/plain', code: 'unsupported_type' },
+  { name: 'a urlencoded body', raw: 'clientId=abc&text=hi', type: 'application/x-www-form-urlencoded', code: 'unsupported_type' },
+]
 
 interface BodyRoute {
   name: string
   method: Method
   path: () => string
   auth: Auth
-  /** Whether an empty body is valid (then a text/plain body is just ignored). */
-  emptyOk?: boolean
   bad: [string, unknown][]
 }
 
 const sitePath = (rest: string) => () => `/api/sites/${site.id}${rest}`
 const BODY_ROUTES: BodyRoute[] = [
-  { name: 'POST visitor-sessions', method: 'post', path: sitePath('/visitor-sessions'), auth: undefined, emptyOk: true, bad: [
+  { name: 'POST visitor-sessions', method: 'post', path: sitePath('/visitor-sessions'), auth: undefined, bad: [
     ['a token of the wrong type', { token: 42 }], ['an over-long token', { token: 'x'.repeat(4_097) }],
     ['an identity without a hash', { identity: { userId: 'u-1' } }],
     ['an identity hash that is not hex', { identity: { userId: 'u-1', hash: 'z'.repeat(64) } }],
@@ -318,7 +319,7 @@ const BODY_ROUTES: BodyRoute[] = [
 
 describe('REST bodies', () => {
   for (const r of BODY_ROUTES) {
-    const cases = [...BODY_JUNK, ...(r.emptyOk ? [] : [PLAIN_TEXT]), ...r.bad.map(([name, body]) => ({ name, body, code: 'invalid_payload' as const }))]
+    const cases = [...BODY_JUNK, ...NOT_JSON, ...r.bad.map(([name, body]) => ({ name, body, code: 'invalid_payload' as const }))]
     for (const c of cases) {
       it(`when ${r.name} gets ${c.name}, answers ${ERROR_CODES[c.code]} ${c.code}`, async () => {
         expectError(await call(r.method, r.path(), r.auth, c), c.code)
