@@ -118,7 +118,7 @@ export class HistoryService {
     let cursor: ExportCursor | null = null
     while (!signal?.aborted) {
       const from: ExportCursor | null = cursor
-      const read = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      const read = await this.ctx.db.inSite(actor.siteId, async (tx): Promise<{ rows: ExportRow[]; last: { id: string; startedAt: Date } } | null> => {
         // From the cursor's conversation (when it stopped inside one) or after it.
         const after = !from ? Prisma.empty : Prisma.sql`AND (c.created_at, c.id) ${from.seq === null ? Prisma.sql`>` : Prisma.sql`>=`} (${from.at.toISOString()}::timestamptz, ${from.id}::uuid)`
         const conversations = await tx.$queryRaw<{ id: string; startedAt: Date; lastSeq: number }[]>`
