@@ -110,3 +110,9 @@ export interface AgentServerToClient {
 
 export type VisitorCommand = keyof VisitorClientToServer
 export type AgentCommand = keyof AgentClientToServer
+
+/** The input of a socket command, from its event-map signature. */
+export type CommandInput<F> = F extends (input: infer I, ack: never) => void ? I : never
+
+/** The data of a successful ack, from a command's event-map signature. */
+export type CommandResult<F> = F extends (input: never, ack: AckFn<infer T>) => void ? T : never
