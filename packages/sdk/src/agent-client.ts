@@ -796,8 +796,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   }
 
   /** @internal */
-  protected override bindSocket(socket: Socket): void {
-    const on = socket.on.bind(socket) as unknown as <K extends keyof AgentServerToClient>(event: K, fn: AgentServerToClient[K]) => void
+  protected override bindSocket(socket: Socket<AgentServerToClient, AgentClientToServer>): void {
+    const on = socket.on.bind(socket)
     on('message:created', (message) => this.receive([message], true))
     on('conversation:created', (conversation) => this.emitEvent('conversation:created', conversation))
     on('conversation:updated', (conversation) => {
