@@ -30,6 +30,7 @@ import type {
   MessagePage,
   Presence,
   ReceiptState,
+  SessionChangeReason,
   TypingState,
   VisitorConversation,
   VisitorPresence,
@@ -105,7 +106,7 @@ export interface AgentServerToClient {
    * The agent's access to this site changed (role changed, or removed from the site): the server
    * disconnects the socket next; connecting again gets the new role, or is refused (forbidden).
    */
-  'session:changed': (change: { reason: 'role_changed' | 'removed' }) => void
+  'session:changed': (change: { reason: SessionChangeReason }) => void
 }
 
 export type VisitorCommand = keyof VisitorClientToServer

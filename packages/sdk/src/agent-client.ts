@@ -55,6 +55,7 @@ import type {
   CreateWebhook,
   ListConversationsFilter,
   MessageRange,
+  SessionChangeReason,
   TranscriptFormat,
   UpdateWebhook,
   Webhook,
@@ -109,7 +110,7 @@ export interface AgentEvents extends BaseEvents {
    * were removed, the server refuses it (`forbidden`, an `error` event) and the socket stays
    * closed. Reload the profile ({@link AgentClient.me}) to see which sites and roles remain.
    */
-  'access-changed': { siteId: string; reason: 'role_changed' | 'removed' }
+  'access-changed': { siteId: string; reason: SessionChangeReason }
 }
 
 /**
