@@ -30,6 +30,7 @@ import type {
   MessagePage,
   Presence,
   ReceiptState,
+  SessionChangeReason,
   TypingState,
   VisitorConversation,
   VisitorPresence,
@@ -105,8 +106,14 @@ export interface AgentServerToClient {
    * The agent's access to this site changed (role changed, or removed from the site): the server
    * disconnects the socket next; connecting again gets the new role, or is refused (forbidden).
    */
-  'session:changed': (change: { reason: 'role_changed' | 'removed' }) => void
+  'session:changed': (change: { reason: SessionChangeReason }) => void
 }
 
 export type VisitorCommand = keyof VisitorClientToServer
 export type AgentCommand = keyof AgentClientToServer
+
+/** The input of a socket command, from its event-map signature. */
+export type CommandInput<F> = F extends (input: infer I, ack: never) => void ? I : never
+
+/** The data of a successful ack, from a command's event-map signature. */
+export type CommandResult<F> = F extends (input: never, ack: AckFn<infer T>) => void ? T : never

@@ -1,5 +1,6 @@
 export * from './errors.js'
 export * from './events.js'
+export * from './commands.js'
 export * from './schemas.js'
 export * from './accounts.js'
 export * from './embed.js'

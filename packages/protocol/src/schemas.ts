@@ -23,6 +23,9 @@ export const ConversationStatusSchema = z.enum(['pending', 'active', 'resolved',
 export const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent'])
 export const AgentStatusSchema = z.enum(['online', 'away', 'busy', 'offline'])
 export const AgentRoleSchema = z.enum(['admin', 'agent'])
+export const WidgetPositionSchema = z.enum(['bottom-right', 'bottom-left'])
+export const PreChatFieldTypeSchema = z.enum(['text', 'email', 'phone', 'select', 'textarea'])
+export const TranscriptFormatSchema = z.enum(['json', 'csv', 'txt'])
 export const Tag = z.string().trim().toLowerCase().min(1).max(LIMITS.tag)
 export const Tags = z.array(Tag).max(LIMITS.tags)
 const Url = z.string().trim().max(LIMITS.url)
@@ -321,7 +324,7 @@ const OpeningRange = z
 export const PreChatFieldSchema = z.object({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,49}$/, 'letters, digits and "_"'),
   label: trimmed(200),
-  type: z.enum(['text', 'email', 'phone', 'select', 'textarea']),
+  type: PreChatFieldTypeSchema,
   required: z.boolean(),
   options: z.array(trimmed(200)).max(50).optional(),
 })
@@ -340,7 +343,7 @@ export const UpdateSiteSettings = z
     widget: z
       .object({
         primaryColor: Color,
-        position: z.enum(['bottom-right', 'bottom-left']),
+        position: WidgetPositionSchema,
         widgetTitle: trimmed(100),
         welcomeMessage: z.string().trim().max(1_000),
         offlineMessage: z.string().trim().max(1_000),
@@ -425,7 +428,7 @@ export type CreateWebhook = z.infer<typeof CreateWebhook>
 export const UpdateWebhook = CreateWebhook.partial().refine((v) => Object.keys(v).length > 0, 'nothing to update')
 export type UpdateWebhook = z.infer<typeof UpdateWebhook>
 
-export const TranscriptQuery = z.object({ format: z.enum(['json', 'csv', 'txt']).default('json') })
+export const TranscriptQuery = z.object({ format: TranscriptFormatSchema.default('json') })
 export type TranscriptQuery = z.output<typeof TranscriptQuery>
 
 const DAY_MS = 86_400_000

@@ -7,7 +7,16 @@
  */
 import { z } from 'zod'
 import { AgencyRoleSchema } from './accounts.js'
-import { AgentRoleSchema, AgentStatusSchema, ConversationStatusSchema, PrioritySchema, WebhookEventName } from './schemas.js'
+import {
+  AgentRoleSchema,
+  AgentStatusSchema,
+  ConversationStatusSchema,
+  PreChatFieldTypeSchema,
+  PrioritySchema,
+  TranscriptFormatSchema,
+  WebhookEventName,
+  WidgetPositionSchema,
+} from './schemas.js'
 
 const Id = z.uuid()
 const Time = z.iso.datetime()
@@ -24,6 +33,11 @@ export const MessageTypeSchema = z.enum(['text', 'image', 'file', 'system'])
 export type MessageType = z.infer<typeof MessageTypeSchema>
 export const SideSchema = z.enum(['visitor', 'agent'])
 export type Side = z.infer<typeof SideSchema>
+/** Who assigned a conversation: routing (`auto`) or an agent. */
+export const AssignedBySchema = z.enum(['auto', 'agent'])
+/** Why an agent's access to a site changed (`session:changed`). */
+export const SessionChangeReasonSchema = z.enum(['role_changed', 'removed'])
+export type SessionChangeReason = z.infer<typeof SessionChangeReasonSchema>
 
 /** A file a message carries. */
 export const Attachment = z.object({
@@ -50,7 +64,7 @@ export type UploadedFile = z.infer<typeof UploadedFile>
 
 /** What a system message records, for clients that render it in their own words. */
 export const SystemEvent = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('assigned'), agentId: z.string(), agentName: z.string(), by: z.enum(['auto', 'agent']) }),
+  z.object({ event: z.literal('assigned'), agentId: z.string(), agentName: z.string(), by: AssignedBySchema }),
   z.object({ event: z.literal('transferred'), fromAgentId: z.string(), toAgentId: z.string(), agentName: z.string() }),
   z.object({ event: z.literal('unassigned'), agentId: z.string() }),
   z.object({ event: z.literal('resolved'), agentId: z.string().nullable() }),
@@ -221,7 +235,7 @@ export type ConversationSummary = z.infer<typeof ConversationSummary>
 export const PreChatField = z.object({
   name: z.string(),
   label: z.string(),
-  type: z.enum(['text', 'email', 'phone', 'select', 'textarea']),
+  type: PreChatFieldTypeSchema,
   required: z.boolean(),
   options: z.array(z.string()).optional(),
 })
@@ -238,7 +252,7 @@ export type UploadLimits = z.infer<typeof UploadLimits>
 
 const WidgetLook = z.object({
   primaryColor: z.string(),
-  position: z.enum(['bottom-right', 'bottom-left']),
+  position: WidgetPositionSchema,
   widgetTitle: z.string(),
   welcomeMessage: z.string(),
   offlineMessage: z.string(),
@@ -466,7 +480,7 @@ export const WebhookPayloads = {
       agentId: z.string(),
       agentName: z.string(),
       /** Assigned by routing (`auto`) or by an agent; absent on a transfer. */
-      by: z.enum(['auto', 'agent']).optional(),
+      by: AssignedBySchema.optional(),
       /** On a transfer: who had it before. */
       fromAgentId: z.string().optional(),
     }),
@@ -500,7 +514,7 @@ export const WebhookDelivery = z.object({
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>
 
 /** A conversation's transcript download: JSON, CSV (one row per message) or plain text. */
-export type TranscriptFormat = 'json' | 'csv' | 'txt'
+export type TranscriptFormat = z.infer<typeof TranscriptFormatSchema>
 
 export const TranscriptMessage = z.object({
   seq: Seq,

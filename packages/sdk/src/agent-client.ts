@@ -55,6 +55,7 @@ import type {
   CreateWebhook,
   ListConversationsFilter,
   MessageRange,
+  SessionChangeReason,
   TranscriptFormat,
   UpdateWebhook,
   Webhook,
@@ -109,7 +110,7 @@ export interface AgentEvents extends BaseEvents {
    * were removed, the server refuses it (`forbidden`, an `error` event) and the socket stays
    * closed. Reload the profile ({@link AgentClient.me}) to see which sites and roles remain.
    */
-  'access-changed': { siteId: string; reason: 'role_changed' | 'removed' }
+  'access-changed': { siteId: string; reason: SessionChangeReason }
 }
 
 /**
@@ -804,8 +805,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   }
 
   /** @internal */
-  protected override bindSocket(socket: Socket): void {
-    const on = socket.on.bind(socket) as unknown as <K extends keyof AgentServerToClient>(event: K, fn: AgentServerToClient[K]) => void
+  protected override bindSocket(socket: Socket<AgentServerToClient, AgentClientToServer>): void {
+    const on = socket.on.bind(socket)
     on('message:created', (message) => this.receive([message], true))
     on('conversation:created', (conversation) => this.emitEvent('conversation:created', conversation))
     on('conversation:updated', (conversation) => {

@@ -1,4 +1,4 @@
-import type { Ack, AckFn, Message, MessagePage, SyncMessages } from '@live-chat/protocol'
+import type { Ack, AckFn, CommandInput, CommandResult, Message, MessagePage, SyncMessages } from '@live-chat/protocol'
 export type { MessageRange } from '@live-chat/protocol'
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client'
 import { Emitter, type EmitArgs, type Listener } from './emitter.js'
@@ -38,17 +38,17 @@ export interface BaseEvents {
   error: LiveChatError
 }
 
-/** The input of a socket command, from its event-map signature. */
-export type CommandInput<F> = F extends (input: infer I, ack: never) => void ? I : never
-
-/** The data of a successful ack, from a command's event-map signature. */
-export type CommandResult<F> = F extends (input: never, ack: AckFn<infer T>) => void ? T : never
-
 /** What each client tells the base: its namespace, how it tracks conversations, its token, where the outbox persists. */
 type ClientSetup = { namespace: string; autoTrack: AutoTrack; getToken: () => string | null; persist?: { storage: TokenStorage; key: string } }
 
 // `| undefined` spelled out: the payload types are zod-inferred, and apps with exactOptionalPropertyTypes check this constraint too.
 type SendPayload = { conversationId: string; clientId: string; text?: string | undefined; attachments?: string[] | undefined }
+
+/** The commands the base sends itself, which both namespaces' event maps have. */
+type SharedCommands<P> = {
+  'message:send': (input: P, ack: AckFn<Message>) => void
+  'messages:sync': (input: SyncMessages, ack: AckFn<MessagePage>) => void
+}
 
 const SYNC_PAGE = 200
 /** How many conversations a (re)connect syncs at once. */
@@ -61,7 +61,7 @@ const SYNC_CONCURRENCY = 4
  */
 export abstract class BaseClient<
   E extends BaseEvents,
-  C2S extends { [K in keyof C2S]: (input: never, ack: never) => void },
+  C2S extends SharedCommands<P> & { [K in keyof C2S]: (input: never, ack: never) => void },
   S2C extends { [K in keyof S2C]: (...args: never[]) => void },
   P extends SendPayload,
 > {
@@ -69,9 +69,9 @@ export abstract class BaseClient<
   /** @internal */ protected readonly store: MessageStore = new Map()
   /** @internal */ protected declare readonly outbox: Outbox<P, Message>
   /** @internal */ protected declare readonly ackTimeoutMs: number
-  /** @internal */ protected socket: Socket | null = null
+  /** @internal */ protected socket: Socket<S2C, C2S> | null = null
 
-  /** Typed for the shared events; `on`, `off`, `once` and `emitEvent` use it with `E`. */
+  /** The client's events, typed for those every client has; `on`, `off`, `once` and `emitEvent` see it as `Emitter<E>`. */
   readonly #events = new Emitter<BaseEvents>()
   readonly #options: BaseClientOptions
   readonly #setup: ClientSetup
@@ -86,7 +86,7 @@ export abstract class BaseClient<
     const ackTimeoutMs = (this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000)
     this.http = createHttpClient({ baseUrl: options.url, getToken: setup.getToken, fetch: options.fetch })
     const outbox = (this.outbox = new Outbox<P, Message>({
-      transport: (payload) => this.#ack<Message>('message:send', payload),
+      transport: (payload) => this.#ack<SharedCommands<P>, 'message:send'>('message:send', payload),
       ackTimeoutMs,
       persist: setup.persist,
     }))
@@ -102,12 +102,14 @@ export abstract class BaseClient<
    * @returns A function that removes the listener.
    */
   on<K extends keyof E>(event: K, fn: Listener<E[K]>): () => void {
-    return (this.#events as unknown as Emitter<E>).on(event, fn)
+    const events: Emitter<E> = this.#events
+    return events.on(event, fn)
   }
 
   /** Removes a listener added with `on` or `once`. */
   off<K extends keyof E>(event: K, fn: Listener<E[K]>): void {
-    ;(this.#events as unknown as Emitter<E>).off(event, fn)
+    const events: Emitter<E> = this.#events
+    events.off(event, fn)
   }
 
   /**
@@ -115,7 +117,8 @@ export abstract class BaseClient<
    * @returns A function that removes the listener before it fires.
    */
   once<K extends keyof E>(event: K, fn: Listener<E[K]>): () => void {
-    return (this.#events as unknown as Emitter<E>).once(event, fn)
+    const events: Emitter<E> = this.#events
+    return events.once(event, fn)
   }
 
   /** The server's base URL (the `url` option): what relative URLs from the server (attachments) resolve against. */
@@ -153,14 +156,15 @@ export abstract class BaseClient<
 
   /** @internal Emits one of this client's events. */
   protected emitEvent<K extends keyof E>(event: K, ...args: EmitArgs<E[K]>): void {
-    ;(this.#events as unknown as Emitter<E>).emit(event, ...args)
+    const events: Emitter<E> = this.#events
+    events.emit(event, ...args)
   }
 
   /** @internal The socket.io `auth` payload, read on every (re)connect. */
   protected abstract socketAuth(): Record<string, unknown>
 
   /** @internal Registers the namespace's server events on a new socket. */
-  protected abstract bindSocket(socket: Socket): void
+  protected abstract bindSocket(socket: Socket<S2C, C2S>): void
 
   /** @internal Runs after each connect, before the sync (e.g. refresh the conversation list). */
   protected async beforeSync(): Promise<void> {}
@@ -175,9 +179,9 @@ export abstract class BaseClient<
   protected onRefused(_error: LiveChatError): void {}
 
   /** @internal Opens the socket (once); later calls return the same socket. */
-  protected openSocket(): Socket {
+  protected openSocket(): Socket<S2C, C2S> {
     if (this.socket) return this.socket.active ? this.socket : this.socket.connect()
-    const socket = io(socketUrl(this.#options.url, this.#setup.namespace), {
+    const socket: Socket<S2C, C2S> = io(socketUrl(this.#options.url, this.#setup.namespace), {
       forceNew: true,
       ...this.#options.socketOptions,
       autoConnect: false,
@@ -240,7 +244,7 @@ export abstract class BaseClient<
 
   /** @internal Sends a typed command and resolves with its ack data (throws LiveChatError). */
   protected async command<K extends keyof C2S & string>(event: K, input: CommandInput<C2S[K]>): Promise<CommandResult<C2S[K]>> {
-    const ack = await this.#ack<CommandResult<C2S[K]>>(event, input)
+    const ack = await this.#ack<C2S, K>(event, input)
     if (ack.ok) return ack.data
     throw LiveChatError.fromBody(ack.error)
   }
@@ -273,9 +277,10 @@ export abstract class BaseClient<
 
   /**
    * Fetches every message after the conversation's cursor (page by page) and emits the new ones.
-   * Concurrent calls for one conversation share one run (re-run once if asked again).
+   * Concurrent calls for one conversation share one run (re-run once if asked again). `this` is
+   * the client seen as one of the commands both namespaces have (its own C2S cannot show them).
    */
-  #sync(conversationId: string): Promise<void> {
+  #sync(this: BaseClient<E, SharedCommands<P>, S2C, P>, conversationId: string): Promise<void> {
     const running = this.#syncs.get(conversationId)
     if (running) {
       running.again = true
@@ -289,8 +294,7 @@ export abstract class BaseClient<
           state.again = false
           for (let after = cursor(this.store, conversationId); ; ) {
             const input: SyncMessages = { conversationId, afterSeq: after, limit: SYNC_PAGE }
-            // A command of both namespaces (TypeScript cannot see it through C2S).
-            const page = (await this.command('messages:sync' as never, input as never)) as MessagePage
+            const page = await this.command('messages:sync', input)
             this.receive(page.messages, false)
             advance(this.store, conversationId, after, page.messages)
             const last = page.messages.at(-1)?.seq
@@ -323,12 +327,18 @@ export abstract class BaseClient<
     if (e.code !== 'unavailable' || this.connected) this.#events.emit('error', e)
   }
 
-  /** Emits a command and resolves with its ack; a missing socket, a timeout or a bad answer throws. */
-  async #ack<T>(event: string, input: unknown): Promise<Ack<T>> {
-    const socket = this.socket
+  /**
+   * Emits the command `event` of the event map `M` (the client's own, or the commands both
+   * namespaces share) and resolves with its ack; a missing socket, a timeout or a bad answer
+   * throws. socket.io types a timed ack's answer as `any` and cannot check a payload against an
+   * event map it only knows as a type parameter, so this signature is what types the command
+   * both ways: the socket is used here as socket.io's plain `Socket`.
+   */
+  async #ack<M, K extends keyof M & string>(event: K, input: CommandInput<M[K]>): Promise<Ack<CommandResult<M[K]>>> {
+    const socket: Socket | null = this.socket
     if (!socket) throw new LiveChatError('invalid_state', 'Not connected: call connect() first')
     if (!socket.connected && !socket.active) throw LiveChatError.unavailable('The socket is closed')
-    let ack: Ack<T> | null
+    let ack: Ack<CommandResult<M[K]>> | null
     try {
       ack = await socket.timeout(this.ackTimeoutMs).emitWithAck(event, input)
     } catch (error) {

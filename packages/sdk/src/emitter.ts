@@ -28,7 +28,7 @@ type Registered = ((payload: unknown) => unknown) & { original?: unknown }
  * `console.error`).
  */
 export class Emitter<E extends object> {
-  readonly #listeners = new Map<keyof E, Set<Registered>>()
+  readonly #listeners = new Map<PropertyKey, Set<Registered>>()
   readonly #onListenerError: ListenerErrorHandler
 
   /** @param onListenerError Receives errors thrown by listeners; default logs with console.error. */

@@ -351,8 +351,8 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   }
 
   /** @internal */
-  protected override bindSocket(socket: Socket): void {
-    const on = socket.on.bind(socket) as unknown as <K extends keyof VisitorServerToClient>(event: K, fn: VisitorServerToClient[K]) => void
+  protected override bindSocket(socket: Socket<VisitorServerToClient, VisitorClientToServer>): void {
+    const on = socket.on.bind(socket)
     on('message:created', (message) => this.receive([message], true))
     on('conversation:updated', (conversation) => {
       const { id } = conversation

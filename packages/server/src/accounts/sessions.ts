@@ -4,7 +4,7 @@
 // end is announced with a NOTIFY in the same transaction: every server process (and the
 // operator CLI's changes) reaches the live sockets of that session through realtime/revocations.ts.
 import Bowser from 'bowser'
-import type { UserSession } from '@live-chat/protocol'
+import type { SessionChangeReason, UserSession } from '@live-chat/protocol'
 import type { AuditService } from '../audit/service.js'
 import { AGENT_SESSION_MAX_S, type AgentClaims, type SignedToken } from '../shared/auth.js'
 import type { Context } from '../shared/context.js'
@@ -27,7 +27,7 @@ export type AuthNotice =
   /** Sessions of the user ended: all of them (sessionIds null) or those listed, except `except`. */
   | { kind: 'revoked'; userId: string; sessionIds: string[] | null; except?: string }
   /** The user's access to a site changed (role or removal): their sockets on it reconnect. */
-  | { kind: 'changed'; userId: string; siteId: string; reason: 'role_changed' | 'removed' }
+  | { kind: 'changed'; userId: string; siteId: string; reason: SessionChangeReason }
 
 /** Sent within the caller's transaction: delivered to every process when it commits. */
 export async function notifyAuth(tx: Tx, notice: AuthNotice): Promise<void> {

@@ -1,7 +1,7 @@
 // Appending to a conversation. The conversation row is locked (SELECT … FOR UPDATE) for the
 // rest of the transaction, so concurrent sends to one conversation take seq numbers one after
 // another: gap-free and monotonic, and a failed transaction gives its number back.
-import type { Attachment, MessageType, SystemEvent } from '@live-chat/protocol'
+import type { Attachment, MessageType, SenderType, SystemEvent } from '@live-chat/protocol'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
 import { isImage } from '../uploads/content.js'
@@ -35,7 +35,8 @@ export async function lockConversation(tx: Tx, id: string): Promise<LockedConver
 export type MessageRow = Prisma.MessageGetPayload<object>
 
 export interface NewMessage {
-  senderType: 'visitor' | 'agent' | 'system'
+  /** Bots do not write through the store. */
+  senderType: Exclude<SenderType, 'bot'>
   senderId: string | null
   senderName: string | null
   text: string | null

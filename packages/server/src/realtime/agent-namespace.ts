@@ -1,20 +1,9 @@
 // The /agent namespace: an agent's sockets for one site, authenticated by access token + membership.
-import {
-  AgentSendMessage,
-  AssignConversation,
-  ConversationRef,
-  Empty,
-  MarkSeq,
-  RenewToken,
-  SetAgentStatus,
-  SetTyping,
-  SyncMessages,
-  UpdateConversation,
-} from '@live-chat/protocol'
+import { AGENT_COMMANDS, type AgentClientToServer } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import { AppError } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
-import { authenticateSockets, command, listen, type Command } from './command.js'
+import { authenticateSockets, commands, listen, type Command } from './command.js'
 import { revoked } from './revocations.js'
 import { rooms, type AgentNamespace, type AgentSocket } from './types.js'
 
@@ -65,28 +54,28 @@ function endWithToken(socket: AgentSocket, expiresAt: number | undefined): void 
 /** The agent's commands, made once for every socket of the namespace (see command()). */
 function agentCommands(s: Services, log: Logger): Command<AgentSocket>[] {
   const actorOf = (socket: AgentSocket) => socket.data.actor
-  return [
-    command('message:send', AgentSendMessage, async (socket: AgentSocket, i) => (await s.messages.send(actorOf(socket), i, socket.id)).message, log),
-    command('messages:sync', SyncMessages, (socket: AgentSocket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit), log),
-    command('typing:set', SetTyping, async (socket: AgentSocket, i) => {
+  return commands<AgentClientToServer, AgentSocket>(AGENT_COMMANDS, {
+    'message:send': async (socket, i) => (await s.messages.send(actorOf(socket), i, socket.id)).message,
+    'messages:sync': (socket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit),
+    'typing:set': async (socket, i) => {
       const visitorId = await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))
       socket.data.conversations.set(i.conversationId, visitorId)
       return null
-    }, log),
-    command('conversation:delivered', MarkSeq, (socket: AgentSocket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'delivered'), log),
-    command('conversation:read', MarkSeq, (socket: AgentSocket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'read'), log),
-    command('conversation:assign', AssignConversation, (socket: AgentSocket, i) => s.conversations.assign(actorOf(socket), i.conversationId, i.agentId), log),
-    command('conversation:resolve', ConversationRef, (socket: AgentSocket, i) => s.conversations.resolve(actorOf(socket), i.conversationId), log),
-    command('conversation:reopen', ConversationRef, (socket: AgentSocket, i) => s.conversations.reopen(actorOf(socket), i.conversationId), log),
-    command('conversation:update', UpdateConversation, (socket: AgentSocket, i) => s.conversations.update(actorOf(socket), i), log),
-    command('agent:status', SetAgentStatus, (socket: AgentSocket, i) => s.agents.setStatus(actorOf(socket), i.status), log),
-    command('auth:renew', RenewToken, async (socket: AgentSocket, i) => {
+    },
+    'conversation:delivered': (socket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'delivered'),
+    'conversation:read': (socket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'read'),
+    'conversation:assign': (socket, i) => s.conversations.assign(actorOf(socket), i.conversationId, i.agentId),
+    'conversation:resolve': (socket, i) => s.conversations.resolve(actorOf(socket), i.conversationId),
+    'conversation:reopen': (socket, i) => s.conversations.reopen(actorOf(socket), i.conversationId),
+    'conversation:update': (socket, i) => s.conversations.update(actorOf(socket), i),
+    'agent:status': (socket, i) => s.agents.setStatus(actorOf(socket), i.status),
+    'auth:renew': async (socket, i) => {
       const claims = await s.tokens.verifyAgent(i.token)
       if (claims.userId !== socket.data.actor.userId || claims.sessionId !== socket.data.actor.sessionId) throw new AppError('forbidden', 'the token is another session’s')
       await s.sessions.check(claims)
       endWithToken(socket, claims.expiresAt)
       return { expiresAt: new Date(claims.expiresAt ?? Date.now()).toISOString() }
-    }, log),
-    command('presence:list', Empty, (socket: AgentSocket) => s.agents.presenceList(actorOf(socket)), log),
-  ]
+    },
+    'presence:list': (socket) => s.agents.presenceList(actorOf(socket)),
+  }, log)
 }

@@ -1,7 +1,7 @@
 // A socket command: parse the payload with its schema, run one service call, ack the result.
 // Whatever a client sends (no payload, no ack, a string, a huge object), the handler answers
 // or ignores it; it never throws into socket.io.
-import type { Ack } from '@live-chat/protocol'
+import type { Ack, CommandInput, CommandResult, CommandSchemas } from '@live-chat/protocol'
 import type { z } from 'zod'
 import { AppError, fromUnknown, invalidPayload } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
@@ -20,17 +20,29 @@ export interface Command<S extends RawSocket> {
 }
 
 /**
- * Defines a socket command once per namespace: `run` gets the socket (its actor is in
- * socket.data) and the parsed input. socket.io calls a listener with the socket as `this`, so
- * one function serves every socket and a connection costs a listener slot per command, not a
- * set of closures (bench/memory.mjs: about 2.5 KB less per idle connection).
+ * What a command's `run` answers: the data of its event's ack. A command acked with `null` may
+ * also return nothing (its service call's `void`); the ack then carries `null`.
  */
-export function command<Sock extends RawSocket, S extends z.ZodType, R>(
-  event: string,
-  schema: S,
-  run: (socket: Sock, input: z.infer<S>) => Promise<R>,
+export type CommandReply<F> = [CommandResult<F>] extends [null] ? null | void : CommandResult<F>
+
+/** A command's work: the socket (its actor is in socket.data) and the parsed input in, the ack's data out. */
+export type CommandRun<C2S, Sock, K extends keyof C2S> = (socket: Sock, input: CommandInput<C2S[K]>) => Promise<CommandReply<C2S[K]>>
+
+/**
+ * Defines the socket command `event` of a namespace whose event map is `C2S`, once for every
+ * socket: the payload is parsed with `schema` and `run` answers what the event map says the ack
+ * carries, so an event the map does not have, a schema of another input or a result of another
+ * type does not compile. socket.io calls a listener with the socket as `this`, so one function
+ * serves every socket and a connection costs a listener slot per command, not a set of closures
+ * (bench/memory.mjs: about 2.5 KB less per idle connection).
+ */
+export function command<C2S, K extends keyof C2S & string, Sock extends RawSocket>(
+  event: K,
+  schema: z.ZodType<CommandInput<C2S[K]>>,
+  run: CommandRun<C2S, Sock, K>,
   log: Logger,
 ): Command<Sock> {
+  type R = CommandResult<C2S[K]>
   async function handle(socket: Sock, input: unknown, ack: (r: Ack<R>) => void): Promise<void> {
     let reply: Ack<R>
     // Binary attachments are not commands' inputs (zod would read a Buffer as an empty object).
@@ -40,7 +52,7 @@ export function command<Sock extends RawSocket, S extends z.ZodType, R>(
       reply = { ok: false, error: invalidPayload(parsed.error, `${event} payload`).toBody() }
     } else {
       try {
-        reply = { ok: true, data: (await run(socket, requireStorable(parsed.data, `${event} payload`))) ?? (null as R) }
+        reply = { ok: true, data: ((await run(socket, requireStorable(parsed.data, `${event} payload`))) ?? null) as R }
       } catch (e) {
         const err = fromUnknown(e)
         if (err.code === 'internal') log.error({ err: e, event, socket: socket.id }, 'socket command failed')
@@ -63,6 +75,19 @@ export function command<Sock extends RawSocket, S extends z.ZodType, R>(
       void handle(this, args[0], ack)
     },
   }
+}
+
+/**
+ * Every command of a namespace, each with its schema from `schemas` (the protocol's
+ * VISITOR_COMMANDS or AGENT_COMMANDS): a command of the event map left without a `run`, or a
+ * `run` for an event the map does not have, does not compile.
+ */
+export function commands<C2S, Sock extends RawSocket>(
+  schemas: CommandSchemas<C2S>,
+  runs: { [K in keyof C2S & string]: CommandRun<C2S, Sock, K> },
+  log: Logger,
+): Command<Sock>[] {
+  return (Object.keys(runs) as (keyof C2S & string)[]).map((event) => command<C2S, typeof event, Sock>(event, schemas[event], runs[event], log))
 }
 
 /** The events each command list serves, and the one listener that answers any other event. */

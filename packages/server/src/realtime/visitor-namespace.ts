@@ -1,18 +1,8 @@
 // The /visitor namespace: a visitor's sockets (one per tab), authenticated by their session token.
-import {
-  ConversationRef,
-  MarkSeq,
-  RateConversation,
-  SendMessage,
-  SetTyping,
-  StartConversation,
-  SyncMessages,
-  VisitorFields,
-  VisitPage,
-} from '@live-chat/protocol'
+import { VISITOR_COMMANDS, type VisitorClientToServer } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import type { Logger } from '../shared/logger.js'
-import { authenticateSockets, command, listen, type Command } from './command.js'
+import { authenticateSockets, commands, listen, type Command } from './command.js'
 import { rooms, type VisitorNamespace, type VisitorSocket } from './types.js'
 
 export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Logger): void {
@@ -37,37 +27,37 @@ const allow = (socket: VisitorSocket, id: string) => socket.data.conversations.s
 /** The visitor's commands, made once for every socket of the namespace (see command()). */
 function visitorCommands(s: Services, log: Logger): Command<VisitorSocket>[] {
   const actorOf = (socket: VisitorSocket) => socket.data.actor
-  return [
-    command('conversation:start', StartConversation, async (socket: VisitorSocket, input) => {
+  return commands<VisitorClientToServer, VisitorSocket>(VISITOR_COMMANDS, {
+    'conversation:start': async (socket, input) => {
       await s.limits.message(actorOf(socket))
       const started = await s.conversations.start(actorOf(socket), input)
       allow(socket, started.conversation.id)
       return started
-    }, log),
-    command('message:send', SendMessage, async (socket: VisitorSocket, input) => {
+    },
+    'message:send': async (socket, input) => {
       await s.limits.message(actorOf(socket))
       const { message } = await s.messages.send(actorOf(socket), input, socket.id)
       allow(socket, input.conversationId)
       return message
-    }, log),
-    command('messages:sync', SyncMessages, (socket: VisitorSocket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit), log),
-    command('typing:set', SetTyping, async (socket: VisitorSocket, i) => {
+    },
+    'messages:sync': (socket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit),
+    'typing:set': async (socket, i) => {
       await s.limits.event(actorOf(socket))
       await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))
       allow(socket, i.conversationId)
       return null
-    }, log),
-    command('conversation:delivered', MarkSeq, (socket: VisitorSocket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'delivered'), log),
-    command('conversation:read', MarkSeq, (socket: VisitorSocket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'read'), log),
-    command('conversation:close', ConversationRef, (socket: VisitorSocket, i) => s.conversations.close(actorOf(socket), i.conversationId), log),
-    command('conversation:rate', RateConversation, (socket: VisitorSocket, i) => s.conversations.rate(actorOf(socket), i), log),
-    command('visitor:page', VisitPage, async (socket: VisitorSocket, i) => {
+    },
+    'conversation:delivered': (socket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'delivered'),
+    'conversation:read': (socket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'read'),
+    'conversation:close': (socket, i) => s.conversations.close(actorOf(socket), i.conversationId),
+    'conversation:rate': (socket, i) => s.conversations.rate(actorOf(socket), i),
+    'visitor:page': async (socket, i) => {
       await s.limits.event(actorOf(socket))
       return s.visitors.visitPage(actorOf(socket), i)
-    }, log),
-    command('visitor:update', VisitorFields, async (socket: VisitorSocket, i) => {
+    },
+    'visitor:update': async (socket, i) => {
       await s.limits.event(actorOf(socket))
       return s.visitors.update(actorOf(socket), i)
-    }, log),
-  ]
+    },
+  }, log)
 }
