@@ -259,6 +259,14 @@ async function dashboardShots(browser) {
   await pageShot(page, 'dashboard-settings-webhooks')
   await page.setViewportSize(SIZES[1].viewport)
   await pageShot(page, 'dashboard-settings-webhooks-mobile')
+  // Its delivery log after a test ping the receiver did not take (the name does not resolve
+  // here): the failed try, its reason and the Redeliver button, on a desktop and a phone.
+  await page.setViewportSize(SIZES[0].viewport)
+  await page.getByRole('button', { name: /^Send test to/ }).click()
+  await page.getByRole('button', { name: /^Redeliver ping/ }).waitFor()
+  await pageShot(page, 'dashboard-settings-webhooks-log')
+  await page.setViewportSize(SIZES[1].viewport)
+  await pageShot(page, 'dashboard-settings-webhooks-log-mobile')
   await context.close()
   for (const { v } of visitors) v.disconnect()
 }

@@ -97,7 +97,7 @@ export class LcdSettingsWebhooks extends LitElement {
     return html`<p class="muted hint">
         Webhooks send this site’s events to your URLs as JSON POSTs signed with the webhook’s secret per
         <a href="https://www.standardwebhooks.com" target="_blank" rel="noopener">Standard Webhooks</a> (<code>webhook-id</code>, <code>webhook-timestamp</code>,
-        <code>webhook-signature</code>); <code>verifyWebhook</code> from <code>@live-chat/sdk/webhooks</code> checks them. Failed deliveries are retried with growing waits.
+        <code>webhook-signature</code>); <code>verifyWebhook</code> from <code>@live-chat/sdk/webhooks</code> checks them. Failed deliveries are retried with growing waits; a receiver that keeps failing is paused, then tried again.
       </p>
       <section aria-labelledby="hooks-h">
         <h3 id="hooks-h">Webhooks (${this._hooks.length})</h3>

@@ -97,6 +97,30 @@ export const deliveryStyles = css`
   .why {
     overflow-wrap: anywhere;
   }
+  /* Phones: each delivery is a small block of labelled lines instead of a row of seven cells. */
+  @media (max-width: 600px) {
+    table.log thead {
+      display: none;
+    }
+    table.log tr,
+    table.log td {
+      display: block;
+    }
+    table.log tr {
+      padding: 6px 0;
+      border-bottom: 1px solid var(--line);
+    }
+    table.log td,
+    table.log .num {
+      border: 0;
+      padding: 1px 0;
+      text-align: left;
+    }
+    table.log td[data-label]::before {
+      content: attr(data-label) ': ';
+      color: var(--muted);
+    }
+  }
   .health {
     display: block;
     margin-top: 4px;
@@ -158,12 +182,12 @@ export function deliveryLog(url: string, deliveries: readonly WebhookDelivery[],
     <tbody>
       ${deliveries.map(
         (d) => html`<tr data-delivery=${d.id} data-status=${d.status}>
-          <td><code>${d.event}</code></td>
-          <td><span class="state ${d.status}"><span class="dot" aria-hidden="true"></span>${STATUS_WORDS[d.status]}</span></td>
-          <td class="num">${d.attempts}</td>
-          <td>${response(d)}</td>
-          <td>${nextTry(d)}</td>
-          <td><time datetime=${d.createdAt}>${fullTime(d.createdAt)}</time></td>
+          <td data-label="Event"><code>${d.event}</code></td>
+          <td data-label="Status"><span class="state ${d.status}"><span class="dot" aria-hidden="true"></span>${STATUS_WORDS[d.status]}</span></td>
+          <td class="num" data-label="Attempts">${d.attempts}</td>
+          <td data-label="Response">${response(d)}</td>
+          <td data-label="Next retry">${nextTry(d)}</td>
+          <td data-label="Time"><time datetime=${d.createdAt}>${fullTime(d.createdAt)}</time></td>
           <td>
             ${d.status === 'pending' && d.attempts === 0
               ? nothing
