@@ -120,6 +120,7 @@ const ROUTES: Route[] = [
   },
   { method: 'get', path: '/api/sites/:siteId/webhooks/:id/deliveries', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }) },
   { method: 'post', path: '/api/sites/:siteId/webhooks/:id/test', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }) },
+  { method: 'post', path: '/api/sites/:siteId/webhooks/:id/deliveries/:deliveryId/redeliver', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook, deliveryId: w.delivery }) },
   {
     method: 'post', path: '/api/sites/:siteId/webhooks/:id/secret/rotate', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }),
     body: () => ({ graceHours: 1 }), fields: ['graceHours'],

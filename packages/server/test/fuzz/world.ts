@@ -27,6 +27,8 @@ export interface World {
   conv: string
   canned: string
   webhook: string
+  /** A delivery of the webhook (a test ping). */
+  delivery: string
   upload: string
 }
 
@@ -58,6 +60,10 @@ export async function makeWorld(): Promise<World> {
     .set('Authorization', `Bearer ${admin.token}`)
     .send({ url: 'https://hooks.example.test/hook', events: ['conversation.resolved'], active: false })
   expect(hook.status, hook.text).toBe(201)
+  const ping = await request(s.url)
+    .post(`/api/sites/${site.id}/webhooks/${(hook.body as { id: string }).id}/test`)
+    .set('Authorization', `Bearer ${admin.token}`)
+  expect(ping.status, ping.text).toBe(202)
   const upload = await request(s.url)
     .post('/api/visitor/uploads')
     .set('Authorization', `Bearer ${visitor.token}`)
@@ -75,6 +81,7 @@ export async function makeWorld(): Promise<World> {
     conv: conversation.conversation.id,
     canned: canned.id,
     webhook: (hook.body as { id: string }).id,
+    delivery: (ping.body as { id: string }).id,
     upload: (upload.body as { id: string }).id,
   }
 }
