@@ -265,7 +265,8 @@ describe('without the hash line (round robin)', () => {
       })
     expect(await connect(nginx.url)).toBe('connected')
     expect(await connect(roundRobin.url)).not.toBe('connected')
-    // The second request of the session reached the other process, which does not know it.
-    expect(roundRobin.log().some((l) => l.request.includes('sid=') && l.status === 400)).toBe(true)
+    // The second request of the session reached the other process, which does not know it (nginx
+    // writes its log line after the answer went out: wait for it).
+    await eventually(() => roundRobin.log().some((l) => l.request.includes('sid=') && l.status === 400), 5_000, 'the refused poll in the log')
   })
 })

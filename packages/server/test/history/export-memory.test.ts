@@ -14,8 +14,9 @@
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../../src/shared/db/index.js'
+import { createTestDatabase } from '../global-setup.js'
 import { startServer, type AgentFixture, type SiteFixture, type TestServer } from '../helpers.js'
 
 const MESSAGES = 100_000
@@ -28,14 +29,18 @@ const TEXT = 'Lorem ipsum dolor sit amet, "consectetur" adipiscing elit; sed do 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
 
+let database: Awaited<ReturnType<typeof createTestDatabase>>
 let s: TestServer
 let site: SiteFixture
 let agent: AgentFixture
 /** Site-scoped transactions run for the bulk site (each export batch is one). */
 let reads = 0
 
+// On a database of its own: the 100,000 rows are no other test file's business (every server's
+// analytics job would aggregate them), and this server's periodic jobs are off (not its subject).
 beforeAll(async () => {
-  const real = await openDatabase({ url: inject('databaseUrl'), migrate: false, poolSize: 5 })
+  database = await createTestDatabase('live_chat_export')
+  const real = await openDatabase({ url: database.url, migrate: false, poolSize: 5 })
   // The real database, counting the transactions run for the bulk site.
   const db: Database = {
     ...real,
@@ -44,11 +49,11 @@ beforeAll(async () => {
       return real.inSite(siteId, fn)
     },
   }
-  s = await startServer({ db })
+  s = await startServer({ db, analytics: { intervalMs: 0, missedSweepMs: 0 } })
   site = await s.fx.site()
   agent = await s.fx.agent(site.id)
   // Seeded as the owner (no row-level security, no transaction time limit), in three statements.
-  const owner = new pg.Client({ connectionString: inject('databaseUrl') })
+  const owner = new pg.Client({ connectionString: database.url })
   await owner.connect()
   try {
     // Statistics from before the bulk rows, as a site that has just imported its history has
@@ -72,7 +77,10 @@ beforeAll(async () => {
     await owner.end()
   }
 }, 300_000)
-afterAll(() => s?.close())
+afterAll(async () => {
+  await s?.close()
+  await database?.drop()
+})
 
 /** Counts CSV records in a stream without keeping it: line breaks outside quotes. */
 function recordCounter() {

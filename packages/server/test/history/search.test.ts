@@ -154,9 +154,12 @@ describe('full-text search', () => {
 
   it('operators and quotes in the text are only text', async () => {
     const refunds = ['refund', 'refunded']
-    for (const q of ['"refund"', "'refund'", 'refund:*', '!refund', '(refund)', 'refund&', '|refund', 'refund\\', '\\refund', '<->refund', 'refund\u0000']) {
+    for (const q of ['"refund"', "'refund'", 'refund:*', '!refund', '(refund)', 'refund&', '|refund', 'refund\\', '\\refund', '<->refund']) {
       expect(await search(q), q).toEqual(refunds)
     }
+    // A NUL is refused at the door, as in any query string (REST.md).
+    const nul = await getJson<{ error: { code: string } }>(`${s.url}/api/sites/${site.id}/conversations?q=${encodeURIComponent('refund\u0000')}`, agent.token)
+    expect(nul).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } })
     // "refund | invoice" is two words that must both be found, not an OR.
     expect(await search('refund | invoice')).toEqual([])
     expect(await search("'; DROP TABLE mod_chat_messages; --")).toEqual([])
@@ -200,7 +203,7 @@ describe('full-text search', () => {
       }),
       { numRuns: 150 },
     )
-  })
+  }, 90_000)
 
   it('more than 8 words is a 400 that says so', async () => {
     const { status, body } = await getJson<{ error: { code: string; message: string } }>(
