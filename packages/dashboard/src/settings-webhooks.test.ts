@@ -45,7 +45,7 @@ function addWebhook(hooks: LcdSettingsWebhooks, url: string, events: string[]): 
   form.querySelector<HTMLButtonElement>('button[type="submit"]')!.click()
 }
 
-const row = (hooks: LcdSettingsWebhooks, url: string) => $$(hooks, 'tr[data-webhook]').find((r) => text(r.querySelector('th')) === url)
+const row = (hooks: LcdSettingsWebhooks, url: string) => $$(hooks, 'tr[data-webhook]').find((r) => text(r.querySelector('th .address')) === url)
 
 /** Whether a received request verifies with `secret` (the receivers' helper, here on the browser's WebCrypto). */
 async function verifies(request: { headers: Record<string, string>; body: string }, secret: string): Promise<boolean> {
@@ -138,6 +138,13 @@ describe('<lcd-settings-webhooks>', () => {
     assert((await received(failing)).length >= 1, 'the receiver was called')
     await axeCheck(el)
 
+    // Send it again from the log: queued under the same id.
+    const tried = failed.dataset['delivery']!
+    failed.querySelector<HTMLButtonElement>('button[data-redeliver]')!.click()
+    await waitFor(() => /queued again/.test(text($(hooks, '[role="status"]'))), 5_000, 'queued again')
+    const again = await waitFor(async () => (await client.webhookDeliveries(hook!.id)).find((d) => d.id === tried), 5_000, 'the delivery')
+    assert(again.id === tried, 'the same delivery')
+
     // Edit the events.
     button(row(hooks, failing.url), 'Edit')!.click()
     const form = await waitFor(() => $<HTMLFormElement>(hooks, `tr[data-webhook="${hook!.id}"] form`), 5_000, 'the edit form')
@@ -145,6 +152,8 @@ describe('<lcd-settings-webhooks>', () => {
     form.querySelector<HTMLButtonElement>('button[type="submit"]')!.click()
     await waitFor(async () => (await client.webhooks())[0]!.events.slice().sort().join() === 'conversation.resolved,offline_message.created', 8_000, 'the events saved')
     await waitFor(() => text(row(hooks, failing.url)?.querySelector('.events')).includes('conversation.resolved'), 5_000, 'the list shows the new events')
+    // The saved webhook says how its receiver is doing, under its URL.
+    assert(/failed tr(y|ies) in a row/.test(text(row(hooks, failing.url)!.querySelector('.health'))), `the failures: ${text(row(hooks, failing.url))}`)
 
     // Disable.
     row(hooks, failing.url)!.querySelector<HTMLInputElement>('input[name="active"]')!.click()

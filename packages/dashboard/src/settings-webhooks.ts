@@ -136,7 +136,7 @@ export class LcdSettingsWebhooks extends LitElement {
             <td colspan="4">${this.#editForm(w)}</td>
           </tr>`
         : html`<tr data-webhook=${w.id}>
-            <th scope="row" class="url">${w.url}${health(w)}</th>
+            <th scope="row" class="url"><span class="address">${w.url}</span>${health(w)}</th>
             <td class="events">${w.events.map((e) => html`<code>${e}</code>`)}</td>
             <td data-label="Enabled">
               <input type="checkbox" name="active" aria-label="Enabled: ${w.url}" ?disabled=${busy} .checked=${live(w.active)} @change=${(e: Event) => this.#update(w, { active: (e.target as HTMLInputElement).checked })} />
