@@ -1,18 +1,18 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { keyed } from 'lit/directives/keyed.js'
 import { AgentClient, LiveChatError, type AgentProfile, type AgentSession, type AgentStatus, type AgentSummary, type Message } from '@live-chat/sdk'
-import { alertOnce, titleCount, unlockSound } from './notify.js'
-import { base } from './styles.js'
-import { initials, visitorName } from './util.js'
-import { define } from './define.js'
-import './login.js'
-import './inbox.js'
-import './canned-responses.js'
-import './settings.js'
-import './setup.js'
-import './invite.js'
-import './reset.js'
-import './account.js'
+import { alertOnce, titleCount, unlockSound } from './shared/notify.js'
+import { base } from './shared/styles.js'
+import { initials, visitorName } from './shared/util.js'
+import { define } from './shared/define.js'
+import './account/login.js'
+import './inbox/inbox.js'
+import './canned/responses.js'
+import './settings/settings.js'
+import './account/setup.js'
+import './account/invite.js'
+import './account/reset.js'
+import './account/account.js'
 
 /** The pages of the dashboard, addressed by the URL hash: `#inbox`, `#inbox/<id>`, `#canned`, `#analytics`, `#settings`, `#admin/<section>`, `#account`. */
 export type Route = 'inbox' | 'canned' | 'analytics' | 'settings' | 'admin' | 'account'
@@ -33,9 +33,9 @@ type Session = AgentProfile & { token: string }
 const SIGNED_OUT = 'You were signed out: this session was ended (signed out from another device, password changed, or access removed). Sign in again.'
 
 /** The analytics page (with chart.js) loads the first time it is opened, not with the inbox. */
-const loadAnalytics = () => import('./analytics.js')
+const loadAnalytics = () => import('./analytics/analytics.js')
 /** So does the agency's administration (owners and admins only). */
-const loadAdmin = () => import('./admin.js')
+const loadAdmin = () => import('./admin/admin.js')
 
 const STATUSES: AgentStatus[] = ['online', 'away', 'busy', 'offline']
 const TOKEN_KEY = 'live-chat-dashboard:session'

@@ -1,0 +1,291 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
+import { LiveChatError, type AgentClient, type AgentSummary, type ConversationSummary, type Message } from '@live-chat/sdk'
+import { base } from '../shared/styles.js'
+import { define } from '../shared/define.js'
+import { visitorName } from '../shared/util.js'
+import { statusLabel } from '../inbox/model.js'
+import { entry, mergeMessages, seenSeq, timelineStyles } from './timeline.js'
+import './actions.js'
+import './composer.js'
+import './transcript-download.js'
+
+/** Messages per page (first load and each scroll back). */
+const PAGE = 50
+/** A typing indicator whose "stopped" never came goes away after this. */
+const TYPING_TIMEOUT_MS = 8_000
+/** How close to the top (px) scrolling back loads older messages; to the bottom, keeps following. */
+const EDGE_PX = 60
+
+/**
+ * One open conversation: a header with the visitor and the actions, the timeline (scrolls back
+ * page by page, follows live messages, notes and system events, "Seen" and typing), and the
+ * composer. Marks messages read while it is on screen.
+ *
+ * @fires {CustomEvent<ConversationSummary>} lcd-conversation-change - An action changed the conversation (from the actions bar).
+ */
+export class LcdConversationView extends LitElement {
+  static override styles = [
+    base,
+    timelineStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        min-width: 0;
+        background: var(--bg-soft);
+      }
+      header {
+        display: grid;
+        gap: 8px;
+        padding: 10px 16px;
+        background: var(--bg);
+        border-bottom: 1px solid var(--line);
+      }
+      .title {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+      }
+      .title lcd-transcript-download {
+        margin-left: auto;
+      }
+      .status {
+        font-size: 12px;
+        padding: 1px 8px;
+        border-radius: 999px;
+        border: 1px solid var(--line);
+        color: var(--muted);
+      }
+      [role='log'] {
+        flex: 1;
+        min-height: 0;
+        overflow-y: auto;
+        display: grid;
+        align-content: start;
+        gap: 10px;
+        padding: 16px;
+      }
+      .older {
+        justify-self: center;
+      }
+      .typing {
+        margin: 0;
+        padding: 0 16px 6px;
+        min-height: 1.45em;
+        font-size: 13px;
+        font-style: italic;
+      }
+      lcd-composer {
+        display: block;
+        border-top: 1px solid var(--line);
+        background: var(--bg);
+      }
+    `,
+  ]
+  static override properties = {
+    client: { attribute: false },
+    me: { attribute: false },
+    agents: { attribute: false },
+    conversation: { attribute: false },
+    _messages: { state: true },
+    _older: { state: true },
+    _loading: { state: true },
+    _typing: { state: true },
+    _error: { state: true },
+  }
+
+  client: AgentClient | null = null
+  me: AgentSummary | null = null
+  agents: AgentSummary[] = []
+  /** The conversation to show (the inbox keeps it up to date). */
+  conversation: ConversationSummary | null = null
+
+  /** @internal */ _messages: Message[] = []
+  /** @internal More messages before the first one. */ _older = false
+  /** @internal */ _loading = false
+  /** @internal The visitor is typing. */ _typing = false
+  /** @internal */ _error = ''
+
+  /** The conversation whose messages are shown. */
+  #id = ''
+  #off: (() => void)[] = []
+  #subscribed: AgentClient | null = null
+  #onScreen = false
+  #observer: IntersectionObserver | null = null
+  #typingTimer: ReturnType<typeof setTimeout> | undefined
+  /** The highest seq this view asked the server to mark read. */
+  #marked = 0
+  /** Scroll to the bottom after the next render (was at the bottom, or just opened). */
+  #follow = true
+  /** Keep the view where it was after older messages were put above it. */
+  #restore: { height: number; top: number } | null = null
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.#observer = new IntersectionObserver((entries) => {
+      this.#onScreen = entries.some((e) => e.isIntersecting)
+      this.#markRead()
+    })
+    this.#observer.observe(this)
+    document.addEventListener('visibilitychange', this.#markRead)
+    this.#subscribe()
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#observer?.disconnect()
+    document.removeEventListener('visibilitychange', this.#markRead)
+    this.#unsubscribe()
+    clearTimeout(this.#typingTimer)
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('client')) this.#subscribe()
+    const id = this.conversation?.id ?? ''
+    if (id !== this.#id || changed.has('client')) void this.#open(id)
+    const log = this.#log()
+    if (log && !this.#restore) this.#follow ||= log.scrollHeight - log.scrollTop - log.clientHeight < EDGE_PX
+  }
+
+  protected override updated(): void {
+    const log = this.#log()
+    if (log && this.#restore) {
+      log.scrollTop = this.#restore.top + (log.scrollHeight - this.#restore.height)
+      this.#restore = null
+    } else if (log && this.#follow) {
+      log.scrollTop = log.scrollHeight
+      this.#follow = false
+    }
+    this.#markRead()
+  }
+
+  override render() {
+    const c = this.conversation
+    if (!c) return nothing
+    const name = visitorName(c.visitor)
+    const ctx = { agents: this.agents, visitor: name, server: this.client?.url ?? location.origin, seenSeq: seenSeq(this._messages, c.visitorReadSeq) }
+    return html`<header>
+        <div class="title">
+          <span class="dot ${c.visitor.online ? 'online' : ''}" role="img" aria-label=${c.visitor.online ? 'Online' : 'Offline'}></span>
+          <h2>${name}</h2>
+          <span class="status">${statusLabel(c.status)}</span>
+          ${c.missedAt ? html`<span class="status missed">Missed</span>` : nothing}
+          <lcd-transcript-download .client=${this.client} .conversation=${c}></lcd-transcript-download>
+        </div>
+        <lcd-conversation-actions .client=${this.client} .me=${this.me} .agents=${this.agents} .conversation=${c}></lcd-conversation-actions>
+      </header>
+      <div role="log" aria-label="Messages with ${name}" tabindex="0" @scroll=${this.#onScroll}>
+        ${this._older ? html`<button class="older link" ?disabled=${this._loading} @click=${() => void this.#loadOlder()}>Load earlier messages</button>` : nothing}
+        ${this._loading && !this._messages.length ? html`<p class="muted" role="status">Loading messages…</p>` : nothing}
+        ${this._error ? html`<p class="err" role="alert">${this._error}</p>` : nothing}
+        ${this._messages.map((m) => entry(m, ctx))}
+      </div>
+      <p class="typing muted" aria-live="polite">${this._typing ? `${name} is typing…` : ''}</p>
+      <lcd-composer .client=${this.client} .conversation=${c} .me=${this.me}></lcd-composer>`
+  }
+
+  #log(): HTMLElement | null {
+    return this.renderRoot.querySelector?.('[role="log"]') ?? null
+  }
+
+  #subscribe(): void {
+    if (this.#subscribed === this.client || !this.isConnected) return
+    this.#unsubscribe()
+    const client = (this.#subscribed = this.client)
+    if (!client) return
+    this.#off.push(
+      client.on('message', (m) => {
+        if (m.conversationId !== this.#id) return
+        this._messages = mergeMessages(this._messages, [m])
+        if (m.senderType === 'visitor') this.#setTyping(false)
+      }),
+      client.on('typing', (t) => {
+        if (t.conversationId === this.#id && t.side === 'visitor') this.#setTyping(t.typing)
+      }),
+    )
+  }
+
+  #unsubscribe(): void {
+    for (const off of this.#off.splice(0)) off()
+    this.#subscribed = null
+  }
+
+  async #open(id: string): Promise<void> {
+    this.#id = id
+    this._messages = []
+    this._older = false
+    this._error = ''
+    this.#marked = 0
+    this.#follow = true
+    this.#restore = null
+    this.#setTyping(false)
+    const client = this.client
+    if (!id || !client) return
+    this._loading = true
+    try {
+      const page = await client.messages(id, { limit: PAGE })
+      if (this.#id !== id) return
+      const last = page.messages.at(-1)?.seq ?? 0
+      // Live messages that came while the page loaded, and what the client already had after it.
+      this._messages = mergeMessages(page.messages, client.getMessages(id).filter((m) => m.seq > last), this._messages)
+      this._older = page.hasMore
+      this.#follow = true
+      client.watch(id, Math.max(last, this._messages.at(-1)?.seq ?? 0))
+    } catch (error) {
+      if (this.#id === id) this._error = `Could not load the messages: ${LiveChatError.from(error).message}`
+    } finally {
+      if (this.#id === id) this._loading = false
+    }
+  }
+
+  async #loadOlder(): Promise<void> {
+    const client = this.client
+    const id = this.#id
+    const first = this._messages[0]?.seq
+    if (!client || !id || !first || !this._older || this._loading) return
+    this._loading = true
+    try {
+      const page = await client.messages(id, { before: first, limit: PAGE })
+      if (this.#id !== id) return
+      const log = this.#log()
+      if (log) this.#restore = { height: log.scrollHeight, top: log.scrollTop }
+      this._messages = mergeMessages(page.messages, this._messages)
+      this._older = page.hasMore
+    } catch (error) {
+      if (this.#id === id) this._error = `Could not load earlier messages: ${LiveChatError.from(error).message}`
+    } finally {
+      if (this.#id === id) this._loading = false
+    }
+  }
+
+  #onScroll(e: Event): void {
+    if ((e.currentTarget as HTMLElement).scrollTop < EDGE_PX) void this.#loadOlder()
+  }
+
+  #setTyping(typing: boolean): void {
+    clearTimeout(this.#typingTimer)
+    this._typing = typing
+    if (typing) this.#typingTimer = setTimeout(() => (this._typing = false), TYPING_TIMEOUT_MS)
+  }
+
+  /** Tells the server the agent read up to the last message, while this is on screen. */
+  #markRead = (): void => {
+    const c = this.conversation
+    const client = this.client
+    const last = this._messages.at(-1)?.seq ?? 0
+    if (!c || !client || c.id !== this.#id || !this.#onScreen || document.visibilityState !== 'visible') return
+    if (last <= c.agentReadSeq || last <= this.#marked) return
+    this.#marked = last
+    client.markRead(c.id, last).catch(() => {
+      if (this.#marked === last) this.#marked = 0 // try again on the next render
+    })
+  }
+}
+define('lcd-conversation-view', LcdConversationView)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lcd-conversation-view': LcdConversationView
+  }
+}

@@ -1,0 +1,252 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
+import Bowser from 'bowser'
+import { LiveChatError, type AgentClient, type ConversationSummary, type VisitorDetail } from '@live-chat/sdk'
+import { base } from '../shared/styles.js'
+import { define } from '../shared/define.js'
+import { fire, fullTime, shortTime, visitorName } from '../shared/util.js'
+import { statusLabel } from '../inbox/model.js'
+
+/** "Chrome 120 on macOS Sonoma (desktop)" from a user agent; null when there is none. */
+export function describeAgent(userAgent: string | null): string | null {
+  if (!userAgent) return null
+  const p = Bowser.parse(userAgent)
+  const browser = [p.browser.name, p.browser.version?.split('.')[0]].filter(Boolean).join(' ')
+  const os = [p.os.name, p.os.versionName ?? p.os.version].filter(Boolean).join(' ')
+  const text = [browser, os].filter(Boolean).join(' on ')
+  if (!text) return null
+  return p.platform.type ? `${text} (${p.platform.type})` : text
+}
+
+function place(v: VisitorDetail): string | null {
+  let country = v.countryCode
+  if (country) {
+    try {
+      country = new Intl.DisplayNames(undefined, { type: 'region' }).of(country.toUpperCase()) ?? country
+    } catch {
+      // an unknown code stays as it is
+    }
+  }
+  return [v.city, country].filter(Boolean).join(', ') || null
+}
+
+function value(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v)
+}
+
+/** Only http(s) links are made clickable (a page URL is what the visitor's browser reported). */
+function safeHref(url: string): string | undefined {
+  return /^https?:\/\//i.test(url) ? url : undefined
+}
+
+/**
+ * Who the open conversation's visitor is: contact details, location, browser, the page they are
+ * on and the pages they saw, pre-chat data, a verified badge, and their past conversations.
+ *
+ * @fires {CustomEvent<{id: string}>} lcd-open - The agent opened one of the visitor's past conversations.
+ */
+export class LcdVisitorPanel extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+        min-height: 0;
+        overflow-y: auto;
+        background: var(--bg);
+        border-left: 1px solid var(--line);
+      }
+      .panel {
+        display: grid;
+        gap: 16px;
+        padding: 14px 16px;
+      }
+      section {
+        display: grid;
+        gap: 6px;
+      }
+      h3 {
+        font-size: 12px;
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+        color: var(--muted);
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content minmax(0, 1fr);
+        gap: 4px 10px;
+        margin: 0;
+      }
+      dt {
+        color: var(--muted);
+      }
+      dd {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      .who {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        flex-wrap: wrap;
+      }
+      .badge {
+        font-size: 12px;
+        padding: 1px 8px;
+        border-radius: 999px;
+        background: #dcfce7;
+        color: #14532d;
+        font-weight: 600;
+      }
+      ol,
+      ul {
+        margin: 0;
+        padding: 0;
+        list-style: none;
+        display: grid;
+        gap: 6px;
+      }
+      .page {
+        display: grid;
+      }
+      .page a,
+      .page span:first-child {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      a {
+        color: var(--accent);
+      }
+      .small {
+        font-size: 12px;
+      }
+      .past button {
+        width: 100%;
+        text-align: left;
+        display: grid;
+        gap: 2px;
+      }
+      .past button[aria-current='true'] {
+        border-color: var(--accent);
+      }
+    `,
+  ]
+  static override properties = {
+    client: { attribute: false },
+    conversation: { attribute: false },
+    _history: { state: true },
+    _historyError: { state: true },
+  }
+
+  client: AgentClient | null = null
+  /** The open conversation (its visitor is shown). */
+  conversation: ConversationSummary | null = null
+
+  /** @internal The visitor's conversations, newest first (null while loading). */ _history: ConversationSummary[] | null = null
+  /** @internal */ _historyError = ''
+
+  #loadedFor = ''
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const c = this.conversation
+    if (!c) return
+    // Reload when another visitor is shown, and when this conversation's status changed.
+    const key = `${c.visitor.id}:${c.id}:${c.status}`
+    if (key !== this.#loadedFor || changed.has('client')) {
+      const sameVisitor = this.#loadedFor.startsWith(`${c.visitor.id}:`)
+      this.#loadedFor = key
+      if (!sameVisitor) this._history = null
+      void this.#loadHistory(c.visitor.id, key)
+    }
+  }
+
+  override render() {
+    const c = this.conversation
+    if (!c) return nothing
+    const v = c.visitor
+    const where = place(v)
+    const browser = describeAgent(v.userAgent)
+    const custom = Object.entries(v.customData ?? {})
+    const pages = [...(v.pages ?? [])].reverse()
+    return html`<section class="panel" aria-label="Visitor">
+      <section>
+        <div class="who">
+          <h2>${visitorName(v)}</h2>
+          ${v.verified ? html`<span class="badge" title=${v.externalId ? `Verified by the site as user ${v.externalId}` : 'Verified by the site'}>✓ Verified</span>` : nothing}
+        </div>
+        <span class="muted small"><span class="dot ${v.online ? 'online' : ''}" aria-hidden="true"></span> ${v.online ? 'Online now' : `Last seen ${shortTime(v.lastSeenAt)}`}</span>
+        <dl>
+          ${v.email ? html`<dt>Email</dt><dd><a href="mailto:${v.email}">${v.email}</a></dd>` : nothing}
+          ${v.phone ? html`<dt>Phone</dt><dd><a href="tel:${v.phone}">${v.phone}</a></dd>` : nothing}
+          ${v.verified && v.externalId ? html`<dt>User id</dt><dd>${v.externalId}</dd>` : nothing}
+          ${where ? html`<dt>Location</dt><dd>${where}</dd>` : nothing}
+          ${browser ? html`<dt>Browser</dt><dd>${browser}</dd>` : nothing}
+          <dt>First seen</dt><dd>${fullTime(v.createdAt)}</dd>
+        </dl>
+      </section>
+      ${v.currentUrl
+        ? html`<section>
+            <h3>Current page</h3>
+            <a href=${safeHref(v.currentUrl) ?? nothing} target="_blank" rel="noopener noreferrer">${v.currentTitle || v.currentUrl}</a>
+          </section>`
+        : nothing}
+      ${pages.length
+        ? html`<section>
+            <h3>Pages seen</h3>
+            <ol aria-label="Pages seen, newest first">
+              ${pages.map(
+                (p) => html`<li class="page">
+                  ${safeHref(p.url) ? html`<a href=${p.url} target="_blank" rel="noopener noreferrer" title=${p.url}>${p.title || p.url}</a>` : html`<span>${p.title || p.url}</span>`}
+                  <time class="muted small" datetime=${p.at} title=${fullTime(p.at)}>${shortTime(p.at)}</time>
+                </li>`,
+              )}
+            </ol>
+          </section>`
+        : nothing}
+      ${v.referrerUrl ? html`<section><h3>Came from</h3><span class="small">${v.referrerUrl}</span></section>` : nothing}
+      ${custom.length
+        ? html`<section>
+            <h3>Details</h3>
+            <dl>${custom.map(([k, val]) => html`<dt>${k}</dt><dd>${value(val)}</dd>`)}</dl>
+          </section>`
+        : nothing}
+      <section class="past">
+        <h3>Conversations</h3>
+        ${this._historyError ? html`<p class="err small" role="alert">${this._historyError}</p>` : nothing}
+        ${this._history === null && !this._historyError ? html`<p class="muted small">Loading…</p>` : nothing}
+        ${this._history
+          ? html`<ul aria-label="Conversations of this visitor">
+              ${this._history.map(
+                (h) => html`<li>
+                  <button aria-current=${h.id === c.id ? 'true' : 'false'} @click=${() => fire(this, 'lcd-open', { id: h.id })}>
+                    <span><strong>${statusLabel(h.status)}</strong> · <time datetime=${h.createdAt}>${shortTime(h.createdAt)}</time></span>
+                    <span class="muted small">${h.lastMessage?.text || h.subject || 'No messages'}</span>
+                  </button>
+                </li>`,
+              )}
+            </ul>`
+          : nothing}
+      </section>
+    </section>`
+  }
+
+  async #loadHistory(visitorId: string, key: string): Promise<void> {
+    const client = this.client
+    if (!client) return
+    try {
+      const page = await client.listConversations({ visitorId, limit: 20 })
+      if (this.#loadedFor !== key) return
+      this._history = page.items
+      this._historyError = ''
+    } catch (error) {
+      if (this.#loadedFor === key) this._historyError = `Could not load past conversations: ${LiveChatError.from(error).message}`
+    }
+  }
+}
+define('lcd-visitor-panel', LcdVisitorPanel)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lcd-visitor-panel': LcdVisitorPanel
+  }
+}

@@ -1,0 +1,185 @@
+// The inbox's rules as plain functions: which filter a tab asks the server for, whether a
+// conversation that changed live still belongs in the list, its order, preview, unread count and
+// the words for system events. The elements only render what these say.
+import type { AgentSummary, ConversationStatus, ConversationSummary, ListConversationsFilter, Message, Priority } from '@live-chat/sdk'
+import { dayIn } from '../shared/util.js'
+
+/** The list's tabs. "All" is every open conversation; resolved and closed ones live under "Resolved". */
+export type Tab = 'all' | 'mine' | 'unassigned' | 'pending' | 'resolved'
+
+export const TABS: { id: Tab; label: string }[] = [
+  { id: 'all', label: 'All' },
+  { id: 'mine', label: 'Mine' },
+  { id: 'unassigned', label: 'Unassigned' },
+  { id: 'pending', label: 'Pending' },
+  { id: 'resolved', label: 'Resolved' },
+]
+
+export const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent']
+
+/** What the agent narrowed the list to. */
+export interface ListView {
+  tab: Tab
+  priority: Priority | ''
+  tag: string
+  q: string
+  /** Started on or after this day (YYYY-MM-DD in the site's time zone), or ''. */
+  from: string
+  /** Started on or before this day, or ''. */
+  to: string
+  /** Assigned to this agent, or ''. */
+  agentId: string
+  /** Rated with this score (1..5), or 0 for any. */
+  rating: number
+  /** Only missed conversations. */
+  missed: boolean
+}
+
+/** The view before the agent narrows anything. */
+export const ALL: ListView = { tab: 'all', priority: '', tag: '', q: '', from: '', to: '', agentId: '', rating: 0, missed: false }
+
+/** How many of the "more filters" (dates, agent, rating, missed) are set. */
+export function moreFilters(view: ListView): number {
+  return [view.from, view.to, view.agentId, view.rating, view.missed].filter(Boolean).length
+}
+
+const OPEN: ConversationStatus[] = ['pending', 'active']
+const DONE: ConversationStatus[] = ['resolved', 'closed']
+
+function statuses(tab: Tab): ConversationStatus[] {
+  return tab === 'pending' ? ['pending'] : tab === 'resolved' ? DONE : OPEN
+}
+
+/** The server query for a view (without paging). */
+export function filterOf(view: ListView): ListConversationsFilter {
+  return {
+    status: statuses(view.tab),
+    ...(view.tab === 'mine' ? { mine: true } : {}),
+    ...(view.tab === 'unassigned' ? { unassigned: true } : {}),
+    ...(view.priority ? { priority: view.priority } : {}),
+    ...(view.tag.trim() ? { tag: view.tag.trim().toLowerCase() } : {}),
+    ...(view.q.trim() ? { q: view.q.trim() } : {}),
+    ...(view.from ? { from: view.from } : {}),
+    ...(view.to ? { to: view.to } : {}),
+    ...(view.agentId ? { agentId: view.agentId } : {}),
+    ...(view.rating ? { rating: view.rating } : {}),
+    ...(view.missed ? { missed: true } : {}),
+  }
+}
+
+/**
+ * Whether a conversation (new or changed live) belongs in the view. The text search is the
+ * server's (it also searches every message); live, it is approximated on what the list shows.
+ * Dates are days in `timeZone` (the site's; the browser's until it is known).
+ */
+export function matches(c: ConversationSummary, view: ListView, meId: string | undefined, timeZone?: string): boolean {
+  if (!statuses(view.tab).includes(c.status)) return false
+  if (view.tab === 'mine' && c.assignedAgentId !== meId) return false
+  if (view.tab === 'unassigned' && c.assignedAgentId !== null) return false
+  if (view.priority && c.priority !== view.priority) return false
+  const tag = view.tag.trim().toLowerCase()
+  if (tag && !c.tags.includes(tag)) return false
+  if (view.agentId && c.assignedAgentId !== view.agentId) return false
+  if (view.rating && c.rating !== view.rating) return false
+  if (view.missed && !c.missedAt) return false
+  if (view.from || view.to) {
+    const day = dayIn(c.createdAt, timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone)
+    if ((view.from && day < view.from) || (view.to && day > view.to)) return false
+  }
+  const q = view.q.trim().toLowerCase()
+  if (q) {
+    const hay = [c.subject, c.visitor.name, c.visitor.email, c.lastMessage?.text].filter(Boolean).join('\n').toLowerCase()
+    if (!hay.includes(q)) return false
+  }
+  return true
+}
+
+/** Newest activity first (the server's order), ties by id. */
+export function byActivity(a: ConversationSummary, b: ConversationSummary): number {
+  return b.lastActivityAt.localeCompare(a.lastActivityAt) || b.id.localeCompare(a.id)
+}
+
+/** The list's one-line preview of the last message. */
+export function preview(c: ConversationSummary): string {
+  const m = c.lastMessage
+  if (!m) return 'No messages yet'
+  const text = m.text?.trim() || 'Sent a file'
+  if (m.private) return `Note: ${text}`
+  if (m.senderType === 'agent') return `Agent: ${text}`
+  return text
+}
+
+/** Visitor messages after the agents' read watermark, among `messages`. */
+export function unreadIn(messages: readonly Message[], agentReadSeq: number): number {
+  return messages.filter((m) => m.senderType === 'visitor' && m.seq > agentReadSeq).length
+}
+
+/** Whether the conversation may hold unread visitor messages (worth counting). */
+export function mayBeUnread(c: ConversationSummary): boolean {
+  return c.lastPublicSeq > c.agentReadSeq
+}
+
+/** A conversation after a message arrived: the list's preview, activity and seqs move on. */
+export function withMessage(c: ConversationSummary, m: Message): ConversationSummary {
+  if (m.seq <= (c.lastMessage?.seq ?? 0)) return c
+  const moved = {
+    ...c,
+    lastSeq: Math.max(c.lastSeq, m.seq),
+    lastPublicSeq: m.private ? c.lastPublicSeq : Math.max(c.lastPublicSeq, m.seq),
+    lastActivityAt: m.createdAt > c.lastActivityAt ? m.createdAt : c.lastActivityAt,
+  }
+  // System lines (assigned, resolved, ...) move the conversation on but are not its preview.
+  if (m.senderType === 'system') return moved
+  return {
+    ...moved,
+    lastMessage: { seq: m.seq, senderType: m.senderType, text: m.text, private: m.private, createdAt: m.createdAt },
+    // As the server stores it: a side that writes has read (and received) everything before.
+    ...(m.senderType === 'agent' ? { agentReadSeq: Math.max(c.agentReadSeq, m.seq), agentDeliveredSeq: Math.max(c.agentDeliveredSeq, m.seq) } : {}),
+    ...(m.senderType === 'visitor' ? { visitorReadSeq: Math.max(c.visitorReadSeq, m.seq), visitorDeliveredSeq: Math.max(c.visitorDeliveredSeq, m.seq) } : {}),
+  }
+}
+
+/** The words for a system message (assigned, transferred, resolved, ...), else its text. */
+export function systemText(m: Message, agents: readonly AgentSummary[]): string {
+  const s = m.system
+  const name = (id: string | null | undefined) => (id ? agents.find((a) => a.id === id)?.name : undefined)
+  if (!s) return m.text ?? ''
+  switch (s.event) {
+    case 'assigned':
+      return s.by === 'auto' ? `Assigned to ${s.agentName} automatically` : `Assigned to ${s.agentName}`
+    case 'transferred': {
+      const from = name(s.fromAgentId)
+      return from ? `Transferred from ${from} to ${s.agentName}` : `Transferred to ${s.agentName}`
+    }
+    case 'unassigned':
+      return 'Returned to the queue'
+    case 'resolved': {
+      const by = name(s.agentId)
+      return by ? `Resolved by ${by}` : 'Resolved'
+    }
+    case 'reopened':
+      return s.by === 'visitor' ? 'Reopened by the visitor' : 'Reopened'
+    case 'closed':
+      return s.by === 'visitor' ? 'Closed by the visitor' : 'Closed'
+  }
+}
+
+/** "Bob — online, 2 chats" for the Assign to list. */
+export function agentLabel(a: AgentSummary): string {
+  const status = a.online ? a.status : 'offline'
+  return `${a.name} — ${status}, ${a.activeChats} ${a.activeChats === 1 ? 'chat' : 'chats'}`
+}
+
+/** The status as a word for people. */
+export function statusLabel(status: ConversationStatus): string {
+  return { pending: 'Waiting', active: 'Open', resolved: 'Resolved', closed: 'Closed' }[status]
+}
+
+/** A server URL (maybe relative, like `/uploads/…`) made absolute against the client's server. */
+export function absoluteUrl(url: string, base: string): string {
+  try {
+    return new URL(url, new URL(base, location.href)).href
+  } catch {
+    return url
+  }
+}
