@@ -97,7 +97,7 @@ describe('AgentClient agency administration', () => {
     expect(Object.fromEntries(new URLSearchParams(sent[1]!.query))).toEqual({ ...filter, actorId: OTHER })
   })
 
-  it('invitations() asks for a status when given one', async () => {
+  it('invitations.list() asks for a status when given one', async () => {
     const { client, sent } = recording()
     await client.invitations.list({ status: 'all' })
     expect(sent[0]!.query).toBe('?status=all')
