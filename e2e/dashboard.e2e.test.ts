@@ -100,7 +100,7 @@ describe('visitor ↔ agents through the widget and the dashboard', () => {
     const api = new AgentClient({ url: s.url })
     await api.login(ann.email, ann.password)
     api.useSite(site.id)
-    const canned = await api.createCannedResponse({
+    const canned = await api.cannedResponses.create({
       title: 'Greeting',
       shortcut: 'greet',
       content: 'Hi {{visitor.name | there}}, this is {{agent.name}}. How can I help?',
@@ -172,7 +172,7 @@ describe('visitor ↔ agents through the widget and the dashboard', () => {
     const events = messages.filter((m) => m.senderType === 'system').map((m) => (m.metadata as { event?: string } | null)?.event)
     expect(events).toEqual(expect.arrayContaining(['assigned', 'transferred', 'resolved']))
     expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i + 1))
-    const used = (await api.cannedResponses()).find((c) => c.id === canned.id)
+    const used = (await api.cannedResponses.list()).find((c) => c.id === canned.id)
     expect(used?.usageCount).toBe(1)
     api.disconnect()
   }, 120_000)

@@ -26,6 +26,6 @@ const { conversation } = await visitor.startConversation({ fields: { name: 'Exam
 console.log(`visitor started conversation ${conversation.id} (${conversation.status}, agent: ${conversation.agent?.name ?? 'none yet'})`)
 const reply = await gotReply
 console.log(`visitor <- [${reply.seq}] ${reply.senderName}: ${reply.text}`)
-await agent.resolve(conversation.id)
+await agent.conversations.resolve(conversation.id)
 visitor.disconnect()
 agent.disconnect()

@@ -64,7 +64,7 @@ const agent = new AgentClient({ url })
 await agent.login(demo.email, demo.password)
 await agent.connect(demo.siteId)
 await agent.setStatus('online')
-const original = (await agent.settings()).widget.primaryColor
+const original = (await agent.settings.get()).widget.primaryColor
 const stopReplying = agent.on('conversation:created', (c) => {
   setTimeout(() => agent.send(c.id, 'Hi Sam! Yes, we ship to Canada in 3–5 working days. Would you like a quote?'), 300)
 })
@@ -73,7 +73,7 @@ const browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
 fs.mkdirSync(out, { recursive: true })
 try {
   for (const shot of only ? [] : shots) {
-    await agent.updateSettings({ widget: { primaryColor: shot.colour ?? original } })
+    await agent.settings.update({ widget: { primaryColor: shot.colour ?? original } })
     const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: 1, isMobile: !!shot.isMobile, hasTouch: !!shot.hasTouch })
     const page = await context.newPage()
     await page.goto(`${url}/examples/hostile.html`)
@@ -92,15 +92,15 @@ try {
     console.log(`wrote ${path.relative(root, file)}`)
     await context.close()
   }
-  await agent.updateSettings({ widget: { primaryColor: original } })
+  await agent.settings.update({ widget: { primaryColor: original } })
   // The widget's chats are done: the inbox shots show a fresh set of visitors.
   stopReplying()
-  for (const c of (await agent.listConversations({ status: ['pending', 'active'] })).items) await agent.resolve(c.id)
+  for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
   if (!only) await dashboardShots(browser)
   if (only !== 'account') await adminShots(browser)
   if (only !== 'admin') await accountShots(browser)
 } finally {
-  await agent.updateSettings({ widget: { primaryColor: original } }).catch(() => {})
+  await agent.settings.update({ widget: { primaryColor: original } }).catch(() => {})
   agent.disconnect()
   await browser.close()
   await app.close()
@@ -217,7 +217,7 @@ async function dashboardShots(browser) {
   }
   const sam = visitors[1]
   // Routing has likely given Sam's chat to the demo agent already (the only one online).
-  await agent.assign(sam.id, (await agent.me()).sites.find((s) => s.siteId === demo.siteId).agentId).catch(() => {})
+  await agent.conversations.assign(sam.id, (await agent.me()).sites.find((s) => s.siteId === demo.siteId).agentId).catch(() => {})
   await agent.send(sam.id, 'Hi Sam! Yes, we ship to Canada in 3–5 working days.')
   await agent.send(sam.id, 'Customer asked about customs fees before; link the FAQ if they ask.', { private: true })
   await sam.v.send(sam.id, 'Great, and are customs fees included?')
@@ -247,7 +247,7 @@ async function dashboardShots(browser) {
   // The figures (or, on an empty range, the empty state) once the report is in.
   await page.locator('lcd-analytics dl.tiles, lcd-analytics .empty').first().waitFor()
   await shot('dashboard-analytics')
-  await agent.createWebhook({ url: 'https://hooks.example.com/live-chat', events: ['message.created', 'conversation.resolved'] })
+  await agent.webhooks.create({ url: 'https://hooks.example.com/live-chat', events: ['message.created', 'conversation.resolved'] })
   await page.goto(`${url}/dashboard/#settings`)
   await page.getByRole('heading', { name: /Settings/ }).first().waitFor()
   await shot('dashboard-settings')
@@ -277,11 +277,11 @@ async function dashboardShots(browser) {
  * revoked), and the audit log they all made. Everything through the SDK and the public routes.
  */
 async function seedAgency() {
-  const outdoor = await agent.createSite({ name: 'Acme Outdoor', domains: ['outdoor.acme.example', 'www.outdoor.acme.example'] })
-  const blog = await agent.createSite({ name: 'Acme Journal', domains: ['journal.acme.example'] })
-  await agent.updateSettings({ allowedOrigins: ['https://shop.example'] })
+  const outdoor = await agent.sites.create({ name: 'Acme Outdoor', domains: ['outdoor.acme.example', 'www.outdoor.acme.example'] })
+  const blog = await agent.sites.create({ name: 'Acme Journal', domains: ['journal.acme.example'] })
+  await agent.settings.update({ allowedOrigins: ['https://shop.example'] })
   const join = async (email, name, input) => {
-    const { link } = await agent.invite({ email, ...input })
+    const { link } = await agent.invitations.create({ email, ...input })
     const token = decodeURIComponent(new URL(link, url).hash.replace(/^#invite\//, ''))
     const res = await fetch(`${url}/api/invitations/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, name, password: `${crypto.randomUUID()}` }) })
     if (!res.ok) throw new Error(`accepting the invitation of ${email}: ${res.status} ${await res.text()}`)
@@ -289,11 +289,11 @@ async function seedAgency() {
   await join('ana.silva@acme.example', 'Ana Silva', { role: 'admin' })
   await join('priya.raman@acme.example', 'Priya Raman', { role: 'member', sites: [{ siteId: demo.siteId, role: 'admin' }, { siteId: outdoor.id, role: 'agent' }] })
   await join('tom.becker@acme.example', 'Tom Becker', { role: 'member', sites: [{ siteId: outdoor.id, role: 'agent' }, { siteId: blog.id, role: 'agent' }] })
-  await agent.invite({ email: 'lee.wong@acme.example', role: 'member', sites: [{ siteId: blog.id, role: 'agent' }] })
-  await agent.createApiKey({ name: 'CRM sync', siteId: demo.siteId, scopes: ['conversations:read', 'messages:write'] })
-  await agent.createApiKey({ name: 'Provisioning', siteId: null, scopes: ['sites:read', 'sites:write', 'agents:read', 'agents:write'], expiresAt: new Date(Date.now() + 180 * 86_400_000).toISOString() })
-  const old = await agent.createApiKey({ name: 'Old import script', siteId: outdoor.id, scopes: ['conversations:read'] })
-  await agent.revokeApiKey(old.key.id)
+  await agent.invitations.create({ email: 'lee.wong@acme.example', role: 'member', sites: [{ siteId: blog.id, role: 'agent' }] })
+  await agent.apiKeys.create({ name: 'CRM sync', siteId: demo.siteId, scopes: ['conversations:read', 'messages:write'] })
+  await agent.apiKeys.create({ name: 'Provisioning', siteId: null, scopes: ['sites:read', 'sites:write', 'agents:read', 'agents:write'], expiresAt: new Date(Date.now() + 180 * 86_400_000).toISOString() })
+  const old = await agent.apiKeys.create({ name: 'Old import script', siteId: outdoor.id, scopes: ['conversations:read'] })
+  await agent.apiKeys.revoke(old.key.id)
   return { outdoor, blog }
 }
 
@@ -427,16 +427,16 @@ async function accountShots(browser) {
   }
 
   // The demo agency has more than one site (the header's site switcher), and a teammate with two-factor sign-in.
-  if ((await agent.me()).sites.length < 2) await agent.createSite({ name: 'Acme Journal' })
+  if ((await agent.me()).sites.length < 2) await agent.sites.create({ name: 'Acme Journal' })
   /** An invitation's `#invite/<token>` (this server sends no email: the link comes back). */
   const invite = async (email, sites) => {
-    const { link } = await agent.invite({ email, sites })
+    const { link } = await agent.invitations.create({ email, sites })
     return link.slice(link.indexOf('#'))
   }
   const sam = new AgentClient({ url })
-  await sam.acceptInvitation({ token: (await invite('sam.rivera@acme.example', [{ siteId: demo.siteId, role: 'agent' }])).split('/')[1], name: 'Sam Rivera', password: 'sam’s long passphrase' })
-  const { secret } = await sam.twoFactorSetup()
-  await sam.twoFactorEnable(totp(secret))
+  await sam.invitations.accept({ token: (await invite('sam.rivera@acme.example', [{ siteId: demo.siteId, role: 'agent' }])).split('/')[1], name: 'Sam Rivera', password: 'sam’s long passphrase' })
+  const { secret } = await sam.account.twoFactorSetup()
+  await sam.account.twoFactorEnable(totp(secret))
   await sam.logout()
 
   const fragment = await invite('jordan.lee@acme.example', [{ siteId: demo.siteId, role: 'agent' }])

@@ -1,6 +1,6 @@
 // A strict TypeScript app of the installed @live-chat/sdk, @live-chat/widget and
 // @live-chat/dashboard (type-checked only: tsconfig.bundler.json and tsconfig.node16.json).
-import { AgentClient, LiveChatClient, LiveChatError, type ConversationSummary, type Message } from '@live-chat/sdk'
+import { AgentClient, LiveChatClient, LiveChatError, type ConversationSummary, type ConversationsApi, type Message } from '@live-chat/sdk'
 import { LiveChat, type LiveChatEvent } from '@live-chat/widget'
 import { LiveChatDashboard } from '@live-chat/dashboard'
 
@@ -21,6 +21,15 @@ export async function agent(url: string, siteId: string, email: string, password
   client.on('conversation:created', (c: ConversationSummary) => void client.send(c.id, 'Hi, how can I help?'))
   client.on('signed-out', ({ error }) => console.log(error.code))
   return client
+}
+
+/** The agent client's sub-clients, from the published types. */
+export async function triage(client: AgentClient): Promise<string[]> {
+  const conversations: ConversationsApi = client.conversations
+  const { items } = await conversations.list({ status: ['pending'] })
+  for (const c of items) await conversations.assign(c.id, null)
+  await client.webhooks.redeliver('webhook-id', 'delivery-id')
+  return (await client.cannedResponses.list({ q: 'hello' })).map((r) => r.title)
 }
 
 export function widget(siteId: string): LiveChat {

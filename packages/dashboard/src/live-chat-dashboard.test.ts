@@ -51,7 +51,7 @@ describe('<live-chat-dashboard>', () => {
     assert(el.agent?.id === site.agents[0]!.agentId, 'the signed-in agent')
     // The server sees the agent online too (what routing and the widget go by).
     const teammate = await agentClient(site, 1)
-    await waitFor(async () => (await teammate.agents()).find((a) => a.id === site.agents[0]!.agentId)?.status === 'online', 5_000, 'online on the server')
+    await waitFor(async () => (await teammate.agents.list()).find((a) => a.id === site.agents[0]!.agentId)?.status === 'online', 5_000, 'online on the server')
     await axeCheck(el)
   })
 
@@ -69,7 +69,7 @@ describe('<live-chat-dashboard>', () => {
     const status = $<HTMLSelectElement>(el, 'select#status')!
     status.value = 'away'
     status.dispatchEvent(new Event('change'))
-    await waitFor(async () => (await teammate.agents()).find((a) => a.id === site.agents[0]!.agentId)?.status === 'away', 5_000, 'away on the server')
+    await waitFor(async () => (await teammate.agents.list()).find((a) => a.id === site.agents[0]!.agentId)?.status === 'away', 5_000, 'away on the server')
 
     location.hash = '#canned'
     await waitFor(() => $(el, 'lcd-canned-responses'), 5_000, 'the canned responses page')

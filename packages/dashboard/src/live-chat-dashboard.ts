@@ -652,7 +652,7 @@ export class LiveChatDashboard extends LitElement {
   async #loadAgents(): Promise<void> {
     const client = this.#client
     if (!client) return
-    this._agents = await client.agents()
+    this._agents = await client.agents.list()
     this._me = this._agents.find((a) => a.id === this._me?.id) ?? this._me
   }
 

@@ -52,8 +52,8 @@ describe('<live-chat-dashboard> with script and markup payloads', () => {
     const admin = await agentClient(site, 0)
     await admin.setStatus('away') // the conversation waits unassigned, in everyone's list
     const mate = await agentClient(site, 1)
-    await mate.updateAgent(site.agents[1]!.agentId, { displayName: PAYLOADS[3] })
-    await admin.createCannedResponse({ title: PAYLOADS[4], content: PAYLOADS[5], category: PAYLOADS[6] })
+    await mate.agents.update(site.agents[1]!.agentId, { displayName: PAYLOADS[3] })
+    await admin.cannedResponses.create({ title: PAYLOADS[4], content: PAYLOADS[5], category: PAYLOADS[6] })
 
     const visitor = new LiveChatClient({ url: site.url, siteId: site.siteId, storage: 'memory' })
     visitors.push(visitor)
@@ -64,7 +64,7 @@ describe('<live-chat-dashboard> with script and markup payloads', () => {
     for (const p of PAYLOADS.slice(1)) await visitor.send(conversation.id, p)
     await mate.send(conversation.id, `Note: ${PAYLOADS[1]}`, { private: true })
     await mate.send(conversation.id, `Reply: ${PAYLOADS[2]}`)
-    await mate.update(conversation.id, { subject: PAYLOADS[6], tags: [TAG] })
+    await mate.conversations.update(conversation.id, { subject: PAYLOADS[6], tags: [TAG] })
 
     const el = await signedIn(site)
     location.hash = `#inbox/${conversation.id}`

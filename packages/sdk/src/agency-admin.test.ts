@@ -39,29 +39,29 @@ describe('AgentClient agency administration', () => {
     const { client, sent } = recording((s) => (s.method === 'DELETE' ? undefined : s.path.endsWith('s') ? { items: [{ id: 'x' }] } : { id: 'one' }))
     client.useSite(SITE)
     const calls: [() => Promise<unknown>, string, unknown][] = [
-      [() => client.agency(), 'GET /api/agency', undefined],
-      [() => client.updateAgency({ requireTwoFactor: true }), 'PATCH /api/agency', { requireTwoFactor: true }],
-      [() => client.agencySites(), 'GET /api/agency/sites', undefined],
-      [() => client.createSite({ name: 'Shop', domains: ['shop.example'] }), 'POST /api/agency/sites', { name: 'Shop', domains: ['shop.example'] }],
-      [() => client.deleteSite(OTHER, 'Shop'), `DELETE /api/agency/sites/${OTHER}`, { confirm: 'Shop' }],
-      [() => client.siteSettings(OTHER), `GET /api/sites/${OTHER}/settings`, undefined],
-      [() => client.updateSiteSettings(OTHER, { name: 'Shop 2' }), `PATCH /api/sites/${OTHER}/settings`, { name: 'Shop 2' }],
-      [() => client.identitySecret(), `GET /api/sites/${SITE}/identity-secret`, undefined],
-      [() => client.identitySecret(OTHER), `GET /api/sites/${OTHER}/identity-secret`, undefined],
-      [() => client.rotateIdentitySecret(), `POST /api/sites/${SITE}/identity-secret/rotate`, { graceHours: 24 }],
-      [() => client.rotateIdentitySecret(0, OTHER), `POST /api/sites/${OTHER}/identity-secret/rotate`, { graceHours: 0 }],
-      [() => client.removeAgent('a/1'), `DELETE /api/sites/${SITE}/agents/a%2F1`, undefined],
-      [() => client.removeAgent('a1', OTHER), `DELETE /api/sites/${OTHER}/agents/a1`, undefined],
-      [() => client.members(), 'GET /api/agency/members', undefined],
-      [() => client.updateMember('u1', { role: 'admin' }), 'PATCH /api/agency/members/u1', { role: 'admin' }],
-      [() => client.removeMember('u1'), 'DELETE /api/agency/members/u1', undefined],
-      [() => client.invitations(), 'GET /api/agency/invitations', undefined],
-      [() => client.invite({ email: 'a@b.test', role: 'member', sites: [{ siteId: SITE, role: 'agent' }] }), 'POST /api/agency/invitations', { email: 'a@b.test', role: 'member', sites: [{ siteId: SITE, role: 'agent' }] }],
-      [() => client.resendInvitation('i1'), 'POST /api/agency/invitations/i1/resend', undefined],
-      [() => client.revokeInvitation('i1'), 'DELETE /api/agency/invitations/i1', undefined],
-      [() => client.apiKeys(), 'GET /api/agency/api-keys', undefined],
-      [() => client.createApiKey({ name: 'CRM', siteId: null, scopes: ['sites:read'] }), 'POST /api/agency/api-keys', { name: 'CRM', siteId: null, scopes: ['sites:read'] }],
-      [() => client.revokeApiKey('k1'), 'DELETE /api/agency/api-keys/k1', undefined],
+      [() => client.agency.get(), 'GET /api/agency', undefined],
+      [() => client.agency.update({ requireTwoFactor: true }), 'PATCH /api/agency', { requireTwoFactor: true }],
+      [() => client.sites.list(), 'GET /api/agency/sites', undefined],
+      [() => client.sites.create({ name: 'Shop', domains: ['shop.example'] }), 'POST /api/agency/sites', { name: 'Shop', domains: ['shop.example'] }],
+      [() => client.sites.delete(OTHER, 'Shop'), `DELETE /api/agency/sites/${OTHER}`, { confirm: 'Shop' }],
+      [() => client.settings.get(OTHER), `GET /api/sites/${OTHER}/settings`, undefined],
+      [() => client.settings.update({ name: 'Shop 2' }, OTHER), `PATCH /api/sites/${OTHER}/settings`, { name: 'Shop 2' }],
+      [() => client.settings.identitySecret(), `GET /api/sites/${SITE}/identity-secret`, undefined],
+      [() => client.settings.identitySecret(OTHER), `GET /api/sites/${OTHER}/identity-secret`, undefined],
+      [() => client.settings.rotateIdentitySecret(), `POST /api/sites/${SITE}/identity-secret/rotate`, { graceHours: 24 }],
+      [() => client.settings.rotateIdentitySecret(0, OTHER), `POST /api/sites/${OTHER}/identity-secret/rotate`, { graceHours: 0 }],
+      [() => client.agents.remove('a/1'), `DELETE /api/sites/${SITE}/agents/a%2F1`, undefined],
+      [() => client.agents.remove('a1', OTHER), `DELETE /api/sites/${OTHER}/agents/a1`, undefined],
+      [() => client.members.list(), 'GET /api/agency/members', undefined],
+      [() => client.members.update('u1', { role: 'admin' }), 'PATCH /api/agency/members/u1', { role: 'admin' }],
+      [() => client.members.remove('u1'), 'DELETE /api/agency/members/u1', undefined],
+      [() => client.invitations.list(), 'GET /api/agency/invitations', undefined],
+      [() => client.invitations.create({ email: 'a@b.test', role: 'member', sites: [{ siteId: SITE, role: 'agent' }] }), 'POST /api/agency/invitations', { email: 'a@b.test', role: 'member', sites: [{ siteId: SITE, role: 'agent' }] }],
+      [() => client.invitations.resend('i1'), 'POST /api/agency/invitations/i1/resend', undefined],
+      [() => client.invitations.revoke('i1'), 'DELETE /api/agency/invitations/i1', undefined],
+      [() => client.apiKeys.list(), 'GET /api/agency/api-keys', undefined],
+      [() => client.apiKeys.create({ name: 'CRM', siteId: null, scopes: ['sites:read'] }), 'POST /api/agency/api-keys', { name: 'CRM', siteId: null, scopes: ['sites:read'] }],
+      [() => client.apiKeys.revoke('k1'), 'DELETE /api/agency/api-keys/k1', undefined],
     ]
     for (const [call, route, body] of calls) {
       const before = sent.length
@@ -71,35 +71,35 @@ describe('AgentClient agency administration', () => {
       expect(`${one.method} ${one.path}`).toBe(route)
       expect(one.body, route).toEqual(body)
     }
-    await expect(client.agencySites()).resolves.toEqual([{ id: 'x' }])
-    await expect(client.members()).resolves.toEqual([{ id: 'x' }])
+    await expect(client.sites.list()).resolves.toEqual([{ id: 'x' }])
+    await expect(client.members.list()).resolves.toEqual([{ id: 'x' }])
   })
 
   it('site-level calls without a site id need a current site; agency calls do not', async () => {
     const { client, sent } = recording()
-    await expect(client.identitySecret()).rejects.toMatchObject({ code: 'invalid_state' })
-    await expect(client.removeAgent('a1')).rejects.toBeInstanceOf(LiveChatError)
+    await expect(client.settings.identitySecret()).rejects.toMatchObject({ code: 'invalid_state' })
+    await expect(client.agents.remove('a1')).rejects.toBeInstanceOf(LiveChatError)
     expect(sent).toEqual([])
-    await client.agencySites()
+    await client.sites.list()
     expect(sent.map((s) => s.path)).toEqual(['/api/agency/sites'])
   })
 
-  it('auditLog() sends its filters and paging as the query; auditCsv() the filters, as a file', async () => {
+  it('audit.list() sends its filters and paging as the query; audit.csv() the filters, as a file', async () => {
     const csv = '\uFEFFwhen,action\r\n'
     const { client, sent } = recording((s) => (s.path.endsWith('.csv') ? new Response(csv, { status: 200, headers: { 'content-type': 'text/csv' } }) : { items: [], nextCursor: null }))
     const filter = { action: 'auth.', siteId: SITE, from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' }
-    await expect(client.auditLog({ ...filter, cursor: 'c1', limit: 20 })).resolves.toEqual({ items: [], nextCursor: null })
+    await expect(client.audit.list({ ...filter, cursor: 'c1', limit: 20 })).resolves.toEqual({ items: [], nextCursor: null })
     expect(sent[0]!.path).toBe('/api/agency/audit')
     expect(Object.fromEntries(new URLSearchParams(sent[0]!.query))).toEqual({ ...filter, cursor: 'c1', limit: '20' })
-    const blob = await client.auditCsv({ ...filter, actorId: OTHER })
+    const blob = await client.audit.csv({ ...filter, actorId: OTHER })
     expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(await blob.arrayBuffer())).toBe(csv)
     expect(sent[1]!.path).toBe('/api/agency/audit.csv')
     expect(Object.fromEntries(new URLSearchParams(sent[1]!.query))).toEqual({ ...filter, actorId: OTHER })
   })
 
-  it('invitations() asks for a status when given one', async () => {
+  it('invitations.list() asks for a status when given one', async () => {
     const { client, sent } = recording()
-    await client.invitations({ status: 'all' })
+    await client.invitations.list({ status: 'all' })
     expect(sent[0]!.query).toBe('?status=all')
   })
 })

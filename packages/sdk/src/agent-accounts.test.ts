@@ -101,17 +101,17 @@ describe('AgentClient public account calls', () => {
       'POST /api/auth/password/reset': () => json(200, { email: 'a@example.com' }),
     })
     const c = client({ url: URL_BASE, fetch, token: 'held' })
-    await expect(c.setupState()).resolves.toEqual({ needed: true })
-    await c.verifySetup('id.setup-secret')
-    await c.forgotPassword('a@example.com')
-    await expect(c.resetPassword('id.reset-secret', 'a new password')).resolves.toEqual({ email: 'a@example.com' })
-    await expect(c.lookupInvitation('id.invite-secret')).resolves.toMatchObject({ agencyName: 'Acme' })
+    await expect(c.setup.state()).resolves.toEqual({ needed: true })
+    await c.setup.verify('id.setup-secret')
+    await c.account.forgotPassword('a@example.com')
+    await expect(c.account.resetPassword('id.reset-secret', 'a new password')).resolves.toEqual({ email: 'a@example.com' })
+    await expect(c.invitations.lookup('id.invite-secret')).resolves.toMatchObject({ agencyName: 'Acme' })
     expect(c.token).toBe('held')
 
-    const done = await c.completeSetup({ token: 'id.setup-secret', name: 'Ann', email: 'a@example.com', password: 'long enough pw', agencyName: 'Acme', siteName: 'Shop' })
+    const done = await c.setup.complete({ token: 'id.setup-secret', name: 'Ann', email: 'a@example.com', password: 'long enough pw', agencyName: 'Acme', siteName: 'Shop' })
     expect(done.site.id).toBe(SITE)
     expect(c.token).toBe('owner')
-    await c.acceptInvitation({ token: 'id.invite-secret', name: 'Bo', password: 'long enough pw' })
+    await c.invitations.accept({ token: 'id.invite-secret', name: 'Bo', password: 'long enough pw' })
     expect(c.token).toBe('invitee')
 
     expect(calls.every((x) => x.authorization === undefined)).toBe(true)
@@ -132,13 +132,13 @@ describe('AgentClient signed-in account calls', () => {
       'POST /api/auth/two-factor/recovery-codes': () => json(200, { recoveryCodes: ['r2'] }),
     })
     const c = client({ url: URL_BASE, fetch, token: 'mine' })
-    await c.changePassword('old password', 'new password!')
-    await expect(c.sessions()).resolves.toEqual([{ id: 's1', current: true }])
-    await c.endSession('s/2')
-    await c.twoFactorSetup()
-    await expect(c.twoFactorEnable('123456')).resolves.toEqual({ recoveryCodes: ['r1'] })
-    await c.twoFactorDisable('pw')
-    await expect(c.regenerateRecoveryCodes('pw')).resolves.toEqual({ recoveryCodes: ['r2'] })
+    await c.account.changePassword('old password', 'new password!')
+    await expect(c.account.sessions()).resolves.toEqual([{ id: 's1', current: true }])
+    await c.account.endSession('s/2')
+    await c.account.twoFactorSetup()
+    await expect(c.account.twoFactorEnable('123456')).resolves.toEqual({ recoveryCodes: ['r1'] })
+    await c.account.twoFactorDisable('pw')
+    await expect(c.account.regenerateRecoveryCodes('pw')).resolves.toEqual({ recoveryCodes: ['r2'] })
     expect(calls.map((x) => [x.key, x.body])).toEqual([
       ['POST /api/auth/password', { currentPassword: 'old password', newPassword: 'new password!' }],
       ['GET /api/auth/sessions', undefined],

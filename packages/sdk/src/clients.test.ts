@@ -9,6 +9,7 @@ import { LiveChatClient } from './visitor-client.js'
 // Nothing listens there: sockets opened by these tests fail to connect and are closed.
 const URL_BASE = 'http://127.0.0.1:9'
 const SITE = '00000000-0000-4000-8000-000000000001'
+const OTHER = '00000000-0000-4000-8000-000000000002'
 
 const config = { siteId: SITE, online: true } as WidgetConfig
 const session = (token: string, visitorId = 'v1'): VisitorSession => ({
@@ -169,8 +170,8 @@ describe('LiveChatClient', () => {
 describe('AgentClient', () => {
   it('REST calls need a current site: before connect() or useSite() they reject with invalid_state', async () => {
     const client = new AgentClient({ url: URL_BASE, token: 't', fetch: stubFetch({}) })
-    await expect(client.listConversations()).rejects.toMatchObject({ code: 'invalid_state' })
-    await expect(client.settings()).rejects.toMatchObject({ code: 'invalid_state' })
+    await expect(client.conversations.list()).rejects.toMatchObject({ code: 'invalid_state' })
+    await expect(client.settings.get()).rejects.toMatchObject({ code: 'invalid_state' })
   })
 
   it('login() keeps the token and later calls use the current site', async () => {
@@ -183,7 +184,7 @@ describe('AgentClient', () => {
     expect(client.token).toBe('agent-token')
 
     client.useSite(SITE)
-    await client.listConversations({ status: ['pending', 'active'], mine: true })
+    await client.conversations.list({ status: ['pending', 'active'], mine: true })
 
     const [url, init] = fetch.mock.calls[1]!
     expect(url).toBe(`${URL_BASE}/api/sites/${SITE}/conversations?status=pending%2Cactive&mine=true`)
@@ -196,6 +197,14 @@ describe('AgentClient', () => {
     await expect(client.upload(new Blob(['x']))).rejects.toMatchObject({ code: 'invalid_state' })
     client.useSite(SITE)
     await expect(client.upload(new Blob(['x']), { name: 'x.txt' })).resolves.toEqual({ id: 'u1' })
+  })
+
+  it('sub-clients go through the client: a socket action before connect() rejects with invalid_state, a site id overrides the current site', async () => {
+    const fetch = stubFetch({ [`GET /api/sites/${OTHER}/settings`]: () => json(200, { name: 'Other' }) })
+    const client = new AgentClient({ url: URL_BASE, token: 't', fetch })
+    await expect(client.conversations.resolve('c1')).rejects.toMatchObject({ code: 'invalid_state' })
+    await expect(client.settings.get(OTHER)).resolves.toEqual({ name: 'Other' })
+    expect(fetch.mock.calls[0]![1]?.headers).toMatchObject({ authorization: 'Bearer t' })
   })
 
   it('connect() without a token rejects with unauthorized', async () => {

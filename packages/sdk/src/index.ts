@@ -14,16 +14,26 @@ export type {
   AgentEvents,
   AgentProfile,
   AgentSendOptions,
-  AuditFilter,
-  AuditLogQuery,
-  ConversationChanges,
-  DownloadOptions,
-  ExportConversationsFilter,
   ListConversationsFilter,
   LoginResult,
   SecondFactor,
-  SetupDone,
 } from './agent-client.js'
+// The agent client's sub-clients (`agent.conversations`, `agent.webhooks`, ...): their types and options.
+export type { AccountApi } from './agent/account.js'
+export type { AgencyApi } from './agent/agency.js'
+export type { AgentsApi } from './agent/agents.js'
+export type { AnalyticsApi } from './agent/analytics.js'
+export type { ApiKeysApi } from './agent/api-keys.js'
+export type { AuditApi, AuditFilter, AuditLogQuery } from './agent/audit.js'
+export type { CannedResponsesApi } from './agent/canned-responses.js'
+export type { DownloadOptions } from './agent/context.js'
+export type { ConversationChanges, ConversationsApi, ExportConversationsFilter } from './agent/conversations.js'
+export type { InvitationsApi } from './agent/invitations.js'
+export type { MembersApi } from './agent/members.js'
+export type { SettingsApi } from './agent/settings.js'
+export type { SetupApi, SetupDone } from './agent/setup.js'
+export type { SitesApi } from './agent/sites.js'
+export type { WebhooksApi } from './agent/webhooks.js'
 export type { BaseClientOptions, BaseEvents, MessageRange, SocketClientOptions } from './base-client.js'
 export { Emitter } from './emitter.js'
 export type { EmitArgs, Listener, ListenerErrorHandler } from './emitter.js'

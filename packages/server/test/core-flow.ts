@@ -52,7 +52,7 @@ export async function coreFlow(s: TestServer): Promise<void> {
 
     // Resolve: the visitor hears of it and rates the conversation; agents see the rating.
     const visitorSeesResolved = waitFor<VisitorConversation>((fn) => visitor.on('conversation', fn), (c) => c.status === 'resolved')
-    const resolved = await agent.resolve(convId)
+    const resolved = await agent.conversations.resolve(convId)
     expect(resolved.status).toBe('resolved')
     await visitorSeesResolved
     const agentSeesRating = waitFor<ConversationSummary>((fn) => agent.on('conversation:updated', fn), (c) => c.rating === 5)
@@ -74,7 +74,7 @@ export async function coreFlow(s: TestServer): Promise<void> {
     expect(visitor.getMessages(convId).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5])
 
     // The timestamps the reports rely on.
-    const detail = await agent.getConversation(convId)
+    const detail = await agent.conversations.get(convId)
     expect(detail.firstMessageAt).toBe(history.messages[0]!.createdAt)
     expect(detail.firstResponseAt).toBe(reply.createdAt)
     expect(detail.resolvedAt).not.toBeNull()

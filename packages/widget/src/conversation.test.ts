@@ -130,7 +130,7 @@ describe('<live-chat> conversation', () => {
 
   it('asks for a rating once the agent resolves, and stores it', async () => {
     const { el, conv } = await startChat(site, agent, 'Thanks for the help')
-    await agent.resolve(conv.id)
+    await agent.conversations.resolve(conv.id)
     // The resolution reaches the widget as a live event; give a loaded CI machine room.
     const stars = await find(el, '[role="radiogroup"]', 10_000)
     const four = stars.querySelectorAll<HTMLButtonElement>('[role="radio"]')[3]!
@@ -142,13 +142,13 @@ describe('<live-chat> conversation', () => {
     await axeCheck(el)
     form.requestSubmit()
     await find(el, '.note[role="status"]')
-    const stored = await agent.getConversation(conv.id)
+    const stored = await agent.conversations.get(conv.id)
     assert(stored.rating === 4 && stored.ratingFeedback === 'Quick and kind', `rating stored: ${stored.rating} ${stored.ratingFeedback}`)
   })
 
   it('lists the visitor’s earlier conversations and opens one', async () => {
     const { el, conv: first } = await startChat(site, agent, 'First question')
-    await agent.resolve(first.id)
+    await agent.conversations.resolve(first.id)
     // The resolution reaches the widget as a live event; give a loaded CI machine room.
     ;(await find(el, 'button.link', 10_000)).click() // "New conversation"
     await waitFor(() => !el._conv, 2_000, 'a fresh start')

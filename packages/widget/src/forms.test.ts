@@ -76,7 +76,7 @@ describe('<live-chat> offline form', () => {
     assert(/reply by email/.test((await find(el, '.note')).textContent ?? ''), 'the visitor is told the reply comes by email')
 
     const agent = await agentClient(site, 0)
-    const { items } = await agent.listConversations()
+    const { items } = await agent.conversations.list()
     assert(items.length === 1 && items[0]!.offline === true, `one offline conversation: ${JSON.stringify(items.map((c) => c.offline))}`)
     assert(items[0]!.visitor.email === 'grace@example.com' && items[0]!.assignedAgentId === null, 'with the email, unassigned')
   })

@@ -26,8 +26,8 @@ describe('<live-chat> with script and markup payloads', () => {
   it('shows visitor and agent messages, the agent’s name and a canned response as text', async () => {
     const site = await createSite({ agents: 1 })
     const agent = await agentClient(site, 0, { online: true })
-    await agent.updateAgent(site.agents[0]!.agentId, { displayName: PAYLOADS[2] })
-    const canned = await agent.createCannedResponse({ title: PAYLOADS[0], content: `Canned: ${PAYLOADS[5]}` })
+    await agent.agents.update(site.agents[0]!.agentId, { displayName: PAYLOADS[2] })
+    const canned = await agent.cannedResponses.create({ title: PAYLOADS[0], content: `Canned: ${PAYLOADS[5]}` })
 
     const el = await mountWidget(site)
     await openWindow(el)

@@ -112,7 +112,7 @@ describe('<lcd-account>', function () {
     const token = el.client!.token!
     const elsewhere = new AgentClient({ url: site.url })
     await elsewhere.login(agent.email, agent.password)
-    await elsewhere.endSession((await el.client!.me()).sessionId)
+    await elsewhere.account.endSession((await el.client!.me()).sessionId)
 
     const notice = await find(el, 'lcd-login', '.note[role=alert]')
     assert(/signed out/i.test(text(notice)), `the reason: ${text(notice)}`)

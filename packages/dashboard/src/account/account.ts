@@ -121,7 +121,7 @@ export class LcdAccount extends LitElement {
     this._pwError = ''
     this._pwDone = ''
     try {
-      await this.client.changePassword(String(data.get('currentPassword') ?? ''), String(data.get('newPassword') ?? ''))
+      await this.client.account.changePassword(String(data.get('currentPassword') ?? ''), String(data.get('newPassword') ?? ''))
       form.reset()
       this._pwDone = 'Password changed. Your other devices were signed out.'
       await this.renderRoot.querySelector<LcdAccountSessions>('lcd-account-sessions')?.reload()

@@ -102,7 +102,7 @@ export class LcdInvite extends LitElement {
       return
     }
     try {
-      const preview = await client.lookupInvitation(token)
+      const preview = await client.invitations.lookup(token)
       if (this.token !== token) return
       this._preview = preview
       void focusFirst(this)
@@ -129,7 +129,7 @@ export class LcdInvite extends LitElement {
     this._problem = ''
     this._errors = new FieldErrors()
     try {
-      const session = await client.acceptInvitation({ token, name: String(data.get('name') ?? '').trim(), password: String(data.get('password') ?? '') })
+      const session = await client.invitations.accept({ token, name: String(data.get('name') ?? '').trim(), password: String(data.get('password') ?? '') })
       fire<AgentSession>(this, 'lcd-login', session)
     } catch (error) {
       const err = LiveChatError.from(error)

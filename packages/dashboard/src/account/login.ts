@@ -52,7 +52,7 @@ export class LcdLogin extends LitElement {
   override firstUpdated(): void {
     // On a server with no account yet, point to the setup link instead of a form nobody can use.
     this.client
-      ?.setupState()
+      ?.setup.state()
       .then((s) => (this._setupNeeded = s.needed))
       .catch(() => undefined)
   }
@@ -132,7 +132,7 @@ export class LcdLogin extends LitElement {
     this._busy = true
     this._error = ''
     try {
-      await this.client.forgotPassword(this._email)
+      await this.client.account.forgotPassword(this._email)
       this.#go('sent')
     } catch (error) {
       this._error = problem(error, { invalid_payload: 'Enter a valid email address.' }, 'Could not send the link; try again.')

@@ -86,9 +86,9 @@ describe('forgot password and the reset link', function () {
     const url = await mailServer()
     const site = await createSite({ agents: 1 })
     const agent = site.agents[0]!
-    await new AgentClient({ url }).forgotPassword(agent.email)
+    await new AgentClient({ url }).account.forgotPassword(agent.email)
     const fragment = await linkIn(agent.email, 'reset')
-    await new AgentClient({ url }).resetPassword(fragment.slice('#reset/'.length), NEW_PASSWORD)
+    await new AgentClient({ url }).account.resetPassword(fragment.slice('#reset/'.length), NEW_PASSWORD)
 
     location.hash = fragment
     const el = openDashboard(url)

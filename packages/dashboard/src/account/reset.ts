@@ -76,7 +76,7 @@ export class LcdReset extends LitElement {
     this._problem = ''
     let email: string
     try {
-      ;({ email } = await client.resetPassword(token, password))
+      ;({ email } = await client.account.resetPassword(token, password))
     } catch (error) {
       const err = LiveChatError.from(error)
       const weak = fieldMessage(err, 'password')

@@ -88,7 +88,7 @@ export class LcdAccountSessions extends LitElement {
   async reload(): Promise<void> {
     if (!this.client) return
     try {
-      const list = await this.client.sessions()
+      const list = await this.client.account.sessions()
       // This device first, then the most recently used.
       this._sessions = list.sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt.localeCompare(a.lastSeenAt))
       this._error = ''
@@ -138,7 +138,7 @@ export class LcdAccountSessions extends LitElement {
     this._ending = s.id
     this._error = ''
     try {
-      await this.client.endSession(s.id)
+      await this.client.account.endSession(s.id)
       this._status = `Signed out ${s.device || 'the device'}.`
       await this.reload()
       await this.updateComplete

@@ -21,7 +21,7 @@ describe('first-run setup', function () {
 
   it('creates the workspace from the setup link, shows the snippet, then opens the inbox signed in', async () => {
     const { url, link } = await setupServer()
-    assert((await new AgentClient({ url }).setupState()).needed, 'the server waits for its setup')
+    assert((await new AgentClient({ url }).setup.state()).needed, 'the server waits for its setup')
     const token = link.split('#setup/')[1]!
     location.hash = `#setup/${token}`
     const el = openDashboard(url)
@@ -56,7 +56,7 @@ describe('first-run setup', function () {
     assert(domains.getAttribute('aria-invalid') === 'true', 'the domains field is marked')
     assert(domains.getAttribute('aria-describedby') === error.id, 'and points at its error')
     await waitFor(() => focused() === domains, 5_000, 'focus back on the field')
-    assert((await new AgentClient({ url }).setupState()).needed, 'nothing was made')
+    assert((await new AgentClient({ url }).setup.state()).needed, 'nothing was made')
     await axeCheck(el)
 
     fill(domains, 'shop.acme.example\nhttps://www.acme.example/')
@@ -76,14 +76,14 @@ describe('first-run setup', function () {
     assert(session.agency?.role === 'owner' && session.agency.name === 'Acme Agency', `the agency: ${JSON.stringify(session.agency)}`)
     assert(session.sites.length === 1 && session.sites[0]!.siteId === siteId && session.sites[0]!.role === 'admin', `the site: ${JSON.stringify(session.sites)}`)
     owner.useSite(siteId)
-    const settings = await owner.settings()
+    const settings = await owner.settings.get()
     assert(settings.allowedOrigins.join() === 'https://shop.acme.example,https://www.acme.example', `origins: ${settings.allowedOrigins.join()}`)
 
     ;[...el.shadowRoot!.querySelector(SETUP)!.shadowRoot!.querySelectorAll('button')].find((b) => text(b) === 'Go to the inbox')!.click()
     await signedIn(el)
     assert((location.hash as string) === '#inbox', `the inbox: ${location.hash}`)
     assert(q(el, 'lcd-inbox'), 'the inbox is shown')
-    assert((await new AgentClient({ url }).setupState()).needed === false, 'set up')
+    assert((await new AgentClient({ url }).setup.state()).needed === false, 'set up')
 
     // The same link again: the server is set up; the page says so and offers the sign-in form.
     el.remove()

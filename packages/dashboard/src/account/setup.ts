@@ -118,7 +118,7 @@ export class LcdSetup extends LitElement {
     this._state = 'checking'
     if (!token) return this.#invalid('Open the setup link from the server’s log to create your workspace. (It is printed at each start until the workspace exists.)')
     try {
-      await client.verifySetup(token)
+      await client.setup.verify(token)
       if (this.token !== token) return
       this._state = 'ready'
       void focusFirst(this)
@@ -162,7 +162,7 @@ export class LcdSetup extends LitElement {
     this._problem = ''
     this._errors = new FieldErrors()
     try {
-      this._done = await client.completeSetup(input)
+      this._done = await client.setup.complete(input)
       this._state = 'done'
       void focusFirst(this, 'h2')
     } catch (error) {

@@ -117,7 +117,7 @@ export class LcdAccountTwoFactor extends LitElement {
     this._busy = true
     this._error = ''
     try {
-      this._setup = await this.client.twoFactorSetup()
+      this._setup = await this.client.account.twoFactorSetup()
       this.#go('enrol')
     } catch (error) {
       this._error = problem(error, {}, 'Could not start; try again.')
@@ -131,7 +131,7 @@ export class LcdAccountTwoFactor extends LitElement {
     this._busy = true
     this._error = ''
     try {
-      const { recoveryCodes } = await this.client.twoFactorEnable(code)
+      const { recoveryCodes } = await this.client.account.twoFactorEnable(code)
       this._codes = recoveryCodes
       this._setup = null
       this._step = 'codes'
@@ -152,7 +152,7 @@ export class LcdAccountTwoFactor extends LitElement {
     this._busy = true
     this._error = ''
     try {
-      await this.client.twoFactorDisable(String(new FormData(e.target as HTMLFormElement).get('password') ?? ''))
+      await this.client.account.twoFactorDisable(String(new FormData(e.target as HTMLFormElement).get('password') ?? ''))
       fire(this, 'lcd-two-factor-change', { enabled: false })
       this.#reset()
     } catch (error) {
@@ -169,7 +169,7 @@ export class LcdAccountTwoFactor extends LitElement {
     this._busy = true
     this._error = ''
     try {
-      const { recoveryCodes } = await this.client.regenerateRecoveryCodes(String(new FormData(e.target as HTMLFormElement).get('password') ?? ''))
+      const { recoveryCodes } = await this.client.account.regenerateRecoveryCodes(String(new FormData(e.target as HTMLFormElement).get('password') ?? ''))
       this._codes = recoveryCodes
       this._step = 'codes'
       void focusFirst(this, 'button')

@@ -48,7 +48,7 @@ describe('<lcd-admin-api-keys>', () => {
     assert(focused() === note, 'the note takes the focus')
     await axeCheck(el)
 
-    const [key] = await client.apiKeys()
+    const [key] = await client.apiKeys.list()
     assert(key && key.name === 'CRM sync' && key.siteId === site.siteId, `the server has it: ${JSON.stringify(key)}`)
     assert(key.scopes.slice().sort().join() === 'conversations:read,sites:read', `scopes: ${key.scopes.join()}`)
     assert(key.expiresAt?.startsWith(day.slice(0, 7)), `expires: ${key.expiresAt}`)
@@ -80,7 +80,7 @@ describe('<lcd-admin-api-keys>', () => {
     await sendKeys({ press: 'Enter' })
     const problem = await find(el, '.field-err[data-path="scopes"]')
     assert(text(problem).length > 0, 'the scopes say what is wrong')
-    assert((await client.apiKeys()).length === 0, 'nothing made')
+    assert((await client.apiKeys.list()).length === 0, 'nothing made')
     // Tab to the first scope checkbox, tick it with Space, Enter from the name field.
     const first = qa<HTMLInputElement>(el, 'input[name="scopes"]')[0]!
     first.focus()
@@ -90,7 +90,7 @@ describe('<lcd-admin-api-keys>', () => {
     await sendKeys({ press: 'Enter' })
     await find(el, '.created')
     const secret = text(q(el, '.created code.secret'))
-    const [key] = await client.apiKeys()
+    const [key] = await client.apiKeys.list()
     assert(key, 'made')
     assert((await withKey(agency, secret, `/api/agency/sites`)) === 200, 'an all-sites key with sites:read lists the sites')
 
@@ -104,7 +104,7 @@ describe('<lcd-admin-api-keys>', () => {
     await waitFor(() => text(q(el, `tr[data-key="${key.id}"]`)).includes('Revoked'), 8_000, 'shown revoked')
     assert(!q(el, `button[data-revoke="${key.id}"]`) && !q(el, '.created'), 'no Revoke and no secret left')
     assert(focused() === q(el, '#keys-h'), 'focus on the list heading')
-    assert((await client.apiKeys())[0]!.revokedAt !== null, 'revoked on the server')
+    assert((await client.apiKeys.list())[0]!.revokedAt !== null, 'revoked on the server')
     const status = await withKey(agency, secret, `/api/agency/sites`)
     assert(status === 403 || status === 401, `the revoked key is refused: ${status}`)
   })

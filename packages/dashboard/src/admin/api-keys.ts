@@ -87,7 +87,7 @@ export class LcdAdminApiKeys extends AdminView {
 
   protected async load(): Promise<void> {
     try {
-      const [keys, sites] = await Promise.all([this.client!.apiKeys(), this.client!.agencySites()])
+      const [keys, sites] = await Promise.all([this.client!.apiKeys.list(), this.client!.sites.list()])
       this._keys = keys
       this._sites = sites
       this._problem = ''
@@ -235,7 +235,7 @@ export class LcdAdminApiKeys extends AdminView {
     this._copied = ''
     this._creating = true
     try {
-      const created = await client.createApiKey(input)
+      const created = await client.apiKeys.create(input)
       this._created = created
       this._keys = [created.key, ...this._keys]
       form.reset()
@@ -268,7 +268,7 @@ export class LcdAdminApiKeys extends AdminView {
     const client = this.client
     if (!client) return
     this._revoking = k
-    const done = await this.confirm(() => client.revokeApiKey(k.id))
+    const done = await this.confirm(() => client.apiKeys.revoke(k.id))
     this._revoking = null
     if (!done) return
     this._keys = this._keys.map((x) => (x.id === k.id ? { ...x, revokedAt: new Date().toISOString() } : x))

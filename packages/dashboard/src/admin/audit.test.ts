@@ -31,8 +31,8 @@ describe('<lcd-admin-audit>', () => {
     const member = agency.members[0]!
     const client = await personClient(agency)
     await personClient(agency, member)
-    const site = await client.createSite({ name: 'Audit shop' })
-    await client.createApiKey({ name: 'Audit key', scopes: ['sites:read'] })
+    const site = await client.sites.create({ name: 'Audit shop' })
+    await client.apiKeys.create({ name: 'Audit key', scopes: ['sites:read'] })
     const el = await mountAudit(client)
     await waitFor(() => actions(el).includes('site.created'), 8_000, 'the events')
     const created = qa(el, 'tbody tr').find((r) => text(r).includes('site.created'))!
@@ -67,7 +67,7 @@ describe('<lcd-admin-audit>', () => {
   it('pages through the log with Older and Newer, by keyboard', async () => {
     const agency = await createAgency({ sites: 1 })
     const client = await personClient(agency)
-    for (let i = 0; i < 4; i++) await client.createSite({ name: `Paged ${i}` })
+    for (let i = 0; i < 4; i++) await client.sites.create({ name: `Paged ${i}` })
     const el = await mountAudit(client, 2)
     await waitFor(() => qa(el, 'tbody tr').length === 2, 8_000, 'the first page')
     const first = qa(el, 'tbody tr').map((r) => r.dataset.event)

@@ -133,7 +133,7 @@ export class LcdAdminAudit extends AdminView {
   protected async load(): Promise<void> {
     const client = this.client!
     // The filters' choices, beside the first page; the log works without them.
-    const [, m, k, s] = await Promise.allSettled([this.#go(0), client.members(), client.apiKeys(), client.agencySites()])
+    const [, m, k, s] = await Promise.allSettled([this.#go(0), client.members.list(), client.apiKeys.list(), client.sites.list()])
     if (m.status === 'fulfilled') this._members = m.value
     if (k.status === 'fulfilled') this._keys = k.value
     if (s.status === 'fulfilled') this._sites = s.value
@@ -251,7 +251,7 @@ export class LcdAdminAudit extends AdminView {
     const cursor = this.#cursors[page]
     this._loading = true
     try {
-      const result = await client.auditLog({ ...this.#filter, ...(cursor ? { cursor } : {}), limit: this.pageSize })
+      const result = await client.audit.list({ ...this.#filter, ...(cursor ? { cursor } : {}), limit: this.pageSize })
       this._events = result.items
       this._next = result.nextCursor
       this._page = page
@@ -298,7 +298,7 @@ export class LcdAdminAudit extends AdminView {
     this._exporting = true
     this._status = ''
     try {
-      saveBlob(await this.client.auditCsv(this.#filter), `audit-log-${fileDate()}.csv`)
+      saveBlob(await this.client.audit.csv(this.#filter), `audit-log-${fileDate()}.csv`)
       this._status = 'Exported the audit log (with the filters in force).'
     } catch (error) {
       this._status = ''

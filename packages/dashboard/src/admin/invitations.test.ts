@@ -47,7 +47,7 @@ describe('<lcd-invitations>', () => {
     fill(email, 'new.agent@example.test')
     q<HTMLButtonElement>(el, 'form button[type="submit"]')!.click()
     await find(el, '.field-err[data-path="sites"]')
-    assert((await client.invitations()).length === 0, 'nothing sent')
+    assert((await client.invitations.list()).length === 0, 'nothing sent')
 
     pickSite(el, site.siteId, 'admin')
     q<HTMLButtonElement>(el, 'form button[type="submit"]')!.click()
@@ -60,7 +60,7 @@ describe('<lcd-invitations>', () => {
     await waitFor(() => /Copied|Selected/.test(text(q(el, '.box .copy .muted'))), 3_000, 'copied (or selected for Ctrl+C)')
     await axeCheck(el)
 
-    const [invitation] = await client.invitations()
+    const [invitation] = await client.invitations.list()
     assert(invitation && invitation.email === 'new.agent@example.test' && invitation.role === 'member', `the invitation: ${JSON.stringify(invitation)}`)
     assert(invitation.sites.length === 1 && invitation.sites[0]!.siteId === site.siteId && invitation.sites[0]!.role === 'admin', `its site: ${JSON.stringify(invitation.sites)}`)
     const row = await find(el, `tr[data-invitation="${invitation.id}"]`)
@@ -83,7 +83,7 @@ describe('<lcd-invitations>', () => {
     await waitFor(() => !dialog.open && !q(el, `tr[data-invitation="${invitation.id}"]`), 8_000, 'revoked')
     assert(focused() === q(el, 'input[name="email"]'), 'focus back to the form when the list is empty')
     assert((await lookup(agency, fresh)) >= 400, 'the link no longer works')
-    assert((await client.invitations()).length === 0, 'none pending')
+    assert((await client.invitations.list()).length === 0, 'none pending')
   })
 
   it('an agency admin invitation needs no sites; an email already in the agency is given access at once', async () => {
@@ -97,7 +97,7 @@ describe('<lcd-invitations>', () => {
     assert(text(q(el, '#role-hint')).includes('manages every site'), 'the role is explained')
     q<HTMLButtonElement>(el, 'form button[type="submit"]')!.click()
     await find(el, '.box code.link')
-    const admin = (await client.invitations()).find((i) => i.email === 'boss@example.test')
+    const admin = (await client.invitations.list()).find((i) => i.email === 'boss@example.test')
     assert(admin?.role === 'admin' && admin.sites.length === 0, `an agency admin invitation: ${JSON.stringify(admin)}`)
     await waitFor(() => text(q(el, `tr[data-invitation="${admin.id}"]`)).includes('Agency admin'), 8_000, 'listed as agency admin')
 

@@ -100,7 +100,7 @@ export class LcdInvitations extends AdminView {
   /** Re-reads the pending invitations. */
   async load(): Promise<void> {
     try {
-      this._items = await this.client!.invitations()
+      this._items = await this.client!.invitations.list()
       this._problem = ''
     } catch (error) {
       this._problem = `Could not load the invitations: ${LiveChatError.from(error).message}`
@@ -270,7 +270,7 @@ export class LcdInvitations extends AdminView {
     this._sent = null
     this._copied = ''
     try {
-      const result = await client.invite(input)
+      const result = await client.invitations.create(input)
       this._sent = { email, result, resent: false }
       form.reset()
       this._role = 'member'
@@ -292,7 +292,7 @@ export class LcdInvitations extends AdminView {
     this.setBusy(i.id, true)
     this._problem = ''
     try {
-      const result = await this.client.resendInvitation(i.id)
+      const result = await this.client.invitations.resend(i.id)
       await this.load()
       this._sent = { email: i.email, result, resent: true }
       this._copied = ''
@@ -310,7 +310,7 @@ export class LcdInvitations extends AdminView {
     const client = this.client
     if (!client) return
     this._revoking = i
-    const done = await this.confirm(() => client.revokeInvitation(i.id))
+    const done = await this.confirm(() => client.invitations.revoke(i.id))
     this._revoking = null
     if (!done) return
     const index = this._items.findIndex((x) => x.id === i.id)

@@ -76,7 +76,7 @@ export class LcdAdminSite extends LitElement {
   async #load(): Promise<void> {
     const id = this.siteId
     try {
-      const settings = await this.client!.siteSettings(id)
+      const settings = await this.client!.settings.get(id)
       if (id === this.siteId) this._settings = settings
       this._problem = ''
     } catch (error) {
@@ -167,7 +167,7 @@ export class LcdAdminSite extends LitElement {
     this._saving = true
     this._status = ''
     try {
-      this._settings = await this.client.updateSiteSettings(this.siteId, changes)
+      this._settings = await this.client.settings.update(changes, this.siteId)
       this._status = 'Saved'
       const site = this.site ? { ...this.site, name: this._settings.name, domains: this._settings.allowedOrigins } : undefined
       fire(this, 'lcd-sites-change', site ? { site } : {})
@@ -188,7 +188,7 @@ export class LcdAdminSite extends LitElement {
     if (!client) return
     const dialog = this.renderRoot.querySelector<LcdConfirmDialog>('lcd-confirm-dialog')!
     const id = this.siteId
-    const deleted = await dialog.open(() => client.deleteSite(id, s.name))
+    const deleted = await dialog.open(() => client.sites.delete(id, s.name))
     if (!deleted) return
     fire(this, 'lcd-sites-change', { deleted: id, site: { ...(this.site ?? {}), id, name: s.name } })
     fire(this, 'lcd-admin-navigate', { path: 'sites' })

@@ -43,7 +43,7 @@ describe('<lcd-admin> sites', () => {
     ;(await find<HTMLButtonElement>(el, S, 'button[type="submit"]')).click()
     const heading = await find(el, ...ONE, '#site-h')
     await waitFor(() => text(heading) === 'Acme shop', 8_000, 'the new site’s page')
-    const created = (await client.agencySites()).find((s) => s.name === 'Acme shop')
+    const created = (await client.sites.list()).find((s) => s.name === 'Acme shop')
     assert(created, 'the site exists on the server')
     assert(created.domains.join() === 'https://shop.example,https://www.shop.example', `domains as origins: ${created.domains.join()}`)
     assert(location.hash === `#admin/sites/${created.id}`, `the URL names the site: ${location.hash}`)
@@ -55,7 +55,7 @@ describe('<lcd-admin> sites', () => {
     fill(await find<HTMLTextAreaElement>(el, ...ONE, 'textarea[name="domains"]'), 'https://shop.example\nshop.example.org')
     ;(await find<HTMLButtonElement>(el, ...ONE, 'button[type="submit"]')).click()
     await waitFor(() => text(q(el, ...ONE, 'form [role="status"]')) === 'Saved', 8_000, 'Saved')
-    const saved = await client.siteSettings(created.id)
+    const saved = await client.settings.get(created.id)
     assert(saved.name === 'Acme store' && saved.allowedOrigins.join() === 'https://shop.example,https://shop.example.org', `saved: ${JSON.stringify(saved)}`)
     await axeCheck(el)
 
@@ -82,7 +82,7 @@ describe('<lcd-admin> sites', () => {
     const secretEl = ['lcd-settings-embed', 'lcd-identity-secret']
     const show = await find<HTMLButtonElement>(el, ...ONE, ...secretEl, 'button.show')
     assert(!q(el, ...ONE, ...secretEl, 'code[aria-label="Identity secret"]'), 'hidden until Show')
-    const before = await client.identitySecret(siteId)
+    const before = await client.settings.identitySecret(siteId)
     assert(!(el.shadowRoot!.querySelector(S)?.shadowRoot?.textContent ?? '').includes(before.secret), 'the secret is nowhere on the page before Show')
     show.click()
     const code = await find(el, ...ONE, ...secretEl, 'code[aria-label="Identity secret"]')
@@ -98,7 +98,7 @@ describe('<lcd-admin> sites', () => {
     await axeCheck(el)
     ;(dialog.querySelector('button.confirm') as HTMLButtonElement).click()
     await waitFor(() => text(q(el, ...ONE, ...secretEl, 'code[aria-label="Identity secret"]')) !== before.secret, 8_000, 'the new secret')
-    const after = await client.identitySecret(siteId)
+    const after = await client.settings.identitySecret(siteId)
     assert(after.secret !== before.secret && text(q(el, ...ONE, ...secretEl, 'code[aria-label="Identity secret"]')) === after.secret, 'the new secret is shown')
     const days = (Date.parse(after.previousValidUntil ?? '') - Date.now()) / 86_400_000
     assert(days > 6.9 && days <= 7, `the old secret is accepted for 7 days: ${after.previousValidUntil}`)
@@ -123,7 +123,7 @@ describe('<lcd-admin> sites', () => {
     await sendKeys({ press: 'Escape' })
     await waitFor(() => !dialog.open, 3_000, 'the dialog closed')
     assert(focused() === del, 'focus back on Delete site…')
-    assert((await client.agencySites()).some((s) => s.id === doomed.siteId), 'cancel deletes nothing')
+    assert((await client.sites.list()).some((s) => s.id === doomed.siteId), 'cancel deletes nothing')
 
     await sendKeys({ press: 'Enter' })
     await waitFor(() => dialog.open, 3_000, 'the dialog again')
@@ -134,9 +134,9 @@ describe('<lcd-admin> sites', () => {
     await sendKeys({ press: 'Enter' })
     await waitFor(() => q(el, S, `tr[data-site="${keep.siteId}"]`), 8_000, 'back on the list')
     assert(!q(el, S, `tr[data-site="${doomed.siteId}"]`), 'the deleted site is not listed')
-    const left = await client.agencySites()
+    const left = await client.sites.list()
     assert(left.length === 1 && left[0]!.id === keep.siteId, `the server has the other site only: ${left.map((s) => s.name).join()}`)
-    await client.siteSettings(doomed.siteId).then(
+    await client.settings.get(doomed.siteId).then(
       () => assert(false, 'the deleted site still answers'),
       (e: { code?: string }) => assert(e.code === 'not_found' || e.code === 'forbidden', `the deleted site is gone: ${e.code}`),
     )
@@ -147,7 +147,7 @@ describe('<lcd-settings> Embed: the identity secret for site admins', () => {
   afterEach(() => cleanup())
 
   async function mountSettings(agency: TestAgency, client: AgentClient, userId: string): Promise<HTMLElement> {
-    const agents = await client.agents()
+    const agents = await client.agents.list()
     const el = document.createElement('lcd-settings')
     el.client = client
     el.me = agents.find((a) => a.userId === userId)!
@@ -163,13 +163,13 @@ describe('<lcd-settings> Embed: the identity secret for site admins', () => {
     const agency = await createAgency({ sites: 1, members: 2 })
     const [siteAdmin, agent] = agency.members as [TestAgency['members'][0], TestAgency['members'][0]]
     const owner = await personClient(agency)
-    await owner.updateAgent(siteAdmin.agentId, { role: 'admin' })
+    await owner.agents.update(siteAdmin.agentId, { role: 'admin' })
     const adminClient = await personClient(agency, siteAdmin)
     const el = await mountSettings(agency, adminClient, siteAdmin.userId)
     const show = await find<HTMLButtonElement>(el, 'lcd-settings-embed', 'lcd-identity-secret', 'button.show')
     show.click()
     const code = await find(el, 'lcd-settings-embed', 'lcd-identity-secret', 'code[aria-label="Identity secret"]')
-    assert(text(code) === (await owner.identitySecret()).secret, 'the site’s secret')
+    assert(text(code) === (await owner.settings.identitySecret()).secret, 'the site’s secret')
     await axeCheck(el)
     cleanup()
 

@@ -53,7 +53,7 @@ export class LcdAdminSites extends AdminView {
 
   protected async load(): Promise<void> {
     try {
-      this._sites = await this.client!.agencySites()
+      this._sites = await this.client!.sites.list()
       this._problem = ''
     } catch (error) {
       this._problem = `Could not load the sites: ${LiveChatError.from(error).message}`
@@ -148,7 +148,7 @@ export class LcdAdminSites extends AdminView {
     this._errors = new FieldErrors()
     this._createProblem = ''
     try {
-      const site = await client.createSite(input)
+      const site = await client.sites.create(input)
       this._sites = [...this._sites, site]
       form.reset()
       fire(this, 'lcd-sites-change', {})

@@ -39,7 +39,7 @@ describe('<lcd-admin-team> people of the agency', () => {
     const role = memberRow.querySelector<HTMLSelectElement>('select[name="role"]')!
     fill(role, 'admin')
     await waitFor(() => text(q(el, 'p[role="status"]')).includes('is now an admin'), 8_000, 'the role change')
-    const saved = (await client.members()).find((m) => m.userId === member.userId)!
+    const saved = (await client.members.list()).find((m) => m.userId === member.userId)!
     assert(saved.role === 'admin', `saved role: ${saved.role}`)
     // As an agency admin they are now admin of every site.
     await waitFor(() => text(q(el, `tr[data-member="${member.userId}"]`)).includes('Every site (admin)'), 8_000, 'every site')
@@ -65,7 +65,7 @@ describe('<lcd-admin-team> people of the agency', () => {
     await sendKeys({ press: 'Enter' })
     await waitFor(() => !q(el, `tr[data-member="${leaving.userId}"]`), 8_000, 'the row gone')
     assert(text(q(el, 'p[role="status"]')) === `Removed ${leaving.name}.`, 'said so')
-    const left = await client.members()
+    const left = await client.members.list()
     assert(!left.some((m) => m.userId === leaving.userId) && left.some((m) => m.userId === staying.userId), `the server: ${left.map((m) => m.name).join()}`)
     // Their account is deactivated: they cannot sign in.
     await personClient(agency, leaving, { connect: false }).then(
@@ -81,7 +81,7 @@ describe('<lcd-admin-team> people of the agency', () => {
     ;(await find<HTMLInputElement>(el, 'input[name="requireTwoFactor"]')).click()
     q<HTMLButtonElement>(el, 'form button[type="submit"]')!.click()
     await waitFor(() => text(q(el, '#agency-h + form [role="status"]')) === 'Saved', 8_000, 'Saved')
-    const saved = await client.agency()
+    const saved = await client.agency.get()
     assert(saved.name === 'Acme Agency' && saved.requireTwoFactor, `saved: ${JSON.stringify(saved)}`)
   })
 })
@@ -93,14 +93,14 @@ describe('<lcd-settings-agents> Remove from site', () => {
     const agency = await createAgency({ sites: 1, members: 1 })
     const member = agency.members[0]!
     const client = await personClient(agency)
-    const agents = await client.agents()
+    const agents = await client.agents.list()
     const el = document.createElement('lcd-settings-agents')
     el.client = client
     el.agents = agents
     el.me = agents.find((a) => a.userId === agency.owner.userId)!
     el.admin = true
     el.server = agency.url
-    el.addEventListener('lcd-agents-change', async () => (el.agents = await client.agents()))
+    el.addEventListener('lcd-agents-change', async () => (el.agents = await client.agents.list()))
     mount(el)
     const button = await find<HTMLButtonElement>(el, `button[data-remove="${member.agentId}"]`)
     assert(!q(el, `button[data-remove="${el.me.id}"]`), 'no Remove on your own row')
@@ -113,14 +113,14 @@ describe('<lcd-settings-agents> Remove from site', () => {
     dialog.querySelector<HTMLButtonElement>('button.confirm')!.click()
     await waitFor(() => !q(el, `tr[data-agent="${member.agentId}"]`), 8_000, 'the row gone')
     assert(focused() === q(el, '#team-h'), 'focus on the team heading')
-    assert(!(await client.agents()).some((a) => a.id === member.agentId), 'the server no longer lists them')
+    assert(!(await client.agents.list()).some((a) => a.id === member.agentId), 'the server no longer lists them')
   })
 
   it('a refused removal stays in the dialog and says why', async () => {
     const agency = await createAgency({ sites: 1, members: 1 })
     const member = agency.members[0]!
     const client = await personClient(agency)
-    const agents = await client.agents()
+    const agents = await client.agents.list()
     const el = document.createElement('lcd-settings-agents')
     el.client = client
     el.agents = agents
@@ -129,7 +129,7 @@ describe('<lcd-settings-agents> Remove from site', () => {
     mount(el)
     const button = await find<HTMLButtonElement>(el, `button[data-remove="${member.agentId}"]`)
     // Someone else removes them first: this removal finds no such agent.
-    await client.removeAgent(member.agentId)
+    await client.agents.remove(member.agentId)
     button.click()
     const dialog = await find<HTMLDialogElement>(el, 'lcd-confirm-dialog', 'dialog[open]')
     dialog.querySelector<HTMLButtonElement>('button.confirm')!.click()

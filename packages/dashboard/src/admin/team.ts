@@ -59,7 +59,7 @@ export class LcdAdminTeam extends AdminView {
   protected async load(): Promise<void> {
     const client = this.client!
     try {
-      const [agency, members, sites] = await Promise.all([client.agency(), client.members(), client.agencySites()])
+      const [agency, members, sites] = await Promise.all([client.agency.get(), client.members.list(), client.sites.list()])
       this._agency = agency
       this._members = members
       this._sites = sites
@@ -176,7 +176,7 @@ export class LcdAdminTeam extends AdminView {
     const { [m.userId]: _, ...rest } = this._rowErrors
     this._rowErrors = rest
     try {
-      const saved = await this.client.updateMember(m.userId, { role })
+      const saved = await this.client.members.update(m.userId, { role })
       this._members = this._members.map((x) => (x.userId === saved.userId ? saved : x))
       this._status = `${saved.name} is now ${role === 'member' ? 'a member' : `an ${role}`} of the agency.`
       fire(this, 'lcd-agents-change', {})
@@ -192,7 +192,7 @@ export class LcdAdminTeam extends AdminView {
     const client = this.client
     if (!client) return
     this._removing = m
-    const done = await this.confirm(() => client.removeMember(m.userId))
+    const done = await this.confirm(() => client.members.remove(m.userId))
     this._removing = null
     if (!done) return
     this._members = this._members.filter((x) => x.userId !== m.userId)
@@ -217,7 +217,7 @@ export class LcdAdminTeam extends AdminView {
     this._savingAgency = true
     this._agencyStatus = ''
     try {
-      this._agency = await this.client.updateAgency(changes)
+      this._agency = await this.client.agency.update(changes)
       this._agencyStatus = 'Saved'
     } catch (error) {
       const err = LiveChatError.from(error)

@@ -62,9 +62,9 @@ describe('<lcd-analytics>', () => {
     const started = weekdayHour()
 
     const handle = async (agent: AgentClient, agentId: string, c: { v: LiveChatClient; id: string }, reply: string, rating: number) => {
-      await agent.assign(c.id, agentId)
+      await agent.conversations.assign(c.id, agentId)
       await agent.send(c.id, reply)
-      await agent.resolve(c.id)
+      await agent.conversations.resolve(c.id)
       await c.v.rate(c.id, rating)
     }
     await handle(admin, me.agentId, await visitor(site, { name: 'Ada' }, 'Where is my order?'), 'Let me check.', 5)
@@ -72,7 +72,7 @@ describe('<lcd-analytics>', () => {
     await visitor(site, { name: 'Cleo', email: 'cleo@example.com' }, 'Please call me back', true)
     const ended = weekdayHour()
     // Seeded: 3 conversations (one an offline message), 3 visitor and 2 agent messages, ratings 5 and 3.
-    await waitFor(async () => (await admin.analytics({ from: day(-29), to: day() })).conversations === 3, 10_000, 'the report to count the seeded conversations')
+    await waitFor(async () => (await admin.analytics.report({ from: day(-29), to: day() })).conversations === 3, 10_000, 'the report to count the seeded conversations')
 
     const el = dashboard(site, admin.token!)
     const link = await waitFor(() => [...(el.shadowRoot?.querySelectorAll('nav a') ?? [])].find((a) => text(a) === 'Analytics'), 10_000, 'the Analytics link')

@@ -78,7 +78,7 @@ export class LcdAnalytics extends LitElement {
     const client = this.client!
     this._error = ''
     try {
-      this._timezone = (await client.settings()).widget.timezone
+      this._timezone = (await client.settings.get()).widget.timezone
     } catch (error) {
       this._error = `Could not load the site’s settings: ${LiveChatError.from(error).message}`
       return
@@ -106,7 +106,7 @@ export class LcdAnalytics extends LitElement {
     this._loading = true
     this._error = ''
     try {
-      const report = await client.analytics(range)
+      const report = await client.analytics.report(range)
       if (generation === this.#generation) this._report = report
     } catch (error) {
       if (generation === this.#generation) this._error = `Could not load the analytics: ${LiveChatError.from(error).message}`
@@ -122,7 +122,7 @@ export class LcdAnalytics extends LitElement {
     this._downloading = true
     this._downloadError = ''
     try {
-      saveBlob(await client.analyticsCsv(range), csvName('analytics', range))
+      saveBlob(await client.analytics.csv(range), csvName('analytics', range))
     } catch (error) {
       this._downloadError = `Could not download the CSV: ${LiveChatError.from(error).message}`
     } finally {

@@ -40,7 +40,7 @@ export function loadCanned(client: AgentClient): Promise<CannedResponse[]> {
   const siteId = client.siteId ?? ''
   const hit = cache.get(client)
   if (hit && hit.siteId === siteId && hit.generation === generation) return hit.items
-  const entry: Entry = { siteId, generation, items: client.cannedResponses() }
+  const entry: Entry = { siteId, generation, items: client.cannedResponses.list() }
   cache.set(client, entry)
   entry.items.catch(() => {
     if (cache.get(client) === entry) cache.delete(client)
@@ -59,7 +59,7 @@ export function announceCannedChange(): void {
  */
 export async function countUse(client: AgentClient, id: string): Promise<CannedResponse | null> {
   try {
-    const updated = await client.useCannedResponse(id)
+    const updated = await client.cannedResponses.use(id)
     const entry = cache.get(client)
     if (entry) entry.items = entry.items.then((list) => list.map((c) => (c.id === id ? updated : c)))
     return updated

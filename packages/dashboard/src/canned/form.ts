@@ -229,7 +229,7 @@ export class LcdCannedForm extends LitElement {
     }
     this._saving = true
     try {
-      const response = this.response ? await client.updateCannedResponse(this.response.id, input) : await client.createCannedResponse(input)
+      const response = this.response ? await client.cannedResponses.update(this.response.id, input) : await client.cannedResponses.create(input)
       fire(this, 'lcd-canned-saved', { response })
     } catch (error) {
       this._errors = this.#serverErrors(LiveChatError.from(error))

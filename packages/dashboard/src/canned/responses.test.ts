@@ -9,7 +9,7 @@ async function signedIn(agents: number, i = 0): Promise<{ client: AgentClient; m
   const site = await createSite({ agents })
   const admin = await agentClient(site, 0)
   const client = i === 0 ? admin : await agentClient(site, i)
-  const me = (await client.agents()).find((a) => a.id === site.agents[i]!.agentId)!
+  const me = (await client.agents.list()).find((a) => a.id === site.agents[i]!.agentId)!
   return { client, me, admin }
 }
 
@@ -60,14 +60,14 @@ async function submit(f: LcdCannedForm): Promise<void> {
   root(f).querySelector<HTMLButtonElement>('button[type="submit"]')!.click()
 }
 
-const byTitle = async (client: AgentClient, title: string): Promise<CannedResponse | undefined> => (await client.cannedResponses()).find((c) => c.title === title)
+const byTitle = async (client: AgentClient, title: string): Promise<CannedResponse | undefined> => (await client.cannedResponses.list()).find((c) => c.title === title)
 
 describe('<lcd-canned-responses>', () => {
   afterEach(() => cleanup())
 
   it('an admin adds a shared response: it is stored, listed under its category, and composers reload their list', async () => {
     const { client, me } = await signedIn(1)
-    await client.createCannedResponse({ title: 'Invoice copy', shortcut: 'invoice', content: 'I sent the invoice.', category: 'Billing' })
+    await client.cannedResponses.create({ title: 'Invoice copy', shortcut: 'invoice', content: 'I sent the invoice.', category: 'Billing' })
     const el = await mountPage(client, me)
     const before = await loadCanned(client)
     assert(before.length === 1, 'the composer cache holds the one response')
@@ -92,7 +92,7 @@ describe('<lcd-canned-responses>', () => {
 
   it('edits a response in place', async () => {
     const { client, me } = await signedIn(1)
-    await client.createCannedResponse({ title: 'Hello', shortcut: 'hello', content: 'Hello there' })
+    await client.cannedResponses.create({ title: 'Hello', shortcut: 'hello', content: 'Hello there' })
     const el = await mountPage(client, me)
     button(el, 'Edit Hello')!.click()
     const f = await form(el)
@@ -109,8 +109,8 @@ describe('<lcd-canned-responses>', () => {
 
   it('deletes a response only after confirming', async () => {
     const { client, me } = await signedIn(1)
-    await client.createCannedResponse({ title: 'Old promo', shortcut: 'promo', content: 'Promo!' })
-    await client.createCannedResponse({ title: 'Keep me', content: 'Still useful' })
+    await client.cannedResponses.create({ title: 'Old promo', shortcut: 'promo', content: 'Promo!' })
+    await client.cannedResponses.create({ title: 'Keep me', content: 'Still useful' })
     const el = await mountPage(client, me)
     button(el, 'Delete Old promo')!.click()
     await el.updateComplete
@@ -123,15 +123,15 @@ describe('<lcd-canned-responses>', () => {
     button(el, 'Yes, delete')!.click()
     await waitFor(() => rowsOf(el).length === 1, 5_000, 'the row to go')
     assert(rowsOf(el)[0]![1] === 'Keep me', 'the other stays')
-    const left = await client.cannedResponses()
+    const left = await client.cannedResponses.list()
     assert(left.length === 1 && left[0]!.title === 'Keep me', `the server has: ${JSON.stringify(left.map((c) => c.title))}`)
     assert(/Deleted “Old promo”/.test(root(el).querySelector('[role="status"]')!.textContent ?? ''), 'the deletion is announced')
   })
 
   it("a plain agent adds personal responses only, edits their own, and sees shared ones locked with the reason; others' personal ones are hidden", async () => {
     const { client, me, admin } = await signedIn(2, 1)
-    await admin.createCannedResponse({ title: 'Team greeting', shortcut: 'hi', content: 'Hi!' })
-    await admin.createCannedResponse({ title: 'Admin secret', content: 'Mine only', isPersonal: true })
+    await admin.cannedResponses.create({ title: 'Team greeting', shortcut: 'hi', content: 'Hi!' })
+    await admin.cannedResponses.create({ title: 'Admin secret', content: 'Mine only', isPersonal: true })
     const el = await mountPage(client, me)
     assert(JSON.stringify(rowsOf(el).map((r) => r[1])) === '["Team greeting"]', `listed: ${JSON.stringify(rowsOf(el))}`)
     const edit = button(el, 'Edit Team greeting')!
@@ -156,10 +156,10 @@ describe('<lcd-canned-responses>', () => {
 
   it('groups by category (uncategorised last) and filters with the search box', async () => {
     const { client, me } = await signedIn(1)
-    await client.createCannedResponse({ title: 'Shipping times', shortcut: 'ship', content: 'Ships in 2 days', category: 'Shipping' })
-    await client.createCannedResponse({ title: 'No category', shortcut: 'misc', content: 'Misc' })
-    await client.createCannedResponse({ title: 'Refunds', shortcut: 'refund', content: 'Refund in 5 days', category: 'Billing' })
-    await client.createCannedResponse({ title: 'Invoices', shortcut: 'invoice', content: 'Invoice sent', category: 'Billing' })
+    await client.cannedResponses.create({ title: 'Shipping times', shortcut: 'ship', content: 'Ships in 2 days', category: 'Shipping' })
+    await client.cannedResponses.create({ title: 'No category', shortcut: 'misc', content: 'Misc' })
+    await client.cannedResponses.create({ title: 'Refunds', shortcut: 'refund', content: 'Refund in 5 days', category: 'Billing' })
+    await client.cannedResponses.create({ title: 'Invoices', shortcut: 'invoice', content: 'Invoice sent', category: 'Billing' })
     const el = await mountPage(client, me)
     const shown = groups(el).map((g) => `${g.name}: ${g.rows.map((r) => r[0]).join(' ')}`)
     assert(JSON.stringify(shown) === JSON.stringify(['Billing: /invoice /refund', 'Shipping: /ship', 'Uncategorised: /misc']), `groups: ${JSON.stringify(shown)}`)
@@ -176,7 +176,7 @@ describe('<lcd-canned-responses>', () => {
 
   it('shows a duplicate shortcut (the server’s conflict) and a malformed one next to the shortcut field', async () => {
     const { client, me } = await signedIn(1)
-    await client.createCannedResponse({ title: 'Hello', shortcut: 'hello', content: 'Hello there' })
+    await client.cannedResponses.create({ title: 'Hello', shortcut: 'hello', content: 'Hello there' })
     const el = await mountPage(client, me)
     button(el, 'New response')!.click()
     const f = await form(el)
@@ -190,7 +190,7 @@ describe('<lcd-canned-responses>', () => {
     await submit(f)
     await waitFor(() => /already used/.test(errorOf()), 5_000, 'the conflict next to the shortcut')
     assert(shortcut.getAttribute('aria-invalid') === 'true' && root(f).activeElement === shortcut, 'the field is marked and focused')
-    assert((await client.cannedResponses()).length === 1, 'nothing was stored')
+    assert((await client.cannedResponses.list()).length === 1, 'nothing was stored')
     fill(f, { Shortcut: 'hello2' })
     await submit(f)
     await waitFor(() => rowsOf(el).some((r) => r[0] === '/hello2'), 5_000, 'saved with a free shortcut')
@@ -198,8 +198,8 @@ describe('<lcd-canned-responses>', () => {
 
   it('has no accessibility violations with the list and the form open', async () => {
     const { client, me, admin } = await signedIn(2, 1)
-    await admin.createCannedResponse({ title: 'Team greeting', shortcut: 'hi', content: 'Hi!', category: 'General' })
-    await client.createCannedResponse({ title: 'Mine', content: 'Mine', isPersonal: true })
+    await admin.cannedResponses.create({ title: 'Team greeting', shortcut: 'hi', content: 'Hi!', category: 'General' })
+    await client.cannedResponses.create({ title: 'Mine', content: 'Mine', isPersonal: true })
     const el = await mountPage(client, me)
     button(el, 'New response')!.click()
     const f = await form(el)

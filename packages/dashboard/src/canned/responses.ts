@@ -130,7 +130,7 @@ export class LcdCannedResponses extends LitElement {
     const client = this.client
     if (!client?.siteId) return
     try {
-      const items = await client.cannedResponses()
+      const items = await client.cannedResponses.list()
       if (client !== this.client) return
       this._items = items
       this._error = ''
@@ -270,7 +270,7 @@ export class LcdCannedResponses extends LitElement {
   async #delete(r: CannedResponse): Promise<void> {
     if (!this.client) return
     try {
-      await this.client.deleteCannedResponse(r.id)
+      await this.client.cannedResponses.delete(r.id)
       this._items = this._items.filter((x) => x.id !== r.id)
       this._status = `Deleted “${r.title}”.`
       this._error = ''

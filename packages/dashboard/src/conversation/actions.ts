@@ -95,13 +95,13 @@ export class LcdConversationActions extends LitElement {
     const mine = c.assignedAgentId !== null && c.assignedAgentId === this.me?.id
     return html`
       ${done
-        ? html`<button class="primary" ?disabled=${this._busy} @click=${() => this.#run((cl) => cl.reopen(c.id))}>Reopen</button>`
-        : html`${mine ? nothing : html`<button ?disabled=${this._busy || !this.me} @click=${() => this.#run((cl) => cl.assign(c.id, this.me!.id))}>Assign to me</button>`}
+        ? html`<button class="primary" ?disabled=${this._busy} @click=${() => this.#run((cl) => cl.conversations.reopen(c.id))}>Reopen</button>`
+        : html`${mine ? nothing : html`<button ?disabled=${this._busy || !this.me} @click=${() => this.#run((cl) => cl.conversations.assign(c.id, this.me!.id))}>Assign to me</button>`}
             <select aria-label="Assign to" ?disabled=${this._busy} @change=${this.#onAssign}>
               <option value="" ?selected=${!c.assignedAgentId}>Unassigned</option>
               ${this.agents.map((a) => html`<option value=${a.id} ?selected=${a.id === c.assignedAgentId}>${agentLabel(a)}</option>`)}
             </select>
-            <button class="primary" ?disabled=${this._busy} @click=${() => this.#run((cl) => cl.resolve(c.id))}>Resolve</button>`}
+            <button class="primary" ?disabled=${this._busy} @click=${() => this.#run((cl) => cl.conversations.resolve(c.id))}>Resolve</button>`}
       <select aria-label="Priority" ?disabled=${this._busy} @change=${this.#onPriority}>
         ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${p === c.priority}>${p[0]!.toUpperCase() + p.slice(1)} priority</option>`)}
       </select>
@@ -136,7 +136,7 @@ export class LcdConversationActions extends LitElement {
     const c = this.conversation!
     const agentId = select.value || null
     if (agentId === c.assignedAgentId) return
-    void this.#run((cl) => cl.assign(c.id, agentId)).then((ok) => {
+    void this.#run((cl) => cl.conversations.assign(c.id, agentId)).then((ok) => {
       if (!ok) select.value = this.conversation?.assignedAgentId ?? '' // show the assignee the server still has
     })
   }
@@ -144,7 +144,7 @@ export class LcdConversationActions extends LitElement {
   #onPriority(e: Event): void {
     const select = e.target as HTMLSelectElement
     const c = this.conversation!
-    void this.#run((cl) => cl.update(c.id, { priority: select.value as Priority })).then((ok) => {
+    void this.#run((cl) => cl.conversations.update(c.id, { priority: select.value as Priority })).then((ok) => {
       if (!ok) select.value = this.conversation?.priority ?? select.value
     })
   }
@@ -162,7 +162,7 @@ export class LcdConversationActions extends LitElement {
 
   #setTags(tags: string[]): Promise<boolean> {
     const c = this.conversation!
-    return this.#run((cl) => cl.update(c.id, { tags }))
+    return this.#run((cl) => cl.conversations.update(c.id, { tags }))
   }
 }
 define('lcd-conversation-actions', LcdConversationActions)

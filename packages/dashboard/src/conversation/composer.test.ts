@@ -24,11 +24,11 @@ interface Setup {
 async function setup(fields: Record<string, string> = { name: 'Ada Lovelace', email: 'ada@example.com' }): Promise<Setup> {
   const site = await createSite({ agents: 1 })
   const agent = await agentClient(site, 0, { online: true })
-  const me = await agent.updateAgent(site.agents[0]!.agentId, { displayName: 'Grace Hopper' })
-  await agent.createCannedResponse({ title: 'Congratulations', shortcut: 'grats', content: 'Congrats {{visitor.name | friend}}!' })
-  await agent.createCannedResponse({ title: 'Greeting', shortcut: 'greet', content: 'Hi {{visitor.first_name | there}}, {{agent.first_name}} here.{{ticket.id}} How can I help?' })
-  await agent.createCannedResponse({ title: 'Goodbye greeting', shortcut: 'bye', content: 'Bye for now!' })
-  await agent.createCannedResponse({ title: 'Refund policy', shortcut: 'refund', content: 'Refunds take 5 days.' })
+  const me = await agent.agents.update(site.agents[0]!.agentId, { displayName: 'Grace Hopper' })
+  await agent.cannedResponses.create({ title: 'Congratulations', shortcut: 'grats', content: 'Congrats {{visitor.name | friend}}!' })
+  await agent.cannedResponses.create({ title: 'Greeting', shortcut: 'greet', content: 'Hi {{visitor.first_name | there}}, {{agent.first_name}} here.{{ticket.id}} How can I help?' })
+  await agent.cannedResponses.create({ title: 'Goodbye greeting', shortcut: 'bye', content: 'Bye for now!' })
+  await agent.cannedResponses.create({ title: 'Refund policy', shortcut: 'refund', content: 'Refunds take 5 days.' })
   const visitor = new LiveChatClient({ url: site.url, siteId: site.siteId, storage: 'memory' })
   visitors.push(visitor)
   const heard: Message[] = []
@@ -37,7 +37,7 @@ async function setup(fields: Record<string, string> = { name: 'Ada Lovelace', em
   visitor.on('typing', (t) => typing.push(t))
   await visitor.connect()
   const started = await visitor.startConversation({ fields, message: 'Hi' })
-  const conversation = await agent.getConversation(started.conversation.id)
+  const conversation = await agent.conversations.get(started.conversation.id)
   return { site, agent, me, visitor, conversation, heard, typing }
 }
 
@@ -115,9 +115,9 @@ describe('<lcd-composer>', () => {
     await waitFor(() => s.heard.some((m) => m.senderType === 'agent' && m.text === expected), 5_000, 'the visitor to receive the reply')
     assert(textarea(el).value === '', 'the box is empty after sending')
     await waitFor(() => s.typing.at(-1)?.typing === false, 5_000, 'typing to stop when the reply is sent')
-    const greet = await waitFor(async () => (await s.agent.cannedResponses()).find((c) => c.shortcut === 'greet' && c.usageCount === 1), 5_000, 'the usage count to go up on the server')
+    const greet = await waitFor(async () => (await s.agent.cannedResponses.list()).find((c) => c.shortcut === 'greet' && c.usageCount === 1), 5_000, 'the usage count to go up on the server')
     assert(greet, 'counted')
-    const others = (await s.agent.cannedResponses()).filter((c) => c.shortcut !== 'greet')
+    const others = (await s.agent.cannedResponses.list()).filter((c) => c.shortcut !== 'greet')
     assert(others.every((c) => c.usageCount === 0), 'only the inserted response was counted')
   })
 
@@ -174,7 +174,7 @@ describe('<lcd-composer>', () => {
     const s = await setup()
     const agentHeard: Message[] = []
     s.agent.on('message', (m) => agentHeard.push(m))
-    const resolved = await s.agent.resolve(s.conversation.id)
+    const resolved = await s.agent.conversations.resolve(s.conversation.id)
     const el = await mountComposer({ ...s, conversation: resolved })
     assert(textarea(el).disabled, 'the reply box is disabled')
     assert(/Reopen to reply/.test($(el, '#hint')!.textContent ?? ''), `hint: ${$(el, '#hint')!.textContent}`)

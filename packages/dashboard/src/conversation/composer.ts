@@ -411,7 +411,7 @@ export class LcdComposer extends LitElement {
     this._busy = true
     this._error = ''
     try {
-      this._status = (await this.client.reopen(c.id)).status
+      this._status = (await this.client.conversations.reopen(c.id)).status
       void this.updateComplete.then(() => this.textarea?.focus())
     } catch (error) {
       this._error = `Could not reopen: ${LiveChatError.from(error).message}`

@@ -62,7 +62,7 @@ export class LcdTranscriptDownload extends LitElement {
     this._busy = true
     this._error = ''
     try {
-      saveBlob(await client.transcript(c.id, format), `conversation-${c.id}.${format}`)
+      saveBlob(await client.conversations.transcript(c.id, format), `conversation-${c.id}.${format}`)
     } catch (error) {
       this._error = `Could not download the transcript: ${LiveChatError.from(error).message}`
     } finally {

@@ -234,7 +234,7 @@ export class LcdVisitorPanel extends LitElement {
     const client = this.client
     if (!client) return
     try {
-      const page = await client.listConversations({ visitorId, limit: 20 })
+      const page = await client.conversations.list({ visitorId, limit: 20 })
       if (this.#loadedFor !== key) return
       this._history = page.items
       this._historyError = ''

@@ -29,7 +29,7 @@ interface Mounted {
 
 /** The inbox as the dashboard mounts it (the root's part: selectedId follows lcd-select). */
 async function mountInbox(site: TestSite, client: AgentClient, selectedId = ''): Promise<Mounted> {
-  const agents = await client.agents()
+  const agents = await client.agents.list()
   const el = document.createElement('lcd-inbox')
   const m: Mounted = { el, selected: [], unread: [], agents }
   el.style.height = '760px'
@@ -104,8 +104,8 @@ describe('<lcd-inbox>', () => {
     assert(options(el)[0] === option(el, 'Bob'), 'the latest activity comes first')
     await waitFor(() => unread.at(-1) === 2, 5_000, `lcd-unread-change 2 (got ${unread.join(',')})`)
 
-    await agent.assign(bob.conv, site.agents[0]!.agentId)
-    await agent.resolve(ada.conv)
+    await agent.conversations.assign(bob.conv, site.agents[0]!.agentId)
+    await agent.conversations.resolve(ada.conv)
     tab(el, 'Mine')
     await showsOnly(el, ['Bob'], 'Mine')
     tab(el, 'Unassigned')
@@ -161,7 +161,7 @@ describe('<lcd-inbox>', () => {
 
     await waitFor(() => line(el, /Hello there/) && line(el, /Anyone around\?/), 8_000, 'the history')
     // Opened and on screen: read, so the list shows no unread count for it.
-    await waitFor(async () => (await agent.getConversation(ada.conv)).agentReadSeq >= 2, 8_000, 'the agent read mark')
+    await waitFor(async () => (await agent.conversations.get(ada.conv)).agentReadSeq >= 2, 8_000, 'the agent read mark')
     await waitFor(() => option(el, 'Ada') && !option(el, 'Ada')!.querySelector('.count'), 5_000, 'no unread count on the open conversation')
 
     await ada.v.send(ada.conv, 'I am still here')
@@ -227,7 +227,7 @@ describe('<lcd-inbox>', () => {
     const priority = await ready((r) => r.querySelector<HTMLSelectElement>('select[aria-label="Priority"]'), 'the Priority select')
     priority.value = 'urgent'
     priority.dispatchEvent(new Event('change'))
-    await waitFor(async () => (await agent.getConversation(ada.conv)).priority === 'urgent', 5_000, 'priority urgent')
+    await waitFor(async () => (await agent.conversations.get(ada.conv)).priority === 'urgent', 5_000, 'priority urgent')
     const tag = await ready((r) => r.querySelector<HTMLInputElement>('input[aria-label="Add tag"]'), 'the Add tag input')
     tag.value = 'VIP'
     tag.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }))
@@ -236,19 +236,19 @@ describe('<lcd-inbox>', () => {
     ;(await button('Resolve')).click()
     await waitFor(() => line(el, new RegExp(`Resolved by ${me.name}`)), 8_000, 'the resolved line')
     const reopen = await button('Reopen')
-    const saved = await agent.getConversation(ada.conv)
+    const saved = await agent.conversations.get(ada.conv)
     assert(saved.status === 'resolved' && saved.assignedAgentId === bob.id, `resolved, with Bob (got ${saved.status}, ${saved.assignedAgentId})`)
     assert(saved.priority === 'urgent' && saved.tags.includes('vip'), `priority and tag saved (got ${saved.priority}, ${saved.tags.join(',')})`)
     reopen.click()
     await waitFor(() => line(el, /^Reopened/), 8_000, 'the reopened line')
     ;(await ready((r) => r.querySelector<HTMLButtonElement>('[aria-label="Remove tag vip"]'), 'the remove button of the vip tag')).click()
-    await waitFor(async () => (await agent.getConversation(ada.conv)).tags.length === 0, 5_000, 'the tag removed')
+    await waitFor(async () => (await agent.conversations.get(ada.conv)).tags.length === 0, 5_000, 'the tag removed')
     await waitFor(() => !actionsRoot(el).querySelector('[aria-label="Remove tag vip"]'), 5_000, 'the vip chip to go')
   })
 
   it('shows the visitor: name, email, browser, pages and past conversations; passes axe', async () => {
     const first = await visit(site, { name: 'Ada', email: 'ada@example.com' }, 'An old question', [['https://shop.test/pricing', 'Pricing']])
-    await agent.resolve(first.conv)
+    await agent.conversations.resolve(first.conv)
     await first.v.visitPage('https://shop.test/checkout', 'Checkout')
     const { conversation: second } = await first.v.startConversation({ message: 'Back with another one' })
     await agent.send(second.id, 'Looking into it', { private: true })
@@ -279,15 +279,15 @@ describe('<lcd-inbox>', () => {
 
   it('narrows by start date, agent, rating and missed, marks missed conversations, and exports the filtered list as CSV', async () => {
     const ada = await visit(site, { name: 'Ada' }, 'Where is my parcel?')
-    await agent.assign(ada.conv, site.agents[0]!.agentId)
+    await agent.conversations.assign(ada.conv, site.agents[0]!.agentId)
     await agent.send(ada.conv, 'On its way')
-    await agent.resolve(ada.conv)
+    await agent.conversations.resolve(ada.conv)
     await ada.v.rate(ada.conv, 5)
     const bob = await visit(site, { name: 'Bob' }, 'Nobody answers')
     const cleo = await visit(site, { name: 'Cleo' }, 'An old question')
     await setConversation(site, bob.conv, { missedAt: new Date().toISOString() })
     await setConversation(site, cleo.conv, { createdAt: new Date(Date.now() - 10 * 86_400_000).toISOString() })
-    const zone = (await agent.settings()).widget.timezone
+    const zone = (await agent.settings.get()).widget.timezone
     /** The day `offset` days from now in the site's zone (sv-SE writes YYYY-MM-DD). */
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toLocaleDateString('sv-SE', { timeZone: zone })
     const { el } = await mountInbox(site, agent)
@@ -328,7 +328,7 @@ describe('<lcd-inbox>', () => {
     set(control('to'), '')
     await showsOnly(el, ['Bob', 'Cleo'], 'without dates')
 
-    await agent.assign(bob.conv, site.agents[1]!.agentId)
+    await agent.conversations.assign(bob.conv, site.agents[1]!.agentId)
     set(control('agent'), site.agents[1]!.agentId)
     await showsOnly(el, ['Bob'], 'assigned to the teammate')
     set(control('agent'), '')

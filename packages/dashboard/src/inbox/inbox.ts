@@ -218,7 +218,7 @@ export class LcdInbox extends LitElement {
     this._loading = true
     this._error = ''
     try {
-      const page = await client.listConversations({ ...filterOf(this._view), limit: PAGE, ...(more && this._cursor ? { cursor: this._cursor } : {}) })
+      const page = await client.conversations.list({ ...filterOf(this._view), limit: PAGE, ...(more && this._cursor ? { cursor: this._cursor } : {}) })
       if (generation !== this.#generation) return
       const known = new Map(this._known)
       for (const c of page.items) known.set(c.id, newer(known.get(c.id), c))
@@ -279,7 +279,7 @@ export class LcdInbox extends LitElement {
     if (!client || this.#fetching.has(id)) return
     this.#fetching.add(id)
     try {
-      const c = await client.getConversation(id)
+      const c = await client.conversations.get(id)
       if (this.client === client) this.#put(c)
       if (mayBeUnread(c)) void this.#countUnread([c])
     } catch (error) {
@@ -333,7 +333,7 @@ export class LcdInbox extends LitElement {
 
   async #loadTimeZone(): Promise<void> {
     try {
-      this.#timeZone = (await this.client?.settings())?.widget.timezone
+      this.#timeZone = (await this.client?.settings.get())?.widget.timezone
     } catch {
       // Live arrivals are matched in the browser's time zone meanwhile; the server's pages are exact.
     } finally {
@@ -348,7 +348,7 @@ export class LcdInbox extends LitElement {
     if (!client || this._exporting) return
     this._exporting = true
     try {
-      saveBlob(await client.exportConversations(filterOf(this._view)), `conversations-${fileDate()}.csv`)
+      saveBlob(await client.conversations.export(filterOf(this._view)), `conversations-${fileDate()}.csv`)
     } catch (error) {
       this._error = `Could not export the conversations: ${LiveChatError.from(error).message}`
     } finally {

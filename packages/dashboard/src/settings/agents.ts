@@ -264,7 +264,7 @@ export class LcdSettingsAgents extends LitElement {
     const { [a.id]: _, ...rest } = this._rowErrors
     this._rowErrors = rest
     try {
-      const updated = await this.client.updateAgent(a.id, changes)
+      const updated = await this.client.agents.update(a.id, changes)
       this._fresh = new Map(this._fresh).set(a.id, updated)
       fire(this, 'lcd-agents-change', {})
     } catch (error) {
@@ -281,7 +281,7 @@ export class LcdSettingsAgents extends LitElement {
     if (!client) return
     this._removing = a
     const dialog = this.renderRoot.querySelector<LcdConfirmDialog>('lcd-confirm-dialog')!
-    const done = await dialog.open(() => client.removeAgent(a.id))
+    const done = await dialog.open(() => client.agents.remove(a.id))
     this._removing = null
     if (!done) return
     this._removed = new Set(this._removed).add(a.id)
@@ -398,12 +398,12 @@ export class LcdSettingsAgents extends LitElement {
       let password: string | null = null
       let agent: AgentSummary
       try {
-        agent = await client.createAgent(input)
+        agent = await client.agents.create(input)
       } catch (error) {
         const err = LiveChatError.from(error)
         if (err.code !== 'invalid_payload' || !err.details?.some((d) => d.path === 'password')) throw err
         password = strongPassword()
-        agent = await client.createAgent({ ...input, password })
+        agent = await client.agents.create({ ...input, password })
       }
       this._fresh = new Map(this._fresh).set(agent.id, agent)
       this._added = { name: agent.name, email: agent.email, password, warning: '' }

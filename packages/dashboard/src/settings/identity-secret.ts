@@ -118,7 +118,7 @@ export class LcdIdentitySecret extends LitElement {
     this._loading = true
     this._problem = ''
     try {
-      this._secret = await this.client.identitySecret(this.siteId)
+      this._secret = await this.client.settings.identitySecret(this.siteId)
       this._shown = true
       this._status = ''
       await this.updateComplete
@@ -149,7 +149,7 @@ export class LcdIdentitySecret extends LitElement {
     const grace = this._grace
     const dialog = this.renderRoot.querySelector<LcdConfirmDialog>('lcd-confirm-dialog')!
     const done = await dialog.open(async () => {
-      this._secret = await client.rotateIdentitySecret(grace, this.siteId)
+      this._secret = await client.settings.rotateIdentitySecret(grace, this.siteId)
     })
     if (!done) return
     this._shown = true

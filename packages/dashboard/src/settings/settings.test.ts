@@ -9,18 +9,18 @@ import './settings.js'
 async function mountSettings(site: TestSite, i = 0): Promise<{ el: LcdSettings; client: AgentClient; sent: UpdateSiteSettings[] }> {
   const client = await agentClient(site, i)
   const sent: UpdateSiteSettings[] = []
-  const update = client.updateSettings.bind(client)
-  client.updateSettings = (changes) => {
+  const update = client.settings.update.bind(client.settings)
+  client.settings.update = (changes, siteId) => {
     sent.push(changes)
-    return update(changes)
+    return update(changes, siteId)
   }
-  const agents = await client.agents()
+  const agents = await client.agents.list()
   const el = document.createElement('lcd-settings')
   el.client = client
   el.me = agents.find((a) => a.id === site.agents[i]!.agentId)!
   el.agents = agents
   el.server = site.url
-  el.addEventListener('lcd-agents-change', async () => (el.agents = await client.agents()))
+  el.addEventListener('lcd-agents-change', async () => (el.agents = await client.agents.list()))
   mount(el)
   await el.updateComplete
   return { el, client, sent }
@@ -186,7 +186,7 @@ describe('<lcd-settings> widget settings', () => {
     assert((await find<HTMLInputElement>(again, W, 'input[name="mon-0-start"]')).value === '08:30', 'Monday opens at 08:30')
     assert((await find<HTMLInputElement>(again, W, 'li.pf input[name="pf-label"]')).value === 'Company size', 'the pre-chat field is read back')
     assert((await find<HTMLButtonElement>(again, W, 'button[type="submit"]')).disabled, 'the read-back settings equal the saved ones')
-    assert((await client.settings()).widget.timezone === 'Europe/Paris', 'the admin API agrees')
+    assert((await client.settings.get()).widget.timezone === 'Europe/Paris', 'the admin API agrees')
   })
 
   it('shows the server’s errors next to a bad colour and a bad origin, and saves nothing', async () => {
@@ -215,7 +215,7 @@ describe('<lcd-settings> widget settings', () => {
 
     const config = await publicConfig(site)
     assert(config.primaryColor.toLowerCase() === '#0066ff' && config.widgetTitle === 'Chat with us', `nothing saved: ${config.primaryColor} ${config.widgetTitle}`)
-    assert((await client.settings()).allowedOrigins.length === 0, 'no origin saved')
+    assert((await client.settings.get()).allowedOrigins.length === 0, 'no origin saved')
 
     // Fixed, it saves.
     type(hex, '#116644')
@@ -223,7 +223,7 @@ describe('<lcd-settings> widget settings', () => {
     await save(el)
     await waitFor(() => deep(el, W, '[role="status"]')?.textContent?.trim() === 'Saved', 8_000, 'Saved')
     assert(!deep(el, W, '.field-err'), 'the errors are gone')
-    assert(JSON.stringify((await client.settings()).allowedOrigins) === '["https://shop.example.com"]', 'the origin is saved')
+    assert(JSON.stringify((await client.settings.get()).allowedOrigins) === '["https://shop.example.com"]', 'the origin is saved')
   })
 })
 
@@ -234,7 +234,7 @@ describe('<lcd-settings> missed conversations', () => {
     const site = await createSite({ agents: 1 })
     const { el, client, sent } = await mountSettings(site)
     const minutes = await find<HTMLInputElement>(el, W, 'input[name="missedAfterMinutes"]')
-    const before = (await client.settings()).missedAfterMinutes
+    const before = (await client.settings.get()).missedAfterMinutes
     assert(minutes.value === String(before), `the saved value is shown: ${minutes.value} (saved ${before})`)
 
     type(minutes, '0')
@@ -242,13 +242,13 @@ describe('<lcd-settings> missed conversations', () => {
     const err = await find(el, W, '.field-err[data-path="missedAfterMinutes"]')
     await waitFor(() => deep(el, W, 'input[name="missedAfterMinutes"]')?.getAttribute('aria-invalid') === 'true', 3_000, 'the field marked invalid')
     assert(deep(el, W, 'input[name="missedAfterMinutes"]')?.getAttribute('aria-describedby')?.split(' ').includes(err.id), 'the field is described by its error')
-    assert((await client.settings()).missedAfterMinutes === before, 'nothing saved')
+    assert((await client.settings.get()).missedAfterMinutes === before, 'nothing saved')
     await axeCheck(el)
 
     type(minutes, '15')
     await save(el)
     await waitFor(() => deep(el, W, '[role="status"]')?.textContent?.trim() === 'Saved', 8_000, 'Saved')
-    assert((await client.settings()).missedAfterMinutes === 15, 'saved on the server')
+    assert((await client.settings.get()).missedAfterMinutes === 15, 'saved on the server')
     assert(JSON.stringify(sent.at(-1)) === '{"missedAfterMinutes":15}', `only that field sent: ${JSON.stringify(sent.at(-1))}`)
   })
 })
@@ -286,10 +286,10 @@ describe('<lcd-settings> agents', () => {
 
     // Inline edit: capacity and accepting new chats.
     type(row.querySelector<HTMLInputElement>('input[name="capacity"]')!, '2')
-    await waitFor(async () => (await client.agents()).find((a) => a.email === email)?.maxConcurrentChats === 2, 8_000, 'capacity saved')
+    await waitFor(async () => (await client.agents.list()).find((a) => a.email === email)?.maxConcurrentChats === 2, 8_000, 'capacity saved')
     const accept = await waitFor(() => all(el, A, 'tbody tr[data-agent]').find((r) => r.textContent?.includes(email))?.querySelector<HTMLInputElement>('input[name="accept"]:not([disabled])'), 8_000, 'the row editable again')
     accept.click()
-    await waitFor(async () => (await client.agents()).find((a) => a.email === email)?.acceptNewChats === false, 8_000, 'accept new chats saved')
+    await waitFor(async () => (await client.agents.list()).find((a) => a.email === email)?.acceptNewChats === false, 8_000, 'accept new chats saved')
 
     // The same email again: refused, with the reason.
     const form2 = await find<HTMLFormElement>(el, A, 'form')
@@ -298,7 +298,7 @@ describe('<lcd-settings> agents', () => {
     ;(form2.querySelector('button[type="submit"]') as HTMLButtonElement).click()
     const alert = await find(el, A, 'form [role="alert"]')
     assert(/already an agent/.test(alert.textContent ?? ''), `conflict shown: ${alert.textContent}`)
-    assert((await client.agents()).filter((a) => a.email === email).length === 1, 'no second agent')
+    assert((await client.agents.list()).filter((a) => a.email === email).length === 1, 'no second agent')
   })
 
   it('shows a non-admin agent the settings and the team read-only', async () => {

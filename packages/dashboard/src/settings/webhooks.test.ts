@@ -9,7 +9,7 @@ import './settings.js'
 
 async function mountSettings(site: TestSite, i = 0): Promise<{ el: LcdSettings; client: AgentClient }> {
   const client = await agentClient(site, i)
-  const agents = await client.agents()
+  const agents = await client.agents.list()
   const el = document.createElement('lcd-settings')
   el.client = client
   el.me = agents.find((a) => a.id === site.agents[i]!.agentId)!
@@ -67,7 +67,7 @@ describe('<lcd-settings-webhooks>', () => {
     addWebhook(hooks, r.url, ['conversation.created', 'message.created'])
     const secretEl = await waitFor(() => $(hooks, '.created code.secret'), 8_000, 'the secret')
     const secret = text(secretEl)
-    const [saved, ...others] = await client.webhooks()
+    const [saved, ...others] = await client.webhooks.list()
     assert(saved && others.length === 0, 'one webhook on the server')
     assert(secret === saved.secret && /^whsec_/.test(secret), `the server's secret is shown: ${secret}`)
     assert(saved.url === r.url && saved.events.slice().sort().join() === 'conversation.created,message.created' && saved.active, `saved: ${JSON.stringify(saved)}`)
@@ -101,12 +101,12 @@ describe('<lcd-settings-webhooks>', () => {
     addWebhook(hooks, r.url, ['message.created'])
     button(await waitFor(() => $(hooks, '.created'), 8_000, 'the first secret'), 'Done')!.click()
     await waitFor(() => !$(hooks, '.created'), 5_000, 'the secret note to close')
-    const [old] = await client.webhooks()
+    const [old] = await client.webhooks.list()
 
     button(await waitFor(() => row(hooks, r.url), 8_000, 'the webhook in the list'), 'Rotate secret')!.click()
     const note = await waitFor(() => $(hooks, '.created'), 8_000, 'the new secret')
     const shown = text(note.querySelector('code.secret'))
-    const [saved] = await client.webhooks()
+    const [saved] = await client.webhooks.list()
     assert(shown === saved!.secret && shown !== old!.secret, `the new secret is shown: ${shown}`)
     assert(/has a new secret/.test(text(note)) && note.querySelector('time'), `the note says until when the old one signs: ${text(note)}`)
     assert(saved!.previousSecretValidUntil && Date.parse(saved!.previousSecretValidUntil) > Date.now() + 23 * 3_600_000, 'a 24-hour grace period')
@@ -128,7 +128,7 @@ describe('<lcd-settings-webhooks>', () => {
     const failing = await receiver({ status: 503 })
     addWebhook(hooks, failing.url, ['offline_message.created'])
     await waitFor(() => row(hooks, failing.url), 8_000, 'the webhook in the list')
-    const [hook] = await client.webhooks()
+    const [hook] = await client.webhooks.list()
 
     button(row(hooks, failing.url), 'Send test')!.click()
     const failed = await waitFor(() => [...$$(hooks, 'table.log tr[data-delivery]')].find((tr) => Number(text(tr.querySelectorAll('td')[2])) >= 1), 10_000, 'a tried delivery')
@@ -150,24 +150,24 @@ describe('<lcd-settings-webhooks>', () => {
     const form = await waitFor(() => $<HTMLFormElement>(hooks, `tr[data-webhook="${hook!.id}"] form`), 5_000, 'the edit form')
     for (const box of form.querySelectorAll<HTMLInputElement>('input[name="events"]')) box.checked = box.value === 'conversation.resolved' || box.value === 'offline_message.created'
     form.querySelector<HTMLButtonElement>('button[type="submit"]')!.click()
-    await waitFor(async () => (await client.webhooks())[0]!.events.slice().sort().join() === 'conversation.resolved,offline_message.created', 8_000, 'the events saved')
+    await waitFor(async () => (await client.webhooks.list())[0]!.events.slice().sort().join() === 'conversation.resolved,offline_message.created', 8_000, 'the events saved')
     await waitFor(() => text(row(hooks, failing.url)?.querySelector('.events')).includes('conversation.resolved'), 5_000, 'the list shows the new events')
     // The saved webhook says how its receiver is doing, under its URL.
     assert(/failed tr(y|ies) in a row/.test(text(row(hooks, failing.url)!.querySelector('.health'))), `the failures: ${text(row(hooks, failing.url))}`)
 
     // Disable.
     row(hooks, failing.url)!.querySelector<HTMLInputElement>('input[name="active"]')!.click()
-    await waitFor(async () => (await client.webhooks())[0]!.active === false, 8_000, 'disabled on the server')
+    await waitFor(async () => (await client.webhooks.list())[0]!.active === false, 8_000, 'disabled on the server')
 
     // Delete: asks first; "Keep" keeps it.
     button(row(hooks, failing.url), 'Delete')!.click()
     button(await waitFor(() => $(hooks, '[role="group"][aria-label^="Confirm deleting"]'), 5_000, 'the confirmation'), 'Keep')!.click()
     await waitFor(() => button(row(hooks, failing.url), 'Delete'), 5_000, 'the row back')
-    assert((await client.webhooks()).length === 1, 'still there after Keep')
+    assert((await client.webhooks.list()).length === 1, 'still there after Keep')
     button(row(hooks, failing.url), 'Delete')!.click()
     ;(await waitFor(() => $<HTMLButtonElement>(hooks, '#confirm-delete'), 5_000, 'Yes, delete')).click()
     await waitFor(() => !row(hooks, failing.url), 8_000, 'the row gone')
-    assert((await client.webhooks()).length === 0, 'deleted on the server')
+    assert((await client.webhooks.list()).length === 0, 'deleted on the server')
   })
 
   it('shows the server’s errors next to a bad URL and missing events, and adds nothing', async () => {
@@ -179,7 +179,7 @@ describe('<lcd-settings-webhooks>', () => {
     assert(/http/.test(text(urlErr)), `URL error: ${text(urlErr)}`)
     assert(/at least one event/.test(text($(hooks, '.field-err[data-path="events"]'))), 'the events error')
     assert($(hooks, 'input[name="url"][aria-invalid="true"]'), 'the URL field is marked invalid')
-    assert((await client.webhooks()).length === 0, 'nothing added')
+    assert((await client.webhooks.list()).length === 0, 'nothing added')
     await axeCheck(el)
   })
 

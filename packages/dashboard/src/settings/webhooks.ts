@@ -83,7 +83,7 @@ export class LcdSettingsWebhooks extends LitElement {
 
   async #load(): Promise<void> {
     try {
-      this._hooks = await this.client!.webhooks()
+      this._hooks = await this.client!.webhooks.list()
       this._problem = ''
     } catch (error) {
       this._problem = `Could not load the webhooks: ${LiveChatError.from(error).message}`
@@ -227,7 +227,7 @@ export class LcdSettingsWebhooks extends LitElement {
     this._created = null
     this._copied = ''
     try {
-      const hook = await client.createWebhook(input)
+      const hook = await client.webhooks.create(input)
       this._hooks = [...this._hooks, hook]
       this._created = hook
       this._rotated = false
@@ -246,7 +246,7 @@ export class LcdSettingsWebhooks extends LitElement {
     if (!this.client) return
     this._busy = new Set(this._busy).add(w.id)
     try {
-      const hook = await this.client.rotateWebhookSecret(w.id, 24)
+      const hook = await this.client.webhooks.rotateSecret(w.id, 24)
       this._hooks = this._hooks.map((h) => (h.id === hook.id ? hook : h))
       this._created = hook
       this._rotated = true
@@ -306,7 +306,7 @@ export class LcdSettingsWebhooks extends LitElement {
     this._busy = new Set(this._busy).add(w.id)
     this._problem = ''
     try {
-      const saved = await this.client.updateWebhook(w.id, changes)
+      const saved = await this.client.webhooks.update(w.id, changes)
       this._hooks = this._hooks.map((h) => (h.id === saved.id ? saved : h))
       this._status = `Saved the webhook to ${saved.url}${'active' in changes ? (saved.active ? ': enabled' : ': disabled') : ''}.`
       return true
@@ -330,7 +330,7 @@ export class LcdSettingsWebhooks extends LitElement {
   async #delete(w: Webhook): Promise<void> {
     if (!this.client) return
     try {
-      await this.client.deleteWebhook(w.id)
+      await this.client.webhooks.delete(w.id)
       this._hooks = this._hooks.filter((h) => h.id !== w.id)
       if (this._open === w.id) this.#closeLog()
       this._status = `Deleted the webhook to ${w.url}.`
@@ -345,7 +345,7 @@ export class LcdSettingsWebhooks extends LitElement {
   async #test(w: Webhook): Promise<void> {
     if (!this.client) return
     try {
-      const delivery = await this.client.testWebhook(w.id)
+      const delivery = await this.client.webhooks.test(w.id)
       this._status = `Test ping queued for ${w.url}.`
       this._problem = ''
       if (this._open !== w.id) this._log = []
@@ -361,7 +361,7 @@ export class LcdSettingsWebhooks extends LitElement {
   async #redeliver(w: Webhook, d: WebhookDelivery): Promise<void> {
     if (!this.client) return
     try {
-      const again = await this.client.redeliverWebhook(w.id, d.id)
+      const again = await this.client.webhooks.redeliver(w.id, d.id)
       this._status = `${d.event} queued again for ${w.url}.`
       this._problem = ''
       this._log = this._log.map((x) => (x.id === again.id ? again : x))
@@ -396,7 +396,7 @@ export class LcdSettingsWebhooks extends LitElement {
     const id = this._open
     if (!id || !this.client) return
     try {
-      const log = await this.client.webhookDeliveries(id)
+      const log = await this.client.webhooks.deliveries(id)
       if (this._open !== id) return
       this._log = log
       this._logError = ''

@@ -143,7 +143,7 @@ export class LcdSettingsWidget extends LitElement {
     this._problem = ''
     try {
       // Every member may read the settings; only admins may save them.
-      const settings = await client.settings()
+      const settings = await client.settings.get()
       this._saved = settings
       this._draft = copy(settings)
     } catch (error) {
@@ -367,7 +367,7 @@ export class LcdSettingsWidget extends LitElement {
     this._status = ''
     this._problem = ''
     try {
-      const saved = await this.client.updateSettings(changes)
+      const saved = await this.client.settings.update(changes)
       this._saved = saved
       this._draft = copy(saved)
       this._errors = new FieldErrors()

@@ -101,7 +101,7 @@ const agencyOf = (siteId: string) => sites.find((x) => x.siteId === siteId)!.age
 
 /** The report over `range` must be what the test computes from `state`. */
 async function check(state: Snapshot[], site: SiteCtx, range: { from: string; to: string }, timezone = site.spec.timezone): Promise<AnalyticsReport> {
-  const got = await site.admin.analytics(range)
+  const got = await site.admin.analytics.report(range)
   const want = expectedReport(state, site.siteId, timezone, site.agents, range.from, range.to)
   const { updatedAt, ...rest } = got
   expect(Date.parse(updatedAt)).not.toBeNaN()
@@ -247,8 +247,8 @@ describe('analytics on a generated data set', () => {
 
   it('the CSV has one row per day and a total row, matching the report', async () => {
     const site = sites[0]!
-    const report = await site.admin.analytics(site.wide)
-    const text = await (await site.admin.analyticsCsv(site.wide)).text()
+    const report = await site.admin.analytics.report(site.wide)
+    const text = await (await site.admin.analytics.csv(site.wide)).text()
     const lines = text.trimEnd().split('\n').map((l) => l.split(','))
     expect(lines[0]).toEqual(CSV_COLUMNS)
     const cell = (v: number | null, digits: number) => (v === null ? '' : String(Number(v.toFixed(digits))))
@@ -278,7 +278,7 @@ describe('analytics on a generated data set', () => {
 
   it('a change of the site’s time zone recomputes its days in the new zone', async () => {
     const site = sites[2]!
-    await site.admin.updateSettings({ widget: { timezone: 'Asia/Tokyo' } })
+    await site.admin.settings.update({ widget: { timezone: 'Asia/Tokyo' } })
     const state = stateAfter(data, 3)
     const report = await check(state, site, site.wide, 'Asia/Tokyo')
     expect(report.timezone).toBe('Asia/Tokyo')
@@ -289,7 +289,7 @@ describe('analytics on a generated data set', () => {
       for (const m of c.messages) if (m.senderType !== 'system' && !m.private) tokyo.add(local(m.at, 'Asia/Tokyo').date)
     }
     expect(rows.map((r) => r.date)).toEqual([...tokyo].sort())
-    await site.admin.updateSettings({ widget: { timezone: site.spec.timezone } })
+    await site.admin.settings.update({ widget: { timezone: site.spec.timezone } })
     await check(state, site, site.wide)
   })
 
@@ -300,7 +300,7 @@ describe('analytics on a generated data set', () => {
     const emptyAdmin = await s.fx.agent(empty.id, { role: 'admin' })
     const client = new AgentClient({ url: s.url, token: emptyAdmin.token })
     client.useSite(empty.id)
-    const report = await client.analytics(ny.wide)
+    const report = await client.analytics.report(ny.wide)
     expect(report).toMatchObject({ conversations: 0, messages: { total: 0, visitor: 0, agent: 0 }, firstResponse: { count: 0, mean: null }, csat: { count: 0, mean: null } })
     expect(report.agents.map((a) => a.agentId)).toEqual([emptyAdmin.id])
     expect(report.days.every((d) => d.conversations === 0 && d.messages === 0)).toBe(true)
@@ -328,7 +328,7 @@ describe('analytics on a generated data set', () => {
         expect(res.body).toMatchObject({ error: { code: 'invalid_payload', message: expect.stringMatching(/^invalid query/), details: expect.any(Array) } })
       }
     }
-    await expect(ny.admin.analytics({ from: '2026-11-05', to: '2026-11-01' })).rejects.toMatchObject({ code: 'invalid_payload' })
+    await expect(ny.admin.analytics.report({ from: '2026-11-05', to: '2026-11-01' })).rejects.toMatchObject({ code: 'invalid_payload' })
 
     for (const path of ['analytics', 'analytics.csv']) {
       const res = await request(s.url).get(`/api/sites/${ny.siteId}/${path}`).query(ny.wide).set('Authorization', `Bearer ${ny.agentToken}`)
@@ -337,7 +337,7 @@ describe('analytics on a generated data set', () => {
     }
     const agent = new AgentClient({ url: s.url, token: ny.agentToken })
     agent.useSite(ny.siteId)
-    await expect(agent.analytics(ny.wide)).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(agent.analyticsCsv(ny.wide)).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(agent.analytics.report(ny.wide)).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(agent.analytics.csv(ny.wide)).rejects.toMatchObject({ code: 'forbidden' })
   })
 })

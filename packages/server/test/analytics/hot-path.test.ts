@@ -42,7 +42,7 @@ describe('analytics and the send hot path', () => {
       await agent.send(conversation.id, 'hi, how can I help?')
       const today = new Date().toISOString().slice(0, 10)
       const range = { from: today, to: today }
-      expect((await agent.analytics(range)).messages).toEqual({ total: 2, visitor: 1, agent: 1 })
+      expect((await agent.analytics.report(range)).messages).toEqual({ total: 2, visitor: 1, agent: 1 })
 
       const stamp = async () => (await owner.query<{ updated_at: Date }>('SELECT updated_at FROM mod_chat_conversations WHERE id = $1', [conversation.id])).rows[0]!.updated_at.getTime()
       const before = await stamp()
@@ -53,7 +53,7 @@ describe('analytics and the send hot path', () => {
       // The hot path stored them (nothing else moved the conversation's updated_at) ...
       expect(await stamp()).toBe(before)
       // ... and the next run counts them.
-      expect((await agent.analytics(range)).messages).toEqual({ total: 5, visitor: 3, agent: 2 })
+      expect((await agent.analytics.report(range)).messages).toEqual({ total: 5, visitor: 3, agent: 2 })
     } finally {
       agent.disconnect()
       visitor.disconnect()

@@ -89,9 +89,9 @@ describe('the missed sweep', () => {
     const site = await s.fx.site()
     const slow = await s.fx.site() // keeps the default deadline of 10 minutes
     const { agent } = await adminOf(site.id)
-    expect((await agent.updateSettings({ missedAfterMinutes: 1 })).missedAfterMinutes).toBe(1)
+    expect((await agent.settings.update({ missedAfterMinutes: 1 })).missedAfterMinutes).toBe(1)
     const hook = await receiver()
-    await agent.createWebhook({ url: hook.url, events: ['conversation.missed'] })
+    await agent.webhooks.create({ url: hook.url, events: ['conversation.missed'] })
 
     const waiting = await start(site.id)
     const answered = await start(site.id)
@@ -102,7 +102,7 @@ describe('the missed sweep', () => {
     const slowWaiting = await start(slow.id)
     const slowLate = await start(slow.id)
     await agent.send(answered, 'Hello! How can I help?')
-    await agent.resolve(resolved)
+    await agent.conversations.resolve(resolved)
     for (const id of [waiting, answered, offline, earlier, resolved]) await backdate(site.id, id, 2)
     await backdate(slow.id, slowWaiting, 2)
     await backdate(slow.id, slowLate, 11)
@@ -127,7 +127,7 @@ describe('the missed sweep', () => {
     expect(await missedAt(slow.id, slowWaiting)).toBeNull()
 
     // The list filter and the webhook see it (the other site has no webhook).
-    expect((await agent.listConversations({ missed: true })).items.map((c) => c.id).sort()).toEqual([waiting, earlier].sort())
+    expect((await agent.conversations.list({ missed: true })).items.map((c) => c.id).sort()).toEqual([waiting, earlier].sort())
     await eventually(() => hook.bodies.length === 1, 20_000, 'the conversation.missed webhook')
     expect(hook.bodies[0]).toMatchObject({ event: 'conversation.missed', data: { conversation: { id: waiting, missedAt: summary.missedAt } } })
     await hook.close()
@@ -136,13 +136,13 @@ describe('the missed sweep', () => {
   it('answered after the deadline: still missed, and answering does not clear it', async () => {
     const site = await s.fx.site()
     const { agent } = await adminOf(site.id)
-    await agent.updateSettings({ missedAfterMinutes: 1 })
+    await agent.settings.update({ missedAfterMinutes: 1 })
     const id = await start(site.id)
     await backdate(site.id, id, 5)
     expect(await s.services.analytics.missed.sweep()).toEqual([id])
     const marked = (await missedAt(site.id, id))!.toISOString()
     await agent.send(id, 'Sorry for the wait!')
-    expect(await agent.getConversation(id)).toMatchObject({ firstResponseAt: expect.any(String), missedAt: marked })
+    expect(await agent.conversations.get(id)).toMatchObject({ firstResponseAt: expect.any(String), missedAt: marked })
     expect(await s.services.analytics.missed.sweep()).toEqual([])
   })
 
@@ -151,7 +151,7 @@ describe('the missed sweep', () => {
     const due: string[] = []
     for (const site of sites) {
       const { agent } = await adminOf(site.id)
-      await agent.updateSettings({ missedAfterMinutes: 1 })
+      await agent.settings.update({ missedAfterMinutes: 1 })
       for (let i = 0; i < 4; i++) {
         const id = await start(site.id)
         await backdate(site.id, id, 3)

@@ -25,7 +25,7 @@ describe('analytics on PGlite', () => {
     const agent = new AgentClient({ url: s.url, token: fx.token })
     open.push(agent)
     await agent.connect(site.id)
-    await agent.updateSettings({ missedAfterMinutes: 1 })
+    await agent.settings.update({ missedAfterMinutes: 1 })
     const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' })
     open.push(visitor)
     const started = await visitor.startConversation({ message: 'Hello?' })
@@ -38,7 +38,7 @@ describe('analytics on PGlite', () => {
     // The job runs on its timer too.
     await eventually(async () => (await s.db.prisma.analyticsWatermark.findUnique({ where: { id: 1 } }))?.through, 10_000, 'an analytics run')
     const days = [summary.createdAt, started.messages[0]!.createdAt].map((t) => local(Date.parse(t), timezone).date).sort()
-    const report = await agent.analytics({ from: days[0]!, to: days[1]! })
+    const report = await agent.analytics.report({ from: days[0]!, to: days[1]! })
     expect(report).toMatchObject({
       timezone,
       conversations: 1,

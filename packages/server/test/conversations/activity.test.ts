@@ -49,7 +49,7 @@ async function onePerPage(agent: AgentClient): Promise<string[]> {
   const seen: string[] = []
   let cursor: string | undefined
   do {
-    const p = await agent.listConversations({ limit: 1, ...(cursor ? { cursor } : {}) })
+    const p = await agent.conversations.list({ limit: 1, ...(cursor ? { cursor } : {}) })
     seen.push(...p.items.map((x) => x.id))
     cursor = p.nextCursor ?? undefined
   } while (cursor)
@@ -79,26 +79,26 @@ describe('the inbox order (conversation activity)', () => {
     await pause()
     await agent.send(b, 'a reply')
     await expectInSync(site.id, 3)
-    let page = await agent.listConversations()
+    let page = await agent.conversations.list()
     expect(page.items.map((x) => x.id)).toEqual([b, a, c])
 
-    await agent.resolve(c)
+    await agent.conversations.resolve(c)
     await expectInSync(site.id, 3)
-    expect((await agent.listConversations({ status: ['resolved'] })).items.map((x) => x.id)).toEqual([c])
+    expect((await agent.conversations.list({ status: ['resolved'] })).items.map((x) => x.id)).toEqual([c])
     await pause()
     await visitors[2]!.send(c, 'one more thing')
     await expectInSync(site.id, 3)
-    expect((await agent.listConversations({ status: ['resolved'] })).items).toEqual([])
-    page = await agent.listConversations({ status: ['pending', 'active'] })
+    expect((await agent.conversations.list({ status: ['resolved'] })).items).toEqual([])
+    page = await agent.conversations.list({ status: ['pending', 'active'] })
     expect(page.items.map((x) => x.id)).toEqual([c, b, a])
 
-    await agent.assign(a, null)
+    await agent.conversations.assign(a, null)
     await visitors[1]!.closeConversation(b)
     await expectInSync(site.id, 3)
-    expect((await agent.listConversations({ status: ['closed'] })).items.map((x) => x.id)).toEqual([b])
+    expect((await agent.conversations.list({ status: ['closed'] })).items.map((x) => x.id)).toEqual([b])
 
     // Paging walks the same order, one conversation a page.
-    expect(await onePerPage(agent)).toEqual((await agent.listConversations()).items.map((x) => x.id))
+    expect(await onePerPage(agent)).toEqual((await agent.conversations.list()).items.map((x) => x.id))
 
     // A deleted conversation takes its row with it.
     await owner.query('DELETE FROM mod_chat_conversations WHERE id = $1', [a])
@@ -156,7 +156,7 @@ describe('the inbox order (conversation activity)', () => {
     for (const [i, id] of ids.entries()) await owner.query('UPDATE mod_chat_conversations SET last_activity_at = $2 WHERE id = $1', [id, times[i]])
     await expectInSync(site.id, 5)
     const expected = [3, 2, 4, 0, 1].map((i) => ids[i])
-    expect((await agent.listConversations()).items.map((x) => x.id)).toEqual(expected)
+    expect((await agent.conversations.list()).items.map((x) => x.id)).toEqual(expected)
     expect(await onePerPage(agent)).toEqual(expected)
   })
 

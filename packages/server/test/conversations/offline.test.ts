@@ -18,7 +18,7 @@ async function onlineAgent(siteId: string): Promise<{ agent: AgentClient; agentI
   const agent = new AgentClient({ url: t.s.url, token: fx.token })
   t.track(agent)
   await agent.connect(siteId)
-  await eventually(async () => (await agent.agents()).find((a) => a.id === fx.id)?.online, 5_000, 'agent online')
+  await eventually(async () => (await agent.agents.list()).find((a) => a.id === fx.id)?.online, 5_000, 'agent online')
   return { agent, agentId: fx.id }
 }
 
@@ -53,17 +53,17 @@ describe('an offline message', () => {
     await agent.setStatus('online')
     const live = await visitorOf(site.id).startConversation({ message: 'Live chat please' })
     expect(live.conversation).toMatchObject({ offline: false, status: 'active' })
-    const summary = await agent.getConversation(started.conversation.id)
+    const summary = await agent.conversations.get(started.conversation.id)
     expect(summary).toMatchObject({ offline: true, status: 'pending', assignedAgentId: null })
 
     // The inbox filters on it.
-    const offline = await agent.listConversations({ offline: true })
+    const offline = await agent.conversations.list({ offline: true })
     expect(offline.items.map((c) => c.id)).toEqual([started.conversation.id])
-    const liveOnly = await agent.listConversations({ offline: false })
+    const liveOnly = await agent.conversations.list({ offline: false })
     expect(liveOnly.items.map((c) => c.id)).toEqual([live.conversation.id])
 
     // Someone takes it by hand.
-    expect(await agent.assign(started.conversation.id, agentId)).toMatchObject({ offline: true, status: 'active', assignedAgentId: agentId })
+    expect(await agent.conversations.assign(started.conversation.id, agentId)).toMatchObject({ offline: true, status: 'active', assignedAgentId: agentId })
   })
 
   it('uses the email already on the visitor', async () => {

@@ -18,7 +18,7 @@ async function online(a: AgentFixture): Promise<AgentClient> {
   clients.push(c)
   await c.connect(a.siteId)
   // presence is written as the socket connects
-  await eventually(async () => (await c.agents()).find((x) => x.id === a.id)?.online, 5_000, 'agent online')
+  await eventually(async () => (await c.agents.list()).find((x) => x.id === a.id)?.online, 5_000, 'agent online')
   return c
 }
 
@@ -29,7 +29,7 @@ async function visitorStarts(siteId: string, text = 'hello'): Promise<{ client: 
   return { client, conversation }
 }
 
-const conversation = (c: AgentClient, id: string) => c.getConversation(id)
+const conversation = (c: AgentClient, id: string) => c.conversations.get(id)
 
 describe('auto-assignment', () => {
   it('gives each new conversation to the least busy online agent, ties round-robin', async () => {
@@ -65,7 +65,7 @@ describe('auto-assignment', () => {
     const awayClient = await online(away)
     await awayClient.setStatus('away')
     const closedClient = await online(closed)
-    await closedClient.updateAgent(closed.id, { acceptNewChats: false })
+    await closedClient.agents.update(closed.id, { acceptNewChats: false })
     expect((await visitorStarts(site.id)).conversation).toMatchObject({ status: 'pending', agent: null })
     const assigned = waitFor<ConversationSummary>((fn) => awayClient.on('conversation:updated', fn), (c) => c.assignedAgentId === away.id)
     await awayClient.setStatus('online')
@@ -87,7 +87,7 @@ describe('capacity and the queue', () => {
 
     // Resolving the first frees the seat: the second (older) is assigned, the third waits.
     const visitorTwoHears = waitFor<VisitorConversation>((fn) => second.client.on('conversation', fn), (c) => c.status === 'active')
-    await agent.resolve(first.conversation.id)
+    await agent.conversations.resolve(first.conversation.id)
     expect((await visitorTwoHears).agent?.id).toBe(a.id)
     expect((await conversation(agent, third.conversation.id)).status).toBe('pending')
 
@@ -97,7 +97,7 @@ describe('capacity and the queue', () => {
     const adminClient = new AgentClient({ url: s.url, token: admin.token })
     clients.push(adminClient)
     adminClient.useSite(site.id)
-    await adminClient.updateAgent(a.id, { maxConcurrentChats: 2 })
+    await adminClient.agents.update(a.id, { maxConcurrentChats: 2 })
     await thirdAssigned
   })
 
@@ -142,7 +142,7 @@ describe('manual assignment and transfer', () => {
 
     const visitorSeesBob = waitFor<VisitorConversation>((fn) => chat.client.on('conversation', fn), (c) => c.agent?.id === b.id)
     const waitingGetsAnn = waitFor<VisitorConversation>((fn) => waiting.client.on('conversation', fn), (c) => c.agent?.id === a.id)
-    const moved = await ann.assign(chat.conversation.id, b.id)
+    const moved = await ann.conversations.assign(chat.conversation.id, b.id)
     expect(moved).toMatchObject({ assignedAgentId: b.id, status: 'active' })
     expect((await visitorSeesBob).status).toBe('active')
     await waitingGetsAnn
@@ -163,10 +163,10 @@ describe('manual assignment and transfer', () => {
     const agent = await online(a)
     const chat = await visitorStarts(site.id)
     await agent.setStatus('away')
-    const back = await agent.assign(chat.conversation.id, null)
+    const back = await agent.conversations.assign(chat.conversation.id, null)
     expect(back).toMatchObject({ status: 'pending', assignedAgentId: null })
     expect(back.queuedAt).not.toBeNull()
-    await expect(agent.assign(chat.conversation.id, stranger.id)).rejects.toMatchObject({ code: 'not_found' })
+    await expect(agent.conversations.assign(chat.conversation.id, stranger.id)).rejects.toMatchObject({ code: 'not_found' })
     expect((await conversation(agent, chat.conversation.id)).assignedAgentId).toBeNull()
   })
 })
@@ -179,15 +179,15 @@ describe('resolve, reopen and close', () => {
     const { client: visitor, conversation: c } = await visitorStarts(site.id, 'hi')
     expect(await visitor.rate(c.id, 4).catch((e: unknown) => e)).toMatchObject({ code: 'invalid_state' })
 
-    const resolved = await agent.resolve(c.id)
+    const resolved = await agent.conversations.resolve(c.id)
     expect(resolved.status).toBe('resolved')
     expect(resolved.resolvedAt).not.toBeNull()
-    expect((await agent.resolve(c.id)).resolvedAt).toBe(resolved.resolvedAt) // resolving twice changes nothing
+    expect((await agent.conversations.resolve(c.id)).resolvedAt).toBe(resolved.resolvedAt) // resolving twice changes nothing
 
-    const reopened = await agent.reopen(c.id)
+    const reopened = await agent.conversations.reopen(c.id)
     expect(reopened).toMatchObject({ status: 'active', assignedAgentId: a.id, resolvedAt: null })
 
-    await agent.resolve(c.id)
+    await agent.conversations.resolve(c.id)
     // A visitor writing into a resolved conversation reopens it, back to the same agent.
     const agentSeesReopen = waitFor<ConversationSummary>((fn) => agent.on('conversation:updated', fn), (x) => x.id === c.id && x.status === 'active')
     await visitor.send(c.id, 'one more thing')
@@ -195,10 +195,10 @@ describe('resolve, reopen and close', () => {
 
     const closed = await visitor.closeConversation(c.id)
     expect(closed.status).toBe('closed')
-    expect((await agent.getConversation(c.id)).closedAt).not.toBeNull()
+    expect((await agent.conversations.get(c.id)).closedAt).not.toBeNull()
     await expect(visitor.send(c.id, 'hello again?')).rejects.toMatchObject({ code: 'invalid_state' })
     expect((await visitor.rate(c.id, 2, 'slow')).rating).toBe(2)
-    expect((await agent.reopen(c.id)).status).toBe('active')
+    expect((await agent.conversations.reopen(c.id)).status).toBe('active')
   })
 
   it('sets priority and tags, and filters the inbox by them', async () => {
@@ -207,15 +207,15 @@ describe('resolve, reopen and close', () => {
     const agent = await online(a)
     const one = await visitorStarts(site.id, 'refund please')
     const two = await visitorStarts(site.id, 'where is my parcel')
-    await agent.update(one.conversation.id, { priority: 'urgent', tags: ['Billing', 'refund', 'billing'] })
-    expect((await agent.getConversation(one.conversation.id)).tags).toEqual(['billing', 'refund'])
-    const urgent = await agent.listConversations({ priority: 'urgent' })
+    await agent.conversations.update(one.conversation.id, { priority: 'urgent', tags: ['Billing', 'refund', 'billing'] })
+    expect((await agent.conversations.get(one.conversation.id)).tags).toEqual(['billing', 'refund'])
+    const urgent = await agent.conversations.list({ priority: 'urgent' })
     expect(urgent.items.map((x) => x.id)).toEqual([one.conversation.id])
-    expect((await agent.listConversations({ tag: 'refund' })).items.map((x) => x.id)).toEqual([one.conversation.id])
-    expect((await agent.listConversations({ q: 'parcel' })).items.map((x) => x.id)).toEqual([two.conversation.id])
-    expect((await agent.listConversations({ mine: true })).items).toHaveLength(2)
-    await agent.resolve(two.conversation.id)
-    expect((await agent.listConversations({ status: ['resolved'] })).items.map((x) => x.id)).toEqual([two.conversation.id])
+    expect((await agent.conversations.list({ tag: 'refund' })).items.map((x) => x.id)).toEqual([one.conversation.id])
+    expect((await agent.conversations.list({ q: 'parcel' })).items.map((x) => x.id)).toEqual([two.conversation.id])
+    expect((await agent.conversations.list({ mine: true })).items).toHaveLength(2)
+    await agent.conversations.resolve(two.conversation.id)
+    expect((await agent.conversations.list({ status: ['resolved'] })).items.map((x) => x.id)).toEqual([two.conversation.id])
   })
 
   it("previews the last message a person wrote, not the assignment or resolve line after it", async () => {
@@ -223,12 +223,12 @@ describe('resolve, reopen and close', () => {
     const agent = await online(await s.fx.agent(site.id))
     // Auto-assignment writes a system line after the visitor's first message.
     const { conversation } = await visitorStarts(site.id, 'where is my order')
-    const row = (await agent.listConversations()).items[0]!
+    const row = (await agent.conversations.list()).items[0]!
     expect(row.lastMessage).toMatchObject({ senderType: 'visitor', text: 'where is my order' })
     expect(row.lastSeq).toBeGreaterThan(row.lastMessage!.seq)
     await agent.send(conversation.id, 'on its way')
-    await agent.resolve(conversation.id)
-    const after = (await agent.listConversations({ status: ['resolved'] })).items[0]!
+    await agent.conversations.resolve(conversation.id)
+    const after = (await agent.conversations.list({ status: ['resolved'] })).items[0]!
     expect(after.lastMessage).toMatchObject({ senderType: 'agent', text: 'on its way' })
   })
 
@@ -242,7 +242,7 @@ describe('resolve, reopen and close', () => {
     let cursor: string | undefined
     let pages = 0
     do {
-      const page = await agent.listConversations({ limit: 3, ...(cursor ? { cursor } : {}) })
+      const page = await agent.conversations.list({ limit: 3, ...(cursor ? { cursor } : {}) })
       seen.push(...page.items)
       cursor = page.nextCursor ?? undefined
       pages++

@@ -67,7 +67,7 @@ describe('reply email to an absent visitor', () => {
     const c1 = await gone.startConversation({ fields: { name: 'Gina', email: 'gina@example.test' }, message: 'Hi' })
     const c2 = await here.startConversation({ fields: { name: 'Hugo', email: 'hugo@example.test' }, message: 'Hello' })
     gone.disconnect()
-    await eventually(async () => !(await agent.getConversation(c1.conversation.id)).visitor.online, 5_000, 'visitor offline')
+    await eventually(async () => !(await agent.conversations.get(c1.conversation.id)).visitor.online, 5_000, 'visitor offline')
     for (const text of ['First answer', 'Second answer', 'Third answer']) {
       await agent.send(c1.conversation.id, text)
       await agent.send(c2.conversation.id, text)

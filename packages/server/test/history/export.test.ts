@@ -167,15 +167,15 @@ describe('bulk CSV export', () => {
     expect((await exportCsv('', outsider.token)).res.status).toBe(403)
   })
 
-  it('SDK: exportConversations() sends the filters and resolves with the CSV as a Blob', async () => {
+  it('SDK: conversations.export() sends the filters and resolves with the CSV as a Blob', async () => {
     const client = new AgentClient({ url: s.url, token: agent.token })
     client.useSite(site.id)
-    const blob = await client.exportConversations({ tag: 'export', status: 'resolved', rating: [1, 2] })
+    const blob = await client.conversations.export({ tag: 'export', status: 'resolved', rating: [1, 2] })
     expect(blob).toBeInstanceOf(Blob)
     const rows = csvRecords(Buffer.from(await blob.arrayBuffer()).toString('utf8'))
     expect(new Set(rows.map((r) => r.rating))).toEqual(new Set(['1', '2']))
     expect(rows.length).toBe(6 * NASTY.length) // ratings (i % 5) + 1 of 1 or 2: i = 0, 1, 5, 6, 10, 11
-    const error = await client.exportConversations({ q: 'a b c d e f g h i' }).catch((e: unknown) => e)
+    const error = await client.conversations.export({ q: 'a b c d e f g h i' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(LiveChatError)
     expect(error).toMatchObject({ code: 'invalid_payload', status: 400 })
   })

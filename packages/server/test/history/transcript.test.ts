@@ -198,13 +198,13 @@ describe('transcript', () => {
   it('SDK: transcript() resolves with the file as a Blob, and rejects with the error code', async () => {
     const client = new AgentClient({ url: s.url, token: agent.token })
     client.useSite(site.id)
-    const blob = await client.transcript(conv.id, 'csv')
+    const blob = await client.conversations.transcript(conv.id, 'csv')
     expect(blob).toBeInstanceOf(Blob)
     expect(blob.type).toMatch(/^text\/csv; ?charset=utf-8$/)
     expect(Buffer.from(await blob.arrayBuffer()).toString('utf8')).toBe((await download(conv.id, 'csv')).text)
-    const json = JSON.parse(await (await client.transcript(conv.id)).text()) as Transcript
+    const json = JSON.parse(await (await client.conversations.transcript(conv.id)).text()) as Transcript
     expect(json.messages.length).toBe(8)
-    const error = await client.transcript(theirs.id, 'txt').catch((e: unknown) => e)
+    const error = await client.conversations.transcript(theirs.id, 'txt').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(LiveChatError)
     expect(error).toMatchObject({ code: 'not_found', status: 404 })
   })

@@ -52,7 +52,7 @@ describe('two server processes over Redis', () => {
       expect(agentSaw.map((m) => m.text)).toEqual(['ping 0', 'ping 1', 'ping 2', 'ping 3', 'ping 4'])
 
       const resolved = waitFor((fn) => visitor.on('conversation', fn), (c: { status: string }) => c.status === 'resolved')
-      await agent.resolve(id)
+      await agent.conversations.resolve(id)
       await resolved
     } finally {
       visitor.disconnect()
@@ -68,11 +68,11 @@ describe('two server processes over Redis', () => {
     try {
       await onOne.connect(site.id)
       await onTwo.connect(site.id)
-      await eventually(async () => (await onTwo.agents())[0]?.online, 5_000, 'online')
+      await eventually(async () => (await onTwo.agents.list())[0]?.online, 5_000, 'online')
       onOne.disconnect()
       // Still connected through process two.
       await new Promise((r) => setTimeout(r, 300))
-      expect((await onTwo.agents())[0]?.online).toBe(true)
+      expect((await onTwo.agents.list())[0]?.online).toBe(true)
       onTwo.disconnect()
       const widget = async () => (await fetch(`${one.url}/api/sites/${site.id}/widget`)).json() as Promise<{ online: boolean }>
       await eventually(async () => !(await widget()).online, 5_000, 'offline everywhere')

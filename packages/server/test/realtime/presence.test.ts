@@ -86,7 +86,7 @@ describe('receipts', () => {
       // Going back does nothing; going past the end stops at the last message.
       await agent.markRead(conversation.id, 1)
       await agent.markRead(conversation.id, 999)
-      const c = await agent.getConversation(conversation.id)
+      const c = await agent.conversations.get(conversation.id)
       expect([c.agentReadSeq, c.agentDeliveredSeq]).toEqual([c.lastSeq, c.lastSeq])
     } finally {
       visitor.disconnect()

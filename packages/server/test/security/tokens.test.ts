@@ -206,7 +206,7 @@ describe('the SDK', () => {
       expect(errors.map((e) => `${e.code}: ${(e as { message?: string }).message}`)).toEqual([])
       expect(disconnects).toEqual([])
       expect(client.connected).toBe(true)
-      expect((await client.agents()).length).toBeGreaterThan(0)
+      expect((await client.agents.list()).length).toBeGreaterThan(0)
     } finally {
       client.disconnect()
     }
@@ -238,7 +238,7 @@ describe('the SDK', () => {
       await back
       expect(client.connected).toBe(true)
       expect(errors.map((e) => e.code)).toEqual(['unavailable'])
-      expect((await client.agents()).length).toBeGreaterThan(0)
+      expect((await client.agents.list()).length).toBeGreaterThan(0)
     } finally {
       s.app.io.of('/agent').off('connection', inject)
       client.disconnect()

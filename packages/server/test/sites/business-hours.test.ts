@@ -29,7 +29,7 @@ async function widget(siteId: string): Promise<WidgetConfig> {
   return res.body as WidgetConfig
 }
 
-const settings = (agent: AgentClient, widgetSettings: NonNullable<UpdateSiteSettings['widget']>) => agent.updateSettings({ widget: widgetSettings })
+const settings = (agent: AgentClient, widgetSettings: NonNullable<UpdateSiteSettings['widget']>) => agent.settings.update({ widget: widgetSettings })
 
 describe('GET /api/sites/:siteId/widget with business hours', () => {
   it('with an agent online but hours that exclude now, says online: false; with hours that include now, true', async () => {

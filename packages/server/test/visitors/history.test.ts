@@ -17,7 +17,7 @@ function visitorOn(siteId: string): LiveChatClient {
   return t.track(new LiveChatClient({ url: t.s.url, siteId, storage: 'memory' }))
 }
 
-describe('listConversations with visitorId', () => {
+describe('conversations.list with visitorId', () => {
   it("lists only that visitor's conversations, newest first, and nothing for another site's agent", async () => {
     const site = await t.s.fx.site()
     const other = await t.s.fx.site()
@@ -28,25 +28,25 @@ describe('listConversations with visitorId', () => {
     await ada.connect()
     await bob.connect()
     const first = (await ada.startConversation({ fields: { name: 'Ada' }, message: 'First visit' })).conversation
-    await agent.resolve(first.id)
+    await agent.conversations.resolve(first.id)
     const second = (await ada.startConversation({ message: 'Back again' })).conversation
     await bob.startConversation({ fields: { name: 'Bob' }, message: 'Hello' })
     expect(second.id).not.toBe(first.id)
 
     const visitorId = ada.visitor!.id
-    const page = await agent.listConversations({ visitorId })
+    const page = await agent.conversations.list({ visitorId })
     expect(page.items.map((c) => c.id)).toEqual([second.id, first.id])
     expect(page.items.every((c) => c.visitor.id === visitorId)).toBe(true)
     // Combines with the other filters.
-    expect((await agent.listConversations({ visitorId, status: 'resolved' })).items.map((c) => c.id)).toEqual([first.id])
+    expect((await agent.conversations.list({ visitorId, status: 'resolved' })).items.map((c) => c.id)).toEqual([first.id])
     // Row-level security and site scoping: another site's agent sees none of them.
-    expect((await stranger.listConversations({ visitorId })).items).toEqual([])
+    expect((await stranger.conversations.list({ visitorId })).items).toEqual([])
   })
 
   it('refuses a visitorId that is not a UUID', async () => {
     const site = await t.s.fx.site()
     const agent = await agentOn(site.id)
-    const error = await agent.listConversations({ visitorId: 'not-a-uuid' }).catch((e: unknown) => e)
+    const error = await agent.conversations.list({ visitorId: 'not-a-uuid' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(LiveChatError)
     expect((error as LiveChatError).code).toBe('invalid_payload')
   })
@@ -66,7 +66,7 @@ describe('VisitorDetail.pages', () => {
     await visitor.visitPage('https://shop.test/checkout', 'Checkout (reloaded)')
 
     const pages = (await eventually(async () => {
-      const { pages } = (await agent.getConversation(conversation.id)).visitor
+      const { pages } = (await agent.conversations.get(conversation.id)).visitor
       return pages.length === 3 && pages.at(-1)?.title === 'Checkout (reloaded)' ? pages : undefined
     }, 5_000, 'three pages'))!
     expect(pages.map((p) => [p.url, p.title])).toEqual([
@@ -77,7 +77,7 @@ describe('VisitorDetail.pages', () => {
     for (const p of pages) expect(Number.isNaN(Date.parse(p.at))).toBe(false)
     expect(Date.parse(pages[0]!.at)).toBeLessThanOrEqual(Date.parse(pages[2]!.at))
     // The list shows the same visitor detail.
-    const listed = (await agent.listConversations({ visitorId: visitor.visitor!.id })).items[0]!
+    const listed = (await agent.conversations.list({ visitorId: visitor.visitor!.id })).items[0]!
     expect(listed.visitor.pages.map((p) => p.url)).toEqual(pages.map((p) => p.url))
   })
 
@@ -88,7 +88,7 @@ describe('VisitorDetail.pages', () => {
     await visitor.connect()
     const { conversation } = await visitor.startConversation({ message: 'Hi' })
     for (let i = 1; i <= 25; i++) await visitor.visitPage(`https://shop.test/p/${i}`, `Page ${i}`)
-    const { pages } = (await agent.getConversation(conversation.id)).visitor
+    const { pages } = (await agent.conversations.get(conversation.id)).visitor
     expect(pages).toHaveLength(20)
     expect(pages[0]!.url).toBe('https://shop.test/p/6')
     expect(pages.at(-1)!.url).toBe('https://shop.test/p/25')

@@ -54,14 +54,14 @@ describe('one site cannot hold up another', () => {
     const a = await adminSite()
     const b = await adminSite()
     try {
-      const hooks = await Promise.all(Array.from({ length: 10 }, () => a.client.createWebhook({ url: hole.url, events: ['message.created'] })))
-      for (const h of hooks) await a.client.testWebhook(h.id)
+      const hooks = await Promise.all(Array.from({ length: 10 }, () => a.client.webhooks.create({ url: hole.url, events: ['message.created'] })))
+      for (const h of hooks) await a.client.webhooks.test(h.id)
       // A's deliveries take its slots and hang there.
       await eventually(() => hole.waiting >= PER_SITE, 10_000, "A's requests hanging")
 
-      const hook = await b.client.createWebhook({ url: rx.url, events: ['message.created'] })
+      const hook = await b.client.webhooks.create({ url: rx.url, events: ['message.created'] })
       const started = Date.now()
-      const ping = await b.client.testWebhook(hook.id)
+      const ping = await b.client.webhooks.test(hook.id)
       await eventually(() => rx.got.length === 1, 10_000, "B's delivery")
       console.log(`site B's ping arrived ${rx.got[0]!.at - started} ms after it was queued, with ${hole.waiting} of site A's requests hanging`)
       expect(rx.got[0]!.headers['webhook-id']).toBe(ping.id)
@@ -83,18 +83,18 @@ describe('the circuit breaker', () => {
     rx.box.answer = () => 503
     const { client } = await adminSite()
     try {
-      const hook = await client.createWebhook({ url: rx.url, events: ['message.created'] })
+      const hook = await client.webhooks.create({ url: rx.url, events: ['message.created'] })
       const pings: WebhookDelivery[] = []
-      for (let i = 0; i < 12; i++) pings.push(await client.testWebhook(hook.id))
+      for (let i = 0; i < 12; i++) pings.push(await client.webhooks.test(hook.id))
 
       const paused = await eventually(async () => {
-        const h = (await client.webhooks()).find((w) => w.id === hook.id)!
+        const h = (await client.webhooks.list()).find((w) => w.id === hook.id)!
         return h.pausedUntil ? h : null
       }, 10_000, 'paused')
       if (!paused) throw new Error('not paused')
       expect(paused.consecutiveFailures).toBeGreaterThanOrEqual(3)
       // Paused before every delivery was tried: those waiting spent no try.
-      const log = await client.webhookDeliveries(hook.id)
+      const log = await client.webhooks.deliveries(hook.id)
       expect(log.filter((d) => d.status === 'pending' && d.attempts === 0).length).toBeGreaterThan(0)
       expect(log.every((d) => d.status === 'pending')).toBe(true)
 
@@ -102,13 +102,13 @@ describe('the circuit breaker', () => {
       const before = rx.got.length
       rx.box.delayMs = 300
       rx.box.answer = () => 204
-      await eventually(async () => (await client.webhookDeliveries(hook.id)).every((d) => d.status === 'delivered'), 20_000, 'all delivered')
+      await eventually(async () => (await client.webhooks.deliveries(hook.id)).every((d) => d.status === 'delivered'), 20_000, 'all delivered')
       const after = rx.got.slice(before).sort((x, y) => x.at - y.at)
       const firstSuccess = after.find((r) => r.at >= Date.parse(paused.pausedUntil!) - 50) ?? after[0]!
       const next = after[after.indexOf(firstSuccess) + 1]
       if (next) expect(next.at - firstSuccess.at).toBeGreaterThanOrEqual(250) // nothing else was sent while the trial was out
       expect(new Set(rx.got.map((r) => r.headers['webhook-id']))).toEqual(new Set(pings.map((p) => p.id)))
-      const healed = (await client.webhooks()).find((w) => w.id === hook.id)!
+      const healed = (await client.webhooks.list()).find((w) => w.id === hook.id)!
       expect(healed).toMatchObject({ consecutiveFailures: 0, pausedUntil: null })
     } finally {
       client.disconnect()
@@ -121,10 +121,10 @@ describe('the circuit breaker', () => {
     rx.box.answer = () => 422
     const { client } = await adminSite()
     try {
-      const hook = await client.createWebhook({ url: rx.url, events: ['message.created'] })
-      for (let i = 0; i < 5; i++) await client.testWebhook(hook.id)
+      const hook = await client.webhooks.create({ url: rx.url, events: ['message.created'] })
+      for (let i = 0; i < 5; i++) await client.webhooks.test(hook.id)
       await eventually(() => rx.got.length >= 10, 10_000, 'ten tries')
-      expect((await client.webhooks()).find((w) => w.id === hook.id)).toMatchObject({ consecutiveFailures: 0, pausedUntil: null })
+      expect((await client.webhooks.list()).find((w) => w.id === hook.id)).toMatchObject({ consecutiveFailures: 0, pausedUntil: null })
     } finally {
       client.disconnect()
       await rx.close()
@@ -137,7 +137,7 @@ describe('redeliver', () => {
     const rx = await receiver()
     const { site, client } = await adminSite()
     try {
-      const hook = await client.createWebhook({ url: rx.url, events: ['message.created'] })
+      const hook = await client.webhooks.create({ url: rx.url, events: ['message.created'] })
       // A delivery that gave up, to a receiver paused for an hour.
       const dead = await db.inSite(site.id, async (tx) => {
         await tx.webhook.update({ where: { id: hook.id }, data: { consecutiveFailures: 9, circuitOpenUntil: new Date(Date.now() + 3_600_000) } })
@@ -145,17 +145,17 @@ describe('redeliver', () => {
           data: { siteId: site.id, webhookId: hook.id, event: 'ping', payload: { event: 'ping', siteId: site.id, webhookId: hook.id, createdAt: new Date().toISOString(), data: {} }, status: 'failed', attempts: 8, lastStatus: 500, lastError: 'HTTP 500' },
         })
       })
-      expect((await client.webhooks()).find((w) => w.id === hook.id)!.pausedUntil).not.toBeNull()
-      const again = await client.redeliverWebhook(hook.id, dead.id)
+      expect((await client.webhooks.list()).find((w) => w.id === hook.id)!.pausedUntil).not.toBeNull()
+      const again = await client.webhooks.redeliver(hook.id, dead.id)
       expect(again).toMatchObject({ id: dead.id, status: 'pending', attempts: 0 })
       await eventually(() => rx.got.length === 1, 10_000, 'redelivered')
       expect(rx.got[0]!.headers['webhook-id']).toBe(dead.id)
-      const done = await eventually(async () => (await client.webhookDeliveries(hook.id)).find((d) => d.id === dead.id && d.status === 'delivered'), 10_000, 'delivered')
+      const done = await eventually(async () => (await client.webhooks.deliveries(hook.id)).find((d) => d.id === dead.id && d.status === 'delivered'), 10_000, 'delivered')
       expect(done).toMatchObject({ attempts: 1, lastStatus: 200 })
-      expect((await client.webhooks()).find((w) => w.id === hook.id)).toMatchObject({ consecutiveFailures: 0, pausedUntil: null })
+      expect((await client.webhooks.list()).find((w) => w.id === hook.id)).toMatchObject({ consecutiveFailures: 0, pausedUntil: null })
       // Another webhook's delivery, or none: 404.
-      const other = await client.createWebhook({ url: rx.url, events: ['message.created'] })
-      await expect(client.redeliverWebhook(other.id, dead.id)).rejects.toMatchObject({ code: 'not_found' })
+      const other = await client.webhooks.create({ url: rx.url, events: ['message.created'] })
+      await expect(client.webhooks.redeliver(other.id, dead.id)).rejects.toMatchObject({ code: 'not_found' })
       const audit = await db.inAgency(site.agencyId, (tx) => tx.auditEvent.findMany({ where: { siteId: site.id, action: 'webhook.redelivered' } }))
       expect(audit).toHaveLength(1)
     } finally {

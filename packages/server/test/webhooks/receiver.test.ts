@@ -88,7 +88,7 @@ async function newSite() {
 
 /** Sends a test ping and waits for its request at the receiver. */
 async function ping(client: AgentClient, hook: Webhook, rx: { requests: Request[] }): Promise<Request> {
-  const delivery = await client.testWebhook(hook.id)
+  const delivery = await client.webhooks.test(hook.id)
   return (await eventually(() => rx.requests.find((r) => r.headers['webhook-id'] === delivery.id), 10_000, `ping ${delivery.id}`))!
 }
 
@@ -100,7 +100,7 @@ describe('verifyWebhook in an Express receiver', () => {
     let secret = ''
     const rx = await receiver({ receiver: () => [secret] })
     try {
-      const hook = await client.createWebhook({ url: rx.url, events: ['message.created', 'conversation.created'] })
+      const hook = await client.webhooks.create({ url: rx.url, events: ['message.created', 'conversation.created'] })
       secret = hook.secret
       const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' })
       const { conversation } = await visitor.startConversation({ message: 'Does the receiver see me?' })
@@ -125,7 +125,7 @@ describe('verifyWebhook in an Express receiver', () => {
         // An independent implementation of the spec accepts the same bytes and headers.
         expect(new StandardWebhook(secret).verify(r.body, r.headers as Record<string, string>)).toEqual(JSON.parse(r.body.toString()))
       }
-      await eventually(async () => (await client.webhookDeliveries(hook.id)).every((d) => d.status === 'delivered' && d.lastStatus === 204), 10_000, 'all delivered')
+      await eventually(async () => (await client.webhooks.deliveries(hook.id)).every((d) => d.status === 'delivered' && d.lastStatus === 204), 10_000, 'all delivered')
     } finally {
       client.disconnect()
       await rx.close()
@@ -137,14 +137,14 @@ describe('verifyWebhook in an Express receiver', () => {
     const secrets = { old: '', new: '' }
     const rx = await receiver({ 'new secret only': () => [secrets.new], 'old secret only': () => [secrets.old], both: () => [secrets.new, secrets.old] })
     try {
-      const hook = await client.createWebhook({ url: rx.url, events: ['message.created'] })
+      const hook = await client.webhooks.create({ url: rx.url, events: ['message.created'] })
       secrets.old = hook.secret
       secrets.new = `whsec_${crypto.randomBytes(32).toString('base64')}` // not issued yet
       const before = await ping(client, hook, rx)
       expect(verdict(before, 'old secret only')).toMatchObject({ ok: true })
       expect(verdict(before, 'new secret only')).toMatchObject({ ok: false, code: 'invalid_signature' })
 
-      const rotated = await client.rotateWebhookSecret(hook.id, 24)
+      const rotated = await client.webhooks.rotateSecret(hook.id, 24)
       expect(rotated.secret).not.toBe(hook.secret)
       expect(rotated.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/)
       expect(Date.parse(rotated.previousSecretValidUntil!) - Date.now()).toBeGreaterThan(23.9 * 3_600_000)
@@ -165,14 +165,14 @@ describe('verifyWebhook in an Express receiver', () => {
 
       // The grace period ends (as if 24 hours had passed).
       await s.db.inSite(site.id, (tx) => tx.$executeRaw`UPDATE mod_chat_webhooks SET previous_secret_expires_at = now() - interval '1 second' WHERE id = ${hook.id}::uuid`)
-      expect((await client.webhooks()).find((w) => w.id === hook.id)).toMatchObject({ secret: secrets.new, previousSecretValidUntil: null })
+      expect((await client.webhooks.list()).find((w) => w.id === hook.id)).toMatchObject({ secret: secrets.new, previousSecretValidUntil: null })
       const after = await ping(client, hook, rx)
       expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1)
       expect(verdict(after, 'new secret only')).toMatchObject({ ok: true })
       expect(verdict(after, 'old secret only')).toMatchObject({ ok: false, code: 'invalid_signature' })
 
       // A rotation without grace: the replaced secret stops signing at once.
-      const abrupt = await client.rotateWebhookSecret(hook.id, 0)
+      const abrupt = await client.webhooks.rotateSecret(hook.id, 0)
       expect(abrupt.previousSecretValidUntil).toBeNull()
       const replaced = secrets.new
       secrets.new = abrupt.secret
@@ -195,7 +195,7 @@ describe('verifyWebhook in an Express receiver', () => {
     // A receiver whose clock is 6 minutes ahead: the same real deliveries are too old for it.
     const late = await receiver({ late: () => [secret] }, { now: () => Date.now() + 6 * 60_000 })
     try {
-      const hook = await client.createWebhook({ url: rx.url, events: ['message.created'] })
+      const hook = await client.webhooks.create({ url: rx.url, events: ['message.created'] })
       secret = hook.secret
       const real = await ping(client, hook, rx)
       expect(verdict(real, 'right')).toMatchObject({ ok: true })
@@ -231,9 +231,9 @@ describe('verifyWebhook in an Express receiver', () => {
 
       // The receiver now holds only a wrong secret: it answers 400 to the real worker, which logs it and retries.
       secret = wrong
-      const refused = await client.testWebhook(hook.id)
+      const refused = await client.webhooks.test(hook.id)
       const log = await eventually(async () => {
-        const d = (await client.webhookDeliveries(hook.id)).find((x) => x.id === refused.id)
+        const d = (await client.webhooks.deliveries(hook.id)).find((x) => x.id === refused.id)
         return d && d.attempts >= 1 ? d : undefined
       }, 10_000, 'a refused try')
       expect(log).toMatchObject({ lastStatus: 400, lastError: 'HTTP 400' })

@@ -66,7 +66,7 @@ describe('webhook events', () => {
     const rx = await receiver()
     const { site, client } = await adminSite()
     try {
-      const hook: Webhook = await client.createWebhook({
+      const hook: Webhook = await client.webhooks.create({
         url: rx.url,
         events: ['message.created', 'conversation.created', 'conversation.assigned', 'conversation.resolved'],
       })
@@ -79,7 +79,7 @@ describe('webhook events', () => {
       await visitor.send(conversation.id, 'And a second one')
       await client.send(conversation.id, 'Hi from the team')
       await eventually(() => events(rx.got).filter((e) => e.event === 'message.created').length >= 3, 10_000, 'three messages')
-      await client.resolve(conversation.id)
+      await client.conversations.resolve(conversation.id)
       await eventually(() => events(rx.got).some((e) => e.event === 'conversation.resolved'), 10_000, 'conversation.resolved')
       visitor.disconnect()
 
@@ -112,7 +112,7 @@ describe('private notes', () => {
     const rx = await receiver()
     const { site, client } = await adminSite()
     try {
-      const hook = await client.createWebhook({ url: rx.url, events: ['message.created'] })
+      const hook = await client.webhooks.create({ url: rx.url, events: ['message.created'] })
       const visitor = new LiveChatClient({ url, siteId: site.id, storage: 'memory' })
       await visitor.connect()
       const { conversation } = await visitor.startConversation({ message: 'Is my refund done?' })
@@ -121,8 +121,8 @@ describe('private notes', () => {
       await eventually(() => events(rx.got).some((e) => e.data.message?.text === 'Yes, it went out today.'), 10_000, 'the public reply')
       visitor.disconnect()
       // Every queued delivery has been sent (the log and the receiver agree), and none is the note.
-      await eventually(async () => (await client.webhookDeliveries(hook.id)).every((d) => d.status === 'delivered'), 10_000, 'all delivered')
-      const log = await client.webhookDeliveries(hook.id)
+      await eventually(async () => (await client.webhooks.deliveries(hook.id)).every((d) => d.status === 'delivered'), 10_000, 'all delivered')
+      const log = await client.webhooks.deliveries(hook.id)
       expect(log).toHaveLength(rx.got.length)
       expect(events(rx.got).map((e) => e.data.message.text).sort()).toEqual(['Is my refund done?', 'Yes, it went out today.'])
       expect(rx.got.some((r) => r.body.includes('fraud list'))).toBe(false)
@@ -136,7 +136,7 @@ describe('private notes', () => {
 describe('message.created exactly once', () => {
   it('a resend (the ack was lost) queues nothing again, on the fast path and on the general path', async () => {
     const { site, admin, client } = await adminSite()
-    const hook = await client.createWebhook({ url: 'http://127.0.0.1:9/unreachable', events: ['message.created'] })
+    const hook = await client.webhooks.create({ url: 'http://127.0.0.1:9/unreachable', events: ['message.created'] })
     const visitor = new LiveChatClient({ url, siteId: site.id, storage: 'memory' })
     let socket: ReturnType<typeof rawSocket> | undefined
     try {
@@ -148,7 +148,7 @@ describe('message.created exactly once', () => {
       const again = await ask<{ ok: boolean; data: { id: string } }>(socket, 'message:send', send)
       expect(first.ok && again.ok && first.data.id === again.data.id).toBe(true)
       // The general path: an agent's reply to a resolved conversation, posted twice over REST.
-      await client.resolve(conversation.id)
+      await client.conversations.resolve(conversation.id)
       const post = () =>
         fetch(`${url}/api/sites/${site.id}/conversations/${conversation.id}/messages`, {
           method: 'POST',
@@ -158,7 +158,7 @@ describe('message.created exactly once', () => {
       expect((await post()).status).toBe(201)
       expect((await post()).status).toBe(200)
 
-      const texts = async () => (await client.webhookDeliveries(hook.id)).map((d) => (d.payload as { data: { message: { text: string } } }).data.message.text).sort()
+      const texts = async () => (await client.webhooks.deliveries(hook.id)).map((d) => (d.payload as { data: { message: { text: string } } }).data.message.text).sort()
       await eventually(async () => (await texts()).includes('posted twice'), 5_000, 'the general path’s delivery')
       expect(await texts()).toEqual(['hello', 'posted twice', 'sent twice'])
     } finally {
@@ -176,10 +176,10 @@ describe('webhook retries', () => {
     rx.box.answer = () => (++calls <= 2 ? 500 : 204)
     const { client } = await adminSite()
     try {
-      const hook = await client.createWebhook({ url: rx.url, events: ['message.created'] })
-      const ping = await client.testWebhook(hook.id)
+      const hook = await client.webhooks.create({ url: rx.url, events: ['message.created'] })
+      const ping = await client.webhooks.test(hook.id)
       const log = await eventually(async () => {
-        const d = (await client.webhookDeliveries(hook.id)).find((x) => x.id === ping.id)
+        const d = (await client.webhooks.deliveries(hook.id)).find((x) => x.id === ping.id)
         return d?.status === 'delivered' ? d : undefined
       }, 15_000, 'delivered')
       expect(log).toMatchObject({ event: 'ping', attempts: 3, lastStatus: 204, lastError: null })
@@ -200,9 +200,9 @@ describe('a queued delivery', () => {
     const port = rx.port
     await rx.close() // the receiver is down: sending fails until it is back
     const { client } = await adminSite()
-    const hook = await client.createWebhook({ url: `http://127.0.0.1:${port}/hook`, events: ['message.created'] })
-    const ping = await client.testWebhook(hook.id)
-    await eventually(async () => ((await client.webhookDeliveries(hook.id)).find((d) => d.id === ping.id)?.attempts ?? 0) >= 1, 10_000, 'a failed try')
+    const hook = await client.webhooks.create({ url: `http://127.0.0.1:${port}/hook`, events: ['message.created'] })
+    const ping = await client.webhooks.test(hook.id)
+    await eventually(async () => ((await client.webhooks.deliveries(hook.id)).find((d) => d.id === ping.id)?.attempts ?? 0) >= 1, 10_000, 'a failed try')
     client.disconnect()
     await app.close()
 
@@ -212,7 +212,7 @@ describe('a queued delivery', () => {
       const admin2 = new AgentClient({ url, token: (await fx.agent(hook.siteId, { role: 'admin' })).token })
       await admin2.connect(hook.siteId)
       const d = await eventually<WebhookDelivery | undefined>(async () => {
-        const x = (await admin2.webhookDeliveries(hook.id)).find((y) => y.id === ping.id)
+        const x = (await admin2.webhooks.deliveries(hook.id)).find((y) => y.id === ping.id)
         return x?.status === 'delivered' ? x : undefined
       }, 15_000, 'delivered after restart')
       admin2.disconnect()
@@ -229,14 +229,14 @@ describe('webhook access', () => {
     const a = await adminSite()
     const b = await adminSite()
     try {
-      const hook = await a.client.createWebhook({ url: 'https://example.com/hook', events: ['message.created'] })
+      const hook = await a.client.webhooks.create({ url: 'https://example.com/hook', events: ['message.created'] })
       const call = async (token: string, siteId: string, method: string, path: string, body?: unknown) =>
         (await fetch(`${url}/api/sites/${siteId}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })).status
       // b's admin, naming b's site: the webhook does not exist there
       expect(await call(b.admin.token, b.site.id, 'GET', `/webhooks/${hook.id}/deliveries`)).toBe(404)
       expect(await call(b.admin.token, b.site.id, 'PATCH', `/webhooks/${hook.id}`, { active: false })).toBe(404)
       expect(await call(b.admin.token, b.site.id, 'DELETE', `/webhooks/${hook.id}`)).toBe(404)
-      expect((await b.client.webhooks()).map((w) => w.id)).not.toContain(hook.id)
+      expect((await b.client.webhooks.list()).map((w) => w.id)).not.toContain(hook.id)
       // b's admin, naming a's site: not a member
       expect(await call(b.admin.token, a.site.id, 'GET', '/webhooks')).toBe(403)
       const agent = await fx.agent(a.site.id, { role: 'agent' })
@@ -244,7 +244,7 @@ describe('webhook access', () => {
       expect(await call(agent.token, a.site.id, 'POST', '/webhooks', { url: 'https://example.com/x', events: ['message.created'] })).toBe(403)
       expect(await call(a.admin.token, a.site.id, 'POST', '/webhooks', { url: 'ftp://example.com/x', events: ['message.created'] })).toBe(400)
       expect(await call(a.admin.token, a.site.id, 'POST', '/webhooks', { url: 'not a url', events: ['message.created'] })).toBe(400)
-      expect((await a.client.webhooks()).find((w) => w.id === hook.id)).toMatchObject({ active: true, url: 'https://example.com/hook' })
+      expect((await a.client.webhooks.list()).find((w) => w.id === hook.id)).toMatchObject({ active: true, url: 'https://example.com/hook' })
     } finally {
       a.client.disconnect()
       b.client.disconnect()
