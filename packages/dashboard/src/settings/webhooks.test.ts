@@ -142,7 +142,7 @@ describe('<lcd-settings-webhooks>', () => {
     const tried = failed.dataset['delivery']!
     failed.querySelector<HTMLButtonElement>('button[data-redeliver]')!.click()
     await waitFor(() => /queued again/.test(text($(hooks, '[role="status"]'))), 5_000, 'queued again')
-    const again = await waitFor(async () => (await client.webhookDeliveries(hook!.id)).find((d) => d.id === tried), 5_000, 'the delivery')
+    const again = await waitFor(async () => (await client.webhooks.deliveries(hook!.id)).find((d) => d.id === tried), 5_000, 'the delivery')
     assert(again.id === tried, 'the same delivery')
 
     // Edit the events.
