@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { keyed } from 'lit/directives/keyed.js'
 import { AgentClient, LiveChatError, type AgentProfile, type AgentSession, type AgentStatus, type AgentSummary, type Message } from '@live-chat/sdk'
+import { AGENT_STATUSES } from '@live-chat/protocol/enums'
 import { alertOnce, titleCount, unlockSound } from './shared/notify.js'
 import { base } from './shared/styles.js'
 import { initials, visitorName } from './shared/util.js'
@@ -37,7 +38,6 @@ const loadAnalytics = () => import('./analytics/analytics.js')
 /** So does the agency's administration (owners and admins only). */
 const loadAdmin = () => import('./admin/admin.js')
 
-const STATUSES: AgentStatus[] = ['online', 'away', 'busy', 'offline']
 const TOKEN_KEY = 'live-chat-dashboard:session'
 
 /**
@@ -325,7 +325,7 @@ export class LiveChatDashboard extends LitElement {
           <span class="dot ${me.status}" aria-hidden="true"></span>
           <label class="sr-only" for="status">My status</label>
           <select id="status" .value=${me.status} @change=${this.#setStatus}>
-            ${STATUSES.map((s) => html`<option value=${s} ?selected=${s === me.status}>${s[0]!.toUpperCase() + s.slice(1)}</option>`)}
+            ${AGENT_STATUSES.map((s) => html`<option value=${s} ?selected=${s === me.status}>${s[0]!.toUpperCase() + s.slice(1)}</option>`)}
           </select>
           <a href="#account" title="Your account" aria-current=${this._route === 'account' ? 'page' : nothing}>${me.name}<span class="sr-only"> (your account)</span></a>
           <button @click=${() => void this.logout()}>Sign out</button>

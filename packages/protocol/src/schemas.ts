@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { LIMITS } from './limits.js'
+import { AGENT_STATUSES, CONVERSATION_STATUSES, PRIORITIES } from './enums.js'
 
 const id = z.uuid({ message: 'must be a UUID' })
 /** A message seq: stored as a Postgres integer, so at most 2^31 - 1. */
@@ -19,9 +20,9 @@ export const ClientId = z
   .max(LIMITS.clientId)
   .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
 
-export const ConversationStatusSchema = z.enum(['pending', 'active', 'resolved', 'closed'])
-export const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent'])
-export const AgentStatusSchema = z.enum(['online', 'away', 'busy', 'offline'])
+export const ConversationStatusSchema = z.enum(CONVERSATION_STATUSES)
+export const PrioritySchema = z.enum(PRIORITIES)
+export const AgentStatusSchema = z.enum(AGENT_STATUSES)
 export const AgentRoleSchema = z.enum(['admin', 'agent'])
 export const WidgetPositionSchema = z.enum(['bottom-right', 'bottom-left'])
 export const PreChatFieldTypeSchema = z.enum(['text', 'email', 'phone', 'select', 'textarea'])

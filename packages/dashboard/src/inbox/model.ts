@@ -15,7 +15,7 @@ export const TABS: { id: Tab; label: string }[] = [
   { id: 'resolved', label: 'Resolved' },
 ]
 
-export const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent']
+export { PRIORITIES } from '@live-chat/protocol/enums'
 
 /** What the agent narrowed the list to. */
 export interface ListView {
