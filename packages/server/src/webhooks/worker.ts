@@ -45,6 +45,13 @@ export interface WebhookWorkerOptions {
   circuitPauseMs?: number
 }
 
+/** Adds `by` to `key`'s count, dropping it at zero. */
+function count(m: Map<string, number>, key: string, by: number): void {
+  const n = (m.get(key) ?? 0) + by
+  if (n > 0) m.set(key, n)
+  else m.delete(key)
+}
+
 /** Deliveries in flight at once, per site, per webhook, and in all (per process). */
 export const PER_SITE = 8
 export const PER_WEBHOOK = 4
@@ -67,6 +74,8 @@ interface Claimed {
   active: boolean
   /** Sent as its webhook's half-open trial. */
   trial: boolean
+  /** Its webhook had failures or a pause when claimed (a success then resets them). */
+  unhealthy: boolean
 }
 
 /**
@@ -146,11 +155,6 @@ export class WebhookWorker {
 
   /** Sends one claimed delivery in its slots; when it is done, the slots are free and another pass looks. */
   private send(d: Claimed): void {
-    const count = (m: Map<string, number>, key: string, by: number) => {
-      const n = (m.get(key) ?? 0) + by
-      if (n > 0) m.set(key, n)
-      else m.delete(key)
-    }
     count(this.perSite, d.site_id, 1)
     count(this.perWebhook, d.webhook_id, 1)
     const sending: Promise<void> = this.deliver(d)
@@ -202,7 +206,8 @@ export class WebhookWorker {
         FROM mod_chat_webhooks w
         WHERE d.id = ANY (${taken}::uuid[]) AND w.id = d.webhook_id
         RETURNING d.id, d.site_id, d.webhook_id, d.event, d.payload::text AS body, d.attempts, w.url, w.secret, w.active,
-          CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret`
+          CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret,
+          (w.consecutive_failures > 0 OR w.circuit_open_until IS NOT NULL) AS unhealthy`
       return claimed.map((d) => ({ ...d, trial: trials.includes(d.webhook_id) }))
     })
   }
@@ -268,7 +273,8 @@ export class WebhookWorker {
             delivered_at = CASE WHEN ${o.ok} THEN now() ELSE NULL END,
             next_attempt_at = CASE WHEN ${status} = 'pending' THEN now() + make_interval(secs => ${waitMs / 1000}::float8) ELSE next_attempt_at END
         WHERE id = ${d.id}::uuid`
-      if (alive) {
+      // (a healthy webhook's success writes nothing more: no statement per delivery for it)
+      if (alive && d.unhealthy) {
         await tx.$executeRaw`
           UPDATE mod_chat_webhooks SET consecutive_failures = 0, failing_since = NULL, circuit_open_until = NULL
           WHERE id = ${d.webhook_id}::uuid AND (consecutive_failures > 0 OR circuit_open_until IS NOT NULL)`

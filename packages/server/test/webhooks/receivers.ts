@@ -17,18 +17,13 @@ async function listen(server: http.Server, port: number): Promise<number> {
 export async function receiver(port = 0) {
   const got: Received[] = []
   const box = { answer: () => 200, delayMs: 0 }
-  let open = 0
-  let maxOpen = 0
   const server = http.createServer((req, res) => {
     let body = ''
-    open++
-    maxOpen = Math.max(maxOpen, open)
     req.setEncoding('utf8')
     req.on('data', (c: string) => (body += c))
     req.on('end', () => {
       got.push({ headers: req.headers, body, at: Date.now() })
       setTimeout(() => {
-        open--
         res.statusCode = box.answer()
         res.end()
       }, box.delayMs)
@@ -40,11 +35,6 @@ export async function receiver(port = 0) {
     box,
     port: p,
     url: `http://127.0.0.1:${p}/hook`,
-    /** The most requests it held unanswered at once (since `resetOpen()`). */
-    get maxOpen() {
-      return maxOpen
-    },
-    resetOpen: () => (maxOpen = open),
     close: () => new Promise<void>((r) => server.close(() => r())),
   }
 }
