@@ -464,11 +464,13 @@ export const Webhook = z.object({
 export type Webhook = z.infer<typeof Webhook>
 
 /**
- * The body of every webhook delivery: `{ event, siteId, createdAt, data }`, `data` by event.
- * `ping` (from "send test") also names the webhook.
+ * The body of every webhook delivery: `{ id, event, siteId, createdAt, data }`, `data` by event.
+ * `id` is the event's (also the `webhook-id` header): the same on every retry and redelivery and
+ * for every webhook, so a receiver drops what it already has by it. Events are delivered at least
+ * once. `ping` (from "send test") also names the webhook.
  */
 const envelope = <E extends string, D extends z.ZodType>(event: E, data: D) =>
-  z.object({ event: z.literal(event), siteId: Id, createdAt: Time, data })
+  z.object({ id: Id, event: z.literal(event), siteId: Id, createdAt: Time, data })
 const WithConversation = z.object({ conversation: ConversationSummary })
 export const WebhookPayloads = {
   'message.created': envelope('message.created', z.object({ message: Message })),

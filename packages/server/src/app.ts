@@ -36,10 +36,11 @@ import { watchDeletedSites } from './sites/deleted.js'
 import { siteRoutes } from './sites/routes.js'
 import { servedUploads, uploadRoutes } from './uploads/routes.js'
 import { visitorRoutes } from './visitors/routes.js'
-import { WebhookPublisher } from './webhooks/publisher.js'
 import { webhookRoutes } from './webhooks/routes.js'
 import { historyRoutes } from './history/routes.js'
 import { WebhookService } from './webhooks/service.js'
+import { Publisher } from './realtime/publisher.js'
+import { EventDispatcher, type DispatcherOptions } from './events/dispatcher.js'
 import { WebhookTargets, type WebhookTargetOptions } from './webhooks/targets.js'
 import { WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js'
 import { closeTransports, Drain } from './ops/drain.js'
@@ -69,6 +70,8 @@ export interface AppOptions {
   mail?: MailOptions
   /** Webhook delivery: poll interval, backoff, attempts (tests make them fast); the networks they may reach besides public addresses (WEBHOOK_ALLOWED_NETWORKS). */
   webhooks?: WebhookWorkerOptions & WebhookTargetOptions
+  /** The outbox's dispatcher: how often it looks without a notice (tests make it slow or fast). */
+  events?: DispatcherOptions
   /** Missed-conversation sweep and daily aggregates: intervals (MISSED_SWEEP_MS, ANALYTICS_INTERVAL_MS; tests make them fast). */
   analytics?: AnalyticsOptions
   /** Abuse limits (RATE_LIMIT_*): each replaces its default (null turns it off); false turns them all off. */
@@ -137,7 +140,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
     db: opts.db,
     log,
     tokens: new Tokens(opts.secret),
-    publish: new WebhookPublisher(visitorNs, agentNs, webhooks),
+    publish: new Publisher(visitorNs, agentNs),
     config: { publicUrl: opts.publicUrl ?? '', env: opts.env ?? 'development', uploadMaxBytes: opts.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES },
     nodeId,
     metrics,
@@ -148,6 +151,9 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   services.sites.clock.start()
   services.emails.start()
   webhookWorker.start()
+  // The outbox's events to their consumers (events/dispatcher.ts).
+  const dispatcher = new EventDispatcher(opts.db, log, [webhooks.consumer, services.emails.consumer], opts.events)
+  await dispatcher.start()
   services.analytics.start()
   setupVisitorNamespace(visitorNs, services, log)
   setupAgentNamespace(agentNs, services, log)
@@ -222,6 +228,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
       services.sites.clock.stop()
       await stopRevocations()
       await stopDeletedSites()
+      await dispatcher.stop()
       await services.emails.stop()
       await webhookWorker.stop()
       await services.analytics.stop()

@@ -41,6 +41,8 @@ export interface ServerOptions {
   logger?: Logger
   /** Webhook delivery timings and the networks webhooks may reach (see AppOptions.webhooks). */
   webhooks?: AppOptions['webhooks']
+  /** The outbox's dispatcher (see AppOptions.events): e.g. off, for a process that must leave events to others. */
+  events?: AppOptions['events']
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
@@ -58,6 +60,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
     ...(opts.analytics ? { analytics: opts.analytics } : {}),
     ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
+    ...(opts.events ? { events: opts.events } : {}),
   })
   const { port } = await app.listen(0, '127.0.0.1')
   const url = `http://127.0.0.1:${port}`

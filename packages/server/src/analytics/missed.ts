@@ -6,12 +6,13 @@
 // (ids only, cf. the webhook worker); each site's are marked by one UPDATE … RETURNING in that
 // site's transaction under row-level security. Two processes sweeping at once both try the same
 // rows: the second waits for the first's row locks, re-checks `missed_at IS NULL` and skips
-// them, so each conversation is returned, announced and sent to webhooks by exactly one process.
+// them, so each conversation is returned, announced and its event written by exactly one process.
 // An agent's reply racing the sweep is ordered by the same row lock: answered first, it is not
 // missed; missed first, it stays missed (it was answered late).
 import type { Context } from '../shared/context.js'
 import type { PresenceService } from '../presence/service.js'
 import { loadViewsMany } from '../conversations/views.js'
+import { recordEvent } from '../events/outbox.js'
 
 /** Sites handled per sweep (the oldest waits first); the rest wait for the next sweep. */
 const SITES_PER_SWEEP = 50
@@ -45,7 +46,9 @@ export class MissedSweep {
           AND c.status IN ('pending', 'active') AND c.first_response_at IS NULL AND c.missed_at IS NULL AND NOT c.is_offline
           AND c.first_message_at <= now() - make_interval(mins => s.missed_after_minutes)
         RETURNING c.id`
-      return loadViewsMany(tx, this.presence, rows.map((r) => r.id))
+      const views = await loadViewsMany(tx, this.presence, rows.map((r) => r.id))
+      for (const v of views) await recordEvent(tx, siteId, 'conversation.missed', { conversation: v.summary }, { conversationId: v.summary.id })
+      return views
     })
     for (const v of views) this.ctx.publish.conversationMissed(v.summary)
     if (views.length > 0) this.ctx.log.info({ siteId, conversations: views.length }, 'conversations missed')

@@ -30,8 +30,7 @@ import { AppError, fromUnknown } from '../shared/errors.js'
 import { createLogger } from '../shared/logger.js'
 import { RateLimits } from '../shared/rate-limit.js'
 import type { AgentNamespace, VisitorNamespace } from '../realtime/types.js'
-import { WebhookPublisher } from '../webhooks/publisher.js'
-import { WebhookService } from '../webhooks/service.js'
+import { Publisher } from '../realtime/publisher.js'
 import { OPERATOR } from '../audit/service.js'
 
 /** A bad command line: usage is printed, exit code 2. */
@@ -275,7 +274,7 @@ async function open(config: Config): Promise<Cli> {
     db,
     log,
     tokens: new Tokens(config.secret),
-    publish: new WebhookPublisher(io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace, io.of(AGENT_NAMESPACE) as unknown as AgentNamespace, new WebhookService(db, log)),
+    publish: new Publisher(io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace, io.of(AGENT_NAMESPACE) as unknown as AgentNamespace),
     config: { publicUrl: config.publicUrl, env: config.env, uploadMaxBytes: config.uploadMaxBytes },
     nodeId: crypto.randomUUID(),
     limits: new RateLimits({ ...config.rateLimits, sessions: null, messages: null, uploads: null, events: null, login: null, loginIp: null }),

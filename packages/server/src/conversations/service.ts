@@ -32,6 +32,7 @@ import type { Routing } from './routing.js'
 import { loadViews, loadViewsMany, type ConversationViews } from './views.js'
 import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
 import { conversationIds } from '../history/filters.js'
+import { recordEvent } from '../events/outbox.js'
 
 type Change = (tx: Tx, conv: LockedConversation) => Promise<MessageRow[]>
 
@@ -127,8 +128,9 @@ export class ConversationService {
         await files.link(row.id)
         messages.push(toMessage(row))
       }
-      const v = await loadViews(tx, this.presence, created.id)
-      return { created: true, views: v!, messages }
+      const v = (await loadViews(tx, this.presence, created.id))!
+      await recordEvent(tx, actor.siteId, input.offline ? 'offline_message.created' : 'conversation.created', { conversation: v.summary }, { conversationId: created.id })
+      return { created: true, views: v, messages }
     })
   }
 

@@ -1,12 +1,14 @@
 // Email: the team hears of offline messages; an absent visitor gets agents' replies, batched
 // into one email per conversation; a visitor may ask for a transcript.
 //
-// Batching: an agent's public reply inserts one row per conversation in mod_chat_email_jobs
-// (due when the window ends; later replies find it there). Every process sweeps due rows,
+// Batching: an agent's public reply (its message.created event, from the outbox) inserts one row
+// per conversation in mod_chat_email_jobs (due when the window ends; later replies find it there). Every process sweeps due rows,
 // claiming them with DELETE … FOR UPDATE SKIP LOCKED, so exactly one process handles each. The
 // email holds the agents' messages after GREATEST(visitor_read_seq, visitor_emailed_seq), and
 // sending moves visitor_emailed_seq: a restart never mails the same message twice. A visitor
 // who is online at the end of the window gets nothing.
+import type { SenderType } from '@live-chat/protocol'
+import type { EventConsumer } from '../events/dispatcher.js'
 import type { Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, notFound } from '../shared/errors.js'
@@ -94,36 +96,37 @@ export class EmailService {
 
   // ------------------------------------------------------------------ replies → absent visitor
 
-  /** The reply-email batching window, or null when this server sends no email. */
-  get replyWindowMs(): number | null {
-    return this.mailer.enabled ? this.batchMs : null
-  }
-
-  /** A reply email job was queued by the send statement itself: look again right after its window. */
-  replyQueued(): void {
-    setTimeout(() => this.loop.kick(), this.batchMs + 50).unref()
+  /**
+   * The senders whose messages the reply email wants from the outbox even on a site without
+   * webhooks (see mod_chat_append_messages' p_event_senders): agents', when email is on.
+   */
+  get eventSenders(): SenderType[] {
+    return this.mailer.enabled ? ['agent'] : []
   }
 
   /**
-   * After an agent's public message on the general path: makes sure one reply email is pending
-   * for the conversation (the fast path queues it in its own statement, see messages/batch.ts).
+   * The reply email's consumer of the outbox (events/dispatcher.ts): an agent's public message
+   * to a visitor who left an address makes sure one reply email is pending for the conversation,
+   * due when the batching window ends, in the dispatch's transaction (so once per message).
    */
-  async agentReplied(siteId: string, conversationId: string): Promise<void> {
-    if (!this.mailer.enabled) return
-    try {
-      const inserted = await this.ctx.db.inSite(siteId, (tx) =>
-        tx.$executeRaw`
-          INSERT INTO mod_chat_email_jobs (conversation_id, site_id, due_at)
-          SELECT c.id, c.site_id, now() + make_interval(secs => ${this.batchMs / 1000}::float8)
-          FROM mod_chat_conversations c JOIN mod_chat_visitors v ON v.id = c.visitor_id
-          WHERE c.id = ${conversationId}::uuid AND v.email IS NOT NULL
-          ON CONFLICT (conversation_id) DO NOTHING`,
-      )
-      // This process looks again right after the window; the periodic sweep covers the rest.
-      if (inserted > 0) this.replyQueued()
-    } catch (e) {
-      this.ctx.log.warn({ err: e, conversationId }, 'scheduling a reply email failed')
-    }
+  readonly consumer: EventConsumer = {
+    name: 'reply email',
+    // Whether or not this process sends email: any process may dispatch an event written by
+    // another, and the job waits for a process that sends (every process of a deployment has the
+    // same settings; the event is written only where email is on, see eventSenders).
+    take: async (tx, siteId, events) => {
+      const conversations = [...new Set(events.flatMap((e) => (e.type === 'message.created' && e.data.message.senderType === 'agent' ? [e.data.message.conversationId] : [])))]
+      if (conversations.length === 0) return false
+      const queued = await tx.$executeRaw`
+        INSERT INTO mod_chat_email_jobs (conversation_id, site_id, due_at)
+        SELECT c.id, c.site_id, now() + make_interval(secs => ${this.batchMs / 1000}::float8)
+        FROM mod_chat_conversations c JOIN mod_chat_visitors v ON v.id = c.visitor_id
+        WHERE c.id = ANY (${conversations}::uuid[]) AND c.site_id = ${siteId}::uuid AND v.email IS NOT NULL
+        ON CONFLICT (conversation_id) DO NOTHING`
+      return queued > 0
+    },
+    // This process looks again right after the window; the periodic sweep covers the rest.
+    after: () => setTimeout(() => this.loop.kick(), this.batchMs + 50).unref(),
   }
 
   /** Sends every due reply email; returns how many jobs it handled. */

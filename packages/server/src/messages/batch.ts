@@ -1,7 +1,7 @@
 // Group commit for the send hot path: the text messages that arrive while earlier ones are being
 // stored go together in one statement (one round trip, one transaction) instead of one each.
-// mod_chat_append_messages takes a batch as arrays and stores it set-based, and each caller gets
-// its own row, or null when the general path must decide.
+// mod_chat_append_messages takes a batch as arrays and stores it set-based (with each message's
+// event in the outbox), and each caller gets its own row, or null when the general path must decide.
 //
 // While MAX_IN_FLIGHT statements run, new messages wait and go together in the next one: under
 // load batches grow by themselves (which is where the throughput comes from: a statement's fixed
@@ -15,9 +15,8 @@
 // message at a time, so one bad message never fails the others; a database that is down fails
 // them all, as retryable.
 //
-// A batch of one (every message while the server is not busy) goes through mod_chat_append_message
-// instead: the same rules and row, in a few small statements, where the set-based one starts a
-// large plan whatever it holds (measured in its migration, 20261127000000_append_one).
+// A batch of one (every message while the server is not busy) is a batch all the same: the same
+// statement, the one writer of messages (mod_chat_append_messages), on every path.
 //
 // The statements go through db.direct (the driver adapter, prepared once per connection), not
 // the Prisma client, whose work per call cost more than the statement (see Direct).
@@ -43,9 +42,8 @@ export interface AppendRow {
   seq: number
   sender_name: string | null
   visitor_id: string
-  webhooks: number
-  /** Whether the statement queued a reply email for the conversation (see EmailService). */
-  emailed: boolean
+  /** The message's event in the outbox, when one was written (see mod_chat_append_messages). */
+  event_id: string | null
 }
 
 interface Pending {
@@ -64,9 +62,7 @@ const MAX_BATCH = 256
 const MAX_IN_FLIGHT = DIRECT_POOL_SIZE
 
 const APPEND = `SELECT * FROM mod_chat_append_messages($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[],
-  $7::uuid[], $8::text[], $9::text[], $10::boolean[], $11::timestamptz[], make_interval(secs => $12::float8))`
-const APPEND_ONE = `SELECT * FROM mod_chat_append_message($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::text, $6::text,
-  $7::uuid, $8::text, $9::text, $10::boolean, $11::timestamptz, make_interval(secs => $12::float8))`
+  $7::uuid[], $8::text[], $9::text[], $10::boolean[], $11::timestamptz[], $12::text[], $13::jsonb[], $14::jsonb[], true, $15::text[])`
 
 export class AppendBatcher {
   private queue: Pending[] = []
@@ -74,12 +70,12 @@ export class AppendBatcher {
   private inFlight = 0
 
   /**
-   * @param emailAfterMs The reply-email batching window: an agent's reply to a visitor who left
-   *   an address queues an email job due then, in the same statement. Null: no email.
+   * @param eventSenders The senders whose messages the server's own consumers want as events
+   *   even when no webhook does (EmailService.eventSenders).
    */
   constructor(
     private readonly db: Database,
-    private readonly emailAfterMs: number | null = null,
+    private readonly eventSenders: readonly string[] = [],
   ) {}
 
   /** Appends the message with the others waiting; null when the general path must decide. */
@@ -132,7 +128,7 @@ export class AppendBatcher {
     }
   }
 
-  /** The statement's arguments, less the email window: each a column of the batch, or (one) a value. */
+  /** The statement's arguments, less the event senders: each a column of the batch, or (one) a value. */
   private static readonly fields: ((i: AppendInput) => unknown)[] = [
     (i) => i.siteId,
     (i) => i.conversationId,
@@ -147,17 +143,14 @@ export class AppendBatcher {
     (i) => i.createdAt.toISOString(),
   ]
 
-  private get emailAfter(): number | null {
-    return this.emailAfterMs === null ? null : this.emailAfterMs / 1000
-  }
-
   private many(inputs: AppendInput[]): Promise<(AppendRow & { n: number })[]> {
     const args = AppendBatcher.fields.map((f) => inputs.map(f))
-    return this.db.direct.query<AppendRow & { n: number }>(APPEND, [...args, this.emailAfter])
+    const text = inputs.map(() => 'text')
+    const empty = inputs.map(() => '{}')
+    return this.db.direct.query<AppendRow & { n: number }>(APPEND, [...args, text, inputs.map(() => '[]'), empty, this.eventSenders])
   }
 
   private one(input: AppendInput): Promise<(AppendRow & { n: number })[]> {
-    const args = AppendBatcher.fields.map((f) => f(input))
-    return this.db.direct.query<AppendRow & { n: number }>(APPEND_ONE, [...args, this.emailAfter])
+    return this.many([input])
   }
 }

@@ -15,7 +15,6 @@ import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
 import { appendMessage, lockConversation, storedText, type MessageRow } from './store.js'
 import { AppendBatcher } from './batch.js'
-import { queueDeliveries } from '../webhooks/service.js'
 
 export interface SendResult {
   message: Message
@@ -32,6 +31,11 @@ export interface PageQuery {
 export class MessageService {
   private readonly batcher: AppendBatcher
 
+  /** The senders whose messages the server's own consumers want as events (the reply email: agents'). */
+  private get eventSenders(): readonly string[] {
+    return this.emails?.eventSenders ?? []
+  }
+
   constructor(
     private readonly ctx: Context,
     private readonly presence: PresenceService,
@@ -39,7 +43,7 @@ export class MessageService {
     private readonly uploads: UploadService,
     private readonly emails?: EmailService,
   ) {
-    this.batcher = new AppendBatcher(ctx.db, emails?.replyWindowMs ?? null)
+    this.batcher = new AppendBatcher(ctx.db, this.eventSenders)
   }
 
   /**
@@ -51,9 +55,7 @@ export class MessageService {
     const fast = await this.appendText(actor, input, isPrivate)
     if (fast) {
       this.ctx.metrics?.messageStored(actor.kind)
-      this.ctx.publish.message(actor.siteId, fast.visitorId, fast.message, { webhooksQueued: fast.webhooks, sender })
-      // An absent visitor's reply email was queued by the same statement.
-      if (fast.emailed) this.emails?.replyQueued()
+      this.ctx.publish.message(actor.siteId, fast.visitorId, fast.message, { sender })
       return { message: fast.message, created: true }
     }
     const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
@@ -65,7 +67,7 @@ export class MessageService {
       })
       if (existing) {
         if (existing.senderId !== senderId) throw new AppError('conflict', 'this clientId was used by another sender')
-        return { message: existing, created: false, extra: [], statusChanged: false, visitorId: conv.visitorId, webhooks: 0 }
+        return { message: existing, created: false, extra: [], statusChanged: false, visitorId: conv.visitorId }
       }
       const extra = []
       let statusChanged = false
@@ -88,24 +90,21 @@ export class MessageService {
         clientId: input.clientId,
         isPrivate,
         attachments: files.attachments,
+        eventSenders: this.eventSenders,
       })
       await files.link(message.id)
-      // Its message.created webhooks commit with it, as on the fast path (a resend then never queues them again).
-      const webhooks = isPrivate ? 0 : await queueDeliveries(tx, actor.siteId, 'message.created', { message: toMessage(message) })
-      return { message, created: true, extra, statusChanged, visitorId: conv.visitorId, webhooks }
+      return { message, created: true, extra, statusChanged, visitorId: conv.visitorId }
     })
     const message = toMessage(r.message)
     // A resend is announced again too: if this process died between storing and announcing
     // the first time, this is how the other side hears of it. Clients drop repeats by seq.
-    // Webhooks are not queued again: they were queued with the message.
+    // Its event is not written again: it was written with the message (the outbox).
     if (r.created) {
       this.ctx.metrics?.messageStored(actor.kind)
       this.ctx.metrics?.messageStored('system', r.extra.length)
     }
     for (const m of r.extra) this.ctx.publish.message(actor.siteId, r.visitorId, toMessage(m))
-    this.ctx.publish.message(actor.siteId, r.visitorId, message, { sender, webhooksQueued: r.webhooks })
-    // An absent visitor gets agents' replies by email, batched (see email/service.ts).
-    if (r.created && actor.kind === 'agent' && !isPrivate) await this.emails?.agentReplied(actor.siteId, input.conversationId)
+    this.ctx.publish.message(actor.siteId, r.visitorId, message, { sender })
     if (r.statusChanged) {
       const v = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, input.conversationId))
       if (v) this.ctx.publish.conversationUpdated(v.summary, v.visitorView)
@@ -139,14 +138,14 @@ export class MessageService {
 
   /**
    * The common case in one statement (mod_chat_append_messages): a new text message to an open
-   * conversation, its counters and its webhooks. Null when the general path must decide (not
+   * conversation, its counters and its event. Null when the general path must decide (not
    * open, not the sender's, attachments, or a clientId already stored).
    */
   private async appendText(
     actor: Actor,
     input: AgentSendMessage,
     isPrivate: boolean,
-  ): Promise<{ message: Message; visitorId: string; webhooks: number; emailed: boolean } | null> {
+  ): Promise<{ message: Message; visitorId: string } | null> {
     if (input.attachments?.length) return null
     const createdAt = new Date()
     const senderId = actor.kind === 'visitor' ? actor.visitorId : actor.agentId
@@ -180,7 +179,7 @@ export class MessageService {
     })
     // null: not open, not the sender's, or a resend (the general path returns the stored message)
     if (!row) return null
-    return { message: { ...message, seq: row.seq, senderName: row.sender_name }, visitorId: row.visitor_id, webhooks: row.webhooks, emailed: row.emailed }
+    return { message: { ...message, seq: row.seq, senderName: row.sender_name }, visitorId: row.visitor_id }
   }
 
   /** Everything after `afterSeq`, oldest first: what a client missed while away. */

@@ -1,6 +1,9 @@
-// Appending to a conversation. The conversation row is locked (SELECT … FOR UPDATE) for the
+// Appending to a conversation on the general path (attachments, system lines, reopening, a
+// conversation's first message). The conversation row is locked (SELECT … FOR UPDATE) for the
 // rest of the transaction, so concurrent sends to one conversation take seq numbers one after
-// another: gap-free and monotonic, and a failed transaction gives its number back.
+// another: gap-free and monotonic, and a failed transaction gives its number back. The message
+// itself is written by the same SQL function as the hot path's (mod_chat_append_messages).
+import crypto from 'node:crypto'
 import type { Attachment, MessageType, SenderType, SystemEvent } from '@live-chat/protocol'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
@@ -45,8 +48,10 @@ export interface NewMessage {
   /** Files the message carries (already checked; see UploadService.plan). */
   attachments?: Attachment[]
   system?: SystemEvent
-  /** Extra conversation changes made in the same update (status, assignment, ...). */
+  /** Extra conversation changes made with it (status, assignment, ...). */
   conversation?: Prisma.ConversationUncheckedUpdateInput
+  /** The senders whose messages the server's own consumers want as events (EmailService.eventSenders). */
+  eventSenders?: readonly string[]
 }
 
 /** 'image' when every attachment is an image, 'file' when any is not, 'text' when there are none. */
@@ -60,46 +65,49 @@ function messageType(m: NewMessage): MessageType {
 /** A message's text as stored: null when there is none (a message of attachments only). */
 export const storedText = (text: string | undefined): string | null => (text !== undefined && text.trim() !== '' ? text : null)
 
-/** Appends a message to a locked conversation and updates the conversation's counters. */
+/**
+ * Appends a message to a locked conversation through the one writer of the rules
+ * (mod_chat_append_messages: seq, counters, read marks, the outbox event), then applies the extra
+ * conversation changes the message comes with (status, assignment, ...), and keeps `conv` current
+ * for the next append in the same transaction.
+ */
 export async function appendMessage(tx: Tx, conv: LockedConversation, m: NewMessage): Promise<MessageRow> {
-  const seq = conv.lastSeq + 1
+  const id = crypto.randomUUID()
+  const createdAt = new Date()
   const isPrivate = m.isPrivate ?? false
-  const now = new Date()
-  const message = await tx.message.create({
-    data: {
-      siteId: conv.siteId,
-      conversationId: conv.id,
-      seq,
-      clientId: m.clientId ?? null,
-      senderType: m.senderType,
-      senderId: m.senderId,
-      senderName: m.senderName,
-      messageType: messageType(m),
-      content: m.text,
-      attachments: (m.attachments ?? []) as unknown as Prisma.InputJsonValue,
-      isPrivate,
-      metadata: (m.system ?? {}) as Prisma.InputJsonValue,
-      createdAt: now,
-    },
-  })
-  const conversational = m.senderType !== 'system' && !isPrivate
-  const data: Prisma.ConversationUncheckedUpdateInput = {
-    lastSeq: seq,
-    lastActivityAt: now,
-    ...(isPrivate ? {} : { lastPublicSeq: seq }),
-    ...(conversational ? { lastMessageAt: now } : {}),
-    ...(conversational && !conv.firstMessageAt ? { firstMessageAt: now } : {}),
-    ...(m.senderType === 'agent' && !isPrivate && !conv.firstResponseAt ? { firstResponseAt: now } : {}),
-    // A sender has seen everything up to their own message.
-    ...(m.senderType === 'visitor' ? { visitorReadSeq: seq, visitorDeliveredSeq: seq } : {}),
-    ...(m.senderType === 'agent' ? { agentReadSeq: seq, agentDeliveredSeq: seq } : {}),
-    ...m.conversation,
-  }
-  await tx.conversation.update({ where: { id: conv.id }, data })
-  conv.lastSeq = seq
-  if (!isPrivate) conv.lastPublicSeq = seq
-  if (conversational && !conv.firstMessageAt) conv.firstMessageAt = now
-  if (m.senderType === 'agent' && !isPrivate && !conv.firstResponseAt) conv.firstResponseAt = now
+  const type = messageType(m)
+  const attachments = m.attachments ?? []
+  const metadata = m.system ?? {}
+  // Arrays of one: the batch's columns (see the function).
+  const [row] = await tx.$queryRaw<{ seq: number; sender_name: string | null }[]>`
+    SELECT seq, sender_name FROM mod_chat_append_messages(ARRAY[${conv.siteId}]::uuid[], ARRAY[${conv.id}]::uuid[],
+      ARRAY[NULL]::uuid[], ARRAY[${id}]::uuid[], ARRAY[${m.clientId ?? null}]::text[], ARRAY[${m.senderType}]::text[],
+      ARRAY[${m.senderId}]::uuid[], ARRAY[${m.senderName}]::text[], ARRAY[${m.text}]::text[], ARRAY[${isPrivate}]::boolean[],
+      ARRAY[${createdAt}]::timestamptz[], ARRAY[${type}]::text[], ARRAY[${JSON.stringify(attachments)}]::jsonb[],
+      ARRAY[${JSON.stringify(metadata)}]::jsonb[], false, ${m.eventSenders ?? []}::text[])`
+  if (!row) throw new Error(`conversation ${conv.id} is not in site ${conv.siteId}`)
+  if (m.conversation) await tx.conversation.update({ where: { id: conv.id }, data: m.conversation })
+  conv.lastSeq = row.seq
+  if (!isPrivate) conv.lastPublicSeq = row.seq
+  const talk = m.senderType !== 'system' && !isPrivate
+  if (talk && !conv.firstMessageAt) conv.firstMessageAt = createdAt
+  if (talk && m.senderType === 'agent' && !conv.firstResponseAt) conv.firstResponseAt = createdAt
   if (typeof m.conversation?.status === 'string') conv.status = m.conversation.status
-  return message
+  if (m.conversation && 'assignedAgentId' in m.conversation) conv.assignedAgentId = (m.conversation.assignedAgentId as string | null | undefined) ?? null
+  return {
+    id,
+    siteId: conv.siteId,
+    conversationId: conv.id,
+    seq: row.seq,
+    clientId: m.clientId ?? null,
+    senderType: m.senderType,
+    senderId: m.senderId,
+    senderName: row.sender_name,
+    messageType: type,
+    content: m.text,
+    attachments: attachments as unknown as Prisma.JsonValue,
+    metadata: metadata as unknown as Prisma.JsonValue,
+    isPrivate,
+    createdAt,
+  }
 }

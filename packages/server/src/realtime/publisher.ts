@@ -13,7 +13,6 @@ import type {
 import { rooms, type AgentNamespace, type VisitorNamespace } from './types.js'
 
 export interface MessageOptions {
-  webhooksQueued?: number
   /** The id of the socket that sent the message (it gets it in its ack instead). */
   sender?: string
 }
@@ -26,8 +25,7 @@ export class Publisher {
 
   /**
    * A stored message: to the site's agents, and (unless it is a private note) to its visitor.
-   * `webhooksQueued`: how many webhook deliveries the message's own statement already queued
-   * (see mod_chat_append_messages); undefined when none was queued yet. `sender`: the socket
+   * (Webhooks and emails hear of it through the outbox, not from here.) `sender`: the socket
    * that sent it, which is left out: the ack of its message:send already carries the message
    * (the sender's other tabs and devices still get it here).
    */

@@ -1,12 +1,13 @@
 // Webhooks: per-site URLs subscribed to events. Events are queued as rows of
 // mod_chat_webhook_deliveries (so a restart loses nothing) and sent by the worker (worker.ts).
 import crypto from 'node:crypto'
-import type { ConversationSummary, CreateWebhook, Message, RotateWebhookSecret, UpdateWebhook, Webhook, WebhookDelivery, WebhookEvent, WebhookEventData } from '@live-chat/protocol'
+import type { CreateWebhook, RotateWebhookSecret, UpdateWebhook, Webhook, WebhookDelivery, WebhookEvent } from '@live-chat/protocol'
 import type { z } from 'zod'
 import type { Prisma } from '../generated/prisma/client.js'
 import { auditActor, auditMeta, AuditService } from '../audit/service.js'
 import type { AgentActor } from '../shared/context.js'
 import type { Database, Tx } from '../shared/db/index.js'
+import type { EventConsumer } from '../events/dispatcher.js'
 import { notFound } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
 import { requireAdmin } from '../sites/service.js'
@@ -165,8 +166,9 @@ export class WebhookService {
     requireAdmin(actor)
     const row = await this.db.inSite(actor.siteId, async (tx) => {
       const hook = await this.require(tx, id)
-      const payload = { event: 'ping', siteId: actor.siteId, webhookId: hook.id, createdAt: new Date().toISOString(), data: {} }
-      return tx.webhookDelivery.create({ data: { siteId: actor.siteId, webhookId: hook.id, event: 'ping', payload } })
+      const ping = crypto.randomUUID()
+      const payload = { id: ping, event: 'ping', siteId: actor.siteId, webhookId: hook.id, createdAt: new Date().toISOString(), data: {} }
+      return tx.webhookDelivery.create({ data: { id: ping, siteId: actor.siteId, webhookId: hook.id, event: 'ping', payload } })
     })
     this.onQueued()
     return toDelivery(row)
@@ -180,59 +182,27 @@ export class WebhookService {
 
   // ------------------------------------------------------------------ events
 
-  /** A stored message. Private notes and system messages are not sent (system ones become conversation.* events). */
-  message(siteId: string, message: Message): void {
-    if (message.private) return
-    if (message.senderType === 'system') {
-      const sys = message.system
-      if (sys?.event === 'assigned' || sys?.event === 'transferred') {
-        const agentId = sys.event === 'assigned' ? sys.agentId : sys.toAgentId
-        this.emit(siteId, 'conversation.assigned', {
-          conversationId: message.conversationId,
-          agentId,
-          agentName: sys.agentName,
-          ...(sys.event === 'transferred' ? { fromAgentId: sys.fromAgentId } : { by: sys.by }),
-        })
-      } else if (sys?.event === 'resolved') {
-        this.emit(siteId, 'conversation.resolved', { conversationId: message.conversationId, agentId: sys.agentId })
-      }
-      return
-    }
-    this.emit(siteId, 'message.created', { message })
-  }
-
-  conversationCreated(summary: ConversationSummary): void {
-    this.emit(summary.siteId, summary.offline ? 'offline_message.created' : 'conversation.created', { conversation: summary })
-  }
-
   /**
-   * Queues one delivery per active webhook of the site subscribed to the event. Called by the
-   * publisher, that is right after the event's transaction committed (not inside it): a crash in
-   * between loses the event, but no change had to learn about webhooks.
+   * The webhooks' consumer of the outbox (events/dispatcher.ts): one delivery per event and
+   * subscribed webhook, in the dispatch's transaction. The body is { id, event, siteId,
+   * createdAt, data }, `id` the event's (as is the webhook-id header): the same for every
+   * webhook, every retry and every redelivery.
    */
-  emit<E extends WebhookEvent>(siteId: string, event: E, data: WebhookEventData[E]): void {
-    void this.enqueue(siteId, event, data).catch((e: unknown) => this.log.error({ err: e, siteId, event }, 'queueing a webhook delivery failed'))
+  readonly consumer: EventConsumer = {
+    name: 'webhooks',
+    take: async (tx, siteId, events) => {
+      if (events.length === 0) return false
+      const bodies = events.map((e, n) => ({ n, id: e.id, type: e.type, payload: { id: e.id, event: e.type, siteId, createdAt: e.createdAt.toISOString(), data: e.data } }))
+      const n = await tx.$executeRaw`
+        INSERT INTO mod_chat_webhook_deliveries (site_id, webhook_id, event_id, event, payload)
+        SELECT w.site_id, w.id, e.id, e.type, e.payload
+        FROM jsonb_to_recordset(${JSON.stringify(bodies)}::jsonb) AS e(n integer, id uuid, type text, payload jsonb)
+        JOIN mod_chat_webhooks w ON w.site_id = ${siteId}::uuid AND w.active AND e.type = ANY (w.events)
+        ORDER BY e.n, w.id`
+      return n > 0
+    },
+    after: () => this.onQueued(),
   }
-
-  async enqueue<E extends WebhookEvent>(siteId: string, event: E, data: WebhookEventData[E]): Promise<number> {
-    const n = await this.db.inSite(siteId, (tx) => queueDeliveries(tx, siteId, event, data))
-    if (n > 0) this.onQueued()
-    return n
-  }
-}
-
-/**
- * Queues one delivery per active webhook of the site subscribed to the event, in the caller's
- * transaction (so the event commits, or not, with the change it reports). Returns how many.
- * The body every delivery carries: { event, siteId, createdAt, data } (the send hot path builds
- * the same for message.created in SQL: see the send_path migration).
- */
-export function queueDeliveries<E extends WebhookEvent>(tx: Tx, siteId: string, event: E, data: WebhookEventData[E]): Promise<number> {
-  const payload = JSON.stringify({ event, siteId, createdAt: new Date().toISOString(), data })
-  return tx.$executeRaw`
-    INSERT INTO mod_chat_webhook_deliveries (site_id, webhook_id, event, payload)
-    SELECT site_id, id, ${event}, ${payload}::jsonb FROM mod_chat_webhooks
-    WHERE site_id = ${siteId}::uuid AND active AND ${event} = ANY(events)`
 }
 
 /** A Standard Webhooks secret: whsec_ and 32 random bytes in base64. */

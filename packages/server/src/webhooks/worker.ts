@@ -62,6 +62,8 @@ const MAX_PAUSE_MS = 600_000
 
 interface Claimed {
   id: string
+  /** The `webhook-id` header: the event's id (the same for every webhook and every try), or a ping's delivery id. */
+  message_id: string
   site_id: string
   webhook_id: string
   event: string
@@ -79,8 +81,8 @@ interface Claimed {
 }
 
 /**
- * The Standard Webhooks headers of one request: `webhook-id` (the delivery's id, the same on
- * every retry), `webhook-timestamp` and `webhook-signature` with one `v1,<base64>` signature per
+ * The Standard Webhooks headers of one request: `webhook-id` (the event's id, the same on every
+ * retry and redelivery: receivers dedupe by it), `webhook-timestamp` and `webhook-signature` with one `v1,<base64>` signature per
  * secret (the current one first), space-separated.
  */
 export function signatureHeaders(id: string, timestamp: number, body: string, secrets: readonly string[]): Record<string, string> {
@@ -205,7 +207,7 @@ export class WebhookWorker {
         SET next_attempt_at = ${lease}
         FROM mod_chat_webhooks w
         WHERE d.id = ANY (${taken}::uuid[]) AND w.id = d.webhook_id
-        RETURNING d.id, d.site_id, d.webhook_id, d.event, d.payload::text AS body, d.attempts, w.url, w.secret, w.active,
+        RETURNING d.id, COALESCE(d.event_id, d.id) AS message_id, d.site_id, d.webhook_id, d.event, d.payload::text AS body, d.attempts, w.url, w.secret, w.active,
           CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret,
           (w.consecutive_failures > 0 OR w.circuit_open_until IS NOT NULL) AS unhealthy`
       return claimed.map((d) => ({ ...d, trial: trials.includes(d.webhook_id) }))
@@ -224,7 +226,7 @@ export class WebhookWorker {
       const status = await this.post(new URL(d.url), {
         'content-type': 'application/json',
         'user-agent': 'LiveChat-Webhooks/1',
-        ...signatureHeaders(d.id, timestamp, d.body, secrets),
+        ...signatureHeaders(d.message_id, timestamp, d.body, secrets),
       }, d.body)
       const ok = status >= 200 && status < 300
       outcome = { ok, status, error: ok ? null : `HTTP ${status}` }

@@ -1,12 +1,13 @@
 // Group commit (AppendBatcher → mod_chat_append_messages): a batch of text messages over several
 // conversations is stored by one statement with the same rules as one message at a time — seqs
-// in arrival order, every counter moved, webhooks queued, refusals left to the general path —
-// against the real database.
+// in arrival order, every counter moved, events written to the outbox, refusals left to the
+// general path — against the real database.
 import crypto from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { LiveChatClient } from '@live-chat/sdk'
 import { AppendBatcher, type AppendInput, type AppendRow } from '../../src/messages/batch.js'
 import { toMessage } from '../../src/shared/map.js'
+import type { MessageRow } from '../../src/messages/store.js'
 import { serverPerFile } from '../helpers.js'
 
 const t = serverPerFile()
@@ -74,7 +75,8 @@ describe('group commit', () => {
     expect(rows.map((r) => r?.seq)).toEqual([c1.lastSeq + 1, c2.lastSeq + 1, c1.lastSeq + 2, c1.lastSeq + 3, c2.lastSeq + 2, c1.lastSeq + 4])
     expect(rows.map((r) => r?.visitor_id)).toEqual([c1.visitorId, c2.visitorId, c1.visitorId, c1.visitorId, c2.visitorId, c1.visitorId])
     expect(rows[2]?.sender_name).toBe('Ada')
-    expect(rows.map((r) => r?.webhooks)).toEqual([0, 0, 0, 0, 0, 0])
+    // No webhook and no consumer of the server's own asked: no event is written.
+    expect(rows.map((r) => r?.event_id)).toEqual([null, null, null, null, null, null])
 
     const stored = await messages(site.id, c1.id)
     expect(stored.slice(-4).map((m) => [m.seq, m.content, m.senderType, m.isPrivate])).toEqual([
@@ -150,13 +152,12 @@ describe('group commit', () => {
     expect((await messages(site.id, c.id)).slice(-3).map((m) => m.content)).toEqual(['first', 'a', 'b'])
   })
 
-  it('queues message.created webhooks in the same statement, each body the message as the API shows it', async () => {
+  it('writes message.created events in the same statement; the dispatcher delivers each as the API shows the message', async () => {
     const { site, agent, conversations } = await siteWithConversations(1)
     const c = conversations[0]!
     const hook = await t.s.db.inSite(site.id, (tx) =>
       tx.webhook.create({ data: { siteId: site.id, url: 'http://127.0.0.1:9/hook', events: ['message.created'], secret: 'x'.repeat(32) } }),
     )
-    const before = await t.s.db.inSite(site.id, (tx) => tx.webhookDelivery.count({ where: { webhookId: hook.id } }))
     await t.s.db.inSite(site.id, (tx) => tx.visitor.update({ where: { id: c.visitorId }, data: { name: 'Vera "V" Ö' } }))
     const batch = [
       input(site.id, c.id, { agentId: agent.id, name: 'Ada' }, 'public'),
@@ -164,56 +165,55 @@ describe('group commit', () => {
       input(site.id, c.id, { visitorId: c.visitorId }, 'thanks'),
     ]
     const rows = await appendTogether(new AppendBatcher(t.s.db), batch)
-    expect(rows.map((r) => r?.webhooks)).toEqual([1, 0, 1])
-    const queued = await t.s.db.inSite(site.id, (tx) => tx.webhookDelivery.findMany({ where: { webhookId: hook.id }, orderBy: { createdAt: 'asc' } }))
-    expect(queued.length - before).toBe(2)
-    // Built in SQL: the same body the general path builds from toMessage (seq and the visitor's name included).
+    expect(rows.map((r) => typeof r?.event_id)).toEqual(['string', 'object', 'string'])
+    const queued = await deliveriesOf(site.id, hook.id, 2)
     const stored = (await messages(site.id, c.id)).slice(-3)
-    const bodies = queued.slice(-2).map((d) => d.payload as { event: string; siteId: string; createdAt: string; data: { message: unknown } })
+    const bodies = queued.map((d) => d.payload)
     expect(bodies).toEqual(
       expect.arrayContaining(
-        [stored[0]!, stored[2]!].map((m) => ({ event: 'message.created', siteId: site.id, createdAt: m.createdAt.toISOString(), data: { message: toMessage(m) } })),
+        [
+          [stored[0]!, rows[0]!],
+          [stored[2]!, rows[2]!],
+        ].map(([m, r]) => ({ id: (r as AppendRow).event_id, event: 'message.created', siteId: site.id, createdAt: (m as MessageRow).createdAt.toISOString(), data: { message: toMessage(m as MessageRow) } })),
       ),
     )
-    expect(bodies.map((b) => (b.data.message as { seq: number }).seq).sort()).toEqual([c.lastSeq + 1, c.lastSeq + 3])
+    expect(queued.map((d) => d.eventId).sort()).toEqual([rows[0]!.event_id, rows[2]!.event_id].sort())
   })
 
-  it('queues an absent visitor’s reply email in the same statement: agents’ public replies only, once per conversation', async () => {
+  it('writes an event for agents’ public messages when a consumer of the server’s own asks (the reply email), not otherwise', async () => {
     const { site, agent, conversations } = await siteWithConversations(2)
-    const [withEmail, without] = conversations as [(typeof conversations)[0], (typeof conversations)[0]]
-    await t.s.db.inSite(site.id, (tx) => tx.visitor.update({ where: { id: withEmail.visitorId }, data: { email: 'ada@example.test' } }))
-    const jobs = (id: string) => t.s.db.prisma.$queryRaw<{ due_at: Date }[]>`SELECT due_at FROM mod_chat_email_jobs WHERE conversation_id = ${id}::uuid`
+    const [c, other] = conversations as [(typeof conversations)[0], (typeof conversations)[0]]
     const ada = { agentId: agent.id, name: 'Ada' }
-    const before = Date.now()
-    const rows = await appendTogether(new AppendBatcher(t.s.db, 60_000), [
-      input(site.id, withEmail.id, ada, 'a note', true),
-      input(site.id, withEmail.id, { visitorId: withEmail.visitorId }, 'from the visitor'),
-      input(site.id, without.id, ada, 'no address to write to'),
-      input(site.id, withEmail.id, ada, 'the reply'),
-      input(site.id, withEmail.id, ada, 'and another'),
+    const rows = await appendTogether(new AppendBatcher(t.s.db, ['agent']), [
+      input(site.id, c.id, ada, 'a note', true),
+      input(site.id, c.id, { visitorId: c.visitorId }, 'from the visitor'),
+      input(site.id, other.id, ada, 'the reply'),
+      input(site.id, c.id, ada, 'and another'),
     ])
-    expect(rows.map((r) => r?.emailed)).toEqual([true, true, false, true, true])
-    const [job, ...more] = await jobs(withEmail.id)
-    expect(more).toEqual([])
-    expect(job!.due_at.getTime()).toBeGreaterThanOrEqual(before + 59_000)
-    expect(await jobs(without.id)).toEqual([])
-
-    // Without email on the server (null window), or for a private note alone, nothing is queued.
-    const other = await siteWithConversations(1)
-    const c = other.conversations[0]!
-    await t.s.db.inSite(other.site.id, (tx) => tx.visitor.update({ where: { id: c.visitorId }, data: { email: 'bob@example.test' } }))
-    const bob = { agentId: other.agent.id, name: 'Ada' }
-    expect((await new AppendBatcher(t.s.db, null).append(input(other.site.id, c.id, bob, 'hello')))?.emailed).toBe(false)
-    expect((await new AppendBatcher(t.s.db, 60_000).append(input(other.site.id, c.id, bob, 'psst', true)))?.emailed).toBe(false)
-    expect(await jobs(c.id)).toEqual([])
+    expect(rows.map((r) => typeof r?.event_id)).toEqual(['object', 'object', 'string', 'string'])
+    const none = await new AppendBatcher(t.s.db).append(input(site.id, c.id, ada, 'hello'))
+    expect(none?.event_id).toBeNull()
   })
 })
 
-describe('a message alone (mod_chat_append_message)', () => {
+/** The webhook's deliveries once the dispatcher has made `n` of them (the server's own dispatcher). */
+async function deliveriesOf(siteId: string, webhookId: string, n: number) {
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const rows = await t.s.db.inSite(siteId, (tx) => tx.webhookDelivery.findMany({ where: { webhookId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }))
+    if (rows.length >= n || Date.now() > deadline) {
+      expect(rows).toHaveLength(n)
+      return rows
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('a message alone (a batch of one)', () => {
   /**
    * A site with a message.created webhook and three conversations (the first visitor left an
    * address, the third conversation is resolved), and another site's conversation; the sends
-   * cover both senders, a private note, each refusal, a webhook and a reply email.
+   * cover both senders, a private note, each refusal, and the events of a webhook and of the reply email.
    */
   async function scenario() {
     const { site, agent, conversations } = await siteWithConversations(3)
@@ -262,40 +262,38 @@ describe('a message alone (mod_chat_append_message)', () => {
     const stored = (await Promise.all(s.conversations.map((c, i) => messages(s.sites[i]!, c.id)))).map((list, i) =>
       list.filter((m) => m.seq > s.conversations[i]!.lastSeq).map((m) => [m.seq - s.conversations[i]!.lastSeq, m.content, m.senderName, m.isPrivate]),
     )
-    const hooks = await t.s.db.inSite(s.site.id, (tx) => tx.webhookDelivery.findMany({ where: { siteId: s.site.id } }))
+    const hook = await t.s.db.inSite(s.site.id, (tx) => tx.webhook.findFirstOrThrow({ where: { siteId: s.site.id } }))
+    const hooks = await deliveriesOf(s.site.id, hook.id, rows.filter((r) => r?.event_id).length)
     const messagesById = new Map(
       (await Promise.all(s.conversations.slice(0, 2).map((c) => messages(s.site.id, c.id)))).flat().map((m) => [m.id, m]),
     )
     const bodies = hooks.map((h) => {
       const body = h.payload as { data: { message: { id: string } } }
-      expect(body).toEqual({ event: 'message.created', siteId: s.site.id, createdAt: messagesById.get(body.data.message.id)!.createdAt.toISOString(), data: { message: toMessage(messagesById.get(body.data.message.id)!) } })
+      expect(body).toEqual({ id: h.eventId, event: 'message.created', siteId: s.site.id, createdAt: messagesById.get(body.data.message.id)!.createdAt.toISOString(), data: { message: toMessage(messagesById.get(body.data.message.id)!) } })
       return (messagesById.get(body.data.message.id)!.content)
     })
-    const jobs = await t.s.db.prisma.$queryRaw<{ conversation_id: string }[]>`SELECT conversation_id FROM mod_chat_email_jobs WHERE site_id = ${s.site.id}::uuid`
     return {
-      rows: rows.map((r, i) => r && { seq: r.seq - base.get(conversationOf(i))!, senderName: r.sender_name, visitor: r.visitor_id === s.conversations.find((c) => c.id === conversationOf(i))!.visitorId, webhooks: r.webhooks }),
-      emailed: rows.some((r) => r?.emailed),
+      rows: rows.map((r, i) => r && { seq: r.seq - base.get(conversationOf(i))!, senderName: r.sender_name, visitor: r.visitor_id === s.conversations.find((c) => c.id === conversationOf(i))!.visitorId, event: r.event_id !== null }),
       counters,
       stored,
       hooked: bodies.sort(),
-      jobs: jobs.map((j) => s.conversations.findIndex((c) => c.id === j.conversation_id)),
     }
   }
 
   it('stores a message sent alone with the same effects as the same sends in one batch', async () => {
     const together = await scenario()
-    const batched = await outcome(together, await appendTogether(new AppendBatcher(t.s.db, 60_000), together.sends))
+    const batched = await outcome(together, await appendTogether(new AppendBatcher(t.s.db, ['agent']), together.sends))
 
-    // One at a time: each is a batch of one, and takes the single-message statement.
+    // One at a time: each is a batch of one.
     const alone = await scenario()
     const used: string[] = []
     const query = t.s.db.direct.query.bind(t.s.db.direct)
     const db = { ...t.s.db, direct: { query: <T>(sql: string, args: unknown[]) => (used.push(sql), query<T>(sql, args)) } }
-    const batcher = new AppendBatcher(db, 60_000)
+    const batcher = new AppendBatcher(db, ['agent'])
     const rows = []
     for (const send of alone.sends) rows.push(await batcher.append(send))
     expect(used).toHaveLength(alone.sends.length)
-    expect(used.every((sql) => sql.includes('mod_chat_append_message('))).toBe(true)
+    expect(used.every((sql) => sql.includes('mod_chat_append_messages('))).toBe(true)
     const single = await outcome(alone, rows)
 
     // The timestamps differ between the two runs; their places do not.
@@ -306,10 +304,8 @@ describe('a message alone (mod_chat_append_message)', () => {
     }
     expect(shape(single, alone.sends)).toEqual(shape(batched, together.sends))
     expect(single.rows.map((r) => r?.seq ?? null)).toEqual([1, 1, 2, 3, null, null, null, 2])
-    expect(single.rows[0]).toMatchObject({ senderName: 'Vera', webhooks: 1 })
-    expect(single.rows[2]).toMatchObject({ webhooks: 0 })
-    expect(single.emailed).toBe(true)
-    expect(single.jobs).toEqual([0])
+    expect(single.rows[0]).toMatchObject({ senderName: 'Vera', event: true })
+    expect(single.rows[2]).toMatchObject({ event: false })
     expect(single.hooked).toEqual(['four', 'one', 'three', 'two'])
   })
 
