@@ -26,6 +26,7 @@ import type {
 import type {
   AgentSummary,
   ConversationSummary,
+  LiveMessage,
   Message,
   MessagePage,
   Presence,
@@ -60,7 +61,7 @@ export interface VisitorClientToServer {
 }
 
 export interface VisitorServerToClient {
-  'message:created': (message: Message) => void
+  'message:created': (message: LiveMessage) => void
   'conversation:updated': (conversation: VisitorConversation) => void
   'typing:changed': (state: TypingState) => void
   'receipt:updated': (state: ReceiptState) => void
@@ -88,7 +89,7 @@ export interface AgentClientToServer {
 }
 
 export interface AgentServerToClient {
-  'message:created': (message: Message) => void
+  'message:created': (message: LiveMessage) => void
   'conversation:created': (conversation: ConversationSummary) => void
   'conversation:updated': (conversation: ConversationSummary) => void
   'typing:changed': (state: TypingState) => void

@@ -106,6 +106,25 @@ export const Receipts = z.object({
 })
 export type Receipts = z.infer<typeof Receipts>
 
+/**
+ * A message as `message:created` announces it live. The guarantee a client may rely on (the
+ * package's README, "Message order"): `prevSeq` is the seq of the message before this one
+ * that the receiver can see (an agent: `seq - 1`; a visitor: the last public one before it, 0 for
+ * none). A client that holds every message it can see up to W applies a message whose
+ * `prevSeq ≤ W` and moves W to its `seq`; anything else means something is missing or still on
+ * its way: it keeps the message and asks `messages:sync` for everything after W. `prevSeq` is
+ * absent when a stored message is announced again (a resend): sync if its seq is past W.
+ * `conversation` (agents only): the conversation's counters right after this message, as stored.
+ */
+export const ConversationCounters = Receipts.extend({ lastSeq: Seq, lastPublicSeq: Seq })
+export type ConversationCounters = z.infer<typeof ConversationCounters>
+
+export const LiveMessage = Message.extend({
+  prevSeq: Seq.optional(),
+  conversation: ConversationCounters.optional(),
+})
+export type LiveMessage = z.infer<typeof LiveMessage>
+
 /** An agent as a visitor sees them. */
 export const AgentPublic = z.object({
   id: Id,
@@ -433,8 +452,8 @@ export type WebhookEvent = z.infer<typeof WebhookEventName>
 
 /**
  * A URL that receives a site's events as JSON POSTs signed per Standard Webhooks
- * (https://www.standardwebhooks.com): headers `webhook-id` (the delivery's id, the same on every
- * retry: dedupe on it), `webhook-timestamp` (unix seconds) and `webhook-signature`
+ * (https://www.standardwebhooks.com): headers `webhook-id` (the event's id, the same on every
+ * retry and redelivery: events are delivered at least once, dedupe on it), `webhook-timestamp` (unix seconds) and `webhook-signature`
  * (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, space-separated; two while a rotated secret
  * is still in its grace period). The body is a {@link WebhookPayload}; verify it with
  * `verifyWebhook` from `@live-chat/sdk/webhooks`. Visible to the site's admins only.

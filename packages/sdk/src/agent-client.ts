@@ -19,6 +19,7 @@ import type {
   TypingState,
   UploadedFile,
   VisitorPresence,
+  ConversationCounters,
 } from '@live-chat/protocol'
 import type { Socket } from 'socket.io-client'
 import { AccountApi } from './agent/account.js'
@@ -64,6 +65,12 @@ export interface AgentEvents extends BaseEvents {
   typing: TypingState
   /** Delivery or read watermarks moved. */
   receipt: ReceiptState
+  /**
+   * A conversation's counters (last seq, last public seq, read and delivered marks) right after
+   * a new message, as the server stored them: emitted with each live `message`, so an inbox takes
+   * them as they are instead of working them out.
+   */
+  counters: ConversationCounters & { conversationId: string }
   /** An agent changed (status, online, capacity, ...). */
   agent: AgentSummary
   /** A visitor came online, went offline or changed page. */
@@ -519,7 +526,10 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   /** @internal */
   protected override bindSocket(socket: Socket<AgentServerToClient, AgentClientToServer>): void {
     const on = socket.on.bind(socket)
-    on('message:created', (message) => this.receive([message], true))
+    on('message:created', ({ prevSeq, conversation, ...message }) => {
+      this.receive([message], true, prevSeq)
+      if (conversation) this.emitEvent('counters', { conversationId: message.conversationId, ...conversation })
+    })
     on('conversation:created', (conversation) => this.emitEvent('conversation:created', conversation))
     on('conversation:updated', (conversation) => {
       this.emitEvent('conversation:updated', conversation)

@@ -4,7 +4,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { Emitter, type EmitArgs, type Listener } from './emitter.js'
 import { LiveChatError, isErrorBody } from './errors.js'
 import { createHttpClient, type FetchLike, type HttpClient } from './http.js'
-import { addMessages, advance, cursor, maxSeq, messagesOf, type AutoTrack, type MessageStore } from './message-store.js'
+import { addMessages, advance, chain, cursor, maxSeq, messagesOf, type AutoTrack, type MessageStore } from './message-store.js'
 import { Outbox, type OutboxEntry } from './outbox.js'
 import { socketUrl, watchPage } from './page.js'
 import type { TokenStorage } from './storage.js'
@@ -253,8 +253,12 @@ export abstract class BaseClient<
    * @internal Adds messages to the cache and emits the new ones as `message` events.
    * `live` messages that leave a hole before them trigger a sync of their conversation.
    */
-  protected receive(messages: readonly Message[], live: boolean): void {
+  protected receive(messages: readonly Message[], live: boolean, prevSeq?: number): void {
     const fresh = addMessages(this.store, messages, this.#setup.autoTrack)
+    // A live message names the one before it that this client can see: if the client holds
+    // everything up to that one, nothing is missing up to this one (see LiveMessage).
+    const [one] = messages
+    if (prevSeq !== undefined && messages.length === 1 && one) chain(this.store, one.conversationId, prevSeq, one.seq)
     for (const message of fresh) this.#events.emit('message', message)
     if (fresh[0]) this.onNewMessages(fresh)
     if (!live || !this.connected) return

@@ -83,6 +83,15 @@ export function advance(store: MessageStore, conversationId: string, afterSeq: n
   if (t && last && afterSeq <= t.cursor) moveCursor(t, last.seq)
 }
 
+/**
+ * A live message `seq` whose previous visible message is `prevSeq`: when the cursor has reached
+ * `prevSeq`, every seq between is one this client cannot see, so the cursor moves to `seq`.
+ */
+export function chain(store: MessageStore, conversationId: string, prevSeq: number, seq: number): void {
+  const t = store.get(conversationId)
+  if (t && prevSeq <= t.cursor) moveCursor(t, seq)
+}
+
 /** Moves the cursor forward to `seq` (if ahead), then over consecutive seqs already held. */
 function moveCursor(t: Track, seq: number): void {
   const list = t.messages

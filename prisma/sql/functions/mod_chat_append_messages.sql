@@ -5,10 +5,11 @@
 -- or one alone) and the general path (messages/store.ts: attachments, system lines, reopening, a
 -- conversation's first message; one message at a time, on a conversation it has locked).
 --
--- The arguments are columns of the batch (1-based n: a message's place in them). A conversation
--- is updated once per statement (it locks the row until the commit), conversations in id order:
--- two statements meeting on two conversations lock them in the same order and queue rather than
--- deadlock. No row for a message that was not appended: its conversation is not of this site,
+-- The arguments are columns of the batch (1-based n: a message's place in them). The batch's
+-- conversations are locked first, in id order (two batches meeting on two conversations lock them
+-- in the same order and queue rather than deadlock), then the batch is written by one statement
+-- whose snapshot is taken after the locks, so that it reads each conversation as the last commit
+-- left it. A conversation is updated once per statement. No row for a message that was not appended: its conversation is not of this site,
 -- not of this visitor (p_visitor: the visitor who must own it, null for agents and system
 -- lines), or, with p_open_only, not pending or active. A clientId already stored fails the
 -- statement on the unique index (23505).
@@ -20,11 +21,18 @@ CREATE OR REPLACE FUNCTION "mod_chat_append_messages"(
   p_id uuid[], p_client_id text[], p_sender_type text[], p_sender_id uuid[], p_sender_name text[],
   p_content text[], p_private boolean[], p_created_at timestamptz[],
   p_type text[], p_attachments jsonb[], p_metadata jsonb[], p_open_only boolean, p_event_senders text[]
-) RETURNS TABLE (n integer, seq integer, sender_name text, visitor_id uuid, event_id uuid)
+) RETURNS TABLE (
+  n integer, seq integer, sender_name text, visitor_id uuid, event_id uuid,
+  -- For the live announcement (realtime/publisher.ts): the seq of the message before this one
+  -- that the visitor can see (0: none), and the conversation's counters right after this message.
+  prev_public_seq integer, last_public_seq integer,
+  visitor_read_seq integer, visitor_delivered_seq integer, agent_read_seq integer, agent_delivered_seq integer
+)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public
   AS $$
   #variable_conflict use_column
   BEGIN
+    PERFORM 1 FROM mod_chat_conversations c WHERE c.id = ANY (p_conversation) AND c.site_id = ANY (p_site) ORDER BY c.id FOR UPDATE;
     RETURN QUERY
     WITH input AS (
       SELECT i.*, NOT i.private AND i.sender_type <> 'system' AS talk,
@@ -34,9 +42,11 @@ CREATE OR REPLACE FUNCTION "mod_chat_append_messages"(
         WITH ORDINALITY AS i(site, conv, visitor, id, client_id, sender_type, sender_id, sender_name, content,
                              private, created_at, type, attachments, metadata, n)
     ), ok AS (
-      -- A conversation's site and visitor never change: checked here, without a lock. k: the
+      -- The conversation of this site (and of this visitor) as it was before the batch. k: the
       -- message's place among its conversation's messages in the batch.
-      SELECT i.*, row_number() OVER (PARTITION BY i.conv ORDER BY i.n) AS k
+      SELECT i.*, row_number() OVER (PARTITION BY i.conv ORDER BY i.n) AS k,
+             c.last_public_seq AS old_public, c.visitor_read_seq AS old_vr, c.visitor_delivered_seq AS old_vd,
+             c.agent_read_seq AS old_ar, c.agent_delivered_seq AS old_ad
       FROM input i
       JOIN mod_chat_conversations c ON c.id = i.conv AND c.site_id = i.site AND (i.visitor IS NULL OR c.visitor_id = i.visitor)
     ), counters AS (
@@ -69,8 +79,15 @@ CREATE OR REPLACE FUNCTION "mod_chat_append_messages"(
       WHERE c.id = a.conv AND (NOT p_open_only OR c.status IN ('pending', 'active'))
       RETURNING c.id, c.visitor_id, c.last_seq - a.count AS base
     ), stored AS (
-      SELECT ok.*, (counters.base + ok.k)::integer AS seq, counters.visitor_id AS conv_visitor
+      SELECT ok.*, (counters.base + ok.k)::integer AS seq, counters.visitor_id AS conv_visitor,
+             COALESCE(counters.base + max(ok.k) FILTER (WHERE NOT ok.private) OVER before_it, ok.old_public)::integer AS prev_public,
+             COALESCE(counters.base + max(ok.k) FILTER (WHERE ok.sender_type = 'visitor') OVER up_to_it, ok.old_vr)::integer AS vr,
+             COALESCE(counters.base + max(ok.k) FILTER (WHERE ok.sender_type = 'visitor') OVER up_to_it, ok.old_vd)::integer AS vd,
+             COALESCE(counters.base + max(ok.k) FILTER (WHERE ok.sender_type = 'agent') OVER up_to_it, ok.old_ar)::integer AS ar,
+             COALESCE(counters.base + max(ok.k) FILTER (WHERE ok.sender_type = 'agent') OVER up_to_it, ok.old_ad)::integer AS ad
       FROM ok JOIN counters ON counters.id = ok.conv
+      WINDOW up_to_it AS (PARTITION BY ok.conv ORDER BY ok.k),
+             before_it AS (PARTITION BY ok.conv ORDER BY ok.k ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
     ), msg AS (
       -- A visitor's message without a name takes the visitor's.
       INSERT INTO mod_chat_messages (id, site_id, conversation_id, seq, client_id, sender_type, sender_id,
@@ -89,7 +106,8 @@ CREATE OR REPLACE FUNCTION "mod_chat_append_messages"(
       ORDER BY s.n
       RETURNING mod_chat_events.message_id, mod_chat_events.id
     )
-    SELECT s.n::integer, s.seq, msg.sender_name, s.conv_visitor, e.id
+    SELECT s.n::integer, s.seq, msg.sender_name, s.conv_visitor, e.id,
+           s.prev_public, CASE WHEN s.private THEN s.prev_public ELSE s.seq END, s.vr, s.vd, s.ar, s.ad
     FROM stored s JOIN msg ON msg.id = s.id LEFT JOIN events e ON e.message_id = s.id
     ORDER BY s.n;
   END

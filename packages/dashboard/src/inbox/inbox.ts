@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
-import { LiveChatError, type AgentClient, type AgentSummary, type ConversationSummary, type Message, type ReceiptState, type VisitorPresence } from '@live-chat/sdk'
+import { LiveChatError, type AgentClient, type AgentSummary, type ConversationCounters, type ConversationSummary, type Message, type ReceiptState, type VisitorPresence } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire } from '../shared/util.js'
@@ -196,6 +196,7 @@ export class LcdInbox extends LitElement {
       client.on('conversation:created', (c) => this.#put(c)),
       client.on('conversation:updated', (c) => this.#put(c)),
       client.on('message', (m) => this.#onMessage(m)),
+      client.on('counters', (c) => this.#onCounters(c)),
       client.on('receipt', (r) => this.#onReceipt(r)),
       client.on('visitor', (v) => this.#onVisitor(v)),
       client.on('connected', () => void this.#load(false)), // after a reconnect: catch up on what changed
@@ -294,6 +295,12 @@ export class LcdInbox extends LitElement {
     const c = this._known.get(m.conversationId)
     if (c) this.#put(withMessage(c, m))
     else void this.#fetch(m.conversationId)
+  }
+
+  /** The counters the server stored with a new message: taken as they are (never backwards). */
+  #onCounters({ conversationId, ...counters }: ConversationCounters & { conversationId: string }): void {
+    const c = this._known.get(conversationId)
+    if (c && counters.lastSeq >= c.lastSeq) this.#put({ ...c, ...counters })
   }
 
   #onReceipt(r: ReceiptState): void {

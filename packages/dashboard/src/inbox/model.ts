@@ -119,24 +119,16 @@ export function mayBeUnread(c: ConversationSummary): boolean {
   return c.lastPublicSeq > c.agentReadSeq
 }
 
-/** A conversation after a message arrived: the list's preview, activity and seqs move on. */
+/**
+ * A conversation after a message arrived: the list's preview and activity move on. Its counters
+ * (seqs, read marks) come from the server with the message (the AgentClient's `counters`).
+ */
 export function withMessage(c: ConversationSummary, m: Message): ConversationSummary {
   if (m.seq <= (c.lastMessage?.seq ?? 0)) return c
-  const moved = {
-    ...c,
-    lastSeq: Math.max(c.lastSeq, m.seq),
-    lastPublicSeq: m.private ? c.lastPublicSeq : Math.max(c.lastPublicSeq, m.seq),
-    lastActivityAt: m.createdAt > c.lastActivityAt ? m.createdAt : c.lastActivityAt,
-  }
+  const moved = { ...c, lastActivityAt: m.createdAt > c.lastActivityAt ? m.createdAt : c.lastActivityAt }
   // System lines (assigned, resolved, ...) move the conversation on but are not its preview.
   if (m.senderType === 'system') return moved
-  return {
-    ...moved,
-    lastMessage: { seq: m.seq, senderType: m.senderType, text: m.text, private: m.private, createdAt: m.createdAt },
-    // As the server stores it: a side that writes has read (and received) everything before.
-    ...(m.senderType === 'agent' ? { agentReadSeq: Math.max(c.agentReadSeq, m.seq), agentDeliveredSeq: Math.max(c.agentDeliveredSeq, m.seq) } : {}),
-    ...(m.senderType === 'visitor' ? { visitorReadSeq: Math.max(c.visitorReadSeq, m.seq), visitorDeliveredSeq: Math.max(c.visitorDeliveredSeq, m.seq) } : {}),
-  }
+  return { ...moved, lastMessage: { seq: m.seq, senderType: m.senderType, text: m.text, private: m.private, createdAt: m.createdAt } }
 }
 
 /** The words for a system message (assigned, transferred, resolved, ...), else its text. */

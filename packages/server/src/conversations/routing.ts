@@ -10,11 +10,10 @@
 // so the two kinds of lock cannot deadlock.
 import type { Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
-import { agentName, agentWithUser, toMessage } from '../shared/map.js'
-import { appendMessage, lockConversation } from '../messages/store.js'
+import { agentName, agentWithUser } from '../shared/map.js'
+import { appendMessage, lockConversation, type AppendedMessage } from '../messages/store.js'
 import type { PresenceService } from '../presence/service.js'
 import { loadViews } from './views.js'
-import type { Message } from '@live-chat/protocol'
 
 export class Routing {
   constructor(
@@ -49,7 +48,7 @@ export class Routing {
     try {
       const assigned = await this.ctx.db.inSite(siteId, async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${'routing:' + siteId}, 0))`
-        const done: { conversationId: string; message: Message }[] = []
+        const done: { conversationId: string; message: AppendedMessage }[] = []
         for (;;) {
           const next = await tx.conversation.findFirst({
             where: { siteId, status: 'pending', assignedAgentId: null, offline: false },
@@ -72,7 +71,7 @@ export class Routing {
             system: { event: 'assigned', agentId, agentName: agentName(agent), by: 'auto' },
             conversation: { status: 'active', queuedAt: null, assignedAgentId: agentId },
           })
-          done.push({ conversationId: conv.id, message: toMessage(message) })
+          done.push({ conversationId: conv.id, message })
         }
         const announced = []
         for (const d of done) {
@@ -83,7 +82,7 @@ export class Routing {
       })
       this.ctx.metrics?.messageStored('system', assigned.length)
       for (const a of assigned) {
-        this.ctx.publish.message(siteId, a.summary.visitor.id, a.message)
+        this.ctx.publish.appended(siteId, a.summary.visitor.id, a.message)
         this.ctx.publish.conversationUpdated(a.summary, a.visitorView)
       }
       return assigned.map((a) => a.conversationId)

@@ -11,7 +11,6 @@
 import type {
   ConversationSummary,
   ListConversationsQuery,
-  Message,
   Page,
   RateConversation,
   StartConversation,
@@ -24,7 +23,7 @@ import type { AgentActor, Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, fromUnknown, invalidPayload, invalidState, notFound } from '../shared/errors.js'
 import { agentName, agentWithUser, toMessage, toVisitorConversation } from '../shared/map.js'
-import { appendMessage, lockConversation, storedText, type LockedConversation, type MessageRow } from '../messages/store.js'
+import { appendMessage, lockConversation, storedText, type AppendedMessage, type LockedConversation } from '../messages/store.js'
 import type { PresenceService } from '../presence/service.js'
 import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
@@ -34,7 +33,7 @@ import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
 import { conversationIds } from '../history/filters.js'
 import { recordEvent } from '../events/outbox.js'
 
-type Change = (tx: Tx, conv: LockedConversation) => Promise<MessageRow[]>
+type Change = (tx: Tx, conv: LockedConversation) => Promise<AppendedMessage[]>
 
 export class ConversationService {
   constructor(
@@ -61,7 +60,7 @@ export class ConversationService {
     if (!created) return { conversation: v.visitorView, messages }
     this.ctx.publish.conversationCreated(v.summary)
     for (const m of messages) this.ctx.metrics?.messageStored(m.senderType)
-    for (const m of messages) this.ctx.publish.message(actor.siteId, actor.visitorId, m)
+    for (const m of result.appended) this.ctx.publish.appended(actor.siteId, actor.visitorId, m)
     if (input.offline) {
       // The team's email goes out after the commit, in the background: it never fails the start.
       void this.emails?.offlineMessage(actor.siteId, v.summary.id)
@@ -86,7 +85,7 @@ export class ConversationService {
           orderBy: { seq: 'asc' },
           take: 50,
         })
-        return { created: false, views: v!, messages: rows.map(toMessage) }
+        return { created: false, views: v!, messages: rows.map(toMessage), appended: [] }
       }
       const site = await tx.site.findUniqueOrThrow({ where: { id: actor.siteId }, select: { agencyId: true, widgetSettings: true } })
       const visitor = await tx.visitor.findUnique({ where: { id: actor.visitorId } })
@@ -113,7 +112,7 @@ export class ConversationService {
         },
         select: { id: true },
       })
-      const messages: Message[] = []
+      const appended: AppendedMessage[] = []
       if (input.message) {
         const conv = (await lockConversation(tx, created.id))!
         const files = await this.uploads.plan(tx, actor, input.message.attachments)
@@ -126,11 +125,11 @@ export class ConversationService {
           attachments: files.attachments,
         })
         await files.link(row.id)
-        messages.push(toMessage(row))
+        appended.push(row)
       }
       const v = (await loadViews(tx, this.presence, created.id))!
       await recordEvent(tx, actor.siteId, input.offline ? 'offline_message.created' : 'conversation.created', { conversation: v.summary }, { conversationId: created.id })
-      return { created: true, views: v, messages }
+      return { created: true, views: v, messages: appended.map(toMessage), appended }
     })
   }
 
@@ -298,7 +297,7 @@ export class ConversationService {
   async announceRequeued(r: Requeued): Promise<void> {
     for (const { views: v, message } of r.conversations) {
       this.ctx.metrics?.messageStored(message.senderType)
-      this.ctx.publish.message(r.siteId, v.summary.visitor.id, toMessage(message))
+      this.ctx.publish.appended(r.siteId, v.summary.visitor.id, message)
       this.ctx.publish.conversationUpdated(v.summary, v.visitorView)
     }
     if (r.conversations.length > 0) await this.routing.drain(r.siteId)
@@ -319,7 +318,7 @@ export class ConversationService {
       return { v: v!, messages }
     })
     for (const m of messages) this.ctx.metrics?.messageStored(m.senderType)
-    for (const m of messages) this.ctx.publish.message(siteId, v.summary.visitor.id, toMessage(m))
+    for (const m of messages) this.ctx.publish.appended(siteId, v.summary.visitor.id, m)
     this.ctx.publish.conversationUpdated(v.summary, v.visitorView)
     if (messages.length === 0) return v
     const assigned = await this.routing.drain(siteId)
@@ -331,11 +330,11 @@ export class ConversationService {
 /** Conversations sent back to the queue by requeueIn(), with what to announce. */
 export interface Requeued {
   siteId: string
-  conversations: { views: ConversationViews; message: MessageRow }[]
+  conversations: { views: ConversationViews; message: AppendedMessage }[]
 }
 
 /** The conversation goes back to the queue (unassigned), `by` an agent or nobody in particular. */
-function unassignMessage(tx: Tx, conv: LockedConversation, by: string | null): Promise<MessageRow> {
+function unassignMessage(tx: Tx, conv: LockedConversation, by: string | null): Promise<AppendedMessage> {
   return appendMessage(tx, conv, {
     senderType: 'system',
     senderId: by,
@@ -347,7 +346,7 @@ function unassignMessage(tx: Tx, conv: LockedConversation, by: string | null): P
 }
 
 /** Reopens a resolved or closed conversation: back to its agent, or to the queue. */
-export function reopenMessage(tx: Tx, conv: LockedConversation, by: 'agent' | 'visitor'): Promise<MessageRow> {
+export function reopenMessage(tx: Tx, conv: LockedConversation, by: 'agent' | 'visitor'): Promise<AppendedMessage> {
   return appendMessage(tx, conv, {
     senderType: 'system',
     senderId: null,

@@ -22,6 +22,7 @@
 // the Prisma client, whose work per call cost more than the statement (see Direct).
 import { DIRECT_POOL_SIZE, type Database } from '../shared/db/index.js'
 import { isDeadlock, isUniqueViolation } from '../shared/errors.js'
+import type { LiveColumns } from './store.js'
 
 export interface AppendInput {
   siteId: string
@@ -38,7 +39,7 @@ export interface AppendInput {
   createdAt: Date
 }
 
-export interface AppendRow {
+export interface AppendRow extends LiveColumns {
   seq: number
   sender_name: string | null
   visitor_id: string

@@ -13,7 +13,7 @@ import { loadViews } from '../conversations/views.js'
 import type { PresenceService } from '../presence/service.js'
 import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
-import { appendMessage, lockConversation, storedText, type MessageRow } from './store.js'
+import { appendMessage, liveState, lockConversation, storedText, type AppendedMessage, type LiveState, type MessageRow } from './store.js'
 import { AppendBatcher } from './batch.js'
 
 export interface SendResult {
@@ -55,7 +55,7 @@ export class MessageService {
     const fast = await this.appendText(actor, input, isPrivate)
     if (fast) {
       this.ctx.metrics?.messageStored(actor.kind)
-      this.ctx.publish.message(actor.siteId, fast.visitorId, fast.message, { sender })
+      this.ctx.publish.message(actor.siteId, fast.visitorId, fast.message, { sender, live: fast.live })
       return { message: fast.message, created: true }
     }
     const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
@@ -67,7 +67,7 @@ export class MessageService {
       })
       if (existing) {
         if (existing.senderId !== senderId) throw new AppError('conflict', 'this clientId was used by another sender')
-        return { message: existing, created: false, extra: [], statusChanged: false, visitorId: conv.visitorId }
+        return { message: existing, created: false, extra: [] as AppendedMessage[], statusChanged: false, visitorId: conv.visitorId, live: undefined }
       }
       const extra = []
       let statusChanged = false
@@ -93,7 +93,7 @@ export class MessageService {
         eventSenders: this.eventSenders,
       })
       await files.link(message.id)
-      return { message, created: true, extra, statusChanged, visitorId: conv.visitorId }
+      return { message, created: true, extra, statusChanged, visitorId: conv.visitorId, live: message.live }
     })
     const message = toMessage(r.message)
     // A resend is announced again too: if this process died between storing and announcing
@@ -103,8 +103,8 @@ export class MessageService {
       this.ctx.metrics?.messageStored(actor.kind)
       this.ctx.metrics?.messageStored('system', r.extra.length)
     }
-    for (const m of r.extra) this.ctx.publish.message(actor.siteId, r.visitorId, toMessage(m))
-    this.ctx.publish.message(actor.siteId, r.visitorId, message, { sender })
+    for (const m of r.extra) this.ctx.publish.appended(actor.siteId, r.visitorId, m)
+    this.ctx.publish.message(actor.siteId, r.visitorId, message, { sender, ...(r.live ? { live: r.live } : {}) })
     if (r.statusChanged) {
       const v = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, input.conversationId))
       if (v) this.ctx.publish.conversationUpdated(v.summary, v.visitorView)
@@ -145,7 +145,7 @@ export class MessageService {
     actor: Actor,
     input: AgentSendMessage,
     isPrivate: boolean,
-  ): Promise<{ message: Message; visitorId: string } | null> {
+  ): Promise<{ message: Message; visitorId: string; live: LiveState } | null> {
     if (input.attachments?.length) return null
     const createdAt = new Date()
     const senderId = actor.kind === 'visitor' ? actor.visitorId : actor.agentId
@@ -179,7 +179,7 @@ export class MessageService {
     })
     // null: not open, not the sender's, or a resend (the general path returns the stored message)
     if (!row) return null
-    return { message: { ...message, seq: row.seq, senderName: row.sender_name }, visitorId: row.visitor_id }
+    return { message: { ...message, seq: row.seq, senderName: row.sender_name }, visitorId: row.visitor_id, live: liveState(row) }
   }
 
   /** Everything after `afterSeq`, oldest first: what a client missed while away. */

@@ -37,6 +37,44 @@ export async function lockConversation(tx: Tx, id: string): Promise<LockedConver
 
 export type MessageRow = Prisma.MessageGetPayload<object>
 
+/**
+ * What the live announcement of a new message carries besides the message (see LiveMessage in
+ * @live-chat/protocol): the seq of the visitor's previous visible message, and the
+ * conversation's counters right after this message, both as the writer stored them.
+ */
+export interface LiveState {
+  prevPublicSeq: number
+  conversation: { lastSeq: number; lastPublicSeq: number; visitorReadSeq: number; visitorDeliveredSeq: number; agentReadSeq: number; agentDeliveredSeq: number }
+}
+
+/** A message just appended, with its LiveState. */
+export type AppendedMessage = MessageRow & { live: LiveState }
+
+/** The columns of mod_chat_append_messages' answer that make a LiveState. */
+export interface LiveColumns {
+  seq: number
+  prev_public_seq: number
+  last_public_seq: number
+  visitor_read_seq: number
+  visitor_delivered_seq: number
+  agent_read_seq: number
+  agent_delivered_seq: number
+}
+
+export function liveState(r: LiveColumns): LiveState {
+  return {
+    prevPublicSeq: r.prev_public_seq,
+    conversation: {
+      lastSeq: r.seq,
+      lastPublicSeq: r.last_public_seq,
+      visitorReadSeq: r.visitor_read_seq,
+      visitorDeliveredSeq: r.visitor_delivered_seq,
+      agentReadSeq: r.agent_read_seq,
+      agentDeliveredSeq: r.agent_delivered_seq,
+    },
+  }
+}
+
 export interface NewMessage {
   /** Bots do not write through the store. */
   senderType: Exclude<SenderType, 'bot'>
@@ -71,7 +109,7 @@ export const storedText = (text: string | undefined): string | null => (text !==
  * conversation changes the message comes with (status, assignment, ...), and keeps `conv` current
  * for the next append in the same transaction.
  */
-export async function appendMessage(tx: Tx, conv: LockedConversation, m: NewMessage): Promise<MessageRow> {
+export async function appendMessage(tx: Tx, conv: LockedConversation, m: NewMessage): Promise<AppendedMessage> {
   const id = crypto.randomUUID()
   const createdAt = new Date()
   const isPrivate = m.isPrivate ?? false
@@ -79,8 +117,8 @@ export async function appendMessage(tx: Tx, conv: LockedConversation, m: NewMess
   const attachments = m.attachments ?? []
   const metadata = m.system ?? {}
   // Arrays of one: the batch's columns (see the function).
-  const [row] = await tx.$queryRaw<{ seq: number; sender_name: string | null }[]>`
-    SELECT seq, sender_name FROM mod_chat_append_messages(ARRAY[${conv.siteId}]::uuid[], ARRAY[${conv.id}]::uuid[],
+  const [row] = await tx.$queryRaw<(LiveColumns & { sender_name: string | null })[]>`
+    SELECT * FROM mod_chat_append_messages(ARRAY[${conv.siteId}]::uuid[], ARRAY[${conv.id}]::uuid[],
       ARRAY[NULL]::uuid[], ARRAY[${id}]::uuid[], ARRAY[${m.clientId ?? null}]::text[], ARRAY[${m.senderType}]::text[],
       ARRAY[${m.senderId}]::uuid[], ARRAY[${m.senderName}]::text[], ARRAY[${m.text}]::text[], ARRAY[${isPrivate}]::boolean[],
       ARRAY[${createdAt}]::timestamptz[], ARRAY[${type}]::text[], ARRAY[${JSON.stringify(attachments)}]::jsonb[],
@@ -109,5 +147,6 @@ export async function appendMessage(tx: Tx, conv: LockedConversation, m: NewMess
     metadata: metadata as unknown as Prisma.JsonValue,
     isPrivate,
     createdAt,
+    live: liveState(row),
   }
 }

@@ -4,6 +4,7 @@
 import type {
   AgentSummary,
   ConversationSummary,
+  LiveMessage,
   Message,
   ReceiptState,
   TypingState,
@@ -11,8 +12,12 @@ import type {
   VisitorPresence,
 } from '@live-chat/protocol'
 import { rooms, type AgentNamespace, type VisitorNamespace } from './types.js'
+import { toMessage } from '../shared/map.js'
+import type { AppendedMessage, LiveState } from '../messages/store.js'
 
 export interface MessageOptions {
+  /** What the message's writer returned for the live announcement (absent: a stored message announced again). */
+  live?: LiveState
   /** The id of the socket that sent the message (it gets it in its ack instead). */
   sender?: string
 }
@@ -30,11 +35,19 @@ export class Publisher {
    * (the sender's other tabs and devices still get it here).
    */
   message(siteId: string, visitorId: string, message: Message, opts: MessageOptions = {}): void {
+    // Each audience's prevSeq: the message before it that they can see (see LiveMessage).
+    const forAgents: LiveMessage = { ...message, prevSeq: message.seq - 1, ...(opts.live ? { conversation: opts.live.conversation } : {}) }
     const agents = this.agents.to(rooms.siteAgents(siteId))
-    ;(opts.sender ? agents.except(opts.sender) : agents).emit('message:created', message)
+    ;(opts.sender ? agents.except(opts.sender) : agents).emit('message:created', forAgents)
     if (message.private) return
+    const forVisitor: LiveMessage = opts.live ? { ...message, prevSeq: opts.live.prevPublicSeq } : message
     const visitors = this.visitors.to(rooms.visitor(visitorId))
-    ;(opts.sender ? visitors.except(opts.sender) : visitors).emit('message:created', message)
+    ;(opts.sender ? visitors.except(opts.sender) : visitors).emit('message:created', forVisitor)
+  }
+
+  /** A message its writer just appended (see appendMessage): announced with its live state. */
+  appended(siteId: string, visitorId: string, message: AppendedMessage, opts: Omit<MessageOptions, 'live'> = {}): void {
+    this.message(siteId, visitorId, toMessage(message), { ...opts, live: message.live })
   }
 
   conversationCreated(summary: ConversationSummary): void {

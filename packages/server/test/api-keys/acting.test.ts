@@ -53,7 +53,12 @@ describe('POST …/conversations/:id/messages with a key', () => {
     expect(shape(sent)).toEqual(shape(own.body as Message))
     const stored = await t.s.db.inSite(a.site.id, (tx) => tx.message.findUniqueOrThrow({ where: { id: sent.id } }))
     expect(stored).toMatchObject({ senderType: 'agent', senderId: ada.id, senderName: 'Ada', content: 'From the platform' })
-    const deliveries = await t.s.db.inSite(a.site.id, (tx) => tx.webhookDelivery.findMany({ where: { webhookId: hook.id, event: 'message.created' } }))
+    // Queued by the outbox's dispatcher, right after the commit.
+    const deliveries = await eventually(async () => {
+      const rows = await t.s.db.inSite(a.site.id, (tx) => tx.webhookDelivery.findMany({ where: { webhookId: hook.id, event: 'message.created' } }))
+      return rows.length >= 2 ? rows : null
+    }, 5_000, 'the deliveries')
+    if (!deliveries) throw new Error('unreachable')
     expect(deliveries.map((d) => (d.payload as { data: { message: { id: string } } }).data.message.id).sort()).toEqual([sent.id, (own.body as Message).id].sort())
   })
 
