@@ -5,9 +5,9 @@
 // Offline messages: a visitor who finds no agent available starts the conversation with
 // `offline: true`. It needs an email to answer to (given now or already on the visitor), is
 // stored with is_offline = true, and waits unassigned (routing never picks it) until someone on
-// the team takes it. Agents hear of it through `conversation:created` like any other. The email
-// to the team belongs in start(), after the commit, beside that announcement (only for a
-// conversation just created), so a retried start never mails twice.
+// the team takes it. Agents hear of it through `conversation:created` like any other; the team's
+// email is queued through the outbox by its offline_message.created event, written only when the
+// conversation is created, so a retried start never mails twice.
 import type {
   ConversationSummary,
   ListConversationsQuery,
@@ -61,11 +61,8 @@ export class ConversationService {
     this.ctx.publish.conversationCreated(v.summary)
     for (const m of messages) this.ctx.metrics?.messageStored(m.senderType)
     for (const m of result.appended) this.ctx.publish.appended(actor.siteId, actor.visitorId, m)
-    if (input.offline) {
-      // The team's email goes out after the commit, in the background: it never fails the start.
-      void this.emails?.offlineMessage(actor.siteId, v.summary.id)
-      return { conversation: v.visitorView, messages }
-    }
+    // An offline message's email to the team was queued with it (the outbox).
+    if (input.offline) return { conversation: v.visitorView, messages }
     const assigned = await this.routing.drain(actor.siteId)
     if (!assigned.includes(v.summary.id)) return { conversation: v.visitorView, messages }
     const after = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, v.summary.id))
@@ -128,7 +125,9 @@ export class ConversationService {
         appended.push(row)
       }
       const v = (await loadViews(tx, this.presence, created.id))!
-      await recordEvent(tx, actor.siteId, input.offline ? 'offline_message.created' : 'conversation.created', { conversation: v.summary }, { conversationId: created.id })
+      const event = input.offline ? 'offline_message.created' : 'conversation.created'
+      // The team's email of an offline message goes through the outbox too.
+      await recordEvent(tx, actor.siteId, event, { conversation: v.summary }, { conversationId: created.id, wanted: this.emails?.wants(event) ?? false })
       return { created: true, views: v, messages: appended.map(toMessage), appended }
     })
   }

@@ -1,13 +1,16 @@
 // Email: the team hears of offline messages; an absent visitor gets agents' replies, batched
 // into one email per conversation; a visitor may ask for a transcript.
 //
-// Batching: an agent's public reply (its message.created event, from the outbox) inserts one row
-// per conversation in mod_chat_email_jobs (due when the window ends; later replies find it there). Every process sweeps due rows,
-// claiming them with DELETE … FOR UPDATE SKIP LOCKED, so exactly one process handles each. The
-// email holds the agents' messages after GREATEST(visitor_read_seq, visitor_emailed_seq), and
+// Both go through the outbox (events/): its dispatcher hands the events to this service's
+// consumer, which queues email jobs in mod_chat_email_jobs in the same transaction, so a crash
+// loses none and none is queued twice. An offline message's job is due at once. Replies are
+// batched: an agent's public reply inserts one `reply` job per conversation (due when the window
+// ends; later replies find it there). Every process sweeps due rows, claiming them with DELETE …
+// FOR UPDATE SKIP LOCKED, so exactly one process handles each (a process killed while sending
+// loses that email: sending is at most once). The reply email holds the agents' messages after GREATEST(visitor_read_seq, visitor_emailed_seq), and
 // sending moves visitor_emailed_seq: a restart never mails the same message twice. A visitor
 // who is online at the end of the window gets nothing.
-import type { SenderType } from '@live-chat/protocol'
+import type { SenderType, WebhookEvent } from '@live-chat/protocol'
 import type { EventConsumer } from '../events/dispatcher.js'
 import type { Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
@@ -68,30 +71,25 @@ export class EmailService {
 
   // ------------------------------------------------------------------ offline message → team
 
-  /** Emails the site's team about a new offline message. Never throws: a failure is logged. */
-  async offlineMessage(siteId: string, conversationId: string): Promise<void> {
-    if (!this.mailer.enabled) return
-    try {
-      const data = await this.ctx.db.inSite(siteId, async (tx) => {
-        const conv = await tx.conversation.findUnique({ where: { id: conversationId }, include: { visitor: true, site: { select: { name: true } } } })
-        if (!conv) return null
-        const messages = await tx.message.findMany({ where: { conversationId, isPrivate: false, senderType: 'visitor' }, orderBy: { seq: 'asc' }, take: 20 })
-        const agents = await tx.agent.findMany({ where: { removedAt: null, user: { deactivatedAt: null } }, select: { user: { select: { email: true } } } })
-        return { conv, messages, to: [...new Set(agents.map((a) => a.user.email))] }
-      })
-      if (!data || data.to.length === 0) return
-      const { conv, messages, to } = data
-      const who = conv.visitor.name ?? 'A visitor'
-      const lines: MailLine[] = messages.map((m) => ({ who: m.senderName ?? who, text: messageText(m), at: m.createdAt }))
-      const body = render(
-        [`${who}${conv.visitor.email ? ` <${conv.visitor.email}>` : ''} left a message on ${conv.site.name} while the team was away.`],
-        lines,
-        { href: `${this.ctx.config.publicUrl}/dashboard/#inbox/${conv.id}`, label: 'Open the conversation' },
-      )
-      await this.mailer.send({ to, subject: `New offline message on ${conv.site.name}`, ...body, ...(conv.visitor.email ? { replyTo: conv.visitor.email } : {}) })
-    } catch (e) {
-      this.ctx.log.warn({ err: e, conversationId }, 'offline message email failed')
-    }
+  /** Emails the site's team about a new offline message (an `offline` email job; throws when sending fails). */
+  private async offlineEmail(siteId: string, conversationId: string): Promise<void> {
+    const data = await this.ctx.db.inSite(siteId, async (tx) => {
+      const conv = await tx.conversation.findUnique({ where: { id: conversationId }, include: { visitor: true, site: { select: { name: true } } } })
+      if (!conv) return null
+      const messages = await tx.message.findMany({ where: { conversationId, isPrivate: false, senderType: 'visitor' }, orderBy: { seq: 'asc' }, take: 20 })
+      const agents = await tx.agent.findMany({ where: { removedAt: null, user: { deactivatedAt: null } }, select: { user: { select: { email: true } } } })
+      return { conv, messages, to: [...new Set(agents.map((a) => a.user.email))] }
+    })
+    if (!data || data.to.length === 0) return
+    const { conv, messages, to } = data
+    const who = conv.visitor.name ?? 'A visitor'
+    const lines: MailLine[] = messages.map((m) => ({ who: m.senderName ?? who, text: messageText(m), at: m.createdAt }))
+    const body = render(
+      [`${who}${conv.visitor.email ? ` <${conv.visitor.email}>` : ''} left a message on ${conv.site.name} while the team was away.`],
+      lines,
+      { href: `${this.ctx.config.publicUrl}/dashboard/#inbox/${conv.id}`, label: 'Open the conversation' },
+    )
+    await this.mailer.send({ to, subject: `New offline message on ${conv.site.name}`, ...body, ...(conv.visitor.email ? { replyTo: conv.visitor.email } : {}) })
   }
 
   // ------------------------------------------------------------------ replies → absent visitor
@@ -104,49 +102,70 @@ export class EmailService {
     return this.mailer.enabled ? ['agent'] : []
   }
 
-  /**
-   * The reply email's consumer of the outbox (events/dispatcher.ts): an agent's public message
-   * to a visitor who left an address makes sure one reply email is pending for the conversation,
-   * due when the batching window ends, in the dispatch's transaction (so once per message).
-   */
-  readonly consumer: EventConsumer = {
-    name: 'reply email',
-    // Whether or not this process sends email: any process may dispatch an event written by
-    // another, and the job waits for a process that sends (every process of a deployment has the
-    // same settings; the event is written only where email is on, see eventSenders).
-    take: async (tx, siteId, events) => {
-      const conversations = [...new Set(events.flatMap((e) => (e.type === 'message.created' && e.data.message.senderType === 'agent' ? [e.data.message.conversationId] : [])))]
-      if (conversations.length === 0) return false
-      const queued = await tx.$executeRaw`
-        INSERT INTO mod_chat_email_jobs (conversation_id, site_id, due_at)
-        SELECT c.id, c.site_id, now() + make_interval(secs => ${this.batchMs / 1000}::float8)
-        FROM mod_chat_conversations c JOIN mod_chat_visitors v ON v.id = c.visitor_id
-        WHERE c.id = ANY (${conversations}::uuid[]) AND c.site_id = ${siteId}::uuid AND v.email IS NOT NULL
-        ON CONFLICT (conversation_id) DO NOTHING`
-      return queued > 0
-    },
-    // This process looks again right after the window; the periodic sweep covers the rest.
-    after: () => setTimeout(() => this.loop.kick(), this.batchMs + 50).unref(),
+  /** Whether email wants events of this type from the outbox even on a site without webhooks (see recordEvent). */
+  wants(type: WebhookEvent): boolean {
+    return this.mailer.enabled && type === 'offline_message.created'
   }
 
-  /** Sends every due reply email; returns how many jobs it handled. */
+  /**
+   * Email's consumer of the outbox (events/dispatcher.ts), in the dispatch's transaction (so once
+   * per event): an agent's public message to a visitor who left an address makes sure one reply
+   * email is pending for the conversation, due when the batching window ends; an offline message
+   * queues the team's email, due at once.
+   */
+  readonly consumer: EventConsumer = {
+    name: 'email',
+    // Whether or not this process sends email: any process may dispatch an event written by
+    // another, and the job waits for a process that sends (every process of a deployment has the
+    // same settings; the events are written only where email is on, see eventSenders and wants).
+    take: async (tx, siteId, events) => {
+      const replied = [...new Set(events.flatMap((e) => (e.type === 'message.created' && e.data.message.senderType === 'agent' ? [e.data.message.conversationId] : [])))]
+      const offline = events.flatMap((e) => (e.type === 'offline_message.created' ? [e.data.conversation.id] : []))
+      let queued = 0
+      if (replied.length > 0) {
+        queued += await tx.$executeRaw`
+          INSERT INTO mod_chat_email_jobs (conversation_id, kind, site_id, due_at)
+          SELECT c.id, 'reply', c.site_id, now() + make_interval(secs => ${this.batchMs / 1000}::float8)
+          FROM mod_chat_conversations c JOIN mod_chat_visitors v ON v.id = c.visitor_id
+          WHERE c.id = ANY (${replied}::uuid[]) AND c.site_id = ${siteId}::uuid AND v.email IS NOT NULL
+          ON CONFLICT (conversation_id, kind) DO NOTHING`
+      }
+      if (offline.length > 0) {
+        queued += await tx.$executeRaw`
+          INSERT INTO mod_chat_email_jobs (conversation_id, kind, site_id, due_at)
+          SELECT c.id, 'offline', c.site_id, now() FROM mod_chat_conversations c
+          WHERE c.id = ANY (${offline}::uuid[]) AND c.site_id = ${siteId}::uuid
+          ON CONFLICT (conversation_id, kind) DO NOTHING`
+      }
+      return queued > 0
+    },
+    // This process looks now (an offline email is due at once) and again right after the reply
+    // window; the periodic sweep covers the rest.
+    after: () => {
+      this.loop.kick()
+      setTimeout(() => this.loop.kick(), this.batchMs + 50).unref()
+    },
+  }
+
+  /** Sends every due email job; returns how many it handled. */
   async sweep(): Promise<number> {
     let handled = 0
     for (;;) {
-      const jobs = await this.ctx.db.prisma.$queryRaw<{ conversationId: string; siteId: string }[]>`
-        DELETE FROM mod_chat_email_jobs WHERE conversation_id IN (
-          SELECT conversation_id FROM mod_chat_email_jobs WHERE due_at <= now()
+      const jobs = await this.ctx.db.prisma.$queryRaw<{ conversationId: string; kind: string; siteId: string }[]>`
+        DELETE FROM mod_chat_email_jobs WHERE (conversation_id, kind) IN (
+          SELECT conversation_id, kind FROM mod_chat_email_jobs WHERE due_at <= now()
           ORDER BY due_at LIMIT 20 FOR UPDATE SKIP LOCKED)
-        RETURNING conversation_id AS "conversationId", site_id AS "siteId"`
+        RETURNING conversation_id AS "conversationId", kind, site_id AS "siteId"`
       if (jobs.length === 0) return handled
       for (const job of jobs) {
         handled++
-        await this.replyEmail(job.siteId, job.conversationId).catch(async (e: unknown) => {
-          this.ctx.log.warn({ err: e, conversationId: job.conversationId }, 'reply email failed; will retry')
+        const send = job.kind === 'offline' ? this.offlineEmail(job.siteId, job.conversationId) : this.replyEmail(job.siteId, job.conversationId)
+        await send.catch(async (e: unknown) => {
+          this.ctx.log.warn({ err: e, conversationId: job.conversationId, kind: job.kind }, 'email failed; will retry')
           await this.ctx.db.prisma.$executeRaw`
-            INSERT INTO mod_chat_email_jobs (conversation_id, site_id, due_at)
-            VALUES (${job.conversationId}::uuid, ${job.siteId}::uuid, now() + make_interval(secs => ${RETRY_MS / 1000}::float8))
-            ON CONFLICT (conversation_id) DO NOTHING`.catch(() => undefined)
+            INSERT INTO mod_chat_email_jobs (conversation_id, kind, site_id, due_at)
+            VALUES (${job.conversationId}::uuid, ${job.kind}, ${job.siteId}::uuid, now() + make_interval(secs => ${RETRY_MS / 1000}::float8))
+            ON CONFLICT (conversation_id, kind) DO NOTHING`.catch(() => undefined)
         })
       }
     }

@@ -81,7 +81,7 @@ export class Metrics {
     })
     new Gauge({
       name: 'livechat_queue_length',
-      help: 'Queue lengths over every site: waiting_conversations (unassigned, waiting for an agent), webhook_deliveries (pending), email_jobs (pending reply emails).',
+      help: 'Queue lengths over every site: waiting_conversations (unassigned, waiting for an agent), webhook_deliveries (pending), email_jobs (pending emails: batched replies and offline-message notices).',
       labelNames: ['queue'],
       registers,
       async collect() {

@@ -1,24 +1,34 @@
 // Email through a real local SMTP server: offline messages reach the team, agents' replies
 // reach an absent visitor in one batched email, and a visitor can ask for a transcript.
+//
+// On a database of its own: email jobs are queued by whichever server's dispatcher takes the
+// event and sent by any server that sends email, and another file's (with its own SMTP server)
+// must not send this file's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ParsedMail } from 'mailparser'
 import { AgentClient, LiveChatClient } from '@live-chat/sdk'
+import { openDatabase } from '../../src/shared/db/index.js'
+import { createTestDatabase } from '../global-setup.js'
 import { eventually, startServer, type TestServer } from '../helpers.js'
 import { recipients, startSmtp, type TestSmtp } from '../smtp.js'
 
 const BATCH_MS = 300
 let smtp: TestSmtp
 let s: TestServer
+let database: Awaited<ReturnType<typeof createTestDatabase>>
 const open: { disconnect(): unknown }[] = []
 
 beforeAll(async () => {
   smtp = await startSmtp()
-  s = await startServer({ mail: { smtpUrl: smtp.url, from: 'Chat <chat@example.test>', batchMs: BATCH_MS } })
+  database = await createTestDatabase('live_chat_email')
+  const db = await openDatabase({ url: database.url, migrate: false, poolSize: 5 })
+  s = await startServer({ db, mail: { smtpUrl: smtp.url, from: 'Chat <chat@example.test>', batchMs: BATCH_MS } })
 })
 afterAll(async () => {
   for (const c of open) c.disconnect()
   await s?.close()
   await smtp?.close()
+  await database?.drop()
 })
 
 const to = recipients

@@ -1,5 +1,11 @@
--- The outbox (mod_chat_events), and one writer of messages for every path
--- (mod_chat_append_messages): see prisma/sql/ and packages/server/src/events/.
+-- The outbox (mod_chat_events), one writer of messages for every path
+-- (mod_chat_append_messages), and email jobs of two kinds (reply, offline): see prisma/sql/ and
+-- packages/server/src/events/.
+-- AlterTable
+ALTER TABLE "mod_chat_email_jobs" DROP CONSTRAINT "mod_chat_email_jobs_pkey",
+ADD COLUMN     "kind" TEXT NOT NULL DEFAULT 'reply',
+ADD CONSTRAINT "mod_chat_email_jobs_pkey" PRIMARY KEY ("conversation_id", "kind");
+
 -- AlterTable
 ALTER TABLE "mod_chat_webhook_deliveries" ADD COLUMN     "event_id" UUID;
 
@@ -219,3 +225,6 @@ CREATE TRIGGER "mod_chat_events_notify" AFTER INSERT ON "mod_chat_events"
 -- The application role writes events (recordEvent) and so draws from the dispatch order's
 -- sequence (the default privileges of the first migration cover tables, not sequences).
 GRANT USAGE ON SEQUENCE "mod_chat_events_seq_seq" TO live_chat_app;
+
+-- An email job's kind.
+ALTER TABLE "mod_chat_email_jobs" ADD CONSTRAINT "mod_chat_email_jobs_kind_check" CHECK ("kind" IN ('reply', 'offline'));
