@@ -9,6 +9,7 @@
  * `admin` of every site of the agency.
  */
 import { z } from 'zod'
+import { INVITATION_STATUSES } from './enums.js'
 import { LIMITS } from './limits.js'
 import { AgentRoleSchema, Origin } from './schemas.js'
 
@@ -236,7 +237,7 @@ export const CreateInvitation = z.object({
 })
 export type CreateInvitation = z.input<typeof CreateInvitation>
 
-export const InvitationStatusSchema = z.enum(['pending', 'accepted', 'revoked', 'expired'])
+export const InvitationStatusSchema = z.enum(INVITATION_STATUSES)
 export type InvitationStatus = z.infer<typeof InvitationStatusSchema>
 
 export const Invitation = z.object({
@@ -266,7 +267,7 @@ export const InvitationSent = z.object({
 export type InvitationSent = z.infer<typeof InvitationSent>
 
 export const ListInvitationsQuery = z.object({
-  status: z.enum(['pending', 'accepted', 'revoked', 'expired', 'all']).default('pending'),
+  status: z.enum([...INVITATION_STATUSES, 'all']).default('pending'),
 })
 export type ListInvitationsQuery = z.input<typeof ListInvitationsQuery>
 

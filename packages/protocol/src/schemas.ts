@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import { LIMITS } from './limits.js'
-import { AGENT_STATUSES, CONVERSATION_STATUSES, PRIORITIES } from './enums.js'
+import { AGENT_STATUSES, CONVERSATION_STATUSES, PRE_CHAT_FIELD_TYPES, PRIORITIES } from './enums.js'
 
 const id = z.uuid({ message: 'must be a UUID' })
 /** A message seq: stored as a Postgres integer, so at most 2^31 - 1. */
@@ -25,7 +25,7 @@ export const PrioritySchema = z.enum(PRIORITIES)
 export const AgentStatusSchema = z.enum(AGENT_STATUSES)
 export const AgentRoleSchema = z.enum(['admin', 'agent'])
 export const WidgetPositionSchema = z.enum(['bottom-right', 'bottom-left'])
-export const PreChatFieldTypeSchema = z.enum(['text', 'email', 'phone', 'select', 'textarea'])
+export const PreChatFieldTypeSchema = z.enum(PRE_CHAT_FIELD_TYPES)
 export const TranscriptFormatSchema = z.enum(['json', 'csv', 'txt'])
 export const Tag = z.string().trim().toLowerCase().min(1).max(LIMITS.tag)
 export const Tags = z.array(Tag).max(LIMITS.tags)

@@ -6,6 +6,7 @@
  * Clients import the types only: no zod in their bundles.
  */
 import { z } from 'zod'
+import { DELIVERY_STATUSES } from './enums.js'
 import { AgencyRoleSchema } from './accounts.js'
 import {
   AgentRoleSchema,
@@ -523,7 +524,7 @@ export const WebhookDelivery = z.object({
   event: z.union([WebhookEventName, z.literal('ping')]),
   /** The body sent (see WebhookPayloads). */
   payload: z.unknown(),
-  status: z.enum(['pending', 'delivered', 'failed']),
+  status: z.enum(DELIVERY_STATUSES),
   attempts: Count,
   nextAttemptAt: Time,
   /** The receiver's last HTTP status, if it answered. */

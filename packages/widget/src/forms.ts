@@ -1,10 +1,10 @@
-import type { VisitorFields, WidgetConfig } from '@live-chat/sdk'
+import type { PreChatField, VisitorFields, WidgetConfig } from '@live-chat/sdk'
 
 /** A pre-chat or offline form field. */
 export interface Field {
   name: string
   label: string
-  type: 'text' | 'email' | 'phone' | 'select' | 'textarea'
+  type: PreChatField['type']
   required: boolean
   options?: string[]
 }
