@@ -69,7 +69,8 @@ export interface VisitorServerToClient {
 }
 
 export interface AgentClientToServer {
-  'message:send': (input: AgentSendMessage, ack: AckFn<Message>) => void
+  /** The ack is the stored message with its `prevSeq` and the conversation's counters (see LiveMessage). */
+  'message:send': (input: AgentSendMessage, ack: AckFn<LiveMessage>) => void
   'messages:sync': (input: SyncMessages, ack: AckFn<MessagePage>) => void
   'typing:set': (input: SetTyping, ack: AckFn<null>) => void
   'conversation:delivered': (input: MarkSeq, ack: AckFn<null>) => void

@@ -524,11 +524,16 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   }
 
   /** @internal */
+  protected override onCounters(conversationId: string, counters: ConversationCounters): void {
+    this.emitEvent('counters', { conversationId, ...counters })
+  }
+
+  /** @internal */
   protected override bindSocket(socket: Socket<AgentServerToClient, AgentClientToServer>): void {
     const on = socket.on.bind(socket)
-    on('message:created', ({ prevSeq, conversation, ...message }) => {
+    on('message:created', (live) => {
+      const { message, prevSeq } = this.live(live)
       this.receive([message], true, prevSeq)
-      if (conversation) this.emitEvent('counters', { conversationId: message.conversationId, ...conversation })
     })
     on('conversation:created', (conversation) => this.emitEvent('conversation:created', conversation))
     on('conversation:updated', (conversation) => {

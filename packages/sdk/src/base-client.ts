@@ -1,4 +1,4 @@
-import type { Ack, AckFn, CommandInput, CommandResult, Message, MessagePage, SyncMessages } from '@live-chat/protocol'
+import type { Ack, AckFn, CommandInput, CommandResult, ConversationCounters, LiveMessage, Message, MessagePage, SyncMessages } from '@live-chat/protocol'
 export type { MessageRange } from '@live-chat/protocol'
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client'
 import { Emitter, type EmitArgs, type Listener } from './emitter.js'
@@ -46,7 +46,7 @@ type SendPayload = { conversationId: string; clientId: string; text?: string | u
 
 /** The commands the base sends itself, which both namespaces' event maps have. */
 type SharedCommands<P> = {
-  'message:send': (input: P, ack: AckFn<Message>) => void
+  'message:send': (input: P, ack: AckFn<LiveMessage>) => void
   'messages:sync': (input: SyncMessages, ack: AckFn<MessagePage>) => void
 }
 
@@ -86,7 +86,10 @@ export abstract class BaseClient<
     const ackTimeoutMs = (this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000)
     this.http = createHttpClient({ baseUrl: options.url, getToken: setup.getToken, fetch: options.fetch })
     const outbox = (this.outbox = new Outbox<P, Message>({
-      transport: (payload) => this.#ack<SharedCommands<P>, 'message:send'>('message:send', payload),
+      transport: async (payload) => {
+        const ack = await this.#ack<SharedCommands<P>, 'message:send'>('message:send', payload)
+        return ack.ok ? { ok: true, data: this.live(ack.data).message } : ack
+      },
       ackTimeoutMs,
       persist: setup.persist,
     }))
@@ -174,6 +177,18 @@ export abstract class BaseClient<
 
   /** @internal Called with messages that were new to this client. */
   protected onNewMessages(_messages: Message[]): void {}
+
+  /** @internal A conversation's counters as the server stored them with a new message (agents get them). */
+  protected onCounters(_conversationId: string, _counters: ConversationCounters): void {}
+
+  /**
+   * @internal A message as the server announced or acknowledged it: the message itself, and its
+   * `prevSeq` (see LiveMessage); its counters go to onCounters.
+   */
+  protected live({ prevSeq, conversation, ...message }: LiveMessage): { message: Message; prevSeq: number | undefined } {
+    if (conversation) this.onCounters(message.conversationId, conversation)
+    return { message, prevSeq }
+  }
 
   /** @internal Called when the server refuses the handshake (the socket stops reconnecting). */
   protected onRefused(_error: LiveChatError): void {}

@@ -353,7 +353,10 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   /** @internal */
   protected override bindSocket(socket: Socket<VisitorServerToClient, VisitorClientToServer>): void {
     const on = socket.on.bind(socket)
-    on('message:created', ({ prevSeq, conversation: _counters, ...message }) => this.receive([message], true, prevSeq))
+    on('message:created', (live) => {
+      const { message, prevSeq } = this.live(live)
+      this.receive([message], true, prevSeq)
+    })
     on('conversation:updated', (conversation) => {
       const { id } = conversation
       track(this.store, id)

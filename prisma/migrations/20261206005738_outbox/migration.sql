@@ -228,3 +228,22 @@ GRANT USAGE ON SEQUENCE "mod_chat_events_seq_seq" TO live_chat_app;
 
 -- An email job's kind.
 ALTER TABLE "mod_chat_email_jobs" ADD CONSTRAINT "mod_chat_email_jobs_kind_check" CHECK ("kind" IN ('reply', 'offline'));
+
+-- /metrics counts the outbox too: a new column, so the function is made again.
+DROP FUNCTION "mod_chat_queue_lengths"();
+-- From prisma/sql/functions/mod_chat_queue_lengths.sql
+-- Queue lengths for /metrics over every site: conversations waiting, webhook deliveries and
+-- emails pending, events in the outbox not yet dispatched. Counts only.
+
+CREATE OR REPLACE FUNCTION "mod_chat_queue_lengths"()
+  RETURNS TABLE (waiting_conversations bigint, webhook_deliveries bigint, email_jobs bigint, events bigint)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+  AS $$
+    SELECT
+      (SELECT count(*) FROM mod_chat_conversations WHERE status = 'pending' AND assigned_agent_id IS NULL AND NOT is_offline),
+      (SELECT count(*) FROM mod_chat_webhook_deliveries WHERE status = 'pending'),
+      (SELECT count(*) FROM mod_chat_email_jobs),
+      (SELECT count(*) FROM mod_chat_events)
+  $$;
+REVOKE ALL ON FUNCTION "mod_chat_queue_lengths"() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION "mod_chat_queue_lengths"() TO live_chat_app;

@@ -1,14 +1,15 @@
--- Queue lengths for /metrics over every site: conversations waiting, webhook deliveries and reply
--- emails pending. Counts only.
+-- Queue lengths for /metrics over every site: conversations waiting, webhook deliveries and
+-- emails pending, events in the outbox not yet dispatched. Counts only.
 
 CREATE OR REPLACE FUNCTION "mod_chat_queue_lengths"()
-  RETURNS TABLE (waiting_conversations bigint, webhook_deliveries bigint, email_jobs bigint)
+  RETURNS TABLE (waiting_conversations bigint, webhook_deliveries bigint, email_jobs bigint, events bigint)
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
   AS $$
     SELECT
       (SELECT count(*) FROM mod_chat_conversations WHERE status = 'pending' AND assigned_agent_id IS NULL AND NOT is_offline),
       (SELECT count(*) FROM mod_chat_webhook_deliveries WHERE status = 'pending'),
-      (SELECT count(*) FROM mod_chat_email_jobs)
+      (SELECT count(*) FROM mod_chat_email_jobs),
+      (SELECT count(*) FROM mod_chat_events)
   $$;
 REVOKE ALL ON FUNCTION "mod_chat_queue_lengths"() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION "mod_chat_queue_lengths"() TO live_chat_app;

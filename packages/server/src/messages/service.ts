@@ -20,6 +20,8 @@ export interface SendResult {
   message: Message
   /** False when the clientId was already stored: the earlier message is returned. */
   created: boolean
+  /** What its writer returned for the live announcement (absent for a resend). */
+  live?: LiveState
 }
 
 export interface PageQuery {
@@ -56,7 +58,7 @@ export class MessageService {
     if (fast) {
       this.ctx.metrics?.messageStored(actor.kind)
       this.ctx.publish.message(actor.siteId, fast.visitorId, fast.message, { sender, live: fast.live })
-      return { message: fast.message, created: true }
+      return { message: fast.message, created: true, live: fast.live }
     }
     const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
       const conv = await lockConversation(tx, input.conversationId)
@@ -110,7 +112,7 @@ export class MessageService {
       if (v) this.ctx.publish.conversationUpdated(v.summary, v.visitorView)
       await this.routing.drain(actor.siteId)
     }
-    return { message, created: r.created }
+    return { message, created: r.created, ...(r.live ? { live: r.live } : {}) }
   }
 
   /**

@@ -11,6 +11,8 @@ export interface QueueLengths {
   waitingConversations: number
   webhookDeliveries: number
   emailJobs: number
+  /** Events in the outbox, not yet dispatched (a growing number: no process is dispatching). */
+  events: number
 }
 
 export interface MetricsOptions {
@@ -81,7 +83,7 @@ export class Metrics {
     })
     new Gauge({
       name: 'livechat_queue_length',
-      help: 'Queue lengths over every site: waiting_conversations (unassigned, waiting for an agent), webhook_deliveries (pending), email_jobs (pending emails: batched replies and offline-message notices).',
+      help: 'Queue lengths over every site: waiting_conversations (unassigned, waiting for an agent), webhook_deliveries (pending), email_jobs (pending emails: batched replies and offline-message notices), events (in the outbox, not yet dispatched).',
       labelNames: ['queue'],
       registers,
       async collect() {
@@ -91,6 +93,7 @@ export class Metrics {
         this.set({ queue: 'waiting_conversations' }, q.waitingConversations)
         this.set({ queue: 'webhook_deliveries' }, q.webhookDeliveries)
         this.set({ queue: 'email_jobs' }, q.emailJobs)
+        this.set({ queue: 'events' }, q.events)
       },
     })
   }
@@ -117,14 +120,15 @@ export class Metrics {
 export async function queueLengths(db: Database, timeoutMs: number): Promise<QueueLengths> {
   const [, rows] = await db.prisma.$transaction([
     db.prisma.$executeRawUnsafe(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`),
-    db.prisma.$queryRaw<{ waiting_conversations: bigint; webhook_deliveries: bigint; email_jobs: bigint }[]>`
-      SELECT waiting_conversations, webhook_deliveries, email_jobs FROM mod_chat_queue_lengths()`,
+    db.prisma.$queryRaw<{ waiting_conversations: bigint; webhook_deliveries: bigint; email_jobs: bigint; events: bigint }[]>`
+      SELECT waiting_conversations, webhook_deliveries, email_jobs, events FROM mod_chat_queue_lengths()`,
   ])
   const r = rows[0]
   return {
     waitingConversations: Number(r?.waiting_conversations ?? 0),
     webhookDeliveries: Number(r?.webhook_deliveries ?? 0),
     emailJobs: Number(r?.email_jobs ?? 0),
+    events: Number(r?.events ?? 0),
   }
 }
 

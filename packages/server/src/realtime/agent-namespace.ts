@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.js'
 import { authenticateSockets, commands, listen, type Command } from './command.js'
 import { revoked } from './revocations.js'
 import { rooms, type AgentNamespace, type AgentSocket } from './types.js'
+import { forAgents } from './publisher.js'
 
 export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger): void {
   authenticateSockets(ns, (auth, _origin, meta) => s.agents.authenticate(auth['token'], auth['siteId'], meta))
@@ -55,7 +56,10 @@ function endWithToken(socket: AgentSocket, expiresAt: number | undefined): void 
 function agentCommands(s: Services, log: Logger): Command<AgentSocket>[] {
   const actorOf = (socket: AgentSocket) => socket.data.actor
   return commands<AgentClientToServer, AgentSocket>(AGENT_COMMANDS, {
-    'message:send': async (socket, i) => (await s.messages.send(actorOf(socket), i, socket.id)).message,
+    'message:send': async (socket, i) => {
+      const sent = await s.messages.send(actorOf(socket), i, socket.id)
+      return forAgents(sent.message, sent.live)
+    },
     'messages:sync': (socket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit),
     'typing:set': async (socket, i) => {
       const visitorId = await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))

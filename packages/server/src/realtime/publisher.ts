@@ -22,6 +22,11 @@ export interface MessageOptions {
   sender?: string
 }
 
+/** A message as agents get it live (and in the ack of their own): with its prevSeq and, when known, the counters. */
+export function forAgents(message: Message, live?: LiveState): LiveMessage {
+  return { ...message, prevSeq: message.seq - 1, ...(live ? { conversation: live.conversation } : {}) }
+}
+
 export class Publisher {
   constructor(
     private readonly visitors: VisitorNamespace,
@@ -36,9 +41,8 @@ export class Publisher {
    */
   message(siteId: string, visitorId: string, message: Message, opts: MessageOptions = {}): void {
     // Each audience's prevSeq: the message before it that they can see (see LiveMessage).
-    const forAgents: LiveMessage = { ...message, prevSeq: message.seq - 1, ...(opts.live ? { conversation: opts.live.conversation } : {}) }
     const agents = this.agents.to(rooms.siteAgents(siteId))
-    ;(opts.sender ? agents.except(opts.sender) : agents).emit('message:created', forAgents)
+    ;(opts.sender ? agents.except(opts.sender) : agents).emit('message:created', forAgents(message, opts.live))
     if (message.private) return
     const forVisitor: LiveMessage = opts.live ? { ...message, prevSeq: opts.live.prevPublicSeq } : message
     const visitors = this.visitors.to(rooms.visitor(visitorId))

@@ -3,7 +3,7 @@
 import request from 'supertest'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient, LiveChatClient } from '@live-chat/sdk'
-import type { Ack, Message, MessagePage } from '@live-chat/protocol'
+import type { Ack, ConversationCounters, LiveMessage, Message, MessagePage } from '@live-chat/protocol'
 import { ask, connectRaw, eventually, rawSocket, startServer, waitFor, type TestServer } from '../helpers.js'
 
 let s: TestServer
@@ -149,7 +149,9 @@ describe('group commit', () => {
     const got = answers.map((r) => (r as { ok: true; data: Message }).data)
     const resent = got.filter((m) => m.clientId === 'burst-0-7')
     expect(resent).toHaveLength(2)
-    expect(resent[1]).toEqual(resent[0])
+    // The same message; only the one that stored it carries the counters of that moment.
+    const message = ({ conversation: _, ...m }: LiveMessage) => m
+    expect(message(resent[1]!)).toEqual(message(resent[0]!))
     for (const { site, conversationId } of chats) {
       const stored = await s.db.inSite(site.id, (tx) => tx.message.findMany({ where: { conversationId }, orderBy: { seq: 'asc' } }))
       expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1)) // "first", "joined", 20 sent
@@ -256,5 +258,42 @@ describe('private notes', () => {
     // A visitor cannot write a private note.
     const forged = await ask<Ack<Message>>(socket, 'message:send', { conversationId, clientId: 'forged-note-01', text: 'x', private: true })
     expect(forged.ok && forged.data.private).toBe(false)
+  })
+})
+
+describe('live announcements (message:created)', () => {
+  it('agents get the counters as stored with each message; a visitor passes a private note’s hole without a sync', async () => {
+    const { site, agent, visitor, conversationId } = await chat()
+    const counters: (ConversationCounters & { conversationId: string })[] = []
+    cleanup.push(agent.on('counters', (c) => counters.push(c)))
+    // Every messages:sync the server answers for this visitor.
+    const syncs: number[] = []
+    const sync = s.services.messages.sync.bind(s.services.messages)
+    s.services.messages.sync = (actor, id, after, limit) => {
+      if (actor.kind === 'visitor') syncs.push(after)
+      return sync(actor, id, after, limit)
+    }
+    cleanup.push(() => delete (s.services.messages as { sync?: unknown }).sync)
+    await eventually(() => visitor.connected && syncs.length === 0, 5_000, 'the visitor settled')
+    await new Promise((r) => setTimeout(r, 200))
+    syncs.length = 0
+
+    const base = (await s.db.inSite(site.id, (tx) => tx.conversation.findUniqueOrThrow({ where: { id: conversationId } }))).lastSeq
+    const reply = waitFor<Message>((fn) => visitor.on('message', fn), (m) => m.text === 'after the note')
+    await agent.send(conversationId, 'a note', { private: true })
+    await agent.send(conversationId, 'after the note')
+    expect((await reply).seq).toBe(base + 2)
+    await new Promise((r) => setTimeout(r, 300))
+    // base + 1 is a note the visitor never sees: the announcement of base + 2 said so (prevSeq base).
+    expect(syncs).toEqual([])
+
+    const row = await s.db.inSite(site.id, (tx) => tx.conversation.findUniqueOrThrow({ where: { id: conversationId } }))
+    await eventually(() => counters.some((c) => c.lastSeq === base + 2), 5_000, 'the counters of the reply')
+    // (The visitor's SDK has reported the reply delivered since: its marks are only at most the stored ones.)
+    const three = counters.find((c) => c.lastSeq === base + 2)!
+    expect(three).toMatchObject({ conversationId, lastSeq: row.lastSeq, lastPublicSeq: row.lastPublicSeq, agentReadSeq: row.agentReadSeq, agentDeliveredSeq: row.agentDeliveredSeq })
+    expect(three.visitorReadSeq).toBeLessThanOrEqual(row.visitorReadSeq)
+    expect(three.visitorDeliveredSeq).toBeLessThanOrEqual(row.visitorDeliveredSeq)
+    expect(counters.find((c) => c.lastSeq === base + 1)).toMatchObject({ lastPublicSeq: base, agentReadSeq: base + 1 })
   })
 })

@@ -83,6 +83,7 @@ describe('/metrics', () => {
       expect(sample(text, 'livechat_queue_length', 'queue="waiting_conversations"')).toBeGreaterThanOrEqual(1)
       expect(sample(text, 'livechat_queue_length', 'queue="webhook_deliveries"')).toBeGreaterThanOrEqual(0)
       expect(sample(text, 'livechat_queue_length', 'queue="email_jobs"')).toBeGreaterThanOrEqual(0)
+      expect(sample(text, 'livechat_queue_length', 'queue="events"')).toBeGreaterThanOrEqual(0)
     } finally {
       visitor.disconnect()
     }
