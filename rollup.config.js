@@ -36,6 +36,22 @@ const jsonOnlyParser = {
     return null
   },
 }
+// Diagnostics of socket.io and engine.io for situations the widget cannot meet (a Socket.IO v2
+// server; both transport options, which it never passes), shortened: 0.15 KB of the full bundle's
+// gzip budget. The errors still happen as before, with a short message.
+const SHORTER = [
+  ['It seems you are trying to reach a Socket.IO server in v2.x with a v3.x client, but they are not compatible (more information here: https://socket.io/docs/v3/migrating-from-2-x-to-3-0/)', 'Socket.IO v2 server'],
+  ["specifying both 'transportImplementations' and 'transports' options is not supported", 'conflicting transport options'],
+]
+const shorterDiagnostics = {
+  name: 'shorter-socket-diagnostics',
+  transform(code, id) {
+    if (!/(engine|socket)\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/.test(id)) return null
+    let out = code
+    for (const [long, short] of SHORTER) out = out.replace(long, short)
+    return out === code ? null : { code: out, map: null }
+  },
+}
 // engine-transports.js imports engine.io-client's files by path (they are not in its exports map).
 const ownTransports = {
   name: 'engine-transports-direct',
@@ -113,6 +129,7 @@ export default [
       engineTransports,
       ownTransports,
       jsonOnlyParser,
+      shorterDiagnostics,
       resolve(),
       // Lit's html`` and css`` literals: collapse their whitespace (terser leaves strings alone).
       minifyLiterals(),
