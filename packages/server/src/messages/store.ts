@@ -16,19 +16,13 @@ export interface LockedConversation {
   visitorName: string | null
   status: string
   assignedAgentId: string | null
-  lastSeq: number
-  lastPublicSeq: number
-  firstMessageAt: Date | null
-  firstResponseAt: Date | null
 }
 
 /** Locks and returns the conversation, or null when it is not in the transaction's site. */
 export async function lockConversation(tx: Tx, id: string): Promise<LockedConversation | null> {
   const rows = await tx.$queryRaw<LockedConversation[]>`
     SELECT c.id, c.site_id AS "siteId", c.visitor_id AS "visitorId", v.name AS "visitorName",
-           c.status, c.assigned_agent_id AS "assignedAgentId", c.last_seq AS "lastSeq",
-           c.last_public_seq AS "lastPublicSeq", c.first_message_at AS "firstMessageAt",
-           c.first_response_at AS "firstResponseAt"
+           c.status, c.assigned_agent_id AS "assignedAgentId"
     FROM mod_chat_conversations c JOIN mod_chat_visitors v ON v.id = c.visitor_id
     WHERE c.id = ${id}::uuid
     FOR UPDATE OF c`
@@ -106,8 +100,8 @@ export const storedText = (text: string | undefined): string | null => (text !==
 /**
  * Appends a message to a locked conversation through the one writer of the rules
  * (mod_chat_append_messages: seq, counters, read marks, the outbox event), then applies the extra
- * conversation changes the message comes with (status, assignment, ...), and keeps `conv` current
- * for the next append in the same transaction.
+ * conversation changes the message comes with (status, assignment, ...), and keeps `conv`'s status and
+ * assignee current for the next change in the same transaction.
  */
 export async function appendMessage(tx: Tx, conv: LockedConversation, m: NewMessage): Promise<AppendedMessage> {
   const id = crypto.randomUUID()
@@ -125,11 +119,6 @@ export async function appendMessage(tx: Tx, conv: LockedConversation, m: NewMess
       ARRAY[${JSON.stringify(metadata)}]::jsonb[], false, ${m.eventSenders ?? []}::text[])`
   if (!row) throw new Error(`conversation ${conv.id} is not in site ${conv.siteId}`)
   if (m.conversation) await tx.conversation.update({ where: { id: conv.id }, data: m.conversation })
-  conv.lastSeq = row.seq
-  if (!isPrivate) conv.lastPublicSeq = row.seq
-  const talk = m.senderType !== 'system' && !isPrivate
-  if (talk && !conv.firstMessageAt) conv.firstMessageAt = createdAt
-  if (talk && m.senderType === 'agent' && !conv.firstResponseAt) conv.firstResponseAt = createdAt
   if (typeof m.conversation?.status === 'string') conv.status = m.conversation.status
   if (m.conversation && 'assignedAgentId' in m.conversation) conv.assignedAgentId = (m.conversation.assignedAgentId as string | null | undefined) ?? null
   return {
