@@ -8,7 +8,9 @@ import type { Draft, LiveChat } from './live-chat.js'
 export function renderWidget(w: LiveChat): TemplateResult {
   const unread = w.unreadCount
   w.toggleAttribute('data-open', w._open)
-  return html`<div class="root">
+  // In the widget's language and its direction (the window mirrored in Arabic and Hebrew; the
+  // launcher keeps the site's corner).
+  return html`<div class="root" lang=${w._lang} dir=${w._t.dir}>
     ${w._open ? windowView(w) : nothing}
     <button
       class="launcher"

@@ -1,5 +1,7 @@
 /** English strings: the built-in default and the shape every translation fills in. */
 export const en = {
+  /** The writing direction: `rtl` lays the chat window out mirrored (Arabic, Hebrew). */
+  dir: 'ltr',
   open: 'Open chat',
   close: 'Close chat',
   title: 'Chat with us',
