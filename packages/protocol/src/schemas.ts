@@ -365,7 +365,8 @@ export const UpdateSiteSettings = z
         timezone: z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Paris'),
         soundEnabled: z.boolean(),
         notificationSound: z.string().max(50),
-        language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag like en or pt-BR'),
+        /** The widget's language; empty: the page's, else the visitor's (see the widget's detectLocale). */
+        language: z.string().regex(/^([a-z]{2}(-[A-Z]{2})?)?$/, 'must be a language tag like en or pt-BR, or empty (automatic)'),
         customTranslations: z.record(z.string().max(10), z.record(z.string().max(100), z.string().max(1_000))),
       })
       .partial()

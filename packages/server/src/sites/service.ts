@@ -291,7 +291,7 @@ const DEFAULTS = {
   timezone: 'UTC',
   soundEnabled: true,
   notificationSound: 'default',
-  language: 'en',
+  language: '',
   customTranslations: {},
 }
 
