@@ -21,7 +21,7 @@ const out = path.join(root, 'docs/screenshots')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-/** `node scripts/screenshots.mjs admin` (or `account`) makes only the administration (or account) shots. */
+/** `node scripts/screenshots.mjs admin` (or `account`, or `widget`) makes only the administration (or account, or widget) shots. */
 const only = process.argv[2]
 const SECRET = 'screenshots-secret-screenshots-secret-0123'
 
@@ -36,7 +36,21 @@ const shots = [
   { name: 'widget-mobile', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
   { name: 'widget-desktop-custom-colour', viewport: { width: 1280, height: 800 }, colour: '#e11d48' },
   { name: 'widget-mobile-custom-colour', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colour: '#e11d48' },
+  // Right to left: the window mirrored (the launcher keeps its corner, hidden here: full screen).
+  {
+    name: 'widget-rtl',
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'ar',
+    // The demo site's title in Arabic (a site's own texts are its to translate).
+    translations: { ar: { title: 'تحدّث معنا' } },
+    says: 'مرحبًا! هل تشحنون إلى كندا؟',
+    reply: 'أهلًا! نعم، نشحن إلى كندا خلال 3 إلى 5 أيام عمل. هل تريد عرض سعر؟',
+  },
 ]
+const REPLY = 'Hi Sam! Yes, we ship to Canada in 3–5 working days. Would you like a quote?'
+let reply = REPLY
 
 /** Visitors on the demo site, each in their own browser (by user agent) and on their own page. */
 const people = [
@@ -64,26 +78,29 @@ const agent = new AgentClient({ url })
 await agent.login(demo.email, demo.password)
 await agent.connect(demo.siteId)
 await agent.setStatus('online')
-const original = (await agent.settings.get()).widget.primaryColor
+const { primaryColor: original, customTranslations } = (await agent.settings.get()).widget
 const stopReplying = agent.on('conversation:created', (c) => {
-  setTimeout(() => agent.send(c.id, 'Hi Sam! Yes, we ship to Canada in 3–5 working days. Would you like a quote?'), 300)
+  const text = reply
+  setTimeout(() => agent.send(c.id, text), 300)
 })
 
 const browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
 fs.mkdirSync(out, { recursive: true })
 try {
-  for (const shot of only ? [] : shots) {
-    await agent.settings.update({ widget: { primaryColor: shot.colour ?? original } })
+  for (const shot of only && only !== 'widget' ? [] : shots) {
+    await agent.settings.update({ widget: { primaryColor: shot.colour ?? original, customTranslations: { ...customTranslations, ...shot.translations } } })
+    reply = shot.reply ?? REPLY
     const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: 1, isMobile: !!shot.isMobile, hasTouch: !!shot.hasTouch })
     const page = await context.newPage()
     await page.goto(`${url}/examples/hostile.html`)
+    if (shot.locale) await page.locator('live-chat').evaluate((el, locale) => el.setAttribute('locale', locale), shot.locale)
     // Playwright's CSS selectors pierce open shadow roots (the loader's shell, then the widget).
     const launcher = page.locator('live-chat-app [part~="launcher"]')
     await page.locator('live-chat').hover().catch(() => {})
     await launcher.waitFor()
     await launcher.click()
     const input = page.locator('live-chat-app [part~="input"]')
-    await input.fill('Hello! Do you ship to Canada?')
+    await input.fill(shot.says ?? 'Hello! Do you ship to Canada?')
     await input.press('Enter')
     await page.locator('live-chat-app .msg:not(.own) .bubble').waitFor()
     await page.waitForTimeout(400)
@@ -92,13 +109,13 @@ try {
     console.log(`wrote ${path.relative(root, file)}`)
     await context.close()
   }
-  await agent.settings.update({ widget: { primaryColor: original } })
+  await agent.settings.update({ widget: { primaryColor: original, customTranslations } })
   // The widget's chats are done: the inbox shots show a fresh set of visitors.
   stopReplying()
   for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
   if (!only) await dashboardShots(browser)
-  if (only !== 'account') await adminShots(browser)
-  if (only !== 'admin') await accountShots(browser)
+  if (only !== 'account' && only !== 'widget') await adminShots(browser)
+  if (only !== 'admin' && only !== 'widget') await accountShots(browser)
 } finally {
   await agent.settings.update({ widget: { primaryColor: original } }).catch(() => {})
   agent.disconnect()
