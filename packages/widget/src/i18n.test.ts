@@ -1,5 +1,5 @@
 import { setViewport } from '@web/test-runner-commands'
-import { agentClient, assert, axeCheck, cleanup, createSite, waitFor, type TestSite } from '../../../test/browser/helpers.js'
+import { agentClient, assert, axeCheck, cleanup, createSite, mount, server, waitFor, type TestSite } from '../../../test/browser/helpers.js'
 import { all, find, mountWidget, openWindow, typeAndSend, waitForBubble } from '../test/widget.js'
 import { LOCALES, en, loadStrings, type Strings } from './i18n/index.js'
 import type { LiveChat } from './live-chat.js'
@@ -125,6 +125,26 @@ describe('widget languages', () => {
     await speaks(el, 'he-IL', 'Hebrew from the browser')
     await openWindow(el)
     assert(getComputedStyle(await find(el, '[part~="window"]')).direction === 'rtl', 'and mirrored')
+  })
+
+  it('from the CDN build, fetches only the page’s language, as its own file (i18n/he.js)', async () => {
+    // The built files (npm run test:browser builds them), in an iframe: a page of its own.
+    const url = await server()
+    site = await createSite({ settings: { language: '' } })
+    const frame = mount(document.createElement('iframe'))
+    const doc = frame.contentDocument!
+    doc.open()
+    doc.write(`<!doctype html><html lang="he"><body><live-chat site-id="${site.siteId}"></live-chat><script src="${url}/live-chat.js"></script></body></html>`)
+    doc.close()
+    const app = await waitFor(() => doc.querySelector('live-chat')?.shadowRoot?.querySelector<LiveChat>('live-chat-app'), 10_000, 'the full widget')
+    const he = await loadStrings('he')
+    const label = () => app.shadowRoot?.querySelector('[part~="launcher"]')?.getAttribute('aria-label')
+    await waitFor(() => label() === he.open, 5_000, `Hebrew (the launcher says "${label()}")`)
+    const files = frame.contentWindow!.performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.includes('/i18n/'))
+    assert(files.join() === '/widget/i18n/he.js', `the languages fetched: ${files}`)
+    app.open()
+    const win = await waitFor(() => app.shadowRoot!.querySelector('[part~="window"]'), 5_000, 'the window')
+    assert(frame.contentWindow!.getComputedStyle(win).direction === 'rtl', 'mirrored')
   })
 
   it('stays left to right in English on a right-to-left page, with the launcher in its corner', async () => {
