@@ -83,8 +83,8 @@ export class LiveChat extends LitElement {
   /** The chat server's base URL; defaults to the page's origin (the CDN loader sets it to its own). */
   server = ''
   /**
-   * Language (`en`, `ar`, `pt-BR`, ...). Without it: the page's `<html lang>` when the widget speaks
-   * it, else the site's language setting, else the browser's languages (see detectLocale).
+   * Language (`en`, `ar`, `pt-BR`, ...). Without it: the page's `<html lang>` when it is a built-in
+   * language, else the site's language setting, else the browser's languages (see detectLocale).
    */
   locale = ''
 

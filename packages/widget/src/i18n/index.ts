@@ -4,8 +4,8 @@ export { en }
 export type { StringKey, Strings }
 
 /**
- * The built-in languages beside English, each its own chunk loaded on demand (cdn/chunks/ in the
- * CDN build). Adding one is a file beside en.ts and a line here; LOCALES and the dashboard's
+ * The built-in languages beside English, each its own chunk loaded on demand (in the CDN build,
+ * cdn/i18n/<code>.js: see localeChunks in rollup.config.js). Adding one is a file beside en.ts and a line here; LOCALES and the dashboard's
  * language list follow. Chinese is Simplified (zh-TW and zh-HK readers get it too).
  */
 const loaders = {
