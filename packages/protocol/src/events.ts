@@ -36,6 +36,7 @@ import type {
   VisitorConversation,
   VisitorPresence,
   VisitorProfile,
+  WidgetConfig,
 } from './types.js'
 
 export const VISITOR_NAMESPACE = '/visitor'
@@ -66,6 +67,8 @@ export interface VisitorServerToClient {
   'typing:changed': (state: TypingState) => void
   'receipt:updated': (state: ReceiptState) => void
   'availability:changed': (state: { online: boolean }) => void
+  /** The site's team changed the widget's settings (colour, texts, forms …): the whole new config. */
+  'config:changed': (config: WidgetConfig) => void
 }
 
 export interface AgentClientToServer {

@@ -307,6 +307,8 @@ export const WidgetConfig = WidgetLook.extend({
   online: z.boolean(),
   /** What uploads the server accepts, so the widget can check a file before sending it. */
   upload: UploadLimits,
+  /** Whether the server sends email (SMTP is set up): the team's replies to an absent visitor, offline messages to the team. */
+  emailReplies: z.boolean(),
 })
 export type WidgetConfig = z.infer<typeof WidgetConfig>
 

@@ -47,6 +47,8 @@ export interface LiveChatClientOptions extends BaseClientOptions {
 export interface VisitorEvents extends BaseEvents {
   /** `connect()` loaded the widget config and restored the stored session, if any. */
   ready: { config: WidgetConfig; visitor: VisitorProfile | null }
+  /** The widget config: loaded by `connect()` (before `ready`), and again whenever the site's team changes it. */
+  config: WidgetConfig
   /** A conversation was started, changed or first seen (emitted only when it really changed). */
   conversation: VisitorConversation
   /** The agent started or stopped typing. */
@@ -169,8 +171,8 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
    * Without a stored token, no session is made: the first `startConversation` makes one.
    */
   async connect(): Promise<void> {
-    const config = (this.#config = await this.http<WidgetConfig>('GET', `/api/sites/${seg(this.siteId)}/widget`, { token: null }))
-    this.#setOnline(config.online)
+    const config = await this.http<WidgetConfig>('GET', `/api/sites/${seg(this.siteId)}/widget`, { token: null })
+    this.#setConfig(config)
     const stored = this.#storage.get(this.#tokenKey)
     if (!this.#token && (stored !== null || this.#identity)) {
       try {
@@ -371,6 +373,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
       this.emitEvent('receipt', state)
     })
     on('availability:changed', ({ online }) => this.#setOnline(online))
+    on('config:changed', (config) => this.#setConfig(config))
   }
 
   /** @internal Refreshes the conversation list (tracking the open ones) and sends a pending page visit. */
@@ -452,6 +455,12 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
       this.emitEvent('conversation', conversation)
     }
     return conversation
+  }
+
+  #setConfig(config: WidgetConfig): void {
+    this.#config = config
+    this.emitEvent('config', config)
+    this.#setOnline(config.online)
   }
 
   #setOnline(online: boolean): void {

@@ -202,11 +202,22 @@ export class LiveChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('_msgs') || changed.has('_drafts') || changed.has('_open') || changed.has('_typing')) {
-      const list = this.renderRoot.querySelector('.body')
-      if (list) list.scrollTop = list.scrollHeight
-    }
+    if (changed.has('_msgs') || changed.has('_drafts') || changed.has('_open') || changed.has('_typing')) this._follow('jump')
     this.#markRead()
+  }
+
+  /** Whether the message list shows its end, so that it keeps following what grows below (new messages, images loading late). */
+  #atEnd = true
+
+  /**
+   * @internal Keeps the message list at its end: on new content (`jump`), and when an image that
+   * loaded late grew the list while the visitor was at the end (`load`); a scroll records where they are.
+   */
+  _follow(why?: 'jump' | 'load'): void {
+    const list = this.renderRoot.querySelector('.body')
+    if (!list) return
+    if (why === 'jump' || (why && this.#atEnd)) list.scrollTop = list.scrollHeight
+    this.#atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 32
   }
 
   protected override render() {
@@ -248,7 +259,12 @@ export class LiveChat extends LitElement {
     input.value = ''
     this.#stopTyping()
     if (!this._conv && !this.#starting) {
-      if (!(await this.#start({ message: text }))) input.value = text
+      // On screen at once as "Sending" while the conversation starts (a session and a socket first).
+      const shown: Draft = { key: `d${++drafts}`, text }
+      this._drafts = [...this._drafts, shown]
+      const started = await this.#start({ message: text })
+      this._drafts = this._drafts.filter((d) => d !== shown)
+      if (!started) input.value = text
       return
     }
     void this.#deliver({ key: `d${++drafts}`, text })
@@ -262,9 +278,10 @@ export class LiveChat extends LitElement {
     }
   }
 
-  /** @internal Tells the team the visitor is typing: at most every 3 s, and "stopped" after 4 s idle. */
-  _input(): void {
+  /** @internal Tells the team the visitor is typing: at most every 3 s; "stopped" after 4 s idle, or at once when the box is emptied. */
+  _input(text: string): void {
     const conv = this._conv
+    if (!text.trim()) return this.#stopTyping()
     if (!conv || !this.#client) return
     if (Date.now() - this.#typingSent > 3000) {
       this.#typingSent = Date.now()
@@ -337,7 +354,7 @@ export class LiveChat extends LitElement {
       this.#off.push(off)
       return off
     }
-    on('ready', ({ config }) => {
+    on('config', (config) => {
       const first = !this._config
       this._config = config
       this.style.setProperty('--_accent', config.primaryColor)

@@ -108,8 +108,15 @@ function chatView(w: LiveChat): TemplateResult {
   const conv = w._conv!
   const done = conv.status === 'resolved' || conv.status === 'closed'
   const lastOwn = w._msgs.findLast((m) => m.senderType === 'visitor')?.seq
-  return html`<div class="body" part="messages" role="log" aria-live="polite">
-      ${w._view === 'sent' ? html`<p class="note">${w._s('offlineThanks')}</p>` : nothing}
+  return html`<div
+      class="body"
+      part="messages"
+      role="log"
+      aria-live="polite"
+      @scroll=${() => w._follow()}
+      @load=${{ handleEvent: () => w._follow('load'), capture: true }}
+    >
+      ${w._view === 'sent' ? html`<p class="note">${w._s(w._config?.emailReplies ? 'offlineThanks' : 'offlineKept')}</p>` : nothing}
       ${w._msgs.map((m) => message(w, m, m.seq === lastOwn))}
       ${w._outbox().map((o) => own(o.clientId, o.text, w._s('sending')))}
       ${w._drafts.map((d) => draft(w, d))}
@@ -123,8 +130,7 @@ function chatView(w: LiveChat): TemplateResult {
 function doneView(w: LiveChat): TemplateResult {
   const conv = w._conv!
   const rated = conv.rating !== null || w._view === 'rated'
-  return html`<div class="system">${w._s('resolved')}</div>
-    ${rated
+  return html`${rated
       ? html`<p class="note" role="status">${w._s('thanks')}</p>`
       : html`<form class="note" @submit=${(e: SubmitEvent) => w._rate(e)}>
           <span id="rate-q">${w._s('rate')}</span>
@@ -252,7 +258,7 @@ function composer(w: LiveChat): TemplateResult {
       aria-label=${w._s('placeholder')}
       placeholder=${w._s('placeholder')}
       @keydown=${(e: KeyboardEvent) => w._keydown(e)}
-      @input=${() => w._input()}
+      @input=${(e: Event) => w._input((e.target as HTMLTextAreaElement).value)}
     ></textarea>
     <button class="icon go" part="send" aria-label=${w._s('send')} @click=${() => w._send()}>${sendIcon}</button>
   </div>`

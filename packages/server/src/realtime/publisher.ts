@@ -10,6 +10,7 @@ import type {
   TypingState,
   VisitorConversation,
   VisitorPresence,
+  WidgetConfig,
 } from '@live-chat/protocol'
 import { rooms, type AgentNamespace, type VisitorNamespace } from './types.js'
 import { toMessage } from '../shared/map.js'
@@ -85,6 +86,11 @@ export class Publisher {
 
   visitorUpdated(siteId: string, presence: VisitorPresence): void {
     this.agents.to(rooms.siteAgents(siteId)).emit('visitor:updated', presence)
+  }
+
+  /** New widget settings, to every open widget of the site. */
+  widgetConfig(config: WidgetConfig): void {
+    this.visitors.to(rooms.siteVisitors(config.siteId)).emit('config:changed', config)
   }
 
   availability(siteId: string, online: boolean): void {

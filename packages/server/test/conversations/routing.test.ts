@@ -151,8 +151,13 @@ describe('manual assignment and transfer', () => {
     expect(history.messages.at(-1)).toMatchObject({
       senderType: 'system',
       text: 'The conversation was transferred to Bob',
+      private: true,
       system: { event: 'transferred', fromAgentId: a.id, toAgentId: b.id },
     })
+    // The transfer is the team's business: the visitor sees Bob's name, never the notice.
+    const seen = await chat.client.messages(chat.conversation.id)
+    expect(seen.messages.map((m) => m.text)).toEqual(['need billing help', 'Ann joined the conversation'])
+    expect(chat.client.getMessages(chat.conversation.id).some((m) => m.system?.event === 'transferred')).toBe(false)
   })
 
   it('unassigning puts the conversation back in the queue; assigning an agent of another site is refused', async () => {
@@ -165,6 +170,8 @@ describe('manual assignment and transfer', () => {
     await agent.setStatus('away')
     const back = await agent.conversations.assign(chat.conversation.id, null)
     expect(back).toMatchObject({ status: 'pending', assignedAgentId: null })
+    expect((await agent.messages(chat.conversation.id)).messages.at(-1)).toMatchObject({ system: { event: 'unassigned' }, private: true })
+    expect((await chat.client.messages(chat.conversation.id)).messages.some((m) => m.system?.event === 'unassigned')).toBe(false)
     expect(back.queuedAt).not.toBeNull()
     await expect(agent.conversations.assign(chat.conversation.id, stranger.id)).rejects.toMatchObject({ code: 'not_found' })
     expect((await conversation(agent, chat.conversation.id)).assignedAgentId).toBeNull()

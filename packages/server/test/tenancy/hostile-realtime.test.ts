@@ -278,6 +278,15 @@ describe('broadcasts', () => {
     const closed = waitFor<{ id: string; status: string }>((fn) => (dAgent.on('conversation:updated', fn), () => dAgent.off('conversation:updated', fn)), (x) => x.id === fresh && x.status === 'closed')
     await ok(dVisitor, 'conversation:close', { conversationId: fresh })
     await closed
+    // B's admin restyles B's widget: B's open widget hears of it, A's does not.
+    const restyled = waitFor<{ siteId: string; primaryColor: string }>((fn) => (dVisitor.on('config:changed', fn), () => dVisitor.off('config:changed', fn)))
+    const patched = await fetch(`${s.url}/api/sites/${d.site.id}/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${d.admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ widget: { primaryColor: '#112233' } }),
+    })
+    expect(patched.status).toBe(200)
+    expect(await restyled).toMatchObject({ siteId: d.site.id, primaryColor: '#112233' })
     dVisitor.close()
     await waitFor<{ visitorId: string; online: boolean }>((fn) => (dAgent.on('visitor:updated', fn), () => dAgent.off('visitor:updated', fn)), (x) => x.visitorId === d.visitor.id && !x.online)
     await new Promise((r) => setTimeout(r, 300))

@@ -26,6 +26,7 @@ export const strings: Strings = {
   invalidPhone: 'Bitte eine gültige Telefonnummer eingeben',
   leaveMessage: 'Nachricht senden',
   offlineThanks: 'Danke! Wir antworten so bald wie möglich per E-Mail.',
+  offlineKept: 'Danke! Das Team antwortet hier: Kommen Sie auf diese Seite zurück, um die Antwort zu lesen.',
   rate: 'Wie war dieses Gespräch?',
   stars: '{n} von 5',
   comment: 'Noch etwas? (optional)',

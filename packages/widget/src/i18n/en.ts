@@ -25,6 +25,7 @@ export const en = {
   invalidPhone: 'Enter a valid phone number',
   leaveMessage: 'Send message',
   offlineThanks: 'Thanks! We will reply by email as soon as we can.',
+  offlineKept: 'Thanks! The team will reply here: come back to this page to read the answer.',
   rate: 'How was this conversation?',
   stars: '{n} of 5',
   comment: 'Anything to add? (optional)',

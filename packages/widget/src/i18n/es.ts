@@ -26,6 +26,7 @@ export const strings: Strings = {
   invalidPhone: 'Introduce un número de teléfono válido',
   leaveMessage: 'Enviar mensaje',
   offlineThanks: '¡Gracias! Te responderemos por correo lo antes posible.',
+  offlineKept: '¡Gracias! El equipo responderá aquí: vuelve a esta página para leer la respuesta.',
   rate: '¿Qué tal ha ido esta conversación?',
   stars: '{n} de 5',
   comment: '¿Algo más? (opcional)',

@@ -26,6 +26,7 @@ export const strings: Strings = {
   invalidPhone: 'Saisissez un numéro de téléphone valide',
   leaveMessage: 'Envoyer le message',
   offlineThanks: 'Merci ! Nous vous répondrons par e-mail dès que possible.',
+  offlineKept: 'Merci ! L’équipe vous répondra ici : revenez sur cette page pour lire sa réponse.',
   rate: 'Comment s’est passée cette conversation ?',
   stars: '{n} sur 5',
   comment: 'Un commentaire ? (facultatif)',
