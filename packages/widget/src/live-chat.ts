@@ -1,10 +1,9 @@
-import { LitElement, html, type PropertyValues } from 'lit'
+import { LitElement, nothing, type PropertyValues } from 'lit'
 import { LiveChatClient, type Identity, type Message, type VisitorConversation, type WidgetConfig } from '@live-chat/sdk'
 import { drainQueue } from './api.js'
 import { fire } from './events.js'
 import { en, format, loadStrings, type StringKey, type Strings } from './i18n/index.js'
 import { ring, titleCount, unlockSound } from './notify.js'
-import { readForm, type Field } from './forms.js'
 import { styles } from './styles.js'
 import { onColour, raise } from './host.js'
 import { renderWidget } from './views.js'
@@ -76,6 +75,7 @@ export class LiveChat extends LitElement {
     _errors: { state: true },
     _stars: { state: true },
     _t: { state: true },
+    _more: { state: true },
   }
 
   /** The site id from the dashboard's embed snippet. */
@@ -98,6 +98,7 @@ export class LiveChat extends LitElement {
   /** @internal */ _errors: Record<string, string> = {}
   /** @internal */ _stars = 0
   /** @internal */ _t: Strings = en
+  /** @internal The `more` chunk (forms, rating, history), once loaded: see {@link _need}. */ _more: typeof import('./more.js') | null = null
 
   #client: LiveChatClient | null = null
   #off: (() => void)[] = []
@@ -224,6 +225,24 @@ export class LiveChat extends LitElement {
     return renderWidget(this)
   }
 
+  /**
+   * @internal Loads the `more` chunk (the forms, the rating, the history list) and its styles the
+   * first time a view needs it; the view renders it once it is there. Returns nothing to render meanwhile.
+   */
+  _need(): typeof nothing {
+    import('./more.js')
+      .then((m) => {
+        const root = this.renderRoot as ShadowRoot
+        if (this._more) return
+        root.adoptedStyleSheets = [...root.adoptedStyleSheets, m.styles.styleSheet!]
+        this._more = m
+        // A window opened on a form: focus its first field once it is there (unless the visitor is already in it).
+        void this.updateComplete.then(() => this._open && !root.activeElement && this.#focus())
+      })
+      .catch(() => setTimeout(() => this.requestUpdate(), 2000))
+    return nothing
+  }
+
   /** @internal A translated string with `{placeholders}` filled. */
   _s(key: StringKey, values?: Record<string, string | number>): string {
     return values ? format(this._t[key], values) : this._t[key]
@@ -238,19 +257,6 @@ export class LiveChat extends LitElement {
     return own?.[short] || own?.[key] || c?.[key] || this._s(fallback)
   }
 
-  /** @internal Validates and submits the pre-chat or offline form. */
-  async _submitForm(event: SubmitEvent, fields: Field[], offline: boolean): Promise<void> {
-    event.preventDefault()
-    const { errors, fields: values, message } = readForm(fields, new FormData(event.target as HTMLFormElement), (k) => this._s(k))
-    this._errors = errors
-    if (Object.keys(errors).length) {
-      await this.updateComplete
-      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
-      return
-    }
-    if ((await this.#start({ fields: values, message, offline })) && offline) this._view = 'sent'
-  }
-
   /** @internal Sends the composer's text (starting a conversation first if there is none). */
   async _send(): Promise<void> {
     const input = this.renderRoot.querySelector('textarea')
@@ -262,7 +268,7 @@ export class LiveChat extends LitElement {
       // On screen at once as "Sending" while the conversation starts (a session and a socket first).
       const shown: Draft = { key: `d${++drafts}`, text }
       this._drafts = [...this._drafts, shown]
-      const started = await this.#start({ message: text })
+      const started = await this._start({ message: text })
       this._drafts = this._drafts.filter((d) => d !== shown)
       if (!started) input.value = text
       return
@@ -307,20 +313,6 @@ export class LiveChat extends LitElement {
   /** @internal Sends a failed draft again. */
   _retry(draft: Draft): void {
     this.#deliver({ ...draft, failed: undefined, progress: 0 })
-  }
-
-  /** @internal Rates the current conversation. */
-  async _rate(event: SubmitEvent): Promise<void> {
-    event.preventDefault()
-    const conv = this._conv
-    if (!conv || !this._stars || !this.#client) return
-    const comment = String(new FormData(event.target as HTMLFormElement).get('comment') ?? '').trim()
-    try {
-      this._conv = await this.#client.rate(conv.id, this._stars, comment || undefined)
-      this._view = 'rated'
-    } catch {
-      this._errors = { rating: this._s('error') }
-    }
   }
 
   /** @internal Leaves the current conversation to start a new one. */
@@ -493,8 +485,8 @@ export class LiveChat extends LitElement {
     this.#client?.markRead(conv.id, last.seq).catch(() => {})
   }
 
-  /** Starts a conversation (one at a time); true when it was. */
-  #start(options: Parameters<LiveChatClient['startConversation']>[0]): Promise<boolean> {
+  /** @internal Starts a conversation (one at a time); true when it was. */
+  _start(options: Parameters<LiveChatClient['startConversation']>[0]): Promise<boolean> {
     this.#starting ??= this.#startNow(options).finally(() => (this.#starting = null))
     return this.#starting
   }
@@ -528,7 +520,7 @@ export class LiveChat extends LitElement {
     try {
       if (!client) throw new Error(this._s('error'))
       if (this.#starting) await this.#starting
-      if (!this._conv && !(await this.#start({}))) throw new Error(this._errors.form)
+      if (!this._conv && !(await this._start({}))) throw new Error(this._errors.form)
       const conv = this._conv as VisitorConversation
       keep({})
       let attachments: string[] | undefined
