@@ -30,6 +30,7 @@ import type {
   Message,
   MessagePage,
   Presence,
+  QueuePosition,
   ReceiptState,
   SessionChangeReason,
   TypingState,
@@ -66,6 +67,8 @@ export interface VisitorServerToClient {
   'typing:changed': (state: TypingState) => void
   'receipt:updated': (state: ReceiptState) => void
   'availability:changed': (state: { online: boolean }) => void
+  /** A waiting conversation's place in the queue and estimated wait (see QueuePosition). */
+  'queue:position': (position: QueuePosition) => void
 }
 
 export interface AgentClientToServer {
