@@ -30,6 +30,7 @@ import type {
   Message,
   MessagePage,
   Presence,
+  QueuePosition,
   ReceiptState,
   SessionChangeReason,
   TypingState,
@@ -69,6 +70,8 @@ export interface VisitorServerToClient {
   'availability:changed': (state: { online: boolean }) => void
   /** The site's team changed the widget's settings (colour, texts, forms …): the whole new config. */
   'config:changed': (config: WidgetConfig) => void
+  /** A waiting conversation's place in the queue and estimated wait (see QueuePosition). */
+  'queue:position': (position: QueuePosition) => void
 }
 
 export interface AgentClientToServer {

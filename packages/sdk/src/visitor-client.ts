@@ -3,6 +3,7 @@ import type {
   Identity,
   Message,
   MessagePage,
+  QueuePosition,
   ReceiptState,
   SendMessage,
   StartConversation,
@@ -57,6 +58,8 @@ export interface VisitorEvents extends BaseEvents {
   receipt: ReceiptState
   /** Whether an agent is online and accepting chats. */
   availability: { online: boolean }
+  /** A waiting conversation's place in the queue and estimated wait moved (see {@link LiveChatClient.getQueuePosition}). */
+  queue: QueuePosition
 }
 
 /** Options for {@link LiveChatClient.startConversation}. */
@@ -109,6 +112,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   #visitor: VisitorProfile | null = null
   #online = false
   readonly #conversations = new Map<string, VisitorConversation>()
+  readonly #queue = new Map<string, QueuePosition>()
   #pendingPage: VisitPage | null = null
   /** Delivery receipts waiting for their short delay, per conversation. */
   readonly #receiptTimers = new Map<string, ReturnType<typeof setTimeout>>()
@@ -157,6 +161,14 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   /** The known conversations, most recent activity first. */
   getConversations(): VisitorConversation[] {
     return [...this.#conversations.values()].sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt))
+  }
+
+  /**
+   * A waiting conversation's latest place in the queue (1 = next) and estimated wait, as the
+   * server last told it; undefined once it is no longer waiting (an agent took it, or it ended).
+   */
+  getQueuePosition(conversationId: string): QueuePosition | undefined {
+    return this.#queue.get(conversationId)
   }
 
   /** One known conversation. */
@@ -374,6 +386,13 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     })
     on('availability:changed', ({ online }) => this.#setOnline(online))
     on('config:changed', (config) => this.#setConfig(config))
+    on('queue:position', (q) => {
+      // Two server processes' announcements may cross: the later reading of the queue wins.
+      const known = this.#queue.get(q.conversationId)
+      if (known && known.at > q.at) return
+      this.#queue.set(q.conversationId, q)
+      this.emitEvent('queue', q)
+    })
   }
 
   /** @internal Refreshes the conversation list (tracking the open ones) and sends a pending page visit. */
@@ -436,6 +455,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   /** Forgets the conversations, their messages and the receipts sent. */
   #forget(): void {
     this.#conversations.clear()
+    this.#queue.clear()
     this.#cancelReceipts()
     this.#receiptsSent.clear()
     this.store.clear()
@@ -450,6 +470,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   /** Keeps a conversation and emits `conversation` if it really changed. @returns The conversation. */
   #applyConversation(conversation: VisitorConversation): VisitorConversation {
     const known = this.#conversations.get(conversation.id)
+    if (conversation.status !== 'pending') this.#queue.delete(conversation.id)
     if (!known || JSON.stringify(known) !== JSON.stringify(conversation)) {
       this.#conversations.set(conversation.id, conversation)
       this.emitEvent('conversation', conversation)

@@ -71,6 +71,7 @@ export class LiveChat extends LitElement {
     _drafts: { state: true },
     _typing: { state: true },
     _online: { state: true },
+    _q: { state: true },
     _down: { state: true },
     _errors: { state: true },
     _stars: { state: true },
@@ -94,6 +95,7 @@ export class LiveChat extends LitElement {
   /** @internal */ _drafts: Draft[] = []
   /** @internal */ _typing: string | null = null
   /** @internal */ _online = false
+  /** @internal The latest place in the queue of a waiting conversation. */ _q: ReturnType<LiveChatClient['getQueuePosition']> = undefined
   /** @internal */ _down = false
   /** @internal */ _errors: Record<string, string> = {}
   /** @internal */ _stars = 0
@@ -356,6 +358,7 @@ export class LiveChat extends LitElement {
       if (first) fire(this, 'lc-ready', { config })
     })
     on('availability', ({ online }) => (this._online = online))
+    on('queue', (q) => (this._q = q))
     on('conversation', (conv) => {
       // Follow the current conversation; with none, take up an open one (started in another tab,
       // or by the team), never a finished one the visitor just left with "New conversation".

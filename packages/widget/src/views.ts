@@ -22,6 +22,20 @@ export function renderWidget(w: LiveChat): TemplateResult {
   </div>`
 }
 
+/** Minutes, at least 1, of seconds. */
+const min = (s: number) => Math.max(1, Math.round(s / 60))
+
+/** The header's status: the visitor's place in the queue while they wait, else online ("usually replies in …") or away. */
+function status(w: LiveChat): string {
+  const q = w._q
+  if (q && w._conv?.status === 'pending' && q.conversationId === w._conv.id) {
+    const wait = q.estimatedWaitSeconds
+    return w._s('queue', { n: q.position }) + (wait === null ? '' : ' · ' + w._s('wait', { m: min(wait) }))
+  }
+  const reply = w._config?.typicalReplySeconds
+  return w._online && reply != null ? w._s('replies', { m: min(reply) }) : w._s(w._online ? 'online' : 'away')
+}
+
 function windowView(w: LiveChat): TemplateResult {
   const title = w._site('widgetTitle', 'title')
   const history = w._view === 'history'
@@ -38,7 +52,7 @@ function windowView(w: LiveChat): TemplateResult {
         : nothing}
       <div class="t">
         <h2>${history ? w._s('history') : title}</h2>
-        <div class="status ${w._online ? 'on' : ''}">${w._s(w._online ? 'online' : 'away')}</div>
+        <div class="status ${w._online ? 'on' : ''}" role="status">${status(w)}</div>
       </div>
       ${history ? nothing : html`<button aria-label=${w._s('history')} @click=${() => w._history()}>${listIcon}</button>`}
       <button aria-label=${w._s('close')} @click=${() => w.close()}>${closeIcon}</button>

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient, LiveChatClient } from '@live-chat/sdk'
 import type { ConversationSummary, VisitorConversation } from '@live-chat/protocol'
-import { eventually, startServer, waitFor, type AgentFixture, type TestServer } from '../helpers.js'
+import { agentOnline, eventually, startServer, waitFor, type AgentFixture, type TestServer } from '../helpers.js'
 
 let s: TestServer
 const clients: { disconnect(): void }[] = []
@@ -13,14 +13,7 @@ afterEach(() => {
 })
 afterAll(() => s.close())
 
-async function online(a: AgentFixture): Promise<AgentClient> {
-  const c = new AgentClient({ url: s.url, token: a.token })
-  clients.push(c)
-  await c.connect(a.siteId)
-  // presence is written as the socket connects
-  await eventually(async () => (await c.agents.list()).find((x) => x.id === a.id)?.online, 5_000, 'agent online')
-  return c
-}
+const online = (a: AgentFixture): Promise<AgentClient> => agentOnline(s.url, a, (c) => (clients.push(c), c))
 
 async function visitorStarts(siteId: string, text = 'hello'): Promise<{ client: LiveChatClient; conversation: VisitorConversation }> {
   const client = new LiveChatClient({ url: s.url, siteId, storage: 'memory' })

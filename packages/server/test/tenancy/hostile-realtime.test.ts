@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Socket } from 'socket.io-client'
 import { Tokens } from '../../src/shared/auth.js'
-import { ask, connectRaw, rawSocket, waitFor, type TestServer, startServer } from '../helpers.js'
+import { ask, connectRaw, eventually, rawSocket, waitFor, type TestServer, startServer } from '../helpers.js'
 import { eachCase, expectNoLeak, expectTenantIntact, makeTenant, snapshot, type Tenant } from './tenants.js'
 
 type Ns = '/visitor' | '/agent'
@@ -298,5 +298,33 @@ describe('broadcasts', () => {
     await ok(cVisitor, 'message:send', { conversationId: c.conv, clientId: 'c-check-0001', text: 'still here' })
     await heard
     expectNoLeak(JSON.stringify(seen), d)
+  })
+
+  it("when B's visitors wait in B's queue, each hears only their own place, and A's visitor and agent hear nothing of it", async () => {
+    const [c, d] = await Promise.all([makeTenant(s, 'c'), makeTenant(s, 'd')])
+    const heard: { who: string; event: string; args: unknown[] }[] = []
+    const observe = async (who: string, socket: Socket) => {
+      mine.push(socket)
+      socket.onAny((event: string, ...args: unknown[]) => heard.push({ who, event, args }))
+      return connectRaw(socket)
+    }
+    await observe('A visitor', rawSocket(s.url, '/visitor', { token: c.visitor.token }))
+    await observe('A agent', rawSocket(s.url, '/agent', { token: c.admin.token, siteId: c.site.id }))
+    const other = await s.fx.visitorSession(d.site.id)
+    const first = await observe('B visitor', rawSocket(s.url, '/visitor', { token: d.visitor.token }))
+    const second = await observe('B other visitor', rawSocket(s.url, '/visitor', { token: other.token }))
+    // No agent of B is online: both wait.
+    const start = async (socket: Socket, key: string) => ((await ask<AckBody>(socket, 'conversation:start', { clientKey: key, message: { clientId: key, text: 'waiting' } })).data as { conversation: { id: string } }).conversation.id
+    const mineId = await start(first, 'd-queue-0001')
+    const theirsId = await start(second, 'd-queue-0002')
+    const places = (who: string) => heard.filter((h) => h.who === who && h.event === 'queue:position').map((h) => h.args[0] as { conversationId: string; position: number })
+    await eventually(() => places('B other visitor').some((p) => p.position === 2), 5_000, "B's second visitor's place")
+    await new Promise((r) => setTimeout(r, 500))
+
+    expect(places('B visitor').length).toBeGreaterThan(0)
+    expect(places('B visitor').every((p) => p.conversationId === mineId && p.position === 1)).toBe(true)
+    expect(places('B other visitor').every((p) => p.conversationId === theirsId && p.position === 2)).toBe(true)
+    expect(heard.filter((h) => h.who.startsWith('A') && h.event === 'queue:position')).toEqual([])
+    expectNoLeak(JSON.stringify(heard.filter((h) => h.who.startsWith('A'))), d)
   })
 })

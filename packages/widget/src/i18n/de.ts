@@ -41,5 +41,8 @@ export const strings: Strings = {
   badType: '{name}: Dieser Dateityp kann nicht gesendet werden',
   error: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
   reconnecting: 'Verbindung wird wiederhergestellt…',
+  queue: 'Sie sind Nummer {n} in der Warteschlange',
+  wait: 'etwa {m} Min.',
+  replies: 'Antwortet meist in {m} Min.',
   unread: '{n} ungelesen',
 }

@@ -40,6 +40,9 @@ export const en = {
   badType: '{name}: this kind of file cannot be sent',
   error: 'Something went wrong. Please try again.',
   reconnecting: 'Reconnecting…',
+  queue: 'You are number {n} in line',
+  wait: 'about {m} min',
+  replies: 'Usually replies in {m} min',
   unread: '{n} unread',
 }
 

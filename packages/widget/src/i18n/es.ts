@@ -41,5 +41,8 @@ export const strings: Strings = {
   badType: '{name}: no se puede enviar este tipo de archivo',
   error: 'Algo ha fallado. Inténtalo de nuevo.',
   reconnecting: 'Reconectando…',
+  queue: 'Eres el número {n} en la fila',
+  wait: 'unos {m} min',
+  replies: 'Suele responder en {m} min',
   unread: '{n} sin leer',
 }

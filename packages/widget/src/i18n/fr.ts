@@ -41,5 +41,8 @@ export const strings: Strings = {
   badType: '{name} : ce type de fichier ne peut pas être envoyé',
   error: 'Une erreur est survenue. Veuillez réessayer.',
   reconnecting: 'Reconnexion…',
+  queue: 'Vous êtes numéro {n} dans la file',
+  wait: 'environ {m} min',
+  replies: 'Répond généralement en {m} min',
   unread: '{n} non lus',
 }
