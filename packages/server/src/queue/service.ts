@@ -22,6 +22,8 @@ import { estimateWait, handlingTime, HISTORY_DAYS, HISTORY_SAMPLES, MIN_SAMPLES,
 export const COALESCE_MS = 250
 /** How long a site's history (handling and first reply times) is reused by this process. */
 const HISTORY_TTL_MS = 60_000
+/** … and while it is still too thin for an estimate (a new site): its first numbers show soon after they exist. */
+const THIN_HISTORY_TTL_MS = 5_000
 
 /** What a site's recent history says: its handling time and its typical first reply (seconds), null when too little is known. */
 export interface SiteHistory {
@@ -102,8 +104,14 @@ export class QueueService {
     const known = this.history.get(siteId)
     if (known && known.until > Date.now()) return known.value
     const value = this.ctx.db.inSite(siteId, (tx) => readHistory(tx, siteId))
-    this.history.set(siteId, { value, until: Date.now() + HISTORY_TTL_MS })
-    value.catch(() => this.history.delete(siteId))
+    const entry = { value, until: Date.now() + HISTORY_TTL_MS }
+    this.history.set(siteId, entry)
+    value.then(
+      (h) => {
+        if (h.handlingSeconds === null || h.typicalReplySeconds === null) entry.until = Math.min(entry.until, Date.now() + THIN_HISTORY_TTL_MS)
+      },
+      () => this.history.delete(siteId),
+    )
     if (this.history.size > 10_000) for (const [id, h] of this.history) if (h.until <= Date.now()) this.history.delete(id)
     return value
   }
