@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit'
 import type { Attachment, Message } from '@live-chat/sdk'
 import { attachIcon, backIcon, chatIcon, closeIcon, listIcon, sendIcon } from './icons.js'
 import type { Draft, LiveChat } from './live-chat.js'
+import type { StringKey } from './i18n/index.js'
 
 /** The widget's templates; state and actions live on the element. Text is always bound as text. */
 export function renderWidget(w: LiveChat): TemplateResult {
@@ -98,7 +99,7 @@ function chatView(w: LiveChat): TemplateResult {
 }
 
 function message(w: LiveChat, m: Message, lastOwn: boolean): TemplateResult {
-  if (m.senderType === 'system') return html`<div class="system" role="note">${m.text}</div>`
+  if (m.senderType === 'system') return html`<div class="system" role="note">${systemText(w, m)}</div>`
   const mine = m.senderType === 'visitor'
   const conv = w._conv!
   const state = mine && lastOwn ? ` · ${w._s(conv.agentReadSeq >= m.seq ? 'read' : 'sent')}` : ''
@@ -119,6 +120,13 @@ function message(w: LiveChat, m: Message, lastOwn: boolean): TemplateResult {
 function avatarOf(w: LiveChat, m: Message, name: string): TemplateResult {
   const url = w._conv?.agent?.id === m.senderId ? w._conv?.agent?.avatarUrl : null
   return url ? html`<img class="avatar" src=${url} alt="" />` : html`<span class="avatar" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</span>`
+}
+
+/** A system line in the visitor's language (`s_<event>` strings), else as the server wrote it. */
+function systemText(w: LiveChat, m: Message): string {
+  const e = m.system
+  const key = `s_${e?.event}` as StringKey
+  return e && key in w._t ? w._s(key, { name: 'agentName' in e ? e.agentName : '' }) : (m.text ?? '')
 }
 
 /** One of the visitor's own messages: stored, waiting in the outbox, or a draft being uploaded or failed. */

@@ -6,7 +6,7 @@
 import type { AgentClient } from '@live-chat/sdk'
 import type { LiveChat } from './live-chat.js'
 import { agentClient, assert, cleanup, command, createSite, waitFor, type TestSite } from '../../../test/browser/helpers.js'
-import { all, bubbles, find, mountWidget, openWindow, startChat, waitForBubble } from '../test/widget.js'
+import { all, bubbles, find, mountWidget, openWindow, startChat, typeAndSend, waitForBubble } from '../test/widget.js'
 
 /** A PNG of `w`×`h` pixels, drawn on a canvas. */
 function png(w: number, h: number): Promise<Blob> {
@@ -102,6 +102,19 @@ describe('<live-chat> walkthrough fixes', () => {
     assert((body.match(/resolved/gi) ?? []).length === 1, `"resolved" is said once: ${body.replace(/\s+/g, ' ')}`)
     assert(!/transferred/i.test(body), `the transfer notice stays among agents: ${body.replace(/\s+/g, ' ')}`)
     assert(!el._msgs.some((m) => m.system?.event === 'transferred'), 'the widget never received it')
+  })
+
+  it('writes the team’s system lines in the visitor’s language', async () => {
+    const el = await mountWidget(site, { locale: 'fr' })
+    await openWindow(el)
+    await typeAndSend(el, 'Bonjour')
+    await waitForBubble(el, 'Bonjour')
+    const conv = await waitFor(() => el._conv, 5_000, 'the conversation')
+    await agent.conversations.resolve(conv.id)
+    const lines = () => all(el, '.system').map((l) => l.textContent)
+    const name = site.agents[0]!.name
+    await waitFor(() => lines().includes('La conversation a été résolue') || null, 10_000, `the French resolve line (${JSON.stringify(lines())})`)
+    assert(lines().includes(`${name} a rejoint la conversation`), `the French join line: ${JSON.stringify(lines())}`)
   })
 
   it('follows an image that loads after it was laid out, when the visitor is at the end', async () => {

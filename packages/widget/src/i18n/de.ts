@@ -44,5 +44,9 @@ export const strings: Strings = {
   queue: 'Sie sind Nummer {n} in der Warteschlange',
   wait: 'etwa {m} Min.',
   replies: 'Antwortet meist in {m} Min.',
+  s_assigned: '{name} ist dem Gespräch beigetreten',
+  s_resolved: 'Das Gespräch wurde gelöst',
+  s_reopened: 'Das Gespräch wurde wieder geöffnet',
+  s_closed: 'Das Gespräch wurde beendet',
   unread: '{n} ungelesen',
 }

@@ -43,6 +43,10 @@ export const en = {
   queue: 'You are number {n} in line',
   wait: 'about {m} min',
   replies: 'Usually replies in {m} min',
+  s_assigned: '{name} joined the conversation',
+  s_resolved: 'The conversation was resolved',
+  s_reopened: 'The conversation was reopened',
+  s_closed: 'The conversation was closed',
   unread: '{n} unread',
 }
 

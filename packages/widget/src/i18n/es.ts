@@ -44,5 +44,9 @@ export const strings: Strings = {
   queue: 'Eres el número {n} en la fila',
   wait: 'unos {m} min',
   replies: 'Suele responder en {m} min',
+  s_assigned: '{name} se unió a la conversación',
+  s_resolved: 'La conversación se resolvió',
+  s_reopened: 'La conversación se reabrió',
+  s_closed: 'La conversación se cerró',
   unread: '{n} sin leer',
 }

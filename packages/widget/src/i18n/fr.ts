@@ -44,5 +44,9 @@ export const strings: Strings = {
   queue: 'Vous êtes numéro {n} dans la file',
   wait: 'environ {m} min',
   replies: 'Répond généralement en {m} min',
+  s_assigned: '{name} a rejoint la conversation',
+  s_resolved: 'La conversation a été résolue',
+  s_reopened: 'La conversation a été rouverte',
+  s_closed: 'La conversation a été fermée',
   unread: '{n} non lus',
 }
