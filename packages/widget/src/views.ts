@@ -195,6 +195,7 @@ function composer(w: LiveChat): TemplateResult {
       placeholder=${w._s('placeholder')}
       @keydown=${(e: KeyboardEvent) => w._keydown(e)}
       @input=${(e: Event) => w._input((e.target as HTMLTextAreaElement).value)}
+      @paste=${(e: ClipboardEvent) => e.clipboardData?.files.length && (e.preventDefault(), w._attach(e.clipboardData.files))}
     ></textarea>
     <button class="icon go" part="send" aria-label=${w._s('send')} @click=${() => w._send()}>${sendIcon}</button>
   </div>`
