@@ -140,6 +140,8 @@ export default [
   },
   {
     input: `${widget}/dist/cdn.js`,
+    // The chunks import what they share with the widget from live-chat.full.js itself (no third file).
+    preserveEntrySignatures: 'allow-extension',
     output: {
       dir: cdn,
       format: 'es',

@@ -13,8 +13,9 @@ import * as latency from './latency.mjs'
 import * as memory from './memory.mjs'
 import * as history from './history.mjs'
 import * as widget from './widget.mjs'
+import * as queue from './queue.mjs'
 
-const benches = [sizes, widget, throughput, latency, memory, history]
+const benches = [sizes, widget, throughput, latency, memory, history, queue]
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const only = process.argv.slice(2)

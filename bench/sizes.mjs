@@ -1,5 +1,6 @@
 // Transfer sizes of the widget's CDN build (packages/widget/cdn, from `npm run build`), against
-// the budgets: the loader every page pays for, and the full widget loaded on idle or interaction.
+// the budgets: the loader every page pays for, and the full widget loaded on idle or interaction;
+// then each chunk the widget loads only when a visitor needs it (a language, the forms, …).
 // `gzip` and `brotli` are the bytes the server sends: the build's precompressed copies (.gz by
 // zopfli, .br at quality 11; see rollup.config.js `precompress`), summed over the files a page
 // loads. `gzip -9` (zlib's best, as a server compressing on the fly would send) is shown beside.
@@ -46,14 +47,16 @@ const unhashed = (f) => f.replace(/-[\w-]{8}\.js$/, '.js')
 /** @returns {Promise<{ name: string, rows: object[], ok: boolean }>} */
 export async function run() {
   if (!fs.existsSync(path.join(cdn, 'live-chat.js'))) throw new Error(`no CDN build in ${cdn}: run \`npm run build\``)
-  const chunksDir = path.join(cdn, 'chunks')
-  const chunks = fs.existsSync(chunksDir) ? fs.readdirSync(chunksDir).filter((f) => f.endsWith('.js')).map((f) => `chunks/${f}`) : []
-  const largest = chunks.map((f) => ({ f, ...measure([f]) })).sort((a, b) => b.gzip - a.gzip)[0]
+  // chunks/ (hashed names) and i18n/ (one file per language, fixed names: see rollup.config.js).
+  const chunks = ['chunks', 'i18n'].flatMap((dir) =>
+    fs.existsSync(path.join(cdn, dir)) ? fs.readdirSync(path.join(cdn, dir)).filter((f) => f.endsWith('.js')).map((f) => `${dir}/${f}`) : [],
+  )
   const full = withStaticImports('live-chat.full.js')
   const rows = [
     { what: 'loader', files: ['live-chat.js'], budgetGzip: 2 * KB },
     { what: full.length > 1 ? `full bundle (+${full.length - 1} static chunks)` : 'full bundle', files: full, budgetGzip: 30 * KB },
-    ...(largest ? [{ what: `largest chunk (${unhashed(largest.f)})`, files: [largest.f] }] : []),
+    // Each chunk the widget loads on demand (a locale, the forms …), then all of them together.
+    ...chunks.filter((f) => !full.includes(f)).sort().map((f) => ({ what: unhashed(f), files: [f] })),
     { what: `all chunks (${chunks.length})`, files: chunks },
   ].map(({ what, files, budgetGzip }) => {
     const m = files.length ? measure(files) : { raw: 0, gzip: 0, brotli: 0, gzip9: 0 }

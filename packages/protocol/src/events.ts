@@ -30,12 +30,14 @@ import type {
   Message,
   MessagePage,
   Presence,
+  QueuePosition,
   ReceiptState,
   SessionChangeReason,
   TypingState,
   VisitorConversation,
   VisitorPresence,
   VisitorProfile,
+  WidgetConfig,
 } from './types.js'
 
 export const VISITOR_NAMESPACE = '/visitor'
@@ -66,6 +68,10 @@ export interface VisitorServerToClient {
   'typing:changed': (state: TypingState) => void
   'receipt:updated': (state: ReceiptState) => void
   'availability:changed': (state: { online: boolean }) => void
+  /** The site's team changed the widget's settings (colour, texts, forms …): the whole new config. */
+  'config:changed': (config: WidgetConfig) => void
+  /** A waiting conversation's place in the queue and estimated wait (see QueuePosition). */
+  'queue:position': (position: QueuePosition) => void
 }
 
 export interface AgentClientToServer {

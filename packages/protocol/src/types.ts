@@ -153,6 +153,23 @@ export const VisitorConversation = Receipts.extend({
 })
 export type VisitorConversation = z.infer<typeof VisitorConversation>
 
+/**
+ * A waiting conversation's place in its site's queue (`queue:position`, to its visitor only):
+ * pending, not yet taken by an agent, and not an offline message. Sent when the visitor connects
+ * and whenever the queue moves (a conversation joins, is taken, resolved or leaves, an agent's
+ * capacity changes), on every server process.
+ */
+export const QueuePosition = z.object({
+  conversationId: Id,
+  /** 1 for the next to be served; the queue is served oldest first. */
+  position: z.number().int().min(1),
+  /** About how long until an agent takes it (seconds); null when unknown (no agent available, or too little history). */
+  estimatedWaitSeconds: z.number().int().min(0).nullable(),
+  /** When the server read the queue (its database clock): a client keeps the latest and drops an older one that arrives late. */
+  at: Time,
+})
+export type QueuePosition = z.infer<typeof QueuePosition>
+
 export const VisitorProfile = z.object({
   id: Id,
   siteId: Id,
@@ -305,8 +322,16 @@ export const WidgetConfig = WidgetLook.extend({
   siteId: Id,
   /** Whether the site is open (within business hours, if enabled) and an agent is online and accepting chats now. */
   online: z.boolean(),
+  /**
+   * The site's typical first reply: the median time (seconds) from a visitor's first message to
+   * the first agent's reply, over its last 200 live conversations of the last 7 days; null with
+   * too few. The widget shows "Usually replies in …" with it.
+   */
+  typicalReplySeconds: z.number().int().min(0).nullable(),
   /** What uploads the server accepts, so the widget can check a file before sending it. */
   upload: UploadLimits,
+  /** Whether the server sends email (SMTP is set up): the team's replies to an absent visitor, offline messages to the team. */
+  emailReplies: z.boolean(),
 })
 export type WidgetConfig = z.infer<typeof WidgetConfig>
 

@@ -3,6 +3,7 @@ import type {
   Identity,
   Message,
   MessagePage,
+  QueuePosition,
   ReceiptState,
   SendMessage,
   StartConversation,
@@ -47,6 +48,8 @@ export interface LiveChatClientOptions extends BaseClientOptions {
 export interface VisitorEvents extends BaseEvents {
   /** `connect()` loaded the widget config and restored the stored session, if any. */
   ready: { config: WidgetConfig; visitor: VisitorProfile | null }
+  /** The widget config: loaded by `connect()` (before `ready`), and again whenever the site's team changes it. */
+  config: WidgetConfig
   /** A conversation was started, changed or first seen (emitted only when it really changed). */
   conversation: VisitorConversation
   /** The agent started or stopped typing. */
@@ -55,6 +58,8 @@ export interface VisitorEvents extends BaseEvents {
   receipt: ReceiptState
   /** Whether an agent is online and accepting chats. */
   availability: { online: boolean }
+  /** A waiting conversation's place in the queue and estimated wait moved (see {@link LiveChatClient.getQueuePosition}). */
+  queue: QueuePosition
 }
 
 /** Options for {@link LiveChatClient.startConversation}. */
@@ -107,6 +112,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   #visitor: VisitorProfile | null = null
   #online = false
   readonly #conversations = new Map<string, VisitorConversation>()
+  readonly #queue = new Map<string, QueuePosition>()
   #pendingPage: VisitPage | null = null
   /** Delivery receipts waiting for their short delay, per conversation. */
   readonly #receiptTimers = new Map<string, ReturnType<typeof setTimeout>>()
@@ -157,6 +163,14 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     return [...this.#conversations.values()].sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt))
   }
 
+  /**
+   * A waiting conversation's latest place in the queue (1 = next) and estimated wait, as the
+   * server last told it; undefined once it is no longer waiting (an agent took it, or it ended).
+   */
+  getQueuePosition(conversationId: string): QueuePosition | undefined {
+    return this.#queue.get(conversationId)
+  }
+
   /** One known conversation. */
   getConversation(conversationId: string): VisitorConversation | undefined {
     return this.#conversations.get(conversationId)
@@ -169,8 +183,8 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
    * Without a stored token, no session is made: the first `startConversation` makes one.
    */
   async connect(): Promise<void> {
-    const config = (this.#config = await this.http<WidgetConfig>('GET', `/api/sites/${seg(this.siteId)}/widget`, { token: null }))
-    this.#setOnline(config.online)
+    const config = await this.http<WidgetConfig>('GET', `/api/sites/${seg(this.siteId)}/widget`, { token: null })
+    this.#setConfig(config)
     const stored = this.#storage.get(this.#tokenKey)
     if (!this.#token && (stored !== null || this.#identity)) {
       try {
@@ -371,6 +385,14 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
       this.emitEvent('receipt', state)
     })
     on('availability:changed', ({ online }) => this.#setOnline(online))
+    on('config:changed', (config) => this.#setConfig(config))
+    on('queue:position', (q) => {
+      // Two server processes' announcements may cross: the later reading of the queue wins.
+      const known = this.#queue.get(q.conversationId)
+      if (known && known.at > q.at) return
+      this.#queue.set(q.conversationId, q)
+      this.emitEvent('queue', q)
+    })
   }
 
   /** @internal Refreshes the conversation list (tracking the open ones) and sends a pending page visit. */
@@ -433,6 +455,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   /** Forgets the conversations, their messages and the receipts sent. */
   #forget(): void {
     this.#conversations.clear()
+    this.#queue.clear()
     this.#cancelReceipts()
     this.#receiptsSent.clear()
     this.store.clear()
@@ -447,11 +470,18 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   /** Keeps a conversation and emits `conversation` if it really changed. @returns The conversation. */
   #applyConversation(conversation: VisitorConversation): VisitorConversation {
     const known = this.#conversations.get(conversation.id)
+    if (conversation.status !== 'pending') this.#queue.delete(conversation.id)
     if (!known || JSON.stringify(known) !== JSON.stringify(conversation)) {
       this.#conversations.set(conversation.id, conversation)
       this.emitEvent('conversation', conversation)
     }
     return conversation
+  }
+
+  #setConfig(config: WidgetConfig): void {
+    this.#config = config
+    this.emitEvent('config', config)
+    this.#setOnline(config.online)
   }
 
   #setOnline(online: boolean): void {

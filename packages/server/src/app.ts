@@ -226,6 +226,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
       httpServer.close()
       if (!(await drain.drain(opts.shutdownTimeoutMs ?? 10_000))) log.warn({ inFlight: drain.inFlight }, 'shutdown: in-flight work did not finish in time')
       services.sites.clock.stop()
+      services.queue.stop()
       await stopRevocations()
       await stopDeletedSites()
       await dispatcher.stop()

@@ -21,6 +21,7 @@ import { PresenceService } from './presence/service.js'
 import type { Context } from './shared/context.js'
 import type { Tokens } from './shared/auth.js'
 import type { RateLimits } from './shared/rate-limit.js'
+import { QueueService } from './queue/service.js'
 import { SiteService } from './sites/service.js'
 import { UploadService } from './uploads/service.js'
 import { VisitorService } from './visitors/service.js'
@@ -59,6 +60,8 @@ export interface Services {
   analytics: AnalyticsService
   /** Abuse limits (shared/rate-limit.ts). */
   limits: RateLimits
+  /** Waiting visitors' places in the queue and their estimated waits. */
+  queue: QueueService
 }
 
 export function createServices(ctx: Context, mail: MailOptions = {}, analytics: AnalyticsOptions = {}): Services {
@@ -68,7 +71,9 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   const uploads = new UploadService(ctx)
   const audit = new AuditService(ctx)
   const sessions = new SessionService(ctx, audit)
-  const sites = new SiteService(ctx, uploads, audit)
+  const queue = new QueueService(ctx)
+  ctx.publish.queueMoved = (siteId) => queue.changed(siteId)
+  const sites = new SiteService(ctx, uploads, audit, emails, queue)
   const conversations = new ConversationService(ctx, presence, routing, uploads, emails)
   const agents = new AgentService(ctx, presence, routing, sessions, audit, conversations)
   const passwords = new PasswordService(ctx, sessions, emails, audit)
@@ -100,5 +105,6 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     history: new HistoryService(ctx, audit),
     analytics: new AnalyticsService(ctx, presence, analytics),
     limits: ctx.limits,
+    queue,
   }
 }

@@ -9,6 +9,7 @@ import { openDatabase, type Database } from '../src/shared/db/index.js'
 import { createLogger, type Logger } from '../src/shared/logger.js'
 import type { Services } from '../src/services.js'
 import type { AgentRole, UpdateSiteSettings } from '@live-chat/protocol'
+import { AgentClient } from '@live-chat/sdk'
 
 export const SECRET = 'test-secret-test-secret-test-secret-0123456789'
 
@@ -211,4 +212,12 @@ export function serverPerFile(opts: ServerOptions = {}): { readonly s: TestServe
       return client
     },
   }
+}
+
+/** An agent's SDK client connected to their site, once their presence is written (`track` disconnects it after the test). */
+export async function agentOnline(url: string, a: AgentFixture, track: <C extends { disconnect(): unknown }>(client: C) => C): Promise<AgentClient> {
+  const c = track(new AgentClient({ url, token: a.token }))
+  await c.connect(a.siteId)
+  await eventually(async () => (await c.agents.list()).find((x) => x.id === a.id)?.online, 5_000, 'agent online')
+  return c
 }

@@ -114,7 +114,8 @@ describe('<live-chat> programmatic API and events', () => {
     assert(Object.keys(localStorage).length === before && document.cookie === cookies, 'opening writes nothing')
     await typeAndSend(el, 'Now remember me')
     await waitForBubble(el, 'Now remember me')
-    assert(Object.keys(localStorage).some((k) => k.includes(site.siteId)), 'the session is kept once the visitor wrote')
+    // The bubble shows at once (as "Sending"); the session is stored when the conversation starts.
+    await waitFor(() => Object.keys(localStorage).some((k) => k.includes(site.siteId)), 5_000, 'the session kept once the visitor wrote')
     assert(document.cookie === cookies, 'no cookies, ever')
   })
 })

@@ -1,28 +1,6 @@
-import type { AgentClient, ConversationSummary, Message } from '@live-chat/sdk'
-import type { LiveChat } from './live-chat.js'
+import type { AgentClient, Message } from '@live-chat/sdk'
 import { agentClient, assert, axeCheck, cleanup, createSite, waitFor, type TestSite } from '../../../test/browser/helpers.js'
-import { all, bubbles, find, mountWidget, openWindow, typeAndSend, waitForBubble, showing } from '../test/widget.js'
-
-/** The conversation the agent side sees first (created by the visitor's first message). */
-function nextConversation(agent: AgentClient): Promise<ConversationSummary> {
-  return new Promise((resolve) => {
-    const off = agent.on('conversation:created', (c) => {
-      off()
-      resolve(c)
-    })
-  })
-}
-
-/** A widget for `site` whose visitor opened the chat and started a conversation with `text`. */
-async function startChat(site: TestSite, agent: AgentClient, text: string): Promise<{ el: LiveChat; conv: ConversationSummary }> {
-  const el = await mountWidget(site)
-  await openWindow(el)
-  const created = nextConversation(agent)
-  await typeAndSend(el, text)
-  const conv = await created
-  await showing(el, conv.id)
-  return { el, conv }
-}
+import { all, bubbles, find, mountWidget, openWindow, startChat, typeAndSend, waitForBubble } from '../test/widget.js'
 
 function messagesSeen(agent: AgentClient): Message[] {
   const seen: Message[] = []

@@ -1,10 +1,9 @@
-import { LitElement, html, type PropertyValues } from 'lit'
+import { LitElement, nothing, type PropertyValues } from 'lit'
 import { LiveChatClient, type Identity, type Message, type VisitorConversation, type WidgetConfig } from '@live-chat/sdk'
 import { drainQueue } from './api.js'
 import { fire } from './events.js'
 import { detectLocale, en, format, loadStrings, siteWords, type StringKey, type Strings } from './i18n/index.js'
 import { ring, titleCount, unlockSound } from './notify.js'
-import { readForm, type Field } from './forms.js'
 import { styles } from './styles.js'
 import { onColour, raise } from './host.js'
 import { renderWidget } from './views.js'
@@ -72,10 +71,12 @@ export class LiveChat extends LitElement {
     _drafts: { state: true },
     _typing: { state: true },
     _online: { state: true },
+    _q: { state: true },
     _down: { state: true },
     _errors: { state: true },
     _stars: { state: true },
     _t: { state: true },
+    _more: { state: true },
   }
 
   /** The site id from the dashboard's embed snippet. */
@@ -97,12 +98,14 @@ export class LiveChat extends LitElement {
   /** @internal */ _drafts: Draft[] = []
   /** @internal */ _typing: string | null = null
   /** @internal */ _online = false
+  /** @internal The latest place in the queue of a waiting conversation. */ _q: ReturnType<LiveChatClient['getQueuePosition']> = undefined
   /** @internal */ _down = false
   /** @internal */ _errors: Record<string, string> = {}
   /** @internal */ _stars = 0
   /** @internal */ _t: Strings = en
   /** @internal The language tag in use (see detectLocale). */
   _lang = 'en'
+  /** @internal The `more` chunk (forms, rating, history), once loaded: see {@link _need}. */ _more: typeof import('./more.js') | null = null
 
   #client: LiveChatClient | null = null
   #off: (() => void)[] = []
@@ -204,15 +207,44 @@ export class LiveChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('_msgs') || changed.has('_drafts') || changed.has('_open') || changed.has('_typing')) {
-      const list = this.renderRoot.querySelector('.body')
-      if (list) list.scrollTop = list.scrollHeight
-    }
+    if (changed.has('_msgs') || changed.has('_drafts') || changed.has('_open') || changed.has('_typing')) this._follow('jump')
     this.#markRead()
+  }
+
+  /** Whether the message list shows its end, so that it keeps following what grows below (new messages, images loading late). */
+  #atEnd = true
+
+  /**
+   * @internal Keeps the message list at its end: on new content (`jump`), and when an image that
+   * loaded late grew the list while the visitor was at the end (`load`); a scroll records where they are.
+   */
+  _follow(why?: 'jump' | 'load'): void {
+    const list = this.renderRoot.querySelector('.body')
+    if (!list) return
+    if (why === 'jump' || (why && this.#atEnd)) list.scrollTop = list.scrollHeight
+    this.#atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 32
   }
 
   protected override render() {
     return renderWidget(this)
+  }
+
+  /**
+   * @internal Loads the `more` chunk (the forms, the rating, the history list) and its styles the
+   * first time a view needs it; the view renders it once it is there. Returns nothing to render meanwhile.
+   */
+  _need(): typeof nothing {
+    import('./more.js')
+      .then((m) => {
+        const root = this.renderRoot as ShadowRoot
+        if (this._more) return
+        root.adoptedStyleSheets = [...root.adoptedStyleSheets, m.styles.styleSheet!]
+        this._more = m
+        // A window opened on a form: focus its first field once it is there (unless the visitor is already in it).
+        void this.updateComplete.then(() => this._open && !root.activeElement && this.#focus())
+      })
+      .catch(() => setTimeout(() => this.requestUpdate(), 2000))
+    return nothing
   }
 
   /** @internal A translated string with `{placeholders}` filled. */
@@ -228,19 +260,6 @@ export class LiveChat extends LitElement {
     return own?.[short] || own?.[key] || c?.[key] || this._s(fallback)
   }
 
-  /** @internal Validates and submits the pre-chat or offline form. */
-  async _submitForm(event: SubmitEvent, fields: Field[], offline: boolean): Promise<void> {
-    event.preventDefault()
-    const { errors, fields: values, message } = readForm(fields, new FormData(event.target as HTMLFormElement), (k) => this._s(k))
-    this._errors = errors
-    if (Object.keys(errors).length) {
-      await this.updateComplete
-      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
-      return
-    }
-    if ((await this.#start({ fields: values, message, offline })) && offline) this._view = 'sent'
-  }
-
   /** @internal Sends the composer's text (starting a conversation first if there is none). */
   async _send(): Promise<void> {
     const input = this.renderRoot.querySelector('textarea')
@@ -249,7 +268,12 @@ export class LiveChat extends LitElement {
     input.value = ''
     this.#stopTyping()
     if (!this._conv && !this.#starting) {
-      if (!(await this.#start({ message: text }))) input.value = text
+      // On screen at once as "Sending" while the conversation starts (a session and a socket first).
+      const shown: Draft = { key: `d${++drafts}`, text }
+      this._drafts = [...this._drafts, shown]
+      const started = await this._start({ message: text })
+      this._drafts = this._drafts.filter((d) => d !== shown)
+      if (!started) input.value = text
       return
     }
     void this.#deliver({ key: `d${++drafts}`, text })
@@ -263,9 +287,10 @@ export class LiveChat extends LitElement {
     }
   }
 
-  /** @internal Tells the team the visitor is typing: at most every 3 s, and "stopped" after 4 s idle. */
-  _input(): void {
+  /** @internal Tells the team the visitor is typing: at most every 3 s; "stopped" after 4 s idle, or at once when the box is emptied. */
+  _input(text: string): void {
     const conv = this._conv
+    if (!text.trim()) return this.#stopTyping()
     if (!conv || !this.#client) return
     if (Date.now() - this.#typingSent > 3000) {
       this.#typingSent = Date.now()
@@ -291,20 +316,6 @@ export class LiveChat extends LitElement {
   /** @internal Sends a failed draft again. */
   _retry(draft: Draft): void {
     this.#deliver({ ...draft, failed: undefined, progress: 0 })
-  }
-
-  /** @internal Rates the current conversation. */
-  async _rate(event: SubmitEvent): Promise<void> {
-    event.preventDefault()
-    const conv = this._conv
-    if (!conv || !this._stars || !this.#client) return
-    const comment = String(new FormData(event.target as HTMLFormElement).get('comment') ?? '').trim()
-    try {
-      this._conv = await this.#client.rate(conv.id, this._stars, comment || undefined)
-      this._view = 'rated'
-    } catch {
-      this._errors = { rating: this._s('error') }
-    }
   }
 
   /** @internal Leaves the current conversation to start a new one. */
@@ -338,7 +349,7 @@ export class LiveChat extends LitElement {
       this.#off.push(off)
       return off
     }
-    on('ready', ({ config }) => {
+    on('config', (config) => {
       const first = !this._config
       this._config = config
       this.style.setProperty('--_accent', config.primaryColor)
@@ -348,6 +359,7 @@ export class LiveChat extends LitElement {
       if (first) fire(this, 'lc-ready', { config })
     })
     on('availability', ({ online }) => (this._online = online))
+    on('queue', (q) => (this._q = q))
     on('conversation', (conv) => {
       // Follow the current conversation; with none, take up an open one (started in another tab,
       // or by the team), never a finished one the visitor just left with "New conversation".
@@ -477,8 +489,8 @@ export class LiveChat extends LitElement {
     this.#client?.markRead(conv.id, last.seq).catch(() => {})
   }
 
-  /** Starts a conversation (one at a time); true when it was. */
-  #start(options: Parameters<LiveChatClient['startConversation']>[0]): Promise<boolean> {
+  /** @internal Starts a conversation (one at a time); true when it was. */
+  _start(options: Parameters<LiveChatClient['startConversation']>[0]): Promise<boolean> {
     this.#starting ??= this.#startNow(options).finally(() => (this.#starting = null))
     return this.#starting
   }
@@ -512,7 +524,7 @@ export class LiveChat extends LitElement {
     try {
       if (!client) throw new Error(this._s('error'))
       if (this.#starting) await this.#starting
-      if (!this._conv && !(await this.#start({}))) throw new Error(this._errors.form)
+      if (!this._conv && !(await this._start({}))) throw new Error(this._errors.form)
       const conv = this._conv as VisitorConversation
       keep({})
       let attachments: string[] | undefined

@@ -308,6 +308,7 @@ export const styles = css`
     opacity: 0;
   }
   label.icon {
+    display: flex;
     position: relative;
     flex-direction: row;
     align-items: center;
@@ -321,18 +322,6 @@ export const styles = css`
     opacity: 0.4;
     cursor: default;
   }
-  form {
-    display: flex;
-    flex-direction: column;
-    gap: 12px;
-  }
-  label {
-    display: flex;
-    flex-direction: column;
-    gap: 4px;
-    font-size: 14px;
-    font-weight: 600;
-  }
   .err {
     color: #b91c1c;
     font-size: 13px;
@@ -344,35 +333,6 @@ export const styles = css`
     border-radius: 10px;
     padding: 11px 16px;
     font-weight: 600;
-  }
-  .stars {
-    display: flex;
-    gap: 4px;
-  }
-  .stars button {
-    width: 40px;
-    height: 40px;
-    color: #d1d5db;
-  }
-  .stars button[aria-checked='true'] {
-    color: #f59e0b;
-  }
-  .stars svg {
-    width: 32px;
-    height: 32px;
-  }
-  .item {
-    width: 100%;
-    justify-content: space-between;
-    gap: 8px;
-    padding: 12px;
-    border-radius: 10px;
-    background: var(--agent-bg);
-  }
-  .item span {
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
   }
   @media (max-width: 640px) {
     :host([data-open]) {

@@ -37,6 +37,28 @@ describe('<live-chat> uploads', () => {
     assert(!all(el, 'progress').length, 'no upload in progress is left')
   })
 
+  it('uploads an image pasted into the message box', async () => {
+    const site = await createSite({ agents: 1 })
+    const agent = await agentClient(site, 0, { online: true })
+    const received = new Promise<Message>((resolve) => agent.on('message', (m) => m.attachments.length > 0 && resolve(m)))
+    const el = await mountWidget(site)
+    await openWindow(el)
+    const box = await find<HTMLTextAreaElement>(el, '[part~="input"]')
+    const clipboard = new DataTransfer()
+    clipboard.items.add(new File([PNG], 'pasted.png', { type: 'image/png' }))
+    const paste = new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true })
+    box.dispatchEvent(paste)
+    assert(paste.defaultPrevented && box.value === '', 'the image is not pasted as text')
+    const message = await received
+    assert(message.type === 'image' && message.attachments[0]?.name === 'pasted.png', `stored as an image message: ${JSON.stringify(message.attachments)}`)
+    // Pasted text stays ordinary text.
+    const text = new DataTransfer()
+    text.setData('text/plain', 'just words')
+    const plain = new ClipboardEvent('paste', { clipboardData: text, bubbles: true, cancelable: true })
+    box.dispatchEvent(plain)
+    assert(!plain.defaultPrevented, 'text is pasted as usual')
+  })
+
   it('refuses a file over the server’s limit before uploading, with a clear message', async () => {
     const site = await createSite({ agents: 1 })
     await agentClient(site, 0, { online: true })

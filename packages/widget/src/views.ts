@@ -1,8 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit'
 import type { Attachment, Message } from '@live-chat/sdk'
-import { attachIcon, backIcon, chatIcon, closeIcon, listIcon, sendIcon, starIcon } from './icons.js'
-import { offlineFields, preChatFields, type Field } from './forms.js'
+import { attachIcon, backIcon, chatIcon, closeIcon, listIcon, sendIcon } from './icons.js'
 import type { Draft, LiveChat } from './live-chat.js'
+import type { StringKey } from './i18n/index.js'
 
 /** The widget's templates; state and actions live on the element. Text is always bound as text. */
 export function renderWidget(w: LiveChat): TemplateResult {
@@ -25,6 +25,20 @@ export function renderWidget(w: LiveChat): TemplateResult {
   </div>`
 }
 
+/** Minutes, at least 1, of seconds. */
+const min = (s: number) => Math.max(1, Math.round(s / 60))
+
+/** The header's status: the visitor's place in the queue while they wait, else online ("usually replies in …") or away. */
+function status(w: LiveChat): string {
+  const q = w._q
+  if (q && w._conv?.status === 'pending' && q.conversationId === w._conv.id) {
+    const wait = q.estimatedWaitSeconds
+    return w._s('queue', { n: q.position }) + (wait === null ? '' : ' · ' + w._s('wait', { m: min(wait) }))
+  }
+  const reply = w._config?.typicalReplySeconds
+  return w._online && reply != null ? w._s('replies', { m: min(reply) }) : w._s(w._online ? 'online' : 'away')
+}
+
 function windowView(w: LiveChat): TemplateResult {
   const title = w._site('widgetTitle', 'title')
   const history = w._view === 'history'
@@ -41,32 +55,21 @@ function windowView(w: LiveChat): TemplateResult {
         : nothing}
       <div class="t">
         <h2>${history ? w._s('history') : title}</h2>
-        <div class="status ${w._online ? 'on' : ''}">${w._s(w._online ? 'online' : 'away')}</div>
+        <div class="status ${w._online ? 'on' : ''}" role="status">${status(w)}</div>
       </div>
       ${history ? nothing : html`<button aria-label=${w._s('history')} @click=${() => w._history()}>${listIcon}</button>`}
       <button aria-label=${w._s('close')} @click=${() => w.close()}>${closeIcon}</button>
     </header>
-    ${history ? historyView(w) : w._conv ? chatView(w) : startView(w)}
+    ${history ? (w._more?.historyView(w) ?? w._need()) : w._conv ? chatView(w) : startView(w)}
   </div>`
 }
 
-/** No conversation yet: the welcome text and composer, the pre-chat form, or the offline form. */
+/** No conversation yet: the welcome text and composer, or (from the `more` chunk) the pre-chat or offline form. */
 function startView(w: LiveChat): TemplateResult {
   const c = w._config
   if (!c) return html`<div class="body"></div>`
-  if (!w._online) {
-    return html`<div class="body">
-      <p class="note">${w._site('offlineMessage', 'away')}</p>
-      ${form(w, offlineFields((k) => w._s(k)), true)}
-    </div>`
-  }
-  const fields = preChatFields(c, (k) => w._s(k))
-  if (fields.length) {
-    return html`<div class="body">
-      <p class="note">${w._site('welcomeMessage', 'online')}</p>
-      ${form(w, [...fields, { name: 'message', label: w._s('message'), type: 'textarea', required: false }], false)}
-    </div>`
-  }
+  const forms = !w._online || c.requireEmail || (c.preChatEnabled && c.preChatFields.length > 0)
+  if (forms) return w._more ? w._more.formsView(w) : html`<div class="body">${w._need()}</div>`
   return html`<div class="body" part="messages" role="log">
       <p class="note">${w._site('welcomeMessage', 'online')}</p>
       ${w._drafts.map((d) => draft(w, d))}
@@ -74,85 +77,31 @@ function startView(w: LiveChat): TemplateResult {
     ${w._errors.form ? html`<p class="err" role="alert">${w._errors.form}</p>` : nothing} ${composer(w)}`
 }
 
-function form(w: LiveChat, fields: Field[], offline: boolean): TemplateResult {
-  const e = w._errors
-  return html`<form novalidate @submit=${(ev: SubmitEvent) => w._submitForm(ev, fields, offline)}>
-    ${fields.map((f) => {
-      const id = `f-${f.name}`
-      const err = e[f.name]
-      const common = { id, name: f.name, invalid: err ? 'true' : 'false', described: err ? `${id}-e` : undefined }
-      const control =
-        f.type === 'textarea'
-          ? html`<textarea id=${common.id} name=${f.name} rows="3" ?required=${f.required} aria-invalid=${common.invalid} aria-describedby=${common.described ?? nothing}></textarea>`
-          : f.type === 'select'
-            ? html`<select id=${common.id} name=${f.name} ?required=${f.required} aria-invalid=${common.invalid} aria-describedby=${common.described ?? nothing}>
-                <option value=""></option>
-                ${(f.options ?? []).map((o) => html`<option>${o}</option>`)}
-              </select>`
-            : html`<input
-                id=${common.id}
-                name=${f.name}
-                type=${f.type === 'phone' ? 'tel' : f.type}
-                autocomplete=${f.type === 'phone' ? 'tel' : f.name === 'name' || f.name === 'email' ? f.name : 'off'}
-                ?required=${f.required}
-                aria-invalid=${common.invalid}
-                aria-describedby=${common.described ?? nothing}
-              />`
-      return html`<label for=${id}>${f.label}${f.required ? ' *' : ''} ${control}
-        ${err ? html`<span class="err" id=${`${id}-e`}>${err}</span>` : nothing}</label>`
-    })}
-    ${e.form ? html`<p class="err" role="alert">${e.form}</p>` : nothing}
-    <button class="primary" type="submit">${w._s(offline ? 'leaveMessage' : 'start')}</button>
-  </form>`
-}
-
 function chatView(w: LiveChat): TemplateResult {
   const conv = w._conv!
   const done = conv.status === 'resolved' || conv.status === 'closed'
   const lastOwn = w._msgs.findLast((m) => m.senderType === 'visitor')?.seq
-  return html`<div class="body" part="messages" role="log" aria-live="polite">
-      ${w._view === 'sent' ? html`<p class="note">${w._s('offlineThanks')}</p>` : nothing}
+  return html`<div
+      class="body"
+      part="messages"
+      role="log"
+      aria-live="polite"
+      @scroll=${() => w._follow()}
+      @load=${{ handleEvent: () => w._follow('load'), capture: true }}
+    >
+      ${w._view === 'sent' ? html`<p class="note">${w._s(w._config?.emailReplies ? 'offlineThanks' : 'offlineKept')}</p>` : nothing}
       ${w._msgs.map((m) => message(w, m, m.seq === lastOwn))}
       ${w._outbox().map((o) => own(o.clientId, o.text, w._s('sending')))}
       ${w._drafts.map((d) => draft(w, d))}
-      ${done ? doneView(w) : nothing}
+      ${done ? (w._more?.doneView(w) ?? w._need()) : nothing}
     </div>
     ${w._typing ? html`<div class="typing" aria-live="polite">${w._s('typing', { name: w._typing })}</div>` : nothing}
     ${w._down ? html`<div class="banner" role="status">${w._s('reconnecting')}</div>` : nothing}
     ${conv.status === 'closed' ? nothing : composer(w)}`
 }
 
-function doneView(w: LiveChat): TemplateResult {
-  const conv = w._conv!
-  const rated = conv.rating !== null || w._view === 'rated'
-  return html`<div class="system">${w._s('resolved')}</div>
-    ${rated
-      ? html`<p class="note" role="status">${w._s('thanks')}</p>`
-      : html`<form class="note" @submit=${(e: SubmitEvent) => w._rate(e)}>
-          <span id="rate-q">${w._s('rate')}</span>
-          <div class="stars" role="radiogroup" aria-labelledby="rate-q">
-            ${[1, 2, 3, 4, 5].map(
-              (n) =>
-                html`<button
-                  type="button"
-                  role="radio"
-                  aria-checked=${n <= w._stars}
-                  aria-label=${w._s('stars', { n })}
-                  @click=${() => (w._stars = n)}
-                >
-                  ${starIcon}
-                </button>`,
-            )}
-          </div>
-          <textarea name="comment" rows="2" aria-label=${w._s('comment')} placeholder=${w._s('comment')}></textarea>
-          ${w._errors.rating ? html`<p class="err" role="alert">${w._errors.rating}</p>` : nothing}
-          <button class="primary" type="submit" ?disabled=${!w._stars}>${w._s('submitRating')}</button>
-        </form>`}
-    <button class="link" @click=${() => w._newChat()}>${w._s('newChat')}</button>`
-}
-
 function message(w: LiveChat, m: Message, lastOwn: boolean): TemplateResult {
-  if (m.senderType === 'system') return html`<div class="system" role="note">${m.text}</div>`
+  if (m.senderType === 'system') return html`<div class="system" role="note">${systemText(w, m)}</div>`
   const mine = m.senderType === 'visitor'
   const conv = w._conv!
   const state = mine && lastOwn ? ` · ${w._s(conv.agentReadSeq >= m.seq ? 'read' : 'sent')}` : ''
@@ -173,6 +122,13 @@ function message(w: LiveChat, m: Message, lastOwn: boolean): TemplateResult {
 function avatarOf(w: LiveChat, m: Message, name: string): TemplateResult {
   const url = w._conv?.agent?.id === m.senderId ? w._conv?.agent?.avatarUrl : null
   return url ? html`<img class="avatar" src=${url} alt="" />` : html`<span class="avatar" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</span>`
+}
+
+/** A system line in the visitor's language (`s_<event>` strings), else as the server wrote it. */
+function systemText(w: LiveChat, m: Message): string {
+  const e = m.system
+  const key = `s_${e?.event}` as StringKey
+  return e && key in w._t ? w._s(key, { name: 'agentName' in e ? e.agentName : '' }) : (m.text ?? '')
 }
 
 /** One of the visitor's own messages: stored, waiting in the outbox, or a draft being uploaded or failed. */
@@ -204,7 +160,7 @@ function file(this: LiveChat, a: Attachment): TemplateResult {
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>()
-function time(w: LiveChat, iso: string): string {
+export function time(w: LiveChat, iso: string): string {
   const tag = w._lang
   let f = formats.get(tag)
   if (!f) {
@@ -216,20 +172,6 @@ function time(w: LiveChat, iso: string): string {
     formats.set(tag, f)
   }
   return f.format(new Date(iso))
-}
-
-function historyView(w: LiveChat): TemplateResult {
-  return html`<div class="body">
-    ${w._convs.length
-      ? w._convs.map(
-          (c) => html`<button class="item" @click=${() => w._pick(c)}>
-            <span>${c.agent?.name ?? w._s('agent')}</span>
-            <span class="meta">${c.status === 'resolved' || c.status === 'closed' ? w._s('resolved') : time(w, c.lastActivityAt)}</span>
-          </button>`,
-        )
-      : html`<p class="banner">${w._s('noHistory')}</p>`}
-    <button class="primary" @click=${() => w._newChat()}>${w._s('newChat')}</button>
-  </div>`
 }
 
 function composer(w: LiveChat): TemplateResult {
@@ -254,7 +196,8 @@ function composer(w: LiveChat): TemplateResult {
       aria-label=${w._s('placeholder')}
       placeholder=${w._s('placeholder')}
       @keydown=${(e: KeyboardEvent) => w._keydown(e)}
-      @input=${() => w._input()}
+      @input=${(e: Event) => w._input((e.target as HTMLTextAreaElement).value)}
+      @paste=${(e: ClipboardEvent) => e.clipboardData?.files.length && (e.preventDefault(), w._attach(e.clipboardData.files))}
     ></textarea>
     <button class="icon go" part="send" aria-label=${w._s('send')} @click=${() => w._send()}>${sendIcon}</button>
   </div>`

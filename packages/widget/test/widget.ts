@@ -1,4 +1,5 @@
 // Widget-specific test helpers: mount a <live-chat> for a test site and drive it like a visitor.
+import type { AgentClient, ConversationSummary } from '@live-chat/sdk'
 import type { LiveChat } from '../src/live-chat.js'
 import '../src/index.js'
 import { mount, nextFrame, waitFor, type TestSite } from '../../../test/browser/helpers.js'
@@ -66,4 +67,25 @@ export async function identityHash(secret: string, userId: string): Promise<stri
  */
 export function showing(el: LiveChat, id: string): Promise<true> {
   return waitFor(() => el._conv?.id === id || null, 5_000, `the widget to show conversation ${id}`) as Promise<true>
+}
+
+/** The conversation the agent side sees first (created by the visitor's first message). */
+export function nextConversation(agent: AgentClient): Promise<ConversationSummary> {
+  return new Promise((resolve) => {
+    const off = agent.on('conversation:created', (c) => {
+      off()
+      resolve(c)
+    })
+  })
+}
+
+/** A widget for `site` whose visitor opened the chat and started a conversation with `text`. */
+export async function startChat(site: TestSite, agent: AgentClient, text: string): Promise<{ el: LiveChat; conv: ConversationSummary }> {
+  const el = await mountWidget(site)
+  await openWindow(el)
+  const created = nextConversation(agent)
+  await typeAndSend(el, text)
+  const conv = await created
+  await showing(el, conv.id)
+  return { el, conv }
 }

@@ -8,12 +8,27 @@
 // processes never give the same agent more than their capacity. It only then locks
 // conversation rows; no other transaction takes the site lock after locking a conversation,
 // so the two kinds of lock cannot deadlock.
+import { Prisma } from '../generated/prisma/client.js'
 import type { Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { agentName, agentWithUser } from '../shared/map.js'
 import { appendMessage, lockConversation, type AppendedMessage } from '../messages/store.js'
 import type { PresenceService } from '../presence/service.js'
 import { loadViews } from './views.js'
+
+/**
+ * The agents routing may give a chat to (online, accepting chats, connected; `a`) with their
+ * active chats (`load.n`): the FROM and WHERE of a query, to which more conditions may be added.
+ */
+export const availableAgents = (siteId: string): Prisma.Sql => Prisma.sql`
+  FROM mod_chat_agents a
+  CROSS JOIN LATERAL (
+    SELECT count(*)::int AS n FROM mod_chat_conversations c
+    WHERE c.site_id = a.site_id AND c.assigned_agent_id = a.id AND c.status = 'active'
+  ) load
+  WHERE a.site_id = ${siteId}::uuid
+    AND a.status = 'online' AND a.accept_new_chats AND a.removed_at IS NULL
+    AND EXISTS (SELECT 1 FROM mod_chat_connections k WHERE k.site_id = a.site_id AND k.agent_id = a.id)`
 
 export class Routing {
   constructor(
@@ -25,15 +40,8 @@ export class Routing {
   async pickAgent(tx: Tx, siteId: string): Promise<string | null> {
     const rows = await tx.$queryRaw<{ id: string }[]>`
       SELECT a.id
-      FROM mod_chat_agents a
-      CROSS JOIN LATERAL (
-        SELECT count(*)::int AS n FROM mod_chat_conversations c
-        WHERE c.site_id = a.site_id AND c.assigned_agent_id = a.id AND c.status = 'active'
-      ) load
-      WHERE a.site_id = ${siteId}::uuid
-        AND a.status = 'online' AND a.accept_new_chats AND a.removed_at IS NULL
+      ${availableAgents(siteId)}
         AND load.n < a.max_concurrent_chats
-        AND EXISTS (SELECT 1 FROM mod_chat_connections k WHERE k.site_id = a.site_id AND k.agent_id = a.id)
       ORDER BY load.n, a.last_assigned_at ASC NULLS FIRST, a.id
       LIMIT 1`
     return rows[0]?.id ?? null

@@ -220,6 +220,8 @@ export class ConversationService {
           senderId: agentIdOf(actor),
           senderName: null,
           text: from ? `The conversation was transferred to ${name}` : `${name} joined the conversation`,
+          // A transfer is the team's business: agents see it, the visitor sees the new agent's name.
+          isPrivate: !!from,
           system: from
             ? { event: 'transferred', fromAgentId: from, toAgentId: agentId, agentName: name }
             : { event: 'assigned', agentId, agentName: name, by: 'agent' },
@@ -339,6 +341,7 @@ function unassignMessage(tx: Tx, conv: LockedConversation, by: string | null): P
     senderId: by,
     senderName: null,
     text: 'The conversation went back to the queue',
+    isPrivate: true,
     system: { event: 'unassigned', agentId: conv.assignedAgentId! },
     conversation: { status: 'pending', assignedAgentId: null, queuedAt: new Date() },
   })

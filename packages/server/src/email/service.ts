@@ -43,6 +43,11 @@ export class EmailService {
     this.loop = new Periodic('email sweep', Math.min(Math.max(this.batchMs, 250), 30_000), () => this.sweep(), ctx.log)
   }
 
+  /** Whether email can be sent (SMTP is set up). */
+  get enabled(): boolean {
+    return this.mailer.enabled
+  }
+
   start(): void {
     if (this.mailer.enabled) this.loop.start()
   }

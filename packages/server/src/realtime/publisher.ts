@@ -6,10 +6,13 @@ import type {
   ConversationSummary,
   LiveMessage,
   Message,
+  QueuePosition,
+  SystemEvent,
   ReceiptState,
   TypingState,
   VisitorConversation,
   VisitorPresence,
+  WidgetConfig,
 } from '@live-chat/protocol'
 import { rooms, type AgentNamespace, type VisitorNamespace } from './types.js'
 import { toMessage } from '../shared/map.js'
@@ -27,7 +30,16 @@ export function forAgents(message: Message, live?: LiveState): LiveMessage {
   return { ...message, prevSeq: message.seq - 1, ...(live ? { conversation: live.conversation } : {}) }
 }
 
+/** The system lines that record a conversation joining or leaving its site's queue. */
+const QUEUE_EVENTS: ReadonlySet<SystemEvent['event']> = new Set(['assigned', 'unassigned', 'resolved', 'closed', 'reopened'])
+
 export class Publisher {
+  /**
+   * Told of every fact announced here that may move a site's queue (set by the queue service,
+   * queue/service.ts): a live conversation created, a system line of QUEUE_EVENTS, an agent's change.
+   */
+  queueMoved: (siteId: string) => void = () => undefined
+
   constructor(
     private readonly visitors: VisitorNamespace,
     private readonly agents: AgentNamespace,
@@ -40,6 +52,7 @@ export class Publisher {
    * (the sender's other tabs and devices still get it here).
    */
   message(siteId: string, visitorId: string, message: Message, opts: MessageOptions = {}): void {
+    if (message.system && QUEUE_EVENTS.has(message.system.event)) this.queueMoved(siteId)
     // Each audience's prevSeq: the message before it that they can see (see LiveMessage).
     const agents = this.agents.to(rooms.siteAgents(siteId))
     ;(opts.sender ? agents.except(opts.sender) : agents).emit('message:created', forAgents(message, opts.live))
@@ -56,6 +69,7 @@ export class Publisher {
 
   conversationCreated(summary: ConversationSummary): void {
     this.agents.to(rooms.siteAgents(summary.siteId)).emit('conversation:created', summary)
+    if (summary.status === 'pending' && !summary.offline) this.queueMoved(summary.siteId)
   }
 
   conversationUpdated(summary: ConversationSummary, visitorView: VisitorConversation): void {
@@ -81,14 +95,25 @@ export class Publisher {
 
   agentUpdated(agent: AgentSummary): void {
     this.agents.to(rooms.siteAgents(agent.siteId)).emit('agent:updated', agent)
+    this.queueMoved(agent.siteId)
   }
 
   visitorUpdated(siteId: string, presence: VisitorPresence): void {
     this.agents.to(rooms.siteAgents(siteId)).emit('visitor:updated', presence)
   }
 
+  /** New widget settings, to every open widget of the site. */
+  widgetConfig(config: WidgetConfig): void {
+    this.visitors.to(rooms.siteVisitors(config.siteId)).emit('config:changed', config)
+  }
+
   availability(siteId: string, online: boolean): void {
     this.visitors.to(rooms.siteVisitors(siteId)).emit('availability:changed', { online })
+  }
+
+  /** A waiting conversation's place in the queue, to its visitor only (queue/service.ts). */
+  queuePosition(visitorId: string, position: QueuePosition): void {
+    this.visitors.to(rooms.visitor(visitorId)).emit('queue:position', position)
   }
 
   /** Availability to the site's visitors connected to this process only (every process tells its own). */

@@ -14,6 +14,8 @@ export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Lo
     void socket.join([rooms.visitor(actor.visitorId), rooms.siteVisitors(actor.siteId)])
     // Presence: the row is written before it can be deleted, whatever order the events come in.
     const present = s.presence.track(s.visitors.connected(actor, socket.id))
+    // A waiting visitor learns their place at once (after a reload or a reconnect too).
+    void s.queue.tell(actor.siteId, actor.visitorId)
     socket.on('disconnect', () => {
       void s.presence.track(present.then(() => s.visitors.disconnected(actor, socket.id)))
     })

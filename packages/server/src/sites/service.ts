@@ -15,6 +15,8 @@ import type { AgencyActor, AgentActor, Context } from '../shared/context.js'
 import { AppError, forbidden, notFound } from '../shared/errors.js'
 import { notifySiteDeleted } from './deleted.js'
 import type { UploadService } from '../uploads/service.js'
+import type { EmailService } from '../email/service.js'
+import type { QueueService } from '../queue/service.js'
 import { agentsAvailable, AvailabilityClock, CLOCK_FIELDS, siteOnline } from './availability.js'
 import { openByClock } from './business-hours.js'
 
@@ -37,6 +39,8 @@ export class SiteService {
     private readonly ctx: Context,
     private readonly uploads: UploadService,
     private readonly audit: AuditService,
+    private readonly emails: EmailService,
+    private readonly queue: QueueService,
   ) {
     this.clock = new AvailabilityClock(ctx)
   }
@@ -62,11 +66,15 @@ export class SiteService {
   async widgetConfig(siteId: string, origin?: string): Promise<WidgetConfig> {
     const site = await this.require(siteId)
     this.checkOrigin(site, origin)
-    const { settings, online } = await this.ctx.db.inSite(siteId, async (tx) => {
-      const settings = await tx.widgetSettings.findUnique({ where: { siteId } })
-      return { settings, online: openByClock(settings) && (await agentsAvailable(tx, siteId)) }
-    })
-    return { siteId, ...widgetFields(settings), online, upload: this.uploads.limits() }
+    const [{ settings, online }, { typicalReplySeconds }] = await Promise.all([
+      this.ctx.db.inSite(siteId, async (tx) => {
+        const settings = await tx.widgetSettings.findUnique({ where: { siteId } })
+        return { settings, online: openByClock(settings) && (await agentsAvailable(tx, siteId)) }
+      }),
+      // (the widget loads without it, should the history not be read)
+      this.queue.siteHistory(siteId).catch(() => ({ typicalReplySeconds: null })),
+    ])
+    return { siteId, ...widgetFields(settings), online, typicalReplySeconds, upload: this.uploads.limits(), emailReplies: this.emails.enabled }
   }
 
   /** Every member of the site may read its settings (the dashboard shows them); only admins change them. */
@@ -117,6 +125,8 @@ export class SiteService {
       this.clock.forget(actor.siteId)
       this.ctx.publish.availability(actor.siteId, online)
     }
+    // Open widgets take the new look and texts at once (a widget without a session asks again when opened).
+    if (input.widget && Object.keys(input.widget).length > 0) this.ctx.publish.widgetConfig(await this.widgetConfig(actor.siteId))
     return this.settingsOf(site)
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient, LiveChatClient } from '@live-chat/sdk'
 import type { ConversationSummary, VisitorConversation } from '@live-chat/protocol'
-import { eventually, startServer, waitFor, type AgentFixture, type TestServer } from '../helpers.js'
+import { agentOnline, eventually, startServer, waitFor, type AgentFixture, type TestServer } from '../helpers.js'
 
 let s: TestServer
 const clients: { disconnect(): void }[] = []
@@ -13,14 +13,7 @@ afterEach(() => {
 })
 afterAll(() => s.close())
 
-async function online(a: AgentFixture): Promise<AgentClient> {
-  const c = new AgentClient({ url: s.url, token: a.token })
-  clients.push(c)
-  await c.connect(a.siteId)
-  // presence is written as the socket connects
-  await eventually(async () => (await c.agents.list()).find((x) => x.id === a.id)?.online, 5_000, 'agent online')
-  return c
-}
+const online = (a: AgentFixture): Promise<AgentClient> => agentOnline(s.url, a, (c) => (clients.push(c), c))
 
 async function visitorStarts(siteId: string, text = 'hello'): Promise<{ client: LiveChatClient; conversation: VisitorConversation }> {
   const client = new LiveChatClient({ url: s.url, siteId, storage: 'memory' })
@@ -151,8 +144,13 @@ describe('manual assignment and transfer', () => {
     expect(history.messages.at(-1)).toMatchObject({
       senderType: 'system',
       text: 'The conversation was transferred to Bob',
+      private: true,
       system: { event: 'transferred', fromAgentId: a.id, toAgentId: b.id },
     })
+    // The transfer is the team's business: the visitor sees Bob's name, never the notice.
+    const seen = await chat.client.messages(chat.conversation.id)
+    expect(seen.messages.map((m) => m.text)).toEqual(['need billing help', 'Ann joined the conversation'])
+    expect(chat.client.getMessages(chat.conversation.id).some((m) => m.system?.event === 'transferred')).toBe(false)
   })
 
   it('unassigning puts the conversation back in the queue; assigning an agent of another site is refused', async () => {
@@ -165,6 +163,8 @@ describe('manual assignment and transfer', () => {
     await agent.setStatus('away')
     const back = await agent.conversations.assign(chat.conversation.id, null)
     expect(back).toMatchObject({ status: 'pending', assignedAgentId: null })
+    expect((await agent.messages(chat.conversation.id)).messages.at(-1)).toMatchObject({ system: { event: 'unassigned' }, private: true })
+    expect((await chat.client.messages(chat.conversation.id)).messages.some((m) => m.system?.event === 'unassigned')).toBe(false)
     expect(back.queuedAt).not.toBeNull()
     await expect(agent.conversations.assign(chat.conversation.id, stranger.id)).rejects.toMatchObject({ code: 'not_found' })
     expect((await conversation(agent, chat.conversation.id)).assignedAgentId).toBeNull()

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Socket } from 'socket.io-client'
 import { Tokens } from '../../src/shared/auth.js'
-import { ask, connectRaw, rawSocket, waitFor, type TestServer, startServer } from '../helpers.js'
+import { ask, connectRaw, eventually, rawSocket, waitFor, type TestServer, startServer } from '../helpers.js'
 import { eachCase, expectNoLeak, expectTenantIntact, makeTenant, snapshot, type Tenant } from './tenants.js'
 
 type Ns = '/visitor' | '/agent'
@@ -278,6 +278,15 @@ describe('broadcasts', () => {
     const closed = waitFor<{ id: string; status: string }>((fn) => (dAgent.on('conversation:updated', fn), () => dAgent.off('conversation:updated', fn)), (x) => x.id === fresh && x.status === 'closed')
     await ok(dVisitor, 'conversation:close', { conversationId: fresh })
     await closed
+    // B's admin restyles B's widget: B's open widget hears of it, A's does not.
+    const restyled = waitFor<{ siteId: string; primaryColor: string }>((fn) => (dVisitor.on('config:changed', fn), () => dVisitor.off('config:changed', fn)))
+    const patched = await fetch(`${s.url}/api/sites/${d.site.id}/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${d.admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ widget: { primaryColor: '#112233' } }),
+    })
+    expect(patched.status).toBe(200)
+    expect(await restyled).toMatchObject({ siteId: d.site.id, primaryColor: '#112233' })
     dVisitor.close()
     await waitFor<{ visitorId: string; online: boolean }>((fn) => (dAgent.on('visitor:updated', fn), () => dAgent.off('visitor:updated', fn)), (x) => x.visitorId === d.visitor.id && !x.online)
     await new Promise((r) => setTimeout(r, 300))
@@ -289,5 +298,33 @@ describe('broadcasts', () => {
     await ok(cVisitor, 'message:send', { conversationId: c.conv, clientId: 'c-check-0001', text: 'still here' })
     await heard
     expectNoLeak(JSON.stringify(seen), d)
+  })
+
+  it("when B's visitors wait in B's queue, each hears only their own place, and A's visitor and agent hear nothing of it", async () => {
+    const [c, d] = await Promise.all([makeTenant(s, 'c'), makeTenant(s, 'd')])
+    const heard: { who: string; event: string; args: unknown[] }[] = []
+    const observe = async (who: string, socket: Socket) => {
+      mine.push(socket)
+      socket.onAny((event: string, ...args: unknown[]) => heard.push({ who, event, args }))
+      return connectRaw(socket)
+    }
+    await observe('A visitor', rawSocket(s.url, '/visitor', { token: c.visitor.token }))
+    await observe('A agent', rawSocket(s.url, '/agent', { token: c.admin.token, siteId: c.site.id }))
+    const other = await s.fx.visitorSession(d.site.id)
+    const first = await observe('B visitor', rawSocket(s.url, '/visitor', { token: d.visitor.token }))
+    const second = await observe('B other visitor', rawSocket(s.url, '/visitor', { token: other.token }))
+    // No agent of B is online: both wait.
+    const start = async (socket: Socket, key: string) => ((await ask<AckBody>(socket, 'conversation:start', { clientKey: key, message: { clientId: key, text: 'waiting' } })).data as { conversation: { id: string } }).conversation.id
+    const mineId = await start(first, 'd-queue-0001')
+    const theirsId = await start(second, 'd-queue-0002')
+    const places = (who: string) => heard.filter((h) => h.who === who && h.event === 'queue:position').map((h) => h.args[0] as { conversationId: string; position: number })
+    await eventually(() => places('B other visitor').some((p) => p.position === 2), 5_000, "B's second visitor's place")
+    await new Promise((r) => setTimeout(r, 500))
+
+    expect(places('B visitor').length).toBeGreaterThan(0)
+    expect(places('B visitor').every((p) => p.conversationId === mineId && p.position === 1)).toBe(true)
+    expect(places('B other visitor').every((p) => p.conversationId === theirsId && p.position === 2)).toBe(true)
+    expect(heard.filter((h) => h.who.startsWith('A') && h.event === 'queue:position')).toEqual([])
+    expectNoLeak(JSON.stringify(heard.filter((h) => h.who.startsWith('A'))), d)
   })
 })

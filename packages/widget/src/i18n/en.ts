@@ -30,6 +30,7 @@ export const en = {
   invalidPhone: 'Enter a valid phone number',
   leaveMessage: 'Send message',
   offlineThanks: 'Thanks! We will reply by email as soon as we can.',
+  offlineKept: 'Thanks! The team will reply here: come back to this page to read the answer.',
   rate: 'How was this conversation?',
   stars: '{n} of 5',
   comment: 'Anything to add? (optional)',
@@ -44,6 +45,13 @@ export const en = {
   badType: '{name}: this kind of file cannot be sent',
   error: 'Something went wrong. Please try again.',
   reconnecting: 'Reconnecting…',
+  queue: 'You are number {n} in line',
+  wait: 'about {m} min',
+  replies: 'Usually replies in {m} min',
+  s_assigned: '{name} joined the conversation',
+  s_resolved: 'The conversation was resolved',
+  s_reopened: 'The conversation was reopened',
+  s_closed: 'The conversation was closed',
   unread: '{n} unread',
 }
 

@@ -1,0 +1,88 @@
+// The queue as visitors see it (queue/service.ts): each waiting visitor's place, oldest first,
+// pushed as the queue moves, and the estimated wait made from the site's own history and capacity.
+import { describe, expect, it } from 'vitest'
+import { LiveChatClient } from '@live-chat/sdk'
+import type { QueuePosition, WidgetConfig } from '@live-chat/protocol'
+import { agentOnline, eventually, serverPerFile, type AgentFixture } from '../helpers.js'
+
+const file = serverPerFile()
+const online = (a: AgentFixture) => agentOnline(file.s.url, a, file.track)
+
+async function visitorStarts(siteId: string, text = 'hello') {
+  const client = file.track(new LiveChatClient({ url: file.s.url, siteId, storage: 'memory' }))
+  const { conversation } = await client.startConversation({ message: text })
+  return { client, id: conversation.id, status: conversation.status }
+}
+
+/** The visitor's place as their client knows it, once it is `position` (null: no longer waiting). */
+const placeIs = (v: { client: LiveChatClient; id: string }, position: number | null, what = 'place') =>
+  eventually(() => (v.client.getQueuePosition(v.id)?.position ?? null) === position, 5_000, `${what} ${position}`).then(() => v.client.getQueuePosition(v.id))
+
+describe('queue positions', () => {
+  it('tells each waiting visitor their place, oldest first, and moves everyone up as the queue moves', async () => {
+    const { s } = file
+    const site = await s.fx.site()
+    const agent = await online(await s.fx.agent(site.id, { capacity: 1 }))
+    const served = await visitorStarts(site.id, 'served at once')
+    expect(served.status).toBe('active')
+    const waiting = []
+    for (const text of ['one', 'two', 'three', 'four']) waiting.push(await visitorStarts(site.id, text))
+    // An offline message waits for the team, not in the queue.
+    const away = file.track(new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' }))
+    await away.startConversation({ message: 'call me back', offline: true, fields: { email: 'x@example.test' } })
+    for (const [i, v] of waiting.entries()) await placeIs(v, i + 1)
+    expect(served.client.getQueuePosition(served.id)).toBeUndefined()
+
+    // The agent frees their seat: the first in line is taken, the rest move up.
+    await agent.conversations.resolve(served.id)
+    await placeIs(waiting[0]!, null, 'taken')
+    for (const [i, v] of waiting.slice(1).entries()) await placeIs(v, i + 1)
+
+    // A visitor in the middle leaves: those behind move up.
+    await waiting[2]!.client.closeConversation(waiting[2]!.id)
+    await placeIs(waiting[3]!, 2)
+    await placeIs(waiting[1]!, 1)
+
+    // A reconnecting visitor is told their place at once.
+    const again = waiting[3]!.client
+    again.disconnect()
+    const heard = new Promise<QueuePosition>((resolve) => again.on('queue', resolve))
+    await again.connect()
+    expect(await heard).toMatchObject({ conversationId: waiting[3]!.id, position: 2 })
+  })
+
+  it('with no agent available, or no history yet, gives the place without an estimate', async () => {
+    const { s } = file
+    const site = await s.fx.site()
+    const v = await visitorStarts(site.id)
+    expect(await placeIs(v, 1)).toMatchObject({ estimatedWaitSeconds: null })
+  })
+})
+
+describe('the estimate', () => {
+  it("is made from the site's handling time and capacity; its typical first reply is in the widget config", async () => {
+    const { s } = file
+    const site = await s.fx.site()
+    const a = await s.fx.agent(site.id, { capacity: 2 })
+    const agent = await online(a)
+    // History: six chats, each held 6 minutes from assignment to resolve, answered after 90 s.
+    for (let i = 0; i < 6; i++) {
+      const v = await visitorStarts(site.id, `past ${i}`)
+      await agent.conversations.resolve(v.id)
+      await s.db.inSite(site.id, async (tx) => {
+        await tx.$executeRaw`UPDATE mod_chat_messages SET created_at = now() - interval '10 minutes' WHERE conversation_id = ${v.id}::uuid AND metadata->>'event' = 'assigned'`
+        await tx.$executeRaw`UPDATE mod_chat_conversations SET resolved_at = now() - interval '4 minutes',
+          first_message_at = now() - interval '10 minutes', first_response_at = now() - interval '10 minutes' + interval '90 seconds' WHERE id = ${v.id}::uuid`
+      })
+    }
+    // The widget loads above read the history while it was still empty; a thin history is read again after 5 s.
+    const reply = async () => ((await (await fetch(`${s.url}/api/sites/${site.id}/widget`)).json()) as WidgetConfig).typicalReplySeconds
+    await eventually(async () => (await reply()) === 90, 10_000, 'the typical first reply (90 s) in the widget config')
+
+    // Both slots busy; three wait: a slot frees every 360 s / 2 slots = 180 s.
+    for (const text of ['busy 1', 'busy 2']) expect((await visitorStarts(site.id, text)).status).toBe('active')
+    const waiting = []
+    for (const text of ['w1', 'w2', 'w3']) waiting.push(await visitorStarts(site.id, text))
+    for (const [i, v] of waiting.entries()) expect(await placeIs(v, i + 1)).toMatchObject({ estimatedWaitSeconds: 180 * (i + 1) })
+  })
+})

@@ -1,0 +1,212 @@
+/**
+ * The widget's less travelled screens, a chunk loaded on demand (see LiveChat._need): the pre-chat
+ * and offline forms, the rating form once a conversation is resolved, and the list of the
+ * visitor's conversations. Most visitors never see one, so their bytes stay out of the core.
+ */
+import { css, html, nothing, type TemplateResult } from 'lit'
+import type { VisitorFields } from '@live-chat/sdk'
+import { preChatFields, type Field, type Say } from './forms.js'
+import { starIcon } from './icons.js'
+import type { LiveChat } from './live-chat.js'
+import { time } from './views.js'
+
+/** The pre-chat form (with the welcome text) or, when nobody is online, the offline form. */
+export function formsView(w: LiveChat): TemplateResult {
+  const say = (k: Parameters<Say>[0]) => w._s(k)
+  if (!w._online) {
+    return html`<div class="body">
+      <p class="note">${w._site('offlineMessage', 'away')}</p>
+      ${form(w, offlineFields(say), true)}
+    </div>`
+  }
+  return html`<div class="body">
+    <p class="note">${w._site('welcomeMessage', 'online')}</p>
+    ${form(w, [...preChatFields(w._config, say), { name: 'message', label: w._s('message'), type: 'textarea', required: false }], false)}
+  </div>`
+}
+
+/** The offline form: an email to answer to is required. */
+export function offlineFields(say: Say): Field[] {
+  return [
+    { name: 'name', label: say('name'), type: 'text', required: false },
+    { name: 'email', label: say('email'), type: 'email', required: true },
+    { name: 'message', label: say('message'), type: 'textarea', required: true },
+  ]
+}
+
+function form(w: LiveChat, fields: Field[], offline: boolean): TemplateResult {
+  const e = w._errors
+  return html`<form novalidate @submit=${(ev: SubmitEvent) => submitForm(w, ev, fields, offline)}>
+    ${fields.map((f) => {
+      const id = `f-${f.name}`
+      const err = e[f.name]
+      const common = { id, name: f.name, invalid: err ? 'true' : 'false', described: err ? `${id}-e` : undefined }
+      const control =
+        f.type === 'textarea'
+          ? html`<textarea id=${common.id} name=${f.name} rows="3" ?required=${f.required} aria-invalid=${common.invalid} aria-describedby=${common.described ?? nothing}></textarea>`
+          : f.type === 'select'
+            ? html`<select id=${common.id} name=${f.name} ?required=${f.required} aria-invalid=${common.invalid} aria-describedby=${common.described ?? nothing}>
+                <option value=""></option>
+                ${(f.options ?? []).map((o) => html`<option>${o}</option>`)}
+              </select>`
+            : html`<input
+                id=${common.id}
+                name=${f.name}
+                type=${f.type === 'phone' ? 'tel' : f.type}
+                autocomplete=${f.type === 'phone' ? 'tel' : f.name === 'name' || f.name === 'email' ? f.name : 'off'}
+                ?required=${f.required}
+                aria-invalid=${common.invalid}
+                aria-describedby=${common.described ?? nothing}
+              />`
+      return html`<label for=${id}>${f.label}${f.required ? ' *' : ''} ${control}
+        ${err ? html`<span class="err" id=${`${id}-e`}>${err}</span>` : nothing}</label>`
+    })}
+    ${e.form ? html`<p class="err" role="alert">${e.form}</p>` : nothing}
+    <button class="primary" type="submit">${w._s(offline ? 'leaveMessage' : 'start')}</button>
+  </form>`
+}
+
+/** Validates and submits the pre-chat or offline form. */
+async function submitForm(w: LiveChat, event: SubmitEvent, fields: Field[], offline: boolean): Promise<void> {
+  event.preventDefault()
+  const { errors, fields: values, message } = readForm(fields, new FormData(event.target as HTMLFormElement), (k) => w._s(k))
+  w._errors = errors
+  if (Object.keys(errors).length) {
+    await w.updateComplete
+    w.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+    return
+  }
+  if ((await w._start({ fields: values, message, offline })) && offline) w._view = 'sent'
+}
+
+export interface FormResult {
+  /** Field name → error text; empty when the form is valid. */
+  errors: Record<string, string>
+  /** `name`, `email` and `phone` go to the visitor's profile; other fields are custom data. */
+  fields: VisitorFields
+  message: string | undefined
+}
+
+/** Checks a submitted form against its fields. */
+export function readForm(fields: Field[], data: FormData, say: Say): FormResult {
+  const errors: Record<string, string> = {}
+  const out: VisitorFields = {}
+  const custom: Record<string, string> = {}
+  let message: string | undefined
+  for (const f of fields) {
+    const v = String(data.get(f.name) ?? '').trim()
+    if (!v) {
+      if (f.required) errors[f.name] = say('required')
+      continue
+    }
+    if (f.type === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) errors[f.name] = say('invalidEmail')
+    else if (f.type === 'phone' && !/^\+?[\d\s().-]{5,}$/.test(v)) errors[f.name] = say('invalidPhone')
+    else if (f.name === 'message') message = v
+    else if (f.name === 'name' || f.name === 'email' || f.name === 'phone') out[f.name] = v
+    else custom[f.name] = v
+  }
+  if (Object.keys(custom).length) out.custom = custom
+  return { errors, fields: out, message }
+}
+
+export function doneView(w: LiveChat): TemplateResult {
+  const conv = w._conv!
+  const rated = conv.rating !== null || w._view === 'rated'
+  return html`${rated
+      ? html`<p class="note" role="status">${w._s('thanks')}</p>`
+      : html`<form class="note" @submit=${(e: SubmitEvent) => rate(w, e)}>
+          <span id="rate-q">${w._s('rate')}</span>
+          <div class="stars" role="radiogroup" aria-labelledby="rate-q">
+            ${[1, 2, 3, 4, 5].map(
+              (n) =>
+                html`<button
+                  type="button"
+                  role="radio"
+                  aria-checked=${n <= w._stars}
+                  aria-label=${w._s('stars', { n })}
+                  @click=${() => (w._stars = n)}
+                >
+                  ${starIcon}
+                </button>`,
+            )}
+          </div>
+          <textarea name="comment" rows="2" aria-label=${w._s('comment')} placeholder=${w._s('comment')}></textarea>
+          ${w._errors.rating ? html`<p class="err" role="alert">${w._errors.rating}</p>` : nothing}
+          <button class="primary" type="submit" ?disabled=${!w._stars}>${w._s('submitRating')}</button>
+        </form>`}
+    <button class="link" @click=${() => w._newChat()}>${w._s('newChat')}</button>`
+}
+
+/** Rates the current conversation. */
+async function rate(w: LiveChat, event: SubmitEvent): Promise<void> {
+  event.preventDefault()
+  const conv = w._conv
+  const client = w.client
+  if (!conv || !w._stars || !client) return
+  const comment = String(new FormData(event.target as HTMLFormElement).get('comment') ?? '').trim()
+  try {
+    w._conv = await client.rate(conv.id, w._stars, comment || undefined)
+    w._view = 'rated'
+  } catch {
+    w._errors = { rating: w._s('error') }
+  }
+}
+
+export function historyView(w: LiveChat): TemplateResult {
+  return html`<div class="body">
+    ${w._convs.length
+      ? w._convs.map(
+          (c) => html`<button class="item" @click=${() => w._pick(c)}>
+            <span>${c.agent?.name ?? w._s('agent')}</span>
+            <span class="meta">${c.status === 'resolved' || c.status === 'closed' ? w._s('resolved') : time(w, c.lastActivityAt)}</span>
+          </button>`,
+        )
+      : html`<p class="banner">${w._s('noHistory')}</p>`}
+    <button class="primary" @click=${() => w._newChat()}>${w._s('newChat')}</button>
+  </div>`
+}
+
+/** The look of these screens, added to the widget's shadow root with the chunk. */
+export const styles = css`
+  form {
+    display: flex;
+    flex-direction: column;
+    gap: 12px;
+  }
+  label {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    font-size: 14px;
+    font-weight: 600;
+  }
+  .stars {
+    display: flex;
+    gap: 4px;
+  }
+  .stars button {
+    width: 40px;
+    height: 40px;
+    color: #d1d5db;
+  }
+  .stars button[aria-checked='true'] {
+    color: #f59e0b;
+  }
+  .stars svg {
+    width: 32px;
+    height: 32px;
+  }
+  .item {
+    width: 100%;
+    justify-content: space-between;
+    gap: 8px;
+    padding: 12px;
+    border-radius: 10px;
+    background: var(--agent-bg);
+  }
+  .item span {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+`
