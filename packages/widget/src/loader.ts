@@ -1,5 +1,5 @@
 /**
- * The CDN loader (`live-chat.js`, about 1.5 KB gzipped): what site owners paste.
+ * The CDN loader (`live-chat.js`, under 2 KB gzipped): what site owners paste.
  *
  *     <script src="https://chat.example.com/live-chat.js" async></script>
  *     <live-chat site-id="…"></live-chat>
@@ -30,7 +30,8 @@ class LiveChatShell extends HTMLElement {
   #calls: [string, unknown[], (value: unknown) => void][] = []
 
   connectedCallback(): void {
-    // Above anything the page stacks with z-index (see raise() in live-chat.ts).
+    // Above anything the page stacks with z-index (see raise() in host.ts). The style below keeps
+    // the browser's look for popovers off the shell.
     if ('showPopover' in this) {
       this.setAttribute('popover', 'manual')
       try {
@@ -107,7 +108,10 @@ class LiveChatShell extends HTMLElement {
         this.#app = app
         this.removeAttribute('style')
         this.removeAttribute('data-left')
-        this.shadowRoot!.replaceChildren(app)
+        // In the launcher's place: the shell's style stays, so the shell keeps its own box (fixed,
+        // empty, so 0×0) and never falls back to the browser's look for popovers (a bordered
+        // square in the middle of the page).
+        this.shadowRoot!.querySelector('button')!.replaceWith(app)
         for (const [method, args, done] of this.#calls.splice(0)) done((app[method] as (...a: unknown[]) => unknown)(...args))
       })
       .catch((error: unknown) => {
