@@ -29,6 +29,11 @@ export const styles = css`
   :host([data-left]) {
     inset: auto auto var(--lc-offset-y, 20px) var(--lc-offset-x, 20px) !important;
   }
+  /* In the top layer the host gets a ::backdrop over the whole page, which the page's own
+     ::backdrop rules (meant for its dialogs) would dim or blur. */
+  :host::backdrop {
+    display: none !important;
+  }
   :host([hidden]) {
     display: none !important;
   }
