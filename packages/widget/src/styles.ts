@@ -87,6 +87,9 @@ export const styles = css`
     color: var(--on);
     box-shadow: 0 4px 16px #0003;
     position: relative;
+    /* Its own layer: otherwise whether the page's layers overlap it decides how its icon's edges
+       are rasterized, and it looks a shade different from one site to the next. */
+    will-change: transform;
   }
   .launcher svg {
     width: 28px;
