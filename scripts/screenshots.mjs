@@ -21,7 +21,7 @@ const out = path.join(root, 'docs/screenshots')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-/** `node scripts/screenshots.mjs admin` (or `account`) makes only the administration (or account) shots. */
+/** `node scripts/screenshots.mjs admin` (or `account`, `widget`) makes only the administration (or account, widget) shots. */
 const only = process.argv[2]
 const SECRET = 'screenshots-secret-screenshots-secret-0123'
 
@@ -72,7 +72,7 @@ const stopReplying = agent.on('conversation:created', (c) => {
 const browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
 fs.mkdirSync(out, { recursive: true })
 try {
-  for (const shot of only ? [] : shots) {
+  for (const shot of !only || only === 'widget' ? shots : []) {
     await agent.settings.update({ widget: { primaryColor: shot.colour ?? original } })
     const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: 1, isMobile: !!shot.isMobile, hasTouch: !!shot.hasTouch })
     const page = await context.newPage()
@@ -97,8 +97,8 @@ try {
   stopReplying()
   for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
   if (!only) await dashboardShots(browser)
-  if (only !== 'account') await adminShots(browser)
-  if (only !== 'admin') await accountShots(browser)
+  if (!only || only === 'admin') await adminShots(browser)
+  if (!only || only === 'account') await accountShots(browser)
 } finally {
   await agent.settings.update({ widget: { primaryColor: original } }).catch(() => {})
   agent.disconnect()
