@@ -31,6 +31,11 @@ export const styles = css`
   :host([data-left]) {
     inset: auto auto var(--lc-offset-y, 20px) var(--lc-offset-x, 20px) !important;
   }
+  /* In the top layer the host gets a ::backdrop over the whole page, which the page's own
+     ::backdrop rules (meant for its dialogs) would dim or blur. */
+  :host::backdrop {
+    display: none !important;
+  }
   :host([hidden]) {
     display: none !important;
   }
@@ -81,6 +86,9 @@ export const styles = css`
     box-shadow: 0 4px 16px #0003;
     position: relative;
     margin-left: auto;
+    /* Its own layer: otherwise whether the page's layers overlap it decides how its icon's edges
+       are rasterized, and it looks a shade different from one site to the next. */
+    will-change: transform;
   }
   /* Physical sides: the site's corner, whatever the language's direction. */
   :host([data-left]) .launcher {
