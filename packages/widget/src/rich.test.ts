@@ -36,6 +36,8 @@ describe('<live-chat> rich messages', () => {
     const img = card.querySelector('img')!
     assert(img.alt === 'Pro plan' && img.loading === 'lazy', `the card image: ${img.outerHTML}`)
     assert(card.textContent?.includes('<b>not bold</b>') && !card.querySelector('b'), 'the card text is text, never markup')
+    const empty = all(el, '.bubble').filter((b) => !b.textContent?.trim() && !b.children.length && getComputedStyle(b).display !== 'none')
+    assert(empty.length === 0, 'a card without text shows no empty bubble')
     await axeCheck(el)
     // Keyboard: the quick reply is a real button, reached and pressed from the keyboard.
     const reply = all<HTMLButtonElement>(el, 'button.action').find((b) => b.textContent?.trim() === 'Pricing')!

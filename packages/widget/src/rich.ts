@@ -85,6 +85,10 @@ async function choose(w: LiveChat, m: Message, optionId: string): Promise<void> 
 }
 
 export const richStyles = css`
+  /* A message of rich content alone (a card without text) has no bubble. */
+  .bubble:empty {
+    display: none;
+  }
   .actions {
     display: flex;
     flex-wrap: wrap;
