@@ -247,6 +247,20 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   }
 
   /**
+   * Answers a choice message (an agent's or a bot's `content.kind === 'choice'`) with one of its
+   * options. Stored once per choice, as the visitor's own message (text: the option's label,
+   * `answer`: what was picked): choosing again, from here or another tab, resolves with that same
+   * stored answer. Safe to retry after a dropped connection.
+   * @returns The visitor's answer; rejects with `not_found` (no such choice here),
+   *   `invalid_state` (not a choice, or a closed conversation) or `invalid_payload` (no such option).
+   */
+  async choose(conversationId: string, messageId: string, optionId: string): Promise<Message> {
+    const answer = await this.command('message:choose', { conversationId, messageId, optionId })
+    this.receive([answer], true)
+    return answer
+  }
+
+  /**
    * Uploads a file (an image, a PDF or a text file) to attach to a message: pass the result (or
    * its id) in `send(…, { attachments })` or `startConversation({ attachments })`. Makes an
    * in-memory session if there is none. A file over the server's limit (`config.upload`, known

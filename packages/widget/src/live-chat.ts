@@ -40,6 +40,7 @@ let drafts = 0
  * @csspart header - The window's title bar.
  * @csspart messages - The scrolling message list.
  * @csspart message - One message bubble.
+ * @csspart card - A rich message's card (title, text, image and buttons, sent by an agent or a bot).
  * @csspart composer - The message input row.
  * @csspart input - The message text box.
  * @csspart send - The send button.

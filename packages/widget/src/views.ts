@@ -114,6 +114,7 @@ function message(w: LiveChat, m: Message, lastOwn: boolean): TemplateResult {
     <div>
       <div class="who">${name}</div>
       <div class="bubble">${m.text ?? ''}${m.attachments.map(file, w)}</div>
+      ${m.content ? (w._more?.richView(w, m) ?? w._need()) : nothing}
       <div class="meta">${meta}</div>
     </div>
   </div>`
