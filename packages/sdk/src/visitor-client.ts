@@ -136,6 +136,8 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     this.#storage = storage
     this.#tokenKey = `visitor:${siteId}`
     this.#identity = options.identity
+    // Once the team answers, the visitor is no longer waiting in line (the server stops counting them).
+    this.on('message', (m) => m.senderType === 'agent' && this.#queue.delete(m.conversationId))
   }
 
   /** The visitor session token, or null before there is a session. */
@@ -165,7 +167,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
 
   /**
    * A waiting conversation's latest place in the queue (1 = next) and estimated wait, as the
-   * server last told it; undefined once it is no longer waiting (an agent took it, or it ended).
+   * server last told it; undefined once it is no longer waiting (an agent took it or answered it, or it ended).
    */
   getQueuePosition(conversationId: string): QueuePosition | undefined {
     return this.#queue.get(conversationId)

@@ -30,8 +30,8 @@ const min = (s: number) => Math.max(1, Math.round(s / 60))
 
 /** The header's status: the visitor's place in the queue while they wait, else online ("usually replies in …") or away. */
 function status(w: LiveChat): string {
-  const q = w._q
-  if (q && w._conv?.status === 'pending' && q.conversationId === w._conv.id) {
+  const q = w._conv?.status === 'pending' && w.client?.getQueuePosition(w._conv.id)
+  if (q) {
     const wait = q.estimatedWaitSeconds
     return w._s('queue', { n: q.position }) + (wait === null ? '' : ' · ' + w._s('wait', { m: min(wait) }))
   }
