@@ -6,7 +6,8 @@
 //   live-chat.js        the loader: a tiny classic script (IIFE) with no imports, that defines a
 //                       light <live-chat> shell and the LiveChat() queue, then imports ↓
 //   live-chat.full.js   the element with lit and the SDK, an ES module; stable name
-//   chunks/*-[hash].js  what it imports on demand (locales); hashed names, cached for good
+//   i18n/<code>.js      its languages, one chunk each, imported on demand; stable names
+//   chunks/*-[hash].js  anything else it imports on demand; hashed names, cached for good
 import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
@@ -64,6 +65,31 @@ const ownTransports = {
 }
 
 /**
+ * The widget's languages (packages/widget/src/i18n/index.ts, its `loaders` map): each one a chunk
+ * at a stable name, cdn/i18n/<code>.js, imported as `./i18n/${code}.js`, instead of through a map
+ * of hashed chunk names (16 hashes cost the full bundle 0.25 KB of its gzip budget). Stable names
+ * are cached briefly, like the bundle that imports them, and a page holding an old bundle still
+ * finds them after a deploy; a stale chunk lacks at most new keys, which then read in English.
+ * npm users' bundlers see the source's plain map of static imports.
+ */
+const localeChunks = () => {
+  const index = path.resolve(`${widget}/dist/i18n/index.js`)
+  return {
+    name: 'locale-chunks',
+    transform(code, id) {
+      if (id !== index) return null
+      const map = /const loaders = \{([^}]*)\};/.exec(code)
+      const entries = [...(map?.[1] ?? '').matchAll(/(\w+): \(\) => import\('\.\/(\w+)\.js'\)/g)]
+      if (!map || !entries.length || entries.some(([, key, file]) => key !== file)) this.error('i18n/index.js: no `loaders` map of `xx: () => import(\'./xx.js\')`')
+      const codes = entries.map(([, key]) => key)
+      for (const c of codes) this.emitFile({ type: 'chunk', id: path.resolve(`${widget}/dist/i18n/${c}.js`), fileName: `i18n/${c}.js` })
+      const loaders = `Object.fromEntries('${codes.join(' ')}'.split(' ').map((l) => [l, () => import(\`./i18n/\${l}.js\`)]))`
+      return { code: code.replace(map[0], `const loaders = ${loaders};`), map: null }
+    },
+  }
+}
+
+/**
  * Writes each built .js file's compressed copies next to it, for the server to send as they are
  * (express-static-gzip): `.br` (brotli, quality 11) and `.gz` (gzip by zopfli: the same format
  * every browser reads, some 4% smaller than gzip -9). Compressing once at build time is what lets
@@ -93,7 +119,7 @@ const precompress = () => ({
 const cleanFullBundle = () => ({
   name: 'clean-full-bundle',
   buildStart() {
-    fs.rmSync(`${cdn}/chunks`, { recursive: true, force: true })
+    for (const dir of ['chunks', 'i18n']) fs.rmSync(`${cdn}/${dir}`, { recursive: true, force: true })
     for (const f of ['live-chat.full.js', 'live-chat.full.js.map']) {
       for (const ext of ['', '.gz', '.br']) fs.rmSync(`${cdn}/${f}${ext}`, { force: true })
     }
@@ -128,6 +154,7 @@ export default [
     treeshake: { moduleSideEffects: (id) => !/engine\.io-client[\\/].*polling-xhr/.test(id) },
     plugins: [
       cleanFullBundle(),
+      localeChunks(),
       engineTransports,
       ownTransports,
       jsonOnlyParser,

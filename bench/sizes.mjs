@@ -47,8 +47,10 @@ const unhashed = (f) => f.replace(/-[\w-]{8}\.js$/, '.js')
 /** @returns {Promise<{ name: string, rows: object[], ok: boolean }>} */
 export async function run() {
   if (!fs.existsSync(path.join(cdn, 'live-chat.js'))) throw new Error(`no CDN build in ${cdn}: run \`npm run build\``)
-  const chunksDir = path.join(cdn, 'chunks')
-  const chunks = fs.existsSync(chunksDir) ? fs.readdirSync(chunksDir).filter((f) => f.endsWith('.js')).map((f) => `chunks/${f}`) : []
+  // chunks/ (hashed names) and i18n/ (one file per language, fixed names: see rollup.config.js).
+  const chunks = ['chunks', 'i18n'].flatMap((dir) =>
+    fs.existsSync(path.join(cdn, dir)) ? fs.readdirSync(path.join(cdn, dir)).filter((f) => f.endsWith('.js')).map((f) => `${dir}/${f}`) : [],
+  )
   const full = withStaticImports('live-chat.full.js')
   const rows = [
     { what: 'loader', files: ['live-chat.js'], budgetGzip: 2 * KB },

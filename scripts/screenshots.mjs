@@ -21,7 +21,7 @@ const out = path.join(root, 'docs/screenshots')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-/** `node scripts/screenshots.mjs admin` (or `account`) makes only the administration (or account) shots. */
+/** `node scripts/screenshots.mjs admin` (or `account`, or `widget`) makes only the administration (or account, or widget) shots. */
 const only = process.argv[2]
 const SECRET = 'screenshots-secret-screenshots-secret-0123'
 
@@ -36,7 +36,21 @@ const shots = [
   { name: 'widget-mobile', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
   { name: 'widget-desktop-custom-colour', viewport: { width: 1280, height: 800 }, colour: '#e11d48' },
   { name: 'widget-mobile-custom-colour', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colour: '#e11d48' },
+  // Right to left: the window mirrored (the launcher keeps its corner, hidden here: full screen).
+  {
+    name: 'widget-rtl',
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'ar',
+    // The demo site's title in Arabic (a site's own texts are its to translate).
+    translations: { ar: { title: 'تحدّث معنا' } },
+    says: 'مرحبًا! هل تشحنون إلى كندا؟',
+    reply: 'أهلًا! نعم، نشحن إلى كندا خلال 3 إلى 5 أيام عمل. هل تريد عرض سعر؟',
+  },
 ]
+const REPLY = 'Hi Sam! Yes, we ship to Canada in 3–5 working days. Would you like a quote?'
+let reply = REPLY
 
 /** Visitors on the demo site, each in their own browser (by user agent) and on their own page. */
 const people = [
@@ -64,26 +78,29 @@ const agent = new AgentClient({ url })
 await agent.login(demo.email, demo.password)
 await agent.connect(demo.siteId)
 await agent.setStatus('online')
-const original = (await agent.settings.get()).widget.primaryColor
+const { primaryColor: original, customTranslations } = (await agent.settings.get()).widget
 const stopReplying = agent.on('conversation:created', (c) => {
-  setTimeout(() => agent.send(c.id, 'Hi Sam! Yes, we ship to Canada in 3–5 working days. Would you like a quote?'), 300)
+  const text = reply
+  if (text) setTimeout(() => agent.send(c.id, text), 300)
 })
 
 const browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
 fs.mkdirSync(out, { recursive: true })
 try {
-  for (const shot of only ? [] : shots) {
-    await agent.settings.update({ widget: { primaryColor: shot.colour ?? original } })
+  for (const shot of only && only !== 'widget' ? [] : shots) {
+    await agent.settings.update({ widget: { primaryColor: shot.colour ?? original, customTranslations: { ...customTranslations, ...shot.translations } } })
+    reply = shot.reply ?? REPLY
     const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: 1, isMobile: !!shot.isMobile, hasTouch: !!shot.hasTouch })
     const page = await context.newPage()
     await page.goto(`${url}/examples/hostile.html`)
+    if (shot.locale) await page.locator('live-chat').evaluate((el, locale) => el.setAttribute('locale', locale), shot.locale)
     // Playwright's CSS selectors pierce open shadow roots (the loader's shell, then the widget).
     const launcher = page.locator('live-chat-app [part~="launcher"]')
     await page.locator('live-chat').hover().catch(() => {})
     await launcher.waitFor()
     await launcher.click()
     const input = page.locator('live-chat-app [part~="input"]')
-    await input.fill('Hello! Do you ship to Canada?')
+    await input.fill(shot.says ?? 'Hello! Do you ship to Canada?')
     await input.press('Enter')
     await page.locator('live-chat-app .msg:not(.own) .bubble').waitFor()
     await page.waitForTimeout(400)
@@ -92,13 +109,14 @@ try {
     console.log(`wrote ${path.relative(root, file)}`)
     await context.close()
   }
-  await agent.settings.update({ widget: { primaryColor: original } })
+  await agent.settings.update({ widget: { primaryColor: original, customTranslations } })
+  if (!only || only === 'widget') await pieceShots(browser)
   // The widget's chats are done: the inbox shots show a fresh set of visitors.
   stopReplying()
   for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
   if (!only) await dashboardShots(browser)
-  if (only !== 'account') await adminShots(browser)
-  if (only !== 'admin') await accountShots(browser)
+  if (only !== 'account' && only !== 'widget') await adminShots(browser)
+  if (only !== 'admin' && only !== 'widget') await accountShots(browser)
 } finally {
   await agent.settings.update({ widget: { primaryColor: original } }).catch(() => {})
   agent.disconnect()
@@ -106,6 +124,74 @@ try {
   await app.close()
   await db.close()
   fs.rmSync(dataDir, { recursive: true, force: true })
+}
+
+/**
+ * The visitor's side of issue 17's pieces, at phone and desktop widths: a rich reply (quick
+ * replies and a choice the visitor answered) and a waiting visitor's place in the queue.
+ */
+async function pieceShots(browser) {
+  const { agentId } = (await agent.me()).sites.find((x) => x.siteId === demo.siteId)
+  const me = (await agent.agents.list()).find((a) => a.id === agentId)
+  const open = async (name, viewport, mobile) => {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, isMobile: mobile, hasTouch: mobile })
+    const page = await context.newPage()
+    await page.goto(`${url}/examples/index.html`)
+    await page.locator('live-chat').hover().catch(() => {})
+    const launcher = page.locator('live-chat-app [part~="launcher"]')
+    await launcher.waitFor()
+    await launcher.click()
+    return { context, page, input: page.locator('live-chat-app [part~="input"]'), file: path.join(out, `${name}.png`) }
+  }
+  const sizes = [
+    ['', { width: 1280, height: 800 }, false],
+    ['-mobile', { width: 390, height: 844 }, true],
+  ]
+  reply = null
+  for (const [suffix, viewport, mobile] of sizes) {
+    const { context, page, input, file } = await open(`widget-rich${suffix}`, viewport, mobile)
+    const created = new Promise((resolve) => {
+      const off = agent.on('conversation:created', (c) => (off(), resolve(c)))
+    })
+    await input.fill('Hi! I need new trail shoes for a race.')
+    await input.press('Enter')
+    const conv = await created
+    await agent.send(conv.id, 'Happy to help! Which distance are you training for?', {
+      content: { kind: 'choice', options: [{ id: '10k', label: '10 km' }, { id: 'half', label: 'Half marathon' }, { id: 'ultra', label: 'Ultra' }] },
+    })
+    await page.locator('live-chat-app button', { hasText: 'Half marathon' }).click()
+    await page.locator('live-chat-app .msg.own .bubble', { hasText: 'Half marathon' }).waitFor()
+    await agent.send(conv.id, 'Good choice. These two suit a half marathon on mixed trails:', {
+      content: { kind: 'buttons', buttons: [{ type: 'link', label: 'Trail Racer 3', url: 'https://shop.example.com/trail-racer-3' }, { type: 'reply', label: 'Show me more' }] },
+    })
+    await page.locator('live-chat-app a', { hasText: 'Trail Racer 3' }).waitFor()
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: file })
+    console.log(`wrote ${path.relative(root, file)}`)
+    await context.close()
+    await agent.conversations.resolve(conv.id)
+  }
+  // A full team: one slot, taken by another visitor; the next one waits in line.
+  const capacity = me.maxConcurrentChats
+  await agent.agents.update(me.id, { maxConcurrentChats: 1 })
+  const other = new LiveChatClient({ url, siteId: demo.siteId, storage: 'memory' })
+  await other.connect()
+  const busy = await other.startConversation({ message: 'Is the store open on Sunday?' })
+  for (const [suffix, viewport, mobile] of sizes) {
+    const { context, page, input, file } = await open(`widget-queue${suffix}`, viewport, mobile)
+    await input.fill('Hello, can someone check my order 4411?')
+    await input.press('Enter')
+    await page.locator('live-chat-app .status', { hasText: /in line/ }).waitFor()
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: file })
+    console.log(`wrote ${path.relative(root, file)}`)
+    await context.close()
+  }
+  await agent.conversations.resolve(busy.conversation.id)
+  for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
+  other.disconnect()
+  await agent.agents.update(me.id, { maxConcurrentChats: capacity })
+  reply = REPLY
 }
 
 /** A small seeded PRNG (mulberry32): the same pictures on every run. */

@@ -13,6 +13,7 @@ export type CommandSchemas<C2S> = { readonly [K in keyof C2S]: z.ZodType<Command
 export const VISITOR_COMMANDS = {
   'conversation:start': S.StartConversation,
   'message:send': S.SendMessage,
+  'message:choose': S.ChooseOption,
   'messages:sync': S.SyncMessages,
   'typing:set': S.SetTyping,
   'conversation:delivered': S.MarkSeq,

@@ -10,6 +10,7 @@ import type { AckFn, ErrorBody } from './errors.js'
 import type {
   AgentSendMessage,
   AssignConversation,
+  ChooseOption,
   ConversationRef,
   MarkSeq,
   RateConversation,
@@ -52,6 +53,8 @@ export interface StartedConversation {
 export interface VisitorClientToServer {
   'conversation:start': (input: StartConversation, ack: AckFn<StartedConversation>) => void
   'message:send': (input: SendMessage, ack: AckFn<Message>) => void
+  /** Picks an option of a choice message; the ack is the visitor's answer, the same one however often it is asked. */
+  'message:choose': (input: ChooseOption, ack: AckFn<Message>) => void
   'messages:sync': (input: SyncMessages, ack: AckFn<MessagePage>) => void
   'typing:set': (input: SetTyping, ack: AckFn<null>) => void
   'conversation:delivered': (input: MarkSeq, ack: AckFn<null>) => void

@@ -27,6 +27,12 @@ export const LIMITS = {
   attachments: 10,
   /** Holidays a site may list. */
   holidays: 366,
+  /** A rich message's button, option or card title (code points). */
+  richLabel: 80,
+  /** A card's text. */
+  richText: 1_000,
+  /** Buttons of a rich message or a card; options of a choice. */
+  richItems: 10,
 } as const
 
 /** The length of `text` in Unicode code points, as every limit counts it. */

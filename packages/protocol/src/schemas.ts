@@ -76,6 +76,69 @@ export const AttachmentIds = z
   .refine((ids) => new Set(ids.map((i) => i.toLowerCase())).size === ids.length, 'each upload at most once')
 
 /**
+ * A URL a rich message links to or shows: https only (no javascript:, data: or plain http), so a
+ * link button or a card's image can never run script nor leak over cleartext.
+ */
+const HttpsUrl = z
+  .string()
+  .trim()
+  .max(LIMITS.url)
+  .refine((u) => {
+    try {
+      const url = new URL(u)
+      return url.protocol === 'https:' && url.hostname !== ''
+    } catch {
+      return false
+    }
+  }, 'must be an https:// URL')
+
+const RichLabel = trimmed(LIMITS.richLabel)
+
+/** A button of a rich message: a quick reply (sends `value`, or the label, as the visitor's message) or a link (opens `url` in a new tab). */
+export const RichButton = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('reply'), label: RichLabel, value: trimmed(LIMITS.messageText).optional() }),
+  z.object({ type: z.literal('link'), label: RichLabel, url: HttpsUrl }),
+])
+export type RichButton = z.infer<typeof RichButton>
+
+const RichButtons = z.array(RichButton).min(1).max(LIMITS.richItems, `at most ${LIMITS.richItems} buttons`)
+
+/** An option of a choice; `id` is what `message:choose` names (unique within the choice). */
+export const ChoiceOption = z.object({
+  id: z.string().min(1).max(50).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only'),
+  label: RichLabel,
+})
+export type ChoiceOption = z.infer<typeof ChoiceOption>
+
+/**
+ * What a rich message shows besides its text (agents and bots only). `buttons`: quick replies
+ * and links. `card`: a title, a text, an image and buttons. `choice`: options the visitor picks
+ * exactly once (`message:choose`); the answer is stored as the visitor's own message. The
+ * message's `text` stays the plain fallback (emails, search, older clients).
+ */
+export const RichContent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('buttons'), buttons: RichButtons }),
+  z.object({
+    kind: z.literal('card'),
+    title: RichLabel,
+    text: z.string().trim().max(LIMITS.richText).optional(),
+    imageUrl: HttpsUrl.optional(),
+    /** The image's alternative text (default: the title). */
+    imageAlt: z.string().trim().max(LIMITS.richLabel).optional(),
+    buttons: RichButtons.optional(),
+  }),
+  z.object({
+    kind: z.literal('choice'),
+    options: z
+      .array(ChoiceOption)
+      .min(2, 'at least 2 options')
+      .max(LIMITS.richItems, `at most ${LIMITS.richItems} options`)
+      .refine((o) => new Set(o.map((x) => x.id)).size === o.length, 'each option id at most once'),
+  }),
+])
+export type RichContent = z.infer<typeof RichContent>
+
+/**
  * What a message says: a text, attachments, or both. `text` is required and must not be blank
  * unless at least one attachment is given; then it may be left out (or empty).
  */
@@ -84,8 +147,8 @@ const MessageContent = {
   attachments: AttachmentIds.optional(),
 }
 
-function textOrAttachments(m: { text?: string | undefined; attachments?: string[] | undefined }, ctx: z.RefinementCtx): void {
-  if ((m.attachments?.length ?? 0) > 0 || (m.text !== undefined && m.text.trim().length > 0)) return
+function textOrAttachments(m: { text?: string | undefined; attachments?: string[] | undefined; content?: RichContent | undefined }, ctx: z.RefinementCtx): void {
+  if ((m.attachments?.length ?? 0) > 0 || m.content !== undefined || (m.text !== undefined && m.text.trim().length > 0)) return
   ctx.addIssue({
     code: 'custom',
     path: ['text'],
@@ -101,8 +164,18 @@ export type SendMessage = z.infer<typeof SendMessage>
 export const AgentSendMessage = SendMessageFields.extend({
   /** A private note: stored and shown to agents only. */
   private: z.boolean().optional(),
+  /** Buttons, a card or a choice shown with the text (see RichContent). */
+  content: RichContent.optional(),
 }).superRefine(textOrAttachments)
 export type AgentSendMessage = z.infer<typeof AgentSendMessage>
+
+/**
+ * The visitor picks an option of a choice message. Stored once per choice, as the visitor's own
+ * message (text: the option's label); choosing again (another click, another tab, a retry after a
+ * reconnect) answers the stored one.
+ */
+export const ChooseOption = z.object({ conversationId: id, messageId: id, optionId: ChoiceOption.shape.id })
+export type ChooseOption = z.infer<typeof ChooseOption>
 
 export const SyncMessages = z.object({
   conversationId: id,
@@ -251,8 +324,11 @@ export const PostMessageBody = z
     clientId: ClientId,
     ...MessageContent,
     private: z.boolean().optional(),
-    /** With an API key: the site's agent the message is sent as (required). With an agent's token: absent, or their own. */
+    content: RichContent.optional(),
+    /** With an API key: the site's agent the message is sent as (required unless `bot`). With an agent's token: absent, or their own. */
     agentId: id.optional(),
+    /** With an API key only: send as a bot (sender type `bot`) named `name`, instead of as an agent. */
+    bot: z.object({ name: trimmed(LIMITS.name) }).optional(),
   })
   .superRefine(textOrAttachments)
 
@@ -365,7 +441,8 @@ export const UpdateSiteSettings = z
         timezone: z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Paris'),
         soundEnabled: z.boolean(),
         notificationSound: z.string().max(50),
-        language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag like en or pt-BR'),
+        /** The widget's language; empty: the page's, else the visitor's (see the widget's detectLocale). */
+        language: z.string().regex(/^([a-z]{2}(-[A-Z]{2})?)?$/, 'must be a language tag like en or pt-BR, or empty (automatic)'),
         customTranslations: z.record(z.string().max(10), z.record(z.string().max(100), z.string().max(1_000))),
       })
       .partial()

@@ -14,6 +14,7 @@ import {
   ConversationStatusSchema,
   PreChatFieldTypeSchema,
   PrioritySchema,
+  RichContent,
   TranscriptFormatSchema,
   WebhookEventName,
   WidgetPositionSchema,
@@ -94,6 +95,10 @@ export const Message = z.object({
   private: z.boolean(),
   /** For system messages: the event they record. */
   system: SystemEvent.nullable(),
+  /** Buttons, a card or a choice sent with the text (agents and bots; see RichContent). */
+  content: RichContent.nullable(),
+  /** A visitor's answer to a choice: the choice message and the option picked (`text` is its label). */
+  answer: z.object({ messageId: Id, optionId: z.string() }).nullable(),
   createdAt: Time,
 })
 export type Message = z.infer<typeof Message>

@@ -2,6 +2,7 @@ import type {
   AgentClientToServer,
   AgentSendMessage,
   AgentServerToClient,
+  RichContent,
   AgentSession,
   AgentStatus,
   AgentSummary,
@@ -115,6 +116,8 @@ export type { ListConversationsFilter } from '@live-chat/protocol'
 export interface AgentSendOptions extends SendOptions {
   /** A private note: stored and shown to agents only. */
   private?: boolean
+  /** Buttons, a card or a choice shown with the text (the text may then be empty). */
+  content?: RichContent
 }
 
 /** setTimeout's largest delay (about 24.8 days). */
@@ -432,11 +435,17 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   send(conversationId: string, text: string, options: AgentSendOptions = {}): Promise<Message> {
     let content: ReturnType<typeof messageContent>
     try {
-      content = messageContent(text, options.attachments)
+      // Rich content stands for the text when there is none.
+      content = options.content && !text.trim() && !options.attachments?.length ? {} : messageContent(text, options.attachments)
     } catch (error) {
       return Promise.reject(error)
     }
-    return this.outbox.send({ conversationId, ...content, ...(options.private === undefined ? {} : { private: options.private }) })
+    return this.outbox.send({
+      conversationId,
+      ...content,
+      ...(options.private === undefined ? {} : { private: options.private }),
+      ...(options.content ? { content: options.content } : {}),
+    })
   }
 
   /**

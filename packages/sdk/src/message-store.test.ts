@@ -16,6 +16,8 @@ function message(seq: number, conversationId = 'c1'): Message {
     attachments: [],
     private: false,
     system: null,
+    content: null,
+    answer: null,
     createdAt: new Date(2026, 0, 1, 0, 0, seq).toISOString(),
   }
 }

@@ -136,6 +136,8 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     this.#storage = storage
     this.#tokenKey = `visitor:${siteId}`
     this.#identity = options.identity
+    // Once the team answers, the visitor is no longer waiting in line (the server stops counting them).
+    this.on('message', (m) => m.senderType === 'agent' && this.#queue.delete(m.conversationId))
   }
 
   /** The visitor session token, or null before there is a session. */
@@ -165,7 +167,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
 
   /**
    * A waiting conversation's latest place in the queue (1 = next) and estimated wait, as the
-   * server last told it; undefined once it is no longer waiting (an agent took it, or it ended).
+   * server last told it; undefined once it is no longer waiting (an agent took it or answered it, or it ended).
    */
   getQueuePosition(conversationId: string): QueuePosition | undefined {
     return this.#queue.get(conversationId)
@@ -244,6 +246,20 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     this.#persistToken()
     track(this.store, conversationId)
     return this.outbox.send({ conversationId, ...content })
+  }
+
+  /**
+   * Answers a choice message (an agent's or a bot's `content.kind === 'choice'`) with one of its
+   * options. Stored once per choice, as the visitor's own message (text: the option's label,
+   * `answer`: what was picked): choosing again, from here or another tab, resolves with that same
+   * stored answer. Safe to retry after a dropped connection.
+   * @returns The visitor's answer; rejects with `not_found` (no such choice here),
+   *   `invalid_state` (not a choice, or a closed conversation) or `invalid_payload` (no such option).
+   */
+  async choose(conversationId: string, messageId: string, optionId: string): Promise<Message> {
+    const answer = await this.command('message:choose', { conversationId, messageId, optionId })
+    this.receive([answer], true)
+    return answer
   }
 
   /**

@@ -2,7 +2,7 @@ import { LitElement, nothing, type PropertyValues } from 'lit'
 import { LiveChatClient, type Identity, type Message, type VisitorConversation, type WidgetConfig } from '@live-chat/sdk'
 import { drainQueue } from './api.js'
 import { fire } from './events.js'
-import { en, format, loadStrings, type StringKey, type Strings } from './i18n/index.js'
+import { detectLocale, en, format, loadStrings, siteWords, type StringKey, type Strings } from './i18n/index.js'
 import { ring, titleCount, unlockSound } from './notify.js'
 import { styles } from './styles.js'
 import { onColour, raise } from './host.js'
@@ -40,6 +40,7 @@ let drafts = 0
  * @csspart header - The window's title bar.
  * @csspart messages - The scrolling message list.
  * @csspart message - One message bubble.
+ * @csspart card - A rich message's card (title, text, image and buttons, sent by an agent or a bot).
  * @csspart composer - The message input row.
  * @csspart input - The message text box.
  * @csspart send - The send button.
@@ -83,7 +84,10 @@ export class LiveChat extends LitElement {
   siteId = ''
   /** The chat server's base URL; defaults to the page's origin (the CDN loader sets it to its own). */
   server = ''
-  /** Language (`en`, `es`, `fr`, `de`, ...); defaults to the site's language, then the browser's. */
+  /**
+   * Language (`en`, `ar`, `pt-BR`, ...). Without it: the page's `<html lang>` when it is a built-in
+   * language, else the site's language setting, else the browser's languages (see detectLocale).
+   */
   locale = ''
 
   /** @internal */ _open = false
@@ -100,6 +104,8 @@ export class LiveChat extends LitElement {
   /** @internal */ _errors: Record<string, string> = {}
   /** @internal */ _stars = 0
   /** @internal */ _t: Strings = en
+  /** @internal The language tag in use (see detectLocale). */
+  _lang = 'en'
   /** @internal The `more` chunk (forms, rating, history), once loaded: see {@link _need}. */ _more: typeof import('./more.js') | null = null
 
   #client: LiveChatClient | null = null
@@ -119,11 +125,6 @@ export class LiveChat extends LitElement {
   /** Whether the chat window is open. */
   get isOpen(): boolean {
     return this._open
-  }
-
-  /** @internal The language tag in use: the `locale` attribute, else the site's, else the browser's. */
-  get _lang(): string {
-    return this.locale || this._config?.language || navigator.language
   }
 
   /** Unread messages from the team in the current conversation. */
@@ -165,7 +166,7 @@ export class LiveChat extends LitElement {
     await this.#loadConversations()
   }
 
-  /** Switches the language (`en`, `es`, `fr`, `de`, or any the site translated). */
+  /** Switches the language (a built-in one like `ar` or `pt-BR`, or any the site translated); `''` detects it again. */
   setLocale(locale: string): void {
     this.locale = locale
   }
@@ -200,7 +201,9 @@ export class LiveChat extends LitElement {
       this.#ensureClient()
     }
     if (changed.has('locale') || changed.has('_config')) {
-      void loadStrings(this._lang, this._config?.customTranslations).then((t) => (this._t = t))
+      const lang = (this._lang = detectLocale(this.locale, this._config))
+      // When the language changed again while a chunk loaded, the last one asked for wins.
+      void loadStrings(lang, this._config?.customTranslations).then((t) => this._lang === lang && (this._t = t))
     }
   }
 
@@ -253,8 +256,7 @@ export class LiveChat extends LitElement {
   /** @internal A site text (title, welcome, offline) in the visitor's language when the site translated it. */
   _site(key: 'widgetTitle' | 'welcomeMessage' | 'offlineMessage', fallback: StringKey): string {
     const c = this._config
-    const tag = this._lang
-    const own = c?.customTranslations[tag] ?? c?.customTranslations[tag.split('-')[0]!]
+    const own = siteWords(this._lang, c?.customTranslations)
     const short = { widgetTitle: 'title', welcomeMessage: 'welcome', offlineMessage: 'offline' }[key]
     return own?.[short] || own?.[key] || c?.[key] || this._s(fallback)
   }

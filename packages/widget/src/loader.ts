@@ -1,5 +1,5 @@
 /**
- * The CDN loader (`live-chat.js`, about 1.5 KB gzipped): what site owners paste.
+ * The CDN loader (`live-chat.js`, under 2 KB gzipped): what site owners paste.
  *
  *     <script src="https://chat.example.com/live-chat.js" async></script>
  *     <live-chat site-id="…"></live-chat>
@@ -30,7 +30,8 @@ class LiveChatShell extends HTMLElement {
   #calls: [string, unknown[], (value: unknown) => void][] = []
 
   connectedCallback(): void {
-    // Above anything the page stacks with z-index (see raise() in live-chat.ts).
+    // Above anything the page stacks with z-index (see raise() in host.ts). The style below keeps
+    // the browser's look for popovers (and the page's ::backdrop rules) off the shell.
     if ('showPopover' in this) {
       this.setAttribute('popover', 'manual')
       try {
@@ -43,7 +44,7 @@ class LiveChatShell extends HTMLElement {
       const root = this.attachShadow({ mode: 'open' })
       root.innerHTML =
         '<style>:host{all:initial!important;position:fixed!important;z-index:2147483000!important;inset:auto 20px 20px auto!important;overflow:visible!important}' +
-        ':host([data-left]){inset:auto auto 20px 20px!important}' +
+        ':host([data-left]){inset:auto auto 20px 20px!important}:host::backdrop{display:none!important}' +
         'button{all:initial;width:56px;height:56px;border-radius:50%;background:var(--lc-accent,var(--_accent,#2563eb));box-shadow:0 4px 16px #0003;cursor:pointer;display:flex;align-items:center;justify-content:center}' +
         'button:focus-visible{outline:2px solid var(--lc-accent,#2563eb);outline-offset:2px}svg{width:28px;height:28px;fill:#fff}</style>' +
         '<button part="launcher" aria-label="Open chat" aria-expanded="false"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg></button>'
@@ -107,7 +108,10 @@ class LiveChatShell extends HTMLElement {
         this.#app = app
         this.removeAttribute('style')
         this.removeAttribute('data-left')
-        this.shadowRoot!.replaceChildren(app)
+        // In the launcher's place: the shell's style stays, so the shell keeps its own box (fixed,
+        // empty, so 0×0) and never falls back to the browser's look for popovers (a bordered
+        // square in the middle of the page).
+        this.shadowRoot!.querySelector('button')!.replaceWith(app)
         for (const [method, args, done] of this.#calls.splice(0)) done((app[method] as (...a: unknown[]) => unknown)(...args))
       })
       .catch((error: unknown) => {

@@ -9,6 +9,9 @@ import { preChatFields, type Field, type Say } from './forms.js'
 import { starIcon } from './icons.js'
 import type { LiveChat } from './live-chat.js'
 import { time } from './views.js'
+import { richStyles } from './rich.js'
+
+export { richView } from './rich.js'
 
 /** The pre-chat form (with the welcome text) or, when nobody is online, the offline form. */
 export function formsView(w: LiveChat): TemplateResult {
@@ -166,8 +169,9 @@ export function historyView(w: LiveChat): TemplateResult {
   </div>`
 }
 
-/** The look of these screens, added to the widget's shadow root with the chunk. */
+/** The look of these screens (and of rich messages), added to the widget's shadow root with the chunk. */
 export const styles = css`
+  ${richStyles}
   form {
     display: flex;
     flex-direction: column;

@@ -4,7 +4,9 @@ import { css } from 'lit'
  * The widget's look. Everything the page may theme is a `--lc-*` custom property or a `::part`.
  * The host is pinned with `!important` (inside a shadow root that beats the page's own
  * `!important` rules), and every element inside starts from `all: initial`-like resets, so
- * aggressive page CSS neither reaches in nor moves the widget.
+ * aggressive page CSS neither reaches in nor moves the widget. Inside the window sides are logical
+ * (start/end, inline), so a right-to-left language mirrors it with `dir` alone; the launcher and
+ * its badge keep the site's corner.
  */
 export const styles = css`
   :host {
@@ -29,6 +31,11 @@ export const styles = css`
   :host([data-left]) {
     inset: auto auto var(--lc-offset-y, 20px) var(--lc-offset-x, 20px) !important;
   }
+  /* In the top layer the host gets a ::backdrop over the whole page, which the page's own
+     ::backdrop rules (meant for its dialogs) would dim or blur. */
+  :host::backdrop {
+    display: none !important;
+  }
   :host([hidden]) {
     display: none !important;
   }
@@ -39,18 +46,14 @@ export const styles = css`
     margin: 0;
     letter-spacing: normal;
     text-transform: none;
-    text-align: left;
+    text-align: start;
   }
   .root {
     font: 15px/1.4 var(--f);
     color: var(--fg);
     display: flex;
     flex-direction: column;
-    align-items: flex-end;
     gap: 12px;
-  }
-  :host([data-left]) .root {
-    align-items: flex-start;
   }
   button {
     cursor: pointer;
@@ -82,6 +85,14 @@ export const styles = css`
     color: var(--on);
     box-shadow: 0 4px 16px #0003;
     position: relative;
+    margin-left: auto;
+    /* Its own layer: otherwise whether the page's layers overlap it decides how its icon's edges
+       are rasterized, and it looks a shade different from one site to the next. */
+    will-change: transform;
+  }
+  /* Physical sides: the site's corner, whatever the language's direction. */
+  :host([data-left]) .launcher {
+    margin: 0 auto 0 0;
   }
   .launcher svg {
     width: 28px;
@@ -115,7 +126,8 @@ export const styles = css`
   header {
     background: var(--a);
     color: var(--on);
-    padding: 14px 12px 14px 18px;
+    padding: 14px 12px;
+    padding-inline-start: 18px;
     display: flex;
     align-items: center;
     gap: 8px;
@@ -137,7 +149,7 @@ export const styles = css`
     width: 8px;
     height: 8px;
     border-radius: 50%;
-    margin-right: 6px;
+    margin-inline-end: 6px;
     background: #9ca3af;
   }
   .status.on::before {
@@ -201,7 +213,11 @@ export const styles = css`
     margin-top: 2px;
   }
   .own .meta {
-    text-align: right;
+    text-align: end;
+  }
+  /* Arrows point the way text reads (the close cross is symmetric). */
+  [dir='rtl'] :is(header, .go) svg {
+    transform: scaleX(-1);
   }
   .who {
     font-size: 12px;

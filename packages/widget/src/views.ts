@@ -8,7 +8,9 @@ import type { StringKey } from './i18n/index.js'
 export function renderWidget(w: LiveChat): TemplateResult {
   const unread = w.unreadCount
   w.toggleAttribute('data-open', w._open)
-  return html`<div class="root">
+  // In the widget's language and its direction (the window mirrored in Arabic and Hebrew; the
+  // launcher keeps the site's corner).
+  return html`<div class="root" lang=${w._lang} dir=${w._t.dir}>
     ${w._open ? windowView(w) : nothing}
     <button
       class="launcher"
@@ -28,8 +30,8 @@ const min = (s: number) => Math.max(1, Math.round(s / 60))
 
 /** The header's status: the visitor's place in the queue while they wait, else online ("usually replies in …") or away. */
 function status(w: LiveChat): string {
-  const q = w._q
-  if (q && w._conv?.status === 'pending' && q.conversationId === w._conv.id) {
+  const q = w._conv?.status === 'pending' && w.client?.getQueuePosition(w._conv.id)
+  if (q) {
     const wait = q.estimatedWaitSeconds
     return w._s('queue', { n: q.position }) + (wait === null ? '' : ' · ' + w._s('wait', { m: min(wait) }))
   }
@@ -112,6 +114,7 @@ function message(w: LiveChat, m: Message, lastOwn: boolean): TemplateResult {
     <div>
       <div class="who">${name}</div>
       <div class="bubble">${m.text ?? ''}${m.attachments.map(file, w)}</div>
+      ${m.content ? (w._more?.richView(w, m) ?? w._need()) : nothing}
       <div class="meta">${meta}</div>
     </div>
   </div>`

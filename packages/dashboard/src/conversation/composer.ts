@@ -1,10 +1,11 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit'
-import { LiveChatError, type AgentClient, type AgentSummary, type CannedResponse, type ConversationSummary, type UploadedFile } from '@live-chat/sdk'
+import { LiveChatError, type AgentClient, type AgentSummary, type CannedResponse, type ConversationSummary, type RichContent, type UploadedFile } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { composerStyles } from './composer.styles.js'
 import { define } from '../shared/define.js'
 import { fire } from '../shared/util.js'
 import { TypingNotifier } from './typing.js'
+import { parseRich } from './rich.js'
 import { CANNED_CHANGE, countUse, fillVariables, loadCanned, matchCanned, slashQuery } from '../canned/canned.js'
 
 /** A send that failed for good: kept, with its error, until retried or discarded. */
@@ -12,6 +13,8 @@ interface Failed {
   key: number
   conversationId: string
   text: string
+  /** Buttons or a choice written in the reply's shorthand (see rich.ts). */
+  content?: RichContent
   private: boolean
   attachments: UploadedFile[]
   error: string
@@ -199,7 +202,9 @@ export class LcdComposer extends LitElement {
               ? `No canned response matches “/${this._pick.query}”.`
               : this._note
               ? 'Only agents see private notes.'
-              : 'Enter sends, Shift+Enter starts a new line, / picks a canned response.'}
+              : html`Enter sends, Shift+Enter starts a new line, / picks a canned response. Buttons: a line
+                  <code>[[Option]]</code> (a choice, answered once), <code>[Label]</code> (a quick reply) or
+                  <code>[Label](https://…)</code> (a link).`}
         </p>
         <span class="spacer"></span>
         <button class="primary" ?disabled=${!canSend} @click=${() => void this.#send()}>Send</button>
@@ -367,7 +372,8 @@ export class LcdComposer extends LitElement {
     this._pick = null
     this._uploads = this._uploads.filter((u) => !u.done)
     drafts.delete(c.id)
-    await this.#deliver({ key: ++keys, conversationId: c.id, text, private: this._note, attachments, error: '' })
+    const rich = parseRich(text)
+    await this.#deliver({ key: ++keys, conversationId: c.id, ...rich, private: this._note, attachments, error: '' })
   }
 
   /** Hands a message to the outbox; a send that fails for good is kept with its error. */
@@ -378,6 +384,7 @@ export class LcdComposer extends LitElement {
       const message = await client.send(job.conversationId, job.text, {
         ...(job.private ? { private: true } : {}),
         ...(job.attachments.length ? { attachments: job.attachments } : {}),
+        ...(job.content ? { content: job.content } : {}),
       })
       fire(this, 'lcd-sent', { message })
     } catch (error) {

@@ -4,6 +4,7 @@ import { css, html, nothing, type TemplateResult } from 'lit'
 import type { AgentSummary, Attachment, Message } from '@live-chat/sdk'
 import { clock, fullTime } from '../shared/util.js'
 import { absoluteUrl, systemText } from '../inbox/model.js'
+import { richEntry } from './rich.js'
 
 export interface EntryContext {
   agents: readonly AgentSummary[]
@@ -13,6 +14,13 @@ export interface EntryContext {
   server: string
   /** The seq of the agent message to mark "Seen" (the last one the visitor read), or 0. */
   seenSeq: number
+  /** The visitor's answers to choices: the choice message's id → the option picked. */
+  answers?: ReadonlyMap<string, string>
+}
+
+/** The answers to choices among `messages` (see EntryContext.answers). */
+export function answersOf(messages: readonly Message[]): Map<string, string> {
+  return new Map(messages.flatMap((m) => (m.answer ? [[m.answer.messageId, m.answer.optionId] as const] : [])))
 }
 
 function size(bytes: number): string {
@@ -37,9 +45,11 @@ export function entry(m: Message, ctx: EntryContext): TemplateResult {
   const kind = m.private ? 'note' : side
   return html`<div class="msg ${kind}" data-seq=${m.seq}>
     ${m.private ? html`<div class="label">Private note</div>` : nothing}
+    ${m.answer ? html`<div class="label answer">Chose</div>` : nothing}
     <div class="body">
       ${m.text ? html`<p>${m.text}</p>` : nothing}
       ${m.attachments.length ? html`<div class="files">${m.attachments.map((a) => attachment(a, ctx.server))}</div>` : nothing}
+      ${richEntry(m, ctx.answers?.get(m.id))}
     </div>
     <div class="meta">${who} · ${time}${m.seq === ctx.seenSeq ? html`<span class="seen">· Seen</span>` : nothing}</div>
   </div>`
@@ -136,5 +146,33 @@ export const timelineStyles = css`
   }
   .file {
     color: var(--accent);
+  }
+  .label.answer {
+    color: var(--muted);
+    justify-self: start;
+  }
+  .chips {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+    margin-top: 6px;
+  }
+  .chip {
+    border: 1px solid var(--accent);
+    color: var(--accent);
+    border-radius: 999px;
+    padding: 2px 10px;
+    font-size: 13px;
+    text-decoration: none;
+  }
+  .chip.on {
+    background: var(--accent);
+    color: #fff;
+  }
+  .card img {
+    display: block;
+    max-width: 240px;
+    max-height: 140px;
+    border-radius: 6px;
   }
 `

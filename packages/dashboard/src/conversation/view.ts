@@ -4,7 +4,7 @@ import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { visitorName } from '../shared/util.js'
 import { statusLabel } from '../inbox/model.js'
-import { entry, mergeMessages, seenSeq, timelineStyles } from './timeline.js'
+import { answersOf, entry, mergeMessages, seenSeq, timelineStyles } from './timeline.js'
 import './actions.js'
 import './composer.js'
 import './transcript-download.js'
@@ -164,7 +164,7 @@ export class LcdConversationView extends LitElement {
     const c = this.conversation
     if (!c) return nothing
     const name = visitorName(c.visitor)
-    const ctx = { agents: this.agents, visitor: name, server: this.client?.url ?? location.origin, seenSeq: seenSeq(this._messages, c.visitorReadSeq) }
+    const ctx = { agents: this.agents, visitor: name, server: this.client?.url ?? location.origin, seenSeq: seenSeq(this._messages, c.visitorReadSeq), answers: answersOf(this._messages) }
     return html`<header>
         <div class="title">
           <span class="dot ${c.visitor.online ? 'online' : ''}" role="img" aria-label=${c.visitor.online ? 'Online' : 'Offline'}></span>

@@ -1,7 +1,7 @@
 import { AgentClient, type UpdateSiteSettings, type WidgetConfig } from '@live-chat/sdk'
 import { sendKeys } from '@web/test-runner-commands'
 import { agentClient, assert, axeCheck, cleanup, createSite, mount, waitFor, type TestSite } from '../../../../test/browser/helpers.js'
-import { loadStrings } from '@live-chat/widget/i18n'
+import { LOCALES, loadStrings } from '@live-chat/widget/i18n'
 import type { LcdSettings } from './settings.js'
 import './settings.js'
 
@@ -131,6 +131,10 @@ describe('<lcd-settings> widget settings', () => {
       const want = (await loadStrings(lang)).online
       await waitFor(() => status() === want, 3_000, `the ${lang} status line "${want}" (got "${status()}")`)
     }
+    const options = all<HTMLOptionElement>(el, W, 'select[name="language"] option').map((o) => o.value)
+    assert(options.join() === ['', ...LOCALES].join(), `automatic, then the widget's own languages: ${options}`)
+    type(await find<HTMLSelectElement>(el, W, 'select[name="language"]'), 'ar')
+    await waitFor(() => deep(el, P, '.window')?.getAttribute('dir') === 'rtl', 3_000, 'the Arabic preview mirrored')
     // Offline, in Spanish: the widget's words for "away" and its offline form's button.
     type(await find<HTMLSelectElement>(el, W, 'select[name="language"]'), 'es')
     tick(all<HTMLInputElement>(el, W, 'input[name="preview"]')[1]!)

@@ -61,7 +61,8 @@ export class LcdWidgetPreview extends LitElement {
     header {
       background: var(--a);
       color: var(--on);
-      padding: 12px 12px 12px 16px;
+      padding: 12px;
+      padding-inline-start: 16px;
       display: flex;
       align-items: center;
       gap: 8px;
@@ -81,7 +82,7 @@ export class LcdWidgetPreview extends LitElement {
       width: 8px;
       height: 8px;
       border-radius: 50%;
-      margin-right: 6px;
+      margin-inline-end: 6px;
       background: #9ca3af;
     }
     .status.on::before {
@@ -123,7 +124,7 @@ export class LcdWidgetPreview extends LitElement {
     }
     .box.select::after {
       content: '▾';
-      float: right;
+      float: inline-end;
       padding: 5px 8px;
       color: #4b5563;
     }
@@ -148,6 +149,9 @@ export class LcdWidgetPreview extends LitElement {
     }
     .composer .go {
       color: var(--a);
+    }
+    [dir='rtl'] .go svg {
+      transform: scaleX(-1);
     }
     .launcher {
       width: 52px;
@@ -180,6 +184,8 @@ export class LcdWidgetPreview extends LitElement {
   online = true
   /** The widget's strings for the configured language, with the site's own wording on top. */
   protected _strings: Strings = en
+  /** Their language tag (automatic: this browser's, as a visitor with it would see). */
+  protected _lang = 'en'
   /** Which language and overrides _strings are (being) loaded for. */
   #stringsFor = ''
 
@@ -189,8 +195,9 @@ export class LcdWidgetPreview extends LitElement {
     const key = JSON.stringify([c.language, c.customTranslations])
     if (key === this.#stringsFor) return
     this.#stringsFor = key
-    void loadStrings(c.language, c.customTranslations).then((strings) => {
-      if (this.#stringsFor === key) this._strings = strings
+    const lang = c.language || navigator.language
+    void loadStrings(lang, c.customTranslations).then((strings) => {
+      if (this.#stringsFor === key) (this._lang = lang), (this._strings = strings)
     })
   }
 
@@ -215,7 +222,7 @@ export class LcdWidgetPreview extends LitElement {
     return html`<figure>
       <figcaption>Preview</figcaption>
       <div class="page ${left ? 'left' : ''}" data-position=${c.position}>
-        <div class="window" part="window">
+        <div class="window" part="window" lang=${this._lang} dir=${t.dir}>
           <header>
             <div class="t">
               <div class="title">${c.widgetTitle || t.title}</div>

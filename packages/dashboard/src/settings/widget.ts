@@ -1,5 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { LiveChatError, type AgentClient, type SiteSettings } from '@live-chat/sdk'
+// The widget's one list of its built-in languages.
+import { LOCALES } from '@live-chat/widget/i18n'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { businessHoursEditor, type HoursSettings } from './business-hours-editor.js'
@@ -10,12 +12,15 @@ import './widget-preview.js'
 
 type Widget = SiteSettings['widget']
 
-/** The widget's built-in languages (packages/widget/src/i18n). */
+/** The widget's languages: automatic, then the built-in ones, each by its own name and its English one. */
 const LANGUAGES: [string, string][] = [
-  ['en', 'English'],
-  ['es', 'Español'],
-  ['fr', 'Français'],
-  ['de', 'Deutsch'],
+  ['', 'Automatic: the page’s language, else the visitor’s'],
+  ...LOCALES.map((l): [string, string] => {
+    const own = new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l
+    const english = new Intl.DisplayNames(['en'], { type: 'language' }).of(l) ?? l
+    const name = own.charAt(0).toLocaleUpperCase(l) + own.slice(1)
+    return [l, name === english ? name : `${name} (${english})`]
+  }),
 ]
 
 /**

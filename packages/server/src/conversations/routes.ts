@@ -38,8 +38,8 @@ export function conversationRoutes(s: Services): Router {
   })
   r.post('/conversations/:id/messages', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path')
-    const { agentId, ...body } = parse(PostMessageBody, req.body, 'body')
-    const { message, created } = await s.messages.sendAs(agentOf(res), agentId, { conversationId: id, ...body })
+    const { agentId, bot, ...body } = parse(PostMessageBody, req.body, 'body')
+    const { message, created } = await s.messages.sendAs(agentOf(res), agentId, { conversationId: id, ...body }, bot)
     res.status(created ? 201 : 200).json(message)
   })
   return r

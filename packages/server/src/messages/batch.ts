@@ -31,12 +31,14 @@ export interface AppendInput {
   visitorId: string | null
   id: string
   clientId: string
-  senderType: 'visitor' | 'agent'
+  senderType: 'visitor' | 'agent' | 'bot'
   senderId: string
   senderName: string | null
   text: string | null
   isPrivate: boolean
   createdAt: Date
+  /** The message's metadata as JSON (rich content), default '{}'. */
+  metadata?: string
 }
 
 export interface AppendRow extends LiveColumns {
@@ -147,8 +149,8 @@ export class AppendBatcher {
   private many(inputs: AppendInput[]): Promise<(AppendRow & { n: number })[]> {
     const args = AppendBatcher.fields.map((f) => inputs.map(f))
     const text = inputs.map(() => 'text')
-    const empty = inputs.map(() => '{}')
-    return this.db.direct.query<AppendRow & { n: number }>(APPEND, [...args, text, inputs.map(() => '[]'), empty, this.eventSenders])
+    const metadata = inputs.map((i) => i.metadata ?? '{}')
+    return this.db.direct.query<AppendRow & { n: number }>(APPEND, [...args, text, inputs.map(() => '[]'), metadata, this.eventSenders])
   }
 
   private one(input: AppendInput): Promise<(AppendRow & { n: number })[]> {

@@ -1,19 +1,19 @@
 // Messages: stored before they are acknowledged, idempotent on the sender's clientId, synced
 // by seq after a reconnect, with typing and read/delivery receipts.
 import crypto from 'node:crypto'
-import type { AgentSendMessage, Message, MessagePage, ReceiptState } from '@live-chat/protocol'
+import type { AgentSendMessage, ChooseOption, Message, MessagePage, ReceiptState } from '@live-chat/protocol'
 import { Prisma } from '../generated/prisma/client.js'
-import type { Actor, AgentActor, Context } from '../shared/context.js'
+import type { Actor, AgentActor, Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, forbidden, invalidState, notFound } from '../shared/errors.js'
-import { agentName, agentWithUser, toMessage } from '../shared/map.js'
+import { agentName, agentWithUser, toMessage, type MessageMetadata } from '../shared/map.js'
 import { reopenMessage } from '../conversations/service.js'
 import type { Routing } from '../conversations/routing.js'
 import { loadViews } from '../conversations/views.js'
 import type { PresenceService } from '../presence/service.js'
 import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
-import { appendMessage, liveState, lockConversation, storedText, type AppendedMessage, type LiveState, type MessageRow } from './store.js'
+import { appendMessage, liveState, lockConversation, storedText, type AppendedMessage, type LiveState, type LockedConversation, type MessageRow } from './store.js'
 import { AppendBatcher } from './batch.js'
 
 export interface SendResult {
@@ -22,6 +22,29 @@ export interface SendResult {
   created: boolean
   /** What its writer returned for the live announcement (absent for a resend). */
   live?: LiveState
+}
+
+/** Who a message is stored as: its actor (a visitor, an agent), or a bot an API key speaks for. */
+export interface Author {
+  type: 'visitor' | 'agent' | 'bot'
+  id: string
+  /** Null for a visitor: the writer takes the visitor's name. */
+  name: string | null
+}
+
+const authorOf = (actor: Actor): Author =>
+  actor.kind === 'visitor' ? { type: 'visitor', id: actor.visitorId, name: null } : { type: 'agent', id: actor.agentId, name: actor.name }
+
+/** A message for the general path. `check`: runs on the locked conversation and gives the text (a choice's answer). */
+interface Draft {
+  conversationId: string
+  clientId: string
+  text?: string
+  attachments?: string[]
+  isPrivate: boolean
+  from: Author
+  metadata?: MessageMetadata
+  check?: (tx: Tx, conv: LockedConversation) => Promise<string>
 }
 
 export interface PageQuery {
@@ -52,25 +75,67 @@ export class MessageService {
    * Stores a message (with its attachments, in the same transaction) and announces it. Idempotent
    * on clientId. `sender`: the id of the socket it came from, which its ack answers instead.
    */
-  async send(actor: Actor, input: AgentSendMessage, sender?: string): Promise<SendResult> {
+  async send(actor: Actor, input: AgentSendMessage, sender?: string, as?: Author): Promise<SendResult> {
     const isPrivate = actor.kind === 'agent' && input.private === true
-    const fast = await this.appendText(actor, input, isPrivate)
+    const from = as ?? authorOf(actor)
+    const metadata: MessageMetadata | undefined = input.content ? { content: input.content } : undefined
+    const fast = await this.appendText(actor, input, isPrivate, from, metadata)
     if (fast) {
       this.ctx.metrics?.messageStored(actor.kind)
       this.ctx.publish.message(actor.siteId, fast.visitorId, fast.message, { sender, live: fast.live })
       return { message: fast.message, created: true, live: fast.live }
     }
+    return this.store(actor, { ...input, isPrivate, from, ...(metadata ? { metadata } : {}) }, sender)
+  }
+
+  /**
+   * A visitor picks an option of a choice message: stored once per choice, as the visitor's own
+   * message (text: the option's label, metadata.answer: what was picked). Its clientId is
+   * `choice:<messageId>` (a ":" no client may use), so the conversation's unique (conversation,
+   * clientId) index makes the answer exactly once, and a second click, a second tab or a retry
+   * after a reconnect gets the stored answer back (as a resend does), whatever option it names.
+   */
+  async choose(actor: VisitorActor, input: ChooseOption, sender?: string): Promise<SendResult> {
+    return this.store(
+      actor,
+      {
+        conversationId: input.conversationId,
+        clientId: `choice:${input.messageId.toLowerCase()}`,
+        isPrivate: false,
+        from: authorOf(actor),
+        metadata: { answer: { messageId: input.messageId.toLowerCase(), optionId: input.optionId } },
+        check: async (tx, conv) => {
+          // The question must be a public choice message of this very conversation (so of this
+          // visitor and this site), and the option one of its own.
+          const q = await tx.message.findFirst({ where: { id: input.messageId, conversationId: conv.id, isPrivate: false } })
+          if (!q) throw notFound('message')
+          const content = toMessage(q).content
+          if (content?.kind !== 'choice') throw invalidState('this message is not a choice')
+          const option = content.options.find((o) => o.id === input.optionId)
+          if (!option) throw new AppError('invalid_payload', 'invalid payload: optionId: not an option of this choice', [{ path: 'optionId', message: 'not an option of this choice' }])
+          return option.label
+        },
+      },
+      sender,
+    )
+  }
+
+  /**
+   * The general path: locks the conversation, returns the stored message for a clientId already
+   * used, reopens a resolved conversation for a visitor, and appends through the one writer.
+   */
+  private async store(actor: Actor, m: Draft, sender?: string): Promise<SendResult> {
     const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      const conv = await lockConversation(tx, input.conversationId)
+      const conv = await lockConversation(tx, m.conversationId)
       if (!conv || (actor.kind === 'visitor' && conv.visitorId !== actor.visitorId)) throw notFound('conversation')
-      const senderId = actor.kind === 'visitor' ? actor.visitorId : actor.agentId
       const existing = await tx.message.findUnique({
-        where: { conversationId_clientId: { conversationId: conv.id, clientId: input.clientId } },
+        where: { conversationId_clientId: { conversationId: conv.id, clientId: m.clientId } },
       })
       if (existing) {
-        if (existing.senderId !== senderId) throw new AppError('conflict', 'this clientId was used by another sender')
+        if (existing.senderId !== m.from.id || existing.senderType !== m.from.type) throw new AppError('conflict', 'this clientId was used by another sender')
         return { message: existing, created: false, extra: [] as AppendedMessage[], statusChanged: false, visitorId: conv.visitorId, live: undefined }
       }
+      const text = m.check ? await m.check(tx, conv) : storedText(m.text)
       const extra = []
       let statusChanged = false
       if (actor.kind === 'visitor') {
@@ -80,18 +145,19 @@ export class MessageService {
           extra.push(await reopenMessage(tx, conv, 'visitor'))
           statusChanged = true
         }
-      } else if (!isPrivate && conv.status === 'closed') {
+      } else if (!m.isPrivate && conv.status === 'closed') {
         throw invalidState('the visitor closed this conversation')
       }
-      const files = await this.uploads.plan(tx, actor, input.attachments)
+      const files = await this.uploads.plan(tx, actor, m.attachments)
       const message = await appendMessage(tx, conv, {
-        senderType: actor.kind,
-        senderId,
-        senderName: actor.kind === 'agent' ? actor.name : conv.visitorName,
-        text: storedText(input.text),
-        clientId: input.clientId,
-        isPrivate,
+        senderType: m.from.type,
+        senderId: m.from.id,
+        senderName: m.from.name ?? conv.visitorName,
+        text,
+        clientId: m.clientId,
+        isPrivate: m.isPrivate,
         attachments: files.attachments,
+        ...(m.metadata ? { metadata: m.metadata } : {}),
         eventSenders: this.eventSenders,
       })
       await files.link(message.id)
@@ -105,10 +171,10 @@ export class MessageService {
       this.ctx.metrics?.messageStored(actor.kind)
       this.ctx.metrics?.messageStored('system', r.extra.length)
     }
-    for (const m of r.extra) this.ctx.publish.appended(actor.siteId, r.visitorId, m)
+    for (const x of r.extra) this.ctx.publish.appended(actor.siteId, r.visitorId, x)
     this.ctx.publish.message(actor.siteId, r.visitorId, message, { sender, ...(r.live ? { live: r.live } : {}) })
     if (r.statusChanged) {
-      const v = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, input.conversationId))
+      const v = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, m.conversationId))
       if (v) this.ctx.publish.conversationUpdated(v.summary, v.visitorView)
       await this.routing.drain(actor.siteId)
     }
@@ -117,10 +183,19 @@ export class MessageService {
 
   /**
    * An agent's message over REST. An API key is no agent: `agentId` names the site's agent it is
-   * sent as, and the message is then stored and announced exactly as that agent's. With an
-   * agent's token, `agentId` may only be their own.
+   * sent as, and the message is then stored and announced exactly as that agent's; or `bot`
+   * sends it as a bot (sender type `bot`, the key's id as its sender id). With an agent's token,
+   * `agentId` may only be their own, and `bot` is refused.
    */
-  async sendAs(actor: AgentActor, agentId: string | undefined, input: AgentSendMessage): Promise<SendResult> {
+  async sendAs(actor: AgentActor, agentId: string | undefined, input: AgentSendMessage, bot?: { name: string }): Promise<SendResult> {
+    if (bot) {
+      const refuse = (path: string, message: string) => new AppError('invalid_payload', `invalid body: ${path}: ${message}`, [{ path, message }])
+      if (!actor.key) throw forbidden('only an API key sends as a bot')
+      if (agentId !== undefined) throw refuse('agentId', 'a bot is no agent: give agentId or bot, not both')
+      if (input.attachments?.length) throw refuse('attachments', 'an API key sends text only')
+      if (input.private) throw refuse('private', 'a bot sends no private notes')
+      return this.send(actor, input, undefined, { type: 'bot', id: actor.key.id, name: bot.name })
+    }
     return this.send(await this.author(actor, agentId, input), input)
   }
 
@@ -147,23 +222,27 @@ export class MessageService {
     actor: Actor,
     input: AgentSendMessage,
     isPrivate: boolean,
+    from: Author,
+    metadata: MessageMetadata | undefined,
   ): Promise<{ message: Message; visitorId: string; live: LiveState } | null> {
     if (input.attachments?.length) return null
     const createdAt = new Date()
-    const senderId = actor.kind === 'visitor' ? actor.visitorId : actor.agentId
+    const senderId = from.id
     const message: Message = {
       id: crypto.randomUUID(),
       conversationId: input.conversationId,
       seq: 0,
       clientId: input.clientId,
-      senderType: actor.kind,
+      senderType: from.type,
       senderId,
-      senderName: actor.kind === 'agent' ? actor.name : null,
+      senderName: from.name,
       type: 'text',
       text: storedText(input.text),
       attachments: [],
       private: isPrivate,
       system: null,
+      content: metadata?.content ?? null,
+      answer: null,
       createdAt: createdAt.toISOString(),
     }
     const row = await this.batcher.append({
@@ -172,12 +251,13 @@ export class MessageService {
       visitorId: actor.kind === 'visitor' ? actor.visitorId : null,
       id: message.id,
       clientId: input.clientId,
-      senderType: actor.kind,
+      senderType: from.type,
       senderId,
       senderName: message.senderName,
       text: message.text,
       isPrivate,
       createdAt,
+      ...(metadata ? { metadata: JSON.stringify(metadata) } : {}),
     })
     // null: not open, not the sender's, or a resend (the general path returns the stored message)
     if (!row) return null

@@ -8,6 +8,7 @@ import type { Attachment, MessageType, SenderType, SystemEvent } from '@live-cha
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
 import { isImage } from '../uploads/content.js'
+import type { MessageMetadata } from '../shared/map.js'
 
 export interface LockedConversation {
   id: string
@@ -70,8 +71,7 @@ export function liveState(r: LiveColumns): LiveState {
 }
 
 export interface NewMessage {
-  /** Bots do not write through the store. */
-  senderType: Exclude<SenderType, 'bot'>
+  senderType: SenderType
   senderId: string | null
   senderName: string | null
   text: string | null
@@ -80,6 +80,8 @@ export interface NewMessage {
   /** Files the message carries (already checked; see UploadService.plan). */
   attachments?: Attachment[]
   system?: SystemEvent
+  /** A person's message's rich content or choice answer (see MessageMetadata). */
+  metadata?: MessageMetadata
   /** Extra conversation changes made with it (status, assignment, ...). */
   conversation?: Prisma.ConversationUncheckedUpdateInput
   /** The senders whose messages the server's own consumers want as events (EmailService.eventSenders). */
@@ -109,7 +111,7 @@ export async function appendMessage(tx: Tx, conv: LockedConversation, m: NewMess
   const isPrivate = m.isPrivate ?? false
   const type = messageType(m)
   const attachments = m.attachments ?? []
-  const metadata = m.system ?? {}
+  const metadata = m.system ?? m.metadata ?? {}
   // Arrays of one: the batch's columns (see the function).
   const [row] = await tx.$queryRaw<(LiveColumns & { sender_name: string | null })[]>`
     SELECT * FROM mod_chat_append_messages(ARRAY[${conv.siteId}]::uuid[], ARRAY[${conv.id}]::uuid[],

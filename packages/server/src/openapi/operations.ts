@@ -238,7 +238,8 @@ export const OPERATIONS: Operation[] = [
     id: 'sendMessage',
     tag: 'Conversations',
     summary: 'Send a message or a private note',
-    description: 'Idempotent by `clientId`: 201 when stored now, 200 with the stored message when that clientId was sent before.',
+    description:
+      'Idempotent by `clientId`: 201 when stored now, 200 with the stored message when that clientId was sent before. `content` adds buttons, a card or a choice (see RichContent). With an API key, `agentId` names the agent it is sent as, or `bot: { name }` sends it as a bot (sender type `bot`).',
     auth: 'site',
     body: p.PostMessageBody,
     ok: { 201: p.Message, 200: p.Message },

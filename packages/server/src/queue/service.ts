@@ -1,11 +1,11 @@
-// The queue as its visitors see it: each waiting conversation's place (pending, not taken, not an
-// offline message; served oldest first, the order routing.ts drains in) and an estimated wait
+// The queue as its visitors see it: each waiting conversation's place (pending, not taken, not yet
+// answered by the team, not an offline message; served oldest first, the order routing.ts drains in) and an estimated wait
 // (estimate.ts), pushed to its visitor as `queue:position`.
 //
 // Who computes: the process that made a change. The publisher tells this service of every fact
 // that may move a site's queue (a live conversation created; an assignment, unassignment,
-// resolve, close or reopen, each recorded by its system line; an agent's status, capacity or
-// connection); the service waits COALESCE_MS for the rest of the burst, then reads the site's
+// resolve, close or reopen, each recorded by its system line; the team's replies; an agent's
+// status, capacity or connection); the service waits COALESCE_MS for the rest of the burst, then reads the site's
 // whole queue in one query and emits each waiting visitor's place to their room. The socket.io
 // adapter (Redis) carries it to whichever process holds the visitor's sockets, so a change on one
 // process reaches visitors on every process, and a burst of changes costs one query per process
@@ -81,6 +81,7 @@ export class QueueService {
           SELECT c.id, c.visitor_id, row_number() OVER (ORDER BY c.queued_at, c.created_at, c.id)::int AS position
           FROM mod_chat_conversations c
           WHERE c.site_id = ${siteId}::uuid AND c.status = 'pending' AND c.assigned_agent_id IS NULL AND NOT c.is_offline
+            AND c.first_response_at IS NULL
         ) q
         WHERE ${visitorId ?? null}::uuid IS NULL OR q.visitor_id = ${visitorId ?? null}::uuid
         ORDER BY q.position`

@@ -52,7 +52,9 @@ export class Publisher {
    * (the sender's other tabs and devices still get it here).
    */
   message(siteId: string, visitorId: string, message: Message, opts: MessageOptions = {}): void {
-    if (message.system && QUEUE_EVENTS.has(message.system.event)) this.queueMoved(siteId)
+    // The queue moves when a conversation is taken or ends, and when the team first answers one
+    // (an answered conversation no longer waits; coalesced per site, see QueueService.changed).
+    if ((message.system && QUEUE_EVENTS.has(message.system.event)) || (message.senderType === 'agent' && !message.private)) this.queueMoved(siteId)
     // Each audience's prevSeq: the message before it that they can see (see LiveMessage).
     const agents = this.agents.to(rooms.siteAgents(siteId))
     ;(opts.sender ? agents.except(opts.sender) : agents).emit('message:created', forAgents(message, opts.live))

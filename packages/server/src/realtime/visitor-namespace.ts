@@ -42,6 +42,12 @@ function visitorCommands(s: Services, log: Logger): Command<VisitorSocket>[] {
       allow(socket, input.conversationId)
       return message
     },
+    'message:choose': async (socket, input) => {
+      await s.limits.message(actorOf(socket))
+      const { message } = await s.messages.choose(actorOf(socket), input, socket.id)
+      allow(socket, input.conversationId)
+      return message
+    },
     'messages:sync': (socket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit),
     'typing:set': async (socket, i) => {
       await s.limits.event(actorOf(socket))

@@ -7,6 +7,7 @@ import type {
   ConversationSummary,
   Message,
   Receipts,
+  RichContent,
   SystemEvent,
   VisitorConversation,
   VisitorDetail,
@@ -58,8 +59,23 @@ export function toMessage(m: MessageRow): Message {
     attachments: (m.attachments ?? []) as unknown as Attachment[],
     private: m.isPrivate,
     system: m.messageType === 'system' ? (m.metadata as unknown as SystemEvent) : null,
+    content: m.messageType === 'system' ? null : (rich(m.metadata)?.content ?? null),
+    answer: m.messageType === 'system' ? null : (rich(m.metadata)?.answer ?? null),
     createdAt: iso(m.createdAt),
   }
+}
+
+/**
+ * What a person's message keeps in `metadata` (a system line keeps its SystemEvent there): the
+ * rich content an agent or a bot sent, or the option a visitor's answer picked.
+ */
+export interface MessageMetadata {
+  content?: RichContent
+  answer?: { messageId: string; optionId: string }
+}
+
+function rich(metadata: Prisma.JsonValue): MessageMetadata | null {
+  return metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? (metadata as MessageMetadata) : null
 }
 
 export function toVisitorProfile(v: VisitorRow): VisitorProfile {

@@ -1,6 +1,7 @@
 // Serves the widget's CDN build (packages/widget/cdn, see rollup.config.js) to any page:
 //   /live-chat.js         the loader, the one URL site owners paste into their pages
-//   /widget/*             the full bundle (live-chat.full.js) and its hashed chunks
+//   /widget/*             the full bundle (live-chat.full.js), its languages (i18n/<code>.js) and
+//                         its hashed chunks
 // Stable names are cached briefly (and revalidated by ETag) so a deploy reaches every page within
 // minutes; hashed chunks never change and are cached for good. Pages on any origin may load
 // them, as classic scripts or as CORS module scripts (the full bundle is an ES module).

@@ -301,7 +301,7 @@ const DEFAULTS = {
   timezone: 'UTC',
   soundEnabled: true,
   notificationSound: 'default',
-  language: 'en',
+  language: '',
   customTranslations: {},
 }
 

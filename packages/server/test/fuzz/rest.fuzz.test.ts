@@ -131,6 +131,11 @@ const ROUTES: Route[] = [
     method: 'post', path: '/api/sites/:siteId/conversations/:id/messages', auth: 'key', params: conv,
     body: () => ({ clientId: cid(), text: 'from the platform', private: true, agentId: w.agent.id }), fields: ['clientId', 'text', 'attachments', 'private', 'agentId'],
   },
+  {
+    method: 'post', path: '/api/sites/:siteId/conversations/:id/messages', auth: 'key', params: conv,
+    body: () => ({ clientId: cid(), text: 'Pick one', bot: { name: 'Helper' }, content: { kind: 'choice', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] } }),
+    fields: ['clientId', 'text', 'bot', 'bot.name', 'content', 'content.kind', 'content.options', 'agentId'],
+  },
   // the agency: API keys and the audit log
   { method: 'get', path: '/api/agency/api-keys', auth: 'owner' },
   {

@@ -59,6 +59,10 @@ const VISITOR: Record<string, EventSpec> = {
     valid: () => ({ conversationId: w.conv, clientId: cid(), ...text }),
     fields: ['conversationId', 'clientId', 'text', 'attachments'],
   },
+  'message:choose': {
+    valid: () => ({ conversationId: w.conv, messageId: w.choice, optionId: 'yes' }),
+    fields: ['conversationId', 'messageId', 'optionId'],
+  },
   'messages:sync': { valid: () => ({ conversationId: w.conv, afterSeq: 0, limit: 5 }), fields: ['conversationId', 'afterSeq', 'limit'] },
   'typing:set': { valid: () => ({ conversationId: w.conv, typing: true }), fields: ['conversationId', 'typing'] },
   'conversation:delivered': { valid: () => ({ conversationId: w.conv, seq: 1 }), fields: ['conversationId', 'seq'] },
@@ -74,8 +78,14 @@ const VISITOR: Record<string, EventSpec> = {
 
 const AGENT: Record<string, EventSpec> = {
   'message:send': {
-    valid: () => ({ conversationId: w.conv, clientId: cid(), text: 'reply', private: false }),
-    fields: ['conversationId', 'clientId', 'text', 'attachments', 'private'],
+    valid: () => ({
+      conversationId: w.conv,
+      clientId: cid(),
+      text: 'reply',
+      private: false,
+      content: { kind: 'card', title: 'Pro', imageUrl: 'https://example.test/pro.png', buttons: [{ type: 'link', label: 'Buy', url: 'https://example.test/buy' }] },
+    }),
+    fields: ['conversationId', 'clientId', 'text', 'attachments', 'private', 'content', 'content.kind', 'content.title', 'content.imageUrl', 'content.buttons'],
   },
   'messages:sync': VISITOR['messages:sync']!,
   'typing:set': VISITOR['typing:set']!,

@@ -25,6 +25,8 @@ export interface World {
   spareKey: string
   visitor: { id: string; token: string }
   conv: string
+  /** The admin's choice message in `conv` (options yes / no). */
+  choice: string
   canned: string
   webhook: string
   /** A delivery of the webhook (a test ping). */
@@ -55,6 +57,12 @@ export async function makeWorld(): Promise<World> {
   const conversation = await s.services.conversations.start(visitorActor, { clientKey: 'fuzz-world-0001', message: { clientId: 'fuzz-world-0001', text: 'hello' } })
   const adminActor = await s.services.agents.authenticate(admin.token, site.id)
   const canned = await s.services.cannedResponses.create(adminActor, { title: 'Hello', shortcut: 'hello', content: 'Hello there' })
+  const choice = await s.services.messages.send(adminActor, {
+    conversationId: conversation.conversation.id,
+    clientId: 'fuzz-world-0002',
+    text: 'Pick one',
+    content: { kind: 'choice', options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }] },
+  })
   const hook = await request(s.url)
     .post(`/api/sites/${site.id}/webhooks`)
     .set('Authorization', `Bearer ${admin.token}`)
@@ -79,6 +87,7 @@ export async function makeWorld(): Promise<World> {
     spareKey: (await apiKey(s, site.agencyId, { scopes: ['sites:read'] })).id,
     visitor,
     conv: conversation.conversation.id,
+    choice: choice.message.id,
     canned: canned.id,
     webhook: (hook.body as { id: string }).id,
     delivery: (ping.body as { id: string }).id,

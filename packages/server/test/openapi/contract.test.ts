@@ -276,6 +276,8 @@ describe('the contract checker', () => {
       attachments: [],
       private: false,
       system: null,
+      content: null,
+      answer: null,
       createdAt: new Date().toISOString(),
     }
     const path = `${SITE}/conversations/:id/messages`

@@ -49,6 +49,11 @@ describe('queue positions', () => {
     const heard = new Promise<QueuePosition>((resolve) => again.on('queue', resolve))
     await again.connect()
     expect(await heard).toMatchObject({ conversationId: waiting[3]!.id, position: 2 })
+
+    // The team answers the first in line without taking it: they no longer wait, the rest move up.
+    await agent.send(waiting[1]!.id, 'Hi! I am with you in a minute.')
+    await placeIs(waiting[1]!, null, 'answered')
+    await placeIs(waiting[3]!, 1)
   })
 
   it('with no agent available, or no history yet, gives the place without an estimate', async () => {

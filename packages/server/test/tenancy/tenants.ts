@@ -18,6 +18,8 @@ export interface Tenant {
   conv: string
   /** Resolved, not rated. */
   resolvedConv: string
+  /** The admin's choice message in `conv`, not answered. */
+  choice: string
   /** A shared canned response (the admin's). */
   canned: string
   /** The plain agent's personal canned response. */
@@ -52,6 +54,11 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
   await s.services.messages.send(adminActor, { conversationId: conv, clientId: cid(3), text: t.reply })
   await s.services.messages.send(adminActor, { conversationId: conv, clientId: cid(4), text: t.note, private: true })
   await s.services.conversations.update(adminActor, { conversationId: conv, priority: 'high', tags: ['vip'] })
+  const choice = await s.services.messages.send(adminActor, {
+    conversationId: conv,
+    clientId: cid(6),
+    content: { kind: 'choice', options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }] },
+  })
 
   const old = await s.services.conversations.start(va, { clientKey: `key-${label}-0002`, message: { clientId: cid(5), text: t.old } })
   await s.services.conversations.resolve(adminActor, old.conversation.id)
@@ -84,6 +91,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
     visitor,
     conv,
     resolvedConv: old.conversation.id,
+    choice: choice.message.id,
     canned: canned.id,
     personalCanned: personal.id,
     webhook: hook.id,
@@ -136,7 +144,7 @@ export async function expectTenantIntact(s: TestServer, t: Tenant, before: Await
   const conv = after.conversations.find((c) => c.id === t.conv)
   expect(conv).toMatchObject({ status: 'active', priority: 'high', tags: ['vip'], assignedAgentId: t.admin.id })
   expect(after.conversations.find((c) => c.id === t.resolvedConv)).toMatchObject({ status: 'resolved', rating: null })
-  expect(after.messages.filter((m) => m.conversationId === t.conv)).toHaveLength(5)
+  expect(after.messages.filter((m) => m.conversationId === t.conv)).toHaveLength(6)
   expect(after.cannedResponses.map((c) => c.id).sort()).toEqual([t.canned, t.personalCanned].sort())
   expect(after.webhooks.map((w) => [w.id, w.active])).toEqual([[t.webhook, false]])
   expect(after.webhookDeliveries.map((d) => [d.id, d.status, d.attempts])).toEqual([[t.delivery, 'failed', 8]])

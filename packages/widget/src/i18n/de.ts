@@ -1,6 +1,7 @@
 import type { Strings } from './en.js'
 
 export const strings: Strings = {
+  dir: 'ltr',
   open: 'Chat öffnen',
   close: 'Chat schließen',
   title: 'Schreiben Sie uns',

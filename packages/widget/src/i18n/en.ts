@@ -1,5 +1,10 @@
 /** English strings: the built-in default and the shape every translation fills in. */
 export const en = {
+  /**
+   * The writing direction: `rtl` lays the chat window out mirrored (Arabic, Hebrew). A site that
+   * translates a right-to-left language itself sets it in its customTranslations too.
+   */
+  dir: 'ltr',
   open: 'Open chat',
   close: 'Close chat',
   title: 'Chat with us',

@@ -1,6 +1,7 @@
 import type { Strings } from './en.js'
 
 export const strings: Strings = {
+  dir: 'ltr',
   open: 'Abrir chat',
   close: 'Cerrar chat',
   title: 'Chatea con nosotros',

@@ -1,6 +1,7 @@
 import type { Strings } from './en.js'
 
 export const strings: Strings = {
+  dir: 'ltr',
   open: 'Ouvrir le chat',
   close: 'Fermer le chat',
   title: 'Discutons',
