@@ -163,7 +163,7 @@ describe('the widget on another site’s page', () => {
     const failed: string[] = []
     page.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`))
     await page.goto(`${shopUrl}/`)
-    await page.locator('live-chat').hover()
+    await page.locator('live-chat [part~="launcher"]').first().hover()
     await page.locator('live-chat-app [part~="launcher"]').click({ timeout: 15_000 })
     const input = page.locator('live-chat-app [part~="input"]')
     await input.fill('Hello from the shop')

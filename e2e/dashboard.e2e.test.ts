@@ -111,7 +111,7 @@ describe('visitor ↔ agents through the widget and the dashboard', () => {
     const visitor = await visitorPage()
     // The loader's shell fetches the full widget on idle or interaction, then the real launcher
     // (inside <live-chat-app>) takes over.
-    await visitor.locator('live-chat').hover()
+    await visitor.locator('live-chat [part~="launcher"]').first().hover()
     await visitor.locator('live-chat-app [part~="launcher"]').click({ timeout: 15_000 })
     const input = visitor.locator('live-chat-app [part~="input"]')
     await input.fill('Hello, where is my order #1234?')

@@ -332,6 +332,22 @@ describe.each(SIZES)('the widget at $name size', ({ name: size, options }) => {
             const app = el?.shadowRoot?.querySelector('live-chat-app') ?? el
             return !!app?.shadowRoot?.querySelector('[part~="window"]')
           }, null, { timeout: 15_000 })
+          // The window's view may come with a chunk (the offline form here): wait until focus has
+          // moved into it, then hide the text caret in the widget's shadow root, where Playwright's
+          // `caret: 'hide'` does not reach and a blinking caret would make two shots differ.
+          await page.waitForFunction(() => {
+            const el = document.querySelector('live-chat')
+            const app = el?.shadowRoot?.querySelector('live-chat-app') ?? el
+            const root = app?.shadowRoot
+            if (!root?.activeElement) return false
+            if (!root.querySelector('style[data-test-caret]')) {
+              const style = document.createElement('style')
+              style.dataset.testCaret = ''
+              style.textContent = '*{caret-color:transparent!important}'
+              root.append(style)
+            }
+            return true
+          }, null, { timeout: 15_000 })
           await settle(page)
         }
         const shot = await shoot(page)

@@ -116,7 +116,7 @@ describe('from an empty database to a first chat', () => {
     // 6. A visitor on the shop's page, which carries the snippet, chats with Ann.
     const visitor = await newPage()
     await visitor.goto(`${shopOrigin}/product/42`)
-    await visitor.locator('live-chat').hover()
+    await visitor.locator('live-chat [part~="launcher"]').first().hover()
     await visitor.locator('live-chat-app [part~="launcher"]').click({ timeout: 15_000 })
     const input = visitor.locator('live-chat-app [part~="input"]')
     await input.fill('Hi! Do these come in size 44?')

@@ -96,7 +96,7 @@ try {
     if (shot.locale) await page.locator('live-chat').evaluate((el, locale) => el.setAttribute('locale', locale), shot.locale)
     // Playwright's CSS selectors pierce open shadow roots (the loader's shell, then the widget).
     const launcher = page.locator('live-chat-app [part~="launcher"]')
-    await page.locator('live-chat').hover().catch(() => {})
+    await page.locator('live-chat [part~="launcher"]').first().hover().catch(() => {})
     await launcher.waitFor()
     await launcher.click()
     const input = page.locator('live-chat-app [part~="input"]')
@@ -137,7 +137,7 @@ async function pieceShots(browser) {
     const context = await browser.newContext({ viewport, deviceScaleFactor: 1, isMobile: mobile, hasTouch: mobile })
     const page = await context.newPage()
     await page.goto(`${url}/examples/index.html`)
-    await page.locator('live-chat').hover().catch(() => {})
+    await page.locator('live-chat [part~="launcher"]').first().hover().catch(() => {})
     const launcher = page.locator('live-chat-app [part~="launcher"]')
     await launcher.waitFor()
     await launcher.click()
