@@ -1,4 +1,5 @@
 import type {
+  MessageEdit,
   AgentClientToServer,
   AgentSendMessage,
   AgentServerToClient,
@@ -506,6 +507,11 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     return this.command('presence:list', {})
   }
 
+  /** The earlier texts of an edited message (held by this client), oldest first; empty when never edited or unsent. */
+  messageHistory(messageId: string): Promise<MessageEdit[]> {
+    return this.command('message:history', this.messageRef(messageId))
+  }
+
   /**
    * A page of a conversation's messages (`after` to catch up, `before` to scroll back). They join
    * the cache but are not emitted as `message` events.
@@ -544,6 +550,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
       const { message, prevSeq } = this.live(live)
       this.receive([message], true, prevSeq)
     })
+    on('message:updated', (message) => this.applyChanged([message]))
     on('conversation:created', (conversation) => this.emitEvent('conversation:created', conversation))
     on('conversation:updated', (conversation) => {
       this.emitEvent('conversation:updated', conversation)

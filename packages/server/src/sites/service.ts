@@ -303,6 +303,7 @@ const DEFAULTS = {
   notificationSound: 'default',
   language: '',
   customTranslations: {},
+  editWindowSeconds: 900,
 }
 
 function widgetFields(w: WidgetRow | null): SiteSettings['widget'] {
@@ -328,5 +329,6 @@ function widgetFields(w: WidgetRow | null): SiteSettings['widget'] {
     notificationSound: w.notificationSound,
     language: w.language,
     customTranslations: w.customTranslations as WidgetConfig['customTranslations'],
+    editWindowSeconds: w.editWindowSeconds,
   }
 }
