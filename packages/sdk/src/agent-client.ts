@@ -507,9 +507,9 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     return this.command('presence:list', {})
   }
 
-  /** The earlier texts of an edited message (held by this client), oldest first; empty when never edited or unsent. */
-  messageHistory(messageId: string): Promise<MessageEdit[]> {
-    return this.command('message:history', this.messageRef(messageId))
+  /** The earlier texts of an edited message, oldest first; empty when never edited, or unsent. */
+  messageHistory(conversationId: string, messageId: string): Promise<MessageEdit[]> {
+    return this.command('message:history', { conversationId, messageId })
   }
 
   /**

@@ -4,7 +4,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { Emitter, type EmitArgs, type Listener } from './emitter.js'
 import { LiveChatError, isErrorBody } from './errors.js'
 import { createHttpClient, type FetchLike, type HttpClient } from './http.js'
-import { addMessages, advance, applyChanges, chain, cursor, findMessage, maxSeq, messagesOf, revOf, syncedRev, type AutoTrack, type MessageStore } from './message-store.js'
+import { addMessages, advance, applyChanges, chain, cursor, maxSeq, messagesOf, revOf, syncedRev, type AutoTrack, type MessageStore } from './message-store.js'
 import { Outbox, type OutboxEntry } from './outbox.js'
 import { socketUrl, watchPage } from './page.js'
 import type { TokenStorage } from './storage.js'
@@ -166,14 +166,14 @@ export abstract class BaseClient<
   }
 
   /**
-   * Replaces the text of one's own message (a held one: sent or received by this client), within
-   * the site's edit window (`WidgetConfig.editWindowSeconds`). Everyone holding it gets
-   * `message:updated`; agents keep the earlier text.
+   * Replaces the text of one's own message within the site's edit window
+   * (`WidgetConfig.editWindowSeconds`). Everyone holding it gets `message:updated`; agents keep
+   * the earlier text.
    * @returns The message as edited; rejects with `edit_window_passed`, `not_yours`, `not_found`
    *   or `invalid_state` (unsent, an answered choice, no text).
    */
-  async editMessage(messageId: string, text: string): Promise<Message> {
-    return this.#change('message:edit', { ...this.messageRef(messageId), text })
+  async editMessage(conversationId: string, messageId: string, text: string): Promise<Message> {
+    return this.#change('message:edit', { conversationId, messageId, text })
   }
 
   /**
@@ -181,15 +181,8 @@ export abstract class BaseClient<
    * are removed for everyone, who see a "Message removed" placeholder (`deletedAt`).
    * @returns The placeholder; rejects as {@link editMessage}.
    */
-  async unsendMessage(messageId: string): Promise<Message> {
-    return this.#change('message:unsend', this.messageRef(messageId))
-  }
-
-  /** @internal The conversation of a held message. */
-  protected messageRef(messageId: string): MessageRef {
-    const m = findMessage(this.store, messageId.toLowerCase())
-    if (!m) throw new LiveChatError('not_found', 'message not found (not one this client holds)')
-    return { conversationId: m.conversationId, messageId: m.id }
+  async unsendMessage(conversationId: string, messageId: string): Promise<Message> {
+    return this.#change('message:unsend', { conversationId, messageId })
   }
 
   async #change<K extends 'message:edit' | 'message:unsend'>(event: K, input: CommandInput<SharedCommands<P>[K]>): Promise<Message> {
@@ -209,10 +202,10 @@ export abstract class BaseClient<
     this.#emitMessages(fresh, changed)
   }
 
-  #emitMessages(fresh: readonly Message[], changed: readonly Message[]): void {
+  #emitMessages(fresh: Message[], changed: readonly Message[]): void {
     for (const message of fresh) this.#events.emit('message', message)
     for (const message of changed) this.#events.emit('message:updated', message)
-    if (fresh[0]) this.onNewMessages([...fresh])
+    if (fresh[0]) this.onNewMessages(fresh as Message[])
   }
 
   /** @internal Emits one of this client's events. */

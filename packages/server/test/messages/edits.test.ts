@@ -48,13 +48,13 @@ describe('editing and unsending', () => {
     const seenByAgent = updates(agent)
     const seenByVisitor = updates(visitor)
     const agentGot = waitFor<Message>((fn) => agent.on('message:updated', fn))
-    const edited = await visitor.editMessage(first.id, 'I need help')
+    const edited = await visitor.editMessage(first.conversationId, first.id, 'I need help')
     expect(edited).toMatchObject({ id: first.id, text: 'I need help', deletedAt: null })
     expect(edited.editedAt).not.toBeNull()
     expect(edited.rev).toBeGreaterThan(0)
     expect(await agentGot).toMatchObject({ id: first.id, text: 'I need help' })
     expect(visitor.getMessages(first.conversationId).find((m) => m.id === first.id)?.text).toBe('I need help')
-    expect(await agent.messageHistory(first.id)).toMatchObject([{ text: 'I ned help', editorType: 'visitor' }])
+    expect(await agent.messageHistory(first.conversationId, first.id)).toMatchObject([{ text: 'I ned help', editorType: 'visitor' }])
     // The visitor's own live copy (sent to all its sockets) is a repeat of its ack: dropped. A sync drops it too.
     agent.disconnect()
     await agent.connect(site.id)
@@ -71,12 +71,12 @@ describe('editing and unsending', () => {
     await eventually(() => visitor.getMessages(conversationId).some((m) => m.id === reply.id), 5_000, 'visitor has the reply')
     const seen = updates(visitor)
     visitor.disconnect()
-    const removed = await agent.unsendMessage(reply.id)
+    const removed = await agent.unsendMessage(conversationId, reply.id)
     expect(removed).toMatchObject({ id: reply.id, text: null, attachments: [], content: null })
     expect(removed.deletedAt).not.toBeNull()
     // A second change while away (an edit of another message): both arrive, each once.
     const second = await agent.send(conversationId, 'Typo hre')
-    await agent.editMessage(second.id, 'Typo here')
+    await agent.editMessage(conversationId, second.id, 'Typo here')
     const back = waitFor<Message>((fn) => visitor.on('message:updated', fn), (m) => m.id === reply.id)
     await visitor.connect()
     expect(await back).toMatchObject({ text: null })
@@ -105,7 +105,7 @@ describe('editing and unsending', () => {
     const reply = await agent.send(conversationId, 'Helo')
     await eventually(() => visitor.getMessages(conversationId).some((m) => m.id === reply.id))
     const got = waitFor<Message>((fn) => visitor.on('message:updated', fn))
-    await agent.editMessage(reply.id, 'Hello')
+    await agent.editMessage(conversationId, reply.id, 'Hello')
     await got
     const marker = waitFor<Message>((fn) => tab2.on('message', fn), (m) => m.text === 'marker')
     await agent.send(conversationId, 'marker')
@@ -121,13 +121,13 @@ describe('editing and unsending', () => {
     const { site, agent, visitor, conversationId, first } = await chat()
     const reply = await agent.send(conversationId, 'Agent text')
     await eventually(() => visitor.getMessages(conversationId).some((m) => m.id === reply.id))
-    expect(await failure(visitor.editMessage(reply.id, 'hijack'))).toBe('not_yours')
-    expect(await failure(agent.unsendMessage(first.id))).toBe('not_yours')
+    expect(await failure(visitor.editMessage(conversationId, reply.id, 'hijack'))).toBe('not_yours')
+    expect(await failure(agent.unsendMessage(first.conversationId, first.id))).toBe('not_yours')
     const b = await t.s.fx.agent(site.id, { name: 'Bob' })
     const bob = t.track(new AgentClient({ url: t.s.url, token: b.token }))
     await bob.connect(site.id)
     await bob.messages(conversationId)
-    expect(await failure(bob.editMessage(reply.id, 'not mine'))).toBe('not_yours')
+    expect(await failure(bob.editMessage(conversationId, reply.id, 'not mine'))).toBe('not_yours')
     // Raw commands: an unknown message, a message of another conversation, empty text, no text.
     const socket = await connectRaw(rawSocket(t.s.url, '/agent', { token: (await t.s.fx.agent(site.id)).token, siteId: site.id }))
     try {
@@ -140,9 +140,9 @@ describe('editing and unsending', () => {
       socket.disconnect()
     }
     // An unsent message cannot be edited; unsending again answers the placeholder.
-    await agent.unsendMessage(reply.id)
-    expect(await failure(agent.editMessage(reply.id, 'back'))).toBe('invalid_state')
-    expect(await agent.unsendMessage(reply.id)).toMatchObject({ id: reply.id, text: null })
+    await agent.unsendMessage(conversationId, reply.id)
+    expect(await failure(agent.editMessage(conversationId, reply.id, 'back'))).toBe('invalid_state')
+    expect(await agent.unsendMessage(conversationId, reply.id)).toMatchObject({ id: reply.id, text: null })
   })
 
   it('only within the site’s window, measured from the message’s createdAt; 0 turns editing off', async () => {
@@ -150,10 +150,10 @@ describe('editing and unsending', () => {
     const admin = await t.s.fx.agent(site.id, { role: 'admin' })
     // Ten minutes old: inside the default 15-minute window.
     await t.s.db.inSite(site.id, (tx) => tx.$executeRaw`UPDATE mod_chat_messages SET created_at = now() - interval '10 minutes' WHERE id = ${first.id}::uuid`)
-    await visitor.editMessage(first.id, 'Edited at ten minutes')
+    await visitor.editMessage(first.conversationId, first.id, 'Edited at ten minutes')
     await t.s.db.inSite(site.id, (tx) => tx.$executeRaw`UPDATE mod_chat_messages SET created_at = now() - interval '16 minutes' WHERE id = ${first.id}::uuid`)
-    expect(await failure(visitor.editMessage(first.id, 'Too late'))).toBe('edit_window_passed')
-    expect(await failure(visitor.unsendMessage(first.id))).toBe('edit_window_passed')
+    expect(await failure(visitor.editMessage(first.conversationId, first.id, 'Too late'))).toBe('edit_window_passed')
+    expect(await failure(visitor.unsendMessage(first.conversationId, first.id))).toBe('edit_window_passed')
     // The admin widens it to an hour (and the widget's config says so), then turns it off.
     const put = async (editWindowSeconds: unknown) =>
       fetch(`${t.s.url}/api/sites/${site.id}/settings`, {
@@ -163,10 +163,10 @@ describe('editing and unsending', () => {
       })
     expect((await put(3600)).status).toBe(200)
     expect((await json<{ editWindowSeconds: number }>(`/api/sites/${site.id}/widget`, '')).body.editWindowSeconds).toBe(3600)
-    await visitor.unsendMessage(first.id)
+    await visitor.unsendMessage(first.conversationId, first.id)
     const next = await visitor.send(conversationId, 'Fresh')
     expect((await put(0)).status).toBe(200)
-    expect(await failure(visitor.editMessage(next.id, 'Off'))).toBe('edit_window_passed')
+    expect(await failure(visitor.editMessage(conversationId, next.id, 'Off'))).toBe('edit_window_passed')
     expect((await put(-1)).status).toBe(400)
     expect((await put(1.5)).status).toBe(400)
   })
@@ -178,13 +178,13 @@ describe('an unsent message is gone', () => {
     const file = await visitor.upload(new Blob([SAMPLES.png], { type: 'image/png' }), { name: 'card.png' })
     const secret = await visitor.send(conversationId, 'my card number is zanzibarquux', { attachments: [file] })
     expect((await fetch(new URL(secret.attachments[0]!.url, t.s.url))).status).toBe(200)
-    await visitor.editMessage(secret.id, 'my card number is xylophonequux')
+    await visitor.editMessage(conversationId, secret.id, 'my card number is xylophonequux')
     await eventually(() => agent.getMessages(conversationId).some((m) => m.id === secret.id))
     const search = async (q: string) => (await json<Page<ConversationSummary>>(`/api/sites/${site.id}/conversations?q=${q}`, a.token)).body.items.map((c) => c.id)
     expect(await search('xylophonequux')).toContain(conversationId)
-    expect(await agent.messageHistory(secret.id)).toHaveLength(1)
+    expect(await agent.messageHistory(conversationId, secret.id)).toHaveLength(1)
 
-    await visitor.unsendMessage(secret.id)
+    await visitor.unsendMessage(conversationId, secret.id)
     expect(await search('xylophonequux')).not.toContain(conversationId)
     expect(await search('zanzibarquux')).not.toContain(conversationId)
     for (const format of ['txt', 'csv', 'json']) {
@@ -207,8 +207,8 @@ describe('an unsent message is gone', () => {
     const { site, a, agent, visitor, conversationId } = await chat()
     const note = await agent.send(conversationId, 'internal', { private: true })
     const pub = await agent.send(conversationId, 'public')
-    await agent.editMessage(note.id, 'internal, edited')
-    await agent.editMessage(pub.id, 'public, edited')
+    await agent.editMessage(conversationId, note.id, 'internal, edited')
+    await agent.editMessage(conversationId, pub.id, 'public, edited')
     const visitorSocket = await connectRaw(rawSocket(t.s.url, '/visitor', { token: visitor.token }))
     const agentSocket = await connectRaw(rawSocket(t.s.url, '/agent', { token: a.token, siteId: site.id }))
     try {

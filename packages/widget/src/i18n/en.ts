@@ -53,6 +53,15 @@ export const en = {
   s_reopened: 'The conversation was reopened',
   s_closed: 'The conversation was closed',
   unread: '{n} unread',
+  // edit and unsend
+  edited: 'edited',
+  removed: 'Message removed',
+  options: 'Message options',
+  edit: 'Edit',
+  unsend: 'Unsend',
+  save: 'Save',
+  cancel: 'Cancel',
+  late: 'It is too late to change this message',
 }
 
 export type Strings = typeof en

@@ -50,4 +50,13 @@ export const strings: Strings = {
   s_reopened: 'La conversación se reabrió',
   s_closed: 'La conversación se cerró',
   unread: '{n} sin leer',
+  // edit and unsend
+  edited: 'editado',
+  removed: 'Mensaje eliminado',
+  options: 'Opciones del mensaje',
+  edit: 'Editar',
+  unsend: 'Anular envío',
+  save: 'Guardar',
+  cancel: 'Cancelar',
+  late: 'Ya es tarde para cambiar este mensaje',
 }

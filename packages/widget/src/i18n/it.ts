@@ -50,4 +50,13 @@ export const strings: Strings = {
   s_reopened: 'La conversazione è stata riaperta',
   s_closed: 'La conversazione è stata chiusa',
   unread: '{n} non letti',
+  // edit and unsend
+  edited: 'modificato',
+  removed: 'Messaggio rimosso',
+  options: 'Opzioni del messaggio',
+  edit: 'Modifica',
+  unsend: 'Annulla invio',
+  save: 'Salva',
+  cancel: 'Annulla',
+  late: 'È troppo tardi per modificare questo messaggio',
 }
