@@ -102,7 +102,7 @@ export const Message = z.object({
   createdAt: Time,
   /** When its sender last edited the text (null: never). Agents can read the earlier texts (`message:history`). */
   editedAt: Time.nullable(),
-  /** When its sender unsent it: `text` is null and `attachments` empty; show a "Message removed" placeholder. */
+  /** When its sender unsent it: `text` is null, `attachments` empty and `editedAt` null (its history is erased); show a "Message removed" placeholder. */
   deletedAt: Time.nullable(),
   /**
    * The conversation's change counter at this message's last edit or unsend (0: never changed).

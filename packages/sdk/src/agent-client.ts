@@ -550,7 +550,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
       const { message, prevSeq } = this.live(live)
       this.receive([message], true, prevSeq)
     })
-    on('message:updated', (message) => this.applyChanged([message]))
+    on('message:updated', (message) => this.receive([message], false))
     on('conversation:created', (conversation) => this.emitEvent('conversation:created', conversation))
     on('conversation:updated', (conversation) => {
       this.emitEvent('conversation:updated', conversation)

@@ -4,7 +4,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { Emitter, type EmitArgs, type Listener } from './emitter.js'
 import { LiveChatError, isErrorBody } from './errors.js'
 import { createHttpClient, type FetchLike, type HttpClient } from './http.js'
-import { addMessages, advance, applyChanges, chain, cursor, maxSeq, messagesOf, revOf, syncedRev, type AutoTrack, type MessageStore } from './message-store.js'
+import { addMessages, advance, chain, cursor, maxSeq, messagesOf, revOf, syncedRev, type AutoTrack, type MessageStore } from './message-store.js'
 import { Outbox, type OutboxEntry } from './outbox.js'
 import { socketUrl, watchPage } from './page.js'
 import type { TokenStorage } from './storage.js'
@@ -185,27 +185,11 @@ export abstract class BaseClient<
     return this.#change('message:unsend', { conversationId, messageId })
   }
 
-  async #change<K extends 'message:edit' | 'message:unsend'>(event: K, input: CommandInput<SharedCommands<P>[K]>): Promise<Message> {
-    const ack = await this.#ack<SharedCommands<P>, K>(event, input)
-    if (!ack.ok) throw LiveChatError.fromBody(ack.error)
-    this.applyChanged([ack.data])
-    return ack.data
-  }
-
-  /**
-   * @internal Applies edited or unsent messages (live, acked, or synced): each held one whose rev
-   * is higher is replaced and emitted once as `message:updated`.
-   */
-  protected applyChanged(messages: readonly Message[]): void {
-    const changed: Message[] = []
-    const fresh = applyChanges(this.store, messages, changed)
-    this.#emitMessages(fresh, changed)
-  }
-
-  #emitMessages(fresh: Message[], changed: readonly Message[]): void {
-    for (const message of fresh) this.#events.emit('message', message)
-    for (const message of changed) this.#events.emit('message:updated', message)
-    if (fresh[0]) this.onNewMessages(fresh as Message[])
+  /** The ack's message is applied as a change (see receive), so the live copy that follows is a repeat. */
+  async #change<K extends 'message:edit' | 'message:unsend'>(this: BaseClient<E, SharedCommands<P>, S2C, P>, event: K, input: CommandInput<SharedCommands<P>[K]>): Promise<Message> {
+    const message = await this.command(event, input)
+    this.receive([message], false)
+    return message
   }
 
   /** @internal Emits one of this client's events. */
@@ -316,7 +300,8 @@ export abstract class BaseClient<
   }
 
   /**
-   * @internal Adds messages to the cache and emits the new ones as `message` events.
+   * @internal Adds messages to the cache and emits the new ones as `message` events, and those
+   * held with a lower `rev` (edited or unsent since: live, acked or synced) as `message:updated`.
    * `live` messages that leave a hole before them trigger a sync of their conversation.
    */
   protected receive(messages: readonly Message[], live: boolean, prevSeq?: number): void {
@@ -326,7 +311,9 @@ export abstract class BaseClient<
     // everything up to that one, nothing is missing up to this one (see LiveMessage).
     const [one] = messages
     if (prevSeq !== undefined && messages.length === 1 && one) chain(this.store, one.conversationId, prevSeq, one.seq)
-    this.#emitMessages(fresh, changed)
+    for (const message of fresh) this.#events.emit('message', message)
+    for (const message of changed) this.#events.emit('message:updated', message)
+    if (fresh[0]) this.onNewMessages(fresh)
     if (!live || !this.connected) return
     for (const id of new Set(fresh.map((m) => m.conversationId))) if (maxSeq(this.store, id) > cursor(this.store, id)) this.backgroundSync(id)
   }
@@ -366,15 +353,13 @@ export abstract class BaseClient<
           for (let after = cursor(this.store, conversationId), rev = revOf(this.store, conversationId); ; ) {
             const input: SyncMessages = { conversationId, afterSeq: after, afterRev: rev, limit: SYNC_PAGE }
             const page = await this.command('messages:sync', input)
-            this.receive(page.messages, false)
+            this.receive([...page.messages, ...(page.changes ?? [])], false)
             advance(this.store, conversationId, after, page.messages)
-            if (page.changes) this.applyChanged(page.changes)
             const last = page.messages.at(-1)?.seq ?? after
-            const nextRev = page.rev ?? rev
-            syncedRev(this.store, conversationId, nextRev)
-            if (!page.hasMore || (last <= after && nextRev <= rev)) break
-            after = Math.max(after, last)
-            rev = nextRev
+            const next = syncedRev(this.store, conversationId, page.rev ?? rev)
+            if (!page.hasMore || (last <= after && next <= rev)) break
+            after = last
+            rev = next
           }
         } while (state.again)
       } finally {

@@ -83,31 +83,16 @@ export function addMessages(store: MessageStore, messages: readonly Message[], a
   })
 }
 
-/**
- * Applies messages as they are after an edit or an unsend (live, an ack, or a sync's `changes`).
- * A message held is replaced when the copy's `rev` is higher (pushed to `changed`); one not held
- * yet that lies past the cursor is one still on its way, added in its current state (returned as
- * new, so its older announcement is dropped when it comes); anything else is not this client's
- * concern (a message it never loaded).
- * @returns The messages that were new, as `addMessages`.
- */
-export function applyChanges(store: MessageStore, messages: readonly Message[], changed: Message[]): Message[] {
-  const mine = messages.filter((m) => {
-    const t = store.get(m.conversationId)
-    return !!t && (t.messages[lowerBound(t.messages, m.seq)]?.seq === m.seq || m.seq > t.cursor)
-  })
-  return addMessages(store, mine, 'message', changed)
-}
-
 /** The change counter a conversation is synced up to (0 when untracked). */
 export function revOf(store: MessageStore, conversationId: string): number {
   return store.get(conversationId)?.rev ?? 0
 }
 
-/** Records a sync's change counter (only ever forward). */
-export function syncedRev(store: MessageStore, conversationId: string, rev: number): void {
+/** Records a sync's change counter (only ever forward); returns it. */
+export function syncedRev(store: MessageStore, conversationId: string, rev: number): number {
   const t = store.get(conversationId)
   if (t) t.rev = Math.max(t.rev, rev)
+  return rev
 }
 
 /** A held message by id, with its conversation. */

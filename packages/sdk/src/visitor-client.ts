@@ -387,7 +387,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
       const { message, prevSeq } = this.live(live)
       this.receive([message], true, prevSeq)
     })
-    on('message:updated', (message) => this.applyChanged([message]))
+    on('message:updated', (message) => this.receive([message], false))
     on('conversation:updated', (conversation) => {
       const { id } = conversation
       track(this.store, id)

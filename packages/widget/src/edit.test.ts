@@ -60,7 +60,7 @@ describe('<live-chat> edit and unsend', () => {
     const { el, conv } = await startChat(site, agent, 'Helo')
     await agent.messages(conv.id)
     // The menu button of the own message: a real button, reached from the keyboard.
-    const opts = await find<HTMLButtonElement>(el, '.msg.own button[aria-haspopup="menu"]')
+    const opts = await find<HTMLButtonElement>(el, '.msg.own button[aria-label="Message options"]')
     assert(opts.getAttribute('aria-label') === 'Message options', `labelled: ${opts.outerHTML}`)
     opts.focus()
     await sendKeys({ press: 'Enter' })
@@ -72,7 +72,7 @@ describe('<live-chat> edit and unsend', () => {
     await waitFor(() => !menu.isConnected, 5_000, 'the menu to close')
     assert(el.hasAttribute('data-open'), 'the window stays open')
 
-    ;(await find<HTMLButtonElement>(el, '.msg.own button[aria-haspopup="menu"]')).click()
+    ;(await find<HTMLButtonElement>(el, '.msg.own button[aria-label="Message options"]')).click()
     const edit = (await find(el, '[role="menu"]')).querySelector<HTMLButtonElement>('button')!
     assert(edit.textContent?.trim() === 'Edit', `first item: ${edit.textContent}`)
     edit.click()
@@ -91,9 +91,9 @@ describe('<live-chat> edit and unsend', () => {
     box2.focus()
     await sendKeys({ type: 'Oops, wrong chat' })
     await sendKeys({ press: 'Enter' })
-    await waitFor(() => all(el, '.msg.own').some((m) => m.querySelector('.bubble')?.textContent?.trim() === 'Oops, wrong chat' && m.querySelector('button[aria-haspopup]')), 5_000, 'the second message stored')
+    await waitFor(() => all(el, '.msg.own').some((m) => m.querySelector('.bubble')?.textContent?.trim() === 'Oops, wrong chat' && m.querySelector('button[aria-label="Message options"]')), 5_000, 'the second message stored')
     const own = all(el, '.msg.own').find((m) => m.querySelector('.bubble')?.textContent?.trim() === 'Oops, wrong chat')!
-    own.querySelector<HTMLButtonElement>('button[aria-haspopup]')!.click()
+    own.querySelector<HTMLButtonElement>('button[aria-label="Message options"]')!.click()
     const unsend = [...(await find(el, '[role="menu"]')).querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Unsend')!
     unsend.click()
     await waitForBubble(el, 'Message removed')

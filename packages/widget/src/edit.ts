@@ -4,10 +4,19 @@
  * (Enter or Save keeps the new text, Escape or Cancel leaves it). The core only shows "edited" and
  * "Message removed"; the server checks the window and the sender again.
  */
-import { css, html, nothing, type TemplateResult } from 'lit'
+import { html, nothing, type TemplateResult } from 'lit'
 import type { Message } from '@live-chat/sdk'
 import type { LiveChat } from './live-chat.js'
 import { own, time } from './views.js'
+import { enEdit } from './i18n/en-edit.js'
+
+/** A string of this chunk in the widget's language (English from here when the language has none). */
+const say = (w: LiveChat, key: keyof typeof enEdit): string => w._t[key] ?? enEdit[key]
+
+/** The chunk's look, in its own template (the core adopts no style sheet for it). */
+const look = html`<style>
+  .ed {display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px;} .ed button {font: inherit; font-size: 13px; padding: 4px 10px; border-radius: 12px; border: 1px solid currentColor; background: transparent; color: inherit; cursor: pointer;} .ed textarea {flex: 1 1 100%; min-width: 12em; font: inherit; font-size: 16px; color: #111; background: #fff; border-radius: 8px;}
+</style>`
 
 /** Per widget: editing (else the menu is shown), the text being edited, the last failure, and whether focus should move in. */
 interface State {
@@ -21,6 +30,7 @@ const state = new WeakMap<LiveChat, State>()
 const close = (w: LiveChat): void => {
   state.delete(w)
   w._edId = ''
+  w.requestUpdate()
   // Back to the composer, where the visitor was before.
   void w.updateComplete.then(() => w.renderRoot.querySelector<HTMLElement>('.composer textarea')?.focus())
 }
@@ -31,7 +41,7 @@ async function run(w: LiveChat, task: Promise<unknown> | undefined): Promise<voi
     close(w)
   } catch (e) {
     const s = state.get(w)
-    if (s) s.error = w._s((e as { code?: string }).code === 'edit_window_passed' ? 'late' : 'error')
+    if (s) s.error = (e as { code?: string }).code === 'edit_window_passed' ? say(w, 'late') : w._s('error')
     w.requestUpdate()
   }
 }
@@ -65,16 +75,16 @@ export function editView(w: LiveChat, m: Message): TemplateResult {
     }
     return own(
       m.id,
-      html`<div class="ed">
+      html`${look}<div class="ed">
         <textarea
           rows="2"
           autofocus
-          aria-label=${w._s('edit')}
+          aria-label=${say(w, 'edit')}
           .value=${cur.text}
           @input=${(e: Event) => (cur.text = (e.target as HTMLTextAreaElement).value)}
           @keydown=${(e: KeyboardEvent) => keys(w, e, save)}
         ></textarea>
-        <div><button @click=${() => close(w)}>${w._s('cancel')}</button> <button @click=${save}>${w._s('save')}</button></div>
+        <div><button @click=${() => close(w)}>${say(w, 'cancel')}</button> <button @click=${save}>${say(w, 'save')}</button></div>
       </div>`,
       html`${time(w, m.createdAt)} ${err}`,
     )
@@ -83,42 +93,14 @@ export function editView(w: LiveChat, m: Message): TemplateResult {
     html`<button role="menuitem" ?autofocus=${first} @click=${act}>${label}</button>`
   return own(
     m.id,
-    html`${m.text ?? ''}
+    html`${m.text ?? ''}${look}
       <div class="ed" role="menu" aria-label=${w._s('options')} @keydown=${(e: KeyboardEvent) => keys(w, e)}>
         ${m.text !== null && !m.attachments.length
-          ? item(w._s('edit'), () => (Object.assign(cur, { editing: true, error: '', focus: true }), w.requestUpdate()), true)
+          ? item(say(w, 'edit'), () => (Object.assign(cur, { editing: true, error: '', focus: true }), w.requestUpdate()), true)
           : nothing}
-        ${item(w._s('unsend'), () => void run(w, w.client?.unsendMessage(m.conversationId, m.id)), m.text === null || m.attachments.length > 0)}
-        ${item(w._s('cancel'), () => close(w))}
+        ${item(say(w, 'unsend'), () => void run(w, w.client?.unsendMessage(m.conversationId, m.id)), m.text === null || m.attachments.length > 0)}
+        ${item(say(w, 'cancel'), () => close(w))}
       </div>`,
     html`${time(w, m.createdAt)} ${err}`,
   )
 }
-
-export const styles = css`
-  .ed {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 6px;
-    margin-top: 6px;
-  }
-  .ed button {
-    font: inherit;
-    font-size: 13px;
-    padding: 4px 10px;
-    border-radius: 12px;
-    border: 1px solid currentColor;
-    background: transparent;
-    color: inherit;
-    cursor: pointer;
-  }
-  .ed textarea {
-    flex: 1 1 100%;
-    min-width: 12em;
-    font: inherit;
-    font-size: 16px;
-    color: #111;
-    background: #fff;
-    border-radius: 8px;
-  }
-`

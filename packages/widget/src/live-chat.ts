@@ -78,8 +78,6 @@ export class LiveChat extends LitElement {
     _stars: { state: true },
     _t: { state: true },
     _more: { state: true },
-    _ed: { state: true },
-    _edId: { state: true },
   }
 
   /** The site id from the dashboard's embed snippet. */
@@ -105,12 +103,12 @@ export class LiveChat extends LitElement {
   /** @internal */ _down = false
   /** @internal */ _errors: Record<string, string> = {}
   /** @internal */ _stars = 0
-  /** @internal */ _t: Strings = en
+  /** @internal English without the chunks' strings (they bring their own: see en-edit.ts). */ _t: Strings = en as Strings
   /** @internal The language tag in use (see detectLocale). */
   _lang = 'en'
   /** @internal The `more` chunk (forms, rating, history), once loaded: see {@link _need}. */ _more: typeof import('./more.js') | null = null
-  /** @internal The `edit` chunk (the own message's menu and inline editor), loaded on first use: see {@link _editMenu}. */ _ed: typeof import('./edit.js') | null = null
-  /** @internal The own message whose menu or editor is open ('' for none). */ _edId = ''
+  /** @internal The `edit` chunk (the own message's menu and inline editor), loaded on first use: see {@link _editMenu}. */ _ed?: typeof import('./edit.js')
+  /** @internal The own message whose menu or editor is open (none: undefined or ''). */ _edId?: string
 
   #client: LiveChatClient | null = null
   #off: (() => void)[] = []
@@ -252,15 +250,10 @@ export class LiveChat extends LitElement {
     return nothing
   }
 
-  /** @internal Opens the edit menu of the visitor's message `id` (loading the `edit` chunk and its styles the first time). */
+  /** @internal Opens the edit menu of the visitor's message `id` (loading the `edit` chunk the first time; its styles come with its template). */
   _editMenu(id: string): void {
     this._edId = id
-    if (!this._ed)
-      void import('./edit.js').then((m) => {
-        const root = this.renderRoot as ShadowRoot
-        root.adoptedStyleSheets = [...root.adoptedStyleSheets, m.styles.styleSheet!]
-        this._ed = m
-      })
+    void import('./edit.js').then((m) => ((this._ed = m), this.requestUpdate()))
   }
 
   /** @internal A translated string with `{placeholders}` filled. */
@@ -397,7 +390,7 @@ export class LiveChat extends LitElement {
       if (!quiet && fresh && m.senderType !== 'system' && this._config?.soundEnabled !== false) ring(m.conversationId, m.seq)
     })
     on('outbox', () => this.#refresh())
-    on('message:updated', (m) => m.conversationId === this._conv?.id && this.#refresh())
+    on('message:updated', () => this.#refresh())
     on('receipt', ({ conversationId }) => {
       if (conversationId === this._conv?.id) this._conv = client.getConversation(conversationId) ?? this._conv
     })

@@ -110,8 +110,8 @@ function message(w: LiveChat, m: Message, lastOwn: boolean): TemplateResult {
   // The visitor's own message, within the site's edit window: a button opens the edit chunk's menu.
   const win = w._config?.editWindowSeconds ?? 0
   const opts =
-    mine && !gone && !m.answer && Date.now() - Date.parse(m.createdAt) < win * 1e3
-      ? html` <button class="link" aria-label=${w._s('options')} aria-haspopup="menu" @click=${() => w._editMenu(m.id)}>⋯</button>`
+    mine && !gone && Date.now() - Date.parse(m.createdAt) < win * 1e3
+      ? html` <button class="link" aria-label=${w._s('options')} aria-haspopup="menu" @click=${() => w._editMenu(m.id)}>…</button>`
       : nothing
   const meta = html`${time(w, m.createdAt)}${m.editedAt && !gone ? ` · ${w._s('edited')}` : ''}${state}${opts}`
   if (mine) return w._edId === m.id && w._ed ? w._ed.editView(w, m) : own(m.id, body, meta)

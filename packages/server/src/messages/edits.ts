@@ -59,12 +59,13 @@ export async function changeMessage(tx: Tx, actor: Actor, ref: MessageRef, chang
     UPDATE mod_chat_conversations SET last_rev = last_rev + 1 WHERE id = ${ref.conversationId}::uuid RETURNING last_rev AS rev`
   const rev = bump!.rev
   if (unsend) {
-    // The visitor's expectation of "unsend": the text, the files and every earlier text are gone
-    // (the search column is generated from the text, so search no longer finds it).
+    // The visitor's expectation of "unsend": the text, the files and every earlier text (so the
+    // "edited" mark too) are gone (the search column is generated from the text, so search no
+    // longer finds it).
     await tx.messageEdit.deleteMany({ where: { messageId: m.id } })
     await tx.upload.deleteMany({ where: { messageId: m.id } })
     await tx.$executeRaw`
-      UPDATE mod_chat_messages SET content = NULL, attachments = '[]'::jsonb, metadata = '{}'::jsonb, deleted_at = now(), rev = ${rev}
+      UPDATE mod_chat_messages SET content = NULL, attachments = '[]'::jsonb, metadata = '{}'::jsonb, edited_at = NULL, deleted_at = now(), rev = ${rev}
       WHERE id = ${m.id}::uuid`
   } else {
     await tx.messageEdit.create({

@@ -1,3 +1,5 @@
+import type { enEdit } from './en-edit.js'
+
 /** English strings: the built-in default and the shape every translation fills in. */
 export const en = {
   /**
@@ -57,12 +59,8 @@ export const en = {
   edited: 'edited',
   removed: 'Message removed',
   options: 'Message options',
-  edit: 'Edit',
-  unsend: 'Unsend',
-  save: 'Save',
-  cancel: 'Cancel',
-  late: 'It is too late to change this message',
 }
 
-export type Strings = typeof en
+/** Every string of a language: the core's (en) and those of the chunks that bring their English with them (see en-edit.ts). */
+export type Strings = typeof en & typeof enEdit
 export type StringKey = keyof Strings
