@@ -19,6 +19,7 @@ import type { EmailService } from '../email/service.js'
 import type { QueueService } from '../queue/service.js'
 import { agentsAvailable, AvailabilityClock, CLOCK_FIELDS, siteOnline } from './availability.js'
 import { openByClock } from './business-hours.js'
+import { publicTriggers } from '../triggers/service.js'
 
 type SiteRow = Prisma.SiteGetPayload<object>
 type WidgetRow = Prisma.WidgetSettingsGetPayload<object>
@@ -66,15 +67,16 @@ export class SiteService {
   async widgetConfig(siteId: string, origin?: string): Promise<WidgetConfig> {
     const site = await this.require(siteId)
     this.checkOrigin(site, origin)
-    const [{ settings, online }, { typicalReplySeconds }] = await Promise.all([
+    const [{ settings, online, triggers }, { typicalReplySeconds }] = await Promise.all([
       this.ctx.db.inSite(siteId, async (tx) => {
         const settings = await tx.widgetSettings.findUnique({ where: { siteId } })
-        return { settings, online: openByClock(settings) && (await agentsAvailable(tx, siteId)) }
+        const open = openByClock(settings)
+        return { settings, online: open && (await agentsAvailable(tx, siteId)), triggers: await publicTriggers(tx, siteId, site.name, open) }
       }),
       // (the widget loads without it, should the history not be read)
       this.queue.siteHistory(siteId).catch(() => ({ typicalReplySeconds: null })),
     ])
-    return { siteId, ...widgetFields(settings), online, typicalReplySeconds, upload: this.uploads.limits(), emailReplies: this.emails.enabled }
+    return { siteId, ...widgetFields(settings), online, typicalReplySeconds, upload: this.uploads.limits(), emailReplies: this.emails.enabled, triggers }
   }
 
   /** Every member of the site may read its settings (the dashboard shows them); only admins change them. */
@@ -303,6 +305,7 @@ const DEFAULTS = {
   notificationSound: 'default',
   language: '',
   customTranslations: {},
+  triggersMayStore: false,
 }
 
 function widgetFields(w: WidgetRow | null): SiteSettings['widget'] {
@@ -328,5 +331,6 @@ function widgetFields(w: WidgetRow | null): SiteSettings['widget'] {
     notificationSound: w.notificationSound,
     language: w.language,
     customTranslations: w.customTranslations as WidgetConfig['customTranslations'],
+    triggersMayStore: w.triggersMayStore,
   }
 }
