@@ -81,7 +81,7 @@ export const CreateTrigger = z.object({
   cap: TriggerCapSchema.optional(),
   capDays: z.number().int().min(1).max(365).optional(),
 })
-export type CreateTrigger = z.infer<typeof CreateTrigger>
+export type CreateTrigger = z.input<typeof CreateTrigger>
 
 export const UpdateTrigger = CreateTrigger.partial().refine((v) => Object.keys(v).length > 0, 'nothing to update')
-export type UpdateTrigger = z.infer<typeof UpdateTrigger>
+export type UpdateTrigger = z.input<typeof UpdateTrigger>
