@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'أُعيد فتح المحادثة',
   s_closed: 'أُغلقت المحادثة',
   unread: '{n} غير مقروءة',
+  // proactive messages (triggers)
+  dismiss: 'تجاهل',
+  from: 'رسالة من {name}',
 }

@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Das Gespräch wurde wieder geöffnet',
   s_closed: 'Das Gespräch wurde beendet',
   unread: '{n} ungelesen',
+  // proactive messages (triggers)
+  dismiss: 'Schließen',
+  from: 'Nachricht von {name}',
 }

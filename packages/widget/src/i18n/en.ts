@@ -53,6 +53,9 @@ export const en = {
   s_reopened: 'The conversation was reopened',
   s_closed: 'The conversation was closed',
   unread: '{n} unread',
+  // proactive messages (triggers)
+  dismiss: 'Dismiss',
+  from: 'Message from {name}',
 }
 
 export type Strings = typeof en

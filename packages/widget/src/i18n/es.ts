@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'La conversación se reabrió',
   s_closed: 'La conversación se cerró',
   unread: '{n} sin leer',
+  // proactive messages (triggers)
+  dismiss: 'Descartar',
+  from: 'Mensaje de {name}',
 }

@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'La conversation a été rouverte',
   s_closed: 'La conversation a été fermée',
   unread: '{n} non lus',
+  // proactive messages (triggers)
+  dismiss: 'Ignorer',
+  from: 'Message de {name}',
 }

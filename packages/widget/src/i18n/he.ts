@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'השיחה נפתחה מחדש',
   s_closed: 'השיחה נסגרה',
   unread: '{n} שלא נקראו',
+  // proactive messages (triggers)
+  dismiss: 'סגירה',
+  from: 'הודעה מאת {name}',
 }

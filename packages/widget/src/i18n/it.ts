@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'La conversazione è stata riaperta',
   s_closed: 'La conversazione è stata chiusa',
   unread: '{n} non letti',
+  // proactive messages (triggers)
+  dismiss: 'Chiudi',
+  from: 'Messaggio da {name}',
 }

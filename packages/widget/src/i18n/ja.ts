@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: '会話が再開されました',
   s_closed: '会話は終了しました',
   unread: '未読{n}件',
+  // proactive messages (triggers)
+  dismiss: '閉じる',
+  from: '{name}からのメッセージ',
 }

@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Het gesprek is heropend',
   s_closed: 'Het gesprek is gesloten',
   unread: '{n} ongelezen',
+  // proactive messages (triggers)
+  dismiss: 'Sluiten',
+  from: 'Bericht van {name}',
 }

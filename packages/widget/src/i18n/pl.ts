@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Rozmowa została wznowiona',
   s_closed: 'Rozmowa została zamknięta',
   unread: 'Nieprzeczytane: {n}',
+  // proactive messages (triggers)
+  dismiss: 'Zamknij',
+  from: 'Wiadomość od {name}',
 }

@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'A conversa foi reaberta',
   s_closed: 'A conversa foi encerrada',
   unread: '{n} não lidas',
+  // proactive messages (triggers)
+  dismiss: 'Dispensar',
+  from: 'Mensagem de {name}',
 }

@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Разговор снова открыт',
   s_closed: 'Разговор закрыт',
   unread: 'Непрочитанных: {n}',
+  // proactive messages (triggers)
+  dismiss: 'Закрыть',
+  from: 'Сообщение от {name}',
 }

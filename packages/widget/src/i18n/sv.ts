@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Konversationen har öppnats igen',
   s_closed: 'Konversationen har stängts',
   unread: '{n} olästa',
+  // proactive messages (triggers)
+  dismiss: 'Stäng',
+  from: 'Meddelande från {name}',
 }

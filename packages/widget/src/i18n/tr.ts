@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Sohbet yeniden açıldı',
   s_closed: 'Sohbet kapatıldı',
   unread: '{n} okunmamış',
+  // proactive messages (triggers)
+  dismiss: 'Kapat',
+  from: '{name} tarafından mesaj',
 }

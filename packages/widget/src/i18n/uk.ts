@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Розмову знову відкрито',
   s_closed: 'Розмову закрито',
   unread: 'Непрочитаних: {n}',
+  // proactive messages (triggers)
+  dismiss: 'Закрити',
+  from: 'Повідомлення від {name}',
 }

@@ -50,4 +50,7 @@ export const strings: Strings = {
   s_reopened: '对话已重新打开',
   s_closed: '对话已关闭',
   unread: '{n} 条未读',
+  // proactive messages (triggers)
+  dismiss: '关闭',
+  from: '来自 {name} 的消息',
 }
