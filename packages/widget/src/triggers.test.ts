@@ -176,4 +176,16 @@ describe('<live-chat> proactive messages (triggers)', () => {
     const left = await traces(site.url)
     assert(left.length === 0, `nothing stored for the cap without the site opting in: ${left.join('; ')}`)
   })
+
+  it('with the site opted in to storage, keeps the cap under the widget prefix (and still no session)', async () => {
+    await agent.settings.update({ widget: { triggersMayStore: true } })
+    const { el, trigger } = await withTrigger({ rules: { url: '/shop*' }, cap: 'days', capDays: 3 })
+    assert(localStorage.length === 0, 'nothing before it shows')
+    history.pushState(null, '', '/shop/tents')
+    await shownBubble(el)
+    assert(Number(localStorage.getItem(`live-chat:trigger:${trigger.id}`)) > 0, `the cap's time kept: ${Object.keys(localStorage).join(', ')}`)
+    assert(!el.client!.token, 'no visitor session')
+    const left = (await traces(site.url)).filter((t) => !t.startsWith('localStorage'))
+    assert(left.length === 0, `no session or socket: ${left.join('; ')}`)
+  })
 })

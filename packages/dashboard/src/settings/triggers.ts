@@ -30,6 +30,9 @@ export class LcdSettingsTriggers extends LitElement {
         grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
         gap: 8px 16px;
       }
+      h3 {
+        margin-top: 16px;
+      }
       .funnel {
         font-variant-numeric: tabular-nums;
         white-space: nowrap;
@@ -101,7 +104,7 @@ export class LcdSettingsTriggers extends LitElement {
       </p>
       <p role="status" class="muted">${this._status}</p>
       ${this._problem ? html`<p class="err" role="alert">${this._problem}</p>` : nothing}
-      <label
+      <label class="check"
         ><input type="checkbox" name="mayStore" ?disabled=${!this.admin} .checked=${live(this._mayStore)} @change=${(e: Event) => void this.#setMayStore((e.target as HTMLInputElement).checked)} />
         Let the widget remember shown messages and returning visitors in the visitor’s browser (needs your visitors’ consent where the law asks for it)</label
       >
@@ -175,8 +178,8 @@ export class LcdSettingsTriggers extends LitElement {
           <label>Seconds on the page <input name="seconds" type="number" min="0" max="3600" .value=${String(r?.seconds ?? '')} /></label>
           <label>Scrolled at least (%) <input name="scroll" type="number" min="1" max="100" .value=${String(r?.scroll ?? '')} /></label>
           <label>Event from your page <input name="event" placeholder="pricing-help" .value=${r?.event ?? ''} /></label>
-          <label><input type="checkbox" name="returning" .checked=${r?.returning ?? false} /> Returning visitors only (needs the memory switch above)</label>
-          <label><input type="checkbox" name="businessHours" .checked=${r?.businessHours ?? false} /> Only within business hours</label>
+          <label class="check"><input type="checkbox" name="returning" .checked=${r?.returning ?? false} /> Returning visitors only (needs the memory switch above)</label>
+          <label class="check"><input type="checkbox" name="businessHours" .checked=${r?.businessHours ?? false} /> Only within business hours</label>
         </div>
       </fieldset>
       <div class="grid">

@@ -66,6 +66,21 @@ describe('triggers CRUD', () => {
     expect((await api(admin).remove(t.id)).status).toBe(404)
   })
 
+  it('a trigger limited to business hours reaches the widget only while the site is open by the clock', async () => {
+    const { site, admin, api } = await siteWithTeam()
+    await api(admin).create({ name: 'Always', text: 'Any time' })
+    await api(admin).create({ name: 'Open hours', text: 'While open', rules: { businessHours: true } })
+    const texts = async () => (await config(site.id)).triggers.map((t) => t.text).sort()
+    expect(await texts()).toEqual(['Any time', 'While open'])
+    // Open every day, all day, then closed every day.
+    const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ start: '00:00', end: '24:00' }]]))
+    const settings = (widget: object) => request(file.s.url).patch(`/api/sites/${site.id}/settings`).set(bearer(admin)).send({ widget })
+    expect((await settings({ businessHoursEnabled: true, businessHours: allDay })).status).toBe(200)
+    expect(await texts()).toEqual(['Any time', 'While open'])
+    expect((await settings({ businessHours: {} })).status).toBe(200)
+    expect(await texts()).toEqual(['Any time'])
+  })
+
   it('when an agent (not an admin) tries to change them, answers 403; reading is allowed', async () => {
     const { admin, agent, api } = await siteWithTeam()
     const t = (await api(admin).create({ name: 'Hello', text: 'Hi' })).body as Trigger
