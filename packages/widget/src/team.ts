@@ -60,7 +60,7 @@ export const styles = css`
     border-radius: 50%;
     border: 2px solid var(--a);
     object-fit: cover;
-    font-size: 12px;
+    font-size: 11px;
     font-weight: 700;
     color: #fff;
     display: flex;
@@ -69,7 +69,7 @@ export const styles = css`
     background: #fff;
   }
   .tm + .tm {
-    margin-inline-start: -10px;
+    margin-inline-start: -6px;
   }
   .c0 {
     background: #2563eb;
