@@ -110,8 +110,8 @@ export class LiveChat extends LitElement {
   /** @internal The language tag in use (see detectLocale). */
   _lang = 'en'
   /** @internal The `more` chunk (forms, rating, history), once loaded: see {@link _need}. */ _more: typeof import('./more.js') | null = null
-  /** @internal The `team` chunk (who is online, in the header), once loaded. */ _team: typeof import('./team.js') | null = null
-  /** @internal The `emoji` chunk (the picker), once loaded. */ _emoji: typeof import('./emoji.js') | null = null
+  /** @internal The `team` chunk (who is online, in the header), once loaded. */ declare _team?: typeof import('./team.js')
+  /** @internal The `emoji` chunk (the picker), once loaded. */ declare _emoji?: typeof import('./emoji.js')
   /** @internal Whether the emoji picker is open. */ _picker = false
 
   #client: LiveChatClient | null = null
