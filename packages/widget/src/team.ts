@@ -45,8 +45,8 @@ export function initials(name: string): string {
 /** One of six colours, the same for a name every time. */
 function hue(name: string): number {
   let h = 0
-  for (const c of name) h = (h * 31 + c.codePointAt(0)!) % 6
-  return h
+  for (const c of name) h = (h * 33 + c.codePointAt(0)!) | 0
+  return Math.abs(h) % 6
 }
 
 export const styles = css`
