@@ -379,7 +379,7 @@ export class LiveChat extends LitElement {
       if (m.conversationId === this._conv?.id && m.senderType === 'agent') this._typing = null
       const quiet = this._open && document.visibilityState === 'visible'
       const fresh = Date.now() - Date.parse(m.createdAt) < 60_000
-      if (!quiet && fresh && m.senderType !== 'system' && this._config?.soundEnabled !== false) void import('./ring.js').then((r) => r.ring(m.conversationId, m.seq))
+      if (!quiet && fresh && m.senderType !== 'system' && this._config?.soundEnabled !== false) void import('./ring.js').then((r) => r.ring(m.conversationId, m.seq), () => {})
     })
     on('outbox', () => this.#refresh())
     on('receipt', ({ conversationId }) => {
