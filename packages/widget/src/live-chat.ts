@@ -3,7 +3,7 @@ import { LiveChatClient, type Identity, type Message, type VisitorConversation, 
 import { drainQueue } from './api.js'
 import { fire } from './events.js'
 import { detectLocale, en, format, loadStrings, siteWords, type StringKey, type Strings } from './i18n/index.js'
-import { ring, titleCount, unlockSound } from './notify.js'
+import { titleCount, unlockSound } from './sound.js'
 import { styles } from './styles.js'
 import { onColour, raise } from './host.js'
 import { renderWidget } from './views.js'
@@ -387,7 +387,7 @@ export class LiveChat extends LitElement {
       if (m.conversationId === this._conv?.id && m.senderType === 'agent') this._typing = null
       const quiet = this._open && document.visibilityState === 'visible'
       const fresh = Date.now() - Date.parse(m.createdAt) < 60_000
-      if (!quiet && fresh && m.senderType !== 'system' && this._config?.soundEnabled !== false) ring(m.conversationId, m.seq)
+      if (!quiet && fresh && m.senderType !== 'system' && this._config?.soundEnabled !== false) void import('./ring.js').then((r) => r.ring(m.conversationId, m.seq), () => {})
     })
     on('outbox', () => this.#refresh())
     on('receipt', ({ conversationId }) => {

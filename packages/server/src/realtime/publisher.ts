@@ -40,6 +40,8 @@ export class Publisher {
    * queue/service.ts): a live conversation created, a system line of QUEUE_EVENTS, an agent's change.
    */
   queueMoved: (siteId: string) => void = () => undefined
+  /** The team replied in a conversation: the queue moves if that was its first reply (see QueueService.answered). */
+  queueAnswered: (siteId: string, conversationId: string) => void = () => undefined
 
   constructor(
     private readonly visitors: VisitorNamespace,
@@ -55,7 +57,8 @@ export class Publisher {
   message(siteId: string, visitorId: string, message: Message, opts: MessageOptions = {}): void {
     // The queue moves when a conversation is taken or ends, and when the team first answers one
     // (an answered conversation no longer waits; coalesced per site, see QueueService.changed).
-    if ((message.system && QUEUE_EVENTS.has(message.system.event)) || (message.senderType === 'agent' && !message.private)) this.queueMoved(siteId)
+    if (message.system && QUEUE_EVENTS.has(message.system.event)) this.queueMoved(siteId)
+    else if (message.senderType === 'agent' && !message.private) this.queueAnswered(siteId, message.conversationId)
     // Each audience's prevSeq: the message before it that they can see (see LiveMessage).
     const agents = this.agents.to(rooms.siteAgents(siteId))
     ;(opts.sender ? agents.except(opts.sender) : agents).emit('message:created', forAgents(message, opts.live))
