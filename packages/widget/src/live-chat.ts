@@ -38,12 +38,14 @@ let drafts = 0
  * @csspart badge - The unread count on the launcher.
  * @csspart window - The chat window.
  * @csspart header - The window's title bar.
+ * @csspart team - The pictures of the agents online, in the header.
  * @csspart messages - The scrolling message list.
  * @csspart message - One message bubble.
  * @csspart card - A rich message's card (title, text, image and buttons, sent by an agent or a bot).
  * @csspart composer - The message input row.
  * @csspart input - The message text box.
  * @csspart send - The send button.
+ * @csspart emoji-picker - The emoji picker above the composer.
  *
  * @cssproperty [--lc-accent] - Launcher, header and own-message colour (default: the site's colour).
  * @cssproperty [--lc-on-accent] - Text colour on the accent (default: white or near-black, whichever reads better).
@@ -78,6 +80,7 @@ export class LiveChat extends LitElement {
     _stars: { state: true },
     _t: { state: true },
     _more: { state: true },
+    _picker: { state: true },
   }
 
   /** The site id from the dashboard's embed snippet. */
@@ -107,6 +110,9 @@ export class LiveChat extends LitElement {
   /** @internal The language tag in use (see detectLocale). */
   _lang = 'en'
   /** @internal The `more` chunk (forms, rating, history), once loaded: see {@link _need}. */ _more: typeof import('./more.js') | null = null
+  /** @internal The `team` chunk (who is online, in the header), once loaded. */ declare _team?: typeof import('./team.js')
+  /** @internal The `emoji` chunk (the picker), once loaded. */ declare _emoji?: typeof import('./emoji.js')
+  /** @internal Whether the emoji picker is open. */ _picker = false
 
   #client: LiveChatClient | null = null
   #off: (() => void)[] = []
@@ -231,16 +237,18 @@ export class LiveChat extends LitElement {
   }
 
   /**
-   * @internal Loads the `more` chunk (the forms, the rating, the history list) and its styles the
-   * first time a view needs it; the view renders it once it is there. Returns nothing to render meanwhile.
+   * @internal Loads a chunk and its styles the first time a view needs it: `more` (the forms, the
+   * rating, the history list), `team` (who is online), `emoji` (the picker); the view renders it
+   * once it is there. Returns nothing to render meanwhile.
    */
-  _need(): typeof nothing {
-    import('./more.js')
+  _need(chunk: 'more' | 'team' | 'emoji' = 'more'): typeof nothing {
+    ;(chunk == 'team' ? import('./team.js') : chunk == 'emoji' ? import('./emoji.js') : import('./more.js'))
       .then((m) => {
         const root = this.renderRoot as ShadowRoot
-        if (this._more) return
+        if (this[`_${chunk}`]) return
         root.adoptedStyleSheets = [...root.adoptedStyleSheets, m.styles.styleSheet!]
-        this._more = m
+        ;(this as Record<string, unknown>)[`_${chunk}`] = m
+        this.requestUpdate()
         // A window opened on a form: focus its first field once it is there (unless the visitor is already in it).
         void this.updateComplete.then(() => this._open && !root.activeElement && this.#focus())
       })
@@ -359,7 +367,7 @@ export class LiveChat extends LitElement {
       this.hidden = !config.showOnMobile && matchMedia('(max-width: 640px)').matches
       if (first) fire(this, 'lc-ready', { config })
     })
-    on('availability', ({ online }) => (this._online = online))
+    on('availability', ({ online }) => ((this._online = online), this.requestUpdate()))
     on('queue', (q) => (this._q = q))
     on('conversation', (conv) => {
       // Follow the current conversation; with none, take up an open one (started in another tab,

@@ -2,6 +2,7 @@
 // the HTTP path and the socket path cannot drift, and nothing is announced that was not
 // stored. With the Redis adapter these reach sockets on every server process.
 import type {
+  Availability,
   AgentSummary,
   ConversationSummary,
   LiveMessage,
@@ -112,8 +113,9 @@ export class Publisher {
     this.visitors.to(rooms.siteVisitors(config.siteId)).emit('config:changed', config)
   }
 
-  availability(siteId: string, online: boolean): void {
-    this.visitors.to(rooms.siteVisitors(siteId)).emit('availability:changed', { online })
+  /** Whether the site can chat and who is online, to every open widget of the site (on every process). */
+  availability(siteId: string, state: Availability): void {
+    this.visitors.to(rooms.siteVisitors(siteId)).emit('availability:changed', state)
   }
 
   /** A waiting conversation's place in the queue, to its visitor only (queue/service.ts). */
@@ -122,8 +124,8 @@ export class Publisher {
   }
 
   /** Availability to the site's visitors connected to this process only (every process tells its own). */
-  availabilityHere(siteId: string, online: boolean): void {
-    this.visitors.local.to(rooms.siteVisitors(siteId)).emit('availability:changed', { online })
+  availabilityHere(siteId: string, state: Availability): void {
+    this.visitors.local.to(rooms.siteVisitors(siteId)).emit('availability:changed', state)
   }
 
   /** The sites that have visitors connected to this process. */

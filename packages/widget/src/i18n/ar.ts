@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'أُعيد فتح المحادثة',
   s_closed: 'أُغلقت المحادثة',
   unread: '{n} غير مقروءة',
+  // The header's online team and the emoji picker
+  team1: '{name} متصل الآن',
+  team: '{names} متصلون الآن',
+  others: '{n} آخرون',
+  emoji: 'الرموز التعبيرية',
+  emojiSearch: 'ابحث عن رمز تعبيري',
+  noEmoji: 'لا توجد رموز مطابقة',
 }

@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'Das Gespräch wurde wieder geöffnet',
   s_closed: 'Das Gespräch wurde beendet',
   unread: '{n} ungelesen',
+  // The header's online team and the emoji picker
+  team1: '{name} ist online',
+  team: '{names} sind online',
+  others: '{n} weitere',
+  emoji: 'Emoji',
+  emojiSearch: 'Emoji suchen',
+  noEmoji: 'Keine Emoji gefunden',
 }

@@ -53,6 +53,13 @@ export const en = {
   s_reopened: 'The conversation was reopened',
   s_closed: 'The conversation was closed',
   unread: '{n} unread',
+  // The header's online team and the emoji picker
+  team1: '{name} is online',
+  team: '{names} are online',
+  others: '{n} others',
+  emoji: 'Emoji',
+  emojiSearch: 'Search emoji',
+  noEmoji: 'No emoji found',
 }
 
 export type Strings = typeof en

@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'La conversación se reabrió',
   s_closed: 'La conversación se cerró',
   unread: '{n} sin leer',
+  // The header's online team and the emoji picker
+  team1: '{name} está en línea',
+  team: '{names} están en línea',
+  others: '{n} más',
+  emoji: 'Emoji',
+  emojiSearch: 'Buscar emoji',
+  noEmoji: 'No se encontraron emoji',
 }

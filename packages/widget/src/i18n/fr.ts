@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'La conversation a été rouverte',
   s_closed: 'La conversation a été fermée',
   unread: '{n} non lus',
+  // The header's online team and the emoji picker
+  team1: '{name} est en ligne',
+  team: '{names} sont en ligne',
+  others: '{n} autres',
+  emoji: 'Émoji',
+  emojiSearch: 'Rechercher un émoji',
+  noEmoji: 'Aucun émoji trouvé',
 }

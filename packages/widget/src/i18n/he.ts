@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'השיחה נפתחה מחדש',
   s_closed: 'השיחה נסגרה',
   unread: '{n} שלא נקראו',
+  // The header's online team and the emoji picker
+  team1: 'מחוברים כעת: {name}',
+  team: 'מחוברים כעת: {names}',
+  others: 'עוד {n}',
+  emoji: 'אימוג׳י',
+  emojiSearch: 'חיפוש אימוג׳י',
+  noEmoji: 'לא נמצאו אימוג׳י',
 }

@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'La conversazione è stata riaperta',
   s_closed: 'La conversazione è stata chiusa',
   unread: '{n} non letti',
+  // The header's online team and the emoji picker
+  team1: '{name} è online',
+  team: '{names} sono online',
+  others: 'altri {n}',
+  emoji: 'Emoji',
+  emojiSearch: 'Cerca emoji',
+  noEmoji: 'Nessuna emoji trovata',
 }

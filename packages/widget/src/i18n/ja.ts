@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: '会話が再開されました',
   s_closed: '会話は終了しました',
   unread: '未読{n}件',
+  // The header's online team and the emoji picker
+  team1: '{name}がオンラインです',
+  team: '{names}がオンラインです',
+  others: '他{n}人',
+  emoji: '絵文字',
+  emojiSearch: '絵文字を検索',
+  noEmoji: '絵文字が見つかりません',
 }

@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: '대화가 다시 열렸습니다',
   s_closed: '대화가 종료되었습니다',
   unread: '읽지 않은 메시지 {n}개',
+  // The header's online team and the emoji picker
+  team1: '온라인: {name}',
+  team: '온라인: {names}',
+  others: '외 {n}명',
+  emoji: '이모지',
+  emojiSearch: '이모지 검색',
+  noEmoji: '이모지를 찾을 수 없습니다',
 }

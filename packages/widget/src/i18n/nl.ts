@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'Het gesprek is heropend',
   s_closed: 'Het gesprek is gesloten',
   unread: '{n} ongelezen',
+  // The header's online team and the emoji picker
+  team1: '{name} is online',
+  team: '{names} zijn online',
+  others: '{n} anderen',
+  emoji: 'Emoji',
+  emojiSearch: 'Emoji zoeken',
+  noEmoji: 'Geen emoji gevonden',
 }

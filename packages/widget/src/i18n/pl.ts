@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'Rozmowa została wznowiona',
   s_closed: 'Rozmowa została zamknięta',
   unread: 'Nieprzeczytane: {n}',
+  // The header's online team and the emoji picker
+  team1: '{name} jest online',
+  team: '{names} są online',
+  others: 'inni ({n})',
+  emoji: 'Emoji',
+  emojiSearch: 'Szukaj emoji',
+  noEmoji: 'Nie znaleziono emoji',
 }

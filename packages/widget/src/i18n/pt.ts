@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'A conversa foi reaberta',
   s_closed: 'A conversa foi encerrada',
   unread: '{n} não lidas',
+  // The header's online team and the emoji picker
+  team1: '{name} está online',
+  team: '{names} estão online',
+  others: 'mais {n}',
+  emoji: 'Emoji',
+  emojiSearch: 'Pesquisar emoji',
+  noEmoji: 'Nenhum emoji encontrado',
 }

@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'Разговор снова открыт',
   s_closed: 'Разговор закрыт',
   unread: 'Непрочитанных: {n}',
+  // The header's online team and the emoji picker
+  team1: '{name} в сети',
+  team: '{names} в сети',
+  others: 'ещё {n}',
+  emoji: 'Эмодзи',
+  emojiSearch: 'Найти эмодзи',
+  noEmoji: 'Эмодзи не найдены',
 }

@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'Konversationen har öppnats igen',
   s_closed: 'Konversationen har stängts',
   unread: '{n} olästa',
+  // The header's online team and the emoji picker
+  team1: '{name} är online',
+  team: '{names} är online',
+  others: '{n} till',
+  emoji: 'Emoji',
+  emojiSearch: 'Sök emoji',
+  noEmoji: 'Inga emoji hittades',
 }

@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'Sohbet yeniden açıldı',
   s_closed: 'Sohbet kapatıldı',
   unread: '{n} okunmamış',
+  // The header's online team and the emoji picker
+  team1: '{name} çevrimiçi',
+  team: '{names} çevrimiçi',
+  others: '{n} kişi daha',
+  emoji: 'Emoji',
+  emojiSearch: 'Emoji ara',
+  noEmoji: 'Emoji bulunamadı',
 }

@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: 'Розмову знову відкрито',
   s_closed: 'Розмову закрито',
   unread: 'Непрочитаних: {n}',
+  // The header's online team and the emoji picker
+  team1: '{name} у мережі',
+  team: '{names} у мережі',
+  others: 'ще {n}',
+  emoji: 'Емодзі',
+  emojiSearch: 'Шукати емодзі',
+  noEmoji: 'Емодзі не знайдено',
 }

@@ -50,4 +50,11 @@ export const strings: Strings = {
   s_reopened: '对话已重新打开',
   s_closed: '对话已关闭',
   unread: '{n} 条未读',
+  // The header's online team and the emoji picker
+  team1: '{name}在线',
+  team: '{names}在线',
+  others: '另外{n}人',
+  emoji: '表情',
+  emojiSearch: '搜索表情',
+  noEmoji: '未找到表情',
 }
