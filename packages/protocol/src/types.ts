@@ -141,6 +141,23 @@ export const AgentPublic = z.object({
 })
 export type AgentPublic = z.infer<typeof AgentPublic>
 
+/**
+ * The agents a visitor sees online in the widget's header: public data only (a name and a picture,
+ * never an email or an id). `agents` holds at most {@link TEAM_SHOWN} of them, by name; `count` is
+ * how many are online in all. They are the agents who make the site available: online, accepting
+ * chats and connected, while the site is open by the clock (none when it is closed).
+ */
+export const TeamMember = z.object({ name: z.string(), avatarUrl: z.string().nullable() })
+export type TeamMember = z.infer<typeof TeamMember>
+export const OnlineTeam = z.object({ agents: z.array(TeamMember), count: Count })
+export type OnlineTeam = z.infer<typeof OnlineTeam>
+/** How many of the online agents the widget is told about (and shows as avatars). */
+export const TEAM_SHOWN = 3
+
+/** Whether visitors can chat now, and who is there (`availability:changed`, and the widget config). */
+export const Availability = z.object({ online: z.boolean(), team: OnlineTeam })
+export type Availability = z.infer<typeof Availability>
+
 /** A conversation as its visitor sees it. */
 export const VisitorConversation = Receipts.extend({
   id: Id,
@@ -333,6 +350,8 @@ export const WidgetConfig = WidgetLook.extend({
   siteId: Id,
   /** Whether the site is open (within business hours, if enabled) and an agent is online and accepting chats now. */
   online: z.boolean(),
+  /** Who is online now (see OnlineTeam); updated live by `availability:changed`. */
+  team: OnlineTeam,
   /**
    * The site's typical first reply: the median time (seconds) from a visitor's first message to
    * the first agent's reply, over its last 200 live conversations of the last 7 days; null with

@@ -5,6 +5,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import cors from 'cors'
 import express from 'express'
+import proxyaddr from 'proxy-addr'
 import { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
@@ -157,7 +158,8 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   await dispatcher.start()
   services.analytics.start()
   setupVisitorNamespace(visitorNs, services, log)
-  setupAgentNamespace(agentNs, services, log)
+  // An agent socket's address as Express's req.ip sees it: behind TRUST_PROXY, the client's (X-Forwarded-For).
+  setupAgentNamespace(agentNs, services, log, (request) => proxyaddr(request, app.get('trust proxy fn') as (addr: string, i: number) => boolean))
   const stopRevocations = await watchRevocations(opts.db, agentNs, services, log)
   const stopDeletedSites = await watchDeletedSites(opts.db, visitorNs, agentNs, log)
 

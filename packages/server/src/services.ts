@@ -76,6 +76,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   const sessions = new SessionService(ctx, audit)
   const queue = new QueueService(ctx)
   ctx.publish.queueMoved = (siteId) => queue.changed(siteId)
+  ctx.publish.queueAnswered = (siteId, conversationId) => queue.answered(siteId, conversationId)
   const sites = new SiteService(ctx, uploads, audit, emails, queue)
   const triggers = new TriggerService(ctx)
   // Open widgets take changed triggers at once (config:changed).

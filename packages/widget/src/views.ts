@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit'
-import type { Attachment, Message } from '@live-chat/sdk'
+import type { Attachment, Message, OnlineTeam } from '@live-chat/sdk'
 import { attachIcon, backIcon, chatIcon, closeIcon, listIcon, sendIcon } from './icons.js'
 import type { Draft, LiveChat } from './live-chat.js'
 import type { StringKey } from './i18n/index.js'
@@ -28,20 +28,26 @@ export function renderWidget(w: LiveChat): TemplateResult {
 /** Minutes, at least 1, of seconds. */
 const min = (s: number) => Math.max(1, Math.round(s / 60))
 
-/** The header's status: the visitor's place in the queue while they wait, else online ("usually replies in …") or away. */
-function status(w: LiveChat): string {
+/**
+ * The header's status: the visitor's place in the queue while they wait, else who is online (from
+ * the `team` chunk) or that the team is, with "usually replies in …", or away.
+ */
+function status(w: LiveChat, team: OnlineTeam | undefined): string {
   const q = w._conv?.status === 'pending' && w.client?.getQueuePosition(w._conv.id)
   if (q) {
     const wait = q.estimatedWaitSeconds
     return w._s('queue', { n: q.position }) + (wait === null ? '' : ' · ' + w._s('wait', { m: min(wait) }))
   }
   const reply = w._config?.typicalReplySeconds
-  return w._online && reply != null ? w._s('replies', { m: min(reply) }) : w._s(w._online ? 'online' : 'away')
+  if (!w._online) return w._s('away')
+  const who = team && w._team ? w._team.names(w, team) : ''
+  return reply != null ? (who ? who + ' · ' : '') + w._s('replies', { m: min(reply) }) : who || w._s('online')
 }
 
 function windowView(w: LiveChat): TemplateResult {
   const title = w._site('widgetTitle', 'title')
   const history = w._view === 'history'
+  const team = w._online && w.client?.team?.count ? w.client.team : undefined
   return html`<div
     class="window"
     part="window"
@@ -52,10 +58,10 @@ function windowView(w: LiveChat): TemplateResult {
     <header part="header">
       ${history
         ? html`<button aria-label=${w._s('back')} @click=${() => (w._view = '')}>${backIcon}</button>`
-        : nothing}
+        : team ? (w._team?.avatars(w, team) ?? w._need('team')) : nothing}
       <div class="t">
         <h2>${history ? w._s('history') : title}</h2>
-        <div class="status ${w._online ? 'on' : ''}" role="status">${status(w)}</div>
+        <div class="status ${w._online ? 'on' : ''}" role="status">${status(w, team)}</div>
       </div>
       ${history ? nothing : html`<button aria-label=${w._s('history')} @click=${() => w._history()}>${listIcon}</button>`}
       <button aria-label=${w._s('close')} @click=${() => w.close()}>${closeIcon}</button>
@@ -200,6 +206,8 @@ function composer(w: LiveChat): TemplateResult {
       @input=${(e: Event) => w._input((e.target as HTMLTextAreaElement).value)}
       @paste=${(e: ClipboardEvent) => e.clipboardData?.files.length && (e.preventDefault(), w._attach(e.clipboardData.files))}
     ></textarea>
+    <button class="icon emo-b" aria-label=${w._s('emoji')} aria-expanded=${w._picker} @click=${() => (w._picker = !w._picker)}>🙂</button>
+    ${w._picker ? (w._emoji?.picker(w) ?? w._need('emoji')) : nothing}
     <button class="icon go" part="send" aria-label=${w._s('send')} @click=${() => w._send()}>${sendIcon}</button>
   </div>`
 }

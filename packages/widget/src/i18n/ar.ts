@@ -53,4 +53,11 @@ export const strings: Strings = {
   // proactive messages (triggers)
   dismiss: 'تجاهل',
   from: 'رسالة من {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} متصل الآن',
+  team: '{names} متصلون الآن',
+  others: '{n} آخرون',
+  emoji: 'الرموز التعبيرية',
+  emojiSearch: 'ابحث عن رمز تعبيري',
+  noEmoji: 'لا توجد رموز مطابقة',
 }

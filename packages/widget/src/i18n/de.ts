@@ -53,4 +53,11 @@ export const strings: Strings = {
   // proactive messages (triggers)
   dismiss: 'Schließen',
   from: 'Nachricht von {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} ist online',
+  team: '{names} sind online',
+  others: '{n} weitere',
+  emoji: 'Emoji',
+  emojiSearch: 'Emoji suchen',
+  noEmoji: 'Keine Emoji gefunden',
 }

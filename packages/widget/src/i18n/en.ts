@@ -56,6 +56,13 @@ export const en = {
   // proactive messages (triggers)
   dismiss: 'Dismiss',
   from: 'Message from {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} is online',
+  team: '{names} are online',
+  others: '{n} others',
+  emoji: 'Emoji',
+  emojiSearch: 'Search emoji',
+  noEmoji: 'No emoji found',
 }
 
 export type Strings = typeof en

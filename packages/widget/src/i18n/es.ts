@@ -53,4 +53,11 @@ export const strings: Strings = {
   // proactive messages (triggers)
   dismiss: 'Descartar',
   from: 'Mensaje de {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} está en línea',
+  team: '{names} están en línea',
+  others: '{n} más',
+  emoji: 'Emoji',
+  emojiSearch: 'Buscar emoji',
+  noEmoji: 'No se encontraron emoji',
 }

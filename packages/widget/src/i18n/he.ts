@@ -53,4 +53,11 @@ export const strings: Strings = {
   // proactive messages (triggers)
   dismiss: 'סגירה',
   from: 'הודעה מאת {name}',
+  // The header's online team and the emoji picker
+  team1: 'מחוברים כעת: {name}',
+  team: 'מחוברים כעת: {names}',
+  others: 'עוד {n}',
+  emoji: 'אימוג׳י',
+  emojiSearch: 'חיפוש אימוג׳י',
+  noEmoji: 'לא נמצאו אימוג׳י',
 }

@@ -53,4 +53,11 @@ export const strings: Strings = {
   // proactive messages (triggers)
   dismiss: '閉じる',
   from: '{name}からのメッセージ',
+  // The header's online team and the emoji picker
+  team1: '{name}がオンラインです',
+  team: '{names}がオンラインです',
+  others: '他{n}人',
+  emoji: '絵文字',
+  emojiSearch: '絵文字を検索',
+  noEmoji: '絵文字が見つかりません',
 }

@@ -53,4 +53,11 @@ export const strings: Strings = {
   // proactive messages (triggers)
   dismiss: 'Sluiten',
   from: 'Bericht van {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} is online',
+  team: '{names} zijn online',
+  others: '{n} anderen',
+  emoji: 'Emoji',
+  emojiSearch: 'Emoji zoeken',
+  noEmoji: 'Geen emoji gevonden',
 }

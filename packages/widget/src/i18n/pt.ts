@@ -53,4 +53,11 @@ export const strings: Strings = {
   // proactive messages (triggers)
   dismiss: 'Dispensar',
   from: 'Mensagem de {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} está online',
+  team: '{names} estão online',
+  others: 'mais {n}',
+  emoji: 'Emoji',
+  emojiSearch: 'Pesquisar emoji',
+  noEmoji: 'Nenhum emoji encontrado',
 }

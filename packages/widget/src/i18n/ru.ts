@@ -53,4 +53,11 @@ export const strings: Strings = {
   // proactive messages (triggers)
   dismiss: 'Закрыть',
   from: 'Сообщение от {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} в сети',
+  team: '{names} в сети',
+  others: 'ещё {n}',
+  emoji: 'Эмодзи',
+  emojiSearch: 'Найти эмодзи',
+  noEmoji: 'Эмодзи не найдены',
 }

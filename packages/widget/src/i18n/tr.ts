@@ -53,4 +53,11 @@ export const strings: Strings = {
   // proactive messages (triggers)
   dismiss: 'Kapat',
   from: '{name} tarafından mesaj',
+  // The header's online team and the emoji picker
+  team1: '{name} çevrimiçi',
+  team: '{names} çevrimiçi',
+  others: '{n} kişi daha',
+  emoji: 'Emoji',
+  emojiSearch: 'Emoji ara',
+  noEmoji: 'Emoji bulunamadı',
 }

@@ -53,4 +53,11 @@ export const strings: Strings = {
   // proactive messages (triggers)
   dismiss: 'Закрити',
   from: 'Повідомлення від {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} у мережі',
+  team: '{names} у мережі',
+  others: 'ще {n}',
+  emoji: 'Емодзі',
+  emojiSearch: 'Шукати емодзі',
+  noEmoji: 'Емодзі не знайдено',
 }

@@ -53,4 +53,11 @@ export const strings: Strings = {
   // proactive messages (triggers)
   dismiss: '关闭',
   from: '来自 {name} 的消息',
+  // The header's online team and the emoji picker
+  team1: '{name}在线',
+  team: '{names}在线',
+  others: '另外{n}人',
+  emoji: '表情',
+  emojiSearch: '搜索表情',
+  noEmoji: '未找到表情',
 }
