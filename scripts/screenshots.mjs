@@ -148,6 +148,36 @@ async function pieceShots(browser) {
     ['', { width: 1280, height: 800 }, false],
     ['-mobile', { width: 390, height: 844 }, true],
   ]
+  // A proactive message beside the closed launcher (from the signed-in agent, on any page).
+  const trigger = await agent.triggers.create({ name: 'Welcome (screenshot)', text: 'Looking for trail shoes? Tell me your next race and I will suggest a pair.', agentId, cap: 'page', rules: { url: '/examples/*' } })
+  for (const [suffix, viewport, mobile] of sizes) {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, isMobile: mobile, hasTouch: mobile })
+    const page = await context.newPage()
+    await page.goto(`${url}/examples/index.html`)
+    await page.locator('live-chat-app [part~="trigger"]').waitFor()
+    await page.waitForTimeout(400)
+    const file = path.join(out, `widget-trigger${suffix}.png`)
+    await page.screenshot({ path: file })
+    console.log(`wrote ${path.relative(root, file)}`)
+    await context.close()
+  }
+  // Settings → Proactive messages, with that one and its funnel (shown twice above).
+  {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 })
+    const page = await context.newPage()
+    await page.goto(`${url}/dashboard/`)
+    await page.getByLabel('Email').fill(demo.email)
+    await page.getByLabel('Password').fill(demo.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.locator('select#status').waitFor()
+    await page.goto(`${url}/dashboard/#settings`)
+    await page.getByRole('tab', { name: 'Proactive messages' }).click()
+    await page.getByRole('rowheader', { name: 'Welcome (screenshot)' }).waitFor()
+    await page.waitForTimeout(400)
+    await pageShot(page, 'dashboard-settings-triggers')
+    await context.close()
+  }
+  await agent.triggers.delete(trigger.id)
   reply = null
   for (const [suffix, viewport, mobile] of sizes) {
     const { context, page, input, file } = await open(`widget-rich${suffix}`, viewport, mobile)

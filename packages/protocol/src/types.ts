@@ -19,6 +19,7 @@ import {
   WebhookEventName,
   WidgetPositionSchema,
 } from './schemas.js'
+import { PublicTrigger } from './triggers.js'
 
 const Id = z.uuid()
 const Time = z.iso.datetime()
@@ -337,6 +338,11 @@ const WidgetLook = z.object({
   notificationSound: z.string(),
   language: z.string(),
   customTranslations: z.record(z.string(), z.record(z.string(), z.string())),
+  /**
+   * Whether proactive messages may keep their frequency caps and the "returning visitor" mark in
+   * the browser's storage (the site's consent choice); without it they keep them for the page only.
+   */
+  triggersMayStore: z.boolean(),
 })
 
 /** Public widget settings, readable by anyone who knows the site id. */
@@ -356,6 +362,8 @@ export const WidgetConfig = WidgetLook.extend({
   upload: UploadLimits,
   /** Whether the server sends email (SMTP is set up): the team's replies to an absent visitor, offline messages to the team. */
   emailReplies: z.boolean(),
+  /** The site's enabled proactive messages (see PublicTrigger); the widget evaluates their rules. */
+  triggers: z.array(PublicTrigger),
 })
 export type WidgetConfig = z.infer<typeof WidgetConfig>
 

@@ -22,7 +22,7 @@ import type {
   WidgetConfig,
 } from '@live-chat/protocol'
 import type { Socket } from 'socket.io-client'
-import type { MessageRange } from '@live-chat/protocol'
+import type { MessageRange, PublicTrigger } from '@live-chat/protocol'
 import { BaseClient, type BaseClientOptions, type BaseEvents } from './base-client.js'
 import { LiveChatError } from './errors.js'
 import { seg } from './http.js'
@@ -79,6 +79,11 @@ export interface StartConversationOptions {
   offline?: boolean
   /** Idempotency key; give the key of an earlier failed call to retry it without risk of a duplicate. */
   clientKey?: string
+  /**
+   * The proactive message ({@link PublicTrigger} of `config.triggers`) the visitor is answering:
+   * the conversation starts with its message, from its sender, before the visitor's.
+   */
+  triggerId?: string
 }
 
 /**
@@ -222,6 +227,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     if (fields) input.fields = fields
     if (message !== undefined || attachments?.length) input.message = { clientId: uuid(), ...messageContent(message, attachments) }
     if (options.offline) input.offline = true
+    if (options.triggerId) input.triggerId = options.triggerId
     await this.#ensureSession()
     // The visitor acted: keep the token now, before the answer, so a reload while the start is in
     // flight (or the events that can overtake its ack) still finds the same visitor.

@@ -16,6 +16,7 @@ import { agentRoutes, authRoutes } from './agents/routes.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import type { AnalyticsOptions } from './analytics/service.js'
 import { cannedResponseRoutes } from './canned-responses/routes.js'
+import { triggerBeaconRoutes, triggerRoutes } from './triggers/routes.js'
 import { DEFAULT_RATE_LIMITS, DEFAULT_UPLOAD_MAX_BYTES, type RateLimitSettings } from './config.js'
 import { conversationRoutes } from './conversations/routes.js'
 import { setupAgentNamespace } from './realtime/agent-namespace.js'
@@ -178,6 +179,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   api.use('/invitations', invitationRoutes(services))
   api.use('/agency', agencyRoutes(services, log))
   api.use(visitorRoutes(services))
+  api.use(triggerBeaconRoutes(services))
   const site = express.Router({ mergeParams: true })
   site.use(
     requireAgent((token, siteId, meta, route) =>
@@ -186,6 +188,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   )
   site.use(conversationRoutes(services))
   site.use(cannedResponseRoutes(services))
+  site.use(triggerRoutes(services))
   site.use(agentRoutes(services))
   site.use(siteRoutes(services))
   site.use(uploadRoutes(services))

@@ -110,6 +110,8 @@ export class LiveChat extends LitElement {
   /** @internal The language tag in use (see detectLocale). */
   _lang = 'en'
   /** @internal The `more` chunk (forms, rating, history), once loaded: see {@link _need}. */ _more: typeof import('./more.js') | null = null
+  /** @internal The `triggers` chunk (proactive messages), loaded when the site has some. */ _tr: typeof import('./triggers.js') | null = null
+  /** @internal The host's named events so far (see {@link trigger}). */ _named: string[] = []
   /** @internal The `team` chunk (who is online, in the header), once loaded. */ declare _team?: typeof import('./team.js')
   /** @internal The `emoji` chunk (the picker), once loaded. */ declare _emoji?: typeof import('./emoji.js')
   /** @internal Whether the emoji picker is open. */ _picker = false
@@ -170,6 +172,12 @@ export class LiveChat extends LitElement {
   async identify(identity: Identity): Promise<void> {
     await this.#ensureClient()?.identify(identity)
     await this.#loadConversations()
+  }
+
+  /** Tells the widget that something named happened in the page, for proactive messages whose rule waits for it (`LiveChat('trigger', name)`). */
+  trigger(name: string): void {
+    this._named.push(name)
+    this._tr?.check(this)
   }
 
   /** Switches the language (a built-in one like `ar` or `pt-BR`, or any the site translated); `''` detects it again. */
@@ -280,7 +288,7 @@ export class LiveChat extends LitElement {
       // On screen at once as "Sending" while the conversation starts (a session and a socket first).
       const shown: Draft = { key: `d${++drafts}`, text }
       this._drafts = [...this._drafts, shown]
-      const started = await this._start({ message: text })
+      const started = await this._start({ message: text, triggerId: this._tr?.replyTo(this) })
       this._drafts = this._drafts.filter((d) => d !== shown)
       if (!started) input.value = text
       return
@@ -366,6 +374,7 @@ export class LiveChat extends LitElement {
       this.toggleAttribute('data-left', config.position === 'bottom-left')
       this.hidden = !config.showOnMobile && matchMedia('(max-width: 640px)').matches
       if (first) fire(this, 'lc-ready', { config })
+      if (config.triggers?.length) void import('./triggers.js').then((m) => m.start(this, m))
     })
     on('availability', ({ online }) => ((this._online = online), this.requestUpdate()))
     on('queue', (q) => (this._q = q))

@@ -6,12 +6,12 @@ import type { StringKey } from './i18n/index.js'
 
 /** The widget's templates; state and actions live on the element. Text is always bound as text. */
 export function renderWidget(w: LiveChat): TemplateResult {
-  const unread = w.unreadCount
+  const unread = w.unreadCount || (w._tr?.unread(w) ?? 0)
   w.toggleAttribute('data-open', w._open)
   // In the widget's language and its direction (the window mirrored in Arabic and Hebrew; the
   // launcher keeps the site's corner).
   return html`<div class="root" lang=${w._lang} dir=${w._t.dir}>
-    ${w._open ? windowView(w) : nothing}
+    ${w._open ? windowView(w) : (w._tr?.bubble(w) ?? nothing)}
     <button
       class="launcher"
       part="launcher"
@@ -78,7 +78,7 @@ function startView(w: LiveChat): TemplateResult {
   if (forms) return w._more ? w._more.formsView(w) : html`<div class="body">${w._need()}</div>`
   return html`<div class="body" part="messages" role="log">
       <p class="note">${w._site('welcomeMessage', 'online')}</p>
-      ${w._drafts.map((d) => draft(w, d))}
+      ${w._tr?.opener(w)} ${w._drafts.map((d) => draft(w, d))}
     </div>
     ${w._errors.form ? html`<p class="err" role="alert">${w._errors.form}</p>` : nothing} ${composer(w)}`
 }

@@ -18,6 +18,8 @@ import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
 import type { QueueService } from '../queue/service.js'
 import { availabilityOf, AvailabilityClock, CLOCK_FIELDS, siteAvailability } from './availability.js'
+import { openByClock } from './business-hours.js'
+import { publicTriggers } from '../triggers/service.js'
 
 type SiteRow = Prisma.SiteGetPayload<object>
 type WidgetRow = Prisma.WidgetSettingsGetPayload<object>
@@ -65,15 +67,20 @@ export class SiteService {
   async widgetConfig(siteId: string, origin?: string): Promise<WidgetConfig> {
     const site = await this.require(siteId)
     this.checkOrigin(site, origin)
-    const [{ settings, availability }, { typicalReplySeconds }] = await Promise.all([
+    const [{ settings, availability, triggers }, { typicalReplySeconds }] = await Promise.all([
       this.ctx.db.inSite(siteId, async (tx) => {
         const settings = await tx.widgetSettings.findUnique({ where: { siteId } })
-        return { settings, availability: await availabilityOf(tx, siteId, settings) }
+        const now = new Date()
+        return {
+          settings,
+          availability: await availabilityOf(tx, siteId, settings, now),
+          triggers: await publicTriggers(tx, siteId, site.name, openByClock(settings, now)),
+        }
       }),
       // (the widget loads without it, should the history not be read)
       this.queue.siteHistory(siteId).catch(() => ({ typicalReplySeconds: null })),
     ])
-    return { siteId, ...widgetFields(settings), ...availability, typicalReplySeconds, upload: this.uploads.limits(), emailReplies: this.emails.enabled }
+    return { siteId, ...widgetFields(settings), ...availability, typicalReplySeconds, upload: this.uploads.limits(), emailReplies: this.emails.enabled, triggers }
   }
 
   /** Every member of the site may read its settings (the dashboard shows them); only admins change them. */
@@ -302,6 +309,7 @@ const DEFAULTS = {
   notificationSound: 'default',
   language: '',
   customTranslations: {},
+  triggersMayStore: false,
 }
 
 function widgetFields(w: WidgetRow | null): SiteSettings['widget'] {
@@ -327,5 +335,6 @@ function widgetFields(w: WidgetRow | null): SiteSettings['widget'] {
     notificationSound: w.notificationSound,
     language: w.language,
     customTranslations: w.customTranslations as WidgetConfig['customTranslations'],
+    triggersMayStore: w.triggersMayStore,
   }
 }

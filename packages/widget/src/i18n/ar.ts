@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'أُعيد فتح المحادثة',
   s_closed: 'أُغلقت المحادثة',
   unread: '{n} غير مقروءة',
+  // proactive messages (triggers)
+  dismiss: 'تجاهل',
+  from: 'رسالة من {name}',
   // The header's online team and the emoji picker
   team1: '{name} متصل الآن',
   team: '{names} متصلون الآن',

@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'Das Gespräch wurde wieder geöffnet',
   s_closed: 'Das Gespräch wurde beendet',
   unread: '{n} ungelesen',
+  // proactive messages (triggers)
+  dismiss: 'Schließen',
+  from: 'Nachricht von {name}',
   // The header's online team and the emoji picker
   team1: '{name} ist online',
   team: '{names} sind online',

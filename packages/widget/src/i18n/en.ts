@@ -53,6 +53,9 @@ export const en = {
   s_reopened: 'The conversation was reopened',
   s_closed: 'The conversation was closed',
   unread: '{n} unread',
+  // proactive messages (triggers)
+  dismiss: 'Dismiss',
+  from: 'Message from {name}',
   // The header's online team and the emoji picker
   team1: '{name} is online',
   team: '{names} are online',

@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'La conversación se reabrió',
   s_closed: 'La conversación se cerró',
   unread: '{n} sin leer',
+  // proactive messages (triggers)
+  dismiss: 'Descartar',
+  from: 'Mensaje de {name}',
   // The header's online team and the emoji picker
   team1: '{name} está en línea',
   team: '{names} están en línea',

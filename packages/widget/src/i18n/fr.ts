@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'La conversation a été rouverte',
   s_closed: 'La conversation a été fermée',
   unread: '{n} non lus',
+  // proactive messages (triggers)
+  dismiss: 'Ignorer',
+  from: 'Message de {name}',
   // The header's online team and the emoji picker
   team1: '{name} est en ligne',
   team: '{names} sont en ligne',

@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'השיחה נפתחה מחדש',
   s_closed: 'השיחה נסגרה',
   unread: '{n} שלא נקראו',
+  // proactive messages (triggers)
+  dismiss: 'סגירה',
+  from: 'הודעה מאת {name}',
   // The header's online team and the emoji picker
   team1: 'מחוברים כעת: {name}',
   team: 'מחוברים כעת: {names}',

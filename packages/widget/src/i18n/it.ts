@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'La conversazione è stata riaperta',
   s_closed: 'La conversazione è stata chiusa',
   unread: '{n} non letti',
+  // proactive messages (triggers)
+  dismiss: 'Chiudi',
+  from: 'Messaggio da {name}',
   // The header's online team and the emoji picker
   team1: '{name} è online',
   team: '{names} sono online',

@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: '会話が再開されました',
   s_closed: '会話は終了しました',
   unread: '未読{n}件',
+  // proactive messages (triggers)
+  dismiss: '閉じる',
+  from: '{name}からのメッセージ',
   // The header's online team and the emoji picker
   team1: '{name}がオンラインです',
   team: '{names}がオンラインです',

@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: '대화가 다시 열렸습니다',
   s_closed: '대화가 종료되었습니다',
   unread: '읽지 않은 메시지 {n}개',
+  // proactive messages (triggers)
+  dismiss: '닫기',
+  from: '{name}님의 메시지',
   // The header's online team and the emoji picker
   team1: '온라인: {name}',
   team: '온라인: {names}',

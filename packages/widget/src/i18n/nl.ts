@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'Het gesprek is heropend',
   s_closed: 'Het gesprek is gesloten',
   unread: '{n} ongelezen',
+  // proactive messages (triggers)
+  dismiss: 'Sluiten',
+  from: 'Bericht van {name}',
   // The header's online team and the emoji picker
   team1: '{name} is online',
   team: '{names} zijn online',

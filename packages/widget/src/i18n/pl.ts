@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'Rozmowa została wznowiona',
   s_closed: 'Rozmowa została zamknięta',
   unread: 'Nieprzeczytane: {n}',
+  // proactive messages (triggers)
+  dismiss: 'Zamknij',
+  from: 'Wiadomość od {name}',
   // The header's online team and the emoji picker
   team1: '{name} jest online',
   team: '{names} są online',

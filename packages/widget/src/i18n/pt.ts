@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'A conversa foi reaberta',
   s_closed: 'A conversa foi encerrada',
   unread: '{n} não lidas',
+  // proactive messages (triggers)
+  dismiss: 'Dispensar',
+  from: 'Mensagem de {name}',
   // The header's online team and the emoji picker
   team1: '{name} está online',
   team: '{names} estão online',

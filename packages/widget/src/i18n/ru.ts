@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'Разговор снова открыт',
   s_closed: 'Разговор закрыт',
   unread: 'Непрочитанных: {n}',
+  // proactive messages (triggers)
+  dismiss: 'Закрыть',
+  from: 'Сообщение от {name}',
   // The header's online team and the emoji picker
   team1: '{name} в сети',
   team: '{names} в сети',

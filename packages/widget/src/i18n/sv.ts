@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'Konversationen har öppnats igen',
   s_closed: 'Konversationen har stängts',
   unread: '{n} olästa',
+  // proactive messages (triggers)
+  dismiss: 'Stäng',
+  from: 'Meddelande från {name}',
   // The header's online team and the emoji picker
   team1: '{name} är online',
   team: '{names} är online',

@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'Sohbet yeniden açıldı',
   s_closed: 'Sohbet kapatıldı',
   unread: '{n} okunmamış',
+  // proactive messages (triggers)
+  dismiss: 'Kapat',
+  from: '{name} tarafından mesaj',
   // The header's online team and the emoji picker
   team1: '{name} çevrimiçi',
   team: '{names} çevrimiçi',

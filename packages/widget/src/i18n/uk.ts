@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: 'Розмову знову відкрито',
   s_closed: 'Розмову закрито',
   unread: 'Непрочитаних: {n}',
+  // proactive messages (triggers)
+  dismiss: 'Закрити',
+  from: 'Повідомлення від {name}',
   // The header's online team and the emoji picker
   team1: '{name} у мережі',
   team: '{names} у мережі',

@@ -50,6 +50,9 @@ export const strings: Strings = {
   s_reopened: '对话已重新打开',
   s_closed: '对话已关闭',
   unread: '{n} 条未读',
+  // proactive messages (triggers)
+  dismiss: '关闭',
+  from: '来自 {name} 的消息',
   // The header's online team and the emoji picker
   team1: '{name}在线',
   team: '{names}在线',
