@@ -129,7 +129,8 @@ const cleanFullBundle = () => ({
 export default [
   {
     input: 'packages/sdk/dist/index.js',
-    output: { file: 'packages/sdk/dist/browser/live-chat-sdk.min.js', format: 'es', sourcemap: true },
+    // One file for a script tag: the SDK's lazy parts (the upload progress request) inlined.
+    output: { file: 'packages/sdk/dist/browser/live-chat-sdk.min.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
     plugins: [resolve(), terser({ format: { comments: false } })],
   },
   {

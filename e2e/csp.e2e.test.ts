@@ -12,7 +12,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from './chromium.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LiveChatClient } from '@live-chat/sdk'
 import { startServer, type AgentFixture, type SiteFixture, type TestServer } from '../packages/server/test/helpers.js'
@@ -20,8 +21,6 @@ import { startServer, type AgentFixture, type SiteFixture, type TestServer } fro
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const widgetDir = path.join(root, 'packages/widget/cdn')
 const dashboardDir = path.join(root, 'packages/dashboard/public')
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
 let s: TestServer
 let browser: Browser
@@ -43,7 +42,7 @@ beforeAll(async () => {
   ann = await s.fx.agent(site.id, { role: 'admin', name: 'Ann Agent' })
   // Ann owns the site's agency, so the Admin pages are hers to show too.
   await s.db.prisma.user.update({ where: { id: ann.userId }, data: { agencyId: site.agencyId, agencyRole: 'owner' } })
-  browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
+  browser = await launchChromium()
   shop = http.createServer((_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8')
     res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body>

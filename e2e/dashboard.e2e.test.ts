@@ -12,7 +12,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium } from './chromium.js'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AgentClient } from '@live-chat/sdk'
 import { openDatabase, type Database } from '../packages/server/src/shared/db/index.js'
@@ -21,8 +22,6 @@ import { startServer, type AgentFixture, type SiteFixture, type TestServer } fro
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const widgetDir = path.join(root, 'packages/widget/cdn')
 const dashboardDir = path.join(root, 'packages/dashboard/public')
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
 let shop: http.Server
 let shopUrl: string
@@ -43,7 +42,7 @@ beforeAll(async () => {
   site = await s.fx.site()
   ann = await s.fx.agent(site.id, { role: 'admin', name: 'Ann Agent' })
   ben = await s.fx.agent(site.id, { role: 'agent', name: 'Ben Backup' })
-  browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
+  browser = await launchChromium()
   // The shop: its own server and origin (localhost, where the chat server is 127.0.0.1), with
   // the two lines a site owner pastes.
   shop = http.createServer((_req, res) => {

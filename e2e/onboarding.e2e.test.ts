@@ -7,14 +7,13 @@
 // of the server's code: only its process, HTTP, email and the browser.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium } from './chromium.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSmtp, type TestSmtp } from '../packages/server/test/smtp.js'
 import { emptyDatabase } from '../packages/server/test/global-setup.js'
 import { startProduction, type ProductionServer } from './production.js'
 
-const CHROME = process.env['CHROME_PATH'] || '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
 let db: Awaited<ReturnType<typeof emptyDatabase>>
 let smtp: TestSmtp
@@ -37,7 +36,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve))
   shopOrigin = `http://localhost:${(shop.address() as AddressInfo).port}`
   server = await startProduction({ DATABASE_URL: db.url, SMTP_URL: smtp.url, MAIL_FROM: 'Live Chat <chat@example.test>' })
-  browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
+  browser = await launchChromium()
 }, 120_000)
 
 afterAll(async () => {

@@ -128,7 +128,8 @@ try {
 
 /**
  * The visitor's side of issue 17's pieces, at phone and desktop widths: a rich reply (quick
- * replies and a choice the visitor answered) and a waiting visitor's place in the queue.
+ * replies and a choice the visitor answered), a waiting visitor's place in the queue, the team
+ * online in the header and the emoji picker.
  */
 async function pieceShots(browser) {
   const { agentId } = (await agent.me()).sites.find((x) => x.siteId === demo.siteId)
@@ -147,6 +148,36 @@ async function pieceShots(browser) {
     ['', { width: 1280, height: 800 }, false],
     ['-mobile', { width: 390, height: 844 }, true],
   ]
+  // A proactive message beside the closed launcher (from the signed-in agent, on any page).
+  const trigger = await agent.triggers.create({ name: 'Welcome (screenshot)', text: 'Looking for trail shoes? Tell me your next race and I will suggest a pair.', agentId, cap: 'page', rules: { url: '/examples/*' } })
+  for (const [suffix, viewport, mobile] of sizes) {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, isMobile: mobile, hasTouch: mobile })
+    const page = await context.newPage()
+    await page.goto(`${url}/examples/index.html`)
+    await page.locator('live-chat-app [part~="trigger"]').waitFor()
+    await page.waitForTimeout(400)
+    const file = path.join(out, `widget-trigger${suffix}.png`)
+    await page.screenshot({ path: file })
+    console.log(`wrote ${path.relative(root, file)}`)
+    await context.close()
+  }
+  // Settings → Proactive messages, with that one and its funnel (shown twice above).
+  {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 })
+    const page = await context.newPage()
+    await page.goto(`${url}/dashboard/`)
+    await page.getByLabel('Email').fill(demo.email)
+    await page.getByLabel('Password').fill(demo.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.locator('select#status').waitFor()
+    await page.goto(`${url}/dashboard/#settings`)
+    await page.getByRole('tab', { name: 'Proactive messages' }).click()
+    await page.getByRole('rowheader', { name: 'Welcome (screenshot)' }).waitFor()
+    await page.waitForTimeout(400)
+    await pageShot(page, 'dashboard-settings-triggers')
+    await context.close()
+  }
+  await agent.triggers.delete(trigger.id)
   reply = null
   for (const [suffix, viewport, mobile] of sizes) {
     const { context, page, input, file } = await open(`widget-rich${suffix}`, viewport, mobile)
@@ -192,6 +223,47 @@ async function pieceShots(browser) {
   other.disconnect()
   await agent.agents.update(me.id, { maxConcurrentChats: capacity })
   reply = REPLY
+  await teamShots(open, sizes)
+}
+
+/** The header with the team online (three pictures, one a photo), and the emoji picker open. */
+async function teamShots(open, sizes) {
+  const team = []
+  for (const name of ['Anna Berg', 'Ben Okafor', 'Cleo Park']) {
+    const email = `${name.split(' ')[0].toLowerCase()}@demo.example`
+    const password = crypto.randomBytes(12).toString('hex')
+    const summary = await agent.agents.create({ email, name, password })
+    if (name === 'Anna Berg') await db.prisma.user.update({ where: { id: summary.userId }, data: { avatarUrl: `${url}/examples/avatars/anna.svg` } })
+    const client = new AgentClient({ url })
+    await client.login(email, password)
+    await client.connect(demo.siteId)
+    await client.setStatus('online')
+    team.push({ summary, client })
+  }
+  try {
+    for (const [suffix, viewport, mobile] of sizes) {
+      const { context, page, file } = await open(`widget-team${suffix}`, viewport, mobile)
+      await page.locator('live-chat-app [part~="team"] img').waitFor()
+      await page.locator('live-chat-app .status', { hasText: /2 others/ }).waitFor()
+      await page.waitForTimeout(400)
+      await page.screenshot({ path: file })
+      console.log(`wrote ${path.relative(root, file)}`)
+      await page.locator('live-chat-app [part~="input"]').fill('Thanks, that was quick ')
+      await page.locator('live-chat-app .emo-b').click()
+      await page.locator('live-chat-app .emo input').waitFor()
+      await page.locator('live-chat-app .emo input').fill('heart')
+      await page.waitForTimeout(400)
+      const emoji = path.join(out, `widget-emoji${suffix}.png`)
+      await page.screenshot({ path: emoji })
+      console.log(`wrote ${path.relative(root, emoji)}`)
+      await context.close()
+    }
+  } finally {
+    for (const { summary, client } of team) {
+      client.disconnect()
+      await agent.agents.remove(summary.id)
+    }
+  }
 }
 
 /** A small seeded PRNG (mulberry32): the same pictures on every run. */

@@ -28,6 +28,7 @@ import type {
 } from './schemas.js'
 import type {
   AgentSummary,
+  Availability,
   ConversationSummary,
   LiveMessage,
   Message,
@@ -83,7 +84,8 @@ export interface VisitorServerToClient {
   'conversation:updated': (conversation: VisitorConversation) => void
   'typing:changed': (state: TypingState) => void
   'receipt:updated': (state: ReceiptState) => void
-  'availability:changed': (state: { online: boolean }) => void
+  /** Whether visitors can chat now and who is online, whenever either changes (on any server process). */
+  'availability:changed': (state: Availability) => void
   /** The site's team changed the widget's settings (colour, texts, forms …): the whole new config. */
   'config:changed': (config: WidgetConfig) => void
   /** A waiting conversation's place in the queue and estimated wait (see QueuePosition). */

@@ -33,6 +33,10 @@ export const LIMITS = {
   richText: 1_000,
   /** Buttons of a rich message or a card; options of a choice. */
   richItems: 10,
+  /** Proactive messages (triggers) a site may have; a trigger's message text; a host event's name. */
+  triggers: 50,
+  triggerText: 1_000,
+  triggerEvent: 100,
 } as const
 
 /** The length of `text` in Unicode code points, as every limit counts it. */

@@ -216,6 +216,11 @@ export const StartConversation = z.object({
    * already on the visitor) so the team can answer later; never auto-assigned.
    */
   offline: z.boolean().optional(),
+  /**
+   * The proactive message the visitor answered: its text is stored first, from its sender, then
+   * the visitor's message. Ignored when that trigger is gone or disabled.
+   */
+  triggerId: id.optional(),
 })
 export type StartConversation = z.infer<typeof StartConversation>
 
@@ -455,6 +460,7 @@ export const UpdateSiteSettings = z
         notificationSound: z.string().max(50),
         /** The widget's language; empty: the page's, else the visitor's (see the widget's detectLocale). */
         language: z.string().regex(/^([a-z]{2}(-[A-Z]{2})?)?$/, 'must be a language tag like en or pt-BR, or empty (automatic)'),
+        triggersMayStore: z.boolean(),
         customTranslations: z.record(z.string().max(10), z.record(z.string().max(100), z.string().max(1_000))),
         /** Seconds after sending within which a message may be edited or unsent (0: never; at most 7 days). */
         editWindowSeconds: z.number().int().min(0).max(604_800),

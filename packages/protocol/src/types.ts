@@ -19,6 +19,7 @@ import {
   WebhookEventName,
   WidgetPositionSchema,
 } from './schemas.js'
+import { PublicTrigger } from './triggers.js'
 
 const Id = z.uuid()
 const Time = z.iso.datetime()
@@ -160,6 +161,23 @@ export const AgentPublic = z.object({
   title: z.string().nullable(),
 })
 export type AgentPublic = z.infer<typeof AgentPublic>
+
+/**
+ * The agents a visitor sees online in the widget's header: public data only (a name and a picture,
+ * never an email or an id). `agents` holds at most {@link TEAM_SHOWN} of them, by name; `count` is
+ * how many are online in all. They are the agents who make the site available: online, accepting
+ * chats and connected, while the site is open by the clock (none when it is closed).
+ */
+export const TeamMember = z.object({ name: z.string(), avatarUrl: z.string().nullable() })
+export type TeamMember = z.infer<typeof TeamMember>
+export const OnlineTeam = z.object({ agents: z.array(TeamMember), count: Count })
+export type OnlineTeam = z.infer<typeof OnlineTeam>
+/** How many of the online agents the widget is told about (and shows as avatars). */
+export const TEAM_SHOWN = 3
+
+/** Whether visitors can chat now, and who is there (`availability:changed`, and the widget config). */
+export const Availability = z.object({ online: z.boolean(), team: OnlineTeam })
+export type Availability = z.infer<typeof Availability>
 
 /** A conversation as its visitor sees it. */
 export const VisitorConversation = Receipts.extend({
@@ -343,6 +361,11 @@ const WidgetLook = z.object({
   customTranslations: z.record(z.string(), z.record(z.string(), z.string())),
   /** How long (seconds) after sending a visitor or an agent may edit or unsend their own message; 0: never. */
   editWindowSeconds: z.number().int().min(0),
+  /**
+   * Whether proactive messages may keep their frequency caps and the "returning visitor" mark in
+   * the browser's storage (the site's consent choice); without it they keep them for the page only.
+   */
+  triggersMayStore: z.boolean(),
 })
 
 /** Public widget settings, readable by anyone who knows the site id. */
@@ -350,6 +373,8 @@ export const WidgetConfig = WidgetLook.extend({
   siteId: Id,
   /** Whether the site is open (within business hours, if enabled) and an agent is online and accepting chats now. */
   online: z.boolean(),
+  /** Who is online now (see OnlineTeam); updated live by `availability:changed`. */
+  team: OnlineTeam,
   /**
    * The site's typical first reply: the median time (seconds) from a visitor's first message to
    * the first agent's reply, over its last 200 live conversations of the last 7 days; null with
@@ -360,6 +385,8 @@ export const WidgetConfig = WidgetLook.extend({
   upload: UploadLimits,
   /** Whether the server sends email (SMTP is set up): the team's replies to an absent visitor, offline messages to the team. */
   emailReplies: z.boolean(),
+  /** The site's enabled proactive messages (see PublicTrigger); the widget evaluates their rules. */
+  triggers: z.array(PublicTrigger),
 })
 export type WidgetConfig = z.infer<typeof WidgetConfig>
 

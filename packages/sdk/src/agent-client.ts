@@ -31,6 +31,7 @@ import { AnalyticsApi } from './agent/analytics.js'
 import { ApiKeysApi } from './agent/api-keys.js'
 import { AuditApi } from './agent/audit.js'
 import { CannedResponsesApi } from './agent/canned-responses.js'
+import { TriggersApi } from './agent/triggers.js'
 import type { AgentContext } from './agent/context.js'
 import { ConversationsApi } from './agent/conversations.js'
 import { InvitationsApi } from './agent/invitations.js'
@@ -173,6 +174,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   readonly conversations: ConversationsApi
   /** The current site's canned responses. */
   readonly cannedResponses: CannedResponsesApi
+  /** The current site's proactive messages (triggers) and their funnel. */
+  readonly triggers: TriggersApi
   /** The current site's webhooks and their deliveries (admins). */
   readonly webhooks: WebhooksApi
   /** A site's agents. */
@@ -211,6 +214,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     }
     this.conversations = new ConversationsApi(ctx)
     this.cannedResponses = new CannedResponsesApi(ctx)
+    this.triggers = new TriggersApi(ctx)
     this.webhooks = new WebhooksApi(ctx)
     this.agents = new AgentsApi(ctx)
     this.settings = new SettingsApi(ctx)

@@ -75,21 +75,8 @@ export function createHttpClient(client: HttpClientOptions): HttpClient {
     let blob: Blob | undefined
     try {
       answered = await (onProgress && typeof XMLHttpRequest === 'function' && responseType !== 'blob'
-        ? new Promise((resolve, reject) => {
-            const xhr = new XMLHttpRequest()
-            xhr.open(method, url)
-            for (const name in headers) xhr.setRequestHeader(name, headers[name]!)
-            xhr.upload.onprogress = (e) => {
-              if (e.lengthComputable) onProgress(e.loaded, e.total)
-            }
-            xhr.upload.onload = (e) => {
-              if (e.lengthComputable) onProgress(e.total, e.total)
-            }
-            xhr.onload = () => resolve([xhr.status, xhr.responseText])
-            xhr.onerror = xhr.onabort = reject
-            controller.signal.addEventListener('abort', () => xhr.abort())
-            xhr.send(data)
-          })
+        ? // Loaded when first needed (an upload with progress): pages that never upload do not carry it.
+          import('./xhr.js').then((m) => m.send(method, url, headers, data, onProgress, controller.signal))
         : (client.fetch ?? fetch)(url, { method, headers, body: data, signal: controller.signal }).then(async (response) => {
             if (response.ok && responseType === 'blob') {
               blob = await response.blob()

@@ -117,13 +117,19 @@ describe('uploadFile with XMLHttpRequest (browsers, with onProgress)', () => {
   afterEach(() => {
     vi.unstubAllGlobals()
   })
+  /** The request an upload just made (its module loads first: see http.ts). */
+  const sent = async (): Promise<FakeXhr> => {
+    const xhr = await vi.waitUntil(() => FakeXhr.last)
+    FakeXhr.last = undefined
+    return xhr
+  }
   const http = createHttpClient({ baseUrl: 'http://chat.test', getToken: () => 'tok', fetch: vi.fn() })
 
   it('reports progress as the body goes up and resolves with the answer', async () => {
     vi.stubGlobal('XMLHttpRequest', FakeXhr)
     const progress: [number, number][] = []
     const done = uploadFile(http, '/api/visitor/uploads', new Blob(['abcdef']), { name: 'f.png', onProgress: (l, t) => progress.push([l, t]) })
-    const xhr = FakeXhr.last!
+    const xhr = await sent()
     expect({ method: xhr.method, url: xhr.url, auth: xhr.headers['authorization'] }).toEqual({ method: 'POST', url: 'http://chat.test/api/visitor/uploads', auth: 'Bearer tok' })
     expect(((xhr.body as FormData).get('file') as File).name).toBe('f.png')
     xhr.upload.onprogress!({ lengthComputable: true, loaded: 100, total: 300 })
@@ -138,17 +144,25 @@ describe('uploadFile with XMLHttpRequest (browsers, with onProgress)', () => {
     vi.stubGlobal('XMLHttpRequest', FakeXhr)
     const onProgress = () => undefined
     const refused = uploadFile(http, '/u', new Blob(['x']), { onProgress })
-    FakeXhr.last!.answer(413, { error: { code: 'payload_too_large', message: 'too big' } })
+    ;(await sent()).answer(413, { error: { code: 'payload_too_large', message: 'too big' } })
     await expect(refused).rejects.toMatchObject({ code: 'payload_too_large', status: 413, message: 'too big' })
 
     const failed = uploadFile(http, '/u', new Blob(['x']), { onProgress })
-    FakeXhr.last!.onerror!()
+    ;(await sent()).onerror!()
     await expect(failed).rejects.toMatchObject({ code: 'unavailable', retryable: true })
 
     const controller = new AbortController()
     const aborted = uploadFile(http, '/u', new Blob(['x']), { onProgress, signal: controller.signal })
+    const request = await sent()
     controller.abort()
     await expect(aborted).rejects.toMatchObject({ code: 'aborted' })
-    expect(FakeXhr.last!.aborted).toBe(true)
+    expect(request.aborted).toBe(true)
+
+    // Aborted while the request's module loads: no request goes out.
+    const early = new AbortController()
+    const never = uploadFile(http, '/u', new Blob(['x']), { onProgress, signal: early.signal })
+    early.abort()
+    await expect(never).rejects.toMatchObject({ code: 'aborted' })
+    expect(FakeXhr.last).toBeUndefined()
   })
 })

@@ -1,8 +1,10 @@
 import type {
+  Availability,
   CreateVisitorSession,
   Identity,
   Message,
   MessagePage,
+  OnlineTeam,
   QueuePosition,
   ReceiptState,
   SendMessage,
@@ -20,7 +22,7 @@ import type {
   WidgetConfig,
 } from '@live-chat/protocol'
 import type { Socket } from 'socket.io-client'
-import type { MessageRange } from '@live-chat/protocol'
+import type { MessageRange, PublicTrigger } from '@live-chat/protocol'
 import { BaseClient, type BaseClientOptions, type BaseEvents } from './base-client.js'
 import { LiveChatError } from './errors.js'
 import { seg } from './http.js'
@@ -56,8 +58,8 @@ export interface VisitorEvents extends BaseEvents {
   typing: TypingState
   /** Delivery or read watermarks moved. */
   receipt: ReceiptState
-  /** Whether an agent is online and accepting chats. */
-  availability: { online: boolean }
+  /** Whether an agent is online and accepting chats, and who is online (see {@link LiveChatClient.team}). */
+  availability: Availability
   /** A waiting conversation's place in the queue and estimated wait moved (see {@link LiveChatClient.getQueuePosition}). */
   queue: QueuePosition
 }
@@ -77,6 +79,11 @@ export interface StartConversationOptions {
   offline?: boolean
   /** Idempotency key; give the key of an earlier failed call to retry it without risk of a duplicate. */
   clientKey?: string
+  /**
+   * The proactive message ({@link PublicTrigger} of `config.triggers`) the visitor is answering:
+   * the conversation starts with its message, from its sender, before the visitor's.
+   */
+  triggerId?: string
 }
 
 /**
@@ -110,7 +117,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   #session: Promise<void> | null = null
   #config: WidgetConfig | null = null
   #visitor: VisitorProfile | null = null
-  #online = false
+  #availability: Availability = { online: false, team: { agents: [], count: 0 } }
   readonly #conversations = new Map<string, VisitorConversation>()
   readonly #queue = new Map<string, QueuePosition>()
   #pendingPage: VisitPage | null = null
@@ -157,7 +164,15 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
 
   /** Whether an agent is online (from the config, then live `availability` updates). */
   get online(): boolean {
-    return this.#online
+    return this.#availability.online
+  }
+
+  /**
+   * Who is online for the site: up to three agents (name and picture) and how many in all; from
+   * the config, then live `availability` updates while there is a session (without one, `connect()` asks again).
+   */
+  get team(): OnlineTeam {
+    return this.#availability.team
   }
 
   /** The known conversations, most recent activity first. */
@@ -212,6 +227,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     if (fields) input.fields = fields
     if (message !== undefined || attachments?.length) input.message = { clientId: uuid(), ...messageContent(message, attachments) }
     if (options.offline) input.offline = true
+    if (options.triggerId) input.triggerId = options.triggerId
     await this.#ensureSession()
     // The visitor acted: keep the token now, before the answer, so a reload while the start is in
     // flight (or the events that can overtake its ack) still finds the same visitor.
@@ -401,7 +417,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
       if (known) this.#conversations.set(conversationId, { ...known, ...receipts })
       this.emitEvent('receipt', state)
     })
-    on('availability:changed', ({ online }) => this.#setOnline(online))
+    on('availability:changed', (state) => this.#setAvailability(state))
     on('config:changed', (config) => this.#setConfig(config))
     on('queue:position', (q) => {
       // Two server processes' announcements may cross: the later reading of the queue wins.
@@ -498,13 +514,15 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   #setConfig(config: WidgetConfig): void {
     this.#config = config
     this.emitEvent('config', config)
-    this.#setOnline(config.online)
+    this.#setAvailability(config)
   }
 
-  #setOnline(online: boolean): void {
-    if (online === this.#online) return
-    this.#online = online
-    this.emitEvent('availability', { online })
+  /** Keeps whether the site is available and who is online; emits `availability` when either changed. */
+  #setAvailability({ online, team }: Availability): void {
+    const state = { online, team }
+    if (JSON.stringify(state) === JSON.stringify(this.#availability)) return
+    this.#availability = state
+    this.emitEvent('availability', state)
   }
 
   /**

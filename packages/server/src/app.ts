@@ -5,6 +5,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import cors from 'cors'
 import express from 'express'
+import proxyaddr from 'proxy-addr'
 import { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
@@ -15,6 +16,7 @@ import { agentRoutes, authRoutes } from './agents/routes.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import type { AnalyticsOptions } from './analytics/service.js'
 import { cannedResponseRoutes } from './canned-responses/routes.js'
+import { triggerBeaconRoutes, triggerRoutes } from './triggers/routes.js'
 import { DEFAULT_RATE_LIMITS, DEFAULT_UPLOAD_MAX_BYTES, type RateLimitSettings } from './config.js'
 import { conversationRoutes } from './conversations/routes.js'
 import { setupAgentNamespace } from './realtime/agent-namespace.js'
@@ -156,7 +158,8 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   await dispatcher.start()
   services.analytics.start()
   setupVisitorNamespace(visitorNs, services, log)
-  setupAgentNamespace(agentNs, services, log)
+  // An agent socket's address as Express's req.ip sees it: behind TRUST_PROXY, the client's (X-Forwarded-For).
+  setupAgentNamespace(agentNs, services, log, (request) => proxyaddr(request, app.get('trust proxy fn') as (addr: string, i: number) => boolean))
   const stopRevocations = await watchRevocations(opts.db, agentNs, services, log)
   const stopDeletedSites = await watchDeletedSites(opts.db, visitorNs, agentNs, log)
 
@@ -176,6 +179,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   api.use('/invitations', invitationRoutes(services))
   api.use('/agency', agencyRoutes(services, log))
   api.use(visitorRoutes(services))
+  api.use(triggerBeaconRoutes(services))
   const site = express.Router({ mergeParams: true })
   site.use(
     requireAgent((token, siteId, meta, route) =>
@@ -184,6 +188,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   )
   site.use(conversationRoutes(services))
   site.use(cannedResponseRoutes(services))
+  site.use(triggerRoutes(services))
   site.use(agentRoutes(services))
   site.use(siteRoutes(services))
   site.use(uploadRoutes(services))

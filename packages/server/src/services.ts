@@ -11,6 +11,7 @@ import { AgentService } from './agents/service.js'
 import { AuditService } from './audit/service.js'
 import { AnalyticsService, type AnalyticsOptions } from './analytics/service.js'
 import { CannedResponseService } from './canned-responses/service.js'
+import { TriggerService } from './triggers/service.js'
 import { ConversationService } from './conversations/service.js'
 import { EmailService } from './email/service.js'
 import { HistoryService } from './history/service.js'
@@ -53,6 +54,8 @@ export interface Services {
   /** The people of an agency: their agency roles, and removing them. */
   members: MemberService
   cannedResponses: CannedResponseService
+  /** Proactive messages: their rules, the anonymous "shown" counter, their funnel. */
+  triggers: TriggerService
   uploads: UploadService
   emails: EmailService
   history: HistoryService
@@ -73,7 +76,11 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   const sessions = new SessionService(ctx, audit)
   const queue = new QueueService(ctx)
   ctx.publish.queueMoved = (siteId) => queue.changed(siteId)
+  ctx.publish.queueAnswered = (siteId, conversationId) => queue.answered(siteId, conversationId)
   const sites = new SiteService(ctx, uploads, audit, emails, queue)
+  const triggers = new TriggerService(ctx)
+  // Open widgets take changed triggers at once (config:changed).
+  triggers.onChange = async (siteId) => ctx.publish.widgetConfig(await sites.widgetConfig(siteId))
   const conversations = new ConversationService(ctx, presence, routing, uploads, emails)
   const agents = new AgentService(ctx, presence, routing, sessions, audit, conversations)
   const passwords = new PasswordService(ctx, sessions, emails, audit)
@@ -100,6 +107,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     agents,
     members: new MemberService(ctx, agents, sessions, audit),
     cannedResponses: new CannedResponseService(ctx),
+    triggers,
     uploads,
     emails,
     history: new HistoryService(ctx, audit),

@@ -44,6 +44,8 @@ export interface ServerOptions {
   webhooks?: AppOptions['webhooks']
   /** The outbox's dispatcher (see AppOptions.events): e.g. off, for a process that must leave events to others. */
   events?: AppOptions['events']
+  /** Behind a proxy: client addresses from X-Forwarded-For (see AppOptions.trustProxy). */
+  trustProxy?: boolean
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
@@ -62,6 +64,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     ...(opts.analytics ? { analytics: opts.analytics } : {}),
     ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
     ...(opts.events ? { events: opts.events } : {}),
+    ...(opts.trustProxy ? { trustProxy: true } : {}),
   })
   const { port } = await app.listen(0, '127.0.0.1')
   const url = `http://127.0.0.1:${port}`

@@ -3,7 +3,7 @@ import { LiveChatClient, type Identity, type Message, type VisitorConversation, 
 import { drainQueue } from './api.js'
 import { fire } from './events.js'
 import { detectLocale, en, format, loadStrings, siteWords, type StringKey, type Strings } from './i18n/index.js'
-import { ring, titleCount, unlockSound } from './notify.js'
+import { titleCount, unlockSound } from './sound.js'
 import { styles } from './styles.js'
 import { onColour, raise } from './host.js'
 import { renderWidget } from './views.js'
@@ -38,12 +38,14 @@ let drafts = 0
  * @csspart badge - The unread count on the launcher.
  * @csspart window - The chat window.
  * @csspart header - The window's title bar.
+ * @csspart team - The pictures of the agents online, in the header.
  * @csspart messages - The scrolling message list.
  * @csspart message - One message bubble.
  * @csspart card - A rich message's card (title, text, image and buttons, sent by an agent or a bot).
  * @csspart composer - The message input row.
  * @csspart input - The message text box.
  * @csspart send - The send button.
+ * @csspart emoji-picker - The emoji picker above the composer.
  *
  * @cssproperty [--lc-accent] - Launcher, header and own-message colour (default: the site's colour).
  * @cssproperty [--lc-on-accent] - Text colour on the accent (default: white or near-black, whichever reads better).
@@ -78,6 +80,7 @@ export class LiveChat extends LitElement {
     _stars: { state: true },
     _t: { state: true },
     _more: { state: true },
+    _picker: { state: true },
   }
 
   /** The site id from the dashboard's embed snippet. */
@@ -109,6 +112,11 @@ export class LiveChat extends LitElement {
   /** @internal The `more` chunk (forms, rating, history), once loaded: see {@link _need}. */ _more: typeof import('./more.js') | null = null
   /** @internal The `edit` chunk (the own message's menu and inline editor), loaded on first use: see {@link _editMenu}. */ _ed?: typeof import('./edit.js')
   /** @internal The own message whose menu or editor is open (none: undefined or ''). */ _edId?: string
+  /** @internal The `triggers` chunk (proactive messages), loaded when the site has some. */ _tr: typeof import('./triggers.js') | null = null
+  /** @internal The host's named events so far (see {@link trigger}). */ _named: string[] = []
+  /** @internal The `team` chunk (who is online, in the header), once loaded. */ declare _team?: typeof import('./team.js')
+  /** @internal The `emoji` chunk (the picker), once loaded. */ declare _emoji?: typeof import('./emoji.js')
+  /** @internal Whether the emoji picker is open. */ _picker = false
 
   #client: LiveChatClient | null = null
   #off: (() => void)[] = []
@@ -166,6 +174,12 @@ export class LiveChat extends LitElement {
   async identify(identity: Identity): Promise<void> {
     await this.#ensureClient()?.identify(identity)
     await this.#loadConversations()
+  }
+
+  /** Tells the widget that something named happened in the page, for proactive messages whose rule waits for it (`LiveChat('trigger', name)`). */
+  trigger(name: string): void {
+    this._named.push(name)
+    this._tr?.check(this)
   }
 
   /** Switches the language (a built-in one like `ar` or `pt-BR`, or any the site translated); `''` detects it again. */
@@ -233,16 +247,18 @@ export class LiveChat extends LitElement {
   }
 
   /**
-   * @internal Loads the `more` chunk (the forms, the rating, the history list) and its styles the
-   * first time a view needs it; the view renders it once it is there. Returns nothing to render meanwhile.
+   * @internal Loads a chunk and its styles the first time a view needs it: `more` (the forms, the
+   * rating, the history list), `team` (who is online), `emoji` (the picker); the view renders it
+   * once it is there. Returns nothing to render meanwhile.
    */
-  _need(): typeof nothing {
-    import('./more.js')
+  _need(chunk: 'more' | 'team' | 'emoji' = 'more'): typeof nothing {
+    ;(chunk == 'team' ? import('./team.js') : chunk == 'emoji' ? import('./emoji.js') : import('./more.js'))
       .then((m) => {
         const root = this.renderRoot as ShadowRoot
-        if (this._more) return
+        if (this[`_${chunk}`]) return
         root.adoptedStyleSheets = [...root.adoptedStyleSheets, m.styles.styleSheet!]
-        this._more = m
+        ;(this as Record<string, unknown>)[`_${chunk}`] = m
+        this.requestUpdate()
         // A window opened on a form: focus its first field once it is there (unless the visitor is already in it).
         void this.updateComplete.then(() => this._open && !root.activeElement && this.#focus())
       })
@@ -280,7 +296,7 @@ export class LiveChat extends LitElement {
       // On screen at once as "Sending" while the conversation starts (a session and a socket first).
       const shown: Draft = { key: `d${++drafts}`, text }
       this._drafts = [...this._drafts, shown]
-      const started = await this._start({ message: text })
+      const started = await this._start({ message: text, triggerId: this._tr?.replyTo(this) })
       this._drafts = this._drafts.filter((d) => d !== shown)
       if (!started) input.value = text
       return
@@ -366,8 +382,9 @@ export class LiveChat extends LitElement {
       this.toggleAttribute('data-left', config.position === 'bottom-left')
       this.hidden = !config.showOnMobile && matchMedia('(max-width: 640px)').matches
       if (first) fire(this, 'lc-ready', { config })
+      if (config.triggers?.length) void import('./triggers.js').then((m) => m.start(this, m))
     })
-    on('availability', ({ online }) => (this._online = online))
+    on('availability', ({ online }) => ((this._online = online), this.requestUpdate()))
     on('queue', (q) => (this._q = q))
     on('conversation', (conv) => {
       // Follow the current conversation; with none, take up an open one (started in another tab,
@@ -387,7 +404,7 @@ export class LiveChat extends LitElement {
       if (m.conversationId === this._conv?.id && m.senderType === 'agent') this._typing = null
       const quiet = this._open && document.visibilityState === 'visible'
       const fresh = Date.now() - Date.parse(m.createdAt) < 60_000
-      if (!quiet && fresh && m.senderType !== 'system' && this._config?.soundEnabled !== false) ring(m.conversationId, m.seq)
+      if (!quiet && fresh && m.senderType !== 'system' && this._config?.soundEnabled !== false) void import('./ring.js').then((r) => r.ring(m.conversationId, m.seq), () => {})
     })
     on('outbox', () => this.#refresh())
     on('message:updated', () => this.#refresh())

@@ -153,6 +153,11 @@ class LiveChatShell extends HTMLElement {
   reset(): void {
     this.#call('reset', [])
   }
+
+  /** A named event for proactive messages (see the full widget's `trigger`). */
+  trigger(name: string): void {
+    this.#call('trigger', [name])
+  }
 }
 
 if (customElements.get('live-chat')) {

@@ -326,6 +326,9 @@ export const styles = css`
   .icon.go {
     color: var(--a);
   }
+  .emo-b {
+    font-size: 20px;
+  }
   .icon:disabled {
     opacity: 0.4;
     cursor: default;

@@ -1,17 +1,17 @@
 import { html, nothing, type TemplateResult } from 'lit'
-import type { Attachment, Message } from '@live-chat/sdk'
+import type { Attachment, Message, OnlineTeam } from '@live-chat/sdk'
 import { attachIcon, backIcon, chatIcon, closeIcon, listIcon, sendIcon } from './icons.js'
 import type { Draft, LiveChat } from './live-chat.js'
 import type { StringKey } from './i18n/index.js'
 
 /** The widget's templates; state and actions live on the element. Text is always bound as text. */
 export function renderWidget(w: LiveChat): TemplateResult {
-  const unread = w.unreadCount
+  const unread = w.unreadCount || (w._tr?.unread(w) ?? 0)
   w.toggleAttribute('data-open', w._open)
   // In the widget's language and its direction (the window mirrored in Arabic and Hebrew; the
   // launcher keeps the site's corner).
   return html`<div class="root" lang=${w._lang} dir=${w._t.dir}>
-    ${w._open ? windowView(w) : nothing}
+    ${w._open ? windowView(w) : (w._tr?.bubble(w) ?? nothing)}
     <button
       class="launcher"
       part="launcher"
@@ -28,20 +28,26 @@ export function renderWidget(w: LiveChat): TemplateResult {
 /** Minutes, at least 1, of seconds. */
 const min = (s: number) => Math.max(1, Math.round(s / 60))
 
-/** The header's status: the visitor's place in the queue while they wait, else online ("usually replies in …") or away. */
-function status(w: LiveChat): string {
+/**
+ * The header's status: the visitor's place in the queue while they wait, else who is online (from
+ * the `team` chunk) or that the team is, with "usually replies in …", or away.
+ */
+function status(w: LiveChat, team: OnlineTeam | undefined): string {
   const q = w._conv?.status === 'pending' && w.client?.getQueuePosition(w._conv.id)
   if (q) {
     const wait = q.estimatedWaitSeconds
     return w._s('queue', { n: q.position }) + (wait === null ? '' : ' · ' + w._s('wait', { m: min(wait) }))
   }
   const reply = w._config?.typicalReplySeconds
-  return w._online && reply != null ? w._s('replies', { m: min(reply) }) : w._s(w._online ? 'online' : 'away')
+  if (!w._online) return w._s('away')
+  const who = team && w._team ? w._team.names(w, team) : ''
+  return reply != null ? (who ? who + ' · ' : '') + w._s('replies', { m: min(reply) }) : who || w._s('online')
 }
 
 function windowView(w: LiveChat): TemplateResult {
   const title = w._site('widgetTitle', 'title')
   const history = w._view === 'history'
+  const team = w._online && w.client?.team?.count ? w.client.team : undefined
   return html`<div
     class="window"
     part="window"
@@ -52,10 +58,10 @@ function windowView(w: LiveChat): TemplateResult {
     <header part="header">
       ${history
         ? html`<button aria-label=${w._s('back')} @click=${() => (w._view = '')}>${backIcon}</button>`
-        : nothing}
+        : team ? (w._team?.avatars(w, team) ?? w._need('team')) : nothing}
       <div class="t">
         <h2>${history ? w._s('history') : title}</h2>
-        <div class="status ${w._online ? 'on' : ''}" role="status">${status(w)}</div>
+        <div class="status ${w._online ? 'on' : ''}" role="status">${status(w, team)}</div>
       </div>
       ${history ? nothing : html`<button aria-label=${w._s('history')} @click=${() => w._history()}>${listIcon}</button>`}
       <button aria-label=${w._s('close')} @click=${() => w.close()}>${closeIcon}</button>
@@ -72,7 +78,7 @@ function startView(w: LiveChat): TemplateResult {
   if (forms) return w._more ? w._more.formsView(w) : html`<div class="body">${w._need()}</div>`
   return html`<div class="body" part="messages" role="log">
       <p class="note">${w._site('welcomeMessage', 'online')}</p>
-      ${w._drafts.map((d) => draft(w, d))}
+      ${w._tr?.opener(w)} ${w._drafts.map((d) => draft(w, d))}
     </div>
     ${w._errors.form ? html`<p class="err" role="alert">${w._errors.form}</p>` : nothing} ${composer(w)}`
 }
@@ -208,6 +214,8 @@ function composer(w: LiveChat): TemplateResult {
       @input=${(e: Event) => w._input((e.target as HTMLTextAreaElement).value)}
       @paste=${(e: ClipboardEvent) => e.clipboardData?.files.length && (e.preventDefault(), w._attach(e.clipboardData.files))}
     ></textarea>
+    <button class="icon emo-b" aria-label=${w._s('emoji')} aria-expanded=${w._picker} @click=${() => (w._picker = !w._picker)}>🙂</button>
+    ${w._picker ? (w._emoji?.picker(w) ?? w._need('emoji')) : nothing}
     <button class="icon go" part="send" aria-label=${w._s('send')} @click=${() => w._send()}>${sendIcon}</button>
   </div>`
 }

@@ -7,12 +7,14 @@ import './widget.js'
 import './agents.js'
 import './webhooks.js'
 import './embed.js'
+import './triggers.js'
 
 /** The sections of the settings page. */
-export type SettingsTab = 'widget' | 'agents' | 'webhooks' | 'embed'
+export type SettingsTab = 'widget' | 'triggers' | 'agents' | 'webhooks' | 'embed'
 
 const TABS: [SettingsTab, string][] = [
   ['widget', 'Widget'],
+  ['triggers', 'Proactive messages'],
   ['agents', 'Agents'],
   ['webhooks', 'Webhooks'],
   ['embed', 'Embed'],
@@ -78,6 +80,7 @@ export class LcdSettings extends LitElement {
         </div>
       </div>
       ${panel('widget', html`<lcd-settings-widget .client=${this.client} ?admin=${admin} .server=${this.server}></lcd-settings-widget>`)}
+      ${panel('triggers', html`<lcd-settings-triggers .client=${this.client} .agents=${this.agents} ?admin=${admin}></lcd-settings-triggers>`)}
       ${panel(
         'agents',
         html`<lcd-settings-agents .client=${this.client} .agents=${this.agents} .me=${this.me} ?admin=${admin} .server=${this.server}></lcd-settings-agents>`,

@@ -12,7 +12,7 @@ import { agentName, agentWithUser, effectiveRole, toAgentSummary } from '../shar
 import type { ConversationService, Requeued } from '../conversations/service.js'
 import type { Routing } from '../conversations/routing.js'
 import type { PresenceService } from '../presence/service.js'
-import { siteOnline } from '../sites/availability.js'
+import { siteAvailability } from '../sites/availability.js'
 import { requireAdmin } from '../sites/service.js'
 import { isUuid } from '../shared/params.js'
 
@@ -277,8 +277,7 @@ export class AgentService {
   async afterRemoval(removals: Removal[]): Promise<void> {
     for (const r of removals) {
       await this.conversations.announceRequeued(r.requeued)
-      const online = await this.ctx.db.inSite(r.siteId, (tx) => siteOnline(tx, r.siteId))
-      this.ctx.publish.availability(r.siteId, online)
+      this.ctx.publish.availability(r.siteId, await this.ctx.db.inSite(r.siteId, (tx) => siteAvailability(tx, r.siteId)))
     }
   }
 
@@ -319,8 +318,7 @@ export class AgentService {
   /** Tells the site's agents and visitors, and lets the queue move if capacity appeared. */
   private async announce(summary: AgentSummary): Promise<void> {
     this.ctx.publish.agentUpdated(summary)
-    const online = await this.ctx.db.inSite(summary.siteId, (tx) => siteOnline(tx, summary.siteId))
-    this.ctx.publish.availability(summary.siteId, online)
+    this.ctx.publish.availability(summary.siteId, await this.ctx.db.inSite(summary.siteId, (tx) => siteAvailability(tx, summary.siteId)))
     if (summary.online && summary.status === 'online') await this.routing.drain(summary.siteId)
   }
 }

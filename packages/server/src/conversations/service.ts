@@ -32,6 +32,7 @@ import { loadViews, loadViewsMany, type ConversationViews } from './views.js'
 import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
 import { conversationIds } from '../history/filters.js'
 import { recordEvent } from '../events/outbox.js'
+import { startMessage } from '../triggers/service.js'
 
 type Change = (tx: Tx, conv: LockedConversation) => Promise<AppendedMessage[]>
 
@@ -94,6 +95,8 @@ export class ConversationService {
         ])
       }
       if (input.fields) await applyVisitorFields(tx, visitor, input.fields)
+      // A reply to a proactive message: its text comes first, from its sender (unless it is gone).
+      const opener = input.triggerId && !input.offline ? await startMessage(tx, actor.siteId, input.triggerId) : null
       const now = new Date()
       const created = await tx.conversation.create({
         data: {
@@ -106,10 +109,12 @@ export class ConversationService {
           queuedAt: now,
           lastActivityAt: now,
           subject: storedText(input.message?.text)?.trim().slice(0, 120) ?? null,
+          triggerId: opener ? input.triggerId : null,
         },
         select: { id: true },
       })
       const appended: AppendedMessage[] = []
+      if (opener) appended.push(await appendMessage(tx, (await lockConversation(tx, created.id))!, opener))
       if (input.message) {
         const conv = (await lockConversation(tx, created.id))!
         const files = await this.uploads.plan(tx, actor, input.message.attachments)

@@ -276,6 +276,23 @@ export const OPERATIONS: Operation[] = [
   { method: 'patch', path: `${SITE}/canned-responses/:id`, id: 'updateCannedResponse', tag: 'Canned responses', summary: 'Change one', auth: 'site', body: p.UpdateCannedResponse, ok: { 200: p.CannedResponse } },
   { method: 'post', path: `${SITE}/canned-responses/:id/use`, id: 'useCannedResponse', tag: 'Canned responses', summary: 'Count a use', auth: 'site', ok: { 200: p.CannedResponse } },
   { method: 'delete', path: `${SITE}/canned-responses/:id`, id: 'deleteCannedResponse', tag: 'Canned responses', summary: 'Delete one', auth: 'site', ok: { 204: null } },
+
+  // ---------------------------------------------------------------- proactive messages
+  { method: 'get', path: `${SITE}/triggers`, id: 'listTriggers', tag: 'Proactive messages', summary: 'Proactive messages (triggers) with their funnel', auth: 'site', ok: { 200: list(p.Trigger) } },
+  { method: 'post', path: `${SITE}/triggers`, id: 'createTrigger', tag: 'Proactive messages', summary: 'Add one (admins)', auth: 'site', body: p.CreateTrigger, ok: { 201: p.Trigger } },
+  { method: 'patch', path: `${SITE}/triggers/:id`, id: 'updateTrigger', tag: 'Proactive messages', summary: 'Change one (admins)', auth: 'site', body: p.UpdateTrigger, ok: { 200: p.Trigger } },
+  { method: 'delete', path: `${SITE}/triggers/:id`, id: 'deleteTrigger', tag: 'Proactive messages', summary: 'Delete one (admins)', auth: 'site', ok: { 204: null } },
+  {
+    method: 'post',
+    path: `${SITE}/triggers/:id/shown`,
+    id: 'triggerShown',
+    tag: 'Proactive messages',
+    summary: 'Count one showing (the widget\'s anonymous beacon)',
+    description: 'No body, cookie or token: adds one to the trigger\'s counter of the day. Unknown or disabled triggers are 404.',
+    auth: 'public',
+    ok: { 204: null },
+    limited: true,
+  },
   { method: 'get', path: `${SITE}/agents`, id: 'listAgents', tag: 'Agents', summary: "The site's agents", auth: 'site', ok: { 200: list(p.AgentSummary) } },
   { method: 'post', path: `${SITE}/agents`, id: 'createAgent', tag: 'Agents', summary: 'Add an agent', auth: 'site', body: p.CreateAgent, ok: { 201: p.AgentSummary } },
   { method: 'patch', path: `${SITE}/agents/:agentId`, id: 'updateAgent', tag: 'Agents', summary: 'Change an agent', auth: 'site', body: p.UpdateAgent, ok: { 200: p.AgentSummary } },

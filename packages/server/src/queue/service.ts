@@ -4,9 +4,9 @@
 //
 // Who computes: the process that made a change. The publisher tells this service of every fact
 // that may move a site's queue (a live conversation created; an assignment, unassignment,
-// resolve, close or reopen, each recorded by its system line; the team's replies; an agent's
-// status, capacity or connection); the service waits COALESCE_MS for the rest of the burst, then reads the site's
-// whole queue in one query and emits each waiting visitor's place to their room. The socket.io
+// resolve, close or reopen, each recorded by its system line; the team's first reply in a
+// conversation; an agent's status, capacity or connection); the service waits COALESCE_MS for the
+// rest of the burst, then reads the site's whole queue in one query and emits each waiting visitor's place to their room. The socket.io
 // adapter (Redis) carries it to whichever process holds the visitor's sockets, so a change on one
 // process reaches visitors on every process, and a burst of changes costs one query per process
 // that made them, not one per visitor or per process. A visitor who connects is told their place
@@ -24,6 +24,8 @@ export const COALESCE_MS = 250
 const HISTORY_TTL_MS = 60_000
 /** … and while it is still too thin for an estimate (a new site): its first numbers show soon after they exist. */
 const THIN_HISTORY_TTL_MS = 5_000
+/** How many answered conversations a process remembers (see QueueService.answered). */
+const ANSWERED_KEPT = 50_000
 
 /** What a site's recent history says: its handling time and its typical first reply (seconds), null when too little is known. */
 export interface SiteHistory {
@@ -34,6 +36,8 @@ export interface SiteHistory {
 export class QueueService {
   private readonly due = new Map<string, NodeJS.Timeout>()
   private readonly history = new Map<string, { value: Promise<SiteHistory>; until: number }>()
+  /** Conversations this process saw the team reply in (insertion order: oldest first). */
+  private readonly replied = new Set<string>()
 
   constructor(private readonly ctx: Context) {}
 
@@ -46,6 +50,24 @@ export class QueueService {
     }, COALESCE_MS)
     timer.unref()
     this.due.set(siteId, timer)
+  }
+
+  /**
+   * The team replied in a conversation. Its first reply takes it out of the queue (an answered
+   * conversation no longer waits, and never waits again: reopening keeps its first reply), so only
+   * that one moves the queue; this process remembers the conversations it has seen answered and
+   * skips the rest of their replies. A process that missed the first reply (another took it)
+   * recomputes once more, which is harmless.
+   */
+  answered(siteId: string, conversationId: string): void {
+    if (this.replied.has(conversationId)) return
+    this.replied.add(conversationId)
+    // Bounded: the oldest entries go first (a forgotten one costs one more recompute).
+    if (this.replied.size > ANSWERED_KEPT) for (const id of this.replied) {
+      this.replied.delete(id)
+      if (this.replied.size <= ANSWERED_KEPT / 2) break
+    }
+    this.changed(siteId)
   }
 
   /** Tells every waiting visitor of the site their place now. Never throws. */

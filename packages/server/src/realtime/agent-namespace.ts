@@ -1,4 +1,5 @@
 // The /agent namespace: an agent's sockets for one site, authenticated by access token + membership.
+import type { IncomingMessage } from 'node:http'
 import { AGENT_COMMANDS, type AgentClientToServer } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import { AppError } from '../shared/errors.js'
@@ -8,8 +9,8 @@ import { revoked } from './revocations.js'
 import { rooms, type AgentNamespace, type AgentSocket } from './types.js'
 import { forAgents } from './publisher.js'
 
-export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger): void {
-  authenticateSockets(ns, (auth, _origin, meta) => s.agents.authenticate(auth['token'], auth['siteId'], meta))
+export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger, clientIp?: (request: IncomingMessage) => string): void {
+  authenticateSockets(ns, (auth, _origin, meta) => s.agents.authenticate(auth['token'], auth['siteId'], meta), clientIp)
   const commands = agentCommands(s, log)
 
   ns.on('connection', (socket) => {

@@ -1,6 +1,7 @@
 // A socket command: parse the payload with its schema, run one service call, ack the result.
 // Whatever a client sends (no payload, no ack, a string, a huge object), the handler answers
 // or ignores it; it never throws into socket.io.
+import type { IncomingMessage } from 'node:http'
 import type { Ack, CommandInput, CommandResult, CommandSchemas } from '@live-chat/protocol'
 import type { z } from 'zod'
 import { AppError, fromUnknown, invalidPayload } from '../shared/errors.js'
@@ -122,21 +123,25 @@ export function listen<S extends RawSocket>(socket: S, commands: readonly Comman
 
 interface Handshaking<A> {
   handshake: { auth: unknown; address: string; headers: { origin?: string; 'user-agent'?: string } }
+  request: IncomingMessage
   data: { actor: A; conversations: Map<string, string> }
 }
 
 /**
  * The namespace's handshake check: `authenticate` turns the handshake's `auth` payload (and the
  * page's origin) into an actor, or the connection is refused with the error in `err.data`.
+ * `clientIp`: the client's address from the handshake's HTTP request, as Express's `req.ip` sees
+ * it (behind TRUST_PROXY, from X-Forwarded-For; see app.ts); default the peer's address.
  */
 export function authenticateSockets<A, S extends Handshaking<A>>(
   ns: { use(fn: (socket: S, next: (err?: Error) => void) => void): unknown },
   authenticate: (auth: Record<string, unknown>, origin: string | undefined, meta: { ip: string; userAgent?: string }) => Promise<A>,
+  clientIp: (request: IncomingMessage) => string = (request) => request.socket.remoteAddress ?? '',
 ): void {
   ns.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>
     const ua = socket.handshake.headers['user-agent']
-    authenticate(auth, socket.handshake.headers.origin, { ip: socket.handshake.address, ...(ua ? { userAgent: ua } : {}) })
+    authenticate(auth, socket.handshake.headers.origin, { ip: clientIp(socket.request), ...(ua ? { userAgent: ua } : {}) })
       .then((actor) => {
         socket.data.actor = actor
         socket.data.conversations = new Map()

@@ -2,6 +2,7 @@
 // the HTTP path and the socket path cannot drift, and nothing is announced that was not
 // stored. With the Redis adapter these reach sockets on every server process.
 import type {
+  Availability,
   AgentSummary,
   ConversationSummary,
   LiveMessage,
@@ -39,6 +40,8 @@ export class Publisher {
    * queue/service.ts): a live conversation created, a system line of QUEUE_EVENTS, an agent's change.
    */
   queueMoved: (siteId: string) => void = () => undefined
+  /** The team replied in a conversation: the queue moves if that was its first reply (see QueueService.answered). */
+  queueAnswered: (siteId: string, conversationId: string) => void = () => undefined
 
   constructor(
     private readonly visitors: VisitorNamespace,
@@ -54,7 +57,8 @@ export class Publisher {
   message(siteId: string, visitorId: string, message: Message, opts: MessageOptions = {}): void {
     // The queue moves when a conversation is taken or ends, and when the team first answers one
     // (an answered conversation no longer waits; coalesced per site, see QueueService.changed).
-    if ((message.system && QUEUE_EVENTS.has(message.system.event)) || (message.senderType === 'agent' && !message.private)) this.queueMoved(siteId)
+    if (message.system && QUEUE_EVENTS.has(message.system.event)) this.queueMoved(siteId)
+    else if (message.senderType === 'agent' && !message.private) this.queueAnswered(siteId, message.conversationId)
     // Each audience's prevSeq: the message before it that they can see (see LiveMessage).
     const agents = this.agents.to(rooms.siteAgents(siteId))
     ;(opts.sender ? agents.except(opts.sender) : agents).emit('message:created', forAgents(message, opts.live))
@@ -118,8 +122,9 @@ export class Publisher {
     this.visitors.to(rooms.siteVisitors(config.siteId)).emit('config:changed', config)
   }
 
-  availability(siteId: string, online: boolean): void {
-    this.visitors.to(rooms.siteVisitors(siteId)).emit('availability:changed', { online })
+  /** Whether the site can chat and who is online, to every open widget of the site (on every process). */
+  availability(siteId: string, state: Availability): void {
+    this.visitors.to(rooms.siteVisitors(siteId)).emit('availability:changed', state)
   }
 
   /** A waiting conversation's place in the queue, to its visitor only (queue/service.ts). */
@@ -128,8 +133,8 @@ export class Publisher {
   }
 
   /** Availability to the site's visitors connected to this process only (every process tells its own). */
-  availabilityHere(siteId: string, online: boolean): void {
-    this.visitors.local.to(rooms.siteVisitors(siteId)).emit('availability:changed', { online })
+  availabilityHere(siteId: string, state: Availability): void {
+    this.visitors.local.to(rooms.siteVisitors(siteId)).emit('availability:changed', state)
   }
 
   /** The sites that have visitors connected to this process. */

@@ -75,6 +75,8 @@ export function toMessage(m: MessageRow): Message {
 export interface MessageMetadata {
   content?: RichContent
   answer?: { messageId: string; optionId: string }
+  /** The proactive message (trigger) this bot line shows, when a conversation started from one. */
+  triggerId?: string
 }
 
 function rich(metadata: Prisma.JsonValue): MessageMetadata | null {

@@ -116,6 +116,11 @@ export class RateLimits {
     return this.sessions.consume(`${siteId.toLowerCase()}|${ip ?? '?'}`)
   }
 
+  /** An anonymous "a proactive message was shown" beacon for `siteId` from `ip` (counted like new sessions, apart from them). */
+  triggerShown(siteId: string, ip: string | undefined): Promise<void> {
+    return this.sessions.consume(`shown|${siteId.toLowerCase()}|${ip ?? '?'}`)
+  }
+
   /** A message (or a conversation start) from a visitor. */
   message(visitor: VisitorActor): Promise<void> {
     return this.messages.consume(visitor.visitorId)

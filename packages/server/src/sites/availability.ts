@@ -2,6 +2,7 @@
 // not on a holiday, when business hours are enabled) and an agent is online, accepting chats and
 // connected. Agents' changes are announced as they happen (AgentService); the clock below
 // announces the changes that only time makes.
+import { TEAM_SHOWN, type Availability, type OnlineTeam } from '@live-chat/protocol'
 import type { Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { openByClock, type BusinessHoursSettings } from './business-hours.js'
@@ -13,20 +14,33 @@ function clockSettings(tx: Tx, siteId: string): Promise<BusinessHoursSettings | 
   return tx.widgetSettings.findUnique({ where: { siteId }, select: { businessHoursEnabled: true, businessHours: true, timezone: true, holidays: true } })
 }
 
-/** Whether visitors can chat now (see the top of this file). */
-export async function siteOnline(tx: Tx, siteId: string, now: Date = new Date()): Promise<boolean> {
-  return openByClock(await clockSettings(tx, siteId), now) && agentsAvailable(tx, siteId)
+/** Nobody online (the site is closed, or no agent is available). */
+export const NO_TEAM: OnlineTeam = { agents: [], count: 0 }
+
+/** Whether visitors can chat now and who is online (see the top of this file). */
+export async function siteAvailability(tx: Tx, siteId: string, now: Date = new Date()): Promise<Availability> {
+  return availabilityOf(tx, siteId, await clockSettings(tx, siteId), now)
 }
 
-/** Whether any agent is online, accepting chats and connected. */
-export async function agentsAvailable(tx: Tx, siteId: string): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ online: boolean }[]>`
-    SELECT EXISTS (
-      SELECT 1 FROM mod_chat_agents a
-      WHERE a.site_id = ${siteId}::uuid AND a.status = 'online' AND a.accept_new_chats AND a.removed_at IS NULL
-        AND EXISTS (SELECT 1 FROM mod_chat_connections k WHERE k.site_id = a.site_id AND k.agent_id = a.id)
-    ) AS online`
-  return rows[0]?.online ?? false
+/** The same, with the site's clock settings already read. */
+export async function availabilityOf(tx: Tx, siteId: string, settings: BusinessHoursSettings | null, now: Date = new Date()): Promise<Availability> {
+  const team = openByClock(settings, now) ? await availableTeam(tx, siteId) : NO_TEAM
+  return { online: team.count > 0, team }
+}
+
+/**
+ * The agents online, accepting chats and connected, as visitors may see them: the first
+ * TEAM_SHOWN by name (their display name and picture, nothing else) and how many in all.
+ */
+export async function availableTeam(tx: Tx, siteId: string): Promise<OnlineTeam> {
+  const rows = await tx.$queryRaw<{ name: string; avatarUrl: string | null; count: number }[]>`
+    SELECT coalesce(a.display_name, u.name) AS name, coalesce(a.avatar_url, u.avatar_url) AS "avatarUrl", (count(*) OVER ())::int AS count
+    FROM mod_chat_agents a JOIN users u ON u.id = a.user_id
+    WHERE a.site_id = ${siteId}::uuid AND a.status = 'online' AND a.accept_new_chats AND a.removed_at IS NULL
+      AND EXISTS (SELECT 1 FROM mod_chat_connections k WHERE k.site_id = a.site_id AND k.agent_id = a.id)
+    ORDER BY 1, a.id
+    LIMIT ${TEAM_SHOWN}`
+  return { agents: rows.map(({ name, avatarUrl }) => ({ name, avatarUrl })), count: rows[0]?.count ?? 0 }
 }
 
 /** How often the clock looks. */
@@ -83,8 +97,8 @@ export class AvailabilityClock {
         const open = openByClock(settings, now)
         if (this.openAtLastTick.get(siteId) === open) continue
         this.openAtLastTick.set(siteId, open)
-        const online = open && (await this.ctx.db.inSite(siteId, (tx) => agentsAvailable(tx, siteId)))
-        this.ctx.publish.availabilityHere(siteId, online)
+        const state = open ? await this.ctx.db.inSite(siteId, (tx) => availabilityOf(tx, siteId, settings, now)) : { online: false, team: NO_TEAM }
+        this.ctx.publish.availabilityHere(siteId, state)
       } catch (e) {
         this.ctx.log.warn({ err: e, siteId }, 'business hours check failed')
       }

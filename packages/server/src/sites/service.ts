@@ -17,8 +17,9 @@ import { notifySiteDeleted } from './deleted.js'
 import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
 import type { QueueService } from '../queue/service.js'
-import { agentsAvailable, AvailabilityClock, CLOCK_FIELDS, siteOnline } from './availability.js'
+import { availabilityOf, AvailabilityClock, CLOCK_FIELDS, siteAvailability } from './availability.js'
 import { openByClock } from './business-hours.js'
+import { publicTriggers } from '../triggers/service.js'
 
 type SiteRow = Prisma.SiteGetPayload<object>
 type WidgetRow = Prisma.WidgetSettingsGetPayload<object>
@@ -66,15 +67,20 @@ export class SiteService {
   async widgetConfig(siteId: string, origin?: string): Promise<WidgetConfig> {
     const site = await this.require(siteId)
     this.checkOrigin(site, origin)
-    const [{ settings, online }, { typicalReplySeconds }] = await Promise.all([
+    const [{ settings, availability, triggers }, { typicalReplySeconds }] = await Promise.all([
       this.ctx.db.inSite(siteId, async (tx) => {
         const settings = await tx.widgetSettings.findUnique({ where: { siteId } })
-        return { settings, online: openByClock(settings) && (await agentsAvailable(tx, siteId)) }
+        const now = new Date()
+        return {
+          settings,
+          availability: await availabilityOf(tx, siteId, settings, now),
+          triggers: await publicTriggers(tx, siteId, site.name, openByClock(settings, now)),
+        }
       }),
       // (the widget loads without it, should the history not be read)
       this.queue.siteHistory(siteId).catch(() => ({ typicalReplySeconds: null })),
     ])
-    return { siteId, ...widgetFields(settings), online, typicalReplySeconds, upload: this.uploads.limits(), emailReplies: this.emails.enabled }
+    return { siteId, ...widgetFields(settings), ...availability, typicalReplySeconds, upload: this.uploads.limits(), emailReplies: this.emails.enabled, triggers }
   }
 
   /** Every member of the site may read its settings (the dashboard shows them); only admins change them. */
@@ -118,7 +124,7 @@ export class SiteService {
       }
       await this.record(tx, actor, 'site.updated', site, settingsChange(before, site, input))
       const clock = input.widget && CLOCK_FIELDS.some((f) => input.widget![f] !== undefined)
-      return clock ? siteOnline(tx, actor.siteId) : undefined
+      return clock ? siteAvailability(tx, actor.siteId) : undefined
     })
     // New business hours may open or close the site at once.
     if (online !== undefined) {
@@ -304,6 +310,7 @@ const DEFAULTS = {
   language: '',
   customTranslations: {},
   editWindowSeconds: 900,
+  triggersMayStore: false,
 }
 
 function widgetFields(w: WidgetRow | null): SiteSettings['widget'] {
@@ -330,5 +337,6 @@ function widgetFields(w: WidgetRow | null): SiteSettings['widget'] {
     language: w.language,
     customTranslations: w.customTranslations as WidgetConfig['customTranslations'],
     editWindowSeconds: w.editWindowSeconds,
+    triggersMayStore: w.triggersMayStore,
   }
 }

@@ -130,6 +130,9 @@ async function busySite(agencyId: string, ownerToken: string) {
   const conversationId = started.data.conversation.id
   const actor = await s().services.agents.authenticate(agent.token, site.id)
   await s().services.cannedResponses.create(actor, { title: 'Mine', content: 'personal', isPersonal: true })
+  const trigger = await as(s(), ownerToken).post(`/api/sites/${site.id}/triggers`, { name: 'Hello', text: 'Hi there' })
+  expect(trigger.status).toBe(201)
+  expect((await request(s().url).post(`/api/sites/${site.id}/triggers/${trigger.body.id}/shown`)).status).toBeLessThan(300)
   await extraRows(site.id, agencyId, conversationId)
   await s().services.analytics.refresh()
   let rows: Record<string, number> = {}

@@ -92,6 +92,17 @@ const ROUTES: Route[] = [
     body: () => ({ title: 'Hello', content: 'Hello there' }), fields: ['title', 'shortcut', 'content', 'category', 'tags', 'isPersonal'],
   },
   { method: 'post', path: '/api/sites/:siteId/canned-responses/:id/use', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.canned }) },
+  { method: 'get', path: '/api/sites/:siteId/triggers', auth: 'agent', params: site },
+  {
+    method: 'post', path: '/api/sites/:siteId/triggers', auth: 'agent', params: site,
+    body: () => ({ name: 'Help', text: 'Need help?', agentId: w.admin.id, rules: { url: '/docs*', seconds: 5, scroll: 50, returning: false, event: 'help', businessHours: true }, cap: 'days', capDays: 3 }),
+    fields: ['name', 'text', 'agentId', 'rules', 'rules.url', 'rules.seconds', 'rules.scroll', 'rules.event', 'cap', 'capDays', 'enabled'],
+  },
+  {
+    method: 'patch', path: '/api/sites/:siteId/triggers/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.trigger }),
+    body: () => ({ text: 'Questions about plans?', rules: { url: '/pricing*' } }), fields: ['name', 'text', 'agentId', 'rules', 'rules.url', 'cap', 'capDays', 'enabled'],
+  },
+  { method: 'post', path: '/api/sites/:siteId/triggers/:id/shown', auth: 'none', params: () => ({ siteId: w.site.id, id: w.trigger }) },
   { method: 'get', path: '/api/sites/:siteId/agents', auth: 'agent', params: site },
   {
     method: 'post', path: '/api/sites/:siteId/agents', auth: 'agent', params: site,
@@ -151,6 +162,7 @@ const ROUTES: Route[] = [
   // Deleting works once; later runs get 404s, which is fine: they still must be well-formed.
   { method: 'delete', path: '/api/sites/:siteId/canned-responses/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.canned }) },
   { method: 'delete', path: '/api/sites/:siteId/webhooks/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }) },
+  { method: 'delete', path: '/api/sites/:siteId/triggers/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.trigger }) },
   // accounts: setup (done already: 409), invitations, passwords, two-factor, sessions. Valid requests
   // never change the world's admin: wrong passwords, codes and links, another user's session.
   { method: 'get', path: '/api/setup', auth: 'none' },

@@ -28,6 +28,8 @@ export interface World {
   /** The admin's choice message in `conv` (options yes / no). */
   choice: string
   canned: string
+  /** A proactive message (enabled, so the anonymous beacon counts it). */
+  trigger: string
   webhook: string
   /** A delivery of the webhook (a test ping). */
   delivery: string
@@ -57,6 +59,7 @@ export async function makeWorld(): Promise<World> {
   const conversation = await s.services.conversations.start(visitorActor, { clientKey: 'fuzz-world-0001', message: { clientId: 'fuzz-world-0001', text: 'hello' } })
   const adminActor = await s.services.agents.authenticate(admin.token, site.id)
   const canned = await s.services.cannedResponses.create(adminActor, { title: 'Hello', shortcut: 'hello', content: 'Hello there' })
+  const trigger = await s.services.triggers.create(adminActor, { name: 'Pricing', text: 'Questions?', rules: { url: '/pricing*' } })
   const choice = await s.services.messages.send(adminActor, {
     conversationId: conversation.conversation.id,
     clientId: 'fuzz-world-0002',
@@ -89,6 +92,7 @@ export async function makeWorld(): Promise<World> {
     conv: conversation.conversation.id,
     choice: choice.message.id,
     canned: canned.id,
+    trigger: trigger.id,
     webhook: (hook.body as { id: string }).id,
     delivery: (ping.body as { id: string }).id,
     upload: (upload.body as { id: string }).id,
@@ -110,6 +114,7 @@ export async function counts(w: World): Promise<Record<string, number>> {
         (SELECT count(*) FROM mod_chat_visitors WHERE site_id = ${w.site.id}::uuid) AS visitors,
         (SELECT count(*) FROM mod_chat_agents WHERE site_id = ${w.site.id}::uuid) AS agents,
         (SELECT count(*) FROM mod_chat_canned_responses WHERE site_id = ${w.site.id}::uuid) AS canned,
+        (SELECT count(*) FROM mod_chat_triggers WHERE site_id = ${w.site.id}::uuid) AS triggers,
         (SELECT count(*) FROM mod_chat_webhooks WHERE site_id = ${w.site.id}::uuid) AS webhooks,
         (SELECT count(*) FROM mod_chat_uploads WHERE site_id = ${w.site.id}::uuid) AS uploads,
         (SELECT count(*) FROM mod_chat_uploads WHERE site_id = ${w.site.id}::uuid AND message_id IS NOT NULL) AS attached`,

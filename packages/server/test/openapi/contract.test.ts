@@ -169,6 +169,15 @@ describe('the contract: real answers match the OpenAPI document', () => {
     expect((await call('post', `${SITE}/canned-responses/:id/use`, c, { token })).status).toBe(200)
     expect((await call('delete', `${SITE}/canned-responses/:id`, c, { token })).status).toBe(204)
 
+    const trigger = await call('post', `${SITE}/triggers`, site, { token, body: { name: 'Pricing', text: 'Questions about plans?', rules: { url: '/pricing*', seconds: 10 } } })
+    expect(trigger.status).toBe(201)
+    const tr = { ...site, id: trigger.body.id as string }
+    expect((await call('post', `${SITE}/triggers/:id/shown`, tr)).status).toBe(204)
+    expect((await call('get', `${SITE}/triggers`, site, { token })).body.items).toHaveLength(1)
+    expect((await call('patch', `${SITE}/triggers/:id`, tr, { token, body: { enabled: false } })).status).toBe(200)
+    expect((await call('post', `${SITE}/triggers`, site, { token, body: { name: 'x', text: '' } })).status).toBe(400)
+    expect((await call('delete', `${SITE}/triggers/:id`, tr, { token })).status).toBe(204)
+
     expect((await call('get', `${SITE}/agents`, site, { token })).status).toBe(200)
     const agent = await call('post', `${SITE}/agents`, site, { token, body: { email: `new-${crypto.randomUUID()}@example.test`, name: 'New Agent', password: 'a long password' } })
     expect(agent.status).toBe(201)

@@ -56,6 +56,34 @@ describe('queue positions', () => {
     await placeIs(waiting[3]!, 1)
   })
 
+  it("recomputes a site's queue on the team's first reply in a conversation, not on every reply", async () => {
+    const { s } = file
+    const site = await s.fx.site()
+    const agent = await online(await s.fx.agent(site.id, { capacity: 1 }))
+    const served = await visitorStarts(site.id, 'served at once')
+    const waiting = await visitorStarts(site.id, 'waiting')
+    await placeIs(waiting, 1)
+    const queue = s.services.queue
+    const recomputes: string[] = []
+    const changed = queue.changed.bind(queue)
+    queue.changed = (siteId) => {
+      if (siteId === site.id) recomputes.push(siteId)
+      changed(siteId)
+    }
+    try {
+      await agent.send(served.id, 'first reply')
+      expect(recomputes).toHaveLength(1)
+      for (const text of ['second', 'third', 'fourth']) await agent.send(served.id, text)
+      expect(recomputes).toHaveLength(1)
+      // The first reply in another conversation (the waiting one) moves the queue again.
+      await agent.send(waiting.id, 'with you soon')
+      expect(recomputes).toHaveLength(2)
+      await placeIs(waiting, null, 'answered')
+    } finally {
+      queue.changed = changed
+    }
+  })
+
   it('with no agent available, or no history yet, gives the place without an estimate', async () => {
     const { s } = file
     const site = await s.fx.site()

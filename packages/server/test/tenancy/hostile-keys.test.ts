@@ -56,8 +56,8 @@ async function ySnapshot() {
 
 const siteRoutes = () => appRoutes(s.app.app).filter((r) => r.path.startsWith('/api/sites/:siteId/'))
 const agencyRoutes = () => appRoutes(s.app.app).filter((r) => r.path === '/api/agency' || r.path.startsWith('/api/agency/'))
-/** Site routes that need authentication (the widget config and visitor sessions are public). */
-const authenticated = (r: AppRoute) => !/\/(widget|visitor-sessions)$/.test(r.path)
+/** Site routes that need authentication (the widget config, visitor sessions and the trigger beacon are public). */
+const authenticated = (r: AppRoute) => !/\/(widget|visitor-sessions|triggers\/:id\/shown)$/.test(r.path)
 
 /** Y's id for a parameter of `path`. */
 function yId(path: string, param: string): string {
@@ -84,6 +84,7 @@ function bodyFor(route: AppRoute): object | undefined {
     [/\/webhooks$/, () => ({ url: 'https://evil.example/hook', events: ['message.created'] })],
     [/\/webhooks\/:id$/, () => ({ active: false })],
     [/\/canned-responses(\/:id)?$/, () => ({ title: 'pwned', content: 'pwned' })],
+    [/\/triggers(\/:id)?$/, () => ({ name: 'pwned', text: 'pwned', enabled: false })],
     [/\/settings$/, () => ({ name: 'pwned' })],
     [/\/rotate$/, () => ({ graceHours: 0 })],
     [/^\/api\/agency\/sites\/:siteId$/, () => ({ confirm: y.siteName })],

@@ -68,6 +68,10 @@ const ROUTES: Route[] = [
   { name: 'DELETE canned-responses/:id (personal)', method: 'delete', path: (t) => `/canned-responses/${t.personalCanned}`, ids: true },
   { name: 'POST canned-responses/:id/use (shared)', method: 'post', path: (t) => `/canned-responses/${t.canned}/use`, ids: true },
   { name: 'POST canned-responses/:id/use (personal)', method: 'post', path: (t) => `/canned-responses/${t.personalCanned}/use`, ids: true },
+  { name: 'GET triggers', method: 'get', path: () => '/triggers', ids: false },
+  { name: 'POST triggers', method: 'post', path: () => '/triggers', body: () => ({ name: 'pwned', text: 'pwned' }), ids: false },
+  { name: 'PATCH triggers/:id', method: 'patch', path: (t) => `/triggers/${t.trigger}`, body: () => ({ text: 'pwned', enabled: false }), ids: true },
+  { name: 'DELETE triggers/:id', method: 'delete', path: (t) => `/triggers/${t.trigger}`, ids: true },
   { name: 'GET agents', method: 'get', path: () => '/agents', ids: false },
   { name: 'POST agents', method: 'post', path: () => '/agents', body: () => ({ email: `intruder-${Date.now()}@example.test`, name: 'Intruder', password: 'intruder-password', role: 'admin' }), ids: false },
   { name: 'PATCH agents/:agentId (the admin)', method: 'patch', path: (t) => `/agents/${t.admin.id}`, body: () => ({ role: 'agent', maxConcurrentChats: 0, displayName: 'pwned' }), ids: true },
@@ -218,6 +222,19 @@ describe('visitor REST routes with A\'s visitor token', () => {
     expect(res.body).toMatchObject({ siteId: b.site.id })
     for (const key of ['identitySecret', 'allowedOrigins', 'agents', 'email', 'name']) expect(res.body).not.toHaveProperty(key)
     expect(res.text).not.toMatch(/@example\.test/)
+  })
+})
+
+describe("the anonymous trigger beacon aimed at B's triggers", () => {
+  it("when a trigger of B is counted under A's site id, answers 404 and B's counter stays", async () => {
+    expectError(await attempt(() => api().post(`/api/sites/${a.site.id}/triggers/${b.trigger}/shown`)), 404, 'not_found')
+  })
+
+  it("when A's visitor starts a conversation in A naming B's trigger, nothing of B is stored or shown", async () => {
+    const va = { kind: 'visitor' as const, siteId: a.site.id, visitorId: a.visitor.id }
+    const started = await s.services.conversations.start(va, { clientKey: `key-a-trigger-${Date.now()}`, triggerId: b.trigger, message: { clientId: 'cid-a-trigger-1', text: 'hi' } })
+    expect(started.messages.map((m) => m.text)).toEqual(['hi'])
+    await expectTenantIntact(s, b, await snapshot(s, b))
   })
 })
 

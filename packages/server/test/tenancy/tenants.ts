@@ -24,6 +24,8 @@ export interface Tenant {
   canned: string
   /** The plain agent's personal canned response. */
   personalCanned: string
+  /** A proactive message (its name is private; its id and text are public, in the widget config). */
+  trigger: string
   /** A webhook (inactive: nothing is ever queued for it), its secret rotated (the old one in its grace period). */
   webhook: string
   /** A delivery of the webhook that gave up (failed, 8 tries). */
@@ -65,6 +67,9 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
 
   const canned = await s.services.cannedResponses.create(adminActor, { title: `Greeting ${label}`, shortcut: `hello-${label}`, content: t.canned })
   const personal = await s.services.cannedResponses.create(agentActor, { title: `Mine ${label}`, content: t.personal, isPersonal: true })
+  const triggerName = secret('trigger-name')
+  const trigger = await s.services.triggers.create(adminActor, { name: triggerName, text: `Hello from ${label}`, rules: { url: '/pricing*' } })
+  await s.services.triggers.shown(site.id, trigger.id)
 
   // Over HTTP: the webhook service is the app's, not one of the services.
   const admin$ = (path: string, body: object) =>
@@ -94,6 +99,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
     choice: choice.message.id,
     canned: canned.id,
     personalCanned: personal.id,
+    trigger: trigger.id,
     webhook: hook.id,
     delivery: delivery.id,
     texts: t,
@@ -112,6 +118,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
       old.conversation.id,
       canned.id,
       personal.id,
+      triggerName,
       hook.id,
       delivery.id,
       hookHost,
@@ -127,6 +134,8 @@ export async function snapshot(s: TestServer, t: Tenant) {
     conversations: await tx.conversation.findMany({ orderBy: { id: 'asc' } }),
     messages: await tx.message.findMany({ orderBy: [{ conversationId: 'asc' }, { seq: 'asc' }] }),
     cannedResponses: await tx.cannedResponse.findMany({ orderBy: { id: 'asc' } }),
+    triggers: await tx.trigger.findMany({ orderBy: { id: 'asc' } }),
+    triggerDays: await tx.triggerDay.findMany({ orderBy: [{ triggerId: 'asc' }, { date: 'asc' }] }),
     agents: await tx.agent.findMany({ orderBy: { id: 'asc' } }),
     visitor: await tx.visitor.findUnique({ where: { id: t.visitor.id } }),
     widget: await tx.widgetSettings.findUnique({ where: { siteId: t.site.id } }),
@@ -146,6 +155,8 @@ export async function expectTenantIntact(s: TestServer, t: Tenant, before: Await
   expect(after.conversations.find((c) => c.id === t.resolvedConv)).toMatchObject({ status: 'resolved', rating: null })
   expect(after.messages.filter((m) => m.conversationId === t.conv)).toHaveLength(6)
   expect(after.cannedResponses.map((c) => c.id).sort()).toEqual([t.canned, t.personalCanned].sort())
+  expect(after.triggers.map((x) => [x.id, x.enabled])).toEqual([[t.trigger, true]])
+  expect(after.triggerDays.map((d) => d.shown)).toEqual([1])
   expect(after.webhooks.map((w) => [w.id, w.active])).toEqual([[t.webhook, false]])
   expect(after.webhookDeliveries.map((d) => [d.id, d.status, d.attempts])).toEqual([[t.delivery, 'failed', 8]])
   expect(after).toEqual(before)

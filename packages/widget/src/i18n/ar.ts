@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'حفظ',
   cancel: 'إلغاء',
   late: 'فات أوان تغيير هذه الرسالة',
+  // proactive messages (triggers)
+  dismiss: 'تجاهل',
+  from: 'رسالة من {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} متصل الآن',
+  team: '{names} متصلون الآن',
+  others: '{n} آخرون',
+  emoji: 'الرموز التعبيرية',
+  emojiSearch: 'ابحث عن رمز تعبيري',
+  noEmoji: 'لا توجد رموز مطابقة',
 }

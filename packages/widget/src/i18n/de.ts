@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'Speichern',
   cancel: 'Abbrechen',
   late: 'Diese Nachricht kann nicht mehr geändert werden',
+  // proactive messages (triggers)
+  dismiss: 'Schließen',
+  from: 'Nachricht von {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} ist online',
+  team: '{names} sind online',
+  others: '{n} weitere',
+  emoji: 'Emoji',
+  emojiSearch: 'Emoji suchen',
+  noEmoji: 'Keine Emoji gefunden',
 }

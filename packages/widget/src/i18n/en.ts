@@ -59,6 +59,16 @@ export const en = {
   edited: 'edited',
   removed: 'Message removed',
   options: 'Message options',
+  // proactive messages (triggers)
+  dismiss: 'Dismiss',
+  from: 'Message from {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} is online',
+  team: '{names} are online',
+  others: '{n} others',
+  emoji: 'Emoji',
+  emojiSearch: 'Search emoji',
+  noEmoji: 'No emoji found',
 }
 
 /** Every string of a language: the core's (en) and those of the chunks that bring their English with them (see en-edit.ts). */

@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'Guardar',
   cancel: 'Cancelar',
   late: 'Ya es tarde para cambiar este mensaje',
+  // proactive messages (triggers)
+  dismiss: 'Descartar',
+  from: 'Mensaje de {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} está en línea',
+  team: '{names} están en línea',
+  others: '{n} más',
+  emoji: 'Emoji',
+  emojiSearch: 'Buscar emoji',
+  noEmoji: 'No se encontraron emoji',
 }

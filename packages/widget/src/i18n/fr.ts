@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'Enregistrer',
   cancel: 'Annuler',
   late: 'Il est trop tard pour modifier ce message',
+  // proactive messages (triggers)
+  dismiss: 'Ignorer',
+  from: 'Message de {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} est en ligne',
+  team: '{names} sont en ligne',
+  others: '{n} autres',
+  emoji: 'Émoji',
+  emojiSearch: 'Rechercher un émoji',
+  noEmoji: 'Aucun émoji trouvé',
 }

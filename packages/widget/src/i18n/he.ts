@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'שמירה',
   cancel: 'ביטול',
   late: 'מאוחר מדי לשנות את ההודעה הזו',
+  // proactive messages (triggers)
+  dismiss: 'סגירה',
+  from: 'הודעה מאת {name}',
+  // The header's online team and the emoji picker
+  team1: 'מחוברים כעת: {name}',
+  team: 'מחוברים כעת: {names}',
+  others: 'עוד {n}',
+  emoji: 'אימוג׳י',
+  emojiSearch: 'חיפוש אימוג׳י',
+  noEmoji: 'לא נמצאו אימוג׳י',
 }

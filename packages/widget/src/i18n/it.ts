@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'Salva',
   cancel: 'Annulla',
   late: 'È troppo tardi per modificare questo messaggio',
+  // proactive messages (triggers)
+  dismiss: 'Chiudi',
+  from: 'Messaggio da {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} è online',
+  team: '{names} sono online',
+  others: 'altri {n}',
+  emoji: 'Emoji',
+  emojiSearch: 'Cerca emoji',
+  noEmoji: 'Nessuna emoji trovata',
 }

@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: '保存',
   cancel: 'キャンセル',
   late: 'このメッセージはもう変更できません',
+  // proactive messages (triggers)
+  dismiss: '閉じる',
+  from: '{name}からのメッセージ',
+  // The header's online team and the emoji picker
+  team1: '{name}がオンラインです',
+  team: '{names}がオンラインです',
+  others: '他{n}人',
+  emoji: '絵文字',
+  emojiSearch: '絵文字を検索',
+  noEmoji: '絵文字が見つかりません',
 }

@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: '저장',
   cancel: '취소',
   late: '이 메시지는 더 이상 변경할 수 없습니다',
+  // proactive messages (triggers)
+  dismiss: '닫기',
+  from: '{name}님의 메시지',
+  // The header's online team and the emoji picker
+  team1: '온라인: {name}',
+  team: '온라인: {names}',
+  others: '외 {n}명',
+  emoji: '이모지',
+  emojiSearch: '이모지 검색',
+  noEmoji: '이모지를 찾을 수 없습니다',
 }

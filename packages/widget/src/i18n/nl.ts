@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'Opslaan',
   cancel: 'Annuleren',
   late: 'Het is te laat om dit bericht te wijzigen',
+  // proactive messages (triggers)
+  dismiss: 'Sluiten',
+  from: 'Bericht van {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} is online',
+  team: '{names} zijn online',
+  others: '{n} anderen',
+  emoji: 'Emoji',
+  emojiSearch: 'Emoji zoeken',
+  noEmoji: 'Geen emoji gevonden',
 }

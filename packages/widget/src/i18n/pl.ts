@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'Zapisz',
   cancel: 'Anuluj',
   late: 'Na zmianę tej wiadomości jest już za późno',
+  // proactive messages (triggers)
+  dismiss: 'Zamknij',
+  from: 'Wiadomość od {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} jest online',
+  team: '{names} są online',
+  others: 'inni ({n})',
+  emoji: 'Emoji',
+  emojiSearch: 'Szukaj emoji',
+  noEmoji: 'Nie znaleziono emoji',
 }

@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'Salvar',
   cancel: 'Cancelar',
   late: 'É tarde demais para alterar esta mensagem',
+  // proactive messages (triggers)
+  dismiss: 'Dispensar',
+  from: 'Mensagem de {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} está online',
+  team: '{names} estão online',
+  others: 'mais {n}',
+  emoji: 'Emoji',
+  emojiSearch: 'Pesquisar emoji',
+  noEmoji: 'Nenhum emoji encontrado',
 }

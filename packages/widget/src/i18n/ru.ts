@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'Сохранить',
   cancel: 'Отмена',
   late: 'Это сообщение уже нельзя изменить',
+  // proactive messages (triggers)
+  dismiss: 'Закрыть',
+  from: 'Сообщение от {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} в сети',
+  team: '{names} в сети',
+  others: 'ещё {n}',
+  emoji: 'Эмодзи',
+  emojiSearch: 'Найти эмодзи',
+  noEmoji: 'Эмодзи не найдены',
 }

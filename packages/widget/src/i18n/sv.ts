@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'Spara',
   cancel: 'Avbryt',
   late: 'Det är för sent att ändra det här meddelandet',
+  // proactive messages (triggers)
+  dismiss: 'Stäng',
+  from: 'Meddelande från {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} är online',
+  team: '{names} är online',
+  others: '{n} till',
+  emoji: 'Emoji',
+  emojiSearch: 'Sök emoji',
+  noEmoji: 'Inga emoji hittades',
 }

@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'Kaydet',
   cancel: 'İptal',
   late: 'Bu mesajı değiştirmek için artık çok geç',
+  // proactive messages (triggers)
+  dismiss: 'Kapat',
+  from: '{name} tarafından mesaj',
+  // The header's online team and the emoji picker
+  team1: '{name} çevrimiçi',
+  team: '{names} çevrimiçi',
+  others: '{n} kişi daha',
+  emoji: 'Emoji',
+  emojiSearch: 'Emoji ara',
+  noEmoji: 'Emoji bulunamadı',
 }

@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: 'Зберегти',
   cancel: 'Скасувати',
   late: 'Це повідомлення вже не можна змінити',
+  // proactive messages (triggers)
+  dismiss: 'Закрити',
+  from: 'Повідомлення від {name}',
+  // The header's online team and the emoji picker
+  team1: '{name} у мережі',
+  team: '{names} у мережі',
+  others: 'ще {n}',
+  emoji: 'Емодзі',
+  emojiSearch: 'Шукати емодзі',
+  noEmoji: 'Емодзі не знайдено',
 }

@@ -59,4 +59,14 @@ export const strings: Strings = {
   save: '保存',
   cancel: '取消',
   late: '此消息已无法更改',
+  // proactive messages (triggers)
+  dismiss: '关闭',
+  from: '来自 {name} 的消息',
+  // The header's online team and the emoji picker
+  team1: '{name}在线',
+  team: '{names}在线',
+  others: '另外{n}人',
+  emoji: '表情',
+  emojiSearch: '搜索表情',
+  noEmoji: '未找到表情',
 }
