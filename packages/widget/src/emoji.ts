@@ -9,6 +9,11 @@ import { css, html, nothing, type TemplateResult } from 'lit'
 import { ref } from 'lit/directives/ref.js'
 import { EMOJI } from './emoji-data.js'
 import type { LiveChat } from './live-chat.js'
+import { chunkEnglish } from './i18n/index.js'
+import { enEmoji } from './i18n/en-emoji.js'
+
+// This chunk's English (the core does not hold it).
+Object.assign(chunkEnglish, enEmoji)
 
 interface Emoji {
   char: string

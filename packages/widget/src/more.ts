@@ -10,6 +10,11 @@ import { starIcon } from './icons.js'
 import type { LiveChat } from './live-chat.js'
 import { time } from './views.js'
 import { richStyles } from './rich.js'
+import { chunkEnglish } from './i18n/index.js'
+import { enMore } from './i18n/en-more.js'
+
+// This chunk's English (the core does not hold it).
+Object.assign(chunkEnglish, enMore)
 
 export { richView } from './rich.js'
 

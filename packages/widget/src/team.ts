@@ -6,6 +6,11 @@
 import { css, html, type TemplateResult } from 'lit'
 import type { OnlineTeam } from '@live-chat/sdk'
 import type { LiveChat } from './live-chat.js'
+import { chunkEnglish } from './i18n/index.js'
+import { enTeam } from './i18n/en-team.js'
+
+// This chunk's English (the core does not hold it).
+Object.assign(chunkEnglish, enTeam)
 
 /** The pictures, overlapping; hidden from screen readers (the names are in the status line). */
 export function avatars(w: LiveChat, team: OnlineTeam): TemplateResult {

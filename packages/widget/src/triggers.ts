@@ -14,6 +14,11 @@ import { css, html, nothing, type TemplateResult } from 'lit'
 import type { PublicTrigger } from '@live-chat/sdk'
 import { closeIcon } from './icons.js'
 import type { LiveChat } from './live-chat.js'
+import { chunkEnglish } from './i18n/index.js'
+import { enTriggers } from './i18n/en-triggers.js'
+
+// This chunk's English (the core does not hold it).
+Object.assign(chunkEnglish, enTriggers)
 
 interface State {
   /** The trigger on show (until the reply, a dismissal, or the page's end). */
