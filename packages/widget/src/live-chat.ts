@@ -2,7 +2,7 @@ import { LitElement, nothing, type PropertyValues } from 'lit'
 import { LiveChatClient, type Identity, type Message, type VisitorConversation, type WidgetConfig } from '@live-chat/sdk'
 import { drainQueue } from './api.js'
 import { fire } from './events.js'
-import { chunkEnglish, detectLocale, en, format, loadStrings, siteWords, type StringKey, type Strings } from './i18n/index.js'
+import { detectLocale, en, format, loadStrings, siteWords, type StringKey, type Strings } from './i18n/index.js'
 import { titleCount, unlockSound } from './sound.js'
 import { styles } from './styles.js'
 import { onColour, raise } from './host.js'
@@ -274,8 +274,7 @@ export class LiveChat extends LitElement {
 
   /** @internal A translated string with `{placeholders}` filled. */
   _s(key: StringKey, values?: Record<string, string | number>): string {
-    const text = this._t[key] ?? chunkEnglish[key]!
-    return values ? format(text, values) : text
+    return values ? format(this._t[key], values) : this._t[key]
   }
 
   /** @internal A site text (title, welcome, offline) in the visitor's language when the site translated it. */

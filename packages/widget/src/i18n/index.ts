@@ -11,9 +11,6 @@ export type { StringKey, Strings }
 /** Every English string: the core's and the chunks' (for what lists them all: the dashboard, tests). */
 export const english = (): Strings => ({ ...en, ...enEdit, ...enMore, ...enTeam, ...enEmoji, ...enTriggers })
 
-/** The English of the chunks loaded so far (each adds its own when it loads): what the core says in English for their keys. */
-export const chunkEnglish: Partial<Strings> = {}
-
 /**
  * The built-in languages beside English, each its own chunk loaded on demand (in the CDN build,
  * cdn/i18n/<code>.js: see localeChunks in rollup.config.js). Adding one is a file beside en.ts and a line here; LOCALES and the dashboard's
