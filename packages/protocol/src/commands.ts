@@ -15,6 +15,8 @@ export const VISITOR_COMMANDS = {
   'message:send': S.SendMessage,
   'message:choose': S.ChooseOption,
   'messages:sync': S.SyncMessages,
+  'message:edit': S.EditMessage,
+  'message:unsend': S.MessageRef,
   'typing:set': S.SetTyping,
   'conversation:delivered': S.MarkSeq,
   'conversation:read': S.MarkSeq,
@@ -27,6 +29,9 @@ export const VISITOR_COMMANDS = {
 export const AGENT_COMMANDS = {
   'message:send': S.AgentSendMessage,
   'messages:sync': S.SyncMessages,
+  'message:edit': S.EditMessage,
+  'message:unsend': S.MessageRef,
+  'message:history': S.MessageRef,
   'typing:set': S.SetTyping,
   'conversation:delivered': S.MarkSeq,
   'conversation:read': S.MarkSeq,

@@ -27,6 +27,10 @@ export const ERROR_CODES = {
   conflict: 409,
   /** The thing exists but cannot do that now (e.g. sending into a closed conversation). */
   invalid_state: 409,
+  /** A message may be edited or unsent only within the site's edit window (WidgetConfig.editWindowSeconds) after it was sent. */
+  edit_window_passed: 409,
+  /** Only a message's own sender may edit or unsend it. */
+  not_yours: 403,
   /** The body (or an uploaded file) is larger than the server accepts. */
   payload_too_large: 413,
   /** An uploaded file's content is not one of the accepted types (see WidgetConfig.upload.types), or a request body is not JSON. */

@@ -12,7 +12,9 @@ import type {
   AssignConversation,
   ChooseOption,
   ConversationRef,
+  EditMessage,
   MarkSeq,
+  MessageRef,
   RateConversation,
   RenewToken,
   SendMessage,
@@ -30,6 +32,7 @@ import type {
   ConversationSummary,
   LiveMessage,
   Message,
+  MessageEdit,
   MessagePage,
   Presence,
   QueuePosition,
@@ -57,6 +60,10 @@ export interface VisitorClientToServer {
   /** Picks an option of a choice message; the ack is the visitor's answer, the same one however often it is asked. */
   'message:choose': (input: ChooseOption, ack: AckFn<Message>) => void
   'messages:sync': (input: SyncMessages, ack: AckFn<MessagePage>) => void
+  /** Replaces the text of one's own text message within the site's edit window; the ack is the changed message (see `message:updated`). */
+  'message:edit': (input: EditMessage, ack: AckFn<Message>) => void
+  /** Unsends one's own message within the edit window: its text and files are removed for everyone; the ack is the placeholder. */
+  'message:unsend': (input: MessageRef, ack: AckFn<Message>) => void
   'typing:set': (input: SetTyping, ack: AckFn<null>) => void
   'conversation:delivered': (input: MarkSeq, ack: AckFn<null>) => void
   'conversation:read': (input: MarkSeq, ack: AckFn<null>) => void
@@ -68,6 +75,12 @@ export interface VisitorClientToServer {
 
 export interface VisitorServerToClient {
   'message:created': (message: LiveMessage) => void
+  /**
+   * A message was edited or unsent: its whole new state. Apply it when its `rev` is above the one
+   * held (a repeat, live or from a sync, is dropped); one missed while away comes back in the
+   * next `messages:sync` with `afterRev`.
+   */
+  'message:updated': (message: Message) => void
   'conversation:updated': (conversation: VisitorConversation) => void
   'typing:changed': (state: TypingState) => void
   'receipt:updated': (state: ReceiptState) => void
@@ -83,6 +96,12 @@ export interface AgentClientToServer {
   /** The ack is the stored message with its `prevSeq` and the conversation's counters (see LiveMessage). */
   'message:send': (input: AgentSendMessage, ack: AckFn<LiveMessage>) => void
   'messages:sync': (input: SyncMessages, ack: AckFn<MessagePage>) => void
+  /** Replaces the text of one's own message (a private note too) within the site's edit window. */
+  'message:edit': (input: EditMessage, ack: AckFn<Message>) => void
+  /** Unsends one's own message within the edit window (its edit history is erased too). */
+  'message:unsend': (input: MessageRef, ack: AckFn<Message>) => void
+  /** The earlier texts of an edited message, oldest first (empty when never edited, or unsent). */
+  'message:history': (input: MessageRef, ack: AckFn<MessageEdit[]>) => void
   'typing:set': (input: SetTyping, ack: AckFn<null>) => void
   'conversation:delivered': (input: MarkSeq, ack: AckFn<null>) => void
   'conversation:read': (input: MarkSeq, ack: AckFn<null>) => void
@@ -102,6 +121,8 @@ export interface AgentClientToServer {
 
 export interface AgentServerToClient {
   'message:created': (message: LiveMessage) => void
+  /** A message was edited or unsent (see the visitor's `message:updated`). */
+  'message:updated': (message: Message) => void
   'conversation:created': (conversation: ConversationSummary) => void
   'conversation:updated': (conversation: ConversationSummary) => void
   'typing:changed': (state: TypingState) => void

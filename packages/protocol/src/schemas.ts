@@ -181,9 +181,21 @@ export const SyncMessages = z.object({
   conversationId: id,
   /** The last seq the client has; the answer holds the messages after it, oldest first. */
   afterSeq: seq(0),
+  /** The conversation's change counter the client has caught up to (MessagePage.rev; 0 at first): the answer's `changes` hold the edits and unsends after it. */
+  afterRev: seq(0).optional(),
   limit: z.number().int().min(1).max(LIMITS.syncPage).optional(),
 })
 export type SyncMessages = z.infer<typeof SyncMessages>
+
+/** A message of a conversation (unsend, history). */
+export const MessageRef = z.object({ conversationId: id, messageId: id })
+export type MessageRef = z.infer<typeof MessageRef>
+
+/** Replaces the text of one's own text message, within the site's edit window. */
+export const EditMessage = MessageRef.extend({
+  text: z.string().max(LIMITS.messageText).refine((t) => t.trim().length > 0, 'must not be empty (unsend the message instead)'),
+})
+export type EditMessage = z.infer<typeof EditMessage>
 
 export const SetTyping = z.object({ conversationId: id, typing: z.boolean() })
 export type SetTyping = z.infer<typeof SetTyping>
@@ -450,6 +462,8 @@ export const UpdateSiteSettings = z
         language: z.string().regex(/^([a-z]{2}(-[A-Z]{2})?)?$/, 'must be a language tag like en or pt-BR, or empty (automatic)'),
         triggersMayStore: z.boolean(),
         customTranslations: z.record(z.string().max(10), z.record(z.string().max(100), z.string().max(1_000))),
+        /** Seconds after sending within which a message may be edited or unsent (0: never; at most 7 days). */
+        editWindowSeconds: z.number().int().min(0).max(604_800),
       })
       .partial()
       .optional(),

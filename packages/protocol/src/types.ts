@@ -101,8 +101,29 @@ export const Message = z.object({
   /** A visitor's answer to a choice: the choice message and the option picked (`text` is its label). */
   answer: z.object({ messageId: Id, optionId: z.string() }).nullable(),
   createdAt: Time,
+  /** When its sender last edited the text (null: never). Agents can read the earlier texts (`message:history`). */
+  editedAt: Time.nullable(),
+  /** When its sender unsent it: `text` is null, `attachments` empty and `editedAt` null (its history is erased); show a "Message removed" placeholder. */
+  deletedAt: Time.nullable(),
+  /**
+   * The conversation's change counter at this message's last edit or unsend (0: never changed).
+   * A client holding the message with a lower `rev` replaces it; the same or a higher one is a
+   * repeat (see `message:updated` and SyncMessages.afterRev).
+   */
+  rev: Count,
 })
 export type Message = z.infer<typeof Message>
+
+/** An earlier text of an edited message (agents only; erased when the message is unsent). */
+export const MessageEdit = z.object({
+  /** The text before this edit. */
+  text: z.string().nullable(),
+  editorType: SideSchema,
+  editorName: z.string().nullable(),
+  /** When it was replaced. */
+  editedAt: Time,
+})
+export type MessageEdit = z.infer<typeof MessageEdit>
 
 /** Read and delivery watermarks: every message with seq ≤ readSeq was read by that side. */
 export const Receipts = z.object({
@@ -338,6 +359,8 @@ const WidgetLook = z.object({
   notificationSound: z.string(),
   language: z.string(),
   customTranslations: z.record(z.string(), z.record(z.string(), z.string())),
+  /** How long (seconds) after sending a visitor or an agent may edit or unsend their own message; 0: never. */
+  editWindowSeconds: z.number().int().min(0),
   /**
    * Whether proactive messages may keep their frequency caps and the "returning visitor" mark in
    * the browser's storage (the site's consent choice); without it they keep them for the page only.
@@ -475,8 +498,16 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 export const MessagePage = z.object({
   messages: z.array(Message),
-  /** More messages exist in the direction asked for. */
+  /** More messages exist in the direction asked for (or, with `afterRev`, more changes). */
   hasMore: z.boolean(),
+  /**
+   * With SyncMessages.`afterRev`: the messages (visible to the caller) edited or unsent after that
+   * change counter, in their current state, oldest change first; apply each whose `rev` is above the
+   * one held.
+   */
+  changes: z.array(Message).optional(),
+  /** With `afterRev`: the change counter the caller has now caught up to (send it as the next `afterRev`). */
+  rev: Count.optional(),
 })
 export type MessagePage = z.infer<typeof MessagePage>
 
@@ -604,8 +635,11 @@ export const TranscriptMessage = z.object({
   /** A private note (agents only; the visitor never saw it). */
   private: z.boolean(),
   type: MessageTypeSchema,
+  /** Null for an unsent message (its text is gone; see Message.deletedAt). */
   text: z.string().nullable(),
   attachments: z.array(Attachment),
+  editedAt: Time.nullable(),
+  deletedAt: Time.nullable(),
 })
 export type TranscriptMessage = z.infer<typeof TranscriptMessage>
 

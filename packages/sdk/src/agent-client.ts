@@ -1,4 +1,5 @@
 import type {
+  MessageEdit,
   AgentClientToServer,
   AgentSendMessage,
   AgentServerToClient,
@@ -510,6 +511,11 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     return this.command('presence:list', {})
   }
 
+  /** The earlier texts of an edited message, oldest first; empty when never edited, or unsent. */
+  messageHistory(conversationId: string, messageId: string): Promise<MessageEdit[]> {
+    return this.command('message:history', { conversationId, messageId })
+  }
+
   /**
    * A page of a conversation's messages (`after` to catch up, `before` to scroll back). They join
    * the cache but are not emitted as `message` events.
@@ -548,6 +554,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
       const { message, prevSeq } = this.live(live)
       this.receive([message], true, prevSeq)
     })
+    on('message:updated', (message) => this.receive([message], false))
     on('conversation:created', (conversation) => this.emitEvent('conversation:created', conversation))
     on('conversation:updated', (conversation) => {
       this.emitEvent('conversation:updated', conversation)

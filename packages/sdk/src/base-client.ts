@@ -1,10 +1,10 @@
-import type { Ack, AckFn, CommandInput, CommandResult, ConversationCounters, LiveMessage, Message, MessagePage, SyncMessages } from '@live-chat/protocol'
+import type { Ack, AckFn, CommandInput, CommandResult, ConversationCounters, EditMessage, LiveMessage, Message, MessagePage, MessageRef, SyncMessages } from '@live-chat/protocol'
 export type { MessageRange } from '@live-chat/protocol'
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client'
 import { Emitter, type EmitArgs, type Listener } from './emitter.js'
 import { LiveChatError, isErrorBody } from './errors.js'
 import { createHttpClient, type FetchLike, type HttpClient } from './http.js'
-import { addMessages, advance, chain, cursor, maxSeq, messagesOf, type AutoTrack, type MessageStore } from './message-store.js'
+import { addMessages, advance, chain, cursor, maxSeq, messagesOf, revOf, syncedRev, type AutoTrack, type MessageStore } from './message-store.js'
 import { Outbox, type OutboxEntry } from './outbox.js'
 import { socketUrl, watchPage } from './page.js'
 import type { TokenStorage } from './storage.js'
@@ -32,6 +32,12 @@ export interface BaseEvents {
   disconnected: { reason: string }
   /** A message this client had not seen yet (live, from a reconnect sync, or one it sent). */
   message: Message
+  /**
+   * A message this client holds was edited (`editedAt`) or unsent (`deletedAt`): its new state.
+   * Once per change, whether it came live, in the ack of this client's own edit, or through the
+   * sync after a reconnect (a change made while away arrives then).
+   */
+  'message:updated': Message
   /** The number of unsent messages changed. */
   outbox: { pending: number }
   /** Something failed that no promise reports (a refused handshake, a background sync, ...). */
@@ -48,6 +54,8 @@ type SendPayload = { conversationId: string; clientId: string; text?: string | u
 type SharedCommands<P> = {
   'message:send': (input: P, ack: AckFn<LiveMessage>) => void
   'messages:sync': (input: SyncMessages, ack: AckFn<MessagePage>) => void
+  'message:edit': (input: EditMessage, ack: AckFn<Message>) => void
+  'message:unsend': (input: MessageRef, ack: AckFn<Message>) => void
 }
 
 const SYNC_PAGE = 200
@@ -155,6 +163,33 @@ export abstract class BaseClient<
   /** The highest seq this client has seen in a conversation (0 when none). */
   lastSeq(conversationId: string): number {
     return maxSeq(this.store, conversationId)
+  }
+
+  /**
+   * Replaces the text of one's own message within the site's edit window
+   * (`WidgetConfig.editWindowSeconds`). Everyone holding it gets `message:updated`; agents keep
+   * the earlier text.
+   * @returns The message as edited; rejects with `edit_window_passed`, `not_yours`, `not_found`
+   *   or `invalid_state` (unsent, an answered choice, no text).
+   */
+  async editMessage(conversationId: string, messageId: string, text: string): Promise<Message> {
+    return this.#change('message:edit', { conversationId, messageId, text })
+  }
+
+  /**
+   * Unsends one's own message within the site's edit window: its text, files and edit history
+   * are removed for everyone, who see a "Message removed" placeholder (`deletedAt`).
+   * @returns The placeholder; rejects as {@link editMessage}.
+   */
+  async unsendMessage(conversationId: string, messageId: string): Promise<Message> {
+    return this.#change('message:unsend', { conversationId, messageId })
+  }
+
+  /** The ack's message is applied as a change (see receive), so the live copy that follows is a repeat. */
+  async #change<K extends 'message:edit' | 'message:unsend'>(this: BaseClient<E, SharedCommands<P>, S2C, P>, event: K, input: CommandInput<SharedCommands<P>[K]>): Promise<Message> {
+    const message = await this.command(event, input)
+    this.receive([message], false)
+    return message
   }
 
   /** @internal Emits one of this client's events. */
@@ -265,16 +300,19 @@ export abstract class BaseClient<
   }
 
   /**
-   * @internal Adds messages to the cache and emits the new ones as `message` events.
+   * @internal Adds messages to the cache and emits the new ones as `message` events, and those
+   * held with a lower `rev` (edited or unsent since: live, acked or synced) as `message:updated`.
    * `live` messages that leave a hole before them trigger a sync of their conversation.
    */
   protected receive(messages: readonly Message[], live: boolean, prevSeq?: number): void {
-    const fresh = addMessages(this.store, messages, this.#setup.autoTrack)
+    const changed: Message[] = []
+    const fresh = addMessages(this.store, messages, this.#setup.autoTrack, changed)
     // A live message names the one before it that this client can see: if the client holds
     // everything up to that one, nothing is missing up to this one (see LiveMessage).
     const [one] = messages
     if (prevSeq !== undefined && messages.length === 1 && one) chain(this.store, one.conversationId, prevSeq, one.seq)
     for (const message of fresh) this.#events.emit('message', message)
+    for (const message of changed) this.#events.emit('message:updated', message)
     if (fresh[0]) this.onNewMessages(fresh)
     if (!live || !this.connected) return
     for (const id of new Set(fresh.map((m) => m.conversationId))) if (maxSeq(this.store, id) > cursor(this.store, id)) this.backgroundSync(id)
@@ -311,14 +349,17 @@ export abstract class BaseClient<
       try {
         do {
           state.again = false
-          for (let after = cursor(this.store, conversationId); ; ) {
-            const input: SyncMessages = { conversationId, afterSeq: after, limit: SYNC_PAGE }
+          // Messages after the cursor, and the edits and unsends after the change counter.
+          for (let after = cursor(this.store, conversationId), rev = revOf(this.store, conversationId); ; ) {
+            const input: SyncMessages = { conversationId, afterSeq: after, afterRev: rev, limit: SYNC_PAGE }
             const page = await this.command('messages:sync', input)
-            this.receive(page.messages, false)
+            this.receive([...page.messages, ...(page.changes ?? [])], false)
             advance(this.store, conversationId, after, page.messages)
-            const last = page.messages.at(-1)?.seq
-            if (!page.hasMore || last === undefined || last <= after) break
+            const last = page.messages.at(-1)?.seq ?? after
+            const next = syncedRev(this.store, conversationId, page.rev ?? rev)
+            if (!page.hasMore || (last <= after && next <= rev)) break
             after = last
+            rev = next
           }
         } while (state.again)
       } finally {

@@ -19,6 +19,9 @@ function message(seq: number, conversationId = 'c1'): Message {
     content: null,
     answer: null,
     createdAt: new Date(2026, 0, 1, 0, 0, seq).toISOString(),
+    editedAt: null,
+    deletedAt: null,
+    rev: 0,
   }
 }
 

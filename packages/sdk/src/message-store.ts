@@ -16,6 +16,8 @@ export interface Track {
   cursor: number
   /** Sorted by seq, one per seq. */
   messages: Message[]
+  /** The conversation's change counter this client has synced up to (`afterRev` of the next sync). */
+  rev: number
 }
 
 /**
@@ -23,7 +25,8 @@ export interface Track {
  * conversations (synced on reconnect) by id. `store.keys()` lists them, `delete` stops tracking
  * one (forgetting its messages), `clear` forgets everything; the functions below do the rest.
  * Messages are kept sorted by `seq` and deduplicated by it: a message delivered twice (live and
- * by a sync, or re-published after a resend) is kept — and reported as new — once.
+ * by a sync, or re-published after a resend) is kept — and reported as new — once. A message held
+ * is replaced only by a copy with a higher `rev` (an edit or an unsend), reported as changed once.
  */
 export type MessageStore = Map<string, Track>
 
@@ -34,7 +37,7 @@ export type MessageStore = Map<string, Track>
 export function track(store: MessageStore, conversationId: string, seenSeq = 0): void {
   const t = store.get(conversationId)
   if (t) moveCursor(t, seenSeq)
-  else store.set(conversationId, { cursor: seenSeq, messages: [] })
+  else store.set(conversationId, { cursor: seenSeq, messages: [], rev: 0 })
 }
 
 /** The seq syncs continue from (0 when untracked). */
@@ -55,21 +58,50 @@ export function messagesOf(store: MessageStore, conversationId: string): Message
 
 /**
  * Adds messages (any order, any conversations, duplicates allowed); untracked conversations
- * start being tracked, their cursor placed as `autoTrack` says.
+ * start being tracked, their cursor placed as `autoTrack` says. A message already held is
+ * replaced when the new copy has a higher `rev`, and pushed to `changed`.
  * @returns The messages not seen before, in the order given.
  */
-export function addMessages(store: MessageStore, messages: readonly Message[], autoTrack: AutoTrack): Message[] {
+export function addMessages(store: MessageStore, messages: readonly Message[], autoTrack: AutoTrack, changed?: Message[]): Message[] {
   return messages.filter((message) => {
     const { conversationId, seq } = message
     let t = store.get(conversationId)
-    if (!t) store.set(conversationId, (t = { cursor: autoTrack === 'start' ? 0 : seq - 1, messages: [] }))
+    if (!t) store.set(conversationId, (t = { cursor: autoTrack === 'start' ? 0 : seq - 1, messages: [], rev: 0 }))
     const list = t.messages
     const i = lowerBound(list, seq)
-    if (list[i]?.seq === seq) return false
+    const held = list[i]
+    if (held?.seq === seq) {
+      if (message.rev > held.rev) {
+        list[i] = message
+        changed?.push(message)
+      }
+      return false
+    }
     list.splice(i, 0, message)
     moveCursor(t, 0)
     return true
   })
+}
+
+/** The change counter a conversation is synced up to (0 when untracked). */
+export function revOf(store: MessageStore, conversationId: string): number {
+  return store.get(conversationId)?.rev ?? 0
+}
+
+/** Records a sync's change counter (only ever forward); returns it. */
+export function syncedRev(store: MessageStore, conversationId: string, rev: number): number {
+  const t = store.get(conversationId)
+  if (t) t.rev = Math.max(t.rev, rev)
+  return rev
+}
+
+/** A held message by id, with its conversation. */
+export function findMessage(store: MessageStore, id: string): Message | undefined {
+  for (const t of store.values()) {
+    const m = t.messages.find((x) => x.id === id)
+    if (m) return m
+  }
+  return undefined
 }
 
 /**

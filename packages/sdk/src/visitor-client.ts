@@ -403,6 +403,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
       const { message, prevSeq } = this.live(live)
       this.receive([message], true, prevSeq)
     })
+    on('message:updated', (message) => this.receive([message], false))
     on('conversation:updated', (conversation) => {
       const { id } = conversation
       track(this.store, id)

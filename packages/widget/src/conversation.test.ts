@@ -128,7 +128,7 @@ describe('<live-chat> conversation', () => {
     const { el, conv: first } = await startChat(site, agent, 'First question')
     await agent.conversations.resolve(first.id)
     // The resolution reaches the widget as a live event; give a loaded CI machine room.
-    ;(await find(el, 'button.link', 10_000)).click() // "New conversation"
+    ;(await waitFor(() => all(el, 'button.link').find((b) => b.textContent?.trim() === 'New conversation'), 10_000, '"New conversation"')).click()
     await waitFor(() => !el._conv, 2_000, 'a fresh start')
     await typeAndSend(el, 'Second question')
     await waitForBubble(el, 'Second question')

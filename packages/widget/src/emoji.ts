@@ -9,6 +9,11 @@ import { css, html, nothing, type TemplateResult } from 'lit'
 import { ref } from 'lit/directives/ref.js'
 import { EMOJI } from './emoji-data.js'
 import type { LiveChat } from './live-chat.js'
+import { sayWith } from './i18n/say.js'
+import { enEmoji } from './i18n/en-emoji.js'
+
+// Strings in the visitor's language, else this chunk's English (the core does not hold it).
+const say = sayWith(enEmoji)
 
 interface Emoji {
   char: string
@@ -32,16 +37,16 @@ function of(w: LiveChat) {
 /** The picker, above the composer. */
 export function picker(w: LiveChat): TemplateResult {
   const s = of(w)
-  return html`<div class="emo" part="emoji-picker" role="dialog" aria-label=${w._s('emoji')} @keydown=${(e: KeyboardEvent) => key(w, e)}>
+  return html`<div class="emo" part="emoji-picker" role="dialog" aria-label=${say(w, 'emoji')} @keydown=${(e: KeyboardEvent) => key(w, e)}>
     <input
       type="search"
-      aria-label=${w._s('emojiSearch')}
-      placeholder=${w._s('emojiSearch')}
+      aria-label=${say(w, 'emojiSearch')}
+      placeholder=${say(w, 'emojiSearch')}
       .value=${s.q}
       ${ref(focusOnce)}
       @input=${(e: Event) => search(w, (e.target as HTMLInputElement).value)}
     />
-    <div class="grid" role="group" aria-label=${w._s('emoji')}>
+    <div class="grid" role="group" aria-label=${say(w, 'emoji')}>
       ${s.list.map(
         (e, i) =>
           html`<button type="button" tabindex=${i === s.at ? 0 : -1} title=${e.name} aria-label=${e.name} @click=${() => insert(w, e.char)}>
@@ -49,7 +54,7 @@ export function picker(w: LiveChat): TemplateResult {
           </button>`,
       )}
     </div>
-    ${s.list.length ? nothing : html`<p class="none" role="status">${w._s('noEmoji')}</p>`}
+    ${s.list.length ? nothing : html`<p class="none" role="status">${say(w, 'noEmoji')}</p>`}
   </div>`
 }
 

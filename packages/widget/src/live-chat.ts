@@ -106,10 +106,12 @@ export class LiveChat extends LitElement {
   /** @internal */ _down = false
   /** @internal */ _errors: Record<string, string> = {}
   /** @internal */ _stars = 0
-  /** @internal */ _t: Strings = en
+  /** @internal English without the chunks' strings (they bring their own: see en-edit.ts). */ _t: Strings = en as Strings
   /** @internal The language tag in use (see detectLocale). */
   _lang = 'en'
   /** @internal The `more` chunk (forms, rating, history), once loaded: see {@link _need}. */ _more: typeof import('./more.js') | null = null
+  /** @internal The `edit` chunk (the own message's menu and inline editor), loaded on first use: see {@link _editMenu}. */ _ed?: typeof import('./edit.js')
+  /** @internal The own message whose menu or editor is open (none: undefined or ''). */ _edId?: string
   /** @internal The `triggers` chunk (proactive messages), loaded when the site has some. */ _tr: typeof import('./triggers.js') | null = null
   /** @internal The host's named events so far (see {@link trigger}). */ _named: string[] = []
   /** @internal The `team` chunk (who is online, in the header), once loaded. */ declare _team?: typeof import('./team.js')
@@ -264,6 +266,12 @@ export class LiveChat extends LitElement {
     return nothing
   }
 
+  /** @internal Opens the edit menu of the visitor's message `id` (loading the `edit` chunk the first time; its styles come with its template). */
+  _editMenu(id: string): void {
+    this._edId = id
+    void import('./edit.js').then((m) => ((this._ed = m), this.requestUpdate()))
+  }
+
   /** @internal A translated string with `{placeholders}` filled. */
   _s(key: StringKey, values?: Record<string, string | number>): string {
     return values ? format(this._t[key], values) : this._t[key]
@@ -399,6 +407,7 @@ export class LiveChat extends LitElement {
       if (!quiet && fresh && m.senderType !== 'system' && this._config?.soundEnabled !== false) void import('./ring.js').then((r) => r.ring(m.conversationId, m.seq), () => {})
     })
     on('outbox', () => this.#refresh())
+    on('message:updated', () => this.#refresh())
     on('receipt', ({ conversationId }) => {
       if (conversationId === this._conv?.id) this._conv = client.getConversation(conversationId) ?? this._conv
     })

@@ -10,21 +10,26 @@ import { starIcon } from './icons.js'
 import type { LiveChat } from './live-chat.js'
 import { time } from './views.js'
 import { richStyles } from './rich.js'
+import { sayWith } from './i18n/say.js'
+import { enMore } from './i18n/en-more.js'
+
+// Strings in the visitor's language, else this chunk's English (the core does not hold it).
+const say = sayWith(enMore)
 
 export { richView } from './rich.js'
 
 /** The pre-chat form (with the welcome text) or, when nobody is online, the offline form. */
 export function formsView(w: LiveChat): TemplateResult {
-  const say = (k: Parameters<Say>[0]) => w._s(k)
+  const said = (k: Parameters<Say>[0]) => say(w, k)
   if (!w._online) {
     return html`<div class="body">
       <p class="note">${w._site('offlineMessage', 'away')}</p>
-      ${form(w, offlineFields(say), true)}
+      ${form(w, offlineFields(said), true)}
     </div>`
   }
   return html`<div class="body">
     <p class="note">${w._site('welcomeMessage', 'online')}</p>
-    ${form(w, [...preChatFields(w._config, say), { name: 'message', label: w._s('message'), type: 'textarea', required: false }], false)}
+    ${form(w, [...preChatFields(w._config, said), { name: 'message', label: say(w, 'message'), type: 'textarea', required: false }], false)}
   </div>`
 }
 
@@ -65,14 +70,14 @@ function form(w: LiveChat, fields: Field[], offline: boolean): TemplateResult {
         ${err ? html`<span class="err" id=${`${id}-e`}>${err}</span>` : nothing}</label>`
     })}
     ${e.form ? html`<p class="err" role="alert">${e.form}</p>` : nothing}
-    <button class="primary" type="submit">${w._s(offline ? 'leaveMessage' : 'start')}</button>
+    <button class="primary" type="submit">${say(w, offline ? 'leaveMessage' : 'start')}</button>
   </form>`
 }
 
 /** Validates and submits the pre-chat or offline form. */
 async function submitForm(w: LiveChat, event: SubmitEvent, fields: Field[], offline: boolean): Promise<void> {
   event.preventDefault()
-  const { errors, fields: values, message } = readForm(fields, new FormData(event.target as HTMLFormElement), (k) => w._s(k))
+  const { errors, fields: values, message } = readForm(fields, new FormData(event.target as HTMLFormElement), (k) => say(w, k))
   w._errors = errors
   if (Object.keys(errors).length) {
     await w.updateComplete
@@ -116,9 +121,9 @@ export function doneView(w: LiveChat): TemplateResult {
   const conv = w._conv!
   const rated = conv.rating !== null || w._view === 'rated'
   return html`${rated
-      ? html`<p class="note" role="status">${w._s('thanks')}</p>`
+      ? html`<p class="note" role="status">${say(w, 'thanks')}</p>`
       : html`<form class="note" @submit=${(e: SubmitEvent) => rate(w, e)}>
-          <span id="rate-q">${w._s('rate')}</span>
+          <span id="rate-q">${say(w, 'rate')}</span>
           <div class="stars" role="radiogroup" aria-labelledby="rate-q">
             ${[1, 2, 3, 4, 5].map(
               (n) =>
@@ -126,18 +131,18 @@ export function doneView(w: LiveChat): TemplateResult {
                   type="button"
                   role="radio"
                   aria-checked=${n <= w._stars}
-                  aria-label=${w._s('stars', { n })}
+                  aria-label=${say(w, 'stars', { n })}
                   @click=${() => (w._stars = n)}
                 >
                   ${starIcon}
                 </button>`,
             )}
           </div>
-          <textarea name="comment" rows="2" aria-label=${w._s('comment')} placeholder=${w._s('comment')}></textarea>
+          <textarea name="comment" rows="2" aria-label=${say(w, 'comment')} placeholder=${say(w, 'comment')}></textarea>
           ${w._errors.rating ? html`<p class="err" role="alert">${w._errors.rating}</p>` : nothing}
-          <button class="primary" type="submit" ?disabled=${!w._stars}>${w._s('submitRating')}</button>
+          <button class="primary" type="submit" ?disabled=${!w._stars}>${say(w, 'submitRating')}</button>
         </form>`}
-    <button class="link" @click=${() => w._newChat()}>${w._s('newChat')}</button>`
+    <button class="link" @click=${() => w._newChat()}>${say(w, 'newChat')}</button>`
 }
 
 /** Rates the current conversation. */
@@ -151,7 +156,7 @@ async function rate(w: LiveChat, event: SubmitEvent): Promise<void> {
     w._conv = await client.rate(conv.id, w._stars, comment || undefined)
     w._view = 'rated'
   } catch {
-    w._errors = { rating: w._s('error') }
+    w._errors = { rating: say(w, 'error') }
   }
 }
 
@@ -160,12 +165,12 @@ export function historyView(w: LiveChat): TemplateResult {
     ${w._convs.length
       ? w._convs.map(
           (c) => html`<button class="item" @click=${() => w._pick(c)}>
-            <span>${c.agent?.name ?? w._s('agent')}</span>
-            <span class="meta">${c.status === 'resolved' || c.status === 'closed' ? w._s('resolved') : time(w, c.lastActivityAt)}</span>
+            <span>${c.agent?.name ?? say(w, 'agent')}</span>
+            <span class="meta">${c.status === 'resolved' || c.status === 'closed' ? say(w, 'resolved') : time(w, c.lastActivityAt)}</span>
           </button>`,
         )
-      : html`<p class="banner">${w._s('noHistory')}</p>`}
-    <button class="primary" @click=${() => w._newChat()}>${w._s('newChat')}</button>
+      : html`<p class="banner">${say(w, 'noHistory')}</p>`}
+    <button class="primary" @click=${() => w._newChat()}>${say(w, 'newChat')}</button>
   </div>`
 }
 

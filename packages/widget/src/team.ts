@@ -6,6 +6,11 @@
 import { css, html, type TemplateResult } from 'lit'
 import type { OnlineTeam } from '@live-chat/sdk'
 import type { LiveChat } from './live-chat.js'
+import { sayWith } from './i18n/say.js'
+import { enTeam } from './i18n/en-team.js'
+
+// Strings in the visitor's language, else this chunk's English (the core does not hold it).
+const say = sayWith(enTeam)
 
 /** The pictures, overlapping; hidden from screen readers (the names are in the status line). */
 export function avatars(w: LiveChat, team: OnlineTeam): TemplateResult {
@@ -21,9 +26,9 @@ export function avatars(w: LiveChat, team: OnlineTeam): TemplateResult {
 /** "Anna is online", "Anna, Ben and Cleo are online", "Anna, Ben and 2 others are online", in the widget's language. */
 export function names(w: LiveChat, team: OnlineTeam): string {
   const all = team.agents.map((a) => a.name)
-  if (team.count === 1 && all[0]) return w._s('team1', { name: all[0] })
-  const shown = team.count > all.length ? [...all.slice(0, 2), w._s('others', { n: team.count - 2 })] : all
-  return w._s('team', { names: list(w._lang, shown) })
+  if (team.count === 1 && all[0]) return say(w, 'team1', { name: all[0] })
+  const shown = team.count > all.length ? [...all.slice(0, 2), say(w, 'others', { n: team.count - 2 })] : all
+  return say(w, 'team', { names: list(w._lang, shown) })
 }
 
 /** Names joined the way the language joins them ("A, B and C", "A、B、C"). */

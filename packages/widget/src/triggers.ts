@@ -14,6 +14,11 @@ import { css, html, nothing, type TemplateResult } from 'lit'
 import type { PublicTrigger } from '@live-chat/sdk'
 import { closeIcon } from './icons.js'
 import type { LiveChat } from './live-chat.js'
+import { sayWith } from './i18n/say.js'
+import { enTriggers } from './i18n/en-triggers.js'
+
+// Strings in the visitor's language, else this chunk's English (the core does not hold it).
+const say = sayWith(enTriggers)
 
 interface State {
   /** The trigger on show (until the reply, a dismissal, or the page's end). */
@@ -205,8 +210,8 @@ export function bubble(w: LiveChat): TemplateResult | typeof nothing {
   const t = current(w)
   const st = states.get(w)
   if (!t || !st || st.dismissed) return nothing
-  return html`<div class="tb" part="trigger" role="status" aria-live="polite" aria-label=${w._s('from', { name: t.sender.name })}>
-    <button class="tb-x" aria-label=${w._s('dismiss')} @click=${() => ((st.dismissed = true), w.requestUpdate())}>${closeIcon}</button>
+  return html`<div class="tb" part="trigger" role="status" aria-live="polite" aria-label=${say(w, 'from', { name: t.sender.name })}>
+    <button class="tb-x" aria-label=${say(w, 'dismiss')} @click=${() => ((st.dismissed = true), w.requestUpdate())}>${closeIcon}</button>
     <button class="tb-m" @click=${() => w.open()}>
       ${avatar(t)}
       <span><span class="who">${t.sender.name}</span><span class="tb-t">${t.text}</span></span>

@@ -111,15 +111,23 @@ function message(w: LiveChat, m: Message, lastOwn: boolean): TemplateResult {
   const mine = m.senderType === 'visitor'
   const conv = w._conv!
   const state = mine && lastOwn ? ` · ${w._s(conv.agentReadSeq >= m.seq ? 'read' : 'sent')}` : ''
-  const meta = html`${time(w, m.createdAt)}${state}`
-  if (mine) return own(m.id, html`${m.text ?? ''}${m.attachments.map(file, w)}`, meta)
+  const gone = m.deletedAt
+  const body = gone ? html`<i>${w._s('removed')}</i>` : html`${m.text ?? ''}${m.attachments.map(file, w)}`
+  // The visitor's own message, within the site's edit window: a button opens the edit chunk's menu.
+  const win = w._config?.editWindowSeconds ?? 0
+  const opts =
+    mine && !gone && Date.now() - Date.parse(m.createdAt) < win * 1e3
+      ? html` <button class="link" aria-label=${w._s('options')} aria-haspopup="menu" @click=${() => w._editMenu(m.id)}>…</button>`
+      : nothing
+  const meta = html`${time(w, m.createdAt)}${m.editedAt && !gone ? ` · ${w._s('edited')}` : ''}${state}${opts}`
+  if (mine) return w._edId === m.id && w._ed ? w._ed.editView(w, m) : own(m.id, body, meta)
   const name = m.senderName || w._s('agent')
   const avatar = w._config?.showAgentAvatar === false ? nothing : avatarOf(w, m, name)
   return html`<div class="msg" part="message">
     ${avatar}
     <div>
       <div class="who">${name}</div>
-      <div class="bubble">${m.text ?? ''}${m.attachments.map(file, w)}</div>
+      <div class="bubble">${body}</div>
       ${m.content ? (w._more?.richView(w, m) ?? w._need()) : nothing}
       <div class="meta">${meta}</div>
     </div>
@@ -139,7 +147,7 @@ function systemText(w: LiveChat, m: Message): string {
 }
 
 /** One of the visitor's own messages: stored, waiting in the outbox, or a draft being uploaded or failed. */
-function own(key: string, body: unknown, meta: unknown, failed = false): TemplateResult {
+export function own(key: string, body: unknown, meta: unknown, failed = false): TemplateResult {
   return html`<div class="msg own ${failed ? 'failed' : ''}" part="message" data-key=${key}>
     <div>
       <div class="bubble">${body}</div>

@@ -6,7 +6,8 @@ CREATE OR REPLACE FUNCTION "mod_chat_message_page"(
 ) RETURNS TABLE (
   "id" uuid, "conversationId" uuid, "seq" integer, "clientId" text, "senderType" text, "senderId" uuid,
   "senderName" text, "messageType" text, "content" text, "attachments" jsonb, "metadata" jsonb,
-  "isPrivate" boolean, "createdAt" timestamptz
+  "isPrivate" boolean, "createdAt" timestamptz,
+  "editedAt" timestamptz, "deletedAt" timestamptz, "rev" integer
 )
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public
   AS $$
@@ -20,14 +21,16 @@ CREATE OR REPLACE FUNCTION "mod_chat_message_page"(
     IF p_after IS NOT NULL THEN
       RETURN QUERY
         SELECT m.id, m.conversation_id, m.seq, m.client_id, m.sender_type, m.sender_id, m.sender_name, m.message_type,
-               m.content, m.attachments, m.metadata, m.is_private, m.created_at
+               m.content, m.attachments, m.metadata, m.is_private, m.created_at,
+               m.edited_at, m.deleted_at, m.rev
         FROM mod_chat_messages m
         WHERE m.conversation_id = p_conversation AND m.seq > p_after AND (p_visitor IS NULL OR NOT m.is_private)
         ORDER BY m.seq ASC LIMIT p_limit;
     ELSE
       RETURN QUERY
         SELECT m.id, m.conversation_id, m.seq, m.client_id, m.sender_type, m.sender_id, m.sender_name, m.message_type,
-               m.content, m.attachments, m.metadata, m.is_private, m.created_at
+               m.content, m.attachments, m.metadata, m.is_private, m.created_at,
+               m.edited_at, m.deleted_at, m.rev
         FROM mod_chat_messages m
         WHERE m.conversation_id = p_conversation AND (p_before IS NULL OR m.seq < p_before) AND (p_visitor IS NULL OR NOT m.is_private)
         ORDER BY m.seq DESC LIMIT p_limit;

@@ -3,7 +3,7 @@ import type { PreChatField, SiteSettings } from '@live-chat/sdk'
 // The widget's own contrast rule (host.js is a leaf module: none of the widget comes with it).
 import { onColour } from '@live-chat/widget/host'
 // The widget's own strings (its languages and the site's overrides), so the preview says what the widget will.
-import { en, loadStrings, type Strings } from '@live-chat/widget/i18n'
+import { english, loadStrings, type Strings } from '@live-chat/widget/i18n'
 import { define } from '../shared/define.js'
 
 /** The widget settings the preview draws (a site's `widget` settings, possibly unsaved). */
@@ -183,7 +183,7 @@ export class LcdWidgetPreview extends LitElement {
   /** Draw the widget as when an agent is available (else the offline form). */
   online = true
   /** The widget's strings for the configured language, with the site's own wording on top. */
-  protected _strings: Strings = en
+  protected _strings: Strings = english()
   /** Their language tag (automatic: this browser's, as a visitor with it would see). */
   protected _lang = 'en'
   /** Which language and overrides _strings are (being) loaded for. */

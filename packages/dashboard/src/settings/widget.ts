@@ -256,7 +256,7 @@ export class LcdSettingsWidget extends LitElement {
             </p>
             ${text('offlineMessage', 'Offline message', true)}
           </fieldset>
-          ${this.#missed(d)}
+          ${this.#missed(d)} ${this.#editWindow(d.widget)}
           ${this.admin ? this.#origins(d) : nothing}
         </fieldset>
         ${this.admin
@@ -301,6 +301,29 @@ export class LcdSettingsWidget extends LitElement {
         ${this._errors.text('missedAfterMinutes')}</label
       >
       <p class="muted hint" id="missed-hint">Missed conversations are marked in the inbox and counted in analytics. Offline messages are never missed.</p>
+    </fieldset>`
+  }
+
+  /** How long visitors and agents may edit or unsend their messages (shown in minutes, stored in seconds). */
+  #editWindow(w: Widget) {
+    const a = this._errors.aria('widget.editWindowSeconds')
+    return html`<fieldset>
+      <legend>Edit and unsend</legend>
+      <label
+        >Visitors and agents may edit or unsend their own messages for (minutes; 0: never)
+        <input
+          name="editWindowMinutes"
+          type="number"
+          min="0"
+          max="10080"
+          step="1"
+          .value=${String(Math.round(w.editWindowSeconds / 60))}
+          aria-invalid=${a.invalid}
+          aria-describedby=${a.describedby}
+          @input=${this.#input('editWindowSeconds', (el) => Math.round(el.valueAsNumber * 60))}
+        />
+        ${this._errors.text('widget.editWindowSeconds')}</label
+      >
     </fieldset>`
   }
 

@@ -96,7 +96,9 @@ export async function* transcriptText(header: TranscriptHeader, batches: AsyncIt
     yield batch
       .map((m) => {
         const who = m.senderType === 'system' ? '--' : `${oneLine(m.senderName)} (${m.senderType}${m.private ? ', private note' : ''}):`
-        const body = [m.text ?? '', ...m.attachments.map((a) => `[attachment: ${a.name} ${a.url}]`)].filter(Boolean).join('\n')
+        const body = m.deletedAt
+          ? '(message removed)'
+          : [m.text ?? '', ...m.attachments.map((a) => `[attachment: ${a.name} ${a.url}]`)].filter(Boolean).join('\n') + (m.editedAt ? ' (edited)' : '')
         // Continuation lines are indented, so a line that starts with "[" is always a new message.
         return `[${time(m.createdAt)}] #${m.seq} ${who} ${body.replace(/\r?\n/g, '\n    ')}\n`
       })

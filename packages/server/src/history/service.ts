@@ -93,6 +93,8 @@ export class HistoryService {
         type: m.messageType as TranscriptMessage['type'],
         text: m.content,
         attachments: Array.isArray(m.attachments) ? (m.attachments as unknown as Attachment[]) : [],
+        editedAt: isoOrNull(m.editedAt),
+        deletedAt: isoOrNull(m.deletedAt),
       }))
       if (rows.length < BATCH) return
       after = rows.at(-1)!.seq

@@ -1,7 +1,7 @@
 // Messages: stored before they are acknowledged, idempotent on the sender's clientId, synced
 // by seq after a reconnect, with typing and read/delivery receipts.
 import crypto from 'node:crypto'
-import type { AgentSendMessage, ChooseOption, Message, MessagePage, ReceiptState } from '@live-chat/protocol'
+import type { AgentSendMessage, ChooseOption, EditMessage, Message, MessageEdit, MessagePage, MessageRef, ReceiptState } from '@live-chat/protocol'
 import { Prisma } from '../generated/prisma/client.js'
 import type { Actor, AgentActor, Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
@@ -15,6 +15,7 @@ import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
 import { appendMessage, liveState, lockConversation, storedText, type AppendedMessage, type LiveState, type LockedConversation, type MessageRow } from './store.js'
 import { AppendBatcher } from './batch.js'
+import { changeMessage, changesAfter, editHistory, type Change } from './edits.js'
 
 export interface SendResult {
   message: Message
@@ -244,6 +245,9 @@ export class MessageService {
       content: metadata?.content ?? null,
       answer: null,
       createdAt: createdAt.toISOString(),
+      editedAt: null,
+      deletedAt: null,
+      rev: 0,
     }
     const row = await this.batcher.append({
       siteId: actor.siteId,
@@ -264,9 +268,39 @@ export class MessageService {
     return { message: { ...message, seq: row.seq, senderName: row.sender_name }, visitorId: row.visitor_id, live: liveState(row) }
   }
 
-  /** Everything after `afterSeq`, oldest first: what a client missed while away. */
-  async sync(actor: Actor, conversationId: string, afterSeq: number, limit = 100): Promise<MessagePage> {
-    return this.page(actor, conversationId, { after: afterSeq, limit })
+  /**
+   * Everything after `afterSeq`, oldest first: what a client missed while away; with `afterRev`,
+   * also the messages edited or unsent after that change counter (see changesAfter).
+   */
+  async sync(actor: Actor, conversationId: string, afterSeq: number, limit = 100, afterRev?: number): Promise<MessagePage> {
+    const page = await this.page(actor, conversationId, { after: afterSeq, limit })
+    if (afterRev === undefined) return page
+    const c = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      await this.access(tx, actor, conversationId)
+      return changesAfter(tx, conversationId, afterRev, actor.kind === 'visitor', limit)
+    })
+    return { ...page, hasMore: page.hasMore || c.hasMore, changes: c.changes, rev: c.rev }
+  }
+
+  /** Edits the actor's own message (see changeMessage) and announces the change. */
+  async edit(actor: Actor, input: EditMessage): Promise<Message> {
+    return this.change(actor, input, { text: input.text })
+  }
+
+  /** Unsends the actor's own message (see changeMessage) and announces the change. */
+  async unsend(actor: Actor, input: MessageRef): Promise<Message> {
+    return this.change(actor, input, { unsend: true })
+  }
+
+  /** The earlier texts of an edited message (agents only). */
+  async history(actor: AgentActor, input: MessageRef): Promise<MessageEdit[]> {
+    return this.ctx.db.inSite(actor.siteId, (tx) => editHistory(tx, input))
+  }
+
+  private async change(actor: Actor, ref: MessageRef, change: Change): Promise<Message> {
+    const r = await this.ctx.db.inSite(actor.siteId, (tx) => changeMessage(tx, actor, ref, change))
+    if (r.changed) this.ctx.publish.messageUpdated(actor.siteId, r.visitorId, r.message)
+    return r.message
   }
 
   /** A page of messages: after a seq (oldest first), before a seq, or the latest. Visitors never see private notes. */

@@ -138,6 +138,9 @@ export async function appendMessage(tx: Tx, conv: LockedConversation, m: NewMess
     metadata: metadata as unknown as Prisma.JsonValue,
     isPrivate,
     createdAt,
+    editedAt: null,
+    deletedAt: null,
+    rev: 0,
     live: liveState(row),
   }
 }

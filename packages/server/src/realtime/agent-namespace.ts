@@ -61,7 +61,10 @@ function agentCommands(s: Services, log: Logger): Command<AgentSocket>[] {
       const sent = await s.messages.send(actorOf(socket), i, socket.id)
       return forAgents(sent.message, sent.live)
     },
-    'messages:sync': (socket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit),
+    'messages:sync': (socket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit, i.afterRev),
+    'message:edit': (socket, i) => s.messages.edit(actorOf(socket), i),
+    'message:unsend': (socket, i) => s.messages.unsend(actorOf(socket), i),
+    'message:history': (socket, i) => s.messages.history(actorOf(socket), i),
     'typing:set': async (socket, i) => {
       const visitorId = await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))
       socket.data.conversations.set(i.conversationId, visitorId)

@@ -68,6 +68,15 @@ export class Publisher {
     ;(opts.sender ? visitors.except(opts.sender) : visitors).emit('message:created', forVisitor)
   }
 
+  /**
+   * A message edited or unsent: its new state to the site's agents and (unless a private note) its
+   * visitor, every socket, the sender's too (clients drop a repeat by its rev).
+   */
+  messageUpdated(siteId: string, visitorId: string, message: Message): void {
+    this.agents.to(rooms.siteAgents(siteId)).emit('message:updated', message)
+    if (!message.private) this.visitors.to(rooms.visitor(visitorId)).emit('message:updated', message)
+  }
+
   /** A message its writer just appended (see appendMessage): announced with its live state. */
   appended(siteId: string, visitorId: string, message: AppendedMessage, opts: Omit<MessageOptions, 'live'> = {}): void {
     this.message(siteId, visitorId, toMessage(message), { ...opts, live: message.live })

@@ -48,7 +48,15 @@ function visitorCommands(s: Services, log: Logger): Command<VisitorSocket>[] {
       allow(socket, input.conversationId)
       return message
     },
-    'messages:sync': (socket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit),
+    'messages:sync': (socket, i) => s.messages.sync(actorOf(socket), i.conversationId, i.afterSeq, i.limit, i.afterRev),
+    'message:edit': async (socket, i) => {
+      await s.limits.message(actorOf(socket))
+      return s.messages.edit(actorOf(socket), i)
+    },
+    'message:unsend': async (socket, i) => {
+      await s.limits.message(actorOf(socket))
+      return s.messages.unsend(actorOf(socket), i)
+    },
     'typing:set': async (socket, i) => {
       await s.limits.event(actorOf(socket))
       await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))

@@ -62,6 +62,9 @@ export function toMessage(m: MessageRow): Message {
     content: m.messageType === 'system' ? null : (rich(m.metadata)?.content ?? null),
     answer: m.messageType === 'system' ? null : (rich(m.metadata)?.answer ?? null),
     createdAt: iso(m.createdAt),
+    editedAt: m.editedAt ? iso(m.editedAt) : null,
+    deletedAt: m.deletedAt ? iso(m.deletedAt) : null,
+    rev: m.rev ?? 0,
   }
 }
 

@@ -309,6 +309,7 @@ const DEFAULTS = {
   notificationSound: 'default',
   language: '',
   customTranslations: {},
+  editWindowSeconds: 900,
   triggersMayStore: false,
 }
 
@@ -335,6 +336,7 @@ function widgetFields(w: WidgetRow | null): SiteSettings['widget'] {
     notificationSound: w.notificationSound,
     language: w.language,
     customTranslations: w.customTranslations as WidgetConfig['customTranslations'],
+    editWindowSeconds: w.editWindowSeconds,
     triggersMayStore: w.triggersMayStore,
   }
 }

@@ -288,6 +288,9 @@ describe('the contract checker', () => {
       content: null,
       answer: null,
       createdAt: new Date().toISOString(),
+      editedAt: null,
+      deletedAt: null,
+      rev: 0,
     }
     const path = `${SITE}/conversations/:id/messages`
     const json = 'application/json; charset=utf-8'

@@ -20,6 +20,8 @@ let b: Tenant
 let initial: Awaited<ReturnType<typeof snapshot>>
 const opened: Socket[] = []
 let visitorA: Socket
+/** B's messages in `b.conv`: its visitor's first, its admin's reply and private note. */
+let bMsg: { first: string; reply: string; note: string }
 const agentsA: Record<'admin' | 'agent', Socket> = {} as Record<'admin' | 'agent', Socket>
 
 function open(ns: Ns, auth: Record<string, unknown>): Socket {
@@ -34,6 +36,9 @@ beforeAll(async () => {
   a = await makeTenant(s, 'a')
   b = await makeTenant(s, 'b')
   initial = await snapshot(s, b)
+  const rows = await s.db.inSite(b.site.id, (tx) => tx.message.findMany({ where: { conversationId: b.conv } }))
+  const idOf = (text: string) => rows.find((m) => m.content === text)!.id
+  bMsg = { first: idOf(b.texts.first), reply: idOf(b.texts.reply), note: idOf(b.texts.note) }
   visitorA = await connect('/visitor', { token: a.visitor.token })
   agentsA.admin = await connect('/agent', { token: a.admin.token, siteId: a.site.id })
   agentsA.agent = await connect('/agent', { token: a.agent.token, siteId: a.site.id })
@@ -144,6 +149,10 @@ const VISITOR_ATTACKS: Attack[] = [
   { name: "conversation:close of B's conversation", event: 'conversation:close', payload: () => ({ conversationId: b.conv }) },
   { name: "conversation:close of B's resolved conversation", event: 'conversation:close', payload: () => ({ conversationId: b.resolvedConv }) },
   { name: "conversation:rate of B's resolved conversation", event: 'conversation:rate', payload: () => ({ conversationId: b.resolvedConv, rating: 1, feedback: 'pwned' }) },
+  { name: "message:edit of B's visitor's message", event: 'message:edit', payload: () => ({ conversationId: b.conv, messageId: bMsg.first, text: 'pwned' }) },
+  { name: "message:edit of B's visitor's message through A's own conversation", event: 'message:edit', payload: () => ({ conversationId: a.conv, messageId: bMsg.first, text: 'pwned' }) },
+  { name: "message:unsend of B's visitor's message", event: 'message:unsend', payload: () => ({ conversationId: b.conv, messageId: bMsg.first }) },
+  { name: "message:unsend of B's agent's reply through A's own conversation", event: 'message:unsend', payload: () => ({ conversationId: a.conv, messageId: bMsg.reply }) },
 ]
 
 const AGENT_ATTACKS: Attack[] = [
@@ -163,6 +172,12 @@ const AGENT_ATTACKS: Attack[] = [
   { name: "conversation:resolve of B's conversation", event: 'conversation:resolve', payload: () => ({ conversationId: b.conv }) },
   { name: "conversation:reopen of B's resolved conversation", event: 'conversation:reopen', payload: () => ({ conversationId: b.resolvedConv }) },
   { name: "conversation:update of B's conversation", event: 'conversation:update', payload: () => ({ conversationId: b.conv, priority: 'urgent', tags: ['pwned'], subject: 'pwned' }) },
+  { name: "message:edit of B's admin's reply", event: 'message:edit', payload: () => ({ conversationId: b.conv, messageId: bMsg.reply, text: 'pwned' }) },
+  { name: "message:edit of B's private note through A's own conversation", event: 'message:edit', payload: () => ({ conversationId: a.conv, messageId: bMsg.note, text: 'pwned' }) },
+  { name: "message:unsend of B's private note", event: 'message:unsend', payload: () => ({ conversationId: b.conv, messageId: bMsg.note }) },
+  { name: "message:unsend of B's visitor's message through A's own conversation", event: 'message:unsend', payload: () => ({ conversationId: a.conv, messageId: bMsg.first }) },
+  { name: "message:history of B's admin's reply", event: 'message:history', payload: () => ({ conversationId: b.conv, messageId: bMsg.reply }) },
+  { name: "message:history of B's reply through A's own conversation", event: 'message:history', payload: () => ({ conversationId: a.conv, messageId: bMsg.reply }) },
 ]
 
 describe("/visitor commands from A's visitor aimed at B", () => {
@@ -266,8 +281,12 @@ describe('broadcasts', () => {
     for (let i = 1; i <= 3; i++) await ok(dVisitor, 'message:send', { conversationId: d.conv, clientId: `d-msg-000${i}`, text: `B says ${i}` })
     await ok(dVisitor, 'typing:set', { conversationId: d.conv, typing: false })
     await ok(dAdmin, 'typing:set', { conversationId: d.conv, typing: true })
-    await ok(dAdmin, 'message:send', { conversationId: d.conv, clientId: 'd-reply-0001', text: 'B answers' })
-    await ok(dAdmin, 'message:send', { conversationId: d.conv, clientId: 'd-note-0001', text: 'B notes', private: true })
+    const reply = (await ok(dAdmin, 'message:send', { conversationId: d.conv, clientId: 'd-reply-0001', text: 'B answers' })) as { id: string }
+    const note = (await ok(dAdmin, 'message:send', { conversationId: d.conv, clientId: 'd-note-0001', text: 'B notes', private: true })) as { id: string }
+    await ok(dAdmin, 'message:edit', { conversationId: d.conv, messageId: reply.id, text: 'B answers better' })
+    await ok(dAdmin, 'message:history', { conversationId: d.conv, messageId: reply.id })
+    await ok(dAdmin, 'message:edit', { conversationId: d.conv, messageId: note.id, text: 'B notes more' })
+    await ok(dAdmin, 'message:unsend', { conversationId: d.conv, messageId: note.id })
     await ok(dAdmin, 'conversation:read', { conversationId: d.conv, seq: 100 })
     await ok(dVisitor, 'conversation:read', { conversationId: d.conv, seq: 100 })
     await ok(dAdmin, 'conversation:assign', { conversationId: d.conv, agentId: d.agent.id })

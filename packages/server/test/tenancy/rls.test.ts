@@ -77,6 +77,18 @@ describe('row-level security', () => {
     expect(found).toEqual({ site: a.site.id })
   })
 
+  it('edit histories are site-scoped: another site neither reads nor writes them', async () => {
+    const a = await siteWithChat('before edit')
+    const b = await siteWithChat('b')
+    const msg = await s.db.inSite(a.site.id, (tx) => tx.message.findFirstOrThrow({ where: { conversationId: a.conversationId } }))
+    await s.db.inSite(a.site.id, (tx) => tx.messageEdit.create({ data: { siteId: a.site.id, messageId: msg.id, content: 'before edit', editorType: 'visitor' } }))
+    expect(await s.db.prisma.messageEdit.count()).toBe(0)
+    expect(await s.db.inSite(b.site.id, (tx) => tx.messageEdit.count())).toBe(0)
+    expect(await s.db.inSite(a.site.id, (tx) => tx.messageEdit.count())).toBe(1)
+    const write = s.db.inSite(b.site.id, (tx) => tx.messageEdit.create({ data: { siteId: a.site.id, messageId: msg.id, content: 'forged', editorType: 'agent' } }))
+    await expect(write).rejects.toMatchObject({ code: 'P2039' })
+  })
+
   it('the setting ends with its transaction: the next query on the same connection sees nothing', async () => {
     const a = await siteWithChat('scoped')
     // One connection only, so the follow-up query surely reuses it.

@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'أُعيد فتح المحادثة',
   s_closed: 'أُغلقت المحادثة',
   unread: '{n} غير مقروءة',
+  // edit and unsend
+  edited: 'معدّلة',
+  removed: 'تمت إزالة الرسالة',
+  options: 'خيارات الرسالة',
+  edit: 'تعديل',
+  unsend: 'إلغاء الإرسال',
+  save: 'حفظ',
+  cancel: 'إلغاء',
+  late: 'فات أوان تغيير هذه الرسالة',
   // proactive messages (triggers)
   dismiss: 'تجاهل',
   from: 'رسالة من {name}',

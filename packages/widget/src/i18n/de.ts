@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'Das Gespräch wurde wieder geöffnet',
   s_closed: 'Das Gespräch wurde beendet',
   unread: '{n} ungelesen',
+  // edit and unsend
+  edited: 'bearbeitet',
+  removed: 'Nachricht entfernt',
+  options: 'Nachrichtenoptionen',
+  edit: 'Bearbeiten',
+  unsend: 'Zurückziehen',
+  save: 'Speichern',
+  cancel: 'Abbrechen',
+  late: 'Diese Nachricht kann nicht mehr geändert werden',
   // proactive messages (triggers)
   dismiss: 'Schließen',
   from: 'Nachricht von {name}',

@@ -1,3 +1,9 @@
+import type { enEdit } from './en-edit.js'
+import type { enMore } from './en-more.js'
+import type { enTeam } from './en-team.js'
+import type { enEmoji } from './en-emoji.js'
+import type { enTriggers } from './en-triggers.js'
+
 /** English strings: the built-in default and the shape every translation fills in. */
 export const en = {
   /**
@@ -20,27 +26,11 @@ export const en = {
   retry: 'Retry',
   typing: '{name} is typing…',
   agent: 'Support',
-  start: 'Start chat',
-  name: 'Name',
-  email: 'Email',
-  phone: 'Phone',
-  message: 'Message',
-  required: 'Required',
-  invalidEmail: 'Enter a valid email address',
-  invalidPhone: 'Enter a valid phone number',
-  leaveMessage: 'Send message',
   offlineThanks: 'Thanks! We will reply by email as soon as we can.',
   offlineKept: 'Thanks! The team will reply here: come back to this page to read the answer.',
-  rate: 'How was this conversation?',
-  stars: '{n} of 5',
-  comment: 'Anything to add? (optional)',
-  submitRating: 'Send rating',
-  thanks: 'Thank you for your feedback!',
-  newChat: 'New conversation',
   history: 'Your conversations',
   back: 'Back',
   resolved: 'Resolved',
-  noHistory: 'No conversations yet',
   tooLarge: '{name} is larger than {size}',
   badType: '{name}: this kind of file cannot be sent',
   error: 'Something went wrong. Please try again.',
@@ -53,17 +43,17 @@ export const en = {
   s_reopened: 'The conversation was reopened',
   s_closed: 'The conversation was closed',
   unread: '{n} unread',
+  // edit and unsend
+  edited: 'edited',
+  removed: 'Message removed',
+  options: 'Message options',
   // proactive messages (triggers)
-  dismiss: 'Dismiss',
   from: 'Message from {name}',
   // The header's online team and the emoji picker
-  team1: '{name} is online',
   team: '{names} are online',
-  others: '{n} others',
   emoji: 'Emoji',
-  emojiSearch: 'Search emoji',
-  noEmoji: 'No emoji found',
 }
 
-export type Strings = typeof en
+/** Every string of a language: the core's (en) and those of the chunks that bring their English with them (see en-edit.ts). */
+export type Strings = typeof en & typeof enEdit & typeof enMore & typeof enTeam & typeof enEmoji & typeof enTriggers
 export type StringKey = keyof Strings

@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'La conversación se reabrió',
   s_closed: 'La conversación se cerró',
   unread: '{n} sin leer',
+  // edit and unsend
+  edited: 'editado',
+  removed: 'Mensaje eliminado',
+  options: 'Opciones del mensaje',
+  edit: 'Editar',
+  unsend: 'Anular envío',
+  save: 'Guardar',
+  cancel: 'Cancelar',
+  late: 'Ya es tarde para cambiar este mensaje',
   // proactive messages (triggers)
   dismiss: 'Descartar',
   from: 'Mensaje de {name}',

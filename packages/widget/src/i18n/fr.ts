@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'La conversation a été rouverte',
   s_closed: 'La conversation a été fermée',
   unread: '{n} non lus',
+  // edit and unsend
+  edited: 'modifié',
+  removed: 'Message supprimé',
+  options: 'Options du message',
+  edit: 'Modifier',
+  unsend: 'Retirer',
+  save: 'Enregistrer',
+  cancel: 'Annuler',
+  late: 'Il est trop tard pour modifier ce message',
   // proactive messages (triggers)
   dismiss: 'Ignorer',
   from: 'Message de {name}',

@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'השיחה נפתחה מחדש',
   s_closed: 'השיחה נסגרה',
   unread: '{n} שלא נקראו',
+  // edit and unsend
+  edited: 'נערכה',
+  removed: 'ההודעה הוסרה',
+  options: 'אפשרויות הודעה',
+  edit: 'עריכה',
+  unsend: 'ביטול שליחה',
+  save: 'שמירה',
+  cancel: 'ביטול',
+  late: 'מאוחר מדי לשנות את ההודעה הזו',
   // proactive messages (triggers)
   dismiss: 'סגירה',
   from: 'הודעה מאת {name}',

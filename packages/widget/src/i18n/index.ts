@@ -1,7 +1,15 @@
 import { en, type StringKey, type Strings } from './en.js'
+import { enEdit } from './en-edit.js'
+import { enMore } from './en-more.js'
+import { enTeam } from './en-team.js'
+import { enEmoji } from './en-emoji.js'
+import { enTriggers } from './en-triggers.js'
 
 export { en }
 export type { StringKey, Strings }
+
+/** Every English string: the core's and the chunks' (for what lists them all: the dashboard, tests). */
+export const english = (): Strings => ({ ...en, ...enEdit, ...enMore, ...enTeam, ...enEmoji, ...enTriggers })
 
 /**
  * The built-in languages beside English, each its own chunk loaded on demand (in the CDN build,
@@ -74,10 +82,11 @@ export function detectLocale(attribute: string, site?: { language: string } | nu
  */
 export async function loadStrings(tag: string, overrides: Record<string, Record<string, string>> = {}): Promise<Strings> {
   const locale = builtIn(tag)
-  const base = locale && locale !== 'en' ? { ...en, ...(await loaders[locale]()).strings } : en
+  const base: Strings = locale && locale !== 'en' ? { ...en, ...(await loaders[locale]()).strings } : (en as Strings)
   const own = siteWords(tag, overrides) ?? overrides[locale ?? 'en'] ?? {}
   const out: Strings = { ...base }
-  for (const key of Object.keys(own)) if (key in en) out[key as StringKey] = String(own[key])
+  // Any key of a string (the chunks' too, whose English the core does not hold); nothing of Object's own.
+  for (const key of Object.keys(own)) if (!(key in Object.prototype)) out[key as StringKey] = String(own[key])
   return out
 }
 

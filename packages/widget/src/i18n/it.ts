@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'La conversazione è stata riaperta',
   s_closed: 'La conversazione è stata chiusa',
   unread: '{n} non letti',
+  // edit and unsend
+  edited: 'modificato',
+  removed: 'Messaggio rimosso',
+  options: 'Opzioni del messaggio',
+  edit: 'Modifica',
+  unsend: 'Annulla invio',
+  save: 'Salva',
+  cancel: 'Annulla',
+  late: 'È troppo tardi per modificare questo messaggio',
   // proactive messages (triggers)
   dismiss: 'Chiudi',
   from: 'Messaggio da {name}',

@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: '会話が再開されました',
   s_closed: '会話は終了しました',
   unread: '未読{n}件',
+  // edit and unsend
+  edited: '編集済み',
+  removed: 'メッセージは削除されました',
+  options: 'メッセージのオプション',
+  edit: '編集',
+  unsend: '送信取消',
+  save: '保存',
+  cancel: 'キャンセル',
+  late: 'このメッセージはもう変更できません',
   // proactive messages (triggers)
   dismiss: '閉じる',
   from: '{name}からのメッセージ',

@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: '대화가 다시 열렸습니다',
   s_closed: '대화가 종료되었습니다',
   unread: '읽지 않은 메시지 {n}개',
+  // edit and unsend
+  edited: '수정됨',
+  removed: '메시지가 삭제되었습니다',
+  options: '메시지 옵션',
+  edit: '수정',
+  unsend: '전송 취소',
+  save: '저장',
+  cancel: '취소',
+  late: '이 메시지는 더 이상 변경할 수 없습니다',
   // proactive messages (triggers)
   dismiss: '닫기',
   from: '{name}님의 메시지',

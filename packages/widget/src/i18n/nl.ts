@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'Het gesprek is heropend',
   s_closed: 'Het gesprek is gesloten',
   unread: '{n} ongelezen',
+  // edit and unsend
+  edited: 'bewerkt',
+  removed: 'Bericht verwijderd',
+  options: 'Berichtopties',
+  edit: 'Bewerken',
+  unsend: 'Intrekken',
+  save: 'Opslaan',
+  cancel: 'Annuleren',
+  late: 'Het is te laat om dit bericht te wijzigen',
   // proactive messages (triggers)
   dismiss: 'Sluiten',
   from: 'Bericht van {name}',

@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'Rozmowa została wznowiona',
   s_closed: 'Rozmowa została zamknięta',
   unread: 'Nieprzeczytane: {n}',
+  // edit and unsend
+  edited: 'edytowano',
+  removed: 'Wiadomość usunięta',
+  options: 'Opcje wiadomości',
+  edit: 'Edytuj',
+  unsend: 'Cofnij wysłanie',
+  save: 'Zapisz',
+  cancel: 'Anuluj',
+  late: 'Na zmianę tej wiadomości jest już za późno',
   // proactive messages (triggers)
   dismiss: 'Zamknij',
   from: 'Wiadomość od {name}',

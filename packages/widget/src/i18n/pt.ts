@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'A conversa foi reaberta',
   s_closed: 'A conversa foi encerrada',
   unread: '{n} não lidas',
+  // edit and unsend
+  edited: 'editada',
+  removed: 'Mensagem removida',
+  options: 'Opções da mensagem',
+  edit: 'Editar',
+  unsend: 'Cancelar envio',
+  save: 'Salvar',
+  cancel: 'Cancelar',
+  late: 'É tarde demais para alterar esta mensagem',
   // proactive messages (triggers)
   dismiss: 'Dispensar',
   from: 'Mensagem de {name}',

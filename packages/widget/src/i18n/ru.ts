@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'Разговор снова открыт',
   s_closed: 'Разговор закрыт',
   unread: 'Непрочитанных: {n}',
+  // edit and unsend
+  edited: 'изменено',
+  removed: 'Сообщение удалено',
+  options: 'Действия с сообщением',
+  edit: 'Изменить',
+  unsend: 'Отозвать',
+  save: 'Сохранить',
+  cancel: 'Отмена',
+  late: 'Это сообщение уже нельзя изменить',
   // proactive messages (triggers)
   dismiss: 'Закрыть',
   from: 'Сообщение от {name}',

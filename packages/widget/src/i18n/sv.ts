@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'Konversationen har öppnats igen',
   s_closed: 'Konversationen har stängts',
   unread: '{n} olästa',
+  // edit and unsend
+  edited: 'redigerat',
+  removed: 'Meddelandet togs bort',
+  options: 'Meddelandealternativ',
+  edit: 'Redigera',
+  unsend: 'Ångra sändning',
+  save: 'Spara',
+  cancel: 'Avbryt',
+  late: 'Det är för sent att ändra det här meddelandet',
   // proactive messages (triggers)
   dismiss: 'Stäng',
   from: 'Meddelande från {name}',

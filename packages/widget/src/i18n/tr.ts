@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'Sohbet yeniden açıldı',
   s_closed: 'Sohbet kapatıldı',
   unread: '{n} okunmamış',
+  // edit and unsend
+  edited: 'düzenlendi',
+  removed: 'Mesaj kaldırıldı',
+  options: 'Mesaj seçenekleri',
+  edit: 'Düzenle',
+  unsend: 'Gönderimi geri al',
+  save: 'Kaydet',
+  cancel: 'İptal',
+  late: 'Bu mesajı değiştirmek için artık çok geç',
   // proactive messages (triggers)
   dismiss: 'Kapat',
   from: '{name} tarafından mesaj',

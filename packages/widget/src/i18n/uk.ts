@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: 'Розмову знову відкрито',
   s_closed: 'Розмову закрито',
   unread: 'Непрочитаних: {n}',
+  // edit and unsend
+  edited: 'змінено',
+  removed: 'Повідомлення видалено',
+  options: 'Дії з повідомленням',
+  edit: 'Змінити',
+  unsend: 'Відкликати',
+  save: 'Зберегти',
+  cancel: 'Скасувати',
+  late: 'Це повідомлення вже не можна змінити',
   // proactive messages (triggers)
   dismiss: 'Закрити',
   from: 'Повідомлення від {name}',

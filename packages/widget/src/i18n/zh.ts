@@ -50,6 +50,15 @@ export const strings: Strings = {
   s_reopened: '对话已重新打开',
   s_closed: '对话已关闭',
   unread: '{n} 条未读',
+  // edit and unsend
+  edited: '已编辑',
+  removed: '消息已撤回',
+  options: '消息选项',
+  edit: '编辑',
+  unsend: '撤回',
+  save: '保存',
+  cancel: '取消',
+  late: '此消息已无法更改',
   // proactive messages (triggers)
   dismiss: '关闭',
   from: '来自 {name} 的消息',

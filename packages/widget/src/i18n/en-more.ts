@@ -1,0 +1,19 @@
+/** The English strings of the more chunk (more.ts), kept out of the core: the chunk teaches them to the widget when it loads (see chunkEnglish in index.ts); every other language file translates them. */
+export const enMore = {
+  start: 'Start chat',
+  name: 'Name',
+  email: 'Email',
+  phone: 'Phone',
+  message: 'Message',
+  required: 'Required',
+  invalidEmail: 'Enter a valid email address',
+  invalidPhone: 'Enter a valid phone number',
+  leaveMessage: 'Send message',
+  rate: 'How was this conversation?',
+  stars: '{n} of 5',
+  comment: 'Anything to add? (optional)',
+  submitRating: 'Send rating',
+  thanks: 'Thank you for your feedback!',
+  newChat: 'New conversation',
+  noHistory: 'No conversations yet',
+}
