@@ -183,11 +183,11 @@ describe('<lcd-settings-webhooks>', () => {
     await axeCheck(el)
   })
 
-  it('is not offered to agents who are not admins', async () => {
+  it('is not offered to agents who are not admins (they read the proactive messages, without changing them)', async () => {
     const site = await createSite({ agents: 2 })
     const { el } = await mountSettings(site, 1)
     const tabs = [...el.shadowRoot!.querySelectorAll('[role="tab"]')].map(text)
-    assert(tabs.join() === 'Widget,Agents,Embed', `the tabs: ${tabs.join()}`)
+    assert(tabs.join() === 'Widget,Proactive messages,Agents,Embed', `the tabs: ${tabs.join()}`)
     assert(!el.shadowRoot!.querySelector('lcd-settings-webhooks'), 'no webhooks section')
   })
 })

@@ -128,6 +128,10 @@ async function busySite(agencyId: string, ownerToken: string) {
   const started = await ask<{ ok: boolean; data: { conversation: { id: string } } }>(visitorSocket, 'conversation:start', { clientKey: `k-${site.id}`, message: { clientId: 'client-0001', text: 'Hello there', attachments: [upload.body.id] } })
   expect(started).toMatchObject({ ok: true })
   const conversationId = started.data.conversation.id
+  // An edit keeps the earlier text for agents (mod_chat_message_edits).
+  const synced = await ask<{ ok: boolean; data: { messages: { id: string; senderType: string }[] } }>(visitorSocket, 'messages:sync', { conversationId, afterSeq: 0 })
+  const first = synced.data.messages.find((m) => m.senderType === 'visitor')!
+  expect(await ask(visitorSocket, 'message:edit', { conversationId, messageId: first.id, text: 'Hello there, edited' })).toMatchObject({ ok: true })
   const actor = await s().services.agents.authenticate(agent.token, site.id)
   await s().services.cannedResponses.create(actor, { title: 'Mine', content: 'personal', isPersonal: true })
   const trigger = await as(s(), ownerToken).post(`/api/sites/${site.id}/triggers`, { name: 'Hello', text: 'Hi there' })
