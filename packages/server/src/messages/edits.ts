@@ -94,11 +94,15 @@ export async function editHistory(tx: Tx, ref: MessageRef): Promise<MessageEdit[
 /**
  * The messages of a conversation changed after `afterRev`, oldest change first, and the counter
  * the caller is caught up to. The counter is read before the changes: one committed in between
- * is answered again next time (a repeat the client drops), never skipped.
+ * is answered again next time (a repeat the client drops), never skipped. A conversation the
+ * actor may not see is not_found.
  */
-export async function changesAfter(tx: Tx, conversationId: string, afterRev: number, visitor: boolean, limit: number): Promise<{ changes: Message[]; rev: number; hasMore: boolean }> {
-  const conv = await tx.conversation.findUnique({ where: { id: conversationId }, select: { lastRev: true } })
-  if (!conv || conv.lastRev <= afterRev) return { changes: [], rev: Math.max(afterRev, conv?.lastRev ?? 0), hasMore: false }
+export async function changesAfter(tx: Tx, actor: Actor, conversationId: string, afterRev: number, limit: number): Promise<{ changes: Message[]; rev: number; hasMore: boolean }> {
+  // The conversation, read once: whether the actor may see it, and its change counter.
+  const conv = await tx.conversation.findUnique({ where: { id: conversationId }, select: { visitorId: true, lastRev: true } })
+  const visitor = actor.kind === 'visitor'
+  if (!conv || (visitor && conv.visitorId !== actor.visitorId)) throw notFound('conversation')
+  if (conv.lastRev <= afterRev) return { changes: [], rev: Math.max(afterRev, conv.lastRev), hasMore: false }
   const rows = await tx.message.findMany({
     where: { conversationId, rev: { gt: afterRev }, ...(visitor ? { isPrivate: false } : {}) },
     orderBy: { rev: 'asc' },

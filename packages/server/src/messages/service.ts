@@ -275,10 +275,7 @@ export class MessageService {
   async sync(actor: Actor, conversationId: string, afterSeq: number, limit = 100, afterRev?: number): Promise<MessagePage> {
     const page = await this.page(actor, conversationId, { after: afterSeq, limit })
     if (afterRev === undefined) return page
-    const c = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      await this.access(tx, actor, conversationId)
-      return changesAfter(tx, conversationId, afterRev, actor.kind === 'visitor', limit)
-    })
+    const c = await this.ctx.db.inSite(actor.siteId, (tx) => changesAfter(tx, actor, conversationId, afterRev, limit))
     return { ...page, hasMore: page.hasMore || c.hasMore, changes: c.changes, rev: c.rev }
   }
 
