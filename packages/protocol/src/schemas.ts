@@ -495,6 +495,8 @@ function isTimeZone(tz: string): boolean {
 /** The events a webhook may subscribe to (`ping` is sent only by "send test"). */
 export const WEBHOOK_EVENTS = [
   'message.created',
+  'message.updated',
+  'message.deleted',
   'conversation.created',
   'conversation.assigned',
   'conversation.resolved',

@@ -276,6 +276,8 @@ export const MessagePreview = z.object({
   senderType: SenderTypeSchema,
   text: z.string().nullable(),
   private: z.boolean(),
+  /** Its sender unsent it (`text` is null): the list says "Message removed". */
+  deleted: z.boolean(),
   createdAt: Time,
 })
 export type MessagePreview = z.infer<typeof MessagePreview>
@@ -582,6 +584,10 @@ const envelope = <E extends string, D extends z.ZodType>(event: E, data: D) =>
 const WithConversation = z.object({ conversation: ConversationSummary })
 export const WebhookPayloads = {
   'message.created': envelope('message.created', z.object({ message: Message })),
+  /** Its sender edited it: the message as it is when delivered (`editedAt` set; see message:updated). */
+  'message.updated': envelope('message.updated', z.object({ message: Message })),
+  /** Its sender unsent it: the message as stored now, its text and files gone (`deletedAt` set, `text` null). */
+  'message.deleted': envelope('message.deleted', z.object({ message: Message })),
   'conversation.created': envelope('conversation.created', WithConversation),
   'conversation.assigned': envelope(
     'conversation.assigned',

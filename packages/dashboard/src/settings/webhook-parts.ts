@@ -13,6 +13,8 @@ import { fullTime } from '../shared/util.js'
 export const EVENT_WORDS: Record<WebhookEvent, string> = {
   'conversation.created': 'A conversation starts',
   'message.created': 'A message is sent (visitor or agent; not private notes)',
+  'message.updated': 'A message is edited by its sender (not private notes)',
+  'message.deleted': 'A message is unsent by its sender (not private notes)',
   'conversation.assigned': 'A conversation is assigned or transferred',
   'conversation.resolved': 'A conversation is resolved',
   'conversation.missed': 'A conversation is marked missed (no agent replied in time)',

@@ -23,7 +23,7 @@ import type { AgentActor, Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, fromUnknown, invalidPayload, invalidState, notFound } from '../shared/errors.js'
 import { agentName, agentWithUser, toMessage, toVisitorConversation } from '../shared/map.js'
-import { appendMessage, lockConversation, storedText, type AppendedMessage, type LockedConversation } from '../messages/store.js'
+import { appendMessage, lockConversation, storedText, subjectOf, type AppendedMessage, type LockedConversation } from '../messages/store.js'
 import type { PresenceService } from '../presence/service.js'
 import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
@@ -108,7 +108,7 @@ export class ConversationService {
           status: 'pending',
           queuedAt: now,
           lastActivityAt: now,
-          subject: storedText(input.message?.text)?.trim().slice(0, 120) ?? null,
+          subject: subjectOf(input.message?.text),
           triggerId: opener ? input.triggerId : null,
         },
         select: { id: true },

@@ -153,6 +153,8 @@ export function messageEventData(type: WebhookEvent, message: Message): WebhookE
   const sys = message.system as SystemEvent | null
   switch (type) {
     case 'message.created':
+    case 'message.updated':
+    case 'message.deleted':
       return { message }
     case 'conversation.assigned':
       if (sys?.event === 'assigned') return { conversationId: message.conversationId, agentId: sys.agentId, agentName: sys.agentName, by: sys.by }

@@ -16,7 +16,24 @@ import type { Tx } from '../shared/db/index.js'
 export const EVENTS_CHANNEL = 'live_chat_events'
 
 /** The events a change records here (a message's are written with it, by the message writer). */
-export type RecordedEvent = Exclude<WebhookEvent, 'message.created' | 'conversation.assigned' | 'conversation.resolved'>
+export type RecordedEvent = Exclude<WebhookEvent, MessageEvent | 'message.created' | 'conversation.assigned' | 'conversation.resolved'>
+
+/** A message's later events: their body is built from the stored message when dispatched (see recordMessageEvent). */
+export type MessageEvent = 'message.updated' | 'message.deleted'
+
+/**
+ * Writes a message's later event (an edit, an unsend) in the caller's transaction when wanted.
+ * Like message.created it names the message instead of holding a copy: its body is the message as
+ * stored when dispatched, so text a later unsend removed is never sent.
+ */
+export async function recordMessageEvent(tx: Tx, siteId: string, type: MessageEvent, conversationId: string, messageId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO mod_chat_events (site_id, type, conversation_id, message_id)
+    SELECT ${siteId}::uuid, ${type}, ${conversationId}::uuid, ${messageId}::uuid
+    WHERE mod_chat_event_wanted(${siteId}::uuid, ${type})
+    RETURNING id`
+  return rows.length > 0
+}
 
 /**
  * Writes the event in the caller's transaction when it is wanted; returns whether it did. `data`

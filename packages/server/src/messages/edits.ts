@@ -5,10 +5,11 @@
 // that was away asks `messages:sync` for the changes after its last counter.
 import type { Message, MessageEdit, MessageRef } from '@live-chat/protocol'
 import type { Actor } from '../shared/context.js'
+import { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, invalidState, notFound } from '../shared/errors.js'
 import { toMessage } from '../shared/map.js'
-import type { MessageRow } from './store.js'
+import { subjectOf, type MessageRow } from './store.js'
 
 /** What to do to the message: a new text, or unsend it. */
 export type Change = { text: string } | { unsend: true }
@@ -58,6 +59,7 @@ export async function changeMessage(tx: Tx, actor: Actor, ref: MessageRef, chang
   const [bump] = await tx.$queryRaw<{ rev: number }[]>`
     UPDATE mod_chat_conversations SET last_rev = last_rev + 1 WHERE id = ${ref.conversationId}::uuid RETURNING last_rev AS rev`
   const rev = bump!.rev
+  const dropped = await followSubject(tx, ref.conversationId, m, unsend ? null : change.text)
   if (unsend) {
     // The visitor's expectation of "unsend": the text, the files and every earlier text (so the
     // "edited" mark too) are gone (the search column is generated from the text, so search no
@@ -67,6 +69,9 @@ export async function changeMessage(tx: Tx, actor: Actor, ref: MessageRef, chang
     await tx.$executeRaw`
       UPDATE mod_chat_messages SET content = NULL, attachments = '[]'::jsonb, metadata = '{}'::jsonb, edited_at = NULL, deleted_at = now(), rev = ${rev}
       WHERE id = ${m.id}::uuid`
+    const message = await current(tx, m.id)
+    await scrubWebhookBodies(tx, actor.siteId, message, dropped)
+    return { message, visitorId: m.visitorId, changed: true }
   } else {
     await tx.messageEdit.create({
       data: {
@@ -111,6 +116,51 @@ export async function changesAfter(tx: Tx, actor: Actor, conversationId: string,
   const hasMore = rows.length > limit
   const page = rows.slice(0, limit)
   return { changes: page.map(toMessage), rev: hasMore ? page.at(-1)!.rev : conv.lastRev, hasMore }
+}
+
+/**
+ * A subject the conversation took from this message (its first one from the visitor) follows it:
+ * the new text's start after an edit, none after an unsend (so the unsent words are not kept, or
+ * found by search, there). A subject an agent wrote stays.
+ * @returns The subjects its texts gave (every version's; none unless it is that first message).
+ */
+async function followSubject(tx: Tx, conversationId: string, m: Target, next: string | null): Promise<string[]> {
+  const [row] = await tx.$queryRaw<{ subject: string | null; first: string | null }[]>`
+    SELECT c.subject,
+           (SELECT f.id::text FROM mod_chat_messages f WHERE f.conversation_id = c.id AND f.sender_type = 'visitor' ORDER BY f.seq LIMIT 1) AS first
+    FROM mod_chat_conversations c WHERE c.id = ${conversationId}::uuid`
+  if (!row || row.first !== m.id) return []
+  const earlier = await tx.messageEdit.findMany({ where: { messageId: m.id }, select: { content: true } })
+  const subjects = [m.content, ...earlier.map((e) => e.content)].flatMap((t) => subjectOf(t) ?? [])
+  if (row.subject && subjects.includes(row.subject)) await tx.conversation.update({ where: { id: conversationId }, data: { subject: subjectOf(next) } })
+  return subjects
+}
+
+/**
+ * What webhooks were sent, or will be sent, about an unsent message no longer holds what it said:
+ * its body in the delivery log (which retries and redeliveries send) becomes the message as it is
+ * now, and a conversation snapshot whose preview it was says "removed" instead and loses the
+ * subject taken from it (`subjects`: any of its versions', see followSubject), in the log and in events not
+ * dispatched yet. (A receiver that already has it keeps it; `message.deleted` tells
+ * the ones that subscribe.) Only rows written since the message was sent can hold it.
+ */
+async function scrubWebhookBodies(tx: Tx, siteId: string, m: Message, subjects: string[]): Promise<void> {
+  const since = new Date(m.createdAt)
+  // A conversation snapshot (`conv`, jsonb) without the message: its preview says removed, and the subject taken from it is gone.
+  const scrubbed = (conv: Prisma.Sql) => Prisma.sql`(${conv}
+      || CASE WHEN ${conv} #>> '{lastMessage,seq}' = ${String(m.seq)}
+           THEN jsonb_build_object('lastMessage', (${conv} -> 'lastMessage') || '{"text": null, "deleted": true}'::jsonb) ELSE '{}'::jsonb END
+      || CASE WHEN ${conv} ->> 'subject' = ANY (${subjects}::text[]) THEN '{"subject": null}'::jsonb ELSE '{}'::jsonb END)`
+  await tx.$executeRaw`
+    UPDATE mod_chat_webhook_deliveries SET payload = CASE
+        WHEN payload #>> '{data,message,id}' = ${m.id} THEN jsonb_set(payload, '{data,message}', ${JSON.stringify(m)}::jsonb)
+        ELSE jsonb_set(payload, '{data,conversation}', ${scrubbed(Prisma.sql`(payload #> '{data,conversation}')`)})
+      END
+    WHERE site_id = ${siteId}::uuid AND created_at >= ${since}
+      AND (payload #>> '{data,message,id}' = ${m.id} OR payload #>> '{data,conversation,id}' = ${m.conversationId})`
+  await tx.$executeRaw`
+    UPDATE mod_chat_events SET data = jsonb_set(data, '{conversation}', ${scrubbed(Prisma.sql`(data -> 'conversation')`)})
+    WHERE site_id = ${siteId}::uuid AND created_at >= ${since} AND conversation_id = ${m.conversationId}::uuid AND data ? 'conversation'`
 }
 
 async function current(tx: Tx, id: string): Promise<Message> {

@@ -16,6 +16,7 @@ import type { EmailService } from '../email/service.js'
 import { appendMessage, liveState, lockConversation, storedText, type AppendedMessage, type LiveState, type LockedConversation, type MessageRow } from './store.js'
 import { AppendBatcher } from './batch.js'
 import { changeMessage, changesAfter, editHistory, type Change } from './edits.js'
+import { recordMessageEvent } from '../events/outbox.js'
 
 export interface SendResult {
   message: Message
@@ -295,7 +296,12 @@ export class MessageService {
   }
 
   private async change(actor: Actor, ref: MessageRef, change: Change): Promise<Message> {
-    const r = await this.ctx.db.inSite(actor.siteId, (tx) => changeMessage(tx, actor, ref, change))
+    const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      const r = await changeMessage(tx, actor, ref, change)
+      // Webhooks hear of it in the same transaction (never of private notes, like message.created).
+      if (r.changed && !r.message.private) await recordMessageEvent(tx, actor.siteId, 'unsend' in change ? 'message.deleted' : 'message.updated', ref.conversationId, r.message.id)
+      return r
+    })
     if (r.changed) this.ctx.publish.messageUpdated(actor.siteId, r.visitorId, r.message)
     return r.message
   }

@@ -99,6 +99,9 @@ function messageType(m: NewMessage): MessageType {
 /** A message's text as stored: null when there is none (a message of attachments only). */
 export const storedText = (text: string | undefined): string | null => (text !== undefined && text.trim() !== '' ? text : null)
 
+/** A conversation's subject, taken from its first message's text (the start of it). */
+export const subjectOf = (text: string | null | undefined): string | null => storedText(text ?? undefined)?.trim().slice(0, 120) ?? null
+
 /**
  * Appends a message to a locked conversation through the one writer of the rules
  * (mod_chat_append_messages: seq, counters, read marks, the outbox event), then applies the extra

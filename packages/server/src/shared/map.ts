@@ -183,7 +183,7 @@ export function toConversationSummary(c: ConversationFull, visitorOnline: boolea
     lastSeq: c.lastSeq,
     lastPublicSeq: c.lastPublicSeq,
     lastMessage: last
-      ? { seq: last.seq, senderType: last.senderType as SenderType, text: last.content, private: last.isPrivate, createdAt: iso(last.createdAt) }
+      ? { seq: last.seq, senderType: last.senderType as SenderType, text: last.content, private: last.isPrivate, deleted: last.deletedAt !== null, createdAt: iso(last.createdAt) }
       : null,
     rating: c.rating,
     ratingFeedback: c.ratingFeedback,

@@ -7,8 +7,10 @@ import { AgentClient, LiveChatClient, type LiveChatError } from '@live-chat/sdk'
 import type { Ack, Message, MessagePage, Page, ConversationSummary } from '@live-chat/protocol'
 import { ask, connectRaw, eventually, rawSocket, serverPerFile, waitFor } from '../helpers.js'
 import { SAMPLES } from '../uploads/samples.js'
+import { receiver } from '../webhooks/receivers.js'
 
-const t = serverPerFile()
+// The webhook receiver listens on 127.0.0.1, a private address webhooks may not reach unless allowed.
+const t = serverPerFile({ webhooks: { allowedNetworks: ['127.0.0.1/32'] } })
 
 /** A site, an agent (SDK, connected) and a visitor (SDK) with a started conversation and its first message. */
 async function chat(first = 'Hello there') {
@@ -223,6 +225,81 @@ describe('an unsent message is gone', () => {
     } finally {
       visitorSocket.disconnect()
       agentSocket.disconnect()
+    }
+  })
+})
+
+describe('webhooks', () => {
+  /** An admin's client on the site, and a webhook to a local receiver for `events`. */
+  async function hook(siteId: string, events: ('message.created' | 'message.updated' | 'message.deleted' | 'conversation.created')[], answer = 200) {
+    const admin = await t.s.fx.agent(siteId, { role: 'admin' })
+    const client = t.track(new AgentClient({ url: t.s.url, token: admin.token }))
+    await client.connect(siteId)
+    const rx = await receiver()
+    rx.box.answer = () => answer
+    const webhook = await client.webhooks.create({ url: rx.url, events })
+    const bodies = () => rx.got.map((r) => JSON.parse(r.body) as { event: string; siteId: string; data: { message: Message; conversation?: ConversationSummary } })
+    return { client, rx, webhook, bodies }
+  }
+
+  it('message.updated and message.deleted carry the message as stored; private notes never; a repeated unsend is no second event', async () => {
+    const { site, agent, visitor, first, conversationId } = await chat('Where is my ordr?')
+    const { rx, bodies } = await hook(site.id, ['message.updated', 'message.deleted'])
+    try {
+      const note = await agent.send(conversationId, 'Check the courier', { private: true })
+      await agent.editMessage(conversationId, note.id, 'Check the courier first')
+      await visitor.editMessage(conversationId, first.id, 'Where is my order?')
+      const reply = await agent.send(conversationId, 'On its way!')
+      await agent.unsendMessage(conversationId, reply.id)
+      await agent.unsendMessage(conversationId, note.id)
+      await eventually(() => bodies().length >= 2, 5_000, 'two webhook deliveries')
+      expect(bodies().map((b) => b.event)).toEqual(['message.updated', 'message.deleted'])
+      const [edit, removal] = bodies()
+      expect(edit).toMatchObject({ event: 'message.updated', siteId: site.id, data: { message: { id: first.id, text: 'Where is my order?', deletedAt: null } } })
+      expect(edit!.data.message.editedAt).not.toBeNull()
+      expect(removal).toMatchObject({ event: 'message.deleted', data: { message: { id: reply.id, text: null, attachments: [] } } })
+      expect(removal!.data.message.deletedAt).not.toBeNull()
+      await agent.unsendMessage(conversationId, reply.id)
+      await new Promise((r) => setTimeout(r, 500))
+      expect(bodies()).toHaveLength(2)
+    } finally {
+      await rx.close()
+    }
+  })
+
+  it('after an unsend, the delivery log, retries and redeliveries no longer hold what it said', async () => {
+    const site = await t.s.fx.site()
+    // The receiver is down: every delivery waits for a retry, its body in the log.
+    const { client, rx, webhook, bodies } = await hook(site.id, ['conversation.created', 'message.created', 'message.updated'], 503)
+    try {
+      const visitor = t.track(new LiveChatClient({ url: t.s.url, siteId: site.id, storage: 'memory' }))
+      const { conversation, messages } = await visitor.startConversation({ message: 'my card is 4111 1111' })
+      const first = messages[0]!
+      await visitor.editMessage(conversation.id, first.id, 'my card is 4111 1111 1111 1111')
+      // The subject, taken from the first message, follows its edit.
+      expect((await client.conversations.get(conversation.id)).subject).toBe('my card is 4111 1111 1111 1111')
+      await eventually(() => new Set(bodies().map((b) => b.event)).size === 3, 5_000, 'a first try of each event')
+      expect(rx.got.map((r) => r.body).join('\n')).toContain('4111')
+      await visitor.unsendMessage(conversation.id, first.id)
+      const log = await client.webhooks.deliveries(webhook.id)
+      expect(log.map((d) => d.event).sort()).toEqual(['conversation.created', 'message.created', 'message.updated'])
+      expect(JSON.stringify(log)).not.toContain('4111')
+      const created = log.find((d) => d.event === 'conversation.created')!.payload as { data: { conversation: ConversationSummary } }
+      expect(created.data.conversation.lastMessage).toMatchObject({ seq: first.seq, text: null, deleted: true })
+      expect(created.data.conversation.subject).toBeNull()
+      // Nor does the conversation keep it as its subject (which search reads).
+      expect((await client.conversations.get(conversation.id)).subject).toBeNull()
+      expect((await client.conversations.list({ q: '4111' })).items).toEqual([])
+      // A redelivery sends the message as it is now.
+      rx.box.answer = () => 200
+      const before = rx.got.length
+      await client.webhooks.redeliver(webhook.id, log.find((d) => d.event === 'message.created')!.id)
+      await eventually(() => rx.got.length > before, 5_000, 'the redelivery')
+      const resent = JSON.parse(rx.got.at(-1)!.body) as { event: string; data: { message: Message } }
+      expect(resent).toMatchObject({ event: 'message.created', data: { message: { id: first.id, text: null } } })
+      expect(resent.data.message.deletedAt).not.toBeNull()
+    } finally {
+      await rx.close()
     }
   })
 })
