@@ -165,11 +165,7 @@ async function pieceShots(browser) {
   {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 })
     const page = await context.newPage()
-    await page.goto(`${url}/dashboard/`)
-    await page.getByLabel('Email').fill(demo.email)
-    await page.getByLabel('Password').fill(demo.password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.locator('select#status').waitFor()
+    await signIn(page)
     await page.goto(`${url}/dashboard/#settings`)
     await page.getByRole('tab', { name: 'Proactive messages' }).click()
     await page.getByRole('rowheader', { name: 'Welcome (screenshot)' }).waitFor()
@@ -181,12 +177,7 @@ async function pieceShots(browser) {
   reply = null
   for (const [suffix, viewport, mobile] of sizes) {
     const { context, page, input, file } = await open(`widget-rich${suffix}`, viewport, mobile)
-    const created = new Promise((resolve) => {
-      const off = agent.on('conversation:created', (c) => (off(), resolve(c)))
-    })
-    await input.fill('Hi! I need new trail shoes for a race.')
-    await input.press('Enter')
-    const conv = await created
+    const conv = await startChat(input, 'Hi! I need new trail shoes for a race.')
     await agent.send(conv.id, 'Happy to help! Which distance are you training for?', {
       content: { kind: 'choice', options: [{ id: '10k', label: '10 km' }, { id: 'half', label: 'Half marathon' }, { id: 'ultra', label: 'Ultra' }] },
     })
@@ -222,8 +213,51 @@ async function pieceShots(browser) {
   for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
   other.disconnect()
   await agent.agents.update(me.id, { maxConcurrentChats: capacity })
+  await editShots(open, sizes)
   reply = REPLY
   await teamShots(open, sizes)
+}
+
+/**
+ * Edit and unsend: the visitor fixed a typo through their message's menu ("edited"), the agent
+ * took back a wrong answer ("Message removed"); then that conversation in the dashboard, with the
+ * visitor's earlier text shown and the agent's Edit and Unsend on their reply.
+ */
+async function editShots(open, sizes) {
+  let shown = null
+  for (const [suffix, viewport, mobile] of sizes) {
+    const { context, page, input, file } = await open(`widget-edit${suffix}`, viewport, mobile)
+    const conv = await startChat(input, 'Do you ship to Canda?')
+    const wrong = await agent.send(conv.id, 'Yes, and shipping to Canada is always free.')
+    await agent.unsendMessage(conv.id, wrong.id)
+    await agent.send(conv.id, 'Yes, we ship to Canada in 3–5 working days, free over $50.')
+    await page.locator('live-chat-app .msg:not(.own) .bubble', { hasText: 'working days' }).waitFor()
+    await page.locator('live-chat-app .msg.own', { hasText: 'Canda' }).locator('button[aria-label="Message options"]').click()
+    await page.locator('live-chat-app [role="menu"] button', { hasText: 'Edit' }).click()
+    const box = page.locator('live-chat-app .ed textarea')
+    await box.fill('Do you ship to Canada?')
+    await box.press('Enter')
+    await page.locator('live-chat-app .msg.own .meta', { hasText: 'edited' }).waitFor()
+    await page.locator('live-chat-app .msg .bubble i', { hasText: 'Message removed' }).waitFor()
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: file })
+    console.log(`wrote ${path.relative(root, file)}`)
+    await context.close()
+    if (shown) await agent.conversations.resolve(conv.id)
+    else shown = conv
+  }
+  // The agent's side of the first one.
+  await atEachSize(browser, async (page, size) => {
+    await signIn(page)
+    await page.goto(`${url}/dashboard/#inbox/${shown.id}`)
+    await page.getByRole('button', { name: 'Edit this message' }).waitFor()
+    await page.getByRole('button', { name: 'edited' }).click()
+    await page.getByText('Do you ship to Canda?').waitFor()
+    // With a mouse, the agent's Edit and Unsend show on the message pointed at.
+    if (!size.hasTouch) await page.locator('lcd-conversation-view .msg.out', { hasText: 'free over' }).hover()
+    await pageShot(page, `dashboard-edit${size.suffix}`)
+  })
+  await agent.conversations.resolve(shown.id)
 }
 
 /** The header with the team online (three pictures, one a photo), and the emoji picker open. */
@@ -382,10 +416,7 @@ async function dashboardShots(browser) {
 
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 })
   const page = await context.newPage()
-  await page.goto(`${url}/dashboard/`)
-  await page.getByLabel('Email').fill(demo.email)
-  await page.getByLabel('Password').fill(demo.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await signIn(page)
   await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').nth(people.length - 1).waitFor()
   const shot = async (name) => {
     await page.waitForTimeout(500)
@@ -460,11 +491,7 @@ async function adminShots(browser) {
   for (const { suffix, viewport, isMobile = false, hasTouch = false } of SIZES) {
     const context = await browser.newContext({ viewport, deviceScaleFactor: 1, isMobile, hasTouch })
     const page = await context.newPage()
-    await page.goto(`${url}/dashboard/`)
-    await page.getByLabel('Email').fill(demo.email)
-    await page.getByLabel('Password').fill(demo.password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.locator('select#status').waitFor()
+    await signIn(page)
     const shot = (name) => pageShot(page, `${name}${suffix}`)
     await page.goto(`${url}/dashboard/#admin/sites`)
     await page.getByRole('rowheader', { name: 'Acme Outdoor' }).waitFor()
@@ -512,6 +539,25 @@ function totp(secret, at = Date.now()) {
   const h = crypto.createHmac('sha1', key).update(counter).digest()
   const o = h[19] & 15
   return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0')
+}
+
+/** The visitor sends `text` from the open widget; resolves with the conversation it starts (as the agent hears of it). */
+async function startChat(input, text) {
+  const created = new Promise((resolve) => {
+    const off = agent.on('conversation:created', (c) => (off(), resolve(c)))
+  })
+  await input.fill(text)
+  await input.press('Enter')
+  return created
+}
+
+/** Signs the demo agent in to the dashboard on `page` and waits for it to be ready. */
+async function signIn(page) {
+  await page.goto(`${url}/dashboard/`)
+  await page.getByLabel('Email').fill(demo.email)
+  await page.getByLabel('Password').fill(demo.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.locator('select#status').waitFor()
 }
 
 /**
@@ -622,11 +668,7 @@ async function accountShots(browser) {
 
   // Your account, as the demo agent (signed in here, in the script and in the dashboard shots before).
   await atEachSize(browser, async (page, size) => {
-    await page.goto(`${url}/dashboard/`)
-    await page.getByLabel('Email').fill(demo.email)
-    await page.getByLabel('Password').fill(demo.password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.locator('#status').waitFor()
+    await signIn(page)
     await page.goto(`${url}/dashboard/#account`)
     await page.getByRole('cell', { name: /This device/ }).waitFor()
     await pageShot(page, `dashboard-account${size.suffix}`)

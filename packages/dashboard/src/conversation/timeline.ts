@@ -5,6 +5,7 @@ import type { AgentSummary, Attachment, Message } from '@live-chat/sdk'
 import { clock, fullTime } from '../shared/util.js'
 import { absoluteUrl, systemText } from '../inbox/model.js'
 import { richEntry } from './rich.js'
+import type { MessageChanges } from './changes.js'
 
 export interface EntryContext {
   agents: readonly AgentSummary[]
@@ -16,6 +17,8 @@ export interface EntryContext {
   seenSeq: number
   /** The visitor's answers to choices: the choice message's id → the option picked. */
   answers?: ReadonlyMap<string, string>
+  /** Edit and unsend (the agent's own messages), "edited" and its history. */
+  changes?: MessageChanges
 }
 
 /** The answers to choices among `messages` (see EntryContext.answers). */
@@ -43,15 +46,19 @@ export function entry(m: Message, ctx: EntryContext): TemplateResult {
   const who = m.senderType === 'visitor' ? ctx.visitor : (m.senderName ?? (m.senderType === 'bot' ? 'Bot' : 'Agent'))
   const side = m.senderType === 'visitor' ? 'in' : 'out'
   const kind = m.private ? 'note' : side
-  return html`<div class="msg ${kind}" data-seq=${m.seq}>
+  const changes = ctx.changes
+  const body = m.deletedAt
+    ? html`<p class="removed">Message removed</p>`
+    : (changes?.editor(m) ??
+      html`${m.text ? html`<p>${m.text}</p>` : nothing}
+      ${m.attachments.length ? html`<div class="files">${m.attachments.map((a) => attachment(a, ctx.server))}</div>` : nothing}
+      ${richEntry(m, ctx.answers?.get(m.id))}`)
+  return html`<div class="msg ${kind}" data-seq=${m.seq} data-id=${m.id}>
     ${m.private ? html`<div class="label">Private note</div>` : nothing}
     ${m.answer ? html`<div class="label answer">Chose</div>` : nothing}
-    <div class="body">
-      ${m.text ? html`<p>${m.text}</p>` : nothing}
-      ${m.attachments.length ? html`<div class="files">${m.attachments.map((a) => attachment(a, ctx.server))}</div>` : nothing}
-      ${richEntry(m, ctx.answers?.get(m.id))}
-    </div>
-    <div class="meta">${who} · ${time}${m.seq === ctx.seenSeq ? html`<span class="seen">· Seen</span>` : nothing}</div>
+    <div class="body">${body}</div>
+    ${changes?.history(m) ?? nothing}
+    <div class="meta">${who} · ${time}${changes?.meta(m) ?? nothing}${m.seq === ctx.seenSeq ? html`<span class="seen">· Seen</span>` : nothing}</div>
   </div>`
 }
 
@@ -64,10 +71,18 @@ export function seenSeq(messages: readonly Message[], visitorReadSeq: number): n
   return 0
 }
 
-/** Merges message lists into one, sorted by seq, one per seq (the later copy wins). */
+/**
+ * Merges message lists into one, sorted by seq, one per seq: the copy with the highest `rev` (its
+ * latest edit or unsend), the later one on a tie.
+ */
 export function mergeMessages(...lists: readonly (readonly Message[])[]): Message[] {
   const bySeq = new Map<number, Message>()
-  for (const list of lists) for (const m of list) bySeq.set(m.seq, m)
+  for (const list of lists) {
+    for (const m of list) {
+      const held = bySeq.get(m.seq)
+      if (!held || m.rev >= held.rev) bySeq.set(m.seq, m)
+    }
+  }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq)
 }
 

@@ -2,9 +2,12 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { LiveChatError, type AgentClient, type AgentSummary, type ConversationSummary, type Message } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
-import { visitorName } from '../shared/util.js'
+import { fire, visitorName } from '../shared/util.js'
 import { statusLabel } from '../inbox/model.js'
 import { answersOf, entry, mergeMessages, seenSeq, timelineStyles } from './timeline.js'
+import { MessageChanges, changeStyles } from './changes.js'
+import type { LcdConfirmDialog } from '../shared/confirm-dialog.js'
+import '../shared/confirm-dialog.js'
 import './actions.js'
 import './composer.js'
 import './transcript-download.js'
@@ -21,12 +24,14 @@ const EDGE_PX = 60
  * page by page, follows live messages, notes and system events, "Seen" and typing), and the
  * composer. Marks messages read while it is on screen.
  *
+ * @fires {CustomEvent<{}>} lcd-back - The agent asked for the list back (a phone shows one or the other).
  * @fires {CustomEvent<ConversationSummary>} lcd-conversation-change - An action changed the conversation (from the actions bar).
  */
 export class LcdConversationView extends LitElement {
   static override styles = [
     base,
     timelineStyles,
+    changeStyles,
     css`
       :host {
         display: flex;
@@ -49,6 +54,15 @@ export class LcdConversationView extends LitElement {
       }
       .title lcd-transcript-download {
         margin-left: auto;
+      }
+      .back {
+        display: none;
+      }
+      @media (max-width: 720px) {
+        .back {
+          display: inline-block;
+          justify-self: start;
+        }
       }
       .status {
         font-size: 12px;
@@ -120,6 +134,15 @@ export class LcdConversationView extends LitElement {
   #follow = true
   /** Keep the view where it was after older messages were put above it. */
   #restore: { height: number; top: number } | null = null
+  /** The message being unsent (the confirmation's text). */
+  #unsending: Message | null = null
+  #changes = new MessageChanges(this, (m, unsend) => {
+    this.#unsending = m
+    this.requestUpdate()
+    void this.updateComplete.then(() => this.renderRoot.querySelector<LcdConfirmDialog>('lcd-confirm-dialog.unsend')?.open(unsend))
+  })
+  /** The site whose edit window #changes holds. */
+  #windowSite = ''
 
   override connectedCallback(): void {
     super.connectedCallback()
@@ -144,6 +167,10 @@ export class LcdConversationView extends LitElement {
     if (changed.has('client')) this.#subscribe()
     const id = this.conversation?.id ?? ''
     if (id !== this.#id || changed.has('client')) void this.#open(id)
+    this.#changes.client = this.client
+    this.#changes.me = this.me?.id ?? ''
+    const site = this.conversation?.siteId ?? ''
+    if (site && this.client && (site !== this.#windowSite || changed.has('client'))) void this.#loadWindow(site)
     const log = this.#log()
     if (log && !this.#restore) this.#follow ||= log.scrollHeight - log.scrollTop - log.clientHeight < EDGE_PX
   }
@@ -164,8 +191,17 @@ export class LcdConversationView extends LitElement {
     const c = this.conversation
     if (!c) return nothing
     const name = visitorName(c.visitor)
-    const ctx = { agents: this.agents, visitor: name, server: this.client?.url ?? location.origin, seenSeq: seenSeq(this._messages, c.visitorReadSeq), answers: answersOf(this._messages) }
+    const ctx = {
+      agents: this.agents,
+      visitor: name,
+      server: this.client?.url ?? location.origin,
+      seenSeq: seenSeq(this._messages, c.visitorReadSeq),
+      answers: answersOf(this._messages),
+      changes: this.#changes,
+    }
+    const unsending = this.#unsending
     return html`<header>
+        <button class="back link" @click=${() => fire(this, 'lcd-back', {})}>‹ All conversations</button>
         <div class="title">
           <span class="dot ${c.visitor.online ? 'online' : ''}" role="img" aria-label=${c.visitor.online ? 'Online' : 'Offline'}></span>
           <h2>${name}</h2>
@@ -182,7 +218,30 @@ export class LcdConversationView extends LitElement {
         ${this._messages.map((m) => entry(m, ctx))}
       </div>
       <p class="typing muted" aria-live="polite">${this._typing ? `${name} is typing…` : ''}</p>
-      <lcd-composer .client=${this.client} .conversation=${c} .me=${this.me}></lcd-composer>`
+      <lcd-composer .client=${this.client} .conversation=${c} .me=${this.me}></lcd-composer>
+      <lcd-confirm-dialog class="unsend" heading=${unsending?.private ? 'Unsend this note?' : 'Unsend this message?'} confirm-label="Unsend">
+        <p>
+          ${unsending?.private
+            ? 'Other agents will see “Message removed” instead.'
+            : `${name} will see “Message removed” instead, wherever the chat is open.`}
+          Its text, files and earlier versions are deleted and cannot be brought back.
+        </p>
+      </lcd-confirm-dialog>`
+  }
+
+  /** The site's edit window (every agent may read the settings; until then, and if it fails, no Edit buttons). */
+  async #loadWindow(site: string): Promise<void> {
+    this.#windowSite = site
+    const client = this.client
+    try {
+      const settings = await client!.settings.get(site)
+      if (this.#windowSite === site && this.client === client) {
+        this.#changes.windowSeconds = settings.widget.editWindowSeconds
+        this.requestUpdate()
+      }
+    } catch {
+      if (this.#windowSite === site) this.#windowSite = '' // tried again on the next change
+    }
   }
 
   #log(): HTMLElement | null {
@@ -199,6 +258,11 @@ export class LcdConversationView extends LitElement {
         if (m.conversationId !== this.#id) return
         this._messages = mergeMessages(this._messages, [m])
         if (m.senderType === 'visitor') this.#setTyping(false)
+      }),
+      client.on('message:updated', (m) => {
+        if (m.conversationId !== this.#id) return
+        this.#changes.changed(m)
+        this._messages = mergeMessages(this._messages, [m])
       }),
       client.on('typing', (t) => {
         if (t.conversationId === this.#id && t.side === 'visitor') this.#setTyping(t.typing)
@@ -219,6 +283,7 @@ export class LcdConversationView extends LitElement {
     this.#marked = 0
     this.#follow = true
     this.#restore = null
+    this.#changes.reset()
     this.#setTyping(false)
     const client = this.client
     if (!id || !client) return

@@ -1,7 +1,8 @@
-import { LiveChatClient, type AgentClient, type AgentSummary, type ConversationSummary } from '@live-chat/sdk'
+import { setViewport } from '@web/test-runner-commands'
+import { LiveChatClient, type AgentClient, type ConversationSummary } from '@live-chat/sdk'
 import type { LcdInbox } from './inbox.js'
-import './inbox.js'
-import { agentClient, assert, axeCheck, cleanup, createSite, mount, nextDownload, setConversation, waitFor, type TestSite } from '../../../../test/browser/helpers.js'
+import { mountInbox } from '../../test/inbox.js'
+import { agentClient, assert, axeCheck, cleanup, createSite, nextDownload, setConversation, waitFor, type TestSite } from '../../../../test/browser/helpers.js'
 
 const visitors: LiveChatClient[] = []
 
@@ -18,33 +19,6 @@ async function visit(
   for (const [url, title] of pages) await v.visitPage(url, title)
   const { conversation } = await v.startConversation({ fields, message })
   return { v, conv: conversation.id }
-}
-
-interface Mounted {
-  el: LcdInbox
-  selected: string[]
-  unread: number[]
-  agents: AgentSummary[]
-}
-
-/** The inbox as the dashboard mounts it (the root's part: selectedId follows lcd-select). */
-async function mountInbox(site: TestSite, client: AgentClient, selectedId = ''): Promise<Mounted> {
-  const agents = await client.agents.list()
-  const el = document.createElement('lcd-inbox')
-  const m: Mounted = { el, selected: [], unread: [], agents }
-  el.style.height = '760px'
-  el.style.width = '1280px'
-  el.client = client
-  el.me = agents.find((a) => a.id === site.agents[0]!.agentId)!
-  el.agents = agents
-  el.selectedId = selectedId
-  el.addEventListener('lcd-select', (e) => {
-    m.selected.push(e.detail.id)
-    el.selectedId = e.detail.id
-  })
-  el.addEventListener('lcd-unread-change', (e) => m.unread.push(e.detail.count))
-  mount(el)
-  return m
 }
 
 const sr = (el: Element | null | undefined): ShadowRoot => {
@@ -152,6 +126,33 @@ describe('<lcd-inbox>', () => {
     await waitFor(() => option(el, 'Ada')?.getAttribute('aria-selected') === 'true', 5_000, 'the opened option to be selected')
     assert(option(el, 'Bob')?.getAttribute('aria-selected') === 'false', 'the other option is not selected')
     await waitFor(() => sr(viewRoot(el).querySelector('lcd-conversation-actions')) && text(viewRoot(el).querySelector('h2')) === 'Ada', 5_000, 'the conversation to open')
+  })
+
+  it('on a phone shows the list or the open conversation, with a way back to the list', async () => {
+    const shown = (x: Element | null | undefined) => !!x && getComputedStyle(x).display !== 'none'
+    await visit(site, { name: 'Ada' }, 'First')
+    const { el, selected } = await mountInbox(site, agent)
+    await showsOnly(el, ['Ada'], 'the conversation')
+    // A laptop: the list and the "select a conversation" pane side by side.
+    assert(shown(sr(el).querySelector('lcd-conversation-list')) && shown(sr(el).querySelector('.empty')), 'the list and the empty pane')
+    await setViewport({ width: 390, height: 844 })
+    try {
+      el.style.width = '390px'
+      assert(shown(sr(el).querySelector('lcd-conversation-list')), 'a phone: the list')
+      assert(!shown(sr(el).querySelector('.empty')), 'a phone: no empty pane squeezed beside it')
+      option(el, 'Ada')!.click()
+      await waitFor(() => text(viewRoot(el).querySelector('h2')) === 'Ada', 5_000, 'the conversation to open')
+      assert(!shown(sr(el).querySelector('lcd-conversation-list')), 'the list gives way to the conversation')
+      const width = sr(el).querySelector('lcd-conversation-view')!.getBoundingClientRect().width
+      assert(width === 390, `the conversation takes the whole width: ${width}`)
+      const back = viewRoot(el).querySelector<HTMLButtonElement>('button.back')
+      assert(shown(back) && text(back) === '‹ All conversations', 'a way back to the list')
+      back!.click()
+      assert(selected.at(-1) === '', `back selects nothing: ${JSON.stringify(selected)}`)
+      await waitFor(() => shown(sr(el).querySelector('lcd-conversation-list')), 3_000, 'the list to come back')
+    } finally {
+      await setViewport({ width: 800, height: 600 })
+    }
   })
 
   it('shows history, live visitor messages, private notes, typing, Seen, and marks read', async () => {

@@ -3,7 +3,7 @@ import { LiveChatError, type AgentClient, type AgentSummary, type ConversationCo
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire } from '../shared/util.js'
-import { ALL, byActivity, filterOf, matches, mayBeUnread, unreadIn, withMessage, type ListView } from './model.js'
+import { ALL, byActivity, filterOf, matches, mayBeUnread, unreadIn, withChange, withMessage, type ListView } from './model.js'
 import { fileDate, saveBlob } from '../shared/download.js'
 import './conversation-list.js'
 import '../conversation/view.js'
@@ -81,6 +81,16 @@ export class LcdInbox extends LitElement {
           grid-column: span 1;
         }
       }
+      /* A phone: the list, or the open conversation (its header has the way back). */
+      @media (max-width: 720px) {
+        :host {
+          grid-template-columns: minmax(0, 1fr);
+        }
+        :host([data-open]) lcd-conversation-list,
+        :host(:not([data-open])) .empty {
+          display: none;
+        }
+      }
     `,
   ]
   static override properties = {
@@ -144,6 +154,8 @@ export class LcdInbox extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('client') && this.#subscribed !== this.client) this.#start()
     if (this.selectedId && !this._known.has(this.selectedId) && !this.#missing.has(this.selectedId)) void this.#fetch(this.selectedId)
+    // On a phone the list gives way to the open conversation (see the styles).
+    this.toggleAttribute('data-open', this.selectedId !== '')
   }
 
   protected override updated(): void {
@@ -179,6 +191,7 @@ export class LcdInbox extends LitElement {
               .agents=${this.agents}
               .conversation=${open}
               @lcd-conversation-change=${this.#onChange}
+              @lcd-back=${(e: Event) => this.#onOpen(new CustomEvent('lcd-open', { detail: { id: '' } }), e)}
             ></lcd-conversation-view>
             <lcd-visitor-panel .client=${this.client} .conversation=${open} @lcd-open=${this.#onOpen}></lcd-visitor-panel>`
         : html`<div class="empty">
@@ -196,6 +209,10 @@ export class LcdInbox extends LitElement {
       client.on('conversation:created', (c) => this.#put(c)),
       client.on('conversation:updated', (c) => this.#put(c)),
       client.on('message', (m) => this.#onMessage(m)),
+      client.on('message:updated', (m) => {
+        const c = this._known.get(m.conversationId)
+        if (c) this.#put(withChange(c, m))
+      }),
       client.on('counters', (c) => this.#onCounters(c)),
       client.on('receipt', (r) => this.#onReceipt(r)),
       client.on('visitor', (v) => this.#onVisitor(v)),
@@ -323,8 +340,8 @@ export class LcdInbox extends LitElement {
 
   // ------------------------------------------------------------------ user actions
 
-  #onOpen = (e: CustomEvent<{ id: string }>): void => {
-    e.stopPropagation()
+  #onOpen = (e: CustomEvent<{ id: string }>, from: Event = e): void => {
+    from.stopPropagation()
     const { id } = e.detail
     this.selectedId = id
     fire(this, 'lcd-select', { id })

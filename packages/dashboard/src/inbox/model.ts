@@ -1,7 +1,7 @@
 // The inbox's rules as plain functions: which filter a tab asks the server for, whether a
 // conversation that changed live still belongs in the list, its order, preview, unread count and
 // the words for system events. The elements only render what these say.
-import type { AgentSummary, ConversationStatus, ConversationSummary, ListConversationsFilter, Message, Priority } from '@live-chat/sdk'
+import type { AgentSummary, ConversationStatus, ConversationSummary, ListConversationsFilter, Message, MessagePreview, Priority } from '@live-chat/sdk'
 import { dayIn } from '../shared/util.js'
 
 /** The list's tabs. "All" is every open conversation; resolved and closed ones live under "Resolved". */
@@ -103,7 +103,7 @@ export function byActivity(a: ConversationSummary, b: ConversationSummary): numb
 export function preview(c: ConversationSummary): string {
   const m = c.lastMessage
   if (!m) return 'No messages yet'
-  const text = m.text?.trim() || 'Sent a file'
+  const text = m.deleted ? 'Message removed' : m.text?.trim() || 'Sent a file'
   if (m.private) return `Note: ${text}`
   if (m.senderType === 'agent') return `Agent: ${text}`
   return text
@@ -128,7 +128,16 @@ export function withMessage(c: ConversationSummary, m: Message): ConversationSum
   const moved = { ...c, lastActivityAt: m.createdAt > c.lastActivityAt ? m.createdAt : c.lastActivityAt }
   // System lines (assigned, resolved, ...) move the conversation on but are not its preview.
   if (m.senderType === 'system') return moved
-  return { ...moved, lastMessage: { seq: m.seq, senderType: m.senderType, text: m.text, private: m.private, createdAt: m.createdAt } }
+  return { ...moved, lastMessage: previewOf(m) }
+}
+
+function previewOf(m: Message): MessagePreview {
+  return { seq: m.seq, senderType: m.senderType, text: m.text, private: m.private, deleted: m.deletedAt !== null, createdAt: m.createdAt }
+}
+
+/** `c` after one of its messages was edited or unsent: a new preview if it was the last one. */
+export function withChange(c: ConversationSummary, m: Message): ConversationSummary {
+  return c.lastMessage?.seq === m.seq ? { ...c, lastMessage: previewOf(m) } : c
 }
 
 /** The words for a system message (assigned, transferred, resolved, ...), else its text. */

@@ -139,8 +139,13 @@ export class LcdConfirmDialog extends LitElement {
 
   #cancel = (): void => this.#finish(false)
 
-  /** Closed by Escape (or by #finish). */
-  #closed = (): void => this.#finish(false)
+  /**
+   * Closed by Escape (or by #finish). The close event comes a task later: if the dialog was
+   * opened again meanwhile, it is about the earlier opening (already settled).
+   */
+  #closed = (): void => {
+    if (!this.isOpen) this.#finish(false)
+  }
 
   #finish(done: boolean): void {
     const dialog = this.renderRoot.querySelector('dialog')
