@@ -139,7 +139,12 @@ export async function agentClient(site: TestSite, i = 0, opts: { online?: boolea
   clients.add(client)
   await client.login(agent.email, agent.password)
   await client.connect(site.siteId)
-  if (opts.online) await client.setStatus('online')
+  if (opts.online) {
+    await client.setStatus('online')
+    // The server records the socket's connection just after the handshake: wait until visitors
+    // are told the site is staffed (a widget fetching its config just now could still be told not).
+    await waitFor(async () => ((await (await fetch(`${site.url}/api/sites/${site.siteId}/widget`)).json()) as { online: boolean }).online, 5_000, 'the site to show as staffed')
+  }
   return client
 }
 

@@ -3,7 +3,8 @@
  * LiveChat._need), with its list (emoji-data.ts, made from unicode-emoji-json; about 12 KB gzip)
  * inside, so nothing is fetched from anywhere else and nothing is stored. A search box (by English
  * name) over a grid of buttons: arrow keys move (mirrored right to left), Enter or a click inserts
- * the emoji at the caret, Escape closes and gives focus back to the button that opened it.
+ * the emoji at the caret, Escape closes and gives focus back to the button that opened it, and a
+ * press anywhere outside it closes it.
  */
 import { css, html, nothing, type TemplateResult } from 'lit'
 import { ref } from 'lit/directives/ref.js'
@@ -37,7 +38,7 @@ function of(w: LiveChat) {
 /** The picker, above the composer. */
 export function picker(w: LiveChat): TemplateResult {
   const s = of(w)
-  return html`<div class="emo" part="emoji-picker" role="dialog" aria-label=${say(w, 'emoji')} @keydown=${(e: KeyboardEvent) => key(w, e)}>
+  return html`<div class="emo" part="emoji-picker" role="dialog" aria-label=${say(w, 'emoji')} @keydown=${(e: KeyboardEvent) => key(w, e)} ${ref((el) => away(w, el))}>
     <input
       type="search"
       aria-label=${say(w, 'emojiSearch')}
@@ -56,6 +57,31 @@ export function picker(w: LiveChat): TemplateResult {
     </div>
     ${s.list.length ? nothing : html`<p class="none" role="status">${say(w, 'noEmoji')}</p>`}
   </div>`
+}
+
+/** Each open picker's element and its way to stop listening for presses outside it. */
+const stops = new WeakMap<LiveChat, { el: Element; stop: () => void }>()
+
+/**
+ * A press outside the picker (elsewhere in the widget or on the page) closes it, as a popup
+ * closes; its own button toggles it as before. Listens from when it opens until it closes.
+ */
+function away(w: LiveChat, el?: Element): void {
+  if (!el || stops.get(w)?.el === el) return
+  // (A picker its button closed left its listener: that one is done.)
+  stops.get(w)?.stop()
+  const press = (e: Event): void => {
+    const path = e.composedPath()
+    if (el.isConnected && (path.includes(el) || path.some((n) => (n as Element).classList?.contains('emo-b')))) return
+    stop()
+    if (el.isConnected && w._picker) close(w)
+  }
+  const stop = (): void => {
+    document.removeEventListener('pointerdown', press, true)
+    stops.delete(w)
+  }
+  document.addEventListener('pointerdown', press, true)
+  stops.set(w, { el, stop })
 }
 
 /** The search box takes focus when the picker opens (once: not again on every render). */
@@ -86,6 +112,7 @@ function insert(w: LiveChat, char: string): void {
 
 /** Closes the picker; `back` gives focus back to its button. */
 function close(w: LiveChat, back = false): void {
+  stops.get(w)?.stop()
   state.delete(w)
   w._picker = false
   if (back) void w.updateComplete.then(() => w.renderRoot.querySelector<HTMLElement>('.emo-b')?.focus())

@@ -89,6 +89,25 @@ describe('<live-chat> emoji picker', () => {
     key(el.shadowRoot!.activeElement!, 'Escape')
     await waitFor(() => (!all(el, '.emo').length && el.shadowRoot!.activeElement === button) || null, 5_000, 'closed, focus on the button')
     assert(el.isOpen, 'the chat window stays open')
+
+    // A press outside closes it, as a popup does; presses inside it do not. Its button still toggles it.
+    const press = (target: Element) => target.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }))
+    button.click()
+    await find(el, '.emo')
+    button.click()
+    await waitFor(() => !all(el, '.emo').length || null, 5_000, 'the button closes it')
+    button.click()
+    press(await find(el, '.emo input[type="search"]'))
+    press(all(el, '.emo .grid button')[3]!)
+    await el.updateComplete
+    assert(all(el, '.emo').length === 1, 'presses inside keep it open (also after the button closed an earlier one)')
+    press(await find(el, '.composer textarea'))
+    await waitFor(() => !all(el, '.emo').length || null, 5_000, 'a press in the message box closes it')
+    button.click()
+    await find(el, '.emo')
+    press(document.body)
+    await waitFor(() => !all(el, '.emo').length || null, 5_000, 'a press on the page closes it')
+    assert(el.isOpen, 'the chat window stays open')
   })
 
   it('moves the other way with the arrow keys in a right-to-left language, and tells when nothing is found', async () => {

@@ -113,7 +113,7 @@ export class LiveChat extends LitElement {
   /** @internal The `edit` chunk (the own message's menu and inline editor), loaded on first use: see {@link _editMenu}. */ _ed?: typeof import('./edit.js')
   /** @internal The own message whose menu or editor is open (none: undefined or ''). */ _edId?: string
   /** @internal The `triggers` chunk (proactive messages), loaded when the site has some. */ _tr: typeof import('./triggers.js') | null = null
-  /** @internal The host's named events so far (see {@link trigger}). */ _named: string[] = []
+  /** @internal The host's named events so far (see {@link trigger}). */ _named = new Set<string>()
   /** @internal The `team` chunk (who is online, in the header), once loaded. */ declare _team?: typeof import('./team.js')
   /** @internal The `emoji` chunk (the picker), once loaded. */ declare _emoji?: typeof import('./emoji.js')
   /** @internal Whether the emoji picker is open. */ _picker = false
@@ -178,7 +178,7 @@ export class LiveChat extends LitElement {
 
   /** Tells the widget that something named happened in the page, for proactive messages whose rule waits for it (`LiveChat('trigger', name)`). */
   trigger(name: string): void {
-    this._named.push(name)
+    this._named.add(name)
     this._tr?.check(this)
   }
 

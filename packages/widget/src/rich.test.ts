@@ -27,6 +27,7 @@ describe('<live-chat> rich messages', () => {
     await agent.send(conv.id, 'Where to?', {
       content: { kind: 'buttons', buttons: [{ type: 'reply', label: 'Pricing', value: 'Tell me about pricing' }, { type: 'link', label: 'Docs', url: 'https://example.com/docs' }] },
     })
+    await agent.send(conv.id, '', { content: CHOICE })
     await agent.send(conv.id, '', {
       content: { kind: 'card', title: 'Pro plan', text: '10 seats, <b>not bold</b>', imageUrl: 'https://example.invalid/pro.png', buttons: [{ type: 'link', label: 'Buy', url: 'https://example.com/buy' }] },
     })
@@ -38,6 +39,9 @@ describe('<live-chat> rich messages', () => {
     assert(card.textContent?.includes('<b>not bold</b>') && !card.querySelector('b'), 'the card text is text, never markup')
     const empty = all(el, '.bubble').filter((b) => !b.textContent?.trim() && !b.children.length && getComputedStyle(b).display !== 'none')
     assert(empty.length === 0, 'a card without text shows no empty bubble')
+    // A choice without a question still names its buttons for screen readers.
+    const choice = await find(el, '[role="group"]:has(button[aria-pressed])')
+    assert(choice.getAttribute('aria-label') === 'Choose an answer', `the choice's name: ${choice.getAttribute('aria-label')}`)
     await axeCheck(el)
     // Keyboard: the quick reply is a real button, reached and pressed from the keyboard.
     const reply = all<HTMLButtonElement>(el, 'button.action').find((b) => b.textContent?.trim() === 'Pricing')!

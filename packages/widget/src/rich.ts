@@ -11,6 +11,10 @@
 import { css, html, nothing, type TemplateResult } from 'lit'
 import type { Message, RichButton } from '@live-chat/sdk'
 import type { LiveChat } from './live-chat.js'
+import { sayWith } from './i18n/say.js'
+import { enMore } from './i18n/en-more.js'
+
+const say = sayWith(enMore)
 
 /** Per widget, the choices whose answer is on its way (its clicks meanwhile do nothing). */
 const pending = new WeakMap<LiveChat, Set<string>>()
@@ -32,7 +36,8 @@ export function richView(w: LiveChat, m: Message): TemplateResult | typeof nothi
   }
   const picked = w._msgs.find((x) => x.answer?.messageId === m.id)?.answer?.optionId
   const off = picked !== undefined || choosing(w).has(m.id) || w._conv?.status === 'closed'
-  return html`<div class="actions" role="group" aria-label=${m.text || nothing}>
+  // The buttons are named by the question, or say what they are for when there is none.
+  return html`<div class="actions" role="group" aria-label=${m.text || say(w, 'choose')}>
     ${c.options.map(
       (o) => html`<button
         class="action"

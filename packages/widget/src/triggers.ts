@@ -93,7 +93,7 @@ function holds(w: LiveChat, st: State, t: PublicTrigger): boolean {
   if (r.url && !urlMatches(r.url, location.href)) return false
   if (r.seconds && performance.now() - st.since < r.seconds * 1000) return false
   if (r.scroll && st.depth < r.scroll) return false
-  if (r.event && !w._named.includes(r.event)) return false
+  if (r.event && !w._named.has(r.event)) return false
   if (r.returning && !isReturning(w)) return false
   return capAllows(w, t)
 }

@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'أُعيد فتح المحادثة',
   s_closed: 'أُغلقت المحادثة',
   unread: '{n} غير مقروءة',
+  choose: 'اختر إجابة',
   // edit and unsend
   edited: 'معدّلة',
   removed: 'تمت إزالة الرسالة',

@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Das Gespräch wurde wieder geöffnet',
   s_closed: 'Das Gespräch wurde beendet',
   unread: '{n} ungelesen',
+  choose: 'Wählen Sie eine Antwort',
   // edit and unsend
   edited: 'bearbeitet',
   removed: 'Nachricht entfernt',

@@ -16,4 +16,6 @@ export const enMore = {
   thanks: 'Thank you for your feedback!',
   newChat: 'New conversation',
   noHistory: 'No conversations yet',
+  /** A choice's buttons, when its message has no text to name them. */
+  choose: 'Choose an answer',
 }

@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'La conversación se reabrió',
   s_closed: 'La conversación se cerró',
   unread: '{n} sin leer',
+  choose: 'Elige una respuesta',
   // edit and unsend
   edited: 'editado',
   removed: 'Mensaje eliminado',

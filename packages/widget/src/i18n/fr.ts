@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'La conversation a été rouverte',
   s_closed: 'La conversation a été fermée',
   unread: '{n} non lus',
+  choose: 'Choisissez une réponse',
   // edit and unsend
   edited: 'modifié',
   removed: 'Message supprimé',

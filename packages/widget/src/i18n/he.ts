@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'השיחה נפתחה מחדש',
   s_closed: 'השיחה נסגרה',
   unread: '{n} שלא נקראו',
+  choose: 'בחרו תשובה',
   // edit and unsend
   edited: 'נערכה',
   removed: 'ההודעה הוסרה',

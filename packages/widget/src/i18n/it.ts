@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'La conversazione è stata riaperta',
   s_closed: 'La conversazione è stata chiusa',
   unread: '{n} non letti',
+  choose: 'Scegli una risposta',
   // edit and unsend
   edited: 'modificato',
   removed: 'Messaggio rimosso',

@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: '会話が再開されました',
   s_closed: '会話は終了しました',
   unread: '未読{n}件',
+  choose: '回答を選択してください',
   // edit and unsend
   edited: '編集済み',
   removed: 'メッセージは削除されました',

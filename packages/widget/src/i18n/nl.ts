@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Het gesprek is heropend',
   s_closed: 'Het gesprek is gesloten',
   unread: '{n} ongelezen',
+  choose: 'Kies een antwoord',
   // edit and unsend
   edited: 'bewerkt',
   removed: 'Bericht verwijderd',

@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Rozmowa została wznowiona',
   s_closed: 'Rozmowa została zamknięta',
   unread: 'Nieprzeczytane: {n}',
+  choose: 'Wybierz odpowiedź',
   // edit and unsend
   edited: 'edytowano',
   removed: 'Wiadomość usunięta',

@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'A conversa foi reaberta',
   s_closed: 'A conversa foi encerrada',
   unread: '{n} não lidas',
+  choose: 'Escolha uma resposta',
   // edit and unsend
   edited: 'editada',
   removed: 'Mensagem removida',

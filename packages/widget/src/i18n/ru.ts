@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Разговор снова открыт',
   s_closed: 'Разговор закрыт',
   unread: 'Непрочитанных: {n}',
+  choose: 'Выберите ответ',
   // edit and unsend
   edited: 'изменено',
   removed: 'Сообщение удалено',

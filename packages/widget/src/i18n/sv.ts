@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Konversationen har öppnats igen',
   s_closed: 'Konversationen har stängts',
   unread: '{n} olästa',
+  choose: 'Välj ett svar',
   // edit and unsend
   edited: 'redigerat',
   removed: 'Meddelandet togs bort',

@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Sohbet yeniden açıldı',
   s_closed: 'Sohbet kapatıldı',
   unread: '{n} okunmamış',
+  choose: 'Bir yanıt seçin',
   // edit and unsend
   edited: 'düzenlendi',
   removed: 'Mesaj kaldırıldı',

@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: 'Розмову знову відкрито',
   s_closed: 'Розмову закрито',
   unread: 'Непрочитаних: {n}',
+  choose: 'Виберіть відповідь',
   // edit and unsend
   edited: 'змінено',
   removed: 'Повідомлення видалено',

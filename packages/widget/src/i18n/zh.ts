@@ -50,6 +50,7 @@ export const strings: Strings = {
   s_reopened: '对话已重新打开',
   s_closed: '对话已关闭',
   unread: '{n} 条未读',
+  choose: '请选择一个答案',
   // edit and unsend
   edited: '已编辑',
   removed: '消息已撤回',
