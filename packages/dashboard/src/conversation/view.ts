@@ -6,6 +6,7 @@ import { fire, visitorName } from '../shared/util.js'
 import { statusLabel } from '../inbox/model.js'
 import { answersOf, entry, mergeMessages, seenSeq, timelineStyles } from './timeline.js'
 import { MessageChanges, changeStyles } from './changes.js'
+import { ratingBlock, ratingStyles } from '../shared/rating.js'
 import type { LcdConfirmDialog } from '../shared/confirm-dialog.js'
 import '../shared/confirm-dialog.js'
 import './actions.js'
@@ -32,6 +33,7 @@ export class LcdConversationView extends LitElement {
     base,
     timelineStyles,
     changeStyles,
+    ratingStyles,
     css`
       :host {
         display: flex;
@@ -209,6 +211,7 @@ export class LcdConversationView extends LitElement {
           ${c.missedAt ? html`<span class="status missed">Missed</span>` : nothing}
           <lcd-transcript-download .client=${this.client} .conversation=${c}></lcd-transcript-download>
         </div>
+        ${ratingBlock(c)}
         <lcd-conversation-actions .client=${this.client} .me=${this.me} .agents=${this.agents} .conversation=${c}></lcd-conversation-actions>
       </header>
       <div role="log" aria-label="Messages with ${name}" tabindex="0" @scroll=${this.#onScroll}>

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import Bowser from 'bowser'
 import { LiveChatError, type AgentClient, type ConversationSummary, type VisitorDetail } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
+import { ratingBadge, ratingStyles } from '../shared/rating.js'
 import { define } from '../shared/define.js'
 import { fire, fullTime, shortTime, visitorName } from '../shared/util.js'
 import { statusLabel } from '../inbox/model.js'
@@ -47,6 +48,7 @@ function safeHref(url: string): string | undefined {
 export class LcdVisitorPanel extends LitElement {
   static override styles = [
     base,
+    ratingStyles,
     css`
       :host {
         display: block;
@@ -216,14 +218,16 @@ export class LcdVisitorPanel extends LitElement {
         ${this._history === null && !this._historyError ? html`<p class="muted small">Loading…</p>` : nothing}
         ${this._history
           ? html`<ul aria-label="Conversations of this visitor">
-              ${this._history.map(
-                (h) => html`<li>
+              ${this._history.map((past) => {
+                // The open one as it is now (rated, resolved, ... since the list was loaded).
+                const h = past.id === c.id ? c : past
+                return html`<li>
                   <button aria-current=${h.id === c.id ? 'true' : 'false'} @click=${() => fire(this, 'lcd-open', { id: h.id })}>
-                    <span><strong>${statusLabel(h.status)}</strong> · <time datetime=${h.createdAt}>${shortTime(h.createdAt)}</time></span>
+                    <span><strong>${statusLabel(h.status)}</strong> · <time datetime=${h.createdAt}>${shortTime(h.createdAt)}</time> ${ratingBadge(h)}</span>
                     <span class="muted small">${h.lastMessage?.text || h.subject || 'No messages'}</span>
                   </button>
-                </li>`,
-              )}
+                </li>`
+              })}
             </ul>`
           : nothing}
       </section>

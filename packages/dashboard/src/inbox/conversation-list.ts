@@ -4,6 +4,7 @@ import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire, shortTime, fullTime, initials, visitorName } from '../shared/util.js'
 import { ALL, PRIORITIES, TABS, moreFilters, preview, type ListView } from './model.js'
+import { ratingBadge, ratingStyles } from '../shared/rating.js'
 
 const SEARCH_DELAY_MS = 300
 
@@ -20,6 +21,7 @@ const SEARCH_DELAY_MS = 300
 export class LcdConversationList extends LitElement {
   static override styles = [
     base,
+    ratingStyles,
     css`
       :host {
         display: flex;
@@ -322,6 +324,7 @@ export class LcdConversationList extends LitElement {
       <time datetime=${c.lastActivityAt} title=${fullTime(c.lastActivityAt)}>${shortTime(c.lastActivityAt)}</time>
       <span class="preview">${preview(c)}</span>
       <span class="badges">
+        ${ratingBadge(c)}
         ${c.missedAt ? html`<span class="missed" title="No agent replied in time (${fullTime(c.missedAt)})">Missed</span>` : nothing}
         ${prio ? html`<span class="prio">${c.priority}</span>` : nothing}
         ${unread ? html`<span class="count">${unread > 99 ? '99+' : unread}<span class="sr-only"> unread</span></span>` : nothing}

@@ -247,6 +247,25 @@ describe('<lcd-inbox>', () => {
     await waitFor(() => !actionsRoot(el).querySelector('[aria-label="Remove tag vip"]'), 5_000, 'the vip chip to go')
   })
 
+  it('shows the rating and comment where agents look: the list, the conversation and the visitor panel, live', async () => {
+    const ada = await visit(site, { name: 'Ada' }, 'Where is my parcel?')
+    await agent.conversations.resolve(ada.conv)
+    const { el } = await mountInbox(site, agent, ada.conv)
+    await waitFor(() => text(viewRoot(el).querySelector('h2')) === 'Ada', 8_000, 'the conversation')
+    // (The Resolved tab: the list shows open conversations by default.)
+    ;[...listRoot(el).querySelectorAll('button')].find((b) => text(b) === 'Resolved')!.click()
+    await waitFor(() => option(el, 'Ada'), 5_000, 'Ada in the Resolved tab')
+    assert(!option(el, 'Ada')!.querySelector('.rating') && !viewRoot(el).querySelector('.rated'), 'no rating yet')
+    await ada.v.rate(ada.conv, 2, 'Took two days to answer')
+    const badge = await waitFor(() => option(el, 'Ada')?.querySelector('.rating'), 5_000, 'the rating in the list')
+    assert(text(badge) === '★ 2' && badge.getAttribute('aria-label') === 'Rated 2 of 5: “Took two days to answer”', `the list's badge: ${text(badge)} / ${badge.getAttribute('aria-label')}`)
+    const rated = await waitFor(() => viewRoot(el).querySelector('.rated'), 5_000, 'the rating in the conversation')
+    assert(text(rated.querySelector('.stars')) === '★★☆☆☆' && rated.querySelector('.stars')?.getAttribute('aria-label') === 'Rated 2 of 5', `the stars: ${text(rated)}`)
+    assert(text(rated.querySelector('q')) === 'Took two days to answer', `the comment: ${text(rated)}`)
+    await waitFor(() => text(panel(el)?.querySelector('.past .rating')) === '★ 2', 5_000, 'the rating in the visitor panel')
+    await axeCheck(el)
+  })
+
   it('shows the visitor: name, email, browser, pages and past conversations; passes axe', async () => {
     const first = await visit(site, { name: 'Ada', email: 'ada@example.com' }, 'An old question', [['https://shop.test/pricing', 'Pricing']])
     await agent.conversations.resolve(first.conv)
