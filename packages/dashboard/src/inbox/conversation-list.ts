@@ -155,14 +155,6 @@ export class LcdConversationList extends LitElement {
         text-transform: uppercase;
         color: var(--danger);
       }
-      .missed {
-        font-size: 11px;
-        font-weight: 700;
-        padding: 0 6px;
-        border-radius: 999px;
-        background: #fef3c7;
-        color: #92400e;
-      }
       .tools {
         display: flex;
         gap: 6px;
@@ -325,7 +317,7 @@ export class LcdConversationList extends LitElement {
       <span class="preview">${preview(c)}</span>
       <span class="badges">
         ${ratingBadge(c)}
-        ${c.missedAt ? html`<span class="missed" title="No agent replied in time (${fullTime(c.missedAt)})">Missed</span>` : nothing}
+        ${c.missedAt ? html`<span class="pill missed" title="No agent replied in time (${fullTime(c.missedAt)})">Missed</span>` : nothing}
         ${prio ? html`<span class="prio">${c.priority}</span>` : nothing}
         ${unread ? html`<span class="count">${unread > 99 ? '99+' : unread}<span class="sr-only"> unread</span></span>` : nothing}
       </span>

@@ -28,7 +28,9 @@ export function ratingBlock(c: Rated): TemplateResult | typeof nothing {
   </p>`
 }
 
+/** The rating's looks, and the list's small pills (a rating, "Missed"). */
 export const ratingStyles = css`
+  .pill,
   .rating {
     font-size: 11px;
     font-weight: 700;
