@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   invalid_state: 409,
   /** A message may be edited or unsent only within the site's edit window (WidgetConfig.editWindowSeconds) after it was sent. */
   edit_window_passed: 409,
+  /** Someone else replied to the visitor after the seq the send named (`unlessRepliedAfter`): nothing was sent; send again without it to send anyway. */
+  replied_meanwhile: 409,
   /** Only a message's own sender may edit or unsend it. */
   not_yours: 403,
   /** The body (or an uploaded file) is larger than the server accepts. */

@@ -161,12 +161,19 @@ const SendMessageFields = z.object({ conversationId: id, clientId: ClientId, ...
 export const SendMessage = SendMessageFields.superRefine(textOrAttachments)
 export type SendMessage = z.infer<typeof SendMessage>
 
-export const AgentSendMessage = SendMessageFields.extend({
+const AgentSendFields = SendMessageFields.extend({
   /** A private note: stored and shown to agents only. */
   private: z.boolean().optional(),
   /** Buttons, a card or a choice shown with the text (see RichContent). */
   content: RichContent.optional(),
-}).superRefine(textOrAttachments)
+  /**
+   * Collision guard: refuse (`replied_meanwhile`) if another agent or a bot sent the visitor a
+   * message after this seq (the last one the agent saw when they began to write). Send again
+   * without it to send anyway.
+   */
+  unlessRepliedAfter: seq(0).optional(),
+})
+export const AgentSendMessage = AgentSendFields.superRefine(textOrAttachments)
 export type AgentSendMessage = z.infer<typeof AgentSendMessage>
 
 /**
@@ -336,12 +343,9 @@ export const UpdateConversationBody = z
 
 export const AssignBody = z.object({ agentId: id.nullable() })
 
-export const PostMessageBody = z
-  .object({
-    clientId: ClientId,
-    ...MessageContent,
-    private: z.boolean().optional(),
-    content: RichContent.optional(),
+/** An agent's message over REST: what the socket's message:send takes (the conversation is in the path), and who sends it. */
+export const PostMessageBody = AgentSendFields.omit({ conversationId: true })
+  .extend({
     /** With an API key: the site's agent the message is sent as (required unless `bot`). With an agent's token: absent, or their own. */
     agentId: id.optional(),
     /** With an API key only: send as a bot (sender type `bot`) named `name`, instead of as an agent. */

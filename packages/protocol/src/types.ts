@@ -518,6 +518,8 @@ export interface TypingState {
   side: Side
   typing: boolean
   name: string | null
+  /** Which agent (to other agents only; visitors get the name): an agent's own other tabs are not someone else. */
+  agentId?: string
 }
 
 export interface ReceiptState extends Receipts {

@@ -120,6 +120,12 @@ export interface AgentSendOptions extends SendOptions {
   private?: boolean
   /** Buttons, a card or a choice shown with the text (the text may then be empty). */
   content?: RichContent
+  /**
+   * Collision guard: the last seq the agent saw when they began to write. If another agent (or a
+   * bot) sent the visitor a message after it, nothing is sent and the promise rejects with
+   * `replied_meanwhile`: ask the agent, then send again without it. Replies only (not notes).
+   */
+  unlessRepliedAfter?: number
 }
 
 /** setTimeout's largest delay (about 24.8 days). */
@@ -450,6 +456,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
       ...content,
       ...(options.private === undefined ? {} : { private: options.private }),
       ...(options.content ? { content: options.content } : {}),
+      ...(options.unlessRepliedAfter === undefined ? {} : { unlessRepliedAfter: options.unlessRepliedAfter }),
     })
   }
 

@@ -18,6 +18,10 @@ interface Failed {
   private: boolean
   attachments: UploadedFile[]
   error: string
+  /** The collision guard it was sent with (see AgentSendOptions.unlessRepliedAfter). */
+  guard?: number
+  /** Refused because someone else replied meanwhile: the agent decides (Send anyway, Edit, Discard). */
+  meanwhile?: boolean
 }
 
 /** A file being attached: uploading, uploaded or failed. */
@@ -33,6 +37,8 @@ interface Upload {
 
 /** Unsent text per conversation, kept while the agent looks at other conversations. */
 const drafts = new Map<string, string>()
+/** Per conversation with a draft: the last seq the agent had seen when they began it (the collision guard). */
+const since = new Map<string, number>()
 let keys = 0
 
 /**
@@ -118,6 +124,10 @@ export class LcdComposer extends LitElement {
       }
       this._status = null
     }
+    // A reply begins: remember what the agent had seen (someone else's reply after it asks first).
+    const id = this.conversation?.id
+    if (id && !this._text.trim()) since.delete(id)
+    else if (id && !since.has(id)) since.set(id, this.#seen())
     if (changed.has('client')) {
       this.#unbind()
       const client = this.client
@@ -155,10 +165,16 @@ export class LcdComposer extends LitElement {
       ${failed.length
         ? html`<ul class="failed" aria-label="Messages not sent">
             ${failed.map(
-              (f) => html`<li role="alert">
-                <span class="err">${f.private ? 'Note' : 'Message'} not sent: ${f.error}</span>
-                <q>${f.text || f.attachments.map((a) => a.name).join(', ')}</q>
-                <button @click=${() => this.#retry(f)}>Retry</button>
+              (f) => html`<li>
+                <span role="alert">
+                  ${f.meanwhile
+                    ? html`<span class="err">Not sent yet. ${f.error} Send yours anyway?</span>`
+                    : html`<span class="err">${f.private ? 'Note' : 'Message'} not sent: ${f.error}</span>`}
+                  <q>${f.text || f.attachments.map((a) => a.name).join(', ')}</q>
+                </span>
+                ${f.meanwhile
+                  ? html`<button @click=${() => this.#retry({ ...f, guard: undefined })}>Send anyway</button>`
+                  : html`<button @click=${() => this.#retry(f)}>Retry</button>`}
                 <button class="link" @click=${() => this.#edit(f)}>Edit</button>
                 <button class="link" @click=${() => this.#discard(f)}>Discard</button>
               </li>`,
@@ -373,7 +389,25 @@ export class LcdComposer extends LitElement {
     this._uploads = this._uploads.filter((u) => !u.done)
     drafts.delete(c.id)
     const rich = parseRich(text)
-    await this.#deliver({ key: ++keys, conversationId: c.id, ...rich, private: this._note, attachments, error: '' })
+    const guard = this._note ? undefined : (since.get(c.id) ?? this.#seen())
+    since.delete(c.id)
+    await this.#deliver({ key: ++keys, conversationId: c.id, ...rich, private: this._note, attachments, error: '', ...(guard === undefined ? {} : { guard }) })
+  }
+
+  /** The last seq of the open conversation this agent has (seen on screen). */
+  #seen(): number {
+    const c = this.conversation
+    if (!c) return 0
+    return Math.max(c.lastSeq, ...(this.client?.getMessages(c.id).map((m) => m.seq) ?? []))
+  }
+
+  /** Who replied to the visitor after `guard`, and what, for the question. */
+  #meanwhile(job: Failed): string {
+    const m = this.client
+      ?.getMessages(job.conversationId)
+      .find((x) => x.seq > (job.guard ?? 0) && !x.private && (x.senderType === 'agent' || x.senderType === 'bot') && x.senderId !== this.me?.id && !x.deletedAt)
+    if (!m) return 'Someone else replied while you were writing.'
+    return `${m.senderName ?? 'Someone'} replied while you were writing${m.text ? `: “${m.text.length > 120 ? `${m.text.slice(0, 119)}…` : m.text}”` : '.'}`
   }
 
   /** Hands a message to the outbox; a send that fails for good is kept with its error. */
@@ -385,16 +419,20 @@ export class LcdComposer extends LitElement {
         ...(job.private ? { private: true } : {}),
         ...(job.attachments.length ? { attachments: job.attachments } : {}),
         ...(job.content ? { content: job.content } : {}),
+        ...(job.guard === undefined ? {} : { unlessRepliedAfter: job.guard }),
       })
       fire(this, 'lcd-sent', { message })
     } catch (error) {
-      this._failed = [...this._failed, { ...job, error: LiveChatError.from(error).message }]
+      const e = LiveChatError.from(error)
+      const meanwhile = e.code === 'replied_meanwhile'
+      this._failed = [...this._failed, { ...job, error: meanwhile ? this.#meanwhile(job) : e.message, meanwhile }]
     }
   }
 
   #retry(f: Failed): void {
-    this._failed = this._failed.filter((x) => x !== f)
-    void this.#deliver({ ...f, key: ++keys, error: '' })
+    this._failed = this._failed.filter((x) => x.key !== f.key)
+    const { meanwhile: _, guard, ...job } = f
+    void this.#deliver({ ...job, key: ++keys, error: '', ...(guard === undefined ? {} : { guard }) })
   }
 
   #edit(f: Failed): void {

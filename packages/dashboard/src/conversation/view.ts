@@ -92,6 +92,11 @@ export class LcdConversationView extends LitElement {
         font-size: 13px;
         font-style: italic;
       }
+      .colleague {
+        font-style: normal;
+        font-weight: 600;
+        color: #92400e;
+      }
       lcd-composer {
         display: block;
         border-top: 1px solid var(--line);
@@ -108,6 +113,7 @@ export class LcdConversationView extends LitElement {
     _older: { state: true },
     _loading: { state: true },
     _typing: { state: true },
+    _colleagues: { state: true },
     _error: { state: true },
   }
 
@@ -121,6 +127,7 @@ export class LcdConversationView extends LitElement {
   /** @internal More messages before the first one. */ _older = false
   /** @internal */ _loading = false
   /** @internal The visitor is typing. */ _typing = false
+  /** @internal Other agents writing a reply here right now: id → name. */ _colleagues = new Map<string, string>()
   /** @internal */ _error = ''
 
   /** The conversation whose messages are shown. */
@@ -130,6 +137,7 @@ export class LcdConversationView extends LitElement {
   #onScreen = false
   #observer: IntersectionObserver | null = null
   #typingTimer: ReturnType<typeof setTimeout> | undefined
+  #colleagueTimers = new Map<string, ReturnType<typeof setTimeout>>()
   /** The highest seq this view asked the server to mark read. */
   #marked = 0
   /** Scroll to the bottom after the next render (was at the bottom, or just opened). */
@@ -163,6 +171,7 @@ export class LcdConversationView extends LitElement {
     document.removeEventListener('visibilitychange', this.#markRead)
     this.#unsubscribe()
     clearTimeout(this.#typingTimer)
+    for (const t of this.#colleagueTimers.values()) clearTimeout(t)
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -220,7 +229,10 @@ export class LcdConversationView extends LitElement {
         ${this._error ? html`<p class="err" role="alert">${this._error}</p>` : nothing}
         ${this._messages.map((m) => entry(m, ctx))}
       </div>
-      <p class="typing muted" aria-live="polite">${this._typing ? `${name} is typing…` : ''}</p>
+      <p class="typing muted" aria-live="polite">
+        ${this._typing ? `${name} is typing…` : ''}
+        ${this._colleagues.size ? html`<span class="colleague">${colleagues([...this._colleagues.values()])}</span>` : nothing}
+      </p>
       <lcd-composer .client=${this.client} .conversation=${c} .me=${this.me}></lcd-composer>
       <lcd-confirm-dialog class="unsend" heading=${unsending?.private ? 'Unsend this note?' : 'Unsend this message?'} confirm-label="Unsend">
         <p>
@@ -268,7 +280,9 @@ export class LcdConversationView extends LitElement {
         this._messages = mergeMessages(this._messages, [m])
       }),
       client.on('typing', (t) => {
-        if (t.conversationId === this.#id && t.side === 'visitor') this.#setTyping(t.typing)
+        if (t.conversationId !== this.#id) return
+        if (t.side === 'visitor') this.#setTyping(t.typing)
+        else if (t.agentId && t.agentId !== this.me?.id) this.#setColleague(t.agentId, t.name ?? 'Someone', t.typing)
       }),
     )
   }
@@ -288,6 +302,9 @@ export class LcdConversationView extends LitElement {
     this.#restore = null
     this.#changes.reset()
     this.#setTyping(false)
+    for (const t of this.#colleagueTimers.values()) clearTimeout(t)
+    this.#colleagueTimers.clear()
+    this._colleagues = new Map()
     const client = this.client
     if (!id || !client) return
     this._loading = true
@@ -331,6 +348,20 @@ export class LcdConversationView extends LitElement {
     if ((e.currentTarget as HTMLElement).scrollTop < EDGE_PX) void this.#loadOlder()
   }
 
+  /** Another agent started or stopped writing a reply here (a "stopped" that never comes ends after a while). */
+  #setColleague(agentId: string, name: string, typing: boolean): void {
+    clearTimeout(this.#colleagueTimers.get(agentId))
+    const next = new Map(this._colleagues)
+    if (typing) {
+      next.set(agentId, name)
+      this.#colleagueTimers.set(agentId, setTimeout(() => this.#setColleague(agentId, name, false), TYPING_TIMEOUT_MS))
+    } else {
+      next.delete(agentId)
+      this.#colleagueTimers.delete(agentId)
+    }
+    this._colleagues = next
+  }
+
   #setTyping(typing: boolean): void {
     clearTimeout(this.#typingTimer)
     this._typing = typing
@@ -356,4 +387,9 @@ declare global {
   interface HTMLElementTagNameMap {
     'lcd-conversation-view': LcdConversationView
   }
+}
+
+/** "Bo is also writing a reply", "Bo and Cy are also writing replies". */
+function colleagues(names: string[]): string {
+  return names.length === 1 ? `${names[0]} is also writing a reply` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are also writing replies`
 }

@@ -46,7 +46,7 @@ interface Draft {
   isPrivate: boolean
   from: Author
   metadata?: MessageMetadata
-  check?: (tx: Tx, conv: LockedConversation) => Promise<string>
+  check?: (tx: Tx, conv: LockedConversation) => Promise<string | null>
 }
 
 export interface PageQuery {
@@ -81,6 +81,16 @@ export class MessageService {
     const isPrivate = actor.kind === 'agent' && input.private === true
     const from = as ?? authorOf(actor)
     const metadata: MessageMetadata | undefined = input.content ? { content: input.content } : undefined
+    const after = input.unlessRepliedAfter
+    if (after !== undefined && !isPrivate) {
+      // The collision guard: decided under the conversation's lock, so of two agents answering at
+      // once the second is told (the general path; a resend of a stored message is answered as stored).
+      const check = async (tx: Tx, conv: LockedConversation) => {
+        await repliedSince(tx, conv.id, after, from)
+        return storedText(input.text)
+      }
+      return this.store(actor, { ...input, isPrivate, from, check, ...(metadata ? { metadata } : {}) }, sender)
+    }
     const fast = await this.appendText(actor, input, isPrivate, from, metadata)
     if (fast) {
       this.ctx.metrics?.messageStored(actor.kind)
@@ -363,9 +373,26 @@ export class MessageService {
     this.ctx.publish.typing(
       actor.siteId,
       visitorId,
-      { conversationId, side: actor.kind, typing, name: actor.kind === 'agent' ? actor.name : null },
+      { conversationId, side: actor.kind, typing, name: actor.kind === 'agent' ? actor.name : null, ...(actor.kind === 'agent' ? { agentId: actor.agentId } : {}) },
       socketId,
     )
     return visitorId
   }
+}
+
+/** Refuses (`replied_meanwhile`) when someone other than `from` sent the visitor a message after seq `after`. */
+async function repliedSince(tx: Tx, conversationId: string, after: number, from: Author): Promise<void> {
+  const other = await tx.message.findFirst({
+    where: {
+      conversationId,
+      seq: { gt: after },
+      isPrivate: false,
+      deletedAt: null,
+      senderType: { in: ['agent', 'bot'] },
+      NOT: { senderType: from.type, senderId: from.id },
+    },
+    orderBy: { seq: 'asc' },
+    select: { senderName: true, seq: true },
+  })
+  if (other) throw new AppError('replied_meanwhile', `${other.senderName ?? 'someone'} replied to the visitor meanwhile (message ${other.seq}); nothing was sent`)
 }

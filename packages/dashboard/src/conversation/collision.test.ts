@@ -1,0 +1,68 @@
+import { LiveChatClient } from '@live-chat/sdk'
+import type { LcdInbox } from '../inbox/inbox.js'
+import { mountInbox } from '../../test/inbox.js'
+import { agentClient, assert, axeCheck, cleanup, createSite, waitFor } from '../../../../test/browser/helpers.js'
+
+const sr = (el: Element | null | undefined): ShadowRoot => {
+  assert(el?.shadowRoot, `<${el?.localName}> has a shadow root`)
+  return el.shadowRoot
+}
+const text = (el: Element | null | undefined) => el?.textContent?.replace(/\s+/g, ' ').trim() ?? ''
+const view = (el: LcdInbox) => sr(sr(el).querySelector('lcd-conversation-view'))
+const composer = (el: LcdInbox) => sr(view(el).querySelector('lcd-composer'))
+/** The Send button, once it is enabled (the box's input renders first). */
+const enabledSend = (el: LcdInbox) => waitFor(() => [...composer(el).querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === 'Send' && !b.disabled), 3_000, 'Send to be enabled')
+const button = (root: ParentNode, label: string) => [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === label)
+
+describe('two agents in one conversation', () => {
+  const visitors: LiveChatClient[] = []
+  afterEach(() => {
+    for (const v of visitors.splice(0)) v.disconnect()
+    cleanup()
+  })
+
+  it('shows a colleague writing, and asks before sending after their reply went out meanwhile', async () => {
+    const site = await createSite({ agents: 2 })
+    const me = await agentClient(site, 0, { online: true })
+    const colleague = await agentClient(site, 1, { online: true })
+    const visitor = new LiveChatClient({ url: site.url, siteId: site.siteId, storage: 'memory' })
+    visitors.push(visitor)
+    const { conversation } = await visitor.startConversation({ fields: { name: 'Ada' }, message: 'Can I change my delivery address?' })
+    const id = conversation.id
+    const { el } = await mountInbox(site, me, id)
+    const box = await waitFor(() => composer(el).querySelector('textarea'), 8_000, 'the reply box')
+
+    // The colleague starts writing: the open conversation says so, and stops saying so when they stop.
+    await colleague.setTyping(id, true)
+    const line = await waitFor(() => view(el).querySelector('.typing .colleague'), 5_000, 'the colleague writing')
+    assert(text(line) === `${site.agents[1]!.name} is also writing a reply`, `the line: ${text(line)}`)
+    await axeCheck(view(el).querySelector('.typing')!)
+    await colleague.setTyping(id, false)
+    await waitFor(() => !view(el).querySelector('.typing .colleague'), 5_000, 'the line to go')
+
+    // This agent begins a reply; the colleague's goes out meanwhile.
+    box.value = 'Yes, send me the new address.'
+    box.dispatchEvent(new Event('input'))
+    await colleague.send(id, 'Sure! What is the new address?')
+    await waitFor(() => view(el).querySelector('[role="log"]')?.textContent?.includes('What is the new address?'), 5_000, 'the colleague’s reply on screen')
+    ;(await enabledSend(el)).click()
+    const asked = await waitFor(() => composer(el).querySelector('.failed li'), 5_000, 'the question')
+    assert(text(asked).includes(`${site.agents[1]!.name} replied while you were writing: “Sure! What is the new address?”`) && text(asked).includes('Send yours anyway?'), `the question: ${text(asked)}`)
+    const sent = async () => (await me.messages(id, { after: 0 })).messages.filter((m) => m.senderType === 'agent' && !m.private).map((m) => m.text)
+    assert(JSON.stringify(await sent()) === JSON.stringify(['Sure! What is the new address?']), `nothing more went out: ${JSON.stringify(await sent())}`)
+    await axeCheck(composer(el).querySelector('.failed')!)
+
+    // The agent decides to send it after all.
+    button(asked, 'Send anyway')!.click()
+    await waitFor(async () => (await sent()).length === 2, 5_000, 'the reply sent after all')
+    assert(!composer(el).querySelector('.failed li'), 'the question is gone')
+    assert(JSON.stringify(await sent()) === JSON.stringify(['Sure! What is the new address?', 'Yes, send me the new address.']), `both replies: ${JSON.stringify(await sent())}`)
+
+    // A reply begun after the colleague's last one is not stopped.
+    box.value = 'Thanks!'
+    box.dispatchEvent(new Event('input'))
+    ;(await enabledSend(el)).click()
+    await waitFor(async () => (await sent()).length === 3, 5_000, 'the next reply')
+    assert(!composer(el).querySelector('.failed li'), 'nothing asked')
+  })
+})
