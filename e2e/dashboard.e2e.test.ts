@@ -6,7 +6,8 @@
 // and the resolution recorded, the rating kept, the canned response counted.
 //
 // Needs `npm run build` (the widget's CDN build and the dashboard page); `npm run test:e2e`
-// runs after the browser tests, which build.
+// runs after the browser tests, which build. A second test has two agents press Send at the same
+// moment: one reply goes out, the other agent is asked (the collision guard).
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchChromium } from './chromium.js'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { AgentClient } from '@live-chat/sdk'
+import { AgentClient, LiveChatClient } from '@live-chat/sdk'
 import { openDatabase, type Database } from '../packages/server/src/shared/db/index.js'
 import { startServer, type AgentFixture, type SiteFixture, type TestServer } from '../packages/server/test/helpers.js'
 
@@ -174,5 +175,42 @@ describe('visitor ↔ agents through the widget and the dashboard', () => {
     const used = (await api.cannedResponses.list()).find((c) => c.id === canned.id)
     expect(used?.usageCount).toBe(1)
     api.disconnect()
+  }, 120_000)
+
+  it('two agents answer one visitor at the same moment: one reply goes out, the other agent is asked, nothing doubles unasked', async () => {
+    const annPage = await agentPage(ann)
+    const benPage = await agentPage(ben)
+    const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' })
+    const { conversation } = await visitor.startConversation({ fields: { name: 'Cleo' }, message: 'Can I return shoes I wore once?' })
+    const replies = async () =>
+      (await db.inSite(site.id, (tx) => tx.message.findMany({ where: { conversationId: conversation.id, senderType: 'agent', isPrivate: false }, orderBy: { seq: 'asc' } }))).map(
+        (m) => m.content,
+      )
+    try {
+      for (const page of [annPage, benPage]) {
+        await page.goto(`${s.url}/dashboard/#inbox/${conversation.id}`)
+        await page.getByText('Can I return shoes I wore once?').first().waitFor()
+      }
+      const box = (page: Page) => page.getByRole('combobox', { name: 'Reply' }).or(page.getByRole('textbox', { name: 'Reply' }))
+      // Both write; each sees the other writing.
+      await box(annPage).pressSequentially('Yes, within 30 days.')
+      await benPage.getByText('Ann Agent is also writing a reply').waitFor()
+      await box(benPage).pressSequentially('Sorry, worn shoes cannot be returned.')
+      await annPage.getByText('Ben Backup is also writing a reply').waitFor()
+      // Both press Send at once.
+      await Promise.all([annPage.getByRole('button', { name: 'Send', exact: true }).click(), benPage.getByRole('button', { name: 'Send', exact: true }).click()])
+      await expect.poll(replies, { timeout: 5_000 }).toHaveLength(1)
+      const [first] = await replies()
+      const [askedPage, other] = first === 'Yes, within 30 days.' ? [benPage, 'Sorry, worn shoes cannot be returned.'] : [annPage, 'Yes, within 30 days.']
+      await askedPage.getByText(`replied while you were writing: “${first}”`).waitFor()
+      // A moment later still one: the refused reply waits for its agent.
+      await new Promise((r) => setTimeout(r, 1_000))
+      expect(await replies()).toEqual([first])
+      // That agent sends it after all.
+      await askedPage.getByRole('button', { name: 'Send anyway' }).click()
+      await expect.poll(replies, { timeout: 10_000 }).toEqual([first, other])
+    } finally {
+      visitor.disconnect()
+    }
   }, 120_000)
 })
