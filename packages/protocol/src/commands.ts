@@ -41,6 +41,8 @@ export const AGENT_COMMANDS = {
   'conversation:update': S.UpdateConversation,
   'agent:status': S.SetAgentStatus,
   'presence:list': S.Empty,
+  'conversation:view': S.ViewConversation,
+  'viewers:list': S.Empty,
   'auth:renew': S.RenewToken,
 } as const satisfies CommandSchemas<AgentClientToServer>
 

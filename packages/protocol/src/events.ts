@@ -23,6 +23,7 @@ import type {
   StartConversation,
   SyncMessages,
   UpdateConversation,
+  ViewConversation,
   VisitPage,
   VisitorFields,
 } from './schemas.js'
@@ -30,6 +31,7 @@ import type {
   AgentSummary,
   Availability,
   ConversationSummary,
+  ConversationViewers,
   LiveMessage,
   Message,
   MessageEdit,
@@ -111,6 +113,10 @@ export interface AgentClientToServer {
   'conversation:update': (input: UpdateConversation, ack: AckFn<ConversationSummary>) => void
   'agent:status': (input: SetAgentStatus, ack: AckFn<AgentSummary>) => void
   'presence:list': (input: Record<string, never> | undefined, ack: AckFn<Presence>) => void
+  /** This socket shows the conversation (or no longer does): every agent of the site hears who views it now (`viewers:changed`). */
+  'conversation:view': (input: ViewConversation, ack: AckFn<ConversationViewers>) => void
+  /** Who views which conversation right now, on the site (conversations nobody views are left out). */
+  'viewers:list': (input: Record<string, never> | undefined, ack: AckFn<{ items: ConversationViewers[] }>) => void
   /**
    * Hands the live socket a refreshed access token (same agent). An agent's socket lasts as long
    * as its token: without a renewal it gets `session:expired` and is disconnected when the token
@@ -126,6 +132,8 @@ export interface AgentServerToClient {
   'conversation:created': (conversation: ConversationSummary) => void
   'conversation:updated': (conversation: ConversationSummary) => void
   'typing:changed': (state: TypingState) => void
+  /** Who views a conversation changed (an agent opened or left it, or their dashboard went away). */
+  'viewers:changed': (state: ConversationViewers) => void
   'receipt:updated': (state: ReceiptState) => void
   'agent:updated': (agent: AgentSummary) => void
   'visitor:updated': (presence: VisitorPresence) => void

@@ -207,6 +207,10 @@ export type EditMessage = z.infer<typeof EditMessage>
 export const SetTyping = z.object({ conversationId: id, typing: z.boolean() })
 export type SetTyping = z.infer<typeof SetTyping>
 
+/** An agent's dashboard shows a conversation (`viewing`), or no longer does. */
+export const ViewConversation = z.object({ conversationId: id, viewing: z.boolean() })
+export type ViewConversation = z.infer<typeof ViewConversation>
+
 export const MarkSeq = z.object({ conversationId: id, seq: seq(0) })
 export type MarkSeq = z.infer<typeof MarkSeq>
 

@@ -538,6 +538,12 @@ export interface Presence {
   visitors: VisitorPresence[]
 }
 
+/** The agents whose dashboards show a conversation right now (collision detection). */
+export interface ConversationViewers {
+  conversationId: string
+  agents: { id: string; name: string }[]
+}
+
 // ------------------------------------------------------------------ webhooks
 
 /** What a webhook may subscribe to; `ping` is sent only by "send test". */

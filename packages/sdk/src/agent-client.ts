@@ -8,6 +8,7 @@ import type {
   AgentStatus,
   AgentSummary,
   ConversationSummary,
+  ConversationViewers,
   ListConversationsFilter,
   Message,
   MessagePage,
@@ -78,6 +79,8 @@ export interface AgentEvents extends BaseEvents {
   agent: AgentSummary
   /** A visitor came online, went offline or changed page. */
   visitor: VisitorPresence
+  /** Who views a conversation changed (see {@link AgentClient.viewConversation}). */
+  viewers: ConversationViewers
   /** A new access token (from `login()` or a refresh); the old one still works until it expires. */
   token: { token: string; expiresAt: string }
   /**
@@ -518,6 +521,20 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     return this.command('presence:list', {})
   }
 
+  /**
+   * Says this dashboard shows the conversation (or, with false, no longer does). Every agent of the
+   * site hears who views it (`viewers` events); it ends by itself when the socket goes away.
+   * Resolves with who views it now.
+   */
+  viewConversation(conversationId: string, viewing = true): Promise<ConversationViewers> {
+    return this.command('conversation:view', { conversationId, viewing })
+  }
+
+  /** Who views which conversation of the site right now. */
+  async viewers(): Promise<ConversationViewers[]> {
+    return (await this.command('viewers:list', {})).items
+  }
+
   /** The earlier texts of an edited message, oldest first; empty when never edited, or unsent. */
   messageHistory(conversationId: string, messageId: string): Promise<MessageEdit[]> {
     return this.command('message:history', { conversationId, messageId })
@@ -572,6 +589,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     on('receipt:updated', (state) => this.emitEvent('receipt', state))
     on('agent:updated', (agent) => this.emitEvent('agent', agent))
     on('visitor:updated', (presence) => this.emitEvent('visitor', presence))
+    on('viewers:changed', (state) => this.emitEvent('viewers', state))
     // The token this socket went by expired (no refresh reached it): the server disconnects it.
     // With a newer token in hand, connect again with it; otherwise the session is over.
     on('session:expired', (body) => {

@@ -19,6 +19,7 @@ import type { MailOptions } from './email/mailer.js'
 import { Routing } from './conversations/routing.js'
 import { MessageService } from './messages/service.js'
 import { PresenceService } from './presence/service.js'
+import { ViewerService } from './presence/viewers.js'
 import type { Context } from './shared/context.js'
 import type { Tokens } from './shared/auth.js'
 import type { RateLimits } from './shared/rate-limit.js'
@@ -45,6 +46,8 @@ export interface Services {
   /** The agencies' API keys: managing them, and acting with one. */
   apiKeys: ApiKeyService
   presence: PresenceService
+  /** Who views which conversation right now (collision detection). */
+  viewers: ViewerService
   routing: Routing
   sites: SiteService
   visitors: VisitorService
@@ -99,6 +102,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     twoFactor,
     apiKeys,
     presence,
+    viewers: new ViewerService(ctx),
     routing,
     sites,
     visitors: new VisitorService(ctx, sites, presence),

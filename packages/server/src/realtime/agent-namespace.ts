@@ -25,9 +25,12 @@ export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger
         socket.disconnect(true)
       }),
     )
+    socket.data.present = present
     socket.on('disconnect', () => {
       clearTimeout(socket.data.expiry)
-      void s.presence.track(present.then(() => s.agents.disconnected(actor, socket.id)))
+      // Its viewer rows go with its connection row: then the site hears who still views what it showed.
+      const viewing = socket.data.viewing ?? new Set<string>()
+      void s.presence.track(present.then(() => s.agents.disconnected(actor, socket.id)).then(() => s.viewers.left(actor.siteId, viewing)))
     })
     endWithToken(socket, actor.tokenExpiresAt)
     listen(socket, commands)
@@ -85,5 +88,14 @@ function agentCommands(s: Services, log: Logger): Command<AgentSocket>[] {
       return { expiresAt: new Date(claims.expiresAt ?? Date.now()).toISOString() }
     },
     'presence:list': (socket) => s.agents.presenceList(actorOf(socket)),
+    'conversation:view': async (socket, i) => {
+      await socket.data.present
+      const state = await s.viewers.view(actorOf(socket), socket.id, i.conversationId, i.viewing)
+      const viewing = (socket.data.viewing ??= new Set())
+      if (i.viewing) viewing.add(i.conversationId)
+      else viewing.delete(i.conversationId)
+      return state
+    },
+    'viewers:list': (socket) => s.viewers.list(actorOf(socket)),
   }, log)
 }

@@ -5,6 +5,7 @@ import type {
   Availability,
   AgentSummary,
   ConversationSummary,
+  ConversationViewers,
   LiveMessage,
   Message,
   QueuePosition,
@@ -95,6 +96,11 @@ export class Publisher {
   /** Marked missed by the sweep: agents see it as an update (the visitor's view does not change). */
   conversationMissed(summary: ConversationSummary): void {
     this.agents.to(rooms.siteAgents(summary.siteId)).emit('conversation:updated', summary)
+  }
+
+  /** Who views a conversation now, to the site's agents (every process). */
+  viewers(siteId: string, state: ConversationViewers): void {
+    this.agents.to(rooms.siteAgents(siteId)).emit('viewers:changed', state)
   }
 
   /** Typing goes to the other side, and to the other agents (never back to the typing socket). */

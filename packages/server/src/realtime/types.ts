@@ -16,6 +16,10 @@ export interface VisitorSocketData {
 export interface AgentSocketData {
   actor: AgentActor
   conversations: Map<string, string>
+  /** Its connection row is written (viewer rows refer to it). */
+  present?: Promise<void>
+  /** The conversations this socket shows (announced again when it goes away). */
+  viewing?: Set<string>
   /** Ends the socket when its access token expires (moved by auth:renew). */
   expiry?: ReturnType<typeof setTimeout>
 }

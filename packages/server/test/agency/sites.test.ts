@@ -115,7 +115,7 @@ async function extraRows(siteId: string, agencyId: string, conversationId: strin
   }
 }
 
-/** A site with a row in every site-scoped table: an agent and a visitor connected, a conversation with a file, canned responses, a webhook and its deliveries, analytics. */
+/** A site with a row in every site-scoped table: an agent and a visitor connected (the agent viewing the conversation), a conversation with a file, canned responses, a webhook and its deliveries, analytics. */
 async function busySite(agencyId: string, ownerToken: string) {
   const site = await agencySite(s(), agencyId)
   const agent = await s().fx.agent(site.id, { name: 'Busy Bea' })
@@ -132,6 +132,8 @@ async function busySite(agencyId: string, ownerToken: string) {
   const synced = await ask<{ ok: boolean; data: { messages: { id: string; senderType: string }[] } }>(visitorSocket, 'messages:sync', { conversationId, afterSeq: 0 })
   const first = synced.data.messages.find((m) => m.senderType === 'visitor')!
   expect(await ask(visitorSocket, 'message:edit', { conversationId, messageId: first.id, text: 'Hello there, edited' })).toMatchObject({ ok: true })
+  // The agent's dashboard shows the conversation (mod_chat_viewers).
+  expect(await ask(agentSocket, 'conversation:view', { conversationId, viewing: true })).toMatchObject({ ok: true })
   const actor = await s().services.agents.authenticate(agent.token, site.id)
   await s().services.cannedResponses.create(actor, { title: 'Mine', content: 'personal', isPersonal: true })
   const trigger = await as(s(), ownerToken).post(`/api/sites/${site.id}/triggers`, { name: 'Hello', text: 'Hi there' })

@@ -178,6 +178,9 @@ const AGENT_ATTACKS: Attack[] = [
   { name: "message:unsend of B's visitor's message through A's own conversation", event: 'message:unsend', payload: () => ({ conversationId: a.conv, messageId: bMsg.first }) },
   { name: "message:history of B's admin's reply", event: 'message:history', payload: () => ({ conversationId: b.conv, messageId: bMsg.reply }) },
   { name: "message:history of B's reply through A's own conversation", event: 'message:history', payload: () => ({ conversationId: a.conv, messageId: bMsg.reply }) },
+  { name: "conversation:view of B's conversation", event: 'conversation:view', payload: () => ({ conversationId: b.conv, viewing: true }) },
+  { name: "conversation:view (leaving) of B's conversation", event: 'conversation:view', payload: () => ({ conversationId: b.conv, viewing: false }) },
+  { name: "message:send into B's conversation with the collision guard", event: 'message:send', payload: () => ({ conversationId: b.conv, clientId: 'attack-0005', text: 'pwned', unlessRepliedAfter: 0 }) },
 ]
 
 describe("/visitor commands from A's visitor aimed at B", () => {
@@ -219,6 +222,17 @@ describe("commands without a target id, with B's ids smuggled into the payload",
   it.each(['admin', 'agent'] as const)("when A's %s sets its status, only that agent of A changes", async (role) => {
     const ack = await attempt(agentsA[role], 'agent:status', { ...smuggled(), status: 'away' })
     expect(ack).toMatchObject({ ok: true, data: { id: a[role].id, siteId: a.site.id, status: 'away' } })
+  })
+
+  it.each(['admin', 'agent'] as const)("when A's %s lists who views what, only A's conversations and agents are listed", async (role) => {
+    expect(await attempt(agentsA[role], 'conversation:view', { ...smuggled(), conversationId: a.conv, viewing: true })).toMatchObject({ ok: true, data: { conversationId: a.conv } })
+    const ack = await attempt(agentsA[role], 'viewers:list', smuggled())
+    expect(ack.ok).toBe(true)
+    const items = (ack.data as { items: { conversationId: string; agents: { id: string }[] }[] }).items
+    expect(items.map((x) => x.conversationId)).toEqual([a.conv])
+    expect(items[0]!.agents.map((x) => x.id)).toContain(a[role].id)
+    expect(JSON.stringify(items)).not.toMatch(new RegExp(`${b.admin.id}|${b.agent.id}`))
+    await attempt(agentsA[role], 'conversation:view', { conversationId: a.conv, viewing: false })
   })
 
   it.each(['admin', 'agent'] as const)("when A's %s lists presence, only A's agents and visitors are listed", async (role) => {
@@ -285,6 +299,10 @@ describe('broadcasts', () => {
     const note = (await ok(dAdmin, 'message:send', { conversationId: d.conv, clientId: 'd-note-0001', text: 'B notes', private: true })) as { id: string }
     await ok(dAdmin, 'message:edit', { conversationId: d.conv, messageId: reply.id, text: 'B answers better' })
     await ok(dAdmin, 'message:history', { conversationId: d.conv, messageId: reply.id })
+    await ok(dAdmin, 'conversation:view', { conversationId: d.conv, viewing: true })
+    await ok(dAgent, 'conversation:view', { conversationId: d.conv, viewing: true })
+    await ok(dAdmin, 'viewers:list', {})
+    await ok(dAgent, 'conversation:view', { conversationId: d.conv, viewing: false })
     await ok(dAdmin, 'message:edit', { conversationId: d.conv, messageId: note.id, text: 'B notes more' })
     await ok(dAdmin, 'message:unsend', { conversationId: d.conv, messageId: note.id })
     await ok(dAdmin, 'conversation:read', { conversationId: d.conv, seq: 100 })
