@@ -191,6 +191,9 @@ describe('visitor ↔ agents through the widget and the dashboard', () => {
         await page.goto(`${s.url}/dashboard/#inbox/${conversation.id}`)
         await page.getByText('Can I return shoes I wore once?').first().waitFor()
       }
+      // Each sees the other here.
+      await benPage.getByText('Ann Agent is viewing this conversation').waitFor()
+      await annPage.getByText('Ben Backup is viewing this conversation').waitFor()
       const box = (page: Page) => page.getByRole('combobox', { name: 'Reply' }).or(page.getByRole('textbox', { name: 'Reply' }))
       // Both write; each sees the other writing.
       await box(annPage).pressSequentially('Yes, within 30 days.')

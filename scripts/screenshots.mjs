@@ -214,6 +214,7 @@ async function pieceShots(browser) {
   other.disconnect()
   await agent.agents.update(me.id, { maxConcurrentChats: capacity })
   await editShots(open, sizes)
+  await collisionShots()
   reply = REPLY
   await teamShots(open, sizes)
 }
@@ -258,6 +259,48 @@ async function editShots(open, sizes) {
     await pageShot(page, `dashboard-edit${size.suffix}`)
   })
   await agent.conversations.resolve(shown.id)
+}
+
+/**
+ * Two agents in one conversation: a colleague (Dana) views it and is writing, and the demo agent's own
+ * reply, begun before the colleague's went out, waits for a decision ("Send anyway").
+ */
+async function collisionShots() {
+  const password = crypto.randomBytes(12).toString('hex')
+  const summary = await agent.agents.create({ email: 'dana.reyes@demo.example', name: 'Dana Reyes', password })
+  const dana = new AgentClient({ url })
+  await dana.login('dana.reyes@demo.example', password)
+  await dana.connect(demo.siteId)
+  await dana.setStatus('online')
+  const visitors = []
+  try {
+    await atEachSize(browser, async (page, size) => {
+      const visitor = new LiveChatClient({ url, siteId: demo.siteId, storage: 'memory' })
+      visitors.push(visitor)
+      const { conversation } = await visitor.startConversation({ fields: { name: 'Priya Shah' }, message: 'Can I change the delivery address on order 1182?' })
+      await signIn(page)
+      await page.goto(`${url}/dashboard/#inbox/${conversation.id}`)
+      await page.locator('lcd-conversation-view [role="log"]').getByText('delivery address on order 1182').waitFor()
+      await dana.viewConversation(conversation.id)
+      await page.getByText('Dana Reyes is viewing this conversation').waitFor()
+      const box = page.getByRole('combobox', { name: 'Reply' }).or(page.getByRole('textbox', { name: 'Reply' }))
+      await box.fill('Yes, reply with the new address and I will update the order.')
+      await box.dispatchEvent('input')
+      await dana.send(conversation.id, 'Sure! What is the new address?')
+      await page.locator('lcd-conversation-view [role="log"]').getByText('What is the new address?').waitFor()
+      await page.getByRole('button', { name: 'Send', exact: true }).click()
+      await page.getByRole('button', { name: 'Send anyway' }).waitFor()
+      await dana.setTyping(conversation.id, true)
+      await page.getByText('Dana Reyes is also writing a reply').waitFor()
+      await pageShot(page, `dashboard-collision${size.suffix}`)
+      await dana.setTyping(conversation.id, false)
+      await agent.conversations.resolve(conversation.id)
+    })
+  } finally {
+    for (const v of visitors) v.disconnect()
+    dana.disconnect()
+    await agent.agents.remove(summary.id)
+  }
 }
 
 /** The header with the team online (three pictures, one a photo), and the emoji picker open. */

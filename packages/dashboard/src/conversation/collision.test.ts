@@ -32,13 +32,28 @@ describe('two agents in one conversation', () => {
     const { el } = await mountInbox(site, me, id)
     const box = await waitFor(() => composer(el).querySelector('textarea'), 8_000, 'the reply box')
 
-    // The colleague starts writing: the open conversation says so, and stops saying so when they stop.
+    const bo = site.agents[1]!.name
+    const item = () => sr(sr(el).querySelector('lcd-conversation-list')).querySelector(`[role="option"][data-id="${id}"]`)
+    // This dashboard says it shows the conversation: the colleague hears it.
+    await waitFor(async () => (await colleague.viewers()).some((v) => v.conversationId === id && v.agents.some((a) => a.id === site.agents[0]!.agentId)), 5_000, 'the colleague to know this agent views it')
+
+    // The colleague opens it too: the conversation and the list say so.
+    await colleague.viewConversation(id)
+    const viewing = await waitFor(() => view(el).querySelector('.viewers'), 5_000, 'the colleague viewing')
+    assert(text(viewing) === `👁 ${bo} is viewing this conversation`, `the header: ${text(viewing)}`)
+    const pill = await waitFor(() => item()?.querySelector('.pill.here'), 5_000, 'the pill in the list')
+    assert(pill.getAttribute('aria-label') === `${bo} is viewing this conversation` && text(pill).startsWith('👁'), `the pill: ${text(pill)}`)
+
+    // The colleague starts writing: the open conversation and the list say so, and stop when they stop.
     await colleague.setTyping(id, true)
     const line = await waitFor(() => view(el).querySelector('.typing .colleague'), 5_000, 'the colleague writing')
-    assert(text(line) === `${site.agents[1]!.name} is also writing a reply`, `the line: ${text(line)}`)
+    assert(text(line) === `${bo} is also writing a reply`, `the line: ${text(line)}`)
+    await waitFor(() => item()?.querySelector('.pill.here.writing')?.getAttribute('aria-label') === `${bo} is also writing a reply`, 5_000, 'the list to say the colleague writes')
     await axeCheck(view(el).querySelector('.typing')!)
+    await axeCheck(item()!)
     await colleague.setTyping(id, false)
     await waitFor(() => !view(el).querySelector('.typing .colleague'), 5_000, 'the line to go')
+    await waitFor(() => !item()?.querySelector('.pill.here.writing') && item()?.querySelector('.pill.here'), 5_000, 'the list back to viewing')
 
     // This agent begins a reply; the colleague's goes out meanwhile.
     box.value = 'Yes, send me the new address.'
@@ -64,5 +79,9 @@ describe('two agents in one conversation', () => {
     ;(await enabledSend(el)).click()
     await waitFor(async () => (await sent()).length === 3, 5_000, 'the next reply')
     assert(!composer(el).querySelector('.failed li'), 'nothing asked')
+
+    // The colleague leaves: nobody else is here.
+    await colleague.viewConversation(id, false)
+    await waitFor(() => !view(el).querySelector('.viewers') && !item()?.querySelector('.pill.here'), 5_000, 'the colleague gone from the header and the list')
   })
 })

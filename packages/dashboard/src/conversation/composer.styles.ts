@@ -68,6 +68,8 @@ export const composerStyles = css`
   .files,
   .failed {
     display: grid;
+    /* Never wider than the box: a long file name or unsent text is cut, not the page widened. */
+    grid-template-columns: minmax(0, 1fr);
     gap: 4px;
   }
   .files li,
@@ -85,8 +87,16 @@ export const composerStyles = css`
     border-color: #f3c5c0;
     background: #fff5f4;
   }
+  .failed li > [role='alert'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 4px 8px;
+    min-width: 0;
+  }
   .failed q {
-    max-width: 40ch;
+    display: block;
+    max-width: min(40ch, 100%);
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;

@@ -7,6 +7,7 @@ import { statusLabel } from '../inbox/model.js'
 import { answersOf, entry, mergeMessages, seenSeq, timelineStyles } from './timeline.js'
 import { MessageChanges, changeStyles } from './changes.js'
 import { ratingBlock, ratingStyles } from '../shared/rating.js'
+import { viewingText, writingText, type Colleague } from '../inbox/colleagues.js'
 import type { LcdConfirmDialog } from '../shared/confirm-dialog.js'
 import '../shared/confirm-dialog.js'
 import './actions.js'
@@ -92,6 +93,11 @@ export class LcdConversationView extends LitElement {
         font-size: 13px;
         font-style: italic;
       }
+      .viewers {
+        margin: 0;
+        font-size: 13px;
+        color: #3730a3;
+      }
       .colleague {
         font-style: normal;
         font-weight: 600;
@@ -113,7 +119,8 @@ export class LcdConversationView extends LitElement {
     _older: { state: true },
     _loading: { state: true },
     _typing: { state: true },
-    _colleagues: { state: true },
+    viewers: { attribute: false },
+    writing: { attribute: false },
     _error: { state: true },
   }
 
@@ -127,7 +134,10 @@ export class LcdConversationView extends LitElement {
   /** @internal More messages before the first one. */ _older = false
   /** @internal */ _loading = false
   /** @internal The visitor is typing. */ _typing = false
-  /** @internal Other agents writing a reply here right now: id → name. */ _colleagues = new Map<string, string>()
+  /** The other agents viewing this conversation (the inbox keeps them). */
+  viewers: Colleague[] = []
+  /** The other agents writing a reply in it right now. */
+  writing: Colleague[] = []
   /** @internal */ _error = ''
 
   /** The conversation whose messages are shown. */
@@ -137,7 +147,8 @@ export class LcdConversationView extends LitElement {
   #onScreen = false
   #observer: IntersectionObserver | null = null
   #typingTimer: ReturnType<typeof setTimeout> | undefined
-  #colleagueTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  /** The conversation this view told the server it shows. */
+  #viewing: { client: AgentClient; id: string } | null = null
   /** The highest seq this view asked the server to mark read. */
   #marked = 0
   /** Scroll to the bottom after the next render (was at the bottom, or just opened). */
@@ -171,7 +182,7 @@ export class LcdConversationView extends LitElement {
     document.removeEventListener('visibilitychange', this.#markRead)
     this.#unsubscribe()
     clearTimeout(this.#typingTimer)
-    for (const t of this.#colleagueTimers.values()) clearTimeout(t)
+    this.#view('')
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -220,7 +231,7 @@ export class LcdConversationView extends LitElement {
           ${c.missedAt ? html`<span class="status missed">Missed</span>` : nothing}
           <lcd-transcript-download .client=${this.client} .conversation=${c}></lcd-transcript-download>
         </div>
-        ${ratingBlock(c)}
+        ${this.viewers.length ? html`<p class="viewers" role="status">👁 ${viewingText(this.viewers)}</p>` : nothing} ${ratingBlock(c)}
         <lcd-conversation-actions .client=${this.client} .me=${this.me} .agents=${this.agents} .conversation=${c}></lcd-conversation-actions>
       </header>
       <div role="log" aria-label="Messages with ${name}" tabindex="0" @scroll=${this.#onScroll}>
@@ -231,7 +242,7 @@ export class LcdConversationView extends LitElement {
       </div>
       <p class="typing muted" aria-live="polite">
         ${this._typing ? `${name} is typing…` : ''}
-        ${this._colleagues.size ? html`<span class="colleague">${colleagues([...this._colleagues.values()])}</span>` : nothing}
+        ${this.writing.length ? html`<span class="colleague">${writingText(this.writing)}</span>` : nothing}
       </p>
       <lcd-composer .client=${this.client} .conversation=${c} .me=${this.me}></lcd-composer>
       <lcd-confirm-dialog class="unsend" heading=${unsending?.private ? 'Unsend this note?' : 'Unsend this message?'} confirm-label="Unsend">
@@ -269,6 +280,11 @@ export class LcdConversationView extends LitElement {
     const client = (this.#subscribed = this.client)
     if (!client) return
     this.#off.push(
+      // A new socket after a reconnect: say again which conversation this view shows.
+      client.on('connected', () => {
+        const v = this.#viewing
+        if (v?.client === client) void client.viewConversation(v.id, true).catch(() => {})
+      }),
       client.on('message', (m) => {
         if (m.conversationId !== this.#id) return
         this._messages = mergeMessages(this._messages, [m])
@@ -282,7 +298,6 @@ export class LcdConversationView extends LitElement {
       client.on('typing', (t) => {
         if (t.conversationId !== this.#id) return
         if (t.side === 'visitor') this.#setTyping(t.typing)
-        else if (t.agentId && t.agentId !== this.me?.id) this.#setColleague(t.agentId, t.name ?? 'Someone', t.typing)
       }),
     )
   }
@@ -302,9 +317,7 @@ export class LcdConversationView extends LitElement {
     this.#restore = null
     this.#changes.reset()
     this.#setTyping(false)
-    for (const t of this.#colleagueTimers.values()) clearTimeout(t)
-    this.#colleagueTimers.clear()
-    this._colleagues = new Map()
+    this.#view(id)
     const client = this.client
     if (!id || !client) return
     this._loading = true
@@ -348,18 +361,16 @@ export class LcdConversationView extends LitElement {
     if ((e.currentTarget as HTMLElement).scrollTop < EDGE_PX) void this.#loadOlder()
   }
 
-  /** Another agent started or stopped writing a reply here (a "stopped" that never comes ends after a while). */
-  #setColleague(agentId: string, name: string, typing: boolean): void {
-    clearTimeout(this.#colleagueTimers.get(agentId))
-    const next = new Map(this._colleagues)
-    if (typing) {
-      next.set(agentId, name)
-      this.#colleagueTimers.set(agentId, setTimeout(() => this.#setColleague(agentId, name, false), TYPING_TIMEOUT_MS))
-    } else {
-      next.delete(agentId)
-      this.#colleagueTimers.delete(agentId)
-    }
-    this._colleagues = next
+  /**
+   * Tells the server which conversation this view shows (`id`; '' for none): other agents see it
+   * in their list and in the conversation. Said again after a reconnect (a new socket).
+   */
+  #view(id: string): void {
+    const was = this.#viewing
+    const client = this.isConnected ? this.client : null
+    if (was && (was.id !== id || was.client !== client)) void was.client.viewConversation(was.id, false).catch(() => {})
+    this.#viewing = id && client ? { client, id } : null
+    if (this.#viewing && (was?.id !== id || was.client !== client)) void client!.viewConversation(id, true).catch(() => {})
   }
 
   #setTyping(typing: boolean): void {
@@ -387,9 +398,4 @@ declare global {
   interface HTMLElementTagNameMap {
     'lcd-conversation-view': LcdConversationView
   }
-}
-
-/** "Bo is also writing a reply", "Bo and Cy are also writing replies". */
-function colleagues(names: string[]): string {
-  return names.length === 1 ? `${names[0]} is also writing a reply` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are also writing replies`
 }

@@ -5,6 +5,7 @@ import { define } from '../shared/define.js'
 import { fire, shortTime, fullTime, initials, visitorName } from '../shared/util.js'
 import { ALL, PRIORITIES, TABS, moreFilters, preview, type ListView } from './model.js'
 import { ratingBadge, ratingStyles } from '../shared/rating.js'
+import { herePill, hereStyles, type Colleague } from './colleagues.js'
 
 const SEARCH_DELAY_MS = 300
 
@@ -22,6 +23,7 @@ export class LcdConversationList extends LitElement {
   static override styles = [
     base,
     ratingStyles,
+    hereStyles,
     css`
       :host {
         display: flex;
@@ -202,10 +204,16 @@ export class LcdConversationList extends LitElement {
     error: { attribute: false },
     agents: { attribute: false },
     exporting: { attribute: false },
+    viewers: { attribute: false },
+    writing: { attribute: false },
     _active: { state: true },
     _more: { state: true },
   }
 
+  /** Per conversation: the other agents viewing it. */
+  viewers: ReadonlyMap<string, Colleague[]> = new Map()
+  /** Per conversation: the other agents writing a reply in it. */
+  writing: ReadonlyMap<string, Colleague[]> = new Map()
   /** The conversations to show, in order. */
   conversations: ConversationSummary[] = []
   /** Unread visitor messages per conversation id. */
@@ -316,7 +324,7 @@ export class LcdConversationList extends LitElement {
       <time datetime=${c.lastActivityAt} title=${fullTime(c.lastActivityAt)}>${shortTime(c.lastActivityAt)}</time>
       <span class="preview">${preview(c)}</span>
       <span class="badges">
-        ${ratingBadge(c)}
+        ${herePill(this.viewers.get(c.id), this.writing.get(c.id))} ${ratingBadge(c)}
         ${c.missedAt ? html`<span class="pill missed" title="No agent replied in time (${fullTime(c.missedAt)})">Missed</span>` : nothing}
         ${prio ? html`<span class="prio">${c.priority}</span>` : nothing}
         ${unread ? html`<span class="count">${unread > 99 ? '99+' : unread}<span class="sr-only"> unread</span></span>` : nothing}

@@ -4,6 +4,7 @@ import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire } from '../shared/util.js'
 import { ALL, byActivity, filterOf, matches, mayBeUnread, unreadIn, withChange, withMessage, type ListView } from './model.js'
+import { Colleagues } from './colleagues.js'
 import { fileDate, saveBlob } from '../shared/download.js'
 import './conversation-list.js'
 import '../conversation/view.js'
@@ -123,6 +124,8 @@ export class LcdInbox extends LitElement {
 
   #subscribed: AgentClient | null = null
   #off: (() => void)[] = []
+  /** Who else views and writes in each conversation (collision detection). */
+  #colleagues = new Colleagues(() => this.requestUpdate())
   /** Bumped by each reload: answers to older ones are dropped. */
   #generation = 0
   #fetching = new Set<string>()
@@ -179,6 +182,8 @@ export class LcdInbox extends LitElement {
         .error=${this._error}
         .agents=${this.agents}
         .exporting=${this._exporting}
+        .viewers=${this.#colleagues.viewers}
+        .writing=${this.#colleagues.writing}
         @lcd-open=${this.#onOpen}
         @lcd-view-change=${this.#onViewChange}
         @lcd-export=${this.#onExport}
@@ -190,6 +195,8 @@ export class LcdInbox extends LitElement {
               .me=${this.me}
               .agents=${this.agents}
               .conversation=${open}
+              .viewers=${this.#colleagues.viewers.get(open.id) ?? []}
+              .writing=${this.#colleagues.writing.get(open.id) ?? []}
               @lcd-conversation-change=${this.#onChange}
               @lcd-back=${(e: Event) => this.#onOpen(new CustomEvent('lcd-open', { detail: { id: '' } }), e)}
             ></lcd-conversation-view>
@@ -220,11 +227,13 @@ export class LcdInbox extends LitElement {
     )
     this._known = new Map()
     this._unread = new Map()
+    this.#colleagues.follow(client, () => this.me?.id)
     void this.#load(false)
   }
 
   #stop(): void {
     for (const off of this.#off.splice(0)) off()
+    this.#colleagues.stop()
     this.#subscribed = null
   }
 
