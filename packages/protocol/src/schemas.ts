@@ -425,10 +425,16 @@ const OpeningRange = z
 
 export const PreChatFieldSchema = z.object({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,49}$/, 'letters, digits and "_"'),
-  label: trimmed(200),
+  /** What the field asks; for a consent field, the wording the visitor agrees to (kept with the consent). */
+  label: trimmed(500),
   type: PreChatFieldTypeSchema,
   required: z.boolean(),
   options: z.array(trimmed(200)).max(50).optional(),
+  /** A consent field's link (the site's privacy policy), shown beside the wording: https only. */
+  url: z
+    .url({ protocol: /^https$/, message: 'must be an https:// address' })
+    .max(2000)
+    .optional(),
 })
 
 export const Origin = z

@@ -235,6 +235,16 @@ export const PageVisit = z.object({
 })
 export type PageVisit = z.infer<typeof PageVisit>
 
+/** A consent the visitor gave in a pre-chat consent field: the wording and link as they were then, and when. */
+export const Consent = z.object({
+  /** The consent field's name. */
+  field: z.string(),
+  text: z.string(),
+  url: z.string().nullable(),
+  givenAt: Time,
+})
+export type Consent = z.infer<typeof Consent>
+
 /** A visitor as agents see them. */
 export const VisitorDetail = VisitorProfile.extend({
   currentUrl: z.string().nullable(),
@@ -246,6 +256,8 @@ export const VisitorDetail = VisitorProfile.extend({
   online: z.boolean(),
   /** The last pages the visitor saw (at most 20), oldest first; a reload of the same page is kept once. */
   pages: z.array(PageVisit),
+  /** The consents they gave (pre-chat consent fields), oldest first. */
+  consents: z.array(Consent),
   lastSeenAt: Time,
   createdAt: Time,
 })
@@ -321,6 +333,8 @@ export const PreChatField = z.object({
   type: PreChatFieldTypeSchema,
   required: z.boolean(),
   options: z.array(z.string()).optional(),
+  /** A consent field's link (the site's privacy policy). */
+  url: z.string().optional(),
 })
 export type PreChatField = z.infer<typeof PreChatField>
 

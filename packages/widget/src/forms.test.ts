@@ -53,6 +53,44 @@ describe('<live-chat> pre-chat form', () => {
   })
 })
 
+describe('<live-chat> consent field', () => {
+  afterEach(() => cleanup())
+  beforeEach(() => localStorage.clear())
+
+  it('asks for a tick beside the site’s wording and policy link, and the consent is kept with its wording and time', async () => {
+    const wording = 'I agree that Acme keeps this conversation to answer me.'
+    const site = await createSite({
+      agents: 1,
+      settings: { preChatEnabled: true, preChatFields: [{ name: 'privacy', label: wording, type: 'consent', required: true, url: 'https://acme.example/privacy' }] },
+    })
+    const agent = await agentClient(site, 0, { online: true })
+    const created = new Promise<ConversationSummary>((resolve) => agent.on('conversation:created', resolve))
+    const el = await mountWidget(site)
+    await openWindow(el)
+    const form = await find<HTMLFormElement>(el, 'form')
+    const box = form.querySelector<HTMLInputElement>('input[type="checkbox"][name="privacy"]')
+    assert(box && !box.checked, 'an unticked checkbox')
+    assert(box.labels?.[0]?.textContent?.replace(/\s+/g, ' ').trim() === `${wording} *`, `its label is the wording: ${box.labels?.[0]?.textContent}`)
+    const link = form.querySelector<HTMLAnchorElement>('.consent a')
+    assert(link?.href === 'https://acme.example/privacy' && link.target === '_blank' && link.rel === 'noopener noreferrer' && link.textContent === 'Privacy policy', `the policy link: ${link?.outerHTML}`)
+    await axeCheck(el)
+
+    // Not ticked: refused in the widget (and the server would refuse it too).
+    fill(form, { message: 'Hello' })
+    form.requestSubmit()
+    await el.updateComplete
+    assert(box.getAttribute('aria-invalid') === 'true' && el.shadowRoot!.activeElement === box, 'the unticked consent is the invalid field, focused')
+
+    box.checked = true
+    form.requestSubmit()
+    const conv = await created
+    assert(conv.visitor.customData.privacy === true, `the tick: ${JSON.stringify(conv.visitor.customData)}`)
+    const [consent] = conv.visitor.consents
+    assert(consent?.field === 'privacy' && consent.text === wording && consent.url === 'https://acme.example/privacy', `kept with its wording: ${JSON.stringify(conv.visitor.consents)}`)
+    assert(Math.abs(Date.parse(consent.givenAt) - Date.now()) < 60_000, `and its time: ${consent.givenAt}`)
+  })
+})
+
 describe('<live-chat> offline form', () => {
   afterEach(() => cleanup())
   beforeEach(() => localStorage.clear())

@@ -7,6 +7,8 @@ export interface Field {
   type: PreChatField['type']
   required: boolean
   options?: string[]
+  /** A consent field's link (the site's privacy policy). */
+  url?: string
 }
 
 export type Say = (key: 'name' | 'email' | 'message' | 'required' | 'invalidEmail' | 'invalidPhone') => string

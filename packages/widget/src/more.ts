@@ -49,6 +49,17 @@ function form(w: LiveChat, fields: Field[], offline: boolean): TemplateResult {
       const id = `f-${f.name}`
       const err = e[f.name]
       const common = { id, name: f.name, invalid: err ? 'true' : 'false', described: err ? `${id}-e` : undefined }
+      const errText = err ? html`<span class="err" id=${`${id}-e`}>${err}</span>` : nothing
+      // A consent: a tick before the site's wording, and its policy link (https only) beside it.
+      if (f.type === 'consent') {
+        return html`<div class="consent">
+          <label for=${id}
+            ><input id=${id} name=${f.name} type="checkbox" value="yes" ?required=${f.required} aria-invalid=${common.invalid} aria-describedby=${common.described ?? nothing} />
+            <span>${f.label}${f.required ? ' *' : ''}</span></label
+          >
+          ${f.url && /^https:\/\//i.test(f.url) ? html`<a href=${f.url} target="_blank" rel="noopener noreferrer">${say(w, 'policy')}</a>` : nothing} ${errText}
+        </div>`
+      }
       const control =
         f.type === 'textarea'
           ? html`<textarea id=${common.id} name=${f.name} rows="3" ?required=${f.required} aria-invalid=${common.invalid} aria-describedby=${common.described ?? nothing}></textarea>`
@@ -66,8 +77,7 @@ function form(w: LiveChat, fields: Field[], offline: boolean): TemplateResult {
                 aria-invalid=${common.invalid}
                 aria-describedby=${common.described ?? nothing}
               />`
-      return html`<label for=${id}>${f.label}${f.required ? ' *' : ''} ${control}
-        ${err ? html`<span class="err" id=${`${id}-e`}>${err}</span>` : nothing}</label>`
+      return html`<label for=${id}>${f.label}${f.required ? ' *' : ''} ${control} ${errText}</label>`
     })}
     ${e.form ? html`<p class="err" role="alert">${e.form}</p>` : nothing}
     <button class="primary" type="submit">${say(w, offline ? 'leaveMessage' : 'start')}</button>
@@ -99,7 +109,7 @@ export interface FormResult {
 export function readForm(fields: Field[], data: FormData, say: Say): FormResult {
   const errors: Record<string, string> = {}
   const out: VisitorFields = {}
-  const custom: Record<string, string> = {}
+  const custom: Record<string, string | boolean> = {}
   let message: string | undefined
   for (const f of fields) {
     const v = String(data.get(f.name) ?? '').trim()
@@ -111,7 +121,7 @@ export function readForm(fields: Field[], data: FormData, say: Say): FormResult 
     else if (f.type === 'phone' && !/^\+?[\d\s().-]{5,}$/.test(v)) errors[f.name] = say('invalidPhone')
     else if (f.name === 'message') message = v
     else if (f.name === 'name' || f.name === 'email' || f.name === 'phone') out[f.name] = v
-    else custom[f.name] = v
+    else custom[f.name] = f.type === 'consent' || v
   }
   if (Object.keys(custom).length) out.custom = custom
   return { errors, fields: out, message }
@@ -188,6 +198,25 @@ export const styles = css`
     gap: 4px;
     font-size: 14px;
     font-weight: 600;
+  }
+  .consent {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    font-size: 13px;
+  }
+  .consent label {
+    flex-direction: row;
+    align-items: flex-start;
+    gap: 8px;
+    font-size: 13px;
+    font-weight: 400;
+  }
+  .consent input {
+    width: 18px;
+    height: 18px;
+    margin: 1px 0 0;
+    flex: none;
   }
   .stars {
     display: flex;

@@ -122,6 +122,17 @@ export class LcdVisitorPanel extends LitElement {
       .small {
         font-size: 12px;
       }
+      .consents ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 6px;
+      }
+      .consents q {
+        display: block;
+        font-size: 13px;
+      }
       .past button {
         width: 100%;
         text-align: left;
@@ -210,6 +221,23 @@ export class LcdVisitorPanel extends LitElement {
         ? html`<section>
             <h3>Details</h3>
             <dl>${custom.map(([k, val]) => html`<dt>${k}</dt><dd>${value(val)}</dd>`)}</dl>
+          </section>`
+        : nothing}
+      ${v.consents?.length
+        ? html`<section class="consents">
+            <h3>Consent</h3>
+            <ul>
+              ${v.consents.map(
+                (c) => html`<li>
+                  <q>${c.text}</q>
+                  <span class="muted small"
+                    >Given <time datetime=${c.givenAt} title=${fullTime(c.givenAt)}>${fullTime(c.givenAt)}</time>${c.url
+                      ? html` · <a href=${c.url} target="_blank" rel="noopener noreferrer">policy</a>`
+                      : nothing}</span
+                  >
+                </li>`,
+              )}
+            </ul>
           </section>`
         : nothing}
       <section class="past">

@@ -272,6 +272,8 @@ describe('<lcd-inbox>', () => {
     await first.v.visitPage('https://shop.test/checkout', 'Checkout')
     const { conversation: second } = await first.v.startConversation({ message: 'Back with another one' })
     await agent.send(second.id, 'Looking into it', { private: true })
+    await agent.settings.update({ widget: { preChatFields: [{ name: 'privacy', label: 'I agree to the privacy policy.', type: 'consent', required: false, url: 'https://shop.test/privacy' }] } })
+    await first.v.updateProfile({ custom: { privacy: true } })
     const { el, selected } = await mountInbox(site, agent, second.id)
 
     const aside = await waitFor(() => panel(el), 8_000, 'the visitor panel')
@@ -280,6 +282,10 @@ describe('<lcd-inbox>', () => {
     assert(/^Ada/.test(shown), `the panel starts with the name: "${shown.slice(0, 40)}"`)
     assert(shown.includes('ada@example.com'), 'the email')
     assert(/Chrome\b.* on Linux/.test(shown), `the browser and OS from the user agent: "${shown}"`)
+    // A consent given (a pre-chat consent field, before the panel opened): its wording and time.
+    const consent = await waitFor(() => panel(el)?.querySelector('.consents li'), 8_000, 'the consent in the panel')
+    assert(text(consent.querySelector('q')) === 'I agree to the privacy policy.' && /^Given /.test(text(consent.querySelector('.muted'))), `the consent: ${text(consent)}`)
+    assert(consent.querySelector('a')?.getAttribute('href') === 'https://shop.test/privacy', 'its policy link')
     const pages = [...aside.querySelectorAll('ol[aria-label^="Pages seen"] li')].map(text)
     assert(pages.length === 2 && /^Checkout/.test(pages[0]!) && /^Pricing/.test(pages[1]!), `the pages, newest first: ${pages.join(' | ')}`)
 

@@ -10,6 +10,7 @@ const TYPES: [PreChatField['type'], string][] = [
   ['phone', 'Phone'],
   ['select', 'Choice list'],
   ['textarea', 'Long text'],
+  ['consent', 'Consent checkbox'],
 ]
 
 /** A new field's name: `field1`, `field2`, … (the first not taken). */
@@ -25,6 +26,7 @@ export function preChatFieldsEditor(fields: PreChatField[], set: (fields: PreCha
         const next = { ...f, ...patch }
         if (next.type !== 'select') delete next.options
         else next.options ??= []
+        if (next.type !== 'consent' || !next.url) delete next.url
         return next
       }),
     )
@@ -89,6 +91,21 @@ export function preChatFieldsEditor(fields: PreChatField[], set: (fields: PreCha
                       })}
                   ></textarea></label
                 >${errors.text(`${p}.options`)}`
+            : nothing}
+          ${f.type === 'consent'
+            ? html`<p class="muted">The label is the wording the visitor agrees to; it is kept with their consent, with the time.</p>
+                <label
+                  >Privacy policy link (https)
+                  <input
+                    name="pf-url"
+                    type="url"
+                    .value=${f.url ?? ''}
+                    placeholder="https://example.com/privacy"
+                    aria-invalid=${a('url').invalid}
+                    aria-describedby=${a('url').describedby}
+                    @input=${(e: Event) => put(i, { url: (e.target as HTMLInputElement).value.trim() })}
+                /></label>
+                ${errors.text(`${p}.url`)}`
             : nothing}
           <div class="row actions">
             <button type="button" aria-label="Move field ${n} up" ?disabled=${i === 0} @click=${() => move(i, -1)}>↑</button>

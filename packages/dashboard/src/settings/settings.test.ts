@@ -1,6 +1,6 @@
 import { AgentClient, type UpdateSiteSettings, type WidgetConfig } from '@live-chat/sdk'
 import { sendKeys } from '@web/test-runner-commands'
-import { agentClient, assert, axeCheck, cleanup, createSite, mount, waitFor, type TestSite } from '../../../../test/browser/helpers.js'
+import { agentClient, assert, axeCheck, cleanup, createSite, mount, nextFrame, waitFor, type TestSite } from '../../../../test/browser/helpers.js'
 import { LOCALES, loadStrings } from '@live-chat/widget/i18n'
 import type { LcdSettings } from './settings.js'
 import './settings.js'
@@ -167,6 +167,17 @@ describe('<lcd-settings> widget settings', () => {
     type(await find<HTMLTextAreaElement>(el, W, 'li.pf textarea[name="pf-options"]'), 'Small\n\n Large ')
     tick(await find<HTMLInputElement>(el, W, 'li.pf input[name="pf-required"]'))
     await waitFor(() => all(el, P, '.field').some((f) => f.textContent?.includes('Company size *')), 3_000, 'the pre-chat field in the preview')
+    // A consent field: its label is the wording, with a policy link.
+    ;[...(await find(el, W, '.fields')).querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Add field')!.click()
+    await waitFor(() => all(el, W, 'li.pf').length === 2, 3_000, 'a second field')
+    // (One edit per render, as a person types: each field is found again after the last one took.)
+    const second = (selector: string) => waitFor(() => all(el, W, 'li.pf')[1]!.querySelector<HTMLInputElement & HTMLSelectElement>(selector), 3_000, selector)
+    type(await second('input[name="pf-label"]'), 'I agree to the privacy policy.')
+    await waitFor(() => all(el, P, '.field').some((f) => f.textContent?.includes('I agree')), 3_000, 'the wording in the preview')
+    type(await second('input[name="pf-name"]'), 'privacy')
+    await nextFrame()
+    type(await second('select[name="pf-type"]'), 'consent')
+    type(await second('input[name="pf-url"]'), 'https://acme.example/privacy')
     await axeCheck(el)
 
     await save(el)
@@ -176,9 +187,10 @@ describe('<lcd-settings> widget settings', () => {
     const mon = config.businessHours['mon']
     assert(Object.keys(config.businessHours).join() === 'mon' && mon?.length === 1 && mon[0]!.start === '08:30' && mon[0]!.end === '24:00', `ranges: ${JSON.stringify(config.businessHours)}`)
     assert(JSON.stringify(config.holidays) === '["2026-12-25"]', `holidays: ${JSON.stringify(config.holidays)}`)
-    const [f, ...more] = config.preChatFields
+    const [f, c, ...more] = config.preChatFields
     const fields = JSON.stringify(config.preChatFields)
-    assert(config.preChatEnabled && f && more.length === 0, `one pre-chat field: ${fields}`)
+    assert(config.preChatEnabled && f && c && more.length === 0, `two pre-chat fields: ${fields}`)
+    assert(c.type === 'consent' && c.name === 'privacy' && c.label === 'I agree to the privacy policy.' && c.url === 'https://acme.example/privacy' && !c.options, `the consent field: ${fields}`)
     assert(f.name === 'company' && f.label === 'Company size' && f.type === 'select' && f.required, `the field: ${fields}`)
     assert(f.options?.join('|') === 'Small|Large', `its options, trimmed, without blanks: ${fields}`)
 

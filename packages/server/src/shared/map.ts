@@ -13,6 +13,7 @@ import type {
   VisitorDetail,
   VisitorProfile,
   PageVisit,
+  Consent,
   AgentRole,
   AgentStatus,
   ConversationStatus,
@@ -107,6 +108,7 @@ export function toVisitorDetail(v: VisitorRow, online: boolean): VisitorDetail {
     city: v.city,
     online,
     pages: Array.isArray(v.pages) ? (v.pages as unknown as PageVisit[]) : [],
+    consents: Array.isArray(v.consents) ? (v.consents as unknown as Consent[]) : [],
     lastSeenAt: iso(v.lastSeenAt),
     createdAt: iso(v.createdAt),
   }

@@ -1,5 +1,5 @@
 // Contact details a visitor gives (pre-chat form, profile edits).
-import type { PreChatField, VisitorFields } from '@live-chat/protocol'
+import type { Consent, PreChatField, VisitorFields } from '@live-chat/protocol'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError } from '../shared/errors.js'
@@ -21,7 +21,9 @@ export function checkPreChat(settings: WidgetRow | null, visitor: VisitorRow, fi
   if (settings.preChatEnabled) {
     for (const f of (settings.preChatFields ?? []) as unknown as PreChatField[]) {
       const v = value(f.name)
-      if (f.required && (v === undefined || v === null || v === '') && !missing.includes(f.name)) missing.push(f.name)
+      // A consent is given only by a tick (true), never by any other value.
+      const given = f.type === 'consent' ? v === true : v !== undefined && v !== null && v !== ''
+      if (f.required && !given && !missing.includes(f.name)) missing.push(f.name)
     }
   }
   if (missing.length > 0) {
@@ -35,6 +37,8 @@ export function checkPreChat(settings: WidgetRow | null, visitor: VisitorRow, fi
 
 export async function applyVisitorFields(tx: Tx, visitor: VisitorRow, fields: VisitorFields): Promise<VisitorRow> {
   const data: Prisma.VisitorUpdateInput = {}
+  const consents = await consentsGiven(tx, visitor, fields)
+  if (consents) data.consents = consents as unknown as Prisma.InputJsonValue
   if (fields.name !== undefined) data.name = fields.name || null
   // A verified visitor's email came from the host site's server; the browser may not change it.
   if (fields.email !== undefined && !(visitor.verified && visitor.email)) data.email = fields.email.toLowerCase()
@@ -42,4 +46,22 @@ export async function applyVisitorFields(tx: Tx, visitor: VisitorRow, fields: Vi
   if (fields.custom) data.customData = { ...((visitor.customData ?? {}) as Record<string, unknown>), ...fields.custom } as Prisma.InputJsonValue
   if (Object.keys(data).length === 0) return visitor
   return tx.visitor.update({ where: { id: visitor.id }, data })
+}
+
+/**
+ * The visitor's consents after these fields: a tick (true) in one of the site's consent fields is
+ * kept with the field's wording and link as they are now, and the time; the same wording once.
+ * Null when nothing new was given.
+ */
+async function consentsGiven(tx: Tx, visitor: VisitorRow, fields: VisitorFields): Promise<Consent[] | null> {
+  const ticked = Object.entries(fields.custom ?? {}).flatMap(([k, v]) => (v === true ? [k] : []))
+  if (!ticked.length) return null
+  const settings = await tx.widgetSettings.findUnique({ where: { siteId: visitor.siteId }, select: { preChatFields: true } })
+  const kept = Array.isArray(visitor.consents) ? (visitor.consents as unknown as Consent[]) : []
+  const added: Consent[] = []
+  for (const f of ((settings?.preChatFields ?? []) as unknown as PreChatField[]).filter((x) => x.type === 'consent' && ticked.includes(x.name))) {
+    if (kept.some((c) => c.field === f.name && c.text === f.label && c.url === (f.url ?? null))) continue
+    added.push({ field: f.name, text: f.label, url: f.url ?? null, givenAt: new Date().toISOString() })
+  }
+  return added.length ? [...kept, ...added] : null
 }

@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'أُغلقت المحادثة',
   unread: '{n} غير مقروءة',
   choose: 'اختر إجابة',
+  policy: 'سياسة الخصوصية',
   // edit and unsend
   edited: 'معدّلة',
   removed: 'تمت إزالة الرسالة',

@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'Das Gespräch wurde beendet',
   unread: '{n} ungelesen',
   choose: 'Wählen Sie eine Antwort',
+  policy: 'Datenschutzerklärung',
   // edit and unsend
   edited: 'bearbeitet',
   removed: 'Nachricht entfernt',

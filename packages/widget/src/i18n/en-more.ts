@@ -18,4 +18,6 @@ export const enMore = {
   noHistory: 'No conversations yet',
   /** A choice's buttons, when its message has no text to name them. */
   choose: 'Choose an answer',
+  /** The link beside a consent field's wording. */
+  policy: 'Privacy policy',
 }

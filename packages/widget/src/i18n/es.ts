@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'La conversación se cerró',
   unread: '{n} sin leer',
   choose: 'Elige una respuesta',
+  policy: 'Política de privacidad',
   // edit and unsend
   edited: 'editado',
   removed: 'Mensaje eliminado',

@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'La conversation a été fermée',
   unread: '{n} non lus',
   choose: 'Choisissez une réponse',
+  policy: 'Politique de confidentialité',
   // edit and unsend
   edited: 'modifié',
   removed: 'Message supprimé',

@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'השיחה נסגרה',
   unread: '{n} שלא נקראו',
   choose: 'בחרו תשובה',
+  policy: 'מדיניות הפרטיות',
   // edit and unsend
   edited: 'נערכה',
   removed: 'ההודעה הוסרה',

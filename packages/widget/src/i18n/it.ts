@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'La conversazione è stata chiusa',
   unread: '{n} non letti',
   choose: 'Scegli una risposta',
+  policy: 'Informativa sulla privacy',
   // edit and unsend
   edited: 'modificato',
   removed: 'Messaggio rimosso',

@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: '会話は終了しました',
   unread: '未読{n}件',
   choose: '回答を選択してください',
+  policy: 'プライバシーポリシー',
   // edit and unsend
   edited: '編集済み',
   removed: 'メッセージは削除されました',

@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: '대화가 종료되었습니다',
   unread: '읽지 않은 메시지 {n}개',
   choose: '답변을 선택하세요',
+  policy: '개인정보 처리방침',
   // edit and unsend
   edited: '수정됨',
   removed: '메시지가 삭제되었습니다',

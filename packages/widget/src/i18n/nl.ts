@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'Het gesprek is gesloten',
   unread: '{n} ongelezen',
   choose: 'Kies een antwoord',
+  policy: 'Privacybeleid',
   // edit and unsend
   edited: 'bewerkt',
   removed: 'Bericht verwijderd',

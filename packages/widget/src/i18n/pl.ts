@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'Rozmowa została zamknięta',
   unread: 'Nieprzeczytane: {n}',
   choose: 'Wybierz odpowiedź',
+  policy: 'Polityka prywatności',
   // edit and unsend
   edited: 'edytowano',
   removed: 'Wiadomość usunięta',

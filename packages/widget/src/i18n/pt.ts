@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'A conversa foi encerrada',
   unread: '{n} não lidas',
   choose: 'Escolha uma resposta',
+  policy: 'Política de privacidade',
   // edit and unsend
   edited: 'editada',
   removed: 'Mensagem removida',

@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'Разговор закрыт',
   unread: 'Непрочитанных: {n}',
   choose: 'Выберите ответ',
+  policy: 'Политика конфиденциальности',
   // edit and unsend
   edited: 'изменено',
   removed: 'Сообщение удалено',

@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'Konversationen har stängts',
   unread: '{n} olästa',
   choose: 'Välj ett svar',
+  policy: 'Integritetspolicy',
   // edit and unsend
   edited: 'redigerat',
   removed: 'Meddelandet togs bort',

@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'Sohbet kapatıldı',
   unread: '{n} okunmamış',
   choose: 'Bir yanıt seçin',
+  policy: 'Gizlilik politikası',
   // edit and unsend
   edited: 'düzenlendi',
   removed: 'Mesaj kaldırıldı',

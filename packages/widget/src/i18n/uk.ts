@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: 'Розмову закрито',
   unread: 'Непрочитаних: {n}',
   choose: 'Виберіть відповідь',
+  policy: 'Політика конфіденційності',
   // edit and unsend
   edited: 'змінено',
   removed: 'Повідомлення видалено',

@@ -51,6 +51,7 @@ export const strings: Strings = {
   s_closed: '对话已关闭',
   unread: '{n} 条未读',
   choose: '请选择一个答案',
+  policy: '隐私政策',
   // edit and unsend
   edited: '已编辑',
   removed: '消息已撤回',

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "mod_chat_visitors" ADD COLUMN     "consents" JSONB NOT NULL DEFAULT '[]';
