@@ -9,7 +9,7 @@ import { preChatFields, type Field, type Say } from './forms.js'
 import { starIcon } from './icons.js'
 import type { LiveChat } from './live-chat.js'
 import { time } from './views.js'
-import { richStyles } from './rich.js'
+import { richStyles, safe } from './rich.js'
 import { sayWith } from './i18n/say.js'
 import { enMore } from './i18n/en-more.js'
 
@@ -57,7 +57,7 @@ function form(w: LiveChat, fields: Field[], offline: boolean): TemplateResult {
             ><input id=${id} name=${f.name} type="checkbox" value="yes" ?required=${f.required} aria-invalid=${common.invalid} aria-describedby=${common.described ?? nothing} />
             <span>${f.label}${f.required ? ' *' : ''}</span></label
           >
-          ${f.url && /^https:\/\//i.test(f.url) ? html`<a href=${f.url} target="_blank" rel="noopener noreferrer">${say(w, 'policy')}</a>` : nothing} ${errText}
+          ${f.url && safe(f.url) ? html`<a href=${f.url} target="_blank" rel="noopener noreferrer">${say(w, 'policy')}</a>` : nothing} ${errText}
         </div>`
       }
       const control =

@@ -67,7 +67,8 @@ function buttons(w: LiveChat, m: Message, list: RichButton[]): TemplateResult {
   </div>`
 }
 
-const safe = (url: string) => /^https:\/\//i.test(url)
+/** Links and images are https only (the server refuses others; checked again here). */
+export const safe = (url: string) => /^https:\/\//i.test(url)
 
 function reply(w: LiveChat, text: string): void {
   const conv = w._conv

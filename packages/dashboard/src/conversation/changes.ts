@@ -2,7 +2,7 @@
 // be edited or unsent within the site's edit window (the server decides; the buttons only show
 // while it would say yes); an edited message says so, and a click on "edited" shows its earlier
 // texts (agents keep the history, visitors do not); an unsent one is a "Message removed" line.
-import { css, html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit'
+import { css, html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit'
 import { LiveChatError, type AgentClient, type Message, type MessageEdit } from '@live-chat/sdk'
 import { clock, fullTime } from '../shared/util.js'
 
@@ -23,7 +23,7 @@ type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLEl
  * The edit and unsend state of one conversation view. `unsend` asks the view to confirm first
  * (it resolves once the message is unsent, or throws, which the confirmation shows).
  */
-export class MessageChanges implements ReactiveController {
+export class MessageChanges {
   /** Seconds after sending within which the site lets a message be changed (0: never). */
   windowSeconds = 0
   /** The agent's id on the site (their messages are the ones they may change). */
@@ -36,11 +36,7 @@ export class MessageChanges implements ReactiveController {
   constructor(
     private readonly host: Host,
     private readonly confirmUnsend: (m: Message, unsend: () => Promise<void>) => void,
-  ) {
-    host.addController(this)
-  }
-
-  hostConnected(): void {}
+  ) {}
 
   /** Forgets the editor and the loaded histories (another conversation is shown). */
   reset(): void {

@@ -398,7 +398,7 @@ export class LcdComposer extends LitElement {
   #seen(): number {
     const c = this.conversation
     if (!c) return 0
-    return Math.max(c.lastSeq, ...(this.client?.getMessages(c.id).map((m) => m.seq) ?? []))
+    return Math.max(c.lastSeq, this.client?.lastSeq(c.id) ?? 0)
   }
 
   /** Who replied to the visitor after `guard`, and what, for the question. */

@@ -94,9 +94,10 @@ export class Colleagues {
 
   #setViewers(v: ConversationViewers, me: string | undefined): void {
     const others = v.agents.filter((a) => a.id !== me)
-    if (others.length) this.viewers.set(v.conversationId, others)
-    else this.viewers.delete(v.conversationId)
-    this.viewers = new Map(this.viewers)
+    const next = new Map(this.viewers)
+    if (others.length) next.set(v.conversationId, others)
+    else next.delete(v.conversationId)
+    this.viewers = next
   }
 
   #typing(t: TypingState, me: string | undefined): void {

@@ -198,7 +198,7 @@ export class LcdInbox extends LitElement {
               .viewers=${this.#colleagues.viewers.get(open.id) ?? []}
               .writing=${this.#colleagues.writing.get(open.id) ?? []}
               @lcd-conversation-change=${this.#onChange}
-              @lcd-back=${(e: Event) => this.#onOpen(new CustomEvent('lcd-open', { detail: { id: '' } }), e)}
+              @lcd-back=${(e: Event) => (e.stopPropagation(), this.#select(''))}
             ></lcd-conversation-view>
             <lcd-visitor-panel .client=${this.client} .conversation=${open} @lcd-open=${this.#onOpen}></lcd-visitor-panel>`
         : html`<div class="empty">
@@ -349,9 +349,13 @@ export class LcdInbox extends LitElement {
 
   // ------------------------------------------------------------------ user actions
 
-  #onOpen = (e: CustomEvent<{ id: string }>, from: Event = e): void => {
-    from.stopPropagation()
-    const { id } = e.detail
+  #onOpen = (e: CustomEvent<{ id: string }>): void => {
+    e.stopPropagation()
+    this.#select(e.detail.id)
+  }
+
+  /** Opens a conversation ('' for none) and tells the dashboard (the address follows). */
+  #select(id: string): void {
     this.selectedId = id
     fire(this, 'lcd-select', { id })
   }

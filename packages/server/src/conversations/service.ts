@@ -94,7 +94,7 @@ export class ConversationService {
           { path: 'fields.email', message: 'required for an offline message' },
         ])
       }
-      if (input.fields) await applyVisitorFields(tx, visitor, input.fields)
+      if (input.fields) await applyVisitorFields(tx, visitor, input.fields, site.widgetSettings)
       // A reply to a proactive message: its text comes first, from its sender (unless it is gone).
       const opener = input.triggerId && !input.offline ? await startMessage(tx, actor.siteId, input.triggerId) : null
       const now = new Date()

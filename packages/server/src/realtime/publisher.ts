@@ -106,8 +106,10 @@ export class Publisher {
   /** Typing goes to the other side, and to the other agents (never back to the typing socket). */
   typing(siteId: string, visitorId: string, state: TypingState, exceptSocketId: string): void {
     this.agents.to(rooms.siteAgents(siteId)).except(exceptSocketId).emit('typing:changed', state)
-    const { agentId: _, ...forVisitor } = state
-    if (state.side === 'agent') this.visitors.to(rooms.visitor(visitorId)).emit('typing:changed', forVisitor)
+    if (state.side === 'agent') {
+      const { agentId: _, ...forVisitor } = state
+      this.visitors.to(rooms.visitor(visitorId)).emit('typing:changed', forVisitor)
+    }
   }
 
   receipt(siteId: string, visitorId: string, state: ReceiptState): void {

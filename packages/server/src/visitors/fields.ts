@@ -35,9 +35,10 @@ export function checkPreChat(settings: WidgetRow | null, visitor: VisitorRow, fi
   }
 }
 
-export async function applyVisitorFields(tx: Tx, visitor: VisitorRow, fields: VisitorFields): Promise<VisitorRow> {
+/** `settings`: the site's widget settings when the caller has them already (else read if needed). */
+export async function applyVisitorFields(tx: Tx, visitor: VisitorRow, fields: VisitorFields, settings?: WidgetRow | null): Promise<VisitorRow> {
   const data: Prisma.VisitorUpdateInput = {}
-  const consents = await consentsGiven(tx, visitor, fields)
+  const consents = await consentsGiven(tx, visitor, fields, settings)
   if (consents) data.consents = consents as unknown as Prisma.InputJsonValue
   if (fields.name !== undefined) data.name = fields.name || null
   // A verified visitor's email came from the host site's server; the browser may not change it.
@@ -53,10 +54,10 @@ export async function applyVisitorFields(tx: Tx, visitor: VisitorRow, fields: Vi
  * kept with the field's wording and link as they are now, and the time; the same wording once.
  * Null when nothing new was given.
  */
-async function consentsGiven(tx: Tx, visitor: VisitorRow, fields: VisitorFields): Promise<Consent[] | null> {
+async function consentsGiven(tx: Tx, visitor: VisitorRow, fields: VisitorFields, known?: WidgetRow | null): Promise<Consent[] | null> {
   const ticked = Object.entries(fields.custom ?? {}).flatMap(([k, v]) => (v === true ? [k] : []))
   if (!ticked.length) return null
-  const settings = await tx.widgetSettings.findUnique({ where: { siteId: visitor.siteId }, select: { preChatFields: true } })
+  const settings = known !== undefined ? known : await tx.widgetSettings.findUnique({ where: { siteId: visitor.siteId } })
   const kept = Array.isArray(visitor.consents) ? (visitor.consents as unknown as Consent[]) : []
   const added: Consent[] = []
   for (const f of ((settings?.preChatFields ?? []) as unknown as PreChatField[]).filter((x) => x.type === 'consent' && ticked.includes(x.name))) {
