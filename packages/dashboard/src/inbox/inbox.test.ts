@@ -262,7 +262,7 @@ describe('<lcd-inbox>', () => {
     const rated = await waitFor(() => viewRoot(el).querySelector('.rated'), 5_000, 'the rating in the conversation')
     assert(text(rated.querySelector('.stars')) === '★★☆☆☆' && rated.querySelector('.stars')?.getAttribute('aria-label') === 'Rated 2 of 5', `the stars: ${text(rated)}`)
     assert(text(rated.querySelector('q')) === 'Took two days to answer', `the comment: ${text(rated)}`)
-    await waitFor(() => text(panel(el)?.querySelector('.past .rating')) === '★ 2', 5_000, 'the rating in the visitor panel')
+    await waitFor(() => text(panel(el)?.querySelector('.past .rating')) === '★ 2', 10_000, 'the rating in the visitor panel')
     await axeCheck(el)
   })
 
