@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { keyed } from 'lit/directives/keyed.js'
-import { AgentClient, LiveChatError, type AgentProfile, type AgentSession, type AgentStatus, type AgentSummary, type Message } from '@live-chat/sdk'
+import { AgentClient, LiveChatError, type AgentProfile, type AgentSession, type AgentStatus, type AgentSummary, type Team, type Message } from '@live-chat/sdk'
 import { AGENT_STATUSES } from '@live-chat/protocol/enums'
 import { alertOnce, titleCount, unlockSound } from './shared/notify.js'
 import { base } from './shared/styles.js'
@@ -185,6 +185,7 @@ export class LiveChatDashboard extends LitElement {
     _session: { state: true },
     _me: { state: true },
     _agents: { state: true },
+    _teams: { state: true },
     _route: { state: true },
     _adminPath: { state: true },
     _selected: { state: true },
@@ -210,6 +211,7 @@ export class LiveChatDashboard extends LitElement {
   /** @internal */ _session: Session | null = null
   /** @internal */ _me: AgentSummary | null = null
   /** @internal */ _agents: AgentSummary[] = []
+  /** @internal */ _teams: Team[] = []
   /** @internal */ _route: Route = 'inbox'
   /** @internal What follows `#admin/`. */ _adminPath = ''
   /** @internal */ _selected = ''
@@ -280,6 +282,7 @@ export class LiveChatDashboard extends LitElement {
     this._session = null
     this._me = null
     this._agents = []
+    this._teams = []
     this._siteId = ''
     this._error = ''
     this._notice = notice
@@ -345,6 +348,7 @@ export class LiveChatDashboard extends LitElement {
           .client=${this.#client}
           .me=${me}
           .agents=${this._agents}
+          .teams=${this._teams}
           .selectedId=${this._selected}
           @lcd-select=${(e: CustomEvent<{ id: string }>) => this.#go('inbox', e.detail.id)}
           @lcd-unread-change=${(e: CustomEvent<{ count: number }>) => {
@@ -360,6 +364,7 @@ export class LiveChatDashboard extends LitElement {
               .client=${this.#client}
               .me=${me}
               .agents=${this._agents}
+              .teams=${this._teams}
               .server=${this.#url()}
               @lcd-agents-change=${() => void this.#loadAgents()}
             ></lcd-settings>`
@@ -542,6 +547,7 @@ export class LiveChatDashboard extends LitElement {
     this._session = session
     this._me = null
     this._agents = []
+    this._teams = []
     this._error = ''
     const remembered = this.persist ? localStorage.getItem(`${TOKEN_KEY}:site`) : null
     const site =
@@ -573,6 +579,7 @@ export class LiveChatDashboard extends LitElement {
       this._agents = this._agents.some((a) => a.id === agent.id) ? this._agents.map((a) => (a.id === agent.id ? agent : a)) : [...this._agents, agent]
       if (agent.id === this._me?.id) this._me = agent
     })
+    on('teams', (teams) => (this._teams = teams))
     on('conversation:created', (c) => {
       void alertOnce(`c:${c.id}`, 'New conversation', `${visitorName(c.visitor)}${c.lastMessage?.text ? `: ${c.lastMessage.text}` : ''}`, {
         sound: true,
@@ -597,6 +604,7 @@ export class LiveChatDashboard extends LitElement {
     this._siteId = siteId
     this._error = ''
     this._agents = []
+    this._teams = []
     this._switching = true
     this.#setUnread(0)
     if (this.persist) localStorage.setItem(`${TOKEN_KEY}:site`, siteId)
@@ -652,7 +660,7 @@ export class LiveChatDashboard extends LitElement {
   async #loadAgents(): Promise<void> {
     const client = this.#client
     if (!client) return
-    this._agents = await client.agents.list()
+    ;[this._agents, this._teams] = await Promise.all([client.agents.list(), client.teams.list()])
     this._me = this._agents.find((a) => a.id === this._me?.id) ?? this._me
   }
 

@@ -6,6 +6,6 @@
 export const CONVERSATION_STATUSES = ['pending', 'active', 'resolved', 'closed'] as const
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
 export const AGENT_STATUSES = ['online', 'away', 'busy', 'offline'] as const
-export const PRE_CHAT_FIELD_TYPES = ['text', 'email', 'phone', 'select', 'textarea', 'consent'] as const
+export const PRE_CHAT_FIELD_TYPES = ['text', 'email', 'phone', 'select', 'textarea', 'consent', 'team'] as const
 export const INVITATION_STATUSES = ['pending', 'accepted', 'revoked', 'expired'] as const
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const

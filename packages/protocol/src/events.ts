@@ -38,6 +38,7 @@ import type {
   MessagePage,
   Presence,
   QueuePosition,
+  Team,
   ReceiptState,
   SessionChangeReason,
   TypingState,
@@ -136,6 +137,8 @@ export interface AgentServerToClient {
   'viewers:changed': (state: ConversationViewers) => void
   'receipt:updated': (state: ReceiptState) => void
   'agent:updated': (agent: AgentSummary) => void
+  /** The site's teams changed (created, renamed, restaffed, deleted): all of them, by name. */
+  'teams:changed': (teams: Team[]) => void
   'visitor:updated': (presence: VisitorPresence) => void
   /** The socket's access token expired (code token_expired); the server disconnects it next. */
   'session:expired': (error: ErrorBody) => void

@@ -15,6 +15,10 @@ export const LIMITS = {
   url: 2_048,
   title: 300,
   tag: 50,
+  /** A team's name. */
+  teamName: 50,
+  /** Teams an agent may be in. */
+  teams: 50,
   tags: 20,
   customFields: 50,
   customValue: 1_000,

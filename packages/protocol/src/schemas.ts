@@ -232,6 +232,12 @@ export const StartConversation = z.object({
    * the visitor's message. Ignored when that trigger is gone or disabled.
    */
   triggerId: id.optional(),
+  /**
+   * The team the conversation is for: a team's id or its name (any case), e.g. from the page's
+   * `<live-chat team="Sales">`. An unknown team is ignored (the site's general queue), so a typo on
+   * a page never keeps a visitor from the chat.
+   */
+  team: z.string().trim().min(1).max(LIMITS.teamName).optional(),
 })
 export type StartConversation = z.infer<typeof StartConversation>
 
@@ -251,11 +257,21 @@ export type VisitPage = z.infer<typeof VisitPage>
 
 // ---------------------------------------------------------------- agent commands
 
-export const AssignConversation = z.object({
-  conversationId: id,
-  /** The agent to assign or transfer to; null puts the conversation back in the queue. */
-  agentId: id.nullable(),
-})
+/** Who a conversation goes to: an agent, a team, or both (see AssignConversation). */
+const AssignTarget = z
+  .object({
+    /** The agent to assign or transfer to; null puts the conversation back in the queue (its team's, if it has one). */
+    agentId: id.nullable().optional(),
+    /**
+     * The team it is for. Alone: a transfer to the team (it leaves its agent and is routed to the
+     * team's agents, or waits in the team's queue); null: no team (the site's general queue).
+     * With `agentId`: the agent takes it and it is for this team.
+     */
+    teamId: id.nullable().optional(),
+  })
+  .refine((v) => v.agentId !== undefined || v.teamId !== undefined, 'give agentId, teamId or both')
+
+export const AssignConversation = z.object({ conversationId: id }).and(AssignTarget)
 export type AssignConversation = z.infer<typeof AssignConversation>
 
 export const UpdateConversation = z
@@ -303,6 +319,8 @@ export const ListConversationsQuery = z
   /** Only offline messages (true) or only live chats (false). */
   offline: boolQuery.optional(),
   agentId: id.optional(),
+  /** The conversations for this team. */
+  teamId: id.optional(),
   priority: PrioritySchema.optional(),
   tag: Tag.optional(),
   visitorId: id.optional(),
@@ -345,7 +363,7 @@ export const UpdateConversationBody = z
   })
   .refine((v) => v.priority !== undefined || v.tags !== undefined || v.subject !== undefined, 'nothing to update')
 
-export const AssignBody = z.object({ agentId: id.nullable() })
+export const AssignBody = AssignTarget
 
 /** An agent's message over REST: what the socket's message:send takes (the conversation is in the path), and who sends it. */
 export const PostMessageBody = AgentSendFields.omit({ conversationId: true })
@@ -393,7 +411,8 @@ export const CreateAgent = z.object({
   role: AgentRoleSchema.optional(),
   maxConcurrentChats: z.number().int().min(0).max(100).optional(),
   title: optionalText(100),
-  departments: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  /** The teams the agent is in (all of them: replaces the list). */
+  teamIds: z.array(id).max(LIMITS.teams).optional(),
 })
 export type CreateAgent = z.infer<typeof CreateAgent>
 
@@ -404,11 +423,21 @@ export const UpdateAgent = z
     acceptNewChats: z.boolean().optional(),
     displayName: z.string().trim().max(LIMITS.name).nullable().optional(),
     title: z.string().trim().max(100).nullable().optional(),
-    departments: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+    teamIds: z.array(id).max(LIMITS.teams).optional(),
     status: AgentStatusSchema.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'nothing to update')
 export type UpdateAgent = z.infer<typeof UpdateAgent>
+
+export const CreateTeam = z.object({
+  name: trimmed(LIMITS.teamName),
+  /** Its members (all of them). */
+  agentIds: z.array(id).max(1_000).optional(),
+})
+export type CreateTeam = z.infer<typeof CreateTeam>
+
+export const UpdateTeam = CreateTeam.partial().refine((v) => v.name !== undefined || v.agentIds !== undefined, 'nothing to update')
+export type UpdateTeam = z.infer<typeof UpdateTeam>
 
 const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #0066ff')
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (00:00 to 23:59)')

@@ -66,6 +66,8 @@ export const Trigger = PublicTrigger.extend({
   enabled: z.boolean(),
   /** The agent the message comes from; null: the team. */
   agentId: Id.nullable(),
+  /** The team a conversation started from it is for (unless the page or the pre-chat form names one); null: none. */
+  teamId: Id.nullable(),
   funnel: TriggerFunnel,
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -77,6 +79,7 @@ export const CreateTrigger = z.object({
   enabled: z.boolean().optional(),
   text: z.string().trim().min(1).max(LIMITS.triggerText),
   agentId: Id.nullable().optional(),
+  teamId: Id.nullable().optional(),
   rules: TriggerRules.optional(),
   cap: TriggerCapSchema.optional(),
   capDays: z.number().int().min(1).max(365).optional(),

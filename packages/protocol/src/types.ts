@@ -70,6 +70,8 @@ export const SystemEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('assigned'), agentId: z.string(), agentName: z.string(), by: AssignedBySchema }),
   z.object({ event: z.literal('transferred'), fromAgentId: z.string(), toAgentId: z.string(), agentName: z.string() }),
   z.object({ event: z.literal('unassigned'), agentId: z.string() }),
+  /** Handed to a team (or to none: the site's general queue). Private: the team's business. */
+  z.object({ event: z.literal('team'), teamId: z.string().nullable(), teamName: z.string().nullable() }),
   z.object({ event: z.literal('resolved'), agentId: z.string().nullable() }),
   z.object({ event: z.literal('reopened'), by: SideSchema }),
   z.object({ event: z.literal('closed'), by: SideSchema }),
@@ -277,11 +279,23 @@ export const AgentSummary = z.object({
   online: z.boolean(),
   maxConcurrentChats: Count,
   acceptNewChats: z.boolean(),
-  departments: z.array(z.string()),
+  /** The teams the agent is in. */
+  teamIds: z.array(Id),
   /** Conversations assigned and active right now. */
   activeChats: Count,
 })
 export type AgentSummary = z.infer<typeof AgentSummary>
+
+/** A team (department) of a site's agents. */
+export const Team = z.object({
+  id: Id,
+  siteId: Id,
+  name: z.string(),
+  /** Its members. */
+  agentIds: z.array(Id),
+  createdAt: Time,
+})
+export type Team = z.infer<typeof Team>
 
 export const MessagePreview = z.object({
   seq: Seq,
@@ -306,6 +320,8 @@ export const ConversationSummary = Receipts.extend({
   subject: z.string().nullable(),
   visitor: VisitorDetail,
   assignedAgentId: Id.nullable(),
+  /** The team it is for (routed to that team's agents first), or null. */
+  teamId: Id.nullable(),
   lastSeq: Seq,
   lastPublicSeq: Seq,
   /** The last message a person wrote (visitor or agent, notes included); system lines are not previews. */
@@ -482,6 +498,8 @@ export interface ListConversationsFilter {
   /** Only offline messages (true), or only live chats (false). */
   offline?: boolean
   agentId?: string
+  /** The conversations for this team. */
+  teamId?: string
   priority?: Priority
   tag?: string
   /** Only this visitor's conversations (their history). */

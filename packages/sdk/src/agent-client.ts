@@ -9,6 +9,7 @@ import type {
   AgentSummary,
   ConversationSummary,
   ConversationViewers,
+  Team,
   ListConversationsFilter,
   Message,
   MessagePage,
@@ -40,6 +41,7 @@ import { MembersApi } from './agent/members.js'
 import { SettingsApi } from './agent/settings.js'
 import { SetupApi } from './agent/setup.js'
 import { SitesApi } from './agent/sites.js'
+import { TeamsApi } from './agent/teams.js'
 import { WebhooksApi } from './agent/webhooks.js'
 import { BaseClient, type BaseClientOptions, type BaseEvents } from './base-client.js'
 import { LiveChatError } from './errors.js'
@@ -81,6 +83,8 @@ export interface AgentEvents extends BaseEvents {
   visitor: VisitorPresence
   /** Who views a conversation changed (see {@link AgentClient.viewConversation}). */
   viewers: ConversationViewers
+  /** The site's teams changed: all of them, by name. */
+  teams: Team[]
   /** A new access token (from `login()` or a refresh); the old one still works until it expires. */
   token: { token: string; expiresAt: string }
   /**
@@ -185,6 +189,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   readonly cannedResponses: CannedResponsesApi
   /** The current site's proactive messages (triggers) and their funnel. */
   readonly triggers: TriggersApi
+  /** The current site's teams (departments). */
+  readonly teams: TeamsApi
   /** The current site's webhooks and their deliveries (admins). */
   readonly webhooks: WebhooksApi
   /** A site's agents. */
@@ -224,6 +230,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     this.conversations = new ConversationsApi(ctx)
     this.cannedResponses = new CannedResponsesApi(ctx)
     this.triggers = new TriggersApi(ctx)
+    this.teams = new TeamsApi(ctx)
     this.webhooks = new WebhooksApi(ctx)
     this.agents = new AgentsApi(ctx)
     this.settings = new SettingsApi(ctx)
@@ -590,6 +597,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     on('agent:updated', (agent) => this.emitEvent('agent', agent))
     on('visitor:updated', (presence) => this.emitEvent('visitor', presence))
     on('viewers:changed', (state) => this.emitEvent('viewers', state))
+    on('teams:changed', (teams) => this.emitEvent('teams', teams))
     // The token this socket went by expired (no refresh reached it): the server disconnects it.
     // With a newer token in hand, connect again with it; otherwise the session is over.
     on('session:expired', (body) => {

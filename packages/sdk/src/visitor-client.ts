@@ -84,6 +84,11 @@ export interface StartConversationOptions {
    * the conversation starts with its message, from its sender, before the visitor's.
    */
   triggerId?: string
+  /**
+   * The team the conversation is for (its id or its name, any case): routed to that team's agents
+   * first. An unknown team is ignored (the site's general queue).
+   */
+  team?: string
 }
 
 /**
@@ -228,6 +233,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     if (message !== undefined || attachments?.length) input.message = { clientId: uuid(), ...messageContent(message, attachments) }
     if (options.offline) input.offline = true
     if (options.triggerId) input.triggerId = options.triggerId
+    if (options.team) input.team = options.team
     await this.#ensureSession()
     // The visitor acted: keep the token now, before the answer, so a reload while the start is in
     // flight (or the events that can overtake its ack) still finds the same visitor.

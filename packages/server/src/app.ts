@@ -17,6 +17,7 @@ import { analyticsRoutes } from './analytics/routes.js'
 import type { AnalyticsOptions } from './analytics/service.js'
 import { cannedResponseRoutes } from './canned-responses/routes.js'
 import { triggerBeaconRoutes, triggerRoutes } from './triggers/routes.js'
+import { teamRoutes } from './teams/routes.js'
 import { DEFAULT_RATE_LIMITS, DEFAULT_UPLOAD_MAX_BYTES, type RateLimitSettings } from './config.js'
 import { conversationRoutes } from './conversations/routes.js'
 import { setupAgentNamespace } from './realtime/agent-namespace.js'
@@ -189,6 +190,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   site.use(conversationRoutes(services))
   site.use(cannedResponseRoutes(services))
   site.use(triggerRoutes(services))
+  site.use(teamRoutes(services))
   site.use(agentRoutes(services))
   site.use(siteRoutes(services))
   site.use(uploadRoutes(services))

@@ -25,6 +25,7 @@ import type { Tokens } from './shared/auth.js'
 import type { RateLimits } from './shared/rate-limit.js'
 import { QueueService } from './queue/service.js'
 import { SiteService } from './sites/service.js'
+import { TeamService } from './teams/service.js'
 import { UploadService } from './uploads/service.js'
 import { VisitorService } from './visitors/service.js'
 
@@ -59,6 +60,8 @@ export interface Services {
   cannedResponses: CannedResponseService
   /** Proactive messages: their rules, the anonymous "shown" counter, their funnel. */
   triggers: TriggerService
+  /** Teams (departments): who is in which; routing reads them. */
+  teams: TeamService
   uploads: UploadService
   emails: EmailService
   history: HistoryService
@@ -84,6 +87,9 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   const triggers = new TriggerService(ctx)
   // Open widgets take changed triggers at once (config:changed).
   triggers.onChange = async (siteId) => ctx.publish.widgetConfig(await sites.widgetConfig(siteId))
+  const teams = new TeamService(ctx, audit, routing)
+  // A pre-chat "team" field lists the site's teams: open widgets take new names at once.
+  teams.onChange = triggers.onChange
   const conversations = new ConversationService(ctx, presence, routing, uploads, emails)
   const agents = new AgentService(ctx, presence, routing, sessions, audit, conversations)
   const passwords = new PasswordService(ctx, sessions, emails, audit)
@@ -112,6 +118,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     members: new MemberService(ctx, agents, sessions, audit),
     cannedResponses: new CannedResponseService(ctx),
     triggers,
+    teams,
     uploads,
     emails,
     history: new HistoryService(ctx, audit),

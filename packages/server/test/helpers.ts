@@ -134,6 +134,15 @@ export class Fixtures {
     return { id: agent.id, userId: user.id, email, password: PASSWORD, token, sessionId, siteId, name }
   }
 
+  /** A team of the site with these agents in it. */
+  async team(siteId: string, name: string, agentIds: string[] = []): Promise<string> {
+    return this.db.inSite(siteId, async (tx) => {
+      const t = await tx.team.create({ data: { siteId, name } })
+      await tx.teamMember.createMany({ data: agentIds.map((agentId) => ({ siteId, teamId: t.id, agentId })) })
+      return t.id
+    })
+  }
+
   /** Adds an existing user to another site. */
   async membership(siteId: string, userId: string, role: AgentRole = 'agent'): Promise<string> {
     const a = await this.db.inSite(siteId, (tx) => tx.agent.create({ data: { siteId, userId, role } }))

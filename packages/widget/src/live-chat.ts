@@ -65,6 +65,7 @@ export class LiveChat extends LitElement {
     siteId: { attribute: 'site-id' },
     server: {},
     locale: {},
+    team: {},
     _open: { state: true },
     _view: { state: true },
     _config: { state: true },
@@ -92,6 +93,8 @@ export class LiveChat extends LitElement {
    * language, else the site's language setting, else the browser's languages (see detectLocale).
    */
   locale = ''
+  /** The team conversations started here are for (its name or id), e.g. `team="Sales"` on the pricing page. */
+  team = ''
 
   /** @internal */ _open = false
   /** @internal */ _view: '' | 'history' | 'sent' | 'rated' = ''
@@ -526,7 +529,7 @@ export class LiveChat extends LitElement {
     const client = this.#ensureClient()
     if (!client) return false
     try {
-      const started = await client.startConversation(options)
+      const started = await client.startConversation({ team: this.team, ...options })
       // Events may have overtaken the ack (an agent can answer or resolve first): take the latest.
       const conversation = client.getConversation(started.conversation.id) ?? started.conversation
       this._errors = {}

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit'
-import { LiveChatError, type AgentClient, type AgentSummary, type ConversationSummary, type Priority } from '@live-chat/sdk'
+import { LiveChatError, type AgentClient, type AgentSummary, type ConversationSummary, type Priority, type Team } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire } from '../shared/util.js'
@@ -21,8 +21,8 @@ function explain(error: unknown): string {
 }
 
 /**
- * A conversation's actions: assign (to me or to an agent: a transfer when assigned), resolve or
- * reopen, priority and tags. Shows the server's refusals (forbidden, capacity, ...) in an alert.
+ * A conversation's actions: assign (to me or to an agent: a transfer when assigned), the team it
+ * is for (a transfer to the team), resolve or reopen, priority and tags. Shows the server's refusals (forbidden, capacity, ...) in an alert.
  *
  * @fires {CustomEvent<ConversationSummary>} lcd-conversation-change - The server changed the conversation.
  */
@@ -75,6 +75,7 @@ export class LcdConversationActions extends LitElement {
     client: { attribute: false },
     me: { attribute: false },
     agents: { attribute: false },
+    teams: { attribute: false },
     conversation: { attribute: false },
     _busy: { state: true },
     _error: { state: true },
@@ -83,6 +84,8 @@ export class LcdConversationActions extends LitElement {
   client: AgentClient | null = null
   me: AgentSummary | null = null
   agents: AgentSummary[] = []
+  /** The site's teams: the one the conversation is for, and a transfer to another. */
+  teams: Team[] = []
   conversation: ConversationSummary | null = null
 
   /** @internal */ _busy = false
@@ -101,6 +104,12 @@ export class LcdConversationActions extends LitElement {
               <option value="" ?selected=${!c.assignedAgentId}>Unassigned</option>
               ${this.agents.map((a) => html`<option value=${a.id} ?selected=${a.id === c.assignedAgentId}>${agentLabel(a)}</option>`)}
             </select>
+            ${this.teams.length || c.teamId
+              ? html`<select aria-label="Team" ?disabled=${this._busy} @change=${this.#onTeam}>
+                  <option value="" ?selected=${!c.teamId}>No team</option>
+                  ${this.teams.map((t) => html`<option value=${t.id} ?selected=${t.id === c.teamId}>${t.name} team</option>`)}
+                </select>`
+              : nothing}
             <button class="primary" ?disabled=${this._busy} @click=${() => this.#run((cl) => cl.conversations.resolve(c.id))}>Resolve</button>`}
       <select aria-label="Priority" ?disabled=${this._busy} @change=${this.#onPriority}>
         ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${p === c.priority}>${p[0]!.toUpperCase() + p.slice(1)} priority</option>`)}
@@ -138,6 +147,17 @@ export class LcdConversationActions extends LitElement {
     if (agentId === c.assignedAgentId) return
     void this.#run((cl) => cl.conversations.assign(c.id, agentId)).then((ok) => {
       if (!ok) select.value = this.conversation?.assignedAgentId ?? '' // show the assignee the server still has
+    })
+  }
+
+  /** A transfer to the team: the conversation leaves its agent for the team's queue (routed to one of its agents). */
+  #onTeam(e: Event): void {
+    const select = e.target as HTMLSelectElement
+    const c = this.conversation!
+    const teamId = select.value || null
+    if (teamId === c.teamId) return
+    void this.#run((cl) => cl.conversations.transfer(c.id, { teamId })).then((ok) => {
+      if (!ok) select.value = this.conversation?.teamId ?? ''
     })
   }
 

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
-import { LiveChatError, type AgentClient, type AgentSummary, type ConversationSummary, type Message } from '@live-chat/sdk'
+import { LiveChatError, type AgentClient, type AgentSummary, type Team, type ConversationSummary, type Message } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire, visitorName } from '../shared/util.js'
@@ -114,6 +114,7 @@ export class LcdConversationView extends LitElement {
     client: { attribute: false },
     me: { attribute: false },
     agents: { attribute: false },
+    teams: { attribute: false },
     conversation: { attribute: false },
     _messages: { state: true },
     _older: { state: true },
@@ -127,6 +128,8 @@ export class LcdConversationView extends LitElement {
   client: AgentClient | null = null
   me: AgentSummary | null = null
   agents: AgentSummary[] = []
+  /** The site's teams (the team a conversation is for; transfer to a team). */
+  teams: Team[] = []
   /** The conversation to show (the inbox keeps it up to date). */
   conversation: ConversationSummary | null = null
 
@@ -232,7 +235,7 @@ export class LcdConversationView extends LitElement {
           <lcd-transcript-download .client=${this.client} .conversation=${c}></lcd-transcript-download>
         </div>
         ${this.viewers.length ? html`<p class="viewers" role="status">👁 ${viewingText(this.viewers)}</p>` : nothing} ${ratingBlock(c)}
-        <lcd-conversation-actions .client=${this.client} .me=${this.me} .agents=${this.agents} .conversation=${c}></lcd-conversation-actions>
+        <lcd-conversation-actions .client=${this.client} .me=${this.me} .agents=${this.agents} .teams=${this.teams} .conversation=${c}></lcd-conversation-actions>
       </header>
       <div role="log" aria-label="Messages with ${name}" tabindex="0" @scroll=${this.#onScroll}>
         ${this._older ? html`<button class="older link" ?disabled=${this._loading} @click=${() => void this.#loadOlder()}>Load earlier messages</button>` : nothing}

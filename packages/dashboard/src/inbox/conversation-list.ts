@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
-import type { AgentSummary, ConversationSummary, Priority } from '@live-chat/sdk'
+import type { AgentSummary, ConversationSummary, Priority, Team } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire, shortTime, fullTime, initials, visitorName } from '../shared/util.js'
@@ -203,6 +203,7 @@ export class LcdConversationList extends LitElement {
     loading: { attribute: false },
     error: { attribute: false },
     agents: { attribute: false },
+    teams: { attribute: false },
     exporting: { attribute: false },
     viewers: { attribute: false },
     writing: { attribute: false },
@@ -230,6 +231,8 @@ export class LcdConversationList extends LitElement {
   error = ''
   /** The site's agents (the agent filter). */
   agents: AgentSummary[] = []
+  /** The site's teams (the team filter, shown when there are any). */
+  teams: Team[] = []
   /** An export is being prepared. */
   exporting = false
 
@@ -263,6 +266,12 @@ export class LcdConversationList extends LitElement {
             ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${v.priority === p}>${p[0]!.toUpperCase() + p.slice(1)}</option>`)}
           </select>
           <input aria-label="Filter by tag" placeholder="Tag" .value=${v.tag} @change=${(e: Event) => this.#change({ tag: (e.target as HTMLInputElement).value })} />
+          ${this.teams.length || v.teamId
+            ? html`<select aria-label="Filter by team" .value=${v.teamId} @change=${(e: Event) => this.#change({ teamId: (e.target as HTMLSelectElement).value })}>
+                <option value="" ?selected=${!v.teamId}>Any team</option>
+                ${this.teams.map((t) => html`<option value=${t.id} ?selected=${t.id === v.teamId}>${t.name}</option>`)}
+              </select>`
+            : nothing}
         </div>
         <div class="tools">
           <button aria-expanded=${this._more ? 'true' : 'false'} aria-controls="more" @click=${() => (this._more = !this._more)}>

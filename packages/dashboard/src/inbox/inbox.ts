@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
-import { LiveChatError, type AgentClient, type AgentSummary, type ConversationCounters, type ConversationSummary, type Message, type ReceiptState, type VisitorPresence } from '@live-chat/sdk'
+import { LiveChatError, type AgentClient, type AgentSummary, type Team, type ConversationCounters, type ConversationSummary, type Message, type ReceiptState, type VisitorPresence } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire } from '../shared/util.js'
@@ -98,6 +98,7 @@ export class LcdInbox extends LitElement {
     client: { attribute: false },
     me: { attribute: false },
     agents: { attribute: false },
+    teams: { attribute: false },
     selectedId: { attribute: false },
     _known: { state: true },
     _ids: { state: true },
@@ -111,6 +112,8 @@ export class LcdInbox extends LitElement {
   client: AgentClient | null = null
   me: AgentSummary | null = null
   agents: AgentSummary[] = []
+  /** The site's teams (the team filter, a conversation's team). */
+  teams: Team[] = []
   selectedId = ''
 
   /** @internal Every conversation seen, by id (list pages, live events, opened ones). */ _known = new Map<string, ConversationSummary>()
@@ -181,6 +184,7 @@ export class LcdInbox extends LitElement {
         .loading=${this._loading}
         .error=${this._error}
         .agents=${this.agents}
+        .teams=${this.teams}
         .exporting=${this._exporting}
         .viewers=${this.#colleagues.viewers}
         .writing=${this.#colleagues.writing}
@@ -194,6 +198,7 @@ export class LcdInbox extends LitElement {
               .client=${this.client}
               .me=${this.me}
               .agents=${this.agents}
+              .teams=${this.teams}
               .conversation=${open}
               .viewers=${this.#colleagues.viewers.get(open.id) ?? []}
               .writing=${this.#colleagues.writing.get(open.id) ?? []}

@@ -29,6 +29,8 @@ export interface ListView {
   to: string
   /** Assigned to this agent, or ''. */
   agentId: string
+  /** For this team, or ''. */
+  teamId: string
   /** Rated with this score (1..5), or 0 for any. */
   rating: number
   /** Only missed conversations. */
@@ -36,7 +38,7 @@ export interface ListView {
 }
 
 /** The view before the agent narrows anything. */
-export const ALL: ListView = { tab: 'all', priority: '', tag: '', q: '', from: '', to: '', agentId: '', rating: 0, missed: false }
+export const ALL: ListView = { tab: 'all', priority: '', tag: '', q: '', from: '', to: '', agentId: '', teamId: '', rating: 0, missed: false }
 
 /** How many of the "more filters" (dates, agent, rating, missed) are set. */
 export function moreFilters(view: ListView): number {
@@ -62,6 +64,7 @@ export function filterOf(view: ListView): ListConversationsFilter {
     ...(view.from ? { from: view.from } : {}),
     ...(view.to ? { to: view.to } : {}),
     ...(view.agentId ? { agentId: view.agentId } : {}),
+    ...(view.teamId ? { teamId: view.teamId } : {}),
     ...(view.rating ? { rating: view.rating } : {}),
     ...(view.missed ? { missed: true } : {}),
   }
@@ -80,6 +83,7 @@ export function matches(c: ConversationSummary, view: ListView, meId: string | u
   const tag = view.tag.trim().toLowerCase()
   if (tag && !c.tags.includes(tag)) return false
   if (view.agentId && c.assignedAgentId !== view.agentId) return false
+  if (view.teamId && c.teamId !== view.teamId) return false
   if (view.rating && c.rating !== view.rating) return false
   if (view.missed && !c.missedAt) return false
   if (view.from || view.to) {
@@ -154,6 +158,8 @@ export function systemText(m: Message, agents: readonly AgentSummary[]): string 
     }
     case 'unassigned':
       return 'Returned to the queue'
+    case 'team':
+      return s.teamName ? `Transferred to the ${s.teamName} team` : 'No longer for a team'
     case 'resolved': {
       const by = name(s.agentId)
       return by ? `Resolved by ${by}` : 'Resolved'

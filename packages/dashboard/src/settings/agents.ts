@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { live } from 'lit/directives/live.js'
-import { LiveChatError, type AgentClient, type AgentRole, type AgentSummary, type UpdateAgent } from '@live-chat/sdk'
+import { LiveChatError, type AgentClient, type AgentRole, type AgentSummary, type Team, type UpdateAgent } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire } from '../shared/util.js'
@@ -17,16 +17,14 @@ interface Added {
   email: string
   /** The generated first password (a new account), shown once. */
   password: string | null
-  /** Something went wrong after the agent was added (e.g. their departments). */
+  /** Something went wrong after the agent was added. */
   warning: string
 }
 
-const departmentsOf = (text: string) => [...new Set(text.split(',').map((d) => d.trim()).filter(Boolean))]
-
 /**
  * The site's agents: who they are, their status and load; admins add agents (a new account gets
- * a generated first password, shown once), invite people by email, change role, capacity,
- * departments and whether they take new chats, and remove agents from the site. Others see the
+ * a generated first password, shown once), invite people by email, change role, capacity
+ * and whether they take new chats (teams are staffed in the Teams section), and remove agents from the site. Others see the
  * list read-only.
  *
  * @fires {CustomEvent<{}>} lcd-agents-change - An agent was added or changed (the owner re-reads the list).
@@ -98,6 +96,7 @@ export class LcdSettingsAgents extends LitElement {
   static override properties = {
     client: { attribute: false },
     agents: { attribute: false },
+    teams: { attribute: false },
     me: { attribute: false },
     admin: { type: Boolean },
     server: {},
@@ -116,6 +115,8 @@ export class LcdSettingsAgents extends LitElement {
 
   client: AgentClient | null = null
   agents: AgentSummary[] = []
+  /** The site's teams (each agent's, by name). */
+  teams: Team[] = []
   me: AgentSummary | null = null
   /** The viewer may add and change agents. */
   admin = false
@@ -157,7 +158,7 @@ export class LcdSettingsAgents extends LitElement {
                 <th scope="col">Role</th>
                 <th scope="col">Capacity</th>
                 <th scope="col">Accepts new chats</th>
-                <th scope="col">Departments</th>
+                <th scope="col">Teams</th>
                 <th scope="col">Active chats</th>
                 ${this.admin ? html`<th scope="col"><span class="sr-only">Actions</span></th>` : nothing}
               </tr>
@@ -231,17 +232,7 @@ export class LcdSettingsAgents extends LitElement {
             @change=${(e: Event) => this.#update(a, { acceptNewChats: (e.target as HTMLInputElement).checked })}
           />
         </td>
-        <td>
-          <input
-            name="departments"
-            aria-label="Departments of ${a.name} (comma-separated)"
-            aria-describedby=${described}
-            placeholder="e.g. sales, billing"
-            ?disabled=${busy}
-            .value=${live(a.departments.join(', '))}
-            @change=${(e: Event) => this.#update(a, { departments: departmentsOf((e.target as HTMLInputElement).value) })}
-          />
-        </td>
+        <td class="teams">${this.teams.filter((t) => t.agentIds.includes(a.id)).map((t) => t.name).join(', ') || html`<span class="muted">—</span>`}</td>
         <td class="num">${a.activeChats}</td>
         ${this.admin
           ? html`<td>
@@ -328,10 +319,6 @@ export class LcdSettingsAgents extends LitElement {
                 aria-describedby=${field('maxConcurrentChats').describedby}
               />${e.text('maxConcurrentChats')}</label
             >
-            <label
-              >Departments (comma-separated)
-              <input name="departments" placeholder="e.g. sales, billing" aria-invalid=${field('departments').invalid} aria-describedby=${field('departments').describedby} />${e.text('departments')}</label
-            >
           </div>
           <div class="row">
             <button class="primary" type="submit">${this._creating ? 'Adding…' : 'Add agent'}</button>
@@ -379,13 +366,11 @@ export class LcdSettingsAgents extends LitElement {
     const data = new FormData(form)
     const get = (k: string) => String(data.get(k) ?? '').trim()
     const capacity = Number(get('maxConcurrentChats') || 5)
-    const departments = departmentsOf(get('departments'))
     const input = {
       name: get('name'),
       email: get('email'),
       role: get('role') as AgentRole,
       maxConcurrentChats: Number.isFinite(capacity) ? capacity : -1,
-      ...(departments.length ? { departments } : {}),
     }
     this._creating = true
     this._createErrors = new FieldErrors()

@@ -11,6 +11,7 @@ const TYPES: [PreChatField['type'], string][] = [
   ['select', 'Choice list'],
   ['textarea', 'Long text'],
   ['consent', 'Consent checkbox'],
+  ['team', 'Team (routes the chat)'],
 ]
 
 /** A new field's name: `field1`, `field2`, … (the first not taken). */

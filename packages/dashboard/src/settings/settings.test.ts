@@ -21,6 +21,9 @@ async function mountSettings(site: TestSite, i = 0): Promise<{ el: LcdSettings; 
   el.agents = agents
   el.server = site.url
   el.addEventListener('lcd-agents-change', async () => (el.agents = await client.agents.list()))
+  // As the shell does: the site's teams, then each change the server announces.
+  el.teams = await client.teams.list()
+  client.on('teams', (teams) => (el.teams = teams))
   mount(el)
   await el.updateComplete
   return { el, client, sent }
@@ -269,6 +272,59 @@ describe('<lcd-settings> missed conversations', () => {
   })
 })
 
+describe('<lcd-settings> teams', () => {
+  afterEach(() => cleanup())
+
+  it('an admin adds a team, staffs it, renames it and deletes it; the agents list shows each agent’s teams; an agent reads only', async () => {
+    const site = await createSite({ agents: 2 })
+    const { el, client } = await mountSettings(site)
+    await openTab(el, 'Teams')
+    const T = ['lcd-settings-teams']
+    const form = await find<HTMLFormElement>(el, T, 'form.add')
+    ;(form.elements.namedItem('name') as HTMLInputElement).value = 'Sales'
+    ;(form.querySelector('button[type="submit"]') as HTMLButtonElement).click()
+    const card = await waitFor(() => all(el, T, 'li.team').find((li) => (li.querySelector('input') as HTMLInputElement).value === 'Sales'), 8_000, 'the new team')
+    const second = site.agents[1]!
+    const box = [...card.querySelectorAll<HTMLLabelElement>('label.check')].find((l) => l.textContent?.includes(second.name))!.querySelector('input')!
+    // (disabled while the add is under way)
+    await waitFor(() => !box.disabled, 8_000, 'the team editable')
+    box.click()
+    await waitFor(async () => (await client.teams.list())[0]?.agentIds.includes(second.agentId), 8_000, 'the member saved')
+    const name = card.querySelector('input[aria-label^="Name of"]') as HTMLInputElement
+    await waitFor(() => !name.disabled, 8_000, 'the name editable')
+    type(name, 'Sales & presales')
+    await waitFor(async () => (await client.teams.list())[0]?.name === 'Sales & presales', 8_000, 'the new name saved')
+    // A taken name is refused and the field shows the saved name again.
+    await client.teams.create({ name: 'Billing' })
+    await waitFor(() => all(el, T, 'li.team').length === 2, 8_000, 'the other team shown')
+    const first = all(el, T, 'li.team').find((li) => (li.querySelector('input') as HTMLInputElement).value === 'Billing')!.querySelector('input') as HTMLInputElement
+    await waitFor(() => !first.disabled, 8_000, 'the name editable')
+    type(first, 'sales & PRESALES')
+    await waitFor(() => deep(el, T, '[role="alert"]')?.textContent?.includes('already has that name'), 8_000, 'the conflict told')
+    await axeCheck(el)
+
+    await openTab(el, 'Agents')
+    const row = await waitFor(() => all(el, A, 'tbody tr[data-agent]').find((r) => r.textContent?.includes(second.email)), 8_000, 'the agent row')
+    await waitFor(() => row.querySelector('td.teams')?.textContent?.includes('Sales & presales'), 8_000, 'the team in the agents list')
+
+    await openTab(el, 'Teams')
+    const billing = all(el, T, 'li.team').find((li) => (li.querySelector('input') as HTMLInputElement).value === 'Billing')!
+    ;(billing.querySelector('button.danger') as HTMLButtonElement).click()
+    const dialog = await find(el, [...T, 'lcd-confirm-dialog'], 'button.confirm')
+    ;(dialog as HTMLButtonElement).click()
+    await waitFor(async () => (await client.teams.list()).length === 1, 8_000, 'deleted on the server')
+    await waitFor(() => all(el, T, 'li.team').length === 1, 8_000, 'gone from the list')
+
+    // A plain agent reads the teams and changes nothing.
+    cleanup()
+    const { el: theirs } = await mountSettings(site, 1)
+    await openTab(theirs, 'Teams')
+    const input = await find<HTMLInputElement>(theirs, T, 'li.team input')
+    assert(input.disabled && input.value === 'Sales & presales', 'read-only for agents')
+    assert(!deep(theirs, T, 'form.add'), 'no add form for agents')
+  })
+})
+
 describe('<lcd-settings> agents', () => {
   afterEach(() => cleanup())
 
@@ -283,7 +339,6 @@ describe('<lcd-settings> agents', () => {
     set('email', email)
     set('role', 'agent')
     set('maxConcurrentChats', '4')
-    set('departments', 'sales, billing')
     ;(form.querySelector('button[type="submit"]') as HTMLButtonElement).click()
 
     const pw = await find(el, A, '.added code.pw')
@@ -291,7 +346,6 @@ describe('<lcd-settings> agents', () => {
     assert(password.length >= 16, `a strong password is shown: ${password}`)
     const row = await waitFor(() => all(el, A, 'tbody tr[data-agent]').find((r) => r.textContent?.includes(email)), 8_000, 'the new agent in the list')
     assert(row.textContent?.includes('Grace Hopper'), 'the row names the agent')
-    assert((row.querySelector('input[name="departments"]') as HTMLInputElement).value === 'sales, billing', 'departments shown')
     assert((row.querySelector('input[name="capacity"]') as HTMLInputElement).value === '4', 'capacity shown')
     await axeCheck(el)
 

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit'
-import type { AgentClient, AgentSummary } from '@live-chat/sdk'
+import type { AgentClient, AgentSummary, Team } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { tabAfterKey, tabPageStyles } from '../shared/tabs.js'
@@ -8,14 +8,16 @@ import './agents.js'
 import './webhooks.js'
 import './embed.js'
 import './triggers.js'
+import './teams.js'
 
 /** The sections of the settings page. */
-export type SettingsTab = 'widget' | 'triggers' | 'agents' | 'webhooks' | 'embed'
+export type SettingsTab = 'widget' | 'triggers' | 'agents' | 'teams' | 'webhooks' | 'embed'
 
 const TABS: [SettingsTab, string][] = [
   ['widget', 'Widget'],
   ['triggers', 'Proactive messages'],
   ['agents', 'Agents'],
+  ['teams', 'Teams'],
   ['webhooks', 'Webhooks'],
   ['embed', 'Embed'],
 ]
@@ -35,12 +37,14 @@ export class LcdSettings extends LitElement {
     client: { attribute: false },
     me: { attribute: false },
     agents: { attribute: false },
+    teams: { attribute: false },
     server: { attribute: false },
     tab: {},
   }
   client: AgentClient | null = null
   me: AgentSummary | null = null
   agents: AgentSummary[] = []
+  teams: Team[] = []
   /** The chat server's public URL (for the embed snippet). */
   server = ''
   /** The open section. */
@@ -80,11 +84,12 @@ export class LcdSettings extends LitElement {
         </div>
       </div>
       ${panel('widget', html`<lcd-settings-widget .client=${this.client} ?admin=${admin} .server=${this.server}></lcd-settings-widget>`)}
-      ${panel('triggers', html`<lcd-settings-triggers .client=${this.client} .agents=${this.agents} ?admin=${admin}></lcd-settings-triggers>`)}
+      ${panel('triggers', html`<lcd-settings-triggers .client=${this.client} .agents=${this.agents} .teams=${this.teams} ?admin=${admin}></lcd-settings-triggers>`)}
       ${panel(
         'agents',
-        html`<lcd-settings-agents .client=${this.client} .agents=${this.agents} .me=${this.me} ?admin=${admin} .server=${this.server}></lcd-settings-agents>`,
+        html`<lcd-settings-agents .client=${this.client} .agents=${this.agents} .teams=${this.teams} .me=${this.me} ?admin=${admin} .server=${this.server}></lcd-settings-agents>`,
       )}
+      ${panel('teams', html`<lcd-settings-teams .client=${this.client} .agents=${this.agents} .teams=${this.teams} ?admin=${admin}></lcd-settings-teams>`)}
       ${admin ? panel('webhooks', html`<lcd-settings-webhooks .client=${this.client} ?admin=${admin}></lcd-settings-webhooks>`) : nothing}
       ${panel('embed', html`<lcd-settings-embed .server=${this.server} .siteId=${siteId} .client=${this.client} ?admin=${admin}></lcd-settings-embed>`)}`
   }

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { live } from 'lit/directives/live.js'
-import { LiveChatError, type AgentClient, type AgentSummary, type CreateTrigger, type Trigger } from '@live-chat/sdk'
+import { LiveChatError, type AgentClient, type AgentSummary, type Team, type CreateTrigger, type Trigger } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { formStyles } from '../shared/form-styles.js'
@@ -58,6 +58,7 @@ export class LcdSettingsTriggers extends LitElement {
   static override properties = {
     client: { attribute: false },
     agents: { attribute: false },
+    teams: { attribute: false },
     admin: { type: Boolean },
     _items: { state: true },
     _mayStore: { state: true },
@@ -68,6 +69,8 @@ export class LcdSettingsTriggers extends LitElement {
 
   client: AgentClient | null = null
   agents: AgentSummary[] = []
+  /** The site's teams: a reply starts a conversation for the one chosen. */
+  teams: Team[] = []
   admin = false
 
   /** @internal */ _items: Trigger[] = []
@@ -171,6 +174,15 @@ export class LcdSettingsTriggers extends LitElement {
           ${this.agents.map((a) => html`<option value=${a.id} ?selected=${t?.agentId === a.id}>${a.name}</option>`)}
         </select></label
       >
+      ${this.teams.length || t?.teamId
+        ? html`<label
+            >A reply goes to
+            <select name="teamId">
+              <option value="" ?selected=${!t?.teamId}>Any agent</option>
+              ${this.teams.map((x) => html`<option value=${x.id} ?selected=${t?.teamId === x.id}>The ${x.name} team</option>`)}
+            </select></label
+          >`
+        : nothing}
       <fieldset>
         <legend>Show when all of these hold</legend>
         <div class="grid">
@@ -205,6 +217,7 @@ export class LcdSettingsTriggers extends LitElement {
       name: String(f.get('name') ?? ''),
       text: String(f.get('text') ?? ''),
       agentId: text(f.get('agentId')),
+      ...(f.has('teamId') ? { teamId: text(f.get('teamId')) } : {}),
       rules: { url: text(f.get('url')), seconds: num(f.get('seconds')), scroll: num(f.get('scroll')), event: text(f.get('event')), returning: f.has('returning'), businessHours: f.has('businessHours') },
       cap: f.get('cap') as Trigger['cap'],
       capDays: num(f.get('capDays')) ?? 1,

@@ -63,6 +63,14 @@ export class ConversationsApi extends AgentApi {
     return this.ctx.command('conversation:assign', { conversationId, agentId })
   }
 
+  /**
+   * Transfers a conversation: to a team (`{ teamId }`: it leaves its agent and goes to the team's
+   * agents, or waits in the team's queue), to an agent, or both (`{ agentId, teamId }`).
+   */
+  async transfer(conversationId: string, to: { agentId?: string | null; teamId?: string | null }): Promise<ConversationSummary> {
+    return this.ctx.command('conversation:assign', { conversationId, ...to })
+  }
+
   /** Marks a conversation resolved. */
   async resolve(conversationId: string): Promise<ConversationSummary> {
     return this.ctx.command('conversation:resolve', { conversationId })

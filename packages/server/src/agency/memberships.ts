@@ -36,7 +36,6 @@ export interface MembershipFields {
   role: AgentRole
   maxConcurrentChats?: number
   title?: string | null
-  departments?: string[]
   viaAgency?: boolean
 }
 

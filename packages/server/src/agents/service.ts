@@ -8,7 +8,8 @@ import { hashPassword, verifyPassword } from '../shared/auth.js'
 import { NO_AGENT, type AgentActor, type Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError, forbidden, invalidState, notFound } from '../shared/errors.js'
-import { agentName, agentWithUser, effectiveRole, toAgentSummary } from '../shared/map.js'
+import { agentForSummary, agentName, agentWithUser, effectiveRole, toAgentSummary } from '../shared/map.js'
+import { setAgentTeams } from '../teams/service.js'
 import type { ConversationService, Requeued } from '../conversations/service.js'
 import type { Routing } from '../conversations/routing.js'
 import type { PresenceService } from '../presence/service.js'
@@ -119,7 +120,7 @@ export class AgentService {
 
   async list(actor: AgentActor): Promise<AgentSummary[]> {
     return this.ctx.db.inSite(actor.siteId, async (tx) => {
-      const agents = await tx.agent.findMany({ where: { siteId: actor.siteId, removedAt: null }, ...agentWithUser, orderBy: { createdAt: 'asc' } })
+      const agents = await tx.agent.findMany({ where: { siteId: actor.siteId, removedAt: null }, ...agentForSummary, orderBy: { createdAt: 'asc' } })
       // One transaction is one connection: its queries run one after another.
       const online = await this.presence.online(tx, 'agent')
       const loads = await activeLoads(tx, actor.siteId)
@@ -148,7 +149,7 @@ export class AgentService {
 
   /** The membership's summary, or null when it was removed (or never was). */
   private async memberSummary(tx: Tx, agentId: string): Promise<AgentSummary | null> {
-    const a = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
+    const a = await tx.agent.findUnique({ where: { id: agentId }, ...agentForSummary })
     if (!a || a.removedAt) return null
     const count = await this.presence.connections(tx, 'agent', agentId)
     const active = await tx.conversation.count({ where: { assignedAgentId: agentId, status: 'active' } })
@@ -184,10 +185,10 @@ export class AgentService {
         role: input.role ?? 'agent',
         maxConcurrentChats: input.maxConcurrentChats ?? 5,
         title: input.title ?? null,
-        departments: input.departments ?? [],
       }
       const { agentId, added, restored } = await addMembership(tx, actor.siteId, userId, fields)
       if (!added) throw new AppError('conflict', 'already a member of this site')
+      if (input.teamIds) await setAgentTeams(tx, actor.siteId, agentId, input.teamIds)
       const summary = await this.summary(tx, agentId)
       await this.record(tx, actor, 'agent.added', agentId, summary.email, { role: fields.role, newAccount: !existing, restored })
       return summary
@@ -204,12 +205,14 @@ export class AgentService {
    */
   async update(actor: AgentActor, agentId: string, input: UpdateAgent): Promise<AgentSummary> {
     const self = agentId === actor.agentId
-    const adminOnly = input.role !== undefined || input.maxConcurrentChats !== undefined || input.departments !== undefined
-    if (actor.role !== 'admin' && (!self || adminOnly)) throw forbidden(self ? 'only a site admin may change role, capacity or departments' : 'only a site admin may change another agent')
+    const adminOnly = input.role !== undefined || input.maxConcurrentChats !== undefined || input.teamIds !== undefined
+    if (actor.role !== 'admin' && (!self || adminOnly)) throw forbidden(self ? 'only a site admin may change role, capacity or teams' : 'only a site admin may change another agent')
     const summary = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
       if (input.role !== undefined) await lockTeam(tx, actor.siteId)
       const found = await teamMember(tx, actor.siteId, agentId)
-      const data: UpdateAgent = { ...input }
+      const { teamIds, ...data } = input
+      const teamsBefore = teamIds ? (await this.summary(tx, agentId)).teamIds : []
+      if (teamIds) await setAgentTeams(tx, actor.siteId, agentId, teamIds)
       if (input.role !== undefined && agencyAdmin(found.user)) {
         if (input.role !== 'admin') throw invalidState('an agency owner or admin is an admin of every site of the agency; change their agency role instead')
         delete data.role
@@ -220,11 +223,13 @@ export class AgentService {
       if (data.role !== undefined && data.role !== found.role) {
         await notifyAuth(tx, { kind: 'changed', userId: found.userId, siteId: actor.siteId, reason: 'role_changed' })
       }
-      const changed = AUDITED_FIELDS.filter((f) => data[f] !== undefined && JSON.stringify(data[f]) !== JSON.stringify(found[f]))
-      if (changed.length > 0) {
-        await this.record(tx, actor, 'agent.updated', agentId, found.user.email, Object.fromEntries(changed.map((f) => [f, { from: found[f], to: data[f] }])))
-      }
-      return this.summary(tx, agentId)
+      const changed: Record<string, { from: unknown; to: unknown }> = Object.fromEntries(
+        AUDITED_FIELDS.filter((f) => data[f] !== undefined && JSON.stringify(data[f]) !== JSON.stringify(found[f])).map((f) => [f, { from: found[f], to: data[f] }]),
+      )
+      const summary = await this.summary(tx, agentId)
+      if (teamIds && teamsBefore.join() !== summary.teamIds.join()) changed.teamIds = { from: teamsBefore, to: summary.teamIds }
+      if (Object.keys(changed).length > 0) await this.record(tx, actor, 'agent.updated', agentId, found.user.email, changed)
+      return summary
     })
     await this.announce(summary)
     return summary
@@ -264,6 +269,7 @@ export class AgentService {
     if (count === 0) return { siteId: m.siteId, requeued: { siteId: m.siteId, conversations: [] } }
     const requeued = await this.conversations.requeueIn(tx, m.siteId, m.id, by)
     await tx.cannedResponse.deleteMany({ where: { siteId: m.siteId, createdById: m.id, isPersonal: true } })
+    await tx.teamMember.deleteMany({ where: { siteId: m.siteId, agentId: m.id } })
     await notifyAuth(tx, { kind: 'changed', userId: m.userId, siteId: m.siteId, reason: 'removed' })
     return { siteId: m.siteId, requeued }
   }
@@ -330,7 +336,7 @@ export interface Removal {
 }
 
 /** Fields whose change an admin makes and the audit log records (an agent's own status is not recorded). */
-const AUDITED_FIELDS = ['role', 'maxConcurrentChats', 'departments', 'displayName', 'title'] as const
+const AUDITED_FIELDS = ['role', 'maxConcurrentChats', 'displayName', 'title'] as const
 
 /** An agency owner or admin: an admin of every site of the agency by that role. */
 const agencyAdmin = (user: { agencyRole: string }) => user.agencyRole === 'owner' || user.agencyRole === 'admin'

@@ -21,8 +21,7 @@ export function conversationRoutes(s: Services): Router {
   })
   r.post('/conversations/:id/assign', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path')
-    const { agentId } = parse(AssignBody, req.body, 'body')
-    res.json(await s.conversations.assign(agentOf(res), id, agentId))
+    res.json(await s.conversations.assign(agentOf(res), id, parse(AssignBody, req.body, 'body')))
   })
   r.post('/conversations/:id/resolve', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path')

@@ -9,9 +9,11 @@
 // email is queued through the outbox by its offline_message.created event, written only when the
 // conversation is created, so a retried start never mails twice.
 import type {
+  AssignConversation,
   ConversationSummary,
   ListConversationsQuery,
   Page,
+  PreChatField,
   RateConversation,
   StartConversation,
   StartedConversation,
@@ -33,8 +35,11 @@ import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
 import { conversationIds } from '../history/filters.js'
 import { recordEvent } from '../events/outbox.js'
 import { startMessage } from '../triggers/service.js'
+import { findTeam, pickedTeam } from '../teams/service.js'
 
 type Change = (tx: Tx, conv: LockedConversation) => Promise<AppendedMessage[]>
+/** Who a conversation goes to (AssignConversation without the conversation). */
+export type AssignTarget = Omit<AssignConversation, 'conversationId'>
 
 export class ConversationService {
   constructor(
@@ -97,6 +102,7 @@ export class ConversationService {
       if (input.fields) await applyVisitorFields(tx, visitor, input.fields, site.widgetSettings)
       // A reply to a proactive message: its text comes first, from its sender (unless it is gone).
       const opener = input.triggerId && !input.offline ? await startMessage(tx, actor.siteId, input.triggerId) : null
+      const teamId = await teamOfStart(tx, actor.siteId, input, site.widgetSettings, opener ? input.triggerId! : null)
       const now = new Date()
       const created = await tx.conversation.create({
         data: {
@@ -105,6 +111,7 @@ export class ConversationService {
           visitorId: actor.visitorId,
           clientKey: input.clientKey,
           offline: input.offline ?? false,
+          teamId,
           status: 'pending',
           queuedAt: now,
           lastActivityAt: now,
@@ -207,20 +214,28 @@ export class ConversationService {
     }
   }
 
-  /** Assigns, transfers (to another agent) or unassigns (agentId null: back to the queue). */
-  async assign(actor: AgentActor, conversationId: string, agentId: string | null): Promise<ConversationSummary> {
+  /**
+   * Assigns or transfers to an agent, unassigns (agentId null: back to its team's queue, or the
+   * site's), and/or sets the team it is for. A team alone is a transfer to that team: the
+   * conversation leaves its agent and is routed to the team's agents (or waits in its queue).
+   */
+  async assign(actor: AgentActor, conversationId: string, target: AssignTarget): Promise<ConversationSummary> {
     const v = await this.change(actor.siteId, conversationId, actor, async (tx, conv) => {
       if (conv.status === 'resolved' || conv.status === 'closed') throw invalidState('reopen the conversation before assigning it')
-      if (agentId === conv.assignedAgentId) return []
+      const lines: AppendedMessage[] = []
+      if (target.teamId !== undefined && target.teamId !== conv.teamId) lines.push(await this.toTeam(tx, conv, target.teamId, actor, target.agentId === undefined))
+      const agentId = target.agentId
+      if (agentId === undefined || agentId === conv.assignedAgentId) return lines
       const now = new Date()
-      if (agentId === null) return [await unassignMessage(tx, conv, agentIdOf(actor))]
-      const target = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
-      if (!target || target.removedAt) throw notFound('agent')
+      const current = lines.length ? ((await lockConversation(tx, conv.id)) ?? conv) : conv
+      if (agentId === null) return current.assignedAgentId ? [...lines, await unassignMessage(tx, current, agentIdOf(actor))] : lines
+      const found = await tx.agent.findUnique({ where: { id: agentId }, ...agentWithUser })
+      if (!found || found.removedAt) throw notFound('agent')
       await tx.agent.update({ where: { id: agentId }, data: { lastAssignedAt: now } })
-      const name = agentName(target)
-      const from = conv.assignedAgentId
-      return [
-        await appendMessage(tx, conv, {
+      const name = agentName(found)
+      const from = current.assignedAgentId
+      lines.push(
+        await appendMessage(tx, current, {
           senderType: 'system',
           senderId: agentIdOf(actor),
           senderName: null,
@@ -232,9 +247,32 @@ export class ConversationService {
             : { event: 'assigned', agentId, agentName: name, by: 'agent' },
           conversation: { status: 'active', assignedAgentId: agentId, queuedAt: null },
         }),
-      ]
+      )
+      return lines
     })
     return v.summary
+  }
+
+  /**
+   * Sets the team a conversation is for, with its (private) line. `handOver`: a transfer to the
+   * team, so the conversation leaves its agent for the team's queue (routing then gives it to one
+   * of the team's agents, the next drain).
+   */
+  private async toTeam(tx: Tx, conv: LockedConversation, teamId: string | null, actor: AgentActor, handOver: boolean): Promise<AppendedMessage> {
+    const team = teamId ? await tx.team.findFirst({ where: { siteId: conv.siteId, id: teamId }, select: { id: true, name: true } }) : null
+    if (teamId && !team) throw notFound('team')
+    await tx.conversation.update({ where: { id: conv.id }, data: { teamId } })
+    // An assigned conversation joins the team's queue now; a waiting one keeps its place in time.
+    const requeue = handOver && conv.assignedAgentId !== null
+    return appendMessage(tx, conv, {
+      senderType: 'system',
+      senderId: agentIdOf(actor),
+      senderName: null,
+      text: team ? `The conversation was transferred to the ${team.name} team` : 'The conversation is no longer for a team',
+      isPrivate: true,
+      system: { event: 'team', teamId: team?.id ?? null, teamName: team?.name ?? null },
+      ...(requeue ? { conversation: { status: 'pending', assignedAgentId: null, queuedAt: new Date() } } : {}),
+    })
   }
 
   async resolve(actor: AgentActor, conversationId: string): Promise<ConversationSummary> {
@@ -331,6 +369,17 @@ export class ConversationService {
     if (!assigned.includes(id)) return v
     return (await this.ctx.db.inSite(siteId, (tx) => loadViews(tx, this.presence, id))) ?? v
   }
+}
+
+/**
+ * The team a new conversation is for: the visitor's pick in a pre-chat "team" field, else the
+ * page's or the API's `team`, else the team of the proactive message it answers; null for none.
+ */
+async function teamOfStart(tx: Tx, siteId: string, input: StartConversation, settings: { preChatFields: unknown } | null, triggerId: string | null): Promise<string | null> {
+  const named = pickedTeam((settings?.preChatFields ?? []) as PreChatField[], input.fields?.custom) ?? input.team
+  const found = named ? await findTeam(tx, siteId, named) : null
+  if (found || !triggerId) return found
+  return (await tx.trigger.findFirst({ where: { siteId, id: triggerId }, select: { teamId: true } }))?.teamId ?? null
 }
 
 /** Conversations sent back to the queue by requeueIn(), with what to announce. */

@@ -25,6 +25,7 @@ export function filterCondition(actor: AgentActor, f: ConversationFilter): Prism
   if (f.unassigned) and.push(Prisma.sql`c.assigned_agent_id IS NULL`)
   if (f.offline !== undefined) and.push(f.offline ? Prisma.sql`c.is_offline` : Prisma.sql`NOT c.is_offline`)
   if (f.agentId) and.push(Prisma.sql`c.assigned_agent_id = ${f.agentId}::uuid`)
+  if (f.teamId) and.push(Prisma.sql`c.team_id = ${f.teamId}::uuid`)
   if (f.priority) and.push(Prisma.sql`c.priority = ${f.priority}`)
   if (f.tag !== undefined) and.push(Prisma.sql`${f.tag}::text = ANY (c.tags)`)
   if (f.visitorId) and.push(Prisma.sql`c.visitor_id = ${f.visitorId}::uuid`)

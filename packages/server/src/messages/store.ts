@@ -17,13 +17,14 @@ export interface LockedConversation {
   visitorName: string | null
   status: string
   assignedAgentId: string | null
+  teamId: string | null
 }
 
 /** Locks and returns the conversation, or null when it is not in the transaction's site. */
 export async function lockConversation(tx: Tx, id: string): Promise<LockedConversation | null> {
   const rows = await tx.$queryRaw<LockedConversation[]>`
     SELECT c.id, c.site_id AS "siteId", c.visitor_id AS "visitorId", v.name AS "visitorName",
-           c.status, c.assigned_agent_id AS "assignedAgentId"
+           c.status, c.assigned_agent_id AS "assignedAgentId", c.team_id AS "teamId"
     FROM mod_chat_conversations c JOIN mod_chat_visitors v ON v.id = c.visitor_id
     WHERE c.id = ${id}::uuid
     FOR UPDATE OF c`

@@ -228,7 +228,7 @@ export const OPERATIONS: Operation[] = [
   },
   { method: 'get', path: `${SITE}/conversations/:id`, id: 'getConversation', tag: 'Conversations', summary: 'One conversation', auth: 'site', ok: { 200: p.ConversationSummary } },
   { method: 'patch', path: `${SITE}/conversations/:id`, id: 'updateConversation', tag: 'Conversations', summary: 'Priority, tags, subject', auth: 'site', body: p.UpdateConversationBody, ok: { 200: p.ConversationSummary } },
-  { method: 'post', path: `${SITE}/conversations/:id/assign`, id: 'assignConversation', tag: 'Conversations', summary: 'Assign, transfer or unassign', auth: 'site', body: p.AssignBody, ok: { 200: p.ConversationSummary } },
+  { method: 'post', path: `${SITE}/conversations/:id/assign`, id: 'assignConversation', tag: 'Conversations', summary: 'Assign, transfer (to an agent or a team) or unassign', auth: 'site', body: p.AssignBody, ok: { 200: p.ConversationSummary } },
   { method: 'post', path: `${SITE}/conversations/:id/resolve`, id: 'resolveConversation', tag: 'Conversations', summary: 'Resolve', auth: 'site', ok: { 200: p.ConversationSummary } },
   { method: 'post', path: `${SITE}/conversations/:id/reopen`, id: 'reopenConversation', tag: 'Conversations', summary: 'Reopen', auth: 'site', ok: { 200: p.ConversationSummary } },
   { method: 'get', path: `${SITE}/conversations/:id/messages`, id: 'listMessages', tag: 'Conversations', summary: 'Messages, a page at a time', auth: 'site', query: p.MessagesQuery, ok: { 200: p.MessagePage } },
@@ -276,6 +276,21 @@ export const OPERATIONS: Operation[] = [
   { method: 'patch', path: `${SITE}/canned-responses/:id`, id: 'updateCannedResponse', tag: 'Canned responses', summary: 'Change one', auth: 'site', body: p.UpdateCannedResponse, ok: { 200: p.CannedResponse } },
   { method: 'post', path: `${SITE}/canned-responses/:id/use`, id: 'useCannedResponse', tag: 'Canned responses', summary: 'Count a use', auth: 'site', ok: { 200: p.CannedResponse } },
   { method: 'delete', path: `${SITE}/canned-responses/:id`, id: 'deleteCannedResponse', tag: 'Canned responses', summary: 'Delete one', auth: 'site', ok: { 204: null } },
+
+  // ---------------------------------------------------------------- teams
+  { method: 'get', path: `${SITE}/teams`, id: 'listTeams', tag: 'Teams', summary: 'Teams (departments) with their members', auth: 'site', ok: { 200: list(p.Team) } },
+  { method: 'post', path: `${SITE}/teams`, id: 'createTeam', tag: 'Teams', summary: 'Add one (admins)', auth: 'site', body: p.CreateTeam, ok: { 201: p.Team } },
+  { method: 'patch', path: `${SITE}/teams/:id`, id: 'updateTeam', tag: 'Teams', summary: 'Rename it or set its members (admins)', auth: 'site', body: p.UpdateTeam, ok: { 200: p.Team } },
+  {
+    method: 'delete',
+    path: `${SITE}/teams/:id`,
+    id: 'deleteTeam',
+    tag: 'Teams',
+    summary: 'Delete one (admins)',
+    description: 'Its conversations and proactive messages stay, for no team.',
+    auth: 'site',
+    ok: { 204: null },
+  },
 
   // ---------------------------------------------------------------- proactive messages
   { method: 'get', path: `${SITE}/triggers`, id: 'listTriggers', tag: 'Proactive messages', summary: 'Proactive messages (triggers) with their funnel', auth: 'site', ok: { 200: list(p.Trigger) } },

@@ -1,5 +1,6 @@
 // The queue as its visitors see it: each waiting conversation's place (pending, not taken, not yet
-// answered by the team, not an offline message; served oldest first, the order routing.ts drains in) and an estimated wait
+// answered by the team, not an offline message; served oldest first, the order routing.ts drains in;
+// a conversation for a team counts its place in that team's queue) and an estimated wait
 // (estimate.ts), pushed to its visitor as `queue:position`.
 //
 // Who computes: the process that made a change. The publisher tells this service of every fact
@@ -15,7 +16,7 @@
 import type { QueuePosition } from '@live-chat/protocol'
 import type { Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
-import { availableAgents } from '../conversations/routing.js'
+import { availableAgents, inTeam } from '../conversations/routing.js'
 import { estimateWait, handlingTime, HISTORY_DAYS, HISTORY_SAMPLES, MIN_SAMPLES, type Capacity } from './estimate.js'
 
 /** How long a site's recompute waits for the rest of a burst of changes. */
@@ -97,17 +98,24 @@ export class QueueService {
   /** The site's waiting conversations (of one visitor, when given) with their places and estimates. */
   async waiting(siteId: string, visitorId?: string): Promise<{ visitorId: string; position: QueuePosition }[]> {
     const rows = await this.ctx.db.inSite(siteId, async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; visitor_id: string; position: number; at: Date }[]>`
-        SELECT q.id, q.visitor_id, q.position, statement_timestamp() AS at
+      const rows = await tx.$queryRaw<{ id: string; visitor_id: string; team_id: string | null; position: number; at: Date }[]>`
+        SELECT q.id, q.visitor_id, q.team_id, q.position, statement_timestamp() AS at
         FROM (
-          SELECT c.id, c.visitor_id, row_number() OVER (ORDER BY c.queued_at, c.created_at, c.id)::int AS position
+          SELECT c.id, c.visitor_id, c.team_id, row_number() OVER (PARTITION BY c.team_id ORDER BY c.queued_at, c.created_at, c.id)::int AS position
           FROM mod_chat_conversations c
           WHERE c.site_id = ${siteId}::uuid AND c.status = 'pending' AND c.assigned_agent_id IS NULL AND NOT c.is_offline
             AND c.first_response_at IS NULL
         ) q
         WHERE ${visitorId ?? null}::uuid IS NULL OR q.visitor_id = ${visitorId ?? null}::uuid
         ORDER BY q.position`
-      return rows.length === 0 ? null : { rows, capacity: await capacity(tx, siteId) }
+      if (rows.length === 0) return null
+      // Each team's queue is served by its agents (the site's when none is available: routing's fallback).
+      const capacities = new Map<string | null, Capacity>()
+      for (const team of new Set(rows.map((r) => r.team_id))) {
+        const own = await capacity(tx, siteId, team)
+        capacities.set(team, team && own.slots === 0 ? await capacity(tx, siteId, null) : own)
+      }
+      return { rows, capacities }
     })
     if (!rows) return []
     const { handlingSeconds } = await this.siteHistory(siteId)
@@ -116,7 +124,7 @@ export class QueueService {
       position: {
         conversationId: r.id,
         position: r.position,
-        estimatedWaitSeconds: estimateWait(r.position, rows.capacity, handlingSeconds),
+        estimatedWaitSeconds: estimateWait(r.position, rows.capacities.get(r.team_id)!, handlingSeconds),
         at: r.at.toISOString(),
       },
     }))
@@ -140,11 +148,11 @@ export class QueueService {
   }
 }
 
-/** The slots of the agents routing may pick now (online, accepting chats, connected) and how many hold an active chat. */
-async function capacity(tx: Tx, siteId: string): Promise<Capacity> {
+/** The slots of the agents routing may pick now (online, accepting chats, connected; of the team, when given) and how many hold an active chat. */
+async function capacity(tx: Tx, siteId: string, teamId: string | null): Promise<Capacity> {
   const [row] = await tx.$queryRaw<Capacity[]>`
     SELECT coalesce(sum(a.max_concurrent_chats), 0)::int AS slots, coalesce(sum(least(load.n, a.max_concurrent_chats)), 0)::int AS busy
-    ${availableAgents(siteId)}`
+    ${availableAgents(siteId)} ${inTeam(teamId)}`
   return row ?? { slots: 0, busy: 0 }
 }
 

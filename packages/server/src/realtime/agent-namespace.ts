@@ -75,7 +75,7 @@ function agentCommands(s: Services, log: Logger): Command<AgentSocket>[] {
     },
     'conversation:delivered': (socket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'delivered'),
     'conversation:read': (socket, i) => s.messages.mark(actorOf(socket), i.conversationId, i.seq, 'read'),
-    'conversation:assign': (socket, i) => s.conversations.assign(actorOf(socket), i.conversationId, i.agentId),
+    'conversation:assign': (socket, { conversationId, ...target }) => s.conversations.assign(actorOf(socket), conversationId, target),
     'conversation:resolve': (socket, i) => s.conversations.resolve(actorOf(socket), i.conversationId),
     'conversation:reopen': (socket, i) => s.conversations.reopen(actorOf(socket), i.conversationId),
     'conversation:update': (socket, i) => s.conversations.update(actorOf(socket), i),

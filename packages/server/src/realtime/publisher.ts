@@ -11,6 +11,7 @@ import type {
   QueuePosition,
   SystemEvent,
   ReceiptState,
+  Team,
   TypingState,
   VisitorConversation,
   VisitorPresence,
@@ -33,7 +34,7 @@ export function forAgents(message: Message, live?: LiveState): LiveMessage {
 }
 
 /** The system lines that record a conversation joining or leaving its site's queue. */
-const QUEUE_EVENTS: ReadonlySet<SystemEvent['event']> = new Set(['assigned', 'unassigned', 'resolved', 'closed', 'reopened'])
+const QUEUE_EVENTS: ReadonlySet<SystemEvent['event']> = new Set(['assigned', 'unassigned', 'team', 'resolved', 'closed', 'reopened'])
 
 export class Publisher {
   /**
@@ -120,6 +121,11 @@ export class Publisher {
   agentUpdated(agent: AgentSummary): void {
     this.agents.to(rooms.siteAgents(agent.siteId)).emit('agent:updated', agent)
     this.queueMoved(agent.siteId)
+  }
+
+  /** The site's teams, to its agents (every process). */
+  teamsChanged(siteId: string, teams: Team[]): void {
+    this.agents.to(rooms.siteAgents(siteId)).emit('teams:changed', teams)
   }
 
   visitorUpdated(siteId: string, presence: VisitorPresence): void {

@@ -25,6 +25,9 @@ import type { Prisma } from '../generated/prisma/client.js'
 
 export const agentWithUser = { include: { user: true } } satisfies Prisma.AgentDefaultArgs
 export type AgentWithUser = Prisma.AgentGetPayload<typeof agentWithUser>
+/** An agent as its summary needs it: with the account and the teams. */
+export const agentForSummary = { include: { user: true, teams: { select: { teamId: true } } } } satisfies Prisma.AgentDefaultArgs
+export type AgentForSummary = Prisma.AgentGetPayload<typeof agentForSummary>
 
 export const conversationFull = {
   include: {
@@ -125,7 +128,7 @@ export function effectiveRole(a: { role: string; user: { agencyRole: string } })
   return a.user.agencyRole === 'owner' || a.user.agencyRole === 'admin' ? 'admin' : (a.role as AgentRole)
 }
 
-export function toAgentSummary(a: AgentWithUser, online: boolean, activeChats: number): AgentSummary {
+export function toAgentSummary(a: AgentForSummary, online: boolean, activeChats: number): AgentSummary {
   return {
     id: a.id,
     userId: a.userId,
@@ -139,7 +142,7 @@ export function toAgentSummary(a: AgentWithUser, online: boolean, activeChats: n
     online,
     maxConcurrentChats: a.maxConcurrentChats,
     acceptNewChats: a.acceptNewChats,
-    departments: a.departments,
+    teamIds: a.teams.map((t) => t.teamId).sort(),
     activeChats,
   }
 }
@@ -182,6 +185,7 @@ export function toConversationSummary(c: ConversationFull, visitorOnline: boolea
     subject: c.subject,
     visitor: toVisitorDetail(c.visitor, visitorOnline),
     assignedAgentId: c.assignedAgentId,
+    teamId: c.teamId,
     lastSeq: c.lastSeq,
     lastPublicSeq: c.lastPublicSeq,
     lastMessage: last

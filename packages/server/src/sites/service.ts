@@ -67,7 +67,7 @@ export class SiteService {
   async widgetConfig(siteId: string, origin?: string): Promise<WidgetConfig> {
     const site = await this.require(siteId)
     this.checkOrigin(site, origin)
-    const [{ settings, availability, triggers }, { typicalReplySeconds }] = await Promise.all([
+    const [{ settings, availability, triggers, preChatFields }, { typicalReplySeconds }] = await Promise.all([
       this.ctx.db.inSite(siteId, async (tx) => {
         const settings = await tx.widgetSettings.findUnique({ where: { siteId } })
         const now = new Date()
@@ -75,12 +75,13 @@ export class SiteService {
           settings,
           availability: await availabilityOf(tx, siteId, settings, now),
           triggers: await publicTriggers(tx, siteId, site.name, openByClock(settings, now)),
+          preChatFields: await teamChoices(tx, siteId, widgetFields(settings).preChatFields),
         }
       }),
       // (the widget loads without it, should the history not be read)
       this.queue.siteHistory(siteId).catch(() => ({ typicalReplySeconds: null })),
     ])
-    return { siteId, ...widgetFields(settings), ...availability, typicalReplySeconds, upload: this.uploads.limits(), emailReplies: this.emails.enabled, triggers }
+    return { siteId, ...widgetFields(settings), preChatFields, ...availability, typicalReplySeconds, upload: this.uploads.limits(), emailReplies: this.emails.enabled, triggers }
   }
 
   /** Every member of the site may read its settings (the dashboard shows them); only admins change them. */
@@ -311,6 +312,17 @@ const DEFAULTS = {
   customTranslations: {},
   editWindowSeconds: 900,
   triggersMayStore: false,
+}
+
+/**
+ * The pre-chat fields as the widget shows them: a "team" field is a list of the site's team names
+ * as they are now (the answer names the team the conversation is for: teams/service.ts); without
+ * teams it is left out.
+ */
+async function teamChoices(tx: Tx, siteId: string, fields: PreChatField[]): Promise<PreChatField[]> {
+  if (!fields.some((f) => f.type === 'team')) return fields
+  const names = (await tx.team.findMany({ where: { siteId }, select: { name: true }, orderBy: { name: 'asc' } })).map((t) => t.name)
+  return fields.flatMap((f) => (f.type !== 'team' ? [f] : names.length ? [{ ...f, type: 'select' as const, options: names }] : []))
 }
 
 function widgetFields(w: WidgetRow | null): SiteSettings['widget'] {

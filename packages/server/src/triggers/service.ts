@@ -13,6 +13,7 @@ import type { Tx } from '../shared/db/index.js'
 import { AppError, invalidState, notFound } from '../shared/errors.js'
 import { agentName } from '../shared/map.js'
 import { requireAdmin } from '../sites/service.js'
+import { checkTeam } from '../teams/service.js'
 import type { NewMessage } from '../messages/store.js'
 
 const withAgent = { include: { agent: { include: { user: true } } } } satisfies Prisma.TriggerDefaultArgs
@@ -79,6 +80,7 @@ export class TriggerService {
       const count = await tx.trigger.count({ where: { siteId: actor.siteId } })
       if (count >= LIMITS.triggers) throw invalidState(`a site may have at most ${LIMITS.triggers} proactive messages`)
       await this.checkAgent(tx, actor.siteId, input.agentId)
+      await checkTeam(tx, actor.siteId, input.teamId)
       const row = await tx.trigger.create({
         data: {
           siteId: actor.siteId,
@@ -86,6 +88,7 @@ export class TriggerService {
           enabled: input.enabled ?? true,
           text: input.text,
           agentId: input.agentId ?? null,
+          teamId: input.teamId ?? null,
           rules: TriggerRules.parse(input.rules ?? {}),
           cap: input.cap ?? 'session',
           capDays: input.capDays ?? 1,
@@ -103,6 +106,7 @@ export class TriggerService {
     const t = await this.ctx.db.inSite(actor.siteId, async (tx) => {
       if (!(await tx.trigger.findFirst({ where: { id, siteId: actor.siteId }, select: { id: true } }))) throw notFound('trigger')
       if (input.agentId !== undefined) await this.checkAgent(tx, actor.siteId, input.agentId)
+      await checkTeam(tx, actor.siteId, input.teamId)
       const { rules, ...rest } = input
       const row = await tx.trigger.update({
         where: { id },
@@ -160,6 +164,7 @@ export class TriggerService {
       name: r.name,
       enabled: r.enabled,
       agentId: r.agentId,
+      teamId: r.teamId,
       funnel: {
         shown: shownBy.get(r.id) ?? 0,
         replied: Number(startedBy.get(r.id)?.replied ?? 0),

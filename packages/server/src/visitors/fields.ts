@@ -23,7 +23,9 @@ export function checkPreChat(settings: WidgetRow | null, visitor: VisitorRow, fi
       const v = value(f.name)
       // A consent is given only by a tick (true), never by any other value.
       const given = f.type === 'consent' ? v === true : v !== undefined && v !== null && v !== ''
-      if (f.required && !given && !missing.includes(f.name)) missing.push(f.name)
+      // A "team" pick is never required here: without teams the widget does not show the field,
+      // and a conversation without a team waits in the site's general queue.
+      if (f.required && !given && f.type !== 'team' && !missing.includes(f.name)) missing.push(f.name)
     }
   }
   if (missing.length > 0) {

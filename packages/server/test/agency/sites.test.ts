@@ -136,7 +136,11 @@ async function busySite(agencyId: string, ownerToken: string) {
   expect(await ask(agentSocket, 'conversation:view', { conversationId, viewing: true })).toMatchObject({ ok: true })
   const actor = await s().services.agents.authenticate(agent.token, site.id)
   await s().services.cannedResponses.create(actor, { title: 'Mine', content: 'personal', isPersonal: true })
-  const trigger = await as(s(), ownerToken).post(`/api/sites/${site.id}/triggers`, { name: 'Hello', text: 'Hi there' })
+  // A team with the agent in it (mod_chat_teams, mod_chat_team_members), the conversation for it.
+  const team = await as(s(), ownerToken).post(`/api/sites/${site.id}/teams`, { name: 'Sales', agentIds: [agent.id] })
+  expect(team.status).toBe(201)
+  expect((await as(s(), ownerToken).post(`/api/sites/${site.id}/conversations/${conversationId}/assign`, { teamId: team.body.id })).status).toBe(200)
+  const trigger = await as(s(), ownerToken).post(`/api/sites/${site.id}/triggers`, { name: 'Hello', text: 'Hi there', teamId: team.body.id })
   expect(trigger.status).toBe(201)
   expect((await request(s().url).post(`/api/sites/${site.id}/triggers/${trigger.body.id}/shown`)).status).toBeLessThan(300)
   await extraRows(site.id, agencyId, conversationId)

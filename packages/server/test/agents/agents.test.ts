@@ -55,9 +55,10 @@ describe('team', () => {
     const site = await s.fx.site()
     const admin = await s.fx.agent(site.id, { role: 'admin' })
     const plain = await s.fx.agent(site.id)
-    const created = await api(admin.token).post(`/api/sites/${site.id}/agents`, { email: 'New.Hire@Example.test', name: 'New Hire', password: 'long enough pw', maxConcurrentChats: 3, departments: ['sales', 'billing'] })
+    const sales = await s.fx.team(site.id, 'Sales')
+    const created = await api(admin.token).post(`/api/sites/${site.id}/agents`, { email: 'New.Hire@Example.test', name: 'New Hire', password: 'long enough pw', maxConcurrentChats: 3, teamIds: [sales] })
     expect(created.status).toBe(201)
-    expect(created.body).toMatchObject({ email: 'new.hire@example.test', role: 'agent', maxConcurrentChats: 3, departments: ['sales', 'billing'], online: false })
+    expect(created.body).toMatchObject({ email: 'new.hire@example.test', role: 'agent', maxConcurrentChats: 3, teamIds: [sales], online: false })
     const login = await request(s.url).post('/api/auth/login').send({ email: 'new.hire@example.test', password: 'long enough pw' })
     expect(login.status).toBe(200)
 

@@ -131,7 +131,7 @@ describe('POST …/messages with an agent token and agentId', () => {
 describe('what only an agent has, with a key', () => {
   it('"mine" is refused (400) on the list and the export; an agentId filter works', async () => {
     const { a, ada, key, conv } = await world()
-    await t.s.services.conversations.assign(await t.s.services.agents.authenticate(ada.token, a.site.id), conv, ada.id)
+    await t.s.services.conversations.assign(await t.s.services.agents.authenticate(ada.token, a.site.id), conv, { agentId: ada.id })
     const keyAll = await apiKey(t.s, a.id, { scopes: ['conversations:read'] })
     expectError(await api().get(`/api/sites/${a.site.id}/conversations?mine=true`).set(bearer(key.secret)), 400, 'invalid_payload', /mine/)
     expectError(await api().get(`/api/sites/${a.site.id}/exports/conversations.csv?mine=true`).set(bearer(keyAll.secret)), 400, 'invalid_payload', /mine/)

@@ -72,7 +72,7 @@ const ROUTES: Route[] = [
   },
   { method: 'get', path: '/api/sites/:siteId/conversations/:id', auth: 'agent', params: conv },
   { method: 'patch', path: '/api/sites/:siteId/conversations/:id', auth: 'agent', params: conv, body: () => ({ priority: 'high', tags: ['vip'], subject: 'Invoice' }), fields: ['priority', 'tags', 'subject'] },
-  { method: 'post', path: '/api/sites/:siteId/conversations/:id/assign', auth: 'agent', params: conv, body: () => ({ agentId: w.agent.id }), fields: ['agentId'] },
+  { method: 'post', path: '/api/sites/:siteId/conversations/:id/assign', auth: 'agent', params: conv, body: () => ({ agentId: w.agent.id, teamId: w.team }), fields: ['agentId', 'teamId'] },
   { method: 'post', path: '/api/sites/:siteId/conversations/:id/resolve', auth: 'agent', params: conv },
   { method: 'post', path: '/api/sites/:siteId/conversations/:id/reopen', auth: 'agent', params: conv },
   { method: 'get', path: '/api/sites/:siteId/conversations/:id/messages', auth: 'agent', params: conv, query: { before: '100', limit: '10' } },
@@ -103,16 +103,23 @@ const ROUTES: Route[] = [
     body: () => ({ text: 'Questions about plans?', rules: { url: '/pricing*' } }), fields: ['name', 'text', 'agentId', 'rules', 'rules.url', 'cap', 'capDays', 'enabled'],
   },
   { method: 'post', path: '/api/sites/:siteId/triggers/:id/shown', auth: 'none', params: () => ({ siteId: w.site.id, id: w.trigger }) },
+  { method: 'get', path: '/api/sites/:siteId/teams', auth: 'agent', params: site },
+  // A name taken already (409): the valid request leaves the world as it is.
+  { method: 'post', path: '/api/sites/:siteId/teams', auth: 'agent', params: site, body: () => ({ name: 'Sales', agentIds: [w.agent.id] }), fields: ['name', 'agentIds'] },
+  {
+    method: 'patch', path: '/api/sites/:siteId/teams/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.team }),
+    body: () => ({ name: 'Sales', agentIds: [w.agent.id] }), fields: ['name', 'agentIds'],
+  },
   { method: 'get', path: '/api/sites/:siteId/agents', auth: 'agent', params: site },
   {
     method: 'post', path: '/api/sites/:siteId/agents', auth: 'agent', params: site,
-    body: () => ({ email: w.agent.email, name: 'Bob', role: 'agent', maxConcurrentChats: 0, title: 'Support', departments: ['billing'] }),
-    fields: ['email', 'name', 'password', 'role', 'maxConcurrentChats', 'title', 'departments'],
+    body: () => ({ email: w.agent.email, name: 'Bob', role: 'agent', maxConcurrentChats: 0, title: 'Support', teamIds: [w.team] }),
+    fields: ['email', 'name', 'password', 'role', 'maxConcurrentChats', 'title', 'teamIds'],
   },
   {
     method: 'patch', path: '/api/sites/:siteId/agents/:agentId', auth: 'agent', params: () => ({ siteId: w.site.id, agentId: w.agent.id }),
-    body: () => ({ maxConcurrentChats: 0, displayName: 'Bob', title: 'Support', departments: ['billing'], acceptNewChats: true }),
-    fields: ['role', 'maxConcurrentChats', 'acceptNewChats', 'displayName', 'title', 'departments', 'status'],
+    body: () => ({ maxConcurrentChats: 0, displayName: 'Bob', title: 'Support', teamIds: [w.team], acceptNewChats: true }),
+    fields: ['role', 'maxConcurrentChats', 'acceptNewChats', 'displayName', 'title', 'teamIds', 'status'],
   },
   { method: 'get', path: '/api/sites/:siteId/settings', auth: 'agent', params: site },
   {
@@ -163,6 +170,7 @@ const ROUTES: Route[] = [
   { method: 'delete', path: '/api/sites/:siteId/canned-responses/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.canned }) },
   { method: 'delete', path: '/api/sites/:siteId/webhooks/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }) },
   { method: 'delete', path: '/api/sites/:siteId/triggers/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.trigger }) },
+  { method: 'delete', path: '/api/sites/:siteId/teams/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.team }) },
   // accounts: setup (done already: 409), invitations, passwords, two-factor, sessions. Valid requests
   // never change the world's admin: wrong passwords, codes and links, another user's session.
   { method: 'get', path: '/api/setup', auth: 'none' },

@@ -52,8 +52,8 @@ interface EventSpec {
 const text = { text: 'hi' }
 const VISITOR: Record<string, EventSpec> = {
   'conversation:start': {
-    valid: () => ({ clientKey: cid(), fields: { name: 'Ann', email: 'ann@example.test', phone: '+1 555', custom: { plan: 'pro' } }, message: { clientId: cid(), ...text } }),
-    fields: ['clientKey', 'fields', 'fields.name', 'fields.email', 'fields.phone', 'fields.custom', 'message', 'message.clientId', 'message.text', 'message.attachments', 'offline'],
+    valid: () => ({ clientKey: cid(), fields: { name: 'Ann', email: 'ann@example.test', phone: '+1 555', custom: { plan: 'pro' } }, message: { clientId: cid(), ...text }, team: 'Sales' }),
+    fields: ['clientKey', 'fields', 'fields.name', 'fields.email', 'fields.phone', 'fields.custom', 'message', 'message.clientId', 'message.text', 'message.attachments', 'offline', 'team'],
   },
   'message:send': {
     valid: () => ({ conversationId: w.conv, clientId: cid(), ...text }),
@@ -91,7 +91,7 @@ const AGENT: Record<string, EventSpec> = {
   'typing:set': VISITOR['typing:set']!,
   'conversation:delivered': VISITOR['conversation:delivered']!,
   'conversation:read': VISITOR['conversation:read']!,
-  'conversation:assign': { valid: () => ({ conversationId: w.conv, agentId: w.agent.id }), fields: ['conversationId', 'agentId'] },
+  'conversation:assign': { valid: () => ({ conversationId: w.conv, agentId: w.agent.id, teamId: w.team }), fields: ['conversationId', 'agentId', 'teamId'] },
   'conversation:update': {
     valid: () => ({ conversationId: w.conv, priority: 'high', tags: ['vip', 'billing'], subject: 'Invoice' }),
     fields: ['conversationId', 'priority', 'tags', 'subject'],

@@ -182,7 +182,14 @@ describe('the contract: real answers match the OpenAPI document', () => {
     const agent = await call('post', `${SITE}/agents`, site, { token, body: { email: `new-${crypto.randomUUID()}@example.test`, name: 'New Agent', password: 'a long password' } })
     expect(agent.status).toBe(201)
     const ag = { ...site, agentId: agent.body.id as string }
-    expect((await call('patch', `${SITE}/agents/:agentId`, ag, { token, body: { maxConcurrentChats: 3, departments: ['sales'] } })).status).toBe(200)
+    const team = await call('post', `${SITE}/teams`, site, { token, body: { name: 'Sales', agentIds: [agent.body.id] } })
+    expect(team.status).toBe(201)
+    const tm = { ...site, id: team.body.id as string }
+    expect((await call('get', `${SITE}/teams`, site, { token })).body.items).toHaveLength(1)
+    expect((await call('patch', `${SITE}/teams/:id`, tm, { token, body: { name: 'Sales & presales' } })).status).toBe(200)
+    expect((await call('post', `${SITE}/teams`, site, { token, body: { name: '' } })).status).toBe(400)
+    expect((await call('patch', `${SITE}/agents/:agentId`, ag, { token, body: { maxConcurrentChats: 3, teamIds: [team.body.id] } })).status).toBe(200)
+    expect((await call('delete', `${SITE}/teams/:id`, tm, { token })).status).toBe(204)
     expect((await call('delete', `${SITE}/agents/:agentId`, ag, { token })).status).toBe(204)
 
     expect((await call('get', `${SITE}/settings`, site, { token })).status).toBe(200)

@@ -85,6 +85,7 @@ function bodyFor(route: AppRoute): object | undefined {
     [/\/webhooks\/:id$/, () => ({ active: false })],
     [/\/canned-responses(\/:id)?$/, () => ({ title: 'pwned', content: 'pwned' })],
     [/\/triggers(\/:id)?$/, () => ({ name: 'pwned', text: 'pwned', enabled: false })],
+    [/\/teams(\/:id)?$/, () => ({ name: 'pwned' })],
     [/\/settings$/, () => ({ name: 'pwned' })],
     [/\/rotate$/, () => ({ graceHours: 0 })],
     [/^\/api\/agency\/sites\/:siteId$/, () => ({ confirm: y.siteName })],

@@ -169,6 +169,8 @@ const AGENT_ATTACKS: Attack[] = [
   { name: "conversation:assign of B's conversation to B's plain agent", event: 'conversation:assign', payload: () => ({ conversationId: b.conv, agentId: b.agent.id }) },
   { name: "conversation:assign of B's conversation to the queue", event: 'conversation:assign', payload: () => ({ conversationId: b.conv, agentId: null }) },
   { name: "conversation:assign of A's conversation to B's admin", event: 'conversation:assign', payload: () => ({ conversationId: a.conv, agentId: b.admin.id }) },
+  { name: "conversation:assign of B's conversation to B's team", event: 'conversation:assign', payload: () => ({ conversationId: b.conv, teamId: b.team }) },
+  { name: "conversation:assign of A's conversation to B's team", event: 'conversation:assign', payload: () => ({ conversationId: a.conv, teamId: b.team }) },
   { name: "conversation:resolve of B's conversation", event: 'conversation:resolve', payload: () => ({ conversationId: b.conv }) },
   { name: "conversation:reopen of B's resolved conversation", event: 'conversation:reopen', payload: () => ({ conversationId: b.resolvedConv }) },
   { name: "conversation:update of B's conversation", event: 'conversation:update', payload: () => ({ conversationId: b.conv, priority: 'urgent', tags: ['pwned'], subject: 'pwned' }) },
@@ -308,6 +310,7 @@ describe('broadcasts', () => {
     await ok(dAdmin, 'conversation:read', { conversationId: d.conv, seq: 100 })
     await ok(dVisitor, 'conversation:read', { conversationId: d.conv, seq: 100 })
     await ok(dAdmin, 'conversation:assign', { conversationId: d.conv, agentId: d.agent.id })
+    await ok(dAdmin, 'conversation:assign', { conversationId: d.conv, teamId: d.team, agentId: d.agent.id })
     await ok(dAdmin, 'conversation:update', { conversationId: d.conv, priority: 'urgent', tags: ['b-tag'] })
     await ok(dAgent, 'conversation:resolve', { conversationId: d.conv })
     await ok(dAgent, 'conversation:reopen', { conversationId: d.conv })
@@ -326,6 +329,15 @@ describe('broadcasts', () => {
     })
     expect(patched.status).toBe(200)
     expect(await restyled).toMatchObject({ siteId: d.site.id, primaryColor: '#112233' })
+    // B's admin renames B's team: B's agents hear of it, A's do not.
+    const renamed = waitFor<{ id: string; name: string }[]>((fn) => (dAgent.on('teams:changed', fn), () => dAgent.off('teams:changed', fn)))
+    const team = await fetch(`${s.url}/api/sites/${d.site.id}/teams/${d.team}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${d.admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Renamed team of B' }),
+    })
+    expect(team.status).toBe(200)
+    expect((await renamed).map((t) => t.name)).toEqual(['Renamed team of B'])
     dVisitor.close()
     await waitFor<{ visitorId: string; online: boolean }>((fn) => (dAgent.on('visitor:updated', fn), () => dAgent.off('visitor:updated', fn)), (x) => x.visitorId === d.visitor.id && !x.online)
     await new Promise((r) => setTimeout(r, 300))

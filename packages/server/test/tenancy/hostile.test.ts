@@ -72,6 +72,11 @@ const ROUTES: Route[] = [
   { name: 'POST triggers', method: 'post', path: () => '/triggers', body: () => ({ name: 'pwned', text: 'pwned' }), ids: false },
   { name: 'PATCH triggers/:id', method: 'patch', path: (t) => `/triggers/${t.trigger}`, body: () => ({ text: 'pwned', enabled: false }), ids: true },
   { name: 'DELETE triggers/:id', method: 'delete', path: (t) => `/triggers/${t.trigger}`, ids: true },
+  { name: 'GET teams', method: 'get', path: () => '/teams', ids: false },
+  { name: 'POST teams', method: 'post', path: () => '/teams', body: () => ({ name: 'pwned' }), ids: false },
+  { name: 'PATCH teams/:id', method: 'patch', path: (t) => `/teams/${t.team}`, body: () => ({ name: 'pwned', agentIds: [] }), ids: true },
+  { name: 'DELETE teams/:id', method: 'delete', path: (t) => `/teams/${t.team}`, ids: true },
+  { name: 'POST conversations/:id/assign (to a team)', method: 'post', path: (t) => `/conversations/${t.conv}/assign`, body: () => ({ teamId: b.team }), ids: true },
   { name: 'GET agents', method: 'get', path: () => '/agents', ids: false },
   { name: 'POST agents', method: 'post', path: () => '/agents', body: () => ({ email: `intruder-${Date.now()}@example.test`, name: 'Intruder', password: 'intruder-password', role: 'admin' }), ids: false },
   { name: 'PATCH agents/:agentId (the admin)', method: 'patch', path: (t) => `/agents/${t.admin.id}`, body: () => ({ role: 'agent', maxConcurrentChats: 0, displayName: 'pwned' }), ids: true },
@@ -134,6 +139,36 @@ describe("agent REST routes in site A aimed at B's ids", () => {
     const res = await attempt(() => api().post(`/api/sites/${a.site.id}/conversations/${a.conv}/assign`).set(bearer(a.admin.token)).send({ agentId: agent() }))
     expectError(res, 404, 'not_found')
     expect(await mine()).toEqual(before)
+  })
+})
+
+describe("site A's teams, pointed at B's", () => {
+  const aSite = (method: 'post' | 'patch', path: string, body: object) => () => api()[method](`/api/sites/${a.site.id}${path}`).set(bearer(a.admin.token)).send(body)
+  const refusals = [
+    { name: "transfers A's conversation to B's team", call: () => aSite('post', `/conversations/${a.conv}/assign`, { teamId: b.team })(), status: 404, code: 'not_found' },
+    { name: "puts A's agent in B's team", call: () => aSite('patch', `/agents/${a.agent.id}`, { teamIds: [b.team] })(), status: 400, code: 'invalid_payload' },
+    { name: "makes a team of B's agent", call: () => aSite('post', '/teams', { name: 'Mixed', agentIds: [b.agent.id] })(), status: 400, code: 'invalid_payload' },
+    { name: "staffs A's team with B's admin", call: () => aSite('patch', `/teams/${a.team}`, { agentIds: [b.admin.id] })(), status: 400, code: 'invalid_payload' },
+    { name: "gives a proactive message B's team", call: () => aSite('post', '/triggers', { name: 'x', text: 'x', teamId: b.team })(), status: 400, code: 'invalid_payload' },
+    { name: "filters the inbox by B's team", call: () => api().get(`/api/sites/${a.site.id}/conversations?teamId=${b.team}`).set(bearer(a.admin.token)), status: 200, code: '' },
+  ]
+
+  eachCase(refusals, (n) => `when A's admin ${n}, is refused (or sees nothing) and nothing of A changes`, async ({ call, status, code }) => {
+    const mine = () => s.db.inSite(a.site.id, async (tx) => ({ conv: await tx.conversation.findUniqueOrThrow({ where: { id: a.conv } }), members: await tx.teamMember.findMany({ orderBy: { agentId: 'asc' } }) }))
+    const before = await mine()
+    const res = await attempt(call)
+    if (code) expectError(res, status, code)
+    else expect((res.body as { items: unknown[] }).items).toEqual([])
+    expect(await mine()).toEqual(before)
+  })
+
+  it("when a visitor of another site starts a conversation for B's team (by its id), it is for no team", async () => {
+    // A site of its own, so that A's listings below keep their counts.
+    const other = await s.fx.site()
+    const v = await s.fx.visitorSession(other.id)
+    const started = await s.services.conversations.start({ kind: 'visitor', siteId: other.id, visitorId: v.visitor.id }, { clientKey: 'for-b-team-0001', team: b.team })
+    const row = await s.db.inSite(other.id, (tx) => tx.conversation.findUniqueOrThrow({ where: { id: started.conversation.id } }))
+    expect(row.teamId).toBeNull()
   })
 })
 

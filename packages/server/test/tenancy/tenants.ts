@@ -26,6 +26,7 @@ export interface Tenant {
   personalCanned: string
   /** A proactive message (its name is private; its id and text are public, in the widget config). */
   trigger: string
+  team: string
   /** A webhook (inactive: nothing is ever queued for it), its secret rotated (the old one in its grace period). */
   webhook: string
   /** A delivery of the webhook that gave up (failed, 8 tries). */
@@ -51,7 +52,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
   const cid = (n: number) => `cid-${label}-${String(n).padStart(4, '0')}`
   const started = await s.services.conversations.start(va, { clientKey: `key-${label}-0001`, message: { clientId: cid(1), text: t.first } })
   const conv = started.conversation.id
-  await s.services.conversations.assign(adminActor, conv, admin.id)
+  await s.services.conversations.assign(adminActor, conv, { agentId: admin.id })
   await s.services.messages.send(va, { conversationId: conv, clientId: cid(2), text: `${t.first} again` })
   await s.services.messages.send(adminActor, { conversationId: conv, clientId: cid(3), text: t.reply })
   await s.services.messages.send(adminActor, { conversationId: conv, clientId: cid(4), text: t.note, private: true })
@@ -70,6 +71,8 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
   const triggerName = secret('trigger-name')
   const trigger = await s.services.triggers.create(adminActor, { name: triggerName, text: `Hello from ${label}`, rules: { url: '/pricing*' } })
   await s.services.triggers.shown(site.id, trigger.id)
+  const teamName = secret('team')
+  const team = await s.services.teams.create(adminActor, { name: teamName, agentIds: [agent.id] })
 
   // Over HTTP: the webhook service is the app's, not one of the services.
   const admin$ = (path: string, body: object) =>
@@ -100,6 +103,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
     canned: canned.id,
     personalCanned: personal.id,
     trigger: trigger.id,
+    team: team.id,
     webhook: hook.id,
     delivery: delivery.id,
     texts: t,
@@ -214,7 +218,7 @@ export async function makeAgencyTenant(s: TestServer, label: string): Promise<Ag
   const adminActor = await s.services.agents.authenticate(siteAdmin.token, main.id)
   const first = tag('first')
   const conv = await startChat(s, main.id, first)
-  await s.services.conversations.assign(adminActor, conv, ids.agent)
+  await s.services.conversations.assign(adminActor, conv, { agentId: ids.agent })
   const reply = tag('reply')
   await s.services.messages.send(agentActor, { conversationId: conv, clientId: `reply-${label}-0001`, text: reply })
   const personal = tag('personal')
