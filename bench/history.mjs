@@ -6,7 +6,8 @@
 // with INSERT … SELECT generate_series and kept between runs (seeding takes a minute or two):
 // one site, 10 agents, 100k visitors with one conversation each (5% waiting, 15% active, 60%
 // resolved, 20% closed, last activity spread over a year), 1M messages: 1,000 active
-// conversations of 505 messages and 99,000 of 5, every tenth an agent's private note. BENCH_HISTORY_RESEED=1
+// conversations of 505 messages and 99,000 of 5, every tenth an agent's private note. Teams: four
+// of about 24% of the conversations each and a small one (VIP, 1%), for the inbox's team filter. BENCH_HISTORY_RESEED=1
 // drops and seeds it again; so does a change of SEED_VERSION below or a migration that no longer
 // applies to it.
 import { databaseExists, createDatabase, databaseUrl, dropDatabase, withDatabase } from './lib/database.mjs'
@@ -18,7 +19,7 @@ export const name = 'history'
 
 const DB = process.env.BENCH_HISTORY_DATABASE ?? 'live_chat_bench'
 /** Bump when the seed below changes: a kept database of another version is seeded again. */
-const SEED_VERSION = 2
+const SEED_VERSION = 4
 const SITE = '00000000-0000-4000-8000-0000000b0001'
 const AGENCY = '00000000-0000-4000-8000-0000000b0000'
 const CONVERSATIONS = 100_000
@@ -31,6 +32,11 @@ const SHORT = 5
  */
 const LONG_EVERY = 100
 const LONG_AT = 1
+/** The teams: conversation i is for TEAMS[i % 4], or VIP when i % 200 is one of VIP_AT (1%: some waiting, some active). */
+const TEAMS = ['Sales', 'Billing', 'Support', 'Returns']
+const VIP_AT = [41, 160]
+/** A team's id (the inbox query checks it is a UUID of the standard's form: version 4, variant 8). */
+const teamId = (name) => `00000000-0000-4000-8000-0000000c000${[...TEAMS, 'VIP'].indexOf(name) + 1}`
 const MESSAGES = (CONVERSATIONS / LONG_EVERY) * LONG + (CONVERSATIONS - CONVERSATIONS / LONG_EVERY) * SHORT
 /** p99 goals in ms: the history page, the inbox page. */
 const GOALS = { history: 5, inbox: 20 }
@@ -65,6 +71,10 @@ export async function run() {
         { name: 'inbox: resolved+closed', kind: 'inbox', query: { status: 'resolved,closed', limit } },
         { name: 'inbox: resolved+closed, page 2', kind: 'inbox', query: { status: 'resolved,closed', limit }, secondPage: true },
         { name: 'inbox: every status', kind: 'inbox', query: { limit } },
+        { name: 'inbox: a team (24%), open', kind: 'inbox', query: { status: 'pending,active', teamId: teamId('Sales'), limit } },
+        { name: 'inbox: a team, resolved+closed, page 2', kind: 'inbox', query: { status: 'resolved,closed', teamId: teamId('Billing'), limit }, secondPage: true },
+        { name: 'inbox: a small team (1%), open', kind: 'inbox', query: { status: 'pending,active', teamId: teamId('VIP'), limit } },
+        { name: 'inbox: a small team, every status', kind: 'inbox', query: { teamId: teamId('VIP'), limit } },
       ],
     })
   } finally {
@@ -143,6 +153,17 @@ async function seed() {
        SELECT md5('bench-a' || a)::uuid, $1, md5('bench-u' || a)::uuid, 'admin', 'online', 100000 FROM generate_series(1, 10) a`,
       [SITE],
     )
+    await c.query(
+      `INSERT INTO mod_chat_teams (id, site_id, name) SELECT t.id, $1, t.name FROM unnest($2::uuid[], $3::text[]) t(id, name)`,
+      [SITE, [...TEAMS, 'VIP'].map(teamId), [...TEAMS, 'VIP']],
+    )
+    // Agents 1..10 in the teams by turns; agent 1 in VIP too.
+    await c.query(
+      `INSERT INTO mod_chat_team_members (site_id, team_id, agent_id)
+       SELECT $1::uuid, ($2::uuid[])[a % 4 + 1], md5('bench-a' || a)::uuid FROM generate_series(1, 10) a
+       UNION ALL SELECT $1::uuid, $3::uuid, md5('bench-a1')::uuid`,
+      [SITE, TEAMS.map(teamId), teamId('VIP')],
+    )
     // Conversation i (1..100k): last activity (100k - i) × 5 minutes ago, so i = 100k is the newest.
     await c.query(
       `INSERT INTO mod_chat_visitors (id, site_id, name, email, last_seen_at, created_at, updated_at)
@@ -151,11 +172,12 @@ async function seed() {
       [SITE, CONVERSATIONS],
     )
     await c.query(
-      `INSERT INTO mod_chat_conversations (id, site_id, agency_id, visitor_id, status, assigned_agent_id, subject,
+      `INSERT INTO mod_chat_conversations (id, site_id, agency_id, visitor_id, status, assigned_agent_id, team_id, subject,
          last_seq, last_public_seq, visitor_delivered_seq, visitor_read_seq, agent_delivered_seq, agent_read_seq,
          queued_at, first_message_at, last_message_at, last_activity_at, first_response_at, resolved_at, closed_at, created_at, updated_at)
        SELECT md5('bench-c' || i)::uuid, $1, $2, md5('bench-v' || i)::uuid, st,
          CASE WHEN st = 'pending' THEN NULL ELSE md5('bench-a' || (i % 10 + 1))::uuid END,
+         CASE WHEN i % 200 = ANY($9::int[]) THEN $10::uuid ELSE ($8::uuid[])[i % 4 + 1] END,
          'Question ' || i || ' about an order', n, n, n, n, n, n,
          CASE WHEN st = 'pending' THEN created END, created, last, last, created + interval '1 minute',
          CASE WHEN st = 'resolved' THEN last END, CASE WHEN st = 'closed' THEN last END, created, last
@@ -165,7 +187,7 @@ async function seed() {
          CASE WHEN i % 20 = 0 THEN 'pending' WHEN i % 20 < 4 THEN 'active' WHEN i % 20 < 16 THEN 'resolved' ELSE 'closed' END AS st,
          now() - make_interval(secs => ($3 - i) * 300) AS last) a
        CROSS JOIN LATERAL (SELECT a.last - make_interval(secs => a.n * 10) AS created) b`,
-      [SITE, AGENCY, CONVERSATIONS, LONG_EVERY, LONG, SHORT, LONG_AT],
+      [SITE, AGENCY, CONVERSATIONS, LONG_EVERY, LONG, SHORT, LONG_AT, TEAMS.map(teamId), VIP_AT, teamId('VIP')],
     )
     await c.query(
       `INSERT INTO mod_chat_messages (site_id, conversation_id, seq, client_id, sender_type, sender_id, sender_name,

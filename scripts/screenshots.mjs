@@ -21,7 +21,7 @@ const out = path.join(root, 'docs/screenshots')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-/** `node scripts/screenshots.mjs admin` (or `account`, or `widget`) makes only the administration (or account, or widget) shots. */
+/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`) makes only the administration (or account, widget, teams) shots. */
 const only = process.argv[2]
 const SECRET = 'screenshots-secret-screenshots-secret-0123'
 
@@ -114,9 +114,10 @@ try {
   // The widget's chats are done: the inbox shots show a fresh set of visitors.
   stopReplying()
   for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
+  if (!only || only === 'teams') await teamsShots(browser)
   if (!only) await dashboardShots(browser)
-  if (only !== 'account' && only !== 'widget') await adminShots(browser)
-  if (only !== 'admin' && only !== 'widget') await accountShots(browser)
+  if (!only || only === 'admin') await adminShots(browser)
+  if (!only || only === 'account') await accountShots(browser)
 } finally {
   await agent.settings.update({ widget: { primaryColor: original } }).catch(() => {})
   agent.disconnect()
@@ -501,6 +502,50 @@ async function dashboardShots(browser) {
   await pageShot(page, 'dashboard-settings-webhooks-log-mobile')
   await context.close()
   for (const { v } of visitors) v.disconnect()
+}
+
+/**
+ * Teams: Settings → Teams with two staffed teams, and the inbox narrowed to one team with one of
+ * its conversations open (its team in the actions), on a desktop and a phone.
+ */
+async function teamsShots(browser) {
+  const password = crypto.randomBytes(12).toString('hex')
+  const ines = await agent.agents.create({ email: 'ines.costa@demo.example', name: 'Inês Costa', password })
+  const meId = (await agent.me()).sites.find((s) => s.siteId === demo.siteId).agentId
+  const sales = await agent.teams.create({ name: 'Sales', agentIds: [meId, ines.id] })
+  const billing = await agent.teams.create({ name: 'Billing', agentIds: [meId] })
+  const visitors = []
+  const start = async (name, message, team) => {
+    const v = new LiveChatClient({ url, siteId: demo.siteId, storage: 'memory' })
+    visitors.push(v)
+    return (await v.startConversation({ fields: { name }, message, team })).conversation.id
+  }
+  try {
+    await start('Noah Fischer', 'Do you offer a discount for a team of 12 runners?', 'Sales')
+    await start('Amara Osei', 'My invoice shows the wrong VAT number.', 'Billing')
+    await start('Lena Vogel', 'Can I pay by bank transfer?', 'Billing')
+    await atEachSize(browser, async (page, size) => {
+      await signIn(page)
+      await page.goto(`${url}/dashboard/#settings`)
+      await page.getByRole('tab', { name: 'Teams' }).click()
+      await page.getByRole('textbox', { name: 'Name of the Sales team' }).waitFor()
+      await pageShot(page, `dashboard-settings-teams${size.suffix}`)
+      // The list narrowed first (on a phone the open conversation takes the screen), then one opened.
+      await page.goto(`${url}/dashboard/#inbox`)
+      await page.getByLabel('Filter by team').selectOption({ label: 'Billing team' })
+      await page.getByRole('option', { name: /Lena Vogel/ }).waitFor()
+      await page.getByRole('option', { name: /Amara Osei/ }).click()
+      await page.locator('lcd-conversation-view [role="log"]').getByText('wrong VAT number').waitFor()
+      await page.getByRole('combobox', { name: 'Team', exact: true }).waitFor()
+      await pageShot(page, `dashboard-teams-inbox${size.suffix}`)
+    })
+  } finally {
+    for (const v of visitors) v.disconnect()
+    for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
+    await agent.teams.delete(sales.id)
+    await agent.teams.delete(billing.id)
+    await agent.agents.remove(ines.id)
+  }
 }
 
 /**

@@ -23,6 +23,9 @@ export async function mountInbox(site: TestSite, client: AgentClient, selectedId
   el.client = client
   el.me = agents.find((a) => a.id === site.agents[0]!.agentId)!
   el.agents = agents
+  // As the shell does: the site's teams, then each change the server announces.
+  el.teams = await client.teams.list()
+  client.on('teams', (teams) => (el.teams = teams))
   el.selectedId = selectedId
   el.addEventListener('lcd-select', (e) => {
     m.selected.push(e.detail.id)

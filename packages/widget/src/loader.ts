@@ -18,7 +18,7 @@ const script = document.currentScript as HTMLScriptElement | null
 const src = script?.src || location.href
 const FULL = new URL('live-chat.full.js', src).href
 const ORIGIN = new URL(src).origin
-const ATTRS = ['site-id', 'server', 'locale']
+const ATTRS = ['site-id', 'server', 'locale', 'team']
 
 let full: Promise<unknown> | undefined
 const loadFull = (): Promise<unknown> => (full ??= import(/* @vite-ignore */ FULL))

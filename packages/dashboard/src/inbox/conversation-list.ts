@@ -62,7 +62,8 @@ export class LcdConversationList extends LitElement {
         flex: 1;
         width: 0;
       }
-      input[type='search'] {
+      input[type='search'],
+      select.team {
         width: 100%;
       }
       [role='listbox'] {
@@ -266,13 +267,13 @@ export class LcdConversationList extends LitElement {
             ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${v.priority === p}>${p[0]!.toUpperCase() + p.slice(1)}</option>`)}
           </select>
           <input aria-label="Filter by tag" placeholder="Tag" .value=${v.tag} @change=${(e: Event) => this.#change({ tag: (e.target as HTMLInputElement).value })} />
-          ${this.teams.length || v.teamId
-            ? html`<select aria-label="Filter by team" .value=${v.teamId} @change=${(e: Event) => this.#change({ teamId: (e.target as HTMLSelectElement).value })}>
-                <option value="" ?selected=${!v.teamId}>Any team</option>
-                ${this.teams.map((t) => html`<option value=${t.id} ?selected=${t.id === v.teamId}>${t.name}</option>`)}
-              </select>`
-            : nothing}
         </div>
+        ${this.teams.length || v.teamId
+          ? html`<select class="team" aria-label="Filter by team" .value=${v.teamId} @change=${(e: Event) => this.#change({ teamId: (e.target as HTMLSelectElement).value })}>
+              <option value="" ?selected=${!v.teamId}>Any team</option>
+              ${this.teams.map((t) => html`<option value=${t.id} ?selected=${t.id === v.teamId}>${t.name} team</option>`)}
+            </select>`
+          : nothing}
         <div class="tools">
           <button aria-expanded=${this._more ? 'true' : 'false'} aria-controls="more" @click=${() => (this._more = !this._more)}>
             More filters${moreFilters(v) ? ` (${moreFilters(v)})` : ''}

@@ -12,12 +12,13 @@ async function visit(
   fields: { name?: string; email?: string },
   message: string,
   pages: [string, string][] = [],
+  team?: string,
 ): Promise<{ v: LiveChatClient; conv: ConversationSummary['id'] }> {
   const v = new LiveChatClient({ url: site.url, siteId: site.siteId, storage: 'memory' })
   visitors.push(v)
   await v.connect()
   for (const [url, title] of pages) await v.visitPage(url, title)
-  const { conversation } = await v.startConversation({ fields, message })
+  const { conversation } = await v.startConversation({ fields, message, ...(team ? { team } : {}) })
   return { v, conv: conversation.id }
 }
 
@@ -366,6 +367,36 @@ describe('<lcd-inbox>', () => {
     await showsOnly(el, [], 'rated 4')
     button(/^Clear these$/).click()
     await showsOnly(el, ['Ada'], 'resolved, filters cleared')
+  })
+
+  it('narrows by team, and transfers the open conversation to another team', async () => {
+    const sales = await agent.teams.create({ name: 'Sales', agentIds: [site.agents[1]!.agentId] })
+    await agent.teams.create({ name: 'Billing' })
+    await visit(site, { name: 'Ada' }, 'Which plan suits us?', [], 'Sales')
+    const bob = await visit(site, { name: 'Bob' }, 'My invoice is wrong', [], 'billing')
+    await visit(site, { name: 'Cleo' }, 'Just saying hi')
+    const { el } = await mountInbox(site, agent, bob.conv)
+    await showsOnly(el, ['Ada', 'Bob', 'Cleo'], 'every open conversation')
+    const filter = await waitFor(() => listRoot(el).querySelector<HTMLSelectElement>('select[aria-label="Filter by team"]'), 8_000, 'the team filter')
+    const pick = (select: HTMLSelectElement, label: string) => {
+      select.value = [...select.options].find((o) => text(o) === label)!.value
+      select.dispatchEvent(new Event('change'))
+    }
+    pick(filter, 'Sales team')
+    await showsOnly(el, ['Ada'], 'the Sales team')
+    pick(filter, 'Billing team')
+    await showsOnly(el, ['Bob'], 'the Billing team')
+
+    const team = await waitFor(() => actionsRoot(el).querySelector<HTMLSelectElement>('select[aria-label="Team"]'), 8_000, 'the team of the open conversation')
+    assert(text(team.selectedOptions[0]) === 'Billing team', `the conversation's team shown: ${text(team.selectedOptions[0])}`)
+    pick(team, 'Sales team')
+    await waitFor(async () => (await agent.conversations.get(bob.conv)).teamId === sales.id, 8_000, 'transferred on the server')
+    await waitFor(() => line(el, /Transferred to the Sales team/), 8_000, 'the transfer line in the conversation')
+    // It left the Billing view, live.
+    await showsOnly(el, [], 'the Billing team after the transfer')
+    pick(filter, 'Any team')
+    await showsOnly(el, ['Ada', 'Bob', 'Cleo'], 'every team again')
+    await axeCheck(el)
   })
 
   it('downloads the open conversation’s transcript as text, CSV or JSON', async () => {

@@ -21,6 +21,9 @@ export class LcdSettingsTeams extends LitElement {
         display: grid;
         gap: 16px;
       }
+      p[role='status'] {
+        margin: -8px 0;
+      }
       ul.teams {
         display: grid;
         gap: 12px;
