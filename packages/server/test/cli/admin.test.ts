@@ -1,8 +1,10 @@
-// The operator CLI alone, from an empty database to a first chat: `live-chat-server admin …`
-// (the real main.ts in its own process, on its own fresh database) creates an agency, its owner, a
-// site with its domain and an agent; a real server process then serves them: the agent signs in
-// with the password the CLI set, and a visitor chats with them. Then the CLI's errors: bad command
-// lines (exit 2) and refusals (exit 1), as text and as --json.
+// The operator CLI alone, from an empty database to a first chat: `live-chat-server admin …` (on
+// its own fresh database) creates an agency, its owner, a site with its domain and an agent; a real
+// server process then serves them: the agent signs in with the password the CLI set, and a visitor
+// chats with them. Then the CLI's errors: bad command lines (exit 2) and refusals (exit 1), as text
+// and as --json. The real main.ts runs in its own process for one success, one bad command line and
+// one refusal (its wiring and exit codes); the other commands call what it calls, runAdmin, in this
+// process (each process would load and compile the whole server again).
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,6 +14,7 @@ import pg from 'pg'
 import { SECRET, waitFor } from '../helpers.js'
 import { root, startProcess, stopProcess, type ServerProcess } from '../processes.js'
 import { emptyDatabase } from '../global-setup.js'
+import { runAdmin } from '../../src/cli/admin.js'
 
 const main = path.join(root, 'packages/server/src/main.ts')
 let db: Awaited<ReturnType<typeof emptyDatabase>>
@@ -32,12 +35,23 @@ interface Run {
   stderr: string
 }
 
-/** `live-chat-server admin <args>` on the test's database; `stdin` is written to its input. */
-function admin(args: string[], stdin = ''): Promise<Run> {
+const env = () => ({ ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, SECRET, PUBLIC_URL, LOG_LEVEL: 'warn', REDIS_URL: '', SMTP_URL: '' })
+
+/** `admin <args>` as main.ts runs it (runAdmin), in this process, on the test's database; with `stdin` (what --password-stdin reads), in its own process. */
+async function admin(args: string[], stdin = ''): Promise<Run> {
+  if (stdin) return spawnAdmin(args, stdin)
+  let stdout = ''
+  let stderr = ''
+  const code = await runAdmin(args, { out: (t) => void (stdout += `${t}\n`), err: (t) => void (stderr += `${t}\n`) }, env())
+  return { code, stdout, stderr }
+}
+
+/** `live-chat-server admin <args>`: the real main.ts in its own process. */
+function spawnAdmin(args: string[], stdin = ''): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main, 'admin', ...args], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, SECRET, PUBLIC_URL, LOG_LEVEL: 'warn', REDIS_URL: '', SMTP_URL: '' },
+      env: env(),
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -50,8 +64,8 @@ function admin(args: string[], stdin = ''): Promise<Run> {
   })
 }
 
-async function json<T>(args: string[], stdin = ''): Promise<T> {
-  const r = await admin([...args, '--json'], stdin)
+async function json<T>(args: string[], stdin = '', run = admin): Promise<T> {
+  const r = await run([...args, '--json'], stdin)
   expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' })
   return JSON.parse(r.stdout) as T
 }
@@ -61,7 +75,8 @@ describe('live-chat-server admin', () => {
   let siteId = ''
 
   it('from an empty database: agency, owner, site with its snippet, agent; the agent signs in and a visitor chats with them', async () => {
-    const agency = await json<{ id: string; name: string }>(['create-agency', '--name', 'Trail Agency'])
+    // The real process: main.ts hands `admin` to runAdmin (and migrates the empty database first).
+    const agency = await json<{ id: string; name: string }>(['create-agency', '--name', 'Trail Agency'], '', spawnAdmin)
     agencyId = agency.id
     expect(agency.name).toBe('Trail Agency')
     const owner = await json<{ id: string; role: string; password: string }>(['create-user', '--agency', agencyId, '--email', 'Olivia@Example.test', '--name', 'Olivia Owner', '--role', 'owner'])
@@ -141,9 +156,9 @@ describe('live-chat-server admin', () => {
   }, 60_000)
 
   it('bad command lines exit 2 with a message and usage; refusals exit 1 with the error code', async () => {
-    const cases: [string[], number, RegExp][] = [
+    const cases: [string[], number, RegExp, typeof admin?][] = [
       [[], 2, /Usage: live-chat-server admin <command>/],
-      [['nonsense'], 2, /Unknown command "nonsense"/],
+      [['nonsense'], 2, /Unknown command "nonsense"/, spawnAdmin],
       [['create-agency'], 2, /--name is required/],
       [['create-site', '--agency', 'not-a-uuid', '--name', 'x'], 2, /--agency: value must be a UUID/],
       [['create-site', '--agency', agencyId, '--name', 'x', '--domain', 'not a domain'], 2, /the site: domains\.0/],
@@ -159,14 +174,14 @@ describe('live-chat-server admin', () => {
     // Four at a time (each is a process that loads the server; none writes anything).
     for (let i = 0; i < cases.length; i += 4) {
       await Promise.all(
-        cases.slice(i, i + 4).map(async ([args, code, message]) => {
-          const r = await admin(args)
+        cases.slice(i, i + 4).map(async ([args, code, message, run = admin]) => {
+          const r = await run(args)
           expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code, stdout: args.length === 0 ? expect.stringMatching(message) : '' })
           if (args.length > 0) expect(r.stderr, args.join(' ')).toMatch(message)
         }),
       )
     }
-    const asJson = await admin(['create-site', '--agency', '00000000-0000-4000-8000-000000000000', '--name', 'x', '--json'])
+    const asJson = await spawnAdmin(['create-site', '--agency', '00000000-0000-4000-8000-000000000000', '--name', 'x', '--json'])
     expect(asJson.code).toBe(1)
     expect(JSON.parse(asJson.stderr)).toEqual({ error: { code: 'not_found', message: 'agency not found' } })
     // Nothing was half-written by the refusals.

@@ -160,6 +160,8 @@ describe('routing with teams', () => {
 
     const moved = await firstClient.conversations.transfer(conversation.id, { teamId: vip })
     expect(moved.teamId).toBe(vip)
+    // The inbox's team filter follows it (its order table takes the new team).
+    expect((await firstClient.conversations.list({ teamId: vip })).items.map((c) => c.id)).toEqual([conversation.id])
     await eventually(async () => (await firstClient.conversations.get(conversation.id)).assignedAgentId === specialist.id, 5_000, 'routed to the team')
     const lines = (await firstClient.messages(conversation.id)).messages.filter((m) => m.system?.event === 'team')
     expect(lines).toHaveLength(1)
