@@ -305,6 +305,7 @@ export const API_KEY_SCOPES = [
   'webhooks:write',
   'analytics:read',
   'audit:read',
+  'visitors:erase',
 ] as const
 export const ApiKeyScope = z.enum(API_KEY_SCOPES)
 export type ApiKeyScope = z.infer<typeof ApiKeyScope>
@@ -409,5 +410,8 @@ export const AUDIT_ACTIONS = [
   'webhook.redelivered',
   'export.conversations',
   'export.audit',
+  'export.visitor',
+  'visitor.erased',
+  'retention.applied',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]

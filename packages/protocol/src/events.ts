@@ -140,6 +140,8 @@ export interface AgentServerToClient {
   /** The site's teams changed (created, renamed, restaffed, deleted): all of them, by name. */
   'teams:changed': (teams: Team[]) => void
   'visitor:updated': (presence: VisitorPresence) => void
+  /** An admin erased the visitor: their conversations are gone (drop every conversation of theirs from view). */
+  'visitor:erased': (erased: { visitorId: string }) => void
   /** The socket's access token expired (code token_expired); the server disconnects it next. */
   'session:expired': (error: ErrorBody) => void
   /**

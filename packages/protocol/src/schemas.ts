@@ -472,11 +472,27 @@ export const Origin = z
   .regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://example.com (scheme and host, no path)')
   .transform((o) => o.toLowerCase())
 
+export const RETENTION_MODES = ['off', 'delete', 'anonymise'] as const
+export const RetentionModeSchema = z.enum(RETENTION_MODES)
+/** The most days a retention policy may name (100 years). */
+export const RETENTION_MAX_DAYS = 36_500
+
+/**
+ * How long a site keeps its conversations (REST.md, "Retention"): `off` (the default) keeps them;
+ * `delete` and `anonymise` act on conversations whose last activity is more than `days` days old.
+ */
+export const RetentionPolicySchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('off') }),
+  z.object({ mode: z.enum(['delete', 'anonymise']), days: z.number().int().min(1).max(RETENTION_MAX_DAYS) }),
+])
+export type RetentionPolicyInput = z.infer<typeof RetentionPolicySchema>
+
 export const UpdateSiteSettings = z
   .object({
     name: trimmed(200).optional(),
     allowedOrigins: z.array(Origin).max(100).optional(),
     missedAfterMinutes: z.number().int().min(1).max(1_440).optional(),
+    retention: RetentionPolicySchema.optional(),
     widget: z
       .object({
         primaryColor: Color,
@@ -512,7 +528,7 @@ export const UpdateSiteSettings = z
       .optional(),
   })
   .refine(
-    (v) => v.name !== undefined || v.allowedOrigins !== undefined || v.missedAfterMinutes !== undefined || v.widget !== undefined,
+    (v) => v.name !== undefined || v.allowedOrigins !== undefined || v.missedAfterMinutes !== undefined || v.retention !== undefined || v.widget !== undefined,
     'nothing to update',
   )
 export type UpdateSiteSettings = z.infer<typeof UpdateSiteSettings>
@@ -545,6 +561,7 @@ export const WEBHOOK_EVENTS = [
   'conversation.resolved',
   'conversation.missed',
   'offline_message.created',
+  'visitor.erased',
 ] as const
 export const WebhookEventName = z.enum(WEBHOOK_EVENTS)
 

@@ -14,6 +14,7 @@ import {
   ConversationStatusSchema,
   PreChatFieldTypeSchema,
   PrioritySchema,
+  RetentionPolicySchema,
   RichContent,
   TranscriptFormatSchema,
   WebhookEventName,
@@ -429,6 +430,8 @@ export const SiteSettings = z.object({
   allowedOrigins: z.array(z.string()),
   /** A live conversation still without an agent's reply this many minutes after it started is marked missed. */
   missedAfterMinutes: z.number().int(),
+  /** How long conversations are kept (off by default; see REST.md, "Retention"). */
+  retention: RetentionPolicySchema,
   widget: WidgetLook,
 })
 export type SiteSettings = z.infer<typeof SiteSettings>
@@ -645,6 +648,11 @@ export const WebhookPayloads = {
   /** No agent replied within the site's missedAfterMinutes. */
   'conversation.missed': envelope('conversation.missed', WithConversation),
   'offline_message.created': envelope('offline_message.created', WithConversation),
+  /**
+   * An admin erased the visitor and everything about them (REST.md, "Privacy"): ids only, so that a
+   * receiver that keeps copies (a CRM, a ticket system) can erase its own.
+   */
+  'visitor.erased': envelope('visitor.erased', z.object({ visitorId: Id, conversationIds: z.array(Id) })),
   ping: envelope('ping', z.object({})).extend({ webhookId: Id }),
 } as const satisfies Record<WebhookEvent | 'ping', z.ZodType>
 export type WebhookPayload = z.infer<(typeof WebhookPayloads)[keyof typeof WebhookPayloads]>
@@ -715,6 +723,61 @@ export const Transcript = z.object({
   messages: z.array(TranscriptMessage),
 })
 export type Transcript = z.infer<typeof Transcript>
+
+// ------------------------------------------------------------------ privacy: a visitor's export, their erasure
+
+/** A file in a visitor's export archive: the upload, and where its bytes are in the archive. */
+export const ExportedFile = z.object({
+  id: Id,
+  name: z.string(),
+  type: z.string(),
+  size: Count,
+  uploadedAt: Time,
+  /** The file's path in the archive: `files/<id>/<name>`. */
+  path: z.string(),
+})
+export type ExportedFile = z.infer<typeof ExportedFile>
+
+/** A message in a visitor's export: as the transcript has it, with its earlier texts and its files. */
+export const ExportedMessage = TranscriptMessage.extend({
+  id: Id,
+  /** The texts it had before its edits, oldest first (empty when never edited, or unsent). */
+  edits: z.array(MessageEdit),
+  /** Its attachments' bytes in the archive (the same files as `attachments`). */
+  files: z.array(ExportedFile),
+})
+export type ExportedMessage = z.infer<typeof ExportedMessage>
+
+/**
+ * `visitor.json`, the document of a visitor's export archive (GET …/visitors/:visitorId/export, a
+ * .zip): everything the site holds about the visitor — their profile, the pages they saw, their
+ * consents, and each of their conversations with its rating and every message (private notes
+ * included and marked, edits and unsent ones as the site's history shows them). The archive
+ * holds the files too, at each file's `path`.
+ */
+export const VisitorExport = z.object({
+  format: z.literal('live-chat.visitor-export'),
+  version: z.literal(1),
+  exportedAt: Time,
+  site: z.object({ id: Id, name: z.string(), timezone: z.string() }),
+  visitor: VisitorDetail.omit({ online: true }).extend({ ipAddress: z.string().nullable() }),
+  conversations: z.array(
+    Transcript.shape.conversation.omit({ visitor: true }).extend({ lastActivityAt: Time, messages: z.array(ExportedMessage) }),
+  ),
+  /** Files the visitor uploaded but never sent. */
+  unsentFiles: z.array(ExportedFile),
+})
+export type VisitorExport = z.infer<typeof VisitorExport>
+
+/** DELETE …/visitors/:visitorId: what was erased. */
+export const VisitorErased = z.object({
+  visitorId: Id,
+  conversations: Count,
+  messages: Count,
+  /** Uploaded files (their bytes) removed. */
+  files: Count,
+})
+export type VisitorErased = z.infer<typeof VisitorErased>
 
 /** Durations in seconds; null when `count` is 0. */
 export const DurationStats = z.object({

@@ -42,6 +42,7 @@ import { SettingsApi } from './agent/settings.js'
 import { SetupApi } from './agent/setup.js'
 import { SitesApi } from './agent/sites.js'
 import { TeamsApi } from './agent/teams.js'
+import { VisitorsApi } from './agent/visitors.js'
 import { WebhooksApi } from './agent/webhooks.js'
 import { BaseClient, type BaseClientOptions, type BaseEvents } from './base-client.js'
 import { LiveChatError } from './errors.js'
@@ -81,6 +82,8 @@ export interface AgentEvents extends BaseEvents {
   agent: AgentSummary
   /** A visitor came online, went offline or changed page. */
   visitor: VisitorPresence
+  /** An admin erased a visitor: their conversations are gone (drop them from view). */
+  'visitor:erased': { visitorId: string }
   /** Who views a conversation changed (see {@link AgentClient.viewConversation}). */
   viewers: ConversationViewers
   /** The site's teams changed: all of them, by name. */
@@ -199,6 +202,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   readonly settings: SettingsApi
   /** The current site's analytics (admins). */
   readonly analytics: AnalyticsApi
+  /** A visitor's export and erasure on the current site (admins). */
+  readonly visitors: VisitorsApi
   /** The caller's agency. */
   readonly agency: AgencyApi
   /** The agency's sites. */
@@ -235,6 +240,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     this.agents = new AgentsApi(ctx)
     this.settings = new SettingsApi(ctx)
     this.analytics = new AnalyticsApi(ctx)
+    this.visitors = new VisitorsApi(ctx)
     this.agency = new AgencyApi(ctx)
     this.sites = new SitesApi(ctx)
     this.members = new MembersApi(ctx)
@@ -596,6 +602,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     on('receipt:updated', (state) => this.emitEvent('receipt', state))
     on('agent:updated', (agent) => this.emitEvent('agent', agent))
     on('visitor:updated', (presence) => this.emitEvent('visitor', presence))
+    on('visitor:erased', (erased) => this.emitEvent('visitor:erased', erased))
     on('viewers:changed', (state) => this.emitEvent('viewers', state))
     on('teams:changed', (teams) => this.emitEvent('teams', teams))
     // The token this socket went by expired (no refresh reached it): the server disconnects it.

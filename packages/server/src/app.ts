@@ -41,6 +41,9 @@ import { servedUploads, uploadRoutes } from './uploads/routes.js'
 import { visitorRoutes } from './visitors/routes.js'
 import { webhookRoutes } from './webhooks/routes.js'
 import { historyRoutes } from './history/routes.js'
+import { privacyRoutes } from './privacy/routes.js'
+import { watchErasedVisitors } from './privacy/erase.js'
+import type { RetentionOptions } from './privacy/retention.js'
 import { WebhookService } from './webhooks/service.js'
 import { Publisher } from './realtime/publisher.js'
 import { EventDispatcher, type DispatcherOptions } from './events/dispatcher.js'
@@ -77,6 +80,8 @@ export interface AppOptions {
   events?: DispatcherOptions
   /** Missed-conversation sweep and daily aggregates: intervals (MISSED_SWEEP_MS, ANALYTICS_INTERVAL_MS; tests make them fast). */
   analytics?: AnalyticsOptions
+  /** The sites' retention policies: how often they are applied (RETENTION_INTERVAL_MS; tests run them by hand). */
+  retention?: RetentionOptions
   /** Abuse limits (RATE_LIMIT_*): each replaces its default (null turns it off); false turns them all off. */
   rateLimits?: Partial<RateLimitSettings> | false
   /** Bearer token for /metrics (METRICS_TOKEN); without one it is open except in production (see ops/routes.ts). */
@@ -149,7 +154,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
     metrics,
     limits: rateLimits(opts.rateLimits, redis?.pub),
   }
-  const services = createServices(ctx, opts.mail, opts.analytics)
+  const services = createServices(ctx, opts.mail, opts.analytics, opts.retention)
   await services.presence.start()
   services.sites.clock.start()
   services.emails.start()
@@ -158,11 +163,13 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   const dispatcher = new EventDispatcher(opts.db, log, [webhooks.consumer, services.emails.consumer], opts.events)
   await dispatcher.start()
   services.analytics.start()
+  services.privacy.retention.start()
   setupVisitorNamespace(visitorNs, services, log)
   // An agent socket's address as Express's req.ip sees it: behind TRUST_PROXY, the client's (X-Forwarded-For).
   setupAgentNamespace(agentNs, services, log, (request) => proxyaddr(request, app.get('trust proxy fn') as (addr: string, i: number) => boolean))
   const stopRevocations = await watchRevocations(opts.db, agentNs, services, log)
   const stopDeletedSites = await watchDeletedSites(opts.db, visitorNs, agentNs, log)
+  const stopErasedVisitors = await watchErasedVisitors(opts.db, visitorNs, agentNs, log)
 
   app.use(drain.http())
   app.use(accessLog(log, (req) => PROBES.has(req.url ?? '')))
@@ -197,6 +204,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   site.use(webhookRoutes(webhooks))
   site.use(analyticsRoutes(services))
   site.use(historyRoutes(services, log))
+  site.use(privacyRoutes(services, log))
   api.use('/sites/:siteId', site)
   api.use(notFoundHandler)
   app.use('/api', api)
@@ -236,10 +244,12 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
       services.queue.stop()
       await stopRevocations()
       await stopDeletedSites()
+      await stopErasedVisitors()
       await dispatcher.stop()
       await services.emails.stop()
       await webhookWorker.stop()
       await services.analytics.stop()
+      await services.privacy.retention.stop()
       // Each client's transport closes once its last packets (acks) are out; clients reconnect
       // elsewhere. Then io.close() tidies rooms and adapters (not awaited: it also waits for the
       // HTTP server's 'close', which may have come already).

@@ -154,6 +154,7 @@ export const EnvSchema = z.object({
     .describe('The largest file a visitor or an agent may upload, in bytes (at most 100 MB; stored in Postgres). Keep a proxy\'s body limit a little above it.'),
   MISSED_SWEEP_MS: millis(3_600_000, 30_000).describe('How often each process marks conversations nobody answered in time as missed (0: never).'),
   ANALYTICS_INTERVAL_MS: millis(86_400_000, 60_000).describe('How often the daily analytics aggregates are brought up to date, by one process at a time (0: only before a report).'),
+  RETENTION_INTERVAL_MS: millis(86_400_000, 3_600_000).describe("How often the sites' retention policies (delete or anonymise old conversations) are applied, each site by one process at a time (0: never)."),
   SMTP_URL: url(['smtp:', 'smtps:'])
     .optional()
     .meta({ section: 'Email', description: 'Offline messages to the team, replies to visitors who left, invitations, resets. Unset: email is off. Only the host is logged.', example: 'smtp://user:password@smtp.example.com:587' }),
@@ -204,6 +205,8 @@ export interface Config {
   missedSweepMs: number
   /** How often the daily analytics aggregates are brought up to date (0 = only before a report). */
   analyticsIntervalMs: number
+  /** How often the sites' retention policies are applied (0 = never). */
+  retentionIntervalMs: number
   /** Bearer token for /metrics (never logged); none = /metrics open in development, off in production. */
   metricsToken?: string
   /** How long a shutdown waits for in-flight requests and socket commands. */
@@ -265,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailBatchMs: e.EMAIL_BATCH_MS,
     missedSweepMs: e.MISSED_SWEEP_MS,
     analyticsIntervalMs: e.ANALYTICS_INTERVAL_MS,
+    retentionIntervalMs: e.RETENTION_INTERVAL_MS,
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     rateLimits: {

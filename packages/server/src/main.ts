@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     rateLimits: config.rateLimits,
     mail: { smtpUrl: config.smtpUrl, from: config.mailFrom, batchMs: config.emailBatchMs },
     analytics: { missedSweepMs: config.missedSweepMs, intervalMs: config.analyticsIntervalMs },
+    retention: { intervalMs: config.retentionIntervalMs },
     metricsToken: config.metricsToken,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     webhooks: { allowedNetworks: config.webhookAllowedNetworks },

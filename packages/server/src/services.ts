@@ -19,6 +19,8 @@ import type { MailOptions } from './email/mailer.js'
 import { Routing } from './conversations/routing.js'
 import { MessageService } from './messages/service.js'
 import { PresenceService } from './presence/service.js'
+import { PrivacyService } from './privacy/service.js'
+import type { RetentionOptions } from './privacy/retention.js'
 import { ViewerService } from './presence/viewers.js'
 import type { Context } from './shared/context.js'
 import type { Tokens } from './shared/auth.js'
@@ -67,13 +69,15 @@ export interface Services {
   history: HistoryService
   /** Missed conversations, the daily aggregates and the admins' reports. */
   analytics: AnalyticsService
+  /** A visitor's export and erasure; the sites' retention policies. */
+  privacy: PrivacyService
   /** Abuse limits (shared/rate-limit.ts). */
   limits: RateLimits
   /** Waiting visitors' places in the queue and their estimated waits. */
   queue: QueueService
 }
 
-export function createServices(ctx: Context, mail: MailOptions = {}, analytics: AnalyticsOptions = {}): Services {
+export function createServices(ctx: Context, mail: MailOptions = {}, analytics: AnalyticsOptions = {}, retention: RetentionOptions = {}): Services {
   const presence = new PresenceService(ctx.db, ctx.nodeId, ctx.log)
   const emails = new EmailService(ctx, presence, mail)
   const routing = new Routing(ctx, presence)
@@ -97,6 +101,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   agents.secondFactor = (user) => twoFactor.challengeFor(user)
   const apiKeys = new ApiKeyService(ctx, audit)
   const agency = new AgencyService(ctx, sessions, audit, apiKeys)
+  const history = new HistoryService(ctx, audit)
   return {
     tokens: ctx.tokens,
     sessions,
@@ -121,8 +126,9 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     teams,
     uploads,
     emails,
-    history: new HistoryService(ctx, audit),
+    history,
     analytics: new AnalyticsService(ctx, presence, analytics),
+    privacy: new PrivacyService(ctx, history, audit, retention),
     limits: ctx.limits,
     queue,
   }

@@ -22,6 +22,7 @@ export const SCOPES: Record<ApiKeyScope, string> = {
   'webhooks:write': 'Add, change and delete webhooks',
   'analytics:read': 'Read analytics reports',
   'audit:read': 'Read and export the audit log',
+  'visitors:erase': 'Erase visitors and everything about them',
 }
 
 /**

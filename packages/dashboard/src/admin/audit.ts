@@ -49,6 +49,9 @@ export const ACTIONS: Record<AuditAction, string> = {
   'webhook.redelivered': 'Sent a webhook delivery again',
   'export.conversations': 'Exported conversations',
   'export.audit': 'Exported the audit log',
+  'export.visitor': 'Exported a visitor’s data',
+  'visitor.erased': 'Erased a visitor',
+  'retention.applied': 'Applied the retention policy',
 }
 
 type Group = AuditAction extends `${infer G}.${string}` ? G : never
@@ -64,6 +67,8 @@ export const GROUPS: Record<Group, string> = {
   api_key: 'API keys',
   webhook: 'Webhooks',
   export: 'Exports',
+  visitor: 'Erased visitors',
+  retention: 'Retention (old conversations deleted or anonymised)',
   agency: 'Agency settings',
   setup: 'Setup',
 }

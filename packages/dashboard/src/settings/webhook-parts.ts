@@ -19,6 +19,7 @@ export const EVENT_WORDS: Record<WebhookEvent, string> = {
   'conversation.resolved': 'A conversation is resolved',
   'conversation.missed': 'A conversation is marked missed (no agent replied in time)',
   'offline_message.created': 'An offline message arrives',
+  'visitor.erased': 'A visitor is erased (ids only: erase your copies too)',
 }
 
 export const EVENTS = Object.keys(EVENT_WORDS) as WebhookEvent[]

@@ -20,7 +20,9 @@
 // starts from the same watermark. Conversation figures count on the local day the conversation
 // started; message figures on the local day each message was sent; a first response counts for
 // the agent who sent the first public agent message; handled conversations and ratings for the
-// agent assigned now.
+// agent assigned now. Conversations and messages that were deleted (an erased visitor, retention)
+// count through the figures kept of them in mod_chat_analytics_removed (removed.ts).
+import { Prisma } from '../generated/prisma/client.js'
 import type { Database, Tx } from '../shared/db/index.js'
 import type { Logger } from '../shared/logger.js'
 
@@ -28,6 +30,30 @@ import type { Logger } from '../shared/logger.js'
 const ANALYTICS_LOCK = 4_206_112_024
 /** Days recomputed per statement (keeps one statement's work and parameters small). */
 const DAYS_PER_STATEMENT = 92
+
+/**
+ * What the day rows count of a conversation (aliased `c`), in this order: offline, resolved,
+ * missed, rating, agent (assigned now), fr (seconds to the first agent reply), res (seconds to the
+ * resolution), responder (whose public reply was the first). One place for the recomputation and
+ * for the figures kept of a conversation about to be deleted (removed.ts).
+ */
+export const CONVERSATION_FIGURES = Prisma.sql`
+  c.is_offline AS offline,
+  c.resolved_at IS NOT NULL AS resolved,
+  c.missed_at IS NOT NULL AS missed,
+  c.rating,
+  c.assigned_agent_id AS agent,
+  -- Durations count for live conversations only: an offline message waits for the team by design.
+  CASE WHEN NOT c.is_offline AND c.first_response_at IS NOT NULL AND c.first_message_at IS NOT NULL
+       THEN greatest(0, floor(extract(epoch FROM c.first_response_at - c.first_message_at)))::int END AS fr,
+  CASE WHEN NOT c.is_offline AND c.resolved_at IS NOT NULL
+       THEN greatest(0, floor(extract(epoch FROM c.resolved_at - c.created_at)))::int END AS res,
+  (SELECT m.sender_id FROM mod_chat_messages m
+   WHERE m.conversation_id = c.id AND m.sender_type = 'agent' AND NOT m.is_private
+   ORDER BY m.conversation_id, m.seq LIMIT 1) AS responder`
+
+/** The messages the day rows count (aliased `m`): public ones from visitors and agents (not notes, system lines or bots). */
+export const COUNTED_MESSAGES = Prisma.sql`m.sender_type IN ('visitor', 'agent') AND NOT m.is_private`
 
 export interface AggregatorOptions {
   /** How far before the watermark each run reads again (default 2 min; see the top of this file). */
@@ -104,7 +130,9 @@ export class Aggregator {
       const rows = await tx.$queryRaw<{ day: string }[]>`
         SELECT (created_at AT TIME ZONE ${zone})::date::text AS day FROM mod_chat_conversations WHERE site_id = ${siteId}::uuid
         UNION
-        SELECT (created_at AT TIME ZONE ${zone})::date::text FROM mod_chat_messages WHERE site_id = ${siteId}::uuid`
+        SELECT (created_at AT TIME ZONE ${zone})::date::text FROM mod_chat_messages WHERE site_id = ${siteId}::uuid
+        UNION
+        SELECT (at AT TIME ZONE ${zone})::date::text FROM mod_chat_analytics_removed WHERE site_id = ${siteId}::uuid`
       days = rows.map((r) => r.day)
     } else {
       // Every message of a changed conversation, not only the new ones: a message's day is its
@@ -121,7 +149,10 @@ export class Aggregator {
         )
         SELECT (created_at AT TIME ZONE ${zone})::date::text AS day FROM changed
         UNION
-        SELECT (m.created_at AT TIME ZONE ${zone})::date::text FROM changed JOIN mod_chat_messages m ON m.conversation_id = changed.id`
+        SELECT (m.created_at AT TIME ZONE ${zone})::date::text FROM changed JOIN mod_chat_messages m ON m.conversation_id = changed.id
+        UNION
+        SELECT (r.at AT TIME ZONE ${zone})::date::text FROM mod_chat_analytics_removed r
+        WHERE r.site_id = ${siteId}::uuid AND r.removed_at >= coalesce(${since}::timestamptz, '-infinity')`
       days = rows.map((r) => r.day)
     }
     days.sort()
@@ -154,42 +185,36 @@ async function recomputeDays(tx: Tx, siteId: string, zone: string, days: string[
       FROM (SELECT unnest(${days}::text[])::date AS day) days
     ),
     conv AS (
-      SELECT d.day,
-             extract(hour FROM c.created_at AT TIME ZONE ${zone})::int AS hour,
-             c.is_offline AS offline,
-             c.resolved_at IS NOT NULL AS resolved,
-             c.missed_at IS NOT NULL AS missed,
-             c.rating,
-             c.assigned_agent_id AS agent,
-             -- Durations count for live conversations only: an offline message waits for the team by design.
-             CASE WHEN NOT c.is_offline AND c.first_response_at IS NOT NULL AND c.first_message_at IS NOT NULL
-                  THEN greatest(0, floor(extract(epoch FROM c.first_response_at - c.first_message_at)))::int END AS fr,
-             CASE WHEN NOT c.is_offline AND c.resolved_at IS NOT NULL
-                  THEN greatest(0, floor(extract(epoch FROM c.resolved_at - c.created_at)))::int END AS res,
-             first_reply.sender_id AS responder
+      SELECT d.day, extract(hour FROM c.created_at AT TIME ZONE ${zone})::int AS hour,
+             c.offline, c.resolved, c.missed, c.rating, c.agent, c.fr, c.res, c.responder
       FROM d
       -- (OFFSET 0 keeps each lookup a range scan of the day, whatever the planner estimates)
       CROSS JOIN LATERAL (
-        SELECT * FROM mod_chat_conversations c
+        SELECT c.created_at, ${CONVERSATION_FIGURES} FROM mod_chat_conversations c
         WHERE c.site_id = ${siteId}::uuid AND c.created_at >= d.lo AND c.created_at < d.hi
         OFFSET 0
       ) c
-      LEFT JOIN LATERAL (
-        SELECT m.sender_id FROM mod_chat_messages m
-        WHERE m.conversation_id = c.id AND m.sender_type = 'agent' AND NOT m.is_private
-        ORDER BY m.conversation_id, m.seq LIMIT 1
-      ) first_reply ON true
       WHERE (c.created_at AT TIME ZONE ${zone})::date = d.day
+      UNION ALL
+      SELECT d.day, extract(hour FROM r.at AT TIME ZONE ${zone})::int,
+             r.offline, r.resolved, r.missed, r.rating, r.agent_id, r.first_response_seconds, r.resolution_seconds, r.responder_id
+      FROM d JOIN mod_chat_analytics_removed r ON r.site_id = ${siteId}::uuid AND r.kind = 'conversation' AND r.at >= d.lo AND r.at < d.hi
+      WHERE (r.at AT TIME ZONE ${zone})::date = d.day
     ),
+    -- One row per counted message (n = 1), and the kept figures of removed ones (n of them).
     msg AS (
-      SELECT d.day, m.sender_type, m.sender_id
+      SELECT d.day, m.sender_type, m.sender_id, 1 AS n
       FROM d
       CROSS JOIN LATERAL (
         SELECT * FROM mod_chat_messages m
         WHERE m.site_id = ${siteId}::uuid AND m.created_at >= d.lo AND m.created_at < d.hi
         OFFSET 0
       ) m
-      WHERE (m.created_at AT TIME ZONE ${zone})::date = d.day AND m.sender_type IN ('visitor', 'agent') AND NOT m.is_private
+      WHERE (m.created_at AT TIME ZONE ${zone})::date = d.day AND ${COUNTED_MESSAGES}
+      UNION ALL
+      SELECT d.day, r.sender_type, r.agent_id, r.count
+      FROM d JOIN mod_chat_analytics_removed r ON r.site_id = ${siteId}::uuid AND r.kind = 'message' AND r.at >= d.lo AND r.at < d.hi
+      WHERE (r.at AT TIME ZONE ${zone})::date = d.day
     ),
     conv_day AS (
       SELECT day,
@@ -211,8 +236,8 @@ async function recomputeDays(tx: Tx, siteId: string, zone: string, days: string[
     ),
     msg_day AS (
       SELECT day,
-             (count(*) FILTER (WHERE sender_type = 'visitor'))::int AS visitor,
-             (count(*) FILTER (WHERE sender_type = 'agent'))::int AS agent
+             (coalesce(sum(n) FILTER (WHERE sender_type = 'visitor'), 0))::int AS visitor,
+             (coalesce(sum(n) FILTER (WHERE sender_type = 'agent'), 0))::int AS agent
       FROM msg GROUP BY day
     ),
     agent_part AS (
@@ -220,7 +245,7 @@ async function recomputeDays(tx: Tx, siteId: string, zone: string, days: string[
       UNION ALL
       SELECT day, responder, 0, 0, fr, NULL FROM conv WHERE responder IS NOT NULL AND fr IS NOT NULL
       UNION ALL
-      SELECT day, sender_id, 0, 1, NULL, NULL FROM msg WHERE sender_type = 'agent' AND sender_id IS NOT NULL
+      SELECT day, sender_id, 0, n, NULL, NULL FROM msg WHERE sender_type = 'agent' AND sender_id IS NOT NULL
     ),
     agent_day AS (
       SELECT day, jsonb_object_agg(agent::text, jsonb_build_object(

@@ -38,6 +38,8 @@ export const KEY_ROUTES: Readonly<Record<string, ApiKeyScope>> = {
   [`POST ${SITE}/conversations/:id/messages`]: 'messages:write',
   [`GET ${SITE}/conversations/:id/transcript`]: 'conversations:read',
   [`GET ${SITE}/exports/conversations.csv`]: 'conversations:read',
+  [`GET ${SITE}/visitors/:visitorId/export`]: 'conversations:read',
+  [`DELETE ${SITE}/visitors/:visitorId`]: 'visitors:erase',
   [`GET ${SITE}/webhooks`]: 'webhooks:read',
   [`GET ${SITE}/webhooks/:id/deliveries`]: 'webhooks:read',
   [`POST ${SITE}/webhooks`]: 'webhooks:write',

@@ -77,7 +77,7 @@ export async function download(
   log: Logger,
   signal: AbortSignal,
   file: { type: string; name: string },
-  chunks: AsyncGenerator<string>,
+  chunks: AsyncGenerator<string | Uint8Array>,
 ): Promise<void> {
   res.status(200)
   res.setHeader('Content-Type', file.type)

@@ -77,25 +77,18 @@ export class HistoryService {
 
   /** The conversation's messages in seq order, a batch at a time; stops early once `signal` aborts. */
   async *transcriptMessages(actor: AgentActor, header: TranscriptHeader, signal?: AbortSignal): AsyncGenerator<TranscriptMessage[]> {
-    const id = header.conversation.id
     const visitorName = header.conversation.visitor.name
+    for await (const rows of this.messageRows(actor.siteId, header.conversation.id, signal)) yield rows.map((m) => toTranscriptMessage(m, visitorName))
+  }
+
+  /** The conversation's message rows in seq order, a batch at a time (keyset paged by seq); stops early once `signal` aborts. */
+  async *messageRows(siteId: string, conversationId: string, signal?: AbortSignal): AsyncGenerator<MessageRow[]> {
     for (let after = 0; !signal?.aborted; ) {
-      const rows = await this.ctx.db.inSite(actor.siteId, (tx) =>
-        tx.message.findMany({ where: { conversationId: id, seq: { gt: after } }, orderBy: { seq: 'asc' }, take: BATCH }),
+      const rows = await this.ctx.db.inSite(siteId, (tx) =>
+        tx.message.findMany({ where: { conversationId, seq: { gt: after } }, orderBy: { seq: 'asc' }, take: BATCH }),
       )
       if (rows.length === 0) return
-      yield rows.map((m) => ({
-        seq: m.seq,
-        createdAt: m.createdAt.toISOString(),
-        senderType: m.senderType as SenderType,
-        senderName: m.senderName ?? (m.senderType === 'visitor' ? visitorName : null) ?? DEFAULT_NAMES[m.senderType] ?? m.senderType,
-        private: m.isPrivate,
-        type: m.messageType as TranscriptMessage['type'],
-        text: m.content,
-        attachments: Array.isArray(m.attachments) ? (m.attachments as unknown as Attachment[]) : [],
-        editedAt: isoOrNull(m.editedAt),
-        deletedAt: isoOrNull(m.deletedAt),
-      }))
+      yield rows
       if (rows.length < BATCH) return
       after = rows.at(-1)!.seq
     }
@@ -175,6 +168,24 @@ interface ExportCursor {
 }
 
 const DEFAULT_NAMES: Record<string, string> = { visitor: 'Visitor', agent: 'Agent', system: 'System', bot: 'Bot' }
+
+type MessageRow = Prisma.MessageGetPayload<object>
+
+/** A message as transcripts show it: the stored sender name, else the visitor's (for theirs), else the sender type's. */
+export function toTranscriptMessage(m: MessageRow, visitorName: string | null): TranscriptMessage {
+  return {
+    seq: m.seq,
+    createdAt: m.createdAt.toISOString(),
+    senderType: m.senderType as SenderType,
+    senderName: m.senderName ?? (m.senderType === 'visitor' ? visitorName : null) ?? DEFAULT_NAMES[m.senderType] ?? m.senderType,
+    private: m.isPrivate,
+    type: m.messageType as TranscriptMessage['type'],
+    text: m.content,
+    attachments: Array.isArray(m.attachments) ? (m.attachments as unknown as Attachment[]) : [],
+    editedAt: isoOrNull(m.editedAt),
+    deletedAt: isoOrNull(m.deletedAt),
+  }
+}
 
 /**
  * The messages of `conversations`, in their order and by seq, from after `firstSeq` in the first

@@ -93,7 +93,12 @@ export async function editHistory(tx: Tx, ref: MessageRef): Promise<MessageEdit[
   const m = await tx.message.findFirst({ where: { id: ref.messageId, conversationId: ref.conversationId }, select: { id: true } })
   if (!m) throw notFound('message')
   const rows = await tx.messageEdit.findMany({ where: { messageId: m.id }, orderBy: { createdAt: 'asc' } })
-  return rows.map((r) => ({ text: r.content, editorType: r.editorType as MessageEdit['editorType'], editorName: r.editorName, editedAt: r.createdAt.toISOString() }))
+  return rows.map(toMessageEdit)
+}
+
+/** An earlier text as agents (and a visitor's export) see it. */
+export function toMessageEdit(r: Prisma.MessageEditGetPayload<object>): MessageEdit {
+  return { text: r.content, editorType: r.editorType as MessageEdit['editorType'], editorName: r.editorName, editedAt: r.createdAt.toISOString() }
 }
 
 /**

@@ -344,6 +344,28 @@ export const OPERATIONS: Operation[] = [
   },
   { method: 'get', path: `${SITE}/analytics`, id: 'analytics', tag: 'Analytics', summary: 'A report over a range of days', auth: 'site', query: p.AnalyticsQuery, ok: { 200: p.AnalyticsReport } },
   { method: 'get', path: `${SITE}/analytics.csv`, id: 'analyticsCsv', tag: 'Analytics', summary: 'The report as CSV, one row per day', auth: 'site', query: p.AnalyticsQuery, ok: { 200: download(CSV) } },
+  {
+    method: 'get',
+    path: `${SITE}/visitors/:visitorId/export`,
+    id: 'exportVisitor',
+    tag: 'Privacy',
+    summary: 'Everything about a visitor, as one .zip',
+    description:
+      'Site admins (and API keys with conversations:read). The archive holds `visitor.json` (a VisitorExport: profile, pages seen, consents, every conversation with its rating and messages, edits and unsent ones as the history shows them) and every file at its `path`. Streamed; recorded in the audit log (`export.visitor`).',
+    auth: 'site',
+    ok: { 200: download('application/zip', { type: 'string', contentMediaType: 'application/zip' }, 'A .zip download; its visitor.json is a VisitorExport (see components).') },
+  },
+  {
+    method: 'delete',
+    path: `${SITE}/visitors/:visitorId`,
+    id: 'eraseVisitor',
+    tag: 'Privacy',
+    summary: 'Erase a visitor and everything about them',
+    description:
+      'Site admins (and API keys with visitors:erase). One transaction: the visitor, their conversations, messages, earlier texts, files, webhook deliveries and events about them, their presence, their data in the audit log; analytics keep only anonymous figures. Recorded in the audit log by the visitor id (`visitor.erased`) and sent to webhooks subscribed to `visitor.erased`. Unknown or already erased: 404.',
+    auth: 'site',
+    ok: { 200: p.VisitorErased },
+  },
 ]
 
 /** Path parameters that are not UUIDs. */

@@ -2,7 +2,7 @@
 // secret (shown to admins, rotated with a grace period), and the agency's sites: listing,
 // creating and deleting them. Whether a site is available (business hours, online agents) is in
 // availability.ts.
-import type { AgencySite, AuditAction, CreateSite, DeleteSite, IdentitySecret, PreChatField, RotateIdentitySecret, SiteSettings, UpdateSiteSettings, WidgetConfig } from '@live-chat/protocol'
+import type { AgencySite, AuditAction, CreateSite, DeleteSite, IdentitySecret, PreChatField, RetentionPolicyInput, RotateIdentitySecret, SiteSettings, UpdateSiteSettings, WidgetConfig } from '@live-chat/protocol'
 import crypto from 'node:crypto'
 import type { z } from 'zod'
 import type { Prisma } from '../generated/prisma/client.js'
@@ -96,6 +96,7 @@ export class SiteService {
       name: site.name,
       allowedOrigins: site.allowedOrigins,
       missedAfterMinutes: site.missedAfterMinutes,
+      retention: retentionOf(site),
       widget: widgetFields(settings),
     }
   }
@@ -105,13 +106,16 @@ export class SiteService {
     let site = await this.require(actor.siteId)
     const before = site
     const online = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
-      if (input.name !== undefined || input.allowedOrigins !== undefined || input.missedAfterMinutes !== undefined) {
+      if (input.name !== undefined || input.allowedOrigins !== undefined || input.missedAfterMinutes !== undefined || input.retention !== undefined) {
         site = await tx.site.update({
           where: { id: actor.siteId },
           data: {
             ...(input.name !== undefined ? { name: input.name } : {}),
             ...(input.allowedOrigins !== undefined ? { allowedOrigins: [...new Set(input.allowedOrigins)] } : {}),
             ...(input.missedAfterMinutes !== undefined ? { missedAfterMinutes: input.missedAfterMinutes } : {}),
+            ...(input.retention !== undefined
+              ? { retentionMode: input.retention.mode, retentionDays: input.retention.mode === 'off' ? null : input.retention.days }
+              : {}),
           },
         })
       }
@@ -280,9 +284,17 @@ function settingsChange(before: SiteRow, after: SiteRow, input: UpdateSiteSettin
   for (const f of ['name', 'allowedOrigins', 'missedAfterMinutes'] as const) {
     if (input[f] !== undefined && JSON.stringify(before[f]) !== JSON.stringify(after[f])) changed[f] = { from: before[f], to: after[f] }
   }
+  const retention = { from: retentionOf(before), to: retentionOf(after) }
+  if (input.retention !== undefined && JSON.stringify(retention.from) !== JSON.stringify(retention.to)) changed['retention'] = retention
   const widget = Object.keys(input.widget ?? {})
   if (widget.length > 0) changed['widget'] = widget
   return changed
+}
+
+/** The site's retention policy (privacy/retention.ts) as settings show it. */
+export function retentionOf(site: Pick<SiteRow, 'retentionMode' | 'retentionDays'>): RetentionPolicyInput {
+  if (site.retentionMode === 'off' || site.retentionDays === null) return { mode: 'off' }
+  return { mode: site.retentionMode as 'delete' | 'anonymise', days: site.retentionDays }
 }
 
 export function requireAdmin(actor: AgentActor): void {
