@@ -30,7 +30,7 @@ import type { AuditService } from '../audit/service.js'
 import { deleteConversations, forgetCopies } from './forget.js'
 
 /** Arbitrary constant: the first key of each site's retention lock (the second is the site's). */
-const RETENTION_LOCK = 118_2026
+export const RETENTION_LOCK = 1_182_026
 /** Conversations (and visitors) acted on per site per run. */
 export const BATCH = 500
 
