@@ -149,9 +149,10 @@ export class VisitorService {
     const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
       await this.presence.remove(tx, socketId)
       const left = await this.presence.connections(tx, 'visitor', actor.visitorId)
-      const v = await tx.visitor.update({ where: { id: actor.visitorId }, data: { lastSeenAt: new Date() } })
+      // (an erased visitor's sockets are disconnected after their row is gone: nothing to update or announce)
+      const [v] = await tx.visitor.updateManyAndReturn({ where: { id: actor.visitorId }, data: { lastSeenAt: new Date() } })
       return { left, v }
     })
-    if (r.left === 0) this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: r.v.id, online: false, currentUrl: r.v.currentUrl, currentTitle: r.v.currentTitle })
+    if (r.left === 0 && r.v) this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: r.v.id, online: false, currentUrl: r.v.currentUrl, currentTitle: r.v.currentTitle })
   }
 }

@@ -144,6 +144,10 @@ async function busySite(agencyId: string, ownerToken: string) {
   expect(trigger.status).toBe(201)
   expect((await request(s().url).post(`/api/sites/${site.id}/triggers/${trigger.body.id}/shown`)).status).toBeLessThan(300)
   await extraRows(site.id, agencyId, conversationId)
+  // A visitor who chatted, erased: analytics keep their conversation's anonymous figures (mod_chat_analytics_removed).
+  const erased = await s().fx.visitorSession(site.id)
+  await s().services.conversations.start({ kind: 'visitor', siteId: site.id, visitorId: erased.visitor.id }, { clientKey: `gone-${site.id}`, message: { clientId: 'gone-0000001', text: 'Bye' } })
+  expect((await as(s(), ownerToken).delete(`/api/sites/${site.id}/visitors/${erased.visitor.id}`)).status).toBe(200)
   await s().services.analytics.refresh()
   let rows: Record<string, number> = {}
   await eventually(async () => {

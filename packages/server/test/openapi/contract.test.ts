@@ -195,6 +195,14 @@ describe('the contract: real answers match the OpenAPI document', () => {
     expect((await call('get', `${SITE}/settings`, site, { token })).status).toBe(200)
     expect((await call('patch', `${SITE}/settings`, site, { token, body: { widget: { primaryColor: '#123456', holidays: ['2026-12-25'] } } })).status).toBe(200)
     expect((await call('patch', `${SITE}/settings`, site, { token, body: { widget: { primaryColor: 'blue' } } })).status).toBe(400)
+    expect((await call('patch', `${SITE}/settings`, site, { token, body: { retention: { mode: 'anonymise', days: 90 } } })).body.retention).toEqual({ mode: 'anonymise', days: 90 })
+    expect((await call('patch', `${SITE}/settings`, site, { token, body: { retention: { mode: 'delete', days: 0 } } })).status).toBe(400)
+    const someone = await t.s.fx.visitorSession(a.site.id)
+    const v = { ...site, visitorId: someone.visitor.id }
+    expect((await call('get', `${SITE}/visitors/:visitorId/export`, v, { token })).status).toBe(200)
+    expect((await call('delete', `${SITE}/visitors/:visitorId`, v, { token })).body).toMatchObject({ visitorId: someone.visitor.id, conversations: 0 })
+    expect((await call('delete', `${SITE}/visitors/:visitorId`, v, { token })).status).toBe(404)
+    expect((await call('get', `${SITE}/visitors/:visitorId/export`, v, { token })).status).toBe(404)
     expect((await call('get', `${SITE}/identity-secret`, site, { token })).status).toBe(200)
     expect((await call('post', `${SITE}/identity-secret/rotate`, site, { token, body: { graceHours: 1 } })).status).toBe(200)
 

@@ -65,6 +65,7 @@ function yId(path: string, param: string): string {
   if (param === 'agentId') return y.admin.id
   if (param === 'userId') return y.owner.userId
   if (param === 'deliveryId') return y.delivery
+  if (param === 'visitorId') return y.visitor.id
   if (path.includes('/webhooks/')) return y.webhook
   if (path.includes('/canned-responses/')) return y.canned
   if (path.includes('/api-keys/')) return y.key
@@ -161,7 +162,7 @@ describe("agency X's API keys against agency Y", () => {
 
   it("on X's own site and agency routes with Y's ids: refused (404 for ids it cannot see, 403 where keys may not go)", async () => {
     const every = keys.filter((k) => k.scopes.length > 1)
-    const routes = [...siteRoutes().filter(authenticated), ...agencyRoutes()].filter((r) => /:(id|agentId|userId)\b/.test(r.path) || r.path === '/api/agency/sites/:siteId' || (r.method !== 'GET' && /\/(messages|assign|agents|api-keys|invitations)$/.test(r.path)))
+    const routes = [...siteRoutes().filter(authenticated), ...agencyRoutes()].filter((r) => /:(id|agentId|userId|visitorId)\b/.test(r.path) || r.path === '/api/agency/sites/:siteId' || (r.method !== 'GET' && /\/(messages|assign|agents|api-keys|invitations)$/.test(r.path)))
     for (const key of every) {
       for (const route of routes) {
         // An agency route names Y's ids (and Y's site); a site route is X's site with Y's other ids.

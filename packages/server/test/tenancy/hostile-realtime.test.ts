@@ -340,6 +340,11 @@ describe('broadcasts', () => {
     expect((await renamed).map((t) => t.name)).toEqual(['Renamed team of B'])
     dVisitor.close()
     await waitFor<{ visitorId: string; online: boolean }>((fn) => (dAgent.on('visitor:updated', fn), () => dAgent.off('visitor:updated', fn)), (x) => x.visitorId === d.visitor.id && !x.online)
+    // B's admin erases B's visitor: B's agents are told.
+    const erased = waitFor<{ visitorId: string }>((fn) => (dAgent.on('visitor:erased', fn), () => dAgent.off('visitor:erased', fn)))
+    const erase = await fetch(`${s.url}/api/sites/${d.site.id}/visitors/${d.visitor.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${d.admin.token}` } })
+    expect(erase.status).toBe(200)
+    expect(await erased).toEqual({ visitorId: d.visitor.id })
     await new Promise((r) => setTimeout(r, 300))
 
     expect(seen.map(({ who, event }) => `${who} got ${event}`)).toEqual([])

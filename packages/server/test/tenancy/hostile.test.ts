@@ -91,6 +91,9 @@ const ROUTES: Route[] = [
   { name: 'POST webhooks/:id/test', method: 'post', path: (t) => `/webhooks/${t.webhook}/test`, ids: true },
   { name: 'POST webhooks/:id/deliveries/:deliveryId/redeliver', method: 'post', path: (t) => `/webhooks/${t.webhook}/deliveries/${t.delivery}/redeliver`, ids: true },
   { name: 'POST webhooks/:id/secret/rotate', method: 'post', path: (t) => `/webhooks/${t.webhook}/secret/rotate`, body: () => ({ graceHours: 0 }), ids: true },
+  { name: 'GET visitors/:visitorId/export', method: 'get', path: (t) => `/visitors/${t.visitor.id}/export`, ids: true },
+  { name: 'DELETE visitors/:visitorId', method: 'delete', path: (t) => `/visitors/${t.visitor.id}`, ids: true },
+  { name: 'PATCH settings (retention)', method: 'patch', path: () => '/settings', body: () => ({ retention: { mode: 'delete', days: 1 } }), ids: false },
 ]
 
 function send(route: Route, siteId: string, target: Tenant, token?: string): request.Test {
