@@ -6,6 +6,7 @@ import { ratingBadge, ratingStyles } from '../shared/rating.js'
 import { define } from '../shared/define.js'
 import { fire, fullTime, shortTime, visitorName } from '../shared/util.js'
 import { statusLabel } from '../inbox/model.js'
+import './visitor-privacy.js'
 
 /** "Chrome 120 on macOS Sonoma (desktop)" from a user agent; null when there is none. */
 export function describeAgent(userAgent: string | null): string | null {
@@ -30,6 +31,9 @@ function place(v: VisitorDetail): string | null {
   return [v.city, country].filter(Boolean).join(', ') || null
 }
 
+/** How many of the visitor's conversations are listed. */
+const HISTORY_PAGE = 20
+
 function value(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v)
 }
@@ -41,9 +45,11 @@ function safeHref(url: string): string | undefined {
 
 /**
  * Who the open conversation's visitor is: contact details, location, browser, the page they are
- * on and the pages they saw, pre-chat data, a verified badge, and their past conversations.
+ * on and the pages they saw, pre-chat data, a verified badge, and their past conversations; for
+ * admins, exporting and erasing their data (visitor-privacy.ts).
  *
  * @fires {CustomEvent<{id: string}>} lcd-open - The agent opened one of the visitor's past conversations.
+ * @fires {CustomEvent<{visitorId: string}>} lcd-visitor-erased - An admin erased the visitor.
  */
 export class LcdVisitorPanel extends LitElement {
   static override styles = [
@@ -147,6 +153,7 @@ export class LcdVisitorPanel extends LitElement {
   static override properties = {
     client: { attribute: false },
     conversation: { attribute: false },
+    admin: { type: Boolean },
     _history: { state: true },
     _historyError: { state: true },
   }
@@ -154,6 +161,8 @@ export class LcdVisitorPanel extends LitElement {
   client: AgentClient | null = null
   /** The open conversation (its visitor is shown). */
   conversation: ConversationSummary | null = null
+  /** The agent is an admin of the site: the visitor's data may be exported and erased. */
+  admin = false
 
   /** @internal The visitor's conversations, newest first (null while loading). */ _history: ConversationSummary[] | null = null
   /** @internal */ _historyError = ''
@@ -259,6 +268,13 @@ export class LcdVisitorPanel extends LitElement {
             </ul>`
           : nothing}
       </section>
+      ${this.admin
+        ? html`<lcd-visitor-privacy
+            .client=${this.client}
+            .visitor=${v}
+            .conversations=${this._history && this._history.length < HISTORY_PAGE ? this._history.length : -1}
+          ></lcd-visitor-privacy>`
+        : nothing}
     </section>`
   }
 
@@ -266,7 +282,7 @@ export class LcdVisitorPanel extends LitElement {
     const client = this.client
     if (!client) return
     try {
-      const page = await client.conversations.list({ visitorId, limit: 20 })
+      const page = await client.conversations.list({ visitorId, limit: HISTORY_PAGE })
       if (this.#loadedFor !== key) return
       this._history = page.items
       this._historyError = ''

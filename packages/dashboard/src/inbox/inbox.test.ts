@@ -399,6 +399,50 @@ describe('<lcd-inbox>', () => {
     await axeCheck(el)
   })
 
+  it('lets an admin export the visitor’s data and erase them, typed “erase” to confirm; the conversation goes; agents see neither action', async () => {
+    const ada = await visit(site, { name: 'Ada', email: 'ada@example.com' }, 'Please forget me')
+    const visitorId = (await agent.conversations.get(ada.conv)).visitor.id
+    const { el } = await mountInbox(site, agent, ada.conv)
+    await waitFor(() => line(el, /Please forget me/), 8_000, 'the conversation open')
+    const privacy = () => sr(sr(el).querySelector('lcd-visitor-panel')).querySelector('lcd-visitor-privacy')
+    const root = sr(await waitFor(privacy, 5_000, 'the privacy actions'))
+    const button = (label: RegExp) => [...root.querySelectorAll('button')].find((b) => label.test(text(b)))!
+
+    const download = nextDownload()
+    button(/^Export data$/).click()
+    const file = await download
+    assert(file.name === `visitor-${visitorId}.zip`, `file name: ${file.name}`)
+    const zip = await file.text()
+    assert(zip.startsWith('PK') && zip.includes('visitor.json'), 'a zip holding visitor.json')
+
+    button(/^Erase visitor/).click()
+    const dialog = sr(root.querySelector('lcd-confirm-dialog'))
+    const confirm = await waitFor(() => dialog.querySelector<HTMLButtonElement>('button.confirm'), 5_000, 'the confirmation')
+    assert(text(dialog.querySelector('h2')) === 'Erase Ada?', `heading: ${text(dialog.querySelector('h2'))}`)
+    assert(confirm.disabled, 'erasing waits for the typed word')
+    const typed = dialog.querySelector<HTMLInputElement>('input[name="confirm"]')!
+    typed.value = 'eras'
+    typed.dispatchEvent(new Event('input'))
+    await el.updateComplete
+    assert(confirm.disabled, 'a part of the word is not enough')
+    typed.value = 'erase'
+    typed.dispatchEvent(new Event('input'))
+    await waitFor(() => !confirm.disabled, 3_000, 'the confirm button enabled')
+    await axeCheck(el)
+    confirm.click()
+    await waitFor(() => !sr(el).querySelector('lcd-visitor-panel'), 8_000, 'the conversation closed')
+    await showsOnly(el, [], 'no conversation of Ada left')
+    const gone = await agent.conversations.get(ada.conv).then(() => 'still there', (e: { code?: string }) => e.code)
+    assert(gone === 'not_found', `the server no longer has it: ${gone}`)
+
+    // A plain agent has neither action.
+    const bob = await visit(site, { name: 'Bob' }, 'Hello')
+    el.me = { ...el.me!, role: 'agent' }
+    el.selectedId = bob.conv
+    await waitFor(() => line(el, /Hello/), 8_000, "Bob's conversation open")
+    assert(!privacy(), 'no privacy actions for an agent')
+  })
+
   it('downloads the open conversation’s transcript as text, CSV or JSON', async () => {
     const ada = await visit(site, { name: 'Ada' }, 'Hello there')
     await agent.send(ada.conv, 'Hi Ada, how can I help?')

@@ -205,7 +205,13 @@ export class LcdInbox extends LitElement {
               @lcd-conversation-change=${this.#onChange}
               @lcd-back=${(e: Event) => (e.stopPropagation(), this.#select(''))}
             ></lcd-conversation-view>
-            <lcd-visitor-panel .client=${this.client} .conversation=${open} @lcd-open=${this.#onOpen}></lcd-visitor-panel>`
+            <lcd-visitor-panel
+              .client=${this.client}
+              .conversation=${open}
+              ?admin=${this.me?.role === 'admin'}
+              @lcd-open=${this.#onOpen}
+              @lcd-visitor-erased=${(e: CustomEvent<{ visitorId: string }>) => this.#onErased(e.detail.visitorId)}
+            ></lcd-visitor-panel>`
         : html`<div class="empty">
             ${this.selectedId ? html`<p class="muted" role="status">Loading the conversation…</p>` : html`<h2>Select a conversation</h2><p class="muted">Pick one from the list to read and reply.</p>`}
           </div>`}`
@@ -228,6 +234,7 @@ export class LcdInbox extends LitElement {
       client.on('counters', (c) => this.#onCounters(c)),
       client.on('receipt', (r) => this.#onReceipt(r)),
       client.on('visitor', (v) => this.#onVisitor(v)),
+      client.on('visitor:erased', (e) => this.#onErased(e.visitorId)),
       client.on('connected', () => void this.#load(false)), // after a reconnect: catch up on what changed
     )
     this._known = new Map()
@@ -350,6 +357,25 @@ export class LcdInbox extends LitElement {
       known.set(c.id, { ...c, visitor: { ...v, online: p.online, currentUrl: p.currentUrl, currentTitle: p.currentTitle, pages } })
     }
     if (known) this._known = known
+  }
+
+  /** An admin erased a visitor: their conversations are gone (the open one closes). */
+  #onErased(visitorId: string): void {
+    const gone = [...this._known.values()].filter((c) => c.visitor.id === visitorId).map((c) => c.id)
+    if (!gone.length) return
+    const known = new Map(this._known)
+    const ids = new Set(this._ids)
+    const unread = new Map(this._unread)
+    for (const id of gone) {
+      known.delete(id)
+      ids.delete(id)
+      unread.delete(id)
+      this.#missing.add(id)
+    }
+    this._known = known
+    this._ids = ids
+    this._unread = unread
+    if (gone.includes(this.selectedId)) this.#select('')
   }
 
   // ------------------------------------------------------------------ user actions

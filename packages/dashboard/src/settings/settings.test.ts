@@ -325,6 +325,40 @@ describe('<lcd-settings> teams', () => {
   })
 })
 
+describe('<lcd-settings> data retention', () => {
+  afterEach(() => cleanup())
+
+  it('is off by default; an admin picks delete or anonymise after N days; the server’s refusal of 0 days shows next to the field', async () => {
+    const site = await createSite({ agents: 1 })
+    const { el, client, sent } = await mountSettings(site)
+    const mode = await find<HTMLSelectElement>(el, W, 'select[name="retentionMode"]')
+    assert(mode.value === 'off', `off by default: ${mode.value}`)
+    assert(!deep(el, W, 'input[name="retentionDays"]'), 'no days while off')
+
+    type(mode, 'anonymise')
+    const days = await find<HTMLInputElement>(el, W, 'input[name="retentionDays"]')
+    assert(days.value === '365', `a year to start with: ${days.value}`)
+    assert(/keep their counts/.test(deep(el, W, '#retention-hint')?.textContent ?? ''), 'the hint says what anonymising does')
+    type(days, '0')
+    await save(el)
+    const err = await find(el, W, '.field-err[data-path="retention.days"]')
+    await waitFor(() => deep(el, W, 'input[name="retentionDays"]')?.getAttribute('aria-invalid') === 'true', 3_000, 'the field marked invalid')
+    assert(deep(el, W, 'input[name="retentionDays"]')?.getAttribute('aria-describedby')?.split(' ').includes(err.id), 'the field is described by its error')
+    assert(JSON.stringify((await client.settings.get()).retention) === '{"mode":"off"}', 'nothing saved')
+    await axeCheck(el)
+
+    type(days, '90')
+    await save(el)
+    await waitFor(() => deep(el, W, '[role="status"]')?.textContent?.trim() === 'Saved', 8_000, 'Saved')
+    assert(JSON.stringify((await client.settings.get()).retention) === '{"mode":"anonymise","days":90}', 'saved on the server')
+    assert(JSON.stringify(sent.at(-1)) === '{"retention":{"mode":"anonymise","days":90}}', `only that field sent: ${JSON.stringify(sent.at(-1))}`)
+
+    type(mode, 'off')
+    await save(el)
+    await waitFor(async () => JSON.stringify((await client.settings.get()).retention) === '{"mode":"off"}', 8_000, 'turned off on the server')
+  })
+})
+
 describe('<lcd-settings> agents', () => {
   afterEach(() => cleanup())
 

@@ -5,6 +5,7 @@ import { LOCALES } from '@live-chat/widget/i18n'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { businessHoursEditor, type HoursSettings } from './business-hours-editor.js'
+import { retentionFieldset } from './retention.js'
 import { preChatFieldsEditor } from './prechat-fields-editor.js'
 import { FieldErrors, copy, settingsChanges } from '../shared/form.js'
 import { formStyles } from '../shared/form-styles.js'
@@ -257,6 +258,10 @@ export class LcdSettingsWidget extends LitElement {
             ${text('offlineMessage', 'Offline message', true)}
           </fieldset>
           ${this.#missed(d)} ${this.#editWindow(d.widget)}
+          ${retentionFieldset(d.retention, this._errors, (retention) => {
+            this._draft = { ...d, retention }
+            this._status = ''
+          })}
           ${this.admin ? this.#origins(d) : nothing}
         </fieldset>
         ${this.admin

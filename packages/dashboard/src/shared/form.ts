@@ -83,6 +83,7 @@ export function settingsChanges(saved: SiteSettings, draft: SiteSettings): Updat
   if (draft.name !== saved.name) out.name = draft.name
   if (canon(draft.allowedOrigins) !== canon(saved.allowedOrigins)) out.allowedOrigins = draft.allowedOrigins
   if (draft.missedAfterMinutes !== saved.missedAfterMinutes) out.missedAfterMinutes = draft.missedAfterMinutes
+  if (canon(draft.retention) !== canon(saved.retention)) out.retention = draft.retention
   const widget: Record<string, unknown> = {}
   for (const key of Object.keys(draft.widget) as (keyof SiteSettings['widget'])[]) {
     if (canon(draft.widget[key]) !== canon(saved.widget[key])) widget[key] = draft.widget[key]
