@@ -269,11 +269,14 @@ export class LcdVisitorPanel extends LitElement {
           : nothing}
       </section>
       ${this.admin
-        ? html`<lcd-visitor-privacy
-            .client=${this.client}
-            .visitor=${v}
-            .conversations=${this._history && this._history.length < HISTORY_PAGE ? this._history.length : -1}
-          ></lcd-visitor-privacy>`
+        ? html`<section>
+            <h3>Privacy</h3>
+            <lcd-visitor-privacy
+              .client=${this.client}
+              .visitor=${v}
+              .conversations=${this._history && this._history.length < HISTORY_PAGE ? this._history.length : -1}
+            ></lcd-visitor-privacy>
+          </section>`
         : nothing}
     </section>`
   }

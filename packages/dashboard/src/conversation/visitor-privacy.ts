@@ -11,7 +11,7 @@ import '../shared/confirm-dialog.js'
 export const ERASE_WORD = 'erase'
 
 /**
- * The visitor panel's privacy actions (site admins): download everything the site holds about the
+ * The visitor panel's privacy actions (site admins, under the panel's “Privacy”): download everything the site holds about the
  * visitor (a .zip built by the server), and erase them — confirmed by typing “erase”.
  *
  * @fires {CustomEvent<{visitorId: string}>} lcd-visitor-erased - The visitor was erased (their conversations are gone).
@@ -23,12 +23,6 @@ export class LcdVisitorPrivacy extends LitElement {
       :host {
         display: grid;
         gap: 6px;
-      }
-      h3 {
-        font-size: 12px;
-        text-transform: uppercase;
-        letter-spacing: 0.04em;
-        color: var(--muted);
       }
       .actions {
         display: flex;
@@ -66,8 +60,7 @@ export class LcdVisitorPrivacy extends LitElement {
     if (!v) return nothing
     const name = visitorName(v)
     const count = this.conversations < 0 ? 'every conversation' : this.conversations === 1 ? 'their conversation' : `all ${this.conversations} conversations`
-    return html`<h3 id="privacy-h">Privacy</h3>
-      <div class="actions" role="group" aria-labelledby="privacy-h">
+    return html`<div class="actions" role="group" aria-label="Privacy actions">
         <button type="button" ?disabled=${this._exporting} @click=${this.#export}>${this._exporting ? 'Preparing…' : 'Export data'}</button>
         <button type="button" class="danger" @click=${this.#askErase}>Erase visitor…</button>
       </div>
