@@ -21,7 +21,7 @@ const out = path.join(root, 'docs/screenshots')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`) makes only the administration (or account, widget, teams) shots. */
+/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`, `privacy`) makes only the administration (or account, widget, teams, privacy) shots. */
 const only = process.argv[2]
 const SECRET = 'screenshots-secret-screenshots-secret-0123'
 
@@ -116,6 +116,7 @@ try {
   for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
   if (!only || only === 'teams') await teamsShots(browser)
   if (!only) await dashboardShots(browser)
+  if (!only || only === 'privacy') await privacyShots(browser)
   if (!only || only === 'admin') await adminShots(browser)
   if (!only || only === 'account') await accountShots(browser)
 } finally {
@@ -546,6 +547,59 @@ async function teamsShots(browser) {
     await agent.teams.delete(billing.id)
     await agent.agents.remove(ines.id)
   }
+}
+
+/**
+ * Privacy, at desktop and phone widths: the visitor panel's Export and Erase actions (an admin's),
+ * the erasure's confirmation half typed, and the retention setting.
+ */
+async function privacyShots(browser) {
+  const nora = new LiveChatClient({ url, siteId: demo.siteId, storage: 'memory' })
+  await nora.connect()
+  await nora.visitPage('https://shop.example/account/orders', 'Your orders')
+  const { conversation } = await nora.startConversation({ fields: { name: 'Nora Quinn', email: 'nora.quinn@example.org' }, message: 'Please delete my account and everything you have about me.' })
+  await agent.conversations.assign(conversation.id, (await agent.me()).sites.find((x) => x.siteId === demo.siteId).agentId).catch(() => {})
+  await agent.send(conversation.id, 'Of course, Nora. I will send you a copy of your data first, then erase it.')
+  await nora.send(conversation.id, 'Thank you!')
+  nora.disconnect()
+  const retention = (await agent.settings.get()).retention
+  await atEachSize(browser, async (page, size) => {
+    await signIn(page)
+    await page.goto(`${url}/dashboard/#inbox/${conversation.id}`)
+    // (a phone shows the visitor panel in the conversation's place)
+    if (size.isMobile) await page.getByRole('button', { name: 'Visitor details ›' }).click()
+    const actions = page.getByRole('group', { name: 'Privacy actions' })
+    await actions.waitFor()
+    await actions.scrollIntoViewIfNeeded()
+    await page.waitForTimeout(300)
+    let file = path.join(out, `dashboard-visitor-privacy${size.suffix}.png`)
+    await page.screenshot({ path: file })
+    console.log(`wrote ${path.relative(root, file)}`)
+    await page.getByRole('button', { name: 'Erase visitor…' }).click()
+    await page.getByLabel('Type “erase” to confirm').fill('era')
+    await page.waitForTimeout(300)
+    file = path.join(out, `dashboard-visitor-erase${size.suffix}.png`)
+    await page.screenshot({ path: file })
+    console.log(`wrote ${path.relative(root, file)}`)
+    await page.keyboard.press('Escape')
+
+    await page.goto(`${url}/dashboard/#settings`)
+    const mode = page.locator('select[name="retentionMode"]')
+    await mode.selectOption('anonymise')
+    await page.locator('input[name="retentionDays"]').fill('90')
+    // The fieldset in the middle of the settings' own scroll (the form's sticky Save bar covers its
+    // foot); the document itself stays where it is (scrollIntoView moves it too, overflow hidden or not).
+    await page.locator('#retention-hint').evaluate((el) => {
+      el.scrollIntoView({ block: 'center' })
+      document.scrollingElement.scrollTop = 0
+    })
+    await page.waitForTimeout(300)
+    file = path.join(out, `dashboard-settings-retention${size.suffix}.png`)
+    await page.screenshot({ path: file })
+    console.log(`wrote ${path.relative(root, file)}`)
+  })
+  await agent.settings.update({ retention })
+  await agent.conversations.resolve(conversation.id)
 }
 
 /**

@@ -27,6 +27,7 @@ const EDGE_PX = 60
  * composer. Marks messages read while it is on screen.
  *
  * @fires {CustomEvent<{}>} lcd-back - The agent asked for the list back (a phone shows one or the other).
+ * @fires {CustomEvent<{open: boolean}>} lcd-visitor-details - The agent asked for the visitor panel (where the screen is too narrow to show it beside).
  * @fires {CustomEvent<ConversationSummary>} lcd-conversation-change - An action changed the conversation (from the actions bar).
  */
 export class LcdConversationView extends LitElement {
@@ -58,13 +59,23 @@ export class LcdConversationView extends LitElement {
       .title lcd-transcript-download {
         margin-left: auto;
       }
+      /* Narrower screens hide the visitor panel (see the inbox): these buttons reach it, and the list. */
+      .nav,
       .back {
         display: none;
+      }
+      @media (max-width: 1100px) {
+        .nav {
+          display: flex;
+          gap: 8px;
+        }
+        .details {
+          margin-left: auto;
+        }
       }
       @media (max-width: 720px) {
         .back {
           display: inline-block;
-          justify-self: start;
         }
       }
       .status {
@@ -226,7 +237,10 @@ export class LcdConversationView extends LitElement {
     }
     const unsending = this.#unsending
     return html`<header>
-        <button class="back link" @click=${() => fire(this, 'lcd-back', {})}>‹ All conversations</button>
+        <div class="nav">
+          <button class="back link" @click=${() => fire(this, 'lcd-back', {})}>‹ All conversations</button>
+          <button class="details link" @click=${() => fire(this, 'lcd-visitor-details', { open: true })}>Visitor details ›</button>
+        </div>
         <div class="title">
           <span class="dot ${c.visitor.online ? 'online' : ''}" role="img" aria-label=${c.visitor.online ? 'Online' : 'Offline'}></span>
           <h2>${name}</h2>

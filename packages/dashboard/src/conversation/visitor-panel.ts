@@ -50,6 +50,7 @@ function safeHref(url: string): string | undefined {
  *
  * @fires {CustomEvent<{id: string}>} lcd-open - The agent opened one of the visitor's past conversations.
  * @fires {CustomEvent<{visitorId: string}>} lcd-visitor-erased - An admin erased the visitor.
+ * @fires {CustomEvent<{open: boolean}>} lcd-visitor-details - The agent asked for the conversation back (narrow screens show one or the other).
  */
 export class LcdVisitorPanel extends LitElement {
   static override styles = [
@@ -67,6 +68,16 @@ export class LcdVisitorPanel extends LitElement {
         display: grid;
         gap: 16px;
         padding: 14px 16px;
+      }
+      /* Where the inbox shows the panel instead of the conversation (narrow screens): the way back. */
+      .back {
+        display: none;
+        margin: 12px 16px 0;
+      }
+      @media (max-width: 1100px) {
+        .back {
+          display: inline-block;
+        }
       }
       section {
         display: grid;
@@ -190,95 +201,96 @@ export class LcdVisitorPanel extends LitElement {
     const browser = describeAgent(v.userAgent)
     const custom = Object.entries(v.customData ?? {})
     const pages = [...(v.pages ?? [])].reverse()
-    return html`<section class="panel" aria-label="Visitor">
-      <section>
-        <div class="who">
-          <h2>${visitorName(v)}</h2>
-          ${v.verified ? html`<span class="badge" title=${v.externalId ? `Verified by the site as user ${v.externalId}` : 'Verified by the site'}>✓ Verified</span>` : nothing}
-        </div>
-        <span class="muted small"><span class="dot ${v.online ? 'online' : ''}" aria-hidden="true"></span> ${v.online ? 'Online now' : `Last seen ${shortTime(v.lastSeenAt)}`}</span>
-        <dl>
-          ${v.email ? html`<dt>Email</dt><dd><a href="mailto:${v.email}">${v.email}</a></dd>` : nothing}
-          ${v.phone ? html`<dt>Phone</dt><dd><a href="tel:${v.phone}">${v.phone}</a></dd>` : nothing}
-          ${v.verified && v.externalId ? html`<dt>User id</dt><dd>${v.externalId}</dd>` : nothing}
-          ${where ? html`<dt>Location</dt><dd>${where}</dd>` : nothing}
-          ${browser ? html`<dt>Browser</dt><dd>${browser}</dd>` : nothing}
-          <dt>First seen</dt><dd>${fullTime(v.createdAt)}</dd>
-        </dl>
-      </section>
-      ${v.currentUrl
-        ? html`<section>
-            <h3>Current page</h3>
-            <a href=${safeHref(v.currentUrl) ?? nothing} target="_blank" rel="noopener noreferrer">${v.currentTitle || v.currentUrl}</a>
-          </section>`
-        : nothing}
-      ${pages.length
-        ? html`<section>
-            <h3>Pages seen</h3>
-            <ol aria-label="Pages seen, newest first">
-              ${pages.map(
-                (p) => html`<li class="page">
-                  ${safeHref(p.url) ? html`<a href=${p.url} target="_blank" rel="noopener noreferrer" title=${p.url}>${p.title || p.url}</a>` : html`<span>${p.title || p.url}</span>`}
-                  <time class="muted small" datetime=${p.at} title=${fullTime(p.at)}>${shortTime(p.at)}</time>
-                </li>`,
-              )}
-            </ol>
-          </section>`
-        : nothing}
-      ${v.referrerUrl ? html`<section><h3>Came from</h3><span class="small">${v.referrerUrl}</span></section>` : nothing}
-      ${custom.length
-        ? html`<section>
-            <h3>Details</h3>
-            <dl>${custom.map(([k, val]) => html`<dt>${k}</dt><dd>${value(val)}</dd>`)}</dl>
-          </section>`
-        : nothing}
-      ${v.consents?.length
-        ? html`<section class="consents">
-            <h3>Consent</h3>
-            <ul>
-              ${v.consents.map(
-                (c) => html`<li>
-                  <q>${c.text}</q>
-                  <span class="muted small"
-                    >Given <time datetime=${c.givenAt} title=${fullTime(c.givenAt)}>${fullTime(c.givenAt)}</time>${c.url
-                      ? html` · <a href=${c.url} target="_blank" rel="noopener noreferrer">policy</a>`
-                      : nothing}</span
-                  >
-                </li>`,
-              )}
-            </ul>
-          </section>`
-        : nothing}
-      <section class="past">
-        <h3>Conversations</h3>
-        ${this._historyError ? html`<p class="err small" role="alert">${this._historyError}</p>` : nothing}
-        ${this._history === null && !this._historyError ? html`<p class="muted small">Loading…</p>` : nothing}
-        ${this._history
-          ? html`<ul aria-label="Conversations of this visitor">
-              ${this._history.map((past) => {
-                // The open one as it is now (rated, resolved, ... since the list was loaded).
-                const h = past.id === c.id ? c : past
-                return html`<li>
-                  <button aria-current=${h.id === c.id ? 'true' : 'false'} @click=${() => fire(this, 'lcd-open', { id: h.id })}>
-                    <span><strong>${statusLabel(h.status)}</strong> · <time datetime=${h.createdAt}>${shortTime(h.createdAt)}</time> ${ratingBadge(h)}</span>
-                    <span class="muted small">${h.lastMessage?.text || h.subject || 'No messages'}</span>
-                  </button>
-                </li>`
-              })}
-            </ul>`
+    return html`<button class="back link" @click=${() => fire(this, 'lcd-visitor-details', { open: false })}>‹ Conversation</button>
+      <section class="panel" aria-label="Visitor">
+        <section>
+          <div class="who">
+            <h2>${visitorName(v)}</h2>
+            ${v.verified ? html`<span class="badge" title=${v.externalId ? `Verified by the site as user ${v.externalId}` : 'Verified by the site'}>✓ Verified</span>` : nothing}
+          </div>
+          <span class="muted small"><span class="dot ${v.online ? 'online' : ''}" aria-hidden="true"></span> ${v.online ? 'Online now' : `Last seen ${shortTime(v.lastSeenAt)}`}</span>
+          <dl>
+            ${v.email ? html`<dt>Email</dt><dd><a href="mailto:${v.email}">${v.email}</a></dd>` : nothing}
+            ${v.phone ? html`<dt>Phone</dt><dd><a href="tel:${v.phone}">${v.phone}</a></dd>` : nothing}
+            ${v.verified && v.externalId ? html`<dt>User id</dt><dd>${v.externalId}</dd>` : nothing}
+            ${where ? html`<dt>Location</dt><dd>${where}</dd>` : nothing}
+            ${browser ? html`<dt>Browser</dt><dd>${browser}</dd>` : nothing}
+            <dt>First seen</dt><dd>${fullTime(v.createdAt)}</dd>
+          </dl>
+        </section>
+        ${v.currentUrl
+          ? html`<section>
+              <h3>Current page</h3>
+              <a href=${safeHref(v.currentUrl) ?? nothing} target="_blank" rel="noopener noreferrer">${v.currentTitle || v.currentUrl}</a>
+            </section>`
           : nothing}
-      </section>
-      ${this.admin
-        ? html`<section>
-            <h3>Privacy</h3>
-            <lcd-visitor-privacy
-              .client=${this.client}
-              .visitor=${v}
-              .conversations=${this._history && this._history.length < HISTORY_PAGE ? this._history.length : -1}
-            ></lcd-visitor-privacy>
-          </section>`
-        : nothing}
-    </section>`
+        ${pages.length
+          ? html`<section>
+              <h3>Pages seen</h3>
+              <ol aria-label="Pages seen, newest first">
+                ${pages.map(
+                  (p) => html`<li class="page">
+                    ${safeHref(p.url) ? html`<a href=${p.url} target="_blank" rel="noopener noreferrer" title=${p.url}>${p.title || p.url}</a>` : html`<span>${p.title || p.url}</span>`}
+                    <time class="muted small" datetime=${p.at} title=${fullTime(p.at)}>${shortTime(p.at)}</time>
+                  </li>`,
+                )}
+              </ol>
+            </section>`
+          : nothing}
+        ${v.referrerUrl ? html`<section><h3>Came from</h3><span class="small">${v.referrerUrl}</span></section>` : nothing}
+        ${custom.length
+          ? html`<section>
+              <h3>Details</h3>
+              <dl>${custom.map(([k, val]) => html`<dt>${k}</dt><dd>${value(val)}</dd>`)}</dl>
+            </section>`
+          : nothing}
+        ${v.consents?.length
+          ? html`<section class="consents">
+              <h3>Consent</h3>
+              <ul>
+                ${v.consents.map(
+                  (c) => html`<li>
+                    <q>${c.text}</q>
+                    <span class="muted small"
+                      >Given <time datetime=${c.givenAt} title=${fullTime(c.givenAt)}>${fullTime(c.givenAt)}</time>${c.url
+                        ? html` · <a href=${c.url} target="_blank" rel="noopener noreferrer">policy</a>`
+                        : nothing}</span
+                    >
+                  </li>`,
+                )}
+              </ul>
+            </section>`
+          : nothing}
+        <section class="past">
+          <h3>Conversations</h3>
+          ${this._historyError ? html`<p class="err small" role="alert">${this._historyError}</p>` : nothing}
+          ${this._history === null && !this._historyError ? html`<p class="muted small">Loading…</p>` : nothing}
+          ${this._history
+            ? html`<ul aria-label="Conversations of this visitor">
+                ${this._history.map((past) => {
+                  // The open one as it is now (rated, resolved, ... since the list was loaded).
+                  const h = past.id === c.id ? c : past
+                  return html`<li>
+                    <button aria-current=${h.id === c.id ? 'true' : 'false'} @click=${() => fire(this, 'lcd-open', { id: h.id })}>
+                      <span><strong>${statusLabel(h.status)}</strong> · <time datetime=${h.createdAt}>${shortTime(h.createdAt)}</time> ${ratingBadge(h)}</span>
+                      <span class="muted small">${h.lastMessage?.text || h.subject || 'No messages'}</span>
+                    </button>
+                  </li>`
+                })}
+              </ul>`
+            : nothing}
+        </section>
+        ${this.admin
+          ? html`<section>
+              <h3>Privacy</h3>
+              <lcd-visitor-privacy
+                .client=${this.client}
+                .visitor=${v}
+                .conversations=${this._history && this._history.length < HISTORY_PAGE ? this._history.length : -1}
+              ></lcd-visitor-privacy>
+            </section>`
+          : nothing}
+      </section>`
   }
 
   async #loadHistory(visitorId: string, key: string): Promise<void> {

@@ -146,6 +146,15 @@ describe('<lcd-inbox>', () => {
       assert(!shown(sr(el).querySelector('lcd-conversation-list')), 'the list gives way to the conversation')
       const width = sr(el).querySelector('lcd-conversation-view')!.getBoundingClientRect().width
       assert(width === 390, `the conversation takes the whole width: ${width}`)
+      // The visitor panel, in the conversation's place and back.
+      const details = viewRoot(el).querySelector<HTMLButtonElement>('button.details')
+      assert(shown(details) && text(details) === 'Visitor details ›', 'a way to the visitor panel')
+      details!.click()
+      const panelEl = sr(el).querySelector('lcd-visitor-panel')!
+      await waitFor(() => shown(panelEl) && !shown(sr(el).querySelector('lcd-conversation-view')), 3_000, 'the visitor panel instead of the conversation')
+      assert(panelEl.getBoundingClientRect().width === 390, `the panel takes the whole width: ${panelEl.getBoundingClientRect().width}`)
+      sr(panelEl).querySelector<HTMLButtonElement>('button.back')!.click()
+      await waitFor(() => !shown(panelEl) && shown(sr(el).querySelector('lcd-conversation-view')), 3_000, 'the conversation back')
       const back = viewRoot(el).querySelector<HTMLButtonElement>('button.back')
       assert(shown(back) && text(back) === '‹ All conversations', 'a way back to the list')
       back!.click()

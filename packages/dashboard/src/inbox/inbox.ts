@@ -78,6 +78,14 @@ export class LcdInbox extends LitElement {
         lcd-visitor-panel {
           display: none;
         }
+        /* The visitor panel in the conversation's place, when asked for (lcd-visitor-details). */
+        :host([data-details]) lcd-visitor-panel {
+          display: block;
+          border-left: 0;
+        }
+        :host([data-details]) lcd-conversation-view {
+          display: none;
+        }
         .empty {
           grid-column: span 1;
         }
@@ -108,6 +116,7 @@ export class LcdInbox extends LitElement {
     _error: { state: true },
     _unread: { state: true },
     _exporting: { state: true },
+    _details: { state: true },
   }
   client: AgentClient | null = null
   me: AgentSummary | null = null
@@ -124,6 +133,7 @@ export class LcdInbox extends LitElement {
   /** @internal */ _error = ''
   /** @internal Unread visitor messages per conversation. */ _unread = new Map<string, number>()
   /** @internal An export is being prepared. */ _exporting = false
+  /** @internal Narrow screens show the visitor panel instead of the conversation. */ _details = false
 
   #subscribed: AgentClient | null = null
   #off: (() => void)[] = []
@@ -162,6 +172,8 @@ export class LcdInbox extends LitElement {
     if (this.selectedId && !this._known.has(this.selectedId) && !this.#missing.has(this.selectedId)) void this.#fetch(this.selectedId)
     // On a phone the list gives way to the open conversation (see the styles).
     this.toggleAttribute('data-open', this.selectedId !== '')
+    if (changed.has('selectedId')) this._details = false
+    this.toggleAttribute('data-details', this._details)
   }
 
   protected override updated(): void {
@@ -204,6 +216,7 @@ export class LcdInbox extends LitElement {
               .writing=${this.#colleagues.writing.get(open.id) ?? []}
               @lcd-conversation-change=${this.#onChange}
               @lcd-back=${(e: Event) => (e.stopPropagation(), this.#select(''))}
+              @lcd-visitor-details=${this.#onDetails}
             ></lcd-conversation-view>
             <lcd-visitor-panel
               .client=${this.client}
@@ -211,6 +224,7 @@ export class LcdInbox extends LitElement {
               ?admin=${this.me?.role === 'admin'}
               @lcd-open=${this.#onOpen}
               @lcd-visitor-erased=${(e: CustomEvent<{ visitorId: string }>) => this.#onErased(e.detail.visitorId)}
+              @lcd-visitor-details=${this.#onDetails}
             ></lcd-visitor-panel>`
         : html`<div class="empty">
             ${this.selectedId ? html`<p class="muted" role="status">Loading the conversation…</p>` : html`<h2>Select a conversation</h2><p class="muted">Pick one from the list to read and reply.</p>`}
@@ -391,6 +405,11 @@ export class LcdInbox extends LitElement {
     fire(this, 'lcd-select', { id })
   }
 
+  #onDetails = (e: CustomEvent<{ open: boolean }>): void => {
+    e.stopPropagation()
+    this._details = e.detail.open
+  }
+
   #onViewChange = (e: CustomEvent<Partial<ListView>>): void => {
     e.stopPropagation()
     this._view = { ...this._view, ...e.detail }
@@ -438,5 +457,6 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'lcd-select': CustomEvent<{ id: string }>
     'lcd-unread-change': CustomEvent<{ count: number }>
+    'lcd-visitor-details': CustomEvent<{ open: boolean }>
   }
 }
