@@ -117,7 +117,7 @@ describe('DELETE /api/sites/:siteId/visitors/:visitorId', () => {
     const conversationId = started.conversation.id
     const { message: toEdit } = await a.services.messages.send(va, { conversationId, clientId: `edit-${hex}`, text: `old wording ${words.oldText}` })
     await a.services.messages.edit(va, { conversationId, messageId: toEdit.id, text: `new wording ${words.newText}` })
-    await a.services.conversations.assign(adminActor, conversationId, admin.id)
+    await a.services.conversations.assign(adminActor, conversationId, { agentId: admin.id })
     await a.services.messages.send(adminActor, { conversationId, clientId: `reply-${hex}`, text: 'It ships today.' })
     await a.services.conversations.resolve(adminActor, conversationId)
     await a.services.conversations.rate(va, { conversationId, rating: 4, feedback: `quick and kind ${words.rating}` })

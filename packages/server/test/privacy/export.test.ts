@@ -50,7 +50,7 @@ async function visitorWithHistory() {
   await t.s.services.messages.edit(va, { conversationId, messageId: edited.id, text: 'It was order 42' })
   const { message: unsent } = await t.s.services.messages.send(va, { conversationId, clientId: 'unsend-00001', text: 'my card number is 4111' })
   await t.s.services.messages.unsend(va, { conversationId, messageId: unsent.id })
-  await t.s.services.conversations.assign(adminActor, conversationId, admin.id)
+  await t.s.services.conversations.assign(adminActor, conversationId, { agentId: admin.id })
   const label = await upload(`/api/sites/${site.id}/uploads`, admin.token, SAMPLES.pdf, 'label.pdf')
   await t.s.services.messages.send(adminActor, { conversationId, clientId: 'reply-000001', text: 'Here is your label', attachments: [label] })
   await t.s.services.messages.send(adminActor, { conversationId, clientId: 'note-0000001', text: 'Refund approved', private: true })

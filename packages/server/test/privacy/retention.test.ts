@@ -52,7 +52,7 @@ async function visitor(siteId: string, adminActor: Awaited<ReturnType<typeof sit
     })
     const { message } = await t.s.services.messages.send(va, { conversationId: conversation.id, clientId: `edit-${key}-${n}`, text: `before ${word}` })
     await t.s.services.messages.edit(va, { conversationId: conversation.id, messageId: message.id, text: `after ${word}` })
-    await t.s.services.conversations.assign(adminActor, conversation.id, adminActor.agentId)
+    await t.s.services.conversations.assign(adminActor, conversation.id, { agentId: adminActor.agentId })
     await t.s.services.messages.send(adminActor, { conversationId: conversation.id, clientId: `reply-${key}-${n}`, text: `Happy to help` })
     await t.s.services.conversations.resolve(adminActor, conversation.id)
     await t.s.services.conversations.rate(va, { conversationId: conversation.id, rating: 4, feedback: `comment ${word}` })
