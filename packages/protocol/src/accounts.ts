@@ -408,6 +408,8 @@ export const AUDIT_ACTIONS = [
   'webhook.deleted',
   'webhook.secret_rotated',
   'webhook.redelivered',
+  'ban.created',
+  'ban.lifted',
   'export.conversations',
   'export.audit',
   'export.visitor',

@@ -41,6 +41,9 @@ export const LIMITS = {
   triggers: 50,
   triggerText: 1_000,
   triggerEvent: 100,
+  /** Bans a site may hold at once (expired ones are cleared), and a ban's reason. */
+  bans: 1_000,
+  banReason: 500,
 } as const
 
 /** The length of `text` in Unicode code points, as every limit counts it. */

@@ -601,3 +601,40 @@ export const AnalyticsQuery = z
   .refine((q) => q.from <= q.to, { message: '"from" must not be after "to"', path: ['to'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * DAY_MS, { message: 'at most 366 days', path: ['to'] })
 export type AnalyticsQuery = z.output<typeof AnalyticsQuery>
+
+// ------------------------------------------------------------------ bans
+
+export const BAN_KINDS = ['visitor', 'email', 'ip'] as const
+export const BanKindSchema = z.enum(BAN_KINDS)
+
+const banFields = {
+  /** Why, for the team (never shown to the visitor). */
+  reason: optionalText(LIMITS.banReason),
+  /** ISO date-time, in the future; none = until lifted. */
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
+    .optional(),
+}
+
+/**
+ * Ban a visitor (their id: every tab and return visit of theirs), an email address (whoever
+ * gives it, now or later), or an IP address or range: `network` (`203.0.113.7`, `203.0.113.0/24`,
+ * `2001:db8::/48`), or `visitorId` for the visitor's last known address (agents never see it) with
+ * `scope` `address` (that address alone, the default) or `subnet` (its /24, or /64 for IPv6).
+ */
+export const CreateBan = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('visitor'), visitorId: id, ...banFields }),
+  z.object({ kind: z.literal('email'), email: z.email().max(LIMITS.email), ...banFields }),
+  z
+    .object({
+      kind: z.literal('ip'),
+      network: z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: 'must be an IPv4 or IPv6 address or a CIDR range' }).optional(),
+      visitorId: id.optional(),
+      scope: z.enum(['address', 'subnet']).optional(),
+      ...banFields,
+    })
+    .refine((v) => (v.network === undefined) !== (v.visitorId === undefined), { message: 'give either network or visitorId', path: ['network'] })
+    .refine((v) => v.scope === undefined || v.visitorId !== undefined, { message: 'scope goes with visitorId', path: ['scope'] }),
+])
+export type CreateBan = z.input<typeof CreateBan>

@@ -19,6 +19,7 @@ import {
   TranscriptFormatSchema,
   WebhookEventName,
   WidgetPositionSchema,
+  BanKindSchema,
 } from './schemas.js'
 import { PublicTrigger } from './triggers.js'
 
@@ -847,3 +848,24 @@ export const AnalyticsReport = z.object({
   updatedAt: Time,
 })
 export type AnalyticsReport = z.infer<typeof AnalyticsReport>
+
+/** A ban of a site (see CreateBan): who or what may not chat, until it expires or is lifted. */
+export const Ban = z.object({
+  id: Id,
+  siteId: Id,
+  kind: BanKindSchema,
+  /** Kind `visitor`: the visitor, with their name and email as they are now. */
+  visitor: z.object({ id: Id, name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  /** Kind `email`: the address, in lower case. */
+  email: z.string().nullable(),
+  /** Kind `ip`: the network (`203.0.113.0/24`; a single address without a prefix). */
+  network: z.string().nullable(),
+  reason: z.string().nullable(),
+  /** Null: until lifted. */
+  expiresAt: Time.nullable(),
+  /** Who banned: an agent (their membership id), or an API key (agentId null) under its name. */
+  createdBy: z.object({ agentId: Id.nullable(), name: z.string() }),
+  createdAt: Time,
+})
+export type Ban = z.infer<typeof Ban>
+export type BanKind = z.infer<typeof BanKindSchema>

@@ -14,6 +14,8 @@ import { invitationRoutes, setupRoutes } from './accounts/routes.js'
 import { agencyRoutes } from './agency/routes.js'
 import { agentRoutes, authRoutes } from './agents/routes.js'
 import { analyticsRoutes } from './analytics/routes.js'
+import { banRoutes } from './bans/routes.js'
+import { watchBans } from './bans/watch.js'
 import type { AnalyticsOptions } from './analytics/service.js'
 import { cannedResponseRoutes } from './canned-responses/routes.js'
 import { triggerBeaconRoutes, triggerRoutes } from './triggers/routes.js'
@@ -164,12 +166,14 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   await dispatcher.start()
   services.analytics.start()
   services.privacy.retention.start()
-  setupVisitorNamespace(visitorNs, services, log)
-  // An agent socket's address as Express's req.ip sees it: behind TRUST_PROXY, the client's (X-Forwarded-For).
-  setupAgentNamespace(agentNs, services, log, (request) => proxyaddr(request, app.get('trust proxy fn') as (addr: string, i: number) => boolean))
+  // A socket's address as Express's req.ip sees it: behind TRUST_PROXY, the client's (X-Forwarded-For).
+  const clientIp = (request: http.IncomingMessage) => proxyaddr(request, app.get('trust proxy fn') as (addr: string, i: number) => boolean)
+  setupVisitorNamespace(visitorNs, services, log, clientIp)
+  setupAgentNamespace(agentNs, services, log, clientIp)
   const stopRevocations = await watchRevocations(opts.db, agentNs, services, log)
   const stopDeletedSites = await watchDeletedSites(opts.db, visitorNs, agentNs, log)
   const stopErasedVisitors = await watchErasedVisitors(opts.db, visitorNs, agentNs, log)
+  const stopBans = await watchBans(opts.db, visitorNs, services.bans, log)
 
   app.use(drain.http())
   app.use(accessLog(log, (req) => PROBES.has(req.url ?? '')))
@@ -205,6 +209,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   site.use(analyticsRoutes(services))
   site.use(historyRoutes(services, log))
   site.use(privacyRoutes(services, log))
+  site.use(banRoutes(services))
   api.use('/sites/:siteId', site)
   api.use(notFoundHandler)
   app.use('/api', api)
@@ -245,6 +250,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
       await stopRevocations()
       await stopDeletedSites()
       await stopErasedVisitors()
+      await stopBans()
       await dispatcher.stop()
       await services.emails.stop()
       await webhookWorker.stop()

@@ -3,7 +3,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { parseNetwork } from './webhooks/targets.js'
+import { parseNetwork } from './shared/networks.js'
 import { DEFAULT_MAIL_FROM } from './email/mailer.js'
 
 const bool = z

@@ -9,6 +9,7 @@ import { AgencyService } from './agency/service.js'
 import { ApiKeyService } from './api-keys/service.js'
 import { AgentService } from './agents/service.js'
 import { AuditService } from './audit/service.js'
+import { BanService } from './bans/service.js'
 import { AnalyticsService, type AnalyticsOptions } from './analytics/service.js'
 import { CannedResponseService } from './canned-responses/service.js'
 import { TriggerService } from './triggers/service.js'
@@ -54,6 +55,8 @@ export interface Services {
   routing: Routing
   sites: SiteService
   visitors: VisitorService
+  /** Who may not chat on a site (a visitor, an email, a network), and the checks at every visitor's door. */
+  bans: BanService
   conversations: ConversationService
   messages: MessageService
   agents: AgentService
@@ -88,6 +91,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
   ctx.publish.queueMoved = (siteId) => queue.changed(siteId)
   ctx.publish.queueAnswered = (siteId, conversationId) => queue.answered(siteId, conversationId)
   const sites = new SiteService(ctx, uploads, audit, emails, queue)
+  const bans = new BanService(ctx, audit)
   const triggers = new TriggerService(ctx)
   // Open widgets take changed triggers at once (config:changed).
   triggers.onChange = async (siteId) => ctx.publish.widgetConfig(await sites.widgetConfig(siteId))
@@ -116,7 +120,8 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     viewers: new ViewerService(ctx),
     routing,
     sites,
-    visitors: new VisitorService(ctx, sites, presence),
+    visitors: new VisitorService(ctx, sites, presence, bans),
+    bans,
     conversations,
     messages: new MessageService(ctx, presence, routing, uploads, emails),
     agents,

@@ -50,6 +50,9 @@ export const KEY_ROUTES: Readonly<Record<string, ApiKeyScope>> = {
   [`POST ${SITE}/webhooks/:id/secret/rotate`]: 'webhooks:write',
   [`GET ${SITE}/analytics`]: 'analytics:read',
   [`GET ${SITE}/analytics.csv`]: 'analytics:read',
+  [`GET ${SITE}/bans`]: 'sites:read',
+  [`POST ${SITE}/bans`]: 'sites:write',
+  [`DELETE ${SITE}/bans/:id`]: 'sites:write',
 }
 
 interface Compiled {

@@ -366,6 +366,31 @@ export const OPERATIONS: Operation[] = [
     auth: 'site',
     ok: { 200: p.VisitorErased },
   },
+
+  // ---------------------------------------------------------------- bans
+  {
+    method: 'get',
+    path: `${SITE}/bans`,
+    id: 'listBans',
+    tag: 'Bans',
+    summary: 'The bans in force, newest first',
+    description: "Every ban of the site for an admin (or an API key); an agent's own for an agent. Expired bans are not listed.",
+    auth: 'site',
+    ok: { 200: list(p.Ban) },
+  },
+  {
+    method: 'post',
+    path: `${SITE}/bans`,
+    id: 'createBan',
+    tag: 'Bans',
+    summary: 'Ban a visitor, an email address or an IP address or range',
+    description:
+      'Any agent of the site may ban. From then on (on every server process, live sockets included) the visitor is refused with 403 `forbidden` and a neutral message ("Chat is not available right now."): sessions, sockets and their commands, the visitor routes, and any form giving a banned email. 409 `conflict` when the same ban is already in force.',
+    auth: 'site',
+    body: p.CreateBan,
+    ok: { 201: p.Ban },
+  },
+  { method: 'delete', path: `${SITE}/bans/:id`, id: 'liftBan', tag: 'Bans', summary: 'Lift a ban (admins any, agents their own)', auth: 'site', ok: { 204: null } },
 ]
 
 /** Path parameters that are not UUIDs. */

@@ -42,6 +42,7 @@ export function command<C2S, K extends keyof C2S & string, Sock extends RawSocke
   schema: z.ZodType<CommandInput<C2S[K]>>,
   run: CommandRun<C2S, Sock, K>,
   log: Logger,
+  guard?: (socket: Sock) => Promise<void>,
 ): Command<Sock> {
   type R = CommandResult<C2S[K]>
   async function handle(socket: Sock, input: unknown, ack: (r: Ack<R>) => void): Promise<void> {
@@ -53,7 +54,9 @@ export function command<C2S, K extends keyof C2S & string, Sock extends RawSocke
       reply = { ok: false, error: invalidPayload(parsed.error, `${event} payload`).toBody() }
     } else {
       try {
-        reply = { ok: true, data: ((await run(socket, requireStorable(parsed.data, `${event} payload`))) ?? null) as R }
+        const input = requireStorable(parsed.data, `${event} payload`)
+        await guard?.(socket)
+        reply = { ok: true, data: ((await run(socket, input)) ?? null) as R }
       } catch (e) {
         const err = fromUnknown(e)
         if (err.code === 'internal') log.error({ err: e, event, socket: socket.id }, 'socket command failed')
@@ -81,14 +84,16 @@ export function command<C2S, K extends keyof C2S & string, Sock extends RawSocke
 /**
  * Every command of a namespace, each with its schema from `schemas` (the protocol's
  * VISITOR_COMMANDS or AGENT_COMMANDS): a command of the event map left without a `run`, or a
- * `run` for an event the map does not have, does not compile.
+ * `run` for an event the map does not have, does not compile. `guard` runs before every command
+ * (after its payload parsed) and refuses it by throwing (the visitors': bans).
  */
 export function commands<C2S, Sock extends RawSocket>(
   schemas: CommandSchemas<C2S>,
   runs: { [K in keyof C2S & string]: CommandRun<C2S, Sock, K> },
   log: Logger,
+  guard?: (socket: Sock) => Promise<void>,
 ): Command<Sock>[] {
-  return (Object.keys(runs) as (keyof C2S & string)[]).map((event) => command<C2S, typeof event, Sock>(event, schemas[event], runs[event], log))
+  return (Object.keys(runs) as (keyof C2S & string)[]).map((event) => command<C2S, typeof event, Sock>(event, schemas[event], runs[event], log, guard))
 }
 
 /** The events each command list serves, and the one listener that answers any other event. */

@@ -1,12 +1,13 @@
 // The /visitor namespace: a visitor's sockets (one per tab), authenticated by their session token.
+import type { IncomingMessage } from 'node:http'
 import { VISITOR_COMMANDS, type VisitorClientToServer } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import type { Logger } from '../shared/logger.js'
 import { authenticateSockets, commands, listen, type Command } from './command.js'
 import { rooms, type VisitorNamespace, type VisitorSocket } from './types.js'
 
-export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Logger): void {
-  authenticateSockets(ns, (auth, origin) => s.visitors.authenticate(auth['token'], origin))
+export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Logger, clientIp?: (request: IncomingMessage) => string): void {
+  authenticateSockets(ns, (auth, origin, meta) => s.visitors.authenticate(auth['token'], origin, meta.ip), clientIp)
   const commands = visitorCommands(s, log)
 
   ns.on('connection', (socket) => {
@@ -75,5 +76,5 @@ function visitorCommands(s: Services, log: Logger): Command<VisitorSocket>[] {
       await s.limits.event(actorOf(socket))
       return s.visitors.update(actorOf(socket), i)
     },
-  }, log)
+  }, log, (socket) => s.bans.refuseCommand(actorOf(socket)))
 }

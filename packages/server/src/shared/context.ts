@@ -12,6 +12,8 @@ export interface VisitorActor {
   kind: 'visitor'
   siteId: string
   visitorId: string
+  /** Where the request or socket came from (behind TRUST_PROXY, the client's address): what IP bans match. */
+  ip?: string
 }
 
 export interface AgentActor {

@@ -53,9 +53,9 @@ export interface Locals {
 export const visitorOf = (res: Response): VisitorActor => (res.locals as Locals).visitor!
 export const agentOf = (res: Response): AgentActor => (res.locals as Locals).agent!
 
-export function requireVisitor(authenticate: (token: unknown, origin: string | undefined) => Promise<VisitorActor>): RequestHandler {
+export function requireVisitor(authenticate: (token: unknown, origin: string | undefined, ip: string | undefined) => Promise<VisitorActor>): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    ;(res.locals as Locals).visitor = await authenticate(bearer(req.headers.authorization), req.headers.origin)
+    ;(res.locals as Locals).visitor = await authenticate(bearer(req.headers.authorization), req.headers.origin, req.ip)
     next()
   }
 }

@@ -3,6 +3,7 @@ import type { Consent, PreChatField, VisitorFields } from '@live-chat/protocol'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError } from '../shared/errors.js'
+import { refuseBanned } from '../bans/service.js'
 
 type VisitorRow = Prisma.VisitorGetPayload<object>
 type WidgetRow = Prisma.WidgetSettingsGetPayload<object>
@@ -44,7 +45,11 @@ export async function applyVisitorFields(tx: Tx, visitor: VisitorRow, fields: Vi
   if (consents) data.consents = consents as unknown as Prisma.InputJsonValue
   if (fields.name !== undefined) data.name = fields.name || null
   // A verified visitor's email came from the host site's server; the browser may not change it.
-  if (fields.email !== undefined && !(visitor.verified && visitor.email)) data.email = fields.email.toLowerCase()
+  if (fields.email !== undefined && !(visitor.verified && visitor.email)) {
+    data.email = fields.email.toLowerCase()
+    // A banned email is refused whoever gives it (the pre-chat and offline forms, a profile edit).
+    await refuseBanned(tx, visitor.siteId, { email: data.email })
+  }
   if (fields.phone !== undefined) data.phone = fields.phone || null
   if (fields.custom) data.customData = { ...((visitor.customData ?? {}) as Record<string, unknown>), ...fields.custom } as Prisma.InputJsonValue
   if (Object.keys(data).length === 0) return visitor

@@ -28,7 +28,7 @@ export function visitorRoutes(s: Services): Router {
   })
 
   const visitor = Router()
-  visitor.use(requireVisitor((token, origin) => s.visitors.authenticate(token, origin)))
+  visitor.use(requireVisitor((token, origin, ip) => s.visitors.authenticate(token, origin, ip)))
   visitor.get('/me', async (_req, res) => {
     res.json(await s.visitors.profile(visitorOf(res)))
   })

@@ -11,6 +11,7 @@ import { toVisitorProfile } from '../shared/map.js'
 import type { PresenceService } from '../presence/service.js'
 import { identitySecrets, type SiteService } from '../sites/service.js'
 import { applyVisitorFields } from './fields.js'
+import { refuseBanned, type BanService } from '../bans/service.js'
 
 type VisitorRow = Prisma.VisitorGetPayload<object>
 
@@ -49,6 +50,7 @@ export class VisitorService {
     private readonly ctx: Context,
     private readonly sites: SiteService,
     private readonly presence: PresenceService,
+    private readonly bans: BanService,
   ) {}
 
   async createSession(requestedSiteId: string, input: CreateVisitorSession, meta: RequestMeta): Promise<VisitorSession> {
@@ -68,6 +70,8 @@ export class VisitorService {
     const visitor = await this.ctx.db.inSite(siteId, async (tx) => {
       let v = known ? await tx.visitor.findUnique({ where: { id: known } }) : null
       if (input.identity) v = await this.verified(tx, siteId, v, input.identity)
+      // A ban of the visitor, their email (an identity's too) or the address: refused, nothing kept.
+      await refuseBanned(tx, siteId, { visitorId: v?.id, ip: meta.ip })
       const seen: Prisma.VisitorUpdateInput = {
         lastSeenAt: new Date(),
         ...(meta.userAgent ? { userAgent: clip(meta.userAgent, 500) } : {}),
@@ -100,15 +104,21 @@ export class VisitorService {
     return tx.visitor.create({ data: { siteId, ...data } })
   }
 
-  /** Checks a token (and the page's origin) and returns who it belongs to. */
-  async authenticate(token: unknown, origin: string | undefined): Promise<VisitorActor> {
+  /**
+   * Checks a token (and the page's origin) and returns who it belongs to, from address `ip`: every
+   * visitor REST request and socket handshake. A banned visitor (or address) is refused here.
+   */
+  async authenticate(token: unknown, origin: string | undefined, ip: string | undefined): Promise<VisitorActor> {
     const claims = await this.ctx.tokens.verifyVisitor(token)
     const site = await this.sites.find(claims.siteId)
     if (!site) throw new AppError('unauthorized', 'the token is not valid')
     this.sites.checkOrigin(site, origin)
-    const exists = await this.ctx.db.inSite(claims.siteId, (tx) => tx.visitor.count({ where: { id: claims.visitorId } }))
-    if (!exists) throw new AppError('unauthorized', 'the token is not valid')
-    return { kind: 'visitor', siteId: claims.siteId, visitorId: claims.visitorId }
+    const actor: VisitorActor = { kind: 'visitor', siteId: claims.siteId, visitorId: claims.visitorId, ...(ip ? { ip } : {}) }
+    await this.ctx.db.inSite(claims.siteId, async (tx) => {
+      if (!(await tx.visitor.count({ where: { id: claims.visitorId } }))) throw new AppError('unauthorized', 'the token is not valid')
+      await refuseBanned(tx, actor.siteId, actor)
+    })
+    return actor
   }
 
   async profile(actor: VisitorActor): Promise<VisitorProfile> {

@@ -8,6 +8,7 @@ import dns from 'node:dns'
 import net from 'node:net'
 import ipaddr from 'ipaddr.js'
 import { AppError } from '../shared/errors.js'
+import { parseNetwork, type Network } from '../shared/networks.js'
 
 /** Resolves a host name to all its addresses (dns.lookup by default: /etc/hosts, then DNS). */
 export type Resolver = (hostname: string) => Promise<dns.LookupAddress[]>
@@ -17,20 +18,6 @@ export interface WebhookTargetOptions {
   allowedNetworks?: readonly string[]
   /** Name resolution (tests map names to addresses). */
   resolve?: Resolver
-}
-
-type Network = [ipaddr.IPv4 | ipaddr.IPv6, number]
-
-/** A CIDR or a single address as a network, or null when it is neither. */
-export function parseNetwork(value: string): Network | null {
-  const v = value.trim()
-  try {
-    if (v.includes('/')) return ipaddr.parseCIDR(v)
-    const addr = ipaddr.parse(v)
-    return [addr, addr.kind() === 'ipv4' ? 32 : 128]
-  } catch {
-    return null
-  }
 }
 
 /** A delivery or a configuration refused because of where the URL leads. */
