@@ -136,6 +136,8 @@ async function busySite(agencyId: string, ownerToken: string) {
   expect(await ask(agentSocket, 'conversation:view', { conversationId, viewing: true })).toMatchObject({ ok: true })
   const actor = await s().services.agents.authenticate(agent.token, site.id)
   await s().services.cannedResponses.create(actor, { title: 'Mine', content: 'personal', isPersonal: true })
+  // A ban (of an address no test client has: nothing here is refused).
+  expect((await as(s(), ownerToken).post(`/api/sites/${site.id}/bans`, { kind: 'ip', network: '192.0.2.0/24' })).status).toBe(201)
   // A team with the agent in it (mod_chat_teams, mod_chat_team_members), the conversation for it.
   const team = await as(s(), ownerToken).post(`/api/sites/${site.id}/teams`, { name: 'Sales', agentIds: [agent.id] })
   expect(team.status).toBe(201)

@@ -69,6 +69,7 @@ function yId(path: string, param: string): string {
   if (path.includes('/webhooks/')) return y.webhook
   if (path.includes('/canned-responses/')) return y.canned
   if (path.includes('/api-keys/')) return y.key
+  if (path.includes('/bans/')) return y.ban
   return y.conv
 }
 
@@ -88,6 +89,7 @@ function bodyFor(route: AppRoute): object | undefined {
     [/\/triggers(\/:id)?$/, () => ({ name: 'pwned', text: 'pwned', enabled: false })],
     [/\/teams(\/:id)?$/, () => ({ name: 'pwned' })],
     [/\/settings$/, () => ({ name: 'pwned' })],
+    [/\/bans$/, () => ({ kind: 'visitor', visitorId: y.visitor.id })],
     [/\/rotate$/, () => ({ graceHours: 0 })],
     [/^\/api\/agency\/sites\/:siteId$/, () => ({ confirm: y.siteName })],
     [/^\/api\/agency\/sites$/, () => ({ name: 'pwned' })],
@@ -162,7 +164,7 @@ describe("agency X's API keys against agency Y", () => {
 
   it("on X's own site and agency routes with Y's ids: refused (404 for ids it cannot see, 403 where keys may not go)", async () => {
     const every = keys.filter((k) => k.scopes.length > 1)
-    const routes = [...siteRoutes().filter(authenticated), ...agencyRoutes()].filter((r) => /:(id|agentId|userId|visitorId)\b/.test(r.path) || r.path === '/api/agency/sites/:siteId' || (r.method !== 'GET' && /\/(messages|assign|agents|api-keys|invitations)$/.test(r.path)))
+    const routes = [...siteRoutes().filter(authenticated), ...agencyRoutes()].filter((r) => /:(id|agentId|userId|visitorId)\b/.test(r.path) || r.path === '/api/agency/sites/:siteId' || (r.method !== 'GET' && /\/(messages|assign|agents|api-keys|invitations|bans)$/.test(r.path)))
     for (const key of every) {
       for (const route of routes) {
         // An agency route names Y's ids (and Y's site); a site route is X's site with Y's other ids.

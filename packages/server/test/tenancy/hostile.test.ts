@@ -94,6 +94,11 @@ const ROUTES: Route[] = [
   { name: 'GET visitors/:visitorId/export', method: 'get', path: (t) => `/visitors/${t.visitor.id}/export`, ids: true },
   { name: 'DELETE visitors/:visitorId', method: 'delete', path: (t) => `/visitors/${t.visitor.id}`, ids: true },
   { name: 'PATCH settings (retention)', method: 'patch', path: () => '/settings', body: () => ({ retention: { mode: 'delete', days: 1 } }), ids: false },
+  { name: 'GET bans', method: 'get', path: () => '/bans', ids: false },
+  { name: 'POST bans (every address)', method: 'post', path: () => '/bans', body: () => ({ kind: 'ip', network: '0.0.0.0/0' }), ids: false },
+  { name: "POST bans (B's visitor)", method: 'post', path: () => '/bans', body: () => ({ kind: 'visitor', visitorId: b.visitor.id }), ids: true },
+  { name: "POST bans (B's visitor's address)", method: 'post', path: () => '/bans', body: () => ({ kind: 'ip', visitorId: b.visitor.id, scope: 'subnet' }), ids: true },
+  { name: 'DELETE bans/:id', method: 'delete', path: (t) => `/bans/${t.ban}`, ids: true },
 ]
 
 function send(route: Route, siteId: string, target: Tenant, token?: string): request.Test {
@@ -185,6 +190,7 @@ describe("site A's listings, filtered towards B", () => {
     { name: "canned responses matching B's content", call: () => aSite(`/canned-responses?q=${encodeURIComponent(b.texts.canned)}`)(), items: 0 },
     { name: 'canned responses, all of them', call: () => aSite('/canned-responses')(), items: 1 },
     { name: 'agents', call: () => aSite('/agents')(), items: 2 },
+    { name: 'bans', call: () => aSite('/bans')(), items: 1 },
   ]
 
   eachCase(reads, (n) => `when listing ${n}, returns only site A rows`, async ({ call, items }) => {

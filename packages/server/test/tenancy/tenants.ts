@@ -31,6 +31,8 @@ export interface Tenant {
   webhook: string
   /** A delivery of the webhook that gave up (failed, 8 tries). */
   delivery: string
+  /** A ban of an email address (nobody of the tenant has it). */
+  ban: string
   texts: { first: string; reply: string; note: string; old: string; canned: string; personal: string }
   /** Strings that must never reach another tenant: ids, texts, emails, the identity and webhook secrets. */
   secrets: string[]
@@ -90,6 +92,9 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
     }),
   )
 
+  const bannedEmail = `${secret('banned')}@example.test`
+  const ban = await admin$('/bans', { kind: 'email', email: bannedEmail, reason: secret('ban-reason') })
+
   return {
     label,
     site,
@@ -106,6 +111,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
     team: team.id,
     webhook: hook.id,
     delivery: delivery.id,
+    ban: ban.id,
     texts: t,
     secrets: [
       ...Object.values(t),
@@ -128,6 +134,8 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
       hookHost,
       hook.secret,
       rotated.secret,
+      ban.id,
+      bannedEmail,
     ],
   }
 }
@@ -145,6 +153,7 @@ export async function snapshot(s: TestServer, t: Tenant) {
     widget: await tx.widgetSettings.findUnique({ where: { siteId: t.site.id } }),
     webhooks: await tx.webhook.findMany({ orderBy: { id: 'asc' } }),
     webhookDeliveries: await tx.webhookDelivery.findMany({ orderBy: { id: 'asc' } }),
+    bans: await tx.ban.findMany({ orderBy: { id: 'asc' } }),
   }))
   const site = await s.db.prisma.site.findUnique({ where: { id: t.site.id } })
   const users = await s.db.prisma.user.findMany({ where: { id: { in: [t.admin.userId, t.agent.userId] } }, orderBy: { id: 'asc' } })
@@ -163,6 +172,7 @@ export async function expectTenantIntact(s: TestServer, t: Tenant, before: Await
   expect(after.triggerDays.map((d) => d.shown)).toEqual([1])
   expect(after.webhooks.map((w) => [w.id, w.active])).toEqual([[t.webhook, false]])
   expect(after.webhookDeliveries.map((d) => [d.id, d.status, d.attempts])).toEqual([[t.delivery, 'failed', 8]])
+  expect(after.bans.map((x) => [x.id, x.kind])).toEqual([[t.ban, 'email']])
   expect(after).toEqual(before)
 }
 
