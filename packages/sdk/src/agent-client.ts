@@ -34,6 +34,7 @@ import { ApiKeysApi } from './agent/api-keys.js'
 import { AuditApi } from './agent/audit.js'
 import { CannedResponsesApi } from './agent/canned-responses.js'
 import { TriggersApi } from './agent/triggers.js'
+import { BansApi } from './agent/bans.js'
 import type { AgentContext } from './agent/context.js'
 import { ConversationsApi } from './agent/conversations.js'
 import { InvitationsApi } from './agent/invitations.js'
@@ -196,6 +197,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   readonly teams: TeamsApi
   /** The current site's webhooks and their deliveries (admins). */
   readonly webhooks: WebhooksApi
+  /** The current site's bans: visitors, emails and IP ranges refused chat. */
+  readonly bans: BansApi
   /** A site's agents. */
   readonly agents: AgentsApi
   /** A site's settings and identity secret (admins). */
@@ -237,6 +240,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     this.triggers = new TriggersApi(ctx)
     this.teams = new TeamsApi(ctx)
     this.webhooks = new WebhooksApi(ctx)
+    this.bans = new BansApi(ctx)
     this.agents = new AgentsApi(ctx)
     this.settings = new SettingsApi(ctx)
     this.analytics = new AnalyticsApi(ctx)

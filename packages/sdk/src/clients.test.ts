@@ -99,6 +99,22 @@ describe('LiveChatClient', () => {
     expect(client.token).toBeNull()
   })
 
+  it('connect() keeps a stored token the server refuses as forbidden (a ban): acting asks with it again, and is refused', async () => {
+    const storage = new MemoryStorage()
+    storage.set(`visitor:${SITE}`, 'banned')
+    const refused = { error: { code: 'forbidden', message: 'Chat is not available right now.' } }
+    const fetch = stubFetch({
+      [`GET /api/sites/${SITE}/widget`]: () => json(200, config),
+      [`POST /api/sites/${SITE}/visitor-sessions`]: () => json(403, refused),
+    })
+    const client = visitor({ storage, fetch })
+    await client.connect()
+    expect(storage.get(`visitor:${SITE}`)).toBe('banned')
+    expect(client.token).toBeNull()
+    await expect(client.startConversation({ message: 'hi' })).rejects.toMatchObject({ code: 'forbidden', message: 'Chat is not available right now.' })
+    expect(fetch.mock.calls.filter(([, init]) => init?.method === 'POST').map(([, init]) => JSON.parse(String(init?.body)).token)).toEqual(['banned', 'banned'])
+  })
+
   it('identify() without a stored token makes a session in memory only', async () => {
     const storage = new MemoryStorage()
     const set = vi.spyOn(storage, 'set')

@@ -214,7 +214,9 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
       } catch (error) {
         const e = LiveChatError.from(error)
         if (e.retryable || stored === null) throw e
-        this.#storage.remove(this.#tokenKey) // refused for good: start afresh when the visitor acts
+        // Refused for good: start afresh when the visitor acts; unless the visitor is banned
+        // (forbidden), who stays who they are, so the ban holds after a reload.
+        if (e.code != 'forbidden') this.#storage.remove(this.#tokenKey)
       }
     }
     if (this.#token) this.openSocket()

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit'
+import { LitElement, html, nothing, type PropertyValues } from 'lit'
 import type { AgentClient, AgentSummary, Team } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
@@ -9,9 +9,10 @@ import './webhooks.js'
 import './embed.js'
 import './triggers.js'
 import './teams.js'
+import './bans.js'
 
 /** The sections of the settings page. */
-export type SettingsTab = 'widget' | 'triggers' | 'agents' | 'teams' | 'webhooks' | 'embed'
+export type SettingsTab = 'widget' | 'triggers' | 'agents' | 'teams' | 'webhooks' | 'bans' | 'embed'
 
 const TABS: [SettingsTab, string][] = [
   ['widget', 'Widget'],
@@ -19,15 +20,16 @@ const TABS: [SettingsTab, string][] = [
   ['agents', 'Agents'],
   ['teams', 'Teams'],
   ['webhooks', 'Webhooks'],
+  ['bans', 'Bans'],
   ['embed', 'Embed'],
 ]
 /** Sections only admins see (agents may not even read them). */
 const ADMIN_ONLY: SettingsTab[] = ['webhooks']
 
 /**
- * Site settings: the widget (with a live preview), the team of agents, webhooks, and the embed
- * snippet. Only admins change settings and agents; other agents see them read-only, and do not
- * see the webhooks.
+ * Site settings: the widget (with a live preview), the team of agents, webhooks, bans, and the
+ * embed snippet. Only admins change settings and agents; other agents see them read-only, do not
+ * see the webhooks, and see and lift only the bans they made.
  *
  * @fires {CustomEvent<{}>} lcd-agents-change - Agents were added or changed (re-read the list and pass the new `agents`).
  */
@@ -57,6 +59,11 @@ export class LcdSettings extends LitElement {
 
   protected override willUpdate(): void {
     if (!this.#tabs.some(([t]) => t === this.tab)) this.tab = 'widget'
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // Bans are made from conversations too: the list is read again each time it is opened.
+    if (changed.has('tab') && changed.get('tab') !== undefined && this.tab === 'bans') void this.renderRoot.querySelector('lcd-settings-bans')?.reload()
   }
 
   override render() {
@@ -91,6 +98,7 @@ export class LcdSettings extends LitElement {
       )}
       ${panel('teams', html`<lcd-settings-teams .client=${this.client} .agents=${this.agents} .teams=${this.teams} ?admin=${admin}></lcd-settings-teams>`)}
       ${admin ? panel('webhooks', html`<lcd-settings-webhooks .client=${this.client} ?admin=${admin}></lcd-settings-webhooks>`) : nothing}
+      ${panel('bans', html`<lcd-settings-bans .client=${this.client} ?admin=${admin}></lcd-settings-bans>`)}
       ${panel('embed', html`<lcd-settings-embed .server=${this.server} .siteId=${siteId} .client=${this.client} ?admin=${admin}></lcd-settings-embed>`)}`
   }
 

@@ -1,34 +1,13 @@
 // Settings → Proactive messages against the real server: an admin adds one with its rules, sees
 // it with its funnel, disables it (it leaves the widget's config), edits and deletes it; a plain
 // agent reads them without controls.
-import type { AgentClient } from '@live-chat/sdk'
-import { agentClient, assert, axeCheck, cleanup, createSite, mount, waitFor, type TestSite } from '../../../../test/browser/helpers.js'
+import { agentClient, assert, axeCheck, cleanup, createSite, waitFor, type TestSite } from '../../../../test/browser/helpers.js'
+import { mountSettings, openSettingsTab } from '../../test/settings.js'
 import type { LcdSettings } from './settings.js'
-import type { LcdSettingsTriggers } from './triggers.js'
-import './settings.js'
-
-async function mountSettings(site: TestSite, i = 0): Promise<{ el: LcdSettings; client: AgentClient }> {
-  const client = await agentClient(site, i)
-  const agents = await client.agents.list()
-  const el = document.createElement('lcd-settings')
-  el.client = client
-  el.me = agents.find((a) => a.id === site.agents[i]!.agentId)!
-  el.agents = agents
-  el.server = site.url
-  mount(el)
-  await el.updateComplete
-  return { el, client }
-}
 
 const text = (node: Element | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim()
 
-async function openTriggers(el: LcdSettings): Promise<LcdSettingsTriggers> {
-  const tab = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => text(t) === 'Proactive messages')
-  assert(tab, 'a Proactive messages tab')
-  tab.click()
-  await el.updateComplete
-  return el.shadowRoot!.querySelector('lcd-settings-triggers')!
-}
+const openTriggers = (el: LcdSettings) => openSettingsTab(el, 'Proactive messages', 'lcd-settings-triggers')
 
 const widgetTriggers = async (site: TestSite) => ((await (await fetch(`${site.url}/api/sites/${site.siteId}/widget`)).json()) as { triggers: { text: string }[] }).triggers
 

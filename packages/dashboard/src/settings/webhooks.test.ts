@@ -1,34 +1,16 @@
 // Settings → Webhooks against the real server, delivering to a real HTTP receiver (started in the
 // test server's Node process, test/browser/server-plugin.mjs).
-import type { AgentClient } from '@live-chat/sdk'
 import { verifyWebhook } from '@live-chat/sdk/webhooks'
-import { agentClient, assert, axeCheck, cleanup, createSite, mount, received, receiver, waitFor, type TestSite } from '../../../../test/browser/helpers.js'
+import { assert, axeCheck, cleanup, createSite, received, receiver, waitFor } from '../../../../test/browser/helpers.js'
+import { mountSettings, openSettingsTab } from '../../test/settings.js'
 import type { LcdSettings } from './settings.js'
 import type { LcdSettingsWebhooks } from './webhooks.js'
-import './settings.js'
-
-async function mountSettings(site: TestSite, i = 0): Promise<{ el: LcdSettings; client: AgentClient }> {
-  const client = await agentClient(site, i)
-  const agents = await client.agents.list()
-  const el = document.createElement('lcd-settings')
-  el.client = client
-  el.me = agents.find((a) => a.id === site.agents[i]!.agentId)!
-  el.agents = agents
-  el.server = site.url
-  mount(el)
-  await el.updateComplete
-  return { el, client }
-}
 
 const text = (node: Element | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim()
 
 /** The webhooks section, opened from its tab. */
 async function openWebhooks(el: LcdSettings): Promise<LcdSettingsWebhooks> {
-  const tab = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => text(t) === 'Webhooks')
-  assert(tab, 'a Webhooks tab')
-  tab.click()
-  await el.updateComplete
-  const section = el.shadowRoot!.querySelector('lcd-settings-webhooks')!
+  const section = await openSettingsTab(el, 'Webhooks', 'lcd-settings-webhooks')
   await waitFor(() => !section.shadowRoot?.textContent?.includes('Loading…'), 8_000, 'the webhooks loaded')
   return section
 }
@@ -187,7 +169,7 @@ describe('<lcd-settings-webhooks>', () => {
     const site = await createSite({ agents: 2 })
     const { el } = await mountSettings(site, 1)
     const tabs = [...el.shadowRoot!.querySelectorAll('[role="tab"]')].map(text)
-    assert(tabs.join() === 'Widget,Proactive messages,Agents,Embed', `the tabs: ${tabs.join()}`)
+    assert(tabs.join() === 'Widget,Proactive messages,Agents,Bans,Embed', `the tabs: ${tabs.join()}`)
     assert(!el.shadowRoot!.querySelector('lcd-settings-webhooks'), 'no webhooks section')
   })
 })
