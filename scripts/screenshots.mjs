@@ -21,8 +21,10 @@ const out = path.join(root, 'docs/screenshots')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`, `privacy`) makes only the administration (or account, widget, teams, privacy) shots. */
+/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`, `privacy`, `bans`) makes only those shots. */
 const only = process.argv[2]
+/** Whether this run makes the shots of `part`. */
+const wants = (part) => !only || only === part
 const SECRET = 'screenshots-secret-screenshots-secret-0123'
 
 /** The administration's and account screens' sizes: a laptop and a phone (whole pages). */
@@ -87,7 +89,7 @@ const stopReplying = agent.on('conversation:created', (c) => {
 const browser = await chromium.launch({ executablePath: CHROME, args: ARGS })
 fs.mkdirSync(out, { recursive: true })
 try {
-  for (const shot of only && only !== 'widget' ? [] : shots) {
+  for (const shot of wants('widget') ? shots : []) {
     await agent.settings.update({ widget: { primaryColor: shot.colour ?? original, customTranslations: { ...customTranslations, ...shot.translations } } })
     reply = shot.reply ?? REPLY
     const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: 1, isMobile: !!shot.isMobile, hasTouch: !!shot.hasTouch })
@@ -110,15 +112,16 @@ try {
     await context.close()
   }
   await agent.settings.update({ widget: { primaryColor: original, customTranslations } })
-  if (!only || only === 'widget') await pieceShots(browser)
+  if (wants('widget')) await pieceShots(browser)
   // The widget's chats are done: the inbox shots show a fresh set of visitors.
   stopReplying()
   for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
-  if (!only || only === 'teams') await teamsShots(browser)
+  if (wants('teams')) await teamsShots(browser)
   if (!only) await dashboardShots(browser)
-  if (!only || only === 'privacy') await privacyShots(browser)
-  if (!only || only === 'admin') await adminShots(browser)
-  if (!only || only === 'account') await accountShots(browser)
+  if (wants('privacy')) await privacyShots(browser)
+  if (wants('bans')) await banShots(browser)
+  if (wants('admin')) await adminShots(browser)
+  if (wants('account')) await accountShots(browser)
 } finally {
   await agent.settings.update({ widget: { primaryColor: original } }).catch(() => {})
   agent.disconnect()
@@ -302,6 +305,43 @@ async function collisionShots() {
     for (const v of visitors) v.disconnect()
     dana.disconnect()
     await agent.agents.remove(summary.id)
+  }
+}
+
+/**
+ * Bans: "Ban visitor…" on a spammer's conversation (the confirmation, their email chosen, a reason
+ * and a week), then Settings → Bans with that ban and an IP range.
+ */
+async function banShots(browser) {
+  const visitor = new LiveChatClient({ url, siteId: demo.siteId, storage: 'memory' })
+  const { conversation } = await visitor.startConversation({ fields: { name: 'Max Vance', email: 'deals@cheap-watches.example' }, message: 'BEST replica watches, 90% off!!! Visit cheap-watches.example today' })
+  try {
+    await atEachSize(browser, async (page, size) => {
+      await signIn(page)
+      await page.goto(`${url}/dashboard/#inbox/${conversation.id}`)
+      // One "Ban visitor…" shows: the visitor panel's, or the header's where the panel is hidden.
+      const dialog = page.locator('lcd-ban-visitor:visible')
+      await dialog.getByRole('button', { name: 'Ban visitor…' }).click()
+      await page.getByRole('dialog', { name: 'Ban Max Vance?' }).waitFor()
+      await dialog.getByRole('radio', { name: /Their email/ }).check()
+      await dialog.getByRole('textbox', { name: 'Reason (for the team)' }).fill('Spam links')
+      await dialog.getByRole('combobox', { name: 'For' }).selectOption('week')
+      await pageShot(page, `dashboard-ban${size.suffix}`)
+      await dialog.getByRole('button', { name: 'Cancel' }).click()
+    })
+    await agent.bans.create({ kind: 'email', email: 'deals@cheap-watches.example', reason: 'Spam links', expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() })
+    await agent.bans.create({ kind: 'ip', network: '203.0.113.0/24', reason: 'A botnet posting spam' })
+    await atEachSize(browser, async (page, size) => {
+      await signIn(page)
+      await page.goto(`${url}/dashboard/#settings`)
+      await page.getByRole('tab', { name: 'Bans' }).click()
+      await page.getByRole('rowheader', { name: /^IP 203\.0\.113\.0\/24/ }).waitFor()
+      await pageShot(page, `dashboard-settings-bans${size.suffix}`)
+    })
+  } finally {
+    for (const b of await agent.bans.list()) await agent.bans.lift(b.id)
+    await agent.conversations.resolve(conversation.id)
+    visitor.disconnect()
   }
 }
 

@@ -15,7 +15,8 @@ const sr = (el: Element | null | undefined): ShadowRoot => {
 }
 const text = (el: Element | null | undefined) => el?.textContent?.replace(/\s+/g, ' ').trim() ?? ''
 const button = (root: ParentNode, label: string) => [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === label)
-const panel = (el: LcdInbox) => sr(sr(el).querySelector('lcd-visitor-panel'))
+/** The visitor panel's "Ban visitor…" (the inbox is mounted wide: the panel shows). */
+const panel = (el: LcdInbox) => sr(sr(sr(el).querySelector('lcd-visitor-panel')).querySelector('lcd-ban-visitor'))
 
 const openBans = (el: LcdSettings) => openSettingsTab(el, 'Bans', 'lcd-settings-bans')
 
@@ -55,18 +56,18 @@ describe('banning visitors', () => {
     open.click()
     const dialog = await waitFor(() => sr(panel(el).querySelector('lcd-confirm-dialog')).querySelector<HTMLDialogElement>('dialog[open]'), 3_000, 'the confirmation')
     assert(text(sr(panel(el).querySelector('lcd-confirm-dialog')).querySelector('h2')) === 'Ban Tro Ll?', 'the question names the visitor')
-    const choices = [...panel(el).querySelectorAll<HTMLInputElement>('input[name="ban-what"]')]
+    const choices = [...panel(el).querySelectorAll<HTMLInputElement>('input[name="what"]')]
     assert(choices.map((c) => c.value).join() === 'visitor,email,address,subnet', `the choices: ${choices.map((c) => c.value).join()}`)
     assert(choices[0]!.checked, 'this visitor is the default')
     assert(text(choices[1]!.closest('label')) === 'Their email, troll@example.test', `the email choice: ${text(choices[1]!.closest('label'))}`)
-    await axeCheck(panel(el).querySelector('section.ban')!)
+    await axeCheck(sr(el).querySelector('lcd-visitor-panel')!)
     choices[1]!.click()
-    panel(el).querySelector<HTMLInputElement>('input[name="ban-reason"]')!.value = 'Abuse'
-    panel(el).querySelector<HTMLSelectElement>('select[name="ban-duration"]')!.value = 'week'
+    panel(el).querySelector<HTMLInputElement>('input[name="reason"]')!.value = 'Abuse'
+    panel(el).querySelector<HTMLSelectElement>('select[name="duration"]')!.value = 'week'
 
     const cut = new Promise<void>((resolve) => visitor.on('disconnected', () => resolve()))
     button(sr(panel(el).querySelector('lcd-confirm-dialog')), 'Ban')!.click()
-    const status = await waitFor(() => panel(el).querySelector('section.ban [role="status"]'), 5_000, 'the banned status')
+    const status = await waitFor(() => panel(el).querySelector('[role="status"]'), 5_000, 'the banned status')
     assert(/^Banned: Email troll@example\.test until .+\.$/.test(text(status)), `the status: ${text(status)}`)
     assert(!dialog.open, 'the dialog closed')
     const [ban] = await me.bans.list()
@@ -101,8 +102,8 @@ describe('banning visitors', () => {
     const root = sr(section)
     const row = await waitFor(() => root.querySelector('tr[data-ban]'), 8_000, 'the ban')
     const banId = row.getAttribute('data-ban')!
-    assert(text(row.querySelector('th')) === 'Visitor Pat', `what: ${text(row.querySelector('th'))}`)
-    assert(text(row).includes('Spam links') && text(row).includes('Until lifted') && text(row).includes(site.agents[0]!.name), `the row: ${text(row)}`)
+    assert(text(row.querySelector('th')) === 'Visitor Pat Spam links', `what, and why: ${text(row.querySelector('th'))}`)
+    assert(new RegExp(`^Until lifted by ${site.agents[0]!.name}, `).test(text(row.querySelector('td'))), `until when, by whom: ${text(row.querySelector('td'))}`)
     await axeCheck(section)
 
     // A bad range: the server's reason, nothing added.
@@ -117,7 +118,7 @@ describe('banning visitors', () => {
     form.querySelector<HTMLInputElement>('[name="reason"]')!.value = 'A botnet'
     button(form, 'Ban')!.click()
     await waitFor(() => root.querySelectorAll('tr[data-ban]').length === 2 || null, 5_000, 'the new ban')
-    assert(text(root.querySelector('tr[data-ban] th')) === 'IP 203.0.113.0/24', `the range, as the server keeps it: ${text(root.querySelector('tr[data-ban] th'))}`)
+    assert(text(root.querySelector('tr[data-ban] th')) === 'IP 203.0.113.0/24 A botnet', `the range, as the server keeps it: ${text(root.querySelector('tr[data-ban] th'))}`)
     assert(!root.querySelector('[role="alert"]'), 'the refusal is gone')
 
     // A plain agent sees only the bans they made.

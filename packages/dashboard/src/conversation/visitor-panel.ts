@@ -7,6 +7,7 @@ import { define } from '../shared/define.js'
 import { fire, fullTime, shortTime, visitorName } from '../shared/util.js'
 import { statusLabel } from '../inbox/model.js'
 import './visitor-privacy.js'
+import './ban-visitor.js'
 
 /** "Chrome 120 on macOS Sonoma (desktop)" from a user agent; null when there is none. */
 export function describeAgent(userAgent: string | null): string | null {
@@ -46,7 +47,7 @@ function safeHref(url: string): string | undefined {
 /**
  * Who the open conversation's visitor is: contact details, location, browser, the page they are
  * on and the pages they saw, pre-chat data, a verified badge, and their past conversations; for
- * admins, exporting and erasing their data (visitor-privacy.ts).
+ * admins, exporting and erasing their data (visitor-privacy.ts); and "Ban visitor…" (ban-visitor.ts).
  *
  * @fires {CustomEvent<{id: string}>} lcd-open - The agent opened one of the visitor's past conversations.
  * @fires {CustomEvent<{visitorId: string}>} lcd-visitor-erased - An admin erased the visitor.
@@ -290,6 +291,7 @@ export class LcdVisitorPanel extends LitElement {
               ></lcd-visitor-privacy>
             </section>`
           : nothing}
+        <section><lcd-ban-visitor .client=${this.client} .visitor=${v}></lcd-ban-visitor></section>
       </section>`
   }
 

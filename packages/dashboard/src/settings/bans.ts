@@ -28,8 +28,17 @@ export class LcdSettingsBans extends LitElement {
         border-bottom: 1px solid var(--line, #e5e7eb);
         vertical-align: top;
       }
-      td.what {
+      th.what {
         overflow-wrap: anywhere;
+      }
+      /* The reason under what is banned, who banned under until when. */
+      th .muted,
+      td .muted {
+        display: block;
+        font-weight: 400;
+      }
+      td:last-child {
+        text-align: end;
       }
       form {
         display: grid;
@@ -37,6 +46,10 @@ export class LcdSettingsBans extends LitElement {
         gap: 10px 16px;
         align-items: end;
         margin-top: 12px;
+      }
+      /* One height for the row's fields and button, so their labels line up too. */
+      form :is(input, select, button) {
+        height: 36px;
       }
       h3 {
         margin-top: 16px;
@@ -123,9 +136,7 @@ export class LcdSettingsBans extends LitElement {
         <thead>
           <tr>
             <th scope="col">Banned</th>
-            <th scope="col">Reason</th>
             <th scope="col">Until</th>
-            <th scope="col">By</th>
             <th scope="col"><span class="sr-only">Actions</span></th>
           </tr>
         </thead>
@@ -134,10 +145,11 @@ export class LcdSettingsBans extends LitElement {
             this._items,
             (b) => b.id,
             (b) => html`<tr data-ban=${b.id}>
-              <th scope="row" class="what">${banTarget(b)}</th>
-              <td>${b.reason ?? html`<span class="muted">—</span>`}</td>
-              <td>${b.expiresAt ? html`<time datetime=${b.expiresAt} title=${fullTime(b.expiresAt)}>${fullTime(b.expiresAt)}</time>` : 'Until lifted'}</td>
-              <td>${b.createdBy.name} · <time datetime=${b.createdAt} title=${fullTime(b.createdAt)}>${shortTime(b.createdAt)}</time></td>
+              <th scope="row" class="what">${banTarget(b)} ${b.reason ? html`<span class="muted small">${b.reason}</span>` : nothing}</th>
+              <td>
+                ${b.expiresAt ? html`<time datetime=${b.expiresAt}>${fullTime(b.expiresAt)}</time>` : 'Until lifted'}
+                <span class="muted small">by ${b.createdBy.name}, <time datetime=${b.createdAt} title=${fullTime(b.createdAt)}>${shortTime(b.createdAt)}</time></span>
+              </td>
               <td><button aria-label="Lift the ban of ${banTarget(b)}" @click=${() => void this.#lift(b)}>Lift</button></td>
             </tr>`,
           )}
