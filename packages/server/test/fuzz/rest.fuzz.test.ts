@@ -110,6 +110,12 @@ const ROUTES: Route[] = [
     method: 'patch', path: '/api/sites/:siteId/teams/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.team }),
     body: () => ({ name: 'Sales', agentIds: [w.agent.id] }), fields: ['name', 'agentIds'],
   },
+  { method: 'get', path: '/api/sites/:siteId/bans', auth: 'agent', params: site },
+  // A range no test client is in: the first valid request bans it, later ones are 409 (the same ban).
+  {
+    method: 'post', path: '/api/sites/:siteId/bans', auth: 'agent', params: site,
+    body: () => ({ kind: 'ip', network: '192.0.2.0/24', reason: 'Spam', expiresAt: '2099-01-01T00:00:00Z' }), fields: ['kind', 'network', 'visitorId', 'scope', 'email', 'reason', 'expiresAt'],
+  },
   { method: 'get', path: '/api/sites/:siteId/agents', auth: 'agent', params: site },
   {
     method: 'post', path: '/api/sites/:siteId/agents', auth: 'agent', params: site,
@@ -171,6 +177,7 @@ const ROUTES: Route[] = [
   { method: 'delete', path: '/api/sites/:siteId/webhooks/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.webhook }) },
   { method: 'delete', path: '/api/sites/:siteId/triggers/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.trigger }) },
   { method: 'delete', path: '/api/sites/:siteId/teams/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.team }) },
+  { method: 'delete', path: '/api/sites/:siteId/bans/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.ban }) },
   // accounts: setup (done already: 409), invitations, passwords, two-factor, sessions. Valid requests
   // never change the world's admin: wrong passwords, codes and links, another user's session.
   { method: 'get', path: '/api/setup', auth: 'none' },

@@ -191,6 +191,13 @@ describe('the contract: real answers match the OpenAPI document', () => {
     expect((await call('patch', `${SITE}/agents/:agentId`, ag, { token, body: { maxConcurrentChats: 3, teamIds: [team.body.id] } })).status).toBe(200)
     expect((await call('delete', `${SITE}/teams/:id`, tm, { token })).status).toBe(204)
     expect((await call('delete', `${SITE}/agents/:agentId`, ag, { token })).status).toBe(204)
+    // A ban (of an email nobody here has), listed, refused again while in force, lifted.
+    const ban = await call('post', `${SITE}/bans`, site, { token, body: { kind: 'email', email: 'nobody@example.test', reason: 'Spam' } })
+    expect(ban.status).toBe(201)
+    expect((await call('post', `${SITE}/bans`, site, { token, body: { kind: 'email', email: 'nobody@example.test' } })).status).toBe(409)
+    expect((await call('post', `${SITE}/bans`, site, { token, body: { kind: 'ip', network: '10.0.0.0/33' } })).status).toBe(400)
+    expect((await call('get', `${SITE}/bans`, site, { token })).body.items).toHaveLength(1)
+    expect((await call('delete', `${SITE}/bans/:id`, { ...site, id: ban.body.id as string }, { token })).status).toBe(204)
 
     expect((await call('get', `${SITE}/settings`, site, { token })).status).toBe(200)
     expect((await call('patch', `${SITE}/settings`, site, { token, body: { widget: { primaryColor: '#123456', holidays: ['2026-12-25'] } } })).status).toBe(200)
