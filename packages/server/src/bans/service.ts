@@ -9,7 +9,8 @@
 // with sites:read / sites:write) every ban of the site. A ban's transaction sends a NOTIFY,
 // delivered at commit to every process (watch.ts): each drops what it knew of the site's bans and
 // disconnects its own sockets that the ban catches. Only the socket commands' check is cached
-// ("this site has no bans"), and only until such a notice or QUIET_MS.
+// ("this site has no bans", read once for all the commands waiting), and only until such a notice
+// or QUIET_MS.
 import { LIMITS, type Ban, type BanKind, type CreateBan } from '@live-chat/protocol'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { AuditService } from '../audit/service.js'
@@ -76,10 +77,11 @@ export async function refuseBanned(tx: Tx, siteId: string, knock: Knock): Promis
 }
 
 export class BanService {
-  /** Per site, whether it had unexpired bans when last read, and until when this process trusts that. */
-  private readonly known = new Map<string, { any: boolean; until: number }>()
-  /** Moved by every notice: a read that began before one does not store what it saw. */
-  private epoch = 0
+  /**
+   * Per site, whether it had unexpired bans when last read (one read shared by the commands that
+   * wait for it), and until when this process trusts that.
+   */
+  private readonly known = new Map<string, { any: Promise<boolean>; until: number }>()
 
   constructor(
     private readonly ctx: Context,
@@ -182,15 +184,16 @@ export class BanService {
    * process knows the site has no bans (read at most QUIET_MS ago, with no notice since).
    */
   async refuseCommand(actor: VisitorActor): Promise<void> {
-    const now = Date.now()
-    const known = this.known.get(actor.siteId)
-    if (known && known.until > now && !known.any) return
-    const epoch = this.epoch
-    await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      const any = known && known.until > now ? known.any : (await tx.ban.count({ where: { siteId: actor.siteId, ...active() }, take: 1 })) > 0
-      if (epoch === this.epoch) this.known.set(actor.siteId, { any, until: now + QUIET_MS })
-      if (any) await refuseBanned(tx, actor.siteId, { visitorId: actor.visitorId, ip: actor.ip })
-    })
+    const { siteId } = actor
+    let known = this.known.get(siteId)
+    if (!known || known.until <= Date.now()) {
+      const any = this.ctx.db.inSite(siteId, (tx) => tx.ban.count({ where: { siteId, ...active() }, take: 1 })).then((n) => n > 0)
+      const entry = { any, until: Date.now() + QUIET_MS }
+      this.known.set(siteId, (known = entry))
+      // A failed read is not kept: the next command reads again.
+      any.catch(() => this.known.get(siteId) === entry && this.known.delete(siteId))
+    }
+    if (await known.any) await this.refuse(siteId, { visitorId: actor.visitorId, ip: actor.ip })
   }
 
   /** Which of the knocks a ban of the site holds for (one query): the notices' sweep of a process's sockets. */
@@ -198,9 +201,11 @@ export class BanService {
     return this.ctx.db.inSite(siteId, (tx) => caught(tx, siteId, knocks))
   }
 
-  /** The site's bans changed (a notice): read them again. Without a site, every site (notices may have been lost). */
+  /**
+   * The site's bans changed (a notice): read them again. Without a site, every site (notices may
+   * have been lost). A read under way is dropped too: it may have begun before the change.
+   */
   forget(siteId?: string): void {
-    this.epoch++
     if (siteId === undefined) this.known.clear()
     else this.known.delete(siteId)
   }
