@@ -319,8 +319,9 @@ async function banShots(browser) {
     await atEachSize(browser, async (page, size) => {
       await signIn(page)
       await page.goto(`${url}/dashboard/#inbox/${conversation.id}`)
-      // One "Ban visitor…" shows: the visitor panel's, or the header's where the panel is hidden.
-      const dialog = page.locator('lcd-ban-visitor:visible')
+      // On a phone the visitor panel opens in the conversation's place.
+      if (size.isMobile) await page.getByRole('button', { name: 'Visitor details ›' }).click()
+      const dialog = page.locator('lcd-ban-visitor')
       await dialog.getByRole('button', { name: 'Ban visitor…' }).click()
       await page.getByRole('dialog', { name: 'Ban Max Vance?' }).waitFor()
       await dialog.getByRole('radio', { name: /Their email/ }).check()
