@@ -252,7 +252,9 @@ describe('webhooks', () => {
       const reply = await agent.send(conversationId, 'On its way!')
       await agent.unsendMessage(conversationId, reply.id)
       await agent.unsendMessage(conversationId, note.id)
-      await eventually(() => bodies().length >= 2, 10_000, 'two webhook deliveries')
+      // (Through the outbox and the delivery worker, each polling every second besides their
+      // wake-ups: on a saturated CI machine this has taken over ten seconds.)
+      await eventually(() => bodies().length >= 2, 30_000, 'two webhook deliveries')
       // (Deliveries to one receiver may overlap: their order is not promised.)
       expect(bodies().map((b) => b.event).sort()).toEqual(['message.deleted', 'message.updated'])
       const edit = bodies().find((b) => b.event === 'message.updated')
