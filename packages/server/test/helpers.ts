@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, inject } from 'vitest'
 import { io as ioClient, type Socket } from 'socket.io-client'
 import { createApp, type AppOptions, type LiveChatApp } from '../src/app.js'
 import { hashPassword } from '../src/shared/auth.js'
+import { createTestDatabase } from './global-setup.js'
 import { openDatabase, type Database } from '../src/shared/db/index.js'
 import { createLogger, type Logger } from '../src/shared/logger.js'
 import type { Services } from '../src/services.js'
@@ -25,6 +26,12 @@ export interface TestServer {
 export interface ServerOptions {
   /** Use this database (e.g. an embedded PGlite) instead of the run's Postgres. */
   db?: Database
+  /**
+   * A fresh database of its own, named with this prefix, dropped at close: for a server whose
+   * background work must not meet other files' servers. Every server on a database delivers every
+   * site's webhooks, so a test that delivers to a local receiver (allowed here only) needs one.
+   */
+  ownDatabase?: string
   redisUrl?: string
   /** The largest upload in bytes (default: the app's 10 MB). */
   uploadMaxBytes?: number
@@ -49,7 +56,8 @@ export interface ServerOptions {
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
-  const db = opts.db ?? (await openDatabase({ url: inject('databaseUrl'), migrate: false, poolSize: 5 }))
+  const own = opts.ownDatabase ? await createTestDatabase(opts.ownDatabase) : null
+  const db = opts.db ?? (await openDatabase({ url: own?.url ?? inject('databaseUrl'), migrate: false, poolSize: 5 }))
   const app = await createApp({
     db,
     secret: SECRET,
@@ -77,6 +85,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     async close() {
       await app.close()
       await db.close()
+      await own?.drop()
     },
   }
 }

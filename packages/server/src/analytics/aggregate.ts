@@ -23,6 +23,7 @@
 // agent assigned now. Conversations and messages that were deleted (an erased visitor, retention)
 // count through the figures kept of them in mod_chat_analytics_removed (removed.ts).
 import { Prisma } from '../generated/prisma/client.js'
+import { isForeignKeyViolation } from '../shared/errors.js'
 import type { Database, Tx } from '../shared/db/index.js'
 import type { Logger } from '../shared/logger.js'
 
@@ -105,7 +106,17 @@ export class Aggregator {
         const due = await tx.$queryRaw<{ site_id: string; rebuild: boolean }[]>`
           SELECT site_id, rebuild FROM mod_chat_analytics_due_sites(${since}::timestamptz) ORDER BY site_id`
         let days = 0
-        for (const site of due) days += await this.site(tx, site.site_id, site.rebuild, since)
+        for (const site of due) {
+          // A site deleted while this runs (its rows cascade away) is skipped, not the whole run.
+          await tx.$executeRaw`SAVEPOINT analytics_site`
+          try {
+            days += await this.site(tx, site.site_id, site.rebuild, since)
+            await tx.$executeRaw`RELEASE SAVEPOINT analytics_site`
+          } catch (e) {
+            if (!isForeignKeyViolation(e)) throw e
+            await tx.$executeRaw`ROLLBACK TO SAVEPOINT analytics_site`
+          }
+        }
         // now(): this transaction's start. What committed before it is in; what was stamped
         // before it but committed after is within the overlap of the next run.
         await tx.$executeRaw`UPDATE mod_chat_analytics_watermark SET through = now(), updated_at = clock_timestamp() WHERE id = 1`

@@ -108,6 +108,12 @@ export function isUniqueViolation(e: unknown): boolean {
   return err.code === 'P2002' || sqlStateOf(err) === '23505' || adapterCause(err)?.kind === 'UniqueConstraintViolation'
 }
 
+/** Whether a database error is a foreign key violation (SQLSTATE 23503): e.g. its site was deleted meanwhile. */
+export function isForeignKeyViolation(e: unknown): boolean {
+  const err = (e ?? {}) as MaybeDbError
+  return err.code === 'P2003' || sqlStateOf(err) === '23503' || adapterCause(err)?.kind === 'ForeignKeyConstraintViolation'
+}
+
 /** Whether a database error is a deadlock Postgres broke by failing this statement (SQLSTATE 40P01). */
 export function isDeadlock(e: unknown): boolean {
   return sqlStateOf((e ?? {}) as MaybeDbError) === '40P01'

@@ -44,16 +44,16 @@ describe('queue positions across two server processes', () => {
         waiting.push({ client, id: conversation.id })
       }
       const places = () => waiting.map((w) => w.client.getQueuePosition(w.id)?.position ?? null)
-      await eventually(() => places().join() === '1,2,3', 10_000, 'places 1, 2, 3 on process two')
+      await eventually(() => places().join() === '1,2,3', 20_000, 'places 1, 2, 3 on process two')
 
       // The agent, on process one, takes the second in line by hand.
       await agent.conversations.assign(waiting[1]!.id, a.id)
-      await eventually(() => places().join() === '1,,2', 10_000, 'places 1, -, 2 after the take')
+      await eventually(() => places().join() === '1,,2', 20_000, 'places 1, -, 2 after the take')
 
       // The agent resolves both their chats: routing (on process one) serves the first in line.
       await agent.conversations.resolve(served.conversation.id)
       await agent.conversations.resolve(waiting[1]!.id)
-      await eventually(() => places().join() === ',,1', 10_000, 'places -, -, 1 after the resolve')
+      await eventually(() => places().join() === ',,1', 20_000, 'places -, -, 1 after the resolve')
       expect(waiting[2]!.client.getQueuePosition(waiting[2]!.id)).toMatchObject({ position: 1, estimatedWaitSeconds: null })
     } finally {
       for (const c of clients) c.disconnect()
