@@ -123,6 +123,9 @@ async function openSeeded() {
   try {
     const seeded = await withDatabase(DB, async (c) => (await c.query('SELECT name FROM sites WHERE id = $1', [SITE])).rows[0]?.name)
     if (seeded !== seedName()) await seed()
+    // Statistics as a live database keeps them: a kept database may have taken migrations that
+    // rewrote rows (a backfill) since it was seeded and analysed.
+    else await withDatabase(DB, (c) => c.query('ANALYZE'))
   } catch (e) {
     await server.stop()
     throw e

@@ -59,6 +59,9 @@ export async function conversationIds(
   take: number,
 ): Promise<string[]> {
   const at = after?.at.toISOString()
+  // A page is a few rows walked in index order: starting parallel workers costs more than the
+  // walk (tens of ms), and the planner may pick them for a large site's scan estimate.
+  await tx.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`
   const rows = await tx.$queryRaw<{ id: string }[]>`
     SELECT c.id FROM mod_chat_conversation_activity a
     JOIN mod_chat_conversations c ON c.site_id = a.site_id AND c.id = a.conversation_id
