@@ -306,6 +306,7 @@ export const API_KEY_SCOPES = [
   'analytics:read',
   'audit:read',
   'visitors:erase',
+  'contacts:write',
 ] as const
 export const ApiKeyScope = z.enum(API_KEY_SCOPES)
 export type ApiKeyScope = z.infer<typeof ApiKeyScope>
@@ -410,6 +411,10 @@ export const AUDIT_ACTIONS = [
   'webhook.redelivered',
   'ban.created',
   'ban.lifted',
+  'contact.merged',
+  'contact_attribute.created',
+  'contact_attribute.updated',
+  'contact_attribute.deleted',
   'export.conversations',
   'export.audit',
   'export.visitor',

@@ -142,6 +142,8 @@ export interface AgentServerToClient {
   'visitor:updated': (presence: VisitorPresence) => void
   /** An admin erased the visitor: their conversations are gone (drop every conversation of theirs from view). */
   'visitor:erased': (erased: { visitorId: string }) => void
+  /** Contacts were merged (a verified identity or email matched): `mergedVisitorIds` are now `visitorId`, and so are their conversations. */
+  'contact:merged': (merged: { visitorId: string; mergedVisitorIds: string[] }) => void
   /** The socket's access token expired (code token_expired); the server disconnects it next. */
   'session:expired': (error: ErrorBody) => void
   /**

@@ -44,6 +44,12 @@ export const LIMITS = {
   /** Bans a site may hold at once (expired ones are cleared), and a ban's reason. */
   bans: 1_000,
   banReason: 500,
+  /** Contacts: custom attributes a site may define, a list's options, a text value, a note on a contact, a company's name. */
+  contactAttributes: 100,
+  attributeOptions: 50,
+  attributeText: 500,
+  contactNote: 5_000,
+  company: 200,
 } as const
 
 /** The length of `text` in Unicode code points, as every limit counts it. */

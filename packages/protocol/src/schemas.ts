@@ -40,7 +40,15 @@ export const VisitorFields = z.object({
   name: optionalText(LIMITS.name),
   email: z.email().max(LIMITS.email).optional(),
   phone: optionalText(LIMITS.phone),
+  company: optionalText(LIMITS.company),
   custom: CustomData.optional(),
+  /**
+   * Custom attributes by key (see contacts.ts): only those the site marks "visitor may set"; any
+   * other key is refused (`forbidden`) and nothing of the update is kept.
+   */
+  attributes: z.record(z.string().min(1).max(50), z.union([z.string().max(LIMITS.attributeText), z.number(), z.boolean(), z.null()]))
+    .refine((r) => Object.keys(r).length <= LIMITS.contactAttributes, `at most ${LIMITS.contactAttributes} attributes`)
+    .optional(),
 })
 export type VisitorFields = z.infer<typeof VisitorFields>
 
@@ -336,10 +344,23 @@ export const ListConversationsQuery = z
     .pipe(z.array(z.number().int().min(1).max(5)).min(1).max(5))
     .optional(),
   missed: boolQuery.optional(),
+  /**
+   * A contact attribute's key (contacts.ts): only conversations whose visitor has a value for it,
+   * equal to `attributeValue` when given, within `attributeMin`..`attributeMax` (inclusive;
+   * numbers and dates) when given. Values are written as in a URL: `true`, `42`, `2026-12-25`.
+   */
+  attribute: z.string().min(1).max(50).optional(),
+  attributeValue: z.string().max(LIMITS.attributeText).optional(),
+  attributeMin: z.string().max(50).optional(),
+  attributeMax: z.string().max(50).optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.listPage).optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '"from" must not be after "to"', path: ['to'] })
+  .refine((q) => q.attribute !== undefined || (q.attributeValue === undefined && q.attributeMin === undefined && q.attributeMax === undefined), {
+    message: 'give "attribute" with its value or range',
+    path: ['attribute'],
+  })
 /** The parsed query (server side); clients send a ListConversationsFilter. */
 export type ListConversationsQuery = z.output<typeof ListConversationsQuery>
 
@@ -562,6 +583,7 @@ export const WEBHOOK_EVENTS = [
   'conversation.missed',
   'offline_message.created',
   'visitor.erased',
+  'contact.merged',
 ] as const
 export const WebhookEventName = z.enum(WEBHOOK_EVENTS)
 

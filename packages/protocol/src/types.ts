@@ -224,6 +224,7 @@ export const VisitorProfile = z.object({
   name: z.string().nullable(),
   email: z.string().nullable(),
   phone: z.string().nullable(),
+  company: z.string().nullable(),
   verified: z.boolean(),
   externalId: z.string().nullable(),
   customData: z.record(z.string(), z.unknown()),
@@ -518,6 +519,13 @@ export interface ListConversationsFilter {
   rating?: number | number[]
   /** Only missed conversations (true), or only those not missed (false). */
   missed?: boolean
+  /** A contact attribute's key: only conversations whose visitor has it (with the value or range below). */
+  attribute?: string
+  /** The attribute's value (`true`, `42`, `2026-12-25`, a list option, a text). */
+  attributeValue?: string
+  /** Numbers and dates: at least / at most this (inclusive). */
+  attributeMin?: string
+  attributeMax?: string
   /** `nextCursor` of the previous page. */
   cursor?: string
   /** Page size, 1..100. */
@@ -654,6 +662,12 @@ export const WebhookPayloads = {
    * receiver that keeps copies (a CRM, a ticket system) can erase its own.
    */
   'visitor.erased': envelope('visitor.erased', z.object({ visitorId: Id, conversationIds: z.array(Id) })),
+  /**
+   * Contacts merged (a verified identity or verified email matched): `visitorId` is the contact
+   * that remains; `mergedVisitorIds` no longer exist as contacts; their conversations (ids) now
+   * belong to `visitorId`.
+   */
+  'contact.merged': envelope('contact.merged', z.object({ visitorId: Id, mergedVisitorIds: z.array(Id), conversationIds: z.array(Id) })),
   ping: envelope('ping', z.object({})).extend({ webhookId: Id }),
 } as const satisfies Record<WebhookEvent | 'ping', z.ZodType>
 export type WebhookPayload = z.infer<(typeof WebhookPayloads)[keyof typeof WebhookPayloads]>
@@ -756,12 +770,30 @@ export type ExportedMessage = z.infer<typeof ExportedMessage>
  * included and marked, edits and unsent ones as the site's history shows them). The archive
  * holds the files too, at each file's `path`.
  */
+/** An agent's note on a contact (not on a conversation): see contacts.ts. */
+export const ContactNote = z.object({
+  id: Id,
+  visitorId: Id,
+  /** The author: an agent (their membership id), or an API key (agentId null) under its name. */
+  author: z.object({ agentId: Id.nullable(), name: z.string() }),
+  text: z.string(),
+  createdAt: Time,
+  updatedAt: Time,
+})
+export type ContactNote = z.infer<typeof ContactNote>
+
 export const VisitorExport = z.object({
   format: z.literal('live-chat.visitor-export'),
   version: z.literal(1),
   exportedAt: Time,
   site: z.object({ id: Id, name: z.string(), timezone: z.string() }),
-  visitor: VisitorDetail.omit({ online: true }).extend({ ipAddress: z.string().nullable() }),
+  visitor: VisitorDetail.omit({ online: true }).extend({
+    ipAddress: z.string().nullable(),
+    /** Their contact attributes' values by key. */
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    /** The team's notes on them. */
+    notes: z.array(ContactNote),
+  }),
   conversations: z.array(
     Transcript.shape.conversation.omit({ visitor: true }).extend({ lastActivityAt: Time, messages: z.array(ExportedMessage) }),
   ),

@@ -15,7 +15,7 @@ const config = { siteId: SITE, online: true } as WidgetConfig
 const session = (token: string, visitorId = 'v1'): VisitorSession => ({
   token,
   expiresAt: '2030-01-01T00:00:00.000Z',
-  visitor: { id: visitorId, siteId: SITE, name: null, email: null, phone: null, verified: false, externalId: null, customData: {} },
+  visitor: { id: visitorId, siteId: SITE, name: null, email: null, phone: null, company: null, verified: false, externalId: null, customData: {} },
 })
 
 function json(status: number, body: unknown): Response {

@@ -15,6 +15,8 @@ import { agencyRoutes } from './agency/routes.js'
 import { agentRoutes, authRoutes } from './agents/routes.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import { banRoutes } from './bans/routes.js'
+import { contactRoutes } from './contacts/routes.js'
+import { watchMergedContacts } from './contacts/merge.js'
 import { watchBans } from './bans/watch.js'
 import type { AnalyticsOptions } from './analytics/service.js'
 import { cannedResponseRoutes } from './canned-responses/routes.js'
@@ -174,6 +176,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   const stopDeletedSites = await watchDeletedSites(opts.db, visitorNs, agentNs, log)
   const stopErasedVisitors = await watchErasedVisitors(opts.db, visitorNs, agentNs, log)
   const stopBans = await watchBans(opts.db, visitorNs, services.bans, log)
+  const stopMerges = await watchMergedContacts(opts.db, visitorNs, agentNs, log)
 
   app.use(drain.http())
   app.use(accessLog(log, (req) => PROBES.has(req.url ?? '')))
@@ -210,6 +213,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   site.use(historyRoutes(services, log))
   site.use(privacyRoutes(services, log))
   site.use(banRoutes(services))
+  site.use(contactRoutes(services))
   api.use('/sites/:siteId', site)
   api.use(notFoundHandler)
   app.use('/api', api)
@@ -251,6 +255,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
       await stopDeletedSites()
       await stopErasedVisitors()
       await stopBans()
+      await stopMerges()
       await dispatcher.stop()
       await services.emails.stop()
       await webhookWorker.stop()

@@ -10,6 +10,7 @@ import { ApiKeyService } from './api-keys/service.js'
 import { AgentService } from './agents/service.js'
 import { AuditService } from './audit/service.js'
 import { BanService } from './bans/service.js'
+import { ContactService } from './contacts/service.js'
 import { AnalyticsService, type AnalyticsOptions } from './analytics/service.js'
 import { CannedResponseService } from './canned-responses/service.js'
 import { TriggerService } from './triggers/service.js'
@@ -57,6 +58,8 @@ export interface Services {
   visitors: VisitorService
   /** Who may not chat on a site (a visitor, an email, a network), and the checks at every visitor's door. */
   bans: BanService
+  /** Contacts: profile edits, notes, custom attributes (and their definitions). */
+  contacts: ContactService
   conversations: ConversationService
   messages: MessageService
   agents: AgentService
@@ -120,8 +123,9 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     viewers: new ViewerService(ctx),
     routing,
     sites,
-    visitors: new VisitorService(ctx, sites, presence, bans),
+    visitors: new VisitorService(ctx, sites, presence, bans, audit),
     bans,
+    contacts: new ContactService(ctx, presence, audit),
     conversations,
     messages: new MessageService(ctx, presence, routing, uploads, emails),
     agents,

@@ -23,6 +23,7 @@ export const SCOPES: Record<ApiKeyScope, string> = {
   'analytics:read': 'Read analytics reports',
   'audit:read': 'Read and export the audit log',
   'visitors:erase': 'Erase visitors and everything about them',
+  'contacts:write': 'Edit contacts (profile, attributes) and write notes on them',
 }
 
 /**

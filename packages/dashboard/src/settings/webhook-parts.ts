@@ -20,6 +20,7 @@ export const EVENT_WORDS: Record<WebhookEvent, string> = {
   'conversation.missed': 'A conversation is marked missed (no agent replied in time)',
   'offline_message.created': 'An offline message arrives',
   'visitor.erased': 'A visitor is erased (ids only: erase your copies too)',
+  'contact.merged': 'Contacts are merged (a verified identity matched): their conversations follow',
 }
 
 export const EVENTS = Object.keys(EVENT_WORDS) as WebhookEvent[]

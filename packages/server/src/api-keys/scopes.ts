@@ -53,6 +53,15 @@ export const KEY_ROUTES: Readonly<Record<string, ApiKeyScope>> = {
   [`GET ${SITE}/bans`]: 'sites:read',
   [`POST ${SITE}/bans`]: 'sites:write',
   [`DELETE ${SITE}/bans/:id`]: 'sites:write',
+  [`GET ${SITE}/contact-attributes`]: 'sites:read',
+  [`POST ${SITE}/contact-attributes`]: 'sites:write',
+  [`PATCH ${SITE}/contact-attributes/:id`]: 'sites:write',
+  [`DELETE ${SITE}/contact-attributes/:id`]: 'sites:write',
+  [`GET ${SITE}/visitors/:visitorId`]: 'conversations:read',
+  [`PATCH ${SITE}/visitors/:visitorId`]: 'contacts:write',
+  [`POST ${SITE}/visitors/:visitorId/notes`]: 'contacts:write',
+  [`PATCH ${SITE}/visitors/:visitorId/notes/:id`]: 'contacts:write',
+  [`DELETE ${SITE}/visitors/:visitorId/notes/:id`]: 'contacts:write',
 }
 
 interface Compiled {

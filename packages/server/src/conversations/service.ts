@@ -32,7 +32,7 @@ import type { EmailService } from '../email/service.js'
 import type { Routing } from './routing.js'
 import { loadViews, loadViewsMany, type ConversationViews } from './views.js'
 import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
-import { conversationIds } from '../history/filters.js'
+import { conversationIds, withAttribute } from '../history/filters.js'
 import { recordEvent } from '../events/outbox.js'
 import { startMessage } from '../triggers/service.js'
 import { findTeam, pickedTeam } from '../teams/service.js'
@@ -204,7 +204,7 @@ export class ConversationService {
     const after = q.cursor ? decodeCursor(q.cursor) : null
     // One id more than the page tells whether another page follows; only the page's views are loaded.
     const { page, more } = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      const ids = await conversationIds(tx, actor, q, after, limit + 1)
+      const ids = await conversationIds(tx, actor, await withAttribute(tx, actor.siteId, q), after, limit + 1)
       return { page: (await loadViewsMany(tx, this.presence, ids.slice(0, limit))).map((v) => v.summary), more: ids.length > limit }
     })
     const last = page.at(-1)

@@ -8,9 +8,16 @@ import type { AgentActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError } from '../shared/errors.js'
 import { searchCondition, searchTerms } from './search.js'
+import { attributeCondition, resolveAttributeFilter, type AttributeFilter } from '../contacts/attributes.js'
 
-/** The list's filters without its paging. */
-export type ConversationFilter = Omit<ListConversationsQuery, 'cursor' | 'limit'>
+/** The list's filters without its paging; `attributeFilter` is `attribute…` resolved against the site's definition (withAttribute). */
+export type ConversationFilter = Omit<ListConversationsQuery, 'cursor' | 'limit'> & { attributeFilter?: AttributeFilter }
+
+/** The filter with its contact attribute resolved (a read of the definition, in the site's transaction `tx`). */
+export async function withAttribute<F extends ConversationFilter>(tx: Tx, siteId: string, f: F): Promise<F> {
+  const attributeFilter = await resolveAttributeFilter(tx, siteId, f)
+  return attributeFilter ? { ...f, attributeFilter } : f
+}
 
 /** `mine`: the agent's own; an API key is no agent and has none (it names one with agentId). */
 function mineOf(actor: AgentActor): string {
@@ -39,6 +46,10 @@ export function filterCondition(actor: AgentActor, f: ConversationFilter): Prism
   if (f.from) and.push(Prisma.sql`c.created_at >= (${f.from}::date::timestamp AT TIME ZONE ${tz})`)
   if (f.to) and.push(Prisma.sql`c.created_at < ((${f.to}::date + 1)::timestamp AT TIME ZONE ${tz})`)
   if (f.q !== undefined) and.push(searchCondition(searchTerms(f.q)))
+  if (f.attribute !== undefined) {
+    if (!f.attributeFilter) throw new Error('filterCondition: the attribute filter was not resolved (withAttribute)')
+    and.push(attributeCondition(f.attributeFilter))
+  }
   return Prisma.join(and, ' AND ')
 }
 

@@ -10,7 +10,7 @@ import type { AgentActor, Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { notFound } from '../shared/errors.js'
 import { agentName, agentWithUser, isoOrNull } from '../shared/map.js'
-import { filterCondition, type ConversationFilter } from './filters.js'
+import { filterCondition, withAttribute, type ConversationFilter } from './filters.js'
 
 /** Rows per read: big enough to amortise a round trip, small enough to hold (≤ 1,000 × 10 KB of text). */
 export const BATCH = 1_000
@@ -108,7 +108,7 @@ export class HistoryService {
    * remaining message of the site for each batch: minutes for 100,000 messages.)
    */
   async *exportRows(actor: AgentActor, filter: ConversationFilter, signal?: AbortSignal): AsyncGenerator<ExportRow[]> {
-    const where = filterCondition(actor, filter)
+    const where = filterCondition(actor, await this.ctx.db.inSite(actor.siteId, (tx) => withAttribute(tx, actor.siteId, filter)))
     await this.audit.record({ agencyId: actor.agencyId, siteId: actor.siteId, action: 'export.conversations', actor: auditActor(actor), data: { filter }, meta: auditMeta(actor) })
     let cursor: ExportCursor | null = null
     while (!signal?.aborted) {

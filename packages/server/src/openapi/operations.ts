@@ -391,6 +391,47 @@ export const OPERATIONS: Operation[] = [
     ok: { 201: p.Ban },
   },
   { method: 'delete', path: `${SITE}/bans/:id`, id: 'liftBan', tag: 'Bans', summary: 'Lift a ban (admins any, agents their own)', auth: 'site', ok: { 204: null } },
+
+  // ---------------------------------------------------------------- contacts
+  { method: 'get', path: `${SITE}/contact-attributes`, id: 'listContactAttributes', tag: 'Contacts', summary: "The site's custom contact attributes", auth: 'site', ok: { 200: list(p.ContactAttribute) } },
+  {
+    method: 'post',
+    path: `${SITE}/contact-attributes`,
+    id: 'createContactAttribute',
+    tag: 'Contacts',
+    summary: 'Define a custom contact attribute (site admins)',
+    description: 'A key (lowercase, the API and the inbox filter name it by), a label, a type (text, number, date, list with its options, boolean), and whether the visitor may set it (widget, SDK). 409 `conflict` when the key exists.',
+    auth: 'site',
+    body: p.CreateContactAttribute,
+    ok: { 201: p.ContactAttribute },
+  },
+  {
+    method: 'patch',
+    path: `${SITE}/contact-attributes/:id`,
+    id: 'updateContactAttribute',
+    tag: 'Contacts',
+    summary: "An attribute's label, a list's options, whether visitors may set it (site admins)",
+    description: 'The key and type never change. Values no longer among a list\'s new options are removed.',
+    auth: 'site',
+    body: p.UpdateContactAttribute,
+    ok: { 200: p.ContactAttribute },
+  },
+  { method: 'delete', path: `${SITE}/contact-attributes/:id`, id: 'deleteContactAttribute', tag: 'Contacts', summary: 'Delete an attribute and every value of it (site admins)', auth: 'site', ok: { 204: null } },
+  { method: 'get', path: `${SITE}/visitors/:visitorId`, id: 'getContact', tag: 'Contacts', summary: 'A visitor as a contact: profile, attributes, notes', auth: 'site', ok: { 200: p.Contact } },
+  {
+    method: 'patch',
+    path: `${SITE}/visitors/:visitorId`,
+    id: 'updateContact',
+    tag: 'Contacts',
+    summary: "Edit a contact's profile and attribute values",
+    description: 'Any agent of the site (API keys: contacts:write). Each attribute value is checked against its definition (by key; null removes it); one wrong value is 400 and nothing of the edit is kept.',
+    auth: 'site',
+    body: p.UpdateContact,
+    ok: { 200: p.Contact },
+  },
+  { method: 'post', path: `${SITE}/visitors/:visitorId/notes`, id: 'addContactNote', tag: 'Contacts', summary: 'Add a note on the contact', auth: 'site', body: p.ContactNoteBody, ok: { 201: p.ContactNote } },
+  { method: 'patch', path: `${SITE}/visitors/:visitorId/notes/:id`, id: 'editContactNote', tag: 'Contacts', summary: 'Edit a note (its author or an admin)', auth: 'site', body: p.ContactNoteBody, ok: { 200: p.ContactNote } },
+  { method: 'delete', path: `${SITE}/visitors/:visitorId/notes/:id`, id: 'deleteContactNote', tag: 'Contacts', summary: 'Delete a note (its author or an admin)', auth: 'site', ok: { 204: null } },
 ]
 
 /** Path parameters that are not UUIDs. */

@@ -14,6 +14,8 @@ import type { Database, Tx } from '../shared/db/index.js'
 import { AppError, notFound } from '../shared/errors.js'
 import { toVisitorDetail } from '../shared/map.js'
 import { zipArchive, type ArchiveEntry } from './archive.js'
+import { readAttributes } from '../contacts/attributes.js'
+import { toContactNote } from '../contacts/service.js'
 
 /** What an export reads first, in one transaction: everything but the messages and the files' bytes. */
 export interface ExportPlan {
@@ -37,7 +39,7 @@ const exported = (f: FileRow): ExportedFile => ({ id: f.id, name: f.name, type: 
 /** Reads the visitor, their conversations and their files' names (not their bytes); `not_found` when the site has no such visitor. */
 export async function planExport(tx: Tx, siteId: string, visitorId: string): Promise<ExportPlan> {
   const v = await tx.visitor.findUnique({ where: { id: visitorId } })
-  if (!v) throw notFound('visitor')
+  if (!v || v.mergedIntoId) throw notFound('visitor')
   const site = await tx.site.findUniqueOrThrow({ where: { id: siteId }, select: { id: true, name: true, widgetSettings: { select: { timezone: true } } } })
   const conversations = await tx.conversation.findMany({ where: { visitorId }, select: { id: true, lastActivityAt: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })
   // Their own uploads (sent or not), and the files agents sent in their conversations.
@@ -57,7 +59,12 @@ export async function planExport(tx: Tx, siteId: string, visitorId: string): Pro
       version: 1,
       exportedAt: new Date().toISOString(),
       site: { id: site.id, name: site.name, timezone: site.widgetSettings?.timezone ?? 'UTC' },
-      visitor: { ...visitor, ipAddress: v.ipAddress },
+      visitor: {
+        ...visitor,
+        ipAddress: v.ipAddress,
+        attributes: await readAttributes(tx, visitorId),
+        notes: (await tx.contactNote.findMany({ where: { visitorId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })).map(toContactNote),
+      },
       unsentFiles: rows.filter((f) => !f.messageId).map(exported),
     },
     conversations,

@@ -94,6 +94,7 @@ export function toVisitorProfile(v: VisitorRow): VisitorProfile {
     name: v.name,
     email: v.email,
     phone: v.phone,
+    company: v.company,
     verified: v.verified,
     externalId: v.externalId,
     customData: (v.customData ?? {}) as Record<string, unknown>,

@@ -4,6 +4,7 @@ import type { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError } from '../shared/errors.js'
 import { refuseBanned } from '../bans/service.js'
+import { writeAttributes } from '../contacts/attributes.js'
 
 type VisitorRow = Prisma.VisitorGetPayload<object>
 type WidgetRow = Prisma.WidgetSettingsGetPayload<object>
@@ -51,6 +52,9 @@ export async function applyVisitorFields(tx: Tx, visitor: VisitorRow, fields: Vi
     await refuseBanned(tx, visitor.siteId, { email: data.email })
   }
   if (fields.phone !== undefined) data.phone = fields.phone || null
+  if (fields.company !== undefined) data.company = fields.company || null
+  // Only the attributes the site lets visitors set (others: forbidden, and nothing of the update is kept).
+  if (fields.attributes) await writeAttributes(tx, visitor.siteId, visitor.id, fields.attributes, { visitorOnly: true })
   if (fields.custom) data.customData = { ...((visitor.customData ?? {}) as Record<string, unknown>), ...fields.custom } as Prisma.InputJsonValue
   if (Object.keys(data).length === 0) return visitor
   return tx.visitor.update({ where: { id: visitor.id }, data })

@@ -12,6 +12,9 @@ import type { PresenceService } from '../presence/service.js'
 import { identitySecrets, type SiteService } from '../sites/service.js'
 import { applyVisitorFields } from './fields.js'
 import { refuseBanned, type BanService } from '../bans/service.js'
+import { lockIdentity, mergeContacts, type Merged } from '../contacts/merge.js'
+import { recordEvent } from '../events/outbox.js'
+import type { AuditService } from '../audit/service.js'
 
 type VisitorRow = Prisma.VisitorGetPayload<object>
 
@@ -45,12 +48,19 @@ async function recordPage(tx: Tx, visitorId: string, url: string, title: string 
     WHERE id = ${visitorId}::uuid`
 }
 
+/** The visitor a token names: itself, or the contact it was merged into; null when neither exists. */
+async function live(tx: Tx, id: string): Promise<VisitorRow | null> {
+  const v = await tx.visitor.findUnique({ where: { id } })
+  return v?.mergedIntoId ? tx.visitor.findUnique({ where: { id: v.mergedIntoId } }) : v
+}
+
 export class VisitorService {
   constructor(
     private readonly ctx: Context,
     private readonly sites: SiteService,
     private readonly presence: PresenceService,
     private readonly bans: BanService,
+    private readonly audit: AuditService,
   ) {}
 
   async createSession(requestedSiteId: string, input: CreateVisitorSession, meta: RequestMeta): Promise<VisitorSession> {
@@ -67,9 +77,10 @@ export class VisitorService {
     if (input.identity && !verifyIdentityHashWithAny(identitySecrets(site), input.identity.userId, input.identity.hash)) {
       throw new AppError('identity_invalid', 'the identity hash does not match this site')
     }
-    const visitor = await this.ctx.db.inSite(siteId, async (tx) => {
-      let v = known ? await tx.visitor.findUnique({ where: { id: known } }) : null
-      if (input.identity) v = await this.verified(tx, siteId, v, input.identity)
+    // With an identity, in the agency too: a merge of contacts is recorded in its audit log.
+    const visitor = await this.ctx.db.scoped({ siteId, ...(input.identity ? { agencyId: site.agencyId } : {}) }, async (tx) => {
+      let v = known ? await live(tx, known) : null
+      if (input.identity) v = await this.verified(tx, site, v, input.identity)
       // A ban of the visitor, their email (an identity's too) or the address: refused, nothing kept.
       await refuseBanned(tx, siteId, { visitorId: v?.id, ip: meta.ip })
       const seen: Prisma.VisitorUpdateInput = {
@@ -89,19 +100,50 @@ export class VisitorService {
     return { token, expiresAt: expiresAt.toISOString(), visitor: toVisitorProfile(visitor) }
   }
 
-  /** The visitor for a verified user id: theirs if it exists, else the current anonymous one, else a new one. */
-  private async verified(tx: Tx, siteId: string, current: VisitorRow | null, id: NonNullable<CreateVisitorSession['identity']>) {
+  /**
+   * The contact for a verified user id (contacts/merge.ts): the one holding it, the session's
+   * anonymous visitor and the verified contacts with the identity's email are merged into the
+   * oldest of them, which takes the identity; none of them: a new contact. A visitor verified as
+   * someone else is never merged.
+   */
+  private async verified(tx: Tx, site: { id: string; agencyId: string }, current: VisitorRow | null, id: NonNullable<CreateVisitorSession['identity']>) {
+    const siteId = site.id
+    const email = id.email?.toLowerCase()
+    await lockIdentity(tx, siteId, id.userId, email)
     const data = {
       externalId: id.userId,
       verified: true,
       ...(id.name ? { name: id.name } : {}),
-      ...(id.email ? { email: id.email.toLowerCase() } : {}),
+      ...(email ? { email } : {}),
     }
     const owner = await tx.visitor.findUnique({ where: { siteId_externalId: { siteId, externalId: id.userId } } })
-    if (owner) return tx.visitor.update({ where: { id: owner.id }, data })
-    // An anonymous visitor who logs in keeps their conversations; one verified as someone else does not.
-    if (current && !current.externalId) return tx.visitor.update({ where: { id: current.id }, data })
-    return tx.visitor.create({ data: { siteId, ...data } })
+    const sameEmail = email ? await tx.visitor.findMany({ where: { siteId, verified: true, email, mergedIntoId: null } }) : []
+    const anonymous = current && !current.externalId ? [current] : []
+    const group = [...new Map([...(owner ? [owner] : []), ...anonymous, ...sameEmail].map((v) => [v.id, v])).values()]
+    if (group.length === 0) return tx.visitor.create({ data: { siteId, ...data } })
+    group.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
+    const survivor = group[0]!
+    const others = group.slice(1).map((v) => v.id)
+    if (others.length > 0) {
+      // The merged contacts give up their user ids before the survivor takes this one.
+      const merged = await mergeContacts(tx, siteId, survivor.id, others)
+      await this.recordMerge(tx, site, merged)
+    }
+    return tx.visitor.update({ where: { id: survivor.id }, data })
+  }
+
+  /** contact.merged: in the audit log (ids only) and to webhooks that subscribe to it. */
+  private async recordMerge(tx: Tx, site: { id: string; agencyId: string }, m: Merged): Promise<void> {
+    await recordEvent(tx, site.id, 'contact.merged', m)
+    await this.audit.recordIn(tx, {
+      agencyId: site.agencyId,
+      siteId: site.id,
+      action: 'contact.merged',
+      actor: { type: 'system', id: null, label: 'identity verification' },
+      target: { type: 'visitor', id: m.visitorId },
+      data: { mergedVisitorIds: m.mergedVisitorIds, conversations: m.conversationIds.length },
+    })
+    this.ctx.log.info({ siteId: site.id, visitorId: m.visitorId, merged: m.mergedVisitorIds.length, conversations: m.conversationIds.length }, 'contacts merged')
   }
 
   /**
@@ -115,7 +157,10 @@ export class VisitorService {
     this.sites.checkOrigin(site, origin)
     const actor: VisitorActor = { kind: 'visitor', siteId: claims.siteId, visitorId: claims.visitorId, ...(ip ? { ip } : {}) }
     await this.ctx.db.inSite(claims.siteId, async (tx) => {
-      if (!(await tx.visitor.count({ where: { id: claims.visitorId } }))) throw new AppError('unauthorized', 'the token is not valid')
+      // A merged-away contact's token acts as the contact it was merged into (contacts/merge.ts).
+      const v = await live(tx, claims.visitorId)
+      if (!v) throw new AppError('unauthorized', 'the token is not valid')
+      actor.visitorId = v.id
       await refuseBanned(tx, actor.siteId, actor)
     })
     return actor
