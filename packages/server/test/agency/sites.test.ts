@@ -138,6 +138,11 @@ async function busySite(agencyId: string, ownerToken: string) {
   await s().services.cannedResponses.create(actor, { title: 'Mine', content: 'personal', isPersonal: true })
   // A ban (of an address no test client has: nothing here is refused).
   expect((await as(s(), ownerToken).post(`/api/sites/${site.id}/bans`, { kind: 'ip', network: '192.0.2.0/24' })).status).toBe(201)
+  // A contact attribute, the visitor's value of it, and a note on the visitor (mod_chat_contact_*).
+  const attribute = await as(s(), ownerToken).post(`/api/sites/${site.id}/contact-attributes`, { key: 'plan', label: 'Plan', type: 'text' })
+  expect(attribute.status).toBe(201)
+  expect((await as(s(), ownerToken).patch(`/api/sites/${site.id}/visitors/${visitor.visitor.id}`, { company: 'Busy Ltd', attributes: { plan: 'pro' } })).status).toBe(200)
+  expect((await as(s(), ownerToken).post(`/api/sites/${site.id}/visitors/${visitor.visitor.id}/notes`, { text: 'A busy contact' })).status).toBe(201)
   // A team with the agent in it (mod_chat_teams, mod_chat_team_members), the conversation for it.
   const team = await as(s(), ownerToken).post(`/api/sites/${site.id}/teams`, { name: 'Sales', agentIds: [agent.id] })
   expect(team.status).toBe(201)

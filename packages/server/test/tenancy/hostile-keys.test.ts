@@ -66,6 +66,8 @@ function yId(path: string, param: string): string {
   if (param === 'userId') return y.owner.userId
   if (param === 'deliveryId') return y.delivery
   if (param === 'visitorId') return y.visitor.id
+  if (path.includes('/notes/')) return y.note
+  if (path.includes('/contact-attributes/')) return y.contactAttribute
   if (path.includes('/webhooks/')) return y.webhook
   if (path.includes('/canned-responses/')) return y.canned
   if (path.includes('/api-keys/')) return y.key
@@ -90,6 +92,10 @@ function bodyFor(route: AppRoute): object | undefined {
     [/\/teams(\/:id)?$/, () => ({ name: 'pwned' })],
     [/\/settings$/, () => ({ name: 'pwned' })],
     [/\/bans$/, () => ({ kind: 'visitor', visitorId: y.visitor.id })],
+    [/\/contact-attributes$/, () => ({ key: 'pwned', label: 'pwned', type: 'text' })],
+    [/\/contact-attributes\/:id$/, () => ({ label: 'pwned', visitorMaySet: true })],
+    [/\/visitors\/:visitorId$/, () => ({ name: 'pwned', company: 'pwned', attributes: { nickname: 'pwned' } })],
+    [/\/notes(\/:id)?$/, () => ({ text: 'pwned' })],
     [/\/rotate$/, () => ({ graceHours: 0 })],
     [/^\/api\/agency\/sites\/:siteId$/, () => ({ confirm: y.siteName })],
     [/^\/api\/agency\/sites$/, () => ({ name: 'pwned' })],

@@ -3,7 +3,7 @@
 // broadcasts: nothing said in B reaches A's sockets.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Socket } from 'socket.io-client'
-import { Tokens } from '../../src/shared/auth.js'
+import { Tokens, identityHash } from '../../src/shared/auth.js'
 import { ask, connectRaw, eventually, rawSocket, waitFor, type TestServer, startServer } from '../helpers.js'
 import { eachCase, expectNoLeak, expectTenantIntact, makeTenant, snapshot, type Tenant } from './tenants.js'
 
@@ -221,6 +221,14 @@ describe("commands without a target id, with B's ids smuggled into the payload",
     expect(await attempt(visitorA, 'visitor:page', { ...smuggled(), url: 'https://a.example/smuggled', title: 'Smuggled' })).toMatchObject({ ok: true })
   })
 
+  it("when a visitor sets their company and attributes, only A's visitor's change; an attribute the team keeps to itself is forbidden", async () => {
+    expect(await attempt(visitorA, 'visitor:update', { ...smuggled(), company: 'Smuggled Co', attributes: { nickname: 'smuggled' } })).toMatchObject({ ok: true, data: { id: a.visitor.id, company: 'Smuggled Co' } })
+    expect(await attempt(visitorA, 'visitor:update', { ...smuggled(), attributes: { tier: b.values.tier } })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await attempt(visitorA, 'visitor:update', { ...smuggled(), attributes: { pwned: 'x' } })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } })
+    const mine = await s.db.inSite(a.site.id, (tx) => tx.contactAttributeValue.findMany({ where: { visitorId: a.visitor.id }, include: { attribute: true } }))
+    expect(mine.map((v) => [v.attribute.key, v.textValue]).sort()).toEqual([['nickname', 'smuggled'], ['tier', a.values.tier]])
+  })
+
   it.each(['admin', 'agent'] as const)("when A's %s sets its status, only that agent of A changes", async (role) => {
     const ack = await attempt(agentsA[role], 'agent:status', { ...smuggled(), status: 'away' })
     expect(ack).toMatchObject({ ok: true, data: { id: a[role].id, siteId: a.site.id, status: 'away' } })
@@ -345,6 +353,16 @@ describe('broadcasts', () => {
     const erase = await fetch(`${s.url}/api/sites/${d.site.id}/visitors/${d.visitor.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${d.admin.token}` } })
     expect(erase.status).toBe(200)
     expect(await erased).toEqual({ visitorId: d.visitor.id })
+    // A visitor of B logs in as B's verified user: B's contacts merge, B's agents are told.
+    const anonOfB = await s.fx.visitorSession(d.site.id)
+    const mergedInB = waitFor<{ visitorId: string }>((fn) => (dAgent.on('contact:merged', fn), () => dAgent.off('contact:merged', fn)))
+    const login = await fetch(`${s.url}/api/sites/${d.site.id}/visitor-sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: anonOfB.token, identity: { userId: d.verified.user, hash: identityHash(d.site.identitySecret, d.verified.user) } }),
+    })
+    expect(login.status).toBe(201)
+    expect(await mergedInB).toEqual({ visitorId: d.verified.id, mergedVisitorIds: [anonOfB.visitor.id] })
     await new Promise((r) => setTimeout(r, 300))
 
     expect(seen.map(({ who, event }) => `${who} got ${event}`)).toEqual([])

@@ -4,6 +4,7 @@
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../helpers.js'
+import { identityHash } from '../../src/shared/auth.js'
 import { eachCase, expectNoLeak, expectTenantIntact, makeTenant, snapshot, type Tenant } from './tenants.js'
 
 let s: TestServer
@@ -99,6 +100,19 @@ const ROUTES: Route[] = [
   { name: "POST bans (B's visitor)", method: 'post', path: () => '/bans', body: () => ({ kind: 'visitor', visitorId: b.visitor.id }), ids: true },
   { name: "POST bans (B's visitor's address)", method: 'post', path: () => '/bans', body: () => ({ kind: 'ip', visitorId: b.visitor.id, scope: 'subnet' }), ids: true },
   { name: 'DELETE bans/:id', method: 'delete', path: (t) => `/bans/${t.ban}`, ids: true },
+  { name: 'GET contact-attributes', method: 'get', path: () => '/contact-attributes', ids: false },
+  { name: 'POST contact-attributes', method: 'post', path: () => '/contact-attributes', body: () => ({ key: 'pwned', label: 'pwned', type: 'text', visitorMaySet: true }), ids: false },
+  { name: 'PATCH contact-attributes/:id', method: 'patch', path: (t) => `/contact-attributes/${t.contactAttribute}`, body: () => ({ label: 'pwned', options: ['pwned'], visitorMaySet: true }), ids: true },
+  { name: 'DELETE contact-attributes/:id', method: 'delete', path: (t) => `/contact-attributes/${t.contactAttribute}`, ids: true },
+  { name: 'GET visitors/:visitorId (the contact)', method: 'get', path: (t) => `/visitors/${t.visitor.id}`, ids: true },
+  { name: 'GET visitors/:visitorId (the verified contact)', method: 'get', path: (t) => `/visitors/${t.verified.id}`, ids: true },
+  { name: 'PATCH visitors/:visitorId', method: 'patch', path: (t) => `/visitors/${t.visitor.id}`, body: () => ({ name: 'pwned', email: 'pwned@example.org', company: 'pwned', attributes: { nickname: 'pwned' } }), ids: true },
+  { name: 'PATCH visitors/:visitorId (clearing values)', method: 'patch', path: (t) => `/visitors/${t.visitor.id}`, body: () => ({ attributes: { tier: null, nickname: null } }), ids: true },
+  { name: 'POST visitors/:visitorId/notes', method: 'post', path: (t) => `/visitors/${t.visitor.id}/notes`, body: () => ({ text: 'pwned' }), ids: true },
+  { name: 'PATCH visitors/:visitorId/notes/:id', method: 'patch', path: (t) => `/visitors/${t.visitor.id}/notes/${t.note}`, body: () => ({ text: 'pwned' }), ids: true },
+  { name: "PATCH visitors/:visitorId/notes/:id (A's visitor, B's note)", method: 'patch', path: (t) => `/visitors/${a.visitor.id}/notes/${t.note}`, body: () => ({ text: 'pwned' }), ids: true },
+  { name: 'DELETE visitors/:visitorId/notes/:id', method: 'delete', path: (t) => `/visitors/${t.visitor.id}/notes/${t.note}`, ids: true },
+  { name: "DELETE visitors/:visitorId/notes/:id (A's visitor, B's note)", method: 'delete', path: (t) => `/visitors/${a.visitor.id}/notes/${t.note}`, ids: true },
 ]
 
 function send(route: Route, siteId: string, target: Tenant, token?: string): request.Test {
@@ -191,6 +205,9 @@ describe("site A's listings, filtered towards B", () => {
     { name: 'canned responses, all of them', call: () => aSite('/canned-responses')(), items: 1 },
     { name: 'agents', call: () => aSite('/agents')(), items: 2 },
     { name: 'bans', call: () => aSite('/bans')(), items: 1 },
+    { name: 'contact attributes', call: () => aSite('/contact-attributes')(), items: 2 },
+    { name: "conversations whose contact has B's attribute value", call: () => aSite(`/conversations?attribute=nickname&attributeValue=${encodeURIComponent(b.values.nickname)}`)(), items: 0 },
+    { name: 'conversations whose contact has any tier (the key B has too)', call: () => aSite('/conversations?attribute=tier&status=pending,active,resolved,closed')(), items: 2 },
   ]
 
   eachCase(reads, (n) => `when listing ${n}, returns only site A rows`, async ({ call, items }) => {
@@ -208,6 +225,29 @@ describe("site A's listings, filtered towards B", () => {
     const login = await attempt(() => api().post('/api/auth/login').send({ email: a.admin.email, password: a.admin.password }))
     expect(login.status).toBe(200)
     expect((login.body as { sites: { siteId: string }[] }).sites.map((x) => x.siteId)).toEqual([a.site.id])
+  })
+})
+
+describe("contacts merged across sites: never", () => {
+  const identify = (siteId: string, secret: string, token: string) => {
+    const identity = { userId: b.verified.user, hash: identityHash(secret, b.verified.user), email: b.verified.email }
+    return api().post(`/api/sites/${siteId}/visitor-sessions`).send({ token, identity })
+  }
+
+  it("when a visitor of A identifies on site A as B's verified user (B's user id and email, signed with A's secret), they stay A's contact and B's contact is untouched", async () => {
+    // A visitor of its own: the session echoes the identity it was given (the attacker's own input), so no leak check on this answer.
+    const fresh = await s.fx.visitorSession(a.site.id)
+    const before = await snapshot(s, b)
+    const res = await identify(a.site.id, a.site.identitySecret, fresh.token)
+    expect(res.status).toBe(201)
+    expect((res.body as { visitor: { id: string; siteId: string } }).visitor).toMatchObject({ id: fresh.visitor.id, siteId: a.site.id })
+    await expectTenantIntact(s, b, before)
+    const merged = await s.db.inSite(a.site.id, (tx) => tx.visitor.count({ where: { mergedIntoId: { not: null } } }))
+    expect(merged).toBe(0)
+  })
+
+  it("when A's visitor asks site B for a session as B's verified user with a hash made with A's secret, answers 401 identity_invalid", async () => {
+    expectError(await attempt(() => identify(b.site.id, a.site.identitySecret, a.visitor.token)), 401, 'identity_invalid')
   })
 })
 

@@ -6,6 +6,7 @@ import { expect, it } from 'vitest'
 import type { AgentFixture, SiteFixture, TestServer } from '../helpers.js'
 import { agencySite, join, membershipOf, newAgency, person, startChat, type AgencySiteFixture, type Person } from '../agency/fixtures.js'
 import type { VisitorActor } from '../../src/shared/context.js'
+import { identityHash } from '../../src/shared/auth.js'
 
 export interface Tenant {
   label: string
@@ -33,6 +34,13 @@ export interface Tenant {
   delivery: string
   /** A ban of an email address (nobody of the tenant has it). */
   ban: string
+  /** Contact attributes (`tier`, a list only the team sets; `nickname`, text the visitor may set), the visitor's values of both, a note on the visitor, their company. */
+  contactAttribute: string
+  note: string
+  /** A second contact, verified (identity `user`, email `email`), older than none of the others. */
+  verified: { id: string; user: string; email: string }
+  /** The visitor's values: `tier` (a list option of this tenant's) and `nickname`. */
+  values: { tier: string; nickname: string }
   texts: { first: string; reply: string; note: string; old: string; canned: string; personal: string }
   /** Strings that must never reach another tenant: ids, texts, emails, the identity and webhook secrets. */
   secrets: string[]
@@ -95,6 +103,17 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
   const bannedEmail = `${secret('banned')}@example.test`
   const ban = await admin$('/bans', { kind: 'email', email: bannedEmail, reason: secret('ban-reason') })
 
+  // Contacts: the same keys on every tenant (so that a key alone never tells sites apart); secret labels, values, note, company.
+  const tierOption = secret('tier')
+  const c = { tierLabel: secret('tier-label'), nickname: secret('nickname'), note: secret('contact-note'), company: secret('company') }
+  const contactAttribute = await admin$('/contact-attributes', { key: 'tier', label: c.tierLabel, type: 'list', options: [tierOption, 'basic'] })
+  await admin$('/contact-attributes', { key: 'nickname', label: 'Nickname', type: 'text', visitorMaySet: true })
+  await s.services.contacts.update(adminActor, visitor.id, { company: c.company, attributes: { tier: tierOption, nickname: c.nickname } })
+  const note = await s.services.contacts.addNote(adminActor, visitor.id, c.note)
+  const verifiedUser = secret('user')
+  const verifiedEmail = `${secret('verified')}@example.test`
+  const identified = await s.services.visitors.createSession(site.id, { identity: { userId: verifiedUser, hash: identityHash(site.identitySecret, verifiedUser), email: verifiedEmail } }, {})
+
   return {
     label,
     site,
@@ -112,6 +131,10 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
     webhook: hook.id,
     delivery: delivery.id,
     ban: ban.id,
+    contactAttribute: contactAttribute.id,
+    note: note.id,
+    verified: { id: identified.visitor.id, user: verifiedUser, email: verifiedEmail },
+    values: { tier: tierOption, nickname: c.nickname },
     texts: t,
     secrets: [
       ...Object.values(t),
@@ -136,6 +159,13 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
       rotated.secret,
       ban.id,
       bannedEmail,
+      tierOption,
+      ...Object.values(c),
+      contactAttribute.id,
+      note.id,
+      identified.visitor.id,
+      verifiedUser,
+      verifiedEmail,
     ],
   }
 }
@@ -154,6 +184,12 @@ export async function snapshot(s: TestServer, t: Tenant) {
     webhooks: await tx.webhook.findMany({ orderBy: { id: 'asc' } }),
     webhookDeliveries: await tx.webhookDelivery.findMany({ orderBy: { id: 'asc' } }),
     bans: await tx.ban.findMany({ orderBy: { id: 'asc' } }),
+    // (B gains anonymous visitors legitimately: a session asked of B is a new visitor of B.)
+    contacts: await tx.visitor.findMany({ where: { id: { in: [t.visitor.id, t.verified.id] } }, orderBy: { id: 'asc' } }),
+    tombstones: await tx.visitor.count({ where: { mergedIntoId: { not: null } } }),
+    contactAttributes: await tx.contactAttribute.findMany({ orderBy: { id: 'asc' } }),
+    contactAttributeValues: await tx.contactAttributeValue.findMany({ orderBy: [{ visitorId: 'asc' }, { attributeId: 'asc' }] }),
+    contactNotes: await tx.contactNote.findMany({ orderBy: { id: 'asc' } }),
   }))
   const site = await s.db.prisma.site.findUnique({ where: { id: t.site.id } })
   const users = await s.db.prisma.user.findMany({ where: { id: { in: [t.admin.userId, t.agent.userId] } }, orderBy: { id: 'asc' } })
@@ -173,6 +209,10 @@ export async function expectTenantIntact(s: TestServer, t: Tenant, before: Await
   expect(after.webhooks.map((w) => [w.id, w.active])).toEqual([[t.webhook, false]])
   expect(after.webhookDeliveries.map((d) => [d.id, d.status, d.attempts])).toEqual([[t.delivery, 'failed', 8]])
   expect(after.bans.map((x) => [x.id, x.kind])).toEqual([[t.ban, 'email']])
+  expect(after.contacts.map((v) => [v.id, v.mergedIntoId]).sort()).toEqual([[t.visitor.id, null], [t.verified.id, null]].sort())
+  expect(after.tombstones).toBe(0)
+  expect(after.contactAttributeValues.map((v) => v.visitorId)).toEqual([t.visitor.id, t.visitor.id])
+  expect(after.contactNotes.map((n) => n.id)).toEqual([t.note])
   expect(after).toEqual(before)
 }
 
