@@ -7,8 +7,9 @@
 //   message but the system lines loses its text, attachments (the files' bytes), rich content,
 //   earlier texts and, for the visitor's, the sender's name, and shows as removed; the conversation
 //   loses its subject and its rating's comment; webhook deliveries and outbox events about it go
-//   (forget.ts). Its visitor's profile is anonymised too (name, email, phone, the host's user id,
-//   address, browser, location, pages, details, consents, and files uploaded but never sent) once
+//   (forget.ts). Its visitor's profile is anonymised too (name, email, phone, company, the host's user id,
+//   address, browser, location, pages, details, consents, files uploaded but never sent, and the
+//   team's notes and attribute values on them) once
 //   none of their conversations is newer and they were not seen since either: a returning
 //   visitor keeps what they told the site.
 // In both modes a visitor who never started a conversation and was not seen for `days` days is
@@ -186,7 +187,7 @@ async function anonymiseOld(tx: Tx, siteId: string, cutoff: Date): Promise<Count
       LIMIT ${BATCH}
       FOR UPDATE SKIP LOCKED
     )
-    UPDATE mod_chat_visitors v SET name = NULL, email = NULL, phone = NULL, external_id = NULL, verified = false,
+    UPDATE mod_chat_visitors v SET name = NULL, email = NULL, phone = NULL, company = NULL, external_id = NULL, verified = false,
       current_url = NULL, current_title = NULL, referrer_url = NULL, user_agent = NULL, ip_address = NULL, country_code = NULL, city = NULL,
       custom_data = '{}'::jsonb, pages = '[]'::jsonb, consents = '[]'::jsonb, anonymised_at = now()
     FROM due WHERE v.id = due.id
@@ -195,6 +196,9 @@ async function anonymiseOld(tx: Tx, siteId: string, cutoff: Date): Promise<Count
   if (anonymised.length > 0) {
     files += await tx.$executeRaw`
       DELETE FROM mod_chat_uploads WHERE site_id = ${siteId}::uuid AND visitor_id = ANY (${anonymised}::uuid[]) AND message_id IS NULL`
+    // What the team kept about them as a contact: notes and attribute values.
+    await tx.$executeRaw`DELETE FROM mod_chat_contact_notes WHERE site_id = ${siteId}::uuid AND visitor_id = ANY (${anonymised}::uuid[])`
+    await tx.$executeRaw`DELETE FROM mod_chat_contact_attribute_values WHERE site_id = ${siteId}::uuid AND visitor_id = ANY (${anonymised}::uuid[])`
   }
   return { conversations: ids.length, messages, files, visitorsDeleted: 0, visitorsAnonymised: anonymised.length }
 }

@@ -68,7 +68,7 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/auth/me', auth: 'agent' },
   {
     method: 'get', path: '/api/sites/:siteId/conversations', auth: 'agent', params: site,
-    query: { status: 'pending,active', mine: 'false', unassigned: 'true', offline: 'false', priority: 'high', tag: 'vip', q: 'hello', limit: '10', from: '2026-01-01', to: '2026-12-31', rating: '4,5', missed: 'false' },
+    query: { status: 'pending,active', mine: 'false', unassigned: 'true', offline: 'false', priority: 'high', tag: 'vip', q: 'hello', limit: '10', from: '2026-01-01', to: '2026-12-31', rating: '4,5', missed: 'false', attribute: 'plan', attributeValue: 'pro' },
   },
   { method: 'get', path: '/api/sites/:siteId/conversations/:id', auth: 'agent', params: conv },
   { method: 'patch', path: '/api/sites/:siteId/conversations/:id', auth: 'agent', params: conv, body: () => ({ priority: 'high', tags: ['vip'], subject: 'Invoice' }), fields: ['priority', 'tags', 'subject'] },
@@ -115,6 +115,26 @@ const ROUTES: Route[] = [
   {
     method: 'post', path: '/api/sites/:siteId/bans', auth: 'agent', params: site,
     body: () => ({ kind: 'ip', network: '192.0.2.0/24', reason: 'Spam', expiresAt: '2099-01-01T00:00:00Z' }), fields: ['kind', 'network', 'visitorId', 'scope', 'email', 'reason', 'expiresAt'],
+  },
+  { method: 'get', path: '/api/sites/:siteId/contact-attributes', auth: 'agent', params: site },
+  // A key taken already (409): the valid request leaves the world as it is.
+  {
+    method: 'post', path: '/api/sites/:siteId/contact-attributes', auth: 'agent', params: site,
+    body: () => ({ key: 'plan', label: 'Plan', type: 'list', options: ['free', 'pro'], visitorMaySet: false }), fields: ['key', 'label', 'type', 'options', 'visitorMaySet'],
+  },
+  {
+    method: 'patch', path: '/api/sites/:siteId/contact-attributes/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.contactAttribute }),
+    body: () => ({ label: 'Plan', options: ['free', 'pro'], visitorMaySet: false }), fields: ['label', 'options', 'visitorMaySet'],
+  },
+  { method: 'get', path: '/api/sites/:siteId/visitors/:visitorId', auth: 'agent', params: () => ({ siteId: w.site.id, visitorId: w.visitor.id }) },
+  {
+    method: 'patch', path: '/api/sites/:siteId/visitors/:visitorId', auth: 'agent', params: () => ({ siteId: w.site.id, visitorId: w.visitor.id }),
+    body: () => ({ name: 'Ann', email: 'ann@example.test', phone: '+1 555 0100', company: 'Acme', attributes: { plan: 'pro' } }), fields: ['name', 'email', 'phone', 'company', 'attributes', 'attributes.plan'],
+  },
+  { method: 'post', path: '/api/sites/:siteId/visitors/:visitorId/notes', auth: 'agent', params: () => ({ siteId: w.site.id, visitorId: w.visitor.id }), body: () => ({ text: 'Another note' }), fields: ['text'] },
+  {
+    method: 'patch', path: '/api/sites/:siteId/visitors/:visitorId/notes/:id', auth: 'agent', params: () => ({ siteId: w.site.id, visitorId: w.visitor.id, id: w.note }),
+    body: () => ({ text: 'A note on the contact' }), fields: ['text'],
   },
   { method: 'get', path: '/api/sites/:siteId/agents', auth: 'agent', params: site },
   {
@@ -178,6 +198,8 @@ const ROUTES: Route[] = [
   { method: 'delete', path: '/api/sites/:siteId/triggers/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.trigger }) },
   { method: 'delete', path: '/api/sites/:siteId/teams/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.team }) },
   { method: 'delete', path: '/api/sites/:siteId/bans/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.ban }) },
+  { method: 'delete', path: '/api/sites/:siteId/visitors/:visitorId/notes/:id', auth: 'agent', params: () => ({ siteId: w.site.id, visitorId: w.visitor.id, id: w.note }) },
+  { method: 'delete', path: '/api/sites/:siteId/contact-attributes/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.contactAttribute }) },
   // accounts: setup (done already: 409), invitations, passwords, two-factor, sessions. Valid requests
   // never change the world's admin: wrong passwords, codes and links, another user's session.
   { method: 'get', path: '/api/setup', auth: 'none' },

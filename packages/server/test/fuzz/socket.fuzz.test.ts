@@ -69,8 +69,8 @@ const VISITOR: Record<string, EventSpec> = {
   'conversation:read': { valid: () => ({ conversationId: w.conv, seq: 1 }), fields: ['conversationId', 'seq'] },
   'visitor:page': { valid: () => ({ url: 'https://shop.example/cart', title: 'Cart' }), fields: ['url', 'title'] },
   'visitor:update': {
-    valid: () => ({ name: 'Ann', email: 'ann@example.test', phone: '+1 555', custom: { plan: 'pro', seats: 3, trial: false, note: null } }),
-    fields: ['name', 'email', 'phone', 'custom', 'custom.plan'],
+    valid: () => ({ name: 'Ann', email: 'ann@example.test', phone: '+1 555', company: 'Acme', custom: { plan: 'pro', seats: 3, trial: false, note: null }, attributes: { nickname: 'Annie' } }),
+    fields: ['name', 'email', 'phone', 'company', 'custom', 'custom.plan', 'attributes', 'attributes.nickname'],
   },
   'conversation:rate': { valid: () => ({ conversationId: other, rating: 4, feedback: 'ok' }), fields: ['conversationId', 'rating', 'feedback'] },
   'conversation:close': { valid: () => ({ conversationId: other }), fields: ['conversationId'] },

@@ -33,6 +33,9 @@ export interface World {
   team: string
   /** A ban of an email nobody here has. */
   ban: string
+  /** A contact attribute (`plan`, a list: free, pro; and `nickname`, text the visitor may set), the visitor's value of `plan`, and a note on the visitor. */
+  contactAttribute: string
+  note: string
   webhook: string
   /** A delivery of the webhook (a test ping). */
   delivery: string
@@ -65,6 +68,10 @@ export async function makeWorld(): Promise<World> {
   const trigger = await s.services.triggers.create(adminActor, { name: 'Pricing', text: 'Questions?', rules: { url: '/pricing*' } })
   const team = await s.services.teams.create(adminActor, { name: 'Sales' })
   const ban = await s.services.bans.create(adminActor, { kind: 'email', email: 'banned@example.test' })
+  const contactAttribute = await s.services.contacts.createAttribute(adminActor, { key: 'plan', label: 'Plan', type: 'list', options: ['free', 'pro'] })
+  await s.services.contacts.createAttribute(adminActor, { key: 'nickname', label: 'Nickname', type: 'text', visitorMaySet: true })
+  await s.services.contacts.update(adminActor, visitor.id, { attributes: { plan: 'pro' } })
+  const note = await s.services.contacts.addNote(adminActor, visitor.id, 'A note on the contact')
   const choice = await s.services.messages.send(adminActor, {
     conversationId: conversation.conversation.id,
     clientId: 'fuzz-world-0002',
@@ -100,6 +107,8 @@ export async function makeWorld(): Promise<World> {
     trigger: trigger.id,
     team: team.id,
     ban: ban.id,
+    contactAttribute: contactAttribute.id,
+    note: note.id,
     webhook: (hook.body as { id: string }).id,
     delivery: (ping.body as { id: string }).id,
     upload: (upload.body as { id: string }).id,
@@ -124,6 +133,9 @@ export async function counts(w: World): Promise<Record<string, number>> {
         (SELECT count(*) FROM mod_chat_triggers WHERE site_id = ${w.site.id}::uuid) AS triggers,
         (SELECT count(*) FROM mod_chat_teams WHERE site_id = ${w.site.id}::uuid) AS teams,
         (SELECT count(*) FROM mod_chat_bans WHERE site_id = ${w.site.id}::uuid) AS bans,
+        (SELECT count(*) FROM mod_chat_contact_attributes WHERE site_id = ${w.site.id}::uuid) AS contact_attributes,
+        (SELECT count(*) FROM mod_chat_contact_attribute_values WHERE site_id = ${w.site.id}::uuid) AS contact_values,
+        (SELECT count(*) FROM mod_chat_contact_notes WHERE site_id = ${w.site.id}::uuid) AS contact_notes,
         (SELECT count(*) FROM mod_chat_webhooks WHERE site_id = ${w.site.id}::uuid) AS webhooks,
         (SELECT count(*) FROM mod_chat_uploads WHERE site_id = ${w.site.id}::uuid) AS uploads,
         (SELECT count(*) FROM mod_chat_uploads WHERE site_id = ${w.site.id}::uuid AND message_id IS NOT NULL) AS attached`,

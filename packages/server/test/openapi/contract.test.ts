@@ -206,6 +206,25 @@ describe('the contract: real answers match the OpenAPI document', () => {
     expect((await call('patch', `${SITE}/settings`, site, { token, body: { retention: { mode: 'delete', days: 0 } } })).status).toBe(400)
     const someone = await t.s.fx.visitorSession(a.site.id)
     const v = { ...site, visitorId: someone.visitor.id }
+    // Contacts: attributes defined, a contact edited (a wrong value refused), a note written, edited, deleted, the inbox filtered.
+    const plan = await call('post', `${SITE}/contact-attributes`, site, { token, body: { key: 'plan', label: 'Plan', type: 'list', options: ['free', 'pro'] } })
+    expect(plan.status).toBe(201)
+    expect((await call('post', `${SITE}/contact-attributes`, site, { token, body: { key: 'plan', label: 'Again', type: 'text' } })).status).toBe(409)
+    expect((await call('post', `${SITE}/contact-attributes`, site, { token, body: { key: 'seats', label: 'Seats', type: 'number', visitorMaySet: true } })).status).toBe(201)
+    expect((await call('get', `${SITE}/contact-attributes`, site, { token })).body.items).toHaveLength(2)
+    const pl = { ...site, id: plan.body.id as string }
+    expect((await call('patch', `${SITE}/contact-attributes/:id`, pl, { token, body: { options: ['free', 'pro', 'team'] } })).status).toBe(200)
+    expect((await call('patch', `${SITE}/visitors/:visitorId`, v, { token, body: { name: 'Ann', company: 'Acme', attributes: { plan: 'pro', seats: 3 } } })).body.attributes).toEqual({ plan: 'pro', seats: 3 })
+    expect((await call('patch', `${SITE}/visitors/:visitorId`, v, { token, body: { attributes: { seats: 'three' } } })).status).toBe(400)
+    const note = await call('post', `${SITE}/visitors/:visitorId/notes`, v, { token, body: { text: 'Prefers email' } })
+    expect(note.status).toBe(201)
+    const nt = { ...v, id: note.body.id as string }
+    expect((await call('patch', `${SITE}/visitors/:visitorId/notes/:id`, nt, { token, body: { text: 'Prefers email, mornings' } })).status).toBe(200)
+    expect((await call('get', `${SITE}/visitors/:visitorId`, v, { token })).body).toMatchObject({ company: 'Acme', notes: [{ text: 'Prefers email, mornings' }] })
+    expect((await call('get', `${SITE}/conversations`, site, { token, query: { attribute: 'plan', attributeValue: 'pro' } })).status).toBe(200)
+    expect((await call('get', `${SITE}/conversations`, site, { token, query: { attribute: 'seats', attributeMin: 'x' } })).status).toBe(400)
+    expect((await call('delete', `${SITE}/visitors/:visitorId/notes/:id`, nt, { token })).status).toBe(204)
+    expect((await call('delete', `${SITE}/contact-attributes/:id`, pl, { token })).status).toBe(204)
     expect((await call('get', `${SITE}/visitors/:visitorId/export`, v, { token })).status).toBe(200)
     expect((await call('delete', `${SITE}/visitors/:visitorId`, v, { token })).body).toMatchObject({ visitorId: someone.visitor.id, conversations: 0 })
     expect((await call('delete', `${SITE}/visitors/:visitorId`, v, { token })).status).toBe(404)

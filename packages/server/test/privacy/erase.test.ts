@@ -89,6 +89,9 @@ describe('DELETE /api/sites/:siteId/visitors/:visitorId', () => {
       file: `ibex${hex}`,
       rating: `yak${hex}`,
       second: `gnu${hex}`,
+      company: `eland${hex}`,
+      attribute: `dingo${hex}`,
+      note: `heron${hex}`,
     }
     const email = `${words.email}@example.test`
 
@@ -107,6 +110,15 @@ describe('DELETE /api/sites/:siteId/visitors/:visitorId', () => {
     )
     const visitorId = session.visitor.id
     const va: VisitorActor = { kind: 'visitor', siteId: site.id, visitorId }
+    // On another device, anonymous, they give their company, then log in: merged into the contact (a tombstone left behind).
+    const anonymous = await a.services.visitors.createSession(site.id, {}, {})
+    await a.services.visitors.update({ kind: 'visitor', siteId: site.id, visitorId: anonymous.visitor.id }, { company: `Acme ${words.company}` })
+    const merged = await a.services.visitors.createSession(site.id, { token: anonymous.token, identity: { userId: words.userId, hash: identityHash(site.identitySecret, words.userId) } }, {})
+    expect(merged.visitor).toMatchObject({ id: visitorId, company: `Acme ${words.company}` })
+    // The team's side of the contact: an attribute value and a note.
+    await a.services.contacts.createAttribute(adminActor, { key: 'nickname', label: 'Nickname', type: 'text' })
+    await a.services.contacts.update(adminActor, visitorId, { attributes: { nickname: `Nick ${words.attribute}` } })
+    await a.services.contacts.addNote(adminActor, visitorId, `Met at the fair, ${words.note}`)
     const upload = await request(a.url).post('/api/visitor/uploads').set(bearer(session.token)).attach('file', Buffer.from(`the photo of my receipt: ${words.file}`), 'receipt.txt')
     expect(upload.status, upload.text).toBe(201)
     const started = await a.services.conversations.start(va, {
@@ -178,6 +190,14 @@ describe('DELETE /api/sites/:siteId/visitors/:visitorId', () => {
 
     // ---- no word anywhere, in any table, any column, any file
     expect(await scanDatabase(database.url, terms)).toEqual([])
+    // The merged-away tombstone went with the contact; so did the note and the value.
+    const { rows: [left] } = await owner.query<{ visitors: number; notes: number; values: number }>(
+      `SELECT (SELECT count(*)::int FROM mod_chat_visitors WHERE site_id = $1) AS visitors,
+              (SELECT count(*)::int FROM mod_chat_contact_notes WHERE site_id = $1) AS notes,
+              (SELECT count(*)::int FROM mod_chat_contact_attribute_values WHERE site_id = $1) AS values`,
+      [site.id],
+    )
+    expect(left).toEqual({ visitors: 0, notes: 0, values: 0 })
 
     // ---- the analytics: the same day rows, after the next run and after a recomputation from scratch
     expect((await b.services.analytics.aggregator.run()).ran).toBe(true)

@@ -173,6 +173,10 @@ describe('retention runs', () => {
     const { site, adminActor } = await siteWith({ mode: 'anonymise', days: 30 })
     const old = await visitor(site.id, adminActor, 'old')
     const oldChat = await old.chat(1)
+    // What the team kept about them as a contact: their company, an attribute value, a note.
+    await t.s.services.contacts.createAttribute(adminActor, { key: 'plan', label: 'Plan', type: 'text' })
+    await t.s.services.contacts.update(adminActor, old.id, { company: `Co ${old.word}`, attributes: { plan: `Plan ${old.word}` } })
+    await t.s.services.contacts.addNote(adminActor, old.id, `Note ${old.word}`)
     await request(t.s.url).post('/api/visitor/uploads').set(bearer(old.token)).attach('file', SAMPLES.pdf, 'never-sent.pdf')
     const mixed = await visitor(site.id, adminActor, 'mixed')
     const mixedOld = await mixed.chat(1)
