@@ -35,6 +35,7 @@ import { AuditApi } from './agent/audit.js'
 import { CannedResponsesApi } from './agent/canned-responses.js'
 import { TriggersApi } from './agent/triggers.js'
 import { BansApi } from './agent/bans.js'
+import { ContactsApi } from './agent/contacts.js'
 import type { AgentContext } from './agent/context.js'
 import { ConversationsApi } from './agent/conversations.js'
 import { InvitationsApi } from './agent/invitations.js'
@@ -199,6 +200,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   readonly webhooks: WebhooksApi
   /** The current site's bans: visitors, emails and IP ranges refused chat. */
   readonly bans: BansApi
+  /** The current site's contacts: profiles, custom attributes and their definitions, notes. */
+  readonly contacts: ContactsApi
   /** A site's agents. */
   readonly agents: AgentsApi
   /** A site's settings and identity secret (admins). */
@@ -241,6 +244,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     this.teams = new TeamsApi(ctx)
     this.webhooks = new WebhooksApi(ctx)
     this.bans = new BansApi(ctx)
+    this.contacts = new ContactsApi(ctx)
     this.agents = new AgentsApi(ctx)
     this.settings = new SettingsApi(ctx)
     this.analytics = new AnalyticsApi(ctx)

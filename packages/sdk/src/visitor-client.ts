@@ -331,7 +331,13 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     if (this.#pendingPage === page) this.#pendingPage = null
   }
 
-  /** Updates the visitor's contact details (makes an in-memory session if there is none). */
+  /**
+   * Updates the visitor's contact details (makes an in-memory session if there is none): name,
+   * email, phone, company, free `custom` data, and `attributes` — the site's custom contact
+   * attributes by key, only those the site marks "visitor may set" (any other key rejects with
+   * `forbidden`, and nothing of the update is kept; a wrong type with `invalid_payload`).
+   * Attributes the visitor may not set come from the site's team or its server (the REST API).
+   */
   async updateProfile(fields: VisitorFields): Promise<VisitorProfile> {
     await this.#ensureSession()
     this.openSocket()

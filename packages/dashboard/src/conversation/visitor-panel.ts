@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import Bowser from 'bowser'
-import { LiveChatError, type AgentClient, type ConversationSummary, type VisitorDetail } from '@live-chat/sdk'
+import { LiveChatError, type AgentClient, type AgentSummary, type Contact, type ConversationSummary, type VisitorDetail } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { ratingBadge, ratingStyles } from '../shared/rating.js'
 import { define } from '../shared/define.js'
@@ -8,6 +8,8 @@ import { fire, fullTime, shortTime, visitorName } from '../shared/util.js'
 import { statusLabel } from '../inbox/model.js'
 import './visitor-privacy.js'
 import './ban-visitor.js'
+import './contact.js'
+import { detailStyles } from './details.styles.js'
 
 /** "Chrome 120 on macOS Sonoma (desktop)" from a user agent; null when there is none. */
 export function describeAgent(userAgent: string | null): string | null {
@@ -46,8 +48,9 @@ function safeHref(url: string): string | undefined {
 
 /**
  * Who the open conversation's visitor is: contact details, location, browser, the page they are
- * on and the pages they saw, pre-chat data, a verified badge, and their past conversations; for
- * admins, exporting and erasing their data (visitor-privacy.ts); and "Ban visitor…" (ban-visitor.ts).
+ * on and the pages they saw, pre-chat data, a verified badge, the contact (company, custom
+ * attributes, notes; editable: contact.ts), and their past conversations; for admins, exporting
+ * and erasing their data (visitor-privacy.ts); and "Ban visitor…" (ban-visitor.ts).
  *
  * @fires {CustomEvent<{id: string}>} lcd-open - The agent opened one of the visitor's past conversations.
  * @fires {CustomEvent<{visitorId: string}>} lcd-visitor-erased - An admin erased the visitor.
@@ -57,6 +60,7 @@ export class LcdVisitorPanel extends LitElement {
   static override styles = [
     base,
     ratingStyles,
+    detailStyles,
     css`
       :host {
         display: block;
@@ -83,25 +87,6 @@ export class LcdVisitorPanel extends LitElement {
       section {
         display: grid;
         gap: 6px;
-      }
-      h3 {
-        font-size: 12px;
-        text-transform: uppercase;
-        letter-spacing: 0.04em;
-        color: var(--muted);
-      }
-      dl {
-        display: grid;
-        grid-template-columns: max-content minmax(0, 1fr);
-        gap: 4px 10px;
-        margin: 0;
-      }
-      dt {
-        color: var(--muted);
-      }
-      dd {
-        margin: 0;
-        overflow-wrap: anywhere;
       }
       .who {
         display: flex;
@@ -166,6 +151,8 @@ export class LcdVisitorPanel extends LitElement {
     client: { attribute: false },
     conversation: { attribute: false },
     admin: { type: Boolean },
+    me: { attribute: false },
+    _edited: { state: true },
     _history: { state: true },
     _historyError: { state: true },
   }
@@ -175,7 +162,10 @@ export class LcdVisitorPanel extends LitElement {
   conversation: ConversationSummary | null = null
   /** The agent is an admin of the site: the visitor's data may be exported and erased. */
   admin = false
+  /** The agent looking (the notes they wrote are theirs to change). */
+  me: AgentSummary | null = null
 
+  /** @internal The contact as last edited here (shown over the conversation's copy of the visitor). */ _edited: Contact | null = null
   /** @internal The visitor's conversations, newest first (null while loading). */ _history: ConversationSummary[] | null = null
   /** @internal */ _historyError = ''
 
@@ -197,7 +187,8 @@ export class LcdVisitorPanel extends LitElement {
   override render() {
     const c = this.conversation
     if (!c) return nothing
-    const v = c.visitor
+    const e = this._edited?.id === c.visitor.id ? this._edited : null
+    const v: VisitorDetail = e ? { ...c.visitor, name: e.name, email: e.email, phone: e.phone, company: e.company } : c.visitor
     const where = place(v)
     const browser = describeAgent(v.userAgent)
     const custom = Object.entries(v.customData ?? {})
@@ -219,6 +210,13 @@ export class LcdVisitorPanel extends LitElement {
             <dt>First seen</dt><dd>${fullTime(v.createdAt)}</dd>
           </dl>
         </section>
+        <lcd-contact
+          .client=${this.client}
+          .visitorId=${v.id}
+          .agentId=${this.me?.id ?? ''}
+          ?admin=${this.admin}
+          @lcd-contact-change=${(ev: CustomEvent<{ contact: Contact }>) => (this._edited = ev.detail.contact)}
+        ></lcd-contact>
         ${v.currentUrl
           ? html`<section>
               <h3>Current page</h3>

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
-import type { AgentSummary, ConversationSummary, Priority, Team } from '@live-chat/sdk'
+import type { AgentSummary, ContactAttribute, ConversationSummary, Priority, Team } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire, shortTime, fullTime, initials, visitorName } from '../shared/util.js'
@@ -205,6 +205,7 @@ export class LcdConversationList extends LitElement {
     error: { attribute: false },
     agents: { attribute: false },
     teams: { attribute: false },
+    contactAttributes: { attribute: false },
     exporting: { attribute: false },
     viewers: { attribute: false },
     writing: { attribute: false },
@@ -234,6 +235,8 @@ export class LcdConversationList extends LitElement {
   agents: AgentSummary[] = []
   /** The site's teams (the team filter, shown when there are any). */
   teams: Team[] = []
+  /** The site's contact attributes (the attribute filter, shown when there are any). */
+  contactAttributes: ContactAttribute[] = []
   /** An export is being prepared. */
   exporting = false
 
@@ -311,8 +314,46 @@ export class LcdConversationList extends LitElement {
         </select></label
       >
       <label class="check"><input type="checkbox" name="missed" .checked=${v.missed} @change=${(e: Event) => this.#change({ missed: (e.target as HTMLInputElement).checked })} /> Missed only</label>
-      <button class="link" ?disabled=${!moreFilters(v)} @click=${() => this.#change({ from: '', to: '', agentId: '', rating: 0, missed: false })}>Clear these</button>
+      ${this.#attributeFilter(v)}
+      <button class="link" ?disabled=${!moreFilters(v)} @click=${() => this.#change({ from: '', to: '', agentId: '', rating: 0, missed: false, attribute: '', attributeValue: '' })}>Clear these</button>
     </div>`
+  }
+
+  /** A contact attribute and its value (a list's options and yes / no are chosen; other types typed, applied on change). */
+  #attributeFilter(v: ListView) {
+    if (!this.contactAttributes.length && !v.attribute) return nothing
+    const def = this.contactAttributes.find((a) => a.key === v.attribute)
+    const value = (e: Event) => (e.target as HTMLInputElement | HTMLSelectElement).value
+    const valueControl = !def
+      ? nothing
+      : def.type === 'list' || def.type === 'boolean'
+        ? html`<label
+            >${def.label} is
+            <select name="attributeValue" .value=${v.attributeValue} @change=${(e: Event) => this.#change({ attributeValue: value(e) })}>
+              <option value="" ?selected=${!v.attributeValue}>Any value</option>
+              ${(def.type === 'list' ? def.options.map((o) => [o, o]) : [['true', 'Yes'], ['false', 'No']]).map(
+                ([o, label]) => html`<option value=${o!} ?selected=${o === v.attributeValue}>${label}</option>`,
+              )}
+            </select></label
+          >`
+        : html`<label
+            >${def.label} is
+            <input
+              name="attributeValue"
+              type=${def.type === 'number' ? 'number' : def.type === 'date' ? 'date' : 'text'}
+              step=${def.type === 'number' ? 'any' : nothing}
+              .value=${v.attributeValue}
+              placeholder="Any value"
+              @change=${(e: Event) => this.#change({ attributeValue: value(e) })}
+          /></label>`
+    return html`<label
+        >Contact attribute
+        <select name="attribute" .value=${v.attribute} @change=${(e: Event) => this.#change({ attribute: value(e), attributeValue: '' })}>
+          <option value="" ?selected=${!v.attribute}>Any contact</option>
+          ${this.contactAttributes.map((a) => html`<option value=${a.key} ?selected=${a.key === v.attribute}>${a.label}</option>`)}
+        </select></label
+      >
+      ${valueControl}`
   }
 
   #item(c: ConversationSummary) {

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
-import { LiveChatError, type AgentClient, type AgentSummary, type Team, type ConversationCounters, type ConversationSummary, type Message, type ReceiptState, type VisitorPresence } from '@live-chat/sdk'
+import { LiveChatError, type AgentClient, type AgentSummary, type ContactAttribute, type Team, type ConversationCounters, type ConversationSummary, type Message, type ReceiptState, type VisitorPresence } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire } from '../shared/util.js'
@@ -111,6 +111,7 @@ export class LcdInbox extends LitElement {
     _known: { state: true },
     _ids: { state: true },
     _view: { state: true },
+    _attributes: { state: true },
     _cursor: { state: true },
     _loading: { state: true },
     _error: { state: true },
@@ -128,6 +129,7 @@ export class LcdInbox extends LitElement {
   /** @internal Every conversation seen, by id (list pages, live events, opened ones). */ _known = new Map<string, ConversationSummary>()
   /** @internal The ids the list shows (what the server matched, plus live arrivals that match). */ _ids = new Set<string>()
   /** @internal */ _view: ListView = ALL
+  /** @internal The site's contact attributes (the attribute filter). */ _attributes: ContactAttribute[] = []
   /** @internal */ _cursor: string | null = null
   /** @internal */ _loading = false
   /** @internal */ _error = ''
@@ -197,6 +199,7 @@ export class LcdInbox extends LitElement {
         .error=${this._error}
         .agents=${this.agents}
         .teams=${this.teams}
+        .contactAttributes=${this._attributes}
         .exporting=${this._exporting}
         .viewers=${this.#colleagues.viewers}
         .writing=${this.#colleagues.writing}
@@ -221,6 +224,7 @@ export class LcdInbox extends LitElement {
             <lcd-visitor-panel
               .client=${this.client}
               .conversation=${open}
+              .me=${this.me}
               ?admin=${this.me?.role === 'admin'}
               @lcd-open=${this.#onOpen}
               @lcd-visitor-erased=${(e: CustomEvent<{ visitorId: string }>) => this.#onErased(e.detail.visitorId)}
@@ -237,6 +241,8 @@ export class LcdInbox extends LitElement {
     this.#stop()
     const client = (this.#subscribed = this.client)
     if (!client || !this.isConnected) return
+    // The attribute filter's choices (an agent without them simply has no such filter).
+    void client.contacts.attributes().then((a) => client === this.client && (this._attributes = a), () => undefined)
     this.#off.push(
       client.on('conversation:created', (c) => this.#put(c)),
       client.on('conversation:updated', (c) => this.#put(c)),

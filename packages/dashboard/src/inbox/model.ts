@@ -35,14 +35,18 @@ export interface ListView {
   rating: number
   /** Only missed conversations. */
   missed: boolean
+  /** Only those whose contact has this custom attribute (its key), or ''. */
+  attribute: string
+  /** …with this value (as the URL writes it: `true`, `42`, `2026-12-25`), or '' for any value. */
+  attributeValue: string
 }
 
 /** The view before the agent narrows anything. */
-export const ALL: ListView = { tab: 'all', priority: '', tag: '', q: '', from: '', to: '', agentId: '', teamId: '', rating: 0, missed: false }
+export const ALL: ListView = { tab: 'all', priority: '', tag: '', q: '', from: '', to: '', agentId: '', teamId: '', rating: 0, missed: false, attribute: '', attributeValue: '' }
 
-/** How many of the "more filters" (dates, agent, rating, missed) are set. */
+/** How many of the "more filters" (dates, agent, rating, missed, a contact attribute) are set. */
 export function moreFilters(view: ListView): number {
-  return [view.from, view.to, view.agentId, view.rating, view.missed].filter(Boolean).length
+  return [view.from, view.to, view.agentId, view.rating, view.missed, view.attribute].filter(Boolean).length
 }
 
 const OPEN: ConversationStatus[] = ['pending', 'active']
@@ -67,13 +71,16 @@ export function filterOf(view: ListView): ListConversationsFilter {
     ...(view.teamId ? { teamId: view.teamId } : {}),
     ...(view.rating ? { rating: view.rating } : {}),
     ...(view.missed ? { missed: true } : {}),
+    ...(view.attribute ? { attribute: view.attribute, ...(view.attributeValue.trim() ? { attributeValue: view.attributeValue.trim() } : {}) } : {}),
   }
 }
 
 /**
  * Whether a conversation (new or changed live) belongs in the view. The text search is the
  * server's (it also searches every message); live, it is approximated on what the list shows.
- * Dates are days in `timeZone` (the site's; the browser's until it is known).
+ * Dates are days in `timeZone` (the site's; the browser's until it is known). A contact attribute
+ * filter is the server's alone (a conversation does not carry its contact's attributes): live
+ * changes are kept, and the next load applies it.
  */
 export function matches(c: ConversationSummary, view: ListView, meId: string | undefined, timeZone?: string): boolean {
   if (!statuses(view.tab).includes(c.status)) return false
