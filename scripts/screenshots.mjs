@@ -21,7 +21,7 @@ const out = path.join(root, 'docs/screenshots')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`, `privacy`, `bans`) makes only those shots. */
+/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`, `privacy`, `bans`, `contacts`) makes only those shots. */
 const only = process.argv[2]
 /** Whether this run makes the shots of `part`. */
 const wants = (part) => !only || only === part
@@ -120,6 +120,7 @@ try {
   if (!only) await dashboardShots(browser)
   if (wants('privacy')) await privacyShots(browser)
   if (wants('bans')) await banShots(browser)
+  if (wants('contacts')) await contactShots(browser)
   if (wants('admin')) await adminShots(browser)
   if (wants('account')) await accountShots(browser)
 } finally {
@@ -343,6 +344,62 @@ async function banShots(browser) {
     for (const b of await agent.bans.list()) await agent.bans.lift(b.id)
     await agent.conversations.resolve(conversation.id)
     visitor.disconnect()
+  }
+}
+
+/**
+ * Contacts: the visitor panel's contact being edited (company, a list, a number, a date, a yes/no)
+ * with a note on it, Settings → Contact attributes, and the inbox narrowed to a plan under More filters.
+ */
+async function contactShots(browser) {
+  const made = []
+  for (const a of [
+    { key: 'plan', label: 'Plan', type: 'list', options: ['free', 'pro', 'business'] },
+    { key: 'seats', label: 'Seats', type: 'number' },
+    { key: 'renews', label: 'Renews on', type: 'date' },
+    { key: 'vip', label: 'VIP', type: 'boolean' },
+    { key: 'nickname', label: 'Preferred name', type: 'text', visitorMaySet: true },
+  ])
+    made.push(await agent.contacts.createAttribute(a))
+  const maya = new LiveChatClient({ url, siteId: demo.siteId, storage: 'memory' })
+  const leo = new LiveChatClient({ url, siteId: demo.siteId, storage: 'memory' })
+  const { conversation } = await maya.startConversation({ fields: { name: 'Maya Chen', email: 'maya@northwind.example' }, message: 'Can we add five more seats before the renewal?' })
+  const other = await leo.startConversation({ fields: { name: 'Leo Park', email: 'leo@example.org' }, message: 'Is there a student discount?' })
+  await agent.contacts.update(maya.visitor.id, { phone: '+1 415 555 0134', company: 'Northwind Traders', attributes: { plan: 'business', seats: 25, renews: '2027-01-31', vip: true, nickname: 'Maya' } })
+  await agent.contacts.update(leo.visitor.id, { attributes: { plan: 'free' } })
+  await agent.contacts.addNote(maya.visitor.id, 'Champion for the rollout at Northwind; prefers email. Renewal call booked for January.')
+  try {
+    await atEachSize(browser, async (page, size) => {
+      await signIn(page)
+      await page.goto(`${url}/dashboard/#inbox/${conversation.id}`)
+      if (size.isMobile) await page.getByRole('button', { name: 'Visitor details ›' }).click()
+      const card = page.locator('lcd-contact')
+      await card.getByRole('button', { name: 'Edit contact' }).click()
+      await card.getByRole('combobox', { name: 'Plan' }).waitFor()
+      await pageShot(page, `dashboard-contact${size.suffix}`)
+    })
+    await atEachSize(browser, async (page, size) => {
+      await signIn(page)
+      await page.goto(`${url}/dashboard/#settings`)
+      await page.getByRole('tab', { name: 'Contact attributes' }).click()
+      await page.getByRole('rowheader', { name: /^Preferred name/ }).waitFor()
+      await pageShot(page, `dashboard-settings-contact-attributes${size.suffix}`)
+    })
+    await atEachSize(browser, async (page, size) => {
+      await signIn(page)
+      await page.goto(`${url}/dashboard/#inbox`)
+      await page.getByRole('button', { name: /^More filters/ }).click()
+      await page.getByRole('combobox', { name: 'Contact attribute' }).selectOption('plan')
+      await page.getByRole('combobox', { name: 'Plan is' }).selectOption('business')
+      await page.getByRole('option', { name: /Leo Park/ }).waitFor({ state: 'detached' })
+      await pageShot(page, `dashboard-inbox-attribute-filter${size.suffix}`)
+    })
+  } finally {
+    for (const a of made) await agent.contacts.deleteAttribute(a.id)
+    await agent.conversations.resolve(conversation.id)
+    await agent.conversations.resolve(other.conversation.id)
+    maya.disconnect()
+    leo.disconnect()
   }
 }
 

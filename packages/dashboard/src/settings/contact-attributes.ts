@@ -66,6 +66,19 @@ export class LcdSettingsContactAttributes extends LitElement {
       h3 {
         margin-top: 16px;
       }
+      th code {
+        display: none;
+        font-weight: 400;
+      }
+      /* A phone: the key under the label, not a column of its own. */
+      @media (max-width: 600px) {
+        .key {
+          display: none;
+        }
+        th code {
+          display: block;
+        }
+      }
     `,
   ]
   static override properties = {
@@ -130,7 +143,7 @@ export class LcdSettingsContactAttributes extends LitElement {
         <thead>
           <tr>
             <th scope="col">Label</th>
-            <th scope="col">Key</th>
+            <th scope="col" class="key">Key</th>
             <th scope="col">Type</th>
             <th scope="col">Visitor may set</th>
             <th scope="col"><span class="sr-only">Actions</span></th>
@@ -141,9 +154,9 @@ export class LcdSettingsContactAttributes extends LitElement {
             this._items,
             (a) => a.id,
             (a) => html`<tr data-attribute=${a.key}>
-              <th scope="row">${a.label}</th>
-              <td><code>${a.key}</code></td>
-              <td>${typeLabel(a.type)}${a.type === 'list' ? html`<span class="muted small"> · ${a.options.join(', ')}</span>` : nothing}</td>
+              <th scope="row">${a.label} <code>${a.key}</code></th>
+              <td class="key"><code>${a.key}</code></td>
+              <td>${typeLabel(a.type)} ${a.type === 'list' ? html`<span class="muted small">· ${a.options.join(', ')}</span>` : nothing}</td>
               <td>
                 ${this.admin
                   ? html`<input type="checkbox" aria-label="The visitor may set ${a.label}" .checked=${a.visitorMaySet} @change=${(e: Event) => void this.#toggle(a, e)} />`
