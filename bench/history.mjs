@@ -7,7 +7,11 @@
 // one site, 10 agents, 100k visitors with one conversation each (5% waiting, 15% active, 60%
 // resolved, 20% closed, last activity spread over a year), 1M messages: 1,000 active
 // conversations of 505 messages and 99,000 of 5, every tenth an agent's private note. Teams: four
-// of about 24% of the conversations each and a small one (VIP, 1%), for the inbox's team filter. BENCH_HISTORY_RESEED=1
+// of about 24% of the conversations each and a small one (VIP, 1%), for the inbox's team filter.
+// Contact attributes, one value of each for every one of the 100k visitors (seedAttributes, added
+// to a kept database when missing): `plan` (a list: free 70%, pro 20%, business 9.9%, enterprise
+// 0.1%), `seats` (a number, 1..500), `renews` (a date over a year), `beta` (a boolean, 33%), for
+// the inbox's attribute filter. BENCH_HISTORY_RESEED=1
 // drops and seeds it again; so does a change of SEED_VERSION below or a migration that no longer
 // applies to it.
 import { databaseExists, createDatabase, databaseUrl, dropDatabase, withDatabase } from './lib/database.mjs'
@@ -40,6 +44,8 @@ const teamId = (name) => `00000000-0000-4000-8000-0000000c000${[...TEAMS, 'VIP']
 const MESSAGES = (CONVERSATIONS / LONG_EVERY) * LONG + (CONVERSATIONS - CONVERSATIONS / LONG_EVERY) * SHORT
 /** p99 goals in ms: the history page, the inbox page. */
 const GOALS = { history: 5, inbox: 20 }
+/** The contact attributes' ids (UUIDs of the standard's form, like the teams'). */
+const attributeId = (key) => `00000000-0000-4000-8000-0000000d000${['plan', 'seats', 'renews', 'beta'].indexOf(key) + 1}`
 
 export async function run() {
   const iterations = envNumber('BENCH_HISTORY_ITERATIONS', 300)
@@ -75,6 +81,12 @@ export async function run() {
         { name: 'inbox: a team, resolved+closed, page 2', kind: 'inbox', query: { status: 'resolved,closed', teamId: teamId('Billing'), limit }, secondPage: true },
         { name: 'inbox: a small team (1%), open', kind: 'inbox', query: { status: 'pending,active', teamId: teamId('VIP'), limit } },
         { name: 'inbox: a small team, every status', kind: 'inbox', query: { teamId: teamId('VIP'), limit } },
+        { name: 'inbox: attribute = value (list, 20%), open', kind: 'inbox', query: { status: 'pending,active', attribute: 'plan', attributeValue: 'pro', limit } },
+        { name: 'inbox: attribute = value (list, 0.1%)', kind: 'inbox', query: { attribute: 'plan', attributeValue: 'enterprise', limit } },
+        { name: 'inbox: attribute = value (list, 0.1%), open', kind: 'inbox', query: { status: 'pending,active', attribute: 'plan', attributeValue: 'enterprise', limit } },
+        { name: 'inbox: attribute range (number, 2%)', kind: 'inbox', query: { attribute: 'seats', attributeMin: '491', attributeMax: '500', limit } },
+        { name: 'inbox: attribute range (date, a week), resolved+closed, page 2', kind: 'inbox', query: { status: 'resolved,closed', attribute: 'renews', attributeMin: '2027-03-01', attributeMax: '2027-03-07', limit }, secondPage: true },
+        { name: 'inbox: attribute = value (boolean, 33%), mine, open', kind: 'inbox', query: { status: 'pending,active', mine: 'true', attribute: 'beta', attributeValue: 'true', limit } },
       ],
     })
   } finally {
@@ -123,14 +135,47 @@ async function openSeeded() {
   try {
     const seeded = await withDatabase(DB, async (c) => (await c.query('SELECT name FROM sites WHERE id = $1', [SITE])).rows[0]?.name)
     if (seeded !== seedName()) await seed()
+    if (!(await withDatabase(DB, async (c) => (await c.query('SELECT 1 FROM mod_chat_contact_attributes WHERE id = $1', [attributeId('plan')])).rowCount))) await seedAttributes()
     // Statistics as a live database keeps them: a kept database may have taken migrations that
     // rewrote rows (a backfill) since it was seeded and analysed.
-    else await withDatabase(DB, (c) => c.query('ANALYZE'))
+    await withDatabase(DB, (c) => c.query('ANALYZE'))
   } catch (e) {
     await server.stop()
     throw e
   }
   return server
+}
+
+/** One value of each contact attribute for every visitor (see the header); kept with the rest. */
+async function seedAttributes() {
+  console.log(`  seeding ${DB}: contact attributes of ${CONVERSATIONS.toLocaleString('en')} visitors (once) …`)
+  const t0 = performance.now()
+  await withDatabase(DB, async (c) => {
+    await c.query('SET synchronous_commit = off')
+    await c.query('BEGIN')
+    await c.query(
+      `INSERT INTO mod_chat_contact_attributes (id, site_id, key, label, type, options) VALUES
+         ($2, $1, 'plan', 'Plan', 'list', ARRAY['free', 'pro', 'business', 'enterprise']),
+         ($3, $1, 'seats', 'Seats', 'number', '{}'), ($4, $1, 'renews', 'Renews on', 'date', '{}'), ($5, $1, 'beta', 'Beta', 'boolean', '{}')`,
+      [SITE, attributeId('plan'), attributeId('seats'), attributeId('renews'), attributeId('beta')],
+    )
+    // Visitor i: plan by i % 1000 (enterprise for 0, business below 100, pro below 300, else free); seats i % 500 + 1; renews a day of 2027 by i % 365; beta when i % 3 = 1.
+    await c.query(
+      `INSERT INTO mod_chat_contact_attribute_values (site_id, visitor_id, attribute_id, text_value, number_value, date_value, bool_value)
+       SELECT $1, md5('bench-v' || i)::uuid, a.id, a.t, a.n, a.d, a.b
+       FROM generate_series(1, $2::int) i
+       CROSS JOIN LATERAL (VALUES
+         ($3::uuid, CASE WHEN i % 1000 = 0 THEN 'enterprise' WHEN i % 1000 < 100 THEN 'business' WHEN i % 1000 < 300 THEN 'pro' ELSE 'free' END, NULL::float8, NULL::date, NULL::boolean),
+         ($4::uuid, NULL, (i % 500 + 1)::float8, NULL, NULL),
+         ($5::uuid, NULL, NULL, date '2027-01-01' + (i % 365), NULL),
+         ($6::uuid, NULL, NULL, NULL, i % 3 = 1)
+       ) a(id, t, n, d, b)`,
+      [SITE, CONVERSATIONS, attributeId('plan'), attributeId('seats'), attributeId('renews'), attributeId('beta')],
+    )
+    await c.query('COMMIT')
+    await c.query('VACUUM ANALYZE mod_chat_contact_attribute_values')
+  })
+  console.log(`  seeded in ${round((performance.now() - t0) / 1000, 0)} s`)
 }
 
 const seedName = () => `Bench history v${SEED_VERSION} (${MESSAGES} messages)`
