@@ -31,7 +31,7 @@ describe('<lcd-admin-api-keys>', () => {
     await axeCheck(el)
     // Every scope has a checkbox with its meaning.
     const boxes = qa<HTMLInputElement>(el, 'input[name="scopes"]')
-    assert(boxes.length === 12, `scopes: ${boxes.length}`)
+    assert(boxes.length === 13, `scopes: ${boxes.length}`)
     assert(boxes.every((b) => text(b.closest('label')).length > b.value.length + 10), 'each scope says what it allows')
 
     fill(name, 'CRM sync')
