@@ -34,6 +34,7 @@ describe('the SLA clock', () => {
     await waitFor(() => late!.shadowRoot?.querySelector('span'), 3_000, 'the overdue pill')
     assert(!far!.shadowRoot!.querySelector('span'), 'a clock hours away is not in the list')
     assert(late!.shadowRoot!.querySelector('span.overdue')?.getAttribute('role') === 'timer', 'overdue, as a timer')
+    assert(/^⏱ 1m late$/.test(late!.shadowRoot!.querySelector('span')?.textContent?.trim() ?? ''), `short in the list: ${late!.shadowRoot!.querySelector('span')?.textContent}`)
     assert(/First reply in 2h|First reply in 3h/.test(full!.shadowRoot!.querySelector('span')?.textContent ?? ''), 'the conversation shows it in full')
     host.remove()
   })

@@ -16,13 +16,17 @@ export const SLA_KIND_LABELS: Record<SlaKind, string> = {
 export type SlaState = 'ok' | 'soon' | 'overdue'
 
 /** Where a clock stands at `now`: its state and its words. */
-export function slaStatus(clock: SlaClock, now: number): { state: SlaState; text: string; title: string } | null {
+export function slaStatus(clock: SlaClock, now: number): { state: SlaState; text: string; short: string; title: string } | null {
   if (!clock.dueAt) return null
   const left = Date.parse(clock.dueAt) - now
   const what = SLA_KIND_LABELS[clock.kind]
   const title = `${what} due ${fullTime(clock.dueAt)} (SLA)`
-  if (left <= 0 || clock.breachedAt) return { state: 'overdue', text: `${what} overdue ${formatDuration(-left / 1000)}`, title }
-  return { state: left <= 10 * 60_000 ? 'soon' : 'ok', text: `${what} in ${formatDuration(left / 1000)}`, title }
+  if (left <= 0 || clock.breachedAt) {
+    const late = formatDuration(Math.max(0, -left) / 1000)
+    return { state: 'overdue', text: `${what} overdue ${late}`, short: `${late} late`, title: `${what} overdue by ${late}: was due ${fullTime(clock.dueAt)} (SLA)` }
+  }
+  const inTime = formatDuration(left / 1000)
+  return { state: left <= 10 * 60_000 ? 'soon' : 'ok', text: `${what} in ${inTime}`, short: inTime, title: `${what} due in ${inTime}, ${fullTime(clock.dueAt)} (SLA)` }
 }
 
 /**
@@ -60,7 +64,7 @@ export class LcdSlaClock extends LitElement {
   }
 
   clock: SlaClock | null = null
-  /** Only a clock due within the hour or overdue (the inbox list). */
+  /** Only a clock due within the hour or overdue, in short (the inbox list: "⏱ 5m", "⏱ 7m late"). */
   compact = false
   /** @internal */ _now = Date.now()
   #timer: ReturnType<typeof setInterval> | undefined
@@ -78,7 +82,7 @@ export class LcdSlaClock extends LitElement {
   override render() {
     const s = this.clock ? slaStatus(this.clock, this._now) : null
     if (!s || (this.compact && s.state === 'ok' && Date.parse(this.clock!.dueAt!) - this._now > 3_600_000)) return nothing
-    return html`<span class=${s.state} role="timer" title=${s.title} aria-label=${s.title}>⏱ ${s.text}</span>`
+    return html`<span class=${s.state} role="timer" title=${s.title} aria-label=${s.title}>⏱ ${this.compact ? s.short : s.text}</span>`
   }
 }
 define('lcd-sla-clock', LcdSlaClock)
