@@ -9,17 +9,19 @@ import './webhooks.js'
 import './embed.js'
 import './triggers.js'
 import './teams.js'
+import './sla.js'
 import './bans.js'
 import './contact-attributes.js'
 
 /** The sections of the settings page. */
-export type SettingsTab = 'widget' | 'triggers' | 'agents' | 'teams' | 'contacts' | 'webhooks' | 'bans' | 'embed'
+export type SettingsTab = 'widget' | 'triggers' | 'agents' | 'teams' | 'sla' | 'contacts' | 'webhooks' | 'bans' | 'embed'
 
 const TABS: [SettingsTab, string][] = [
   ['widget', 'Widget'],
   ['triggers', 'Proactive messages'],
   ['agents', 'Agents'],
   ['teams', 'Teams'],
+  ['sla', 'SLA'],
   ['contacts', 'Contact attributes'],
   ['webhooks', 'Webhooks'],
   ['bans', 'Bans'],
@@ -99,6 +101,7 @@ export class LcdSettings extends LitElement {
         html`<lcd-settings-agents .client=${this.client} .agents=${this.agents} .teams=${this.teams} .me=${this.me} ?admin=${admin} .server=${this.server}></lcd-settings-agents>`,
       )}
       ${panel('teams', html`<lcd-settings-teams .client=${this.client} .agents=${this.agents} .teams=${this.teams} ?admin=${admin}></lcd-settings-teams>`)}
+      ${panel('sla', html`<lcd-settings-sla .client=${this.client} .teams=${this.teams} ?admin=${admin}></lcd-settings-sla>`)}
       ${panel('contacts', html`<lcd-settings-contact-attributes .client=${this.client} ?admin=${admin}></lcd-settings-contact-attributes>`)}
       ${admin ? panel('webhooks', html`<lcd-settings-webhooks .client=${this.client} ?admin=${admin}></lcd-settings-webhooks>`) : nothing}
       ${panel('bans', html`<lcd-settings-bans .client=${this.client} ?admin=${admin}></lcd-settings-bans>`)}

@@ -169,7 +169,7 @@ describe('<lcd-settings-webhooks>', () => {
     const site = await createSite({ agents: 2 })
     const { el } = await mountSettings(site, 1)
     const tabs = [...el.shadowRoot!.querySelectorAll('[role="tab"]')].map(text)
-    assert(tabs.join() === 'Widget,Proactive messages,Agents,Teams,Contact attributes,Bans,Embed', `the tabs: ${tabs.join()}`)
+    assert(tabs.join() === 'Widget,Proactive messages,Agents,Teams,SLA,Contact attributes,Bans,Embed', `the tabs: ${tabs.join()}`)
     assert(!el.shadowRoot!.querySelector('lcd-settings-webhooks'), 'no webhooks section')
   })
 })

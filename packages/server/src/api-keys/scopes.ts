@@ -62,6 +62,10 @@ export const KEY_ROUTES: Readonly<Record<string, ApiKeyScope>> = {
   [`POST ${SITE}/visitors/:visitorId/notes`]: 'contacts:write',
   [`PATCH ${SITE}/visitors/:visitorId/notes/:id`]: 'contacts:write',
   [`DELETE ${SITE}/visitors/:visitorId/notes/:id`]: 'contacts:write',
+  [`GET ${SITE}/sla-policies`]: 'sites:read',
+  [`POST ${SITE}/sla-policies`]: 'sites:write',
+  [`PATCH ${SITE}/sla-policies/:id`]: 'sites:write',
+  [`DELETE ${SITE}/sla-policies/:id`]: 'sites:write',
 }
 
 interface Compiled {

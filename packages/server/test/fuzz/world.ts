@@ -31,6 +31,7 @@ export interface World {
   /** A proactive message (enabled, so the anonymous beacon counts it). */
   trigger: string
   team: string
+  sla: string
   /** A ban of an email nobody here has. */
   ban: string
   /** A contact attribute (`plan`, a list: free, pro; and `nickname`, text the visitor may set), the visitor's value of `plan`, and a note on the visitor. */
@@ -67,6 +68,7 @@ export async function makeWorld(): Promise<World> {
   const canned = await s.services.cannedResponses.create(adminActor, { title: 'Hello', shortcut: 'hello', content: 'Hello there' })
   const trigger = await s.services.triggers.create(adminActor, { name: 'Pricing', text: 'Questions?', rules: { url: '/pricing*' } })
   const team = await s.services.teams.create(adminActor, { name: 'Sales' })
+  const sla = await s.services.sla.create(adminActor, { name: 'Default', firstResponseMinutes: 5 })
   const ban = await s.services.bans.create(adminActor, { kind: 'email', email: 'banned@example.test' })
   const contactAttribute = await s.services.contacts.createAttribute(adminActor, { key: 'plan', label: 'Plan', type: 'list', options: ['free', 'pro'] })
   await s.services.contacts.createAttribute(adminActor, { key: 'nickname', label: 'Nickname', type: 'text', visitorMaySet: true })
@@ -106,6 +108,7 @@ export async function makeWorld(): Promise<World> {
     canned: canned.id,
     trigger: trigger.id,
     team: team.id,
+    sla: sla.id,
     ban: ban.id,
     contactAttribute: contactAttribute.id,
     note: note.id,
@@ -132,6 +135,7 @@ export async function counts(w: World): Promise<Record<string, number>> {
         (SELECT count(*) FROM mod_chat_canned_responses WHERE site_id = ${w.site.id}::uuid) AS canned,
         (SELECT count(*) FROM mod_chat_triggers WHERE site_id = ${w.site.id}::uuid) AS triggers,
         (SELECT count(*) FROM mod_chat_teams WHERE site_id = ${w.site.id}::uuid) AS teams,
+        (SELECT count(*) FROM mod_chat_sla_policies WHERE site_id = ${w.site.id}::uuid) AS sla_policies,
         (SELECT count(*) FROM mod_chat_bans WHERE site_id = ${w.site.id}::uuid) AS bans,
         (SELECT count(*) FROM mod_chat_contact_attributes WHERE site_id = ${w.site.id}::uuid) AS contact_attributes,
         (SELECT count(*) FROM mod_chat_contact_attribute_values WHERE site_id = ${w.site.id}::uuid) AS contact_values,

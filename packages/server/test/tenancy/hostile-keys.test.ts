@@ -90,6 +90,7 @@ function bodyFor(route: AppRoute): object | undefined {
     [/\/canned-responses(\/:id)?$/, () => ({ title: 'pwned', content: 'pwned' })],
     [/\/triggers(\/:id)?$/, () => ({ name: 'pwned', text: 'pwned', enabled: false })],
     [/\/teams(\/:id)?$/, () => ({ name: 'pwned' })],
+    [/\/sla-policies(\/:id)?$/, () => ({ name: 'pwned', priority: 'low', firstResponseMinutes: 1 })],
     [/\/settings$/, () => ({ name: 'pwned' })],
     [/\/bans$/, () => ({ kind: 'visitor', visitorId: y.visitor.id })],
     [/\/contact-attributes$/, () => ({ key: 'pwned', label: 'pwned', type: 'text' })],
