@@ -10,6 +10,7 @@ import type {
   ConversationSummary,
   ConversationViewers,
   Team,
+  Mention,
   ListConversationsFilter,
   Message,
   MessagePage,
@@ -35,6 +36,7 @@ import { AuditApi } from './agent/audit.js'
 import { CannedResponsesApi } from './agent/canned-responses.js'
 import { TriggersApi } from './agent/triggers.js'
 import { BansApi } from './agent/bans.js'
+import { MentionsApi } from './agent/mentions.js'
 import type { AgentContext } from './agent/context.js'
 import { ConversationsApi } from './agent/conversations.js'
 import { InvitationsApi } from './agent/invitations.js'
@@ -89,6 +91,10 @@ export interface AgentEvents extends BaseEvents {
   viewers: ConversationViewers
   /** The site's teams changed: all of them, by name. */
   teams: Team[]
+  /** This agent was mentioned in a private note, or a supervisor whispered to them. */
+  mention: Mention
+  /** One of this agent's mentions was marked read (here or on another device). */
+  'mention-read': Mention
   /** A new access token (from `login()` or a refresh); the old one still works until it expires. */
   token: { token: string; expiresAt: string }
   /**
@@ -199,6 +205,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   readonly webhooks: WebhooksApi
   /** The current site's bans: visitors, emails and IP ranges refused chat. */
   readonly bans: BansApi
+  /** The signed-in agent's mentions and whispers on the current site (new ones: the `mention` event). */
+  readonly mentions: MentionsApi
   /** A site's agents. */
   readonly agents: AgentsApi
   /** A site's settings and identity secret (admins). */
@@ -241,6 +249,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     this.teams = new TeamsApi(ctx)
     this.webhooks = new WebhooksApi(ctx)
     this.bans = new BansApi(ctx)
+    this.mentions = new MentionsApi(ctx)
     this.agents = new AgentsApi(ctx)
     this.settings = new SettingsApi(ctx)
     this.analytics = new AnalyticsApi(ctx)
@@ -609,6 +618,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     on('visitor:erased', (erased) => this.emitEvent('visitor:erased', erased))
     on('viewers:changed', (state) => this.emitEvent('viewers', state))
     on('teams:changed', (teams) => this.emitEvent('teams', teams))
+    on('mention:created', (mention) => this.emitEvent('mention', mention))
+    on('mention:read', (mention) => this.emitEvent('mention-read', mention))
     // The token this socket went by expired (no refresh reached it): the server disconnects it.
     // With a newer token in hand, connect again with it; otherwise the session is over.
     on('session:expired', (body) => {

@@ -15,6 +15,7 @@ import { agencyRoutes } from './agency/routes.js'
 import { agentRoutes, authRoutes } from './agents/routes.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import { banRoutes } from './bans/routes.js'
+import { mentionRoutes } from './mentions/routes.js'
 import { watchBans } from './bans/watch.js'
 import type { AnalyticsOptions } from './analytics/service.js'
 import { cannedResponseRoutes } from './canned-responses/routes.js'
@@ -210,6 +211,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   site.use(historyRoutes(services, log))
   site.use(privacyRoutes(services, log))
   site.use(banRoutes(services))
+  site.use(mentionRoutes(services))
   api.use('/sites/:siteId', site)
   api.use(notFoundHandler)
   app.use('/api', api)

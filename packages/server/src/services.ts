@@ -10,6 +10,7 @@ import { ApiKeyService } from './api-keys/service.js'
 import { AgentService } from './agents/service.js'
 import { AuditService } from './audit/service.js'
 import { BanService } from './bans/service.js'
+import { MentionService } from './mentions/service.js'
 import { AnalyticsService, type AnalyticsOptions } from './analytics/service.js'
 import { CannedResponseService } from './canned-responses/service.js'
 import { TriggerService } from './triggers/service.js'
@@ -57,6 +58,8 @@ export interface Services {
   visitors: VisitorService
   /** Who may not chat on a site (a visitor, an email, a network), and the checks at every visitor's door. */
   bans: BanService
+  /** Each agent's mentions and whispers (written with the notes, in messages/). */
+  mentions: MentionService
   conversations: ConversationService
   messages: MessageService
   agents: AgentService
@@ -122,6 +125,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     sites,
     visitors: new VisitorService(ctx, sites, presence, bans),
     bans,
+    mentions: new MentionService(ctx),
     conversations,
     messages: new MessageService(ctx, presence, routing, uploads, emails),
     agents,

@@ -7,6 +7,7 @@ import type {
   ConversationSummary,
   ConversationViewers,
   LiveMessage,
+  Mention,
   Message,
   QueuePosition,
   SystemEvent,
@@ -126,6 +127,16 @@ export class Publisher {
   /** The site's teams, to its agents (every process). */
   teamsChanged(siteId: string, teams: Team[]): void {
     this.agents.to(rooms.siteAgents(siteId)).emit('teams:changed', teams)
+  }
+
+  /** A mention or whisper, to the mentioned agent's sockets only (every process). */
+  mention(mention: Mention): void {
+    this.agents.to(rooms.agent(mention.agentId)).emit('mention:created', mention)
+  }
+
+  /** One of an agent's mentions was read: their other tabs and devices clear it. */
+  mentionRead(mention: Mention): void {
+    this.agents.to(rooms.agent(mention.agentId)).emit('mention:read', mention)
   }
 
   visitorUpdated(siteId: string, presence: VisitorPresence): void {
