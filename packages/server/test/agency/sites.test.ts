@@ -138,6 +138,8 @@ async function busySite(agencyId: string, ownerToken: string) {
   await s().services.cannedResponses.create(actor, { title: 'Mine', content: 'personal', isPersonal: true })
   // A ban (of an address no test client has: nothing here is refused).
   expect((await as(s(), ownerToken).post(`/api/sites/${site.id}/bans`, { kind: 'ip', network: '192.0.2.0/24' })).status).toBe(201)
+  // A private note naming the agent (mod_chat_mentions).
+  expect((await as(s(), ownerToken).post(`/api/sites/${site.id}/conversations/${conversationId}/messages`, { clientId: 'note-0001', text: 'Over to you, @Busy Bea', private: true })).status).toBe(201)
   // A team with the agent in it (mod_chat_teams, mod_chat_team_members), the conversation for it.
   const team = await as(s(), ownerToken).post(`/api/sites/${site.id}/teams`, { name: 'Sales', agentIds: [agent.id] })
   expect(team.status).toBe(201)

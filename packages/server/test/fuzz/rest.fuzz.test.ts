@@ -116,6 +116,13 @@ const ROUTES: Route[] = [
     method: 'post', path: '/api/sites/:siteId/bans', auth: 'agent', params: site,
     body: () => ({ kind: 'ip', network: '192.0.2.0/24', reason: 'Spam', expiresAt: '2099-01-01T00:00:00Z' }), fields: ['kind', 'network', 'visitorId', 'scope', 'email', 'reason', 'expiresAt'],
   },
+  { method: 'get', path: '/api/sites/:siteId/mentions', auth: 'agent', params: site, query: { unread: 'true', limit: '10' } },
+  { method: 'post', path: '/api/sites/:siteId/mentions/:id/read', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.mention }) },
+  // A note naming the plain agent (a mention, in the note's transaction).
+  {
+    method: 'post', path: '/api/sites/:siteId/conversations/:id/messages', auth: 'agent', params: conv,
+    body: () => ({ clientId: cid(), text: `@[${w.agent.name}] please look`, private: true }), fields: ['clientId', 'text', 'private'],
+  },
   { method: 'get', path: '/api/sites/:siteId/agents', auth: 'agent', params: site },
   {
     method: 'post', path: '/api/sites/:siteId/agents', auth: 'agent', params: site,

@@ -33,6 +33,8 @@ export interface World {
   team: string
   /** A ban of an email nobody here has. */
   ban: string
+  /** The admin's mention in the plain agent's private note. */
+  mention: string
   webhook: string
   /** A delivery of the webhook (a test ping). */
   delivery: string
@@ -71,6 +73,9 @@ export async function makeWorld(): Promise<World> {
     text: 'Pick one',
     content: { kind: 'choice', options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }] },
   })
+  const agentActor = await s.services.agents.authenticate(agent.token, site.id)
+  const note = await s.services.messages.send(agentActor, { conversationId: conversation.conversation.id, clientId: 'fuzz-world-0003', text: `@[${admin.name}] look`, private: true })
+  const mention = await s.db.inSite(site.id, (tx) => tx.mention.findFirstOrThrow({ where: { messageId: note.message.id } }))
   const hook = await request(s.url)
     .post(`/api/sites/${site.id}/webhooks`)
     .set('Authorization', `Bearer ${admin.token}`)
@@ -100,6 +105,7 @@ export async function makeWorld(): Promise<World> {
     trigger: trigger.id,
     team: team.id,
     ban: ban.id,
+    mention: mention.id,
     webhook: (hook.body as { id: string }).id,
     delivery: (ping.body as { id: string }).id,
     upload: (upload.body as { id: string }).id,

@@ -33,6 +33,8 @@ export interface Tenant {
   delivery: string
   /** A ban of an email address (nobody of the tenant has it). */
   ban: string
+  /** The plain agent's mention (unread) in the admin's private note (`texts.note` names them). */
+  mention: string
   texts: { first: string; reply: string; note: string; old: string; canned: string; personal: string }
   /** Strings that must never reach another tenant: ids, texts, emails, the identity and webhook secrets. */
   secrets: string[]
@@ -49,7 +51,8 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
   const adminActor = await s.services.agents.authenticate(admin.token, site.id)
   const agentActor = await s.services.agents.authenticate(agent.token, site.id)
   const secret = (what: string) => `${label}-${what}-${crypto.randomBytes(6).toString('hex')}`
-  const t = { first: secret('first'), reply: secret('reply'), note: secret('note'), old: secret('old'), canned: secret('canned'), personal: secret('personal') }
+  // The private note names the plain agent: a mention of theirs.
+  const t = { first: secret('first'), reply: secret('reply'), note: `${secret('note')} @[${agent.name}]`, old: secret('old'), canned: secret('canned'), personal: secret('personal') }
 
   const cid = (n: number) => `cid-${label}-${String(n).padStart(4, '0')}`
   const started = await s.services.conversations.start(va, { clientKey: `key-${label}-0001`, message: { clientId: cid(1), text: t.first } })
@@ -94,6 +97,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
 
   const bannedEmail = `${secret('banned')}@example.test`
   const ban = await admin$('/bans', { kind: 'email', email: bannedEmail, reason: secret('ban-reason') })
+  const mention = await s.db.inSite(site.id, (tx) => tx.mention.findFirstOrThrow({ where: { agentId: agent.id, conversationId: conv } }))
 
   return {
     label,
@@ -112,6 +116,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
     webhook: hook.id,
     delivery: delivery.id,
     ban: ban.id,
+    mention: mention.id,
     texts: t,
     secrets: [
       ...Object.values(t),
@@ -136,6 +141,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
       rotated.secret,
       ban.id,
       bannedEmail,
+      mention.id,
     ],
   }
 }
@@ -154,6 +160,7 @@ export async function snapshot(s: TestServer, t: Tenant) {
     webhooks: await tx.webhook.findMany({ orderBy: { id: 'asc' } }),
     webhookDeliveries: await tx.webhookDelivery.findMany({ orderBy: { id: 'asc' } }),
     bans: await tx.ban.findMany({ orderBy: { id: 'asc' } }),
+    mentions: await tx.mention.findMany({ orderBy: { id: 'asc' } }),
   }))
   const site = await s.db.prisma.site.findUnique({ where: { id: t.site.id } })
   const users = await s.db.prisma.user.findMany({ where: { id: { in: [t.admin.userId, t.agent.userId] } }, orderBy: { id: 'asc' } })
@@ -173,6 +180,7 @@ export async function expectTenantIntact(s: TestServer, t: Tenant, before: Await
   expect(after.webhooks.map((w) => [w.id, w.active])).toEqual([[t.webhook, false]])
   expect(after.webhookDeliveries.map((d) => [d.id, d.status, d.attempts])).toEqual([[t.delivery, 'failed', 8]])
   expect(after.bans.map((x) => [x.id, x.kind])).toEqual([[t.ban, 'email']])
+  expect(after.mentions.map((x) => [x.id, x.agentId, x.readAt])).toEqual([[t.mention, t.agent.id, null]])
   expect(after).toEqual(before)
 }
 
