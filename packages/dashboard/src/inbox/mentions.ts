@@ -50,6 +50,9 @@ export class LcdMentions extends LitElement {
         font-size: 1rem;
         flex: 1;
       }
+      h2 .count {
+        margin-left: 6px;
+      }
       ul {
         list-style: none;
         margin: 0;
