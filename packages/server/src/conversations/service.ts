@@ -447,7 +447,9 @@ export function decodeCursor(cursor: string): { at: Date; id: string } {
  * over); anyone else (and an API key) passes.
  */
 export function requireHandling(actor: AgentActor, conv: { assignedAgentId: string | null }): void {
-  if (actor.role === 'supervisor' && !actor.key && conv.assignedAgentId !== actor.agentId) {
-    throw forbidden('a supervisor changes only the conversations assigned to them: take this one over first')
-  }
+  if (!mayHandle(actor, conv)) throw forbidden('a supervisor changes only the conversations assigned to them: take this one over first')
 }
+
+/** Whether requireHandling lets the actor through. */
+export const mayHandle = (actor: AgentActor, conv: { assignedAgentId: string | null }): boolean =>
+  actor.role !== 'supervisor' || !!actor.key || conv.assignedAgentId === actor.agentId

@@ -7,7 +7,7 @@ import type { Actor, AgentActor, Context, VisitorActor } from '../shared/context
 import type { Tx } from '../shared/db/index.js'
 import { AppError, forbidden, invalidState, notFound } from '../shared/errors.js'
 import { agentName, agentWithUser, toMessage, type MessageMetadata } from '../shared/map.js'
-import { reopenMessage, requireHandling } from '../conversations/service.js'
+import { mayHandle, reopenMessage, requireHandling } from '../conversations/service.js'
 import type { Routing } from '../conversations/routing.js'
 import { loadViews } from '../conversations/views.js'
 import type { PresenceService } from '../presence/service.js'
@@ -387,13 +387,22 @@ export class MessageService {
 
   async typing(actor: Actor, conversationId: string, typing: boolean, socketId: string, knownVisitorId?: string): Promise<string> {
     const visitorId = knownVisitorId ?? (await this.ctx.db.inSite(actor.siteId, (tx) => this.access(tx, actor, conversationId))).visitorId
+    // A supervisor's typing reaches the visitor only where they may answer (requireHandling).
+    const toVisitor = actor.kind === 'visitor' || actor.role !== 'supervisor' || mayHandle(actor, await this.assignment(actor, conversationId))
     this.ctx.publish.typing(
       actor.siteId,
       visitorId,
       { conversationId, side: actor.kind, typing, name: actor.kind === 'agent' ? actor.name : null, ...(actor.kind === 'agent' ? { agentId: actor.agentId } : {}) },
       socketId,
+      toVisitor,
     )
     return visitorId
+  }
+
+  /** Who a conversation is assigned to (null: nobody, or no such conversation). */
+  private async assignment(actor: AgentActor, conversationId: string): Promise<{ assignedAgentId: string | null }> {
+    const c = await this.ctx.db.inSite(actor.siteId, (tx) => tx.conversation.findUnique({ where: { id: conversationId }, select: { assignedAgentId: true } }))
+    return { assignedAgentId: c?.assignedAgentId ?? null }
   }
 }
 

@@ -105,10 +105,10 @@ export class Publisher {
     this.agents.to(rooms.siteAgents(siteId)).emit('viewers:changed', state)
   }
 
-  /** Typing goes to the other side, and to the other agents (never back to the typing socket). */
-  typing(siteId: string, visitorId: string, state: TypingState, exceptSocketId: string): void {
+  /** Typing goes to the other side, and to the other agents (never back to the typing socket); `toVisitor` false: agents only. */
+  typing(siteId: string, visitorId: string, state: TypingState, exceptSocketId: string, toVisitor = true): void {
     this.agents.to(rooms.siteAgents(siteId)).except(exceptSocketId).emit('typing:changed', state)
-    if (state.side === 'agent') {
+    if (state.side === 'agent' && toVisitor) {
       const { agentId: _, ...forVisitor } = state
       this.visitors.to(rooms.visitor(visitorId)).emit('typing:changed', forVisitor)
     }

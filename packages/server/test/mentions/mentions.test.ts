@@ -4,7 +4,7 @@
 // reads, whispers and takes over, and answers the visitor only after taking over.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { AgentClient, LiveChatError } from '@live-chat/sdk'
+import { AgentClient, LiveChatClient, LiveChatError } from '@live-chat/sdk'
 import type { Mention } from '@live-chat/protocol'
 import { openDatabase } from '../../src/shared/db/index.js'
 import type { AgentActor, VisitorActor } from '../../src/shared/context.js'
@@ -212,6 +212,28 @@ describe('the supervisor', () => {
     // A note in their own conversation is no whisper.
     const own = await s.send(conv, 'my own note', { private: true })
     expect(await mentionRows(one, site.id, own.id)).toEqual([])
+  })
+
+  it("types to the agents only in a colleague's conversation; to the visitor too once it is theirs", async () => {
+    const { site, agent, sup } = await team()
+    const visitor = new LiveChatClient({ url: one.url, siteId: site.id, storage: 'memory' })
+    open.push(visitor)
+    const { conversation } = await visitor.startConversation({ message: 'Hi there' })
+    const agentOn = await online(one, agent)
+    await agentOn.conversations.assign(conversation.id, agent.id)
+    const s = await online(one, sup)
+    const heard: string[] = []
+    visitor.on('typing', (t) => heard.push(`${t.name ?? 'visitor'}:${t.typing}`))
+    const colleagueHeard = waitFor<{ agentId?: string }>((fn) => agentOn.on('typing', fn), (t) => t.agentId === sup.id, 5_000, 'the supervisor typing, to agents')
+    await s.setTyping(conversation.id, true)
+    await colleagueHeard
+    // The agent types after: the visitor's first typing news is the agent's (one process, in order).
+    await agentOn.setTyping(conversation.id, true)
+    await eventually(() => heard.length > 0, 5_000, 'typing news')
+    expect(heard[0]).toBe(`${agent.name}:true`)
+    await s.conversations.assign(conversation.id, sup.id)
+    await s.setTyping(conversation.id, false)
+    await eventually(() => heard.includes(`${sup.name}:false`), 5_000, "the supervisor's typing, once theirs")
   })
 
   it('is never routed a chat, even online and taking chats; an agent is', async () => {
