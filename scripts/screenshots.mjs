@@ -21,7 +21,7 @@ const out = path.join(root, 'docs/screenshots')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`, `privacy`, `bans`, `mentions`) makes only those shots. */
+/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`, `sla`, `privacy`, `bans`, `mentions`) makes only those shots. */
 const only = process.argv[2]
 /** Whether this run makes the shots of `part`. */
 const wants = (part) => !only || only === part
@@ -117,6 +117,7 @@ try {
   stopReplying()
   for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
   if (wants('teams')) await teamsShots(browser)
+  if (wants('sla')) await slaShots(browser)
   if (!only) await dashboardShots(browser)
   if (wants('privacy')) await privacyShots(browser)
   if (wants('bans')) await banShots(browser)
@@ -660,6 +661,57 @@ async function teamsShots(browser) {
     await agent.teams.delete(sales.id)
     await agent.teams.delete(billing.id)
     await agent.agents.remove(ines.id)
+  }
+}
+
+/**
+ * SLA: Settings → SLA with a default and an urgent policy; the inbox with the clocks (one overdue,
+ * one due soon) and the overdue conversation open; analytics' "SLA targets met". Desktop and phone.
+ */
+async function slaShots(browser) {
+  const standard = await agent.slaPolicies.create({ name: 'Standard', firstResponseMinutes: 15, nextResponseMinutes: 30, resolutionMinutes: 480 })
+  const urgent = await agent.slaPolicies.create({ name: 'Urgent', priority: 'urgent', firstResponseMinutes: 5, nextResponseMinutes: 10, resolutionMinutes: 120 })
+  const visitors = []
+  const start = async (name, message) => {
+    const v = new LiveChatClient({ url, siteId: demo.siteId, storage: 'memory' })
+    visitors.push(v)
+    return (await v.startConversation({ fields: { name }, message })).conversation.id
+  }
+  // Moves a conversation's running clocks `minutes` back, for the SLA job to set again.
+  const backdate = (id, minutes) =>
+    db.inSite(demo.siteId, (tx) => tx.$executeRaw`
+      UPDATE mod_chat_sla_clocks SET started_at = started_at - make_interval(mins => ${minutes}::int), due_at = NULL
+      WHERE conversation_id = ${id}::uuid AND met_at IS NULL AND cancelled_at IS NULL`)
+  try {
+    const late = await start('Omar Haddad', 'Where is my refund? It has been two weeks.')
+    const soon = await start('Chloé Martin', 'Can I change the delivery address of order 5521?')
+    const answered = await start('Jonas Berg', 'Do the trail shoes come in half sizes?')
+    await agent.conversations.update(late, { priority: 'urgent' })
+    await agent.send(answered, 'Hi Jonas! Yes, from 38 to 47 in half sizes.')
+    await backdate(late, 12)
+    await backdate(soon, 9)
+    await app.services.analytics.sla.run()
+    await atEachSize(browser, async (page, size) => {
+      await signIn(page)
+      await page.goto(`${url}/dashboard/#settings`)
+      await page.getByRole('tab', { name: 'SLA' }).click()
+      await page.locator('lcd-settings-sla li.policy').nth(1).waitFor()
+      await pageShot(page, `dashboard-settings-sla${size.suffix}`)
+      await page.goto(`${url}/dashboard/#inbox`)
+      await page.getByRole('option', { name: /Chloé Martin/ }).waitFor()
+      await page.getByRole('option', { name: /Omar Haddad/ }).click()
+      await page.locator('lcd-conversation-view [role="log"]').getByText('Where is my refund').waitFor()
+      await page.locator('lcd-conversation-view lcd-sla-clock span.overdue').waitFor()
+      await pageShot(page, `dashboard-sla-inbox${size.suffix}`)
+      await page.goto(`${url}/dashboard/#analytics`)
+      await page.locator('lcd-analytics #sla-h').waitFor()
+      await pageShot(page, `dashboard-sla-analytics${size.suffix}`)
+    })
+  } finally {
+    for (const v of visitors) v.disconnect()
+    for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
+    await agent.slaPolicies.delete(standard.id)
+    await agent.slaPolicies.delete(urgent.id)
   }
 }
 

@@ -3,6 +3,7 @@ import { keyed } from 'lit/directives/keyed.js'
 import { AgentClient, LiveChatError, type AgentProfile, type AgentSession, type AgentStatus, type AgentSummary, type Team, type Message, type Mention } from '@live-chat/sdk'
 import { AGENT_STATUSES } from '@live-chat/protocol/enums'
 import { alertOnce, titleCount, unlockSound } from './shared/notify.js'
+import { SLA_KIND_LABELS } from './shared/sla.js'
 import { base } from './shared/styles.js'
 import { initials, visitorName } from './shared/util.js'
 import { define } from './shared/define.js'
@@ -642,6 +643,14 @@ export class LiveChatDashboard extends LitElement {
     })
     on('mention-read', (m) => {
       if (this._toast?.id === m.id) this._toast = null
+    })
+    // An SLA target missed on a conversation of mine, or nobody's yet.
+    on('sla:breached', ({ conversation: c, kind }) => {
+      if (c.assignedAgentId !== null && c.assignedAgentId !== this._me?.id) return
+      void alertOnce(`sla:${c.id}:${kind}:${c.sla?.startedAt ?? ''}`, 'SLA target missed', `${visitorName(c.visitor)}: ${SLA_KIND_LABELS[kind]} is overdue`, {
+        sound: true,
+        onClick: () => this.#go('inbox', c.id),
+      })
     })
     on('message', (m: Message) => {
       if (m.senderType !== 'visitor') return

@@ -40,6 +40,7 @@ import type {
   QueuePosition,
   Team,
   Mention,
+  SlaKind,
   ReceiptState,
   SessionChangeReason,
   TypingState,
@@ -138,6 +139,12 @@ export interface AgentServerToClient {
   'viewers:changed': (state: ConversationViewers) => void
   'receipt:updated': (state: ReceiptState) => void
   'agent:updated': (agent: AgentSummary) => void
+  /**
+   * One of a conversation's SLA clocks passed its due time unmet (or was met late): once per clock,
+   * from one server process. The conversation comes with its clock (`sla.breachedAt` set); a
+   * `conversation:updated` with it follows too.
+   */
+  'sla:breached': (breach: { conversation: ConversationSummary; kind: SlaKind }) => void
   /** The site's teams changed (created, renamed, restaffed, deleted): all of them, by name. */
   'teams:changed': (teams: Team[]) => void
   /** This agent was mentioned in a private note, or whispered to (to that agent's sockets only). */

@@ -444,6 +444,40 @@ export type CreateTeam = z.infer<typeof CreateTeam>
 export const UpdateTeam = CreateTeam.partial().refine((v) => v.name !== undefined || v.agentIds !== undefined, 'nothing to update')
 export type UpdateTeam = z.infer<typeof UpdateTeam>
 
+/** SLA target in minutes: from 1 minute to 90 days; null removes it. */
+const SlaMinutes = z.number().int().min(1).max(129_600).nullable()
+
+/** An SLA policy (see SlaPolicy): at least one target. */
+export const CreateSlaPolicy = z
+  .object({
+    name: trimmed(100),
+    /** The team it applies to; null or absent: any team. */
+    teamId: id.nullable().optional(),
+    /** The priority it applies to; null or absent: any priority. */
+    priority: PrioritySchema.nullable().optional(),
+    firstResponseMinutes: SlaMinutes.optional(),
+    nextResponseMinutes: SlaMinutes.optional(),
+    resolutionMinutes: SlaMinutes.optional(),
+    /** Count the site's business hours only (when it has them enabled); default true. */
+    businessHours: z.boolean().optional(),
+  })
+  .refine((v) => v.firstResponseMinutes != null || v.nextResponseMinutes != null || v.resolutionMinutes != null, 'a policy needs at least one target')
+export type CreateSlaPolicy = z.infer<typeof CreateSlaPolicy>
+
+export const UpdateSlaPolicy = z
+  .object({
+    name: trimmed(100),
+    teamId: id.nullable(),
+    priority: PrioritySchema.nullable(),
+    firstResponseMinutes: SlaMinutes,
+    nextResponseMinutes: SlaMinutes,
+    resolutionMinutes: SlaMinutes,
+    businessHours: z.boolean(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to update')
+export type UpdateSlaPolicy = z.infer<typeof UpdateSlaPolicy>
+
 const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #0066ff')
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (00:00 to 23:59)')
 const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
@@ -565,6 +599,7 @@ export const WEBHOOK_EVENTS = [
   'conversation.assigned',
   'conversation.resolved',
   'conversation.missed',
+  'conversation.sla_breached',
   'offline_message.created',
   'visitor.erased',
 ] as const

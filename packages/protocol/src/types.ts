@@ -300,6 +300,41 @@ export const Team = z.object({
 })
 export type Team = z.infer<typeof Team>
 
+export const SLA_KINDS = ['first_response', 'next_response', 'resolution'] as const
+export const SlaKindSchema = z.enum(SLA_KINDS)
+export type SlaKind = z.infer<typeof SlaKindSchema>
+
+/**
+ * A service-level policy of a site: targets in minutes (null: none) for conversations of its team
+ * and priority (null: any). The most specific policy applies: team and priority, then team, then
+ * priority, then the site's default (both null).
+ */
+export const SlaPolicy = z.object({
+  id: Id,
+  siteId: Id,
+  name: z.string(),
+  teamId: Id.nullable(),
+  priority: PrioritySchema.nullable(),
+  firstResponseMinutes: z.number().int().nullable(),
+  nextResponseMinutes: z.number().int().nullable(),
+  resolutionMinutes: z.number().int().nullable(),
+  /** Counted in the site's business hours (when it has them enabled), else around the clock. */
+  businessHours: z.boolean(),
+  createdAt: Time,
+})
+export type SlaPolicy = z.infer<typeof SlaPolicy>
+
+/** A conversation's running SLA clock: the one due first (a response clock before resolution on a tie). */
+export const SlaClock = z.object({
+  kind: SlaKindSchema,
+  startedAt: Time,
+  /** When it is due; null for a few seconds after it starts, until the SLA job sets it in business hours. */
+  dueAt: Time.nullable(),
+  /** When its breach was announced (it is past due), or null. */
+  breachedAt: Time.nullable(),
+})
+export type SlaClock = z.infer<typeof SlaClock>
+
 export const MessagePreview = z.object({
   seq: Seq,
   senderType: SenderTypeSchema,
@@ -343,6 +378,8 @@ export const ConversationSummary = Receipts.extend({
    * `missedAfterMinutes` without an agent's first reply (offline messages are never missed).
    */
   missedAt: Time.nullable(),
+  /** Its running SLA clock, or null (no policy applies, or every target is met). */
+  sla: SlaClock.nullable(),
 })
 export type ConversationSummary = z.infer<typeof ConversationSummary>
 
@@ -649,6 +686,8 @@ export const WebhookPayloads = {
   'conversation.resolved': envelope('conversation.resolved', z.object({ conversationId: Id, agentId: z.string().nullable() })),
   /** No agent replied within the site's missedAfterMinutes. */
   'conversation.missed': envelope('conversation.missed', WithConversation),
+  /** One of its SLA clocks passed its due time unmet (or was met late): once per clock, whatever the number of server processes. */
+  'conversation.sla_breached': envelope('conversation.sla_breached', WithConversation.extend({ kind: SlaKindSchema, startedAt: Time, dueAt: Time })),
   'offline_message.created': envelope('offline_message.created', WithConversation),
   /**
    * An admin erased the visitor and everything about them (REST.md, "Privacy"): ids only, so that a
@@ -824,6 +863,23 @@ export const AgentAnalytics = z.object({
 })
 export type AgentAnalytics = z.infer<typeof AgentAnalytics>
 
+/** SLA clocks that came due or were met in the range: met in time and breached, per kind. */
+export const SlaCounts = z.object({
+  met: Count,
+  breached: Count,
+  /** met / (met + breached), 0..1; null when there were none. */
+  rate: z.number().nullable(),
+  byKind: z.record(SlaKindSchema, z.object({ met: Count, breached: Count })),
+})
+export type SlaCounts = z.infer<typeof SlaCounts>
+
+/** SLA results of the range, overall, per agent (the conversation's assignee) and per team (null: no team). */
+export const SlaReport = SlaCounts.extend({
+  agents: z.array(SlaCounts.extend({ agentId: Id, name: z.string() })),
+  teams: z.array(SlaCounts.extend({ teamId: Id.nullable(), name: z.string() })),
+})
+export type SlaReport = z.infer<typeof SlaReport>
+
 export const AnalyticsReport = z.object({
   siteId: Id,
   timezone: z.string(),
@@ -842,6 +898,8 @@ export const AnalyticsReport = z.object({
   busiestHours: z.array(z.array(Count)),
   days: z.array(AnalyticsDay),
   agents: z.array(AgentAnalytics),
+  /** SLA clocks that ended (met or breached) in the range. */
+  sla: SlaReport,
   /**
    * When the daily aggregates this report reads were last brought up to date: the start of the last
    * complete run (everything written before it is counted). 1970-01-01T00:00:00.000Z before the first.

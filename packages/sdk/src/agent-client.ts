@@ -9,6 +9,7 @@ import type {
   AgentSummary,
   ConversationSummary,
   ConversationViewers,
+  SlaKind,
   Team,
   Mention,
   ListConversationsFilter,
@@ -45,6 +46,7 @@ import { SettingsApi } from './agent/settings.js'
 import { SetupApi } from './agent/setup.js'
 import { SitesApi } from './agent/sites.js'
 import { TeamsApi } from './agent/teams.js'
+import { SlaPoliciesApi } from './agent/sla.js'
 import { VisitorsApi } from './agent/visitors.js'
 import { WebhooksApi } from './agent/webhooks.js'
 import { BaseClient, type BaseClientOptions, type BaseEvents } from './base-client.js'
@@ -95,6 +97,8 @@ export interface AgentEvents extends BaseEvents {
   mention: Mention
   /** One of this agent's mentions was marked read (here or on another device). */
   'mention-read': Mention
+  /** A conversation's SLA clock passed its due time unmet, once (its `sla.breachedAt` is set). */
+  'sla:breached': { conversation: ConversationSummary; kind: SlaKind }
   /** A new access token (from `login()` or a refresh); the old one still works until it expires. */
   token: { token: string; expiresAt: string }
   /**
@@ -201,6 +205,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   readonly triggers: TriggersApi
   /** The current site's teams (departments). */
   readonly teams: TeamsApi
+  /** The current site's SLA policies. */
+  readonly slaPolicies: SlaPoliciesApi
   /** The current site's webhooks and their deliveries (admins). */
   readonly webhooks: WebhooksApi
   /** The current site's bans: visitors, emails and IP ranges refused chat. */
@@ -247,6 +253,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     this.cannedResponses = new CannedResponsesApi(ctx)
     this.triggers = new TriggersApi(ctx)
     this.teams = new TeamsApi(ctx)
+    this.slaPolicies = new SlaPoliciesApi(ctx)
     this.webhooks = new WebhooksApi(ctx)
     this.bans = new BansApi(ctx)
     this.mentions = new MentionsApi(ctx)
@@ -620,6 +627,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     on('teams:changed', (teams) => this.emitEvent('teams', teams))
     on('mention:created', (mention) => this.emitEvent('mention', mention))
     on('mention:read', (mention) => this.emitEvent('mention-read', mention))
+    on('sla:breached', (breach) => this.emitEvent('sla:breached', breach))
     // The token this socket went by expired (no refresh reached it): the server disconnects it.
     // With a newer token in hand, connect again with it; otherwise the session is over.
     on('session:expired', (body) => {

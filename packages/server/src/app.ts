@@ -21,6 +21,7 @@ import type { AnalyticsOptions } from './analytics/service.js'
 import { cannedResponseRoutes } from './canned-responses/routes.js'
 import { triggerBeaconRoutes, triggerRoutes } from './triggers/routes.js'
 import { teamRoutes } from './teams/routes.js'
+import { slaRoutes } from './sla/routes.js'
 import { DEFAULT_RATE_LIMITS, DEFAULT_UPLOAD_MAX_BYTES, type RateLimitSettings } from './config.js'
 import { conversationRoutes } from './conversations/routes.js'
 import { setupAgentNamespace } from './realtime/agent-namespace.js'
@@ -203,6 +204,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   site.use(cannedResponseRoutes(services))
   site.use(triggerRoutes(services))
   site.use(teamRoutes(services))
+  site.use(slaRoutes(services))
   site.use(agentRoutes(services))
   site.use(siteRoutes(services))
   site.use(uploadRoutes(services))

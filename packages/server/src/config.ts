@@ -153,6 +153,7 @@ export const EnvSchema = z.object({
     .default(DEFAULT_UPLOAD_MAX_BYTES)
     .describe('The largest file a visitor or an agent may upload, in bytes (at most 100 MB; stored in Postgres). Keep a proxy\'s body limit a little above it.'),
   MISSED_SWEEP_MS: millis(3_600_000, 30_000).describe('How often each process marks conversations nobody answered in time as missed (0: never).'),
+  SLA_SWEEP_MS: millis(3_600_000, 15_000).describe('How often each process sets SLA clocks\' due times (in business hours) and announces breaches, each once (0: never). A breach is announced at most this long after its due time.'),
   ANALYTICS_INTERVAL_MS: millis(86_400_000, 60_000).describe('How often the daily analytics aggregates are brought up to date, by one process at a time (0: only before a report).'),
   RETENTION_INTERVAL_MS: millis(86_400_000, 3_600_000).describe("How often the sites' retention policies (delete or anonymise old conversations) are applied, each site by one process at a time (0: never)."),
   SMTP_URL: url(['smtp:', 'smtps:'])
@@ -203,6 +204,8 @@ export interface Config {
   emailBatchMs: number
   /** How often each process marks conversations missed (0 = never). */
   missedSweepMs: number
+  /** How often each process settles SLA clocks (0 = never). */
+  slaSweepMs: number
   /** How often the daily analytics aggregates are brought up to date (0 = only before a report). */
   analyticsIntervalMs: number
   /** How often the sites' retention policies are applied (0 = never). */
@@ -267,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     emailBatchMs: e.EMAIL_BATCH_MS,
     missedSweepMs: e.MISSED_SWEEP_MS,
+    slaSweepMs: e.SLA_SWEEP_MS,
     analyticsIntervalMs: e.ANALYTICS_INTERVAL_MS,
     retentionIntervalMs: e.RETENTION_INTERVAL_MS,
     metricsToken: e.METRICS_TOKEN,

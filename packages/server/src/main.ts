@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     uploadMaxBytes: config.uploadMaxBytes,
     rateLimits: config.rateLimits,
     mail: { smtpUrl: config.smtpUrl, from: config.mailFrom, batchMs: config.emailBatchMs },
-    analytics: { missedSweepMs: config.missedSweepMs, intervalMs: config.analyticsIntervalMs },
+    analytics: { missedSweepMs: config.missedSweepMs, slaSweepMs: config.slaSweepMs, intervalMs: config.analyticsIntervalMs },
     retention: { intervalMs: config.retentionIntervalMs },
     metricsToken: config.metricsToken,
     shutdownTimeoutMs: config.shutdownTimeoutMs,

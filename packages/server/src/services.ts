@@ -30,6 +30,7 @@ import type { RateLimits } from './shared/rate-limit.js'
 import { QueueService } from './queue/service.js'
 import { SiteService } from './sites/service.js'
 import { TeamService } from './teams/service.js'
+import { SlaService } from './sla/service.js'
 import { UploadService } from './uploads/service.js'
 import { VisitorService } from './visitors/service.js'
 
@@ -70,6 +71,8 @@ export interface Services {
   triggers: TriggerService
   /** Teams (departments): who is in which; routing reads them. */
   teams: TeamService
+  /** SLA policies (the clocks: sla/clocks.ts, and the job in analytics). */
+  sla: SlaService
   uploads: UploadService
   emails: EmailService
   history: HistoryService
@@ -133,6 +136,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     cannedResponses: new CannedResponseService(ctx),
     triggers,
     teams,
+    sla: new SlaService(ctx, audit),
     uploads,
     emails,
     history,

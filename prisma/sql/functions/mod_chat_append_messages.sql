@@ -13,6 +13,7 @@
 -- not of this visitor (p_visitor: the visitor who must own it, null for agents and system
 -- lines), or, with p_open_only, not pending or active. A clientId already stored fails the
 -- statement on the unique index (23505).
+-- Then the SLA clocks the batch starts or meets (mod_chat_sla_messages).
 -- p_event_senders: the senders whose messages the server's own consumers want as events even
 -- when no webhook does (the reply email wants agents').
 
@@ -110,6 +111,8 @@ CREATE OR REPLACE FUNCTION "mod_chat_append_messages"(
            s.prev_public, CASE WHEN s.private THEN s.prev_public ELSE s.seq END, s.vr, s.vd, s.ar, s.ad
     FROM stored s JOIN msg ON msg.id = s.id LEFT JOIN events e ON e.message_id = s.id
     ORDER BY s.n;
+    -- The batch's messages are visible to the next statement.
+    PERFORM mod_chat_sla_messages(p_site, p_id);
   END
   $$;
 

@@ -99,6 +99,9 @@ export const analyticsStyles = css`
   }
   .scroll {
     overflow-x: auto;
+    /* The containing block of the tables' visually hidden labels: else those past the right edge
+       widen the page itself (a sideways scroll on a phone). */
+    position: relative;
   }
   table {
     border-collapse: collapse;

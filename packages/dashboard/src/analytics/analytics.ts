@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit'
-import { LiveChatError, type AgentAnalytics, type AgentClient, type AnalyticsReport } from '@live-chat/sdk'
+import { LiveChatError, type AgentAnalytics, type AgentClient, type AnalyticsReport, type SlaCounts, type SlaKind, type SlaReport } from '@live-chat/sdk'
+import { SLA_KIND_LABELS } from '../shared/sla.js'
 import { base } from '../shared/styles.js'
 import { analyticsStyles } from './analytics.styles.js'
 import { define } from '../shared/define.js'
@@ -15,6 +16,7 @@ import {
   formatCount,
   formatDuration,
   formatMean,
+  formatRate,
   heatLevel,
   hourSpan,
   isEmpty,
@@ -223,7 +225,7 @@ export class LcdAnalytics extends LitElement {
           ></lcd-chart>
         </section>
       </div>
-      ${this.#heat(r)} ${this.#agents(r.agents)}`
+      ${this.#heat(r)} ${this.#agents(r.agents)} ${this.#sla(r.sla)}`
   }
 
   #heat(r: AnalyticsReport) {
@@ -294,6 +296,49 @@ export class LcdAnalytics extends LitElement {
             </table>
           </div>`
         : html`<p class="muted">No agent handled a conversation in this period.</p>`}
+    </section>`
+  }
+
+  /** SLA targets met in time, overall (per kind), per agent and per team: clocks started in the range that are settled. */
+  #sla(s: SlaReport) {
+    const rows = (label: string, list: (SlaCounts & { name: string; key: string })[]) =>
+      list.map(
+        (x) => html`<tr data-sla=${label}:${x.key}>
+          <th scope="row">${x.name}</th>
+          <td class="num">${formatRate(x.rate)}</td>
+          <td class="num">${formatCount(x.met)}</td>
+          <td class="num">${formatCount(x.breached)}</td>
+        </tr>`,
+      )
+    const table = (caption: string, list: (SlaCounts & { name: string; key: string })[]) => html`<table class="agents">
+      <caption class="sr-only">${caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">${caption}</th>
+          <th scope="col" class="num">Met</th>
+          <th scope="col" class="num">In time</th>
+          <th scope="col" class="num">Breached</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows(caption, list)}
+      </tbody>
+    </table>`
+    const kinds = (Object.keys(SLA_KIND_LABELS) as SlaKind[]).map((k) => ({
+      key: k,
+      name: SLA_KIND_LABELS[k],
+      ...s.byKind[k],
+      rate: s.byKind[k].met + s.byKind[k].breached ? s.byKind[k].met / (s.byKind[k].met + s.byKind[k].breached) : null,
+      byKind: s.byKind,
+    }))
+    return html`<section class="card" aria-labelledby="sla-h">
+      <h3 id="sla-h">SLA targets met: ${formatRate(s.rate)}</h3>
+      ${s.met + s.breached
+        ? html`<div class="scroll">
+            ${table('Target', kinds)} ${table('Agent', s.agents.map((a) => ({ ...a, key: a.agentId })))}
+            ${table('Team', s.teams.map((t) => ({ ...t, key: t.teamId ?? 'none' })))}
+          </div>`
+        : html`<p class="muted">No SLA target came due in this period (Settings → SLA sets them).</p>`}
     </section>`
   }
 }

@@ -74,6 +74,11 @@ const numberFormat = new Intl.NumberFormat()
 const meanFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 })
 
 /** A count with the locale's digit grouping. */
+/** "92%" (met / settled); "—" when nothing was settled. */
+export function formatRate(rate: number | null | undefined): string {
+  return rate === null || rate === undefined ? '—' : `${Math.round(rate * 100)}%`
+}
+
 export function formatCount(n: number): string {
   return numberFormat.format(n)
 }

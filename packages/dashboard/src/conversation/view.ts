@@ -7,6 +7,7 @@ import { statusLabel } from '../inbox/model.js'
 import { answersOf, entry, mergeMessages, seenSeq, timelineStyles } from './timeline.js'
 import { MessageChanges, changeStyles } from './changes.js'
 import { ratingBlock, ratingStyles } from '../shared/rating.js'
+import '../shared/sla.js'
 import { viewingText, writingText, type Colleague } from '../inbox/colleagues.js'
 import type { LcdConfirmDialog } from '../shared/confirm-dialog.js'
 import '../shared/confirm-dialog.js'
@@ -246,6 +247,7 @@ export class LcdConversationView extends LitElement {
           <h2>${name}</h2>
           <span class="status">${statusLabel(c.status)}</span>
           ${c.missedAt ? html`<span class="status missed">Missed</span>` : nothing}
+          ${c.sla ? html`<lcd-sla-clock .clock=${c.sla}></lcd-sla-clock>` : nothing}
           <lcd-transcript-download .client=${this.client} .conversation=${c}></lcd-transcript-download>
         </div>
         ${this.viewers.length ? html`<p class="viewers" role="status">👁 ${viewingText(this.viewers)}</p>` : nothing} ${ratingBlock(c)}

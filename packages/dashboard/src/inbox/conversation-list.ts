@@ -5,6 +5,7 @@ import { define } from '../shared/define.js'
 import { fire, shortTime, fullTime, initials, visitorName } from '../shared/util.js'
 import { ALL, PRIORITIES, TABS, moreFilters, preview, type ListView } from './model.js'
 import { ratingBadge, ratingStyles } from '../shared/rating.js'
+import '../shared/sla.js'
 import { herePill, hereStyles, type Colleague } from './colleagues.js'
 
 const SEARCH_DELAY_MS = 300
@@ -332,6 +333,7 @@ export class LcdConversationList extends LitElement {
       <span class="preview">${preview(c)}</span>
       <span class="badges">
         ${herePill(this.viewers.get(c.id), this.writing.get(c.id))} ${ratingBadge(c)}
+        ${c.sla ? html`<lcd-sla-clock compact .clock=${c.sla}></lcd-sla-clock>` : nothing}
         ${c.missedAt ? html`<span class="pill missed" title="No agent replied in time (${fullTime(c.missedAt)})">Missed</span>` : nothing}
         ${prio ? html`<span class="prio">${c.priority}</span>` : nothing}
         ${unread ? html`<span class="count">${unread > 99 ? '99+' : unread}<span class="sr-only"> unread</span></span>` : nothing}

@@ -325,6 +325,60 @@ describe('<lcd-settings> teams', () => {
   })
 })
 
+describe('<lcd-settings> SLA policies', () => {
+  afterEach(() => cleanup())
+
+  it('an admin adds a policy for a team, changes a target, and deletes it; a taken team and priority is refused; an agent reads only', async () => {
+    const site = await createSite({ agents: 2 })
+    const { el, client } = await mountSettings(site)
+    const team = await client.teams.create({ name: 'Billing' })
+    await openTab(el, 'SLA')
+    const S = ['lcd-settings-sla']
+    await waitFor(() => deep(el, S, 'section')?.textContent?.includes('No SLA policies yet'), 8_000, 'the empty list')
+    const form = await find<HTMLFormElement>(el, S, 'form.add')
+    await waitFor(() => [...(form.elements.namedItem('teamId') as HTMLSelectElement).options].some((o) => o.value === team.id), 8_000, 'the team offered')
+    ;(form.elements.namedItem('name') as HTMLInputElement).value = 'Billing urgent'
+    type(form.elements.namedItem('teamId') as HTMLSelectElement, team.id)
+    type(form.elements.namedItem('priority') as HTMLSelectElement, 'urgent')
+    ;(form.elements.namedItem('firstResponseMinutes') as HTMLInputElement).value = '15'
+    ;(form.elements.namedItem('resolutionMinutes') as HTMLInputElement).value = '480'
+    ;(form.querySelector('button[type="submit"]') as HTMLButtonElement).click()
+    const card = await waitFor(() => all(el, S, 'li.policy')[0], 8_000, 'the new policy')
+    const [saved] = await client.slaPolicies.list()
+    assert(saved?.teamId === team.id && saved.priority === 'urgent' && saved.firstResponseMinutes === 15 && saved.nextResponseMinutes === null && saved.resolutionMinutes === 480 && saved.businessHours, `saved: ${JSON.stringify(saved)}`)
+
+    const next = card.querySelectorAll<HTMLInputElement>('input[type="number"]')[1]!
+    await waitFor(() => !next.disabled, 8_000, 'the policy editable')
+    type(next, '30')
+    await waitFor(async () => (await client.slaPolicies.list())[0]?.nextResponseMinutes === 30, 8_000, 'the next-reply target saved')
+
+    // The same team and priority again: refused, and said so.
+    ;(form.elements.namedItem('name') as HTMLInputElement).value = 'Twice'
+    type(form.elements.namedItem('teamId') as HTMLSelectElement, team.id)
+    type(form.elements.namedItem('priority') as HTMLSelectElement, 'urgent')
+    ;(form.elements.namedItem('firstResponseMinutes') as HTMLInputElement).value = '5'
+    await waitFor(() => !(form.querySelector('button[type="submit"]') as HTMLButtonElement).disabled, 8_000, 'the form ready')
+    ;(form.querySelector('button[type="submit"]') as HTMLButtonElement).click()
+    await waitFor(() => deep(el, S, '[role="alert"]')?.textContent?.includes('same team and priority'), 8_000, 'the conflict told')
+    await axeCheck(el)
+
+    const mine = all(el, S, 'li.policy')[0]!
+    ;(mine.querySelector('button.danger') as HTMLButtonElement).click()
+    ;((await find(el, [...S, 'lcd-confirm-dialog'], 'button.confirm')) as HTMLButtonElement).click()
+    await waitFor(async () => (await client.slaPolicies.list()).length === 0, 8_000, 'deleted on the server')
+    await waitFor(() => all(el, S, 'li.policy').length === 0, 8_000, 'gone from the list')
+
+    // A plain agent reads them and changes nothing.
+    await client.slaPolicies.create({ name: 'Default', firstResponseMinutes: 10 })
+    cleanup()
+    const { el: theirs } = await mountSettings(site, 1)
+    await openTab(theirs, 'SLA')
+    const input = await find<HTMLInputElement>(theirs, S, 'li.policy input')
+    assert(input.disabled && input.value === 'Default', 'read-only for agents')
+    assert(!deep(theirs, S, 'form.add'), 'no add form for agents')
+  })
+})
+
 describe('<lcd-settings> data retention', () => {
   afterEach(() => cleanup())
 

@@ -9,16 +9,18 @@ import './webhooks.js'
 import './embed.js'
 import './triggers.js'
 import './teams.js'
+import './sla.js'
 import './bans.js'
 
 /** The sections of the settings page. */
-export type SettingsTab = 'widget' | 'triggers' | 'agents' | 'teams' | 'webhooks' | 'bans' | 'embed'
+export type SettingsTab = 'widget' | 'triggers' | 'agents' | 'teams' | 'sla' | 'webhooks' | 'bans' | 'embed'
 
 const TABS: [SettingsTab, string][] = [
   ['widget', 'Widget'],
   ['triggers', 'Proactive messages'],
   ['agents', 'Agents'],
   ['teams', 'Teams'],
+  ['sla', 'SLA'],
   ['webhooks', 'Webhooks'],
   ['bans', 'Bans'],
   ['embed', 'Embed'],
@@ -97,6 +99,7 @@ export class LcdSettings extends LitElement {
         html`<lcd-settings-agents .client=${this.client} .agents=${this.agents} .teams=${this.teams} .me=${this.me} ?admin=${admin} .server=${this.server}></lcd-settings-agents>`,
       )}
       ${panel('teams', html`<lcd-settings-teams .client=${this.client} .agents=${this.agents} .teams=${this.teams} ?admin=${admin}></lcd-settings-teams>`)}
+      ${panel('sla', html`<lcd-settings-sla .client=${this.client} .teams=${this.teams} ?admin=${admin}></lcd-settings-sla>`)}
       ${admin ? panel('webhooks', html`<lcd-settings-webhooks .client=${this.client} ?admin=${admin}></lcd-settings-webhooks>`) : nothing}
       ${panel('bans', html`<lcd-settings-bans .client=${this.client} ?admin=${admin}></lcd-settings-bans>`)}
       ${panel('embed', html`<lcd-settings-embed .server=${this.server} .siteId=${siteId} .client=${this.client} ?admin=${admin}></lcd-settings-embed>`)}`

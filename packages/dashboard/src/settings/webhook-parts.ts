@@ -18,6 +18,7 @@ export const EVENT_WORDS: Record<WebhookEvent, string> = {
   'conversation.assigned': 'A conversation is assigned or transferred',
   'conversation.resolved': 'A conversation is resolved',
   'conversation.missed': 'A conversation is marked missed (no agent replied in time)',
+  'conversation.sla_breached': 'An SLA target (first reply, next reply, resolution) was missed',
   'offline_message.created': 'An offline message arrives',
   'visitor.erased': 'A visitor is erased (ids only: erase your copies too)',
 }

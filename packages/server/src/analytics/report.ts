@@ -6,6 +6,7 @@
 // numpy's default): for the sorted durations x[0..n-1], rank r = p·(n−1) and the value is
 // x[⌊r⌋] + (r − ⌊r⌋)·(x[⌈r⌉] − x[⌊r⌋]). So the median (p = 0.5) is the middle value, or the mean
 // of the two middle ones; p90 is p = 0.9. Means are not rounded.
+import { slaReport } from '../sla/report.js'
 import type { AgentAnalytics, AnalyticsDay, AnalyticsReport, CsatStats, DurationStats } from '@live-chat/protocol'
 import { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
@@ -148,5 +149,6 @@ export async function buildReport(tx: Tx, siteId: string, from: string, to: stri
     busiestHours,
     days,
     agents,
+    sla: await slaReport(tx, siteId, zoneRow!.zone, from, to, names),
   }
 }

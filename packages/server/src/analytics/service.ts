@@ -1,4 +1,4 @@
-// Analytics: the missed-conversation sweep, the daily aggregates job, and the admins' reports.
+// Analytics: the missed-conversation sweep, the SLA clocks' job, the daily aggregates job, and the admins' reports.
 import type { AnalyticsDay, AnalyticsQuery, AnalyticsReport, DurationStats } from '@live-chat/protocol'
 import { stringify } from 'csv-stringify/sync'
 import type { PresenceService } from '../presence/service.js'
@@ -8,10 +8,13 @@ import { Aggregator, watermark, type AggregatorOptions } from './aggregate.js'
 import { MissedSweep } from './missed.js'
 import { Periodic } from '../shared/periodic.js'
 import { buildReport } from './report.js'
+import { DEFAULT_SLA_SWEEP_MS, SlaJob } from '../sla/job.js'
 
 export interface AnalyticsOptions extends AggregatorOptions {
   /** How often each process marks missed conversations (MISSED_SWEEP_MS; default 30 s; 0 = never). */
   missedSweepMs?: number
+  /** How often each process settles SLA clocks (SLA_SWEEP_MS; default 15 s; 0 = never). */
+  slaSweepMs?: number
   /** How often the daily aggregates are brought up to date (ANALYTICS_INTERVAL_MS; default 60 s; 0 = only before reports). */
   intervalMs?: number
 }
@@ -21,6 +24,8 @@ export const DEFAULT_ANALYTICS_INTERVAL_MS = 60_000
 
 export class AnalyticsService {
   readonly missed: MissedSweep
+  /** SLA clocks' due times and breaches. */
+  readonly sla: SlaJob
   readonly aggregator: Aggregator
   private readonly timers: Periodic[]
   private refreshing: Promise<void> | undefined
@@ -31,9 +36,11 @@ export class AnalyticsService {
     opts: AnalyticsOptions = {},
   ) {
     this.missed = new MissedSweep(ctx, presence)
+    this.sla = new SlaJob(ctx, presence)
     this.aggregator = new Aggregator(ctx.db, ctx.log, opts)
     this.timers = [
       new Periodic('missed sweep', opts.missedSweepMs ?? DEFAULT_MISSED_SWEEP_MS, () => this.missed.sweep(), ctx.log),
+      new Periodic('SLA clocks', opts.slaSweepMs ?? DEFAULT_SLA_SWEEP_MS, () => this.sla.run(), ctx.log),
       new Periodic('analytics aggregation', opts.intervalMs ?? DEFAULT_ANALYTICS_INTERVAL_MS, () => this.aggregator.run(), ctx.log),
     ]
   }

@@ -53,6 +53,10 @@ export const KEY_ROUTES: Readonly<Record<string, ApiKeyScope>> = {
   [`GET ${SITE}/bans`]: 'sites:read',
   [`POST ${SITE}/bans`]: 'sites:write',
   [`DELETE ${SITE}/bans/:id`]: 'sites:write',
+  [`GET ${SITE}/sla-policies`]: 'sites:read',
+  [`POST ${SITE}/sla-policies`]: 'sites:write',
+  [`PATCH ${SITE}/sla-policies/:id`]: 'sites:write',
+  [`DELETE ${SITE}/sla-policies/:id`]: 'sites:write',
 }
 
 interface Compiled {

@@ -8,6 +8,7 @@
 // the team takes it. Agents hear of it through `conversation:created` like any other; the team's
 // email is queued through the outbox by its offline_message.created event, written only when the
 // conversation is created, so a retried start never mails twice.
+import { unsettle } from '../sla/clocks.js'
 import type {
   AssignConversation,
   ConversationSummary,
@@ -265,6 +266,7 @@ export class ConversationService {
     const team = teamId ? await tx.team.findFirst({ where: { siteId: conv.siteId, id: teamId }, select: { id: true, name: true } }) : null
     if (teamId && !team) throw notFound('team')
     await tx.conversation.update({ where: { id: conv.id }, data: { teamId } })
+    await unsettle(tx, conv.siteId, conv.id) // another team may have another SLA policy
     // An assigned conversation joins the team's queue now; a waiting one keeps its place in time.
     const requeue = handOver && conv.assignedAgentId !== null
     return appendMessage(tx, conv, {
@@ -317,6 +319,8 @@ export class ConversationService {
           ...(input.subject !== undefined ? { subject: input.subject || null } : {}),
         },
       })
+      // Another priority may have another SLA policy: the running clocks are set again.
+      if (input.priority !== undefined) await unsettle(tx, conv.siteId, conv.id)
       return []
     })
     return v.summary

@@ -1,9 +1,10 @@
 // Loading a conversation as agents and as its visitor see it.
-import type { ConversationSummary, VisitorConversation } from '@live-chat/protocol'
+import type { ConversationSummary, SlaClock, VisitorConversation } from '@live-chat/protocol'
 import type { Tx } from '../shared/db/index.js'
 import { conversationFull, toConversationSummary, toVisitorConversation, type ConversationFull } from '../shared/map.js'
 import type { PresenceService } from '../presence/service.js'
 import type { MessageRow } from '../messages/store.js'
+import { runningClocks } from '../sla/clocks.js'
 
 export interface ConversationViews {
   summary: ConversationSummary
@@ -15,17 +16,19 @@ export async function loadViews(tx: Tx, presence: PresenceService, id: string): 
   if (!c) return null
   // One conversation's preview: the (conversation_id, seq) index walked backwards, one row.
   const last = await tx.message.findFirst({ where: { conversationId: id, senderType: { not: 'system' } }, orderBy: { seq: 'desc' } })
-  return views({ ...c, messages: last ? [last] : [] }, (await presence.connections(tx, 'visitor', c.visitorId)) > 0)
+  const sla = await runningClocks(tx, [id])
+  return views({ ...c, messages: last ? [last] : [] }, (await presence.connections(tx, 'visitor', c.visitorId)) > 0, sla.get(id) ?? null)
 }
 
 /** Several conversations' views, in the order of `ids` (those not found are left out). */
 export async function loadViewsMany(tx: Tx, presence: PresenceService, ids: string[]): Promise<ConversationViews[]> {
   const rows = await withLastMessage(tx, await tx.conversation.findMany({ where: { id: { in: ids } }, ...conversationFull }))
   const online = await presence.online(tx, 'visitor', [...new Set(rows.map((r) => r.visitorId))])
+  const sla = await runningClocks(tx, rows.map((r) => r.id))
   const byId = new Map(rows.map((r) => [r.id, r]))
   return ids.flatMap((id) => {
     const r = byId.get(id)
-    return r ? [views(r, online.has(r.visitorId))] : []
+    return r ? [views(r, online.has(r.visitorId), sla.get(id) ?? null)] : []
   })
 }
 
@@ -52,6 +55,6 @@ export async function withLastMessage<C extends { id: string }>(tx: Tx, rows: C[
   })
 }
 
-export function views(c: ConversationFull, visitorOnline: boolean): ConversationViews {
-  return { summary: toConversationSummary(c, visitorOnline), visitorView: toVisitorConversation(c) }
+export function views(c: ConversationFull, visitorOnline: boolean, sla: SlaClock | null): ConversationViews {
+  return { summary: toConversationSummary(c, visitorOnline, sla), visitorView: toVisitorConversation(c) }
 }

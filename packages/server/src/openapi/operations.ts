@@ -292,6 +292,22 @@ export const OPERATIONS: Operation[] = [
     ok: { 204: null },
   },
 
+  // ---------------------------------------------------------------- SLA policies
+  { method: 'get', path: `${SITE}/sla-policies`, id: 'listSlaPolicies', tag: 'SLA', summary: 'SLA policies (targets per team and priority)', auth: 'site', ok: { 200: list(p.SlaPolicy) } },
+  {
+    method: 'post',
+    path: `${SITE}/sla-policies`,
+    id: 'createSlaPolicy',
+    tag: 'SLA',
+    summary: 'Add one (admins)',
+    description: 'One policy per team and priority (null: any). The most specific applies: team and priority, then team, then priority, then the default.',
+    auth: 'site',
+    body: p.CreateSlaPolicy,
+    ok: { 201: p.SlaPolicy },
+  },
+  { method: 'patch', path: `${SITE}/sla-policies/:id`, id: 'updateSlaPolicy', tag: 'SLA', summary: 'Change one (admins); running clocks take it', auth: 'site', body: p.UpdateSlaPolicy, ok: { 200: p.SlaPolicy } },
+  { method: 'delete', path: `${SITE}/sla-policies/:id`, id: 'deleteSlaPolicy', tag: 'SLA', summary: 'Delete one (admins)', auth: 'site', ok: { 204: null } },
+
   // ---------------------------------------------------------------- proactive messages
   { method: 'get', path: `${SITE}/triggers`, id: 'listTriggers', tag: 'Proactive messages', summary: 'Proactive messages (triggers) with their funnel', auth: 'site', ok: { 200: list(p.Trigger) } },
   { method: 'post', path: `${SITE}/triggers`, id: 'createTrigger', tag: 'Proactive messages', summary: 'Add one (admins)', auth: 'site', body: p.CreateTrigger, ok: { 201: p.Trigger } },

@@ -12,6 +12,7 @@ import type {
   QueuePosition,
   SystemEvent,
   ReceiptState,
+  SlaKind,
   Team,
   TypingState,
   VisitorConversation,
@@ -98,6 +99,12 @@ export class Publisher {
   /** Marked missed by the sweep: agents see it as an update (the visitor's view does not change). */
   conversationMissed(summary: ConversationSummary): void {
     this.agents.to(rooms.siteAgents(summary.siteId)).emit('conversation:updated', summary)
+  }
+
+  /** An SLA clock breached (announced by the one process that marked it): the site's agents see the clock and are told. */
+  slaBreached(summary: ConversationSummary, kind: SlaKind): void {
+    this.agents.to(rooms.siteAgents(summary.siteId)).emit('conversation:updated', summary)
+    this.agents.to(rooms.siteAgents(summary.siteId)).emit('sla:breached', { conversation: summary, kind })
   }
 
   /** Who views a conversation now, to the site's agents (every process). */

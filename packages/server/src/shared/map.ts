@@ -3,6 +3,7 @@
 import type {
   AgentPublic,
   AgentSummary,
+  SlaClock,
   Attachment,
   ConversationSummary,
   Message,
@@ -173,7 +174,8 @@ export function toVisitorConversation(c: ConversationRow & { assignedAgent: Agen
   }
 }
 
-export function toConversationSummary(c: ConversationFull, visitorOnline: boolean): ConversationSummary {
+/** A conversation as agents see it; `sla`: its running SLA clock (sla/clocks.ts runningClocks). */
+export function toConversationSummary(c: ConversationFull, visitorOnline: boolean, sla: SlaClock | null): ConversationSummary {
   const last = c.messages[0]
   return {
     id: c.id,
@@ -201,6 +203,7 @@ export function toConversationSummary(c: ConversationFull, visitorOnline: boolea
     resolvedAt: isoOrNull(c.resolvedAt),
     closedAt: isoOrNull(c.closedAt),
     missedAt: isoOrNull(c.missedAt),
+    sla,
     ...receipts(c),
   }
 }

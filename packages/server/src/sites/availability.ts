@@ -10,7 +10,8 @@ import { openByClock, type BusinessHoursSettings } from './business-hours.js'
 /** The widget settings that decide whether a site is open by the clock. */
 export const CLOCK_FIELDS = ['businessHoursEnabled', 'businessHours', 'timezone', 'holidays'] as const
 
-function clockSettings(tx: Tx, siteId: string): Promise<BusinessHoursSettings | null> {
+/** The settings that decide whether a site is open by the clock (business hours, holidays, time zone). */
+export function clockSettings(tx: Tx, siteId: string): Promise<BusinessHoursSettings | null> {
   return tx.widgetSettings.findUnique({ where: { siteId }, select: { businessHoursEnabled: true, businessHours: true, timezone: true, holidays: true } })
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { openByClock, wallClock, withinBusinessHours, type OpeningHours } from './business-hours.js'
+import { addBusinessMinutes, openByClock, wallClock, withinBusinessHours, type OpeningHours } from './business-hours.js'
 
 const at = (iso: string) => new Date(iso)
 const nineToFive = (...days: string[]): OpeningHours => Object.fromEntries(days.map((d) => [d, [{ start: '09:00', end: '17:00' }]]))
@@ -134,5 +134,46 @@ describe('openByClock', () => {
     expect(openByClock(settings(true), at('2026-11-28T10:00:00Z'))).toBe(false)
     expect(openByClock(settings(true), at('2026-11-26T10:00:00Z'))).toBe(false) // a Thursday holiday
     expect(openByClock({ ...settings(true), businessHours: null, holidays: null }, at('2026-11-23T10:00:00Z'))).toBe(false)
+  })
+})
+
+describe('addBusinessMinutes (SLA due times)', () => {
+  const hours = (businessHours: OpeningHours, timezone = 'UTC', holidays: string[] = []) => ({ businessHoursEnabled: true, businessHours, timezone, holidays })
+  const due = (settings: Parameters<typeof addBusinessMinutes>[0], start: string, minutes: number) => addBusinessMinutes(settings, at(start), minutes)?.toISOString() ?? null
+
+  it('counts every minute when business hours are off', () => {
+    expect(due(null, '2026-11-28T12:00:00.000Z', 90)).toBe('2026-11-28T13:30:00.000Z')
+    expect(due({ ...hours(WEEKDAYS), businessHoursEnabled: false }, '2026-11-28T12:00:00.000Z', 30)).toBe('2026-11-28T12:30:00.000Z')
+  })
+
+  it('counts open minutes only: within a day, across the night and across the weekend', () => {
+    expect(due(hours(WEEKDAYS), '2026-11-23T10:00:00.000Z', 30)).toBe('2026-11-23T10:30:00.000Z')
+    expect(due(hours(WEEKDAYS), '2026-11-23T16:50:00.000Z', 30)).toBe('2026-11-24T09:20:00.000Z')
+    // Friday 16:50 + 30 business minutes: Monday 09:20.
+    expect(due(hours(WEEKDAYS), '2026-11-27T16:50:00.000Z', 30)).toBe('2026-11-30T09:20:00.000Z')
+    // Started on Saturday: the clock starts Monday 09:00.
+    expect(due(hours(WEEKDAYS), '2026-11-28T12:00:00.000Z', 60)).toBe('2026-11-30T10:00:00.000Z')
+    // Two whole business days (16 hours) from Monday 09:00.
+    expect(due(hours(WEEKDAYS), '2026-11-23T09:00:00.000Z', 16 * 60)).toBe('2026-11-24T17:00:00.000Z')
+    // Seconds are kept.
+    expect(due(hours(WEEKDAYS), '2026-11-23T10:00:30.500Z', 1)).toBe('2026-11-23T10:01:30.500Z')
+  })
+
+  it('skips holidays, and counts overnight ranges on both days', () => {
+    expect(due(hours(WEEKDAYS, 'UTC', ['2026-11-24']), '2026-11-23T16:50:00.000Z', 30)).toBe('2026-11-25T09:20:00.000Z')
+    const night = hours({ fri: [{ start: '22:00', end: '02:00' }] })
+    expect(due(night, '2026-11-27T23:30:00.000Z', 60)).toBe('2026-11-28T00:30:00.000Z')
+    expect(due(night, '2026-11-28T01:30:00.000Z', 60)).toBe('2026-12-04T22:30:00.000Z')
+  })
+
+  it('works on the wall clock of the site, daylight saving included', () => {
+    // New York, 9 to 5: Monday 2026-11-23 16:30 local (21:30Z) + 60 minutes = Tuesday 09:30 local (14:30Z).
+    expect(due(hours(WEEKDAYS, 'America/New_York'), '2026-11-23T21:30:00.000Z', 60)).toBe('2026-11-24T14:30:00.000Z')
+    // Across the change to winter time (Sunday 2026-11-01): Friday 16:30 EDT (20:30Z) + 60 = Monday 09:30 EST (14:30Z).
+    expect(due(hours(WEEKDAYS, 'America/New_York'), '2026-10-30T20:30:00.000Z', 60)).toBe('2026-11-02T14:30:00.000Z')
+  })
+
+  it('is never due when the site never opens', () => {
+    expect(due(hours({}), '2026-11-23T10:00:00.000Z', 5)).toBeNull()
   })
 })

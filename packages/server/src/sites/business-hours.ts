@@ -122,3 +122,66 @@ function dayBefore(date: string): string {
   const [y, m, d] = date.split('-').map(Number)
   return new Date(Date.UTC(y!, m! - 1, d! - 1)).toISOString().slice(0, 10)
 }
+
+/**
+ * The moment `minutes` of business time after `start`, by the same rules as withinBusinessHours:
+ * only open minutes count (holidays and closed days are skipped, overnight ranges included). Around
+ * the clock when business hours are not enabled. Null when the site never opens in the year ahead
+ * (no ranges, or every day a holiday): such a target is never due.
+ */
+export function addBusinessMinutes(settings: BusinessHoursSettings | null, start: Date, minutes: number): Date | null {
+  if (!settings?.businessHoursEnabled) return new Date(start.getTime() + minutes * 60_000)
+  const hours = typeof settings.businessHours === 'object' && settings.businessHours !== null ? (settings.businessHours as OpeningHours) : {}
+  const holidays = settings.holidays ?? []
+  const first = wallClock(start, settings.timezone)
+  // The start's seconds: a wall clock shows whole minutes.
+  const seconds = (start.getTime() % 60_000) / 60_000
+  let date = first.date
+  let weekday = first.weekday
+  let from = first.minute + seconds
+  let left = minutes
+  for (let day = 0; day < 370; day++) {
+    for (const [a, b] of openIntervals(hours, holidays, date, weekday)) {
+      const s = Math.max(a, from)
+      if (s >= b) continue
+      if (b - s >= left) return localTime(date, s + left, settings.timezone)
+      left -= b - s
+    }
+    date = dayAfter(date)
+    weekday = (weekday + 1) % 7
+    from = 0
+  }
+  return null
+}
+
+/** The open minutes of a local date: [start, end) pairs in order, within 0..1440. */
+function openIntervals(hours: OpeningHours, holidays: readonly string[], date: string, weekday: number): [number, number][] {
+  if (holidays.includes(date)) return []
+  const out: [number, number][] = []
+  if (!holidays.includes(dayBefore(date))) {
+    for (const r of ranges(hours[WEEKDAYS[(weekday + 6) % 7]!])) if (r.end < r.start) out.push([0, r.end])
+  }
+  for (const r of ranges(hours[WEEKDAYS[weekday]!])) out.push([r.start, r.end < r.start ? DAY_MINUTES : r.end])
+  return out.sort((x, y) => x[0] - y[0])
+}
+
+/** The instant a wall clock in `timezone` shows `minute` (may be fractional) of local `date`. */
+function localTime(date: string, minute: number, timezone: string): Date {
+  const [y, m, d] = date.split('-').map(Number)
+  const asUtc = Date.UTC(y!, m! - 1, d!) + minute * 60_000
+  // The zone's offset at a first guess, then again at the result (a daylight-saving change between).
+  const offsetAt = (t: number) => {
+    const w = wallClock(new Date(t), timezone)
+    const [wy, wm, wd] = w.date.split('-').map(Number)
+    return Date.UTC(wy!, wm! - 1, wd!) + w.minute * 60_000 - Math.floor(t / 60_000) * 60_000
+  }
+  let t = asUtc - offsetAt(asUtc)
+  const again = offsetAt(t)
+  if (asUtc - again !== t) t = asUtc - again
+  return new Date(t)
+}
+
+function dayAfter(date: string): string {
+  const [y, m, d] = date.split('-').map(Number)
+  return new Date(Date.UTC(y!, m! - 1, d! + 1)).toISOString().slice(0, 10)
+}

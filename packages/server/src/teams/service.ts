@@ -10,6 +10,7 @@ import type { Tx } from '../shared/db/index.js'
 import { AppError, invalidState, isUniqueViolation, notFound } from '../shared/errors.js'
 import { requireAdmin } from '../sites/service.js'
 import type { Routing } from '../conversations/routing.js'
+import { unsettle } from '../sla/clocks.js'
 
 /** Teams a site may have. */
 export const MAX_TEAMS = 100
@@ -135,7 +136,8 @@ export class TeamService {
       if (!found) throw notFound('team')
       await tx.conversation.updateMany({ where: { siteId: actor.siteId, teamId: id }, data: { teamId: null } })
       await tx.trigger.updateMany({ where: { siteId: actor.siteId, teamId: id }, data: { teamId: null } })
-      await tx.team.delete({ where: { id } })
+      await tx.team.delete({ where: { id } }) // and its SLA policies
+      await unsettle(tx, actor.siteId)
       await this.record(tx, actor, 'team.deleted', found, { name: found.name })
     })
     await this.announce(actor)

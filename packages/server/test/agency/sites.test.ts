@@ -123,6 +123,8 @@ async function busySite(agencyId: string, ownerToken: string) {
   const visitor = await s().fx.visitorSession(site.id)
   const visitorSocket = file.track(await connectRaw(rawSocket(s().url, '/visitor', { token: visitor.token })))
   expect((await as(s(), ownerToken).post(`/api/sites/${site.id}/webhooks`, { url: 'https://hooks.example.test/in', events: ['conversation.created', 'message.created'] })).status).toBe(201)
+  // An SLA policy (mod_chat_sla_policies): the visitor's first message starts its clocks (mod_chat_sla_clocks).
+  expect((await as(s(), ownerToken).post(`/api/sites/${site.id}/sla-policies`, { name: 'Default', firstResponseMinutes: 5 })).status).toBe(201)
   const upload = await request(s().url).post('/api/visitor/uploads').set('Authorization', `Bearer ${visitor.token}`).attach('file', Buffer.from('hello, a text file'), 'note.txt')
   expect(upload.status).toBe(201)
   const started = await ask<{ ok: boolean; data: { conversation: { id: string } } }>(visitorSocket, 'conversation:start', { clientKey: `k-${site.id}`, message: { clientId: 'client-0001', text: 'Hello there', attachments: [upload.body.id] } })

@@ -416,6 +416,8 @@ export function expectedReport(state: Snapshot[], siteId: string, timezone: stri
     busiestHours,
     days,
     agents: agentRows.sort((a, b) => a.agentId.localeCompare(b.agentId)),
+    // The dataset's sites have no SLA policies: no clocks.
+    sla: { met: 0, breached: 0, rate: null, byKind: { first_response: { met: 0, breached: 0 }, next_response: { met: 0, breached: 0 }, resolution: { met: 0, breached: 0 } }, agents: [], teams: [] },
   }
 }
 

@@ -110,6 +110,17 @@ const ROUTES: Route[] = [
     method: 'patch', path: '/api/sites/:siteId/teams/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.team }),
     body: () => ({ name: 'Sales', agentIds: [w.agent.id] }), fields: ['name', 'agentIds'],
   },
+  { method: 'get', path: '/api/sites/:siteId/sla-policies', auth: 'agent', params: site },
+  // The default policy exists already (409): the valid request leaves the world as it is.
+  {
+    method: 'post', path: '/api/sites/:siteId/sla-policies', auth: 'agent', params: site,
+    body: () => ({ name: 'Default', firstResponseMinutes: 5, nextResponseMinutes: 10, resolutionMinutes: 60, businessHours: true }),
+    fields: ['name', 'teamId', 'priority', 'firstResponseMinutes', 'nextResponseMinutes', 'resolutionMinutes', 'businessHours'],
+  },
+  {
+    method: 'patch', path: '/api/sites/:siteId/sla-policies/:id', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.sla }),
+    body: () => ({ name: 'Default', firstResponseMinutes: 5 }), fields: ['name', 'teamId', 'priority', 'firstResponseMinutes', 'nextResponseMinutes', 'resolutionMinutes', 'businessHours'],
+  },
   { method: 'get', path: '/api/sites/:siteId/bans', auth: 'agent', params: site },
   // A range no test client is in: the first valid request bans it, later ones are 409 (the same ban).
   {

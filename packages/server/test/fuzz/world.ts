@@ -31,6 +31,7 @@ export interface World {
   /** A proactive message (enabled, so the anonymous beacon counts it). */
   trigger: string
   team: string
+  sla: string
   /** A ban of an email nobody here has. */
   ban: string
   /** The admin's mention in the plain agent's private note. */
@@ -66,6 +67,7 @@ export async function makeWorld(): Promise<World> {
   const canned = await s.services.cannedResponses.create(adminActor, { title: 'Hello', shortcut: 'hello', content: 'Hello there' })
   const trigger = await s.services.triggers.create(adminActor, { name: 'Pricing', text: 'Questions?', rules: { url: '/pricing*' } })
   const team = await s.services.teams.create(adminActor, { name: 'Sales' })
+  const sla = await s.services.sla.create(adminActor, { name: 'Default', firstResponseMinutes: 5 })
   const ban = await s.services.bans.create(adminActor, { kind: 'email', email: 'banned@example.test' })
   const choice = await s.services.messages.send(adminActor, {
     conversationId: conversation.conversation.id,
@@ -104,6 +106,7 @@ export async function makeWorld(): Promise<World> {
     canned: canned.id,
     trigger: trigger.id,
     team: team.id,
+    sla: sla.id,
     ban: ban.id,
     mention: mention.id,
     webhook: (hook.body as { id: string }).id,
@@ -129,6 +132,7 @@ export async function counts(w: World): Promise<Record<string, number>> {
         (SELECT count(*) FROM mod_chat_canned_responses WHERE site_id = ${w.site.id}::uuid) AS canned,
         (SELECT count(*) FROM mod_chat_triggers WHERE site_id = ${w.site.id}::uuid) AS triggers,
         (SELECT count(*) FROM mod_chat_teams WHERE site_id = ${w.site.id}::uuid) AS teams,
+        (SELECT count(*) FROM mod_chat_sla_policies WHERE site_id = ${w.site.id}::uuid) AS sla_policies,
         (SELECT count(*) FROM mod_chat_bans WHERE site_id = ${w.site.id}::uuid) AS bans,
         (SELECT count(*) FROM mod_chat_webhooks WHERE site_id = ${w.site.id}::uuid) AS webhooks,
         (SELECT count(*) FROM mod_chat_uploads WHERE site_id = ${w.site.id}::uuid) AS uploads,

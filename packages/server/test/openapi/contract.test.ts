@@ -200,6 +200,13 @@ describe('the contract: real answers match the OpenAPI document', () => {
     expect((await call('post', `${SITE}/teams`, site, { token, body: { name: '' } })).status).toBe(400)
     expect((await call('patch', `${SITE}/agents/:agentId`, ag, { token, body: { maxConcurrentChats: 3, teamIds: [team.body.id] } })).status).toBe(200)
     expect((await call('delete', `${SITE}/teams/:id`, tm, { token })).status).toBe(204)
+    const sla = await call('post', `${SITE}/sla-policies`, site, { token, body: { name: 'Default', firstResponseMinutes: 5, priority: 'high' } })
+    expect(sla.status).toBe(201)
+    const sp = { ...site, id: sla.body.id as string }
+    expect((await call('get', `${SITE}/sla-policies`, site, { token })).body.items).toHaveLength(1)
+    expect((await call('patch', `${SITE}/sla-policies/:id`, sp, { token, body: { resolutionMinutes: 600 } })).status).toBe(200)
+    expect((await call('post', `${SITE}/sla-policies`, site, { token, body: { name: 'None' } })).status).toBe(400)
+    expect((await call('delete', `${SITE}/sla-policies/:id`, sp, { token })).status).toBe(204)
     expect((await call('delete', `${SITE}/agents/:agentId`, ag, { token })).status).toBe(204)
     // A ban (of an email nobody here has), listed, refused again while in force, lifted.
     const ban = await call('post', `${SITE}/bans`, site, { token, body: { kind: 'email', email: 'nobody@example.test', reason: 'Spam' } })

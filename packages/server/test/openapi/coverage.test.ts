@@ -69,7 +69,7 @@ describe('the OpenAPI document', () => {
   })
 
   it('describes every webhook event and the ping', () => {
-    expect(Object.keys(doc.webhooks ?? {}).sort()).toEqual(['conversation.assigned', 'conversation.created', 'conversation.missed', 'conversation.resolved', 'message.created', 'message.deleted', 'message.updated', 'offline_message.created', 'ping', 'visitor.erased'])
+    expect(Object.keys(doc.webhooks ?? {}).sort()).toEqual(['conversation.assigned', 'conversation.created', 'conversation.missed', 'conversation.resolved', 'conversation.sla_breached', 'message.created', 'message.deleted', 'message.updated', 'offline_message.created', 'ping', 'visitor.erased'])
   })
 
   it('is served at /api/openapi.json: public, cacheable, revalidated by ETag, readable from other origins', async () => {

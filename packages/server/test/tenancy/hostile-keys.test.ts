@@ -89,6 +89,7 @@ function bodyFor(route: AppRoute): object | undefined {
     [/\/canned-responses(\/:id)?$/, () => ({ title: 'pwned', content: 'pwned' })],
     [/\/triggers(\/:id)?$/, () => ({ name: 'pwned', text: 'pwned', enabled: false })],
     [/\/teams(\/:id)?$/, () => ({ name: 'pwned' })],
+    [/\/sla-policies(\/:id)?$/, () => ({ name: 'pwned', priority: 'low', firstResponseMinutes: 1 })],
     [/\/settings$/, () => ({ name: 'pwned' })],
     [/\/bans$/, () => ({ kind: 'visitor', visitorId: y.visitor.id })],
     [/\/rotate$/, () => ({ graceHours: 0 })],

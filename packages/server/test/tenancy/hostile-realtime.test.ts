@@ -355,6 +355,13 @@ describe('broadcasts', () => {
     })
     expect(team.status).toBe(200)
     expect((await renamed).map((t) => t.name)).toEqual(['Renamed team of B'])
+    // B's conversation breaches an SLA clock: B's agents are told, A's are not.
+    await s.db.inSite(d.site.id, (tx) => tx.$executeRaw`
+      INSERT INTO mod_chat_sla_clocks (site_id, conversation_id, kind, started_at, due_at)
+      VALUES (${d.site.id}::uuid, ${d.conv}::uuid, 'next_response', now() - interval '1 hour', now() - interval '1 minute')`)
+    const breached = waitFor<{ conversation: { id: string }; kind: string }>((fn) => (dAgent.on('sla:breached', fn), () => dAgent.off('sla:breached', fn)))
+    await s.services.analytics.sla.run()
+    expect(await breached).toMatchObject({ conversation: { id: d.conv }, kind: 'next_response' })
     dVisitor.close()
     await waitFor<{ visitorId: string; online: boolean }>((fn) => (dAgent.on('visitor:updated', fn), () => dAgent.off('visitor:updated', fn)), (x) => x.visitorId === d.visitor.id && !x.online)
     // B's admin erases B's visitor: B's agents are told.

@@ -88,6 +88,10 @@ const ROUTES: Route[] = [
   { name: 'POST teams', method: 'post', path: () => '/teams', body: () => ({ name: 'pwned' }), ids: false },
   { name: 'PATCH teams/:id', method: 'patch', path: (t) => `/teams/${t.team}`, body: () => ({ name: 'pwned', agentIds: [] }), ids: true },
   { name: 'DELETE teams/:id', method: 'delete', path: (t) => `/teams/${t.team}`, ids: true },
+  { name: 'GET sla-policies', method: 'get', path: () => '/sla-policies', ids: false },
+  { name: 'POST sla-policies', method: 'post', path: () => '/sla-policies', body: () => ({ name: 'pwned', priority: 'urgent', firstResponseMinutes: 1 }), ids: false },
+  { name: 'PATCH sla-policies/:id', method: 'patch', path: (t) => `/sla-policies/${t.sla}`, body: () => ({ firstResponseMinutes: 1 }), ids: true },
+  { name: 'DELETE sla-policies/:id', method: 'delete', path: (t) => `/sla-policies/${t.sla}`, ids: true },
   { name: 'POST conversations/:id/assign (to a team)', method: 'post', path: (t) => `/conversations/${t.conv}/assign`, body: () => ({ teamId: b.team }), ids: true },
   { name: 'GET agents', method: 'get', path: () => '/agents', ids: false },
   { name: 'POST agents', method: 'post', path: () => '/agents', body: () => ({ email: `intruder-${Date.now()}@example.test`, name: 'Intruder', password: 'intruder-password', role: 'admin' }), ids: false },
@@ -173,6 +177,8 @@ describe("site A's teams, pointed at B's", () => {
     { name: "makes a team of B's agent", call: () => aSite('post', '/teams', { name: 'Mixed', agentIds: [b.agent.id] })(), status: 400, code: 'invalid_payload' },
     { name: "staffs A's team with B's admin", call: () => aSite('patch', `/teams/${a.team}`, { agentIds: [b.admin.id] })(), status: 400, code: 'invalid_payload' },
     { name: "gives a proactive message B's team", call: () => aSite('post', '/triggers', { name: 'x', text: 'x', teamId: b.team })(), status: 400, code: 'invalid_payload' },
+    { name: "makes an SLA policy for B's team", call: () => aSite('post', '/sla-policies', { name: 'x', teamId: b.team, firstResponseMinutes: 1 })(), status: 400, code: 'invalid_payload' },
+    { name: "points A's SLA policy at B's team", call: () => aSite('patch', `/sla-policies/${a.sla}`, { teamId: b.team })(), status: 400, code: 'invalid_payload' },
     { name: "filters the inbox by B's team", call: () => api().get(`/api/sites/${a.site.id}/conversations?teamId=${b.team}`).set(bearer(a.admin.token)), status: 200, code: '' },
   ]
 

@@ -27,6 +27,7 @@ export interface Tenant {
   /** A proactive message (its name is private; its id and text are public, in the widget config). */
   trigger: string
   team: string
+  sla: string
   /** A webhook (inactive: nothing is ever queued for it), its secret rotated (the old one in its grace period). */
   webhook: string
   /** A delivery of the webhook that gave up (failed, 8 tries). */
@@ -78,6 +79,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
   await s.services.triggers.shown(site.id, trigger.id)
   const teamName = secret('team')
   const team = await s.services.teams.create(adminActor, { name: teamName, agentIds: [agent.id] })
+  const sla = await s.services.sla.create(adminActor, { name: secret('sla'), teamId: team.id, firstResponseMinutes: 5 })
 
   // Over HTTP: the webhook service is the app's, not one of the services.
   const admin$ = (path: string, body: object) =>
@@ -113,6 +115,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
     personalCanned: personal.id,
     trigger: trigger.id,
     team: team.id,
+    sla: sla.id,
     webhook: hook.id,
     delivery: delivery.id,
     ban: ban.id,
