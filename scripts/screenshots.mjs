@@ -21,8 +21,7 @@ const out = path.join(root, 'docs/screenshots')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`, `privacy`, `bans`, `contacts`) makes only those shots. */
-/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`, `sla`, `privacy`, `bans`) makes only those shots. */
+/** `node scripts/screenshots.mjs admin` (or `account`, `widget`, `teams`, `sla`, `privacy`, `bans`, `mentions`, `contacts`) makes only those shots. */
 const only = process.argv[2]
 /** Whether this run makes the shots of `part`. */
 const wants = (part) => !only || only === part
@@ -123,6 +122,7 @@ try {
   if (wants('privacy')) await privacyShots(browser)
   if (wants('bans')) await banShots(browser)
   if (wants('contacts')) await contactShots(browser)
+  if (wants('mentions')) await mentionShots(browser)
   if (wants('admin')) await adminShots(browser)
   if (wants('account')) await accountShots(browser)
 } finally {
@@ -346,6 +346,78 @@ async function banShots(browser) {
     for (const b of await agent.bans.list()) await agent.bans.lift(b.id)
     await agent.conversations.resolve(conversation.id)
     visitor.disconnect()
+  }
+}
+
+/**
+ * Mentions and the supervisor: the demo agent's Mentions (a teammate's @mention and a supervisor's
+ * whisper, one read) with the toast of a new one; Settings → Agents with the roles; and the
+ * supervisor's own view of a colleague's conversation (a whisper sent, Take over).
+ */
+async function mentionShots(browser) {
+  const password = crypto.randomBytes(12).toString('hex')
+  const tom = await agent.agents.create({ email: 'tom.becker@demo.example', name: 'Tom Becker', password })
+  const priya = await agent.agents.create({ email: 'priya.shah@demo.example', name: 'Priya Shah', password, role: 'supervisor' })
+  const as = async (email) => {
+    const c = new AgentClient({ url })
+    await c.login(email, password)
+    await c.connect(demo.siteId)
+    return c
+  }
+  const [tomC, priyaC] = [await as('tom.becker@demo.example'), await as('priya.shah@demo.example')]
+  const me = (await agent.agents.list()).find((a) => a.email === demo.email)
+  const visitors = []
+  const start = async (name, message) => {
+    const v = new LiveChatClient({ url, siteId: demo.siteId, storage: 'memory' })
+    visitors.push(v)
+    const id = (await v.startConversation({ fields: { name }, message })).conversation.id
+    await agent.conversations.assign(id, me.id)
+    return id
+  }
+  try {
+    const refund = await start('Olivia Brooks', 'I returned the shoes two weeks ago, where is my refund?')
+    const sizes = await start('Kenji Mori', 'Do the trail shoes come in 47?')
+    const old = await tomC.send(sizes, `@[${me.name}] the 47 is back in stock on Friday, see the supplier sheet`, { private: true })
+    await priyaC.send(refund, 'Offer free return shipping on the next order to keep this customer', { private: true })
+    const first = (await agent.mentions.list()).items.find((m) => m.messageId === old.id)
+    if (first) await agent.mentions.read(first.id)
+    await atEachSize(browser, async (page, size) => {
+      await signIn(page)
+      await page.goto(`${url}/dashboard/#inbox`)
+      await page.locator('lcd-conversation-list button.mentions').click()
+      await page.locator('lcd-mentions li.unread').first().waitFor()
+      // A new mention arrives while the agent looks: the toast (the last size's, read by now).
+      for (const m of (await agent.mentions.list({ unread: true })).items) if (m.by.name === 'Tom Becker') await agent.mentions.read(m.id)
+      const news = size.isMobile ? [sizes, 'black too? The customer asked on the phone'] : [refund, 'the carrier confirmed the return arrived on Monday']
+      await tomC.send(news[0], `@${me.name} ${news[1]}`, { private: true })
+      await page.locator('.toast').waitFor()
+      await page.locator('lcd-mentions li.unread').nth(1).waitFor()
+      await pageShot(page, `dashboard-mentions${size.suffix}`)
+    })
+    await atEachSize(browser, async (page, size) => {
+      await signIn(page)
+      await page.goto(`${url}/dashboard/#settings`)
+      await page.getByRole('tab', { name: 'Agents' }).click()
+      await page.getByRole('combobox', { name: 'Role of Priya Shah' }).waitFor()
+      await pageShot(page, `dashboard-settings-roles${size.suffix}`)
+    })
+    await atEachSize(browser, async (page, size) => {
+      await page.goto(`${url}/dashboard/`)
+      await page.getByLabel('Email').fill('priya.shah@demo.example')
+      await page.getByLabel('Password').fill(password)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.locator('select#status').waitFor()
+      await page.goto(`${url}/dashboard/#inbox/${refund}`)
+      await page.getByRole('button', { name: 'Take over' }).first().waitFor()
+      await pageShot(page, `dashboard-supervisor${size.suffix}`)
+    })
+  } finally {
+    for (const v of visitors) v.disconnect()
+    tomC.disconnect()
+    priyaC.disconnect()
+    for (const c of (await agent.conversations.list({ status: ['pending', 'active'] })).items) await agent.conversations.resolve(c.id)
+    await agent.agents.remove(tom.id)
+    await agent.agents.remove(priya.id)
   }
 }
 

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { keyed } from 'lit/directives/keyed.js'
-import { AgentClient, LiveChatError, type AgentProfile, type AgentSession, type AgentStatus, type AgentSummary, type Team, type Message } from '@live-chat/sdk'
+import { AgentClient, LiveChatError, type AgentProfile, type AgentSession, type AgentStatus, type AgentSummary, type Team, type Message, type Mention } from '@live-chat/sdk'
 import { AGENT_STATUSES } from '@live-chat/protocol/enums'
 import { alertOnce, titleCount, unlockSound } from './shared/notify.js'
 import { SLA_KIND_LABELS } from './shared/sla.js'
@@ -9,6 +9,7 @@ import { initials, visitorName } from './shared/util.js'
 import { define } from './shared/define.js'
 import './account/login.js'
 import './inbox/inbox.js'
+import { mentionTitle } from './inbox/mentions.js'
 import './canned/responses.js'
 import './settings/settings.js'
 import './account/setup.js'
@@ -153,6 +154,32 @@ export class LiveChatDashboard extends LitElement {
         flex: 1;
         min-width: 0;
       }
+      .toast {
+        position: fixed;
+        right: 16px;
+        bottom: 16px;
+        z-index: 10;
+        display: grid;
+        gap: 4px;
+        max-width: min(360px, calc(100vw - 32px));
+        padding: 12px 14px;
+        background: var(--bg);
+        border: 1px solid var(--note-line);
+        border-left: 4px solid var(--note-line);
+        border-radius: var(--radius);
+        box-shadow: 0 6px 24px rgb(0 0 0 / 0.15);
+      }
+      .toast q {
+        overflow: hidden;
+        display: -webkit-box;
+        -webkit-line-clamp: 3;
+        -webkit-box-orient: vertical;
+      }
+      .toast-actions {
+        display: flex;
+        gap: 8px;
+        margin-top: 4px;
+      }
       .banner {
         padding: 6px 16px;
         background: #fff4e5;
@@ -198,6 +225,7 @@ export class LiveChatDashboard extends LitElement {
     _notice: { state: true },
     _siteId: { state: true },
     _switching: { state: true },
+    _toast: { state: true },
   }
 
   /** The chat server's base URL; defaults to the page's origin. */
@@ -224,6 +252,7 @@ export class LiveChatDashboard extends LitElement {
   /** @internal Why the sign-in form is back (e.g. the session was ended). */ _notice = ''
   /** @internal The open site. */ _siteId = ''
   /** @internal Another site is being opened. */ _switching = false
+  /** @internal The latest mention or whisper, shown until dismissed or opened. */ _toast: Mention | null = null
 
   #client: AgentClient | null = null
   /** The client of the link screen (its session becomes the dashboard's when the flow ends signed in). */
@@ -338,7 +367,8 @@ export class LiveChatDashboard extends LitElement {
       ${this._down ? html`<div class="banner" role="status">Reconnecting… messages you send are kept and go out when the connection is back.</div>` : nothing}
       ${this._switching
         ? html`<p class="center muted" role="status">Opening ${this.#siteName(this._siteId)}…</p>`
-        : keyed(this._siteId, this.#main(me))}`
+        : keyed(this._siteId, this.#main(me))}
+      ${this.#mentionToast()}`
   }
 
   /** The open site's pages (made again for each site). */
@@ -383,6 +413,25 @@ export class LiveChatDashboard extends LitElement {
           : nothing}
         ${this._route === 'account' ? html`<lcd-account .client=${this.#client}></lcd-account>` : nothing}
       </main>`
+  }
+
+  /** The latest mention or whisper of the agent, with a way to its conversation. */
+  #mentionToast() {
+    const m = this._toast
+    if (!m) return nothing
+    return html`<div class="toast" role="status" aria-live="polite">
+      <strong>${mentionTitle(m)}</strong>
+      <span class="muted">in the conversation with ${m.visitorName ?? 'a visitor'}</span>
+      <q>${m.text}</q>
+      <div class="toast-actions">
+        <button class="primary" @click=${() => {
+          this._toast = null
+          this.#go('inbox', m.conversationId)
+          void this.#client?.mentions.read(m.id).catch(() => undefined)
+        }}>Open</button>
+        <button @click=${() => (this._toast = null)}>Dismiss</button>
+      </div>
+    </div>`
   }
 
   /** The header's site switcher, when the agent has more than one site. */
@@ -586,6 +635,14 @@ export class LiveChatDashboard extends LitElement {
         sound: true,
         onClick: () => this.#go('inbox', c.id),
       })
+    })
+    // A mention or whisper: a toast here, and (when no tab is in front) the tone and a desktop notification.
+    on('mention', (m) => {
+      this._toast = m
+      void alertOnce(`mention:${m.id}`, mentionTitle(m), m.text, { sound: true, onClick: () => this.#go('inbox', m.conversationId) })
+    })
+    on('mention-read', (m) => {
+      if (this._toast?.id === m.id) this._toast = null
     })
     // An SLA target missed on a conversation of mine, or nobody's yet.
     on('sla:breached', ({ conversation: c, kind }) => {

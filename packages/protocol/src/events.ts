@@ -39,6 +39,7 @@ import type {
   Presence,
   QueuePosition,
   Team,
+  Mention,
   SlaKind,
   ReceiptState,
   SessionChangeReason,
@@ -146,6 +147,10 @@ export interface AgentServerToClient {
   'sla:breached': (breach: { conversation: ConversationSummary; kind: SlaKind }) => void
   /** The site's teams changed (created, renamed, restaffed, deleted): all of them, by name. */
   'teams:changed': (teams: Team[]) => void
+  /** This agent was mentioned in a private note, or whispered to (to that agent's sockets only). */
+  'mention:created': (mention: Mention) => void
+  /** One of this agent's mentions was read (on another tab or device). */
+  'mention:read': (mention: Mention) => void
   'visitor:updated': (presence: VisitorPresence) => void
   /** An admin erased the visitor: their conversations are gone (drop every conversation of theirs from view). */
   'visitor:erased': (erased: { visitorId: string }) => void

@@ -23,7 +23,12 @@ export const ClientId = z
 export const ConversationStatusSchema = z.enum(CONVERSATION_STATUSES)
 export const PrioritySchema = z.enum(PRIORITIES)
 export const AgentStatusSchema = z.enum(AGENT_STATUSES)
-export const AgentRoleSchema = z.enum(['admin', 'agent'])
+/**
+ * A site role. `supervisor`: reads every conversation, is never routed chats, writes private notes
+ * anywhere (a note in someone else's conversation is a whisper to them) and may take a conversation
+ * over (assign it to themselves); only then do they answer the visitor.
+ */
+export const AgentRoleSchema = z.enum(['admin', 'agent', 'supervisor'])
 export const WidgetPositionSchema = z.enum(['bottom-right', 'bottom-left'])
 export const PreChatFieldTypeSchema = z.enum(PRE_CHAT_FIELD_TYPES)
 export const TranscriptFormatSchema = z.enum(['json', 'csv', 'txt'])
@@ -695,3 +700,14 @@ export const CreateBan = z.discriminatedUnion('kind', [
     .refine((v) => v.scope === undefined || v.visitorId !== undefined, { message: 'scope goes with visitorId', path: ['scope'] }),
 ])
 export type CreateBan = z.input<typeof CreateBan>
+
+/** Kinds of mention: `mention` (@name in a private note), `whisper` (a supervisor's note to the assigned agent). */
+export const MentionKindSchema = z.enum(['mention', 'whisper'])
+
+/** GET /api/sites/:siteId/mentions: the caller's mentions, unread first, then newest first. */
+export const MentionsQuery = z.object({
+  /** Only the unread ones. */
+  unread: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+})
+export type MentionsQuery = z.infer<typeof MentionsQuery>

@@ -20,6 +20,7 @@ import {
   WebhookEventName,
   WidgetPositionSchema,
   BanKindSchema,
+  MentionKindSchema,
 } from './schemas.js'
 import { PublicTrigger } from './triggers.js'
 
@@ -959,3 +960,32 @@ export const Ban = z.object({
 })
 export type Ban = z.infer<typeof Ban>
 export type BanKind = z.infer<typeof BanKindSchema>
+
+/**
+ * An agent was mentioned (`@name`) in a private note, or a supervisor whispered to them (a private
+ * note in a conversation assigned to them). Only that agent sees it.
+ */
+export const Mention = z.object({
+  id: Id,
+  siteId: Id,
+  conversationId: Id,
+  messageId: Id,
+  kind: MentionKindSchema,
+  /** The agent mentioned (their membership id). */
+  agentId: Id,
+  /** Who wrote the note. */
+  by: z.object({ agentId: Id, name: z.string() }),
+  /** The note's text as it is now ('' when it was unsent). */
+  text: z.string(),
+  /** The conversation's visitor, by name (null: anonymous). */
+  visitorName: z.string().nullable(),
+  createdAt: Time,
+  /** Null: unread. */
+  readAt: Time.nullable(),
+})
+export type Mention = z.infer<typeof Mention>
+export type MentionKind = z.infer<typeof MentionKindSchema>
+
+/** The caller's mentions and how many are unread in all. */
+export const MentionPage = z.object({ items: z.array(Mention), unread: z.number().int() })
+export type MentionPage = z.infer<typeof MentionPage>

@@ -11,6 +11,7 @@ import type {
   ConversationViewers,
   SlaKind,
   Team,
+  Mention,
   ListConversationsFilter,
   Message,
   MessagePage,
@@ -37,6 +38,7 @@ import { CannedResponsesApi } from './agent/canned-responses.js'
 import { TriggersApi } from './agent/triggers.js'
 import { BansApi } from './agent/bans.js'
 import { ContactsApi } from './agent/contacts.js'
+import { MentionsApi } from './agent/mentions.js'
 import type { AgentContext } from './agent/context.js'
 import { ConversationsApi } from './agent/conversations.js'
 import { InvitationsApi } from './agent/invitations.js'
@@ -92,6 +94,10 @@ export interface AgentEvents extends BaseEvents {
   viewers: ConversationViewers
   /** The site's teams changed: all of them, by name. */
   teams: Team[]
+  /** This agent was mentioned in a private note, or a supervisor whispered to them. */
+  mention: Mention
+  /** One of this agent's mentions was marked read (here or on another device). */
+  'mention-read': Mention
   /** A conversation's SLA clock passed its due time unmet, once (its `sla.breachedAt` is set). */
   'sla:breached': { conversation: ConversationSummary; kind: SlaKind }
   /** A new access token (from `login()` or a refresh); the old one still works until it expires. */
@@ -208,6 +214,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
   readonly bans: BansApi
   /** The current site's contacts: profiles, custom attributes and their definitions, notes. */
   readonly contacts: ContactsApi
+  /** The signed-in agent's mentions and whispers on the current site (new ones: the `mention` event). */
+  readonly mentions: MentionsApi
   /** A site's agents. */
   readonly agents: AgentsApi
   /** A site's settings and identity secret (admins). */
@@ -252,6 +260,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     this.webhooks = new WebhooksApi(ctx)
     this.bans = new BansApi(ctx)
     this.contacts = new ContactsApi(ctx)
+    this.mentions = new MentionsApi(ctx)
     this.agents = new AgentsApi(ctx)
     this.settings = new SettingsApi(ctx)
     this.analytics = new AnalyticsApi(ctx)
@@ -620,6 +629,8 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     on('visitor:erased', (erased) => this.emitEvent('visitor:erased', erased))
     on('viewers:changed', (state) => this.emitEvent('viewers', state))
     on('teams:changed', (teams) => this.emitEvent('teams', teams))
+    on('mention:created', (mention) => this.emitEvent('mention', mention))
+    on('mention:read', (mention) => this.emitEvent('mention-read', mention))
     on('sla:breached', (breach) => this.emitEvent('sla:breached', breach))
     // The token this socket went by expired (no refresh reached it): the server disconnects it.
     // With a newer token in hand, connect again with it; otherwise the session is over.

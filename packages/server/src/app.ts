@@ -17,6 +17,7 @@ import { analyticsRoutes } from './analytics/routes.js'
 import { banRoutes } from './bans/routes.js'
 import { contactRoutes } from './contacts/routes.js'
 import { watchMergedContacts } from './contacts/merge.js'
+import { mentionRoutes } from './mentions/routes.js'
 import { watchBans } from './bans/watch.js'
 import type { AnalyticsOptions } from './analytics/service.js'
 import { cannedResponseRoutes } from './canned-responses/routes.js'
@@ -216,6 +217,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   site.use(privacyRoutes(services, log))
   site.use(banRoutes(services))
   site.use(contactRoutes(services))
+  site.use(mentionRoutes(services))
   api.use('/sites/:siteId', site)
   api.use(notFoundHandler)
   app.use('/api', api)

@@ -11,6 +11,7 @@ import { AgentService } from './agents/service.js'
 import { AuditService } from './audit/service.js'
 import { BanService } from './bans/service.js'
 import { ContactService } from './contacts/service.js'
+import { MentionService } from './mentions/service.js'
 import { AnalyticsService, type AnalyticsOptions } from './analytics/service.js'
 import { CannedResponseService } from './canned-responses/service.js'
 import { TriggerService } from './triggers/service.js'
@@ -61,6 +62,8 @@ export interface Services {
   bans: BanService
   /** Contacts: profile edits, notes, custom attributes (and their definitions). */
   contacts: ContactService
+  /** Each agent's mentions and whispers (written with the notes, in messages/). */
+  mentions: MentionService
   conversations: ConversationService
   messages: MessageService
   agents: AgentService
@@ -129,6 +132,7 @@ export function createServices(ctx: Context, mail: MailOptions = {}, analytics: 
     visitors: new VisitorService(ctx, sites, presence, bans, audit),
     bans,
     contacts: new ContactService(ctx, presence, audit),
+    mentions: new MentionService(ctx),
     conversations,
     messages: new MessageService(ctx, presence, routing, uploads, emails),
     agents,

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { LiveChatError, type AgentClient, type AgentSession, type InvitationPreview } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
-import { fire, fullTime } from '../shared/util.js'
+import { fire, fullTime, siteRoleName } from '../shared/util.js'
 import { FieldErrors } from '../shared/form.js'
 import { cardStyles, focusFirst, PASSWORD_HINT, problem } from './util.js'
 
@@ -73,7 +73,7 @@ export class LcdInvite extends LitElement {
         <p>${p.invitedBy ? html`<strong>${p.invitedBy}</strong> invited you` : 'You are invited'} to answer chats as ${ROLE_TEXT[p.role]}.</p>
         ${p.sites.length
           ? html`<ul class="sites" aria-label="Sites">
-              ${p.sites.map((s) => html`<li>${s.siteName} <span class="muted">(${s.role === 'admin' ? 'site admin' : 'agent'})</span></li>`)}
+              ${p.sites.map((s) => html`<li>${s.siteName} <span class="muted">(${s.role === 'admin' ? 'site admin' : siteRoleName(s.role).toLowerCase()})</span></li>`)}
             </ul>`
           : nothing}
         <p class="muted hint">The invitation expires ${fullTime(p.expiresAt)}.</p>

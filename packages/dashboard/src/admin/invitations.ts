@@ -2,7 +2,7 @@ import { css, html, nothing, type PropertyValues } from 'lit'
 import { LiveChatError, type AgentRole, type CreateInvitation, type Invitation, type InvitationSent } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
-import { fire, fullTime } from '../shared/util.js'
+import { fire, fullTime, siteRoleName, SITE_ROLES } from '../shared/util.js'
 import { copyText } from '../shared/clipboard.js'
 import { FieldErrors } from '../shared/form.js'
 import { formStyles } from '../shared/form-styles.js'
@@ -22,7 +22,6 @@ interface Sent {
   resent: boolean
 }
 
-const roleName = (r: string) => r[0]!.toUpperCase() + r.slice(1)
 
 /**
  * Invitations: invite someone by email (an agency admin chooses their agency role; a member gets
@@ -174,8 +173,7 @@ export class LcdInvitations extends AdminView {
       <label class="check"
         >Role on ${name}
         <select name="site-role" ?disabled=${role === undefined} .value=${role ?? 'agent'} @change=${(e: Event) => this.#pick(s.id, (e.target as HTMLSelectElement).value as AgentRole)}>
-          <option value="agent" ?selected=${role !== 'admin'}>Agent</option>
-          <option value="admin" ?selected=${role === 'admin'}>Admin</option>
+          ${SITE_ROLES.map((r) => html`<option value=${r.role} ?selected=${(role ?? 'agent') === r.role}>${r.label}</option>`)}
         </select></label
       >
     </div>`
@@ -233,7 +231,7 @@ export class LcdInvitations extends AdminView {
               <td>
                 ${i.role === 'admin'
                   ? html`<span class="tag">Agency admin</span>`
-                  : html`<span class="tags">${i.sites.map((s) => html`<span class="tag">${siteName(s.siteId, s.siteName)} · ${roleName(s.role)}</span>`)}</span>`}
+                  : html`<span class="tags">${i.sites.map((s) => html`<span class="tag">${siteName(s.siteId, s.siteName)} · ${siteRoleName(s.role)}</span>`)}</span>`}
               </td>
               <td>${i.invitedBy ?? html`<span class="muted">—</span>`}</td>
               <td class="nowrap">${fullTime(i.expiresAt)}</td>

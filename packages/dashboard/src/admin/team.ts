@@ -3,7 +3,7 @@ import { live } from 'lit/directives/live.js'
 import { LiveChatError, type Agency, type AgencyRole, type AgencySite, type Member } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
-import { fire, fullTime } from '../shared/util.js'
+import { fire, fullTime, siteRoleName } from '../shared/util.js'
 import { formStyles } from '../shared/form-styles.js'
 import { adminStyles } from './styles.js'
 import { AdminView } from './view.js'
@@ -152,7 +152,7 @@ export class LcdAdminTeam extends AdminView {
                   ${m.role !== 'member'
                     ? html`<span class="muted">Every site (admin)</span>`
                     : m.sites.length
-                      ? html`<span class="tags">${m.sites.map((s) => html`<span class="tag">${s.siteName} · ${s.role === 'admin' ? 'Admin' : 'Agent'}</span>`)}</span>`
+                      ? html`<span class="tags">${m.sites.map((s) => html`<span class="tag">${s.siteName} · ${siteRoleName(s.role)}</span>`)}</span>`
                       : html`<span class="muted">None</span>`}
                 </td>
                 <td class="actions">

@@ -22,7 +22,8 @@ function explain(error: unknown): string {
 
 /**
  * A conversation's actions: assign (to me or to an agent: a transfer when assigned), the team it
- * is for (a transfer to the team), resolve or reopen, priority and tags. Shows the server's refusals (forbidden, capacity, ...) in an alert.
+ * is for (a transfer to the team), resolve or reopen, priority and tags; a supervisor in a colleague's
+ * conversation sees only Take over (assign to themselves). Shows the server's refusals (forbidden, capacity, ...) in an alert.
  *
  * @fires {CustomEvent<ConversationSummary>} lcd-conversation-change - The server changed the conversation.
  */
@@ -96,8 +97,12 @@ export class LcdConversationActions extends LitElement {
     if (!c) return nothing
     const done = c.status === 'resolved' || c.status === 'closed'
     const mine = c.assignedAgentId !== null && c.assignedAgentId === this.me?.id
+    // A supervisor reads a colleague's conversation as it is, until they take it over.
+    const watching = this.me?.role === 'supervisor' && !mine
     return html`
-      ${done
+      ${watching
+        ? html`<button class="primary" ?disabled=${this._busy || done} @click=${() => this.#run((cl) => cl.conversations.assign(c.id, this.me!.id))}>Take over</button>`
+        : done
         ? html`<button class="primary" ?disabled=${this._busy} @click=${() => this.#run((cl) => cl.conversations.reopen(c.id))}>Reopen</button>`
         : html`${mine ? nothing : html`<button ?disabled=${this._busy || !this.me} @click=${() => this.#run((cl) => cl.conversations.assign(c.id, this.me!.id))}>Assign to me</button>`}
             <select aria-label="Assign to" ?disabled=${this._busy} @change=${this.#onAssign}>
@@ -111,14 +116,14 @@ export class LcdConversationActions extends LitElement {
                 </select>`
               : nothing}
             <button class="primary" ?disabled=${this._busy} @click=${() => this.#run((cl) => cl.conversations.resolve(c.id))}>Resolve</button>`}
-      <select aria-label="Priority" ?disabled=${this._busy} @change=${this.#onPriority}>
+      <select aria-label="Priority" ?disabled=${this._busy || watching} @change=${this.#onPriority}>
         ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${p === c.priority}>${p[0]!.toUpperCase() + p.slice(1)} priority</option>`)}
       </select>
       <div class="tags" role="group" aria-label="Tags">
         ${c.tags.map(
-          (t) => html`<span class="chip">${t}<button aria-label="Remove tag ${t}" ?disabled=${this._busy} @click=${() => this.#setTags(c.tags.filter((x) => x !== t))}>×</button></span>`,
+          (t) => html`<span class="chip">${t}<button aria-label="Remove tag ${t}" ?disabled=${this._busy || watching} @click=${() => this.#setTags(c.tags.filter((x) => x !== t))}>×</button></span>`,
         )}
-        <input aria-label="Add tag" placeholder="Add tag" ?disabled=${this._busy} @keydown=${this.#onTagKey} />
+        ${watching ? nothing : html`<input aria-label="Add tag" placeholder="Add tag" ?disabled=${this._busy} @keydown=${this.#onTagKey} />`}
       </div>
       ${this._error ? html`<p class="err" role="alert">${this._error}</p>` : nothing}
     `

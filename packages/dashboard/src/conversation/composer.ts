@@ -153,15 +153,17 @@ export class LcdComposer extends LitElement {
     if (!c) return nothing
     const status = this._status ?? c.status
     const finished = status === 'resolved' || status === 'closed'
-    const locked = finished && !this._note
+    const watching = this.#watching
+    const note = this._note || watching
+    const locked = finished && !note
     const matches = this.#matches()
     const open = !locked && matches.length > 0
     const uploading = this._uploads.some((u) => !u.done && !u.error)
     const ready = this._uploads.filter((u) => u.done)
     const canSend = !locked && !uploading && (this._text.trim() !== '' || ready.length > 0)
     const failed = this._failed.filter((f) => f.conversationId === c.id)
-    const label = this._note ? 'Private note' : 'Reply'
-    return html`<div class="box ${this._note ? 'note' : ''}">
+    const label = note ? 'Private note' : 'Reply'
+    return html`<div class="box ${note ? 'note' : ''}">
       ${failed.length
         ? html`<ul class="failed" aria-label="Messages not sent">
             ${failed.map(
@@ -194,7 +196,7 @@ export class LcdComposer extends LitElement {
         aria-controls=${open ? 'canned-list' : nothing}
         aria-activedescendant=${open ? `canned-${this._active}` : nothing}
         aria-describedby="hint"
-        placeholder=${locked ? '' : this._note ? 'Write a note only agents see…' : 'Write a reply… (type / for canned responses)'}
+        placeholder=${locked ? '' : watching ? 'Whisper to the assigned agent (only agents see it)…' : note ? 'Write a note only agents see… (@Name notifies a teammate)' : 'Write a reply… (type / for canned responses)'}
         ?disabled=${locked}
         .value=${this._text}
         @input=${this.#onInput}
@@ -205,19 +207,22 @@ export class LcdComposer extends LitElement {
       ></textarea>
       <div class="row">
         <div class="modes" role="group" aria-label="Message type">
-          <button aria-pressed=${String(!this._note)} @click=${() => this.#setNote(false)}>Reply</button>
-          <button class="note" aria-pressed=${String(this._note)} @click=${() => this.#setNote(true)}>Private note</button>
+          <button aria-pressed=${String(!note)} ?disabled=${watching} @click=${() => this.#setNote(false)}>Reply</button>
+          <button class="note" aria-pressed=${String(note)} @click=${() => this.#setNote(true)}>Private note</button>
         </div>
         <button ?disabled=${locked} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type="file"]')?.click()}>Attach files</button>
         <input type="file" multiple hidden aria-label="Attach files" @change=${this.#onFiles} />
-        <p class="hint muted ${this._note ? 'mode' : ''}" id="hint">
-          ${locked
+        <p class="hint muted ${note ? 'mode' : ''}" id="hint">
+          ${watching
+            ? html`You supervise this conversation: a note whispers to ${c.assignedAgentId ? 'the assigned agent' : 'nobody yet (it is unassigned)'}.
+                <button class="link" ?disabled=${this._busy} @click=${this.#takeOver}>Take over</button> to reply to the visitor.`
+            : locked
             ? html`This conversation is ${status}. Reopen to reply, or write a private note.
                 <button class="link" ?disabled=${this._busy} @click=${this.#reopen}>Reopen</button>`
             : this._pick && !matches.length
               ? `No canned response matches “/${this._pick.query}”.`
               : this._note
-              ? 'Only agents see private notes.'
+              ? 'Only agents see private notes. @Name (or @[Full Name]) notifies that teammate.'
               : html`Enter sends, Shift+Enter starts a new line, / picks a canned response. Buttons: a line
                   <code>[[Option]]</code> (a choice, answered once), <code>[Label]</code> (a quick reply) or
                   <code>[Label](https://…)</code> (a link).`}
@@ -358,7 +363,7 @@ export class LcdComposer extends LitElement {
 
   /** The agent typed a reply (never for notes): the visitor hears of it. */
   #typed(): void {
-    if (this.conversation && !this._note) this.#typing.typed(this.conversation.id)
+    if (this.conversation && !this._note && !this.#watching) this.#typing.typed(this.conversation.id)
   }
 
   #stopTyping(): void {
@@ -389,9 +394,10 @@ export class LcdComposer extends LitElement {
     this._uploads = this._uploads.filter((u) => !u.done)
     drafts.delete(c.id)
     const rich = parseRich(text)
-    const guard = this._note ? undefined : (since.get(c.id) ?? this.#seen())
+    const note = this._note || this.#watching
+    const guard = note ? undefined : (since.get(c.id) ?? this.#seen())
     since.delete(c.id)
-    await this.#deliver({ key: ++keys, conversationId: c.id, ...rich, private: this._note, attachments, error: '', ...(guard === undefined ? {} : { guard }) })
+    await this.#deliver({ key: ++keys, conversationId: c.id, ...rich, private: note, attachments, error: '', ...(guard === undefined ? {} : { guard }) })
   }
 
   /** The last seq of the open conversation this agent has (seen on screen). */
@@ -448,6 +454,28 @@ export class LcdComposer extends LitElement {
 
   #discard(f: Failed): void {
     this._failed = this._failed.filter((x) => x !== f)
+  }
+
+  /** A supervisor in a conversation not assigned to them: they write notes (whispers), not replies. */
+  get #watching(): boolean {
+    return this.me?.role === 'supervisor' && this.conversation?.assignedAgentId !== this.me.id
+  }
+
+  /** A supervisor takes the conversation over (assigned to them, with the usual line); then they reply. */
+  #takeOver = async (): Promise<void> => {
+    const c = this.conversation
+    if (!c || !this.client || !this.me) return
+    this._busy = true
+    this._error = ''
+    try {
+      this.conversation = await this.client.conversations.assign(c.id, this.me.id)
+      this._note = false
+      void this.updateComplete.then(() => this.textarea?.focus())
+    } catch (error) {
+      this._error = `Could not take over: ${LiveChatError.from(error).message}`
+    } finally {
+      this._busy = false
+    }
   }
 
   async #reopen(): Promise<void> {

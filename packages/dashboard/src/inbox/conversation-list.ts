@@ -18,6 +18,7 @@ const SEARCH_DELAY_MS = 300
  * @fires {CustomEvent<{id: string}>} lcd-open - The agent opened a conversation.
  * @fires {CustomEvent<Partial<ListView>>} lcd-view-change - The agent changed a filter or the search (debounced).
  * @fires {CustomEvent<{}>} lcd-load-more - The agent asked for (or scrolled to) the next page.
+ * @fires {CustomEvent<{}>} lcd-mentions-open - The agent asked for their Mentions.
  * @fires {CustomEvent<{}>} lcd-export - The agent asked for the filtered list as CSV.
  */
 export class LcdConversationList extends LitElement {
@@ -143,16 +144,6 @@ export class LcdConversationList extends LitElement {
         justify-self: end;
         align-items: center;
       }
-      .count {
-        min-width: 20px;
-        padding: 0 6px;
-        border-radius: 999px;
-        background: var(--accent);
-        color: #fff;
-        font-size: 12px;
-        font-weight: 700;
-        text-align: center;
-      }
       .prio {
         font-size: 11px;
         font-weight: 700;
@@ -210,6 +201,7 @@ export class LcdConversationList extends LitElement {
     exporting: { attribute: false },
     viewers: { attribute: false },
     writing: { attribute: false },
+    mentions: { attribute: false },
     _active: { state: true },
     _more: { state: true },
   }
@@ -240,6 +232,8 @@ export class LcdConversationList extends LitElement {
   contactAttributes: ContactAttribute[] = []
   /** An export is being prepared. */
   exporting = false
+  /** The agent's unread mentions (the Mentions button's count). */
+  mentions = 0
 
   /** @internal The option that has (or gets) the keyboard focus. */
   _active = ''
@@ -263,6 +257,9 @@ export class LcdConversationList extends LitElement {
     return html`<div class="filters">
         <div class="tabs" role="group" aria-label="Show">
           ${TABS.map((t) => html`<button aria-pressed=${v.tab === t.id ? 'true' : 'false'} @click=${() => this.#change({ tab: t.id })}>${t.label}</button>`)}
+          <button class="mentions" aria-pressed="false" @click=${() => fire(this, 'lcd-mentions-open', {})}>
+            Mentions${this.mentions ? html` <span class="count">${this.mentions > 99 ? '99+' : this.mentions}<span class="sr-only"> unread</span></span>` : nothing}
+          </button>
         </div>
         <input type="search" aria-label="Search conversations" placeholder="Search name, email, messages…" .value=${v.q} @input=${this.#onSearch} />
         <div class="row">

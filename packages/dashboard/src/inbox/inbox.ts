@@ -7,6 +7,7 @@ import { ALL, byActivity, filterOf, matches, mayBeUnread, unreadIn, withChange, 
 import { Colleagues } from './colleagues.js'
 import { fileDate, saveBlob } from '../shared/download.js'
 import './conversation-list.js'
+import './mentions.js'
 import '../conversation/view.js'
 import '../conversation/visitor-panel.js'
 
@@ -39,6 +40,7 @@ function newer(old: ConversationSummary | undefined, next: ConversationSummary):
  *
  * The list's tabs: All (every open conversation), Mine, Unassigned, Pending, Resolved (resolved
  * and closed). A conversation's unread count is its visitor messages after the agents' read mark.
+ * Beside them, Mentions (lcd-mentions) takes the list's place: the agent's mentions and whispers.
  *
  * @fires {CustomEvent<{id: string}>} lcd-select - The agent opened a conversation.
  * @fires {CustomEvent<{count: number}>} lcd-unread-change - Conversations with unread visitor messages.
@@ -59,6 +61,7 @@ export class LcdInbox extends LitElement {
         display: none;
       }
       lcd-conversation-list,
+      lcd-mentions,
       lcd-conversation-view,
       lcd-visitor-panel {
         min-height: 0;
@@ -96,6 +99,7 @@ export class LcdInbox extends LitElement {
           grid-template-columns: minmax(0, 1fr);
         }
         :host([data-open]) lcd-conversation-list,
+        :host([data-open]) lcd-mentions,
         :host(:not([data-open])) .empty {
           display: none;
         }
@@ -118,6 +122,8 @@ export class LcdInbox extends LitElement {
     _unread: { state: true },
     _exporting: { state: true },
     _details: { state: true },
+    _mentions: { state: true },
+    _mentionsUnread: { state: true },
   }
   client: AgentClient | null = null
   me: AgentSummary | null = null
@@ -136,6 +142,8 @@ export class LcdInbox extends LitElement {
   /** @internal Unread visitor messages per conversation. */ _unread = new Map<string, number>()
   /** @internal An export is being prepared. */ _exporting = false
   /** @internal Narrow screens show the visitor panel instead of the conversation. */ _details = false
+  /** @internal The Mentions view is in the list's place. */ _mentions = false
+  /** @internal The agent's unread mentions. */ _mentionsUnread = 0
 
   #subscribed: AgentClient | null = null
   #off: (() => void)[] = []
@@ -189,7 +197,17 @@ export class LcdInbox extends LitElement {
   override render() {
     const list = [...this._ids].flatMap((id) => this._known.get(id) ?? []).sort(byActivity)
     const open = this.selectedId ? this._known.get(this.selectedId) : undefined
-    return html`<lcd-conversation-list
+    return html`<lcd-mentions
+        ?hidden=${!this._mentions}
+        .client=${this.client}
+        @lcd-open=${this.#onOpen}
+        @lcd-mentions-change=${(e: CustomEvent<{ count: number }>) => (this._mentionsUnread = e.detail.count)}
+        @lcd-mentions-close=${() => (this._mentions = false)}
+      ></lcd-mentions>
+      <lcd-conversation-list
+        ?hidden=${this._mentions}
+        .mentions=${this._mentionsUnread}
+        @lcd-mentions-open=${() => (this._mentions = true)}
         .conversations=${list}
         .unread=${this._unread}
         .selectedId=${this.selectedId}

@@ -3,7 +3,7 @@ import { live } from 'lit/directives/live.js'
 import { LiveChatError, type AgentClient, type AgentRole, type AgentSummary, type Team, type UpdateAgent } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
-import { fire } from '../shared/util.js'
+import { fire, SITE_ROLES } from '../shared/util.js'
 import { copyText, strongPassword } from '../shared/clipboard.js'
 import { FieldErrors } from '../shared/form.js'
 import { formStyles, tableStyles } from '../shared/form-styles.js'
@@ -148,6 +148,11 @@ export class LcdSettingsAgents extends LitElement {
     return html`${this.admin ? nothing : html`<p class="note" role="note">Only site admins can add agents or change them.</p>`}
       <section aria-labelledby="team-h">
         <h3 id="team-h" tabindex="-1">Team (${list.length})</h3>
+        <p class="muted" id="roles-hint">
+          An agent answers the chats routed to them. A supervisor sees every conversation but is never routed chats; a private note of
+          theirs in someone's conversation is a whisper that notifies that agent, and they answer the visitor only after taking the
+          conversation over. An admin also manages the site.
+        </p>
         <p role="status" class="muted">${this._status}</p>
         <div class="scroll">
           <table>
@@ -199,8 +204,7 @@ export class LcdSettingsAgents extends LitElement {
         </td>
         <td>
           <select name="role" aria-label="Role of ${a.name}" aria-describedby=${described} ?disabled=${busy} .value=${live(a.role)} @change=${(e: Event) => this.#update(a, { role: (e.target as HTMLSelectElement).value as AgentRole })}>
-            <option value="agent" ?selected=${a.role === 'agent'}>Agent</option>
-            <option value="admin" ?selected=${a.role === 'admin'}>Admin</option>
+            ${SITE_ROLES.map((r) => html`<option value=${r.role} ?selected=${a.role === r.role}>${r.label}</option>`)}
           </select>
         </td>
         <td>
@@ -303,8 +307,7 @@ export class LcdSettingsAgents extends LitElement {
             <label
               >Role
               <select name="role">
-                <option value="agent" selected>Agent</option>
-                <option value="admin">Admin</option>
+                ${SITE_ROLES.map((r) => html`<option value=${r.role} ?selected=${r.role === 'agent'}>${r.label}</option>`)}
               </select></label
             >
             <label

@@ -33,6 +33,17 @@ export const base = css`
   [hidden] {
     display: none !important;
   }
+  /* A count in a pill (unread messages, mentions). */
+  .count {
+    min-width: 20px;
+    padding: 0 6px;
+    border-radius: 999px;
+    background: var(--accent);
+    color: #fff;
+    font-size: 12px;
+    font-weight: 700;
+    text-align: center;
+  }
   button,
   input,
   select,

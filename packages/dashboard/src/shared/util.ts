@@ -1,3 +1,5 @@
+import type { AgentRole } from '@live-chat/sdk'
+
 /** Dispatches a bubbling, composed CustomEvent from `el`. */
 export function fire<T>(el: EventTarget, type: string, detail: T): void {
   el.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }))
@@ -40,3 +42,13 @@ export function dayIn(at: string | Date, timeZone: string): string {
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? ''
   return `${get('year')}-${get('month')}-${get('day')}`
 }
+
+/** The site roles, as Settings → Agents, invitations and the team page name them (one list). */
+export const SITE_ROLES: readonly { role: AgentRole; label: string }[] = [
+  { role: 'agent', label: 'Agent' },
+  { role: 'supervisor', label: 'Supervisor' },
+  { role: 'admin', label: 'Admin' },
+]
+
+/** A site role's name ("Supervisor"). */
+export const siteRoleName = (role: string): string => SITE_ROLES.find((r) => r.role === role)?.label ?? role

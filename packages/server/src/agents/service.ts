@@ -216,7 +216,7 @@ export class AgentService {
       if (input.role !== undefined && agencyAdmin(found.user)) {
         if (input.role !== 'admin') throw invalidState('an agency owner or admin is an admin of every site of the agency; change their agency role instead')
         delete data.role
-      } else if (input.role === 'agent' && found.role === 'admin') {
+      } else if (input.role !== undefined && input.role !== 'admin' && found.role === 'admin') {
         await requireAnotherAdmin(tx, actor.siteId, agentId)
       }
       await tx.agent.update({ where: { id: agentId }, data })

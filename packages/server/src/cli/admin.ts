@@ -117,7 +117,7 @@ const COMMANDS: Record<string, Command<unknown>> = {
   }),
   'create-user': command({
     summary: 'Creates an account in an agency with a password (read from stdin with --password-stdin, else generated and printed).',
-    usage: 'create-user --agency <id> --email <email> --name <name> [--role owner|admin|member] [--site <siteId>[:admin|agent]]... [--password-stdin]',
+    usage: 'create-user --agency <id> --email <email> --name <name> [--role owner|admin|member] [--site <siteId>[:admin|agent|supervisor]]... [--password-stdin]',
     options: { agency: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, site: { type: 'string', multiple: true }, 'password-stdin': { type: 'boolean' } },
     input: (v) => {
       const role = check(AgencyRoleSchema, str(v, 'role', false) || 'member', '--role')
@@ -155,7 +155,7 @@ const COMMANDS: Record<string, Command<unknown>> = {
   }),
   'add-member': command({
     summary: "Adds an account of the site's agency to a site (or creates one with --name and a password).",
-    usage: 'add-member --site <id> --email <email> [--role agent|admin] [--name <name> [--password-stdin]]',
+    usage: 'add-member --site <id> --email <email> [--role agent|admin|supervisor] [--name <name> [--password-stdin]]',
     options: { site: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
     input: (v) => ({
       siteId: check(UuidSchema, str(v, 'site'), '--site'),

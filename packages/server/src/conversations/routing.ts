@@ -33,7 +33,7 @@ export const availableAgents = (siteId: string): Prisma.Sql => Prisma.sql`
     WHERE c.site_id = a.site_id AND c.assigned_agent_id = a.id AND c.status = 'active'
   ) load
   WHERE a.site_id = ${siteId}::uuid
-    AND a.status = 'online' AND a.accept_new_chats AND a.removed_at IS NULL
+    AND a.status = 'online' AND a.accept_new_chats AND a.removed_at IS NULL AND a.role <> 'supervisor'
     AND EXISTS (SELECT 1 FROM mod_chat_connections k WHERE k.site_id = a.site_id AND k.agent_id = a.id)`
 
 /** Only the agents of the team (none: everyone), as a further condition on availableAgents. */

@@ -24,7 +24,7 @@ import type {
 import { ListConversationsQuery as ListQuerySchema } from '@live-chat/protocol'
 import type { AgentActor, Context, VisitorActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
-import { AppError, fromUnknown, invalidPayload, invalidState, notFound } from '../shared/errors.js'
+import { AppError, forbidden, fromUnknown, invalidPayload, invalidState, notFound } from '../shared/errors.js'
 import { agentName, agentWithUser, toMessage, toVisitorConversation } from '../shared/map.js'
 import { appendMessage, lockConversation, storedText, subjectOf, type AppendedMessage, type LockedConversation } from '../messages/store.js'
 import type { PresenceService } from '../presence/service.js'
@@ -222,6 +222,9 @@ export class ConversationService {
    */
   async assign(actor: AgentActor, conversationId: string, target: AssignTarget): Promise<ConversationSummary> {
     const v = await this.change(actor.siteId, conversationId, actor, async (tx, conv) => {
+      // A supervisor takes over (assigns to themselves); what is theirs they hand on like anyone.
+      const takeOver = target.agentId?.toLowerCase() === actor.agentId && target.teamId === undefined
+      if (!takeOver) requireHandling(actor, conv)
       if (conv.status === 'resolved' || conv.status === 'closed') throw invalidState('reopen the conversation before assigning it')
       const lines: AppendedMessage[] = []
       if (target.teamId !== undefined && target.teamId !== conv.teamId) lines.push(await this.toTeam(tx, conv, target.teamId, actor, target.agentId === undefined))
@@ -279,6 +282,7 @@ export class ConversationService {
 
   async resolve(actor: AgentActor, conversationId: string): Promise<ConversationSummary> {
     const v = await this.change(actor.siteId, conversationId, actor, async (tx, conv) => {
+      requireHandling(actor, conv)
       if (conv.status === 'resolved') return []
       if (conv.status === 'closed') throw invalidState('the visitor closed this conversation; reopen it first')
       return [
@@ -297,6 +301,7 @@ export class ConversationService {
 
   async reopen(actor: AgentActor, conversationId: string): Promise<ConversationSummary> {
     const v = await this.change(actor.siteId, conversationId, actor, async (tx, conv) => {
+      requireHandling(actor, conv)
       if (conv.status === 'pending' || conv.status === 'active') return []
       return [await reopenMessage(tx, conv, 'agent')]
     })
@@ -305,6 +310,7 @@ export class ConversationService {
 
   async update(actor: AgentActor, input: UpdateConversation): Promise<ConversationSummary> {
     const v = await this.change(actor.siteId, input.conversationId, actor, async (tx, conv) => {
+      requireHandling(actor, conv)
       await tx.conversation.update({
         where: { id: conv.id },
         data: {
@@ -439,3 +445,15 @@ export function decodeCursor(cursor: string): { at: Date; id: string } {
     throw new AppError('invalid_payload', 'invalid query: cursor: not a cursor this server gave out', [{ path: 'cursor', message: 'invalid cursor' }])
   }
 }
+
+/**
+ * A supervisor reads every conversation but changes only those assigned to them (after taking one
+ * over); anyone else (and an API key) passes.
+ */
+export function requireHandling(actor: AgentActor, conv: { assignedAgentId: string | null }): void {
+  if (!mayHandle(actor, conv)) throw forbidden('a supervisor changes only the conversations assigned to them: take this one over first')
+}
+
+/** Whether requireHandling lets the actor through. */
+export const mayHandle = (actor: AgentActor, conv: { assignedAgentId: string | null }): boolean =>
+  actor.role !== 'supervisor' || !!actor.key || conv.assignedAgentId === actor.agentId

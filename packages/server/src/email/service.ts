@@ -1,5 +1,6 @@
 // Email: the team hears of offline messages; an absent visitor gets agents' replies, batched
-// into one email per conversation; a visitor may ask for a transcript.
+// into one email per conversation; an absent agent hears of a mention or whisper (mentions/);
+// a visitor may ask for a transcript.
 //
 // Both go through the outbox (events/): its dispatcher hands the events to this service's
 // consumer, which queues email jobs in mod_chat_email_jobs in the same transaction, so a crash
@@ -164,7 +165,12 @@ export class EmailService {
       if (jobs.length === 0) return handled
       for (const job of jobs) {
         handled++
-        const send = job.kind === 'offline' ? this.offlineEmail(job.siteId, job.conversationId) : this.replyEmail(job.siteId, job.conversationId)
+        const send =
+          job.kind === 'offline'
+            ? this.offlineEmail(job.siteId, job.conversationId)
+            : job.kind === 'mention'
+              ? this.mentionEmail(job.siteId, job.conversationId)
+              : this.replyEmail(job.siteId, job.conversationId)
         await send.catch(async (e: unknown) => {
           this.ctx.log.warn({ err: e, conversationId: job.conversationId, kind: job.kind }, 'email failed; will retry')
           await this.ctx.db.prisma.$executeRaw`
@@ -206,6 +212,51 @@ export class EmailService {
     await this.ctx.db.inSite(siteId, (tx) =>
       tx.$executeRaw`UPDATE mod_chat_conversations SET visitor_emailed_seq = GREATEST(visitor_emailed_seq, ${last}::int) WHERE id = ${conversationId}::uuid`,
     )
+  }
+
+  // ------------------------------------------------------------------ mentions → absent agent
+
+  /**
+   * A `mention` job (queued with the note, mentions/service.ts): each agent mentioned or whispered
+   * to in the conversation whose notice is not dealt with yet gets one email listing those notes,
+   * unless they are online (status online with a live dashboard): the dashboard told them. Either
+   * way the notice is then dealt with (emailed_at), so no note is mailed twice.
+   */
+  private async mentionEmail(siteId: string, conversationId: string): Promise<void> {
+    const data = await this.ctx.db.inSite(siteId, async (tx) => {
+      const due = await tx.mention.findMany({
+        where: { conversationId, emailedAt: null, readAt: null },
+        orderBy: { createdAt: 'asc' },
+        take: 200,
+        include: {
+          message: { select: { content: true, attachments: true, senderName: true, createdAt: true } },
+          agent: { select: { id: true, status: true, removedAt: true, user: { select: { email: true, deactivatedAt: true } } } },
+          conversation: { select: { visitor: { select: { name: true } }, site: { select: { name: true } } } },
+        },
+      })
+      if (due.length === 0) return null
+      const connected = await this.presence.online(tx, 'agent', [...new Set(due.map((m) => m.agentId))])
+      const away = due.filter((m) => !(m.agent.status === 'online' && connected.has(m.agentId)) && !m.agent.removedAt && !m.agent.user.deactivatedAt)
+      const settled = due.filter((m) => !away.includes(m)).map((m) => m.id)
+      if (settled.length) await tx.mention.updateMany({ where: { id: { in: settled } }, data: { emailedAt: new Date() } })
+      return away
+    })
+    if (!data?.length) return
+    const byAgent = new Map<string, typeof data>()
+    for (const m of data) byAgent.set(m.agentId, [...(byAgent.get(m.agentId) ?? []), m])
+    for (const notes of byAgent.values()) {
+      const first = notes[0]!
+      const { site, visitor } = first.conversation
+      const writers = [...new Set(notes.map((m) => m.message.senderName ?? 'A teammate'))].join(', ')
+      const whispered = notes.every((m) => m.kind === 'whisper')
+      const body = render(
+        [`${writers} ${whispered ? 'whispered to you' : 'mentioned you'} in a private note on ${site.name}, in the conversation with ${visitor.name ?? 'a visitor'}:`],
+        notes.map((m) => ({ who: m.message.senderName ?? 'A teammate', text: messageText(m.message), at: m.message.createdAt })),
+        { href: `${this.ctx.config.publicUrl}/dashboard/#inbox/${conversationId}`, label: 'Open the conversation' },
+      )
+      await this.mailer.send({ to: first.agent.user.email, subject: `${writers} ${whispered ? 'whispered to you' : 'mentioned you'} on ${site.name}`, ...body })
+      await this.ctx.db.inSite(siteId, (tx) => tx.mention.updateMany({ where: { id: { in: notes.map((m) => m.id) } }, data: { emailedAt: new Date() } }))
+    }
   }
 
   // ------------------------------------------------------------------ transcript

@@ -7,7 +7,7 @@ import type { Actor, AgentActor, Context, VisitorActor } from '../shared/context
 import type { Tx } from '../shared/db/index.js'
 import { AppError, forbidden, invalidState, notFound } from '../shared/errors.js'
 import { agentName, agentWithUser, toMessage, type MessageMetadata } from '../shared/map.js'
-import { reopenMessage } from '../conversations/service.js'
+import { mayHandle, reopenMessage, requireHandling } from '../conversations/service.js'
 import type { Routing } from '../conversations/routing.js'
 import { loadViews } from '../conversations/views.js'
 import type { PresenceService } from '../presence/service.js'
@@ -17,6 +17,7 @@ import { appendMessage, liveState, lockConversation, storedText, type AppendedMe
 import { AppendBatcher } from './batch.js'
 import { changeMessage, changesAfter, editHistory, type Change } from './edits.js'
 import { recordMessageEvent } from '../events/outbox.js'
+import { recordMentions, type Recorded } from '../mentions/service.js'
 
 export interface SendResult {
   message: Message
@@ -91,7 +92,10 @@ export class MessageService {
       }
       return this.store(actor, { ...input, isPrivate, from, check, ...(metadata ? { metadata } : {}) }, sender)
     }
-    const fast = await this.appendText(actor, input, isPrivate, from, metadata)
+    // A note that may name someone, and anything a supervisor writes, take the general path: a
+    // mention is written in the note's transaction; a supervisor's reply is checked under the lock.
+    const general = actor.kind === 'agent' && (actor.role === 'supervisor' || (isPrivate && input.text?.includes('@') === true))
+    const fast = general ? null : await this.appendText(actor, input, isPrivate, from, metadata)
     if (fast) {
       this.ctx.metrics?.messageStored(actor.kind)
       this.ctx.publish.message(actor.siteId, fast.visitorId, fast.message, { sender, live: fast.live })
@@ -145,7 +149,7 @@ export class MessageService {
       })
       if (existing) {
         if (existing.senderId !== m.from.id || existing.senderType !== m.from.type) throw new AppError('conflict', 'this clientId was used by another sender')
-        return { message: existing, created: false, extra: [] as AppendedMessage[], statusChanged: false, visitorId: conv.visitorId, live: undefined }
+        return { message: existing, created: false, extra: [] as AppendedMessage[], statusChanged: false, visitorId: conv.visitorId, live: undefined, mentions: [] as Recorded }
       }
       const text = m.check ? await m.check(tx, conv) : storedText(m.text)
       const extra = []
@@ -159,6 +163,8 @@ export class MessageService {
         }
       } else if (!m.isPrivate && conv.status === 'closed') {
         throw invalidState('the visitor closed this conversation')
+      } else if (!m.isPrivate) {
+        requireHandling(actor, conv) // a supervisor answers only what they took over (notes: anywhere)
       }
       const files = await this.uploads.plan(tx, actor, m.attachments)
       const message = await appendMessage(tx, conv, {
@@ -173,7 +179,11 @@ export class MessageService {
         eventSenders: this.eventSenders,
       })
       await files.link(message.id)
-      return { message, created: true, extra, statusChanged, visitorId: conv.visitorId, live: message.live }
+      const mentions =
+        actor.kind === 'agent' && m.isPrivate && m.from.type === 'agent'
+          ? await recordMentions(tx, { siteId: actor.siteId, conversationId: conv.id, messageId: message.id, text }, { agentId: m.from.id, role: actor.role, assignedAgentId: conv.assignedAgentId }, this.emails?.enabled ?? false)
+          : []
+      return { message, created: true, extra, statusChanged, visitorId: conv.visitorId, live: message.live, mentions }
     })
     const message = toMessage(r.message)
     // A resend is announced again too: if this process died between storing and announcing
@@ -185,6 +195,7 @@ export class MessageService {
     }
     for (const x of r.extra) this.ctx.publish.appended(actor.siteId, r.visitorId, x)
     this.ctx.publish.message(actor.siteId, r.visitorId, message, { sender, ...(r.live ? { live: r.live } : {}) })
+    for (const x of r.mentions) this.ctx.publish.mention(x)
     if (r.statusChanged) {
       const v = await this.ctx.db.inSite(actor.siteId, (tx) => loadViews(tx, this.presence, m.conversationId))
       if (v) this.ctx.publish.conversationUpdated(v.summary, v.visitorView)
@@ -310,9 +321,15 @@ export class MessageService {
       const r = await changeMessage(tx, actor, ref, change)
       // Webhooks hear of it in the same transaction (never of private notes, like message.created).
       if (r.changed && !r.message.private) await recordMessageEvent(tx, actor.siteId, 'unsend' in change ? 'message.deleted' : 'message.updated', ref.conversationId, r.message.id)
-      return r
+      // A note edited to name someone new notifies them (those it named already were notified).
+      const mentions =
+        r.changed && r.message.private && actor.kind === 'agent' && 'text' in change
+          ? await recordMentions(tx, { siteId: actor.siteId, conversationId: ref.conversationId, messageId: r.message.id, text: change.text }, { agentId: actor.agentId, role: actor.role, assignedAgentId: null }, this.emails?.enabled ?? false)
+          : []
+      return { ...r, mentions }
     })
     if (r.changed) this.ctx.publish.messageUpdated(actor.siteId, r.visitorId, r.message)
+    for (const x of r.mentions) this.ctx.publish.mention(x)
     return r.message
   }
 
@@ -370,13 +387,22 @@ export class MessageService {
 
   async typing(actor: Actor, conversationId: string, typing: boolean, socketId: string, knownVisitorId?: string): Promise<string> {
     const visitorId = knownVisitorId ?? (await this.ctx.db.inSite(actor.siteId, (tx) => this.access(tx, actor, conversationId))).visitorId
+    // A supervisor's typing reaches the visitor only where they may answer (requireHandling).
+    const toVisitor = actor.kind === 'visitor' || actor.role !== 'supervisor' || mayHandle(actor, await this.assignment(actor, conversationId))
     this.ctx.publish.typing(
       actor.siteId,
       visitorId,
       { conversationId, side: actor.kind, typing, name: actor.kind === 'agent' ? actor.name : null, ...(actor.kind === 'agent' ? { agentId: actor.agentId } : {}) },
       socketId,
+      toVisitor,
     )
     return visitorId
+  }
+
+  /** Who a conversation is assigned to (null: nobody, or no such conversation). */
+  private async assignment(actor: AgentActor, conversationId: string): Promise<{ assignedAgentId: string | null }> {
+    const c = await this.ctx.db.inSite(actor.siteId, (tx) => tx.conversation.findUnique({ where: { id: conversationId }, select: { assignedAgentId: true } }))
+    return { assignedAgentId: c?.assignedAgentId ?? null }
   }
 }
 

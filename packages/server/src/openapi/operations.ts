@@ -448,6 +448,29 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: `${SITE}/visitors/:visitorId/notes`, id: 'addContactNote', tag: 'Contacts', summary: 'Add a note on the contact', auth: 'site', body: p.ContactNoteBody, ok: { 201: p.ContactNote } },
   { method: 'patch', path: `${SITE}/visitors/:visitorId/notes/:id`, id: 'editContactNote', tag: 'Contacts', summary: 'Edit a note (its author or an admin)', auth: 'site', body: p.ContactNoteBody, ok: { 200: p.ContactNote } },
   { method: 'delete', path: `${SITE}/visitors/:visitorId/notes/:id`, id: 'deleteContactNote', tag: 'Contacts', summary: 'Delete a note (its author or an admin)', auth: 'site', ok: { 204: null } },
+  // ---------------------------------------------------------------- mentions
+  {
+    method: 'get',
+    path: `${SITE}/mentions`,
+    id: 'listMentions',
+    tag: 'Mentions',
+    summary: "The caller's mentions and whispers, unread first, then newest first",
+    description:
+      'An agent is mentioned when a private note names them (`@[Display Name]`, or `@` followed by their name); a supervisor whispers to the agent a conversation is assigned to by writing a private note in it. Only the agent named sees the row (an API key, being no agent, has none). `unread` counts all the unread ones.',
+    auth: 'site',
+    query: p.MentionsQuery,
+    ok: { 200: p.MentionPage },
+  },
+  {
+    method: 'post',
+    path: `${SITE}/mentions/:id/read`,
+    id: 'readMention',
+    tag: 'Mentions',
+    summary: 'Mark one of your mentions read (again: unchanged)',
+    description: "Another agent's mention, or another site's, is 404 `not_found`. The agent's other sockets hear `mention:read`.",
+    auth: 'site',
+    ok: { 200: p.Mention },
+  },
 ]
 
 /** Path parameters that are not UUIDs. */

@@ -16,6 +16,7 @@ export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger
   ns.on('connection', (socket) => {
     const actor = socket.data.actor
     void socket.join(rooms.siteAgents(actor.siteId))
+    void socket.join(rooms.agent(actor.agentId))
     // Presence: the row is written before it can be deleted, whatever order the events come in.
     const present = s.presence.track(
       s.agents.connected(actor, socket.id).then((access) => {

@@ -7,6 +7,7 @@ import type {
   ConversationSummary,
   ConversationViewers,
   LiveMessage,
+  Mention,
   Message,
   QueuePosition,
   SystemEvent,
@@ -111,10 +112,10 @@ export class Publisher {
     this.agents.to(rooms.siteAgents(siteId)).emit('viewers:changed', state)
   }
 
-  /** Typing goes to the other side, and to the other agents (never back to the typing socket). */
-  typing(siteId: string, visitorId: string, state: TypingState, exceptSocketId: string): void {
+  /** Typing goes to the other side, and to the other agents (never back to the typing socket); `toVisitor` false: agents only. */
+  typing(siteId: string, visitorId: string, state: TypingState, exceptSocketId: string, toVisitor = true): void {
     this.agents.to(rooms.siteAgents(siteId)).except(exceptSocketId).emit('typing:changed', state)
-    if (state.side === 'agent') {
+    if (state.side === 'agent' && toVisitor) {
       const { agentId: _, ...forVisitor } = state
       this.visitors.to(rooms.visitor(visitorId)).emit('typing:changed', forVisitor)
     }
@@ -133,6 +134,16 @@ export class Publisher {
   /** The site's teams, to its agents (every process). */
   teamsChanged(siteId: string, teams: Team[]): void {
     this.agents.to(rooms.siteAgents(siteId)).emit('teams:changed', teams)
+  }
+
+  /** A mention or whisper, to the mentioned agent's sockets only (every process). */
+  mention(mention: Mention): void {
+    this.agents.to(rooms.agent(mention.agentId)).emit('mention:created', mention)
+  }
+
+  /** One of an agent's mentions was read: their other tabs and devices clear it. */
+  mentionRead(mention: Mention): void {
+    this.agents.to(rooms.agent(mention.agentId)).emit('mention:read', mention)
   }
 
   visitorUpdated(siteId: string, presence: VisitorPresence): void {

@@ -39,4 +39,6 @@ export const rooms = {
   /** The site of a `siteVisitors` room, or null for any other room. */
   siteOfVisitorsRoom: (room: string) => (room.startsWith('site:') ? room.slice('site:'.length) : null),
   visitor: (visitorId: string) => `visitor:${visitorId}`,
+  /** One agent's sockets of one site (a membership id belongs to one site): their mentions. */
+  agent: (agentId: string) => `agent:${agentId}`,
 }

@@ -145,6 +145,8 @@ async function busySite(agencyId: string, ownerToken: string) {
   expect(attribute.status).toBe(201)
   expect((await as(s(), ownerToken).patch(`/api/sites/${site.id}/visitors/${visitor.visitor.id}`, { company: 'Busy Ltd', attributes: { plan: 'pro' } })).status).toBe(200)
   expect((await as(s(), ownerToken).post(`/api/sites/${site.id}/visitors/${visitor.visitor.id}/notes`, { text: 'A busy contact' })).status).toBe(201)
+  // A private note naming the agent (mod_chat_mentions).
+  expect((await as(s(), ownerToken).post(`/api/sites/${site.id}/conversations/${conversationId}/messages`, { clientId: 'note-0001', text: 'Over to you, @Busy Bea', private: true })).status).toBe(201)
   // A team with the agent in it (mod_chat_teams, mod_chat_team_members), the conversation for it.
   const team = await as(s(), ownerToken).post(`/api/sites/${site.id}/teams`, { name: 'Sales', agentIds: [agent.id] })
   expect(team.status).toBe(201)

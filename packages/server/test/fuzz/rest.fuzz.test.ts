@@ -147,6 +147,13 @@ const ROUTES: Route[] = [
     method: 'patch', path: '/api/sites/:siteId/visitors/:visitorId/notes/:id', auth: 'agent', params: () => ({ siteId: w.site.id, visitorId: w.visitor.id, id: w.note }),
     body: () => ({ text: 'A note on the contact' }), fields: ['text'],
   },
+  { method: 'get', path: '/api/sites/:siteId/mentions', auth: 'agent', params: site, query: { unread: 'true', limit: '10' } },
+  { method: 'post', path: '/api/sites/:siteId/mentions/:id/read', auth: 'agent', params: () => ({ siteId: w.site.id, id: w.mention }) },
+  // A note naming the plain agent (a mention, in the note's transaction).
+  {
+    method: 'post', path: '/api/sites/:siteId/conversations/:id/messages', auth: 'agent', params: conv,
+    body: () => ({ clientId: cid(), text: `@[${w.agent.name}] please look`, private: true }), fields: ['clientId', 'text', 'private'],
+  },
   { method: 'get', path: '/api/sites/:siteId/agents', auth: 'agent', params: site },
   {
     method: 'post', path: '/api/sites/:siteId/agents', auth: 'agent', params: site,

@@ -37,6 +37,8 @@ export interface World {
   /** A contact attribute (`plan`, a list: free, pro; and `nickname`, text the visitor may set), the visitor's value of `plan`, and a note on the visitor. */
   contactAttribute: string
   note: string
+  /** The admin's mention in the plain agent's private note. */
+  mention: string
   webhook: string
   /** A delivery of the webhook (a test ping). */
   delivery: string
@@ -73,13 +75,16 @@ export async function makeWorld(): Promise<World> {
   const contactAttribute = await s.services.contacts.createAttribute(adminActor, { key: 'plan', label: 'Plan', type: 'list', options: ['free', 'pro'] })
   await s.services.contacts.createAttribute(adminActor, { key: 'nickname', label: 'Nickname', type: 'text', visitorMaySet: true })
   await s.services.contacts.update(adminActor, visitor.id, { attributes: { plan: 'pro' } })
-  const note = await s.services.contacts.addNote(adminActor, visitor.id, 'A note on the contact')
+  const contactNote = await s.services.contacts.addNote(adminActor, visitor.id, 'A note on the contact')
   const choice = await s.services.messages.send(adminActor, {
     conversationId: conversation.conversation.id,
     clientId: 'fuzz-world-0002',
     text: 'Pick one',
     content: { kind: 'choice', options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }] },
   })
+  const agentActor = await s.services.agents.authenticate(agent.token, site.id)
+  const note = await s.services.messages.send(agentActor, { conversationId: conversation.conversation.id, clientId: 'fuzz-world-0003', text: `@[${admin.name}] look`, private: true })
+  const mention = await s.db.inSite(site.id, (tx) => tx.mention.findFirstOrThrow({ where: { messageId: note.message.id } }))
   const hook = await request(s.url)
     .post(`/api/sites/${site.id}/webhooks`)
     .set('Authorization', `Bearer ${admin.token}`)
@@ -111,7 +116,8 @@ export async function makeWorld(): Promise<World> {
     sla: sla.id,
     ban: ban.id,
     contactAttribute: contactAttribute.id,
-    note: note.id,
+    note: contactNote.id,
+    mention: mention.id,
     webhook: (hook.body as { id: string }).id,
     delivery: (ping.body as { id: string }).id,
     upload: (upload.body as { id: string }).id,

@@ -141,6 +141,16 @@ describe('the contract: real answers match the OpenAPI document', () => {
     expect(sent.status).toBe(201)
     expect((await call('post', `${SITE}/conversations/:id/messages`, conv, { token, body: { clientId: 'agent-reply-1', text: 'It ships today.' } })).status).toBe(200)
     expect((await call('post', `${SITE}/conversations/:id/messages`, conv, { token, body: { clientId: 'agent-note-1', text: 'Checked with the warehouse', private: true } })).status).toBe(201)
+    // A note naming another agent: their mention, listed and read by them alone.
+    const bea = await t.s.fx.agent(a.site.id, { name: 'Bea Contract' })
+    expect((await call('post', `${SITE}/conversations/:id/messages`, conv, { token, body: { clientId: 'agent-note-2', text: 'Over to you @[Bea Contract]', private: true } })).status).toBe(201)
+    const mentions = await call('get', `${SITE}/mentions`, site, { token: bea.token, query: { unread: 'true', limit: '10' } })
+    expect(mentions.body).toMatchObject({ unread: 1, items: [{ kind: 'mention', agentId: bea.id }] })
+    const mention = { ...site, id: (mentions.body.items as { id: string }[])[0]!.id }
+    expect((await call('get', `${SITE}/mentions`, site, { token: bea.token, query: { limit: '0' } })).status).toBe(400)
+    expect((await call('post', `${SITE}/mentions/:id/read`, mention, { token })).status).toBe(404)
+    expect((await call('post', `${SITE}/mentions/:id/read`, mention, { token: bea.token })).body.readAt).toEqual(expect.any(String))
+    expect((await call('post', `${SITE}/mentions/:id/read`, { ...site, id: 'x' }, { token: bea.token })).status).toBe(400)
     expect((await call('get', `${SITE}/conversations/:id/messages`, conv, { token, query: { before: '100', limit: '50' } })).body.messages.length).toBeGreaterThan(1)
     const upload = await request(t.s.url).post(`/api/sites/${a.site.id}/uploads`).set(bearer(token)).attach('file', SAMPLES.pdf, 'label.pdf')
     contract.check('post', `${SITE}/uploads`, upload)

@@ -72,6 +72,7 @@ function yId(path: string, param: string): string {
   if (path.includes('/canned-responses/')) return y.canned
   if (path.includes('/api-keys/')) return y.key
   if (path.includes('/bans/')) return y.ban
+  if (path.includes('/mentions/')) return y.mention
   return y.conv
 }
 

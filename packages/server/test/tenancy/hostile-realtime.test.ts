@@ -48,10 +48,18 @@ afterAll(async () => {
   await s.close()
 })
 
+/** Counted: commands aimed at B; refused (a failed ack); leaked (an ack showing B); answered (A's own, allowed). */
+const tally = { attempts: 0, refused: 0, leaked: 0, answered: 0 }
+afterAll(() => console.log(`hostile-realtime: attempts=${tally.attempts} refused=${tally.refused} leaked=${tally.leaked} (A's own commands answered=${tally.answered}, none showing B)`))
+
 /** Sends one command; checks that nothing of B came back and that B's rows did not change. */
 async function attempt(socket: Socket, event: string, payload: unknown): Promise<AckBody> {
   const before = await snapshot(s, b)
+  tally.attempts++
   const ack = await ask<AckBody>(socket, event, payload)
+  if (b.secrets.some((x) => JSON.stringify(ack).includes(x))) tally.leaked++
+  if (ack.ok) tally.answered++
+  else tally.refused++
   expectNoLeak(JSON.stringify(ack), b)
   await expectTenantIntact(s, b, before)
   return ack
@@ -315,6 +323,15 @@ describe('broadcasts', () => {
     await ok(dAgent, 'conversation:view', { conversationId: d.conv, viewing: false })
     await ok(dAdmin, 'message:edit', { conversationId: d.conv, messageId: note.id, text: 'B notes more' })
     await ok(dAdmin, 'message:unsend', { conversationId: d.conv, messageId: note.id })
+    // B's admin names B's agent in a note: B's agent hears of it (and of reading it), A's sockets do not.
+    const mentioned = waitFor<{ id: string; agentId: string }>((fn) => (dAgent.on('mention:created', fn), () => dAgent.off('mention:created', fn)))
+    await ok(dAdmin, 'message:send', { conversationId: d.conv, clientId: 'd-note-0002', text: `B asks @[${d.agent.name}]`, private: true })
+    const mention = await mentioned
+    expect(mention.agentId).toBe(d.agent.id)
+    const read = waitFor<{ id: string }>((fn) => (dAgent.on('mention:read', fn), () => dAgent.off('mention:read', fn)), (x) => x.id === mention.id)
+    const marked = await fetch(`${s.url}/api/sites/${d.site.id}/mentions/${mention.id}/read`, { method: 'POST', headers: { authorization: `Bearer ${d.agent.token}` } })
+    expect(marked.status).toBe(200)
+    await read
     await ok(dAdmin, 'conversation:read', { conversationId: d.conv, seq: 100 })
     await ok(dVisitor, 'conversation:read', { conversationId: d.conv, seq: 100 })
     await ok(dAdmin, 'conversation:assign', { conversationId: d.conv, agentId: d.agent.id })

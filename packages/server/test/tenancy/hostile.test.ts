@@ -22,10 +22,22 @@ afterAll(() => s.close())
 const api = () => request(s.url)
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
 
+/**
+ * Counted: every request of this file aimed at B or made with B's ids; refused (a 4xx with an error
+ * body); leaked (an answer showing any of B's secrets); answered (A's own reads and notes, allowed,
+ * none showing B).
+ */
+const tally = { attempts: 0, refused: 0, leaked: 0, answered: 0 }
+afterAll(() => console.log(`hostile: attempts=${tally.attempts} refused=${tally.refused} leaked=${tally.leaked} (A's own requests answered=${tally.answered}, none showing B)`))
+
 /** Runs one attempt; checks that nothing of B came back and that B's rows did not change. */
 async function attempt(call: () => request.Test): Promise<request.Response> {
   const before = await snapshot(s, b)
+  tally.attempts++
   const res = await call()
+  if (b.secrets.some((x) => res.text.includes(x))) tally.leaked++
+  if (res.status >= 400 && res.status < 500 && typeof (res.body as { error?: { code?: unknown } })?.error?.code === 'string') tally.refused++
+  else tally.answered++
   expectNoLeak(res.text, b)
   await expectTenantIntact(s, b, before)
   return res
@@ -117,6 +129,9 @@ const ROUTES: Route[] = [
   { name: "PATCH visitors/:visitorId/notes/:id (A's visitor, B's note)", method: 'patch', path: (t) => `/visitors/${a.visitor.id}/notes/${t.note}`, body: () => ({ text: 'pwned' }), ids: true },
   { name: 'DELETE visitors/:visitorId/notes/:id', method: 'delete', path: (t) => `/visitors/${t.visitor.id}/notes/${t.note}`, ids: true },
   { name: "DELETE visitors/:visitorId/notes/:id (A's visitor, B's note)", method: 'delete', path: (t) => `/visitors/${a.visitor.id}/notes/${t.note}`, ids: true },
+  { name: 'GET mentions', method: 'get', path: () => '/mentions', ids: false },
+  { name: 'GET mentions?unread=true', method: 'get', path: () => '/mentions?unread=true&limit=100', ids: false },
+  { name: 'POST mentions/:id/read', method: 'post', path: (t) => `/mentions/${t.mention}/read`, ids: true },
 ]
 
 function send(route: Route, siteId: string, target: Tenant, token?: string): request.Test {
@@ -200,6 +215,23 @@ describe("site A's teams, pointed at B's", () => {
   })
 })
 
+describe("site A's private notes naming B's agents", () => {
+  eachCase([
+    { name: "B's plain agent, bracketed", text: () => `look @[${b.agent.name}]` },
+    { name: "B's admin, bare", text: () => `look @${b.admin.name} please` },
+  ], (n) => `when A's admin's note names ${n}, nobody is notified (B's mentions unchanged, none in A)`, async ({ text }) => {
+    const res = await attempt(() => api().post(`/api/sites/${a.site.id}/conversations/${a.conv}/messages`).set(bearer(a.admin.token)).send({ clientId: `note-${Date.now()}`, text: text(), private: true }))
+    expect(res.status).toBe(201)
+    const id = (res.body as { id: string }).id
+    expect(await s.db.inSite(a.site.id, (tx) => tx.mention.count({ where: { messageId: id } }))).toBe(0)
+  })
+
+  it("when A's plain agent reads A's mention under B's site id, answers 403 and the mention stays unread", async () => {
+    expectError(await attempt(() => api().post(`/api/sites/${b.site.id}/mentions/${a.mention}/read`).set(bearer(a.agent.token))), 403, 'forbidden')
+    expect(await s.db.inSite(a.site.id, (tx) => tx.mention.findUniqueOrThrow({ where: { id: a.mention } }))).toMatchObject({ readAt: null })
+  })
+})
+
 describe("site A's listings, filtered towards B", () => {
   const aSite = (path: string) => () => api().get(`/api/sites/${a.site.id}${path}`).set(bearer(a.admin.token))
   const reads = [
@@ -214,6 +246,8 @@ describe("site A's listings, filtered towards B", () => {
     { name: 'contact attributes', call: () => aSite('/contact-attributes')(), items: 2 },
     { name: "conversations whose contact has B's attribute value", call: () => aSite(`/conversations?attribute=nickname&attributeValue=${encodeURIComponent(b.values.nickname)}`)(), items: 0 },
     { name: 'conversations whose contact has any tier (the key B has too)', call: () => aSite('/conversations?attribute=tier&status=pending,active,resolved,closed')(), items: 2 },
+    { name: "mentions (A's plain agent's own)", call: () => api().get(`/api/sites/${a.site.id}/mentions`).set(bearer(a.agent.token)), items: 1 },
+    { name: "mentions (A's admin's: none)", call: () => aSite('/mentions')(), items: 0 },
   ]
 
   eachCase(reads, (n) => `when listing ${n}, returns only site A rows`, async ({ call, items }) => {
@@ -329,6 +363,11 @@ describe("the anonymous trigger beacon aimed at B's triggers", () => {
 })
 
 describe('site B after every attack', () => {
+  it('counts: every attempt was refused or answered with A\'s own rows only, and nothing leaked', () => {
+    expect(tally.attempts).toBeGreaterThan(0)
+    expect({ accounted: tally.refused + tally.answered, leaked: tally.leaked }).toEqual({ accounted: tally.attempts, leaked: 0 })
+  })
+
   it('when all the attacks above are done, B still has its conversations, messages, agents and canned responses', async () => {
     await expectTenantIntact(s, b, initial)
     const now = await snapshot(s, b)

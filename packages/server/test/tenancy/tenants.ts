@@ -42,6 +42,8 @@ export interface Tenant {
   verified: { id: string; user: string; email: string }
   /** The visitor's values: `tier` (a list option of this tenant's) and `nickname`. */
   values: { tier: string; nickname: string }
+  /** The plain agent's mention (unread) in the admin's private note (`texts.note` names them). */
+  mention: string
   texts: { first: string; reply: string; note: string; old: string; canned: string; personal: string }
   /** Strings that must never reach another tenant: ids, texts, emails, the identity and webhook secrets. */
   secrets: string[]
@@ -58,7 +60,8 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
   const adminActor = await s.services.agents.authenticate(admin.token, site.id)
   const agentActor = await s.services.agents.authenticate(agent.token, site.id)
   const secret = (what: string) => `${label}-${what}-${crypto.randomBytes(6).toString('hex')}`
-  const t = { first: secret('first'), reply: secret('reply'), note: secret('note'), old: secret('old'), canned: secret('canned'), personal: secret('personal') }
+  // The private note names the plain agent: a mention of theirs.
+  const t = { first: secret('first'), reply: secret('reply'), note: `${secret('note')} @[${agent.name}]`, old: secret('old'), canned: secret('canned'), personal: secret('personal') }
 
   const cid = (n: number) => `cid-${label}-${String(n).padStart(4, '0')}`
   const started = await s.services.conversations.start(va, { clientKey: `key-${label}-0001`, message: { clientId: cid(1), text: t.first } })
@@ -104,6 +107,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
 
   const bannedEmail = `${secret('banned')}@example.test`
   const ban = await admin$('/bans', { kind: 'email', email: bannedEmail, reason: secret('ban-reason') })
+  const mention = await s.db.inSite(site.id, (tx) => tx.mention.findFirstOrThrow({ where: { agentId: agent.id, conversationId: conv } }))
 
   // Contacts: the same keys on every tenant (so that a key alone never tells sites apart); secret labels, values, note, company.
   const tierOption = secret('tier')
@@ -138,6 +142,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
     note: note.id,
     verified: { id: identified.visitor.id, user: verifiedUser, email: verifiedEmail },
     values: { tier: tierOption, nickname: c.nickname },
+    mention: mention.id,
     texts: t,
     secrets: [
       ...Object.values(t),
@@ -169,6 +174,7 @@ export async function makeTenant(s: TestServer, label: string): Promise<Tenant> 
       identified.visitor.id,
       verifiedUser,
       verifiedEmail,
+      mention.id,
     ],
   }
 }
@@ -193,6 +199,7 @@ export async function snapshot(s: TestServer, t: Tenant) {
     contactAttributes: await tx.contactAttribute.findMany({ orderBy: { id: 'asc' } }),
     contactAttributeValues: await tx.contactAttributeValue.findMany({ orderBy: [{ visitorId: 'asc' }, { attributeId: 'asc' }] }),
     contactNotes: await tx.contactNote.findMany({ orderBy: { id: 'asc' } }),
+    mentions: await tx.mention.findMany({ orderBy: { id: 'asc' } }),
   }))
   const site = await s.db.prisma.site.findUnique({ where: { id: t.site.id } })
   const users = await s.db.prisma.user.findMany({ where: { id: { in: [t.admin.userId, t.agent.userId] } }, orderBy: { id: 'asc' } })
@@ -216,6 +223,7 @@ export async function expectTenantIntact(s: TestServer, t: Tenant, before: Await
   expect(after.tombstones).toBe(0)
   expect(after.contactAttributeValues.map((v) => v.visitorId)).toEqual([t.visitor.id, t.visitor.id])
   expect(after.contactNotes.map((n) => n.id)).toEqual([t.note])
+  expect(after.mentions.map((x) => [x.id, x.agentId, x.readAt])).toEqual([[t.mention, t.agent.id, null]])
   expect(after).toEqual(before)
 }
 
