@@ -21,8 +21,19 @@ afterAll(() => owner?.end())
 
 /** Each conversation of the site next to its activity row, as the table's owner sees them (no row-level security). */
 async function pairs(siteId: string) {
-  const r = await owner.query<{ id: string; status: string; last_activity_at: Date; a_status: string | null; a_last: Date | null }>(
-    `SELECT c.id, c.status, c.last_activity_at, a.status AS a_status, a.last_activity_at AS a_last
+  const r = await owner.query<{
+    id: string
+    status: string
+    last_activity_at: Date
+    team_id: string | null
+    assigned_agent_id: string | null
+    a_status: string | null
+    a_last: Date | null
+    a_team: string | null
+    a_agent: string | null
+  }>(
+    `SELECT c.id, c.status, c.last_activity_at, c.team_id, c.assigned_agent_id, a.status AS a_status, a.last_activity_at AS a_last,
+            a.team_id AS a_team, a.assigned_agent_id AS a_agent
      FROM mod_chat_conversations c
      LEFT JOIN mod_chat_conversation_activity a ON a.site_id = c.site_id AND a.conversation_id = c.id
      WHERE c.site_id = $1 ORDER BY c.created_at`,
@@ -36,7 +47,14 @@ const toSecond = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000).to
 async function expectInSync(siteId: string, count: number) {
   const rows = await pairs(siteId)
   expect(rows).toHaveLength(count)
-  for (const r of rows) expect({ status: r.a_status, last: r.a_last?.toISOString() }).toEqual({ status: r.status, last: toSecond(r.last_activity_at) })
+  for (const r of rows) {
+    expect({ status: r.a_status, last: r.a_last?.toISOString(), team: r.a_team, agent: r.a_agent }).toEqual({
+      status: r.status,
+      last: toSecond(r.last_activity_at),
+      team: r.team_id,
+      agent: r.assigned_agent_id,
+    })
+  }
   const orphans = await owner.query(
     `SELECT 1 FROM mod_chat_conversation_activity a WHERE a.site_id = $1 AND NOT EXISTS (SELECT 1 FROM mod_chat_conversations c WHERE c.id = a.conversation_id)`,
     [siteId],
@@ -92,6 +110,13 @@ describe('the inbox order (conversation activity)', () => {
     page = await agent.conversations.list({ status: ['pending', 'active'] })
     expect(page.items.map((x) => x.id)).toEqual([c, b, a])
 
+    // "Mine" walks the agent's own rows: a conversation given to another agent leaves them.
+    const mine = async () => (await agent.conversations.list({ mine: true })).items.map((x) => x.id).sort()
+    expect(await mine()).toEqual([a, b, c].sort())
+    const bob = await t.s.fx.agent(site.id, { name: 'Bob' })
+    await agent.conversations.assign(c, bob.id)
+    await expectInSync(site.id, 3)
+    expect(await mine()).toEqual([a, b].sort())
     await agent.conversations.assign(a, null)
     await visitors[1]!.closeConversation(b)
     await expectInSync(site.id, 3)
