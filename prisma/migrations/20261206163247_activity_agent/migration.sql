@@ -8,7 +8,7 @@ UPDATE "mod_chat_conversation_activity" a SET "assigned_agent_id" = c."assigned_
   FROM "mod_chat_conversations" c WHERE c."site_id" = a."site_id" AND c."id" = a."conversation_id" AND c."assigned_agent_id" IS NOT NULL;
 
 -- CreateIndex
-CREATE INDEX "mod_chat_conversation_activity_site_id_assigned_agent_id_st_idx" ON "mod_chat_conversation_activity"("site_id", "assigned_agent_id", "status", "last_activity_at" DESC, "conversation_id");
+CREATE INDEX "mod_chat_conversation_activity_site_id_assigned_agent_id_la_idx" ON "mod_chat_conversation_activity"("site_id", "assigned_agent_id", "last_activity_at" DESC, "conversation_id");
 
 -- From prisma/sql/triggers/mod_chat_conversation_activity_insert.sql
 -- The inbox's order table, mod_chat_conversation_activity, gets a row for every new conversation
