@@ -4,7 +4,8 @@ import type { Tx } from '../shared/db/index.js'
 import { conversationFull, toConversationSummary, toVisitorConversation, type ConversationFull } from '../shared/map.js'
 import type { PresenceService } from '../presence/service.js'
 import type { MessageRow } from '../messages/store.js'
-import { runningClocks } from '../sla/clocks.js'
+import { runningClockSql, toSlaClock } from '../sla/clocks.js'
+import { Prisma } from '../generated/prisma/client.js'
 
 export interface ConversationViews {
   summary: ConversationSummary
@@ -14,44 +15,51 @@ export interface ConversationViews {
 export async function loadViews(tx: Tx, presence: PresenceService, id: string): Promise<ConversationViews | null> {
   const c = await tx.conversation.findUnique({ where: { id }, ...conversationFull })
   if (!c) return null
-  // One conversation's preview: the (conversation_id, seq) index walked backwards, one row.
-  const last = await tx.message.findFirst({ where: { conversationId: id, senderType: { not: 'system' } }, orderBy: { seq: 'desc' } })
-  const sla = await runningClocks(tx, [id])
-  return views({ ...c, messages: last ? [last] : [] }, (await presence.connections(tx, 'visitor', c.visitorId)) > 0, sla.get(id) ?? null)
+  const [row] = await withPreview(tx, [c])
+  return views(row!, (await presence.connections(tx, 'visitor', c.visitorId)) > 0, row!.sla)
 }
 
 /** Several conversations' views, in the order of `ids` (those not found are left out). */
 export async function loadViewsMany(tx: Tx, presence: PresenceService, ids: string[]): Promise<ConversationViews[]> {
-  const rows = await withLastMessage(tx, await tx.conversation.findMany({ where: { id: { in: ids } }, ...conversationFull }))
+  const rows = await withPreview(tx, await tx.conversation.findMany({ where: { id: { in: ids } }, ...conversationFull }))
   const online = await presence.online(tx, 'visitor', [...new Set(rows.map((r) => r.visitorId))])
-  const sla = await runningClocks(tx, rows.map((r) => r.id))
   const byId = new Map(rows.map((r) => [r.id, r]))
   return ids.flatMap((id) => {
     const r = byId.get(id)
-    return r ? [views(r, online.has(r.visitorId), sla.get(id) ?? null)] : []
+    return r ? [views(r, online.has(r.visitorId), r.sla)] : []
   })
 }
 
+type PreviewRow = Partial<MessageRow> & { conversation: string; kind: string | null; started_at: Date | null; due_at: Date | null; breached_at: Date | null }
+
 /**
- * Adds to each conversation its preview: the last message a person wrote (system lines are not
- * it), one index probe per conversation. Not a Prisma include: an include's `take: 1` is applied
- * after fetching every message of the page's conversations, which made an inbox page holding a
- * few long conversations read thousands of rows (bench/history.mjs).
+ * Adds to each conversation, in one query, its preview (the last message a person wrote; system
+ * lines are not it: one index probe per conversation) and its running SLA clock (sla/clocks.ts).
+ * Not a Prisma include: an include's `take: 1` is applied after fetching every message of the
+ * page's conversations, which made an inbox page holding a few long conversations read thousands
+ * of rows (bench/history.mjs).
  */
-export async function withLastMessage<C extends { id: string }>(tx: Tx, rows: C[]): Promise<(C & { messages: MessageRow[] })[]> {
+export async function withPreview<C extends { id: string }>(tx: Tx, rows: C[]): Promise<(C & { messages: MessageRow[]; sla: SlaClock | null })[]> {
   if (rows.length === 0) return []
-  const last = await tx.$queryRaw<{ id: string }[]>`
-    SELECT m.id FROM unnest(${rows.map((r) => r.id)}::uuid[]) AS c(id)
-    CROSS JOIN LATERAL (
-      SELECT id FROM mod_chat_messages
+  const found = await tx.$queryRaw<PreviewRow[]>`
+    SELECT c.id AS conversation,
+           m.id, m.site_id AS "siteId", m.conversation_id AS "conversationId", m.seq, m.client_id AS "clientId",
+           m.sender_type AS "senderType", m.sender_id AS "senderId", m.sender_name AS "senderName",
+           m.message_type AS "messageType", m.content, m.attachments, m.metadata, m.is_private AS "isPrivate",
+           m.created_at AS "createdAt", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt", m.rev,
+           k.kind, k.started_at, k.due_at, k.breached_at
+    FROM unnest(${rows.map((r) => r.id)}::uuid[]) AS c(id)
+    LEFT JOIN LATERAL (
+      SELECT * FROM mod_chat_messages
       WHERE conversation_id = c.id AND sender_type <> 'system'
       ORDER BY seq DESC LIMIT 1
-    ) m`
-  const messages = last.length > 0 ? await tx.message.findMany({ where: { id: { in: last.map((m) => m.id) } } }) : []
-  const byConversation = new Map(messages.map((m) => [m.conversationId, m]))
+    ) m ON true
+    LEFT JOIN LATERAL (${runningClockSql(Prisma.sql`c.id`)}) k ON true`
+  const byConversation = new Map(found.map((f) => [f.conversation, f]))
   return rows.map((r) => {
-    const m = byConversation.get(r.id)
-    return { ...r, messages: m ? [m] : [] }
+    const f = byConversation.get(r.id)
+    const { conversation: _, kind, started_at, due_at, breached_at, ...message } = f ?? { conversation: r.id, kind: null, started_at: null, due_at: null, breached_at: null }
+    return { ...r, messages: message.id ? [message as MessageRow] : [], sla: toSlaClock({ kind, started_at, due_at, breached_at }) }
   })
 }
 

@@ -38,7 +38,7 @@ export const conversationFull = {
 } satisfies Prisma.ConversationDefaultArgs
 /**
  * A conversation with what its summary shows. `messages`: the list's preview, the last thing a
- * person wrote (system lines like "assigned" are not it), or none; loaded by withLastMessage()
+ * person wrote (system lines like "assigned" are not it), or none; loaded by withPreview()
  * (conversations/views.ts), not by an include (see there why).
  */
 export type ConversationFull = Prisma.ConversationGetPayload<typeof conversationFull> & { messages: MessageRow[] }
@@ -175,7 +175,7 @@ export function toVisitorConversation(c: ConversationRow & { assignedAgent: Agen
   }
 }
 
-/** A conversation as agents see it; `sla`: its running SLA clock (sla/clocks.ts runningClocks). */
+/** A conversation as agents see it; `sla`: its running SLA clock (loaded by withPreview, conversations/views.ts). */
 export function toConversationSummary(c: ConversationFull, visitorOnline: boolean, sla: SlaClock | null): ConversationSummary {
   const last = c.messages[0]
   return {

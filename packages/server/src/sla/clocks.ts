@@ -3,7 +3,7 @@
 // (prisma/sql/functions/mod_chat_sla_messages.sql); their due times are set here, in business
 // hours (sites/business-hours.ts), by the SLA job (job.ts).
 import type { SlaClock, SlaKind } from '@live-chat/protocol'
-import type { Prisma } from '../generated/prisma/client.js'
+import { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../shared/db/index.js'
 import { addBusinessMinutes, type BusinessHoursSettings } from '../sites/business-hours.js'
 
@@ -49,19 +49,19 @@ export async function unsettle(tx: Tx, siteId: string, conversationId?: string):
 }
 
 /**
- * The clock each conversation shows: its running clock due first (a response clock before
- * resolution on a tie; one without a due time yet last). Conversations without one are left out.
+ * The clock a conversation shows (`conversation`: its id column in the caller's query): its running
+ * clock due first (a response clock before resolution on a tie; one without a due time yet last).
+ * A LATERAL subquery of one row, or none, with columns kind, started_at, due_at, breached_at.
  */
-export async function runningClocks(tx: Tx, conversationIds: readonly string[]): Promise<Map<string, SlaClock>> {
-  const out = new Map<string, SlaClock>()
-  if (conversationIds.length === 0) return out
-  const rows = await tx.slaClock.findMany({
-    where: { conversationId: { in: [...conversationIds] }, metAt: null, cancelledAt: null },
-    orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { kind: 'asc' }],
-  })
-  for (const r of rows) {
-    if (out.has(r.conversationId)) continue
-    out.set(r.conversationId, { kind: r.kind as SlaKind, startedAt: r.startedAt.toISOString(), dueAt: r.dueAt?.toISOString() ?? null, breachedAt: r.breachedAt?.toISOString() ?? null })
-  }
-  return out
+export function runningClockSql(conversation: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    SELECT k.kind, k.started_at, k.due_at, k.breached_at FROM mod_chat_sla_clocks k
+    WHERE k.conversation_id = ${conversation} AND k.met_at IS NULL AND k.cancelled_at IS NULL
+    ORDER BY k.due_at ASC NULLS LAST, k.kind LIMIT 1`
+}
+
+/** The clock from runningClockSql's columns (null when the conversation has none). */
+export function toSlaClock(r: { kind: string | null; started_at: Date | null; due_at: Date | null; breached_at: Date | null }): SlaClock | null {
+  if (r.kind === null || r.started_at === null) return null
+  return { kind: r.kind as SlaKind, startedAt: r.started_at.toISOString(), dueAt: r.due_at?.toISOString() ?? null, breachedAt: r.breached_at?.toISOString() ?? null }
 }
