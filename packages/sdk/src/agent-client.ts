@@ -90,6 +90,8 @@ export interface AgentEvents extends BaseEvents {
   visitor: VisitorPresence
   /** An admin erased a visitor: their conversations are gone (drop them from view). */
   'visitor:erased': { visitorId: string }
+  /** Contacts were merged into `visitorId` (a verified identity or email matched): their conversations are that contact's now. */
+  'contact:merged': { visitorId: string; mergedVisitorIds: string[] }
   /** Who views a conversation changed (see {@link AgentClient.viewConversation}). */
   viewers: ConversationViewers
   /** The site's teams changed: all of them, by name. */
@@ -627,6 +629,7 @@ export class AgentClient extends BaseClient<AgentEvents, AgentClientToServer, Ag
     on('agent:updated', (agent) => this.emitEvent('agent', agent))
     on('visitor:updated', (presence) => this.emitEvent('visitor', presence))
     on('visitor:erased', (erased) => this.emitEvent('visitor:erased', erased))
+    on('contact:merged', (merged) => this.emitEvent('contact:merged', merged))
     on('viewers:changed', (state) => this.emitEvent('viewers', state))
     on('teams:changed', (teams) => this.emitEvent('teams', teams))
     on('mention:created', (mention) => this.emitEvent('mention', mention))

@@ -273,6 +273,11 @@ export class LcdInbox extends LitElement {
       client.on('receipt', (r) => this.#onReceipt(r)),
       client.on('visitor', (v) => this.#onVisitor(v)),
       client.on('visitor:erased', (e) => this.#onErased(e.visitorId)),
+      // Merged contacts: their conversations now show the surviving contact (read the list again).
+      client.on('contact:merged', (m) => {
+        const merged = new Set([m.visitorId, ...m.mergedVisitorIds])
+        if ([...this._known.values()].some((c) => merged.has(c.visitor.id))) void this.#load(false)
+      }),
       client.on('connected', () => void this.#load(false)), // after a reconnect: catch up on what changed
     )
     this._known = new Map()

@@ -4,6 +4,7 @@
 // socket) goes on as the survivor; audited, sent to webhooks, told to the site's agents; two
 // processes identifying the same person at once make one contact.
 import request from 'supertest'
+import { AgentClient } from '@live-chat/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { identityHash } from '../../src/shared/auth.js'
 import { ask, connectRaw, eventually, rawSocket, serverPerFile, waitFor } from '../helpers.js'
@@ -57,6 +58,10 @@ describe('merging contacts on a verified identity', () => {
     const socket = await connectRaw(file.track(rawSocket(s().url, '/visitor', { token: anon.token })))
     const agents = await agentSocket(s().url, admin.token, site.id, file.track)
     const told = waitFor<{ visitorId: string; mergedVisitorIds: string[] }>((fn) => (agents.socket.on('contact:merged', fn), () => agents.socket.off('contact:merged', fn)))
+    // The SDK passes it on (the dashboard's inbox reads its list again on it).
+    const sdk = new AgentClient({ url: s().url, token: admin.token })
+    await sdk.connect(site.id)
+    const sdkTold = new Promise<{ visitorId: string; mergedVisitorIds: string[] }>((resolve) => sdk.on('contact:merged', resolve))
 
     // They log in: the host's page identifies them with the anonymous token.
     const merged = await session(s().url, site, { token: anon.token, userId: 'user-42', email: 'grace@example.test' })
@@ -88,6 +93,8 @@ describe('merging contacts on a verified identity', () => {
     const mine = await request(s().url).get('/api/visitor/conversations').set('Authorization', `Bearer ${anon.token}`)
     expect(mine.body.items.map((c: { id: string }) => c.id).sort()).toEqual([knownChat, anonChat].sort())
     expect(await told).toEqual({ visitorId: known.id, mergedVisitorIds: [anon.id] })
+    expect(await sdkTold).toEqual({ visitorId: known.id, mergedVisitorIds: [anon.id] })
+    sdk.disconnect()
     expect(await ask(socket, 'message:send', { conversationId: knownChat, clientId: key('c'), text: 'On the old socket, in the older chat' })).toMatchObject({ ok: true })
     expect(await ask(socket, 'message:send', { conversationId: anonChat, clientId: key('c'), text: 'And in the moved one' })).toMatchObject({ ok: true })
     const fresh = await connectRaw(file.track(rawSocket(s().url, '/visitor', { token: anon.token })))
