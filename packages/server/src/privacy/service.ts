@@ -2,6 +2,7 @@
 // their erasure (everywhere their data lives, in one transaction), and the sites' retention
 // policies (retention.ts). Exports and erasures are for the site's admins (and API keys), and
 // each is recorded in the agency's audit log by the visitor's id only.
+import { fromUnknown } from '../shared/errors.js'
 import type { VisitorErased } from '@live-chat/protocol'
 import { auditActor, auditMeta, type AuditService } from '../audit/service.js'
 import { recordEvent } from '../events/outbox.js'
@@ -45,13 +46,29 @@ export class PrivacyService {
   async erase(actor: AgentActor, visitorId: string): Promise<VisitorErased> {
     requireAdmin(actor)
     const id = visitorId.toLowerCase()
-    const erased = await this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
-      const e = await eraseVisitor(tx, actor.siteId, id)
-      await recordEvent(tx, actor.siteId, 'visitor.erased', { visitorId: id, conversationIds: e.conversationIds })
-      const counts = { conversations: e.conversations, messages: e.messages, files: e.files }
-      await this.audit.recordIn(tx, { agencyId: actor.agencyId, siteId: actor.siteId, action: 'visitor.erased', actor: auditActor(actor), target: { type: 'visitor', id }, data: counts, meta: auditMeta(actor) })
-      return counts
-    })
+    const erase = () =>
+      this.ctx.db.scoped({ siteId: actor.siteId, agencyId: actor.agencyId }, async (tx) => {
+        const e = await eraseVisitor(tx, actor.siteId, id)
+        await recordEvent(tx, actor.siteId, 'visitor.erased', { visitorId: id, conversationIds: e.conversationIds })
+        const counts = { conversations: e.conversations, messages: e.messages, files: e.files }
+        await this.audit.recordIn(tx, { agencyId: actor.agencyId, siteId: actor.siteId, action: 'visitor.erased', actor: auditActor(actor), target: { type: 'visitor', id }, data: counts, meta: auditMeta(actor) })
+        return counts
+      })
+    // All or nothing, so it is simply done again when the database answered "retry" (a deadlock
+    // or serialization failure Postgres broke by failing it, no connection free): an admin's one
+    // click should not fail on what a second try gets through. (Seen once in CI, cause not kept.)
+    let erased: Awaited<ReturnType<typeof erase>>
+    for (let attempt = 1; ; attempt++) {
+      try {
+        erased = await erase()
+        break
+      } catch (e) {
+        if (attempt >= 3 || fromUnknown(e).code !== 'unavailable') throw e
+        // (Not the error itself: its text could quote the visitor's data this erases.)
+        this.ctx.log.warn({ siteId: actor.siteId, attempt }, 'erasing a visitor: the database said retry; erasing again')
+        await new Promise((r) => setTimeout(r, 100 * attempt))
+      }
+    }
     this.ctx.log.info({ siteId: actor.siteId, visitorId: id, ...erased }, 'visitor erased')
     return { visitorId: id, ...erased }
   }
