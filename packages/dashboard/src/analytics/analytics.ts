@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit'
-import { LiveChatError, type AgentAnalytics, type AgentClient, type AnalyticsReport, type SlaCounts, type SlaKind, type SlaReport } from '@live-chat/sdk'
+import { LiveChatError, type AgentAnalytics, type AgentClient, type AnalyticsReport, type SlaKind, type SlaReport } from '@live-chat/sdk'
 import { SLA_KIND_LABELS } from '../shared/sla.js'
 import { base } from '../shared/styles.js'
 import { analyticsStyles } from './analytics.styles.js'
@@ -301,7 +301,7 @@ export class LcdAnalytics extends LitElement {
 
   /** SLA targets met in time, overall (per kind), per agent and per team: clocks started in the range that are settled. */
   #sla(s: SlaReport) {
-    const rows = (label: string, list: (SlaCounts & { name: string; key: string })[]) =>
+    const rows = (label: string, list: SlaRow[]) =>
       list.map(
         (x) => html`<tr data-sla=${label}:${x.key}>
           <th scope="row">${x.name}</th>
@@ -310,7 +310,7 @@ export class LcdAnalytics extends LitElement {
           <td class="num">${formatCount(x.breached)}</td>
         </tr>`,
       )
-    const table = (caption: string, list: (SlaCounts & { name: string; key: string })[]) => html`<table class="agents">
+    const table = (caption: string, list: SlaRow[]) => html`<table class="agents">
       <caption class="sr-only">${caption}</caption>
       <thead>
         <tr>
@@ -329,7 +329,6 @@ export class LcdAnalytics extends LitElement {
       name: SLA_KIND_LABELS[k],
       ...s.byKind[k],
       rate: s.byKind[k].met + s.byKind[k].breached ? s.byKind[k].met / (s.byKind[k].met + s.byKind[k].breached) : null,
-      byKind: s.byKind,
     }))
     return html`<section class="card" aria-labelledby="sla-h">
       <h3 id="sla-h">SLA targets met: ${formatRate(s.rate)}</h3>
@@ -343,6 +342,9 @@ export class LcdAnalytics extends LitElement {
   }
 }
 define('lcd-analytics', LcdAnalytics)
+
+/** A row of the SLA tables: a target, an agent or a team. */
+type SlaRow = { key: string; name: string; met: number; breached: number; rate: number | null }
 
 declare global {
   interface HTMLElementTagNameMap {

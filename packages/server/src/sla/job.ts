@@ -9,7 +9,7 @@
 //    UPDATE … RETURNING: two processes at once both try the same rows, the second waits for the
 //    first's row locks, re-checks `breached_at IS NULL` and skips them, so each breach is
 //    announced (dashboard, webhook) by exactly one process.
-import type { SlaKind } from '@live-chat/protocol'
+import type { ConversationSummary, SlaKind } from '@live-chat/protocol'
 import type { PresenceService } from '../presence/service.js'
 import type { Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
@@ -53,7 +53,7 @@ export class SlaJob {
   }
 
   private async runSite(siteId: string): Promise<Breach[]> {
-    const { breaches, views } = await this.ctx.db.inSite(siteId, async (tx) => {
+    const { breaches, announced } = await this.ctx.db.inSite(siteId, async (tx) => {
       await this.setDueTimes(tx, siteId)
       await tx.$executeRaw`
         UPDATE mod_chat_sla_clocks k SET met_at = c.resolved_at
@@ -73,18 +73,16 @@ export class SlaJob {
       const breaches = rows.map((r) => ({ conversationId: r.conversation_id, kind: r.kind, startedAt: r.started_at, dueAt: r.due_at }))
       const views = await loadViewsMany(tx, this.presence, [...new Set(breaches.map((b) => b.conversationId))])
       const byId = new Map(views.map((v) => [v.summary.id, v.summary]))
+      const announced: { conversation: ConversationSummary; kind: SlaKind }[] = []
       for (const b of breaches) {
         const conversation = byId.get(b.conversationId)
         if (!conversation) continue
         await recordEvent(tx, siteId, 'conversation.sla_breached', { conversation, kind: b.kind, startedAt: b.startedAt.toISOString(), dueAt: b.dueAt.toISOString() }, { conversationId: b.conversationId })
+        announced.push({ conversation, kind: b.kind })
       }
-      return { breaches, views }
+      return { breaches, announced }
     })
-    const byId = new Map(views.map((v) => [v.summary.id, v.summary]))
-    for (const b of breaches) {
-      const conversation = byId.get(b.conversationId)
-      if (conversation) this.ctx.publish.slaBreached(conversation, b.kind)
-    }
+    for (const a of announced) this.ctx.publish.slaBreached(a.conversation, a.kind)
     if (breaches.length > 0) this.ctx.log.info({ siteId, breaches: breaches.length }, 'SLA clocks breached')
     return breaches
   }
