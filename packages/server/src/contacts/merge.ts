@@ -40,10 +40,13 @@ export interface Merged {
 export async function mergeContacts(tx: Tx, siteId: string, into: string, others: readonly string[]): Promise<Merged> {
   const from = [...new Set(others)].filter((id) => id !== into)
   if (from.length === 0) return { visitorId: into, mergedVisitorIds: [], conversationIds: [] }
-  // Rows locked in one order: a concurrent merge or erase of any of them waits for this one.
-  await tx.$queryRaw`SELECT id FROM mod_chat_visitors WHERE site_id = ${siteId}::uuid AND id = ANY (${[into, ...from]}::uuid[]) ORDER BY id FOR UPDATE`
+  // Rows locked in one order: a concurrent merge or erase of any of them waits for this one. NO KEY
+  // UPDATE (no key of these rows changes): the key-share locks of foreign key checks do not wait
+  // for it, nor it for them. FOR UPDATE deadlocked with the queue's drain, whose second update of
+  // a conversation in its transaction checks the visitor key (seen in CI: a 503 on identifying).
+  await tx.$queryRaw`SELECT id FROM mod_chat_visitors WHERE site_id = ${siteId}::uuid AND id = ANY (${[into, ...from]}::uuid[]) ORDER BY id FOR NO KEY UPDATE`
   const moved = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM mod_chat_conversations WHERE site_id = ${siteId}::uuid AND visitor_id = ANY (${from}::uuid[]) ORDER BY created_at, id FOR UPDATE`
+    SELECT id FROM mod_chat_conversations WHERE site_id = ${siteId}::uuid AND visitor_id = ANY (${from}::uuid[]) ORDER BY created_at, id FOR NO KEY UPDATE`
   const conversationIds = moved.map((c) => c.id)
   if (conversationIds.length > 0) {
     // A retried start's key (client_key) is unique per visitor: a merged one that the survivor holds too is dropped.
