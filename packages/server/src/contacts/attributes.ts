@@ -183,11 +183,16 @@ export async function resolveAttributeFilter(
   }
 }
 
-/** The filter as a condition on conversations `c`: their visitor has the value (one probe of the values' key, or a range of its index). */
-export function attributeCondition(f: AttributeFilter): Prisma.Sql {
+/**
+ * The filter as a condition on the rows aliased `of` (conversations `c`, or their activity rows
+ * `a`, which carry the visitor too): their visitor has the value (one probe of the values' key, or
+ * a range of its index).
+ */
+export function attributeCondition(f: AttributeFilter, of: 'c' | 'a' = 'c'): Prisma.Sql {
   const col = Prisma.raw(`av.${f.column}`)
   const typed = (v: unknown) => (f.column === 'date_value' ? Prisma.sql`${(v as Date).toISOString().slice(0, 10)}::date` : f.column === 'number_value' ? Prisma.sql`${v}::float8` : f.column === 'bool_value' ? Prisma.sql`${v}::boolean` : Prisma.sql`${v}::text`)
-  const and: Prisma.Sql[] = [Prisma.sql`av.attribute_id = ${f.attributeId}::uuid`, Prisma.sql`av.visitor_id = c.visitor_id`]
+  // The site too: the values' indexes lead with it (an index-only scan of the matching contacts).
+  const and: Prisma.Sql[] = [Prisma.raw(`av.site_id = ${of}.site_id`), Prisma.sql`av.attribute_id = ${f.attributeId}::uuid`, Prisma.raw(`av.visitor_id = ${of}.visitor_id`)]
   if (f.eq !== undefined) and.push(Prisma.sql`${col} = ${typed(f.eq)}`)
   if (f.min !== undefined) and.push(Prisma.sql`${col} >= ${typed(f.min)}`)
   if (f.max !== undefined) and.push(Prisma.sql`${col} <= ${typed(f.max)}`)

@@ -26,7 +26,12 @@ function mineOf(actor: AgentActor): string {
 }
 
 export function filterCondition(actor: AgentActor, f: ConversationFilter): Prisma.Sql {
-  const and: Prisma.Sql[] = [Prisma.sql`c.site_id = ${actor.siteId}::uuid`]
+  return Prisma.join([Prisma.sql`c.site_id = ${actor.siteId}::uuid`, ...conditions(actor, f)], ' AND ')
+}
+
+/** The filters' conditions on conversations `c` (the site's own is the caller's). */
+function conditions(actor: AgentActor, f: ConversationFilter): Prisma.Sql[] {
+  const and: Prisma.Sql[] = []
   if (f.status) and.push(Prisma.sql`c.status IN (${Prisma.join(f.status)})`)
   if (f.mine) and.push(Prisma.sql`c.assigned_agent_id = ${mineOf(actor)}::uuid`)
   if (f.unassigned) and.push(Prisma.sql`c.assigned_agent_id IS NULL`)
@@ -46,11 +51,13 @@ export function filterCondition(actor: AgentActor, f: ConversationFilter): Prism
   if (f.from) and.push(Prisma.sql`c.created_at >= (${f.from}::date::timestamp AT TIME ZONE ${tz})`)
   if (f.to) and.push(Prisma.sql`c.created_at < ((${f.to}::date + 1)::timestamp AT TIME ZONE ${tz})`)
   if (f.q !== undefined) and.push(searchCondition(searchTerms(f.q)))
-  if (f.attribute !== undefined) {
-    if (!f.attributeFilter) throw new Error('filterCondition: the attribute filter was not resolved (withAttribute)')
-    and.push(attributeCondition(f.attributeFilter))
-  }
-  return Prisma.join(and, ' AND ')
+  if (f.attribute !== undefined) and.push(attributeCondition(resolved(f)))
+  return and
+}
+
+function resolved(f: ConversationFilter): AttributeFilter {
+  if (!f.attributeFilter) throw new Error('filterCondition: the attribute filter was not resolved (withAttribute)')
+  return f.attributeFilter
 }
 
 /**
@@ -59,11 +66,17 @@ export function filterCondition(actor: AgentActor, f: ConversationFilter): Prism
  * rows and their indexes (see the send_path and activity_seconds migrations) hold each last
  * activity to the second, so they give the order to the second and where a page starts; the
  * conversation's own time orders within a second (a short sort of the few rows that share one).
- * The status, team and agent filters are applied to them (which their triggers keep equal to the
- * conversation's, in the same transaction), not to the conversation as well: Postgres then walks
- * the (site, status, activity), (site, team, …, activity) or (site, agent, activity) index in order,
- * so a small team's page, or an agent's own, reads its own rows only. (Said twice, on both tables, the
- * planner took the two as independent, expected a few rows, and sorted thousands: 30 ms for "mine".)
+ * The candidates come from the activity rows alone: the first `take` to the second, with the rows
+ * that share the last one (FETCH … WITH TIES); the conversation is read for those only, unless a
+ * filter is the conversation's own. The status, team, agent and contact attribute filters are
+ * applied to the activity rows (which their triggers keep equal to the conversation's, in the same
+ * transaction), not to the conversation as well: Postgres then walks the (site, status, activity),
+ * (site, team, …, activity) or (site, agent, activity) index in order, so a small team's page, or
+ * an agent's own, reads its own rows only; a contact attribute goes from the matching contacts to
+ * their rows by the (site, visitor, …) index, index-only, and sorts those. (Said twice, on both
+ * tables, the planner took the two as independent, expected a few rows, and sorted thousands:
+ * 30 ms for "mine". Sorting a range's 2,000 contacts on the conversation's own time read every one
+ * of their conversations: 20 ms.)
  */
 export async function conversationIds(
   tx: Tx,
@@ -72,20 +85,36 @@ export async function conversationIds(
   after: { at: Date; id: string } | null,
   take: number,
 ): Promise<string[]> {
-  const at = after?.at.toISOString()
+  const site = Prisma.sql`${actor.siteId}::uuid`
+  const onActivity = [
+    ...(f.status ? [Prisma.sql`a.status IN (${Prisma.join(f.status)})`] : []),
+    ...(f.teamId ? [Prisma.sql`a.team_id = ${f.teamId}::uuid`] : []),
+    ...(f.mine ? [Prisma.sql`a.assigned_agent_id = ${mineOf(actor)}::uuid`] : []),
+    ...(f.agentId ? [Prisma.sql`a.assigned_agent_id = ${f.agentId}::uuid`] : []),
+    ...(f.attribute !== undefined ? [attributeCondition(resolved(f), 'a')] : []),
+  ]
+  // The rest are the conversation's own: only then is it joined to each candidate.
+  const onConversation = conditions(actor, { ...f, status: undefined, teamId: undefined, mine: undefined, agentId: undefined, attribute: undefined })
+  const candidates = (bound: Prisma.Sql, limited: boolean) => Prisma.sql`
+    SELECT a.site_id, a.conversation_id, a.last_activity_at FROM mod_chat_conversation_activity a
+    ${onConversation.length ? Prisma.sql`JOIN mod_chat_conversations c ON c.site_id = a.site_id AND c.id = a.conversation_id` : Prisma.empty}
+    WHERE ${Prisma.join([Prisma.sql`a.site_id = ${site}`, ...(onConversation.length ? [Prisma.sql`c.site_id = ${site}`] : []), ...onConversation, ...onActivity, bound], ' AND ')}
+    ${limited ? Prisma.sql`ORDER BY a.last_activity_at DESC FETCH FIRST (${take}::bigint) ROWS WITH TIES` : Prisma.empty}`
+  const second = after ? Prisma.sql`date_trunc('second', ${after.at.toISOString()}::timestamptz)` : undefined
+  // A page starting in the middle of a second: every row of that second, and the first `take`
+  // (with ties) of the seconds before it.
+  const page = second
+    ? Prisma.sql`(${candidates(Prisma.sql`a.last_activity_at < ${second}`, true)}) UNION ALL (${candidates(Prisma.sql`a.last_activity_at = ${second}`, false)})`
+    : candidates(Prisma.sql`true`, true)
   // A page is a few rows walked in index order: starting parallel workers costs more than the
   // walk (tens of ms), and the planner may pick them for a large site's scan estimate.
   await tx.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`
   const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT c.id FROM mod_chat_conversation_activity a
-    JOIN mod_chat_conversations c ON c.site_id = a.site_id AND c.id = a.conversation_id
-    WHERE a.site_id = ${actor.siteId}::uuid AND ${filterCondition(actor, { ...f, status: undefined, teamId: undefined, mine: undefined, agentId: undefined })}
-      ${f.status ? Prisma.sql`AND a.status IN (${Prisma.join(f.status)})` : Prisma.empty}
-      ${f.teamId ? Prisma.sql`AND a.team_id = ${f.teamId}::uuid` : Prisma.empty}
-      ${f.mine ? Prisma.sql`AND a.assigned_agent_id = ${mineOf(actor)}::uuid` : Prisma.empty}
-      ${f.agentId ? Prisma.sql`AND a.assigned_agent_id = ${f.agentId}::uuid` : Prisma.empty}
-      ${after ? Prisma.sql`AND a.last_activity_at <= date_trunc('second', ${at}::timestamptz) AND (c.last_activity_at, c.id) < (${at}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
-    ORDER BY a.last_activity_at DESC, c.last_activity_at DESC, c.id DESC
+    SELECT c.id FROM (${page}) p
+    JOIN mod_chat_conversations c ON c.site_id = p.site_id AND c.id = p.conversation_id
+    WHERE c.site_id = ${site}
+      ${after ? Prisma.sql`AND (c.last_activity_at, c.id) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
+    ORDER BY p.last_activity_at DESC, c.last_activity_at DESC, c.id DESC
     LIMIT ${take}`
   return rows.map((r) => r.id)
 }

@@ -101,6 +101,9 @@ describe('merging contacts on a verified identity', () => {
     expect(await ask(fresh, 'message:send', { conversationId: knownChat, clientId: key('c'), text: 'From a new tab' })).toMatchObject({ ok: true })
     const profile = await request(s().url).get('/api/visitor/me').set('Authorization', `Bearer ${anon.token}`)
     expect(profile.body.id).toBe(known.id)
+    // The inbox filtered on the survivor's attribute finds both chats (the moved one's order row follows it).
+    const seats = await A.get(`${base}/conversations?attribute=seats&attributeMin=3&attributeMax=3`)
+    expect(seats.body.items.map((c: { id: string }) => c.id).sort()).toEqual([knownChat, anonChat].sort())
 
     // Audited (ids only) and sent to the webhook.
     const audit = await auditOf(s(), site.agencyId, 'contact.merged')

@@ -31,9 +31,11 @@ async function pairs(siteId: string) {
     a_last: Date | null
     a_team: string | null
     a_agent: string | null
+    visitor_id: string
+    a_visitor: string | null
   }>(
-    `SELECT c.id, c.status, c.last_activity_at, c.team_id, c.assigned_agent_id, a.status AS a_status, a.last_activity_at AS a_last,
-            a.team_id AS a_team, a.assigned_agent_id AS a_agent
+    `SELECT c.id, c.status, c.last_activity_at, c.team_id, c.assigned_agent_id, c.visitor_id, a.status AS a_status, a.last_activity_at AS a_last,
+            a.team_id AS a_team, a.assigned_agent_id AS a_agent, a.visitor_id AS a_visitor
      FROM mod_chat_conversations c
      LEFT JOIN mod_chat_conversation_activity a ON a.site_id = c.site_id AND a.conversation_id = c.id
      WHERE c.site_id = $1 ORDER BY c.created_at`,
@@ -48,11 +50,12 @@ async function expectInSync(siteId: string, count: number) {
   const rows = await pairs(siteId)
   expect(rows).toHaveLength(count)
   for (const r of rows) {
-    expect({ status: r.a_status, last: r.a_last?.toISOString(), team: r.a_team, agent: r.a_agent }).toEqual({
+    expect({ status: r.a_status, last: r.a_last?.toISOString(), team: r.a_team, agent: r.a_agent, visitor: r.a_visitor }).toEqual({
       status: r.status,
       last: toSecond(r.last_activity_at),
       team: r.team_id,
       agent: r.assigned_agent_id,
+      visitor: r.visitor_id,
     })
   }
   const orphans = await owner.query(
