@@ -31,7 +31,7 @@ import type { PresenceService } from '../presence/service.js'
 import type { UploadService } from '../uploads/service.js'
 import type { EmailService } from '../email/service.js'
 import type { Routing } from './routing.js'
-import { loadViews, loadViewsMany, type ConversationViews } from './views.js'
+import { loadSummaries, loadViews, type ConversationViews } from './views.js'
 import { applyVisitorFields, checkPreChat } from '../visitors/fields.js'
 import { conversationIds, withAttribute } from '../history/filters.js'
 import { recordEvent } from '../events/outbox.js'
@@ -206,7 +206,7 @@ export class ConversationService {
     // One id more than the page tells whether another page follows; only the page's views are loaded.
     const { page, more } = await this.ctx.db.inSite(actor.siteId, async (tx) => {
       const ids = await conversationIds(tx, actor, await withAttribute(tx, actor.siteId, q), after, limit + 1)
-      return { page: (await loadViewsMany(tx, this.presence, ids.slice(0, limit))).map((v) => v.summary), more: ids.length > limit }
+      return { page: await loadSummaries(tx, this.presence, ids.slice(0, limit)), more: ids.length > limit }
     })
     const last = page.at(-1)
     return {

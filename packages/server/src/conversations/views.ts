@@ -1,7 +1,7 @@
 // Loading a conversation as agents and as its visitor see it.
 import type { ConversationSummary, SlaClock, VisitorConversation } from '@live-chat/protocol'
 import type { Tx } from '../shared/db/index.js'
-import { conversationFull, toConversationSummary, toVisitorConversation, type ConversationFull } from '../shared/map.js'
+import { conversationForSummary, conversationFull, toConversationSummary, toVisitorConversation, type ConversationFull } from '../shared/map.js'
 import type { PresenceService } from '../presence/service.js'
 import type { MessageRow } from '../messages/store.js'
 import { runningClockSql, toSlaClock } from '../sla/clocks.js'
@@ -21,12 +21,34 @@ export async function loadViews(tx: Tx, presence: PresenceService, id: string): 
 
 /** Several conversations' views, in the order of `ids` (those not found are left out). */
 export async function loadViewsMany(tx: Tx, presence: PresenceService, ids: string[]): Promise<ConversationViews[]> {
-  const rows = await withPreview(tx, await tx.conversation.findMany({ where: { id: { in: ids } }, ...conversationFull }))
+  const found = await tx.conversation.findMany({ where: { id: { in: ids } }, ...conversationFull })
+  return inOrder(tx, presence, ids, found, (r, online) => views(r, online, r.sla))
+}
+
+/**
+ * The inbox page: the summaries of `ids`, in their order. No agent rows and no visitor views,
+ * which a summary does not show: three queries (the conversations with their visitors, the
+ * previews and clocks, who is online).
+ */
+export async function loadSummaries(tx: Tx, presence: PresenceService, ids: string[]): Promise<ConversationSummary[]> {
+  const found = await tx.conversation.findMany({ where: { id: { in: ids } }, ...conversationForSummary })
+  return inOrder(tx, presence, ids, found, (r, online) => toConversationSummary(r, online, r.sla))
+}
+
+/** `found` with their previews and clocks, mapped in the order of `ids` (those not found are left out). */
+async function inOrder<C extends { id: string; visitorId: string }, T>(
+  tx: Tx,
+  presence: PresenceService,
+  ids: string[],
+  found: C[],
+  map: (row: C & { messages: MessageRow[]; sla: SlaClock | null }, visitorOnline: boolean) => T,
+): Promise<T[]> {
+  const rows = await withPreview(tx, found)
   const online = await presence.online(tx, 'visitor', [...new Set(rows.map((r) => r.visitorId))])
   const byId = new Map(rows.map((r) => [r.id, r]))
   return ids.flatMap((id) => {
     const r = byId.get(id)
-    return r ? [views(r, online.has(r.visitorId), r.sla)] : []
+    return r ? [map(r, online.has(r.visitorId))] : []
   })
 }
 

@@ -42,6 +42,9 @@ export const conversationFull = {
  * (conversations/views.ts), not by an include (see there why).
  */
 export type ConversationFull = Prisma.ConversationGetPayload<typeof conversationFull> & { messages: MessageRow[] }
+/** What an agents' summary reads: no agent rows (it names its agent by id). The inbox loads only this. */
+export const conversationForSummary = { include: { visitor: true } } satisfies Prisma.ConversationDefaultArgs
+export type ConversationForSummary = Prisma.ConversationGetPayload<typeof conversationForSummary> & { messages: MessageRow[] }
 
 type MessageRow = Prisma.MessageGetPayload<object>
 type VisitorRow = Prisma.VisitorGetPayload<object>
@@ -176,7 +179,7 @@ export function toVisitorConversation(c: ConversationRow & { assignedAgent: Agen
 }
 
 /** A conversation as agents see it; `sla`: its running SLA clock (loaded by withPreview, conversations/views.ts). */
-export function toConversationSummary(c: ConversationFull, visitorOnline: boolean, sla: SlaClock | null): ConversationSummary {
+export function toConversationSummary(c: ConversationForSummary, visitorOnline: boolean, sla: SlaClock | null): ConversationSummary {
   const last = c.messages[0]
   return {
     id: c.id,
