@@ -136,9 +136,12 @@ async function openSeeded() {
     const seeded = await withDatabase(DB, async (c) => (await c.query('SELECT name FROM sites WHERE id = $1', [SITE])).rows[0]?.name)
     if (seeded !== seedName()) await seed()
     if (!(await withDatabase(DB, async (c) => (await c.query('SELECT 1 FROM mod_chat_contact_attributes WHERE id = $1', [attributeId('plan')])).rowCount))) await seedAttributes()
-    // Statistics as a live database keeps them: a kept database may have taken migrations that
-    // rewrote rows (a backfill) since it was seeded and analysed.
-    await withDatabase(DB, (c) => c.query('ANALYZE'))
+    // As autovacuum keeps a live database (statistics, and the visibility map that index-only
+    // scans need): a kept database may have taken migrations that rewrote rows (a backfill) since
+    // it was seeded, and a fresh seed's last writes may not be vacuumed yet. Cheap when nothing changed.
+    const t = performance.now()
+    await withDatabase(DB, (c) => c.query('VACUUM ANALYZE'))
+    console.log(`  ${DB}: vacuumed and analysed, as autovacuum keeps a live database (${Math.round(performance.now() - t)} ms)`)
   } catch (e) {
     await server.stop()
     throw e

@@ -100,7 +100,9 @@ export async function conversationIds(
     ${onConversation.length ? Prisma.sql`JOIN mod_chat_conversations c ON c.site_id = a.site_id AND c.id = a.conversation_id` : Prisma.empty}
     WHERE ${Prisma.join([Prisma.sql`a.site_id = ${site}`, ...(onConversation.length ? [Prisma.sql`c.site_id = ${site}`] : []), ...onConversation, ...onActivity, bound], ' AND ')}
     ${limited ? Prisma.sql`ORDER BY a.last_activity_at DESC FETCH FIRST (${take}::bigint) ROWS WITH TIES` : Prisma.empty}`
-  const second = after ? Prisma.sql`date_trunc('second', ${after.at.toISOString()}::timestamptz)` : undefined
+  // The second as a value (not date_trunc in SQL, which the planner cannot fold): rows of one second
+  // are few, and it then knows to find them by the activity index, not by the filter's contacts.
+  const second = after ? Prisma.sql`${new Date(Math.floor(after.at.getTime() / 1000) * 1000).toISOString()}::timestamptz` : undefined
   // A page starting in the middle of a second: every row of that second, and the first `take`
   // (with ties) of the seconds before it.
   const page = second
