@@ -204,7 +204,7 @@ export class ConversationService {
     // the page's rows are then loaded as usual, in the page's order.
     const after = q.cursor ? decodeCursor(q.cursor) : null
     // One id more than the page tells whether another page follows; only the page's views are loaded.
-    const { page, more } = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+    const { page, more } = await this.ctx.db.scoped({ siteId: actor.siteId, serial: true }, async (tx) => {
       const ids = await conversationIds(tx, actor, await withAttribute(tx, actor.siteId, q), after, limit + 1)
       return { page: await loadSummaries(tx, this.presence, ids.slice(0, limit)), more: ids.length > limit }
     })

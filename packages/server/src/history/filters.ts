@@ -62,7 +62,8 @@ function resolved(f: ConversationFilter): AttributeFilter {
 
 /**
  * One page of the inbox's order (newest activity first, then id), after `after` (the last row
- * of the previous page): the ids only; the caller loads the rows. The conversations' activity
+ * of the previous page): the ids only; the caller loads the rows, in a `serial` scope (a page is a
+ * few rows walked in index order: see Scope). The conversations' activity
  * rows and their indexes (see the send_path and activity_seconds migrations) hold each last
  * activity to the second, so they give the order to the second and where a page starts; the
  * conversation's own time orders within a second (a short sort of the few rows that share one).
@@ -108,9 +109,6 @@ export async function conversationIds(
   const page = second
     ? Prisma.sql`(${candidates(Prisma.sql`a.last_activity_at < ${second}`, true)}) UNION ALL (${candidates(Prisma.sql`a.last_activity_at = ${second}`, false)})`
     : candidates(Prisma.sql`true`, true)
-  // A page is a few rows walked in index order: starting parallel workers costs more than the
-  // walk (tens of ms), and the planner may pick them for a large site's scan estimate.
-  await tx.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`
   const rows = await tx.$queryRaw<{ id: string }[]>`
     SELECT c.id FROM (${page}) p
     JOIN mod_chat_conversations c ON c.site_id = p.site_id AND c.id = p.conversation_id

@@ -97,6 +97,15 @@ describe('row-level security', () => {
     expect(counts.every((n) => n === 0)).toBe(true)
   })
 
+  it('a serial scope plans without parallel workers, with its site set in the same statement, and only for its transaction', async () => {
+    const a = await siteWithChat('serial')
+    const workers = (tx: Parameters<Parameters<typeof s.db.inSite>[1]>[0]) => tx.$queryRaw<{ n: string }[]>`SELECT current_setting('max_parallel_workers_per_gather') AS n`.then((r) => r[0]!.n)
+    const inside = await s.db.scoped({ siteId: a.site.id, serial: true }, async (tx) => ({ workers: await workers(tx), messages: await tx.message.count() }))
+    expect(inside).toEqual({ workers: '0', messages: 1 })
+    const plain = await s.db.inSite(a.site.id, workers)
+    expect(plain).not.toBe('0')
+  })
+
   describe('accounts tables', () => {
     async function agencyWithRows(label: string) {
       const site = await s.fx.site()

@@ -20,6 +20,12 @@ export interface Scope {
   userId?: string
   agencyId?: string
   lookupId?: string
+  /**
+   * Plans without parallel workers (max_parallel_workers_per_gather = 0): for a read that walks a
+   * few rows in index order, where starting workers costs more than the walk (tens of ms) and the
+   * planner may still pick them for a large site's scan estimate. Set with the rest, in one statement.
+   */
+  serial?: boolean
 }
 
 export interface DatabaseOptions {
@@ -190,18 +196,24 @@ function directOver(adapter: SqlQueryable): Direct {
 
 type Listen = Database['listen']
 
-const SETTINGS: Record<keyof Scope, string> = { siteId: 'app.site_id', userId: 'app.user_id', agencyId: 'app.agency_id', lookupId: 'app.lookup_id' }
+const SETTINGS: Record<Exclude<keyof Scope, 'serial'>, string> = { siteId: 'app.site_id', userId: 'app.user_id', agencyId: 'app.agency_id', lookupId: 'app.lookup_id' }
+
+/** The settings of a scope, as (name, value) pairs for set_config. */
+function settingsOf(scope: Scope): [string, string][] {
+  const named = (Object.keys(SETTINGS) as (keyof typeof SETTINGS)[]).flatMap((k): [string, string][] => (scope[k] !== undefined ? [[SETTINGS[k], scope[k]]] : []))
+  return scope.serial ? [...named, ['max_parallel_workers_per_gather', '0']] : named
+}
 
 function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, listen: Listen, close: () => Promise<void>): Database {
   let closed = false
   const withScope = <T>(scope: Scope, fn: (tx: Tx) => Promise<T>) =>
     prisma.$transaction(async (tx) => {
-      const entries = Object.entries(scope).filter(([, v]) => v !== undefined) as [keyof Scope, string][]
+      const entries = settingsOf(scope)
       if (entries.length === 1) {
-        const [[key, value]] = entries as [[keyof Scope, string]]
-        await tx.$executeRaw`SELECT set_config(${SETTINGS[key]}, ${value}, true)`
+        const [[name, value]] = entries as [[string, string]]
+        await tx.$executeRaw`SELECT set_config(${name}, ${value}, true)`
       } else if (entries.length > 1) {
-        await tx.$executeRaw`SELECT set_config(k, v, true) FROM unnest(${entries.map(([k]) => SETTINGS[k])}::text[], ${entries.map(([, v]) => v)}::text[]) AS s(k, v)`
+        await tx.$executeRaw`SELECT set_config(k, v, true) FROM unnest(${entries.map(([k]) => k)}::text[], ${entries.map(([, v]) => v)}::text[]) AS s(k, v)`
       }
       return fn(tx)
     })
