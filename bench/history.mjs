@@ -13,7 +13,9 @@
 // 0.1%), `seats` (a number, 1..500), `renews` (a date over a year), `beta` (a boolean, 33%), for
 // the inbox's attribute filter. BENCH_HISTORY_RESEED=1
 // drops and seeds it again; so does a change of SEED_VERSION below or a migration that no longer
-// applies to it.
+// applies to it, or a seed that was interrupted (the site is named only when it is complete).
+// BENCH_HISTORY_SCALE=10 seeds ten times as much (see SCALE) into `live_chat_bench_x10`, printing
+// its progress; every run vacuums and analyses the database first, as autovacuum keeps a live one.
 import { databaseExists, createDatabase, databaseUrl, dropDatabase, withDatabase } from './lib/database.mjs'
 import { root, startServer } from './lib/servers.mjs'
 import { envNumber, quantile, round, verdict } from './lib/stats.mjs'
@@ -21,12 +23,26 @@ import path from 'node:path'
 
 export const name = 'history'
 
-const DB = process.env.BENCH_HISTORY_DATABASE ?? 'live_chat_bench'
+/**
+ * BENCH_HISTORY_SCALE: 1 (the default) seeds the sizes above; 10 seeds ten times as much in the
+ * bench site (1M conversations, 10M messages, spread over the same year) and 9,999 other sites of
+ * 10 conversations of 5 messages each, 10k sites in all (issue 19), in its own kept database.
+ */
+const SCALE = envNumber('BENCH_HISTORY_SCALE', 1)
+const DB = process.env.BENCH_HISTORY_DATABASE ?? (SCALE === 1 ? 'live_chat_bench' : `live_chat_bench_x${SCALE}`)
 /** Bump when the seed below changes: a kept database of another version is seeded again. */
 const SEED_VERSION = 4
 const SITE = '00000000-0000-4000-8000-0000000b0001'
 const AGENCY = '00000000-0000-4000-8000-0000000b0000'
-const CONVERSATIONS = 100_000
+const CONVERSATIONS = 100_000 * SCALE
+/** Seconds between one conversation's last activity and the next one's: a year, at any scale. */
+const SPACING = 300 / SCALE
+/** The other sites (none at scale 1), each with OTHER_CONVERSATIONS conversations of SHORT messages. */
+const OTHER_SITES = SCALE === 1 ? 0 : 10_000 - 1
+const OTHER_CONVERSATIONS = 10
+const OTHER_AGENCY = '00000000-0000-4000-8000-0000000b00ff'
+/** Conversations (with their visitors and messages) seeded per statement, with a progress line after each. */
+const CHUNK = 100_000
 const LONG = 505
 const SHORT = 5
 /**
@@ -184,16 +200,19 @@ async function seedAttributes() {
 const seedName = () => `Bench history v${SEED_VERSION} (${MESSAGES} messages)`
 
 async function seed() {
-  console.log(`  seeding ${DB}: ${CONVERSATIONS.toLocaleString('en')} conversations, ${MESSAGES.toLocaleString('en')} messages (once; kept for later runs) …`)
+  const others = OTHER_SITES ? `, and ${OTHER_SITES.toLocaleString('en')} other sites of ${OTHER_CONVERSATIONS} conversations` : ''
+  console.log(`  seeding ${DB}: ${CONVERSATIONS.toLocaleString('en')} conversations, ${MESSAGES.toLocaleString('en')} messages${others} (once; kept for later runs) …`)
   const t0 = performance.now()
+  const progress = (what, done, total) => console.log(`    ${what} ${done.toLocaleString('en')} / ${total.toLocaleString('en')} (${round((performance.now() - t0) / 1000, 0)} s)`)
   await withDatabase(DB, async (c) => {
     await c.query('SET synchronous_commit = off')
     await c.query("SET maintenance_work_mem = '256MB'")
     await c.query('BEGIN')
-    await c.query('DELETE FROM agencies WHERE id = $1', [AGENCY]) // cascades to the site and everything in it
+    await c.query('DELETE FROM agencies WHERE id = ANY ($1::uuid[])', [[AGENCY, OTHER_AGENCY]]) // cascades to the sites and everything in them
     await c.query('DELETE FROM users WHERE email LIKE $1', ['bench-history-%@example.test'])
     await c.query(`INSERT INTO agencies (id, name) VALUES ($1, 'Bench history')`, [AGENCY])
-    await c.query(`INSERT INTO sites (id, agency_id, name, identity_secret) VALUES ($1, $2, $3, 'bench-history-identity-secret')`, [SITE, AGENCY, seedName()])
+    // Named when the seed is complete (below): an interrupted seed is made again on the next run.
+    await c.query(`INSERT INTO sites (id, agency_id, name, identity_secret) VALUES ($1, $2, 'Bench history (seeding)', 'bench-history-identity-secret')`, [SITE, AGENCY])
     await c.query('INSERT INTO mod_chat_widget_settings (site_id, agency_id) VALUES ($1, $2)', [SITE, AGENCY])
     await c.query(
       `INSERT INTO users (id, email, password_hash, name)
@@ -215,48 +234,91 @@ async function seed() {
        UNION ALL SELECT $1::uuid, $3::uuid, md5('bench-a1')::uuid`,
       [SITE, TEAMS.map(teamId), teamId('VIP')],
     )
-    // Conversation i (1..100k): last activity (100k - i) × 5 minutes ago, so i = 100k is the newest.
-    await c.query(
-      `INSERT INTO mod_chat_visitors (id, site_id, name, email, last_seen_at, created_at, updated_at)
-       SELECT md5('bench-v' || i)::uuid, $1, 'Visitor ' || i, 'visitor' || i || '@example.test', t, t, t
-       FROM generate_series(1, $2::int) i, LATERAL (SELECT now() - make_interval(secs => ($2 - i) * 300) AS t) x`,
-      [SITE, CONVERSATIONS],
-    )
-    await c.query(
-      `INSERT INTO mod_chat_conversations (id, site_id, agency_id, visitor_id, status, assigned_agent_id, team_id, subject,
-         last_seq, last_public_seq, visitor_delivered_seq, visitor_read_seq, agent_delivered_seq, agent_read_seq,
-         queued_at, first_message_at, last_message_at, last_activity_at, first_response_at, resolved_at, closed_at, created_at, updated_at)
-       SELECT md5('bench-c' || i)::uuid, $1, $2, md5('bench-v' || i)::uuid, st,
-         CASE WHEN st = 'pending' THEN NULL ELSE md5('bench-a' || (i % 10 + 1))::uuid END,
-         CASE WHEN i % 200 = ANY($9::int[]) THEN $10::uuid ELSE ($8::uuid[])[i % 4 + 1] END,
-         'Question ' || i || ' about an order', n, n, n, n, n, n,
-         CASE WHEN st = 'pending' THEN created END, created, last, last, created + interval '1 minute',
-         CASE WHEN st = 'resolved' THEN last END, CASE WHEN st = 'closed' THEN last END, created, last
-       FROM generate_series(1, $3::int) i
-       CROSS JOIN LATERAL (SELECT
-         CASE WHEN i % $4 = $7 THEN $5::int ELSE $6::int END AS n,
-         CASE WHEN i % 20 = 0 THEN 'pending' WHEN i % 20 < 4 THEN 'active' WHEN i % 20 < 16 THEN 'resolved' ELSE 'closed' END AS st,
-         now() - make_interval(secs => ($3 - i) * 300) AS last) a
-       CROSS JOIN LATERAL (SELECT a.last - make_interval(secs => a.n * 10) AS created) b`,
-      [SITE, AGENCY, CONVERSATIONS, LONG_EVERY, LONG, SHORT, LONG_AT, TEAMS.map(teamId), VIP_AT, teamId('VIP')],
-    )
-    await c.query(
-      `INSERT INTO mod_chat_messages (site_id, conversation_id, seq, client_id, sender_type, sender_id, sender_name,
-         message_type, content, is_private, created_at)
-       SELECT $1, md5('bench-c' || i)::uuid, s, 'seed-' || s,
-         CASE WHEN s % 2 = 1 THEN 'visitor' ELSE 'agent' END,
-         CASE WHEN s % 2 = 1 THEN md5('bench-v' || i)::uuid ELSE md5('bench-a' || (i % 10 + 1))::uuid END,
-         CASE WHEN s % 2 = 1 THEN 'Visitor ' || i ELSE 'Agent ' || (i % 10 + 1) END,
-         'text', 'Message ' || s || ' of conversation ' || i || ': could you check when my order ships?',
-         s % 10 = 0,
-         now() - make_interval(secs => ($2 - i) * 300) - make_interval(secs => (n - s) * 10)
-       FROM generate_series(1, $2::int) i
-       CROSS JOIN LATERAL (SELECT CASE WHEN i % $3 = $6 THEN $4::int ELSE $5::int END AS n) a
-       CROSS JOIN LATERAL generate_series(1, a.n) s`,
-      [SITE, CONVERSATIONS, LONG_EVERY, LONG, SHORT, LONG_AT],
-    )
     await c.query('COMMIT')
+    // Conversation i (1..N): last activity (N - i) × SPACING seconds ago, so i = N is the newest.
+    for (let lo = 1; lo <= CONVERSATIONS; lo += CHUNK) {
+      const hi = Math.min(lo + CHUNK - 1, CONVERSATIONS)
+      await c.query('BEGIN')
+      await c.query(
+        `INSERT INTO mod_chat_visitors (id, site_id, name, email, last_seen_at, created_at, updated_at)
+         SELECT md5('bench-v' || i)::uuid, $1, 'Visitor ' || i, 'visitor' || i || '@example.test', t, t, t
+         FROM generate_series($3::int, $4::int) i, LATERAL (SELECT now() - make_interval(secs => ($2 - i) * $5::float8) AS t) x`,
+        [SITE, CONVERSATIONS, lo, hi, SPACING],
+      )
+      await c.query(
+        `INSERT INTO mod_chat_conversations (id, site_id, agency_id, visitor_id, status, assigned_agent_id, team_id, subject,
+           last_seq, last_public_seq, visitor_delivered_seq, visitor_read_seq, agent_delivered_seq, agent_read_seq,
+           queued_at, first_message_at, last_message_at, last_activity_at, first_response_at, resolved_at, closed_at, created_at, updated_at)
+         SELECT md5('bench-c' || i)::uuid, $1, $2, md5('bench-v' || i)::uuid, st,
+           CASE WHEN st = 'pending' THEN NULL ELSE md5('bench-a' || (i % 10 + 1))::uuid END,
+           CASE WHEN i % 200 = ANY($9::int[]) THEN $10::uuid ELSE ($8::uuid[])[i % 4 + 1] END,
+           'Question ' || i || ' about an order', n, n, n, n, n, n,
+           CASE WHEN st = 'pending' THEN created END, created, last, last, created + interval '1 minute',
+           CASE WHEN st = 'resolved' THEN last END, CASE WHEN st = 'closed' THEN last END, created, last
+         FROM generate_series($11::int, $12::int) i
+         CROSS JOIN LATERAL (SELECT
+           CASE WHEN i % $4 = $7 THEN $5::int ELSE $6::int END AS n,
+           CASE WHEN i % 20 = 0 THEN 'pending' WHEN i % 20 < 4 THEN 'active' WHEN i % 20 < 16 THEN 'resolved' ELSE 'closed' END AS st,
+           now() - make_interval(secs => ($3 - i) * $13::float8) AS last) a
+         CROSS JOIN LATERAL (SELECT a.last - make_interval(secs => a.n * 10) AS created) b`,
+        [SITE, AGENCY, CONVERSATIONS, LONG_EVERY, LONG, SHORT, LONG_AT, TEAMS.map(teamId), VIP_AT, teamId('VIP'), lo, hi, SPACING],
+      )
+      await c.query(
+        `INSERT INTO mod_chat_messages (site_id, conversation_id, seq, client_id, sender_type, sender_id, sender_name,
+           message_type, content, is_private, created_at)
+         SELECT $1, md5('bench-c' || i)::uuid, s, 'seed-' || s,
+           CASE WHEN s % 2 = 1 THEN 'visitor' ELSE 'agent' END,
+           CASE WHEN s % 2 = 1 THEN md5('bench-v' || i)::uuid ELSE md5('bench-a' || (i % 10 + 1))::uuid END,
+           CASE WHEN s % 2 = 1 THEN 'Visitor ' || i ELSE 'Agent ' || (i % 10 + 1) END,
+           'text', 'Message ' || s || ' of conversation ' || i || ': could you check when my order ships?',
+           s % 10 = 0,
+           now() - make_interval(secs => ($2 - i) * $9::float8) - make_interval(secs => (n - s) * 10)
+         FROM generate_series($7::int, $8::int) i
+         CROSS JOIN LATERAL (SELECT CASE WHEN i % $3 = $6 THEN $4::int ELSE $5::int END AS n) a
+         CROSS JOIN LATERAL generate_series(1, a.n) s`,
+        [SITE, CONVERSATIONS, LONG_EVERY, LONG, SHORT, LONG_AT, lo, hi, SPACING],
+      )
+      await c.query('COMMIT')
+      if (CONVERSATIONS > CHUNK) progress('conversations', hi, CONVERSATIONS)
+    }
+    if (OTHER_SITES) await seedOtherSites(c, progress)
+    await c.query('UPDATE sites SET name = $2 WHERE id = $1', [SITE, seedName()])
     await c.query('VACUUM ANALYZE')
   })
   console.log(`  seeded in ${round((performance.now() - t0) / 1000, 0)} s`)
+}
+
+/** The other tenants: OTHER_SITES sites, each with OTHER_CONVERSATIONS resolved conversations of SHORT messages over the year. */
+async function seedOtherSites(c, progress) {
+  const PER = 1_000
+  await c.query(`INSERT INTO agencies (id, name) VALUES ($1, 'Bench history, other sites')`, [OTHER_AGENCY])
+  for (let lo = 1; lo <= OTHER_SITES; lo += PER) {
+    const hi = Math.min(lo + PER - 1, OTHER_SITES)
+    await c.query('BEGIN')
+    await c.query(
+      `INSERT INTO sites (id, agency_id, name, identity_secret) SELECT md5('bench-s' || s)::uuid, $1, 'Other site ' || s, 'bench-history-identity-secret' FROM generate_series($2::int, $3::int) s`,
+      [OTHER_AGENCY, lo, hi],
+    )
+    await c.query(`INSERT INTO mod_chat_widget_settings (site_id, agency_id) SELECT md5('bench-s' || s)::uuid, $1 FROM generate_series($2::int, $3::int) s`, [OTHER_AGENCY, lo, hi])
+    // Conversation k of site s: last activity at a moment of the year set by (s, k), resolved.
+    const each = `FROM generate_series($1::int, $2::int) s, generate_series(1, ${OTHER_CONVERSATIONS}) k,
+      LATERAL (SELECT md5('bench-s' || s)::uuid AS site, md5('bench-ov' || s || '-' || k)::uuid AS visitor, md5('bench-oc' || s || '-' || k)::uuid AS conv,
+                      now() - make_interval(secs => ((s * 7919 + k * 104729) % 31536000)::float8) AS last) x`
+    await c.query(`INSERT INTO mod_chat_visitors (id, site_id, name, last_seen_at, created_at, updated_at) SELECT visitor, site, 'Visitor ' || k, last, last, last ${each}`, [lo, hi])
+    await c.query(
+      `INSERT INTO mod_chat_conversations (id, site_id, agency_id, visitor_id, status, subject, last_seq, last_public_seq, visitor_delivered_seq, visitor_read_seq,
+         agent_delivered_seq, agent_read_seq, first_message_at, last_message_at, last_activity_at, resolved_at, created_at, updated_at)
+       SELECT conv, site, $3, visitor, 'resolved', 'Question ' || k, ${SHORT}, ${SHORT}, ${SHORT}, ${SHORT}, ${SHORT}, ${SHORT},
+         last - interval '1 minute', last, last, last, last - interval '1 minute', last ${each}`,
+      [lo, hi, OTHER_AGENCY],
+    )
+    await c.query(
+      `INSERT INTO mod_chat_messages (site_id, conversation_id, seq, client_id, sender_type, sender_id, sender_name, message_type, content, is_private, created_at)
+       SELECT site, conv, m, 'seed-' || m, 'visitor', visitor, 'Visitor ' || k, 'text', 'Message ' || m || ' to another site', false, last - make_interval(secs => (${SHORT} - m) * 10)
+       ${each}, generate_series(1, ${SHORT}) m`,
+      [lo, hi],
+    )
+    await c.query('COMMIT')
+    progress('other sites', hi, OTHER_SITES)
+  }
 }
