@@ -37,7 +37,7 @@ describe('<lcd-settings-triggers>', () => {
     await axeCheck(section)
 
     row.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click()
-    await waitFor(async () => (await widgetTriggers(site)).length === 0 || null, 5_000, 'disabled: gone from the widget config')
+    await waitFor(async () => (await widgetTriggers(site)).length === 0 || null, 10_000, 'disabled: gone from the widget config')
 
     ;[...row.querySelectorAll('button')].find((b) => text(b) === 'Edit')!.click()
     await section.updateComplete
