@@ -119,6 +119,7 @@ export class LiveChat extends LitElement {
   /** @internal The host's named events so far (see {@link trigger}). */ _named = new Set<string>()
   /** @internal The `team` chunk (who is online, in the header), once loaded. */ declare _team?: typeof import('./team.js')
   /** @internal The `emoji` chunk (the picker), once loaded. */ declare _emoji?: typeof import('./emoji.js')
+  /** @internal The `chat` chunk (the conversation's messages), once loaded. */ declare _chat?: typeof import('./chat.js')
   /** @internal Whether the emoji picker is open. */ _picker = false
 
   #client: LiveChatClient | null = null
@@ -150,6 +151,8 @@ export class LiveChat extends LitElement {
     if (this._open) return
     this._open = true
     unlockSound()
+    // The conversation's view, wanted once the visitor writes (see _need and #startNow).
+    if (!this._chat) this._need('chat')
     // Without a session there is no socket to tell the widget that agents came or went: ask again.
     if (this.#client && !this.#client.token) void this.#client.connect().catch(() => {})
     fire(this, 'lc-open', {})
@@ -251,11 +254,18 @@ export class LiveChat extends LitElement {
 
   /**
    * @internal Loads a chunk and its styles the first time a view needs it: `more` (the forms, the
-   * rating, the history list), `team` (who is online), `emoji` (the picker); the view renders it
-   * once it is there. Returns nothing to render meanwhile.
+   * rating, the history list), `team` (who is online), `emoji` (the picker), `chat` (the
+   * conversation; asked for ahead: when the window opens, when a conversation is picked, and a
+   * start waits for it, see #startNow); the view renders it once it is there.
+   * Returns nothing to render meanwhile.
    */
-  _need(chunk: 'more' | 'team' | 'emoji' = 'more'): typeof nothing {
-    ;(chunk == 'team' ? import('./team.js') : chunk == 'emoji' ? import('./emoji.js') : import('./more.js'))
+  _need(chunk: 'more' | 'team' | 'emoji' | 'chat' = 'more'): typeof nothing {
+    void this.#load(chunk).catch(() => setTimeout(() => this.requestUpdate(), 2000))
+    return nothing
+  }
+
+  #load(chunk: 'more' | 'team' | 'emoji' | 'chat'): Promise<void> {
+    return (chunk == 'team' ? import('./team.js') : chunk == 'emoji' ? import('./emoji.js') : chunk == 'chat' ? import('./chat.js') : import('./more.js'))
       .then((m) => {
         const root = this.renderRoot as ShadowRoot
         if (this[`_${chunk}`]) return
@@ -265,8 +275,6 @@ export class LiveChat extends LitElement {
         // A window opened on a form: focus its first field once it is there (unless the visitor is already in it).
         void this.updateComplete.then(() => this._open && !root.activeElement && this.#focus())
       })
-      .catch(() => setTimeout(() => this.requestUpdate(), 2000))
-    return nothing
   }
 
   /** @internal Opens the edit menu of the visitor's message `id` (loading the `edit` chunk the first time; its styles come with its template). */
@@ -465,6 +473,7 @@ export class LiveChat extends LitElement {
 
   #select(conv: VisitorConversation): void {
     const changed = conv.id !== this._conv?.id
+    if (!this._chat) this._need('chat')
     this._conv = conv
     if (changed) {
       this._drafts = []
@@ -528,6 +537,9 @@ export class LiveChat extends LitElement {
   async #startNow(options: Parameters<LiveChatClient['startConversation']>[0]): Promise<boolean> {
     const client = this.#ensureClient()
     if (!client) return false
+    // The conversation's view first (asked for when the window opened): the first message goes
+    // from draft to conversation in one frame. Should the chunk not load, the start goes ahead.
+    await this.#load('chat').catch(() => {})
     try {
       const started = await client.startConversation({ team: this.team, ...options })
       // Events may have overtaken the ack (an agent can answer or resolve first): take the latest.

@@ -238,12 +238,6 @@ export const styles = css`
     justify-content: center;
     object-fit: cover;
   }
-  .system {
-    align-self: center;
-    font-size: 12px;
-    color: var(--muted);
-    text-align: center;
-  }
   .file {
     display: block;
     margin-top: 4px;
@@ -270,12 +264,6 @@ export const styles = css`
   }
   .own .link {
     color: var(--on);
-  }
-  .typing {
-    font-size: 13px;
-    color: var(--muted);
-    font-style: italic;
-    padding: 0 16px 6px;
   }
   .composer {
     display: flex;
