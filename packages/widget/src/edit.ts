@@ -1,6 +1,6 @@
 /**
  * Editing and unsending the visitor's own message, a chunk loaded the first time the visitor opens
- * a message's menu (see LiveChat._editMenu): the menu (Edit, Unsend), then the inline editor
+ * a message's menu (see editMenu in chat.ts): the menu (Edit, Unsend), then the inline editor
  * (Enter or Save keeps the new text, Escape or Cancel leaves it). The core only shows "edited" and
  * "Message removed"; the server checks the window and the sender again.
  */

@@ -113,7 +113,7 @@ export class LiveChat extends LitElement {
   /** @internal The language tag in use (see detectLocale). */
   _lang = 'en'
   /** @internal The `more` chunk (forms, rating, history), once loaded: see {@link _need}. */ _more: typeof import('./more.js') | null = null
-  /** @internal The `edit` chunk (the own message's menu and inline editor), loaded on first use: see {@link _editMenu}. */ _ed?: typeof import('./edit.js')
+  /** @internal The `edit` chunk (the own message's menu and inline editor), loaded on first use (see the chat chunk's editMenu). */ _ed?: typeof import('./edit.js')
   /** @internal The own message whose menu or editor is open (none: undefined or ''). */ _edId?: string
   /** @internal The `triggers` chunk (proactive messages), loaded when the site has some. */ _tr: typeof import('./triggers.js') | null = null
   /** @internal The host's named events so far (see {@link trigger}). */ _named = new Set<string>()
@@ -277,12 +277,6 @@ export class LiveChat extends LitElement {
       })
   }
 
-  /** @internal Opens the edit menu of the visitor's message `id` (loading the `edit` chunk the first time; its styles come with its template). */
-  _editMenu(id: string): void {
-    this._edId = id
-    void import('./edit.js').then((m) => ((this._ed = m), this.requestUpdate()))
-  }
-
   /** @internal A translated string with `{placeholders}` filled. */
   _s(key: StringKey, values?: Record<string, string | number>): string {
     return values ? format(this._t[key], values) : this._t[key]
@@ -312,7 +306,7 @@ export class LiveChat extends LitElement {
       if (!started) input.value = text
       return
     }
-    void this.#deliver({ key: `d${++drafts}`, text })
+    void this._deliver({ key: `d${++drafts}`, text })
   }
 
   /** @internal Composer keys: Enter sends, Shift+Enter is a new line. */
@@ -336,22 +330,22 @@ export class LiveChat extends LitElement {
     this.#typingStop = setTimeout(() => this.#stopTyping(), 4000)
   }
 
-  /** @internal Uploads the chosen files, each as its own message, with progress. */
+  /**
+   * @internal Uploads the chosen files, each as its own message, with progress: checked and
+   * previewed by the `chat` chunk (see its attach). Should the chunk not load, they go unchecked
+   * and the server's answer (a file too large, of a type it refuses) shows on each draft.
+   */
   async _attach(files: FileList | null): Promise<void> {
-    const limits = this._config?.upload
-    for (const file of Array.from(files ?? [])) {
-      const draft: Draft = { key: `d${++drafts}`, text: '', file }
-      if (limits && file.size > limits.maxBytes) draft.failed = this._s('tooLarge', { name: file.name, size: `${Math.round(limits.maxBytes / 1048576)} MB` })
-      else if (limits && file.type && !limits.types.includes(file.type)) draft.failed = this._s('badType', { name: file.name })
-      if (file.type.startsWith('image/')) draft.preview = URL.createObjectURL(file)
-      if (draft.failed) this._drafts = [...this._drafts, draft]
-      else this.#deliver(draft)
-    }
+    // Taken now: a paste's clipboard is gone once its event is over.
+    const chosen = Array.from(files ?? [])
+    await this.#load('chat').catch(() => {})
+    if (this._chat) this._chat.attach(this, chosen)
+    else for (const file of chosen) void this._deliver({ key: `d${++drafts}`, text: '', file })
   }
 
   /** @internal Sends a failed draft again. */
   _retry(draft: Draft): void {
-    this.#deliver({ ...draft, failed: undefined, progress: 0 })
+    void this._deliver({ ...draft, failed: undefined, progress: 0 })
   }
 
   /** @internal Leaves the current conversation to start a new one. */
@@ -556,8 +550,8 @@ export class LiveChat extends LitElement {
     }
   }
 
-  /** Sends a text or a file, keeping it on screen as a draft until it is stored or fails. */
-  async #deliver(draft: Draft): Promise<void> {
+  /** @internal Sends a text or a file, keeping it on screen as a draft until it is stored or fails. */
+  async _deliver(draft: Draft): Promise<void> {
     const client = this.#client
     const keep = (patch: Partial<Draft>): void => {
       Object.assign(draft, patch)
@@ -591,17 +585,5 @@ export class LiveChat extends LitElement {
 
   #focus(): void {
     this.renderRoot.querySelector<HTMLElement>('textarea, input, .window button.primary')?.focus()
-  }
-
-  /** @internal Pending sends the SDK's outbox holds for the current conversation (kept across reloads). */
-  _outbox(): { clientId: string; text: string }[] {
-    const conv = this._conv
-    if (!conv || !this.#client) return []
-    // An entry whose message is already stored (its ack is still on the way) is shown once, as stored.
-    const stored = new Set(this._msgs.map((m) => m.clientId))
-    return this.#client
-      .pendingMessages(conv.id)
-      .filter((e) => !stored.has(e.clientId))
-      .map((e) => ({ clientId: e.clientId, text: e.payload.text ?? '' }))
   }
 }

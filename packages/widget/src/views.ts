@@ -25,18 +25,15 @@ export function renderWidget(w: LiveChat): TemplateResult {
 }
 
 /** Minutes, at least 1, of seconds. */
-const min = (s: number) => Math.max(1, Math.round(s / 60))
+export const min = (s: number) => Math.max(1, Math.round(s / 60))
 
 /**
- * The header's status: the visitor's place in the queue while they wait, else who is online (from
- * the `team` chunk) or that the team is, with "usually replies in …", or away.
+ * The header's status: the visitor's place in the queue while they wait (from the `chat` chunk),
+ * else who is online (from the `team` chunk) or that the team is, with "usually replies in …", or away.
  */
 function status(w: LiveChat, team: OnlineTeam | undefined): string {
-  const q = w._conv?.status === 'pending' && w.client?.getQueuePosition(w._conv.id)
-  if (q) {
-    const wait = q.estimatedWaitSeconds
-    return w._s('queue', { n: q.position }) + (wait === null ? '' : ' · ' + w._s('wait', { m: min(wait) }))
-  }
+  const q = w._chat?.queue(w)
+  if (q) return q
   const reply = w._config?.typicalReplySeconds
   if (!w._online) return w._s('away')
   const who = team && w._team ? w._team.names(w, team) : ''

@@ -27,11 +27,7 @@ export const en = {
   history: 'Your conversations',
   back: 'Back',
   resolved: 'Resolved',
-  tooLarge: '{name} is larger than {size}',
-  badType: '{name}: this kind of file cannot be sent',
   error: 'Something went wrong. Please try again.',
-  queue: 'You are number {n} in line',
-  wait: 'about {m} min',
   replies: 'Usually replies in {m} min',
   unread: '{n} unread',
   // proactive messages (triggers)
