@@ -317,21 +317,10 @@ export const styles = css`
   .emo-b {
     font-size: 20px;
   }
-  .icon:disabled {
-    opacity: 0.4;
-    cursor: default;
-  }
   .err {
     color: #b91c1c;
     font-size: 13px;
     font-weight: 400;
-  }
-  .primary {
-    background: var(--a);
-    color: var(--on);
-    border-radius: 10px;
-    padding: 11px 16px;
-    font-weight: 600;
   }
   @media (max-width: 640px) {
     :host([data-open]) {

@@ -26,14 +26,10 @@ export const en = {
   agent: 'Support',
   history: 'Your conversations',
   back: 'Back',
-  resolved: 'Resolved',
   error: 'Something went wrong. Please try again.',
   replies: 'Usually replies in {m} min',
   unread: '{n} unread',
-  // proactive messages (triggers)
-  from: 'Message from {name}',
-  // The header's online team and the emoji picker
-  team: '{names} are online',
+  // the emoji picker's button
   emoji: 'Emoji',
 }
 
