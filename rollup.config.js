@@ -27,12 +27,16 @@ const resolve = () => nodeResolve({ browser: true, exportConditions: ['browser']
 const engineTransports = alias({
   entries: [{ find: /^\.\/transports\/index\.js$/, replacement: path.resolve('scripts/rollup/engine-transports.js') }],
 })
-// socket.io-parser's binary attachments, replaced by a JSON-only stand-in (see the file).
+// socket.io-parser's binary attachments, replaced by a JSON-only stand-in, and engine.io-parser's
+// base64 decoder of binary messages, whose result that stand-in refuses anyway (see the files).
 const jsonOnlyParser = {
   name: 'socket-json-only',
   resolveId(source, importer) {
     if (/socket\.io-parser[\\/]build[\\/]esm[\\/]/.test(importer ?? '') && /^\.\/(is-)?binary\.js$/.test(source)) {
       return path.resolve('scripts/rollup/socket-json-only.js')
+    }
+    if (/engine\.io-parser[\\/]build[\\/]esm[\\/]decodePacket\.browser\.js$/.test(importer ?? '') && source === './contrib/base64-arraybuffer.js') {
+      return path.resolve('scripts/rollup/engine-no-base64.js')
     }
     return null
   },

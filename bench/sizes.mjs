@@ -1,9 +1,10 @@
 // Transfer sizes of the widget's CDN build (packages/widget/cdn, from `npm run build`), against
 // the budgets: the loader every page pays for, and the full widget loaded on idle or interaction;
 // then each chunk the widget loads only when a visitor needs it (a language, the forms, …).
-// `gzip` and `brotli` are the bytes the server sends: the build's precompressed copies (.gz by
+// `gzip` and `brotli` are the bytes our server sends: the build's precompressed copies (.gz by
 // zopfli, .br at quality 11; see rollup.config.js `precompress`), summed over the files a page
-// loads. `gzip -9` (zlib's best, as a server compressing on the fly would send) is shown beside.
+// loads. `gzip -9` is zlib's best, what a proxy or CDN compressing on the fly would send (some 4%
+// more than zopfli): the budgets are checked against it, so they hold wherever the widget is served.
 import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
@@ -53,19 +54,20 @@ export async function run() {
   )
   const full = withStaticImports('live-chat.full.js')
   const rows = [
-    { what: 'loader', files: ['live-chat.js'], budgetGzip: 2 * KB },
-    { what: full.length > 1 ? `full bundle (+${full.length - 1} static chunks)` : 'full bundle', files: full, budgetGzip: 30 * KB },
+    { what: 'loader', files: ['live-chat.js'], budget: 2 * KB },
+    { what: full.length > 1 ? `full bundle (+${full.length - 1} static chunks)` : 'full bundle', files: full, budget: 30 * KB },
     // Each chunk the widget loads on demand (a locale, the forms …), then all of them together.
     ...chunks.filter((f) => !full.includes(f)).sort().map((f) => ({ what: unhashed(f), files: [f] })),
     { what: `all chunks (${chunks.length})`, files: chunks },
-  ].map(({ what, files, budgetGzip }) => {
+  ].map(({ what, files, budget }) => {
     const m = files.length ? measure(files) : { raw: 0, gzip: 0, brotli: 0, gzip9: 0 }
-    return { what, ...m, ...(budgetGzip ? { budgetGzip, status: m.gzip <= budgetGzip ? 'PASS' : 'OVER' } : {}) }
+    // Judged by gzip -9 (see the top of the file).
+    return { what, ...m, ...(budget ? { budget, status: m.gzip9 <= budget ? 'PASS' : 'OVER' } : {}) }
   })
   const kb = (n) => `${(n / KB).toFixed(2)} KB`
   console.table(
     Object.fromEntries(
-      rows.map((r) => [r.what, { raw: kb(r.raw), gzip: kb(r.gzip), brotli: kb(r.brotli), 'gzip -9': kb(r.gzip9), 'gzip budget': r.budgetGzip ? kb(r.budgetGzip) : '', status: r.status ?? '' }]),
+      rows.map((r) => [r.what, { raw: kb(r.raw), gzip: kb(r.gzip), brotli: kb(r.brotli), 'gzip -9': kb(r.gzip9), 'budget (gzip -9)': r.budget ? kb(r.budget) : '', status: r.status ?? '' }]),
     ),
   )
   return { name, rows, ok: rows.every((r) => r.status !== 'OVER') }

@@ -1,13 +1,15 @@
 /**
  * Editing and unsending the visitor's own message, a chunk loaded the first time the visitor opens
- * a message's menu (see LiveChat._editMenu): the menu (Edit, Unsend), then the inline editor
+ * a message's menu (see editMenu in chat.ts): the menu (Edit, Unsend), then the inline editor
  * (Enter or Save keeps the new text, Escape or Cancel leaves it). The core only shows "edited" and
  * "Message removed"; the server checks the window and the sender again.
  */
 import { html, nothing, type TemplateResult } from 'lit'
 import type { Message } from '@live-chat/sdk'
 import type { LiveChat } from './live-chat.js'
-import { own, time } from './views.js'
+import { own } from './views.js'
+import { time } from './chat.js'
+import { enChat } from './i18n/en-chat.js'
 import { enEdit } from './i18n/en-edit.js'
 
 /** A string of this chunk in the widget's language (English from here when the language has none). */
@@ -94,7 +96,7 @@ export function editView(w: LiveChat, m: Message): TemplateResult {
   return own(
     m.id,
     html`${m.text ?? ''}${look}
-      <div class="ed" role="menu" aria-label=${w._s('options')} @keydown=${(e: KeyboardEvent) => keys(w, e)}>
+      <div class="ed" role="menu" aria-label=${w._t.options ?? enChat.options} @keydown=${(e: KeyboardEvent) => keys(w, e)}>
         ${m.text !== null && !m.attachments.length
           ? item(say(w, 'edit'), () => (Object.assign(cur, { editing: true, error: '', focus: true }), w.requestUpdate()), true)
           : nothing}

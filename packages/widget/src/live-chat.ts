@@ -113,12 +113,13 @@ export class LiveChat extends LitElement {
   /** @internal The language tag in use (see detectLocale). */
   _lang = 'en'
   /** @internal The `more` chunk (forms, rating, history), once loaded: see {@link _need}. */ _more: typeof import('./more.js') | null = null
-  /** @internal The `edit` chunk (the own message's menu and inline editor), loaded on first use: see {@link _editMenu}. */ _ed?: typeof import('./edit.js')
+  /** @internal The `edit` chunk (the own message's menu and inline editor), loaded on first use (see the chat chunk's editMenu). */ _ed?: typeof import('./edit.js')
   /** @internal The own message whose menu or editor is open (none: undefined or ''). */ _edId?: string
   /** @internal The `triggers` chunk (proactive messages), loaded when the site has some. */ _tr: typeof import('./triggers.js') | null = null
   /** @internal The host's named events so far (see {@link trigger}). */ _named = new Set<string>()
   /** @internal The `team` chunk (who is online, in the header), once loaded. */ declare _team?: typeof import('./team.js')
   /** @internal The `emoji` chunk (the picker), once loaded. */ declare _emoji?: typeof import('./emoji.js')
+  /** @internal The `chat` chunk (the conversation's messages), once loaded. */ declare _chat?: typeof import('./chat.js')
   /** @internal Whether the emoji picker is open. */ _picker = false
 
   #client: LiveChatClient | null = null
@@ -150,6 +151,8 @@ export class LiveChat extends LitElement {
     if (this._open) return
     this._open = true
     unlockSound()
+    // The conversation's view, wanted once the visitor writes (see _need and #startNow).
+    if (!this._chat) this._need('chat')
     // Without a session there is no socket to tell the widget that agents came or went: ask again.
     if (this.#client && !this.#client.token) void this.#client.connect().catch(() => {})
     fire(this, 'lc-open', {})
@@ -251,11 +254,18 @@ export class LiveChat extends LitElement {
 
   /**
    * @internal Loads a chunk and its styles the first time a view needs it: `more` (the forms, the
-   * rating, the history list), `team` (who is online), `emoji` (the picker); the view renders it
-   * once it is there. Returns nothing to render meanwhile.
+   * rating, the history list), `team` (who is online), `emoji` (the picker), `chat` (the
+   * conversation; asked for ahead: when the window opens, when a conversation is picked, and a
+   * start waits for it, see #startNow); the view renders it once it is there.
+   * Returns nothing to render meanwhile.
    */
-  _need(chunk: 'more' | 'team' | 'emoji' = 'more'): typeof nothing {
-    ;(chunk == 'team' ? import('./team.js') : chunk == 'emoji' ? import('./emoji.js') : import('./more.js'))
+  _need(chunk: 'more' | 'team' | 'emoji' | 'chat' = 'more'): typeof nothing {
+    void this.#load(chunk).catch(() => setTimeout(() => this.requestUpdate(), 2000))
+    return nothing
+  }
+
+  #load(chunk: 'more' | 'team' | 'emoji' | 'chat'): Promise<void> {
+    return (chunk == 'team' ? import('./team.js') : chunk == 'emoji' ? import('./emoji.js') : chunk == 'chat' ? import('./chat.js') : import('./more.js'))
       .then((m) => {
         const root = this.renderRoot as ShadowRoot
         if (this[`_${chunk}`]) return
@@ -265,14 +275,6 @@ export class LiveChat extends LitElement {
         // A window opened on a form: focus its first field once it is there (unless the visitor is already in it).
         void this.updateComplete.then(() => this._open && !root.activeElement && this.#focus())
       })
-      .catch(() => setTimeout(() => this.requestUpdate(), 2000))
-    return nothing
-  }
-
-  /** @internal Opens the edit menu of the visitor's message `id` (loading the `edit` chunk the first time; its styles come with its template). */
-  _editMenu(id: string): void {
-    this._edId = id
-    void import('./edit.js').then((m) => ((this._ed = m), this.requestUpdate()))
   }
 
   /** @internal A translated string with `{placeholders}` filled. */
@@ -304,7 +306,7 @@ export class LiveChat extends LitElement {
       if (!started) input.value = text
       return
     }
-    void this.#deliver({ key: `d${++drafts}`, text })
+    void this._deliver({ key: `d${++drafts}`, text })
   }
 
   /** @internal Composer keys: Enter sends, Shift+Enter is a new line. */
@@ -328,22 +330,22 @@ export class LiveChat extends LitElement {
     this.#typingStop = setTimeout(() => this.#stopTyping(), 4000)
   }
 
-  /** @internal Uploads the chosen files, each as its own message, with progress. */
+  /**
+   * @internal Uploads the chosen files, each as its own message, with progress: checked and
+   * previewed by the `chat` chunk (see its attach). Should the chunk not load, they go unchecked
+   * and the server's answer (a file too large, of a type it refuses) shows on each draft.
+   */
   async _attach(files: FileList | null): Promise<void> {
-    const limits = this._config?.upload
-    for (const file of Array.from(files ?? [])) {
-      const draft: Draft = { key: `d${++drafts}`, text: '', file }
-      if (limits && file.size > limits.maxBytes) draft.failed = this._s('tooLarge', { name: file.name, size: `${Math.round(limits.maxBytes / 1048576)} MB` })
-      else if (limits && file.type && !limits.types.includes(file.type)) draft.failed = this._s('badType', { name: file.name })
-      if (file.type.startsWith('image/')) draft.preview = URL.createObjectURL(file)
-      if (draft.failed) this._drafts = [...this._drafts, draft]
-      else this.#deliver(draft)
-    }
+    // Taken now: a paste's clipboard is gone once its event is over.
+    const chosen = Array.from(files ?? [])
+    await this.#load('chat').catch(() => {})
+    if (this._chat) this._chat.attach(this, chosen)
+    else for (const file of chosen) void this._deliver({ key: `d${++drafts}`, text: '', file })
   }
 
   /** @internal Sends a failed draft again. */
   _retry(draft: Draft): void {
-    this.#deliver({ ...draft, failed: undefined, progress: 0 })
+    void this._deliver({ ...draft, failed: undefined, progress: 0 })
   }
 
   /** @internal Leaves the current conversation to start a new one. */
@@ -465,6 +467,7 @@ export class LiveChat extends LitElement {
 
   #select(conv: VisitorConversation): void {
     const changed = conv.id !== this._conv?.id
+    if (!this._chat) this._need('chat')
     this._conv = conv
     if (changed) {
       this._drafts = []
@@ -528,6 +531,9 @@ export class LiveChat extends LitElement {
   async #startNow(options: Parameters<LiveChatClient['startConversation']>[0]): Promise<boolean> {
     const client = this.#ensureClient()
     if (!client) return false
+    // The conversation's view first (asked for when the window opened): the first message goes
+    // from draft to conversation in one frame. Should the chunk not load, the start goes ahead.
+    await this.#load('chat').catch(() => {})
     try {
       const started = await client.startConversation({ team: this.team, ...options })
       // Events may have overtaken the ack (an agent can answer or resolve first): take the latest.
@@ -544,8 +550,8 @@ export class LiveChat extends LitElement {
     }
   }
 
-  /** Sends a text or a file, keeping it on screen as a draft until it is stored or fails. */
-  async #deliver(draft: Draft): Promise<void> {
+  /** @internal Sends a text or a file, keeping it on screen as a draft until it is stored or fails. */
+  async _deliver(draft: Draft): Promise<void> {
     const client = this.#client
     const keep = (patch: Partial<Draft>): void => {
       Object.assign(draft, patch)
@@ -579,17 +585,5 @@ export class LiveChat extends LitElement {
 
   #focus(): void {
     this.renderRoot.querySelector<HTMLElement>('textarea, input, .window button.primary')?.focus()
-  }
-
-  /** @internal Pending sends the SDK's outbox holds for the current conversation (kept across reloads). */
-  _outbox(): { clientId: string; text: string }[] {
-    const conv = this._conv
-    if (!conv || !this.#client) return []
-    // An entry whose message is already stored (its ack is still on the way) is shown once, as stored.
-    const stored = new Set(this._msgs.map((m) => m.clientId))
-    return this.#client
-      .pendingMessages(conv.id)
-      .filter((e) => !stored.has(e.clientId))
-      .map((e) => ({ clientId: e.clientId, text: e.payload.text ?? '' }))
   }
 }

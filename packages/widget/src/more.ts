@@ -6,15 +6,17 @@
 import { css, html, nothing, type TemplateResult } from 'lit'
 import type { VisitorFields } from '@live-chat/sdk'
 import { preChatFields, type Field, type Say } from './forms.js'
-import { starIcon } from './icons.js'
+import { icon } from './icons.js'
 import type { LiveChat } from './live-chat.js'
-import { time } from './views.js'
+import { time } from './chat.js'
 import { richStyles, safe } from './rich.js'
 import { sayWith } from './i18n/say.js'
 import { enMore } from './i18n/en-more.js'
 
 // Strings in the visitor's language, else this chunk's English (the core does not hold it).
 const say = sayWith(enMore)
+
+const starIcon = icon('m12 17.3 6.2 3.7-1.6-7 5.4-4.7-7.2-.6L12 2 9.2 8.7 2 9.3l5.4 4.7-1.6 7z')
 
 export { richView } from './rich.js'
 
@@ -187,6 +189,13 @@ export function historyView(w: LiveChat): TemplateResult {
 /** The look of these screens (and of rich messages), added to the widget's shadow root with the chunk. */
 export const styles = css`
   ${richStyles}
+  .primary {
+    background: var(--a);
+    color: var(--on);
+    border-radius: 10px;
+    padding: 11px 16px;
+    font-weight: 600;
+  }
   form {
     display: flex;
     flex-direction: column;

@@ -238,12 +238,6 @@ export const styles = css`
     justify-content: center;
     object-fit: cover;
   }
-  .system {
-    align-self: center;
-    font-size: 12px;
-    color: var(--muted);
-    text-align: center;
-  }
   .file {
     display: block;
     margin-top: 4px;
@@ -270,12 +264,6 @@ export const styles = css`
   }
   .own .link {
     color: var(--on);
-  }
-  .typing {
-    font-size: 13px;
-    color: var(--muted);
-    font-style: italic;
-    padding: 0 16px 6px;
   }
   .composer {
     display: flex;
@@ -329,21 +317,10 @@ export const styles = css`
   .emo-b {
     font-size: 20px;
   }
-  .icon:disabled {
-    opacity: 0.4;
-    cursor: default;
-  }
   .err {
     color: #b91c1c;
     font-size: 13px;
     font-weight: 400;
-  }
-  .primary {
-    background: var(--a);
-    color: var(--on);
-    border-radius: 10px;
-    padding: 11px 16px;
-    font-weight: 600;
   }
   @media (max-width: 640px) {
     :host([data-open]) {

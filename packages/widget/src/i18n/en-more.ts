@@ -16,6 +16,7 @@ export const enMore = {
   thanks: 'Thank you for your feedback!',
   newChat: 'New conversation',
   noHistory: 'No conversations yet',
+  resolved: 'Resolved',
   /** A choice's buttons, when its message has no text to name them. */
   choose: 'Choose an answer',
   /** The link beside a consent field's wording. */

@@ -1,3 +1,4 @@
+import type { enChat } from './en-chat.js'
 import type { enEdit } from './en-edit.js'
 import type { enMore } from './en-more.js'
 import type { enTeam } from './en-team.js'
@@ -20,40 +21,18 @@ export const en = {
   send: 'Send',
   attach: 'Attach a file',
   sending: 'Sending',
-  sent: 'Sent',
-  read: 'Read',
   failed: 'Not sent',
   retry: 'Retry',
-  typing: '{name} is typing…',
   agent: 'Support',
-  offlineThanks: 'Thanks! We will reply by email as soon as we can.',
-  offlineKept: 'Thanks! The team will reply here: come back to this page to read the answer.',
   history: 'Your conversations',
   back: 'Back',
-  resolved: 'Resolved',
-  tooLarge: '{name} is larger than {size}',
-  badType: '{name}: this kind of file cannot be sent',
   error: 'Something went wrong. Please try again.',
-  reconnecting: 'Reconnecting…',
-  queue: 'You are number {n} in line',
-  wait: 'about {m} min',
   replies: 'Usually replies in {m} min',
-  s_assigned: '{name} joined the conversation',
-  s_resolved: 'The conversation was resolved',
-  s_reopened: 'The conversation was reopened',
-  s_closed: 'The conversation was closed',
   unread: '{n} unread',
-  // edit and unsend
-  edited: 'edited',
-  removed: 'Message removed',
-  options: 'Message options',
-  // proactive messages (triggers)
-  from: 'Message from {name}',
-  // The header's online team and the emoji picker
-  team: '{names} are online',
+  // the emoji picker's button
   emoji: 'Emoji',
 }
 
 /** Every string of a language: the core's (en) and those of the chunks that bring their English with them (see en-edit.ts). */
-export type Strings = typeof en & typeof enEdit & typeof enMore & typeof enTeam & typeof enEmoji & typeof enTriggers
+export type Strings = typeof en & typeof enChat & typeof enEdit & typeof enMore & typeof enTeam & typeof enEmoji & typeof enTriggers
 export type StringKey = keyof Strings

@@ -1,4 +1,5 @@
 import { en, type StringKey, type Strings } from './en.js'
+import { enChat } from './en-chat.js'
 import { enEdit } from './en-edit.js'
 import { enMore } from './en-more.js'
 import { enTeam } from './en-team.js'
@@ -9,7 +10,7 @@ export { en }
 export type { StringKey, Strings }
 
 /** Every English string: the core's and the chunks' (for what lists them all: the dashboard, tests). */
-export const english = (): Strings => ({ ...en, ...enEdit, ...enMore, ...enTeam, ...enEmoji, ...enTriggers })
+export const english = (): Strings => ({ ...en, ...enChat, ...enEdit, ...enMore, ...enTeam, ...enEmoji, ...enTriggers })
 
 /**
  * The built-in languages beside English, each its own chunk loaded on demand (in the CDN build,
