@@ -159,6 +159,26 @@ export async function run() {
   }
 }
 
+/** CPU microseconds used so far by each server (null when gone), and by this process as `self`. */
+async function cpuOf(servers) {
+  const out = await Promise.all(servers.map((s) => s.call('cpu').catch(() => null)))
+  const own = process.cpuUsage()
+  out.self = own.user + own.system
+  return out
+}
+
+/** The kernel's count of connections dropped because a listen queue was full (all of the machine's). */
+function listenOverflows() {
+  try {
+    const lines = fs.readFileSync('/proc/net/netstat', 'utf8').split('\n')
+    const i = lines.findIndex((l) => l.startsWith('TcpExt:') && l.includes('ListenOverflows'))
+    const names = lines[i].split(/\s+/)
+    return Number(lines[i + 1].split(/\s+/)[names.indexOf('ListenOverflows')])
+  } catch {
+    return NaN
+  }
+}
+
 /** Each process's socket count (0 for one that has exited). */
 async function holdings(servers) {
   return Promise.all(
@@ -294,12 +314,23 @@ class Run {
     this.current = step
     this.phase = name
     console.log(`  phase ${name}: ${signal} to process ${servers.indexOf(target.server) + 1} (pid ${target.server.pid}), holding ${target.sockets} sockets`)
+    const alive = servers.filter((s) => s !== target.server)
+    const cpu0 = await cpuOf(alive)
+    const overflows0 = listenOverflows()
     step.at = performance.now()
     target.server.signal(signal)
     void target.server.exited.then(() => (step.exitedAfter = performance.now() - step.at))
     const deadline = performance.now() + BACK_TIMEOUT_MS
     while (step.allBack === null && performance.now() < deadline) await sleep(100)
     step.storming = false
+    // Who was busy during the storm: each survivor's CPU and this process's (the clients), as a share of one core.
+    const cpu1 = await cpuOf(alive)
+    const wall = (performance.now() - step.at) * 1000
+    step.cpu = {
+      survivors: alive.map((s, i) => (cpu1[i] === null || cpu0[i] === null ? null : round((cpu1[i] - cpu0[i]) / wall, 2))).filter((x) => x !== null),
+      clients: round((cpu1.self - cpu0.self) / wall, 2),
+    }
+    step.listenOverflows = listenOverflows() - overflows0
     if (step.allBack === null) {
       const away = this.clients.filter((c) => !c.socket.connected)
       const by = {}
@@ -562,6 +593,9 @@ function report(settings, run, steps, storedRows, nginx, extra) {
       handshakeP99Ms: round(quantile(step.handshakes, 0.99), 0),
       connectErrors: step.connectErrors,
       refused: step.refused.length,
+      stormCpu: step.cpu,
+      listenOverflows: step.listenOverflows,
+      notBack: step.notBack ?? null,
       stranded: step.stranded.length,
       disconnectReasons: step.reasons,
       retryableRefusals: { visitor: run.retryableRefusals.visitor - step.retryableBefore.visitor, agent: run.retryableRefusals.agent - step.retryableBefore.agent },
@@ -601,7 +635,7 @@ function report(settings, run, steps, storedRows, nginx, extra) {
       ]),
     ),
   )
-  for (const r of rows) console.log(`  ${r.phase}: clients dropped ${r.droppedFromSeconds}…${r.droppedToSeconds} s after the signal; reconnects each second from the signal: ${r.reconnectsPerSecond.join(' ')}; reconnect attempts ${r.attempts} (each second: ${r.attemptsPerSecond.join(' ')}); handshake of a reconnect p50 ${r.handshakeP50Ms} ms, p99 ${r.handshakeP99Ms} ms; disconnect reasons ${JSON.stringify(r.disconnectReasons)}; retryable refusals (resent) ${JSON.stringify(r.retryableRefusals)}; process exited after ${r.exitedSeconds} s`)
+  for (const r of rows) console.log(`  ${r.phase}: clients dropped ${r.droppedFromSeconds}…${r.droppedToSeconds} s after the signal; reconnects each second from the signal: ${r.reconnectsPerSecond.join(' ')}; reconnect attempts ${r.attempts} (each second: ${r.attemptsPerSecond.join(' ')}); handshake of a reconnect p50 ${r.handshakeP50Ms} ms, p99 ${r.handshakeP99Ms} ms; CPU in the storm (cores): survivors ${r.stormCpu.survivors.join(' + ')}, clients ${r.stormCpu.clients}; listen queue overflows (machine) ${r.listenOverflows}; disconnect reasons ${JSON.stringify(r.disconnectReasons)}; retryable refusals (resent) ${JSON.stringify(r.retryableRefusals)}; process exited after ${r.exitedSeconds} s`)
   console.log(`  nginx: ${JSON.stringify(access)} answers by status; upstream errors in its log: ${JSON.stringify(upstreamErrors)}; resends ${run.resends}, ack timeouts ${run.ackTimeouts}, repeats dropped by id ${run.repeats}`)
   const firstErrors = [...run.errors.visitor, ...run.errors.agent].slice(0, 3)
   if (firstErrors.length) console.log(`  send errors (first): ${JSON.stringify(firstErrors)}`)
