@@ -14,8 +14,9 @@ import * as memory from './memory.mjs'
 import * as history from './history.mjs'
 import * as widget from './widget.mjs'
 import * as queue from './queue.mjs'
+import * as failover from './failover.mjs'
 
-const benches = [sizes, widget, throughput, latency, memory, history, queue]
+const benches = [sizes, widget, throughput, latency, memory, history, queue, failover]
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const only = process.argv.slice(2)

@@ -12,11 +12,10 @@
 // BENCH_MEMORY_STEPS: the levels (default 1000,5000,10000). Every connection is a file
 // descriptor in this process and in the server's: the soft `ulimit -n` must exceed the largest
 // level (it is checked below; raise it in the shell that runs the bench, e.g. `ulimit -n 20000`).
-import fs from 'node:fs'
 import { connect, prepareSites, visitorAuth } from './lib/chat.mjs'
 import { tempDatabase } from './lib/database.mjs'
 import { startServer } from './lib/servers.mjs'
-import { pool, round, sleep, verdict } from './lib/stats.mjs'
+import { openFilesLimit, pool, round, sleep, verdict } from './lib/stats.mjs'
 
 export const name = 'memory'
 
@@ -169,15 +168,4 @@ async function settle(server, n) {
     await sleep(100)
   }
   await sleep(500)
-}
-
-/** The soft limit on open files of this process (the server child inherits it). */
-function openFilesLimit() {
-  try {
-    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'))
-    const soft = Number(line?.split(/\s+/)[3])
-    return Number.isFinite(soft) ? soft : Infinity
-  } catch {
-    return Infinity
-  }
 }

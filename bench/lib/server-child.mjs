@@ -135,7 +135,7 @@ async function bare() {
   }
 }
 
-async function ours({ databaseUrl, widgetDir, poolSize, migrate = true }) {
+async function ours({ databaseUrl, widgetDir, poolSize, migrate = true, redisUrl, trustProxy, shutdownTimeoutMs }) {
   const { createApp, openDatabase, createLogger } = await import('@live-chat/server')
   // Migrations are applied here (a fresh bench database is empty; a kept one may be behind),
   // unless the caller knows they are (the migration engine's WebAssembly memory lingers in RSS).
@@ -150,8 +150,29 @@ async function ours({ databaseUrl, widgetDir, poolSize, migrate = true }) {
     // limits; they stay on (their cost is on the hot path) with allowances no bench reaches.
     rateLimits: { sessions: { points: 1e9, seconds: 60 }, messages: { points: 1e9, seconds: 60 } },
     ...(widgetDir ? { widgetDir } : {}),
+    // Several processes behind a proxy (failover.mjs): broadcasts over Redis, the client's address from X-Forwarded-For.
+    ...(redisUrl ? { redisUrl } : {}),
+    ...(trustProxy ? { trustProxy: true } : {}),
+    ...(shutdownTimeoutMs ? { shutdownTimeoutMs } : {}),
   })
   const { port } = await app.listen(0, '127.0.0.1')
+  // SIGTERM drains and stops as packages/server/src/main.ts does (a graceful scale-in).
+  process.once('SIGTERM', () => {
+    const t0 = performance.now()
+    app
+      .close()
+      .then(() => db.close())
+      .then(
+        () => {
+          console.log(`  ours (pid ${process.pid}): SIGTERM: drained and stopped in ${Math.round(performance.now() - t0)} ms`)
+          process.exit(0)
+        },
+        (e) => {
+          console.error(`  ours (pid ${process.pid}): SIGTERM: stopping failed: ${e?.stack ?? e}`)
+          process.exit(1)
+        },
+      )
+  })
   return {
     io: app.io,
     port,

@@ -12,7 +12,8 @@ export const root = path.resolve(here, '../..')
 
 /**
  * Starts a server process. `kind`: 'bare' | 'ours'; ours needs `{ databaseUrl }` and takes
- * `widgetDir` and `poolSize`. `nodeFlags` are added to node's and `env` to its environment (the
+ * `widgetDir`, `poolSize`, `migrate`, `redisUrl`, `trustProxy` and `shutdownTimeoutMs` (ours
+ * drains and exits on SIGTERM, as the shipped server does). `nodeFlags` are added to node's and `env` to its environment (the
  * same for both kinds in a bench). Resolves once it listens.
  */
 export async function startServer(kind, options = {}, nodeFlags = [], env = {}) {
@@ -58,7 +59,12 @@ export async function startServer(kind, options = {}, nodeFlags = [], env = {}) 
   const server = {
     kind,
     pid: child.pid,
+    port,
     url: `http://127.0.0.1:${port}`,
+    /** Resolves with `{ code, signal }` once the process has exited. */
+    exited: exit,
+    /** Sends a signal (e.g. SIGTERM: ours drains and exits; SIGKILL: a crash). */
+    signal: (name) => child.kill(name),
     call,
     /** Runs an exported function of a bench file inside the server process (see server-child.mjs `invoke`). */
     invoke: (module, fn, args) => call('invoke', { module: path.resolve(module), fn, args }),

@@ -1,4 +1,5 @@
 // Small helpers shared by the benches: percentiles, number formatting, the verdict line, env knobs.
+import fs from 'node:fs'
 
 /** The q-quantile (0..1) of numbers, nearest rank. */
 export function quantile(values, q) {
@@ -50,4 +51,15 @@ export async function takeTurns(a, b, rounds, measure) {
     for (const rig of r % 2 === 0 ? [a, b] : [b, a]) out[rig.kind].push(await measure(rig))
   }
   return out
+}
+
+/** The soft limit on open files of this process (server children inherit it): every socket is one. */
+export function openFilesLimit() {
+  try {
+    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'))
+    const soft = Number(line?.split(/\s+/)[3])
+    return Number.isFinite(soft) ? soft : Infinity
+  } catch {
+    return Infinity
+  }
 }
