@@ -86,6 +86,9 @@ export abstract class BaseClient<
   /** Bumped by every connect and disconnect: work of an older connection stops. */
   #epoch = 0
   #stopWatching: (() => void) | undefined
+  /** The next try after a retryable refusal of the handshake, and how many such tries in a row. */
+  #retry: ReturnType<typeof setTimeout> | undefined
+  #refusals = 0
   readonly #syncs = new Map<string, { promise?: Promise<void>; again?: boolean }>()
 
   protected constructor(options: BaseClientOptions, setup: ClientSetup) {
@@ -241,6 +244,7 @@ export abstract class BaseClient<
     // Each connect: refresh (beforeSync), sync what was missed, then let the outbox flush; work of
     // a connection that has since dropped stops.
     socket.on('connect', async () => {
+      this.#refusals = 0
       const epoch = ++this.#epoch
       const current = (): boolean => epoch === this.#epoch
       this.#events.emit('connected')
@@ -265,7 +269,8 @@ export abstract class BaseClient<
       if (!isErrorBody(data)) return
       const error = LiveChatError.fromBody(data)
       this.#events.emit('error', error)
-      this.onRefused(error)
+      if (error.retryable) this.#retryRefused(socket, error)
+      else this.onRefused(error)
     })
     this.bindSocket(socket)
     // Back in view or online: sync what may have been missed, or reconnect if socket.io gave up
@@ -277,8 +282,26 @@ export abstract class BaseClient<
     return socket.connect()
   }
 
+  /**
+   * A retryable refusal of the handshake (the server is busy: its database, a rate limit): socket.io
+   * does not try again after a refusal, so this does, with socket.io's own backoff and jitter (or
+   * the server's retryAfter if longer). Without it the client stayed offline until the page was
+   * shown again (found by bench/failover.mjs: 675 visitors after a node was lost).
+   */
+  #retryRefused(socket: Socket<S2C, C2S>, error: LiveChatError): void {
+    clearTimeout(this.#retry)
+    const m = socket.io
+    const base = Math.min(m.reconnectionDelay() * 2 ** this.#refusals++, m.reconnectionDelayMax())
+    const jitter = m.randomizationFactor()
+    const delay = Math.max(base * (1 + jitter * (2 * Math.random() - 1)), (error.retryAfter ?? 0) * 1000)
+    this.#retry = setTimeout(() => {
+      if (this.socket === socket && !socket.connected) socket.connect()
+    }, delay)
+  }
+
   /** @internal Closes the socket; queued messages stay in the outbox. */
   protected closeSocket(): void {
+    clearTimeout(this.#retry)
     this.#stopWatching?.()
     this.#stopWatching = undefined
     const socket = this.socket
