@@ -18,6 +18,8 @@ export class Drain {
   #draining = false
   #http = 0
   #commands = 0
+  /** Socket commands whose handler has not answered yet, their socket gone or not. */
+  #working = 0
   #idle: (() => void)[] = []
 
   constructor(private readonly metrics?: Metrics) {}
@@ -30,6 +32,14 @@ export class Drain {
   /** HTTP requests and socket commands in flight. */
   get inFlight(): number {
     return this.#http + this.#commands
+  }
+
+  /**
+   * Socket commands still running, counting those whose socket is gone (which inFlight does not
+   * wait for): their work may still write and announce.
+   */
+  get working(): number {
+    return this.#working
   }
 
   /** Counts HTTP requests until their response is sent or the connection drops. */
@@ -83,7 +93,9 @@ export class Drain {
           this.#check()
         }
         open.add(end)
+        this.#working++
         packet[packet.length - 1] = (reply: { ok?: unknown } | undefined, ...rest: unknown[]) => {
+          this.#working--
           end()
           if (event === 'message:send') this.metrics?.messageSent(name, reply?.ok === true, (performance.now() - started) / 1000)
           ;(ack as (...args: unknown[]) => void)(reply, ...rest)
