@@ -73,7 +73,7 @@ export class LcdSettingsTriggers extends LitElement {
   teams: Team[] = []
   admin = false
 
-  /** @internal */ _items: Trigger[] = []
+  /** @internal The site's proactive messages; null until the first load answers (nothing to change before it, so it cannot overwrite a change). */ _items: Trigger[] | null = null
   /** @internal */ _mayStore = false
   /** @internal The trigger being edited ('new': the add form). */ _editing: string | null = null
   /** @internal */ _problem = ''
@@ -108,21 +108,29 @@ export class LcdSettingsTriggers extends LitElement {
       <p role="status" class="muted">${this._status}</p>
       ${this._problem ? html`<p class="err" role="alert">${this._problem}</p>` : nothing}
       <label class="check"
-        ><input type="checkbox" name="mayStore" ?disabled=${!this.admin} .checked=${live(this._mayStore)} @change=${(e: Event) => void this.#setMayStore((e.target as HTMLInputElement).checked)} />
+        ><input type="checkbox" name="mayStore" ?disabled=${!this.admin || this._items === null} .checked=${live(this._mayStore)} @change=${(e: Event) => void this.#setMayStore((e.target as HTMLInputElement).checked)} />
         Let the widget remember shown messages and returning visitors in the visitor’s browser (needs your visitors’ consent where the law asks for it)</label
       >
       <section aria-labelledby="triggers-h">
-        <h3 id="triggers-h">Proactive messages (${this._items.length})</h3>
-        ${this._items.length ? this.#table() : html`<p class="muted">No proactive messages yet.</p>`}
+        <h3 id="triggers-h">Proactive messages${this._items ? ` (${this._items.length})` : ''}</h3>
+        ${this._items === null
+          ? this._problem
+            ? nothing
+            : html`<p class="muted">Loading…</p>`
+          : this._items.length
+            ? this.#table(this._items)
+            : html`<p class="muted">No proactive messages yet.</p>`}
       </section>
-      ${this.admin
+      ${this._items === null
+        ? nothing
+        : this.admin
         ? this._editing === 'new'
           ? this.#form(null)
           : html`<button class="primary" @click=${() => (this._editing = 'new')}>Add a proactive message</button>`
         : html`<p class="note" role="note">Only site admins can change proactive messages.</p>`}`
   }
 
-  #table() {
+  #table(items: Trigger[]) {
     return html`<div class="scroll">
       <table>
         <thead>
@@ -136,7 +144,7 @@ export class LcdSettingsTriggers extends LitElement {
           </tr>
         </thead>
         <tbody>
-          ${this._items.map((t) =>
+          ${items.map((t) =>
             this._editing === t.id
               ? html`<tr>
                   <td colspan="6">${this.#form(t)}</td>
@@ -228,7 +236,8 @@ export class LcdSettingsTriggers extends LitElement {
   async #save(id: string | null, input: Partial<CreateTrigger>): Promise<void> {
     try {
       const saved = id ? await this.client!.triggers.update(id, input) : await this.client!.triggers.create(input as CreateTrigger)
-      this._items = id ? this._items.map((x) => (x.id === id ? saved : x)) : [...this._items, saved]
+      const items = this._items ?? []
+      this._items = id ? items.map((x) => (x.id === id ? saved : x)) : [...items, saved]
       this._editing = null
       this._problem = ''
       this._status = `Saved “${saved.name}”.`
@@ -241,7 +250,7 @@ export class LcdSettingsTriggers extends LitElement {
     if (!confirm(`Delete “${t.name}”?`)) return
     try {
       await this.client!.triggers.delete(t.id)
-      this._items = this._items.filter((x) => x.id !== t.id)
+      this._items = (this._items ?? []).filter((x) => x.id !== t.id)
       this._status = `Deleted “${t.name}”.`
     } catch (error) {
       this._problem = `Not deleted: ${LiveChatError.from(error).message}`
