@@ -125,6 +125,8 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   #availability: Availability = { online: false, team: { agents: [], count: 0 } }
   readonly #conversations = new Map<string, VisitorConversation>()
   readonly #queue = new Map<string, QueuePosition>()
+  /** Conversations the team has answered: they never wait in line again. */
+  readonly #answered = new Set<string>()
   #pendingPage: VisitPage | null = null
   /** Delivery receipts waiting for their short delay, per conversation. */
   readonly #receiptTimers = new Map<string, ReturnType<typeof setTimeout>>()
@@ -149,7 +151,11 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     this.#tokenKey = `visitor:${siteId}`
     this.#identity = options.identity
     // Once the team answers, the visitor is no longer waiting in line (the server stops counting them).
-    this.on('message', (m) => m.senderType === 'agent' && this.#queue.delete(m.conversationId))
+    this.on('message', (m) => {
+      if (m.senderType !== 'agent') return
+      this.#answered.add(m.conversationId)
+      this.#queue.delete(m.conversationId)
+    })
   }
 
   /** The visitor session token, or null before there is a session. */
@@ -437,6 +443,10 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
       // Two server processes' announcements may cross: the later reading of the queue wins.
       const known = this.#queue.get(q.conversationId)
       if (known && known.at > q.at) return
+      // A reading of the queue may arrive after the news that took the conversation out of it (read
+      // before an agent took or answered it, sent after): it had no place by then.
+      const status = this.#conversations.get(q.conversationId)?.status
+      if (this.#answered.has(q.conversationId) || (status !== undefined && status !== 'pending')) return
       this.#queue.set(q.conversationId, q)
       this.emitEvent('queue', q)
     })
@@ -503,6 +513,7 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   #forget(): void {
     this.#conversations.clear()
     this.#queue.clear()
+    this.#answered.clear()
     this.#cancelReceipts()
     this.#receiptsSent.clear()
     this.store.clear()

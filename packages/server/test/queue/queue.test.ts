@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { LiveChatClient } from '@live-chat/sdk'
 import type { QueuePosition, WidgetConfig } from '@live-chat/protocol'
+import { rooms } from '../../src/realtime/types.js'
 import { agentOnline, eventually, serverPerFile, type AgentFixture } from '../helpers.js'
 
 const file = serverPerFile()
@@ -82,6 +83,35 @@ describe('queue positions', () => {
     } finally {
       queue.changed = changed
     }
+  })
+
+  it('a reading of the queue that arrives after its conversation was taken or answered gives it no place', async () => {
+    // The crossing seen in CI: a recompute reads the queue, an agent takes (or answers) the first in
+    // line and the visitor hears it, then the recompute's emit arrives. Replayed here in that order.
+    const { s } = file
+    const site = await s.fx.site()
+    const agent = await online(await s.fx.agent(site.id, { capacity: 1 }))
+    const served = await visitorStarts(site.id, 'served at once')
+    const [taken, answered] = [await visitorStarts(site.id, 'taken'), await visitorStarts(site.id, 'answered')]
+    await placeIs(taken, 1)
+    await placeIs(answered, 2)
+    const stale = await s.services.queue.waiting(site.id)
+    expect(stale.map((w) => w.position.conversationId)).toEqual([taken.id, answered.id])
+
+    await agent.conversations.resolve(served.id)
+    await eventually(() => taken.client.getConversation(taken.id)?.status === 'active', 5_000, 'taken')
+    const heard = new Promise<string>((resolve) => answered.client.on('message', (m) => m.senderType === 'agent' && resolve(m.conversationId)))
+    await agent.send(answered.id, 'with you soon')
+    expect(await heard).toBe(answered.id)
+    await placeIs(taken, null, 'taken')
+    await placeIs(answered, null, 'answered')
+
+    for (const w of stale) s.app.io.of('/visitor').to(rooms.visitor(w.visitorId)).emit('queue:position', w.position)
+    // A later announcement (here: the visitor's own, on asking) does arrive, so the stale ones have too.
+    const probe = await visitorStarts(site.id, 'probe')
+    await placeIs(probe, 1)
+    expect(taken.client.getQueuePosition(taken.id)).toBeUndefined()
+    expect(answered.client.getQueuePosition(answered.id)).toBeUndefined()
   })
 
   it('with no agent available, or no history yet, gives the place without an estimate', async () => {
