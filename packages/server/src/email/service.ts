@@ -24,6 +24,8 @@ import { messageText, render, type MailContent, type MailLine } from './render.j
 export const DEFAULT_EMAIL_BATCH_MS = 2 * 60_000
 /** A reply email that failed is tried again after this long. */
 const RETRY_MS = 60_000
+/** The most replies one reply email lists (the latest; it says how many there are in all). */
+export const REPLIES_SHOWN = 100
 /** One transcript per conversation per this long (per process). */
 const TRANSCRIPT_COOLDOWN_MS = 30_000
 
@@ -191,19 +193,20 @@ export class EmailService {
       const visitor = await tx.visitor.findUnique({ where: { id: c.visitorId }, include: { site: { select: { name: true, allowedOrigins: true } } } })
       if (!visitor?.email) return null
       if ((await this.presence.online(tx, 'visitor', [c.visitorId])).size > 0) return null
-      const messages = await tx.message.findMany({
-        where: { conversationId, isPrivate: false, senderType: 'agent', seq: { gt: c.from } },
-        orderBy: { seq: 'asc' },
-        take: 100,
-      })
-      return messages.length ? { visitor, messages } : null
+      // The latest REPLIES_SHOWN of them, and how many there are: one email covers them all.
+      const where = { conversationId, isPrivate: false, senderType: 'agent', seq: { gt: c.from } }
+      const messages = (await tx.message.findMany({ where, orderBy: { seq: 'desc' }, take: REPLIES_SHOWN })).reverse()
+      const count = messages.length < REPLIES_SHOWN ? messages.length : await tx.message.count({ where })
+      return messages.length ? { visitor, messages, count } : null
     })
     if (!data) return
-    const { visitor, messages } = data
+    const { visitor, messages, count } = data
     const email = visitor.email!
     const back = visitor.currentUrl ?? (visitor.site.allowedOrigins[0] ? `${visitor.site.allowedOrigins[0]}/` : undefined)
+    const replies = count === 1 ? 'a new reply' : `${count} new replies`
+    const shown = count > messages.length ? ` (the latest ${messages.length} below)` : ''
     const body = render(
-      [`Hello${visitor.name ? ` ${visitor.name}` : ''},`, `You have ${messages.length === 1 ? 'a new reply' : `${messages.length} new replies`} from ${visitor.site.name}:`],
+      [`Hello${visitor.name ? ` ${visitor.name}` : ''},`, `You have ${replies} from ${visitor.site.name}${shown}:`],
       messages.map((m) => ({ who: m.senderName ?? 'Agent', text: messageText(m), at: m.createdAt })),
       back ? { href: back, label: 'Continue the conversation' } : undefined,
     )

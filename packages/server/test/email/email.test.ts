@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ParsedMail } from 'mailparser'
 import { AgentClient, LiveChatClient } from '@live-chat/sdk'
 import { openDatabase } from '../../src/shared/db/index.js'
+import { REPLIES_SHOWN } from '../../src/email/service.js'
 import { createTestDatabase } from '../global-setup.js'
 import { eventually, startServer, type TestServer } from '../helpers.js'
 import { recipients, startSmtp, type TestSmtp } from '../smtp.js'
@@ -91,6 +92,37 @@ describe('reply email to an absent visitor', () => {
     await s.services.emails.sweep()
     expect(mailsTo('gina@example.test')).toHaveLength(1)
     expect(mailsTo('hugo@example.test')).toHaveLength(0)
+  })
+})
+
+describe('reply email past its length', () => {
+  it(`lists the latest ${REPLIES_SHOWN} of more replies and says how many there are; the next email starts after them`, async () => {
+    const site = await s.fx.site()
+    const { agent } = await agentOf(site.id)
+    const gone = visitor(site.id)
+    const c = await gone.startConversation({ fields: { name: 'Ines', email: 'ines@example.test' }, message: 'Hi' })
+    gone.disconnect()
+    await eventually(async () => !(await agent.conversations.get(c.conversation.id)).visitor.online, 5_000, 'visitor offline')
+    const total = REPLIES_SHOWN + 5
+    // The email waits for them all: its job is held back after the first, then made due.
+    const due = (at: string) => s.db.inSite(site.id, (tx) => tx.$executeRawUnsafe(`UPDATE mod_chat_email_jobs SET due_at = ${at} WHERE conversation_id = $1::uuid`, c.conversation.id))
+    await agent.send(c.conversation.id, 'answer #1.')
+    await eventually(async () => (await due(`now() + interval '1 hour'`)) === 1, 5_000, 'the reply email queued')
+    for (let i = 2; i <= total; i++) await agent.send(c.conversation.id, `answer #${i}.`)
+    await due('now()')
+    const mail = await firstMailTo('ines@example.test', 'reply email')
+    expect(mail.text).toMatch(new RegExp(`You have ${total} new replies from Site \\w+ \\(the latest ${REPLIES_SHOWN} below\\):`))
+    for (let i = 1; i <= total; i++) {
+      if (i <= total - REPLIES_SHOWN) expect(mail.text).not.toContain(`answer #${i}.`)
+      else expect(mail.text).toContain(`answer #${i}.`)
+    }
+    // The next reply is a new email holding it alone.
+    await agent.send(c.conversation.id, 'one more')
+    await eventually(() => mailsTo('ines@example.test').length === 2, 10_000, 'the second email')
+    const next = mailsTo('ines@example.test')[1]!
+    expect(next.text).toMatch(/You have a new reply from Site \w+:/)
+    expect(next.text).toContain('one more')
+    expect(next.text).not.toContain('answer #')
   })
 })
 
