@@ -56,6 +56,38 @@ describe('mentions', () => {
     await waitFor(() => mentions(el).hidden && !list(el).hidden && text(mentionsButton(el)) === 'Mentions', 3_000, 'back to the list, no count')
   })
 
+  it('a mention heard while the first load of the list is on its way is kept when that older page arrives', async () => {
+    const site = await createSite({ agents: 2 })
+    const me = await agentClient(site, 0, { online: true })
+    const mate = await agentClient(site, 1, { online: true })
+    const visitor = new LiveChatClient({ url: site.url, siteId: site.siteId, storage: 'memory' })
+    visitors.push(visitor)
+    const { conversation } = await visitor.startConversation({ message: 'Where is my order?' })
+    // The first page is read before the note exists and arrives after the note was heard live.
+    const list = me.mentions.list.bind(me.mentions)
+    let read!: () => void
+    let release!: () => void
+    const wasRead = new Promise<void>((r) => (read = r))
+    const released = new Promise<void>((r) => (release = r))
+    me.mentions.list = async (q) => {
+      const page = await list(q)
+      read()
+      await released
+      return page
+    }
+    const { el } = await mountInbox(site, me)
+    await wasRead
+    const heard = new Promise<void>((r) => me.on('mention', () => r()))
+    await mate.send(conversation.id, `@[${site.agents[0]!.name}] please look`, { private: true })
+    await heard
+    release()
+    await waitFor(() => text(mentionsButton(el)).startsWith('Mentions 1'), 8_000, 'the unread count on the button')
+    await new Promise((r) => setTimeout(r, 300))
+    assert(text(mentionsButton(el)).startsWith('Mentions 1'), `still counted: ${text(mentionsButton(el))}`)
+    mentionsButton(el)!.click()
+    await waitFor(() => sr(mentions(el)).querySelector('li.unread'), 3_000, 'the mention in the view')
+  })
+
   it('an admin makes an agent a supervisor in Settings → Agents; the supervisor’s composer whispers, and replies after taking over', async () => {
     const site = await createSite({ agents: 2 })
     const { el, client } = await mountSettings(site)

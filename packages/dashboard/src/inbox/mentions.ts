@@ -134,6 +134,10 @@ export class LcdMentions extends LitElement {
   #subscribed: AgentClient | null = null
   #off: (() => void)[] = []
   #sent = -1
+  /** Loads started: only the latest one's page is shown. */
+  #loads = 0
+  /** Mentions heard live while a load is in flight: applied again on top of its page, which may be older. */
+  #heard: [Mention, boolean][] = []
 
   /** How many mentions are unread. */
   get unread(): number {
@@ -198,8 +202,8 @@ export class LcdMentions extends LitElement {
     const client = (this.#subscribed = this.client)
     if (!client || !this.isConnected) return
     this.#off.push(
-      client.on('mention', (m) => this.#put(m, true)),
-      client.on('mention-read', (m) => this.#put(m, false)),
+      client.on('mention', (m) => this.#live(m, true)),
+      client.on('mention-read', (m) => this.#live(m, false)),
       client.on('connected', () => void this.#load()), // after a reconnect: catch up
     )
     void this.#load()
@@ -213,18 +217,27 @@ export class LcdMentions extends LitElement {
   async #load(): Promise<void> {
     const client = this.client
     if (!client?.siteId) return
+    const load = ++this.#loads
+    this.#heard = []
     this._loading = true
     try {
       const page = await client.mentions.list({ limit: LIMIT })
-      if (this.client !== client) return
+      if (this.client !== client || load !== this.#loads) return
       this._items = page.items
       this._unread = page.unread
       this._error = ''
+      // A mention heard while the page was read may be newer than the page (#put ignores what it holds).
+      for (const [m, created] of this.#heard.splice(0)) this.#put(m, created)
     } catch (e) {
-      if (this.client === client) this._error = e instanceof LiveChatError ? e.message : 'The mentions could not be loaded.'
+      if (this.client === client && load === this.#loads) this._error = e instanceof LiveChatError ? e.message : 'The mentions could not be loaded.'
     } finally {
-      this._loading = false
+      if (load === this.#loads) this._loading = false
     }
+  }
+
+  #live(m: Mention, created: boolean): void {
+    if (this._loading) this.#heard.push([m, created])
+    this.#put(m, created)
   }
 
   /** A mention heard live (new, or read elsewhere): the list and the count follow. */
