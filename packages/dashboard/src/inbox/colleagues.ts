@@ -3,6 +3,7 @@
 // conversation; the list shows a pill, the open conversation a line. Never this agent itself.
 import { css, html, nothing, type TemplateResult } from 'lit'
 import type { AgentClient, ConversationViewers, TypingState } from '@live-chat/sdk'
+import { CatchUp } from '../shared/catch-up.js'
 
 export interface Colleague {
   id: string
@@ -59,6 +60,7 @@ export class Colleagues {
   writing = new Map<string, Colleague[]>()
   #timers = new Map<string, ReturnType<typeof setTimeout>>()
   #off: (() => void)[] = []
+  #catchUp: CatchUp<ConversationViewers> | undefined
 
   constructor(private readonly changed: () => void) {}
 
@@ -66,18 +68,25 @@ export class Colleagues {
   follow(client: AgentClient | null, me: () => string | undefined): void {
     this.stop()
     if (!client) return
+    // A conversation's viewers heard while the list loads are newer than the list: applied again on top.
+    const catchUp = (this.#catchUp = new CatchUp<ConversationViewers>())
     const load = async () => {
       try {
-        const items = await client.viewers()
-        this.viewers = new Map()
-        for (const v of items) this.#setViewers(v, me())
+        await catchUp.load(
+          () => client.viewers(),
+          (items) => {
+            this.viewers = new Map()
+            for (const v of items) this.#setViewers(v, me())
+          },
+          (v) => this.#setViewers(v, me()),
+        )
         this.changed()
       } catch {
         // The next viewers:changed brings each conversation's state again.
       }
     }
     this.#off.push(
-      client.on('viewers', (v) => (this.#setViewers(v, me()), this.changed())),
+      client.on('viewers', (v) => (catchUp.heard(v), this.#setViewers(v, me()), this.changed())),
       client.on('typing', (t) => this.#typing(t, me())),
       client.on('connected', () => void load()),
     )
@@ -85,6 +94,7 @@ export class Colleagues {
   }
 
   stop(): void {
+    this.#catchUp?.reset()
     for (const off of this.#off.splice(0)) off()
     for (const t of this.#timers.values()) clearTimeout(t)
     this.#timers.clear()

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { LiveChatError, type AgentClient, type Mention } from '@live-chat/sdk'
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
+import { CatchUp } from '../shared/catch-up.js'
 import { fire, fullTime } from '../shared/util.js'
 
 /** How many mentions the view loads (the newest; unread ones first). */
@@ -134,10 +135,8 @@ export class LcdMentions extends LitElement {
   #subscribed: AgentClient | null = null
   #off: (() => void)[] = []
   #sent = -1
-  /** Loads started: only the latest one's page is shown. */
-  #loads = 0
-  /** Mentions heard live while a load is in flight: applied again on top of its page, which may be older. */
-  #heard: [Mention, boolean][] = []
+  /** Mentions heard live while the list loads are applied again on top of its page, which may be older. */
+  #catchUp = new CatchUp<[Mention, boolean]>()
 
   /** How many mentions are unread. */
   get unread(): number {
@@ -210,6 +209,7 @@ export class LcdMentions extends LitElement {
   }
 
   #stop(): void {
+    this.#catchUp.reset()
     for (const off of this.#off.splice(0)) off()
     this.#subscribed = null
   }
@@ -217,26 +217,26 @@ export class LcdMentions extends LitElement {
   async #load(): Promise<void> {
     const client = this.client
     if (!client?.siteId) return
-    const load = ++this.#loads
-    this.#heard = []
     this._loading = true
     try {
-      const page = await client.mentions.list({ limit: LIMIT })
-      if (this.client !== client || load !== this.#loads) return
-      this._items = page.items
-      this._unread = page.unread
-      this._error = ''
-      // A mention heard while the page was read may be newer than the page (#put ignores what it holds).
-      for (const [m, created] of this.#heard.splice(0)) this.#put(m, created)
+      await this.#catchUp.load(
+        () => client.mentions.list({ limit: LIMIT }),
+        (page) => {
+          this._items = page.items
+          this._unread = page.unread
+          this._error = ''
+        },
+        ([m, created]) => this.#put(m, created), // #put ignores what the page already holds
+      )
     } catch (e) {
-      if (this.client === client && load === this.#loads) this._error = e instanceof LiveChatError ? e.message : 'The mentions could not be loaded.'
+      if (this.client === client) this._error = e instanceof LiveChatError ? e.message : 'The mentions could not be loaded.'
     } finally {
-      if (load === this.#loads) this._loading = false
+      this._loading = this.#catchUp.loading
     }
   }
 
   #live(m: Mention, created: boolean): void {
-    if (this._loading) this.#heard.push([m, created])
+    this.#catchUp.heard([m, created])
     this.#put(m, created)
   }
 
