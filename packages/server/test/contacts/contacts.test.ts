@@ -8,6 +8,7 @@ import { as } from '../agency/fixtures.js'
 import { apiKey, bearer } from '../api-keys/fixtures.js'
 import { unzipSync, strFromU8 } from 'fflate'
 import { VisitorExport } from '@live-chat/protocol'
+import { WALK_FROM } from '../../src/history/filters.js'
 
 const file = serverPerFile()
 const s = () => file.s
@@ -230,6 +231,49 @@ describe('the inbox filter by attribute', () => {
     expect(await pick({ attribute: 'vip', attributeValue: 'true', status: 'pending,active' })).toEqual([0])
     expect(await pick({ attribute: 'nickname', attributeValue: 'Alpha' })).toEqual([0])
     expect(await pick({ attribute: 'nickname', attributeValue: 'alpha' })).toEqual([])
+  })
+
+  it(`a range matching ${WALK_FROM} contacts or more (the inbox's order walked) and one matching fewer page through exactly their conversations, newest first`, async () => {
+    const w = await world()
+    // 1,500 contacts with a chat each, seats 1..1,500; several share each second of activity.
+    const N = 1_500
+    await s().db.inSite(w.site.id, async (tx) => {
+      await tx.$executeRaw`
+        INSERT INTO mod_chat_visitors (id, site_id, name, last_seen_at, created_at, updated_at)
+        SELECT md5(${w.site.id} || 'v' || i)::uuid, ${w.site.id}::uuid, 'Contact ' || i, now(), now(), now() FROM generate_series(1, ${N}::int) i`
+      await tx.$executeRaw`
+        INSERT INTO mod_chat_conversations (id, site_id, agency_id, visitor_id, status, last_activity_at, created_at, updated_at)
+        SELECT md5(${w.site.id} || 'c' || i)::uuid, ${w.site.id}::uuid, ${w.site.agencyId}::uuid, md5(${w.site.id} || 'v' || i)::uuid,
+          (ARRAY['pending', 'active', 'resolved', 'closed'])[i % 4 + 1], t, t, t
+        FROM generate_series(1, ${N}::int) i, LATERAL (SELECT date_trunc('second', now()) - make_interval(secs => (i / 7)::int) + make_interval(secs => (i % 7) * 0.01) AS t) x`
+      await tx.$executeRaw`
+        INSERT INTO mod_chat_contact_attribute_values (site_id, visitor_id, attribute_id, number_value)
+        SELECT ${w.site.id}::uuid, md5(${w.site.id} || 'v' || i)::uuid, ${w.ids['seats']}::uuid, i FROM generate_series(1, ${N}::int) i`
+    })
+    const expected = async (min: number, max: number, status?: string[]) =>
+      (
+        await s().db.inSite(w.site.id, (tx) => tx.$queryRaw<{ id: string }[]>`
+          SELECT c.id FROM mod_chat_conversations c JOIN mod_chat_contact_attribute_values v ON v.visitor_id = c.visitor_id AND v.attribute_id = ${w.ids['seats']}::uuid
+          WHERE c.site_id = ${w.site.id}::uuid AND v.number_value BETWEEN ${min} AND ${max} AND (${status ?? null}::text[] IS NULL OR c.status = ANY (${status ?? null}::text[]))
+          ORDER BY c.last_activity_at DESC, c.id DESC`)
+      ).map((r) => r.id)
+    const paged = async (q: Record<string, string>) => {
+      const ids: string[] = []
+      let cursor: string | null = null
+      do {
+        const r = await w.G.get(`${w.base}/conversations?${new URLSearchParams({ ...q, limit: '25', ...(cursor ? { cursor } : {}) })}`)
+        expect(r.status).toBe(200)
+        ids.push(...r.body.items.map((c: { id: string }) => c.id))
+        cursor = r.body.nextCursor
+      } while (cursor)
+      return ids
+    }
+    for (const [min, max, status] of [[1, 1_200], [101, 1_400, 'resolved,closed'], [1, 300], [700, 720, 'pending,active']] as const) {
+      const want = await expected(min, max, status?.split(','))
+      expect(want.length).toBeGreaterThan(0)
+      const got = await paged({ attribute: 'seats', attributeMin: String(min), attributeMax: String(max), ...(status ? { status } : {}) })
+      expect({ min, max, status, got }).toEqual({ min, max, status, got: want })
+    }
   })
 
   it('an unknown key, a value of the wrong type, a range on a list, a value without a key: 400', async () => {
