@@ -206,7 +206,7 @@ export class ConversationService {
     // One id more than the page tells whether another page follows; only the page's views are loaded.
     const { page, more } = await this.ctx.db.scoped({ siteId: actor.siteId, serial: true }, async (tx) => {
       const ids = await conversationIds(tx, actor, await withAttribute(tx, actor.siteId, q), after, limit + 1)
-      return { page: await loadSummaries(tx, this.presence, ids.slice(0, limit)), more: ids.length > limit }
+      return { page: await loadSummaries(tx, ids.slice(0, limit)), more: ids.length > limit }
     })
     const last = page.at(-1)
     return {

@@ -1,8 +1,9 @@
 // Loading a conversation as agents and as its visitor see it.
 import type { ConversationSummary, SlaClock, VisitorConversation } from '@live-chat/protocol'
 import type { Tx } from '../shared/db/index.js'
-import { conversationForSummary, conversationFull, toConversationSummary, toVisitorConversation, type ConversationFull } from '../shared/map.js'
-import type { PresenceService } from '../presence/service.js'
+import { conversationFull, toConversationSummary, toVisitorConversation, type ConversationForSummary, type ConversationFull } from '../shared/map.js'
+import { visitorOnlineSql, type PresenceService } from '../presence/service.js'
+import { columnsOf, splitRow } from '../shared/db/columns.js'
 import type { MessageRow } from '../messages/store.js'
 import { runningClockSql, toSlaClock } from '../sla/clocks.js'
 import { Prisma } from '../generated/prisma/client.js'
@@ -26,13 +27,29 @@ export async function loadViewsMany(tx: Tx, presence: PresenceService, ids: stri
 }
 
 /**
- * The inbox page: the summaries of `ids`, in their order. No agent rows and no visitor views,
- * which a summary does not show: three queries (the conversations with their visitors, the
- * previews and clocks, who is online).
+ * The inbox page: the summaries of `ids`, in their order, in one statement (the conversations with
+ * their visitors, previews, SLA clocks and whether each visitor is online). No agent rows and no
+ * visitor views, which a summary does not show. As model queries and their include it took four
+ * round trips, and Prisma's mapping of model rows cost more than the statements (bench/history.mjs).
  */
-export async function loadSummaries(tx: Tx, presence: PresenceService, ids: string[]): Promise<ConversationSummary[]> {
-  const found = await tx.conversation.findMany({ where: { id: { in: ids } }, ...conversationForSummary })
-  return inOrder(tx, presence, ids, found, (r, online) => toConversationSummary(r, online, r.sla))
+export async function loadSummaries(tx: Tx, ids: string[]): Promise<ConversationSummary[]> {
+  if (ids.length === 0) return []
+  const rows = await tx.$queryRaw<Record<string, unknown>[]>`
+    SELECT ${columnsOf(tx, 'Conversation', 'c')}, ${columnsOf(tx, 'Visitor', 'v', 'v.')}, ${columnsOf(tx, 'Message', 'm', 'm.')},
+           k.kind AS "k.kind", k.started_at AS "k.started_at", k.due_at AS "k.due_at", k.breached_at AS "k.breached_at",
+           ${visitorOnlineSql(Prisma.sql`c.site_id`, Prisma.sql`c.visitor_id`)} AS "k.online"
+    FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS i(id, n)
+    JOIN mod_chat_conversations c ON c.id = i.id
+    JOIN mod_chat_visitors v ON v.id = c.visitor_id
+    LEFT JOIN LATERAL (${previewSql(Prisma.sql`c.id`)}) m ON true
+    LEFT JOIN LATERAL (${runningClockSql(Prisma.sql`c.id`)}) k ON true
+    ORDER BY i.n`
+  return rows.map((row) => {
+    const { '': c, v, m, k } = splitRow(row)
+    const r = { ...c, visitor: v, messages: m?.['id'] ? [m] : [] } as unknown as ConversationForSummary
+    const clock = k as { kind: string | null; started_at: Date | null; due_at: Date | null; breached_at: Date | null; online: boolean }
+    return toConversationSummary(r, clock.online, toSlaClock(clock))
+  })
 }
 
 /** `found` with their previews and clocks, mapped in the order of `ids` (those not found are left out). */
@@ -71,11 +88,7 @@ export async function withPreview<C extends { id: string }>(tx: Tx, rows: C[]): 
            m.created_at AS "createdAt", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt", m.rev,
            k.kind, k.started_at, k.due_at, k.breached_at
     FROM unnest(${rows.map((r) => r.id)}::uuid[]) AS c(id)
-    LEFT JOIN LATERAL (
-      SELECT * FROM mod_chat_messages
-      WHERE conversation_id = c.id AND sender_type <> 'system'
-      ORDER BY seq DESC LIMIT 1
-    ) m ON true
+    LEFT JOIN LATERAL (${previewSql(Prisma.sql`c.id`)}) m ON true
     LEFT JOIN LATERAL (${runningClockSql(Prisma.sql`c.id`)}) k ON true`
   const byConversation = new Map(found.map((f) => [f.conversation, f]))
   return rows.map((r) => {
@@ -85,6 +98,12 @@ export async function withPreview<C extends { id: string }>(tx: Tx, rows: C[]): 
   })
 }
 
+/** The preview of the conversation `conversation`: the last message a person wrote (system lines are not it; one index probe). */
+function previewSql(conversation: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`SELECT * FROM mod_chat_messages WHERE conversation_id = ${conversation} AND sender_type <> 'system' ORDER BY seq DESC LIMIT 1`
+}
+
 export function views(c: ConversationFull, visitorOnline: boolean, sla: SlaClock | null): ConversationViews {
   return { summary: toConversationSummary(c, visitorOnline, sla), visitorView: toVisitorConversation(c) }
 }
+

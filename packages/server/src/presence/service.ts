@@ -2,6 +2,7 @@
 // mod_chat_connections, owned by the process (node) that holds it. A node heartbeats; when
 // one stops (crash, kill -9), the others delete it and, by cascade, its connections.
 import type { Database, Tx } from '../shared/db/index.js'
+import { Prisma } from '../generated/prisma/client.js'
 import type { Logger } from '../shared/logger.js'
 
 export const HEARTBEAT_MS = 10_000
@@ -75,7 +76,7 @@ export class PresenceService {
     await tx.connection.deleteMany({ where: { socketId } })
   }
 
-  /** The agents or visitors of the transaction's site (of `ids`, when given) with at least one live connection. */
+  /** The agents or visitors of the transaction's site (of `ids`, when given) with at least one live connection (see visitorOnlineSql). */
   async online(tx: Tx, kind: 'agent' | 'visitor', ids?: string[]): Promise<Set<string>> {
     const key = kind === 'agent' ? 'agentId' : 'visitorId'
     const rows = await tx.connection.findMany({
@@ -90,4 +91,9 @@ export class PresenceService {
   connections(tx: Tx, kind: 'agent' | 'visitor', id: string): Promise<number> {
     return tx.connection.count({ where: kind === 'agent' ? { agentId: id } : { visitorId: id } })
   }
+}
+
+/** In SQL, whether the visitor `visitorId` of the site `siteId` is online: as PresenceService.online, a live connection of theirs. */
+export function visitorOnlineSql(siteId: Prisma.Sql, visitorId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM mod_chat_connections o WHERE o.site_id = ${siteId} AND o.kind = 'visitor' AND o.visitor_id = ${visitorId})`
 }

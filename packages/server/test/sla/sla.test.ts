@@ -87,6 +87,10 @@ describe('SLA clocks', () => {
     expect(resolution.dueAt!.getTime() - resolution.startedAt.getTime()).toBe(120 * 60_000)
     let summary = await agent.conversations.get(id)
     expect(summary.sla).toEqual({ kind: 'first_response', startedAt: first.startedAt.toISOString(), dueAt: first.dueAt!.toISOString(), breachedAt: null })
+    // The inbox page (one statement, conversations/views.ts) shows the same summary, field for field.
+    const listed = async () => (await agent.conversations.list()).items.find((c) => c.id === id)
+    expect(summary.visitor.online).toBe(true)
+    expect(await listed()).toEqual(summary)
 
     // A private note is no reply.
     await agent.send(id, 'Checking their order first', { private: true })
@@ -106,6 +110,11 @@ describe('SLA clocks', () => {
     summary = await agent.conversations.get(id)
     expect(summary.sla?.kind).toBe('next_response')
     expect(Date.parse(summary.sla!.dueAt!) - Date.parse(summary.sla!.startedAt)).toBe(10 * 60_000)
+    expect(summary.lastMessage?.text).toBe('Order 1234')
+    expect(await listed()).toEqual(summary)
+    v.disconnect()
+    await eventually(async () => !(await agent.conversations.get(id)).visitor.online, 5_000, 'the visitor offline')
+    expect(await listed()).toEqual(await agent.conversations.get(id))
     await agent.send(id, 'Let me look')
     await agent.conversations.resolve(id)
     await s.services.analytics.sla.run()
