@@ -194,7 +194,9 @@ describe('the outbox, the server killed between commit and dispatch', () => {
     const jobs = Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM mod_chat_email_jobs')).rows[0]!.n)
     const replied = new Set(replies.map((m) => m.conversation_id))
     expect(jobs).toBe(replied.size)
-    await eventually(() => smtp.inbox.length >= replied.size, 30_000, 'the reply emails')
+    // The process sweeps due emails every batch window, at most every 30 s (email/service.ts): the
+    // jobs just made due wait for its next sweep, up to 30 s, then are sent.
+    await eventually(() => smtp.inbox.length >= replied.size, 45_000, 'the reply emails')
     await new Promise((r) => setTimeout(r, 1_000)) // a second email to anyone would have come by now
     for (const [i, id] of conversations.entries()) {
       const mails = smtp.mailsTo(`visitor${i}@example.test`)
