@@ -11,7 +11,8 @@
 // Contact attributes, one value of each for every one of the 100k visitors (seedAttributes, added
 // to a kept database when missing): `plan` (a list: free 70%, pro 20%, business 9.9%, enterprise
 // 0.1%), `seats` (a number, 1..500), `renews` (a date over a year), `beta` (a boolean, 33%), for
-// the inbox's attribute filter. BENCH_HISTORY_RESEED=1
+// the inbox's attribute filter. Full-text search (the inbox's `q`): a rare word (the number of one
+// conversation, in its five messages) and a common one ("ships", in every message). BENCH_HISTORY_RESEED=1
 // drops and seeds it again; so does a change of SEED_VERSION below or a migration that no longer
 // applies to it, or a seed that was interrupted (the site is named only when it is complete).
 // BENCH_HISTORY_SCALE=10 seeds ten times as much (see SCALE) into `live_chat_bench_x10`, printing
@@ -58,8 +59,8 @@ const VIP_AT = [41, 160]
 /** A team's id (the inbox query checks it is a UUID of the standard's form: version 4, variant 8). */
 const teamId = (name) => `00000000-0000-4000-8000-0000000c000${[...TEAMS, 'VIP'].indexOf(name) + 1}`
 const MESSAGES = (CONVERSATIONS / LONG_EVERY) * LONG + (CONVERSATIONS - CONVERSATIONS / LONG_EVERY) * SHORT
-/** p99 goals in ms: the history page, the inbox page. */
-const GOALS = { history: 5, inbox: 20 }
+/** p99 goals in ms: the history page, the inbox page (issue 18's at this size; issue 19's at 10×: 10M messages, 1M conversations). */
+const GOALS = { ...(SCALE === 1 ? { history: 5, inbox: 20 } : { history: 3, inbox: 10 }), search: 30 }
 /** The contact attributes' ids (UUIDs of the standard's form, like the teams'). */
 const attributeId = (key) => `00000000-0000-4000-8000-0000000d000${['plan', 'seats', 'renews', 'beta'].indexOf(key) + 1}`
 
@@ -103,13 +104,16 @@ export async function run() {
         { name: 'inbox: attribute range (number, 2%)', kind: 'inbox', query: { attribute: 'seats', attributeMin: '491', attributeMax: '500', limit } },
         { name: 'inbox: attribute range (date, a week), resolved+closed, page 2', kind: 'inbox', query: { status: 'resolved,closed', attribute: 'renews', attributeMin: '2027-03-01', attributeMax: '2027-03-07', limit }, secondPage: true },
         { name: 'inbox: attribute = value (boolean, 33%), mine, open', kind: 'inbox', query: { status: 'pending,active', mine: 'true', attribute: 'beta', attributeValue: 'true', limit } },
+        // Full-text search (q): a word of one conversation's messages, and one in every message.
+        { name: 'search: a rare word (one conversation)', kind: 'inbox', query: { q: String(CONVERSATIONS / 2 + 7), limit } },
+        { name: 'search: a common word (every conversation)', kind: 'inbox', query: { q: 'ships', limit } },
       ],
     })
   } finally {
     await server.stop()
   }
   const rows = Object.entries(durations).map(([what, ms]) => {
-    const goal = what.startsWith('history') ? GOALS.history : GOALS.inbox
+    const goal = what.startsWith('history') ? GOALS.history : what.startsWith('search') ? GOALS.search : GOALS.inbox
     const p99 = quantile(ms, 0.99)
     return { what, p50: round(quantile(ms, 0.5), 2), p99: round(p99, 2), max: round(quantile(ms, 1), 2), samples: ms.length, goalP99: goal, status: verdict(p99 <= goal) }
   })
@@ -118,13 +122,13 @@ export async function run() {
   console.log(
     `history (${MESSAGES.toLocaleString('en')} messages, ${CONVERSATIONS.toLocaleString('en')} conversations, server side): ` +
       rows.map((r) => `${r.what} ${r.p50}/${r.p99} ms`).join(' · ') +
-      ` · goal p99 ≤ ${GOALS.history} ms (history) / ≤ ${GOALS.inbox} ms (inbox) · ${verdict(ok)}`,
+      ` · goal p99 ≤ ${GOALS.history} ms (history) / ≤ ${GOALS.inbox} ms (inbox) / ≤ ${GOALS.search} ms (search) · ${verdict(ok)}`,
   )
   return {
     name,
     settings: { database: DB, messages: MESSAGES, conversations: CONVERSATIONS, iterations, warmup },
     rows,
-    goal: `p99 ≤ ${GOALS.history} ms (latest 50 messages), ≤ ${GOALS.inbox} ms (inbox page)`,
+    goal: `p99 ≤ ${GOALS.history} ms (latest 50 messages), ≤ ${GOALS.inbox} ms (inbox page), ≤ ${GOALS.search} ms (search)`,
     status: verdict(ok),
     ok,
   }
