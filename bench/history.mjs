@@ -106,7 +106,8 @@ export async function run() {
         { name: 'inbox: attribute = value (boolean, 33%), mine, open', kind: 'inbox', query: { status: 'pending,active', mine: 'true', attribute: 'beta', attributeValue: 'true', limit } },
         // Full-text search (q): a word of one conversation's messages, and one in every message.
         { name: 'search: a rare word (one conversation)', kind: 'inbox', query: { q: String(CONVERSATIONS / 2 + 7), limit } },
-        { name: 'search: a common word (every conversation)', kind: 'inbox', query: { q: 'ships', limit } },
+        // (Slow today: a second a page at 1×; its own 30 samples keep the bench short.)
+        { name: 'search: a common word (every conversation)', kind: 'inbox', query: { q: 'ships', limit }, iterations: 30 },
       ],
     })
   } finally {

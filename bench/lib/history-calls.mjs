@@ -5,7 +5,7 @@
 
 /**
  * `cases`: [{ name, kind: 'history', actor: 'agent' | 'visitor', conversations: [{ id, visitorId }] }
- * | { name, kind: 'inbox', query, secondPage?: boolean }]. Resolves to { [name]: durations in ms }.
+ * | { name, kind: 'inbox', query, secondPage?: boolean }], each with `iterations` of its own if fewer. Resolves to { [name]: durations in ms }.
  */
 export async function time({ services }, { siteId, userId, cases, iterations, warmup }) {
   const { token } = await services.sessions.start(userId, {})
@@ -30,14 +30,18 @@ export async function time({ services }, { siteId, userId, cases, iterations, wa
       call = () => services.conversations.list(agent, query)
     }
     checkShape(c, await call())
-    calls.push({ name: c.name, call, durations: [] })
+    calls.push({ name: c.name, call, durations: [], iterations: Math.min(iterations, c.iterations ?? iterations) })
   }
-  // Round robin over the cases, so that a noisy moment of the machine falls on all of them alike.
-  for (let i = 0; i < warmup + iterations; i++) {
-    for (const c of calls) {
+  // Round robin over the cases, so that a noisy moment of the machine falls on all of them alike;
+  // then each case with fewer iterations of its own (a slow one, whose reads would weigh on the
+  // others' next calls), alone.
+  const rounds = (cases, n) => Array.from({ length: warmup + n }, (_, i) => ({ cases, timed: i >= warmup }))
+  const order = [...rounds(calls.filter((c) => c.iterations === iterations), iterations), ...calls.filter((c) => c.iterations < iterations).flatMap((c) => rounds([c], c.iterations))]
+  for (const { cases, timed } of order) {
+    for (const c of cases) {
       const t = performance.now()
       await c.call()
-      if (i >= warmup) c.durations.push(performance.now() - t)
+      if (timed) c.durations.push(performance.now() - t)
     }
   }
   return Object.fromEntries(calls.map((c) => [c.name, c.durations]))
