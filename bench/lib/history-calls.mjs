@@ -5,12 +5,13 @@
 
 /**
  * `cases`: [{ name, kind: 'history', actor: 'agent' | 'visitor', conversations: [{ id, visitorId }] }
- * | { name, kind: 'inbox', query, secondPage?: boolean }], each with `iterations` of its own if fewer. Resolves to { [name]: durations in ms }.
+ * | { name, kind: 'inbox', query, secondPage?: boolean }], each with `iterations` of its own if fewer. Resolves to { durations: { [name]: ms[] }, errors: { [name]: message } }.
  */
 export async function time({ services }, { siteId, userId, cases, iterations, warmup }) {
   const { token } = await services.sessions.start(userId, {})
   const agent = await services.agents.authenticate(token, siteId)
   const calls = []
+  const errors = {}
   for (const c of cases) {
     let call
     if (c.kind === 'history') {
@@ -29,14 +30,23 @@ export async function time({ services }, { siteId, userId, cases, iterations, wa
       }
       call = () => services.conversations.list(agent, query)
     }
-    checkShape(c, await call())
+    // A case whose first call fails (say, past the transaction timeout) is reported with its error, untimed.
+    try {
+      checkShape(c, await call())
+    } catch (e) {
+      errors[c.name] = String(e instanceof Error ? e.message : e).split('\n').filter(Boolean).at(-1)
+      continue
+    }
     calls.push({ name: c.name, call, durations: [], iterations: Math.min(iterations, c.iterations ?? iterations) })
   }
   // Round robin over the cases, so that a noisy moment of the machine falls on all of them alike;
   // then each case with fewer iterations of its own (a slow one, whose reads would weigh on the
-  // others' next calls), alone.
-  const rounds = (cases, n) => Array.from({ length: warmup + n }, (_, i) => ({ cases, timed: i >= warmup }))
-  const order = [...rounds(calls.filter((c) => c.iterations === iterations), iterations), ...calls.filter((c) => c.iterations < iterations).flatMap((c) => rounds([c], c.iterations))]
+  // others' next calls), alone, after two warm-up calls.
+  const rounds = (cases, n, w) => Array.from({ length: w + n }, (_, i) => ({ cases, timed: i >= w }))
+  const order = [
+    ...rounds(calls.filter((c) => c.iterations === iterations), iterations, warmup),
+    ...calls.filter((c) => c.iterations < iterations).flatMap((c) => rounds([c], c.iterations, Math.min(warmup, 2))),
+  ]
   for (const { cases, timed } of order) {
     for (const c of cases) {
       const t = performance.now()
@@ -44,7 +54,7 @@ export async function time({ services }, { siteId, userId, cases, iterations, wa
       if (timed) c.durations.push(performance.now() - t)
     }
   }
-  return Object.fromEntries(calls.map((c) => [c.name, c.durations]))
+  return { durations: Object.fromEntries(calls.map((c) => [c.name, c.durations])), errors }
 }
 
 /** A timed call that returns nothing would time nothing. */
