@@ -7,7 +7,7 @@ import { Prisma } from '../generated/prisma/client.js'
 import type { AgentActor } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { AppError } from '../shared/errors.js'
-import { searchCondition, searchTerms } from './search.js'
+import { planCondition, planSearch, searchCondition, searchFallback, searchTerms, type SearchPlan } from './search.js'
 import { attributeCondition, matchingContacts, resolveAttributeFilter, type AttributeFilter } from '../contacts/attributes.js'
 
 /** The list's filters without its paging; `attributeFilter` is `attribute…` resolved against the site's definition (withAttribute). */
@@ -94,7 +94,9 @@ function resolved(f: ConversationFilter): AttributeFilter {
  * their rows by the (site, visitor, …) index, index-only, and sorts those. (Said twice, on both
  * tables, the planner took the two as independent, expected a few rows, and sorted thousands:
  * 30 ms for "mine". Sorting a range's 2,000 contacts on the conversation's own time read every one
- * of their conversations: 20 ms.)
+ * of their conversations: 20 ms.) A search (`q`) is planned from Postgres's estimate of its words
+ * (planSearch): a rare word is a set from the GIN indexes; a common one walks the order, testing
+ * each conversation, for at most `walk` rows, then turns to the indexes if the page is not full.
  */
 export async function conversationIds(
   tx: Tx,
@@ -111,27 +113,51 @@ export async function conversationIds(
     ...(f.agentId ? [Prisma.sql`a.assigned_agent_id = ${f.agentId}::uuid`] : []),
     ...(f.attribute !== undefined ? [await attributeOnActivity(tx, actor.siteId, resolved(f))] : []),
   ]
-  // The rest are the conversation's own: only then is it joined to each candidate.
-  const onConversation = conditions(actor, { ...f, status: undefined, teamId: undefined, mine: undefined, agentId: undefined, attribute: undefined })
-  const candidates = (bound: Prisma.Sql, limited: boolean) => Prisma.sql`
-    SELECT a.site_id, a.conversation_id, a.last_activity_at FROM mod_chat_conversation_activity a
-    ${onConversation.length ? Prisma.sql`JOIN mod_chat_conversations c ON c.site_id = a.site_id AND c.id = a.conversation_id` : Prisma.empty}
-    WHERE ${Prisma.join([Prisma.sql`a.site_id = ${site}`, ...(onConversation.length ? [Prisma.sql`c.site_id = ${site}`] : []), ...onConversation, ...onActivity, bound], ' AND ')}
-    ${limited ? Prisma.sql`ORDER BY a.last_activity_at DESC FETCH FIRST (${take}::bigint) ROWS WITH TIES` : Prisma.empty}`
+  // The rest are the conversation's own: only then is it joined to each candidate. A search is
+  // planned on its own (planSearch): by the indexes, or walking the order (the `walk` below).
+  const own = conditions(actor, { ...f, status: undefined, teamId: undefined, mine: undefined, agentId: undefined, attribute: undefined, q: undefined })
+  const terms = f.q !== undefined ? searchTerms(f.q) : undefined
   // The second as a value (not date_trunc in SQL, which the planner cannot fold): rows of one second
   // are few, and it then knows to find them by the activity index, not by the filter's contacts.
   const second = after ? Prisma.sql`${new Date(Math.floor(after.at.getTime() / 1000) * 1000).toISOString()}::timestamptz` : undefined
-  // A page starting in the middle of a second: every row of that second, and the first `take`
-  // (with ties) of the seconds before it.
-  const page = second
-    ? Prisma.sql`(${candidates(Prisma.sql`a.last_activity_at < ${second}`, true)}) UNION ALL (${candidates(Prisma.sql`a.last_activity_at = ${second}`, false)})`
-    : candidates(Prisma.sql`true`, true)
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT c.id FROM (${page}) p
-    JOIN mod_chat_conversations c ON c.site_id = p.site_id AND c.id = p.conversation_id
-    WHERE c.site_id = ${site}
-      ${after ? Prisma.sql`AND (c.last_activity_at, c.id) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
-    ORDER BY p.last_activity_at DESC, c.last_activity_at DESC, c.id DESC
-    LIMIT ${take}`
-  return rows.map((r) => r.id)
+  const before = second ? Prisma.sql`a.last_activity_at < ${second}` : Prisma.sql`true`
+  // The activity rows in the inbox's order (to the second, with the rows that share the last one).
+  const inOrder = (bound: Prisma.Sql, rows: number) => Prisma.sql`
+    SELECT a.site_id, a.conversation_id, a.last_activity_at FROM mod_chat_conversation_activity a
+    WHERE ${Prisma.join([Prisma.sql`a.site_id = ${site}`, ...onActivity, bound], ' AND ')}
+    ORDER BY a.last_activity_at DESC FETCH FIRST (${rows}::bigint) ROWS WITH TIES`
+
+  const page = async (search: SearchPlan | undefined): Promise<string[]> => {
+    const onConversation = search ? [...own, planCondition(search)] : own
+    const candidates = (bound: Prisma.Sql, limited: boolean) => {
+      // A walk reads at most `walk` rows of the order, and tests the conversation of each.
+      const walk = limited && search?.walk !== undefined
+      return Prisma.sql`
+        SELECT a.site_id, a.conversation_id, a.last_activity_at FROM ${walk ? Prisma.sql`(${inOrder(bound, search.walk!)})` : Prisma.sql`mod_chat_conversation_activity`} a
+        ${onConversation.length ? Prisma.sql`JOIN mod_chat_conversations c ON c.site_id = a.site_id AND c.id = a.conversation_id` : Prisma.empty}
+        WHERE ${Prisma.join([Prisma.sql`a.site_id = ${site}`, ...(onConversation.length ? [Prisma.sql`c.site_id = ${site}`] : []), ...onConversation, ...(walk ? [] : [...onActivity, bound])], ' AND ')}
+        ${limited ? Prisma.sql`ORDER BY a.last_activity_at DESC FETCH FIRST (${take}::bigint) ROWS WITH TIES` : Prisma.empty}`
+    }
+    // A page starting in the middle of a second: every row of that second, and the first `take`
+    // (with ties) of the seconds before it.
+    const rows = second
+      ? Prisma.sql`(${candidates(before, true)}) UNION ALL (${candidates(Prisma.sql`a.last_activity_at = ${second}`, false)})`
+      : candidates(before, true)
+    const found = await tx.$queryRaw<{ id: string }[]>`
+      SELECT c.id FROM (${rows}) p
+      JOIN mod_chat_conversations c ON c.site_id = p.site_id AND c.id = p.conversation_id
+      WHERE c.site_id = ${site}
+        ${after ? Prisma.sql`AND (c.last_activity_at, c.id) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
+      ORDER BY p.last_activity_at DESC, c.last_activity_at DESC, c.id DESC
+      LIMIT ${take}`
+    return found.map((r) => r.id)
+  }
+
+  const search = terms && (await planSearch(tx, terms, take))
+  const ids = await page(search)
+  if (search?.walk === undefined || ids.length >= take) return ids
+  // The walk ended before the page was full: at the end of the rows, the page is whole (a small
+  // site, or the last page); at its limit, the rest is found by the indexes.
+  const [{ walked }] = await tx.$queryRaw<[{ walked: number }]>`SELECT count(*)::int AS walked FROM (${inOrder(before, search.walk)}) w`
+  return walked < search.walk ? ids : page(searchFallback(search.probe))
 }
