@@ -56,20 +56,21 @@ function conditions(actor: AgentActor, f: ConversationFilter): Prisma.Sql[] {
 }
 
 /**
- * A contact attribute's condition on the activity rows. A range (of numbers or dates) may match
+ * Whether a contact attribute's condition on the activity rows walks them. A range (of numbers or dates) may match
  * many contacts, which the planner cannot tell from its statistics: driven from 2,000 matching
  * contacts to their rows, a page took 13 ms of SQL (bench/history.mjs); walking the rows in the
  * inbox's order and testing each against the hashed set of those contacts took 1 ms. The walk reads
  * about take / (share of rows that match) rows, so it is chosen from WALK_FROM matching contacts on
- * (counted first, up to that number: a short index-only scan); below, the contacts drive.
+ * (counted first, up to that number: a short index-only scan); below, the contacts drive. The
+ * rows of one second (a page that starts inside one) are few and probed one by one: building the set
+ * for them as well took most of a second page's time at 10x (bench/README.md, "Plans at 10x").
  */
-async function attributeOnActivity(tx: Tx, siteId: string, f: AttributeFilter): Promise<Prisma.Sql> {
+async function walksAttribute(tx: Tx, siteId: string, f: AttributeFilter): Promise<boolean> {
   const range = f.min !== undefined || f.max !== undefined
-  const walk = range && (await matchingContacts(tx, siteId, f, WALK_FROM)) >= WALK_FROM
-  return attributeCondition(f, 'a', walk ? { siteId } : undefined)
+  return range && (await matchingContacts(tx, siteId, f, WALK_FROM)) >= WALK_FROM
 }
 
-/** From how many matching contacts an attribute range walks the inbox's order (see attributeOnActivity). */
+/** From how many matching contacts an attribute range walks the inbox's order (see walksAttribute). */
 export const WALK_FROM = 1_000
 
 function resolved(f: ConversationFilter): AttributeFilter {
@@ -106,12 +107,16 @@ export async function conversationIds(
   take: number,
 ): Promise<string[]> {
   const site = Prisma.sql`${actor.siteId}::uuid`
-  const onActivity = [
+  const attribute = f.attribute !== undefined ? resolved(f) : undefined
+  const walkAttribute = attribute !== undefined && (await walksAttribute(tx, actor.siteId, attribute))
+  // `limited`: the first rows of the order (a range may walk them, testing each against the set of
+  // its contacts); otherwise the rows of one second, few, each probed (the set is not built again).
+  const onActivity = (limited: boolean) => [
     ...(f.status ? [Prisma.sql`a.status IN (${Prisma.join(f.status)})`] : []),
     ...(f.teamId ? [Prisma.sql`a.team_id = ${f.teamId}::uuid`] : []),
     ...(f.mine ? [Prisma.sql`a.assigned_agent_id = ${mineOf(actor)}::uuid`] : []),
     ...(f.agentId ? [Prisma.sql`a.assigned_agent_id = ${f.agentId}::uuid`] : []),
-    ...(f.attribute !== undefined ? [await attributeOnActivity(tx, actor.siteId, resolved(f))] : []),
+    ...(attribute ? [attributeCondition(attribute, 'a', limited && walkAttribute ? { siteId: actor.siteId } : undefined)] : []),
   ]
   // The rest are the conversation's own: only then is it joined to each candidate. A search is
   // planned on its own (planSearch): by the indexes, or walking the order (the `walk` below).
@@ -124,7 +129,7 @@ export async function conversationIds(
   // The activity rows in the inbox's order (to the second, with the rows that share the last one).
   const inOrder = (bound: Prisma.Sql, rows: number) => Prisma.sql`
     SELECT a.site_id, a.conversation_id, a.last_activity_at FROM mod_chat_conversation_activity a
-    WHERE ${Prisma.join([Prisma.sql`a.site_id = ${site}`, ...onActivity, bound], ' AND ')}
+    WHERE ${Prisma.join([Prisma.sql`a.site_id = ${site}`, ...onActivity(true), bound], ' AND ')}
     ORDER BY a.last_activity_at DESC FETCH FIRST (${rows}::bigint) ROWS WITH TIES`
 
   const page = async (search: SearchPlan | undefined): Promise<string[]> => {
@@ -135,7 +140,7 @@ export async function conversationIds(
       return Prisma.sql`
         SELECT a.site_id, a.conversation_id, a.last_activity_at FROM ${walk ? Prisma.sql`(${inOrder(bound, search.walk!)})` : Prisma.sql`mod_chat_conversation_activity`} a
         ${onConversation.length ? Prisma.sql`JOIN mod_chat_conversations c ON c.site_id = a.site_id AND c.id = a.conversation_id` : Prisma.empty}
-        WHERE ${Prisma.join([Prisma.sql`a.site_id = ${site}`, ...(onConversation.length ? [Prisma.sql`c.site_id = ${site}`] : []), ...onConversation, ...(walk ? [] : [...onActivity, bound])], ' AND ')}
+        WHERE ${Prisma.join([Prisma.sql`a.site_id = ${site}`, ...(onConversation.length ? [Prisma.sql`c.site_id = ${site}`] : []), ...onConversation, ...(walk ? [] : [...onActivity(limited), bound])], ' AND ')}
         ${limited ? Prisma.sql`ORDER BY a.last_activity_at DESC FETCH FIRST (${take}::bigint) ROWS WITH TIES` : Prisma.empty}`
     }
     // A page starting in the middle of a second: every row of that second, and the first `take`
