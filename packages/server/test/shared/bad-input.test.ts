@@ -206,7 +206,9 @@ for (const { ns, commands, socket } of namespaces) {
       socket().emit('admin:drop-tables', { all: true })
       socket().emit('__proto__', { polluted: true }, () => undefined)
       socket().emit('constructor')
-      for (const event of ['admin:drop-tables', 'constructor', 'message:send ', 'x'.repeat(500)]) {
+      socket().emit('error', { boom: true })
+      socket().emit('error', new Error('x'), () => undefined)
+      for (const event of ['admin:drop-tables', 'constructor', 'error', 'message:send ', 'x'.repeat(500)]) {
         expect(await ask(socket(), event, { all: true })).toEqual({
           ok: false,
           error: { code: 'not_found', message: expect.stringMatching(/^No such command: "/) },
