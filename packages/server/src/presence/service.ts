@@ -3,6 +3,7 @@
 // one stops (crash, kill -9), the others delete it and, by cascade, its connections.
 import type { Database, Tx } from '../shared/db/index.js'
 import { Prisma } from '../generated/prisma/client.js'
+import { InFlight } from '../shared/in-flight.js'
 import type { Logger } from '../shared/logger.js'
 
 export const HEARTBEAT_MS = 10_000
@@ -23,7 +24,7 @@ export interface NewConnection {
 
 export class PresenceService {
   private timer: NodeJS.Timeout | undefined
-  private readonly inflight = new Set<Promise<unknown>>()
+  private readonly inflight = new InFlight()
 
   constructor(
     private readonly db: Database,
@@ -54,15 +55,13 @@ export class PresenceService {
       () => undefined,
       (e: unknown) => this.log.warn({ err: e }, 'presence update failed'),
     )
-    this.inflight.add(safe)
-    void safe.finally(() => this.inflight.delete(safe))
-    return safe
+    return this.inflight.track(safe)
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
+    await this.inflight.settled()
     await this.db.prisma.$executeRaw`DELETE FROM mod_chat_nodes WHERE id = ${this.nodeId}::uuid`
   }
 

@@ -17,6 +17,7 @@ import type { QueuePosition } from '@live-chat/protocol'
 import type { Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { availableAgents, inTeam } from '../conversations/routing.js'
+import { InFlight } from '../shared/in-flight.js'
 import { estimateWait, handlingTime, HISTORY_DAYS, HISTORY_SAMPLES, MIN_SAMPLES, type Capacity } from './estimate.js'
 
 /** How long a site's recompute waits for the rest of a burst of changes. */
@@ -39,12 +40,15 @@ export class QueueService {
   private readonly history = new Map<string, { value: Promise<SiteHistory>; until: number }>()
   /** Conversations this process saw the team reply in (insertion order: oldest first). */
   private readonly replied = new Set<string>()
+  /** Recomputes and tells still running (stop() waits for them: each holds a transaction while it reads). */
+  private readonly running = new InFlight()
+  private stopped = false
 
   constructor(private readonly ctx: Context) {}
 
   /** The site's queue may have moved: recomputes it once COALESCE_MS from now and tells its waiting visitors. */
   changed(siteId: string): void {
-    if (this.due.has(siteId)) return
+    if (this.stopped || this.due.has(siteId)) return
     const timer = setTimeout(() => {
       this.due.delete(siteId)
       void this.announce(siteId)
@@ -72,27 +76,33 @@ export class QueueService {
   }
 
   /** Tells every waiting visitor of the site their place now. Never throws. */
-  async announce(siteId: string): Promise<void> {
-    try {
-      for (const w of await this.waiting(siteId)) this.ctx.publish.queuePosition(w.visitorId, w.position)
-    } catch (e) {
-      this.ctx.log.warn({ err: e, siteId }, 'queue positions not announced')
-    }
+  announce(siteId: string): Promise<void> {
+    return this.publish(siteId, undefined, 'queue positions not announced')
   }
 
   /** Tells a visitor who just connected the places of their waiting conversations, if any. Never throws. */
-  async tell(siteId: string, visitorId: string): Promise<void> {
-    try {
-      for (const w of await this.waiting(siteId, visitorId)) this.ctx.publish.queuePosition(w.visitorId, w.position)
-    } catch (e) {
-      this.ctx.log.warn({ err: e, siteId }, 'queue position not told')
-    }
+  tell(siteId: string, visitorId: string): Promise<void> {
+    return this.publish(siteId, visitorId, 'queue position not told')
   }
 
-  /** Stops the recomputes still waiting (the app is closing). */
-  stop(): void {
+  /** Stops the recomputes still waiting and waits for those running (the app is closing; the database closes next). */
+  async stop(): Promise<void> {
+    this.stopped = true
     for (const timer of this.due.values()) clearTimeout(timer)
     this.due.clear()
+    await this.running.settled()
+  }
+
+  private publish(siteId: string, visitorId: string | undefined, failed: string): Promise<void> {
+    if (this.stopped) return Promise.resolve()
+    return this.running.track(
+      this.waiting(siteId, visitorId).then(
+        (waiting) => {
+          for (const w of waiting) this.ctx.publish.queuePosition(w.visitorId, w.position)
+        },
+        (e: unknown) => this.ctx.log.warn({ err: e, siteId }, failed),
+      ),
+    )
   }
 
   /** The site's waiting conversations (of one visitor, when given) with their places and estimates. */

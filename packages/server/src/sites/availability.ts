@@ -5,6 +5,7 @@
 import { TEAM_SHOWN, type Availability, type OnlineTeam } from '@live-chat/protocol'
 import type { Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
+import { InFlight } from '../shared/in-flight.js'
 import { openByClock, type BusinessHoursSettings } from './business-hours.js'
 
 /** The widget settings that decide whether a site is open by the clock. */
@@ -65,14 +66,21 @@ export class AvailabilityClock {
 
   constructor(private readonly ctx: Context) {}
 
+  /** The look at the clock in progress, if any (stop() waits for it). */
+  private readonly ticking = new InFlight()
+
   start(): void {
-    this.timer ??= setInterval(() => void this.tick(), CLOCK_TICK_MS)
+    this.timer ??= setInterval(() => {
+      if (this.ticking.size === 0) void this.ticking.track(this.tick())
+    }, CLOCK_TICK_MS)
     this.timer.unref()
   }
 
-  stop(): void {
+  /** Stops the clock and waits for a look in progress. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
+    await this.ticking.settled()
   }
 
   /** Drops what the clock knows of a site's business hours (they just changed). */

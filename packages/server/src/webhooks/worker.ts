@@ -24,6 +24,7 @@ import { Webhook as Signer } from 'standardwebhooks'
 import type { Database } from '../shared/db/index.js'
 import type { Logger } from '../shared/logger.js'
 import { Prisma } from '../generated/prisma/client.js'
+import { InFlight } from '../shared/in-flight.js'
 import { Periodic } from '../shared/periodic.js'
 import { hostOf } from './service.js'
 import { TargetRefused, WebhookTargets } from './targets.js'
@@ -103,7 +104,7 @@ export class WebhookWorker {
   private readonly circuitPauseMs: number
   private readonly loop: Periodic
   /** Deliveries being sent, counted per site and per webhook. */
-  private readonly sending = new Set<Promise<void>>()
+  private readonly sending = new InFlight()
   private readonly perSite = new Map<string, number>()
   private readonly perWebhook = new Map<string, number>()
   /** Keep-alive connections per receiver, each opened through the targets' checked lookup. */
@@ -133,7 +134,7 @@ export class WebhookWorker {
   /** Stops polling and waits for the deliveries in flight to finish. */
   async stop(): Promise<void> {
     await this.loop.stop()
-    await Promise.allSettled([...this.sending])
+    await this.sending.settled()
     this.agents['http:'].destroy()
     this.agents['https:'].destroy()
   }
@@ -159,15 +160,15 @@ export class WebhookWorker {
   private send(d: Claimed): void {
     count(this.perSite, d.site_id, 1)
     count(this.perWebhook, d.webhook_id, 1)
-    const sending: Promise<void> = this.deliver(d)
-      .catch((e: unknown) => this.log.warn({ err: e, delivery: d.id }, 'recording a webhook delivery failed'))
-      .finally(() => {
-        this.sending.delete(sending)
-        count(this.perSite, d.site_id, -1)
-        count(this.perWebhook, d.webhook_id, -1)
-        this.loop.kick()
-      })
-    this.sending.add(sending)
+    void this.sending.track(
+      this.deliver(d)
+        .catch((e: unknown) => this.log.warn({ err: e, delivery: d.id }, 'recording a webhook delivery failed'))
+        .finally(() => {
+          count(this.perSite, d.site_id, -1)
+          count(this.perWebhook, d.webhook_id, -1)
+          this.loop.kick()
+        }),
+    )
   }
 
   /**

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { LiveChatClient } from '@live-chat/sdk'
 import type { QueuePosition, WidgetConfig } from '@live-chat/protocol'
 import { rooms } from '../../src/realtime/types.js'
-import { agentOnline, eventually, serverPerFile, type AgentFixture } from '../helpers.js'
+import { COALESCE_MS } from '../../src/queue/service.js'
+import { agentOnline, eventually, serverPerFile, startServer, type AgentFixture } from '../helpers.js'
 
 const file = serverPerFile()
 const online = (a: AgentFixture) => agentOnline(file.s.url, a, file.track)
@@ -147,5 +148,39 @@ describe('the estimate', () => {
     const waiting = []
     for (const text of ['w1', 'w2', 'w3']) waiting.push(await visitorStarts(site.id, text))
     for (const [i, v] of waiting.entries()) expect(await placeIs(v, i + 1)).toMatchObject({ estimatedWaitSeconds: 180 * (i + 1) })
+  })
+})
+
+describe('closing', () => {
+  it('waits for a recompute in progress, and a change after it schedules none (the database closes next)', async () => {
+    // A server of its own: its queue is stopped here.
+    const own = await startServer()
+    const siteId = (await own.fx.site()).id
+    const client = new LiveChatClient({ url: own.url, siteId, storage: 'memory' })
+    try {
+      const { conversation } = await client.startConversation({ message: 'waiting' })
+      await eventually(() => client.getQueuePosition(conversation.id)?.position === 1, 5_000, 'a place')
+      let heard = 0
+      client.on('queue', () => heard++)
+
+      // A recompute is running when the app stops its queue: stop() returns once it has ended.
+      let announced = false
+      void own.services.queue.announce(siteId).then(() => (announced = true))
+      await own.services.queue.stop()
+      expect(announced).toBe(true)
+
+      await eventually(() => heard === 1, 5_000, 'the place it announced')
+
+      // A change after the stop (an agent's socket leaving during the close) recomputes nothing.
+      const before = heard
+      own.services.queue.changed(siteId)
+      const { visitorId } = await own.db.inSite(siteId, (tx) => tx.conversation.findUniqueOrThrow({ where: { id: conversation.id } }))
+      await own.services.queue.tell(siteId, visitorId)
+      await new Promise((r) => setTimeout(r, 4 * COALESCE_MS))
+      expect(heard).toBe(before)
+    } finally {
+      client.disconnect()
+      await own.close()
+    }
   })
 })
