@@ -149,7 +149,15 @@ describe('DELETE /api/sites/:siteId/visitors/:visitorId', () => {
     await a.close()
 
     // ---- server B alone: a second conversation's event waits in the outbox
-    await b.services.conversations.start(va, { clientKey: `key2-${hex}`, message: { clientId: `second-${hex}`, text: `one more thing ${words.second}` } })
+    const second = await b.services.conversations.start(va, { clientKey: `key2-${hex}`, message: { clientId: `second-${hex}`, text: `one more thing ${words.second}` } })
+    // An agent's dashboard opens: their connection lets the queue move, and the waiting second
+    // conversation becomes theirs (a system line) before anything is counted.
+    const dashboard = await connectRaw(rawSocket(b.url, '/agent', { token: admin.token, siteId: site.id }))
+    await eventually(
+      async () => (await b.db.inSite(site.id, (tx) => tx.conversation.findUniqueOrThrow({ where: { id: second.conversation.id } }))).assignedAgentId === admin.id,
+      5_000,
+      'the second conversation assigned to the agent who connected',
+    )
     const { rows: [outbox] } = await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM mod_chat_events WHERE site_id = $1 AND data::text ILIKE $2`, [site.id, `%${words.name}%`])
     expect(outbox!.n).toBeGreaterThan(0)
     expect((await b.services.analytics.aggregator.run()).ran).toBe(true)
@@ -168,16 +176,15 @@ describe('DELETE /api/sites/:siteId/visitors/:visitorId', () => {
     expect(before.some((r) => r.table === 'mod_chat_message_edits' && r.term === words.oldText)).toBe(true)
     expect(before.some((r) => r.table === 'audit_events' && r.term === words.email)).toBe(true)
 
-    // ---- erase, with the visitor's widget open and an agent's dashboard
+    // ---- erase, with the visitor's widget open and the agent's dashboard
     const widget = await connectRaw(rawSocket(b.url, '/visitor', { token: session.token }))
-    const dashboard = await connectRaw(rawSocket(b.url, '/agent', { token: admin.token, siteId: site.id }))
     try {
       const told = waitFor<{ visitorId: string }>((fn) => (dashboard.on('visitor:erased', fn), () => dashboard.off('visitor:erased', fn)))
       const gone = new Promise<string>((resolve) => widget.once('disconnect', resolve))
       const res = await request(b.url).delete(`/api/sites/${site.id}/visitors/${visitorId}`).set(bearer(admin.token))
       expect(res.status, res.text).toBe(200)
-      // Five messages in the first (two of them system lines), one in the second, and the one file.
-      expect(res.body as VisitorErased).toEqual({ visitorId, conversations: 2, messages: 6, files: 1 })
+      // Five messages in the first (two of them system lines), two in the second (one a system line), and the one file.
+      expect(res.body as VisitorErased).toEqual({ visitorId, conversations: 2, messages: 7, files: 1 })
       expect(await told).toEqual({ visitorId })
       expect(await gone).toBe('io server disconnect')
       // Its token names nobody now.
@@ -208,7 +215,7 @@ describe('DELETE /api/sites/:siteId/visitors/:visitorId', () => {
 
     // ---- the audit event names the visitor by id only; the outbox tells webhooks the ids
     const { rows: audit } = await owner.query(`SELECT action, target_type, target_id, target_label, data FROM audit_events WHERE site_id = $1 AND action = 'visitor.erased'`, [site.id])
-    expect(audit).toEqual([{ action: 'visitor.erased', target_type: 'visitor', target_id: visitorId, target_label: null, data: { conversations: 2, messages: 6, files: 1 } }])
+    expect(audit).toEqual([{ action: 'visitor.erased', target_type: 'visitor', target_id: visitorId, target_label: null, data: { conversations: 2, messages: 7, files: 1 } }])
     const { rows: searched } = await owner.query(`SELECT data FROM audit_events WHERE site_id = $1 AND action = 'export.conversations'`, [site.id])
     expect(searched).toEqual([{ data: { filter: { q: '[erased]' } } }])
     const { rows: erasedEvent } = await owner.query(`SELECT data FROM mod_chat_events WHERE site_id = $1 AND type = 'visitor.erased'`, [site.id])
