@@ -143,8 +143,6 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
     queueLengths: () => queueLengths(opts.db, 1000),
   })
   const drain = new Drain(metrics)
-  drain.sockets(visitorNs, 'visitor')
-  drain.sockets(agentNs, 'agent')
 
   const targets = new WebhookTargets(opts.webhooks)
   const webhooks = new WebhookService(opts.db, log, targets)
@@ -172,8 +170,8 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
   services.privacy.retention.start()
   // A socket's address as Express's req.ip sees it: behind TRUST_PROXY, the client's (X-Forwarded-For).
   const clientIp = (request: http.IncomingMessage) => proxyaddr(request, app.get('trust proxy fn') as (addr: string, i: number) => boolean)
-  setupVisitorNamespace(visitorNs, services, log, clientIp)
-  setupAgentNamespace(agentNs, services, log, clientIp)
+  setupVisitorNamespace(visitorNs, services, log, { clientIp, gate: drain.commands('visitor') })
+  setupAgentNamespace(agentNs, services, log, { clientIp, gate: drain.commands('agent') })
   const stopRevocations = await watchRevocations(opts.db, agentNs, services, log)
   const stopDeletedSites = await watchDeletedSites(opts.db, visitorNs, agentNs, log)
   const stopErasedVisitors = await watchErasedVisitors(opts.db, visitorNs, agentNs, log)

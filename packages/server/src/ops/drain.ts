@@ -6,10 +6,21 @@ import type { RequestHandler } from 'express'
 import type { ErrorBody } from '@live-chat/protocol'
 import { withTimeout, type Metrics, type NamespaceName } from './metrics.js'
 
+/** A socket as the gate sees it: told when it goes. */
 interface CommandSocket {
-  use(fn: (packet: unknown[], next: (err?: Error) => void) => void): unknown
-  on(event: 'disconnect', fn: () => void): unknown
-  listeners(event: string): unknown[]
+  once(event: 'disconnect', fn: () => void): unknown
+  off(event: 'disconnect', fn: () => void): unknown
+}
+
+type Ack = (reply: { ok?: unknown; error?: ErrorBody } | undefined, ...rest: unknown[]) => void
+
+/**
+ * What the command layer (realtime/command.ts) asks before it runs a socket command that has an
+ * ack: `enter` counts it until it is acked and returns the ack to answer with, or answers the
+ * refusal itself and returns undefined (the command must not start).
+ */
+export interface CommandGate {
+  enter(socket: CommandSocket, event: string, ack: Ack): Ack | undefined
 }
 
 const SHUTTING_DOWN: ErrorBody = { code: 'unavailable', message: 'the server is shutting down; retry', retryable: true }
@@ -62,47 +73,41 @@ export class Drain {
   }
 
   /**
-   * Counts the namespace's socket commands (events with an ack) until they are acked, and
-   * times message:send. While draining, new commands are refused with a retryable error
-   * (the SDK's outbox resends them after reconnecting to another process); they never start.
+   * The gate of a namespace's socket commands (see CommandGate): counts each until it is acked,
+   * and times message:send. While draining, new commands are refused with a retryable error (the
+   * SDK's outbox resends them after reconnecting to another process); they never start. Nothing
+   * is kept per socket between commands: a command listens for its socket's disconnect only
+   * while it runs.
    */
-  sockets(ns: { on(event: 'connection', fn: (socket: CommandSocket) => void): unknown }, name: NamespaceName): void {
-    ns.on('connection', (socket) => {
-      // A command of a socket that is gone is not waited for: nobody would get its ack, and its
-      // client resends it (same clientId) wherever it reconnects.
-      const open = new Set<() => void>()
-      socket.on('disconnect', () => {
-        for (const end of [...open]) end()
-      })
-      socket.use((packet, next) => {
-        const ack = packet.at(-1)
-        const event = packet[0]
-        if (typeof ack !== 'function' || typeof event !== 'string' || socket.listeners(event).length === 0) return next()
+  commands(name: NamespaceName): CommandGate {
+    return {
+      enter: (socket, event, ack) => {
         if (this.#draining) {
-          ;(ack as (r: unknown) => void)({ ok: false, error: SHUTTING_DOWN })
-          return
+          ack({ ok: false, error: SHUTTING_DOWN })
+          return undefined
         }
         const started = performance.now()
         this.#commands++
+        this.#working++
         let running = true
+        // A command of a socket that is gone is not waited for: nobody would get its ack, and its
+        // client resends it (same clientId) wherever it reconnects.
         const end = () => {
           if (!running) return
           running = false
-          open.delete(end)
+          socket.off('disconnect', end)
           this.#commands--
           this.#check()
         }
-        open.add(end)
-        this.#working++
-        packet[packet.length - 1] = (reply: { ok?: unknown } | undefined, ...rest: unknown[]) => {
+        socket.once('disconnect', end)
+        return (reply, ...rest) => {
           this.#working--
           end()
           if (event === 'message:send') this.metrics?.messageSent(name, reply?.ok === true, (performance.now() - started) / 1000)
-          ;(ack as (...args: unknown[]) => void)(reply, ...rest)
+          ack(reply, ...rest)
         }
-        next()
-      })
-    })
+      },
+    }
   }
 
   /**

@@ -1,17 +1,16 @@
 // The /agent namespace: an agent's sockets for one site, authenticated by access token + membership.
-import type { IncomingMessage } from 'node:http'
 import { AGENT_COMMANDS, type AgentClientToServer } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import { AppError } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
-import { authenticateSockets, commands, listen, type Command } from './command.js'
+import { authenticateSockets, commands, dispatcher, listen, type Command, type NamespaceOptions } from './command.js'
 import { revoked } from './revocations.js'
 import { rooms, type AgentNamespace, type AgentSocket } from './types.js'
 import { forAgents } from './publisher.js'
 
-export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger, clientIp?: (request: IncomingMessage) => string): void {
-  authenticateSockets(ns, (auth, _origin, meta) => s.agents.authenticate(auth['token'], auth['siteId'], meta), clientIp)
-  const commands = agentCommands(s, log)
+export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger, opts: NamespaceOptions = {}): void {
+  authenticateSockets(ns, (auth, _origin, meta) => s.agents.authenticate(auth['token'], auth['siteId'], meta), opts.clientIp)
+  const dispatch = dispatcher(agentCommands(s, log), opts.gate)
 
   ns.on('connection', (socket) => {
     const actor = socket.data.actor
@@ -34,7 +33,7 @@ export function setupAgentNamespace(ns: AgentNamespace, s: Services, log: Logger
       void s.presence.track(present.then(() => s.agents.disconnected(actor, socket.id)).then(() => s.viewers.left(actor.siteId, viewing)))
     })
     endWithToken(socket, actor.tokenExpiresAt)
-    listen(socket, commands)
+    listen(socket, dispatch)
   })
 }
 

@@ -1,14 +1,13 @@
 // The /visitor namespace: a visitor's sockets (one per tab), authenticated by their session token.
-import type { IncomingMessage } from 'node:http'
 import { VISITOR_COMMANDS, type VisitorClientToServer } from '@live-chat/protocol'
 import type { Services } from '../services.js'
 import type { Logger } from '../shared/logger.js'
-import { authenticateSockets, commands, listen, type Command } from './command.js'
+import { authenticateSockets, commands, dispatcher, listen, type Command, type NamespaceOptions } from './command.js'
 import { rooms, type VisitorNamespace, type VisitorSocket } from './types.js'
 
-export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Logger, clientIp?: (request: IncomingMessage) => string): void {
-  authenticateSockets(ns, (auth, origin, meta) => s.visitors.authenticate(auth['token'], origin, meta.ip), clientIp)
-  const commands = visitorCommands(s, log)
+export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Logger, opts: NamespaceOptions = {}): void {
+  authenticateSockets(ns, (auth, origin, meta) => s.visitors.authenticate(auth['token'], origin, meta.ip), opts.clientIp)
+  const dispatch = dispatcher(visitorCommands(s, log), opts.gate)
 
   ns.on('connection', (socket) => {
     const actor = socket.data.actor
@@ -20,7 +19,7 @@ export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Lo
     socket.on('disconnect', () => {
       void s.presence.track(present.then(() => s.visitors.disconnected(actor, socket.id)))
     })
-    listen(socket, commands)
+    listen(socket, dispatch)
   })
 }
 

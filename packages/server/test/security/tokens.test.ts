@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient } from '@live-chat/sdk'
 import type { AgentSession } from '@live-chat/protocol'
 import { AGENT_SESSION_MAX_S, AGENT_TOKEN_TTL_S } from '../../src/shared/auth.js'
+import { AppError } from '../../src/shared/errors.js'
 import { ask, connectRaw, rawSocket, SECRET, startServer, waitFor, type AgentFixture, type SiteFixture, type TestServer } from '../helpers.js'
 
 let s: TestServer
@@ -213,18 +214,22 @@ describe('the SDK', () => {
   })
 
   it('refresh() stands when the socket cannot take the new token: the socket ends with the old one and comes back with the new', async () => {
-    const shortLived = await agentToken(agent.userId, { iat: now() - 60, exp: now() + 3, authTime: now() - 60 })
+    const exp = now() + 3
+    const shortLived = await agentToken(agent.userId, { iat: now() - 60, exp, authTime: now() - 60 })
     const client = new AgentClient({ url: s.url, token: shortLived, autoRefresh: false })
-    // The server fails the first auth:renew it gets (as on a database hiccup).
+    // The server fails the first auth:renew it gets (as on a database hiccup): the first check of
+    // a session whose token is not the short-lived one (the renewed token's; the HTTP refresh
+    // checks the old one).
+    const sessions = s.services.sessions
+    const check = sessions.check
     let failed = 0
-    const inject = (socket: { use(fn: (packet: unknown[], next: (err?: Error) => void) => void): void }) =>
-      socket.use((packet, next) => {
-        const ack = packet.at(-1)
-        if (packet[0] !== 'auth:renew' || failed > 0 || typeof ack !== 'function') return next()
+    sessions.check = async function (this: typeof sessions, claims, tx) {
+      if (failed === 0 && claims.expiresAt !== exp * 1000) {
         failed++
-        ack({ ok: false, error: { code: 'unavailable', message: 'the database is unavailable; retry', retryable: true } })
-      })
-    s.app.io.of('/agent').on('connection', inject)
+        throw new AppError('unavailable', 'the database is unavailable; retry')
+      }
+      return check.call(this, claims, tx)
+    }
     const errors: { code: string }[] = []
     client.on('error', (e) => errors.push(e))
     try {
@@ -240,7 +245,7 @@ describe('the SDK', () => {
       expect(errors.map((e) => e.code)).toEqual(['unavailable'])
       expect((await client.agents.list()).length).toBeGreaterThan(0)
     } finally {
-      s.app.io.of('/agent').off('connection', inject)
+      sessions.check = check
       client.disconnect()
     }
   })
