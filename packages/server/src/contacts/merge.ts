@@ -110,7 +110,8 @@ export function watchMergedContacts(db: Database, visitors: VisitorNamespace, ag
         const socket = visitors.sockets.get(socketId)
         if (!socket || socket.data.actor.siteId !== siteId) continue
         socket.data.actor.visitorId = into
-        for (const [c, v] of socket.data.conversations) if (v === id) socket.data.conversations.set(c, into)
+        const known = socket.data.conversations
+        if (known) for (const [c, v] of known) if (v === id) known.set(c, into)
         void socket.join(rooms.visitor(into))
         void socket.leave(rooms.visitor(id))
       }

@@ -69,7 +69,8 @@ function agentCommands(s: Services, log: Logger): Command<AgentSocket>[] {
     'message:unsend': (socket, i) => s.messages.unsend(actorOf(socket), i),
     'message:history': (socket, i) => s.messages.history(actorOf(socket), i),
     'typing:set': async (socket, i) => {
-      const visitorId = await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))
+      const visitorId = await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations?.get(i.conversationId))
+      socket.data.conversations ??= new Map()
       socket.data.conversations.set(i.conversationId, visitorId)
       return null
     },

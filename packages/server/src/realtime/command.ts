@@ -150,7 +150,7 @@ export function listen<S extends RawSocket>(socket: S, dispatch: Dispatcher<S>):
 interface Handshaking<A> {
   handshake: { auth: unknown; address: string; headers: { origin?: string; 'user-agent'?: string } }
   request: IncomingMessage
-  data: { actor: A; conversations: Map<string, string> }
+  data: { actor: A }
 }
 
 /**
@@ -170,7 +170,6 @@ export function authenticateSockets<A, S extends Handshaking<A>>(
     authenticate(auth, socket.handshake.headers.origin, { ip: clientIp(socket.request), ...(ua ? { userAgent: ua } : {}) })
       .then((actor) => {
         socket.data.actor = actor
-        socket.data.conversations = new Map()
         next()
       })
       .catch((e: unknown) => next(handshakeError(e)))

@@ -9,13 +9,17 @@ import type { AgentActor, VisitorActor } from '../shared/context.js'
 
 export interface VisitorSocketData {
   actor: VisitorActor
-  /** Conversations this socket was allowed to touch, with their visitor (saves a query per typing event). */
-  conversations: Map<string, string>
+  /**
+   * Conversations this socket was allowed to touch, with their visitor (saves a query per typing
+   * event). Made on first use: most sockets of an idle widget never touch one.
+   */
+  conversations?: Map<string, string>
 }
 
 export interface AgentSocketData {
   actor: AgentActor
-  conversations: Map<string, string>
+  /** As the visitor's (made on first use). */
+  conversations?: Map<string, string>
   /** Its connection row is written (viewer rows refer to it). */
   present?: Promise<void>
   /** The conversations this socket shows (announced again when it goes away). */

@@ -24,7 +24,7 @@ export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Lo
 }
 
 /** The socket may touch this conversation from now on (it is the visitor's). */
-const allow = (socket: VisitorSocket, id: string) => socket.data.conversations.set(id, socket.data.actor.visitorId)
+const allow = (socket: VisitorSocket, id: string) => (socket.data.conversations ??= new Map()).set(id, socket.data.actor.visitorId)
 
 /** The visitor's commands, made once for every socket of the namespace (see command()). */
 function visitorCommands(s: Services, log: Logger): Command<VisitorSocket>[] {
@@ -59,7 +59,7 @@ function visitorCommands(s: Services, log: Logger): Command<VisitorSocket>[] {
     },
     'typing:set': async (socket, i) => {
       await s.limits.event(actorOf(socket))
-      await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations.get(i.conversationId))
+      await s.messages.typing(actorOf(socket), i.conversationId, i.typing, socket.id, socket.data.conversations?.get(i.conversationId))
       allow(socket, i.conversationId)
       return null
     },
