@@ -291,7 +291,6 @@ export class AgentService {
     return this.update(actor, actor.agentId, { status })
   }
 
-  /** A socket of this agent connected. Connecting to work makes an "offline" agent online. */
   /**
    * A socket of this agent connected. Connecting to work makes an "offline" agent online. Says
    * whether the access it was let in with still stands: a removal or a sign-out that committed
@@ -303,17 +302,23 @@ export class AgentService {
       if (!member || member.removedAt) return 'removed' as const
       const session = actor.sessionId ? await tx.userSession.findUnique({ where: { id: actor.sessionId }, select: { revokedAt: true } }) : null
       if (!session || session.revokedAt) return 'revoked' as const
+      await lockPresence(tx, actor.agentId)
+      const others = await this.presence.connections(tx, 'agent', actor.agentId)
       await this.presence.add(tx, { socketId, siteId: actor.siteId, kind: 'agent', agentId: actor.agentId })
-      await tx.agent.updateMany({ where: { id: actor.agentId, status: 'offline' }, data: { status: 'online' } })
-      return this.summary(tx, actor.agentId)
+      const woke = await tx.agent.updateMany({ where: { id: actor.agentId, status: 'offline' }, data: { status: 'online' } })
+      // Another tab of an agent already connected and at work changes nothing anyone sees.
+      return others > 0 && woke.count === 0 ? null : this.summary(tx, actor.agentId)
     })
     if (typeof result === 'string') return result
-    await this.announce(result)
+    // Announced only when the agent came online: a reconnect of many agents' tabs (a server lost)
+    // would otherwise tell every agent and every visitor of the site again, once per tab.
+    if (result) await this.announce(result)
     return 'ok'
   }
 
   async disconnected(actor: AgentActor, socketId: string): Promise<void> {
     const summary = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+      await lockPresence(tx, actor.agentId)
       await this.presence.remove(tx, socketId)
       return this.memberSummary(tx, actor.agentId)
     })
@@ -349,6 +354,15 @@ async function teamMember(tx: Tx, siteId: string, agentId: string) {
   const found = await tx.agent.findFirst({ where: { id: agentId, siteId, removedAt: null }, ...agentWithUser })
   if (!found) throw notFound('agent')
   return found
+}
+
+/**
+ * Serialises one agent's connections and disconnections (all processes): each then sees the
+ * others' rows, so a tab opening while another closes cannot leave both thinking the other is
+ * there (no announcement, and the agent shown offline while connected).
+ */
+async function lockPresence(tx: Tx, agentId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${'presence:' + agentId}, 0))`
 }
 
 /** Serialises changes to a site's team that must keep an admin (role changes, removals). */

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient, LiveChatClient } from '@live-chat/sdk'
 import type { AgentSummary, ReceiptState, VisitorPresence } from '@live-chat/protocol'
-import { startServer, waitFor, type TestServer } from '../helpers.js'
+import { eventually, startServer, waitFor, type TestServer } from '../helpers.js'
 
 let s: TestServer
 beforeAll(async () => {
@@ -66,6 +66,48 @@ describe('presence', () => {
       visitor.disconnect()
       ann.disconnect()
       bob.disconnect()
+    }
+  })
+
+  it("an agent's other tabs change nothing anyone sees: announced when the first opens and the last closes", async () => {
+    const site = await s.fx.site()
+    const a = await s.fx.agent(site.id)
+    const b = await s.fx.agent(site.id)
+    const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory' })
+    const bob = new AgentClient({ url: s.url, token: b.token })
+    const tabs = [1, 2, 3].map(() => new AgentClient({ url: s.url, token: a.token }))
+    const connections = () => s.db.inSite(site.id, (tx) => tx.connection.count({ where: { agentId: a.id } }))
+    const settled = (n: number) => eventually(async () => (await connections()) === n, 5_000, `${n} connections of the agent`)
+    try {
+      await visitor.startConversation({ message: 'anyone?' })
+      // Bob hears his colleagues; away, he leaves the site's availability to Ann.
+      await bob.connect(site.id)
+      await bob.setStatus('away')
+      await eventually(() => visitor.online === false, 5_000, 'nobody available')
+      const heard = { bob: [] as AgentSummary[], visitor: [] as { online: boolean }[] }
+      bob.on('agent', (x) => x.id === a.id && heard.bob.push(x))
+      visitor.on('availability', (x) => heard.visitor.push(x))
+      // The first tab: Bob hears that Ann is online, and the visitor's widget hears availability.
+      await tabs[0]!.connect(site.id)
+      await eventually(() => heard.bob.length === 1 && heard.visitor.length === 1, 5_000, 'the first tab announced')
+      expect([heard.bob[0], heard.visitor[0]]).toMatchObject([{ online: true, status: 'online' }, { online: true }])
+      // Two more tabs, then one closes: nothing new for anyone.
+      await tabs[1]!.connect(site.id)
+      await tabs[2]!.connect(site.id)
+      await settled(3)
+      tabs[1]!.disconnect()
+      await settled(2)
+      await new Promise((r) => setTimeout(r, 300))
+      expect([heard.bob.length, heard.visitor.length]).toEqual([1, 1])
+      // The last ones close: Bob hears that Ann is offline.
+      tabs[0]!.disconnect()
+      tabs[2]!.disconnect()
+      await eventually(() => heard.bob.length === 2 && heard.visitor.length === 2, 5_000, 'the last tab announced')
+      expect([heard.bob[1]?.online, heard.visitor[1]?.online]).toEqual([false, false])
+    } finally {
+      visitor.disconnect()
+      bob.disconnect()
+      for (const t of tabs) t.disconnect()
     }
   })
 })
