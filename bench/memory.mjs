@@ -9,13 +9,20 @@
 // lazily built things (code, pools, caches) are in the baseline, not in the figure. Heap per connection
 // (V8's live objects) is shown beside RSS: it moves less with the allocator's moods.
 //
+// Then agents' sockets: BENCH_MEMORY_AGENT_SOCKETS (default 1000) dashboards of one agent who has
+// BENCH_MEMORY_AGENT_CHATS (500) conversations open, connected on top of the visitors, each
+// measured the same way (RSS and heap per socket, against bare's /agent sockets); shown beside the
+// goal, not judged by it (the goal is the idle visitor's).
+//
 // BENCH_MEMORY_STEPS: the levels (default 1000,5000,10000). Every connection is a file
 // descriptor in this process and in the server's: the soft `ulimit -n` must exceed the largest
 // level (it is checked below; raise it in the shell that runs the bench, e.g. `ulimit -n 20000`).
-import { connect, prepareSites, visitorAuth } from './lib/chat.mjs'
+import { agentAuth, connect, prepareSites, visitorAuth } from './lib/chat.mjs'
 import { tempDatabase } from './lib/database.mjs'
 import { startServer } from './lib/servers.mjs'
-import { openFilesLimit, pool, round, sleep, verdict } from './lib/stats.mjs'
+import { envNumber, openFilesLimit, pool, round, sleep, verdict } from './lib/stats.mjs'
+import path from 'node:path'
+import { root } from './lib/servers.mjs'
 
 export const name = 'memory'
 
@@ -35,13 +42,16 @@ const GOAL_RATIO = 1.1
 /** Connections opened (in one batch, as the measured ones are) and closed before the baseline. */
 const BATCH = 100
 const WARM = 2 * BATCH
+const fixtures = path.join(root, 'bench/lib/fixtures.mjs')
 
 export async function run() {
   let steps = (process.env.BENCH_MEMORY_STEPS ?? '1000,5000,10000').split(',').map(Number)
   if (steps.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('BENCH_MEMORY_STEPS must be a comma-separated list of connection counts')
   steps = [...new Set(steps)].sort((a, b) => a - b)
   const limit = openFilesLimit()
-  const usable = limit - 500
+  const agentSockets = envNumber('BENCH_MEMORY_AGENT_SOCKETS', 1000)
+  const agentChats = envNumber('BENCH_MEMORY_AGENT_CHATS', 500)
+  const usable = limit - 500 - agentSockets
   if (steps.at(-1) > usable) {
     console.warn(`  ulimit -n is ${limit}: levels above ${usable} connections are skipped (run \`ulimit -n 20000\` first to measure them)`)
     steps = steps.filter((n) => n <= usable)
@@ -49,8 +59,8 @@ export async function run() {
   const db = await tempDatabase()
   let bare, ours
   try {
-    bare = await measure('bare', {}, steps)
-    ours = await measure('ours', { databaseUrl: db.url }, steps)
+    bare = await measure('bare', {}, steps, { sockets: agentSockets, chats: agentChats })
+    ours = await measure('ours', { databaseUrl: db.url }, steps, { sockets: agentSockets, chats: agentChats })
   } finally {
     await db.drop()
   }
@@ -74,6 +84,15 @@ export async function run() {
       ok,
     }
   })
+  const agents = {
+    sockets: agentSockets,
+    openConversations: agentChats,
+    bareKB: round(bare.agents.perConnection / KB, 1),
+    oursKB: round(ours.agents.perConnection / KB, 1),
+    ratio: round(ours.agents.perConnection / bare.agents.perConnection, 2),
+    bareHeapKB: round(bare.agents.heapPerConnection / KB, 1),
+    oursHeapKB: round(ours.agents.heapPerConnection / KB, 1),
+  }
   console.table(
     Object.fromEntries(
       rows.map((r) => [
@@ -89,6 +108,18 @@ export async function run() {
           goal: r.goal,
           status: r.status,
         },
+      ]).concat([
+        [
+          `${agents.sockets} agent sockets`,
+          {
+            'bare KB/conn': agents.bareKB,
+            'ours KB/conn': agents.oursKB,
+            'ours/bare': agents.ratio,
+            'bare heap KB/conn': agents.bareHeapKB,
+            'ours heap KB/conn': agents.oursHeapKB,
+            goal: `measured (${agents.openConversations} open chats)`,
+          },
+        ],
       ]),
     ),
   )
@@ -96,9 +127,13 @@ export async function run() {
     `memory: ours ${rows.map((r) => `${r.oursKB} KB`).join(' / ')} per idle visitor connection at ${steps.join(' / ')} ` +
       `(${rows.map((r) => `${r.ratio}×`).join(' / ')} bare's ${rows.map((r) => `${r.bareKB} KB`).join(' / ')}) · goal ≤ ${GOAL_RATIO}× bare at each step · ${verdict(rows.every((r) => r.ok))}`,
   )
+  console.log(
+    `memory: ours ${agents.oursKB} KB per agent socket (${agents.sockets} dashboards of an agent with ${agents.openConversations} open conversations, on top of the visitors) = ${agents.ratio}× bare's ${agents.bareKB} KB; heap ${agents.oursHeapKB} KB vs ${agents.bareHeapKB} KB`,
+  )
   return {
     name,
-    settings: { steps, openFilesLimit: limit },
+    settings: { steps, openFilesLimit: limit, agentSockets, agentChats },
+    agents,
     baselines: { bare: bare.baseline, ours: ours.baseline },
     timings: { bare: { sessionsSeconds: bare.sessionsSeconds, connectSeconds: bare.connectSeconds }, ours: { sessionsSeconds: ours.sessionsSeconds, connectSeconds: ours.connectSeconds } },
     rows,
@@ -108,7 +143,7 @@ export async function run() {
   }
 }
 
-async function measure(kind, options, steps) {
+async function measure(kind, options, steps, agentLevel) {
   const max = steps.at(-1)
   // The sessions are made by one server process and used on a fresh one (tokens outlive it), so
   // that the memory of making them is not in the baseline.
@@ -118,6 +153,7 @@ async function measure(kind, options, steps) {
   try {
     ;[site] = await prepareSites(maker, 1)
     auths = await pool(Array.from({ length: max + WARM }), 16, () => visitorAuth(maker, site))
+    if (kind === 'ours') await maker.invoke(fixtures, 'openConversations', { siteId: site.siteId, agentToken: site.agentToken, count: agentLevel.chats })
   } finally {
     await maker.kill()
   }
@@ -152,7 +188,21 @@ async function measure(kind, options, steps) {
       })
       process.stdout.write(`  ${kind}: ${n} connections, ${round((m.rss - baseline.rss) / n / KB, 1)} KB RSS each (${round((performance.now() - t1) / 1000, 0)} s)\n`)
     }
-    return { kind, baseline, levels, sessionsSeconds: round(sessionsSeconds, 1), connectSeconds: round((performance.now() - t1) / 1000, 1) }
+    // The agent's dashboards, on top of the visitors: measured from the last visitor level.
+    const before = await server.rss()
+    const agent = agentAuth(server, site)
+    for (let i = 0; i < agentLevel.sockets; i += BATCH) {
+      const batch = await Promise.all(Array.from({ length: Math.min(BATCH, agentLevel.sockets - i) }, () => connect(server.url, '/agent', agent, 120_000)))
+      sockets.push(...batch)
+    }
+    await settle(server, max, agentLevel.sockets)
+    const m = await server.rss()
+    const agents = {
+      perConnection: (m.rss - before.rss) / agentLevel.sockets,
+      heapPerConnection: (m.heapUsed - before.heapUsed) / agentLevel.sockets,
+    }
+    process.stdout.write(`  ${kind}: ${agentLevel.sockets} agent sockets, ${round(agents.perConnection / KB, 1)} KB RSS each\n`)
+    return { kind, baseline, levels, agents, sessionsSeconds: round(sessionsSeconds, 1), connectSeconds: round((performance.now() - t1) / 1000, 1) }
   } finally {
     // Closing 10k sockets one by one is slow and measures nothing: the process goes, then ours.
     await server.kill()
@@ -160,12 +210,20 @@ async function measure(kind, options, steps) {
   }
 }
 
-/** Waits until the server holds `n` visitor sockets and its connection work (presence writes) is done. */
-async function settle(server, n) {
+/** Waits until the server holds `n` visitor sockets (and `agents` agent sockets) and its connection work is done. */
+async function settle(server, n, agents = 0) {
   for (let i = 0; i < 600; i++) {
-    const { visitor } = await server.call('sockets')
-    if (visitor === n) break
+    const { visitor, agent } = await server.call('sockets')
+    if (visitor === n && agent === agents) break
     await sleep(100)
   }
-  await sleep(500)
+  // The connections' own work (presence rows, announcements, the queue) goes on after their
+  // handshakes: wait until the live heap stops moving (two readings a second apart within 1%).
+  let last = await server.call('heap')
+  for (let i = 0; i < 30; i++) {
+    await sleep(1000)
+    const now = await server.call('heap')
+    if (Math.abs(now - last) <= 0.01 * last) break
+    last = now
+  }
 }

@@ -21,3 +21,18 @@ export async function sites({ db, services }, { count }) {
   }
   return out
 }
+
+/**
+ * `count` open conversations in the site, each of a new visitor and assigned to the agent whose
+ * token this is (the memory bench's agent with many chats open).
+ */
+export async function openConversations({ services }, { siteId, agentToken, count }) {
+  const agent = await services.agents.authenticate(agentToken, siteId)
+  for (let i = 0; i < count; i++) {
+    const session = await services.visitors.createSession(siteId, {}, {})
+    const visitor = { kind: 'visitor', siteId, visitorId: session.visitor.id }
+    const { conversation } = await services.conversations.start(visitor, { clientKey: crypto.randomUUID(), message: { clientId: crypto.randomUUID(), text: `Hello ${i}` } })
+    if (conversation.status !== 'active') await services.conversations.assign(agent, conversation.id, { agentId: agent.agentId })
+  }
+  return count
+}

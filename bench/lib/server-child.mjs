@@ -17,6 +17,12 @@ const server = kind === 'bare' ? await bare() : kind === 'ours' ? await ours(opt
 if (!server) throw new Error(`server-child: unknown kind "${kind}"`)
 
 const commands = {
+  /** V8's live heap after full collections (node runs with --expose-gc). */
+  heap() {
+    globalThis.gc?.()
+    globalThis.gc?.()
+    return process.memoryUsage().heapUsed
+  },
   /**
    * Memory once it has settled (node runs with --expose-gc): collects, waits, reads; again until
    * the resident set size stops going down (V8 gives pages back some time after a burst of
