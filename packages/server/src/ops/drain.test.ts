@@ -23,12 +23,15 @@ describe('the drain of socket commands (Drain.commands)', () => {
     expect([drain.inFlight, drain.working, s.listenerCount('disconnect')]).toEqual([0, 0, 0])
   })
 
-  it('does not wait for a command whose socket is gone, but still counts it as working until it answers', async () => {
+  it('does not wait for the commands of a socket that is gone (one listener for them all), but still counts them as working until they answer', async () => {
     const drain = new Drain()
     const s = socket()
     const ack = drain.commands('agent').enter(s, 'conversation:assign', () => undefined)!
+    const other = drain.commands('agent').enter(s, 'typing:set', () => undefined)!
+    expect([drain.inFlight, s.listenerCount('disconnect')]).toEqual([2, 1])
     s.emit('disconnect')
-    expect([drain.inFlight, drain.working]).toEqual([0, 1])
+    expect([drain.inFlight, drain.working, s.listenerCount('disconnect')]).toEqual([0, 2, 0])
+    other({ ok: true })
     expect(await drain.drain(1_000)).toBe(true)
     ack({ ok: true })
     expect([drain.inFlight, drain.working]).toEqual([0, 0])

@@ -32,6 +32,8 @@ export class Drain {
   /** Socket commands whose handler has not answered yet, their socket gone or not. */
   #working = 0
   #idle: (() => void)[] = []
+  /** Per socket with commands running: their ends, and its one disconnect listener. */
+  #running = new WeakMap<CommandSocket, { ends: Set<() => void>; gone: () => void }>()
 
   constructor(private readonly metrics?: Metrics) {}
 
@@ -76,8 +78,8 @@ export class Drain {
    * The gate of a namespace's socket commands (see CommandGate): counts each until it is acked,
    * and times message:send. While draining, new commands are refused with a retryable error (the
    * SDK's outbox resends them after reconnecting to another process); they never start. Nothing
-   * is kept per socket between commands: a command listens for its socket's disconnect only
-   * while it runs.
+   * is kept per socket between commands: while a socket has commands running, it has one
+   * disconnect listener that ends them all (#running).
    */
   commands(name: NamespaceName): CommandGate {
     return {
@@ -92,14 +94,29 @@ export class Drain {
         let running = true
         // A command of a socket that is gone is not waited for: nobody would get its ack, and its
         // client resends it (same clientId) wherever it reconnects.
+        let open = this.#running.get(socket)
+        if (!open) {
+          const ends = new Set<() => void>()
+          const gone = () => {
+            for (const end of [...ends]) end()
+          }
+          open = { ends, gone }
+          this.#running.set(socket, open)
+          socket.once('disconnect', gone)
+        }
+        const { ends, gone } = open
         const end = () => {
           if (!running) return
           running = false
-          socket.off('disconnect', end)
+          ends.delete(end)
+          if (ends.size === 0) {
+            socket.off('disconnect', gone)
+            this.#running.delete(socket)
+          }
           this.#commands--
           this.#check()
         }
-        socket.once('disconnect', end)
+        ends.add(end)
         return (reply, ...rest) => {
           this.#working--
           end()
