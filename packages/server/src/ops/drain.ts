@@ -91,7 +91,6 @@ export class Drain {
         const started = performance.now()
         this.#commands++
         this.#working++
-        let running = true
         // A command of a socket that is gone is not waited for: nobody would get its ack, and its
         // client resends it (same clientId) wherever it reconnects.
         let open = this.#running.get(socket)
@@ -106,9 +105,7 @@ export class Drain {
         }
         const { ends, gone } = open
         const end = () => {
-          if (!running) return
-          running = false
-          ends.delete(end)
+          if (!ends.delete(end)) return
           if (ends.size === 0) {
             socket.off('disconnect', gone)
             this.#running.delete(socket)

@@ -77,12 +77,12 @@ export class QueueService {
 
   /** Tells every waiting visitor of the site their place now. Never throws. */
   announce(siteId: string): Promise<void> {
-    return this.publish(siteId, undefined, 'queue positions not announced')
+    return this.tellPlaces(siteId, undefined, 'queue positions not announced')
   }
 
   /** Tells a visitor who just connected the places of their waiting conversations, if any. Never throws. */
   tell(siteId: string, visitorId: string): Promise<void> {
-    return this.publish(siteId, visitorId, 'queue position not told')
+    return this.tellPlaces(siteId, visitorId, 'queue position not told')
   }
 
   /** Stops the recomputes still waiting and waits for those running (the app is closing; the database closes next). */
@@ -93,7 +93,8 @@ export class QueueService {
     await this.running.settled()
   }
 
-  private publish(siteId: string, visitorId: string | undefined, failed: string): Promise<void> {
+  /** Reads the places (of the site, or of one visitor) and tells each waiting visitor theirs; tracked, never rejects. */
+  private tellPlaces(siteId: string, visitorId: string | undefined, failed: string): Promise<void> {
     if (this.stopped) return Promise.resolve()
     return this.running.track(
       this.waiting(siteId, visitorId).then(

@@ -5,7 +5,7 @@
 import { TEAM_SHOWN, type Availability, type OnlineTeam } from '@live-chat/protocol'
 import type { Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
-import { InFlight } from '../shared/in-flight.js'
+import { Periodic } from '../shared/periodic.js'
 import { openByClock, type BusinessHoursSettings } from './business-hours.js'
 
 /** The widget settings that decide whether a site is open by the clock. */
@@ -59,28 +59,23 @@ const SETTINGS_TTL_MS = 5 * 60_000
  * Every process watches its own visitors (rooms are per process), so nothing is announced twice.
  */
 export class AvailabilityClock {
-  private timer: NodeJS.Timeout | undefined
   /** Per site with visitors here and business hours on: whether it was open at the last tick. */
   private readonly openAtLastTick = new Map<string, boolean>()
   private readonly settings = new Map<string, { value: BusinessHoursSettings | null; until: number }>()
+  /** A look every CLOCK_TICK_MS, never two at once; stop() waits for the one in progress. */
+  private readonly loop: Periodic
 
-  constructor(private readonly ctx: Context) {}
-
-  /** The look at the clock in progress, if any (stop() waits for it). */
-  private readonly ticking = new InFlight()
+  constructor(private readonly ctx: Context) {
+    this.loop = new Periodic('business hours clock', CLOCK_TICK_MS, () => this.tick(), ctx.log)
+  }
 
   start(): void {
-    this.timer ??= setInterval(() => {
-      if (this.ticking.size === 0) void this.ticking.track(this.tick())
-    }, CLOCK_TICK_MS)
-    this.timer.unref()
+    this.loop.start()
   }
 
   /** Stops the clock and waits for a look in progress. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer)
-    this.timer = undefined
-    await this.ticking.settled()
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   /** Drops what the clock knows of a site's business hours (they just changed). */
