@@ -10,10 +10,11 @@
 // rest of the burst, then reads the site's whole queue in one query and emits each waiting visitor's place to their room. The socket.io
 // adapter (Redis) carries it to whichever process holds the visitor's sockets, so a change on one
 // process reaches visitors on every process, and a burst of changes costs one query per process
-// that made them, not one per visitor or per process. A visitor who connects is told their place
-// at once (one query for their own conversations). Every emit carries the database's clock: two
+// that made them, not one per visitor or per process. A visitor who connects with a conversation
+// waiting (visitorWaits, read in the connection's own transaction) is told their place at once. Every emit carries the database's clock: two
 // processes' emits may cross, and a client keeps the latest.
 import type { QueuePosition } from '@live-chat/protocol'
+import { Prisma } from '../generated/prisma/client.js'
 import type { Context } from '../shared/context.js'
 import type { Tx } from '../shared/db/index.js'
 import { availableAgents, inTeam } from '../conversations/routing.js'
@@ -28,6 +29,20 @@ const HISTORY_TTL_MS = 60_000
 const THIN_HISTORY_TTL_MS = 5_000
 /** How many answered conversations a process remembers (see QueueService.answered). */
 const ANSWERED_KEPT = 50_000
+
+/** Which conversations wait in the queue: pending, with no agent, not an offline message, not yet answered. */
+const WAITS = Prisma.sql`c.status = 'pending' AND c.assigned_agent_id IS NULL AND NOT c.is_offline AND c.first_response_at IS NULL`
+
+/**
+ * Whether the visitor has a conversation waiting in the queue (in the transaction's site): a
+ * visitor who connects is told their place only then, and the others, nearly all of them, cost
+ * no read of the site's queue: one transaction fewer per handshake.
+ */
+export async function visitorWaits(tx: Tx, visitorId: string): Promise<boolean> {
+  const [r] = await tx.$queryRaw<{ waits: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM mod_chat_conversations c WHERE c.visitor_id = ${visitorId}::uuid AND ${WAITS}) AS waits`
+  return r?.waits ?? false
+}
 
 /** What a site's recent history says: its handling time and its typical first reply (seconds), null when too little is known. */
 export interface SiteHistory {
@@ -114,8 +129,7 @@ export class QueueService {
         FROM (
           SELECT c.id, c.visitor_id, c.team_id, row_number() OVER (PARTITION BY c.team_id ORDER BY c.queued_at, c.created_at, c.id)::int AS position
           FROM mod_chat_conversations c
-          WHERE c.site_id = ${siteId}::uuid AND c.status = 'pending' AND c.assigned_agent_id IS NULL AND NOT c.is_offline
-            AND c.first_response_at IS NULL
+          WHERE c.site_id = ${siteId}::uuid AND ${WAITS}
         ) q
         WHERE ${visitorId ?? null}::uuid IS NULL OR q.visitor_id = ${visitorId ?? null}::uuid
         ORDER BY q.position`

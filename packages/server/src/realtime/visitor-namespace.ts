@@ -13,9 +13,12 @@ export function setupVisitorNamespace(ns: VisitorNamespace, s: Services, log: Lo
     const actor = socket.data.actor
     void socket.join([rooms.visitor(actor.visitorId), rooms.siteVisitors(actor.siteId)])
     // Presence: the row is written before it can be deleted, whatever order the events come in.
-    const present = s.presence.track(s.visitors.connected(actor, socket.id))
+    const connected = s.visitors.connected(actor, socket.id)
+    const present = s.presence.track(connected)
     // A waiting visitor learns their place at once (after a reload or a reconnect too).
-    void s.queue.tell(actor.siteId, actor.visitorId)
+    void connected.then(({ waiting }) => {
+      if (waiting) void s.queue.tell(actor.siteId, actor.visitorId)
+    }, () => undefined) // (a failure is logged by presence.track)
     socket.on('disconnect', () => {
       void s.presence.track(present.then(() => s.visitors.disconnected(actor, socket.id)))
     })

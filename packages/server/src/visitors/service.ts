@@ -15,6 +15,7 @@ import { refuseBanned, type BanService } from '../bans/service.js'
 import { lockIdentity, mergeContacts, type Merged } from '../contacts/merge.js'
 import { recordEvent } from '../events/outbox.js'
 import type { AuditService } from '../audit/service.js'
+import { visitorWaits } from '../queue/service.js'
 
 type VisitorRow = Prisma.VisitorGetPayload<object>
 
@@ -192,12 +193,15 @@ export class VisitorService {
     this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: actor.visitorId, online: true, currentUrl: page.url, currentTitle: page.title ?? null })
   }
 
-  async connected(actor: VisitorActor, socketId: string): Promise<void> {
-    const v = await this.ctx.db.inSite(actor.siteId, async (tx) => {
+  /** A socket of the visitor connected: its presence row, their last seen time; whether they have a conversation waiting in the queue. */
+  async connected(actor: VisitorActor, socketId: string): Promise<{ waiting: boolean }> {
+    const { v, waiting } = await this.ctx.db.inSite(actor.siteId, async (tx) => {
       await this.presence.add(tx, { socketId, siteId: actor.siteId, kind: 'visitor', visitorId: actor.visitorId })
-      return tx.visitor.update({ where: { id: actor.visitorId }, data: { lastSeenAt: new Date() } })
+      const v = await tx.visitor.update({ where: { id: actor.visitorId }, data: { lastSeenAt: new Date() } })
+      return { v, waiting: await visitorWaits(tx, actor.visitorId) }
     })
     this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: v.id, online: true, currentUrl: v.currentUrl, currentTitle: v.currentTitle })
+    return { waiting }
   }
 
   async disconnected(actor: VisitorActor, socketId: string): Promise<void> {

@@ -5,7 +5,7 @@ import { LiveChatClient } from '@live-chat/sdk'
 import type { QueuePosition, WidgetConfig } from '@live-chat/protocol'
 import { rooms } from '../../src/realtime/types.js'
 import { COALESCE_MS } from '../../src/queue/service.js'
-import { agentOnline, eventually, serverPerFile, startServer, type AgentFixture } from '../helpers.js'
+import { agentOnline, connectRaw, eventually, rawSocket, serverPerFile, startServer, type AgentFixture } from '../helpers.js'
 
 const file = serverPerFile()
 const online = (a: AgentFixture) => agentOnline(file.s.url, a, file.track)
@@ -83,6 +83,38 @@ describe('queue positions', () => {
       await placeIs(waiting, null, 'answered')
     } finally {
       queue.changed = changed
+    }
+  })
+
+  it('reads the queue for a visitor who connects only when they have a conversation waiting', async () => {
+    const { s } = file
+    const quiet = await s.fx.site()
+    const busy = await s.fx.site()
+    const queue = s.services.queue
+    const told: string[] = []
+    const tell = queue.tell.bind(queue)
+    queue.tell = (siteId, visitorId) => {
+      told.push(siteId)
+      return tell(siteId, visitorId)
+    }
+    try {
+      // A visitor with nothing waiting: connected (their presence row written), the queue not read.
+      const session = await s.fx.visitorSession(quiet.id)
+      file.track(await connectRaw(rawSocket(s.url, '/visitor', { token: session.token })))
+      const present = () => s.db.inSite(quiet.id, (tx) => tx.connection.count({ where: { kind: 'visitor' } }))
+      await eventually(async () => (await present()) === 1, 5_000, 'the idle visitor present')
+      expect(told).toEqual([])
+      // A visitor waiting (no agent online): told their place when they come back.
+      const waiting = await visitorStarts(busy.id)
+      await placeIs(waiting, 1)
+      waiting.client.disconnect()
+      told.length = 0
+      const heard = new Promise<QueuePosition>((resolve) => waiting.client.on('queue', resolve))
+      await waiting.client.connect()
+      expect(await heard).toMatchObject({ conversationId: waiting.id, position: 1 })
+      expect(told).toEqual([busy.id])
+    } finally {
+      queue.tell = tell
     }
   })
 
