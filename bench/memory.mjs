@@ -8,6 +8,8 @@
 // connections to the previous one. A few hundred connections are opened and closed first so that
 // lazily built things (code, pools, caches) are in the baseline, not in the figure. Heap per connection
 // (V8's live objects) is shown beside RSS: it moves less with the allocator's moods.
+// Also printed: the connect rate and the server's CPU per handshake, over the handshakes alone
+// (not the settling between levels), against bare's (issue 19 item 2).
 //
 // Then agents' sockets: BENCH_MEMORY_AGENT_SOCKETS (default 1000) dashboards of one agent who has
 // BENCH_MEMORY_AGENT_CHATS (500) conversations open, connected on top of the visitors, each
@@ -128,6 +130,10 @@ export async function run() {
       `(${rows.map((r) => `${r.ratio}×`).join(' / ')} bare's ${rows.map((r) => `${r.bareKB} KB`).join(' / ')}) · goal ≤ ${GOAL_RATIO}× bare at each step · ${verdict(rows.every((r) => r.ok))}`,
   )
   console.log(
+    `memory: connect rate (handshakes only, ${BATCH} at a time, from one client process): ours ${ours.connect.perSecond}/s, bare ${bare.connect.perSecond}/s; ` +
+      `server CPU per handshake: ours ${ours.connect.cpuMicrosPerHandshake} µs = ${round(ours.connect.cpuMicrosPerHandshake / bare.connect.cpuMicrosPerHandshake, 1)}× bare's ${bare.connect.cpuMicrosPerHandshake} µs`,
+  )
+  console.log(
     `memory: ours ${agents.oursKB} KB per agent socket (${agents.sockets} dashboards of an agent with ${agents.openConversations} open conversations, on top of the visitors) = ${agents.ratio}× bare's ${agents.bareKB} KB; heap ${agents.oursHeapKB} KB vs ${agents.bareHeapKB} KB`,
   )
   return {
@@ -136,6 +142,7 @@ export async function run() {
     agents,
     baselines: { bare: bare.baseline, ours: ours.baseline },
     timings: { bare: { sessionsSeconds: bare.sessionsSeconds, connectSeconds: bare.connectSeconds }, ours: { sessionsSeconds: ours.sessionsSeconds, connectSeconds: ours.connectSeconds } },
+    connect: { bare: bare.connect, ours: ours.connect, cpuRatio: round(ours.connect.cpuMicrosPerHandshake / bare.connect.cpuMicrosPerHandshake, 2) },
     rows,
     goal: `ours ≤ ${GOAL_RATIO}× bare's RSS per idle visitor connection at every step`,
     status: verdict(rows.every((r) => r.ok)),
@@ -171,11 +178,17 @@ async function measure(kind, options, steps, agentLevel) {
     const baseline = await server.rss()
     const levels = []
     const t1 = performance.now()
+    // The handshakes alone (not the settling between levels): wall time and the server's CPU.
+    const handshakes = { ms: 0, cpuMicros: 0 }
     for (const n of steps) {
+      const cpu0 = await server.call('cpu')
+      const h0 = performance.now()
       for (let i = sockets.length; i < n; i += BATCH) {
         const batch = await Promise.all(auths.slice(i, Math.min(i + BATCH, n)).map((auth) => connect(server.url, '/visitor', auth, 120_000)))
         sockets.push(...batch)
       }
+      handshakes.ms += performance.now() - h0
+      handshakes.cpuMicros += (await server.call('cpu')) - cpu0
       await settle(server, n)
       const m = await server.rss()
       levels.push({
@@ -202,7 +215,8 @@ async function measure(kind, options, steps, agentLevel) {
       heapPerConnection: (m.heapUsed - before.heapUsed) / agentLevel.sockets,
     }
     process.stdout.write(`  ${kind}: ${agentLevel.sockets} agent sockets, ${round(agents.perConnection / KB, 1)} KB RSS each\n`)
-    return { kind, baseline, levels, agents, sessionsSeconds: round(sessionsSeconds, 1), connectSeconds: round((performance.now() - t1) / 1000, 1) }
+    const rate = { perSecond: round((max * 1000) / handshakes.ms, 0), cpuMicrosPerHandshake: round(handshakes.cpuMicros / max, 0) }
+    return { kind, baseline, levels, agents, connect: rate, sessionsSeconds: round(sessionsSeconds, 1), connectSeconds: round((performance.now() - t1) / 1000, 1) }
   } finally {
     // Closing 10k sockets one by one is slow and measures nothing: the process goes, then ours.
     await server.kill()
