@@ -8,8 +8,10 @@
 // addresses 127.0.0.2…127.0.0.(BENCH_FAILOVER_ADDRESSES + 1) (socket.io-client's `localAddress`,
 // which engine.io-client hands to ws), which also lifts the ~28k ephemeral ports per address.
 //
-// Clients (this process, raw socket.io-client sockets over websocket, with socket.io-client's
-// default reconnection as the SDK leaves it: 1 s doubling to 5 s, randomizationFactor 0.5):
+// Clients (raw socket.io-client sockets over websocket, with socket.io-client's default
+// reconnection as the SDK leaves it: 1 s doubling to 5 s, randomizationFactor 0.5; the agents and
+// the visitors who talk in this process, the idle visitors in processes of their own of up to
+// 10,000 sockets each, lib/idle-visitors.mjs, which report every connect, drop and attempt here):
 // BENCH_FAILOVER_AGENTS agents (50), each in its own site; BENCH_FAILOVER_VISITORS visitors
 // (2,000) over those sites, idle but for BENCH_FAILOVER_PAIRS of them (4 per agent) who each have
 // a conversation with their site's agent. Over those conversations visitors and agents exchange
@@ -22,7 +24,8 @@
 //
 // Then, with BENCH_FAILOVER_STEADY_SECONDS (10) of steady traffic before each step and after it:
 // - phase A (node loss): the process holding the most sockets is killed (SIGKILL);
-// - phase B (scale-in): the survivor holding the most sockets gets SIGTERM (the server drains:
+// - the lost process is replaced (a new one on its port, as an orchestrator would), then
+// - phase B (scale-in): the process holding the most sockets gets SIGTERM (the server drains:
 //   new commands are refused with a retryable error, in-flight ones finish, transports close).
 // For each: the time until every client is connected again, reconnects per second (peak), the
 // clients' connect errors (refused handshakes: those with an error body), nginx's 5xx answers,
@@ -42,10 +45,13 @@
 // error the SDK would report). Retryable refusals while draining are counted and shown: the
 // SDK's outbox resends them, the visitor sees nothing.
 //
-// Every socket is a file descriptor here, and twice in nginx: the visitors are capped to what
-// `ulimit -n` allows (raise it first for the issue's 20,000 visitors and 200 agents, e.g.
-// `ulimit -n 65536`). BENCH_REDIS_URL (or TEST_REDIS_URL, else redis://127.0.0.1:6379).
-import { spawn, spawnSync } from 'node:child_process'
+// Every socket is a file descriptor in a client process, twice in an nginx worker and once in a
+// server, and no process may hold more than `ulimit -n`: the idle visitors are spread over client
+// processes and nginx runs as many workers as they take (the listening socket shared by the
+// kernel, reuseport); a server holds half of the clients while one of three is down, which caps
+// the visitors at 2 × (ulimit -n − 1000) (the issue's 20,000 visitors and 200 agents fit in a
+// limit of 20,000). BENCH_REDIS_URL (or TEST_REDIS_URL, else redis://127.0.0.1:6379).
+import { fork, spawn, spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -75,28 +81,34 @@ export async function run() {
     addresses: envNumber('BENCH_FAILOVER_ADDRESSES', 32),
   }
   const limit = openFilesLimit()
-  // nginx holds two descriptors per client (client and upstream); as root it raises its own limit.
-  const usable = Math.floor((limit - 1000) / (process.getuid?.() === 0 ? 1 : 2)) - settings.agents
+  // Every socket is a descriptor in a client process, in an nginx worker (twice: the client's and
+  // the upstream's) and in a server. Client processes and nginx workers are added as the clients
+  // need; a server holds half of them while one of the three is down: the cap.
+  const usable = 2 * (limit - 1000) - settings.agents
   if (settings.visitors > usable) {
     console.warn(`  ulimit -n is ${limit}: ${settings.visitors} visitors capped to ${usable} (run \`ulimit -n 65536\` first for more)`)
     settings.visitors = usable
   }
   settings.pairs = Math.min(settings.visitors, envNumber('BENCH_FAILOVER_PAIRS', settings.agents * 4))
   const clients = settings.visitors + settings.agents
+  const perWorker = Math.max(1000, Math.min(10_000, limit - 1000))
+  settings.clientProcesses = 1 + Math.ceil((settings.visitors - settings.pairs) / perWorker)
   console.log(
     `  ${PROCESSES} processes behind nginx, ${settings.visitors} visitors + ${settings.agents} agents from ${settings.addresses} addresses, ` +
-      `${settings.pairs} conversations exchanging ${settings.rate} msg/s; reconnection: socket.io-client's defaults (what the SDK uses)`,
+      `${settings.pairs} conversations exchanging ${settings.rate} msg/s; reconnection: socket.io-client's defaults (what the SDK uses); ` +
+      `clients in ${settings.clientProcesses} processes (the idle visitors in ${settings.clientProcesses - 1})`,
   )
 
   const db = await tempDatabase()
   const servers = []
   let nginx
   const all = []
+  const workers = []
   try {
     const common = { databaseUrl: db.url, redisUrl: REDIS_URL, trustProxy: true }
     servers.push(await startServer('ours', common))
     servers.push(...(await Promise.all(Array.from({ length: PROCESSES - 1 }, () => startServer('ours', { ...common, migrate: false })))))
-    nginx = await startNginx(servers.map((s) => s.port), clients)
+    nginx = await startNginx(servers.map((s) => s.port), clients, limit)
     const sites = await prepareSites(servers[0], settings.agents)
     const t0 = performance.now()
     // Sessions straight from the processes (REST, any of them: tokens are signed with the one secret).
@@ -106,10 +118,13 @@ export async function run() {
     const run = new Run(nginx.url, clients)
     const address = (i) => `127.0.0.${2 + (i % settings.addresses)}`
     const agents = sites.map((site, i) => new Client(run, 'agent', agentAuth(servers[0], site), address(i)))
-    const visitors = auths.map((auth, i) => new Client(run, 'visitor', auth, address(settings.agents + i)))
-    all.push(...agents, ...visitors)
+    // The visitors who talk are clients of this process; the idle ones are in processes of their own.
+    const visitors = auths.slice(0, settings.pairs).map((auth, i) => new Client(run, 'visitor', auth, address(settings.agents + i)))
+    const idle = auths.slice(settings.pairs).map((auth, i) => ({ auth, address: address(settings.agents + settings.pairs + i) }))
+    for (let i = 0; i < idle.length; i += perWorker) workers.push(new IdleVisitors(run, idle.slice(i, i + perWorker)))
+    all.push(...agents, ...visitors, ...workers.flatMap((w) => w.proxies))
     const t1 = performance.now()
-    await pool(all, 200, (c) => c.open())
+    await Promise.all([pool([...agents, ...visitors], 200, (c) => c.open()), ...workers.map((w) => w.open(nginx.url, Math.ceil(200 / workers.length)))])
     console.log(`  ${all.length} sockets connected through nginx in ${round((performance.now() - t1) / 1000, 1)} s`)
     const spread = await holdings(servers)
     console.log(`  sockets per process: ${spread.map((s) => s.sockets).join(' / ')}`)
@@ -131,6 +146,14 @@ export async function run() {
     const before = await holdings(servers)
     const victim = before.filter((s) => s.alive).sort((a, b) => b.sockets - a.sockets)[0]
     const phaseA = await run.step('A', 'SIGKILL', victim, servers)
+    await sleep(settings.steady * 1000)
+
+    // The lost process is replaced, as an orchestrator would (a new one on its port: nginx sends it
+    // new connections once its upstream is tried again), so that the scale-in leaves two, as the
+    // loss did: one survivor alone would hold every client.
+    const lost = servers.indexOf(victim.server)
+    servers[lost] = await startServer('ours', { ...common, migrate: false, port: victim.server.port })
+    console.log(`  process ${lost + 1} replaced (pid ${servers[lost].pid}, port ${servers[lost].port})`)
     await sleep(settings.steady * 1000)
 
     // Phase B: SIGTERM the survivor holding the most sockets.
@@ -155,6 +178,7 @@ export async function run() {
     return report(settings, run, [phaseA, phaseB], stored, nginx, { drainedOk, spread: spread.map((s) => s.sockets), limit })
   } finally {
     for (const c of all) c.close()
+    await Promise.all(workers.map((w) => w.close()))
     await nginx?.stop()
     for (const s of servers) await s.kill()
     await db.drop()
@@ -162,10 +186,10 @@ export async function run() {
 }
 
 /** CPU microseconds used so far by each server (null when gone), and by this process as `self`. */
-async function cpuOf(servers) {
+async function cpuOf(servers, workers = []) {
   const out = await Promise.all(servers.map((s) => s.call('cpu').catch(() => null)))
   const own = process.cpuUsage()
-  out.self = own.user + own.system
+  out.self = own.user + own.system + (await Promise.all(workers.map((w) => w.call('cpu').catch(() => 0)))).reduce((a, b) => a + b, 0)
   return out
 }
 
@@ -209,6 +233,8 @@ class Run {
   resends = 0
   connectErrors = []
   clients = []
+  /** The processes of idle visitors (IdleVisitors). */
+  workers = []
 
   constructor(url, total) {
     this.url = url
@@ -239,14 +265,15 @@ class Run {
     return { stop: () => clearInterval(timer) }
   }
 
-  onConnect(client, reconnect) {
+  // `at`: when it happened (performance.now() of this process; an idle visitor's process says when).
+  onConnect(client, reconnect, at = performance.now()) {
     this.connected++
     const step = this.current
     if (reconnect && step) {
-      const t = performance.now() - step.at
+      const t = at - step.at
       step.reconnects.push(t)
-      if (client.attemptAt !== null && client.attemptAt >= step.at) step.handshakes.push(performance.now() - client.attemptAt)
-      if (client.droppedAt !== null && client.droppedAt >= step.at) step.away.push(performance.now() - client.droppedAt)
+      if (client.attemptAt !== null && client.attemptAt >= step.at) step.handshakes.push(at - client.attemptAt)
+      if (client.droppedAt !== null && client.droppedAt >= step.at) step.away.push(at - client.droppedAt)
       if (this.connected === this.total && step.dropped >= step.expected && step.allBack === null) {
         step.allBack = t
         step.storming = false
@@ -254,17 +281,17 @@ class Run {
     }
   }
 
-  onAttempt() {
+  onAttempt(at = performance.now()) {
     const step = this.current
-    if (step) step.attempts.push(performance.now() - step.at)
+    if (step) step.attempts.push(at - step.at)
   }
 
-  onDisconnect(client, reason) {
+  onDisconnect(client, reason, at = performance.now()) {
     this.connected--
     const step = this.current
     if (step) {
       step.dropped++
-      step.drops.push(performance.now() - step.at)
+      step.drops.push(at - step.at)
       step.reasons[reason] = (step.reasons[reason] ?? 0) + 1
     }
     // The server said goodbye: socket.io-client does not reconnect by itself (nor does the SDK, but
@@ -276,10 +303,10 @@ class Run {
     }
   }
 
-  onConnectError(client, e) {
+  onConnectError(client, e, at = performance.now()) {
     const step = this.current
     const refused = e.data !== undefined
-    const entry = { kind: client.kind, address: client.address, message: e.message, data: e.data, refused, step: step?.name ?? null, at: step ? round(performance.now() - step.at, 0) : null }
+    const entry = { kind: client.kind, address: client.address, message: e.message, data: e.data, refused, step: step?.name ?? null, at: step ? round(at - step.at, 0) : null }
     this.connectErrors.push(entry)
     if (step) {
       step.connectErrors++
@@ -317,7 +344,7 @@ class Run {
     this.phase = name
     console.log(`  phase ${name}: ${signal} to process ${servers.indexOf(target.server) + 1} (pid ${target.server.pid}), holding ${target.sockets} sockets`)
     const alive = servers.filter((s) => s !== target.server)
-    const cpu0 = await cpuOf(alive)
+    const cpu0 = await cpuOf(alive, this.workers)
     const overflows0 = listenOverflows()
     step.at = performance.now()
     target.server.signal(signal)
@@ -326,7 +353,7 @@ class Run {
     while (step.allBack === null && performance.now() < deadline) await sleep(100)
     step.storming = false
     // Who was busy during the storm: each survivor's CPU and this process's (the clients), as a share of one core.
-    const cpu1 = await cpuOf(alive)
+    const cpu1 = await cpuOf(alive, this.workers)
     const wall = (performance.now() - step.at) * 1000
     step.cpu = {
       survivors: alive.map((s, i) => (cpu1[i] === null || cpu0[i] === null ? null : round((cpu1[i] - cpu0[i]) / wall, 2))).filter((x) => x !== null),
@@ -370,6 +397,85 @@ class Run {
     if (entry.firstReceived === null) {
       entry.firstReceived = performance.now()
       entry.via = this.finalSync ? 'final sync' : via
+    }
+  }
+}
+
+/**
+ * Idle visitors in a process of their own (lib/idle-visitors.mjs: one process may hold only
+ * `ulimit -n` sockets). Each has a stand-in here that the Run books as it books a Client: what
+ * happens to the socket comes from that process with its time.
+ */
+class IdleVisitors {
+  pending = new Map()
+  nextId = 0
+
+  constructor(run, clients) {
+    this.run = run
+    run.workers.push(this)
+    // A stand-in: what Run reads of a client. The process reconnects its sockets itself.
+    this.proxies = clients.map(({ address }) => ({
+      kind: 'visitor',
+      address,
+      attemptAt: null,
+      droppedAt: null,
+      queue: [],
+      socket: { connected: false, connect() {} },
+      close() {},
+    }))
+    this.clients = clients
+    run.clients.push(...this.proxies)
+    this.child = fork(path.join(root, 'bench/lib/idle-visitors.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    this.exited = new Promise((resolve) => this.child.once('exit', resolve))
+    this.child.on('message', (msg) => {
+      if (msg.events) return this.#events(msg.events)
+      const p = this.pending.get(msg.id)
+      if (!p) return
+      this.pending.delete(msg.id)
+      if (msg.error) p.reject(new Error(`idle visitors: ${msg.error}`))
+      else p.resolve(msg.result)
+    })
+  }
+
+  call(cmd, args) {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++
+      this.pending.set(id, { resolve, reject })
+      this.child.send({ id, cmd, args })
+    })
+  }
+
+  open(url, concurrency) {
+    return this.call('open', { url, clients: this.clients, concurrency })
+  }
+
+  async close() {
+    if (this.child.exitCode !== null) return
+    await this.call('close').catch(() => undefined)
+    await this.exited
+  }
+
+  #events(events) {
+    const local = (at) => (at === null ? null : at - performance.timeOrigin)
+    for (const [kind, index, at, extra] of events) {
+      const proxy = this.proxies[index]
+      const t = local(at)
+      if (kind === 'connect') {
+        proxy.socket.connected = true
+        proxy.attemptAt = local(extra.attemptAt)
+        proxy.droppedAt = local(extra.droppedAt)
+        this.run.onConnect(proxy, extra.reconnect, t)
+        proxy.droppedAt = null
+      } else if (kind === 'disconnect') {
+        proxy.socket.connected = false
+        proxy.droppedAt = t
+        this.run.onDisconnect(proxy, extra, t)
+      } else if (kind === 'connect_error') {
+        this.run.onConnectError(proxy, extra, t)
+      } else if (kind === 'attempt') {
+        proxy.attemptAt = t
+        this.run.onAttempt(t)
+      }
     }
   }
 }
@@ -684,13 +790,13 @@ function report(settings, run, steps, storedRows, nginx, extra) {
  * once per backend (configFor in packages/server/test/deploy/nginx.test.ts, for any number of
  * processes); nothing else changes.
  */
-function configFor(shipped, listen, backends) {
+function configFor(shipped, listen, backends, reuseport = false) {
   let replicas = 0
   let listens = 0
   let hashes = 0
   const lines = shipped.split('\n').flatMap((line) => {
     if (line.includes('# [replica]')) return replicas++ === 0 ? backends.map((port) => line.replace(/server \S+/, `server 127.0.0.1:${port}`)) : []
-    if (line.includes('# [listen]')) return (listens++, [line.replace(/listen [^;]+;/, `listen 127.0.0.1:${listen};`)])
+    if (line.includes('# [listen]')) return (listens++, [line.replace(/listen [^;]+;/, `listen 127.0.0.1:${listen}${reuseport ? ' reuseport' : ''};`)])
     if (/^\s*hash \$remote_addr consistent;/.test(line)) hashes++
     return [line]
   })
@@ -698,17 +804,21 @@ function configFor(shipped, listen, backends) {
   return lines.join('\n')
 }
 
-async function startNginx(backends, clients) {
+async function startNginx(backends, clients, limit) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-chat-failover-nginx-'))
   fs.chmodSync(dir, 0o755)
   const port = await freePort()
-  fs.writeFileSync(path.join(dir, 'live-chat.conf'), configFor(fs.readFileSync(SHIPPED, 'utf8'), port, backends))
+  // Each client is two connections in a worker (the client's, the upstream's); a worker may hold
+  // `ulimit -n` descriptors: as many workers as that takes, at most 80% full, and the listening
+  // socket is the kernel's to share among them evenly (reuseport) so that none fills up first.
+  const needed = 2 * clients + 1024
+  const workers = Math.max(1, Math.ceil(needed / (0.8 * (Math.min(limit, 1_000_000) - 500))))
+  const connections = Math.ceil(needed / workers / 0.8)
+  fs.writeFileSync(path.join(dir, 'live-chat.conf'), configFor(fs.readFileSync(SHIPPED, 'utf8'), port, backends, workers > 1))
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`).join('\n')
-  // Each client is two connections in the worker (the client's, the upstream's).
-  const connections = 2 * clients + 1024
   fs.writeFileSync(
     path.join(dir, 'nginx.conf'),
-    `worker_processes 1;\nworker_rlimit_nofile ${connections + 100};\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log warn;\n` +
+    `worker_processes ${workers};\nworker_rlimit_nofile ${connections + 100};\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log warn;\n` +
       `events { worker_connections ${connections}; }\nhttp {\n${temp}\n  include ${dir}/live-chat.conf;\n  access_log ${dir}/access.log live_chat;\n}\n`,
   )
   const args = ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')]

@@ -141,7 +141,7 @@ async function bare() {
   }
 }
 
-async function ours({ databaseUrl, widgetDir, poolSize, migrate = true, redisUrl, trustProxy, shutdownTimeoutMs }) {
+async function ours({ databaseUrl, widgetDir, poolSize, migrate = true, redisUrl, trustProxy, shutdownTimeoutMs, port: wanted = 0 }) {
   const { createApp, openDatabase, createLogger } = await import('@live-chat/server')
   // Migrations are applied here (a fresh bench database is empty; a kept one may be behind),
   // unless the caller knows they are (the migration engine's WebAssembly memory lingers in RSS).
@@ -161,7 +161,8 @@ async function ours({ databaseUrl, widgetDir, poolSize, migrate = true, redisUrl
     ...(trustProxy ? { trustProxy: true } : {}),
     ...(shutdownTimeoutMs ? { shutdownTimeoutMs } : {}),
   })
-  const { port } = await app.listen(0, '127.0.0.1')
+  // `port`: a given one (a replacement for a lost process, behind the same proxy), else any free one.
+  const { port } = await app.listen(wanted, '127.0.0.1')
   // SIGTERM drains and stops as packages/server/src/main.ts does (a graceful scale-in).
   process.once('SIGTERM', () => {
     const t0 = performance.now()
