@@ -11,8 +11,9 @@
 // adapter (Redis) carries it to whichever process holds the visitor's sockets, so a change on one
 // process reaches visitors on every process, and a burst of changes costs one query per process
 // that made them, not one per visitor or per process. A visitor who connects with a conversation
-// waiting (visitorWaits, read in the connection's own transaction) is told their place at once. Every emit carries the database's clock: two
-// processes' emits may cross, and a client keeps the latest.
+// waiting (visitorWaits, read in the connection's own transaction) is told their place at once.
+// Every emit carries the database's clock: two processes' emits may cross, and a client keeps the
+// latest.
 import type { QueuePosition } from '@live-chat/protocol'
 import { Prisma } from '../generated/prisma/client.js'
 import type { Context } from '../shared/context.js'
