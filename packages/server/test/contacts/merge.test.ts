@@ -31,7 +31,9 @@ async function chat(siteId: string, visitorId: string, text: string) {
   return started.conversation.id
 }
 
-const visitorRows = (siteId: string) => s().db.inSite(siteId, (tx) => tx.visitor.findMany({ orderBy: { createdAt: 'asc' } }))
+// Oldest first, as the merge decides it (visitors/service.ts `verified`): by creation, then by id,
+// which decides between contacts created in the same millisecond (eight sessions at once do that).
+const visitorRows = (siteId: string) => s().db.inSite(siteId, (tx) => tx.visitor.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }))
 
 describe('merging contacts on a verified identity', () => {
   it('an anonymous visitor who logs in as a known user is merged into that older contact: conversations, messages, notes, values, profile fields and uploads follow', async () => {
