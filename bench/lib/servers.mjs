@@ -83,6 +83,8 @@ export async function startServer(kind, options = {}, nodeFlags = [], env = {}) 
     /** Kills it at once (when what it holds, e.g. 10k sockets, is not worth a graceful close). */
     async kill() {
       if (exited) return
+      // (a profiled process must exit on its own for its profile to be written)
+      if (process.env.BENCH_CPU_PROF) return server.stop()
       child.kill('SIGKILL')
       await exit
     },
