@@ -1,12 +1,13 @@
 -- Queue lengths for /metrics over every site: conversations waiting, webhook deliveries and
--- emails pending, events in the outbox not yet dispatched. Counts only.
+-- emails pending, events in the outbox not yet dispatched. Counts only. Waiting is the queue's
+-- own rule (mod_chat_conversation_waits).
 
 CREATE OR REPLACE FUNCTION "mod_chat_queue_lengths"()
   RETURNS TABLE (waiting_conversations bigint, webhook_deliveries bigint, email_jobs bigint, events bigint)
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
   AS $$
     SELECT
-      (SELECT count(*) FROM mod_chat_conversations WHERE status = 'pending' AND assigned_agent_id IS NULL AND NOT is_offline),
+      (SELECT count(*) FROM mod_chat_conversations c WHERE mod_chat_conversation_waits(c.status, c.assigned_agent_id, c.is_offline, c.first_response_at)),
       (SELECT count(*) FROM mod_chat_webhook_deliveries WHERE status = 'pending'),
       (SELECT count(*) FROM mod_chat_email_jobs),
       (SELECT count(*) FROM mod_chat_events)

@@ -46,8 +46,8 @@ const active = (): Prisma.BanWhereInput => ({ OR: [{ expiresAt: null }, { expire
 
 /**
  * Which of the knocks a ban of the site holds for, in one statement within `tx` (the site's
- * transaction): the visitor's id, the address inside a banned network (Postgres `>>=`), the email
- * given, or the visitor's stored email.
+ * transaction): the rule is mod_chat_banned's (the visitor's id or stored email, the address inside
+ * a banned network, the email given).
  */
 export async function caught(tx: Tx, siteId: string, knocks: readonly Knock[]): Promise<boolean[]> {
   if (knocks.length === 0) return []
@@ -57,15 +57,7 @@ export async function caught(tx: Tx, siteId: string, knocks: readonly Knock[]): 
       ${knocks.map((k) => clientAddress(k.ip))}::inet[],
       ${knocks.map((k) => k.email?.toLowerCase() ?? null)}::text[]
     ) WITH ORDINALITY AS t(visitor_id, ip, email, i)
-    WHERE EXISTS (
-      SELECT 1 FROM mod_chat_bans b
-      WHERE b.site_id = ${siteId}::uuid
-        AND (b.expires_at IS NULL OR b.expires_at > now())
-        AND (b.visitor_id = t.visitor_id
-          OR b.network >>= t.ip
-          OR b.email = t.email
-          OR b.email = (SELECT lower(v.email) FROM mod_chat_visitors v WHERE v.id = t.visitor_id))
-    )`
+    WHERE mod_chat_banned(${siteId}::uuid, t.visitor_id, t.ip, t.email)`
   const hit = new Set(rows.map((r) => Number(r.i) - 1))
   return knocks.map((_, i) => hit.has(i))
 }

@@ -83,7 +83,7 @@ export class Metrics {
     })
     new Gauge({
       name: 'livechat_queue_length',
-      help: 'Queue lengths over every site: waiting_conversations (unassigned, waiting for an agent), webhook_deliveries (pending), email_jobs (pending emails: batched replies and offline-message notices), events (in the outbox, not yet dispatched).',
+      help: 'Queue lengths over every site: waiting_conversations (waiting in the queue: unassigned and not yet answered), webhook_deliveries (pending), email_jobs (pending emails: batched replies and offline-message notices), events (in the outbox, not yet dispatched).',
       labelNames: ['queue'],
       registers,
       async collect() {

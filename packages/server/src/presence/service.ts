@@ -28,7 +28,8 @@ export class PresenceService {
 
   constructor(
     private readonly db: Database,
-    private readonly nodeId: string,
+    /** This process's row in mod_chat_nodes, which its connections' rows name. */
+    readonly nodeId: string,
     private readonly log: Logger,
   ) {}
 

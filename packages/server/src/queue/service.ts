@@ -11,7 +11,7 @@
 // adapter (Redis) carries it to whichever process holds the visitor's sockets, so a change on one
 // process reaches visitors on every process, and a burst of changes costs one query per process
 // that made them, not one per visitor or per process. A visitor who connects with a conversation
-// waiting (visitorWaits, read in the connection's own transaction) is told their place at once.
+// waiting (read by the handshake's own statement, mod_chat_visitor_connected) is told their place at once.
 // Every emit carries the database's clock: two processes' emits may cross, and a client keeps the
 // latest.
 import type { QueuePosition } from '@live-chat/protocol'
@@ -31,19 +31,8 @@ const THIN_HISTORY_TTL_MS = 5_000
 /** How many answered conversations a process remembers (see QueueService.answered). */
 const ANSWERED_KEPT = 50_000
 
-/** Which conversations wait in the queue: pending, with no agent, not an offline message, not yet answered. */
-const WAITS = Prisma.sql`c.status = 'pending' AND c.assigned_agent_id IS NULL AND NOT c.is_offline AND c.first_response_at IS NULL`
-
-/**
- * Whether the visitor has a conversation waiting in the queue (in the transaction's site): a
- * visitor who connects is told their place only then, and the others, nearly all of them, cost
- * no read of the site's queue: one transaction fewer per handshake.
- */
-export async function visitorWaits(tx: Tx, visitorId: string): Promise<boolean> {
-  const [r] = await tx.$queryRaw<{ waits: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM mod_chat_conversations c WHERE c.visitor_id = ${visitorId}::uuid AND ${WAITS}) AS waits`
-  return r?.waits ?? false
-}
+/** Which conversations (`c`) wait in the queue: pending, with no agent, not an offline message, not yet answered (the rule: mod_chat_conversation_waits, inlined by the planner). */
+const WAITS = Prisma.sql`mod_chat_conversation_waits(c.status, c.assigned_agent_id, c.is_offline, c.first_response_at)`
 
 /** What a site's recent history says: its handling time and its typical first reply (seconds), null when too little is known. */
 export interface SiteHistory {

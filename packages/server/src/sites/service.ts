@@ -57,7 +57,7 @@ export class SiteService {
   }
 
   /** A browser page may use the widget only from an allowed origin (none listed = any). */
-  checkOrigin(site: SiteRow, origin: string | undefined): void {
+  checkOrigin(site: Pick<SiteRow, 'allowedOrigins'>, origin: string | undefined): void {
     if (!origin || site.allowedOrigins.length === 0) return
     if (!site.allowedOrigins.includes(origin.toLowerCase())) {
       throw new AppError('origin_not_allowed', `this site does not allow the widget on ${origin}`)

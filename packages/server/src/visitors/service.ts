@@ -11,11 +11,11 @@ import { toVisitorProfile } from '../shared/map.js'
 import type { PresenceService } from '../presence/service.js'
 import { identitySecrets, type SiteService } from '../sites/service.js'
 import { applyVisitorFields } from './fields.js'
-import { refuseBanned, type BanService } from '../bans/service.js'
+import { notAvailable, refuseBanned, type BanService } from '../bans/service.js'
 import { lockIdentity, mergeContacts, type Merged } from '../contacts/merge.js'
 import { recordEvent } from '../events/outbox.js'
 import type { AuditService } from '../audit/service.js'
-import { visitorWaits } from '../queue/service.js'
+import { clientAddress } from '../shared/networks.js'
 
 type VisitorRow = Prisma.VisitorGetPayload<object>
 
@@ -49,10 +49,20 @@ async function recordPage(tx: Tx, visitorId: string, url: string, title: string 
     WHERE id = ${visitorId}::uuid`
 }
 
-/** The visitor a token names: itself, or the contact it was merged into; null when neither exists. */
+/** The visitor a token names: itself, or the contact it was merged into (mod_chat_live_visitor); null when neither exists. */
 async function live(tx: Tx, id: string): Promise<VisitorRow | null> {
-  const v = await tx.visitor.findUnique({ where: { id } })
-  return v?.mergedIntoId ? tx.visitor.findUnique({ where: { id: v.mergedIntoId } }) : v
+  const [r] = await tx.$queryRaw<{ id: string | null }[]>`SELECT mod_chat_live_visitor(${id}::uuid) AS id`
+  return r?.id ? tx.visitor.findUnique({ where: { id: r.id } }) : null
+}
+
+// The visitor's doors, one statement each on db.handshakes (prisma/sql/functions/mod_chat_visitor_*).
+const AUTHENTICATE = 'SELECT allowed_origins, visitor_id, banned FROM mod_chat_visitor_authenticate($1::uuid, $2::uuid, $3::inet)'
+const CONNECTED = 'SELECT current_url, current_title, waiting FROM mod_chat_visitor_connected($1::uuid, $2::uuid, $3::text, $4::uuid)'
+const DISCONNECTED = 'SELECT current_url, current_title, sockets FROM mod_chat_visitor_disconnected($1::uuid, $2::uuid, $3::text)'
+
+interface Page {
+  current_url: string | null
+  current_title: string | null
 }
 
 export class VisitorService {
@@ -150,21 +160,21 @@ export class VisitorService {
   /**
    * Checks a token (and the page's origin) and returns who it belongs to, from address `ip`: every
    * visitor REST request and socket handshake. A banned visitor (or address) is refused here.
+   * Past the token's signature, one statement (mod_chat_visitor_authenticate).
    */
   async authenticate(token: unknown, origin: string | undefined, ip: string | undefined): Promise<VisitorActor> {
     const claims = await this.ctx.tokens.verifyVisitor(token)
-    const site = await this.sites.find(claims.siteId)
-    if (!site) throw new AppError('unauthorized', 'the token is not valid')
-    this.sites.checkOrigin(site, origin)
-    const actor: VisitorActor = { kind: 'visitor', siteId: claims.siteId, visitorId: claims.visitorId, ...(ip ? { ip } : {}) }
-    await this.ctx.db.inSite(claims.siteId, async (tx) => {
-      // A merged-away contact's token acts as the contact it was merged into (contacts/merge.ts).
-      const v = await live(tx, claims.visitorId)
-      if (!v) throw new AppError('unauthorized', 'the token is not valid')
-      actor.visitorId = v.id
-      await refuseBanned(tx, actor.siteId, actor)
-    })
-    return actor
+    const [door] = await this.ctx.db.handshakes.query<{ allowed_origins: string[]; visitor_id: string | null; banned: boolean }>(AUTHENTICATE, [
+      claims.siteId,
+      claims.visitorId,
+      clientAddress(ip),
+    ])
+    if (!door) throw new AppError('unauthorized', 'the token is not valid')
+    this.sites.checkOrigin({ allowedOrigins: door.allowed_origins }, origin)
+    // A merged-away contact's token acts as the contact it was merged into (contacts/merge.ts).
+    if (!door.visitor_id) throw new AppError('unauthorized', 'the token is not valid')
+    if (door.banned) throw notAvailable()
+    return { kind: 'visitor', siteId: claims.siteId, visitorId: door.visitor_id, ...(ip ? { ip } : {}) }
   }
 
   async profile(actor: VisitorActor): Promise<VisitorProfile> {
@@ -193,25 +203,21 @@ export class VisitorService {
     this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: actor.visitorId, online: true, currentUrl: page.url, currentTitle: page.title ?? null })
   }
 
-  /** A socket of the visitor connected: its presence row, their last seen time; whether they have a conversation waiting in the queue. */
+  /**
+   * A socket of the visitor connected: its presence row, their last seen time; whether they have a
+   * conversation waiting in the queue. One statement (mod_chat_visitor_connected).
+   */
   async connected(actor: VisitorActor, socketId: string): Promise<{ waiting: boolean }> {
-    const { v, waiting } = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      await this.presence.add(tx, { socketId, siteId: actor.siteId, kind: 'visitor', visitorId: actor.visitorId })
-      const v = await tx.visitor.update({ where: { id: actor.visitorId }, data: { lastSeenAt: new Date() } })
-      return { v, waiting: await visitorWaits(tx, actor.visitorId) }
-    })
-    this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: v.id, online: true, currentUrl: v.currentUrl, currentTitle: v.currentTitle })
-    return { waiting }
+    const [r] = await this.ctx.db.handshakes.query<Page & { waiting: boolean }>(CONNECTED, [actor.siteId, actor.visitorId, socketId, this.presence.nodeId])
+    if (!r) throw new AppError('unauthorized', 'unknown visitor')
+    this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: actor.visitorId, online: true, currentUrl: r.current_url, currentTitle: r.current_title })
+    return { waiting: r.waiting }
   }
 
+  /** One statement too (mod_chat_visitor_disconnected); the team hears the visitor went offline with their last socket. */
   async disconnected(actor: VisitorActor, socketId: string): Promise<void> {
-    const r = await this.ctx.db.inSite(actor.siteId, async (tx) => {
-      await this.presence.remove(tx, socketId)
-      const left = await this.presence.connections(tx, 'visitor', actor.visitorId)
-      // (an erased visitor's sockets are disconnected after their row is gone: nothing to update or announce)
-      const [v] = await tx.visitor.updateManyAndReturn({ where: { id: actor.visitorId }, data: { lastSeenAt: new Date() } })
-      return { left, v }
-    })
-    if (r.left === 0 && r.v) this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: r.v.id, online: false, currentUrl: r.v.currentUrl, currentTitle: r.v.currentTitle })
+    const [r] = await this.ctx.db.handshakes.query<Page & { sockets: number }>(DISCONNECTED, [actor.siteId, actor.visitorId, socketId])
+    // (an erased visitor's sockets are disconnected after their row is gone: nothing to update or announce)
+    if (r?.sockets === 0) this.ctx.publish.visitorUpdated(actor.siteId, { visitorId: actor.visitorId, online: false, currentUrl: r.current_url, currentTitle: r.current_title })
   }
 }

@@ -106,6 +106,22 @@ describe('row-level security', () => {
     expect(plain).not.toBe('0')
   })
 
+
+  it("a visitor's door statements (db.handshakes) enter their site: another site's visitor is not found, a scoped transaction is never switched, the scope ends with the statement", async () => {
+    const a = await siteWithChat('door a')
+    const b = await siteWithChat('door b')
+    const door = (site: string, visitor: string) =>
+      s.db.handshakes.query<{ visitor_id: string | null }>('SELECT visitor_id FROM mod_chat_visitor_authenticate($1::uuid, $2::uuid, NULL)', [site, visitor])
+    expect(await door(a.site.id, a.visitorId)).toEqual([{ visitor_id: a.visitorId }])
+    // Site A's door with site B's visitor: the site exists, the visitor is not of it.
+    expect(await door(a.site.id, b.visitorId)).toEqual([{ visitor_id: null }])
+    // Inside a transaction of site A, entering site B fails, and nothing of B is read.
+    const switched = s.db.inSite(a.site.id, (tx) => tx.$queryRaw`SELECT * FROM mod_chat_visitor_authenticate(${b.site.id}::uuid, ${b.visitorId}::uuid, NULL)`)
+    await expect(switched).rejects.toThrow(/another site/)
+    // The statement's scope ended with it: the next ones on the same pool see no site's rows.
+    const after = await Promise.all(Array.from({ length: 8 }, () => s.db.handshakes.query<{ n: number }>('SELECT count(*)::int AS n FROM mod_chat_visitors', [])))
+    expect(after).toEqual(Array.from({ length: 8 }, () => [{ n: 0 }]))
+  })
   describe('accounts tables', () => {
     async function agencyWithRows(label: string) {
       const site = await s.fx.site()

@@ -69,6 +69,13 @@ export interface Database {
   listen(channel: string, fn: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>
   /** The send hot path's own way to the database (see Direct). */
   readonly direct: Direct
+  /**
+   * The visitor's doors, the same way (see Direct) on a pool of their own: each socket's
+   * handshake, connection and disconnection and each visitor REST request is one statement
+   * (visitors/service.ts), so a reconnect storm neither waits behind the Prisma client's pool nor
+   * holds up the messages being sent.
+   */
+  readonly handshakes: Direct
   close(): Promise<void>
 }
 
@@ -79,7 +86,8 @@ export interface Database {
  * the driver and the statement's own share. On Postgres it has its own pool of DIRECT_POOL_SIZE
  * connections, and each statement is prepared once per connection (parsed and planned once).
  * Every statement runs on its own, outside any transaction and without row-level security's site
- * setting: meant for SECURITY DEFINER functions that pin every row to its site themselves.
+ * setting: meant for functions that either enter their site first (mod_chat_enter_site: row-level
+ * security then holds, as in inSite) or, SECURITY DEFINER, pin every row to its site themselves.
  */
 export interface Direct {
   /** The statement's rows, as objects keyed by column name. */
@@ -88,6 +96,8 @@ export interface Direct {
 
 /** Connections of the direct pool: the send path runs at most this many statements at once (messages/batch.ts). */
 export const DIRECT_POOL_SIZE = 2
+/** Connections of the handshakes' pool. */
+const HANDSHAKE_POOL_SIZE = 4
 
 export { DEFAULT_MIGRATIONS_DIR }
 
@@ -126,12 +136,15 @@ async function openPostgres(url: string, opts: DatabaseOptions, migrate: boolean
       { onPoolError: () => undefined, ...extra },
     )
   const prisma = new PrismaClient({ adapter: appPool(opts.poolSize ?? 10), transactionOptions: TX_OPTIONS })
-  const direct = await appPool(DIRECT_POOL_SIZE, { statementNameGenerator: (q) => statementName(q.sql) }).connect()
+  const prepared = { statementNameGenerator: (q: { sql: string }) => statementName(q.sql) }
+  const direct = await appPool(DIRECT_POOL_SIZE, prepared).connect()
+  const handshakes = await appPool(HANDSHAKE_POOL_SIZE, prepared).connect()
   const listeners = new PgListeners(opts.appUrl ?? url)
-  return scoped('postgres', prisma, directOver(direct), (channel, fn, onReconnect) => listeners.listen(channel, fn, onReconnect), async () => {
+  return scoped('postgres', prisma, directOver(direct), directOver(handshakes), (channel, fn, onReconnect) => listeners.listen(channel, fn, onReconnect), async () => {
     await listeners.close()
     await prisma.$disconnect()
     await direct.dispose()
+    await handshakes.dispose()
   })
 }
 
@@ -147,12 +160,12 @@ async function openPGlite(dataDir: string, opts: DatabaseOptions, migrate: boole
   await pglite.exec(`SET ROLE ${APP_ROLE}`)
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TX_OPTIONS })
   // The same single PGlite session: its own lock keeps these out of the client's transactions.
-  const direct = await new PrismaPGlite(pglite).connect()
+  const direct = directOver(await new PrismaPGlite(pglite).connect())
   const listen = async (channel: string, fn: (payload: string) => void) => {
     const off = await pglite.listen(channel, fn)
     return async () => off()
   }
-  return scoped('pglite', prisma, directOver(direct), listen, async () => {
+  return scoped('pglite', prisma, direct, direct, listen, async () => {
     await prisma.$disconnect()
     await pglite.close()
   })
@@ -204,7 +217,7 @@ function settingsOf(scope: Scope): [string, string][] {
   return scope.serial ? [...named, ['max_parallel_workers_per_gather', '0']] : named
 }
 
-function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, listen: Listen, close: () => Promise<void>): Database {
+function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, handshakes: Direct, listen: Listen, close: () => Promise<void>): Database {
   let closed = false
   const withScope = <T>(scope: Scope, fn: (tx: Tx) => Promise<T>) =>
     prisma.$transaction(async (tx) => {
@@ -226,6 +239,7 @@ function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, li
     scoped: withScope,
     listen,
     direct,
+    handshakes,
     close: async () => {
       if (closed) return
       closed = true

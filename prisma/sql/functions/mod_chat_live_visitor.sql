@@ -1,0 +1,14 @@
+-- The visitor a session token names: itself, or the contact it was merged into (contacts/merge.ts
+-- leaves a tombstone that points there); null when neither exists. The one statement of the rule
+-- (visitors/service.ts `live`, mod_chat_visitor_authenticate). With the caller's rights: under
+-- row-level security, inside the site's scope.
+
+CREATE OR REPLACE FUNCTION "mod_chat_live_visitor"(p_visitor uuid)
+  RETURNS uuid
+  LANGUAGE sql STABLE
+  AS $$
+    SELECT t.id FROM mod_chat_visitors v JOIN mod_chat_visitors t ON t.id = COALESCE(v.merged_into_id, v.id)
+    WHERE v.id = p_visitor
+  $$;
+REVOKE ALL ON FUNCTION "mod_chat_live_visitor"(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION "mod_chat_live_visitor"(uuid) TO live_chat_app;
