@@ -21,7 +21,7 @@ function configFor(shipped, listen, backends, reuseport = false) {
   let hashes = 0
   const lines = shipped.split('\n').flatMap((line) => {
     if (line.includes('# [replica]')) return replicas++ === 0 ? backends.map((port) => line.replace(/server \S+/, `server 127.0.0.1:${port}`)) : []
-    if (line.includes('# [listen]')) return (listens++, [line.replace(/listen [^;]+;/, `listen 127.0.0.1:${listen}${reuseport ? ' reuseport' : ''};`)])
+    if (line.includes('# [listen]')) return (listens++, [line.replace(/listen \S+/, `listen 127.0.0.1:${listen}${reuseport ? ' reuseport' : ''}`)])
     if (/^\s*hash \$remote_addr consistent;/.test(line)) hashes++
     return [line]
   })
@@ -36,6 +36,8 @@ export async function startNginx(backends, clients, limit) {
   // Each client is two connections in a worker (the client's, the upstream's); a worker may hold
   // `ulimit -n` descriptors: as many workers as that takes, at most 80% full, and the listening
   // socket is the kernel's to share among them evenly (reuseport) so that none fills up first.
+  // multi_accept: a worker takes every waiting connection at each turn, not one (what
+  // docs/operations.md tells operators to set for this many sockets).
   const needed = 2 * clients + 1024
   const workers = Math.max(1, Math.ceil(needed / (0.8 * (Math.min(limit, 1_000_000) - 500))))
   const connections = Math.ceil(needed / workers / 0.8)
@@ -44,7 +46,7 @@ export async function startNginx(backends, clients, limit) {
   fs.writeFileSync(
     path.join(dir, 'nginx.conf'),
     `worker_processes ${workers};\nworker_rlimit_nofile ${connections + 100};\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log warn;\n` +
-      `events { worker_connections ${connections}; }\nhttp {\n${temp}\n  include ${dir}/live-chat.conf;\n  access_log ${dir}/access.log live_chat;\n}\n`,
+      `events { worker_connections ${connections}; multi_accept on; }\nhttp {\n${temp}\n  include ${dir}/live-chat.conf;\n  access_log ${dir}/access.log live_chat;\n}\n`,
   )
   const args = ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')]
   const check = spawnSync(NGINX, [...args, '-t'], { encoding: 'utf8' })

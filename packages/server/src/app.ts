@@ -114,6 +114,13 @@ export interface LiveChatApp {
 }
 
 const JSON_LIMIT = '100kb'
+/**
+ * Connections the kernel holds for the process before it accepts them (Linux caps it at
+ * net.core.somaxconn, 4096 by default). Node's 511 overflowed in a reconnect storm: when the
+ * queue is full the kernel drops the connection, the client's next try comes 1, 3, 7 s later,
+ * and the dropped ones return as a second wave (bench/failover.mjs).
+ */
+const LISTEN_BACKLOG = 4096
 /** Probed every few seconds: not worth a log line each. */
 const PROBES = new Set(['/healthz', '/readyz', '/metrics'])
 
@@ -238,7 +245,7 @@ export async function createApp(opts: AppOptions): Promise<LiveChatApp> {
     listen(port = 0, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject)
-        httpServer.listen(port, host, () => {
+        httpServer.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
           httpServer.off('error', reject)
           resolve(httpServer.address() as AddressInfo)
         })

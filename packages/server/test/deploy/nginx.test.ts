@@ -36,7 +36,7 @@ function configFor(shipped: string, listen: number, backends: number[], sticky =
   let hashes = 0
   const lines = shipped.split('\n').flatMap((line) => {
     if (line.includes('# [replica]')) return [line.replace(/server \S+/, `server 127.0.0.1:${backends[replica++]}`)]
-    if (line.includes('# [listen]')) return (listens++, [line.replace(/listen [^;]+;/, `listen 127.0.0.1:${listen};`)])
+    if (line.includes('# [listen]')) return (listens++, [line.replace(/listen \S+/, `listen 127.0.0.1:${listen}`)])
     if (/^\s*hash \$remote_addr consistent;/.test(line)) return (hashes++, sticky ? [line] : [])
     return [line]
   })
