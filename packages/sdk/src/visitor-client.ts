@@ -358,12 +358,14 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     return this.http<{ sentTo: string }>('POST', `/api/visitor/conversations/${seg(conversationId)}/transcript`, { body: email === undefined ? {} : { email } })
   }
 
-  /** The visitor's conversations from the server, newest activity first (empty without a session). */
+  /**
+   * The visitor's conversations from the server, newest activity first (empty without a session).
+   * A conversation that changed while the answer was on its way is returned as it is now (see `conversation` events).
+   */
   async conversations(): Promise<VisitorConversation[]> {
     if (!this.#token) return []
     const { items } = await this.http<{ items: VisitorConversation[] }>('GET', '/api/visitor/conversations')
-    items.forEach(this.#applyConversation, this)
-    return items
+    return items.map((c) => this.#applyConversation(c))
   }
 
   /**
@@ -526,8 +528,15 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
   }
 
   /** Keeps a conversation and emits `conversation` if it really changed. @returns The conversation. */
+  /**
+   * Keeps the conversation's newest state and returns it. An answer read before a change that has
+   * arrived since (a listing answered late, a command's reply overtaken by an event) is older:
+   * every change of status is recorded by a line the visitor sees, so a lower lastSeq is an older
+   * state, and what is known stays.
+   */
   #applyConversation(conversation: VisitorConversation): VisitorConversation {
     const known = this.#conversations.get(conversation.id)
+    if (known && conversation.lastSeq < known.lastSeq) return known
     if (conversation.status !== 'pending') this.#queue.delete(conversation.id)
     if (!known || JSON.stringify(known) !== JSON.stringify(conversation)) {
       this.#conversations.set(conversation.id, conversation)

@@ -201,6 +201,37 @@ describe('resolve, reopen and close', () => {
     expect((await agent.conversations.reopen(c.id)).status).toBe('active')
   })
 
+  it("the visitor's view never goes back: a listing read before a resolve and answered after it leaves the conversation resolved", async () => {
+    const site = await s.fx.site()
+    const agent = await online(await s.fx.agent(site.id))
+    // The visitor's listing is answered by the server at once, and its answer held back until released.
+    let answered!: () => void
+    const read = new Promise<void>((r) => (answered = r))
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const fetchHeld: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init)
+      if (String(input).endsWith('/api/visitor/conversations') && (init?.method ?? 'GET') === 'GET') {
+        answered()
+        await held
+      }
+      return res
+    }
+    const visitor = new LiveChatClient({ url: s.url, siteId: site.id, storage: 'memory', fetch: fetchHeld })
+    clients.push(visitor)
+    const { conversation: c } = await visitor.startConversation({ message: 'hi' })
+    await eventually(() => expect(visitor.getConversation(c.id)?.status).toBe('active'))
+    const listing = visitor.conversations()
+    await read // the server read the conversation as active
+    const resolved = waitFor<VisitorConversation>((fn) => visitor.on('conversation', fn), (x) => x.id === c.id && x.status === 'resolved')
+    await agent.conversations.resolve(c.id)
+    await resolved
+    release()
+    const listed = await listing
+    expect(listed.find((x) => x.id === c.id)?.status).toBe('resolved')
+    expect(visitor.getConversation(c.id)?.status).toBe('resolved')
+  })
+
   it('sets priority and tags, and filters the inbox by them', async () => {
     const site = await s.fx.site()
     const a = await s.fx.agent(site.id)
