@@ -8,12 +8,17 @@ CREATE OR REPLACE FUNCTION "mod_chat_visitor_authenticate"(p_site uuid, p_visito
   RETURNS TABLE (allowed_origins text[], visitor_id uuid, banned boolean)
   LANGUAGE plpgsql VOLATILE
   AS $$
+  DECLARE
+    origins text[];
+    live uuid;
   BEGIN
     PERFORM mod_chat_enter_site(p_site);
-    RETURN QUERY
-      SELECT s.allowed_origins, v.id, v.id IS NOT NULL AND mod_chat_banned(p_site, v.id, p_ip, NULL)
-      FROM sites s LEFT JOIN LATERAL (SELECT mod_chat_live_visitor(p_visitor) AS id) v ON true
-      WHERE s.id = p_site;
+    SELECT s.allowed_origins INTO origins FROM sites s WHERE s.id = p_site;
+    IF NOT FOUND THEN
+      RETURN;
+    END IF;
+    live := mod_chat_live_visitor(p_visitor);
+    RETURN QUERY SELECT origins, live, live IS NOT NULL AND mod_chat_banned(p_site, live, p_ip, NULL);
   END
   $$;
 REVOKE ALL ON FUNCTION "mod_chat_visitor_authenticate"(uuid, uuid, inet) FROM PUBLIC;
