@@ -2,8 +2,7 @@
 -- stored on them), an address inside a banned network (`>>=`), or an email being given (lower
 -- case). The one statement of the rule (bans/service.ts `caught` for any door, and a visitor's
 -- handshake, mod_chat_visitor_authenticate). It runs with the caller's rights: under row-level
--- security, inside the site's scope. PL/pgSQL so that its statement is planned once per connection
--- (see mod_chat_live_visitor).
+-- security, inside the site's scope. PL/pgSQL, as mod_chat_live_visitor.
 
 CREATE OR REPLACE FUNCTION "mod_chat_banned"(p_site uuid, p_visitor uuid, p_ip inet, p_email text)
   RETURNS boolean
