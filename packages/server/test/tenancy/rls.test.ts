@@ -106,7 +106,6 @@ describe('row-level security', () => {
     expect(plain).not.toBe('0')
   })
 
-
   it("a visitor's door statements (db.handshakes) enter their site: another site's visitor is not found, a scoped transaction is never switched, the scope ends with the statement", async () => {
     const a = await siteWithChat('door a')
     const b = await siteWithChat('door b')
