@@ -527,12 +527,11 @@ export class LiveChatClient extends BaseClient<VisitorEvents, VisitorClientToSer
     this.#storage.set(this.#tokenKey, this.#token)
   }
 
-  /** Keeps a conversation and emits `conversation` if it really changed. @returns The conversation. */
   /**
-   * Keeps the conversation's newest state and returns it. An answer read before a change that has
-   * arrived since (a listing answered late, a command's reply overtaken by an event) is older:
-   * every change of status is recorded by a line the visitor sees, so a lower lastSeq is an older
-   * state, and what is known stays.
+   * Keeps the conversation's newest state, emits `conversation` if it really changed, and returns
+   * it. An answer read before a change that has arrived since (a listing answered late, a
+   * command's reply overtaken by an event) is older: every change of status is recorded by a line
+   * the visitor sees, so a lower lastSeq is an older state, and what is known stays.
    */
   #applyConversation(conversation: VisitorConversation): VisitorConversation {
     const known = this.#conversations.get(conversation.id)

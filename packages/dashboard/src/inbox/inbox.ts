@@ -3,7 +3,7 @@ import { LiveChatError, type AgentClient, type AgentSummary, type ContactAttribu
 import { base } from '../shared/styles.js'
 import { define } from '../shared/define.js'
 import { fire } from '../shared/util.js'
-import { ALL, byActivity, filterOf, matches, mayBeUnread, unreadIn, withChange, withMessage, type ListView } from './model.js'
+import { ALL, byActivity, filterOf, matches, mayBeUnread, newer, unreadIn, withChange, withMessage, type ListView } from './model.js'
 import { Colleagues } from './colleagues.js'
 import { fileDate, saveBlob } from '../shared/download.js'
 import './conversation-list.js'
@@ -17,22 +17,6 @@ const PAGE = 25
 const COUNT_CONCURRENCY = 4
 /** Pages kept per visitor (as the server does). */
 const PAGES_KEPT = 20
-
-/** The later of two conversation snapshots, field by field where events can cross. */
-function newer(old: ConversationSummary | undefined, next: ConversationSummary): ConversationSummary {
-  if (!old) return next
-  const keepLast = (old.lastMessage?.seq ?? 0) > (next.lastMessage?.seq ?? 0)
-  return {
-    ...next,
-    ...(keepLast ? { lastMessage: old.lastMessage, lastActivityAt: old.lastActivityAt > next.lastActivityAt ? old.lastActivityAt : next.lastActivityAt } : {}),
-    lastSeq: Math.max(old.lastSeq, next.lastSeq),
-    lastPublicSeq: Math.max(old.lastPublicSeq, next.lastPublicSeq),
-    agentReadSeq: Math.max(old.agentReadSeq, next.agentReadSeq),
-    agentDeliveredSeq: Math.max(old.agentDeliveredSeq, next.agentDeliveredSeq),
-    visitorReadSeq: Math.max(old.visitorReadSeq, next.visitorReadSeq),
-    visitorDeliveredSeq: Math.max(old.visitorDeliveredSeq, next.visitorDeliveredSeq),
-  }
-}
 
 /**
  * The inbox: conversation list, the open conversation and the visitor panel, kept live from the
@@ -133,6 +117,8 @@ export class LcdInbox extends LitElement {
   selectedId = ''
 
   /** @internal Every conversation seen, by id (list pages, live events, opened ones). */ _known = new Map<string, ConversationSummary>()
+  /** The lastSeq of the server's snapshot each known conversation's state comes from (see `newer`). */
+  #stateSeq = new Map<string, number>()
   /** @internal The ids the list shows (what the server matched, plus live arrivals that match). */ _ids = new Set<string>()
   /** @internal */ _view: ListView = ALL
   /** @internal The site's contact attributes (the attribute filter). */ _attributes: ContactAttribute[] = []
@@ -267,7 +253,7 @@ export class LcdInbox extends LitElement {
       client.on('message', (m) => this.#onMessage(m)),
       client.on('message:updated', (m) => {
         const c = this._known.get(m.conversationId)
-        if (c) this.#put(withChange(c, m))
+        if (c) this.#put(withChange(c, m), true)
       }),
       client.on('counters', (c) => this.#onCounters(c)),
       client.on('receipt', (r) => this.#onReceipt(r)),
@@ -281,6 +267,7 @@ export class LcdInbox extends LitElement {
       client.on('connected', () => void this.#load(false)), // after a reconnect: catch up on what changed
     )
     this._known = new Map()
+    this.#stateSeq = new Map()
     this._unread = new Map()
     this.#colleagues.follow(client, () => this.me?.id)
     void this.#load(false)
@@ -303,7 +290,7 @@ export class LcdInbox extends LitElement {
       const page = await client.conversations.list({ ...filterOf(this._view), limit: PAGE, ...(more && this._cursor ? { cursor: this._cursor } : {}) })
       if (generation !== this.#generation) return
       const known = new Map(this._known)
-      for (const c of page.items) known.set(c.id, newer(known.get(c.id), c))
+      for (const c of page.items) known.set(c.id, this.#snapshot(known.get(c.id), c))
       this._known = known
       this._ids = new Set([...(more ? this._ids : []), ...page.items.map((c) => c.id)])
       this._cursor = page.nextCursor
@@ -341,9 +328,20 @@ export class LcdInbox extends LitElement {
     this._unread = new Map(this._unread).set(id, n)
   }
 
-  /** Takes a newer snapshot of a conversation: the list adds, moves or drops it as the view says. */
-  #put(next: ConversationSummary): void {
-    const c = newer(this._known.get(next.id), next)
+  /**
+   * Merges a conversation's new state into what is known (`newer`): the server's snapshot (an
+   * event, a page, a command's answer), or with `derived`, what is known moved on by a message,
+   * counters or a receipt, which says nothing of the state a snapshot holds.
+   */
+  #snapshot(old: ConversationSummary | undefined, next: ConversationSummary, derived = false): ConversationSummary {
+    const stateSeq = this.#stateSeq.get(next.id) ?? 0
+    if (!derived && next.lastSeq >= stateSeq) this.#stateSeq.set(next.id, next.lastSeq)
+    return newer(old, stateSeq, next)
+  }
+
+  /** Takes a conversation's new state (see #snapshot): the list adds, moves or drops it as the view says. */
+  #put(next: ConversationSummary, derived = false): void {
+    const c = this.#snapshot(this._known.get(next.id), next, derived)
     this._known = new Map(this._known).set(c.id, c)
     const listed = this._ids.has(c.id)
     const belongs = matches(c, this._view, this.me?.id, this.#timeZone)
@@ -374,19 +372,19 @@ export class LcdInbox extends LitElement {
 
   #onMessage(m: Message): void {
     const c = this._known.get(m.conversationId)
-    if (c) this.#put(withMessage(c, m))
+    if (c) this.#put(withMessage(c, m), true)
     else void this.#fetch(m.conversationId)
   }
 
   /** The counters the server stored with a new message: taken as they are (never backwards). */
   #onCounters({ conversationId, ...counters }: ConversationCounters & { conversationId: string }): void {
     const c = this._known.get(conversationId)
-    if (c && counters.lastSeq >= c.lastSeq) this.#put({ ...c, ...counters })
+    if (c && counters.lastSeq >= c.lastSeq) this.#put({ ...c, ...counters }, true)
   }
 
   #onReceipt(r: ReceiptState): void {
     const c = this._known.get(r.conversationId)
-    if (c) this.#put({ ...c, ...r })
+    if (c) this.#put({ ...c, ...r }, true)
   }
 
   #onVisitor(p: VisitorPresence): void {

@@ -105,6 +105,31 @@ export function matches(c: ConversationSummary, view: ListView, meId: string | u
   return true
 }
 
+/**
+ * The later of what the inbox knows of a conversation (`old`) and a new state of it (`next`): a
+ * snapshot from the server, or what is known moved on by an event. `stateSeq` is the lastSeq of the
+ * snapshot that `old`'s state (status, agent, team, tags…) came from. Every change of status, agent
+ * or team writes a line, so a snapshot with a lower lastSeq was read before that state (a list page
+ * answered late, a command's answer overtaken by an event): its state is older and `old`'s stays.
+ * Events can cross, so the last message, activity, seqs and read marks only move forward.
+ */
+export function newer(old: ConversationSummary | undefined, stateSeq: number, next: ConversationSummary): ConversationSummary {
+  if (!old) return next
+  const base = next.lastSeq < stateSeq ? old : next
+  const last = (old.lastMessage?.seq ?? 0) > (next.lastMessage?.seq ?? 0) ? old.lastMessage : next.lastMessage
+  return {
+    ...base,
+    lastMessage: last,
+    lastActivityAt: old.lastActivityAt > next.lastActivityAt ? old.lastActivityAt : next.lastActivityAt,
+    lastSeq: Math.max(old.lastSeq, next.lastSeq),
+    lastPublicSeq: Math.max(old.lastPublicSeq, next.lastPublicSeq),
+    agentReadSeq: Math.max(old.agentReadSeq, next.agentReadSeq),
+    agentDeliveredSeq: Math.max(old.agentDeliveredSeq, next.agentDeliveredSeq),
+    visitorReadSeq: Math.max(old.visitorReadSeq, next.visitorReadSeq),
+    visitorDeliveredSeq: Math.max(old.visitorDeliveredSeq, next.visitorDeliveredSeq),
+  }
+}
+
 /** Newest activity first (the server's order), ties by id. */
 export function byActivity(a: ConversationSummary, b: ConversationSummary): number {
   return b.lastActivityAt.localeCompare(a.lastActivityAt) || b.id.localeCompare(a.id)
