@@ -6,7 +6,8 @@
 // written in the caller's transaction: a wrong value refuses the whole update (nothing half-written).
 import type { AttributeValue, ContactAttribute, ContactAttributeType } from '@live-chat/protocol'
 import { Prisma } from '../generated/prisma/client.js'
-import type { Tx } from '../shared/db/index.js'
+import type { SqlReader, Tx } from '../shared/db/index.js'
+import { columnsOf as modelColumns } from '../shared/db/columns.js'
 import { AppError } from '../shared/errors.js'
 
 type DefinitionRow = Prisma.ContactAttributeGetPayload<object>
@@ -154,12 +155,13 @@ const COLUMN: Record<ContactAttributeType, AttributeFilter['column']> = {
  * a range on a type without order.
  */
 export async function resolveAttributeFilter(
-  tx: Tx,
+  tx: SqlReader,
   siteId: string,
   q: { attribute?: string; attributeValue?: string; attributeMin?: string; attributeMax?: string },
 ): Promise<AttributeFilter | undefined> {
   if (q.attribute === undefined) return undefined
-  const def = await tx.contactAttribute.findUnique({ where: { siteId_key: { siteId, key: q.attribute } } })
+  const [def] = await tx.$queryRaw<DefinitionRow[]>`
+    SELECT ${modelColumns(tx, 'ContactAttribute', 'a')} FROM mod_chat_contact_attributes a WHERE a.site_id = ${siteId}::uuid AND a.key = ${q.attribute}`
   const wrong = (path: string, message: string) => new AppError('invalid_payload', `invalid query: ${path}: ${message}`, [{ path, message }])
   if (!def) throw wrong('attribute', 'no such attribute on this site')
   const type = def.type as ContactAttributeType
@@ -199,7 +201,7 @@ export function attributeCondition(f: AttributeFilter, of: 'c' | 'a' = 'c', set?
 }
 
 /** How many contacts of the site have a value the filter matches, counted up to `cap`. */
-export async function matchingContacts(tx: Tx, siteId: string, f: AttributeFilter, cap: number): Promise<number> {
+export async function matchingContacts(tx: SqlReader, siteId: string, f: AttributeFilter, cap: number): Promise<number> {
   const [row] = await tx.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM (SELECT 1 FROM mod_chat_contact_attribute_values av WHERE ${valueConditions(f, Prisma.sql`${siteId}::uuid`)} LIMIT ${cap}) m`
   return row?.n ?? 0

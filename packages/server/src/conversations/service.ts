@@ -204,7 +204,8 @@ export class ConversationService {
     // the page's rows are then loaded as usual, in the page's order.
     const after = q.cursor ? decodeCursor(q.cursor) : null
     // One id more than the page tells whether another page follows; only the page's views are loaded.
-    const { page, more } = await this.ctx.db.scoped({ siteId: actor.siteId, serial: true }, async (tx) => {
+    // Reads only, so not a client's transaction (db.read: about 1 ms less a page).
+    const { page, more } = await this.ctx.db.read({ siteId: actor.siteId, serial: true }, async (tx) => {
       const ids = await conversationIds(tx, actor, await withAttribute(tx, actor.siteId, q), after, limit + 1)
       return { page: await loadSummaries(tx, ids.slice(0, limit)), more: ids.length > limit }
     })

@@ -1,6 +1,6 @@
 // Loading a conversation as agents and as its visitor see it.
 import type { ConversationSummary, SlaClock, VisitorConversation } from '@live-chat/protocol'
-import type { Tx } from '../shared/db/index.js'
+import { prepared, type SqlReader, type Tx } from '../shared/db/index.js'
 import { conversationFull, toConversationSummary, toVisitorConversation, type ConversationForSummary, type ConversationFull } from '../shared/map.js'
 import { visitorOnlineSql, type PresenceService } from '../presence/service.js'
 import { columnsOf, splitRow } from '../shared/db/columns.js'
@@ -37,16 +37,16 @@ export async function loadViewsMany(tx: Tx, presence: PresenceService, ids: stri
  * visitor views, which a summary does not show. As model queries and their include it took four
  * round trips, and Prisma's mapping of model rows cost more than the statements (bench/history.mjs).
  */
-export async function loadSummaries(tx: Tx, ids: string[]): Promise<ConversationSummary[]> {
+export async function loadSummaries(tx: SqlReader, ids: string[]): Promise<ConversationSummary[]> {
   if (ids.length === 0) return []
-  const rows = await tx.$queryRaw<Record<string, unknown>[]>`
+  const rows = await tx.$queryRaw<Record<string, unknown>[]>(prepared(Prisma.sql`
     SELECT ${columnsOf(tx, 'Conversation', 'c')}, ${columnsOf(tx, 'Visitor', 'v', 'v.')}, ${previewColumns(tx)},
            ${visitorOnlineSql(Prisma.sql`c.site_id`, Prisma.sql`c.visitor_id`)} AS "o.online"
     FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS i(id, n)
     JOIN mod_chat_conversations c ON c.id = i.id
     JOIN mod_chat_visitors v ON v.id = c.visitor_id
     ${previewJoins(Prisma.sql`c.id`)}
-    ORDER BY i.n`
+    ORDER BY i.n`))
   return rows.map((row) => {
     const parts = splitRow(row)
     const { messages, sla } = fromPreview(parts)
@@ -62,7 +62,7 @@ export async function loadSummaries(tx: Tx, ids: string[]): Promise<Conversation
  * page's conversations, which made an inbox page holding a few long conversations read thousands
  * of rows (bench/history.mjs).
  */
-export async function withPreview<C extends { id: string }>(tx: Tx, rows: C[]): Promise<(C & { messages: MessageRow[]; sla: SlaClock | null })[]> {
+export async function withPreview<C extends { id: string }>(tx: SqlReader, rows: C[]): Promise<(C & { messages: MessageRow[]; sla: SlaClock | null })[]> {
   if (rows.length === 0) return []
   const found = await tx.$queryRaw<Record<string, unknown>[]>`
     SELECT c.id AS conversation, ${previewColumns(tx)}
@@ -79,7 +79,7 @@ const previewJoins = (conversation: Prisma.Sql) => Prisma.sql`
     LEFT JOIN LATERAL (SELECT * FROM mod_chat_messages WHERE conversation_id = ${conversation} AND sender_type <> 'system' ORDER BY seq DESC LIMIT 1) m ON true
     LEFT JOIN LATERAL (${runningClockSql(conversation)}) k ON true`
 
-const previewColumns = (tx: Tx) =>
+const previewColumns = (tx: SqlReader) =>
   Prisma.sql`${columnsOf(tx, 'Message', 'm', 'm.')}, k.kind AS "k.kind", k.started_at AS "k.started_at", k.due_at AS "k.due_at", k.breached_at AS "k.breached_at"`
 
 function fromPreview(parts: Record<string, Record<string, unknown>>): { messages: MessageRow[]; sla: SlaClock | null } {

@@ -5,7 +5,7 @@
 import type { ListConversationsQuery } from '@live-chat/protocol'
 import { Prisma } from '../generated/prisma/client.js'
 import type { AgentActor } from '../shared/context.js'
-import type { Tx } from '../shared/db/index.js'
+import type { SqlReader } from '../shared/db/index.js'
 import { AppError } from '../shared/errors.js'
 import { planCondition, planSearch, searchCondition, searchFallback, searchTerms, type SearchPlan } from './search.js'
 import { attributeCondition, matchingContacts, resolveAttributeFilter, type AttributeFilter } from '../contacts/attributes.js'
@@ -14,7 +14,7 @@ import { attributeCondition, matchingContacts, resolveAttributeFilter, type Attr
 export type ConversationFilter = Omit<ListConversationsQuery, 'cursor' | 'limit'> & { attributeFilter?: AttributeFilter }
 
 /** The filter with its contact attribute resolved (a read of the definition, in the site's transaction `tx`). */
-export async function withAttribute<F extends ConversationFilter>(tx: Tx, siteId: string, f: F): Promise<F> {
+export async function withAttribute<F extends ConversationFilter>(tx: SqlReader, siteId: string, f: F): Promise<F> {
   const attributeFilter = await resolveAttributeFilter(tx, siteId, f)
   return attributeFilter ? { ...f, attributeFilter } : f
 }
@@ -65,7 +65,7 @@ function conditions(actor: AgentActor, f: ConversationFilter): Prisma.Sql[] {
  * rows of one second (a page that starts inside one) are few and probed one by one: building the set
  * for them as well took most of a second page's time at 10x (bench/README.md, "Plans at 10x").
  */
-async function walksAttribute(tx: Tx, siteId: string, f: AttributeFilter): Promise<boolean> {
+async function walksAttribute(tx: SqlReader, siteId: string, f: AttributeFilter): Promise<boolean> {
   const range = f.min !== undefined || f.max !== undefined
   return range && (await matchingContacts(tx, siteId, f, WALK_FROM)) >= WALK_FROM
 }
@@ -100,7 +100,7 @@ function resolved(f: ConversationFilter): AttributeFilter {
  * each conversation, for at most `walk` rows, then turns to the indexes if the page is not full.
  */
 export async function conversationIds(
-  tx: Tx,
+  tx: SqlReader,
   actor: AgentActor,
   f: ConversationFilter,
   after: { at: Date; id: string } | null,

@@ -8,7 +8,7 @@
 // migration): "jane.doe@example.com" or "e-mail" is found as typed, whatever the parser makes
 // of it. Inside a literal nothing is an operator, so no text can change the query's shape.
 import { Prisma } from '../generated/prisma/client.js'
-import type { Tx } from '../shared/db/index.js'
+import type { SqlReader } from '../shared/db/index.js'
 import { AppError } from '../shared/errors.js'
 
 /** More words than this are refused (each is one index lookup per searched table). */
@@ -95,7 +95,7 @@ export const WALK_MAX = 5_000
  * word is crowded into few conversations): the two together never cost much more than twice the
  * cheaper one. Otherwise the rarest term drives, and the others are probes of its conversations.
  */
-export async function planSearch(tx: Tx, terms: string[], take: number): Promise<SearchPlan> {
+export async function planSearch(tx: SqlReader, terms: string[], take: number): Promise<SearchPlan> {
   if (terms.length === 0) return { drive: [], probe: [] }
   const rows = await tx.$queryRaw<{ matches: number; messages: number }[]>`
     SELECT mod_chat_search_estimate(to_tsquery('simple'::regconfig, t)) AS matches,

@@ -4,7 +4,7 @@
 // For the few reads that must be one statement (the inbox page, conversations/views.ts) where a
 // model query with an include would take one round trip per table.
 import { Prisma } from '../../generated/prisma/client.js'
-import type { Tx } from './index.js'
+import type { SqlReader } from './read.js'
 
 interface RuntimeModel {
   dbName: string | null
@@ -14,7 +14,7 @@ interface RuntimeModel {
 const lists = new Map<string, Prisma.Sql>()
 
 /** The select list of `model`'s scalar fields from the table aliased `alias`, each named `prefix + field`. */
-export function columnsOf(tx: Tx, model: Prisma.ModelName, alias: string, prefix = ''): Prisma.Sql {
+export function columnsOf(tx: SqlReader, model: Prisma.ModelName, alias: string, prefix = ''): Prisma.Sql {
   const key = `${model} ${alias} ${prefix}`
   let list = lists.get(key)
   if (!list) {

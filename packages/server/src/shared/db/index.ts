@@ -7,10 +7,13 @@ import pg from 'pg'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { PGlite } from '@electric-sql/pglite'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
-import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils'
+import type { SqlDriverAdapter, SqlQueryable } from '@prisma/driver-adapter-utils'
 import { PrismaClient, type Prisma } from '../../generated/prisma/client.js'
 import { APP_ROLE, MigratingPg, MigratingPGlite } from './adapters.js'
 import { DEFAULT_MIGRATIONS_DIR, deployMigrations, listMigrations, MigrationError } from './migrate.js'
+import { AS_IS, readIn, readStatementName, type SqlReader } from './read.js'
+
+export { prepared, type SqlReader } from './read.js'
 
 export type Tx = Prisma.TransactionClient
 
@@ -61,6 +64,13 @@ export interface Database {
    */
   scoped<T>(scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T>
   /**
+   * Reads in one transaction with the scope's settings, as `scoped` does, but straight through the
+   * driver adapter on a pool of its own (READ_POOL_SIZE connections; PGlite's one session
+   * otherwise): raw statements only (SqlReader), for the reads agents wait on most, such as the
+   * inbox's page (see shared/db/read.ts).
+   */
+  read<T>(scope: Scope, fn: (tx: SqlReader) => Promise<T>): Promise<T>
+  /**
    * Calls fn with the payload of every NOTIFY on `channel` (from any process on the same
    * database, e.g. `SELECT pg_notify(…)` in a committed transaction). On Postgres a dedicated
    * connection listens and reconnects by itself; `onReconnect` runs after each reconnection
@@ -98,6 +108,8 @@ export interface Direct {
 export const DIRECT_POOL_SIZE = 2
 /** Connections of the handshakes' pool. */
 const HANDSHAKE_POOL_SIZE = 4
+/** Connections of the reads' pool (Database.read). */
+const READ_POOL_SIZE = 3
 
 export { DEFAULT_MIGRATIONS_DIR }
 
@@ -139,12 +151,15 @@ async function openPostgres(url: string, opts: DatabaseOptions, migrate: boolean
   const prepared = { statementNameGenerator: (q: { sql: string }) => statementName(q.sql) }
   const direct = await appPool(DIRECT_POOL_SIZE, prepared).connect()
   const handshakes = await appPool(HANDSHAKE_POOL_SIZE, prepared).connect()
+  // Prepared only where the read says so (read.ts, `prepared`): most reads' text varies with their filters.
+  const reads = await appPool(READ_POOL_SIZE, { statementNameGenerator: (q) => readStatementName(q.sql, statementName) }).connect()
   const listeners = new PgListeners(opts.appUrl ?? url)
-  return scoped('postgres', prisma, directOver(direct), directOver(handshakes), (channel, fn, onReconnect) => listeners.listen(channel, fn, onReconnect), async () => {
+  return scoped('postgres', prisma, directOver(direct), directOver(handshakes), reads, (channel, fn, onReconnect) => listeners.listen(channel, fn, onReconnect), async () => {
     await listeners.close()
     await prisma.$disconnect()
     await direct.dispose()
     await handshakes.dispose()
+    await reads.dispose()
   })
 }
 
@@ -160,12 +175,13 @@ async function openPGlite(dataDir: string, opts: DatabaseOptions, migrate: boole
   await pglite.exec(`SET ROLE ${APP_ROLE}`)
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TX_OPTIONS })
   // The same single PGlite session: its own lock keeps these out of the client's transactions.
-  const direct = directOver(await new PrismaPGlite(pglite).connect())
+  const session = await new PrismaPGlite(pglite).connect()
+  const direct = directOver(session)
   const listen = async (channel: string, fn: (payload: string) => void) => {
     const off = await pglite.listen(channel, fn)
     return async () => off()
   }
-  return scoped('pglite', prisma, direct, direct, listen, async () => {
+  return scoped('pglite', prisma, direct, direct, session, listen, async () => {
     await prisma.$disconnect()
     await pglite.close()
   })
@@ -195,8 +211,6 @@ function statementName(sql: string): string {
   return name
 }
 
-// Arguments go to the driver as they are (strings, booleans, numbers, nulls and arrays of them).
-const AS_IS: ArgType = { scalarType: 'unknown', arity: 'scalar' }
 
 function directOver(adapter: SqlQueryable): Direct {
   return {
@@ -217,7 +231,7 @@ function settingsOf(scope: Scope): [string, string][] {
   return scope.serial ? [...named, ['max_parallel_workers_per_gather', '0']] : named
 }
 
-function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, handshakes: Direct, listen: Listen, close: () => Promise<void>): Database {
+function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, handshakes: Direct, reads: SqlDriverAdapter, listen: Listen, close: () => Promise<void>): Database {
   let closed = false
   const withScope = <T>(scope: Scope, fn: (tx: Tx) => Promise<T>) =>
     prisma.$transaction(async (tx) => {
@@ -237,6 +251,8 @@ function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, ha
     asUser: (userId, fn) => withScope({ userId }, fn),
     inAgency: (agencyId, fn) => withScope({ agencyId }, fn),
     scoped: withScope,
+    // The client's runtime data model goes along, as on its own transactions (for columnsOf).
+    read: (scope, fn) => readIn(reads, (prisma as unknown as { _runtimeDataModel?: unknown })._runtimeDataModel, settingsOf(scope), fn),
     listen,
     direct,
     handshakes,
