@@ -88,8 +88,10 @@ export async function run() {
       iterations,
       warmup,
       cases: [
-        { name: 'history: latest 50 (agent)', kind: 'history', actor: 'agent', conversations },
-        { name: 'history: latest 50 (visitor)', kind: 'history', actor: 'visitor', conversations },
+        // Each its own conversations (the list's two halves): one read just before by the other
+        // case would be in memory already, and its page time would not be an opening's.
+        { name: 'history: latest 50 (agent)', kind: 'history', actor: 'agent', conversations: conversations.slice(0, conversations.length / 2) },
+        { name: 'history: latest 50 (visitor)', kind: 'history', actor: 'visitor', conversations: conversations.slice(conversations.length / 2) },
         { name: 'inbox: open (pending+active)', kind: 'inbox', query: { status: 'pending,active', limit } },
         { name: 'inbox: mine, open', kind: 'inbox', query: { status: 'pending,active', mine: 'true', limit } },
         { name: 'inbox: resolved+closed', kind: 'inbox', query: { status: 'resolved,closed', limit } },
