@@ -3,7 +3,7 @@ import type { ConversationSummary, SlaClock, VisitorConversation } from '@live-c
 import { prepared, type SqlReader, type Tx } from '../shared/db/index.js'
 import { conversationFull, toConversationSummary, toVisitorConversation, type ConversationForSummary, type ConversationFull } from '../shared/map.js'
 import { visitorOnlineSql, type PresenceService } from '../presence/service.js'
-import { columnsOf, splitRow } from '../shared/db/columns.js'
+import { columnsOf, splitRows } from '../shared/db/columns.js'
 import type { MessageRow } from '../messages/store.js'
 import { runningClockSql, toSlaClock } from '../sla/clocks.js'
 import { Prisma } from '../generated/prisma/client.js'
@@ -47,8 +47,7 @@ export async function loadSummaries(tx: SqlReader, ids: string[]): Promise<Conve
     JOIN mod_chat_visitors v ON v.id = c.visitor_id
     ${previewJoins(Prisma.sql`c.id`)}
     ORDER BY i.n`))
-  return rows.map((row) => {
-    const parts = splitRow(row)
+  return splitRows(rows).map((parts) => {
     const { messages, sla } = fromPreview(parts)
     const r = { ...parts[''], visitor: parts['v'], messages } as unknown as ConversationForSummary
     return toConversationSummary(r, parts['o']!['online'] as boolean, sla)
@@ -68,13 +67,13 @@ export async function withPreview<C extends { id: string }>(tx: SqlReader, rows:
     SELECT c.id AS conversation, ${previewColumns(tx)}
     FROM unnest(${rows.map((r) => r.id)}::uuid[]) AS c(id)
     ${previewJoins(Prisma.sql`c.id`)}`
-  const byConversation = new Map(found.map((f) => [f['conversation'] as string, fromPreview(splitRow(f))]))
+  const byConversation = new Map(splitRows(found).map((f) => [f['']!['conversation'] as string, fromPreview(f)]))
   return rows.map((r) => ({ ...r, ...(byConversation.get(r.id) ?? { messages: [], sla: null }) }))
 }
 
 // A conversation's preview, the last message a person wrote (`m`: system lines are not it; one
 // index probe), and its running SLA clock (`k`): joined to the conversation by previewJoins,
-// selected by previewColumns, read back from the row's parts (splitRow) by fromPreview.
+// selected by previewColumns, read back from the row's parts (splitRows) by fromPreview.
 const previewJoins = (conversation: Prisma.Sql) => Prisma.sql`
     LEFT JOIN LATERAL (SELECT * FROM mod_chat_messages WHERE conversation_id = ${conversation} AND sender_type <> 'system' ORDER BY seq DESC LIMIT 1) m ON true
     LEFT JOIN LATERAL (${runningClockSql(conversation)}) k ON true`
