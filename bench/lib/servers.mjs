@@ -18,7 +18,10 @@ export const root = path.resolve(here, '../..')
  */
 export async function startServer(kind, options = {}, nodeFlags = [], env = {}) {
   const fromSource = process.env.BENCH_SOURCE === '1'
-  const execArgv = ['--expose-gc', ...nodeFlags, ...(fromSource ? ['--import', 'tsx', '--conditions=source'] : [])]
+  // BENCH_NODE_FLAGS: node flags for both kinds' server processes (not the bench's own), to try a
+  // runtime setting on the servers alone; a bench's own flags (`nodeFlags`) come after and win.
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
+  const execArgv = ['--expose-gc', ...extra, ...nodeFlags, ...(fromSource ? ['--import', 'tsx', '--conditions=source'] : [])]
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process, for finding where time goes.
   if (process.env.BENCH_CPU_PROF) execArgv.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`)
   const child = fork(path.join(here, 'server-child.mjs'), [kind, JSON.stringify(options)], {
