@@ -409,6 +409,7 @@ export class LcdInbox extends LitElement {
     const unread = new Map(this._unread)
     for (const id of gone) {
       known.delete(id)
+      this.#stateSeq.delete(id)
       ids.delete(id)
       unread.delete(id)
       this.#missing.add(id)

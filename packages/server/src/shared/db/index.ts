@@ -11,7 +11,7 @@ import type { SqlDriverAdapter, SqlQueryable } from '@prisma/driver-adapter-util
 import { PrismaClient, type Prisma } from '../../generated/prisma/client.js'
 import { APP_ROLE, MigratingPg, MigratingPGlite } from './adapters.js'
 import { DEFAULT_MIGRATIONS_DIR, deployMigrations, listMigrations, MigrationError } from './migrate.js'
-import { AS_IS, readIn, readStatementName, type SqlReader } from './read.js'
+import { AS_IS, readIn, readStatementName, settingsStatement, type SqlReader } from './read.js'
 
 export { prepared, type SqlReader } from './read.js'
 
@@ -211,7 +211,6 @@ function statementName(sql: string): string {
   return name
 }
 
-
 function directOver(adapter: SqlQueryable): Direct {
   return {
     async query<T>(sql: string, args: unknown[]): Promise<T[]> {
@@ -235,13 +234,8 @@ function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, ha
   let closed = false
   const withScope = <T>(scope: Scope, fn: (tx: Tx) => Promise<T>) =>
     prisma.$transaction(async (tx) => {
-      const entries = settingsOf(scope)
-      if (entries.length === 1) {
-        const [[name, value]] = entries as [[string, string]]
-        await tx.$executeRaw`SELECT set_config(${name}, ${value}, true)`
-      } else if (entries.length > 1) {
-        await tx.$executeRaw`SELECT set_config(k, v, true) FROM unnest(${entries.map(([k]) => k)}::text[], ${entries.map(([, v]) => v)}::text[]) AS s(k, v)`
-      }
+      const set = settingsStatement(settingsOf(scope))
+      if (set) await tx.$executeRaw(set)
       return fn(tx)
     })
   return {

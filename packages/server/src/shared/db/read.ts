@@ -32,6 +32,19 @@ export const prepared = (q: Prisma.Sql): Prisma.Sql => Prisma.sql`${Prisma.raw(P
 /** The prepared statement's name of a read's text on the reads' pool ('' runs it unnamed). */
 export const readStatementName = (sql: string, name: (sql: string) => string): string => (sql.startsWith(PREPARED) ? name(sql) : '')
 
+/**
+ * The statement that sets row-level security's settings (set_config's names and values) for the
+ * rest of the transaction, or null for none: every scope's first statement (db.scoped, db.read).
+ */
+export function settingsStatement(settings: [string, string][]): Prisma.Sql | null {
+  if (settings.length === 0) return null
+  if (settings.length === 1) {
+    const [[name, value]] = settings as [[string, string]]
+    return Prisma.sql`SELECT set_config(${name}, ${value}, true)`
+  }
+  return Prisma.sql`SELECT set_config(k, v, true) FROM unnest(${settings.map(([k]) => k)}::text[], ${settings.map(([, v]) => v)}::text[]) AS s(k, v)`
+}
+
 const isSql = (q: TemplateStringsArray | Prisma.Sql): q is Prisma.Sql => q instanceof Prisma.Sql
 
 /**
@@ -47,9 +60,8 @@ export async function readIn<T>(adapter: SqlDriverAdapter, runtimeDataModel: unk
   }
   const run = async (q: Prisma.Sql) => decodeRows(await tx.queryRaw({ sql: q.text, args: q.values, argTypes: q.values.map(() => AS_IS) }))
   try {
-    if (settings.length > 0) {
-      await run(Prisma.sql`SELECT set_config(k, v, true) FROM unnest(${settings.map(([k]) => k)}::text[], ${settings.map(([, v]) => v)}::text[]) AS s(k, v)`)
-    }
+    const set = settingsStatement(settings)
+    if (set) await run(set)
     const reader = {
       $queryRaw: <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => run(isSql(query) ? query : Prisma.sql(query, ...values)) as Promise<R>,
       _runtimeDataModel: runtimeDataModel,
