@@ -18,8 +18,8 @@
 // A batch of one (every message while the server is not busy) is a batch all the same: the same
 // statement, the one writer of messages (mod_chat_append_messages), on every path.
 //
-// The statements go through db.direct (the driver adapter, prepared once per connection), not
-// the Prisma client, whose work per call cost more than the statement (see Direct).
+// The statements go through db.direct (node-postgres on Postgres, prepared once per connection),
+// not the Prisma client, whose work per call cost more than the statement (see Direct).
 import { DIRECT_POOL_SIZE, type Database } from '../shared/db/index.js'
 import { isDeadlock, isUniqueViolation } from '../shared/errors.js'
 import type { LiveColumns } from './store.js'

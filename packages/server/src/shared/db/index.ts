@@ -90,11 +90,16 @@ export interface Database {
 }
 
 /**
- * Fixed statements of the send hot path, straight through the driver adapter (the same one the
- * Prisma client uses, on either backend) without the client's work per call: measured on a
+ * Fixed statements of the send hot path, without the Prisma client's work per call: measured on a
  * statement with twelve array parameters, the client cost about 330 µs of CPU per call, more than
- * the driver and the statement's own share. On Postgres it has its own pool of DIRECT_POOL_SIZE
- * connections, and each statement is prepared once per connection (parsed and planned once).
+ * the driver and the statement's own share. On Postgres they go straight to node-postgres, on a
+ * pool of DIRECT_POOL_SIZE connections, each statement prepared once per connection (parsed and
+ * planned once); not through the driver adapter, which keeps every statement it runs (its text and
+ * arguments) in @prisma/debug's history of the last 100 debug calls, logging on or not: that kept
+ * ~1.4 MB alive at each young-generation collection of the latency bench, copied and promoted
+ * (scavenge pauses of 3-6 ms, an old generation growing until a full collection). On PGlite they
+ * go to its one session through the adapter (rows come back as node-postgres gives them: int4 a
+ * number, uuid and text strings, arrays as arrays).
  * Every statement runs on its own, outside any transaction and without row-level security's site
  * setting: meant for functions that either enter their site first (mod_chat_enter_site: row-level
  * security then holds, as in inSite) or, SECURITY DEFINER, pin every row to its site themselves.
@@ -148,17 +153,22 @@ async function openPostgres(url: string, opts: DatabaseOptions, migrate: boolean
       { onPoolError: () => undefined, ...extra },
     )
   const prisma = new PrismaClient({ adapter: appPool(opts.poolSize ?? 10), transactionOptions: TX_OPTIONS })
-  const prepared = { statementNameGenerator: (q: { sql: string }) => statementName(q.sql) }
-  const direct = await appPool(DIRECT_POOL_SIZE, prepared).connect()
-  const handshakes = await appPool(HANDSHAKE_POOL_SIZE, prepared).connect()
+  // The Direct pools: node-postgres itself (see Direct), logging in as the adapter's pools do.
+  const directPool = (max: number) => {
+    const pool = new pg.Pool({ connectionString: opts.appUrl ?? url, max, ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }) })
+    pool.on('error', () => undefined)
+    return pool
+  }
+  const direct = directPool(DIRECT_POOL_SIZE)
+  const handshakes = directPool(HANDSHAKE_POOL_SIZE)
   // Prepared only where the read says so (read.ts, `prepared`): most reads' text varies with their filters.
   const reads = await appPool(READ_POOL_SIZE, { statementNameGenerator: (q) => readStatementName(q.sql, statementName) }).connect()
   const listeners = new PgListeners(opts.appUrl ?? url)
-  return scoped('postgres', prisma, directOver(direct), directOver(handshakes), reads, (channel, fn, onReconnect) => listeners.listen(channel, fn, onReconnect), async () => {
+  return scoped('postgres', prisma, directOn(direct), directOn(handshakes), reads, (channel, fn, onReconnect) => listeners.listen(channel, fn, onReconnect), async () => {
     await listeners.close()
     await prisma.$disconnect()
-    await direct.dispose()
-    await handshakes.dispose()
+    await direct.end()
+    await handshakes.end()
     await reads.dispose()
   })
 }
@@ -211,6 +221,17 @@ function statementName(sql: string): string {
   return name
 }
 
+/** Direct on a node-postgres pool: each statement prepared once per connection, under a name from its text. */
+function directOn(pool: pg.Pool): Direct {
+  return {
+    async query<T>(sql: string, args: unknown[]): Promise<T[]> {
+      const r = await pool.query({ name: statementName(sql), text: sql, values: args })
+      return r.rows as T[]
+    },
+  }
+}
+
+/** Direct on a driver adapter's connection (PGlite's one session). */
 function directOver(adapter: SqlQueryable): Direct {
   return {
     async query<T>(sql: string, args: unknown[]): Promise<T[]> {
