@@ -31,9 +31,11 @@ for (const bench of benches) {
 }
 const file = path.join(here, 'results.json')
 const previous = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : { benches: {} }
-const benchesOut = { ...previous.benches, ...Object.fromEntries(results.map((r) => [r.name, r])) }
+// Each bench carries the date of its own run: a partial run keeps the others' figures as they were.
+const date = new Date().toISOString()
+const benchesOut = { ...previous.benches, ...Object.fromEntries(results.map((r) => [r.name, { date, ...r }])) }
 const out = {
-  date: new Date().toISOString(),
+  date,
   node: process.version,
   machine: { platform: process.platform, arch: process.arch, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '' },
   benches: benchesOut,
