@@ -51,16 +51,15 @@
 // kernel, reuseport); a server holds half of the clients while one of three is down, which caps
 // the visitors at 2 × (ulimit -n − 1000) (the issue's 20,000 visitors and 200 agents fit in a
 // limit of 20,000). BENCH_REDIS_URL (or TEST_REDIS_URL, else redis://127.0.0.1:6379).
-import { fork } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import path from 'node:path'
 import { io } from 'socket.io-client'
 import { agentAuth, ask, prepareSites, visitorAuth } from './lib/chat.mjs'
 import { tempDatabase, withDatabase } from './lib/database.mjs'
 import { startNginx } from './lib/nginx.mjs'
-import { root, startServer } from './lib/servers.mjs'
+import { startServer } from './lib/servers.mjs'
 import { envNumber, openFilesLimit, pool, quantile, round, sleep, verdict } from './lib/stats.mjs'
+import { forkIdleVisitors } from './lib/idle-visitors-process.mjs'
 
 export const name = 'failover'
 
@@ -405,9 +404,6 @@ class Run {
  * happens to the socket comes from that process with its time.
  */
 class IdleVisitors {
-  pending = new Map()
-  nextId = 0
-
   constructor(run, clients) {
     this.run = run
     run.workers.push(this)
@@ -423,34 +419,19 @@ class IdleVisitors {
     }))
     this.clients = clients
     run.clients.push(...this.proxies)
-    this.child = fork(path.join(root, 'bench/lib/idle-visitors.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    this.exited = new Promise((resolve) => this.child.once('exit', resolve))
-    this.child.on('message', (msg) => {
-      if (msg.events) return this.#events(msg.events)
-      const p = this.pending.get(msg.id)
-      if (!p) return
-      this.pending.delete(msg.id)
-      if (msg.error) p.reject(new Error(`idle visitors: ${msg.error}`))
-      else p.resolve(msg.result)
-    })
+    this.process = forkIdleVisitors((events) => this.#events(events))
   }
 
   call(cmd, args) {
-    return new Promise((resolve, reject) => {
-      const id = this.nextId++
-      this.pending.set(id, { resolve, reject })
-      this.child.send({ id, cmd, args })
-    })
+    return this.process.call(cmd, args)
   }
 
   open(url, concurrency) {
-    return this.call('open', { url, clients: this.clients, concurrency })
+    return this.process.open(url, this.clients, concurrency)
   }
 
-  async close() {
-    if (this.child.exitCode !== null) return
-    await this.call('close').catch(() => undefined)
-    await this.exited
+  close() {
+    return this.process.close()
   }
 
   #events(events) {

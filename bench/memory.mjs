@@ -1,11 +1,13 @@
-// Memory: the server's RSS per idle visitor connection at 1k / 5k / 10k connections, against
-// bare Socket.io 4.8 holding the same connections, in the same run.
+// Memory: the server's RSS per idle visitor connection at 1k / 10k / 50k / 100k connections on one
+// server process, against bare Socket.io 4.8 holding the same connections, in the same run.
 //
 // The server runs in its own process (started with --expose-gc); RSS is read there once it has
 // settled (collections until it stops going down, see server-child `rss`). Visitors are created
 // over the REST API (POST …/visitor-sessions, one per connection) by a first server process, then
-// connected over websocket only, in batches, from this process to a fresh one; each level adds
-// connections to the previous one. A few hundred connections are opened and closed first so that
+// connected over websocket only to a fresh one, 100 handshakes at a time, from client processes of
+// their own (lib/idle-visitors.mjs, as the failover bench's: up to 25,000 sockets each) and from
+// 127.0.0.2 and up (20,000 sockets an address: one address opens about 28k connections to a
+// port); each level adds connections to the previous one. A few hundred connections are opened and closed first so that
 // lazily built things (code, pools, caches) are in the baseline, not in the figure. Heap per connection
 // (V8's live objects) is shown beside RSS: it moves less with the allocator's moods.
 // Also printed: the connect rate and the server's CPU per handshake, over the handshakes alone
@@ -16,15 +18,17 @@
 // measured the same way (RSS and heap per socket, against bare's /agent sockets); shown beside the
 // goal, not judged by it (the goal is the idle visitor's).
 //
-// BENCH_MEMORY_STEPS: the levels (default 1000,5000,10000). Every connection is a file
-// descriptor in this process and in the server's: the soft `ulimit -n` must exceed the largest
-// level (it is checked below; raise it in the shell that runs the bench, e.g. `ulimit -n 20000`).
+// BENCH_MEMORY_STEPS: the levels (default 1000,10000,50000,100000). Every connection is a file
+// descriptor in the server's process: the soft `ulimit -n` must exceed the largest level and the
+// agents' sockets (it is checked below, and higher levels are skipped with a warning; raise it in
+// the shell that runs the bench, e.g. `ulimit -n 120000`, which root can do past the hard limit).
 import { agentAuth, connect, prepareSites, visitorAuth } from './lib/chat.mjs'
 import { tempDatabase } from './lib/database.mjs'
 import { startServer } from './lib/servers.mjs'
 import { envNumber, openFilesLimit, pool, round, sleep, verdict } from './lib/stats.mjs'
 import path from 'node:path'
 import { root } from './lib/servers.mjs'
+import { forkIdleVisitors } from './lib/idle-visitors-process.mjs'
 
 export const name = 'memory'
 
@@ -44,10 +48,14 @@ const GOAL_RATIO = 1.1
 /** Connections opened (in one batch, as the measured ones are) and closed before the baseline. */
 const BATCH = 100
 const WARM = 2 * BATCH
+/** Visitor sockets per client process (lib/idle-visitors.mjs), and per source address. */
+const PER_PROCESS = 25_000
+const ADDRESS_SOCKETS = 20_000
+const OPEN_TIMEOUT_MS = 600_000
 const fixtures = path.join(root, 'bench/lib/fixtures.mjs')
 
 export async function run() {
-  let steps = (process.env.BENCH_MEMORY_STEPS ?? '1000,5000,10000').split(',').map(Number)
+  let steps = (process.env.BENCH_MEMORY_STEPS ?? '1000,10000,50000,100000').split(',').map(Number)
   if (steps.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('BENCH_MEMORY_STEPS must be a comma-separated list of connection counts')
   steps = [...new Set(steps)].sort((a, b) => a - b)
   const limit = openFilesLimit()
@@ -55,7 +63,7 @@ export async function run() {
   const agentChats = envNumber('BENCH_MEMORY_AGENT_CHATS', 500)
   const usable = limit - 500 - agentSockets
   if (steps.at(-1) > usable) {
-    console.warn(`  ulimit -n is ${limit}: levels above ${usable} connections are skipped (run \`ulimit -n 20000\` first to measure them)`)
+    console.warn(`  ulimit -n is ${limit}: levels above ${usable} connections are skipped (run \`ulimit -n 120000\` first to measure them all, where the hard limit, \`ulimit -Hn\`, allows)`)
     steps = steps.filter((n) => n <= usable)
   }
   const db = await tempDatabase()
@@ -130,7 +138,7 @@ export async function run() {
       `(${rows.map((r) => `${r.ratio}×`).join(' / ')} bare's ${rows.map((r) => `${r.bareKB} KB`).join(' / ')}) · goal ≤ ${GOAL_RATIO}× bare at each step · ${verdict(rows.every((r) => r.ok))}`,
   )
   console.log(
-    `memory: connect rate (handshakes only, ${BATCH} at a time, from one client process): ours ${ours.connect.perSecond}/s, bare ${bare.connect.perSecond}/s; ` +
+    `memory: connect rate (handshakes only, ${BATCH} at a time, from ${plural(clientProcesses(steps.at(-1)), 'client process', 'client processes')}): ours ${ours.connect.perSecond}/s, bare ${bare.connect.perSecond}/s; ` +
       `server CPU per handshake: ours ${ours.connect.cpuMicrosPerHandshake} µs = ${round(ours.connect.cpuMicrosPerHandshake / bare.connect.cpuMicrosPerHandshake, 1)}× bare's ${bare.connect.cpuMicrosPerHandshake} µs`,
   )
   console.log(
@@ -168,12 +176,12 @@ async function measure(kind, options, steps, agentLevel) {
   if (kind === 'ours') process.stdout.write(`  ours: ${auths.length} visitor sessions created over HTTP in ${round(sessionsSeconds, 0)} s\n`)
   const server = await startServer(kind, { ...options, migrate: false }, NODE_FLAGS, ENV)
   const sockets = []
+  const clients = Array.from({ length: clientProcesses(max) }, () => forkIdleVisitors())
   try {
     // Warm up: connect and leave, so what is built once is in the baseline.
-    for (let i = max; i < auths.length; i += BATCH) {
-      const warm = await Promise.all(auths.slice(i, i + BATCH).map((auth) => connect(server.url, '/visitor', auth, 120_000)))
-      for (const s of warm) s.disconnect()
-    }
+    const warm = forkIdleVisitors()
+    await opened(warm.open(server.url, auths.slice(max).map((auth, i) => ({ auth, address: addressOf(i) })), BATCH))
+    await warm.close()
     await settle(server, 0)
     const baseline = await server.rss()
     const levels = []
@@ -183,10 +191,11 @@ async function measure(kind, options, steps, agentLevel) {
     for (const n of steps) {
       const cpu0 = await server.call('cpu')
       const h0 = performance.now()
-      for (let i = sockets.length; i < n; i += BATCH) {
-        const batch = await Promise.all(auths.slice(i, Math.min(i + BATCH, n)).map((auth) => connect(server.url, '/visitor', auth, 120_000)))
-        sockets.push(...batch)
-      }
+      // The level's new visitors, dealt over the client processes, BATCH handshakes at a time in all.
+      const from = levels.at(-1)?.connections ?? 0
+      const share = clients.map(() => [])
+      for (let i = from; i < n; i++) share[i % clients.length].push({ auth: auths[i], address: addressOf(i) })
+      await opened(Promise.all(clients.map((c, k) => c.open(server.url, share[k], Math.ceil(BATCH / clients.length)))))
       handshakes.ms += performance.now() - h0
       handshakes.cpuMicros += (await server.call('cpu')) - cpu0
       await settle(server, n)
@@ -218,9 +227,31 @@ async function measure(kind, options, steps, agentLevel) {
     const rate = { perSecond: round((max * 1000) / handshakes.ms, 0), cpuMicrosPerHandshake: round(handshakes.cpuMicros / max, 0) }
     return { kind, baseline, levels, agents, connect: rate, sessionsSeconds: round(sessionsSeconds, 1), connectSeconds: round((performance.now() - t1) / 1000, 1) }
   } finally {
-    // Closing 10k sockets one by one is slow and measures nothing: the process goes, then ours.
+    // Closing 100k sockets one by one is slow and measures nothing: the process goes, then the clients.
     await server.kill()
     for (const s of sockets) s.disconnect()
+    await Promise.all(clients.map((c) => c.close()))
+  }
+}
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`
+
+/** Client processes for `n` idle visitors: one holds at most PER_PROCESS sockets (and `ulimit -n`). */
+const clientProcesses = (n) => Math.ceil(n / Math.max(1000, Math.min(PER_PROCESS, openFilesLimit() - 1000)))
+
+/** Visitor i's source address: 127.0.0.2 and up, one per ADDRESS_SOCKETS (one address opens about 28k connections to a port). */
+const addressOf = (i) => `127.0.0.${2 + (Math.floor(i / ADDRESS_SOCKETS) % 250)}`
+
+/** Sockets that do not all connect within OPEN_TIMEOUT_MS fail the bench (the server refused or hung). */
+async function opened(connecting) {
+  let timer
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`memory: visitors not all connected within ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS)
+  })
+  try {
+    return await Promise.race([connecting, timeout])
+  } finally {
+    clearTimeout(timer)
   }
 }
 
