@@ -98,8 +98,8 @@ export interface Database {
  * arguments) in @prisma/debug's history of the last 100 debug calls, logging on or not: that kept
  * ~1.4 MB alive at each young-generation collection of the latency bench, copied and promoted
  * (scavenge pauses of 3-6 ms, an old generation growing until a full collection). On PGlite they
- * go to its one session through the adapter (rows come back as node-postgres gives them: int4 a
- * number, uuid and text strings, arrays as arrays).
+ * go to its one session through the adapter. The callers' columns come back alike either way
+ * (int4 a number, boolean, uuid and text strings, text[] an array).
  * Every statement runs on its own, outside any transaction and without row-level security's site
  * setting: meant for functions that either enter their site first (mod_chat_enter_site: row-level
  * security then holds, as in inSite) or, SECURITY DEFINER, pin every row to its site themselves.
@@ -144,18 +144,16 @@ async function openPostgres(url: string, opts: DatabaseOptions, migrate: boolean
       await lock.end().catch(() => undefined)
     }
   }
-  // Both pools log in the same way. Without a separate login for the app, every connection
+  // Every pool logs in the same way. Without a separate login for the app, every connection
   // switches to the app role at startup, so row-level security applies even when the URL names a
   // superuser; a dropped idle connection must not crash the process (the next query gets a fresh one).
+  const login = (max: number): pg.PoolConfig => ({ connectionString: opts.appUrl ?? url, max, ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }) })
   const appPool = (max: number, extra: { statementNameGenerator?: (q: { sql: string }) => string } = {}) =>
-    new PrismaPg(
-      { connectionString: opts.appUrl ?? url, max, ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }) },
-      { onPoolError: () => undefined, ...extra },
-    )
+    new PrismaPg(login(max), { onPoolError: () => undefined, ...extra })
   const prisma = new PrismaClient({ adapter: appPool(opts.poolSize ?? 10), transactionOptions: TX_OPTIONS })
   // The Direct pools: node-postgres itself (see Direct), logging in as the adapter's pools do.
   const directPool = (max: number) => {
-    const pool = new pg.Pool({ connectionString: opts.appUrl ?? url, max, ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }) })
+    const pool = new pg.Pool(login(max))
     pool.on('error', () => undefined)
     return pool
   }
