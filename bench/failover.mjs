@@ -59,7 +59,7 @@ import { tempDatabase, withDatabase } from './lib/database.mjs'
 import { startNginx } from './lib/nginx.mjs'
 import { startServer } from './lib/servers.mjs'
 import { envNumber, openFilesLimit, pool, quantile, round, sleep, verdict } from './lib/stats.mjs'
-import { forkIdleVisitors } from './lib/idle-visitors-process.mjs'
+import { forkIdleVisitors, socketsPerProcess } from './lib/idle-visitors-process.mjs'
 
 export const name = 'failover'
 
@@ -88,7 +88,7 @@ export async function run() {
   }
   settings.pairs = Math.min(settings.visitors, envNumber('BENCH_FAILOVER_PAIRS', settings.agents * 4))
   const clients = settings.visitors + settings.agents
-  const perWorker = Math.max(1000, Math.min(10_000, limit - 1000))
+  const perWorker = socketsPerProcess(10_000)
   settings.clientProcesses = 1 + Math.ceil((settings.visitors - settings.pairs) / perWorker)
   console.log(
     `  ${PROCESSES} processes behind nginx, ${settings.visitors} visitors + ${settings.agents} agents from ${settings.addresses} addresses, ` +

@@ -21,14 +21,14 @@
 // BENCH_MEMORY_STEPS: the levels (default 1000,10000,50000,100000). Every connection is a file
 // descriptor in the server's process: the soft `ulimit -n` must exceed the largest level and the
 // agents' sockets (it is checked below, and higher levels are skipped with a warning; raise it in
-// the shell that runs the bench, e.g. `ulimit -n 120000`, which root can do past the hard limit).
+// the shell that runs the bench, e.g. `ulimit -n 120000`, where the hard limit, `ulimit -Hn`, allows).
 import { agentAuth, connect, prepareSites, visitorAuth } from './lib/chat.mjs'
 import { tempDatabase } from './lib/database.mjs'
 import { startServer } from './lib/servers.mjs'
 import { envNumber, openFilesLimit, pool, round, sleep, verdict } from './lib/stats.mjs'
 import path from 'node:path'
 import { root } from './lib/servers.mjs'
-import { forkIdleVisitors } from './lib/idle-visitors-process.mjs'
+import { forkIdleVisitors, socketsPerProcess } from './lib/idle-visitors-process.mjs'
 
 export const name = 'memory'
 
@@ -237,7 +237,7 @@ async function measure(kind, options, steps, agentLevel) {
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`
 
 /** Client processes for `n` idle visitors: one holds at most PER_PROCESS sockets (and `ulimit -n`). */
-const clientProcesses = (n) => Math.ceil(n / Math.max(1000, Math.min(PER_PROCESS, openFilesLimit() - 1000)))
+const clientProcesses = (n) => Math.ceil(n / socketsPerProcess(PER_PROCESS))
 
 /** Visitor i's source address: 127.0.0.2 and up, one per ADDRESS_SOCKETS (one address opens about 28k connections to a port). */
 const addressOf = (i) => `127.0.0.${2 + (Math.floor(i / ADDRESS_SOCKETS) % 250)}`

@@ -5,6 +5,10 @@
 import { fork } from 'node:child_process'
 import path from 'node:path'
 import { root } from './servers.mjs'
+import { openFilesLimit } from './stats.mjs'
+
+/** Sockets one process of idle visitors takes: at most `cap`, and 1,000 under `ulimit -n` (at least 1,000). */
+export const socketsPerProcess = (cap) => Math.max(1000, Math.min(cap, openFilesLimit() - 1000))
 
 /**
  * Forks a process of idle visitors. `onEvents(events)` gets what happens to its sockets (see
