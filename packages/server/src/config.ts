@@ -124,7 +124,7 @@ export const EnvSchema = z.object({
     .optional()
     .describe('Optional login for the app, a member of live_chat_app; without it the owner\'s connections SET ROLE live_chat_app.'),
   DATABASE_CONNECT_TIMEOUT_MS: millis(3_600_000, 60_000).describe('How long the server keeps trying to reach DATABASE_URL at start (with backoff) before it exits 1; 0 = one try.'),
-  DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number' }).int().min(1, 'must be at least 1').max(500).default(10).describe('Connections per process for most queries; each process opens 10 more of its own (sending, visitor handshakes, agent reads, notices).'),
+  DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number' }).int().min(1, 'must be at least 1').max(500).default(10).describe('Connections per process for most queries; each process opens 13 more of its own (sending, visitor handshakes, agent reads, message pages, notices).'),
   DATA_DIR: z.string().min(1).default('.data').describe('The embedded database, the development secret and the demo login.'),
   REDIS_URL: url(['redis:', 'rediss:'])
     .optional()

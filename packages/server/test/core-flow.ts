@@ -69,6 +69,11 @@ export async function coreFlow(s: TestServer): Promise<void> {
       'My order never arrived',
       'The conversation was resolved',
     ])
+    // Each message as it was sent live, its columns decoded alike on either database (dates as ISO
+    // strings, the JSON columns as objects: the page is one statement outside the Prisma client).
+    expect(history.messages[2]).toEqual(reply)
+    expect(history.messages[3]).toEqual(more)
+    expect(history.messages[1]).toMatchObject({ type: 'system', system: { event: 'assigned', agentId: ada.id, agentName: 'Ada' }, attachments: [] })
     const visitorHistory = await visitor.messages(convId)
     expect(visitorHistory.messages).toEqual(history.messages)
     expect(visitor.getMessages(convId).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5])

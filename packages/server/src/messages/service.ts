@@ -35,6 +35,9 @@ export interface Author {
   name: string | null
 }
 
+/** A page of a conversation's messages (see MessageService.page), prepared once per connection of db.pages. */
+const PAGE = 'SELECT * FROM mod_chat_message_page($1::uuid, $2::uuid, $3::uuid, $4::integer, $5::integer, $6::integer)'
+
 const authorOf = (actor: Actor): Author =>
   actor.kind === 'visitor' ? { type: 'visitor', id: actor.visitorId, name: null } : { type: 'agent', id: actor.agentId, name: actor.name }
 
@@ -338,14 +341,13 @@ export class MessageService {
     const limit = q.limit ?? 50
     const visitorId = actor.kind === 'visitor' ? actor.visitorId : null
     // One statement (mod_chat_message_page: the conversation pinned to the site and, for a
-    // visitor, to them; no private notes for visitors), instead of a transaction of four round trips.
-    const rows = await this.ctx.db.prisma.$queryRaw<MessageRow[]>`
-      SELECT * FROM mod_chat_message_page(${actor.siteId}::uuid, ${conversationId}::uuid, ${visitorId}::uuid,
-        ${q.after ?? null}::integer, ${q.before ?? null}::integer, ${limit + 1}::integer)`
+    // visitor, to them; no private notes for visitors), instead of a transaction of four round
+    // trips; on db.pages, not through the Prisma client (see Database.pages).
+    const rows = await this.ctx.db.pages.query<MessageRow>(PAGE, [actor.siteId, conversationId, visitorId, q.after ?? null, q.before ?? null, limit + 1])
     // Empty: no such messages, or no such conversation for this actor (say not_found then).
     if (rows.length === 0) await this.ctx.db.inSite(actor.siteId, (tx) => this.access(tx, actor, conversationId))
     const hasMore = rows.length > limit
-    const page = rows.slice(0, limit).map((r) => ({ ...r, createdAt: new Date(r.createdAt) }))
+    const page = rows.slice(0, limit)
     if (q.after === undefined) page.reverse()
     return { messages: page.map(toMessage), hasMore }
   }

@@ -11,7 +11,7 @@ import type { SqlDriverAdapter, SqlQueryable } from '@prisma/driver-adapter-util
 import { PrismaClient, type Prisma } from '../../generated/prisma/client.js'
 import { APP_ROLE, MigratingPg, MigratingPGlite } from './adapters.js'
 import { DEFAULT_MIGRATIONS_DIR, deployMigrations, listMigrations, MigrationError } from './migrate.js'
-import { AS_IS, readIn, readStatementName, settingsStatement, type SqlReader } from './read.js'
+import { AS_IS, decodeRows, readIn, readStatementName, settingsStatement, type SqlReader } from './read.js'
 
 export { prepared, type SqlReader } from './read.js'
 
@@ -86,6 +86,12 @@ export interface Database {
    * holds up the messages being sent.
    */
   readonly handshakes: Direct
+  /**
+   * Pages of a conversation's messages (mod_chat_message_page, one statement each: messages/
+   * service.ts), the same way on a pool of their own: opening a conversation is the read agents and
+   * visitors wait on most, and through the Prisma client it cost more than the statement itself.
+   */
+  readonly pages: Direct
   close(): Promise<void>
 }
 
@@ -98,8 +104,10 @@ export interface Database {
  * arguments) in @prisma/debug's history of the last 100 debug calls, logging on or not: that kept
  * ~1.4 MB alive at each young-generation collection of the latency bench, copied and promoted
  * (scavenge pauses of 3-6 ms, an old generation growing until a full collection). On PGlite they
- * go to its one session through the adapter. The callers' columns come back alike either way
- * (int4 a number, boolean, uuid and text strings, text[] an array).
+ * go to its one session through the adapter, its values decoded as node-postgres decodes them
+ * (decodeRows): int4 a number, boolean, uuid and text strings, text[] an array, timestamptz a
+ * Date, json and jsonb parsed. (Not int8 or numeric, which node-postgres leaves as strings and
+ * decodeRows does not: cast them to int in the statement.)
  * Every statement runs on its own, outside any transaction and without row-level security's site
  * setting: meant for functions that either enter their site first (mod_chat_enter_site: row-level
  * security then holds, as in inSite) or, SECURITY DEFINER, pin every row to its site themselves.
@@ -113,7 +121,7 @@ export interface Direct {
 export const DIRECT_POOL_SIZE = 2
 /** Connections of the handshakes' pool. */
 const HANDSHAKE_POOL_SIZE = 4
-/** Connections of the reads' pool (Database.read). */
+/** Connections of the reads' pool (Database.read), and of the history pages' (Database.pages). */
 const READ_POOL_SIZE = 3
 
 export { DEFAULT_MIGRATIONS_DIR }
@@ -159,14 +167,16 @@ async function openPostgres(url: string, opts: DatabaseOptions, migrate: boolean
   }
   const direct = directPool(DIRECT_POOL_SIZE)
   const handshakes = directPool(HANDSHAKE_POOL_SIZE)
+  const pages = directPool(READ_POOL_SIZE)
   // Prepared only where the read says so (read.ts, `prepared`): most reads' text varies with their filters.
   const reads = await appPool(READ_POOL_SIZE, { statementNameGenerator: (q) => readStatementName(q.sql, statementName) }).connect()
   const listeners = new PgListeners(opts.appUrl ?? url)
-  return scoped('postgres', prisma, directOn(direct), directOn(handshakes), reads, (channel, fn, onReconnect) => listeners.listen(channel, fn, onReconnect), async () => {
+  return scoped('postgres', prisma, directOn(direct), directOn(handshakes), directOn(pages), reads, (channel, fn, onReconnect) => listeners.listen(channel, fn, onReconnect), async () => {
     await listeners.close()
     await prisma.$disconnect()
     await direct.end()
     await handshakes.end()
+    await pages.end()
     await reads.dispose()
   })
 }
@@ -189,7 +199,7 @@ async function openPGlite(dataDir: string, opts: DatabaseOptions, migrate: boole
     const off = await pglite.listen(channel, fn)
     return async () => off()
   }
-  return scoped('pglite', prisma, direct, direct, session, listen, async () => {
+  return scoped('pglite', prisma, direct, direct, direct, session, listen, async () => {
     await prisma.$disconnect()
     await pglite.close()
   })
@@ -233,8 +243,7 @@ function directOn(pool: pg.Pool): Direct {
 function directOver(adapter: SqlQueryable): Direct {
   return {
     async query<T>(sql: string, args: unknown[]): Promise<T[]> {
-      const r = await adapter.queryRaw({ sql, args, argTypes: args.map(() => AS_IS) })
-      return r.rows.map((row) => Object.fromEntries(r.columnNames.map((c, i) => [c, row[i]])) as T)
+      return decodeRows(await adapter.queryRaw({ sql, args, argTypes: args.map(() => AS_IS) })) as T[]
     },
   }
 }
@@ -249,7 +258,7 @@ function settingsOf(scope: Scope): [string, string][] {
   return scope.serial ? [...named, ['max_parallel_workers_per_gather', '0']] : named
 }
 
-function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, handshakes: Direct, reads: SqlDriverAdapter, listen: Listen, close: () => Promise<void>): Database {
+function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, handshakes: Direct, pages: Direct, reads: SqlDriverAdapter, listen: Listen, close: () => Promise<void>): Database {
   let closed = false
   const withScope = <T>(scope: Scope, fn: (tx: Tx) => Promise<T>) =>
     prisma.$transaction(async (tx) => {
@@ -269,6 +278,7 @@ function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, ha
     listen,
     direct,
     handshakes,
+    pages,
     close: async () => {
       if (closed) return
       closed = true
