@@ -1,6 +1,7 @@
 // History: the latest 50 messages of a conversation in a database holding 1M messages, and an
 // agent's inbox page over 100k conversations, timed server side (the service call inside our
-// server process, see lib/history-calls.mjs): p50 / p99 against the goals.
+// server process, see lib/history-calls.mjs): p50 / p99 against the goals, beside the machine's
+// floor (a trivial statement on the same kind of connection, shown: no read can beat it).
 //
 // The data lives in its own database, `live_chat_bench` (BENCH_HISTORY_DATABASE), seeded once
 // with INSERT … SELECT generate_series and kept between runs (seeding takes a minute or two):
@@ -61,6 +62,8 @@ const teamId = (name) => `00000000-0000-4000-8000-0000000c000${[...TEAMS, 'VIP']
 const MESSAGES = (CONVERSATIONS / LONG_EVERY) * LONG + (CONVERSATIONS - CONVERSATIONS / LONG_EVERY) * SHORT
 /** p99 goals in ms: the history page, the inbox page (issue 18's at this size; issue 19's at 10×: 10M messages, 1M conversations). */
 const GOALS = { ...(SCALE === 1 ? { history: 5, inbox: 20 } : { history: 3, inbox: 10 }), search: 30 }
+/** The row of the floor: a trivial statement on the same kind of connection, timed like the rest (see lib/history-calls.mjs). */
+const FLOOR = 'floor: SELECT 1 on the same pool'
 /** The contact attributes' ids (UUIDs of the standard's form, like the teams'). */
 const attributeId = (key) => `00000000-0000-4000-8000-0000000d000${['plan', 'seats', 'renews', 'beta'].indexOf(key) + 1}`
 
@@ -88,6 +91,8 @@ export async function run() {
       iterations,
       warmup,
       cases: [
+        // The floor (shown, not judged): what a call costs here before any work of ours.
+        { name: FLOOR, kind: 'floor' },
         // Each its own conversations (the list's two halves): one read just before by the other
         // case would be in memory already, and its page time would not be an opening's.
         { name: 'history: latest 50 (agent)', kind: 'history', actor: 'agent', conversations: conversations.slice(0, conversations.length / 2) },
@@ -118,17 +123,18 @@ export async function run() {
   } finally {
     await server.stop()
   }
-  const goalOf = (what) => (what.startsWith('history') ? GOALS.history : what.startsWith('search') ? GOALS.search : GOALS.inbox)
+  const goalOf = (what) => (what === FLOOR ? null : what.startsWith('history') ? GOALS.history : what.startsWith('search') ? GOALS.search : GOALS.inbox)
+  const judged = (goal, pass) => (goal === null ? 'shown' : verdict(pass))
   const rows = [
     ...Object.entries(durations).map(([what, ms]) => {
       const p99 = quantile(ms, 0.99)
-      return { what, p50: round(quantile(ms, 0.5), 2), p99: round(p99, 2), max: round(quantile(ms, 1), 2), samples: ms.length, goalP99: goalOf(what), status: verdict(p99 <= goalOf(what)) }
+      return { what, p50: round(quantile(ms, 0.5), 2), p99: round(p99, 2), max: round(quantile(ms, 1), 2), samples: ms.length, goalP99: goalOf(what), status: judged(goalOf(what), p99 <= goalOf(what)) }
     }),
-    ...Object.entries(errors).map(([what, error]) => ({ what, p50: null, p99: null, max: null, samples: 0, goalP99: goalOf(what), status: verdict(false), error })),
+    ...Object.entries(errors).map(([what, error]) => ({ what, p50: null, p99: null, max: null, samples: 0, goalP99: goalOf(what), status: judged(goalOf(what), false), error })),
   ]
   for (const r of rows) if (r.error) console.log(`  ${r.what}: failed: ${r.error}`)
-  console.table(Object.fromEntries(rows.map(({ what, ...r }) => [what, { 'p50 ms': r.p50, 'p99 ms': r.p99, 'max ms': r.max, samples: r.samples, 'goal p99 ms': `≤ ${r.goalP99}`, status: r.status }])))
-  const ok = rows.every((r) => r.status === 'PASS')
+  console.table(Object.fromEntries(rows.map(({ what, ...r }) => [what, { 'p50 ms': r.p50, 'p99 ms': r.p99, 'max ms': r.max, samples: r.samples, 'goal p99 ms': r.goalP99 === null ? '' : `≤ ${r.goalP99}`, status: r.status }])))
+  const ok = rows.every((r) => r.status !== 'FAIL')
   console.log(
     `history (${MESSAGES.toLocaleString('en')} messages, ${CONVERSATIONS.toLocaleString('en')} conversations, server side): ` +
       rows.map((r) => (r.error ? `${r.what} failed (${r.error})` : `${r.what} ${r.p50}/${r.p99} ms`)).join(' · ') +

@@ -1,20 +1,24 @@
 // Runs inside our server process (through server-child `invoke`): times the service calls behind
 // GET …/conversations/:id/messages and GET /api/sites/:siteId/conversations, server side (the
 // whole call: its transaction with row-level security, the queries, the mapping to JSON shapes;
-// not the HTTP framing around it).
+// not the HTTP framing around it). Beside them, the floor: a trivial statement (SELECT 1) on the
+// same kind of connection (db.pages), which is what this machine's loopback and scheduling alone
+// cost a call (on a 2-core VM its p99 is milliseconds when calls leave the cores idle between them).
 
 /**
- * `cases`: [{ name, kind: 'history', actor: 'agent' | 'visitor', conversations: [{ id, visitorId }] }
+ * `cases`: [{ name, kind: 'floor' } | { name, kind: 'history', actor: 'agent' | 'visitor', conversations: [{ id, visitorId }] }
  * | { name, kind: 'inbox', query, secondPage?: boolean }], each with `iterations` of its own if fewer. Resolves to { durations: { [name]: ms[] }, errors: { [name]: message } }.
  */
-export async function time({ services }, { siteId, userId, cases, iterations, warmup }) {
+export async function time({ services, db }, { siteId, userId, cases, iterations, warmup }) {
   const { token } = await services.sessions.start(userId, {})
   const agent = await services.agents.authenticate(token, siteId)
   const calls = []
   const errors = {}
   for (const c of cases) {
     let call
-    if (c.kind === 'history') {
+    if (c.kind === 'floor') {
+      call = () => db.pages.query('SELECT 1 AS one', [])
+    } else if (c.kind === 'history') {
       let i = 0
       call = () => {
         const conv = c.conversations[i++ % c.conversations.length]
@@ -59,6 +63,6 @@ export async function time({ services }, { siteId, userId, cases, iterations, wa
 
 /** A timed call that returns nothing would time nothing. */
 function checkShape(c, r) {
-  const n = c.kind === 'history' ? r.messages.length : r.items.length
+  const n = c.kind === 'floor' ? r.length : c.kind === 'history' ? r.messages.length : r.items.length
   if (n === 0) throw new Error(`${c.name}: the call returned no rows`)
 }
