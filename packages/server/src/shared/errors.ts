@@ -67,7 +67,7 @@ interface MaybeDbError {
 
 /**
  * What the driver adapter said of a database error: wrapped by Prisma (meta.driverAdapterError),
- * or its own DriverAdapterError when a statement went to the adapter directly (db.read; every Direct on PGlite).
+ * or its own DriverAdapterError when a statement went to the adapter directly (on PGlite: db.read and every Direct).
  */
 function adapterCause(err: MaybeDbError): AdapterCause | undefined {
   return err.meta?.driverAdapterError?.cause ?? (err.name === 'DriverAdapterError' ? (err.cause as AdapterCause | undefined) : undefined)

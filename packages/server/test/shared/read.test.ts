@@ -1,6 +1,7 @@
-// db.read: reads in a transaction of the driver adapter (not the client's), on both backends.
-// Row-level security holds as in inSite, the settings end with the read, and rows come back as
-// the client's own $queryRaw gives them.
+// db.read: reads in a read-only transaction of their own (not the client's), on both backends
+// (node-postgres in pipeline mode on Postgres, the driver adapter on PGlite). Row-level security
+// holds as in inSite, the settings end with the read, and rows come back as the client's own
+// $queryRaw gives them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Prisma } from '../../src/generated/prisma/client.js'
 import { openDatabase, prepared, type Database } from '../../src/shared/db/index.js'
@@ -12,7 +13,9 @@ const KINDS = Prisma.sql`
          true AS bool, 'text'::text AS text, 'ab'::char(2) AS chr, '6f0c7d8e-1a2b-4c3d-8e9f-0a1b2c3d4e5f'::uuid AS id,
          '2026-12-07 10:11:12.345+00'::timestamptz AS at, '2026-12-07'::date AS day, '10:11:12'::time AS tod,
          '{"a": [1, "x"], "b": null}'::jsonb AS doc, ARRAY['a', 'b']::text[] AS tags, ARRAY[1, 2]::int[] AS ints,
-         ARRAY['2026-01-01 00:00:00+00']::timestamptz[] AS ats, '\\x0102'::bytea AS bytes, NULL::text AS nothing`
+         ARRAY['2026-01-01 00:00:00+00']::timestamptz[] AS ats, '\\x0102'::bytea AS bytes, NULL::text AS nothing,
+         '2026-12-07 10:11:12.345'::timestamp AS local, ARRAY[9007199254740993, NULL]::bigint[] AS bigs, ARRAY[1.25]::numeric[] AS decs,
+         ARRAY['2026-12-07']::date[] AS days, ARRAY['\\x03'::bytea] AS byteses`
 
 for (const backend of ['postgres', 'pglite'] as const) {
   describe(`db.read on ${backend}`, () => {
@@ -48,6 +51,11 @@ for (const backend of ['postgres', 'pglite'] as const) {
         Array.from({ length: 4 }, () => db.read({}, (tx) => tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM mod_chat_visitors`)),
       )
       expect(after).toEqual(Array.from({ length: 4 }, () => [{ n: 0 }]))
+    })
+
+    it('is read-only: a statement that writes is refused, and the connection serves the next read', async () => {
+      await expect(db.read({}, (tx) => tx.$queryRaw`UPDATE mod_chat_visitors SET id = id WHERE false`)).rejects.toThrow(/read-only transaction/)
+      expect(await db.read({}, (tx) => tx.$queryRaw`SELECT 1::int AS one`)).toEqual([{ one: 1 }])
     })
 
     it('rolls back on an error, and the connection serves the next read', async () => {

@@ -7,11 +7,11 @@ import pg from 'pg'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { PGlite } from '@electric-sql/pglite'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
-import type { SqlDriverAdapter, SqlQueryable } from '@prisma/driver-adapter-utils'
+import type { SqlQueryable } from '@prisma/driver-adapter-utils'
 import { PrismaClient, type Prisma } from '../../generated/prisma/client.js'
 import { APP_ROLE, MigratingPg, MigratingPGlite } from './adapters.js'
 import { DEFAULT_MIGRATIONS_DIR, deployMigrations, listMigrations, MigrationError } from './migrate.js'
-import { AS_IS, decodeRows, readIn, readStatementName, settingsStatement, type SqlReader } from './read.js'
+import { AS_IS, decodeRows, RAW_TYPES, readIn, readPipelined, settingsStatement, type SqlReader } from './read.js'
 
 export { prepared, type SqlReader } from './read.js'
 
@@ -64,10 +64,11 @@ export interface Database {
    */
   scoped<T>(scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T>
   /**
-   * Reads in one transaction with the scope's settings, as `scoped` does, but straight through the
-   * driver adapter on a pool of its own (READ_POOL_SIZE connections; PGlite's one session
-   * otherwise): raw statements only (SqlReader), for the reads agents wait on most, such as the
-   * inbox's page (see shared/db/read.ts).
+   * Reads in one read-only transaction with the scope's settings, as `scoped` does, but without the
+   * Prisma client: on Postgres, node-postgres itself in pipeline mode on a pool of its own
+   * (READ_POOL_SIZE connections); on PGlite, its one session through the driver adapter. Raw
+   * statements only (SqlReader), for the reads agents wait on most, such as the inbox's page (see
+   * shared/db/read.ts).
    */
   read<T>(scope: Scope, fn: (tx: SqlReader) => Promise<T>): Promise<T>
   /**
@@ -156,28 +157,27 @@ async function openPostgres(url: string, opts: DatabaseOptions, migrate: boolean
   // switches to the app role at startup, so row-level security applies even when the URL names a
   // superuser; a dropped idle connection must not crash the process (the next query gets a fresh one).
   const login = (max: number): pg.PoolConfig => ({ connectionString: opts.appUrl ?? url, max, ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }) })
-  const appPool = (max: number, extra: { statementNameGenerator?: (q: { sql: string }) => string } = {}) =>
-    new PrismaPg(login(max), { onPoolError: () => undefined, ...extra })
-  const prisma = new PrismaClient({ adapter: appPool(opts.poolSize ?? 10), transactionOptions: TX_OPTIONS })
-  // The Direct pools: node-postgres itself (see Direct), logging in as the adapter's pools do.
-  const directPool = (max: number) => {
-    const pool = new pg.Pool(login(max))
+  const prisma = new PrismaClient({ adapter: new PrismaPg(login(opts.poolSize ?? 10), { onPoolError: () => undefined }), transactionOptions: TX_OPTIONS })
+  // The Direct pools and the reads' pool: node-postgres itself (see Direct, Database.read), logging in as the client's pool does.
+  const nodePool = (config: pg.PoolConfig) => {
+    const pool = new pg.Pool(config)
     pool.on('error', () => undefined)
     return pool
   }
-  const direct = directPool(DIRECT_POOL_SIZE)
-  const handshakes = directPool(HANDSHAKE_POOL_SIZE)
-  const pages = directPool(READ_POOL_SIZE)
-  // Prepared only where the read says so (read.ts, `prepared`): most reads' text varies with their filters.
-  const reads = await appPool(READ_POOL_SIZE, { statementNameGenerator: (q) => readStatementName(q.sql, statementName) }).connect()
+  const direct = nodePool(login(DIRECT_POOL_SIZE))
+  const handshakes = nodePool(login(HANDSHAKE_POOL_SIZE))
+  const pages = nodePool(login(READ_POOL_SIZE))
+  const reads = nodePool({ ...login(READ_POOL_SIZE), pipeline: true, types: RAW_TYPES })
   const listeners = new PgListeners(opts.appUrl ?? url)
-  return scoped('postgres', prisma, directOn(direct), directOn(handshakes), directOn(pages), reads, (channel, fn, onReconnect) => listeners.listen(channel, fn, onReconnect), async () => {
+  // Prepared only where the read says so (read.ts, `prepared`): most reads' text varies with their filters.
+  const read: Read = (scope, fn) => readPipelined(reads, runtimeDataModelOf(prisma), settingsOf(scope), statementName, fn)
+  return scoped('postgres', prisma, directOn(direct), directOn(handshakes), directOn(pages), read, (channel, fn, onReconnect) => listeners.listen(channel, fn, onReconnect), async () => {
     await listeners.close()
     await prisma.$disconnect()
     await direct.end()
     await handshakes.end()
     await pages.end()
-    await reads.dispose()
+    await reads.end()
   })
 }
 
@@ -199,7 +199,8 @@ async function openPGlite(dataDir: string, opts: DatabaseOptions, migrate: boole
     const off = await pglite.listen(channel, fn)
     return async () => off()
   }
-  return scoped('pglite', prisma, direct, direct, direct, session, listen, async () => {
+  const read: Read = (scope, fn) => readIn(session, runtimeDataModelOf(prisma), settingsOf(scope), fn)
+  return scoped('pglite', prisma, direct, direct, direct, read, listen, async () => {
     await prisma.$disconnect()
     await pglite.close()
   })
@@ -249,6 +250,10 @@ function directOver(adapter: SqlQueryable): Direct {
 }
 
 type Listen = Database['listen']
+type Read = Database['read']
+
+/** The client's runtime data model, which a read carries for columnsOf (shared/db/columns.ts) as the client's own transactions do. */
+const runtimeDataModelOf = (prisma: PrismaClient): unknown => (prisma as unknown as { _runtimeDataModel?: unknown })._runtimeDataModel
 
 const SETTINGS: Record<Exclude<keyof Scope, 'serial'>, string> = { siteId: 'app.site_id', userId: 'app.user_id', agencyId: 'app.agency_id', lookupId: 'app.lookup_id' }
 
@@ -258,7 +263,7 @@ function settingsOf(scope: Scope): [string, string][] {
   return scope.serial ? [...named, ['max_parallel_workers_per_gather', '0']] : named
 }
 
-function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, handshakes: Direct, pages: Direct, reads: SqlDriverAdapter, listen: Listen, close: () => Promise<void>): Database {
+function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, handshakes: Direct, pages: Direct, read: Read, listen: Listen, close: () => Promise<void>): Database {
   let closed = false
   const withScope = <T>(scope: Scope, fn: (tx: Tx) => Promise<T>) =>
     prisma.$transaction(async (tx) => {
@@ -273,8 +278,7 @@ function scoped(kind: Database['kind'], prisma: PrismaClient, direct: Direct, ha
     asUser: (userId, fn) => withScope({ userId }, fn),
     inAgency: (agencyId, fn) => withScope({ agencyId }, fn),
     scoped: withScope,
-    // The client's runtime data model goes along, as on its own transactions (for columnsOf).
-    read: (scope, fn) => readIn(reads, (prisma as unknown as { _runtimeDataModel?: unknown })._runtimeDataModel, settingsOf(scope), fn),
+    read,
     listen,
     direct,
     handshakes,

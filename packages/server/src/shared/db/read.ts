@@ -1,8 +1,10 @@
-// Reads under row-level security straight through the driver adapter: one transaction of the
-// adapter (BEGIN, the scope's settings, the reads, COMMIT) without the Prisma client's interactive
-// transaction, which cost about 0.9 ms a call more for the same statements (bench/history.mjs at
-// 10×: an empty scope 1.3 ms through the client, 0.4 ms here; each statement in it another
-// 0.2–0.6 ms). The rows come back as the client's $queryRaw returns them (decodeRows).
+// Reads under row-level security without the Prisma client: one transaction (BEGIN, the scope's
+// settings, the reads, COMMIT) without the client's interactive transaction, which cost about
+// 0.9 ms a call more for the same statements (bench/history.mjs at 10×: an empty scope 1.3 ms
+// through the client, 0.4 ms on the adapter). On Postgres, node-postgres itself in pipeline mode
+// (readPipelined); on PGlite, its one session through the driver adapter (readIn). The rows come
+// back as the client's $queryRaw returns them, either way (RAW_TYPES, decodeRows).
+import pg from 'pg'
 import { ColumnTypeEnum, type ColumnType, type SqlDriverAdapter, type SqlResultSet, type ArgType } from '@prisma/driver-adapter-utils'
 import { Prisma } from '../../generated/prisma/client.js'
 
@@ -48,7 +50,7 @@ export function settingsStatement(settings: [string, string][]): Prisma.Sql | nu
 const isSql = (q: TemplateStringsArray | Prisma.Sql): q is Prisma.Sql => q instanceof Prisma.Sql
 
 /**
- * Runs fn in one transaction of `adapter`, after `settings` (set_config's names and values, local
+ * Runs fn in one read-only transaction of `adapter` (PGlite's session), after `settings` (set_config's names and values, local
  * to the transaction): committed when fn resolves, rolled back when it throws. `runtimeDataModel`
  * is the client's, for columnsOf (shared/db/columns.ts), as a client's transaction carries it.
  */
@@ -60,6 +62,7 @@ export async function readIn<T>(adapter: SqlDriverAdapter, runtimeDataModel: unk
   }
   const run = async (q: Prisma.Sql) => decodeRows(await tx.queryRaw({ sql: q.text, args: q.values, argTypes: q.values.map(() => AS_IS) }))
   try {
+    await run(Prisma.sql`SET TRANSACTION READ ONLY`)
     const set = settingsStatement(settings)
     if (set) await run(set)
     const reader = {
@@ -76,6 +79,86 @@ export async function readIn<T>(adapter: SqlDriverAdapter, runtimeDataModel: unk
     throw error
   }
 }
+
+/**
+ * Runs fn in one read-only transaction on a client of `pool`, a node-postgres pool in pipeline mode
+ * (pipeline: true, types: RAW_TYPES), after `settings`. BEGIN, the settings and fn's first
+ * statement are written at once and answered in one round trip; each later statement is one more.
+ * When fn resolves, its result is returned at once: the COMMIT of a read changes nothing it read,
+ * so it is sent without waiting for it, and the client goes back to the pool once it is answered
+ * (or is dropped with its error). The inbox's page was five round trips on the adapter (BEGIN,
+ * settings, ids, rows, COMMIT); here it is two (bench/history.mjs). `name` gives a prepared read
+ * (`prepared`) its statement's name.
+ */
+export async function readPipelined<T>(pool: pg.Pool, runtimeDataModel: unknown, settings: [string, string][], name: (sql: string) => string, fn: (tx: SqlReader) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  const send = (q: Prisma.Sql) => {
+    const statement = readStatementName(q.text, name)
+    const sent = client.query<Record<string, unknown>>({ text: q.text, values: q.values, ...(statement ? { name: statement } : {}) })
+    sent.catch(() => undefined) // awaited by its caller; not unhandled meanwhile
+    return sent
+  }
+  const end = (sql: 'COMMIT' | 'ROLLBACK') =>
+    void client.query(sql).then(
+      () => client.release(),
+      (error: Error) => client.release(error),
+    )
+  // The settings' failure, not the "transaction is aborted" of the statements written behind them.
+  const set = settingsStatement(settings)
+  const ready = Promise.all([client.query('BEGIN READ ONLY'), set && send(set)])
+  ready.catch(() => undefined)
+  try {
+    const reader = {
+      $queryRaw: async <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+        const sent = send(isSql(query) ? query : Prisma.sql(query, ...values))
+        await ready
+        return (await sent).rows as R
+      },
+      _runtimeDataModel: runtimeDataModel,
+    }
+    const result = await fn(reader)
+    await ready
+    end('COMMIT')
+    return result
+  } catch (error) {
+    end('ROLLBACK')
+    throw error
+  }
+}
+
+/**
+ * node-postgres's parsers for a pool whose rows must come back as the client's $queryRaw returns
+ * them (readPipelined), as decodeRows does for the adapter's: int8 a BigInt, numeric a Decimal, a
+ * timestamp without time zone, a date or a time a Date in UTC, bytea a Uint8Array (arrays of them
+ * likewise); the rest as node-postgres parses them (int4 and floats numbers, timestamptz a Date,
+ * json parsed, text[] an array).
+ */
+export const RAW_TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    const one = RAW_PARSERS[oid]
+    if (one) return one
+    const element = RAW_ARRAYS[oid]
+    if (element !== undefined) {
+      const parse = RAW_PARSERS[element]!
+      return (v: string) => TEXT_ARRAY(v).map((e) => (e === null ? null : parse(e)))
+    }
+    return pg.types.getTypeParser(oid, format)
+  }) as pg.CustomTypesConfig['getTypeParser'],
+}
+
+const { INT8, NUMERIC, TIMESTAMP, DATE, TIME, BYTEA } = pg.types.builtins
+const BUFFER = pg.types.getTypeParser(BYTEA) as (v: string) => Buffer
+const RAW_PARSERS: Record<number, (v: string) => unknown> = {
+  [BYTEA]: (v) => new Uint8Array(BUFFER(v)),
+  [INT8]: (v) => BigInt(v),
+  [NUMERIC]: (v) => new Prisma.Decimal(v),
+  [TIMESTAMP]: (v) => new Date(`${v.replace(' ', 'T')}Z`),
+  [DATE]: (v) => new Date(v),
+  [TIME]: (v) => new Date(`1970-01-01T${v}Z`),
+}
+// Array types' oids (pg_type.typarray) and their elements', each element read as text[]'s are.
+const RAW_ARRAYS: Record<number, number> = { 1016: INT8, 1231: NUMERIC, 1115: TIMESTAMP, 1182: DATE, 1183: TIME, 1001: BYTEA }
+const TEXT_ARRAY = (pg.types.getTypeParser as (oid: number) => (v: string) => (string | null)[])(1009)
 
 /** A result set as objects keyed by column, each value as the Prisma client's $queryRaw gives it. */
 export function decodeRows(r: SqlResultSet): Record<string, unknown>[] {
