@@ -50,9 +50,10 @@ export function settingsStatement(settings: [string, string][]): Prisma.Sql | nu
 const isSql = (q: TemplateStringsArray | Prisma.Sql): q is Prisma.Sql => q instanceof Prisma.Sql
 
 /**
- * Runs fn in one read-only transaction of `adapter` (PGlite's session), after `settings` (set_config's names and values, local
- * to the transaction): committed when fn resolves, rolled back when it throws. `runtimeDataModel`
- * is the client's, for columnsOf (shared/db/columns.ts), as a client's transaction carries it.
+ * Runs fn in one read-only transaction of `adapter` (PGlite's session), after `settings`
+ * (set_config's names and values, local to the transaction): committed when fn resolves, rolled
+ * back when it throws. `runtimeDataModel` is the client's, for columnsOf (shared/db/columns.ts),
+ * as a client's transaction carries it.
  */
 export async function readIn<T>(adapter: SqlDriverAdapter, runtimeDataModel: unknown, settings: [string, string][], fn: (tx: SqlReader) => Promise<T>): Promise<T> {
   const tx = await adapter.startTransaction()
