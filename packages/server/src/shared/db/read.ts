@@ -32,7 +32,7 @@ const PREPARED = '/* prepared */ '
 export const prepared = (q: Prisma.Sql): Prisma.Sql => Prisma.sql`${Prisma.raw(PREPARED)}${q}`
 
 /** The prepared statement's name of a read's text on the reads' pool ('' runs it unnamed). */
-export const readStatementName = (sql: string, name: (sql: string) => string): string => (sql.startsWith(PREPARED) ? name(sql) : '')
+const readStatementName = (sql: string, name: (sql: string) => string): string => (sql.startsWith(PREPARED) ? name(sql) : '')
 
 /**
  * The statement that sets row-level security's settings (set_config's names and values) for the
