@@ -344,7 +344,9 @@ export class LcdInbox extends LitElement {
     const c = this.#snapshot(this._known.get(next.id), next, derived)
     this._known = new Map(this._known).set(c.id, c)
     const listed = this._ids.has(c.id)
-    const belongs = matches(c, this._view, this.me?.id, this.#timeZone)
+    // A contact attribute filter is the server's alone (see matches): a live change keeps a listed
+    // conversation but does not add one the server left out (its receipts, say); the next load does.
+    const belongs = matches(c, this._view, this.me?.id, this.#timeZone) && (listed || !this._view.attribute)
     if (belongs !== listed) {
       const ids = new Set(this._ids)
       if (belongs) ids.add(c.id)

@@ -79,8 +79,8 @@ export function filterOf(view: ListView): ListConversationsFilter {
  * Whether a conversation (new or changed live) belongs in the view. The text search is the
  * server's (it also searches every message); live, it is approximated on what the list shows.
  * Dates are days in `timeZone` (the site's; the browser's until it is known). A contact attribute
- * filter is the server's alone (a conversation does not carry its contact's attributes): live
- * changes are kept, and the next load applies it.
+ * filter is the server's alone (a conversation does not carry its contact's attributes): not
+ * tested here; the inbox keeps a listed conversation's live changes under it and adds none (#put).
  */
 export function matches(c: ConversationSummary, view: ListView, meId: string | undefined, timeZone?: string): boolean {
   if (!statuses(view.tab).includes(c.status)) return false
