@@ -230,8 +230,9 @@ describe('SLA clocks', () => {
     expect(hook.got).toHaveLength(1)
     await hook.close()
 
-    const today = new Date().toISOString().slice(0, 10)
-    const report = await agent.analytics.report({ from: today, to: today })
+    // From the day the late clock started (backdated: yesterday, just after midnight UTC) to today.
+    const day = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().slice(0, 10)
+    const report = await agent.analytics.report({ from: day(10 * 60_000), to: day(0) })
     expect(report.sla).toMatchObject({ met: 1, breached: 1, rate: 0.5, byKind: { first_response: { met: 1, breached: 1 } } })
     expect(report.sla.agents).toEqual([expect.objectContaining({ agentId, met: 1, breached: 1, rate: 0.5 })])
     expect(report.sla.teams).toEqual([expect.objectContaining({ teamId: team.id, name: 'Billing', met: 1, breached: 1 })])
