@@ -147,18 +147,63 @@ export const RAW_TYPES: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 }
 
-const { INT8, NUMERIC, TIMESTAMP, DATE, TIME, BYTEA } = pg.types.builtins
+const { INT8, NUMERIC, TIMESTAMP, TIMESTAMPTZ, DATE, TIME, BYTEA } = pg.types.builtins
 const BUFFER = pg.types.getTypeParser(BYTEA) as (v: string) => Buffer
+const POSTGRES_DATE = pg.types.getTypeParser(TIMESTAMPTZ) as (v: string) => Date | number
 const RAW_PARSERS: Record<number, (v: string) => unknown> = {
   [BYTEA]: (v) => new Uint8Array(BUFFER(v)),
   [INT8]: (v) => BigInt(v),
   [NUMERIC]: (v) => new Prisma.Decimal(v),
   [TIMESTAMP]: (v) => new Date(`${v.replace(' ', 'T')}Z`),
+  [TIMESTAMPTZ]: timestamptz,
   [DATE]: (v) => new Date(v),
   [TIME]: (v) => new Date(`1970-01-01T${v}Z`),
 }
 // Array types' oids (pg_type.typarray) and their elements', each element read as text[]'s are.
-const RAW_ARRAYS: Record<number, number> = { 1016: INT8, 1231: NUMERIC, 1115: TIMESTAMP, 1182: DATE, 1183: TIME, 1001: BYTEA }
+const RAW_ARRAYS: Record<number, number> = { 1016: INT8, 1231: NUMERIC, 1115: TIMESTAMP, 1185: TIMESTAMPTZ, 1182: DATE, 1183: TIME, 1001: BYTEA }
+
+/**
+ * A timestamptz as node-postgres gives it (its postgres-date parser), read by position when it has
+ * the shape Postgres prints with DateStyle ISO: `2026-12-07 23:56:20.009+00` (a fraction of up to
+ * six digits, or none; an offset of whole hours or `+05:30`). postgres-date matches a regular
+ * expression, whose captures were a quarter of what an inbox page allocated (15 timestamps a row);
+ * the garbage made V8 collect its young generation every 90 pages or so, each pause a few
+ * milliseconds added to a page (bench/history.mjs). Every other shape (infinity, BC, a year before
+ * 100 or after 9999, an offset with seconds) goes to postgres-date itself.
+ */
+export function timestamptz(v: string): Date | number {
+  const n = v.length
+  if (n < 22 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 32 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return POSTGRES_DATE(v)
+  let i = 19
+  let ms = 0
+  if (v.charCodeAt(i) === 46) {
+    // A fraction: its first three digits are the milliseconds (postgres-date truncates likewise).
+    const start = ++i
+    while (i < n && i - start < 6 && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++
+    if (i === start) return POSTGRES_DATE(v)
+    const taken = Math.min(3, i - start)
+    ms = digits(v, start, taken) * 10 ** (3 - taken)
+  }
+  const sign = v.charCodeAt(i) === 43 ? 1 : v.charCodeAt(i) === 45 ? -1 : 0
+  const withMinutes = n === i + 6 && v.charCodeAt(i + 3) === 58
+  if (sign === 0 || (n !== i + 3 && !withMinutes)) return POSTGRES_DATE(v)
+  const year = digits(v, 0, 4)
+  const offset = digits(v, i + 1, 2) * 60 + (withMinutes ? digits(v, i + 4, 2) : 0)
+  const at = Date.UTC(year, digits(v, 5, 2) - 1, digits(v, 8, 2), digits(v, 11, 2), digits(v, 14, 2), digits(v, 17, 2), ms) - sign * offset * 60_000
+  // (Date.UTC reads a year below 100 as 19xx; a malformed digit made NaN)
+  return year < 100 || Number.isNaN(at) ? POSTGRES_DATE(v) : new Date(at)
+}
+
+/** The number written by `count` digits of `v` from `from`; NaN where one is not a digit. */
+function digits(v: string, from: number, count: number): number {
+  let x = 0
+  for (let k = from; k < from + count; k++) {
+    const d = v.charCodeAt(k) - 48
+    if (d < 0 || d > 9) return NaN
+    x = x * 10 + d
+  }
+  return x
+}
 const TEXT_ARRAY = (pg.types.getTypeParser as (oid: number) => (v: string) => (string | null)[])(1009)
 
 /** A result set as objects keyed by column, each value as the Prisma client's $queryRaw gives it. */
