@@ -12,6 +12,7 @@ import { PrismaClient, type Prisma } from '../../generated/prisma/client.js'
 import { APP_ROLE, MigratingPg, MigratingPGlite } from './adapters.js'
 import { DEFAULT_MIGRATIONS_DIR, deployMigrations, listMigrations, MigrationError } from './migrate.js'
 import { AS_IS, decodeRows, RAW_TYPES, readIn, readPipelined, settingsStatement, type SqlReader } from './read.js'
+import { Client } from './pg-client.js'
 
 export { prepared, type SqlReader } from './read.js'
 
@@ -156,7 +157,8 @@ async function openPostgres(url: string, opts: DatabaseOptions, migrate: boolean
   // Every pool logs in the same way. Without a separate login for the app, every connection
   // switches to the app role at startup, so row-level security applies even when the URL names a
   // superuser; a dropped idle connection must not crash the process (the next query gets a fresh one).
-  const login = (max: number): pg.PoolConfig => ({ connectionString: opts.appUrl ?? url, max, ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }) })
+  // (Client: node-postgres's, with its promise form in the callback form, see pg-client.ts.)
+  const login = (max: number): pg.PoolConfig => ({ connectionString: opts.appUrl ?? url, max, Client, ...(opts.appUrl ? {} : { options: `-c role=${APP_ROLE}` }) })
   const prisma = new PrismaClient({ adapter: new PrismaPg(login(opts.poolSize ?? 10), { onPoolError: () => undefined }), transactionOptions: TX_OPTIONS })
   // The Direct pools and the reads' pool: node-postgres itself (see Direct, Database.read), logging in as the client's pool does.
   const nodePool = (config: pg.PoolConfig) => {
