@@ -19,11 +19,10 @@ Client.prototype.query = function (this: pg.Client, config: unknown, values?: un
     return query.call(this, config, values, callback)
   }
   return new Promise((resolve, reject) => {
-    query.call(this, config, values, (error: Error | null, result: unknown) => {
-      if (!error) return resolve(result)
-      // As node-postgres's promise form does: the stack of the caller, not of the socket's read.
-      Error.captureStackTrace(error)
-      reject(error)
-    })
+    query.call(this, config, values, (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result)))
+  }).catch((error: Error) => {
+    // As node-postgres's promise form does: the stack of the caller (its awaits), not of the socket's read.
+    Error.captureStackTrace(error)
+    throw error
   })
 } as typeof pg.Client.prototype.query
