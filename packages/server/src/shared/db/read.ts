@@ -93,21 +93,20 @@ export async function readIn<T>(adapter: SqlDriverAdapter, runtimeDataModel: unk
  */
 export async function readPipelined<T>(pool: pg.Pool, runtimeDataModel: unknown, settings: [string, string][], name: (sql: string) => string, fn: (tx: SqlReader) => Promise<T>): Promise<T> {
   const client = await pool.connect()
-  const send = (q: Prisma.Sql | string) => {
-    const config = typeof q === 'string' ? { text: q } : { text: q.text, values: q.values }
-    const statement = readStatementName(config.text, name)
-    const sent = client.query<Record<string, unknown>>(statement ? { ...config, name: statement } : config)
+  const send = (q: Prisma.Sql) => {
+    const statement = readStatementName(q.text, name)
+    const sent = client.query<Record<string, unknown>>({ text: q.text, values: q.values, ...(statement ? { name: statement } : {}) })
     sent.catch(() => undefined) // awaited by its caller; not unhandled meanwhile
     return sent
   }
   const end = (sql: 'COMMIT' | 'ROLLBACK') =>
-    void send(sql).then(
+    void client.query(sql).then(
       () => client.release(),
       (error: Error) => client.release(error),
     )
   // The settings' failure, not the "transaction is aborted" of the statements written behind them.
   const set = settingsStatement(settings)
-  const ready = Promise.all([send('BEGIN READ ONLY'), set && send(set)])
+  const ready = Promise.all([client.query('BEGIN READ ONLY'), set && send(set)])
   ready.catch(() => undefined)
   try {
     const reader = {
@@ -167,10 +166,9 @@ const RAW_ARRAYS: Record<number, number> = { 1016: INT8, 1231: NUMERIC, 1115: TI
  * A timestamptz as node-postgres gives it (its postgres-date parser), read by position when it has
  * the shape Postgres prints with DateStyle ISO: `2026-12-07 23:56:20.009+00` (a fraction of up to
  * six digits, or none; an offset of whole hours or `+05:30`). postgres-date matches a regular
- * expression, whose captures were a quarter of what an inbox page allocated (15 timestamps a row);
- * the garbage made V8 collect its young generation every 90 pages or so, each pause a few
- * milliseconds added to a page (bench/history.mjs). Every other shape (infinity, BC, a year before
- * 100 or after 9999, an offset with seconds) goes to postgres-date itself.
+ * expression, whose captures were about a quarter of what an inbox page allocated (15 timestamps
+ * a row; a sampling heap profile at 10×, bench/README.md). Every other shape (infinity, BC, a year
+ * before 100 or after 9999, an offset with seconds) goes to postgres-date itself.
  */
 export function timestamptz(v: string): Date | number {
   const n = v.length
